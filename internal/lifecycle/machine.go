@@ -1,0 +1,198 @@
+package lifecycle
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/looplab/fsm"
+)
+
+// Callback is called by a [Machine] for a transition it has made.
+type Callback[S, E Small] func(ctx context.Context, e Edge[S, E])
+
+// Hooks are the callbacks of a [Machine].
+type Hooks[S, E Small] struct {
+	// Enter[s] run, in order, each time the machine enters s, self-loops
+	// included.
+	Enter map[S][]Callback[S, E]
+	// After[e] run, in order, after each transition made by e, once the
+	// Enter callbacks of its destination have run.
+	After map[E][]Callback[S, E]
+	// AfterAny run after every transition, once the After callbacks of its
+	// event have run.
+	AfterAny []Callback[S, E]
+	// Reentrant is returned (wrapped with the event) by a Fire called from
+	// one of this machine's callbacks with the context the callback was
+	// given; such a call would otherwise wait forever for the machine.
+	Reentrant error
+}
+
+// Machine is a state machine over a [Table], backed by a looplab/fsm
+// machine built from the same table. It is safe for concurrent use.
+//
+// Every event is checked against the table before looplab sees it, so a
+// forbidden event returns the table's error and leaves the looplab machine
+// untouched; self-loops succeed; and looplab is never handed a context that
+// can be cancelled, so a cancelled context cannot leave it mid-transition.
+type Machine[S, E Small] struct {
+	t      *Table[S, E]
+	cur    atomic.Uint32 // the committed status; read without the lock
+	mu     sync.Mutex    // serialises transitions and their callbacks
+	fsm    *fsm.FSM
+	enter  [][]Callback[S, E] // by status
+	after  [][]Callback[S, E] // by event
+	any    []Callback[S, E]
+	hooked bool
+	reent  error
+	firing Edge[S, E] // the transition under way; guarded by mu
+}
+
+// NewMachine returns a machine over t starting in initial. It reports an
+// error when initial, or a status or event named by a hook, is not in t, or
+// a hook is nil; the caller wraps it in its own sentinel.
+func NewMachine[S, E Small](t *Table[S, E], initial S, h Hooks[S, E]) (*Machine[S, E], error) {
+	if !t.validStatus(initial) {
+		return nil, fmt.Errorf("initial status %s is not valid", t.StatusName(initial))
+	}
+	m := &Machine[S, E]{
+		t:     t,
+		enter: make([][]Callback[S, E], t.nS+1),
+		after: make([][]Callback[S, E], t.nE+1),
+		reent: h.Reentrant,
+	}
+	for s, fns := range h.Enter {
+		if !t.validStatus(s) {
+			return nil, fmt.Errorf("callback on invalid status %s", t.StatusName(s))
+		}
+		m.enter[s] = append(m.enter[s], fns...)
+	}
+	for e, fns := range h.After {
+		if !t.validEvent(e) {
+			return nil, fmt.Errorf("callback on invalid event %s", t.EventName(e))
+		}
+		m.after[e] = append(m.after[e], fns...)
+	}
+	m.any = append(m.any, h.AfterAny...)
+	for _, fns := range append(append(m.enter, m.after...), m.any) {
+		for _, fn := range fns {
+			if fn == nil {
+				return nil, errors.New("nil callback")
+			}
+			m.hooked = true
+		}
+	}
+	var cbs fsm.Callbacks
+	if m.hooked {
+		// looplab calls enter_state, then after_event, for a transition
+		// that changes state, and only after_event for a self-loop.
+		cbs = fsm.Callbacks{
+			"enter_state": func(ctx context.Context, _ *fsm.Event) { m.runEnter(ctx) },
+			"after_event": func(ctx context.Context, e *fsm.Event) {
+				if e.Src == e.Dst {
+					m.runEnter(ctx)
+				}
+				m.runAfter(ctx)
+			},
+		}
+	}
+	m.fsm = fsm.NewFSM(t.statusName[initial], t.FSMEvents(), cbs)
+	m.cur.Store(uint32(initial))
+	return m, nil
+}
+
+func (m *Machine[S, E]) runEnter(ctx context.Context) {
+	for _, fn := range m.enter[m.firing.To] {
+		fn(ctx, m.firing)
+	}
+}
+
+func (m *Machine[S, E]) runAfter(ctx context.Context) {
+	for _, fn := range m.after[m.firing.Event] {
+		fn(ctx, m.firing)
+	}
+	for _, fn := range m.any {
+		fn(ctx, m.firing)
+	}
+}
+
+// Current returns the machine's status.
+func (m *Machine[S, E]) Current() S { return S(m.cur.Load()) }
+
+// Can reports whether e may be fired in the current status.
+func (m *Machine[S, E]) Can(e E) bool { return m.t.Allowed(m.Current(), e) }
+
+// AvailableEvents returns the events allowed in the current status, in
+// numeric order.
+func (m *Machine[S, E]) AvailableEvents() []E { return m.t.EventsFrom(m.Current()) }
+
+// Fire makes the transition e leads to from the current status and runs its
+// callbacks before returning. It returns, without changing anything:
+// ctx's error if ctx is already done; the table's error if e is forbidden in
+// the current status; and the Reentrant error if called from one of this
+// machine's callbacks with the context it was given. A nil ctx is taken as
+// context.Background().
+func (m *Machine[S, E]) Fire(ctx context.Context, e E) error {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("%s: fire %s: %w", m.t.name, m.t.EventName(e), err)
+	}
+	// Fast path: a forbidden event is rejected on a snapshot of the status,
+	// without the lock, and the rejection takes effect at that snapshot.
+	if _, err := m.t.Next(m.Current(), e); err != nil {
+		return err
+	}
+	if m.reent != nil && ctx.Value(firingKey[S, E]{m}) != nil {
+		return fmt.Errorf("%w: %s", m.reent, m.t.eventName[e])
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	from := m.Current()
+	to, err := m.t.Next(from, e)
+	if err != nil {
+		return err // another goroutine moved the machine meanwhile
+	}
+	m.firing = Edge[S, E]{From: from, Event: e, To: to}
+	// Commit first: callbacks run inside looplab's Event and must see the
+	// new status. looplab cannot refuse: it was built from the same table
+	// and gets a context that is never cancelled.
+	m.cur.Store(uint32(to))
+	lctx := ctx
+	if m.hooked || ctx.Done() != nil {
+		lctx = firingCtx[S, E]{parent: ctx, m: m}
+	}
+	err = m.fsm.Event(lctx, m.t.eventName[e])
+	if nt, ok := err.(fsm.NoTransitionError); err == nil || (ok && nt.Err == nil && from == to) {
+		return nil
+	}
+	// Unreachable while the looplab machine mirrors the table; restore both
+	// rather than leave them apart.
+	m.cur.Store(uint32(from))
+	m.fsm.SetState(m.t.statusName[from])
+	return fmt.Errorf("%s: internal error firing %s in %s: %w", m.t.name, m.t.eventName[e], m.t.statusName[from], err)
+}
+
+// firingKey marks a context as coming from one of m's callbacks.
+type firingKey[S, E Small] struct{ m *Machine[S, E] }
+
+// firingCtx is the context handed to looplab: it keeps the caller's values,
+// is never done, and marks the callbacks it reaches as m's.
+type firingCtx[S, E Small] struct {
+	parent context.Context
+	m      *Machine[S, E]
+}
+
+func (firingCtx[S, E]) Deadline() (time.Time, bool) { return time.Time{}, false }
+func (firingCtx[S, E]) Done() <-chan struct{}       { return nil }
+func (firingCtx[S, E]) Err() error                  { return nil }
+func (c firingCtx[S, E]) Value(key any) any {
+	if k, ok := key.(firingKey[S, E]); ok && k.m == c.m {
+		return c.m
+	}
+	return c.parent.Value(key)
+}

@@ -1,0 +1,133 @@
+package order
+
+import (
+	"slices"
+
+	"github.com/phlebkit/phlebkit/internal/lifecycle"
+)
+
+// Transition is one allowed move of the order lifecycle: Event fired in From
+// leads to To.
+type Transition struct {
+	From  Status
+	Event Event
+	To    Status
+}
+
+// edges is the order lifecycle: the only place its transitions are written.
+// Provenance: D is an arrow of Junction's lifecycle diagram, T is stated in
+// its documentation, I is inferred (our decision, noted on the constants).
+var edges = []lifecycle.Edge[Status, Event]{
+	{From: Ordered, Event: CreateRequisition, To: RequisitionCreated},                    // D
+	{From: Ordered, Event: BypassRequisition, To: RequisitionBypassed},                   // T: imported orders
+	{From: RequisitionCreated, Event: PlaceAppointment, To: AppointmentPending},          // D
+	{From: RequisitionBypassed, Event: PlaceAppointment, To: AppointmentPending},         // T: same as requisition_created
+	{From: AppointmentCancelled, Event: PlaceAppointment, To: AppointmentPending},        // D
+	{From: AppointmentPending, Event: ScheduleAppointment, To: AppointmentScheduled},     // D
+	{From: AppointmentCancelled, Event: ScheduleAppointment, To: AppointmentScheduled},   // D
+	{From: AppointmentScheduled, Event: RescheduleAppointment, To: AppointmentScheduled}, // D: self-loop
+	{From: AppointmentPending, Event: CancelAppointment, To: AppointmentCancelled},       // D
+	{From: AppointmentScheduled, Event: CancelAppointment, To: AppointmentCancelled},     // D
+	{From: AppointmentScheduled, Event: CompleteDraw, To: DrawCompleted},                 // D
+	{From: DrawCompleted, Event: ReceivePartialResults, To: PartialResults},              // D
+	{From: PartialResults, Event: ReceivePartialResults, To: PartialResults},             // T: several partial updates
+	{From: DrawCompleted, Event: Complete, To: Completed},                                // D
+	{From: PartialResults, Event: Complete, To: Completed},                               // D
+	{From: DrawCompleted, Event: ReportSampleError, To: SampleError},                     // I: only a drawn sample can fail
+	{From: PartialResults, Event: ReportSampleError, To: SampleError},                    // I
+	{From: Completed, Event: CorrectResults, To: Corrected},                              // I
+	{From: Corrected, Event: CorrectResults, To: Corrected},                              // I: a second correction
+	{From: Ordered, Event: Cancel, To: Cancelled},                                        // D
+	{From: RequisitionCreated, Event: Cancel, To: Cancelled},                             // D
+	{From: RequisitionBypassed, Event: Cancel, To: Cancelled},                            // T: cancellation guide
+	{From: AppointmentPending, Event: Cancel, To: Cancelled},                             // D
+	{From: AppointmentScheduled, Event: Cancel, To: Cancelled},                           // T: cancellation guide
+	{From: AppointmentCancelled, Event: Cancel, To: Cancelled},                           // D
+	{From: DrawCompleted, Event: Cancel, To: Cancelled},                                  // T: cancellation guide
+}
+
+var table = lifecycle.MustNew(lifecycle.Spec[Status, Event]{
+	Name:       "order",
+	Statuses:   numStatuses,
+	Events:     numEvents,
+	Initial:    Ordered,
+	StatusName: Status.String,
+	EventName:  Event.String,
+	Reject:     func(s Status, e Event) error { return &TransitionError{From: s, Event: e} },
+	Edges:      edges,
+})
+
+// transitions is table.Edges() in this package's type.
+var transitions = func() []Transition {
+	es := table.Edges()
+	out := make([]Transition, len(es))
+	for i, e := range es {
+		out[i] = Transition(e)
+	}
+	return out
+}()
+
+// Next returns the status that event e leads to from status from. A
+// forbidden pair (or an invalid status or event) returns from unchanged and
+// a *[TransitionError] wrapping [ErrInvalidTransition]. For valid inputs
+// neither outcome allocates.
+func Next(from Status, e Event) (Status, error) { return table.Next(from, e) }
+
+// Transitions returns every allowed transition, ordered by From, then by
+// Event, both in declaration order.
+func Transitions() []Transition { return slices.Clone(transitions) }
+
+// CanTransition reports whether one event leads from from to to.
+func CanTransition(from, to Status) bool { return table.CanTransition(from, to) }
+
+// EventFor returns the event that leads from from to to in one step, and
+// whether there is one. In this lifecycle at most one event links two
+// statuses.
+func EventFor(from, to Status) (Event, bool) { return table.EventFor(from, to) }
+
+// Reachable reports whether to can be reached from from in one or more
+// transitions.
+func Reachable(from, to Status) bool { return table.Reachable(from, to) }
+
+// ReachableFrom returns the statuses reachable from s in one or more
+// transitions, in declaration order.
+func ReachableFrom(s Status) []Status { return table.ReachableFrom(s) }
+
+// Path returns a shortest sequence of transitions from from to to, and
+// whether one exists; from a status to itself it is empty. Webhooks may
+// arrive late, out of order or not at all (Junction once documented
+// requisition_created followed directly by appointment_scheduled), so a
+// consumer that last saw from and now sees to can use Path to tell a jump
+// along the lifecycle from a move that cannot happen.
+func Path(from, to Status) ([]Transition, bool) {
+	es, ok := table.Path(from, to)
+	if !ok {
+		return nil, false
+	}
+	out := make([]Transition, len(es))
+	for i, e := range es {
+		out[i] = Transition(e)
+	}
+	return out, true
+}
+
+// Terminal reports whether s is a valid status with no way out: sample_error
+// and cancelled. Completed is not terminal: results may be corrected.
+func (s Status) Terminal() bool { return table.Terminal(s) }
+
+// Cancellable reports whether an order in status s may be cancelled. Per
+// Junction's cancellation guide that is ordered, requisition_created,
+// requisition_bypassed, appointment_pending, appointment_scheduled,
+// appointment_cancelled and draw_completed; completed, partial_results,
+// sample_error and cancelled are not (Junction answers HTTP 400
+// "Transition from current_status to cancelled is not allowed"), nor is
+// corrected.
+func (s Status) Cancellable() bool { return table.Allowed(s, Cancel) }
+
+// Events returns the events allowed in s, in declaration order.
+func (s Status) Events() []Event { return table.EventsFrom(s) }
+
+// Mermaid returns the order lifecycle as a Mermaid stateDiagram-v2, drawn
+// from the transition table: the initial status, every transition labelled
+// with its event, and the terminal statuses.
+func Mermaid() string { return table.Mermaid() }
