@@ -16,7 +16,7 @@ func (t *Table[S, E]) FSMEvents() fsm.Events {
 		for to := 1; to <= t.nS; to++ {
 			var src []string
 			for from := 1; from <= t.nS; from++ {
-				if t.next[t.index(S(from), E(e))] == S(to) {
+				if t.cells[t.index(S(from), E(e))].to == S(to) {
 					src = append(src, t.statusName[from])
 				}
 			}

@@ -144,7 +144,8 @@ func (m *Machine[S, E]) Fire(ctx context.Context, e E) error {
 	}
 	// Fast path: a forbidden event is rejected on a snapshot of the status,
 	// without the lock, and the rejection takes effect at that snapshot.
-	if _, err := m.t.Next(m.Current(), e); err != nil {
+	if c := m.t.cell(m.Current(), e); c == nil || c.to == 0 {
+		_, err := m.t.Next(m.Current(), e)
 		return err
 	}
 	if m.reent != nil && ctx.Value(firingKey[S, E]{m}) != nil {

@@ -54,13 +54,20 @@ type Spec[S, E Small] struct {
 // table, caught by the package's tests.
 var ErrSpec = errors.New("lifecycle: invalid table")
 
+// cell is one (status, event) pair: where it leads, or, when to is 0, the
+// pre-built error that rejects it.
+type cell[S Small] struct {
+	to  S
+	err error
+}
+
 // Table is a lifecycle compiled from a [Spec].
 type Table[S, E Small] struct {
 	name       string
 	nS, nE     int
 	initial    S
-	next       []S     // [from*(nE+1)+event] → to; 0 means forbidden
-	reject     []error // pre-built errors for forbidden pairs
+	stride     int       // nE+1
+	cells      []cell[S] // [from*stride+event], zero status and event included
 	rejectFn   func(S, E) error
 	statusFn   func(S) string
 	eventFn    func(E) string
@@ -98,8 +105,8 @@ func New[S, E Small](spec Spec[S, E]) (*Table[S, E], error) {
 		rejectFn:   spec.Reject,
 		statusFn:   spec.StatusName,
 		eventFn:    spec.EventName,
-		next:       make([]S, (spec.Statuses+1)*(spec.Events+1)),
-		reject:     make([]error, (spec.Statuses+1)*(spec.Events+1)),
+		stride:     spec.Events + 1,
+		cells:      make([]cell[S], (spec.Statuses+1)*(spec.Events+1)),
 		out:        make([]uint64, spec.Statuses+1),
 		reach:      make([]uint64, spec.Statuses+1),
 		events:     make([][]E, spec.Statuses+1),
@@ -133,21 +140,21 @@ func New[S, E Small](spec Spec[S, E]) (*Table[S, E], error) {
 		case !t.validEvent(e.Event):
 			return nil, bad("edge with unknown event %d", e.Event)
 		}
-		i := t.index(e.From, e.Event)
-		if t.next[i] != 0 {
+		c := &t.cells[t.index(e.From, e.Event)]
+		if c.to != 0 {
 			return nil, bad("two edges for (%s, %s)", t.statusName[e.From], t.eventName[e.Event])
 		}
-		t.next[i] = e.To
+		c.to = e.To
 		t.out[e.From] |= 1 << e.To
 	}
-	for s := 1; s <= t.nS; s++ {
-		for e := 1; e <= t.nE; e++ {
-			i := t.index(S(s), E(e))
-			if t.next[i] == 0 {
-				t.reject[i] = spec.Reject(S(s), E(e))
+	for s := 0; s <= t.nS; s++ {
+		for e := 0; e <= t.nE; e++ {
+			c := &t.cells[t.index(S(s), E(e))]
+			if c.to == 0 {
+				c.err = spec.Reject(S(s), E(e))
 			} else {
 				t.events[s] = append(t.events[s], E(e))
-				t.edges = append(t.edges, Edge[S, E]{From: S(s), Event: E(e), To: t.next[i]})
+				t.edges = append(t.edges, Edge[S, E]{From: S(s), Event: E(e), To: c.to})
 			}
 		}
 	}
@@ -179,7 +186,7 @@ func MustNew[S, E Small](spec Spec[S, E]) *Table[S, E] {
 	return t
 }
 
-func (t *Table[S, E]) index(s S, e E) int { return int(s)*(t.nE+1) + int(e) }
+func (t *Table[S, E]) index(s S, e E) int { return int(s)*t.stride + int(e) }
 
 func (t *Table[S, E]) validStatus(s S) bool { return s >= 1 && int(s) <= t.nS }
 
@@ -195,22 +202,33 @@ func (t *Table[S, E]) ValidEvent(e E) bool { return t.validEvent(e) }
 func (t *Table[S, E]) Initial() S { return t.initial }
 
 // Next returns the status that event e leads to from status from. A forbidden
-// pair returns from unchanged and the spec's rejection error; for valid
-// inputs that error is pre-built, so neither outcome allocates.
+// pair returns from unchanged and the spec's rejection error. The errors for
+// every pair of valid or zero inputs are pre-built, so for those neither
+// outcome allocates; Next is small enough to be inlined.
 func (t *Table[S, E]) Next(from S, e E) (S, error) {
-	if t.validStatus(from) && t.validEvent(e) {
-		i := t.index(from, e)
-		if to := t.next[i]; to != 0 {
-			return to, nil
+	if int(from) <= t.nS && int(e) < t.stride {
+		c := &t.cells[int(from)*t.stride+int(e)]
+		if c.to != 0 {
+			return c.to, nil
 		}
-		return from, t.reject[i]
+		return from, c.err
 	}
-	return from, t.rejectFn(from, e)
+	return t.outOfRange(from, e)
 }
+
+// cell returns the cell of (from, e), or nil when either is out of range.
+func (t *Table[S, E]) cell(from S, e E) *cell[S] {
+	if int(from) <= t.nS && int(e) < t.stride {
+		return &t.cells[int(from)*t.stride+int(e)]
+	}
+	return nil
+}
+
+func (t *Table[S, E]) outOfRange(from S, e E) (S, error) { return from, t.rejectFn(from, e) }
 
 // Allowed reports whether event e may be fired in status from.
 func (t *Table[S, E]) Allowed(from S, e E) bool {
-	return t.validStatus(from) && t.validEvent(e) && t.next[t.index(from, e)] != 0
+	return t.validStatus(from) && t.validEvent(e) && t.cells[t.index(from, e)].to != 0
 }
 
 // Edges returns a copy of the allowed transitions ordered by From, then by
@@ -245,7 +263,7 @@ func (t *Table[S, E]) EventFor(from, to S) (E, bool) {
 		return 0, false
 	}
 	for _, e := range t.events[from] {
-		if t.next[t.index(from, e)] == to {
+		if t.cells[t.index(from, e)].to == to {
 			return e, true
 		}
 	}
@@ -296,7 +314,7 @@ func (t *Table[S, E]) Path(from, to S) ([]Edge[S, E], bool) {
 		s := queue[0]
 		queue = queue[1:]
 		for _, e := range t.events[s] {
-			n := t.next[t.index(s, e)]
+			n := t.cells[t.index(s, e)].to
 			if visited&(1<<n) != 0 {
 				continue
 			}
