@@ -67,11 +67,39 @@ var transitions = func() []Transition {
 	return out
 }()
 
+// dense is table laid out as a fixed-size array, so that Next is one
+// bounds-checked load: the generic table's own lookup is not inlined across
+// packages. Every cell of a forbidden pair holds its pre-built error.
+var dense = func() (d [numStatuses + 1][numEvents + 1]struct {
+	to  Status
+	err error
+}) {
+	for s := range d {
+		for e := range d[s] {
+			to, err := table.Next(Status(s), Event(e))
+			if err != nil {
+				to = 0
+			}
+			d[s][e].to, d[s][e].err = to, err
+		}
+	}
+	return d
+}()
+
 // Next returns the status that event e leads to from status from. A
 // forbidden pair (or an invalid status or event) returns from unchanged and
 // a *[TransitionError] wrapping [ErrInvalidTransition]. For valid inputs
-// neither outcome allocates.
-func Next(from Status, e Event) (Status, error) { return table.Next(from, e) }
+// neither outcome allocates: each forbidden pair has one pre-built error.
+func Next(from Status, e Event) (Status, error) {
+	if from <= numStatuses && e <= numEvents {
+		c := &dense[from][e]
+		if c.to != 0 {
+			return c.to, nil
+		}
+		return from, c.err
+	}
+	return table.Next(from, e)
+}
 
 // Transitions returns every allowed transition, ordered by From, then by
 // Event, both in declaration order.

@@ -1,0 +1,204 @@
+package order_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/phlebkit/phlebkit/order"
+)
+
+func ExampleNext() {
+	s, err := order.Next(order.AppointmentScheduled, order.CompleteDraw)
+	fmt.Println(s, err)
+
+	// A forbidden event leaves the status as it was.
+	s, err = order.Next(order.Completed, order.Cancel)
+	fmt.Println(s, err)
+	fmt.Println(errors.Is(err, order.ErrInvalidTransition))
+
+	var te *order.TransitionError
+	if errors.As(err, &te) {
+		fmt.Println(te.From.Full(), te.Event)
+	}
+	// Output:
+	// draw_completed <nil>
+	// completed order: invalid transition: cancel from completed
+	// true
+	// completed.at_home_phlebotomy.completed cancel
+}
+
+func ExampleParseStatus() {
+	// Webhook events carry the full form, order_transaction the low-level one.
+	for _, text := range []string{
+		"collecting_sample.at_home_phlebotomy.appointment_scheduled",
+		"appointment_scheduled",
+		"completed.walk_in_test.completed",
+	} {
+		s, err := order.ParseStatus(text)
+		if errors.Is(err, order.ErrUnknownStatus) {
+			fmt.Println("skip:", err)
+			continue
+		}
+		fmt.Println(s, s.HighLevel(), s.Full())
+	}
+	// Output:
+	// appointment_scheduled collecting_sample collecting_sample.at_home_phlebotomy.appointment_scheduled
+	// appointment_scheduled collecting_sample collecting_sample.at_home_phlebotomy.appointment_scheduled
+	// skip: order: unknown status "completed.walk_in_test.completed"
+}
+
+func ExampleParseHighLevel() {
+	// The deprecated top-level status field carries only the high-level part.
+	h, err := order.ParseHighLevel("collecting_sample")
+	fmt.Println(h, err, h.Statuses())
+	// Output:
+	// collecting_sample <nil> [appointment_pending appointment_scheduled draw_completed appointment_cancelled]
+}
+
+func ExampleStatus_MarshalText() {
+	var doc struct {
+		Status order.Status `json:"status"`
+	}
+	_ = json.Unmarshal([]byte(`{"status":"received.at_home_phlebotomy.requisition_created"}`), &doc)
+	out, _ := json.Marshal(doc)
+	fmt.Println(string(out))
+	// Output:
+	// {"status":"requisition_created"}
+}
+
+func ExampleStatus_Cancellable() {
+	for _, s := range []order.Status{order.DrawCompleted, order.PartialResults} {
+		fmt.Println(s, s.Cancellable(), s.Terminal())
+	}
+	// Output:
+	// draw_completed true false
+	// partial_results false false
+}
+
+func ExampleStatus_Events() {
+	fmt.Println(order.AppointmentScheduled.Events())
+	// Output:
+	// [reschedule_appointment cancel_appointment complete_draw cancel]
+}
+
+func ExampleCanTransition() {
+	fmt.Println(order.CanTransition(order.Ordered, order.RequisitionCreated))
+	fmt.Println(order.CanTransition(order.Ordered, order.AppointmentScheduled))
+	e, ok := order.EventFor(order.AppointmentCancelled, order.AppointmentScheduled)
+	fmt.Println(e, ok)
+	// Output:
+	// true
+	// false
+	// schedule_appointment true
+}
+
+func ExamplePath() {
+	// An older webhook example jumps from requisition_created straight to
+	// appointment_scheduled: not one transition, but a valid path.
+	path, ok := order.Path(order.RequisitionCreated, order.AppointmentScheduled)
+	fmt.Println(ok)
+	for _, t := range path {
+		fmt.Println(t.From, "--"+t.Event.String()+"->", t.To)
+	}
+	_, ok = order.Path(order.Completed, order.Ordered)
+	fmt.Println(ok)
+	// Output:
+	// true
+	// requisition_created --place_appointment-> appointment_pending
+	// appointment_pending --schedule_appointment-> appointment_scheduled
+	// false
+}
+
+func ExampleReachableFrom() {
+	fmt.Println(order.ReachableFrom(order.PartialResults))
+	fmt.Println(order.Reachable(order.Completed, order.Cancelled))
+	// Output:
+	// [partial_results completed sample_error corrected]
+	// false
+}
+
+func ExampleTransitions() {
+	n := 0
+	for _, t := range order.Transitions() {
+		if t.Event == order.Cancel {
+			n++
+		}
+	}
+	fmt.Println(len(order.Transitions()), "transitions,", n, "of them cancel the order")
+	// Output:
+	// 26 transitions, 7 of them cancel the order
+}
+
+func ExampleNewMachine() {
+	m, err := order.NewMachine(order.Ordered,
+		order.OnEnter(order.AppointmentScheduled, func(_ context.Context, t order.Transition) {
+			fmt.Println("notify patient:", t.Event)
+		}),
+		order.AfterAny(func(_ context.Context, t order.Transition) {
+			fmt.Println(t.From, "->", t.To)
+		}),
+	)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	ctx := context.Background()
+	for _, e := range []order.Event{
+		order.CreateRequisition,
+		order.PlaceAppointment,
+		order.ScheduleAppointment,
+		order.RescheduleAppointment,
+		order.Complete, // forbidden before the draw
+	} {
+		if err := m.Fire(ctx, e); err != nil {
+			fmt.Println(err)
+		}
+	}
+	fmt.Println(m.Current(), m.AvailableEvents())
+	// Output:
+	// ordered -> requisition_created
+	// requisition_created -> appointment_pending
+	// notify patient: schedule_appointment
+	// appointment_pending -> appointment_scheduled
+	// notify patient: reschedule_appointment
+	// appointment_scheduled -> appointment_scheduled
+	// order: invalid transition: complete from appointment_scheduled
+	// appointment_scheduled [reschedule_appointment cancel_appointment complete_draw cancel]
+}
+
+func ExampleMermaid() {
+	fmt.Print(order.Mermaid())
+	// Output:
+	// stateDiagram-v2
+	//     [*] --> ordered
+	//     ordered --> requisition_created: create_requisition
+	//     ordered --> requisition_bypassed: bypass_requisition
+	//     ordered --> cancelled: cancel
+	//     requisition_created --> appointment_pending: place_appointment
+	//     requisition_created --> cancelled: cancel
+	//     requisition_bypassed --> appointment_pending: place_appointment
+	//     requisition_bypassed --> cancelled: cancel
+	//     appointment_pending --> appointment_scheduled: schedule_appointment
+	//     appointment_pending --> appointment_cancelled: cancel_appointment
+	//     appointment_pending --> cancelled: cancel
+	//     appointment_scheduled --> appointment_scheduled: reschedule_appointment
+	//     appointment_scheduled --> appointment_cancelled: cancel_appointment
+	//     appointment_scheduled --> draw_completed: complete_draw
+	//     appointment_scheduled --> cancelled: cancel
+	//     draw_completed --> partial_results: receive_partial_results
+	//     draw_completed --> completed: complete
+	//     draw_completed --> sample_error: report_sample_error
+	//     draw_completed --> cancelled: cancel
+	//     appointment_cancelled --> appointment_pending: place_appointment
+	//     appointment_cancelled --> appointment_scheduled: schedule_appointment
+	//     appointment_cancelled --> cancelled: cancel
+	//     partial_results --> partial_results: receive_partial_results
+	//     partial_results --> completed: complete
+	//     partial_results --> sample_error: report_sample_error
+	//     completed --> corrected: correct_results
+	//     corrected --> corrected: correct_results
+	//     sample_error --> [*]
+	//     cancelled --> [*]
+}

@@ -1,0 +1,237 @@
+package order
+
+import (
+	"database/sql"
+	"database/sql/driver"
+	"encoding/json"
+	"errors"
+	"strconv"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// wire is every status's three text forms, written out by hand from
+// DOMAIN.md §1.
+var wire = []struct {
+	status    Status
+	low, high string
+}{
+	{Ordered, "ordered", "received"},
+	{RequisitionCreated, "requisition_created", "received"},
+	{RequisitionBypassed, "requisition_bypassed", "received"},
+	{AppointmentPending, "appointment_pending", "collecting_sample"},
+	{AppointmentScheduled, "appointment_scheduled", "collecting_sample"},
+	{DrawCompleted, "draw_completed", "collecting_sample"},
+	{AppointmentCancelled, "appointment_cancelled", "collecting_sample"},
+	{PartialResults, "partial_results", "sample_with_lab"},
+	{Completed, "completed", "completed"},
+	{SampleError, "sample_error", "failed"},
+	{Cancelled, "cancelled", "cancelled"},
+	{Corrected, "corrected", "completed"},
+}
+
+func TestStatusText(t *testing.T) {
+	require.Len(t, wire, len(allStatuses))
+	for _, w := range wire {
+		t.Run(w.low, func(t *testing.T) {
+			full := w.high + ".at_home_phlebotomy." + w.low
+			assert.True(t, w.status.IsValid())
+			assert.Equal(t, w.low, w.status.String())
+			assert.Equal(t, full, w.status.Full())
+			assert.Equal(t, w.high, w.status.HighLevel().String())
+			for _, text := range []string{w.low, full} {
+				got, err := ParseStatus(text)
+				require.NoError(t, err, "ParseStatus(%q)", text)
+				assert.Equal(t, w.status, got, "ParseStatus(%q)", text)
+			}
+			b, err := w.status.MarshalText()
+			require.NoError(t, err)
+			assert.Equal(t, w.low, string(b))
+			h, err := ParseHighLevel(w.high)
+			require.NoError(t, err)
+			assert.Equal(t, w.status.HighLevel(), h)
+			assert.Contains(t, h.Statuses(), w.status)
+		})
+	}
+}
+
+func TestInvalidStatusText(t *testing.T) {
+	for _, s := range []Status{0, numStatuses + 1, 255} {
+		assert.False(t, s.IsValid())
+		assert.Equal(t, "order.Status("+strconv.Itoa(int(s))+")", s.String())
+		assert.Equal(t, s.String(), s.Full())
+		assert.Equal(t, HighLevel(0), s.HighLevel())
+		_, err := s.MarshalText()
+		assert.ErrorIs(t, err, ErrUnknownStatus)
+		_, err = s.Value()
+		assert.ErrorIs(t, err, ErrUnknownStatus)
+	}
+}
+
+// rejected is text that ParseStatus must refuse.
+var rejected = []string{
+	"",
+	"Ordered",
+	"ORDERED",
+	" ordered",
+	"ordered ",
+	"ordered\n",
+	"appointment-scheduled",
+	"received",          // high-level alone
+	"collecting_sample", // high-level alone
+	"sample_with_lab",
+	"failed",
+	"walk_in_test",
+	"received.walk_in_test.ordered", // other modality
+	"received.at_home_phlebotomy.appointment_scheduled",       // high-level mismatch
+	"completed.at_home_phlebotomy.cancelled",                  // high-level mismatch
+	"collecting_sample.at_home_phlebotomy",                    // no low-level part
+	"collecting_sample.at_home_phlebotomy.",                   // empty low-level part
+	".at_home_phlebotomy.ordered",                             // empty high-level part
+	"received.at_home_phlebotomy.ordered.extra",               // trailing part
+	"received..ordered",                                       // empty modality
+	"received.at_home_phlebotomy.Ordered",                     // other case
+	"Received.at_home_phlebotomy.ordered",                     // other case
+	"received.at_home_phlebotomy.ordered ",                    // trailing space
+	"received.at_home_phlebotomy.at_home_phlebotomy.ordered",  // repeated modality
+	"received.at_home_phlebotomy.appointment_scheduled.extra", // trailing part
+	"collecting_sample.at_home_phlebotomy.draw_completed\x00", // NUL
+	"collecting_sample.at_home_phlebotomy.appointment_pendin", // truncated
+	"order.Status(1)",                                         // the invalid String form
+	"\xff",                                                    // not UTF-8
+}
+
+func TestParseStatusRejects(t *testing.T) {
+	for _, text := range rejected {
+		t.Run(text, func(t *testing.T) {
+			s, err := ParseStatus(text)
+			require.Error(t, err)
+			assert.Equal(t, Status(0), s)
+			assert.ErrorIs(t, err, ErrUnknownStatus)
+			var pe *ParseError
+			require.ErrorAs(t, err, &pe)
+			assert.Equal(t, text, pe.Text)
+			assert.Equal(t, "order: unknown status "+quote(text), err.Error())
+
+			v := Cancelled
+			require.ErrorIs(t, v.UnmarshalText([]byte(text)), ErrUnknownStatus)
+			assert.Equal(t, Cancelled, v, "a failed UnmarshalText must leave the value unchanged")
+			require.ErrorIs(t, v.Scan(text), ErrUnknownStatus)
+			assert.Equal(t, Cancelled, v, "a failed Scan must leave the value unchanged")
+		})
+	}
+}
+
+func quote(s string) string { return strconv.Quote(s) }
+
+func TestParseHighLevel(t *testing.T) {
+	for _, text := range []string{"", "Received", "ordered", "collecting_sample ", "order.HighLevel(1)"} {
+		_, err := ParseHighLevel(text)
+		assert.ErrorIs(t, err, ErrUnknownStatus, "ParseHighLevel(%q)", text)
+	}
+	h := HighLevelFailed
+	require.Error(t, h.UnmarshalText([]byte("nope")))
+	assert.Equal(t, HighLevelFailed, h)
+	require.NoError(t, h.UnmarshalText([]byte("sample_with_lab")))
+	assert.Equal(t, HighLevelSampleWithLab, h)
+	assert.Equal(t, []Status{PartialResults}, h.Statuses())
+	assert.Equal(t, "order.HighLevel(0)", HighLevel(0).String())
+	_, err := HighLevel(0).MarshalText()
+	assert.ErrorIs(t, err, ErrUnknownStatus)
+	b, err := HighLevelCollectingSample.MarshalText()
+	require.NoError(t, err)
+	assert.Equal(t, "collecting_sample", string(b))
+}
+
+func TestStatusJSON(t *testing.T) {
+	type doc struct {
+		Status Status    `json:"status"`
+		High   HighLevel `json:"high"`
+	}
+	var d doc
+	require.NoError(t, json.Unmarshal([]byte(`{"status":"collecting_sample.at_home_phlebotomy.draw_completed","high":"failed"}`), &d))
+	assert.Equal(t, doc{DrawCompleted, HighLevelFailed}, d)
+	b, err := json.Marshal(d)
+	require.NoError(t, err)
+	assert.JSONEq(t, `{"status":"draw_completed","high":"failed"}`, string(b))
+
+	err = json.Unmarshal([]byte(`{"status":"walk_in_test"}`), &d)
+	assert.ErrorIs(t, err, ErrUnknownStatus)
+	assert.Equal(t, DrawCompleted, d.Status)
+
+	_, err = json.Marshal(doc{})
+	assert.ErrorIs(t, err, ErrUnknownStatus, "a zero status must not be written")
+}
+
+func TestStatusSQL(t *testing.T) {
+	var _ driver.Valuer = Status(0)
+	var _ sql.Scanner = (*Status)(nil)
+	for _, w := range wire {
+		v, err := w.status.Value()
+		require.NoError(t, err)
+		assert.Equal(t, w.low, v)
+		var s Status
+		require.NoError(t, s.Scan(v))
+		assert.Equal(t, w.status, s)
+		require.NoError(t, s.Scan([]byte(w.status.Full())))
+		assert.Equal(t, w.status, s)
+	}
+	for _, src := range []any{nil, 42, int64(3), 1.5, true} {
+		s := Ordered
+		err := s.Scan(src)
+		assert.ErrorIs(t, err, ErrUnknownStatus, "Scan(%v)", src)
+		assert.Equal(t, Ordered, s)
+	}
+	var n sql.Null[Status]
+	require.NoError(t, n.Scan(nil))
+	assert.False(t, n.Valid)
+}
+
+func TestEventText(t *testing.T) {
+	names := map[Event]string{
+		CreateRequisition: "create_requisition", BypassRequisition: "bypass_requisition",
+		PlaceAppointment: "place_appointment", ScheduleAppointment: "schedule_appointment",
+		RescheduleAppointment: "reschedule_appointment", CancelAppointment: "cancel_appointment",
+		CompleteDraw: "complete_draw", ReceivePartialResults: "receive_partial_results",
+		Complete: "complete", ReportSampleError: "report_sample_error",
+		CorrectResults: "correct_results", Cancel: "cancel",
+	}
+	require.Len(t, names, len(allEvents))
+	for _, e := range allEvents {
+		assert.True(t, e.IsValid())
+		assert.Equal(t, names[e], e.String())
+		got, err := ParseEvent(names[e])
+		require.NoError(t, err)
+		assert.Equal(t, e, got)
+		b, err := json.Marshal(e)
+		require.NoError(t, err)
+		var back Event
+		require.NoError(t, json.Unmarshal(b, &back))
+		assert.Equal(t, e, back)
+	}
+	for _, text := range []string{"", "Cancel", "cancel ", "reschedule", "order.Event(1)"} {
+		e := Cancel
+		_, err := ParseEvent(text)
+		assert.ErrorIs(t, err, ErrUnknownEvent, "ParseEvent(%q)", text)
+		assert.EqualError(t, err, "order: unknown event "+quote(text))
+		require.Error(t, e.UnmarshalText([]byte(text)))
+		assert.Equal(t, Cancel, e)
+	}
+	assert.Equal(t, "order.Event(0)", Event(0).String())
+	_, err := Event(0).MarshalText()
+	assert.ErrorIs(t, err, ErrUnknownEvent)
+	assert.False(t, errors.Is(err, ErrUnknownStatus))
+}
+
+func TestParseStatusDoesNotAllocate(t *testing.T) {
+	full := AppointmentScheduled.Full()
+	assert.Zero(t, testing.AllocsPerRun(100, func() { _, _ = ParseStatus(full) }))
+	assert.Zero(t, testing.AllocsPerRun(100, func() { _ = AppointmentScheduled.Full() }))
+}
+
+func TestMustParseStatus(t *testing.T) {
+	assert.Equal(t, Completed, MustParseStatus("completed"))
+	assert.Panics(t, func() { MustParseStatus("nope") })
+}

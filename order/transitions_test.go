@@ -1,0 +1,345 @@
+package order
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/phlebkit/phlebkit/internal/lifecycle"
+)
+
+// expected is DOMAIN.md §1 written out by hand, independently of the
+// production table: for each status, the events it allows and where they
+// lead. Every pair not listed is forbidden.
+var expected = map[Status]map[Event]Status{
+	Ordered: {
+		CreateRequisition: RequisitionCreated,
+		BypassRequisition: RequisitionBypassed,
+		Cancel:            Cancelled,
+	},
+	RequisitionCreated: {
+		PlaceAppointment: AppointmentPending,
+		Cancel:           Cancelled,
+	},
+	RequisitionBypassed: {
+		PlaceAppointment: AppointmentPending,
+		Cancel:           Cancelled,
+	},
+	AppointmentPending: {
+		ScheduleAppointment: AppointmentScheduled,
+		CancelAppointment:   AppointmentCancelled,
+		Cancel:              Cancelled,
+	},
+	AppointmentScheduled: {
+		RescheduleAppointment: AppointmentScheduled,
+		CancelAppointment:     AppointmentCancelled,
+		CompleteDraw:          DrawCompleted,
+		Cancel:                Cancelled,
+	},
+	DrawCompleted: {
+		ReceivePartialResults: PartialResults,
+		Complete:              Completed,
+		ReportSampleError:     SampleError,
+		Cancel:                Cancelled,
+	},
+	AppointmentCancelled: {
+		PlaceAppointment:    AppointmentPending,
+		ScheduleAppointment: AppointmentScheduled,
+		Cancel:              Cancelled,
+	},
+	PartialResults: {
+		ReceivePartialResults: PartialResults,
+		Complete:              Completed,
+		ReportSampleError:     SampleError,
+	},
+	Completed: {
+		CorrectResults: Corrected,
+	},
+	SampleError: {},
+	Cancelled:   {},
+	Corrected: {
+		CorrectResults: Corrected,
+	},
+}
+
+// allStatuses and allEvents list the constants by hand, with one invalid
+// value on each side, so that a constant added without a test shows up.
+var (
+	allStatuses = []Status{Ordered, RequisitionCreated, RequisitionBypassed, AppointmentPending,
+		AppointmentScheduled, DrawCompleted, AppointmentCancelled, PartialResults, Completed,
+		SampleError, Cancelled, Corrected}
+	allEvents = []Event{CreateRequisition, BypassRequisition, PlaceAppointment, ScheduleAppointment,
+		RescheduleAppointment, CancelAppointment, CompleteDraw, ReceivePartialResults, Complete,
+		ReportSampleError, CorrectResults, Cancel}
+)
+
+func TestConstantsAreListed(t *testing.T) {
+	assert.Equal(t, allStatuses, Statuses())
+	assert.Equal(t, allEvents, Events())
+	assert.Len(t, expected, len(allStatuses))
+}
+
+// diffNext compares next with the expected table over every status × event,
+// invalid ones included, and describes each difference.
+func diffNext(next func(Status, Event) (Status, error)) []string {
+	var diffs []string
+	for _, from := range append([]Status{0, numStatuses + 1}, allStatuses...) {
+		for _, e := range append([]Event{0, numEvents + 1}, allEvents...) {
+			got, err := next(from, e)
+			want, ok := expected[from][e]
+			switch {
+			case ok && (err != nil || got != want):
+				diffs = append(diffs, fmt.Sprintf("Next(%q, %q) = %q, %v; want %q", from, e, got, err, want))
+			case !ok && (err == nil || got != from):
+				diffs = append(diffs, fmt.Sprintf("Next(%q, %q) = %q, %v; want rejection", from, e, got, err))
+			case !ok && !errors.Is(err, ErrInvalidTransition):
+				diffs = append(diffs, fmt.Sprintf("Next(%q, %q) error %v does not wrap ErrInvalidTransition", from, e, err))
+			}
+		}
+	}
+	return diffs
+}
+
+func TestNextExhaustive(t *testing.T) {
+	for _, d := range diffNext(Next) {
+		t.Error(d)
+	}
+}
+
+func TestNextRejectionIsTyped(t *testing.T) {
+	for _, from := range allStatuses {
+		for _, e := range allEvents {
+			if _, ok := expected[from][e]; ok {
+				continue
+			}
+			_, err := Next(from, e)
+			var te *TransitionError
+			require.ErrorAs(t, err, &te, "Next(%q, %q)", from, e)
+			assert.Equal(t, TransitionError{From: from, Event: e}, *te)
+			assert.Equal(t, fmt.Sprintf("order: invalid transition: %s from %s", e, from), err.Error())
+			_, again := Next(from, e)
+			assert.Same(t, err, again, "Next(%q, %q) must return the pre-built error", from, e)
+		}
+	}
+	_, err := Next(Status(200), Event(200))
+	assert.EqualError(t, err, "order: invalid transition: order.Event(200) from order.Status(200)")
+	assert.ErrorIs(t, err, ErrInvalidTransition)
+}
+
+// TestMutationsAreCaught shows that the exhaustive comparison catches every
+// single-entry change of the table: each edge removed, and each edge
+// redirected to every other status.
+func TestMutationsAreCaught(t *testing.T) {
+	build := func(es []lifecycle.Edge[Status, Event]) func(Status, Event) (Status, error) {
+		tb, err := lifecycle.New(lifecycle.Spec[Status, Event]{
+			Name: "order", Statuses: numStatuses, Events: numEvents, Initial: Ordered,
+			StatusName: Status.String, EventName: Event.String,
+			Reject: func(s Status, e Event) error { return &TransitionError{From: s, Event: e} },
+			Edges:  es,
+		})
+		require.NoError(t, err)
+		return tb.Next
+	}
+	require.Empty(t, diffNext(build(edges)))
+	for i, e := range edges {
+		removed := slices.Delete(slices.Clone(edges), i, i+1)
+		assert.NotEmpty(t, diffNext(build(removed)), "removing %v went unnoticed", e)
+		for _, to := range allStatuses {
+			if to == e.To {
+				continue
+			}
+			changed := slices.Clone(edges)
+			changed[i].To = to
+			assert.NotEmpty(t, diffNext(build(changed)), "redirecting %v to %q went unnoticed", e, to)
+		}
+	}
+	// An added edge: every forbidden pair, allowed.
+	for _, from := range allStatuses {
+		for _, ev := range allEvents {
+			if _, ok := expected[from][ev]; ok {
+				continue
+			}
+			added := append(slices.Clone(edges), lifecycle.Edge[Status, Event]{From: from, Event: ev, To: Cancelled})
+			assert.NotEmpty(t, diffNext(build(added)), "allowing %q in %q went unnoticed", ev, from)
+		}
+	}
+}
+
+func TestCanTransitionExhaustive(t *testing.T) {
+	for _, from := range append([]Status{0, numStatuses + 1}, allStatuses...) {
+		for _, to := range append([]Status{0, numStatuses + 1}, allStatuses...) {
+			want := false
+			var wantEvent Event
+			for e, dst := range expected[from] {
+				if dst == to {
+					want, wantEvent = true, e
+				}
+			}
+			assert.Equal(t, want, CanTransition(from, to), "CanTransition(%q, %q)", from, to)
+			e, ok := EventFor(from, to)
+			assert.Equal(t, want, ok, "EventFor(%q, %q)", from, to)
+			assert.Equal(t, wantEvent, e, "EventFor(%q, %q)", from, to)
+		}
+	}
+}
+
+func TestTransitions(t *testing.T) {
+	var want []Transition
+	for _, from := range allStatuses {
+		for _, e := range allEvents {
+			if to, ok := expected[from][e]; ok {
+				want = append(want, Transition{From: from, Event: e, To: to})
+			}
+		}
+	}
+	got := Transitions()
+	assert.Equal(t, want, got)
+	got[0].To = Cancelled
+	assert.Equal(t, want, Transitions(), "Transitions must return a copy")
+}
+
+func TestStatusEvents(t *testing.T) {
+	for _, s := range allStatuses {
+		var want []Event
+		for _, e := range allEvents {
+			if _, ok := expected[s][e]; ok {
+				want = append(want, e)
+			}
+		}
+		assert.Equal(t, want, s.Events(), "%q.Events()", s)
+	}
+	assert.Nil(t, Status(0).Events())
+}
+
+func TestTerminalAndCancellable(t *testing.T) {
+	terminal := map[Status]bool{SampleError: true, Cancelled: true}
+	// The cancellation guide's lists.
+	cancellable := map[Status]bool{Ordered: true, RequisitionCreated: true, RequisitionBypassed: true,
+		AppointmentPending: true, AppointmentScheduled: true, AppointmentCancelled: true, DrawCompleted: true}
+	neverCancellable := []Status{Completed, PartialResults, SampleError, Cancelled}
+	for _, s := range allStatuses {
+		assert.Equal(t, terminal[s], s.Terminal(), "%q.Terminal()", s)
+		assert.Equal(t, cancellable[s], s.Cancellable(), "%q.Cancellable()", s)
+	}
+	for _, s := range neverCancellable {
+		assert.False(t, s.Cancellable(), "%q.Cancellable()", s)
+	}
+	for _, s := range []Status{0, numStatuses + 1, 255} {
+		assert.False(t, s.Terminal())
+		assert.False(t, s.Cancellable())
+	}
+}
+
+// reachable computes reachability from the expected table by search.
+func reachable(from Status) map[Status]bool {
+	seen := map[Status]bool{}
+	stack := []Status{from}
+	for len(stack) > 0 {
+		s := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		for _, to := range expected[s] {
+			if !seen[to] {
+				seen[to] = true
+				stack = append(stack, to)
+			}
+		}
+	}
+	return seen
+}
+
+func TestReachability(t *testing.T) {
+	for _, from := range allStatuses {
+		want := reachable(from)
+		var wantList []Status
+		for _, to := range allStatuses {
+			if want[to] {
+				wantList = append(wantList, to)
+			}
+			assert.Equal(t, want[to], Reachable(from, to), "Reachable(%q, %q)", from, to)
+			path, ok := Path(from, to)
+			if from == to {
+				assert.True(t, ok)
+				assert.Empty(t, path)
+				continue
+			}
+			require.Equal(t, want[to], ok, "Path(%q, %q)", from, to)
+			if ok {
+				checkPath(t, from, to, path)
+			}
+		}
+		assert.Equal(t, wantList, ReachableFrom(from), "ReachableFrom(%q)", from)
+	}
+	// Every status is reachable from ordered, and ordered from none.
+	assert.Len(t, ReachableFrom(Ordered), numStatuses-1)
+	for _, s := range allStatuses {
+		assert.False(t, Reachable(s, Ordered))
+	}
+	_, ok := Path(0, Ordered)
+	assert.False(t, ok)
+	assert.Nil(t, ReachableFrom(0))
+}
+
+// checkPath asserts that path leads from from to to through the expected
+// table and is as short as a breadth-first search says it can be.
+func checkPath(t *testing.T, from, to Status, path []Transition) {
+	t.Helper()
+	cur := from
+	for _, step := range path {
+		require.Equal(t, cur, step.From)
+		require.Equal(t, expected[cur][step.Event], step.To, "step %v", step)
+		require.Contains(t, expected[cur], step.Event)
+		cur = step.To
+	}
+	require.Equal(t, to, cur)
+	dist := map[Status]int{from: 0}
+	queue := []Status{from}
+	for len(queue) > 0 {
+		s := queue[0]
+		queue = queue[1:]
+		for _, n := range expected[s] {
+			if _, ok := dist[n]; !ok {
+				dist[n] = dist[s] + 1
+				queue = append(queue, n)
+			}
+		}
+	}
+	require.Equal(t, dist[to], len(path), "Path(%q, %q) = %v is not shortest", from, to, path)
+}
+
+func TestObservedJumpIsAPath(t *testing.T) {
+	// An older webhook example goes from requisition_created straight to
+	// appointment_scheduled: not one step, but a valid path.
+	assert.False(t, CanTransition(RequisitionCreated, AppointmentScheduled))
+	path, ok := Path(RequisitionCreated, AppointmentScheduled)
+	require.True(t, ok)
+	assert.Equal(t, []Transition{
+		{From: RequisitionCreated, Event: PlaceAppointment, To: AppointmentPending},
+		{From: AppointmentPending, Event: ScheduleAppointment, To: AppointmentScheduled},
+	}, path)
+}
+
+func TestNextDoesNotAllocate(t *testing.T) {
+	accept := testing.AllocsPerRun(100, func() { _, _ = Next(AppointmentScheduled, CompleteDraw) })
+	reject := testing.AllocsPerRun(100, func() { _, _ = Next(Completed, Cancel) })
+	assert.Zero(t, accept)
+	assert.Zero(t, reject)
+}
+
+func TestMermaid(t *testing.T) {
+	m := Mermaid()
+	assert.Equal(t, m, Mermaid())
+	lines := []string{"stateDiagram-v2", "    [*] --> ordered"}
+	for _, tr := range Transitions() {
+		lines = append(lines, fmt.Sprintf("    %s --> %s: %s", tr.From, tr.To, tr.Event))
+	}
+	lines = append(lines, "    sample_error --> [*]", "    cancelled --> [*]")
+	want := ""
+	for _, l := range lines {
+		want += l + "\n"
+	}
+	assert.Equal(t, want, m)
+}
