@@ -15,35 +15,28 @@ import (
 // [ErrReentrantFire].
 type Callback func(ctx context.Context, t Transition)
 
-// Option configures a [Machine].
-type Option func(*lifecycle.Hooks[Status, Event])
+// Option configures a [Machine]; [OnEnter], [AfterEvent] and [AfterAny]
+// make them. The zero Option does nothing.
+type Option struct {
+	apply func(*lifecycle.Hooks[Status, Event])
+}
 
 // OnEnter runs fn each time the machine enters s, self-loops included (a
 // reschedule enters appointment_scheduled again).
 func OnEnter(s Status, fn Callback) Option {
-	return func(h *lifecycle.Hooks[Status, Event]) {
-		if h.Enter == nil {
-			h.Enter = map[Status][]lifecycle.Callback[Status, Event]{}
-		}
-		h.Enter[s] = append(h.Enter[s], wrap(fn))
-	}
+	return Option{func(h *lifecycle.Hooks[Status, Event]) { h.AddEnter(s, wrap(fn)) }}
 }
 
 // AfterEvent runs fn after each transition made by e, once the [OnEnter]
 // callbacks of its destination have run.
 func AfterEvent(e Event, fn Callback) Option {
-	return func(h *lifecycle.Hooks[Status, Event]) {
-		if h.After == nil {
-			h.After = map[Event][]lifecycle.Callback[Status, Event]{}
-		}
-		h.After[e] = append(h.After[e], wrap(fn))
-	}
+	return Option{func(h *lifecycle.Hooks[Status, Event]) { h.AddAfter(e, wrap(fn)) }}
 }
 
 // AfterAny runs fn after every transition, once the [AfterEvent] callbacks
 // have run.
 func AfterAny(fn Callback) Option {
-	return func(h *lifecycle.Hooks[Status, Event]) { h.AfterAny = append(h.AfterAny, wrap(fn)) }
+	return Option{func(h *lifecycle.Hooks[Status, Event]) { h.AddAny(wrap(fn)) }}
 }
 
 func wrap(fn Callback) lifecycle.Callback[Status, Event] {
@@ -75,8 +68,8 @@ type Machine struct {
 func NewMachine(initial Status, opts ...Option) (*Machine, error) {
 	h := lifecycle.Hooks[Status, Event]{Reentrant: ErrReentrantFire}
 	for _, o := range opts {
-		if o != nil {
-			o(&h)
+		if o.apply != nil {
+			o.apply(&h)
 		}
 	}
 	m, err := lifecycle.NewMachine(table, initial, h)

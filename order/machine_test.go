@@ -234,8 +234,8 @@ func TestNewMachineErrors(t *testing.T) {
 			assert.Regexp(t, `^order: invalid machine: `, err.Error())
 		})
 	}
-	m, err := NewMachine(Ordered, nil)
-	require.NoError(t, err, "a nil option is ignored")
+	m, err := NewMachine(Ordered, Option{})
+	require.NoError(t, err, "the zero Option is ignored")
 	assert.Equal(t, Ordered, m.Current())
 }
 

@@ -31,6 +31,25 @@ type Hooks[S, E Small] struct {
 	Reentrant error
 }
 
+// AddEnter adds fn to the callbacks run on entering s.
+func (h *Hooks[S, E]) AddEnter(s S, fn Callback[S, E]) {
+	if h.Enter == nil {
+		h.Enter = map[S][]Callback[S, E]{}
+	}
+	h.Enter[s] = append(h.Enter[s], fn)
+}
+
+// AddAfter adds fn to the callbacks run after each transition made by e.
+func (h *Hooks[S, E]) AddAfter(e E, fn Callback[S, E]) {
+	if h.After == nil {
+		h.After = map[E][]Callback[S, E]{}
+	}
+	h.After[e] = append(h.After[e], fn)
+}
+
+// AddAny adds fn to the callbacks run after every transition.
+func (h *Hooks[S, E]) AddAny(fn Callback[S, E]) { h.AfterAny = append(h.AfterAny, fn) }
+
 // Machine is a state machine over a [Table], backed by a looplab/fsm
 // machine built from the same table. It is safe for concurrent use.
 //
