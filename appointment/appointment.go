@@ -1,0 +1,473 @@
+package appointment
+
+import (
+	"bytes"
+	"encoding/json"
+	"strconv"
+)
+
+// Appointment is an at-home phlebotomy appointment as Junction sends it: the
+// data of a labtest.appointment.* webhook, and the response of the book,
+// request, reschedule and get appointment endpoints. It decodes straight
+// from that JSON and encodes back to Junction's field names; decoding what
+// it encodes gives an equal value.
+//
+// Decoding is strict about shape and lenient about presence: a missing or
+// null field leaves its zero value, but JSON that is invalid, a value of the
+// wrong JSON type, an unknown status or a malformed timestamp is a
+// *[DecodeError] (see [Decode]), and the destination is left unchanged.
+// Fields this type does not know are dropped.
+type Appointment struct {
+	// ID is the appointment's id.
+	ID string
+	// UserID is the Junction user the appointment is for (user_id).
+	UserID string
+	// OrderID is the order the appointment belongs to (order_id).
+	OrderID string
+	// OrderTransactionID is the order transaction (order_transaction_id),
+	// when Junction sends one.
+	OrderTransactionID string
+	// Address is where the phlebotomist goes.
+	Address Address
+	// Location is the address's coordinates.
+	Location Location
+	// StartAt and EndAt bound the slot (start_at, end_at), in UTC. They
+	// are absent for an appointment-request appointment that has no slot
+	// yet.
+	StartAt, EndAt Time
+	// IANATimezone is the patient's local time zone (iana_timezone), such
+	// as "America/Phoenix"; see [Appointment.LocalStart].
+	IANATimezone string
+	// Type is the appointment type, "phlebotomy" here.
+	Type string
+	// Provider is the phlebotomy provider, such as "getlabs", kept as sent
+	// even when this package does not know it.
+	Provider string
+	// Status is the API's status (status). Junction may send it alongside
+	// an event status that disagrees; see [Appointment.EffectiveStatus].
+	Status Status
+	// EventStatus is the normalised status (event_status), the zero Status
+	// when Junction does not send one. It encodes as the event status
+	// spelling: "scheduled" for [Confirmed].
+	EventStatus Status
+	// ProviderID is the provider's own id for the appointment
+	// (provider_id).
+	ProviderID string
+	// CanReschedule reports whether the appointment may still be
+	// rescheduled (can_reschedule).
+	CanReschedule bool
+	// AppointmentNotes are the special instructions for this appointment
+	// (appointment_notes), at most 1000 characters; they may change on each
+	// reschedule.
+	AppointmentNotes string
+	// EventData is the provider-specific data of the latest event
+	// (event_data).
+	EventData EventData
+	// Events is the appointment's history (events), oldest first; nil when
+	// empty. See [ValidateHistory].
+	Events []HistoryEntry
+}
+
+// Address is the patient address an appointment takes place at.
+type Address struct {
+	// FirstLine is the street line, with its street number (first_line).
+	FirstLine string `json:"first_line"`
+	// SecondLine is the unit, suite or apartment, if any (second_line).
+	SecondLine string `json:"second_line,omitempty"`
+	// City is the city.
+	City string `json:"city"`
+	// State is the state, such as "AZ".
+	State string `json:"state"`
+	// ZipCode is the zip code (zip_code).
+	ZipCode string `json:"zip_code"`
+	// Unit is deprecated by Junction in favour of SecondLine; see
+	// [Address.EffectiveSecondLine].
+	Unit string `json:"unit,omitempty"`
+	// AccessNotes say how to reach the address (gate codes, parking,
+	// entrance), at most 1000 characters; Junction forwards them to the
+	// provider on every booking and reschedule.
+	AccessNotes string `json:"access_notes,omitempty"`
+	// Country is the country, such as "United States", when Junction sends
+	// one.
+	Country string `json:"country,omitempty"`
+}
+
+// EffectiveSecondLine returns SecondLine, or the deprecated Unit when
+// SecondLine is empty.
+func (a Address) EffectiveSecondLine() string {
+	if a.SecondLine != "" {
+		return a.SecondLine
+	}
+	return a.Unit
+}
+
+// Location is a point on Earth in degrees.
+type Location struct {
+	// Lng is the longitude (lng).
+	Lng float64 `json:"lng"`
+	// Lat is the latitude (lat).
+	Lat float64 `json:"lat"`
+}
+
+// EffectiveStatus returns the status to act on: EventStatus when Junction
+// sent one, since it is the normalised field, and Status otherwise. When the
+// two disagree the event status wins (our decision): Junction's own
+// reschedule webhook example says "status": "pending" beside
+// "event_status": "scheduled". It returns the zero Status when neither is
+// set.
+func (a Appointment) EffectiveStatus() Status {
+	if a.EventStatus.IsValid() {
+		return a.EventStatus
+	}
+	return a.Status
+}
+
+type wireAppointment struct {
+	ID                 string          `json:"id"`
+	UserID             string          `json:"user_id"`
+	OrderID            string          `json:"order_id,omitempty"`
+	OrderTransactionID string          `json:"order_transaction_id,omitempty"`
+	Address            Address         `json:"address,omitzero"`
+	Location           Location        `json:"location,omitzero"`
+	StartAt            *string         `json:"start_at"`
+	EndAt              *string         `json:"end_at"`
+	IANATimezone       string          `json:"iana_timezone"`
+	Type               string          `json:"type"`
+	Provider           string          `json:"provider"`
+	Status             *string         `json:"status,omitempty"`
+	EventStatus        *string         `json:"event_status,omitempty"`
+	ProviderID         string          `json:"provider_id"`
+	CanReschedule      bool            `json:"can_reschedule"`
+	AppointmentNotes   string          `json:"appointment_notes,omitempty"`
+	EventData          json.RawMessage `json:"event_data,omitempty"`
+	Events             json.RawMessage `json:"events,omitempty"`
+}
+
+// MarshalJSON writes Junction's field names. An absent StartAt or EndAt is
+// null; a zero Status or EventStatus, empty optional strings, a zero
+// Address, Location or EventData and an empty history are left out.
+// EventStatus is spelled as an event status ("scheduled"). An invalid
+// non-zero status is an error wrapping [ErrUnknownStatus].
+func (a Appointment) MarshalJSON() ([]byte, error) {
+	w := wireAppointment{
+		ID:                 a.ID,
+		UserID:             a.UserID,
+		OrderID:            a.OrderID,
+		OrderTransactionID: a.OrderTransactionID,
+		Address:            a.Address,
+		Location:           a.Location,
+		IANATimezone:       a.IANATimezone,
+		Type:               a.Type,
+		Provider:           a.Provider,
+		ProviderID:         a.ProviderID,
+		CanReschedule:      a.CanReschedule,
+		AppointmentNotes:   a.AppointmentNotes,
+	}
+	var err error
+	if w.StartAt, err = timeText(a.StartAt); err != nil {
+		return nil, err
+	}
+	if w.EndAt, err = timeText(a.EndAt); err != nil {
+		return nil, err
+	}
+	if w.Status, err = statusText(a.Status, Status.String); err != nil {
+		return nil, err
+	}
+	if w.EventStatus, err = statusText(a.EventStatus, Status.EventStatus); err != nil {
+		return nil, err
+	}
+	if !a.EventData.IsZero() {
+		if w.EventData, err = json.Marshal(a.EventData); err != nil {
+			return nil, err
+		}
+	}
+	if len(a.Events) > 0 {
+		if w.Events, err = json.Marshal(a.Events); err != nil {
+			return nil, err
+		}
+	}
+	return json.Marshal(w)
+}
+
+func timeText(t Time) (*string, error) {
+	v, ok := t.Get()
+	if !ok {
+		return nil, nil
+	}
+	if y := v.Year(); y < 0 || y > 9999 {
+		return nil, &ParseError{Kind: "time", Text: v.String(), Err: ErrMalformed}
+	}
+	s := formatTime(v)
+	return &s, nil
+}
+
+func statusText(s Status, spell func(Status) string) (*string, error) {
+	if s == 0 {
+		return nil, nil
+	}
+	if !s.IsValid() {
+		return nil, &ParseError{Kind: "status", Text: s.String(), Err: ErrUnknownStatus}
+	}
+	text := spell(s)
+	return &text, nil
+}
+
+// UnmarshalJSON decodes Junction's appointment JSON. status and
+// event_status accept what [ParseStatus] accepts, start_at, end_at and
+// events[].created_at what [ParseTime] accepts. Like the standard library's
+// decoders it leaves a unchanged for null; on error, a *[DecodeError] naming
+// the offending field, a is unchanged too.
+func (a *Appointment) UnmarshalJSON(data []byte) error {
+	if isNull(data) {
+		return nil
+	}
+	var w wireAppointment
+	if err := json.Unmarshal(data, &w); err != nil {
+		return decodeError("", err)
+	}
+	v := Appointment{
+		ID:                 w.ID,
+		UserID:             w.UserID,
+		OrderID:            w.OrderID,
+		OrderTransactionID: w.OrderTransactionID,
+		Address:            w.Address,
+		Location:           w.Location,
+		IANATimezone:       w.IANATimezone,
+		Type:               w.Type,
+		Provider:           w.Provider,
+		ProviderID:         w.ProviderID,
+		CanReschedule:      w.CanReschedule,
+		AppointmentNotes:   w.AppointmentNotes,
+	}
+	var err error
+	if v.StartAt, err = parseTimeField("start_at", w.StartAt); err != nil {
+		return err
+	}
+	if v.EndAt, err = parseTimeField("end_at", w.EndAt); err != nil {
+		return err
+	}
+	if v.Status, err = parseStatusField("status", w.Status); err != nil {
+		return err
+	}
+	if v.EventStatus, err = parseStatusField("event_status", w.EventStatus); err != nil {
+		return err
+	}
+	if err := v.EventData.UnmarshalJSON(w.EventData); err != nil {
+		return decodeError("event_data", err)
+	}
+	if len(w.Events) > 0 && !isNull(w.Events) {
+		var raws []json.RawMessage
+		if err := json.Unmarshal(w.Events, &raws); err != nil {
+			return decodeError("events", err)
+		}
+		if len(raws) > 0 {
+			v.Events = make([]HistoryEntry, len(raws))
+		}
+		for i, raw := range raws {
+			if err := v.Events[i].UnmarshalJSON(raw); err != nil {
+				return decodeError("events["+strconv.Itoa(i)+"]", err)
+			}
+		}
+	}
+	if a == nil {
+		return &DecodeError{}
+	}
+	*a = v
+	return nil
+}
+
+func parseTimeField(field string, text *string) (Time, error) {
+	if text == nil {
+		return Time{}, nil
+	}
+	t, err := ParseTime(*text)
+	if err != nil {
+		return Time{}, &DecodeError{Field: field, Err: err}
+	}
+	return TimeOf(t), nil
+}
+
+func parseStatusField(field string, text *string) (Status, error) {
+	if text == nil {
+		return 0, nil
+	}
+	s, err := ParseStatus(*text)
+	if err != nil {
+		return 0, &DecodeError{Field: field, Err: err}
+	}
+	return s, nil
+}
+
+// EventData is the provider-specific data of an appointment event, such as
+// {"origin": "patient", "is_reschedule": true}. Origin and IsReschedule are
+// decoded; every other member is kept, compacted, in Extra.
+type EventData struct {
+	// Origin says who caused the event, such as "patient" (origin).
+	Origin string
+	// IsReschedule reports whether the event is a reschedule
+	// (is_reschedule).
+	IsReschedule bool
+	// Extra holds the other members as sent, compacted; nil when there are
+	// none. Entries named origin or is_reschedule are ignored on encoding.
+	Extra map[string]json.RawMessage
+}
+
+// IsZero reports whether d carries nothing: no origin, not a reschedule, no
+// other member. It lets the omitzero JSON option leave d out.
+func (d EventData) IsZero() bool { return d.Origin == "" && !d.IsReschedule && len(d.Extra) == 0 }
+
+// MarshalJSON writes a JSON object: the members of Extra, origin unless
+// empty, and is_reschedule when true, with keys in sorted order.
+func (d EventData) MarshalJSON() ([]byte, error) {
+	m := make(map[string]json.RawMessage, len(d.Extra)+2)
+	for k, v := range d.Extra {
+		m[k] = v
+	}
+	delete(m, "origin")
+	delete(m, "is_reschedule")
+	if d.Origin != "" {
+		b, err := json.Marshal(d.Origin)
+		if err != nil {
+			return nil, err
+		}
+		m["origin"] = b
+	}
+	if d.IsReschedule {
+		m["is_reschedule"] = json.RawMessage("true")
+	}
+	return json.Marshal(m)
+}
+
+// UnmarshalJSON decodes a JSON object, or null. origin must be a string and
+// is_reschedule a boolean, either may be null; other members may be any
+// JSON value. Like the standard library's decoders it leaves d unchanged for
+// null; on error (a *[DecodeError]) d is unchanged too.
+func (d *EventData) UnmarshalJSON(data []byte) error {
+	if len(data) == 0 || isNull(data) {
+		return nil
+	}
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(data, &m); err != nil {
+		return decodeError("", err)
+	}
+	var v EventData
+	if raw, ok := m["origin"]; ok {
+		delete(m, "origin")
+		if err := json.Unmarshal(raw, &v.Origin); err != nil {
+			return decodeError("origin", err)
+		}
+	}
+	if raw, ok := m["is_reschedule"]; ok {
+		delete(m, "is_reschedule")
+		if err := json.Unmarshal(raw, &v.IsReschedule); err != nil {
+			return decodeError("is_reschedule", err)
+		}
+	}
+	for k, raw := range m {
+		m[k] = normalizeRaw(raw)
+	}
+	if len(m) > 0 {
+		v.Extra = m
+	}
+	if d == nil {
+		return &DecodeError{}
+	}
+	*d = v
+	return nil
+}
+
+// normalizeRaw returns raw as encoding/json writes a json.RawMessage back:
+// compacted, with <, >, & and the line and paragraph separators escaped;
+// nil for null or empty input. Decoding what encoding wrote then gives the
+// same bytes.
+func normalizeRaw(raw json.RawMessage) json.RawMessage {
+	if len(raw) == 0 || isNull(raw) {
+		return nil
+	}
+	var compact bytes.Buffer
+	if err := json.Compact(&compact, raw); err != nil {
+		return append(json.RawMessage(nil), raw...) // unreachable: the decoder validated raw
+	}
+	var out bytes.Buffer
+	json.HTMLEscape(&out, compact.Bytes())
+	return out.Bytes()
+}
+
+// Webhook event types that carry an [Appointment].
+const (
+	// WebhookCreated is the event type of an appointment created webhook.
+	WebhookCreated = "labtest.appointment.created"
+	// WebhookUpdated is the event type of an appointment updated webhook.
+	WebhookUpdated = "labtest.appointment.updated"
+)
+
+// Webhook is the envelope of a labtest.appointment.* webhook:
+// {"event_type", "data", "user_id", "client_user_id", "team_id"}.
+type Webhook struct {
+	// EventType is the webhook's event type, such as [WebhookUpdated];
+	// kept as sent.
+	EventType string `json:"event_type"`
+	// Data is the appointment.
+	Data Appointment `json:"data"`
+	// UserID is the Junction user (user_id).
+	UserID string `json:"user_id,omitempty"`
+	// ClientUserID is the customer's own id for the user (client_user_id).
+	ClientUserID string `json:"client_user_id,omitempty"`
+	// TeamID is the customer's Junction team (team_id).
+	TeamID string `json:"team_id,omitempty"`
+}
+
+// UnmarshalJSON decodes the envelope and its data as [Appointment] does.
+// Like the standard library's decoders it leaves w unchanged for null; on
+// error, a *[DecodeError] whose Field starts with "data" for a fault in the
+// appointment, w is unchanged too.
+func (w *Webhook) UnmarshalJSON(data []byte) error {
+	if isNull(data) {
+		return nil
+	}
+	var in struct {
+		EventType    string          `json:"event_type"`
+		Data         json.RawMessage `json:"data"`
+		UserID       string          `json:"user_id"`
+		ClientUserID string          `json:"client_user_id"`
+		TeamID       string          `json:"team_id"`
+	}
+	if err := json.Unmarshal(data, &in); err != nil {
+		return decodeError("", err)
+	}
+	v := Webhook{EventType: in.EventType, UserID: in.UserID, ClientUserID: in.ClientUserID, TeamID: in.TeamID}
+	if len(in.Data) > 0 {
+		if err := v.Data.UnmarshalJSON(in.Data); err != nil {
+			return decodeError("data", err)
+		}
+	}
+	if w == nil {
+		return &DecodeError{}
+	}
+	*w = v
+	return nil
+}
+
+// Decode decodes an appointment from Junction's JSON as
+// [Appointment.UnmarshalJSON] does; null gives the zero Appointment. Every
+// error it returns is a *[DecodeError]; json.Unmarshal, by contrast, checks
+// the syntax itself before calling UnmarshalJSON and reports invalid JSON
+// as a bare *json.SyntaxError.
+func Decode(data []byte) (Appointment, error) {
+	var a Appointment
+	if err := a.UnmarshalJSON(data); err != nil {
+		return Appointment{}, err
+	}
+	return a, nil
+}
+
+// DecodeWebhook decodes a labtest.appointment.* webhook as
+// [Webhook.UnmarshalJSON] does. Like [Decode], every error it returns is a
+// *[DecodeError].
+func DecodeWebhook(data []byte) (Webhook, error) {
+	var w Webhook
+	if err := w.UnmarshalJSON(data); err != nil {
+		return Webhook{}, err
+	}
+	return w, nil
+}

@@ -1,0 +1,522 @@
+package appointment
+
+import (
+	"encoding/json"
+	"errors"
+	"os"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+	_ "time/tzdata" // the tests must not depend on the system's zone database
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// fixture reads one of the published example payloads.
+func fixture(t testing.TB, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile("../../shared/fixtures/" + name)
+	require.NoError(t, err)
+	return b
+}
+
+func utc(y int, m time.Month, d, h, min int) Time {
+	return TimeOf(time.Date(y, m, d, h, min, 0, 0, time.UTC))
+}
+
+var wantBooked = Appointment{
+	ID:     "413d7205-f8a9-42ed-aa4a-edb99e481ca0",
+	UserID: "202b2c2f-fb4c-44dc-a4f8-621186fde227",
+	Address: Address{
+		FirstLine: "West Lincoln Street", City: "Phoenix", State: "AZ", ZipCode: "85004",
+		Unit: "14", AccessNotes: "Gate code #1234, use side entrance",
+	},
+	Location:         Location{Lng: -112.0772235, Lat: 33.4421912},
+	StartAt:          utc(2023, 5, 15, 16, 0),
+	EndAt:            utc(2023, 5, 15, 18, 0),
+	IANATimezone:     "America/Phoenix",
+	Type:             "phlebotomy",
+	Provider:         "getlabs",
+	Status:           Pending,
+	ProviderID:       "e89eb489-7382-4966-bb14-7ab4763eba6c",
+	CanReschedule:    true,
+	AppointmentNotes: "Please bring photo ID",
+}
+
+var wantWebhook = Webhook{
+	EventType: WebhookUpdated,
+	Data: Appointment{
+		ID:                 "06c2c65b-74a0-4f25-a4a9-44f796296355",
+		UserID:             "acf79a82-0c2c-4ca0-998b-378931793905",
+		OrderID:            "1ed9c8d7-e1b4-4d61-8123-0f99de5ae99a",
+		OrderTransactionID: "6424dd45-ee1a-49c6-ad0c-5769b8e03fc1",
+		Address: Address{
+			FirstLine: "123 Main St.", SecondLine: "Apt. 208", City: "San Francisco", State: "CA",
+			ZipCode: "91189", Country: "United States",
+		},
+		Location:      Location{Lng: -122.4194155, Lat: 37.7749295},
+		StartAt:       utc(2022, 1, 1, 0, 0),
+		EndAt:         utc(2022, 1, 1, 0, 0),
+		IANATimezone:  "America/New_York",
+		Type:          "phlebotomy",
+		Provider:      "getlabs",
+		Status:        Pending,
+		EventStatus:   Confirmed,
+		ProviderID:    "123",
+		CanReschedule: true,
+		EventData:     EventData{Origin: "patient", IsReschedule: true},
+		Events: []HistoryEntry{
+			{CreatedAt: utc(2022, 1, 1, 0, 0), Status: "scheduled"},
+			{CreatedAt: utc(2022, 1, 1, 0, 0), Status: "scheduled", Data: json.RawMessage(`{"origin":"patient","is_reschedule":true}`)},
+		},
+	},
+}
+
+func TestDecodeBookedFixture(t *testing.T) {
+	var a Appointment
+	require.NoError(t, json.Unmarshal(fixture(t, "appointment-booked.json"), &a))
+	assert.Equal(t, wantBooked, a)
+	assert.Equal(t, Pending, a.EffectiveStatus(), "no event_status: the status stands")
+	assert.Equal(t, "14", a.Address.EffectiveSecondLine())
+	assert.Nil(t, a.Events)
+	assert.NoError(t, ValidateHistory(a.Events))
+
+	d, err := Decode(fixture(t, "appointment-booked.json"))
+	require.NoError(t, err)
+	assert.Equal(t, a, d)
+}
+
+func TestDecodeWebhookFixture(t *testing.T) {
+	var w Webhook
+	require.NoError(t, json.Unmarshal(fixture(t, "appointment-updated-webhook.json"), &w))
+	assert.Equal(t, wantWebhook, w)
+	// Both fields decode as sent; the event status wins.
+	assert.Equal(t, Pending, w.Data.Status)
+	assert.Equal(t, Confirmed, w.Data.EventStatus)
+	assert.Equal(t, Confirmed, w.Data.EffectiveStatus())
+	assert.NoError(t, ValidateHistory(w.Data.Events))
+	assert.Equal(t, "Apt. 208", w.Data.Address.EffectiveSecondLine())
+
+	d, err := DecodeWebhook(fixture(t, "appointment-updated-webhook.json"))
+	require.NoError(t, err)
+	assert.Equal(t, w, d)
+}
+
+func TestEncodeUsesJunctionNames(t *testing.T) {
+	b, err := json.Marshal(wantBooked)
+	require.NoError(t, err)
+	assert.JSONEq(t, `{
+		"id": "413d7205-f8a9-42ed-aa4a-edb99e481ca0",
+		"user_id": "202b2c2f-fb4c-44dc-a4f8-621186fde227",
+		"address": {"first_line": "West Lincoln Street", "city": "Phoenix", "state": "AZ",
+			"zip_code": "85004", "unit": "14", "access_notes": "Gate code #1234, use side entrance"},
+		"location": {"lng": -112.0772235, "lat": 33.4421912},
+		"start_at": "2023-05-15T16:00:00Z",
+		"end_at": "2023-05-15T18:00:00Z",
+		"iana_timezone": "America/Phoenix",
+		"type": "phlebotomy",
+		"provider": "getlabs",
+		"status": "pending",
+		"provider_id": "e89eb489-7382-4966-bb14-7ab4763eba6c",
+		"can_reschedule": true,
+		"appointment_notes": "Please bring photo ID"
+	}`, string(b))
+
+	// Every field of the webhook fixture comes back under its own name,
+	// event_status in its event spelling.
+	b, err = json.Marshal(wantWebhook)
+	require.NoError(t, err)
+	var got, want map[string]any
+	require.NoError(t, json.Unmarshal(b, &got))
+	require.NoError(t, json.Unmarshal(fixture(t, "appointment-updated-webhook.json"), &want))
+	gotData, wantData := got["data"].(map[string]any), want["data"].(map[string]any)
+	for k := range wantData {
+		assert.Contains(t, gotData, k)
+	}
+	for k := range gotData {
+		assert.Contains(t, wantData, k)
+	}
+	assert.Equal(t, "scheduled", gotData["event_status"])
+	assert.Equal(t, "pending", gotData["status"])
+	assert.Equal(t, wantData["events"], gotData["events"])
+	assert.Equal(t, wantData["event_data"], gotData["event_data"])
+	assert.Equal(t, "2022-01-01T00:00:00Z", gotData["start_at"])
+
+	// A request-tier appointment has no slot yet: null times.
+	b, err = json.Marshal(Appointment{ID: "x", Status: Pending})
+	require.NoError(t, err)
+	assert.Contains(t, string(b), `"start_at":null,"end_at":null`)
+	a, err := Decode(b)
+	require.NoError(t, err)
+	assert.Equal(t, Appointment{ID: "x", Status: Pending}, a)
+}
+
+// roundTrip asserts that what decodes re-encodes and decodes equal, and
+// returns the first decoding.
+func roundTrip(t testing.TB, data []byte) (Appointment, bool) {
+	t.Helper()
+	a, err := Decode(data)
+	if err != nil {
+		return a, false
+	}
+	b, err := json.Marshal(a)
+	require.NoError(t, err, "encoding %#v", a)
+	back, err := Decode(b)
+	require.NoError(t, err, "decoding %s", b)
+	require.True(t, reflect.DeepEqual(a, back), "round trip changed\n%#v\ninto\n%#v\nthrough %s", a, back, b)
+	again, err := json.Marshal(back)
+	require.NoError(t, err)
+	require.Equal(t, string(b), string(again), "encoding is not stable")
+	return a, true
+}
+
+func TestRoundTrip(t *testing.T) {
+	var env struct{ Data json.RawMessage }
+	require.NoError(t, json.Unmarshal(fixture(t, "appointment-updated-webhook.json"), &env))
+	for name, data := range map[string]string{
+		"booked":  string(fixture(t, "appointment-booked.json")),
+		"webhook": string(env.Data),
+		"empty":   `{}`,
+		"null":    `null`,
+		"request tier": `{"id":"a","status":"pending","start_at":null,"end_at":null,"provider":"phlebfinders",
+			"events":[{"created_at":"2024-02-29T23:59:59.123456789-07:00","data":null,"status":"pending"}]}`,
+		"unknown provider and extras": `{"provider":"axlehealth","event_data":{"origin":"junction","x":[1, 2,{"<a>":"&"}],"n":null},
+			"events":[],"location":{"lng":0,"lat":-0},"address":null,"can_reschedule":false}`,
+		"raw history data":       `{"events":[{"data":"text \u2028 <b>","status":"no_show"},{"data":[ ],"status":""},null]}`,
+		"case-insensitive names": `{"ID":"x","Status":"in-progress","EVENT_STATUS":"in_progress"}`,
+		"hand-made strings":      `{"appointment_notes":"caf\u00e9 \ud83d\ude00 \"<script>\"","provider":"\u0000"}`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, ok := roundTrip(t, []byte(data))
+			require.True(t, ok)
+		})
+	}
+}
+
+func TestDecodeErrors(t *testing.T) {
+	base := string(fixture(t, "appointment-booked.json"))
+	edit := func(old, new string) string {
+		require.Contains(t, base, old)
+		return strings.Replace(base, old, new, 1)
+	}
+	for name, c := range map[string]struct {
+		data    string
+		field   string
+		unknown bool // wraps ErrUnknownStatus rather than ErrMalformed
+		msg     string
+	}{
+		"invalid JSON":       {data: base[:40], msg: "appointment: decode: unexpected end of JSON input"},
+		"trailing data":      {data: base + "}"},
+		"empty input":        {data: ""},
+		"not an object":      {data: `["pending"]`},
+		"unknown status":     {data: edit(`"status": "pending"`, `"status": "no_show"`), field: "status", unknown: true, msg: `appointment: decode status: unknown status "no_show"`},
+		"empty status":       {data: edit(`"status": "pending"`, `"status": ""`), field: "status", unknown: true},
+		"capital status":     {data: edit(`"status": "pending"`, `"status": "Pending"`), field: "status", unknown: true},
+		"unknown event":      {data: edit(`"status": "pending"`, `"event_status": "arrived", "status": "pending"`), field: "event_status", unknown: true},
+		"status number":      {data: edit(`"status": "pending"`, `"status": 1`), field: "status", msg: "appointment: decode status: unexpected JSON number"},
+		"can_reschedule":     {data: edit(`"can_reschedule":true`, `"can_reschedule":"yes"`), field: "can_reschedule"},
+		"lat as text":        {data: edit(`"lat": 33.4421912`, `"lat": "33.44"`), field: "location.lat"},
+		"lat overflow":       {data: edit(`"lat": 33.4421912`, `"lat": 1e400`), field: "location.lat"},
+		"zip as number":      {data: edit(`"zip_code": "85004"`, `"zip_code": 85004`), field: "address.zip_code"},
+		"start_at":           {data: edit(`"2023-05-15T16:00:00+00:00"`, `"tomorrow"`), field: "start_at", msg: `appointment: decode start_at: malformed time "tomorrow"`},
+		"start_at number":    {data: edit(`"2023-05-15T16:00:00+00:00"`, `1684166400`), field: "start_at"},
+		"end_at":             {data: edit(`"2023-05-15T18:00:00+00:00"`, `"2023-05-15"`), field: "end_at"},
+		"event_data array":   {data: edit(`"type"`, `"event_data": [], "type"`), field: "event_data"},
+		"origin number":      {data: edit(`"type"`, `"event_data": {"origin": 5}, "type"`), field: "event_data.origin"},
+		"is_reschedule text": {data: edit(`"type"`, `"event_data": {"is_reschedule": "true"}, "type"`), field: "event_data.is_reschedule"},
+		"events object":      {data: edit(`"type"`, `"events": {}, "type"`), field: "events"},
+		"created_at":         {data: edit(`"type"`, `"events": [{"status":"pending"},{"created_at":"2022-13-01T00:00:00Z"}], "type"`), field: "events[1].created_at", msg: `appointment: decode events[1].created_at: malformed time "2022-13-01T00:00:00Z"`},
+		"history status":     {data: edit(`"type"`, `"events": [{"status":["pending"]}], "type"`), field: "events[0].status"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			a := wantWebhook.Data // the destination: must stay as it is
+			a.Events = append([]HistoryEntry(nil), a.Events...)
+			before := a
+			err := a.UnmarshalJSON([]byte(c.data))
+			var de *DecodeError
+			require.ErrorAs(t, err, &de)
+			assert.Equal(t, c.field, de.Field)
+			if c.unknown {
+				assert.ErrorIs(t, err, ErrUnknownStatus)
+				assert.NotErrorIs(t, err, ErrMalformed)
+			} else {
+				assert.ErrorIs(t, err, ErrMalformed)
+				assert.NotErrorIs(t, err, ErrUnknownStatus)
+			}
+			if c.msg != "" {
+				assert.Equal(t, c.msg, err.Error())
+			}
+			assert.True(t, strings.HasPrefix(err.Error(), "appointment: decode"), err.Error())
+			assert.Equal(t, before, a, "a failed decode must leave the destination unchanged")
+
+			_, derr := Decode([]byte(c.data))
+			assert.Equal(t, err, derr)
+
+			// Through json.Unmarshal too; invalid JSON is reported by
+			// encoding/json itself.
+			require.Error(t, json.Unmarshal([]byte(c.data), &a))
+			assert.Equal(t, before, a)
+
+			// And inside a webhook, under data.
+			w := wantWebhook
+			wdata := `{"event_type":"labtest.appointment.updated","data":` + c.data + `}`
+			if json.Valid([]byte(c.data)) {
+				err = w.UnmarshalJSON([]byte(wdata))
+				require.ErrorAs(t, err, &de)
+				assert.Equal(t, joinPath("data", c.field), de.Field)
+				assert.Equal(t, wantWebhook, w)
+			}
+		})
+	}
+}
+
+func TestDecodeNull(t *testing.T) {
+	for _, data := range []string{"null\v", "null\u00a0", "nul", "null null"} {
+		_, err := Decode([]byte(data))
+		assert.ErrorIs(t, err, ErrMalformed, "Decode(%q)", data)
+	}
+	a0, err := Decode([]byte(" \t\r\nnull\n"))
+	require.NoError(t, err)
+	assert.Equal(t, Appointment{}, a0)
+	a := wantBooked
+	require.NoError(t, json.Unmarshal([]byte("null"), &a))
+	assert.Equal(t, wantBooked, a, "null leaves the value as it is, as encoding/json does")
+	w := wantWebhook
+	require.NoError(t, json.Unmarshal([]byte(" null "), &w))
+	assert.Equal(t, wantWebhook, w)
+	require.NoError(t, json.Unmarshal([]byte(`{"event_type":"x","data":null}`), &w))
+	assert.Equal(t, Webhook{EventType: "x"}, w)
+	require.NoError(t, json.Unmarshal([]byte(`{"event_type":"x"}`), &w))
+	assert.Equal(t, Webhook{EventType: "x"}, w)
+}
+
+func TestWebhookErrors(t *testing.T) {
+	w := wantWebhook
+	for data, field := range map[string]string{
+		`{"event_type": 3}`:         "event_type",
+		`{"team_id": []}`:           "team_id",
+		`{"data": "x"}`:             "data",
+		`{"data": {"status": "x"}}`: "data.status",
+		`[`:                         "",
+	} {
+		err := w.UnmarshalJSON([]byte(data))
+		var de *DecodeError
+		require.ErrorAs(t, err, &de, data)
+		assert.Equal(t, field, de.Field, data)
+		assert.Equal(t, wantWebhook, w)
+		_, derr := DecodeWebhook([]byte(data))
+		assert.Equal(t, err, derr)
+	}
+	b, err := json.Marshal(Webhook{EventType: WebhookCreated, TeamID: "t"})
+	require.NoError(t, err)
+	assert.JSONEq(t, `{"event_type":"labtest.appointment.created","team_id":"t",
+		"data":{"id":"","user_id":"","start_at":null,"end_at":null,"iana_timezone":"","type":"","provider":"","provider_id":"","can_reschedule":false}}`, string(b))
+}
+
+func TestEncodeErrors(t *testing.T) {
+	for name, a := range map[string]Appointment{
+		"invalid status":       {Status: 9},
+		"invalid event status": {EventStatus: 200},
+		"year 10000":           {StartAt: TimeOf(time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC))},
+		"negative year":        {EndAt: TimeOf(time.Date(-1, 1, 1, 0, 0, 0, 0, time.UTC))},
+		"history year":         {Events: []HistoryEntry{{CreatedAt: TimeOf(time.Date(12000, 1, 1, 0, 0, 0, 0, time.UTC))}}},
+		"bad raw data":         {Events: []HistoryEntry{{Data: json.RawMessage("{")}}},
+		"bad extra":            {EventData: EventData{Extra: map[string]json.RawMessage{"x": json.RawMessage("nope")}}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, err := json.Marshal(a)
+			require.Error(t, err)
+		})
+	}
+	_, err := json.Marshal(Appointment{Status: 9})
+	assert.ErrorIs(t, err, ErrUnknownStatus)
+	_, err = json.Marshal(Appointment{StartAt: TimeOf(time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC))})
+	assert.ErrorIs(t, err, ErrMalformed)
+}
+
+func TestEffectiveStatus(t *testing.T) {
+	for _, c := range []struct{ status, event, want Status }{
+		{Pending, Confirmed, Confirmed},
+		{Confirmed, 0, Confirmed},
+		{0, InProgress, InProgress},
+		{Cancelled, Cancelled, Cancelled},
+		{0, 0, 0},
+		{Reserved, 99, Reserved},
+	} {
+		a := Appointment{Status: c.status, EventStatus: c.event}
+		assert.Equal(t, c.want, a.EffectiveStatus(), "EffectiveStatus(%v, %v)", c.status, c.event)
+	}
+}
+
+func TestEventData(t *testing.T) {
+	var d EventData
+	require.NoError(t, json.Unmarshal([]byte(`{"origin":"patient","is_reschedule":true,"reason":{"code": 3},"note":"<b>"}`), &d))
+	assert.Equal(t, EventData{Origin: "patient", IsReschedule: true, Extra: map[string]json.RawMessage{
+		"reason": json.RawMessage(`{"code":3}`), "note": json.RawMessage(`"\u003cb\u003e"`),
+	}}, d)
+	b, err := json.Marshal(d)
+	require.NoError(t, err)
+	assert.Equal(t, `{"is_reschedule":true,"note":"\u003cb\u003e","origin":"patient","reason":{"code":3}}`, string(b))
+
+	// The typed fields win over Extra entries of the same name.
+	b, err = json.Marshal(EventData{Origin: "junction", Extra: map[string]json.RawMessage{"origin": json.RawMessage(`"x"`), "is_reschedule": json.RawMessage(`true`)}})
+	require.NoError(t, err)
+	assert.Equal(t, `{"origin":"junction"}`, string(b))
+	assert.True(t, EventData{}.IsZero())
+	assert.False(t, EventData{IsReschedule: true}.IsZero())
+
+	before := d
+	require.ErrorIs(t, json.Unmarshal([]byte(`{"origin":1}`), &d), ErrMalformed)
+	assert.Equal(t, before, d)
+	require.NoError(t, json.Unmarshal([]byte(`{"origin":null,"is_reschedule":null}`), &d))
+	assert.Equal(t, EventData{}, d)
+}
+
+func TestParseTime(t *testing.T) {
+	for text, want := range map[string]time.Time{
+		"2022-01-01T00:00:00":                 time.Date(2022, 1, 1, 0, 0, 0, 0, time.UTC),
+		"2022-01-01T00:00:00Z":                time.Date(2022, 1, 1, 0, 0, 0, 0, time.UTC),
+		"2023-05-15T16:00:00+00:00":           time.Date(2023, 5, 15, 16, 0, 0, 0, time.UTC),
+		"2023-05-15T09:00:00-07:00":           time.Date(2023, 5, 15, 16, 0, 0, 0, time.UTC),
+		"2023-05-15T16:00:00.5Z":              time.Date(2023, 5, 15, 16, 0, 0, 500_000_000, time.UTC),
+		"2023-05-15T16:00:00.123456789+05:30": time.Date(2023, 5, 15, 10, 30, 0, 123456789, time.UTC),
+		"2023-05-15T16:00:00.250":             time.Date(2023, 5, 15, 16, 0, 0, 250_000_000, time.UTC),
+		"0000-01-01T00:00:00Z":                time.Date(0, 1, 1, 0, 0, 0, 0, time.UTC),
+		"9999-12-31T23:59:59.999999999Z":      time.Date(9999, 12, 31, 23, 59, 59, 999999999, time.UTC),
+	} {
+		got, err := ParseTime(text)
+		require.NoError(t, err, "ParseTime(%q)", text)
+		assert.True(t, want.Equal(got), "ParseTime(%q) = %v, want %v", text, got, want)
+		assert.Equal(t, time.UTC, got.Location(), "ParseTime(%q) must be in UTC", text)
+		assert.Equal(t, want, got, "ParseTime(%q) must compare with ==", text)
+	}
+	for _, text := range []string{
+		"", "2022-01-01", "2022-01-01 00:00:00", "2022-01-01T00:00", "2022-13-01T00:00:00Z",
+		"2022-02-30T00:00:00Z", "2022-01-01T24:00:00Z", "2022-01-01T00:00:60Z", "yesterday",
+		"2022-01-01T00:00:00Z ", " 2022-01-01T00:00:00Z", "2022-01-01T00:00:00+25:00",
+		"0000-01-01T00:00:00+01:00", "9999-12-31T23:00:00-01:00", "1684166400",
+	} {
+		_, err := ParseTime(text)
+		require.ErrorIs(t, err, ErrMalformed, "ParseTime(%q)", text)
+		var pe *ParseError
+		require.ErrorAs(t, err, &pe)
+		assert.Equal(t, "time", pe.Kind)
+	}
+}
+
+func TestTime(t *testing.T) {
+	var zero Time
+	assert.True(t, zero.IsZero())
+	v, ok := zero.Get()
+	assert.False(t, ok)
+	assert.True(t, v.IsZero())
+	assert.Equal(t, "", zero.String())
+
+	ny, err := time.LoadLocation("America/New_York")
+	require.NoError(t, err)
+	local := time.Date(2022, 1, 1, 7, 0, 0, 0, ny)
+	tm := TimeOf(local)
+	assert.False(t, tm.IsZero())
+	assert.Equal(t, utc(2022, 1, 1, 12, 0), tm, "TimeOf converts to UTC")
+	assert.Equal(t, "2022-01-01T12:00:00Z", tm.String())
+	assert.Equal(t, TimeOf(time.Time{}), TimeOf(time.Time{}))
+	assert.False(t, TimeOf(time.Time{}).IsZero(), "a zero instant is present")
+
+	type doc struct {
+		At  Time `json:"at"`
+		Opt Time `json:"opt,omitzero"`
+	}
+	b, err := json.Marshal(doc{At: tm})
+	require.NoError(t, err)
+	assert.Equal(t, `{"at":"2022-01-01T12:00:00Z"}`, string(b))
+	var d doc
+	require.NoError(t, json.Unmarshal([]byte(`{"at":"2022-01-01T07:00:00-05:00","opt":null}`), &d))
+	assert.Equal(t, doc{At: tm}, d)
+	require.ErrorIs(t, json.Unmarshal([]byte(`{"at":"soon"}`), &d), ErrMalformed)
+	require.ErrorIs(t, json.Unmarshal([]byte(`{"at":12}`), &d), ErrMalformed)
+	assert.Equal(t, doc{At: tm}, d)
+	b, err = json.Marshal(doc{})
+	require.NoError(t, err)
+	assert.Equal(t, `{"at":null}`, string(b))
+}
+
+func TestLocalStart(t *testing.T) {
+	got, err := wantBooked.LocalStart()
+	require.NoError(t, err)
+	assert.Equal(t, "2023-05-15 09:00:00 -0700 MST", got.String())
+	assert.True(t, got.Equal(time.Date(2023, 5, 15, 16, 0, 0, 0, time.UTC)))
+
+	ny := wantWebhook.Data
+	got, err = ny.LocalStart()
+	require.NoError(t, err)
+	assert.Equal(t, "2021-12-31 19:00:00 -0500 EST", got.String())
+
+	u := wantBooked
+	u.IANATimezone = "UTC"
+	got, err = u.LocalStart()
+	require.NoError(t, err)
+	assert.Equal(t, "2023-05-15 16:00:00 +0000 UTC", got.String())
+
+	noStart := wantBooked
+	noStart.StartAt = Time{}
+	noStart.IANATimezone = ""
+	_, err = noStart.LocalStart()
+	assert.ErrorIs(t, err, ErrNoStart, "the start is checked first")
+
+	for _, zone := range []string{"", "Local", "Mars/Olympus_Mons", "america/phoenix", "../etc/passwd", "/etc/localtime", "America/Phoenix "} {
+		a := wantBooked
+		a.IANATimezone = zone
+		_, err := a.LocalStart()
+		var ze *ZoneError
+		require.ErrorAs(t, err, &ze, "zone %q", zone)
+		assert.Equal(t, zone, ze.Zone)
+		assert.ErrorIs(t, err, ErrUnknownZone)
+		_, err = a.TimeZone()
+		assert.ErrorIs(t, err, ErrUnknownZone)
+	}
+	a := wantBooked
+	a.IANATimezone = "Nowhere/City"
+	_, err = a.LocalStart()
+	assert.EqualError(t, err, `appointment: unknown time zone "Nowhere/City"`)
+}
+
+func TestNilReceivers(t *testing.T) {
+	var (
+		a  *Appointment
+		w  *Webhook
+		e  *HistoryEntry
+		d  *EventData
+		tm *Time
+	)
+	for name, fn := range map[string]func([]byte) error{
+		"Appointment": a.UnmarshalJSON, "Webhook": w.UnmarshalJSON, "HistoryEntry": e.UnmarshalJSON,
+		"EventData": d.UnmarshalJSON, "Time": tm.UnmarshalJSON,
+	} {
+		var err error
+		assert.NotPanics(t, func() { err = fn([]byte(`{}`)) }, name)
+		if name == "Time" {
+			assert.NotPanics(t, func() { err = fn([]byte(`"2022-01-01T00:00:00Z"`)) }, name)
+		}
+		assert.ErrorIs(t, err, ErrMalformed, name)
+	}
+}
+
+func TestErrorMessages(t *testing.T) {
+	for _, c := range []struct {
+		err  error
+		want string
+	}{
+		{&DecodeError{}, "appointment: decode: malformed input"},
+		{&DecodeError{Field: "x", Err: errors.New("boom")}, "appointment: decode x: boom"},
+		{&HistoryError{Index: 3}, "appointment: invalid history: events[3]"},
+		{&HistoryError{Index: 0, To: Completed, Err: ErrInvalidTransition}, "appointment: invalid history: events[0]: creation to completed: invalid transition"},
+		{&ZoneError{Zone: ""}, `appointment: unknown time zone ""`},
+		{&ParseError{Kind: "time", Text: "x", Err: ErrMalformed}, `appointment: malformed time "x"`},
+	} {
+		assert.Equal(t, c.want, c.err.Error())
+	}
+	assert.ErrorIs(t, &HistoryError{}, ErrInvalidHistory)
+	assert.ErrorIs(t, &DecodeError{Field: "x", Err: errors.New("boom")}, ErrMalformed)
+}

@@ -1,0 +1,215 @@
+package appointment
+
+import (
+	"context"
+	"encoding/json"
+	"testing"
+
+	"github.com/looplab/fsm"
+)
+
+var (
+	sinkStatus Status
+	sinkErr    error
+)
+
+func BenchmarkNext(b *testing.B) {
+	b.Run("accept", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			sinkStatus, sinkErr = Next(Confirmed, Start)
+		}
+	})
+	b.Run("reject", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			sinkStatus, sinkErr = Next(Completed, Cancel)
+		}
+	})
+}
+
+func BenchmarkParseStatus(b *testing.B) {
+	for _, c := range []struct{ name, text string }{
+		{"api", "in_progress"},
+		{"event", "scheduled"},
+		{"unknown", "no_show"},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				sinkStatus, sinkErr = ParseStatus(c.text)
+			}
+		})
+	}
+}
+
+// fireCycle is the lifecycle of an appointment-ready appointment booked
+// before its requisition, rescheduled twice: every event is allowed where it
+// is fired, and the cycle ends in a terminal status.
+var fireCycle = []Event{Reserve, Reschedule, Confirm, Reschedule, Start, Complete}
+
+// firePool is how many fresh machines a benchmark prepares at a time, off
+// the timer, since a terminal machine cannot run the cycle again.
+const firePool = 256
+
+// BenchmarkFire compares Machine.Fire with a bare looplab machine built from
+// the same table, on the same cycle of events (one op is one event). Both
+// sides build their machines the same way off the timer (from a fresh
+// table.FSMEvents(), as NewMachine does), so that the garbage of the
+// refills weighs the same on both.
+func BenchmarkFire(b *testing.B) {
+	ctx := context.Background()
+	b.Run("looplab", func(b *testing.B) {
+		names := make([]string, len(fireCycle))
+		for i, e := range fireCycle {
+			names[i] = e.String()
+		}
+		fs := make([]*fsm.FSM, firePool)
+		fill := func() {
+			for i := range fs {
+				fs[i] = fsm.NewFSM(Pending.String(), table.FSMEvents(), nil)
+			}
+		}
+		fill()
+		i, j := 0, 0
+		b.ReportAllocs()
+		for b.Loop() {
+			if err := fs[i].Event(ctx, names[j]); err != nil {
+				if _, ok := err.(fsm.NoTransitionError); !ok { // a self-loop
+					b.Fatal(err)
+				}
+			}
+			if j++; j == len(names) {
+				j = 0
+				if i++; i == firePool {
+					b.StopTimer()
+					fill()
+					i = 0
+					b.StartTimer()
+				}
+			}
+		}
+	})
+	benchMachine := func(b *testing.B, opts ...Option) {
+		ms := make([]*Machine, firePool)
+		fill := func() {
+			for i := range ms {
+				m, err := NewMachine(Pending, opts...)
+				if err != nil {
+					b.Fatal(err)
+				}
+				ms[i] = m
+			}
+		}
+		fill()
+		i, j := 0, 0
+		b.ReportAllocs()
+		for b.Loop() {
+			if err := ms[i].Fire(ctx, fireCycle[j]); err != nil {
+				b.Fatal(err)
+			}
+			if j++; j == len(fireCycle) {
+				j = 0
+				if i++; i == firePool {
+					b.StopTimer()
+					fill()
+					i = 0
+					b.StartTimer()
+				}
+			}
+		}
+	}
+	b.Run("machine", func(b *testing.B) { benchMachine(b) })
+	b.Run("machine_callbacks", func(b *testing.B) {
+		n := 0
+		count := func(context.Context, Transition) { n++ }
+		benchMachine(b, OnEnter(Confirmed, count), AfterAny(count))
+	})
+	b.Run("rejected", func(b *testing.B) {
+		m, err := NewMachine(Completed)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.ReportAllocs()
+		for b.Loop() {
+			sinkErr = m.Fire(ctx, Cancel)
+		}
+	})
+}
+
+// BenchmarkFireReschedule compares the steady state of the one cycle the
+// lifecycle has: rescheduling a confirmed appointment again and again.
+func BenchmarkFireReschedule(b *testing.B) {
+	ctx := context.Background()
+	b.Run("looplab", func(b *testing.B) {
+		f := fsm.NewFSM(Confirmed.String(), table.FSMEvents(), nil)
+		name := Reschedule.String()
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, ok := f.Event(ctx, name).(fsm.NoTransitionError); !ok {
+				b.Fatal("reschedule failed")
+			}
+		}
+	})
+	b.Run("machine", func(b *testing.B) {
+		m, err := NewMachine(Confirmed)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.ReportAllocs()
+		for b.Loop() {
+			if err := m.Fire(ctx, Reschedule); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+func BenchmarkDecode(b *testing.B) {
+	webhook := fixture(b, "appointment-updated-webhook.json")
+	booked := fixture(b, "appointment-booked.json")
+	b.Run("webhook", func(b *testing.B) {
+		b.SetBytes(int64(len(webhook)))
+		b.ReportAllocs()
+		for b.Loop() {
+			var w Webhook
+			if err := json.Unmarshal(webhook, &w); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("booked", func(b *testing.B) {
+		b.SetBytes(int64(len(booked)))
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := Decode(booked); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("encode_webhook", func(b *testing.B) {
+		w, err := DecodeWebhook(webhook)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := json.Marshal(w); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+func BenchmarkValidateHistory(b *testing.B) {
+	w, err := DecodeWebhook(fixture(b, "appointment-updated-webhook.json"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	h := append(w.Data.Events, HistoryEntry{CreatedAt: w.Data.Events[1].CreatedAt, Status: "in_progress"},
+		HistoryEntry{CreatedAt: w.Data.Events[1].CreatedAt, Status: "completed"})
+	b.ReportAllocs()
+	for b.Loop() {
+		sinkErr = ValidateHistory(h)
+	}
+}

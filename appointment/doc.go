@@ -1,0 +1,50 @@
+// Package appointment models Junction's at-home phlebotomy appointment: its
+// lifecycle, its history and its JSON.
+//
+// # Lifecycle
+//
+// An appointment is in one [Status]: [Pending], [Reserved], [Confirmed],
+// [InProgress], [Completed] or [Cancelled]. Junction spells a status two
+// ways, the API's status ("confirmed", [Status.String]) and the normalised
+// event status ("scheduled", [Status.EventStatus]); [ParseStatus] reads
+// both, and the lifecycle documentation's "in-progress". An unknown status
+// is an error wrapping [ErrUnknownStatus] that callers can handle: Junction
+// may add statuses.
+//
+// An [Event] ([Reserve], [Confirm], [Reschedule], [Start], [Complete],
+// [Cancel]) moves an appointment from one status to the next. The allowed
+// moves live in one table, from which everything else is derived: [Next]
+// (a pure function), [CanTransition], [EventFor], [Reachable], [Path],
+// [Transitions], [Status.Terminal], [Mermaid], and [Machine], a state
+// machine backed by github.com/looplab/fsm with typed callbacks
+// ([OnEnter], [AfterEvent], [AfterAny]).
+//
+//	pending     → reserved (reserve), confirmed (confirm), cancelled (cancel)
+//	reserved    → confirmed (confirm), reserved (reschedule), cancelled (cancel)
+//	confirmed   → confirmed (reschedule), in_progress (start), completed (complete), cancelled (cancel)
+//	in_progress → completed (complete), cancelled (cancel)
+//	completed, cancelled: terminal
+//
+// The reschedule self-loop on reserved is inferred (our decision): Getlabs
+// reschedules appointments that still lack a requisition. Every other move
+// is in Junction's lifecycle diagram or documentation.
+//
+// # Values
+//
+// [Appointment] decodes straight from Junction's appointment JSON, and
+// [Webhook] from the envelope of a labtest.appointment.* webhook. Timestamps
+// ([Time], [ParseTime]) are UTC, with or without a zone designator.
+// [Appointment.EffectiveStatus] resolves a status and an event status that
+// disagree; [Appointment.LocalStart] gives the start in the patient's time
+// zone; [ValidateHistory] checks the events[] history against the
+// lifecycle.
+//
+// # Errors
+//
+// Every error wraps one of the package's sentinels ([ErrUnknownStatus],
+// [ErrUnknownEvent], [ErrInvalidTransition], [ErrReentrantFire],
+// [ErrMachine], [ErrMalformed], [ErrInvalidHistory], [ErrOutOfOrder],
+// [ErrNoStart], [ErrUnknownZone]); the typed errors [ParseError],
+// [TransitionError], [DecodeError], [HistoryError] and [ZoneError] carry the
+// details. A failed call never changes the caller's values.
+package appointment

@@ -1,0 +1,222 @@
+package appointment
+
+import (
+	"encoding/json"
+	"errors"
+	"strconv"
+	"strings"
+)
+
+// Sentinel errors. Every error this package returns wraps one of them, so
+// callers branch with [errors.Is] and read details with [errors.As].
+var (
+	// ErrUnknownStatus reports text that is not a status of this lifecycle,
+	// or a status value that is not valid. Junction calls its status enums
+	// non-exhaustive, so callers should expect it and keep going.
+	ErrUnknownStatus = errors.New("appointment: unknown status")
+	// ErrUnknownEvent reports text that is not an event of this lifecycle.
+	ErrUnknownEvent = errors.New("appointment: unknown event")
+	// ErrInvalidTransition reports an event that is forbidden in a status,
+	// or a history step that no event makes.
+	ErrInvalidTransition = errors.New("appointment: invalid transition")
+	// ErrReentrantFire reports a [Machine.Fire] called from one of the
+	// same machine's callbacks, which would otherwise wait forever.
+	ErrReentrantFire = errors.New("appointment: fire called from a callback of the same machine")
+	// ErrMachine reports a [Machine] that cannot be built as asked.
+	ErrMachine = errors.New("appointment: invalid machine")
+	// ErrMalformed reports input that does not have the shape Junction
+	// documents: invalid JSON, a value of the wrong JSON type, a timestamp
+	// that is not RFC 3339. An unknown status is not malformed: it wraps
+	// [ErrUnknownStatus] instead.
+	ErrMalformed = errors.New("appointment: malformed input")
+	// ErrInvalidHistory reports an events[] history that is not a path
+	// through the lifecycle; see [ValidateHistory].
+	ErrInvalidHistory = errors.New("appointment: invalid history")
+	// ErrOutOfOrder reports a history entry whose created_at is earlier
+	// than the entry before it.
+	ErrOutOfOrder = errors.New("appointment: history goes back in time")
+	// ErrNoStart reports an appointment without a start time, such as an
+	// appointment-request appointment that is still pending.
+	ErrNoStart = errors.New("appointment: no start time")
+	// ErrUnknownZone reports an empty or unknown IANA time zone.
+	ErrUnknownZone = errors.New("appointment: unknown time zone")
+)
+
+// ParseError reports text that does not name a value of this package, or a
+// malformed timestamp. It unwraps to [ErrUnknownStatus], [ErrUnknownEvent]
+// or [ErrMalformed].
+type ParseError struct {
+	Kind string // "status", "event" or "time"
+	Text string // the rejected input
+	Err  error  // the sentinel
+}
+
+// Error returns a message such as `appointment: unknown status "foo"` or
+// `appointment: malformed time "noon"`.
+func (e *ParseError) Error() string {
+	what := "unknown "
+	if e.Err == ErrMalformed {
+		what = "malformed "
+	}
+	return "appointment: " + what + e.Kind + " " + strconv.Quote(e.Text)
+}
+
+// Unwrap returns the sentinel.
+func (e *ParseError) Unwrap() error { return e.Err }
+
+// TransitionError reports an event that is forbidden in a status. It
+// unwraps to [ErrInvalidTransition]. [Next] and [Machine.Fire] return the
+// same pre-built value for a given pair, so rejecting does not allocate.
+type TransitionError struct {
+	From  Status
+	Event Event
+}
+
+// Error returns a message such as
+// `appointment: invalid transition: start from pending`.
+func (e *TransitionError) Error() string {
+	return "appointment: invalid transition: " + e.Event.String() + " from " + e.From.String()
+}
+
+// Unwrap returns [ErrInvalidTransition].
+func (e *TransitionError) Unwrap() error { return ErrInvalidTransition }
+
+// DecodeError reports JSON that cannot be decoded into an [Appointment],
+// a [Webhook], a [HistoryEntry], an [EventData] or a [Time]. The value being
+// decoded into is left unchanged.
+//
+// It unwraps to its cause and, unless the cause is an unknown status, to
+// [ErrMalformed]: errors.Is(err, ErrUnknownStatus) tells a status this
+// package does not know (Junction may add some) from input that is broken.
+type DecodeError struct {
+	// Field is the JSON path of the offending value, such as "start_at",
+	// "address.zip_code" or "data.events[1].created_at"; empty when the
+	// document as a whole is at fault.
+	Field string
+	// Err is the cause: a *[ParseError], a *json.SyntaxError, a
+	// *json.UnmarshalTypeError, or [ErrMalformed] itself.
+	Err error
+}
+
+// Error returns a message such as
+// `appointment: decode status: unknown status "no_show"`.
+func (e *DecodeError) Error() string {
+	var b strings.Builder
+	b.WriteString("appointment: decode")
+	if e.Field != "" {
+		b.WriteString(" " + e.Field)
+	}
+	b.WriteString(": ")
+	var ute *json.UnmarshalTypeError
+	switch {
+	case e.Err == nil:
+		b.WriteString("malformed input")
+	case errors.As(e.Err, &ute):
+		b.WriteString("unexpected JSON " + ute.Value)
+	default:
+		b.WriteString(strings.TrimPrefix(e.Err.Error(), "appointment: "))
+	}
+	return b.String()
+}
+
+// Unwrap returns the cause, and [ErrMalformed] unless the cause already
+// wraps it or wraps [ErrUnknownStatus].
+func (e *DecodeError) Unwrap() []error {
+	switch {
+	case e.Err == nil:
+		return []error{ErrMalformed}
+	case errors.Is(e.Err, ErrUnknownStatus), errors.Is(e.Err, ErrMalformed):
+		return []error{e.Err}
+	}
+	return []error{ErrMalformed, e.Err}
+}
+
+// decodeError wraps err, met while decoding the value at path prefix, in a
+// *DecodeError whose Field is the full path.
+func decodeError(prefix string, err error) *DecodeError {
+	var de *DecodeError
+	if errors.As(err, &de) {
+		return &DecodeError{Field: joinPath(prefix, de.Field), Err: de.Err}
+	}
+	var ute *json.UnmarshalTypeError
+	if errors.As(err, &ute) {
+		return &DecodeError{Field: joinPath(prefix, ute.Field), Err: ute}
+	}
+	return &DecodeError{Field: prefix, Err: err}
+}
+
+func joinPath(prefix, field string) string {
+	switch {
+	case prefix == "":
+		return field
+	case field == "":
+		return prefix
+	}
+	return prefix + "." + field
+}
+
+// HistoryError reports where an events[] history stops being a path
+// through the lifecycle; see [ValidateHistory]. It unwraps to
+// [ErrInvalidHistory] and to the reason: [ErrInvalidTransition] for a step
+// no event makes, [ErrOutOfOrder] for a timestamp earlier than the one
+// before, or a *[ParseError] wrapping [ErrUnknownStatus] for a status this
+// package does not know.
+type HistoryError struct {
+	// Index is the position in the history of the first entry at fault.
+	Index int
+	// From is the status of the entry before Index: the zero Status for
+	// the first entry, which follows the appointment's creation.
+	From Status
+	// To is the status of the entry at Index: the zero Status when its
+	// text is unknown.
+	To Status
+	// Err is the reason.
+	Err error
+}
+
+// Error returns a message such as `appointment: invalid history: events[2]:
+// completed to confirmed: invalid transition`.
+func (e *HistoryError) Error() string {
+	msg := "appointment: invalid history: events[" + strconv.Itoa(e.Index) + "]"
+	if e.To.IsValid() {
+		from := "creation"
+		if e.From != 0 {
+			from = e.From.String()
+		}
+		msg += ": " + from + " to " + e.To.String()
+	}
+	if e.Err != nil {
+		msg += ": " + strings.TrimPrefix(e.Err.Error(), "appointment: ")
+	}
+	return msg
+}
+
+// Unwrap returns [ErrInvalidHistory] and the reason.
+func (e *HistoryError) Unwrap() []error {
+	if e.Err == nil {
+		return []error{ErrInvalidHistory}
+	}
+	return []error{ErrInvalidHistory, e.Err}
+}
+
+// ZoneError reports an appointment's IANA time zone that is empty or cannot
+// be loaded. It unwraps to [ErrUnknownZone] and, when there is one, to the
+// error of [time.LoadLocation].
+type ZoneError struct {
+	Zone string // the iana_timezone value
+	Err  error  // the error of time.LoadLocation, or nil
+}
+
+// Error returns a message such as
+// `appointment: unknown time zone "Mars/Olympus_Mons"`.
+func (e *ZoneError) Error() string {
+	return "appointment: unknown time zone " + strconv.Quote(e.Zone)
+}
+
+// Unwrap returns [ErrUnknownZone] and the cause.
+func (e *ZoneError) Unwrap() []error {
+	if e.Err == nil {
+		return []error{ErrUnknownZone}
+	}
+	return []error{ErrUnknownZone, e.Err}
+}

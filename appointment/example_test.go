@@ -1,0 +1,224 @@
+package appointment_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+	_ "time/tzdata" // examples must not depend on the system's zone database
+
+	"github.com/phlebkit/phlebkit/appointment"
+)
+
+func ExampleNext() {
+	s, err := appointment.Next(appointment.Confirmed, appointment.Start)
+	fmt.Println(s, err)
+
+	// A reschedule keeps the status.
+	s, err = appointment.Next(appointment.Confirmed, appointment.Reschedule)
+	fmt.Println(s, err)
+
+	// A forbidden event leaves the status as it was.
+	s, err = appointment.Next(appointment.Completed, appointment.Cancel)
+	fmt.Println(s, err)
+	fmt.Println(errors.Is(err, appointment.ErrInvalidTransition))
+	// Output:
+	// in_progress <nil>
+	// confirmed <nil>
+	// completed appointment: invalid transition: cancel from completed
+	// true
+}
+
+func ExampleParseStatus() {
+	// The API's status, the event status and the older spellings all parse;
+	// an unknown status is an error the caller can skip.
+	for _, text := range []string{"confirmed", "scheduled", "in-progress", "no_show"} {
+		s, err := appointment.ParseStatus(text)
+		if errors.Is(err, appointment.ErrUnknownStatus) {
+			fmt.Println("skip:", err)
+			continue
+		}
+		fmt.Println(s, s.EventStatus(), s.Active())
+	}
+	// Output:
+	// confirmed scheduled true
+	// confirmed scheduled true
+	// in_progress in_progress true
+	// skip: appointment: unknown status "no_show"
+}
+
+func ExampleDecodeWebhook() {
+	body := []byte(`{
+	  "event_type": "labtest.appointment.updated",
+	  "data": {
+	    "id": "06c2c65b-74a0-4f25-a4a9-44f796296355",
+	    "start_at": "2022-01-01T00:00:00",
+	    "iana_timezone": "America/New_York",
+	    "provider": "getlabs",
+	    "status": "pending",
+	    "event_status": "scheduled",
+	    "event_data": {"origin": "patient", "is_reschedule": true}
+	  }
+	}`)
+	w, err := appointment.DecodeWebhook(body)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	a := w.Data
+	fmt.Println(w.EventType == appointment.WebhookUpdated)
+	fmt.Println(a.Status, a.EventStatus, a.EffectiveStatus())
+	fmt.Println(a.StartAt, a.EventData.Origin, a.EventData.IsReschedule)
+	// Output:
+	// true
+	// pending confirmed confirmed
+	// 2022-01-01T00:00:00Z patient true
+}
+
+func ExampleDecode_errors() {
+	for _, body := range []string{
+		`{"id": "a", "status": "no_show"}`,
+		`{"id": "a", "start_at": "tomorrow"}`,
+		`{"id": "a", "can_reschedule": "yes"}`,
+	} {
+		_, err := appointment.Decode([]byte(body))
+		var de *appointment.DecodeError
+		errors.As(err, &de)
+		fmt.Printf("%s: unknown=%t malformed=%t\n", de.Field,
+			errors.Is(err, appointment.ErrUnknownStatus), errors.Is(err, appointment.ErrMalformed))
+	}
+	// Output:
+	// status: unknown=true malformed=false
+	// start_at: unknown=false malformed=true
+	// can_reschedule: unknown=false malformed=true
+}
+
+func ExampleMachine() {
+	m, err := appointment.NewMachine(appointment.Confirmed,
+		appointment.OnEnter(appointment.Confirmed, func(_ context.Context, t appointment.Transition) {
+			fmt.Println("enter", t.To, "by", t.Event)
+		}),
+		appointment.AfterAny(func(_ context.Context, t appointment.Transition) {
+			fmt.Println("after", t.From, "→", t.To)
+		}),
+	)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	ctx := context.Background()
+	fmt.Println(m.Fire(ctx, appointment.Reschedule))
+	fmt.Println(m.Fire(ctx, appointment.Reserve))
+	fmt.Println(m.Current(), m.AvailableEvents())
+	// Output:
+	// enter confirmed by reschedule
+	// after confirmed → confirmed
+	// <nil>
+	// appointment: invalid transition: reserve from confirmed
+	// confirmed [reschedule start complete cancel]
+}
+
+func ExampleValidateHistory() {
+	t0 := time.Date(2022, 1, 1, 0, 0, 0, 0, time.UTC)
+	entry := func(h int, status string) appointment.HistoryEntry {
+		return appointment.HistoryEntry{CreatedAt: appointment.TimeOf(t0.Add(time.Duration(h) * time.Hour)), Status: status}
+	}
+	// Junction's own example: scheduled twice (a reschedule), then completed
+	// without in_progress.
+	fmt.Println(appointment.ValidateHistory([]appointment.HistoryEntry{
+		entry(0, "scheduled"), entry(1, "scheduled"), entry(2, "completed"),
+	}))
+
+	err := appointment.ValidateHistory([]appointment.HistoryEntry{
+		entry(0, "pending"), entry(1, "scheduled"), entry(2, "completed"), entry(3, "scheduled"),
+	})
+	var he *appointment.HistoryError
+	if errors.As(err, &he) {
+		fmt.Println(he.Index, he.From, he.To, errors.Is(err, appointment.ErrInvalidTransition))
+	}
+	fmt.Println(err)
+	// Output:
+	// <nil>
+	// 3 completed confirmed true
+	// appointment: invalid history: events[3]: completed to confirmed: invalid transition
+}
+
+func ExampleAppointment_LocalStart() {
+	a := appointment.Appointment{
+		StartAt:      appointment.TimeOf(time.Date(2023, 5, 15, 16, 0, 0, 0, time.UTC)),
+		IANATimezone: "America/Phoenix",
+	}
+	start, err := a.LocalStart()
+	fmt.Println(start, err)
+
+	a.IANATimezone = ""
+	_, err = a.LocalStart()
+	fmt.Println(err, errors.Is(err, appointment.ErrUnknownZone))
+
+	_, err = appointment.Appointment{IANATimezone: "America/Phoenix"}.LocalStart()
+	fmt.Println(err)
+	// Output:
+	// 2023-05-15 09:00:00 -0700 MST <nil>
+	// appointment: unknown time zone "" true
+	// appointment: no start time
+}
+
+func ExampleParseTime() {
+	for _, text := range []string{"2022-01-01T00:00:00", "2023-05-15T09:00:00.5-07:00", "2022-01-01"} {
+		t, err := appointment.ParseTime(text)
+		fmt.Println(t, err)
+	}
+	// Output:
+	// 2022-01-01 00:00:00 +0000 UTC <nil>
+	// 2023-05-15 16:00:00.5 +0000 UTC <nil>
+	// 0001-01-01 00:00:00 +0000 UTC appointment: malformed time "2022-01-01"
+}
+
+func ExamplePath() {
+	// A consumer that last saw pending and now sees completed missed
+	// webhooks; the shortest path says which.
+	path, ok := appointment.Path(appointment.Pending, appointment.Completed)
+	fmt.Println(ok)
+	for _, t := range path {
+		fmt.Println(t.From, t.Event, t.To)
+	}
+	// Output:
+	// true
+	// pending confirm confirmed
+	// confirmed complete completed
+}
+
+func ExampleMermaid() {
+	fmt.Print(appointment.Mermaid())
+	// Output:
+	// stateDiagram-v2
+	//     [*] --> pending
+	//     pending --> reserved: reserve
+	//     pending --> confirmed: confirm
+	//     pending --> cancelled: cancel
+	//     reserved --> confirmed: confirm
+	//     reserved --> reserved: reschedule
+	//     reserved --> cancelled: cancel
+	//     confirmed --> confirmed: reschedule
+	//     confirmed --> in_progress: start
+	//     confirmed --> completed: complete
+	//     confirmed --> cancelled: cancel
+	//     in_progress --> completed: complete
+	//     in_progress --> cancelled: cancel
+	//     completed --> [*]
+	//     cancelled --> [*]
+}
+
+func ExampleAppointment_MarshalJSON() {
+	a := appointment.Appointment{
+		ID:          "a1",
+		Provider:    "phlebfinders",
+		Status:      appointment.Confirmed,
+		EventStatus: appointment.Confirmed,
+	}
+	b, err := json.Marshal(a)
+	fmt.Println(string(b), err)
+	// Output:
+	// {"id":"a1","user_id":"","start_at":null,"end_at":null,"iana_timezone":"","type":"","provider":"phlebfinders","status":"confirmed","event_status":"scheduled","provider_id":"","can_reschedule":false} <nil>
+}

@@ -1,0 +1,198 @@
+package appointment
+
+import (
+	"encoding/json"
+	"errors"
+	"reflect"
+	"slices"
+	"testing"
+	"time"
+)
+
+func FuzzParseStatus(f *testing.F) {
+	for _, w := range wire {
+		f.Add(w.api)
+		f.Add(w.ev)
+		for _, a := range w.alternate {
+			f.Add(a)
+		}
+	}
+	for _, text := range rejected {
+		f.Add(text)
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		s, err := ParseStatus(text)
+		u := Cancelled
+		uerr := u.UnmarshalText([]byte(text))
+		if (err == nil) != (uerr == nil) || (err == nil && u != s) || (err != nil && u != Cancelled) {
+			t.Fatalf("ParseStatus(%q) = %v, %v but UnmarshalText gives %v, %v", text, s, err, u, uerr)
+		}
+		if err != nil {
+			var pe *ParseError
+			if !errors.Is(err, ErrUnknownStatus) || !errors.As(err, &pe) || pe.Text != text || s != 0 {
+				t.Fatalf("ParseStatus(%q) = %v, %v", text, s, err)
+			}
+			return
+		}
+		if !s.IsValid() {
+			t.Fatalf("ParseStatus(%q) = invalid %v", text, s)
+		}
+		spellings := []string{s.String(), s.EventStatus()}
+		if s == InProgress {
+			spellings = append(spellings, "in-progress")
+		}
+		if !slices.Contains(spellings, text) {
+			t.Fatalf("ParseStatus(%q) = %v, which is spelled %q", text, s, spellings)
+		}
+		for _, form := range spellings {
+			if back, err := ParseStatus(form); err != nil || back != s {
+				t.Fatalf("round trip of %v through %q = %v, %v", s, form, back, err)
+			}
+		}
+		if b, err := s.MarshalText(); err != nil || string(b) != s.String() {
+			t.Fatalf("%v.MarshalText() = %q, %v", s, b, err)
+		}
+	})
+}
+
+func FuzzParseEvent(f *testing.F) {
+	for _, e := range allEvents {
+		f.Add(e.String())
+	}
+	f.Add("")
+	f.Add("Cancel")
+	f.Fuzz(func(t *testing.T, text string) {
+		e, err := ParseEvent(text)
+		if err != nil {
+			if !errors.Is(err, ErrUnknownEvent) || e != 0 {
+				t.Fatalf("ParseEvent(%q) = %v, %v", text, e, err)
+			}
+			return
+		}
+		if e.String() != text {
+			t.Fatalf("ParseEvent(%q) = %v", text, e)
+		}
+		var back Event
+		if b, err := e.MarshalText(); err != nil || back.UnmarshalText(b) != nil || back != e {
+			t.Fatalf("round trip of %v failed", e)
+		}
+	})
+}
+
+// FuzzNext checks that Next never panics and agrees with the expected table
+// on every byte pair, valid or not.
+func FuzzNext(f *testing.F) {
+	for _, s := range allStatuses {
+		for _, e := range allEvents {
+			f.Add(uint8(s), uint8(e))
+		}
+	}
+	f.Add(uint8(0), uint8(0))
+	f.Add(uint8(255), uint8(255))
+	f.Fuzz(func(t *testing.T, s, e uint8) {
+		got, err := Next(Status(s), Event(e))
+		want, ok := expected[Status(s)][Event(e)]
+		if ok != (err == nil) || (ok && got != want) || (!ok && got != Status(s)) {
+			t.Fatalf("Next(%v, %v) = %v, %v", Status(s), Event(e), got, err)
+		}
+	})
+}
+
+func FuzzParseTime(f *testing.F) {
+	for _, s := range []string{
+		"2022-01-01T00:00:00", "2022-01-01T00:00:00Z", "2023-05-15T16:00:00+00:00",
+		"2023-05-15T09:00:00-07:00", "2023-05-15T16:00:00.123456789+05:30", "2023-05-15T16:00:00,5Z",
+		"2023-05-15T16:00:00.250", "0000-01-01T00:00:00Z", "9999-12-31T23:59:59.999999999Z",
+		"0000-01-01T00:00:00+01:00", "2022-01-01", "", "2022-01-01 00:00:00",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		got, err := ParseTime(text)
+		if err != nil {
+			if !errors.Is(err, ErrMalformed) || !got.IsZero() {
+				t.Fatalf("ParseTime(%q) = %v, %v", text, got, err)
+			}
+			return
+		}
+		if got.Location() != time.UTC {
+			t.Fatalf("ParseTime(%q) = %v, not in UTC", text, got)
+		}
+		back, err := ParseTime(formatTime(got))
+		if err != nil || back != got {
+			t.Fatalf("ParseTime(%q) = %v, which reads back through %q as %v, %v", text, got, formatTime(got), back, err)
+		}
+		b, err := json.Marshal(TimeOf(got))
+		if err != nil {
+			t.Fatalf("encoding %v: %v", got, err)
+		}
+		var tm Time
+		if err := json.Unmarshal(b, &tm); err != nil || tm != TimeOf(got) {
+			t.Fatalf("JSON round trip of %v through %s = %v, %v", got, b, tm, err)
+		}
+	})
+}
+
+// FuzzDecode decodes arbitrary bytes as an appointment and as a webhook:
+// decoding never panics, a failure is a *DecodeError and leaves the
+// destination alone, and what decodes re-encodes and decodes equal.
+func FuzzDecode(f *testing.F) {
+	for _, name := range []string{"appointment-booked.json", "appointment-updated-webhook.json"} {
+		b := fixture(f, name)
+		f.Add(b)
+		var env struct{ Data json.RawMessage }
+		if json.Unmarshal(b, &env) == nil && env.Data != nil {
+			f.Add([]byte(env.Data))
+		}
+	}
+	for _, s := range []string{
+		`{}`, `null`, `[]`, `{"status":"scheduled","event_status":"in-progress"}`,
+		`{"start_at":"2022-01-01T00:00:00","events":[{"created_at":"2022-01-01T00:00:00.5+01:00","data":{"a":"<"},"status":"x"}]}`,
+		`{"event_data":{"origin":"patient","is_reschedule":true,"k":[1,{"z":null}]}}`,
+		`{"location":{"lng":-0,"lat":1e308},"address":{"unit":"\u2028"}}`,
+		`{"status":"no_show"}`, `{"start_at":"soon"}`, `{"can_reschedule":"yes"}`,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		sentinel := Appointment{ID: "unchanged", Status: Completed}
+		a := sentinel
+		if err := a.UnmarshalJSON(data); err != nil {
+			var de *DecodeError
+			if !errors.As(err, &de) {
+				t.Fatalf("UnmarshalJSON(%q) = %v, not a *DecodeError", data, err)
+			}
+			if errors.Is(err, ErrUnknownStatus) == errors.Is(err, ErrMalformed) {
+				t.Fatalf("UnmarshalJSON(%q) = %v: want exactly one of unknown status or malformed", data, err)
+			}
+			if !reflect.DeepEqual(a, sentinel) {
+				t.Fatalf("UnmarshalJSON(%q) failed but changed the destination to %#v", data, a)
+			}
+		} else if string(data) != "null" && !json.Valid(data) {
+			t.Fatalf("UnmarshalJSON(%q) accepted invalid JSON", data)
+		}
+		if d, err := Decode(data); err == nil {
+			roundTrip(t, data)
+			_ = ValidateHistory(d.Events)
+			_, _ = d.LocalStart()
+			_ = d.EffectiveStatus()
+		}
+
+		w := Webhook{EventType: "unchanged"}
+		if err := w.UnmarshalJSON(data); err != nil {
+			var de *DecodeError
+			if !errors.As(err, &de) || !reflect.DeepEqual(w, Webhook{EventType: "unchanged"}) {
+				t.Fatalf("Webhook.UnmarshalJSON(%q) = %v, %#v", data, err, w)
+			}
+			return
+		}
+		b, err := json.Marshal(w)
+		if err != nil {
+			t.Fatalf("encoding %#v: %v", w, err)
+		}
+		back, err := DecodeWebhook(b)
+		if err != nil || !reflect.DeepEqual(back, w) {
+			t.Fatalf("webhook round trip changed %#v into %#v, %v through %s", w, back, err, b)
+		}
+	})
+}

@@ -1,0 +1,109 @@
+package appointment
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/phlebkit/phlebkit/internal/lifecycle"
+)
+
+// Callback is called by a [Machine] for a transition it has just made. It
+// runs on the goroutine that called [Machine.Fire], before Fire returns,
+// while the machine holds its lock: callbacks of one machine see its
+// transitions one at a time and in order. A callback must not fire events
+// on its own machine; doing so with the context it was given returns
+// [ErrReentrantFire].
+type Callback func(ctx context.Context, t Transition)
+
+// Option configures a [Machine]; [OnEnter], [AfterEvent] and [AfterAny]
+// make them. The zero Option does nothing.
+type Option struct {
+	apply func(*lifecycle.Hooks[Status, Event])
+}
+
+// OnEnter runs fn each time the machine enters s, self-loops included (a
+// reschedule enters reserved or confirmed again).
+func OnEnter(s Status, fn Callback) Option {
+	return Option{func(h *lifecycle.Hooks[Status, Event]) { h.AddEnter(s, wrap(fn)) }}
+}
+
+// AfterEvent runs fn after each transition made by e, once the [OnEnter]
+// callbacks of its destination have run.
+func AfterEvent(e Event, fn Callback) Option {
+	return Option{func(h *lifecycle.Hooks[Status, Event]) { h.AddAfter(e, wrap(fn)) }}
+}
+
+// AfterAny runs fn after every transition, once the [AfterEvent] callbacks
+// have run.
+func AfterAny(fn Callback) Option {
+	return Option{func(h *lifecycle.Hooks[Status, Event]) { h.AddAny(wrap(fn)) }}
+}
+
+func wrap(fn Callback) lifecycle.Callback[Status, Event] {
+	if fn == nil {
+		return nil // rejected by NewMachine
+	}
+	return func(ctx context.Context, e lifecycle.Edge[Status, Event]) { fn(ctx, Transition(e)) }
+}
+
+// Machine is an appointment lifecycle backed by a github.com/looplab/fsm
+// machine built from the same table as [Next]. It is safe for concurrent
+// use; its zero value is not a usable machine (every Fire is rejected): use
+// [NewMachine].
+//
+// It differs from a bare looplab machine in ways users rely on: the
+// reschedule self-loops on reserved and confirmed succeed (looplab alone
+// reports them as errors); a forbidden event is rejected by the table with
+// the same *[TransitionError] as Next, before looplab is touched; a
+// cancelled context is reported without starting a transition and can never
+// leave the machine stuck; there is no way to set a status that bypasses the
+// table; callbacks are typed, not named by strings.
+type Machine struct {
+	m *lifecycle.Machine[Status, Event]
+}
+
+// NewMachine returns a machine in status initial. An invalid status, a
+// callback on an invalid status or event, or a nil callback is an error
+// wrapping [ErrMachine].
+func NewMachine(initial Status, opts ...Option) (*Machine, error) {
+	h := lifecycle.Hooks[Status, Event]{Reentrant: ErrReentrantFire}
+	for _, o := range opts {
+		if o.apply != nil {
+			o.apply(&h)
+		}
+	}
+	m, err := lifecycle.NewMachine(table, initial, h)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrMachine, err)
+	}
+	return &Machine{m: m}, nil
+}
+
+// Current returns the machine's status; the zero [Status] for a zero
+// Machine.
+func (m *Machine) Current() Status {
+	if m == nil || m.m == nil {
+		return 0
+	}
+	return m.m.Current()
+}
+
+// Can reports whether e may be fired in the current status.
+func (m *Machine) Can(e Event) bool { return table.Allowed(m.Current(), e) }
+
+// AvailableEvents returns the events allowed in the current status, in
+// declaration order.
+func (m *Machine) AvailableEvents() []Event { return table.EventsFrom(m.Current()) }
+
+// Fire moves the machine along e and runs the callbacks of the transition
+// before returning. On error nothing changes: a forbidden event returns the
+// *[TransitionError] that [Next] returns; a done ctx returns an error
+// wrapping ctx.Err(); a call from the machine's own callback returns
+// [ErrReentrantFire].
+func (m *Machine) Fire(ctx context.Context, e Event) error {
+	if m == nil || m.m == nil {
+		_, err := Next(0, e)
+		return err
+	}
+	return m.m.Fire(ctx, e)
+}
