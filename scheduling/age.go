@@ -1,0 +1,42 @@
+package scheduling
+
+import "time"
+
+// MinAge is the youngest a patient may be, in whole years, on the day of an
+// at-home phlebotomy appointment.
+const MinAge = 18
+
+// AgeOn returns how old, in whole years, someone born on birth is on day.
+// Both are read as calendar dates in their own locations (their Date
+// method); the clock is ignored. Birthdays are exact: the age goes up on the
+// birthday itself. Someone born on 29 February has their birthday on 1 March
+// in common years (our decision; the documentation does not say). AgeOn
+// returns a negative age for a day before birth.
+func AgeOn(birth, day time.Time) int {
+	by, bm, bd := birth.Date()
+	y, m, d := day.Date()
+	age := y - by
+	if bm == time.February && bd == 29 && !leap(y) {
+		bm, bd = time.March, 1
+	}
+	if m < bm || (m == bm && d < bd) {
+		age--
+	}
+	return age
+}
+
+func leap(y int) bool { return y%4 == 0 && (y%100 != 0 || y%400 == 0) }
+
+// CheckAge reports an *[AgeError] wrapping [ErrUnderage] when someone born on
+// birth is under [MinAge] on day (see [AgeOn]), and nil otherwise. A zero
+// birth is a missing date of birth, which cannot show the patient is 18:
+// it is refused too.
+func CheckAge(birth, day time.Time) error {
+	if birth.IsZero() {
+		return &AgeError{On: day}
+	}
+	if age := AgeOn(birth, day); age < MinAge {
+		return &AgeError{BirthDate: birth, On: day, Age: age}
+	}
+	return nil
+}

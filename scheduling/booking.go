@@ -1,0 +1,116 @@
+package scheduling
+
+import (
+	"errors"
+	"slices"
+	"time"
+
+	"github.com/phlebkit/phlebkit/appointment"
+	"github.com/phlebkit/phlebkit/provider"
+	"github.com/phlebkit/phlebkit/tier"
+)
+
+// CheckActive reports an *[ActiveAppointmentError] wrapping
+// [ErrActiveAppointment] when existing, the patient's appointments, holds an
+// active one (pending, reserved, confirmed, in progress; see
+// [appointment.Appointment.EffectiveStatus]) with provider p: the same
+// patient cannot have two active appointments with one provider. Completed
+// and cancelled appointments, and appointments with other providers, do not
+// count. The answer does not depend on the order of existing.
+func CheckActive(p provider.Provider, existing []appointment.Appointment) error {
+	var ids []string
+	for _, a := range existing {
+		if a.Provider == p.String() && a.EffectiveStatus().Active() {
+			ids = append(ids, a.ID)
+		}
+	}
+	if ids == nil {
+		return nil
+	}
+	slices.Sort(ids)
+	return &ActiveAppointmentError{Provider: p, IDs: ids}
+}
+
+// Booking is an appointment about to be booked (appointment-ready tier) or
+// requested (appointment-request tier), with what the rules need to know
+// about the patient.
+type Booking struct {
+	// Tier is how the appointment is made.
+	Tier tier.Tier
+	// Provider is who will draw the blood: for a booking, the provider the
+	// area's information says Junction will choose
+	// ([provider.AreaInfo.ForBooking]); for a request, the one named.
+	Provider provider.Provider
+	// BirthDate is the patient's date of birth.
+	BirthDate time.Time
+	// Address is where the blood is drawn, with its access notes.
+	Address appointment.Address
+	// Start and End bound the slot of a booking. A request has no slot:
+	// leave them zero.
+	Start, End time.Time
+	// Location is the patient's time zone, used to tell the calendar day
+	// of the appointment for the age rule; nil means UTC.
+	Location *time.Location
+	// AppointmentNotes are the appointment's special instructions.
+	AppointmentNotes string
+	// Existing are the patient's appointments, on any order and with any
+	// provider, in any order.
+	Existing []appointment.Appointment
+}
+
+// ValidateBooking checks every rule a booking or request must pass at now
+// and returns nil, or every violation at once, joined with [errors.Join]:
+//
+//   - [ErrTierMismatch]: the provider does not offer the tier (or either
+//     is not valid);
+//   - [ErrSlot]: a booking without a start, with an end not after its
+//     start, or starting at or before now; a request with a start;
+//   - [ErrUnderage]: the patient is under 18 on the day of the
+//     appointment, or, for a request, which has no date yet, on the day of
+//     the request (now; our decision), both in Location; or has no date of
+//     birth;
+//   - [ErrAddress]: see [ValidateAddress];
+//   - [ErrNotesTooLong]: see [CheckNotes];
+//   - [ErrActiveAppointment]: see [CheckActive].
+//
+// Each violation is a typed error; the order of Existing does not matter.
+// The Getlabs lead-time recommendation is not a violation: see
+// [CheckLead].
+func ValidateBooking(b Booking, now time.Time) error {
+	var errs []error
+	if !b.Provider.Offers(b.Tier) {
+		errs = append(errs, &TierError{Provider: b.Provider, Tier: b.Tier})
+	}
+	day := now
+	switch {
+	case b.Tier == tier.AppointmentRequest && (!b.Start.IsZero() || !b.End.IsZero()):
+		errs = append(errs, &SlotError{Problem: "an appointment-request has no start time"})
+	case b.Tier == tier.AppointmentReady && b.Start.IsZero():
+		errs = append(errs, &SlotError{Problem: "an appointment-ready booking needs a start time"})
+	case b.Tier == tier.AppointmentReady:
+		day = b.Start
+		if !b.End.IsZero() && !b.End.After(b.Start) {
+			errs = append(errs, &SlotError{Problem: "end is not after start"})
+		}
+		if !b.Start.After(now) {
+			errs = append(errs, &SlotError{Problem: "start is not in the future"})
+		}
+	}
+	loc := b.Location
+	if loc == nil {
+		loc = time.UTC
+	}
+	if err := CheckAge(b.BirthDate, day.In(loc)); err != nil {
+		errs = append(errs, err)
+	}
+	if err := ValidateAddress(b.Address); err != nil {
+		errs = append(errs, err)
+	}
+	if err := CheckNotes(b.Address.AccessNotes, b.AppointmentNotes); err != nil {
+		errs = append(errs, err)
+	}
+	if err := CheckActive(b.Provider, b.Existing); err != nil {
+		errs = append(errs, err)
+	}
+	return errors.Join(errs...)
+}

@@ -1,0 +1,28 @@
+// Package scheduling holds Junction's at-home phlebotomy scheduling rules as
+// pure functions over values. Nothing here reads the clock: every rule that
+// depends on time takes the instant to judge as a parameter.
+//
+// Booking constraints: [ValidateBooking] checks a whole booking or request
+// and returns every violation at once; its parts are [CheckAge] (no patient
+// under 18, see [AgeOn]), [ValidateAddress] (a street number the
+// phlebotomist can find), [CheckNotes] (at most [MaxNotes] characters) and
+// [CheckActive] (one active appointment per patient per provider).
+//
+// Time rules: [AutoCancel] says when Junction cancels an appointment placed
+// before its order's requisition exists ([AutoCancel.Fires],
+// [AutoCancel.FiresAt]); [CheckLead] warns about Getlabs bookings made less
+// than 48 hours ahead; [ProviderRescheduleAt] is when Getlabs reschedules an
+// appointment still without a requisition; [Deadlines] orders them all.
+// [Refundable] and [RefundDeadline] give the refund rule, and
+// [NotesForBooking] and [NotesForReschedule] which notes reach the provider.
+//
+// The coupled flow: [Order] is one order with its appointments as a value;
+// its commands return the new value and the webhooks Junction would send
+// ([Webhook]), applying auto-cancellation as the clock passes.
+//
+// Every error wraps one of the package's sentinels ([ErrUnderage],
+// [ErrAddress], [ErrActiveAppointment], [ErrNotesTooLong],
+// [ErrTierMismatch], [ErrSlot], and the flow's [ErrRequisitionRequired],
+// [ErrNotAllowed], [ErrClock]), with details in a typed error; the flow
+// passes on the provider package's errors about an area.
+package scheduling

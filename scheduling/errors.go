@@ -1,0 +1,136 @@
+package scheduling
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/phlebkit/phlebkit/provider"
+	"github.com/phlebkit/phlebkit/tier"
+)
+
+// Sentinel errors of the rules. Every error this package returns wraps one
+// of them or of the flow's ([ErrRequisitionRequired], [ErrNotAllowed],
+// [ErrClock]), so callers branch with [errors.Is] and read details with
+// [errors.As]; the one exception is [Order.Book] and [Order.Request]
+// passing on the provider package's errors about an area.
+var (
+	// ErrUnderage reports a patient under 18 on the day of the appointment.
+	ErrUnderage = errors.New("scheduling: patient under 18")
+	// ErrAddress reports an address the phlebotomist cannot reach.
+	ErrAddress = errors.New("scheduling: unreachable address")
+	// ErrActiveAppointment reports a patient who already has an active
+	// appointment with the provider, or an order that already has one.
+	ErrActiveAppointment = errors.New("scheduling: active appointment exists")
+	// ErrNotesTooLong reports notes longer than [MaxNotes] characters.
+	ErrNotesTooLong = errors.New("scheduling: notes too long")
+	// ErrTierMismatch reports a provider that does not offer the tier.
+	ErrTierMismatch = errors.New("scheduling: provider does not offer tier")
+	// ErrSlot reports a missing, inverted or past appointment slot.
+	ErrSlot = errors.New("scheduling: invalid slot")
+)
+
+// AgeError reports a patient under 18 on the day of the appointment. It
+// unwraps to [ErrUnderage].
+type AgeError struct {
+	BirthDate time.Time // the patient's date of birth
+	On        time.Time // the day of the appointment
+	Age       int       // the patient's age in whole years on that day
+}
+
+// Error returns a message such as
+// "scheduling: patient under 18: 17 on 2026-03-01 (born 2008-03-02)", or
+// "scheduling: patient under 18: no date of birth" when BirthDate is zero.
+func (e *AgeError) Error() string {
+	if e.BirthDate.IsZero() {
+		return "scheduling: patient under 18: no date of birth"
+	}
+	return fmt.Sprintf("scheduling: patient under 18: %d on %s (born %s)",
+		e.Age, e.On.Format(time.DateOnly), e.BirthDate.Format(time.DateOnly))
+}
+
+// Unwrap returns [ErrUnderage].
+func (e *AgeError) Unwrap() error { return ErrUnderage }
+
+// AddressError reports one reason an address cannot be reached. It unwraps
+// to [ErrAddress].
+type AddressError struct {
+	Field   string // the address field at fault: first_line, zip_code, city, state
+	Problem string // what is missing or wrong
+}
+
+// Error returns a message such as
+// "scheduling: unreachable address: first_line: no street number".
+func (e *AddressError) Error() string {
+	return "scheduling: unreachable address: " + e.Field + ": " + e.Problem
+}
+
+// Unwrap returns [ErrAddress].
+func (e *AddressError) Unwrap() error { return ErrAddress }
+
+// ActiveAppointmentError reports appointments that are already active and
+// stand in the way of a new one. It unwraps to [ErrActiveAppointment].
+type ActiveAppointmentError struct {
+	// Provider is the provider the conflict is with; the zero Provider when
+	// the conflict is the order's own active appointment.
+	Provider provider.Provider
+	// IDs are the conflicting appointments' ids, sorted.
+	IDs []string
+}
+
+// Error returns a message such as
+// "scheduling: active appointment exists: with getlabs: a1, a2".
+func (e *ActiveAppointmentError) Error() string {
+	with := "on this order"
+	if e.Provider.IsValid() {
+		with = "with " + e.Provider.String()
+	}
+	return "scheduling: active appointment exists: " + with + ": " + strings.Join(e.IDs, ", ")
+}
+
+// Unwrap returns [ErrActiveAppointment].
+func (e *ActiveAppointmentError) Unwrap() error { return ErrActiveAppointment }
+
+// NotesError reports notes longer than [MaxNotes] characters. It unwraps to
+// [ErrNotesTooLong].
+type NotesError struct {
+	Field  string // access_notes or appointment_notes
+	Length int    // the length in characters (runes)
+}
+
+// Error returns a message such as
+// "scheduling: notes too long: appointment_notes has 1001 characters, at most 1000".
+func (e *NotesError) Error() string {
+	return fmt.Sprintf("scheduling: notes too long: %s has %d characters, at most %d", e.Field, e.Length, MaxNotes)
+}
+
+// Unwrap returns [ErrNotesTooLong].
+func (e *NotesError) Unwrap() error { return ErrNotesTooLong }
+
+// TierError reports a provider that cannot take an appointment of a tier.
+// It unwraps to [ErrTierMismatch].
+type TierError struct {
+	Provider provider.Provider
+	Tier     tier.Tier
+}
+
+// Error returns a message such as
+// "scheduling: provider does not offer tier: getlabs does not offer appointment-request".
+func (e *TierError) Error() string {
+	return "scheduling: provider does not offer tier: " + e.Provider.String() + " does not offer " + e.Tier.String()
+}
+
+// Unwrap returns [ErrTierMismatch].
+func (e *TierError) Unwrap() error { return ErrTierMismatch }
+
+// SlotError reports a slot that cannot be booked. It unwraps to [ErrSlot].
+type SlotError struct {
+	Problem string
+}
+
+// Error returns a message such as "scheduling: invalid slot: start is in the past".
+func (e *SlotError) Error() string { return "scheduling: invalid slot: " + e.Problem }
+
+// Unwrap returns [ErrSlot].
+func (e *SlotError) Unwrap() error { return ErrSlot }

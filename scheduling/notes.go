@@ -1,0 +1,59 @@
+package scheduling
+
+import (
+	"errors"
+	"unicode/utf8"
+
+	"github.com/phlebkit/phlebkit/appointment"
+)
+
+// MaxNotes is the longest that access notes and appointment notes may each
+// be, in characters (Unicode code points, not bytes).
+const MaxNotes = 1000
+
+// CheckNotes reports a *[NotesError] wrapping [ErrNotesTooLong] for each of
+// the address's access notes and the appointment notes that is longer than
+// [MaxNotes] characters, joined with [errors.Join]; nil when both fit.
+// Invalid UTF-8 counts one character per bad byte.
+func CheckNotes(accessNotes, appointmentNotes string) error {
+	var errs []error
+	if n := utf8.RuneCountInString(accessNotes); n > MaxNotes {
+		errs = append(errs, &NotesError{Field: "access_notes", Length: n})
+	}
+	if n := utf8.RuneCountInString(appointmentNotes); n > MaxNotes {
+		errs = append(errs, &NotesError{Field: "appointment_notes", Length: n})
+	}
+	return errors.Join(errs...)
+}
+
+// ProviderNotes are the instructions Junction forwards to the phlebotomy
+// provider with a booking, a request or a reschedule.
+type ProviderNotes struct {
+	// AccessNotes say how to reach the patient's address (gate codes,
+	// parking, entrance). They belong to the address and go with every
+	// booking and every reschedule.
+	AccessNotes string
+	// AppointmentNotes are this appointment's special instructions ("Please
+	// bring photo ID"). They belong to the appointment.
+	AppointmentNotes string
+}
+
+// NotesForBooking returns the notes that go to the provider when an
+// appointment is booked or requested at address with appointmentNotes: the
+// address's access notes, and the appointment notes as given.
+func NotesForBooking(address appointment.Address, appointmentNotes string) ProviderNotes {
+	return ProviderNotes{AccessNotes: address.AccessNotes, AppointmentNotes: appointmentNotes}
+}
+
+// NotesForReschedule returns the notes that go to the provider when the
+// appointment previous is rescheduled with appointmentNotes: the access
+// notes of the appointment's address, and the new appointment notes, or the
+// previous ones when the reschedule gives none (empty). Keeping the previous
+// notes is our decision: the documentation says notes "can be changed on
+// each reschedule" but not what a reschedule without notes does.
+func NotesForReschedule(previous appointment.Appointment, appointmentNotes string) ProviderNotes {
+	if appointmentNotes == "" {
+		appointmentNotes = previous.AppointmentNotes
+	}
+	return ProviderNotes{AccessNotes: previous.Address.AccessNotes, AppointmentNotes: appointmentNotes}
+}

@@ -1,0 +1,531 @@
+package scheduling
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"pgregory.net/rapid"
+
+	"github.com/phlebkit/phlebkit/appointment"
+	"github.com/phlebkit/phlebkit/provider"
+	"github.com/phlebkit/phlebkit/tier"
+)
+
+func date(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, time.UTC) }
+
+func TestAgeOn(t *testing.T) {
+	for _, c := range []struct {
+		name       string
+		birth, day time.Time
+		age        int
+	}{
+		{"day before 18th birthday", date(2008, 3, 2), date(2026, 3, 1), 17},
+		{"18th birthday", date(2008, 3, 2), date(2026, 3, 2), 18},
+		{"day after", date(2008, 3, 2), date(2026, 3, 3), 18},
+		{"month before", date(2008, 3, 2), date(2026, 2, 28), 17},
+		{"end of year before", date(2008, 12, 31), date(2026, 12, 30), 17},
+		{"end of year", date(2008, 12, 31), date(2026, 12, 31), 18},
+		{"29 Feb, common year, 28 Feb", date(2008, 2, 29), date(2026, 2, 28), 17},
+		{"29 Feb, common year, 1 Mar", date(2008, 2, 29), date(2026, 3, 1), 18},
+		{"29 Feb, leap year, 28 Feb", date(2004, 2, 29), date(2024, 2, 28), 19},
+		{"29 Feb, leap year, 29 Feb", date(2004, 2, 29), date(2024, 2, 29), 20},
+		{"29 Feb, 2100 is common", date(2080, 2, 29), date(2100, 2, 28), 19},
+		{"29 Feb, 2100 is common, 1 Mar", date(2080, 2, 29), date(2100, 3, 1), 20},
+		{"born on the day", date(2026, 5, 1), date(2026, 5, 1), 0},
+		{"before birth", date(2026, 5, 1), date(2026, 4, 30), -1},
+		{"clock ignored", time.Date(2008, 3, 2, 23, 59, 0, 0, time.UTC), time.Date(2026, 3, 2, 0, 0, 1, 0, time.UTC), 18},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			assert.Equal(t, c.age, AgeOn(c.birth, c.day))
+			err := CheckAge(c.birth, c.day)
+			if c.age >= 18 {
+				assert.NoError(t, err)
+				return
+			}
+			require.ErrorIs(t, err, ErrUnderage)
+			var ae *AgeError
+			require.ErrorAs(t, err, &ae)
+			assert.Equal(t, c.age, ae.Age)
+		})
+	}
+	err := CheckAge(date(2008, 3, 2), date(2026, 3, 1))
+	assert.EqualError(t, err, "scheduling: patient under 18: 17 on 2026-03-01 (born 2008-03-02)")
+	err = CheckAge(time.Time{}, date(2026, 3, 1))
+	assert.ErrorIs(t, err, ErrUnderage)
+	assert.EqualError(t, err, "scheduling: patient under 18: no date of birth")
+}
+
+func TestAgeIsMonotone(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		birth := date(1900, 1, 1).AddDate(0, 0, rapid.IntRange(0, 60000).Draw(t, "birth"))
+		day := birth.AddDate(0, 0, rapid.IntRange(0, 40000).Draw(t, "day"))
+		next := day.AddDate(0, 0, 1)
+		a, b := AgeOn(birth, day), AgeOn(birth, next)
+		require.True(t, b == a || b == a+1, "age went from %d to %d", a, b)
+		require.Equal(t, day.Year()-birth.Year()-1 <= a && a <= day.Year()-birth.Year(), true)
+	})
+}
+
+func TestValidateAddress(t *testing.T) {
+	ok := appointment.Address{FirstLine: "123 Main St.", City: "San Francisco", State: "CA", ZipCode: "91189"}
+	for _, line := range []string{"123 Main St.", "12B Baker Street", "1200-1210 Broadway", "7, Elm Road", "9", "  42 Wallaby Way", "12b-14b Canal St"} {
+		a := ok
+		a.FirstLine = line
+		assert.NoError(t, ValidateAddress(a), "first line %q", line)
+	}
+	for _, c := range []struct {
+		name   string
+		mutate func(*appointment.Address)
+		fields []string
+	}{
+		{"street name only", func(a *appointment.Address) { a.FirstLine = "West Lincoln Street" }, []string{"first_line"}},
+		{"empty first line", func(a *appointment.Address) { a.FirstLine = "  " }, []string{"first_line"}},
+		{"number after the street", func(a *appointment.Address) { a.FirstLine = "Main St 123" }, []string{"first_line"}},
+		{"two letters", func(a *appointment.Address) { a.FirstLine = "12BC Main St" }, []string{"first_line"}},
+		{"letter only", func(a *appointment.Address) { a.FirstLine = "B Main St" }, []string{"first_line"}},
+		{"open range", func(a *appointment.Address) { a.FirstLine = "1200- Broadway" }, []string{"first_line"}},
+		{"four-digit zip", func(a *appointment.Address) { a.ZipCode = "8500" }, []string{"zip_code"}},
+		{"zip+4", func(a *appointment.Address) { a.ZipCode = "85004-1234" }, []string{"zip_code"}},
+		{"letters in zip", func(a *appointment.Address) { a.ZipCode = "8500A" }, []string{"zip_code"}},
+		{"no city", func(a *appointment.Address) { a.City = "" }, []string{"city"}},
+		{"no state", func(a *appointment.Address) { a.State = " " }, []string{"state"}},
+		{"everything", func(a *appointment.Address) { *a = appointment.Address{} }, []string{"first_line", "zip_code", "city", "state"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			a := ok
+			c.mutate(&a)
+			before := a
+			err := ValidateAddress(a)
+			require.ErrorIs(t, err, ErrAddress)
+			assert.Equal(t, before, a)
+			var fields []string
+			for _, e := range err.(interface{ Unwrap() []error }).Unwrap() {
+				var ae *AddressError
+				require.ErrorAs(t, e, &ae)
+				fields = append(fields, ae.Field)
+			}
+			assert.Equal(t, c.fields, fields)
+		})
+	}
+	a := ok
+	a.FirstLine = "West Lincoln Street"
+	assert.EqualError(t, ValidateAddress(a), "scheduling: unreachable address: first_line: no street number before the street name")
+	// The unit may sit in the deprecated field; it is not required.
+	a = ok
+	a.Unit = "14"
+	assert.NoError(t, ValidateAddress(a))
+}
+
+func FuzzValidateAddress(f *testing.F) {
+	for _, s := range []string{"123 Main St.", "12B Baker Street", "1200-1210 Broadway", "West Lincoln Street", "", "-", "1-", "B", "12BC"} {
+		f.Add(s, "85004")
+	}
+	f.Fuzz(func(t *testing.T, line, zip string) {
+		a := appointment.Address{FirstLine: line, City: "Phoenix", State: "AZ", ZipCode: zip}
+		err := ValidateAddress(a)
+		if err != nil && !errors.Is(err, ErrAddress) {
+			t.Fatalf("ValidateAddress(%q, %q) = %v", line, zip, err)
+		}
+		if (err == nil) != (ValidateAddress(a) == nil) {
+			t.Fatal("not deterministic")
+		}
+		if trimmed := strings.TrimSpace(line); err == nil && (!fiveDigits(zip) || trimmed == "" || trimmed[0] < '0' || trimmed[0] > '9') {
+			t.Fatalf("ValidateAddress accepted %q, %q", line, zip)
+		}
+	})
+}
+
+func TestCheckNotes(t *testing.T) {
+	long := strings.Repeat("a", MaxNotes)
+	wide := strings.Repeat("é", MaxNotes) // 2000 bytes, 1000 characters
+	assert.NoError(t, CheckNotes(long, wide))
+	assert.NoError(t, CheckNotes("", ""))
+	err := CheckNotes(long+"a", wide+"é")
+	require.ErrorIs(t, err, ErrNotesTooLong)
+	var fields []string
+	for _, e := range err.(interface{ Unwrap() []error }).Unwrap() {
+		var ne *NotesError
+		require.ErrorAs(t, e, &ne)
+		assert.Equal(t, MaxNotes+1, ne.Length)
+		fields = append(fields, ne.Field)
+	}
+	assert.Equal(t, []string{"access_notes", "appointment_notes"}, fields)
+	assert.EqualError(t, CheckNotes("", long+"a"), "scheduling: notes too long: appointment_notes has 1001 characters, at most 1000")
+}
+
+func TestProviderNotes(t *testing.T) {
+	addr := appointment.Address{AccessNotes: "Gate code #1234"}
+	assert.Equal(t, ProviderNotes{"Gate code #1234", "Please bring photo ID"}, NotesForBooking(addr, "Please bring photo ID"))
+	prev := appointment.Appointment{Address: addr, AppointmentNotes: "Please bring photo ID"}
+	assert.Equal(t, ProviderNotes{"Gate code #1234", "Left arm"}, NotesForReschedule(prev, "Left arm"))
+	assert.Equal(t, ProviderNotes{"Gate code #1234", "Please bring photo ID"}, NotesForReschedule(prev, ""))
+}
+
+func appt(id, prov string, s appointment.Status) appointment.Appointment {
+	return appointment.Appointment{ID: id, Provider: prov, Status: s}
+}
+
+func TestCheckActive(t *testing.T) {
+	for _, s := range []appointment.Status{appointment.Pending, appointment.Reserved, appointment.Confirmed, appointment.InProgress} {
+		err := CheckActive(provider.Getlabs, []appointment.Appointment{appt("a1", "getlabs", s)})
+		require.ErrorIs(t, err, ErrActiveAppointment, "status %v", s)
+		assert.NoError(t, CheckActive(provider.Phlebfinders, []appointment.Appointment{appt("a1", "getlabs", s)}), "other provider")
+	}
+	for _, s := range []appointment.Status{appointment.Completed, appointment.Cancelled} {
+		assert.NoError(t, CheckActive(provider.Getlabs, []appointment.Appointment{appt("a1", "getlabs", s)}), "status %v", s)
+	}
+	// The event status wins over a stale status.
+	a := appt("a1", "getlabs", appointment.Pending)
+	a.EventStatus = appointment.Cancelled
+	assert.NoError(t, CheckActive(provider.Getlabs, []appointment.Appointment{a}))
+	assert.NoError(t, CheckActive(provider.Getlabs, nil))
+
+	err := CheckActive(provider.Getlabs, []appointment.Appointment{
+		appt("b", "getlabs", appointment.Confirmed), appt("c", "getlabs", appointment.Completed), appt("a", "getlabs", appointment.Reserved),
+	})
+	var ae *ActiveAppointmentError
+	require.ErrorAs(t, err, &ae)
+	assert.Equal(t, []string{"a", "b"}, ae.IDs)
+	assert.EqualError(t, err, "scheduling: active appointment exists: with getlabs: a, b")
+}
+
+func validBooking() Booking {
+	return Booking{
+		Tier:      tier.AppointmentReady,
+		Provider:  provider.Getlabs,
+		BirthDate: date(1990, 6, 15),
+		Address: appointment.Address{FirstLine: "123 Main St.", City: "Phoenix", State: "AZ", ZipCode: "85004",
+			AccessNotes: "Gate code #1234"},
+		Start:            time.Date(2026, 11, 24, 16, 0, 0, 0, time.UTC),
+		End:              time.Date(2026, 11, 24, 18, 0, 0, 0, time.UTC),
+		AppointmentNotes: "Please bring photo ID",
+	}
+}
+
+var now = time.Date(2026, 11, 21, 9, 0, 0, 0, time.UTC)
+
+func sentinels(err error) []error {
+	var out []error
+	for _, s := range []error{ErrTierMismatch, ErrSlot, ErrUnderage, ErrAddress, ErrNotesTooLong, ErrActiveAppointment} {
+		if errors.Is(err, s) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func TestValidateBooking(t *testing.T) {
+	require.NoError(t, ValidateBooking(validBooking(), now))
+	req := validBooking()
+	req.Tier, req.Provider, req.Start, req.End = tier.AppointmentRequest, provider.Phlebfinders, time.Time{}, time.Time{}
+	require.NoError(t, ValidateBooking(req, now))
+
+	for _, c := range []struct {
+		name   string
+		mutate func(*Booking)
+		want   []error
+	}{
+		{"getlabs cannot be requested", func(b *Booking) { b.Tier, b.Start, b.End = tier.AppointmentRequest, time.Time{}, time.Time{} }, []error{ErrTierMismatch}},
+		{"phlebfinders cannot be booked", func(b *Booking) { b.Provider = provider.Phlebfinders }, []error{ErrTierMismatch}},
+		{"no provider", func(b *Booking) { b.Provider = 0 }, []error{ErrTierMismatch}},
+		{"no tier", func(b *Booking) { b.Tier = 0 }, []error{ErrTierMismatch}},
+		{"booking without start", func(b *Booking) { b.Start = time.Time{} }, []error{ErrSlot}},
+		{"request with start", func(b *Booking) { b.Tier, b.Provider = tier.AppointmentRequest, provider.Phlebfinders }, []error{ErrSlot}},
+		{"request with end only", func(b *Booking) {
+			b.Tier, b.Provider, b.Start = tier.AppointmentRequest, provider.Phlebfinders, time.Time{}
+		}, []error{ErrSlot}},
+		{"no date of birth", func(b *Booking) { b.BirthDate = time.Time{} }, []error{ErrUnderage}},
+		{"end before start", func(b *Booking) { b.End = b.Start.Add(-time.Hour) }, []error{ErrSlot}},
+		{"start now", func(b *Booking) { b.Start, b.End = now, time.Time{} }, []error{ErrSlot}},
+		{"underage on the day", func(b *Booking) { b.BirthDate = date(2008, 11, 25) }, []error{ErrUnderage}},
+		{"street name only", func(b *Booking) { b.Address.FirstLine = "West Lincoln Street" }, []error{ErrAddress}},
+		{"long access notes", func(b *Booking) { b.Address.AccessNotes = strings.Repeat("x", 1001) }, []error{ErrNotesTooLong}},
+		{"long appointment notes", func(b *Booking) { b.AppointmentNotes = strings.Repeat("x", 1001) }, []error{ErrNotesTooLong}},
+		{"active getlabs appointment", func(b *Booking) {
+			b.Existing = []appointment.Appointment{appt("x", "getlabs", appointment.Confirmed)}
+		}, []error{ErrActiveAppointment}},
+		{"everything at once", func(b *Booking) {
+			b.Provider = provider.Phlebfinders
+			b.End = b.Start
+			b.BirthDate = date(2010, 1, 1)
+			b.Address.ZipCode = "1"
+			b.AppointmentNotes = strings.Repeat("x", 1001)
+			b.Existing = []appointment.Appointment{appt("x", "phlebfinders", appointment.Pending)}
+		}, []error{ErrTierMismatch, ErrSlot, ErrUnderage, ErrAddress, ErrNotesTooLong, ErrActiveAppointment}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			b := validBooking()
+			c.mutate(&b)
+			assert.Equal(t, c.want, sentinels(ValidateBooking(b, now)))
+		})
+	}
+}
+
+func TestValidateBookingAgeDay(t *testing.T) {
+	// 18 on 24 November: a booking that day is fine, the day before not.
+	b := validBooking()
+	b.BirthDate = date(2008, 11, 24)
+	assert.NoError(t, ValidateBooking(b, now))
+	b.Start = time.Date(2026, 11, 23, 23, 0, 0, 0, time.UTC)
+	b.End = time.Time{}
+	assert.ErrorIs(t, ValidateBooking(b, now), ErrUnderage)
+	// 23:00 UTC on the 23rd is already the 24th in Tokyo.
+	tokyo := time.FixedZone("JST", 9*60*60)
+	b.Location = tokyo
+	assert.NoError(t, ValidateBooking(b, now))
+	// A request is judged on the day of the request.
+	r := Booking{Tier: tier.AppointmentRequest, Provider: provider.Phlebfinders, BirthDate: date(2008, 11, 22), Address: b.Address}
+	assert.ErrorIs(t, ValidateBooking(r, now), ErrUnderage)
+	assert.NoError(t, ValidateBooking(r, now.AddDate(0, 0, 1)))
+}
+
+func TestValidateBookingIgnoresOrder(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		statuses := []appointment.Status{appointment.Pending, appointment.Reserved, appointment.Confirmed,
+			appointment.InProgress, appointment.Completed, appointment.Cancelled}
+		existing := rapid.SliceOfN(rapid.Custom(func(t *rapid.T) appointment.Appointment {
+			return appt(rapid.StringMatching(`[a-z]{1,3}`).Draw(t, "id"),
+				rapid.SampledFrom([]string{"getlabs", "phlebfinders", "quest"}).Draw(t, "provider"),
+				rapid.SampledFrom(statuses).Draw(t, "status"))
+		}), 0, 6).Draw(t, "existing")
+		b := validBooking()
+		b.Existing = existing
+		want := ValidateBooking(b, now)
+		b.Existing = rapid.Permutation(existing).Draw(t, "shuffled")
+		got := ValidateBooking(b, now)
+		if want == nil {
+			require.NoError(t, got)
+			return
+		}
+		require.Error(t, got)
+		require.Equal(t, want.Error(), got.Error())
+	})
+}
+
+func TestAutoCancelBoundaries(t *testing.T) {
+	created := time.Date(2026, 11, 21, 9, 0, 0, 0, time.UTC)
+	far := created.Add(72 * time.Hour)
+	for _, c := range []struct {
+		name string
+		a    AutoCancel
+		at   time.Time
+		rule Rule
+	}{
+		{"7h59m59s after creation", AutoCancel{OrderCreatedAt: created, Start: far}, created.Add(7*time.Hour + 59*time.Minute + 59*time.Second), 0},
+		{"8h after creation", AutoCancel{OrderCreatedAt: created, Start: far}, created.Add(8 * time.Hour), 0},
+		{"8h+1ns after creation", AutoCancel{OrderCreatedAt: created, Start: far}, created.Add(8*time.Hour + 1), OrderAge},
+		{"9h, no start", AutoCancel{OrderCreatedAt: created}, created.Add(9 * time.Hour), OrderAge},
+		{"9h, scheduled order", AutoCancel{OrderCreatedAt: created, ActivateBy: far, Start: far}, created.Add(9 * time.Hour), 0},
+		{"9h, requisition", AutoCancel{OrderCreatedAt: created, Requisition: true}, created.Add(9 * time.Hour), 0},
+		{"2h+1ns to start", AutoCancel{OrderCreatedAt: created, Start: created.Add(4 * time.Hour)}, created.Add(2*time.Hour - 1), 0},
+		{"2h to start", AutoCancel{OrderCreatedAt: created, Start: created.Add(4 * time.Hour)}, created.Add(2 * time.Hour), 0},
+		{"1h59m to start", AutoCancel{OrderCreatedAt: created, Start: created.Add(4 * time.Hour)}, created.Add(2*time.Hour + time.Minute), StartSoon},
+		{"start passed", AutoCancel{OrderCreatedAt: created, Start: created.Add(4 * time.Hour)}, created.Add(5 * time.Hour), StartSoon},
+		{"1h to start, requisition", AutoCancel{OrderCreatedAt: created, Start: created.Add(4 * time.Hour), Requisition: true}, created.Add(3 * time.Hour), 0},
+		{"1h to start, scheduled order", AutoCancel{OrderCreatedAt: created, ActivateBy: far, Start: created.Add(4 * time.Hour)}, created.Add(3 * time.Hour), StartSoon},
+		{"both, rule 1 named", AutoCancel{OrderCreatedAt: created, Start: created.Add(9 * time.Hour)}, created.Add(8*time.Hour + time.Minute), OrderAge},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			rule, fires := c.a.Fires(c.at)
+			assert.Equal(t, c.rule, rule)
+			assert.Equal(t, c.rule != 0, fires)
+		})
+	}
+}
+
+func TestFiresAt(t *testing.T) {
+	created := time.Date(2026, 11, 21, 9, 0, 0, 0, time.UTC)
+	at, rule, ok := AutoCancel{OrderCreatedAt: created}.FiresAt()
+	assert.True(t, ok)
+	assert.Equal(t, OrderAge, rule)
+	assert.Equal(t, created.Add(8*time.Hour+1), at)
+
+	start := created.Add(5 * time.Hour)
+	at, rule, ok = AutoCancel{OrderCreatedAt: created, Start: start}.FiresAt()
+	assert.True(t, ok)
+	assert.Equal(t, StartSoon, rule)
+	assert.Equal(t, start.Add(-2*time.Hour+1), at)
+
+	_, _, ok = AutoCancel{OrderCreatedAt: created, ActivateBy: created.Add(time.Hour)}.FiresAt()
+	assert.False(t, ok, "a scheduled order without start never auto-cancels")
+	_, _, ok = AutoCancel{OrderCreatedAt: created, Requisition: true, Start: start}.FiresAt()
+	assert.False(t, ok)
+
+	// A tie names rule 1.
+	_, rule, _ = AutoCancel{OrderCreatedAt: created, Start: created.Add(10 * time.Hour)}.FiresAt()
+	assert.Equal(t, OrderAge, rule)
+}
+
+// genAutoCancel draws an appointment around a fixed day, to the nanosecond.
+func genAutoCancel(t *rapid.T) AutoCancel {
+	base := time.Date(2026, 11, 21, 0, 0, 0, 0, time.UTC)
+	span := int64(96 * time.Hour)
+	a := AutoCancel{OrderCreatedAt: base.Add(time.Duration(rapid.Int64Range(0, span).Draw(t, "created")))}
+	if rapid.Bool().Draw(t, "has start") {
+		a.Start = base.Add(time.Duration(rapid.Int64Range(0, span).Draw(t, "start")))
+	}
+	if rapid.Bool().Draw(t, "scheduled") {
+		a.ActivateBy = base.Add(time.Duration(rapid.Int64Range(0, span).Draw(t, "activate_by")))
+	}
+	return a
+}
+
+func TestAutoCancelProperties(t *testing.T) {
+	base := time.Date(2026, 11, 21, 0, 0, 0, 0, time.UTC)
+	instant := func(t *rapid.T, label string) time.Time {
+		return base.Add(time.Duration(rapid.Int64Range(-int64(24*time.Hour), int64(120*time.Hour)).Draw(t, label)))
+	}
+	t.Run("monotone", rapid.MakeCheck(func(t *rapid.T) {
+		a := genAutoCancel(t)
+		t1 := instant(t, "t1")
+		t2 := t1.Add(time.Duration(rapid.Int64Range(0, int64(48*time.Hour)).Draw(t, "later")))
+		if _, fires := a.Fires(t1); fires {
+			_, later := a.Fires(t2)
+			require.True(t, later, "fired at %v but not at %v", t1, t2)
+		}
+	}))
+	t.Run("FiresAt is the first instant", rapid.MakeCheck(func(t *rapid.T) {
+		a := genAutoCancel(t)
+		at, rule, ok := a.FiresAt()
+		probe := instant(t, "probe")
+		_, firesProbe := a.Fires(probe)
+		if !ok {
+			require.False(t, firesProbe)
+			return
+		}
+		got, fires := a.Fires(at)
+		require.True(t, fires)
+		require.Equal(t, rule, got)
+		_, before := a.Fires(at.Add(-1))
+		require.False(t, before)
+		require.Equal(t, !probe.Before(at), firesProbe, "probe %v, FiresAt %v", probe, at)
+	}))
+	t.Run("a requisition turns every rule off", rapid.MakeCheck(func(t *rapid.T) {
+		a := genAutoCancel(t)
+		a.Requisition = true
+		_, fires := a.Fires(instant(t, "now"))
+		require.False(t, fires)
+		_, _, ok := a.FiresAt()
+		require.False(t, ok)
+		require.Empty(t, Deadlines(a, provider.Getlabs))
+	}))
+	t.Run("Deadlines agree with FiresAt", rapid.MakeCheck(func(t *rapid.T) {
+		a := genAutoCancel(t)
+		ds := Deadlines(a, rapid.SampledFrom([]provider.Provider{provider.Getlabs, provider.Phlebfinders}).Draw(t, "provider"))
+		at, rule, ok := a.FiresAt()
+		var first *Deadline
+		for i := range ds {
+			if ds[i].Kind != ProviderReschedule {
+				first = &ds[i]
+				break
+			}
+		}
+		require.Equal(t, ok, first != nil)
+		if ok {
+			require.Equal(t, at, first.At)
+			require.Equal(t, map[Rule]DeadlineKind{OrderAge: CancelOrderAge, StartSoon: CancelStartSoon}[rule], first.Kind)
+		}
+		for i := 1; i < len(ds); i++ {
+			require.False(t, ds[i].At.Before(ds[i-1].At))
+		}
+	}))
+}
+
+func TestCheckLead(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		p    provider.Provider
+		lead time.Duration
+		warn bool
+	}{
+		{"getlabs 48h", provider.Getlabs, 48 * time.Hour, false},
+		{"getlabs 49h", provider.Getlabs, 49 * time.Hour, false},
+		{"getlabs 48h-1ns", provider.Getlabs, 48*time.Hour - 1, true},
+		{"getlabs 24h", provider.Getlabs, 24 * time.Hour, true},
+		{"phlebfinders 1h", provider.Phlebfinders, time.Hour, false},
+		{"invalid provider", 0, time.Hour, false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			w, warn := CheckLead(c.p, now.Add(c.lead), now)
+			assert.Equal(t, c.warn, warn)
+			if warn {
+				assert.Equal(t, LeadWarning{Provider: c.p, Lead: c.lead, Recommended: 48 * time.Hour}, w)
+				assert.Contains(t, w.Reason(), "48h in advance")
+			}
+		})
+	}
+	w, _ := CheckLead(provider.Getlabs, now.Add(30*time.Hour), now)
+	assert.Equal(t, "getlabs booking 30h ahead, 48h recommended", w.String())
+}
+
+func TestProviderRescheduleAt(t *testing.T) {
+	start := time.Date(2026, 11, 24, 16, 0, 0, 0, time.UTC)
+	at, ok := ProviderRescheduleAt(provider.Getlabs, start)
+	assert.True(t, ok)
+	assert.Equal(t, start.Add(-24*time.Hour), at)
+	_, ok = ProviderRescheduleAt(provider.Phlebfinders, start)
+	assert.False(t, ok)
+	_, ok = ProviderRescheduleAt(provider.Getlabs, time.Time{})
+	assert.False(t, ok)
+}
+
+func TestDeadlines(t *testing.T) {
+	created := time.Date(2026, 11, 21, 9, 0, 0, 0, time.UTC)
+	kinds := func(ds []Deadline) []DeadlineKind {
+		var out []DeadlineKind
+		for _, d := range ds {
+			out = append(out, d.Kind)
+		}
+		return out
+	}
+	// Booked 48 hours ahead: Junction's 8-hour rule comes first.
+	ds := Deadlines(AutoCancel{OrderCreatedAt: created, Start: created.Add(48 * time.Hour)}, provider.Getlabs)
+	assert.Equal(t, []DeadlineKind{CancelOrderAge, ProviderReschedule, CancelStartSoon}, kinds(ds))
+	assert.Equal(t, created.Add(8*time.Hour+1), ds[0].At)
+	assert.Equal(t, created.Add(24*time.Hour), ds[1].At)
+	// A scheduled order booked 30 hours ahead: Getlabs reschedules first.
+	ds = Deadlines(AutoCancel{OrderCreatedAt: created, ActivateBy: created.Add(time.Hour), Start: created.Add(30 * time.Hour)}, provider.Getlabs)
+	assert.Equal(t, []DeadlineKind{ProviderReschedule, CancelStartSoon}, kinds(ds))
+	ds = Deadlines(AutoCancel{OrderCreatedAt: created, Start: created.Add(4 * time.Hour)}, provider.Getlabs)
+	// Booked 4 hours ahead: the Getlabs reschedule instant, 24 hours before
+	// the start, is already past, and listed first; then rule 2.
+	assert.Equal(t, []DeadlineKind{ProviderReschedule, CancelStartSoon, CancelOrderAge}, kinds(ds))
+}
+
+func TestRefund(t *testing.T) {
+	start := time.Date(2026, 11, 24, 16, 0, 0, 0, time.UTC)
+	for _, c := range []struct {
+		before time.Duration
+		want   bool
+	}{
+		{48 * time.Hour, true},
+		{24*time.Hour + 1, true},
+		{24 * time.Hour, false},
+		{23 * time.Hour, false},
+		{0, false},
+		{-time.Hour, false},
+	} {
+		assert.Equal(t, c.want, Refundable(start, start.Add(-c.before)), "cancelled %v before", c.before)
+	}
+	assert.Equal(t, start.Add(-24*time.Hour), RefundDeadline(start))
+	assert.True(t, Refundable(start, RefundDeadline(start).Add(-1)))
+	assert.False(t, Refundable(start, RefundDeadline(start)))
+}
+
+func TestStrings(t *testing.T) {
+	assert.Equal(t, "order_age", OrderAge.String())
+	assert.Equal(t, "start_soon", StartSoon.String())
+	assert.Equal(t, "scheduling.Rule(0)", Rule(0).String())
+	assert.Equal(t, "cancel_order_age", CancelOrderAge.String())
+	assert.Equal(t, "cancel_start_soon", CancelStartSoon.String())
+	assert.Equal(t, "provider_reschedule", ProviderReschedule.String())
+	assert.Equal(t, "scheduling.DeadlineKind(9)", DeadlineKind(9).String())
+	assert.EqualError(t, &TierError{Provider: provider.Getlabs, Tier: tier.AppointmentRequest},
+		"scheduling: provider does not offer tier: getlabs does not offer appointment-request")
+	assert.EqualError(t, &SlotError{Problem: "x"}, "scheduling: invalid slot: x")
+	assert.EqualError(t, &ActiveAppointmentError{IDs: []string{"a"}}, "scheduling: active appointment exists: on this order: a")
+}
