@@ -1,0 +1,662 @@
+package scheduling
+
+import (
+	"errors"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/phlebkit/phlebkit/appointment"
+	"github.com/phlebkit/phlebkit/order"
+	"github.com/phlebkit/phlebkit/provider"
+	"github.com/phlebkit/phlebkit/tier"
+)
+
+// Errors of the order flow.
+var (
+	// ErrRequisitionRequired reports a booking or request made before the
+	// order's requisition exists, by a team without pre-requisition
+	// scheduling.
+	ErrRequisitionRequired = errors.New("scheduling: requisition required")
+	// ErrNotAllowed reports a command that the order or its appointment
+	// cannot take in its current status.
+	ErrNotAllowed = errors.New("scheduling: not allowed")
+	// ErrClock reports a command dated before the order's last change.
+	ErrClock = errors.New("scheduling: time went backwards")
+)
+
+// StateError reports a command that the order or its active appointment
+// cannot take in its current status. It unwraps to [ErrNotAllowed] and,
+// when a lifecycle refused a transition, to that lifecycle's error.
+type StateError struct {
+	Command     string             // such as "reschedule"
+	Order       order.Status       // the order's status
+	Appointment appointment.Status // the active appointment's status; zero when there is none
+	Err         error              // the lifecycle's refusal, if any
+}
+
+// Error returns a message such as
+// "scheduling: not allowed: reschedule: order appointment_pending, appointment pending".
+func (e *StateError) Error() string {
+	appt := "no active appointment"
+	if e.Appointment.IsValid() {
+		appt = "appointment " + e.Appointment.String()
+	}
+	return "scheduling: not allowed: " + e.Command + ": order " + e.Order.String() + ", " + appt
+}
+
+// Unwrap returns [ErrNotAllowed] and the lifecycle's refusal, if any.
+func (e *StateError) Unwrap() []error {
+	if e.Err == nil {
+		return []error{ErrNotAllowed}
+	}
+	return []error{ErrNotAllowed, e.Err}
+}
+
+// ClockError reports a command dated before the order's last change. It
+// unwraps to [ErrClock].
+type ClockError struct {
+	Now, Clock time.Time
+}
+
+// Error returns a message naming both instants.
+func (e *ClockError) Error() string {
+	return "scheduling: time went backwards: " + e.Now.Format(time.RFC3339Nano) + " is before the last change at " +
+		e.Clock.Format(time.RFC3339Nano)
+}
+
+// Unwrap returns [ErrClock].
+func (e *ClockError) Unwrap() error { return ErrClock }
+
+// Settings are a team's options that change the flow.
+type Settings struct {
+	// PreRequisitionScheduling lets the team book or request an appointment
+	// before the order's requisition exists (a closed-beta feature
+	// enabled per team). Such appointments are subject to
+	// auto-cancellation.
+	PreRequisitionScheduling bool
+	// PartialResultsWebhooks makes partial results send a
+	// labtest.order.updated webhook; by default Junction sends none.
+	PartialResultsWebhooks bool
+}
+
+// Patient is who the blood is drawn from, and where.
+type Patient struct {
+	// UserID is the patient's Junction user id.
+	UserID string
+	// BirthDate is the patient's date of birth.
+	BirthDate time.Time
+	// Address is the patient's address, with its access notes.
+	Address appointment.Address
+	// Location is the patient's time zone; nil means UTC.
+	Location *time.Location
+}
+
+// location returns the patient's time zone, UTC when none is set.
+func (p Patient) location() *time.Location {
+	if p.Location == nil {
+		return time.UTC
+	}
+	return p.Location
+}
+
+// Appointment is one appointment of an [Order]: Junction's appointment
+// value, with its events history kept as Junction keeps it, and what the
+// flow needs besides.
+type Appointment struct {
+	appointment.Appointment
+	// Tier is how the appointment was made.
+	Tier tier.Tier
+	// PlacedAt is when it was booked or requested.
+	PlacedAt time.Time
+}
+
+// Order is one at-home phlebotomy order together with its appointments, as
+// a value. Its commands ([Order.CreateRequisition], [Order.Book],
+// [Order.Request], [Order.Reschedule], …) are pure: each takes the instant
+// it happens at and returns the new value and the webhooks Junction would
+// send, in order; or a typed error and the value unchanged. A command never
+// writes to the value it is called on: what it changes, it copies first.
+// Like any Go value holding slices, the new value shares what did not change
+// (the history of an appointment the command did not touch) with the old
+// one, so treat the slices of an Order as read-only.
+//
+// An appointment's status is its [appointment.Appointment.EffectiveStatus];
+// the flow keeps Status and EventStatus equal.
+//
+// Every command, [Order.Tick] included, first applies Junction's
+// auto-cancellation up to its instant (see [AutoCancel]), and again after
+// its own change, so that no appointment outlives its auto-cancellation
+// deadline. An auto-cancellation is dated when its rule starts to hold, or
+// at the change that made it hold, if later.
+//
+// Where the documentation is silent the flow makes these choices (our
+// decisions): creating an appointment record always sends
+// labtest.appointment.created in status pending, and each later status
+// change labtest.appointment.updated; an order webhook comes before the
+// appointment webhook of the same change, except when the draw completes;
+// a ready-tier appointment booked after the requisition moves the order
+// through appointment_pending to appointment_scheduled, also after a
+// cancelled appointment; a reserved appointment, booked before the
+// requisition, may be rescheduled and stays reserved (as Getlabs does with
+// appointments that lack a requisition); a reschedule without notes keeps
+// the previous appointment notes; an appointment-request is judged by the
+// age rule on the day it is requested, and again on the day penciled in or
+// rescheduled to.
+//
+// A refused command reports the statuses it found after applying
+// auto-cancellation up to its instant; the value it returns is the one it
+// was called on, to which [Order.Tick] applies that cancellation.
+type Order struct {
+	// ID is the order's id.
+	ID string
+	// Status is the order's low-level status.
+	Status order.Status
+	// CreatedAt is when the order was placed.
+	CreatedAt time.Time
+	// ActivateBy is the activate_by date of a scheduled order; zero
+	// otherwise.
+	ActivateBy time.Time
+	// Requisition reports whether the order's requisition exists (created
+	// or bypassed).
+	Requisition bool
+	// Patient is who the order is for.
+	Patient Patient
+	// Settings are the team's options.
+	Settings Settings
+	// Appointments are the order's appointments, oldest first; at most one
+	// is active.
+	Appointments []Appointment
+	// Clock is the instant of the last change; commands dated earlier are
+	// refused.
+	Clock time.Time
+}
+
+// PlaceOrder describes an order to place.
+type PlaceOrder struct {
+	ID         string
+	Patient    Patient
+	ActivateBy time.Time // zero unless the order is scheduled
+	Settings   Settings
+}
+
+// Place places an order at now: it starts ordered and Junction sends
+// labtest.order.created.
+func Place(p PlaceOrder, now time.Time) (Order, []Webhook) {
+	o := Order{
+		ID: p.ID, Status: order.Ordered, CreatedAt: now, ActivateBy: p.ActivateBy,
+		Patient: p.Patient, Settings: p.Settings, Clock: now,
+	}
+	return o, []Webhook{{Type: OrderCreated, At: now, OrderID: p.ID, OrderStatus: order.Ordered}}
+}
+
+// Active returns the order's active appointment (pending, reserved,
+// confirmed or in progress), and whether there is one.
+func (o Order) Active() (Appointment, bool) {
+	if i := o.active(); i >= 0 {
+		return o.Appointments[i], true
+	}
+	return Appointment{}, false
+}
+
+func (o Order) active() int {
+	for i := len(o.Appointments) - 1; i >= 0; i-- {
+		if o.Appointments[i].EffectiveStatus().Active() {
+			return i
+		}
+	}
+	return -1
+}
+
+// AutoCancel describes the order's active appointment for the
+// auto-cancellation rules, and reports whether there is one.
+func (o Order) AutoCancel() (AutoCancel, bool) {
+	a, ok := o.Active()
+	if !ok {
+		return AutoCancel{}, false
+	}
+	start, _ := a.StartAt.Get()
+	return AutoCancel{OrderCreatedAt: o.CreatedAt, ActivateBy: o.ActivateBy, Requisition: o.Requisition, Start: start}, true
+}
+
+// tx is a command under way: a copy of the order, changed in place, and the
+// webhooks it has sent so far.
+type tx struct {
+	o     Order
+	now   time.Time
+	cmd   string
+	hooks []Webhook
+}
+
+// apply runs a command: it checks the clock, applies auto-cancellation,
+// runs f, applies auto-cancellation again and dates the result.
+func (o Order) apply(cmd string, now time.Time, f func(*tx) error) (Order, []Webhook, error) {
+	if !o.Status.IsValid() {
+		return o, nil, &StateError{Command: cmd, Order: o.Status, Err: order.ErrUnknownStatus}
+	}
+	if now.Before(o.Clock) {
+		return o, nil, &ClockError{Now: now, Clock: o.Clock}
+	}
+	t := &tx{o: o, now: now, cmd: cmd}
+	t.o.Appointments = slices.Clone(o.Appointments)
+	t.autoCancel(o.Clock)
+	if err := f(t); err != nil {
+		return o, nil, err
+	}
+	t.autoCancel(now)
+	t.o.Clock = now
+	return t.o, t.hooks, nil
+}
+
+// refuse returns the error for a command the current statuses do not allow.
+func (t *tx) refuse(cause error) error {
+	e := &StateError{Command: t.cmd, Order: t.o.Status, Err: cause}
+	if i := t.o.active(); i >= 0 {
+		e.Appointment = t.o.Appointments[i].EffectiveStatus()
+	}
+	return e
+}
+
+// order moves the order along e and sends labtest.order.updated, unless
+// quiet.
+func (t *tx) order(e order.Event, quiet bool) error {
+	next, err := order.Next(t.o.Status, e)
+	if err != nil {
+		return t.refuse(err)
+	}
+	t.o.Status = next
+	if !quiet {
+		t.hooks = append(t.hooks, Webhook{Type: OrderUpdated, At: t.now, OrderID: t.o.ID, OrderStatus: next})
+	}
+	return nil
+}
+
+// appt moves appointment i along e at at, records it in the appointment's
+// history and sends labtest.appointment.updated.
+func (t *tx) appt(i int, e appointment.Event, at time.Time, data appointment.EventData, reason string) error {
+	a := &t.o.Appointments[i]
+	next, err := appointment.Next(a.EffectiveStatus(), e)
+	if err != nil {
+		return t.refuse(err)
+	}
+	a.Status, a.EventStatus, a.EventData = next, next, data
+	a.CanReschedule = next == appointment.Reserved || next == appointment.Confirmed
+	raw, _ := data.MarshalJSON()
+	if data.IsZero() {
+		raw = nil
+	}
+	a.Events = append(slices.Clip(a.Events), appointment.HistoryEntry{
+		CreatedAt: appointment.TimeOf(at), Status: next.EventStatus(), Data: raw,
+	})
+	t.hooks = append(t.hooks, Webhook{Type: AppointmentUpdated, At: at, OrderID: t.o.ID,
+		AppointmentID: a.ID, AppointmentStatus: next, EventData: data, Reason: reason})
+	return nil
+}
+
+// autoCancel cancels the active appointment if an auto-cancellation rule
+// holds at t.now. The cancellation is dated when the rule starts to hold,
+// but not before since, the last change to what the rules look at.
+func (t *tx) autoCancel(since time.Time) {
+	ac, ok := t.o.AutoCancel()
+	if !ok {
+		return
+	}
+	at, rule, ok := ac.FiresAt()
+	if !ok || at.After(t.now) {
+		return
+	}
+	if at.Before(since) {
+		at = since
+	}
+	// Without a requisition the order is ordered and stays so; cancelling an
+	// active appointment is always allowed.
+	_ = t.appt(t.o.active(), appointment.Cancel, at, appointment.EventData{}, "auto-cancelled: "+rule.String())
+}
+
+// Tick advances the order's clock to now, applying auto-cancellation when
+// its rule fires: the active appointment is cancelled and Junction sends
+// labtest.appointment.updated; the order stays ordered.
+func (o Order) Tick(now time.Time) (Order, []Webhook, error) {
+	return o.apply("tick", now, func(*tx) error { return nil })
+}
+
+// CreateRequisition records that the order's requisition was created. The
+// order moves to requisition_created; with an active appointment, on to
+// appointment_pending; and when that appointment is reserved, on to
+// appointment_scheduled while the appointment is confirmed. A request-tier
+// appointment still pending stays pending.
+func (o Order) CreateRequisition(now time.Time) (Order, []Webhook, error) {
+	return o.apply("create_requisition", now, func(t *tx) error { return t.requisition(order.CreateRequisition) })
+}
+
+// BypassRequisition records that no requisition is needed because one
+// already existed (imported orders). The order moves to
+// requisition_bypassed, then as [Order.CreateRequisition] describes.
+func (o Order) BypassRequisition(now time.Time) (Order, []Webhook, error) {
+	return o.apply("bypass_requisition", now, func(t *tx) error { return t.requisition(order.BypassRequisition) })
+}
+
+func (t *tx) requisition(e order.Event) error {
+	if err := t.order(e, false); err != nil {
+		return err
+	}
+	t.o.Requisition = true
+	i := t.o.active()
+	if i < 0 {
+		return nil
+	}
+	if err := t.order(order.PlaceAppointment, false); err != nil {
+		return err
+	}
+	if t.o.Appointments[i].EffectiveStatus() != appointment.Reserved {
+		return nil
+	}
+	if err := t.order(order.ScheduleAppointment, false); err != nil {
+		return err
+	}
+	return t.appt(i, appointment.Confirm, t.now, appointment.EventData{}, "")
+}
+
+// BookRequest is an appointment-ready booking: a slot from the
+// availability endpoint.
+type BookRequest struct {
+	// ID is the new appointment's id; empty gives "<order id>-a<n>".
+	ID string
+	// Start and End are the slot.
+	Start, End time.Time
+	// Provider is the provider to book. When it is not valid (the zero
+	// Provider) and Area is set, the provider is chosen from Area as the
+	// book endpoint would ([provider.AreaInfo.ForBooking]).
+	Provider provider.Provider
+	// Area is the area information of the patient's zip code, consulted
+	// when Provider is zero.
+	Area *provider.AreaInfo
+	// Notes are the appointment notes.
+	Notes string
+	// Existing are the patient's appointments on other orders, for the
+	// one-active-appointment-per-provider rule.
+	Existing []appointment.Appointment
+}
+
+// Book books an appointment-ready appointment at now. Before the
+// requisition exists it needs [Settings.PreRequisitionScheduling]: the
+// order stays ordered and the appointment goes pending, then at once
+// reserved. After it, the order moves through appointment_pending to
+// appointment_scheduled and the appointment from pending to confirmed.
+//
+// It is refused, with every reason at once where several apply, when the
+// order already has an active appointment, when [ValidateBooking] refuses
+// the booking, when the requisition is required, or when the order's status
+// does not allow an appointment. When the provider is to be chosen from the
+// area and none can be, the provider package's error (wrapping
+// [provider.ErrNotServed] or [provider.ErrTierUnavailable]) comes alone.
+func (o Order) Book(r BookRequest, now time.Time) (Order, []Webhook, error) {
+	return o.apply("book", now, func(t *tx) error {
+		p := r.Provider
+		if !p.IsValid() && r.Area != nil {
+			var err error
+			if p, err = r.Area.ForBooking(); err != nil {
+				return err
+			}
+		}
+		return t.place(tier.AppointmentReady, p, r.ID, r.Start, r.End, r.Notes, r.Existing)
+	})
+}
+
+// RequestAppointment is an appointment-request request: no time, a
+// provider that offers the tier.
+type RequestAppointment struct {
+	// ID is the new appointment's id; empty gives "<order id>-a<n>".
+	ID string
+	// Provider is the provider asked; it must offer appointment-request.
+	Provider provider.Provider
+	// Area, when set, must list Provider with appointment-request
+	// ([provider.AreaInfo.ForRequest]).
+	Area *provider.AreaInfo
+	// Notes are the appointment notes.
+	Notes string
+	// Existing are the patient's appointments on other orders.
+	Existing []appointment.Appointment
+}
+
+// Request requests an appointment-request appointment at now. It starts
+// pending, with no time, until the provider pencils a slot in
+// ([Order.PencilIn]). After the requisition, the order moves to
+// appointment_pending. It is refused as [Order.Book] is; an Area that does
+// not list the provider with appointment-request is refused with the
+// provider package's error alone.
+func (o Order) Request(r RequestAppointment, now time.Time) (Order, []Webhook, error) {
+	return o.apply("request", now, func(t *tx) error {
+		if r.Area != nil {
+			if err := r.Area.ForRequest(r.Provider); err != nil {
+				return err
+			}
+		}
+		return t.place(tier.AppointmentRequest, r.Provider, r.ID, time.Time{}, time.Time{}, r.Notes, r.Existing)
+	})
+}
+
+func (t *tx) place(tr tier.Tier, p provider.Provider, id string, start, end time.Time, notes string, existing []appointment.Appointment) error {
+	var errs []error
+	if i := t.o.active(); i >= 0 {
+		errs = append(errs, &ActiveAppointmentError{IDs: []string{t.o.Appointments[i].ID}})
+	}
+	errs = append(errs, ValidateBooking(Booking{
+		Tier: tr, Provider: p, BirthDate: t.o.Patient.BirthDate, Address: t.o.Patient.Address,
+		Start: start, End: end, Location: t.o.Patient.Location, AppointmentNotes: notes, Existing: existing,
+	}, t.now))
+	if !t.o.Requisition && !t.o.Settings.PreRequisitionScheduling {
+		errs = append(errs, ErrRequisitionRequired)
+	}
+	if t.o.Requisition {
+		if _, err := order.Next(t.o.Status, order.PlaceAppointment); err != nil {
+			errs = append(errs, t.refuse(err))
+		}
+	} else if t.o.Status != order.Ordered {
+		errs = append(errs, t.refuse(nil))
+	}
+	if err := errors.Join(errs...); err != nil {
+		return err
+	}
+	if t.o.Requisition {
+		if err := t.order(order.PlaceAppointment, false); err != nil {
+			return err
+		}
+	}
+	if id == "" {
+		id = t.o.ID + "-a" + strconv.Itoa(len(t.o.Appointments)+1)
+	}
+	a := Appointment{Tier: tr, PlacedAt: t.now}
+	a.ID, a.UserID, a.OrderID = id, t.o.Patient.UserID, t.o.ID
+	a.Address, a.Type, a.Provider = t.o.Patient.Address, "phlebotomy", p.String()
+	a.Status, a.EventStatus = appointment.Pending, appointment.Pending
+	a.AppointmentNotes = notes
+	if t.o.Patient.Location != nil {
+		a.IANATimezone = t.o.Patient.Location.String()
+	}
+	if !start.IsZero() {
+		a.StartAt = appointment.TimeOf(start)
+	}
+	if !end.IsZero() {
+		a.EndAt = appointment.TimeOf(end)
+	}
+	a.Events = []appointment.HistoryEntry{{CreatedAt: appointment.TimeOf(t.now), Status: appointment.Pending.EventStatus()}}
+	t.o.Appointments = append(t.o.Appointments, a)
+	i := len(t.o.Appointments) - 1
+	t.hooks = append(t.hooks, Webhook{Type: AppointmentCreated, At: t.now, OrderID: t.o.ID,
+		AppointmentID: id, AppointmentStatus: appointment.Pending})
+	if tr != tier.AppointmentReady {
+		return nil
+	}
+	if !t.o.Requisition {
+		return t.appt(i, appointment.Reserve, t.now, appointment.EventData{}, "")
+	}
+	if err := t.order(order.ScheduleAppointment, false); err != nil {
+		return err
+	}
+	return t.appt(i, appointment.Confirm, t.now, appointment.EventData{}, "")
+}
+
+// slot checks a new slot at now.
+func slot(start, end, now time.Time) error {
+	switch {
+	case start.IsZero():
+		return &SlotError{Problem: "a slot needs a start time"}
+	case !end.IsZero() && !end.After(start):
+		return &SlotError{Problem: "end is not after start"}
+	case !start.After(now):
+		return &SlotError{Problem: "start is not in the future"}
+	}
+	return nil
+}
+
+// PencilIn records that the provider of a pending appointment-request
+// appointment has agreed a slot with the patient. With the requisition the
+// appointment is confirmed and the order moves to appointment_scheduled;
+// without it the appointment is reserved and the order stays ordered.
+func (o Order) PencilIn(start, end, now time.Time) (Order, []Webhook, error) {
+	return o.apply("pencil_in", now, func(t *tx) error {
+		i := t.o.active()
+		if i < 0 || t.o.Appointments[i].Tier != tier.AppointmentRequest || t.o.Appointments[i].EffectiveStatus() != appointment.Pending {
+			return t.refuse(nil)
+		}
+		if err := errors.Join(slot(start, end, now), CheckAge(t.o.Patient.BirthDate, start.In(t.o.Patient.location()))); err != nil {
+			return err
+		}
+		a := &t.o.Appointments[i]
+		a.StartAt, a.EndAt = appointment.TimeOf(start), appointment.Time{}
+		if !end.IsZero() {
+			a.EndAt = appointment.TimeOf(end)
+		}
+		if !t.o.Requisition {
+			return t.appt(i, appointment.Reserve, now, appointment.EventData{}, "")
+		}
+		if err := t.order(order.ScheduleAppointment, false); err != nil {
+			return err
+		}
+		return t.appt(i, appointment.Confirm, now, appointment.EventData{}, "")
+	})
+}
+
+// Reschedule moves the active appointment, reserved or confirmed, to a new
+// slot, with new appointment notes or, when notes is empty, the previous
+// ones (see [NotesForReschedule]). A confirmed appointment keeps the order
+// in appointment_scheduled (labtest.order.updated, then
+// labtest.appointment.updated with is_reschedule); a reserved one, booked
+// before the requisition, stays reserved and the order ordered (inferred:
+// our decision). The new slot must be in the future, and the patient 18 on
+// its day.
+func (o Order) Reschedule(start, end time.Time, notes string, now time.Time) (Order, []Webhook, error) {
+	return o.apply("reschedule", now, func(t *tx) error {
+		i := t.o.active()
+		if i < 0 {
+			return t.refuse(nil)
+		}
+		a := &t.o.Appointments[i]
+		if _, err := appointment.Next(a.EffectiveStatus(), appointment.Reschedule); err != nil {
+			return t.refuse(err)
+		}
+		if err := errors.Join(slot(start, end, now), CheckAge(t.o.Patient.BirthDate, start.In(t.o.Patient.location())),
+			CheckNotes("", notes)); err != nil {
+			return err
+		}
+		a.StartAt, a.EndAt = appointment.TimeOf(start), appointment.Time{}
+		if !end.IsZero() {
+			a.EndAt = appointment.TimeOf(end)
+		}
+		a.AppointmentNotes = NotesForReschedule(a.Appointment, notes).AppointmentNotes
+		if a.EffectiveStatus() == appointment.Confirmed {
+			if err := t.order(order.RescheduleAppointment, false); err != nil {
+				return err
+			}
+		}
+		return t.appt(i, appointment.Reschedule, now, appointment.EventData{IsReschedule: true}, "")
+	})
+}
+
+// CancelAppointment cancels the active appointment for reason. Before the
+// requisition the order stays ordered; after it the order moves to
+// appointment_cancelled, from which a new appointment can be booked or
+// requested.
+func (o Order) CancelAppointment(reason string, now time.Time) (Order, []Webhook, error) {
+	return o.apply("cancel_appointment", now, func(t *tx) error {
+		i := t.o.active()
+		if i < 0 {
+			return t.refuse(nil)
+		}
+		if t.o.Requisition {
+			if err := t.order(order.CancelAppointment, false); err != nil {
+				return err
+			}
+		}
+		return t.appt(i, appointment.Cancel, now, appointment.EventData{}, reason)
+	})
+}
+
+// StartVisit records that the phlebotomist is on the way: the confirmed
+// appointment moves to in_progress; the order does not change.
+func (o Order) StartVisit(now time.Time) (Order, []Webhook, error) {
+	return o.apply("start_visit", now, func(t *tx) error {
+		i := t.o.active()
+		if i < 0 {
+			return t.refuse(nil)
+		}
+		return t.appt(i, appointment.Start, now, appointment.EventData{}, "")
+	})
+}
+
+// CompleteDraw records that the blood was drawn: the appointment, confirmed
+// or in progress, completes (labtest.appointment.updated) and the order
+// moves to draw_completed (labtest.order.updated).
+func (o Order) CompleteDraw(now time.Time) (Order, []Webhook, error) {
+	return o.apply("complete_draw", now, func(t *tx) error {
+		i := t.o.active()
+		if i < 0 {
+			return t.refuse(nil)
+		}
+		if err := t.appt(i, appointment.Complete, now, appointment.EventData{}, ""); err != nil {
+			return err
+		}
+		return t.order(order.CompleteDraw, false)
+	})
+}
+
+// ReceivePartialResults records partial results: the order moves to
+// partial_results, as often as they come. Junction sends a webhook for it
+// only with [Settings.PartialResultsWebhooks].
+func (o Order) ReceivePartialResults(now time.Time) (Order, []Webhook, error) {
+	return o.apply("receive_partial_results", now, func(t *tx) error {
+		return t.order(order.ReceivePartialResults, !t.o.Settings.PartialResultsWebhooks)
+	})
+}
+
+// CompleteResults records the final results: the order moves to completed.
+func (o Order) CompleteResults(now time.Time) (Order, []Webhook, error) {
+	return o.apply("complete", now, func(t *tx) error { return t.order(order.Complete, false) })
+}
+
+// ReportSampleError records that the laboratory could not process the
+// sample: the order moves to sample_error, for good.
+func (o Order) ReportSampleError(now time.Time) (Order, []Webhook, error) {
+	return o.apply("report_sample_error", now, func(t *tx) error { return t.order(order.ReportSampleError, false) })
+}
+
+// CorrectResults records corrected results: the order moves to corrected.
+func (o Order) CorrectResults(now time.Time) (Order, []Webhook, error) {
+	return o.apply("correct_results", now, func(t *tx) error { return t.order(order.CorrectResults, false) })
+}
+
+// Cancel cancels the order, when its status allows it
+// ([order.Status.Cancellable]), and its active appointment with it:
+// labtest.order.updated, then labtest.appointment.updated.
+func (o Order) Cancel(now time.Time) (Order, []Webhook, error) {
+	return o.apply("cancel", now, func(t *tx) error {
+		if err := t.order(order.Cancel, false); err != nil {
+			return err
+		}
+		if i := t.o.active(); i >= 0 {
+			return t.appt(i, appointment.Cancel, now, appointment.EventData{}, "order cancelled")
+		}
+		return nil
+	})
+}

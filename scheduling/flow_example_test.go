@@ -1,0 +1,148 @@
+package scheduling_test
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/phlebkit/phlebkit/appointment"
+	"github.com/phlebkit/phlebkit/provider"
+	"github.com/phlebkit/phlebkit/scheduling"
+)
+
+var (
+	monday = time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
+	jane   = scheduling.Patient{
+		UserID:    "user-1",
+		BirthDate: time.Date(1990, 6, 15, 0, 0, 0, 0, time.UTC),
+		Address: appointment.Address{FirstLine: "123 Main St.", SecondLine: "Apt. 208", City: "Phoenix",
+			State: "AZ", ZipCode: "85004", AccessNotes: "Gate code #1234"},
+	}
+)
+
+func show(hooks []scheduling.Webhook, err error) {
+	if err != nil {
+		fmt.Println(err)
+	}
+	for _, w := range hooks {
+		fmt.Println(w)
+	}
+}
+
+// The appointment-ready tier: book a slot once the requisition exists.
+func ExampleOrder_Book() {
+	o, hooks := scheduling.Place(scheduling.PlaceOrder{ID: "ord-1", Patient: jane}, monday)
+	show(hooks, nil)
+	o, hooks, err := o.CreateRequisition(monday.Add(2 * time.Hour))
+	show(hooks, err)
+	o, hooks, err = o.Book(scheduling.BookRequest{
+		Provider: provider.Getlabs,
+		Start:    monday.Add(50 * time.Hour),
+		End:      monday.Add(52 * time.Hour),
+		Notes:    "Please bring photo ID",
+	}, monday.Add(3*time.Hour))
+	show(hooks, err)
+	o, hooks, err = o.CompleteDraw(monday.Add(50 * time.Hour))
+	show(hooks, err)
+	_, hooks, err = o.CompleteResults(monday.Add(100 * time.Hour))
+	show(hooks, err)
+	// Output:
+	// 2026-11-23T09:00:00Z labtest.order.created received.at_home_phlebotomy.ordered
+	// 2026-11-23T11:00:00Z labtest.order.updated received.at_home_phlebotomy.requisition_created
+	// 2026-11-23T12:00:00Z labtest.order.updated collecting_sample.at_home_phlebotomy.appointment_pending
+	// 2026-11-23T12:00:00Z labtest.appointment.created ord-1-a1 pending/pending
+	// 2026-11-23T12:00:00Z labtest.order.updated collecting_sample.at_home_phlebotomy.appointment_scheduled
+	// 2026-11-23T12:00:00Z labtest.appointment.updated ord-1-a1 confirmed/scheduled
+	// 2026-11-25T11:00:00Z labtest.appointment.updated ord-1-a1 completed/completed
+	// 2026-11-25T11:00:00Z labtest.order.updated collecting_sample.at_home_phlebotomy.draw_completed
+	// 2026-11-27T13:00:00Z labtest.order.updated completed.at_home_phlebotomy.completed
+}
+
+// The appointment-request tier: the appointment waits, pending and without
+// a time, until the provider pencils a slot in.
+func ExampleOrder_Request() {
+	o, _ := scheduling.Place(scheduling.PlaceOrder{ID: "ord-2", Patient: jane}, monday)
+	o, _, _ = o.CreateRequisition(monday.Add(time.Hour))
+	o, hooks, err := o.Request(scheduling.RequestAppointment{Provider: provider.Phlebfinders}, monday.Add(2*time.Hour))
+	show(hooks, err)
+	a, _ := o.Active()
+	_, hasTime := a.StartAt.Get()
+	fmt.Println("has a time:", hasTime)
+	o, hooks, err = o.PencilIn(monday.Add(30*time.Hour), monday.Add(31*time.Hour), monday.Add(20*time.Hour))
+	show(hooks, err)
+	// Output:
+	// 2026-11-23T11:00:00Z labtest.order.updated collecting_sample.at_home_phlebotomy.appointment_pending
+	// 2026-11-23T11:00:00Z labtest.appointment.created ord-2-a1 pending/pending
+	// has a time: false
+	// 2026-11-24T05:00:00Z labtest.order.updated collecting_sample.at_home_phlebotomy.appointment_scheduled
+	// 2026-11-24T05:00:00Z labtest.appointment.updated ord-2-a1 confirmed/scheduled
+}
+
+// Booking before the requisition (pre-requisition scheduling, a closed-beta
+// feature per team): the appointment is reserved, and Junction cancels it
+// if the requisition has not arrived 8 hours after the order.
+func ExampleOrder_Tick() {
+	o, _ := scheduling.Place(scheduling.PlaceOrder{
+		ID: "ord-3", Patient: jane,
+		Settings: scheduling.Settings{PreRequisitionScheduling: true},
+	}, monday)
+	o, hooks, err := o.Book(scheduling.BookRequest{
+		Provider: provider.Getlabs, Start: monday.Add(48 * time.Hour),
+	}, monday)
+	show(hooks, err)
+
+	ac, _ := o.AutoCancel()
+	when, rule, _ := ac.FiresAt()
+	fmt.Println("auto-cancels at", when.Format(time.RFC3339Nano), "by", rule)
+
+	o, hooks, err = o.Tick(monday.Add(12 * time.Hour))
+	show(hooks, err)
+	fmt.Println("order:", o.Status)
+	// Output:
+	// 2026-11-23T09:00:00Z labtest.appointment.created ord-3-a1 pending/pending
+	// 2026-11-23T09:00:00Z labtest.appointment.updated ord-3-a1 reserved/reserved
+	// auto-cancels at 2026-11-23T17:00:00.000000001Z by order_age
+	// 2026-11-23T17:00:00.000000001Z labtest.appointment.updated ord-3-a1 cancelled/cancelled (auto-cancelled: order_age)
+	// order: ordered
+}
+
+// The requisition arriving in time confirms the reserved appointment.
+func ExampleOrder_CreateRequisition() {
+	o, _ := scheduling.Place(scheduling.PlaceOrder{
+		ID: "ord-4", Patient: jane,
+		Settings: scheduling.Settings{PreRequisitionScheduling: true},
+	}, monday)
+	o, _, _ = o.Book(scheduling.BookRequest{Provider: provider.Getlabs, Start: monday.Add(48 * time.Hour)}, monday)
+	_, hooks, err := o.CreateRequisition(monday.Add(3 * time.Hour))
+	show(hooks, err)
+	// Output:
+	// 2026-11-23T12:00:00Z labtest.order.updated received.at_home_phlebotomy.requisition_created
+	// 2026-11-23T12:00:00Z labtest.order.updated collecting_sample.at_home_phlebotomy.appointment_pending
+	// 2026-11-23T12:00:00Z labtest.order.updated collecting_sample.at_home_phlebotomy.appointment_scheduled
+	// 2026-11-23T12:00:00Z labtest.appointment.updated ord-4-a1 confirmed/scheduled
+}
+
+// A refused command returns the order unchanged, with every reason.
+func ExampleOrder_Book_refused() {
+	o, _ := scheduling.Place(scheduling.PlaceOrder{ID: "ord-5", Patient: jane}, monday)
+	_, _, err := o.Book(scheduling.BookRequest{Provider: provider.Phlebfinders, Start: monday.Add(72 * time.Hour)}, monday)
+	fmt.Println(err)
+	// Output:
+	// scheduling: provider does not offer tier: phlebfinders does not offer appointment-ready
+	// scheduling: requisition required
+}
+
+// Rescheduling keeps the order in appointment_scheduled and, without new
+// notes, keeps the old ones.
+func ExampleOrder_Reschedule() {
+	o, _ := scheduling.Place(scheduling.PlaceOrder{ID: "ord-6", Patient: jane}, monday)
+	o, _, _ = o.CreateRequisition(monday)
+	o, _, _ = o.Book(scheduling.BookRequest{Provider: provider.Getlabs, Start: monday.Add(72 * time.Hour), Notes: "Please bring photo ID"}, monday)
+	o, hooks, err := o.Reschedule(monday.Add(96*time.Hour), time.Time{}, "", monday.Add(time.Hour))
+	show(hooks, err)
+	a, _ := o.Active()
+	fmt.Println(a.AppointmentNotes)
+	// Output:
+	// 2026-11-23T10:00:00Z labtest.order.updated collecting_sample.at_home_phlebotomy.appointment_scheduled
+	// 2026-11-23T10:00:00Z labtest.appointment.updated ord-6-a1 confirmed/scheduled reschedule
+	// Please bring photo ID
+}

@@ -1,0 +1,764 @@
+package scheduling
+
+import (
+	"errors"
+	"reflect"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"pgregory.net/rapid"
+
+	"github.com/phlebkit/phlebkit/appointment"
+	"github.com/phlebkit/phlebkit/order"
+	"github.com/phlebkit/phlebkit/provider"
+	"github.com/phlebkit/phlebkit/tier"
+)
+
+var t0 = time.Date(2026, 11, 21, 9, 0, 0, 0, time.UTC)
+
+func at(h float64) time.Time { return t0.Add(time.Duration(h * float64(time.Hour))) }
+
+func patient() Patient {
+	return Patient{UserID: "user-1", BirthDate: date(1990, 6, 15), Address: validBooking().Address}
+}
+
+func place(s Settings) Order {
+	o, _ := Place(PlaceOrder{ID: "ord", Patient: patient(), Settings: s}, t0)
+	return o
+}
+
+var beta = Settings{PreRequisitionScheduling: true}
+
+// seq renders webhooks as "type status" lines, the appointment's id left
+// out, so that scenarios read like DOMAIN.md's table.
+func seq(hooks []Webhook) []string {
+	out := []string{}
+	for _, w := range hooks {
+		switch w.Type {
+		case OrderCreated, OrderUpdated:
+			out = append(out, w.Type.String()+" "+w.OrderStatus.Full())
+		case AppointmentCreated, AppointmentUpdated:
+			out = append(out, w.Type.String()+" "+w.AppointmentStatus.String()+"/"+w.AppointmentStatus.EventStatus())
+		}
+	}
+	return out
+}
+
+const (
+	ordCreated   = "labtest.order.created received.at_home_phlebotomy.ordered"
+	ordReqCre    = "labtest.order.updated received.at_home_phlebotomy.requisition_created"
+	ordReqByp    = "labtest.order.updated received.at_home_phlebotomy.requisition_bypassed"
+	ordPending   = "labtest.order.updated collecting_sample.at_home_phlebotomy.appointment_pending"
+	ordScheduled = "labtest.order.updated collecting_sample.at_home_phlebotomy.appointment_scheduled"
+	ordApptCanc  = "labtest.order.updated collecting_sample.at_home_phlebotomy.appointment_cancelled"
+	ordDrawn     = "labtest.order.updated collecting_sample.at_home_phlebotomy.draw_completed"
+	ordPartial   = "labtest.order.updated sample_with_lab.at_home_phlebotomy.partial_results"
+	ordCompleted = "labtest.order.updated completed.at_home_phlebotomy.completed"
+	ordCancelled = "labtest.order.updated cancelled.at_home_phlebotomy.cancelled"
+	apCreated    = "labtest.appointment.created pending/pending"
+	apReserved   = "labtest.appointment.updated reserved/reserved"
+	apConfirmed  = "labtest.appointment.updated confirmed/scheduled"
+	apStarted    = "labtest.appointment.updated in_progress/in_progress"
+	apCompleted  = "labtest.appointment.updated completed/completed"
+	apCancelled  = "labtest.appointment.updated cancelled/cancelled"
+)
+
+func book(start float64) BookRequest {
+	return BookRequest{Provider: provider.Getlabs, Start: at(start), End: at(start + 2), Notes: "Please bring photo ID"}
+}
+
+func request() RequestAppointment {
+	return RequestAppointment{Provider: provider.Phlebfinders, Notes: "Patient prefers left arm"}
+}
+
+// TestScenarios follows DOMAIN.md §3 row by row.
+func TestScenarios(t *testing.T) {
+	t.Run("order placed", func(t *testing.T) {
+		o, hooks := Place(PlaceOrder{ID: "ord", Patient: patient()}, t0)
+		assert.Equal(t, []string{ordCreated}, seq(hooks))
+		assert.Equal(t, order.Ordered, o.Status)
+		assert.Equal(t, t0, hooks[0].At)
+	})
+	t.Run("requisition created, no appointment", func(t *testing.T) {
+		o, hooks := must(t)(place(Settings{}).CreateRequisition(at(1)))
+		assert.Equal(t, []string{ordReqCre}, seq(hooks))
+		assert.True(t, o.Requisition)
+	})
+	t.Run("requisition bypassed", func(t *testing.T) {
+		_, hooks := must(t)(place(Settings{}).BypassRequisition(at(1)))
+		assert.Equal(t, []string{ordReqByp}, seq(hooks))
+	})
+	t.Run("ready appointment placed after the requisition", func(t *testing.T) {
+		o, _ := must(t)(place(Settings{}).CreateRequisition(at(1)))
+		o, hooks := must(t)(o.Book(book(72), at(2)))
+		assert.Equal(t, []string{ordPending, apCreated, ordScheduled, apConfirmed}, seq(hooks))
+		a, ok := o.Active()
+		require.True(t, ok)
+		assert.Equal(t, appointment.Confirmed, a.Status)
+		assert.Equal(t, "ord-a1", a.ID)
+	})
+	t.Run("request appointment placed after the requisition, then penciled in", func(t *testing.T) {
+		o, _ := must(t)(place(Settings{}).CreateRequisition(at(1)))
+		o, hooks := must(t)(o.Request(request(), at(2)))
+		assert.Equal(t, []string{ordPending, apCreated}, seq(hooks))
+		a, _ := o.Active()
+		_, hasStart := a.StartAt.Get()
+		assert.False(t, hasStart, "a request has no time")
+		o, hooks = must(t)(o.PencilIn(at(50), at(51), at(10)))
+		assert.Equal(t, []string{ordScheduled, apConfirmed}, seq(hooks))
+		a, _ = o.Active()
+		start, _ := a.StartAt.Get()
+		assert.Equal(t, at(50), start)
+	})
+	t.Run("ready appointment booked before the requisition", func(t *testing.T) {
+		o, hooks := must(t)(place(beta).Book(book(72), at(1)))
+		assert.Equal(t, []string{apCreated, apReserved}, seq(hooks))
+		assert.Equal(t, order.Ordered, o.Status)
+	})
+	t.Run("request appointment before the requisition, penciled in", func(t *testing.T) {
+		o, hooks := must(t)(place(beta).Request(request(), at(1)))
+		assert.Equal(t, []string{apCreated}, seq(hooks))
+		o, hooks = must(t)(o.PencilIn(at(50), time.Time{}, at(2)))
+		assert.Equal(t, []string{apReserved}, seq(hooks))
+		assert.Equal(t, order.Ordered, o.Status)
+	})
+	t.Run("requisition created while an appointment is reserved", func(t *testing.T) {
+		o, _ := must(t)(place(beta).Book(book(72), at(1)))
+		o, hooks := must(t)(o.CreateRequisition(at(2)))
+		assert.Equal(t, []string{ordReqCre, ordPending, ordScheduled, apConfirmed}, seq(hooks))
+		assert.Equal(t, order.AppointmentScheduled, o.Status)
+	})
+	t.Run("requisition created while a request is still pending", func(t *testing.T) {
+		o, _ := must(t)(place(beta).Request(request(), at(1)))
+		o, hooks := must(t)(o.CreateRequisition(at(2)))
+		assert.Equal(t, []string{ordReqCre, ordPending}, seq(hooks))
+		a, _ := o.Active()
+		assert.Equal(t, appointment.Pending, a.Status)
+	})
+	t.Run("appointment rescheduled", func(t *testing.T) {
+		o, _ := must(t)(place(Settings{}).CreateRequisition(at(1)))
+		o, _ = must(t)(o.Book(book(72), at(2)))
+		o, hooks := must(t)(o.Reschedule(at(96), at(98), "", at(3)))
+		assert.Equal(t, []string{ordScheduled, apConfirmed}, seq(hooks))
+		assert.True(t, hooks[1].EventData.IsReschedule)
+		a, _ := o.Active()
+		start, _ := a.StartAt.Get()
+		assert.Equal(t, at(96), start)
+		assert.Equal(t, "Please bring photo ID", a.AppointmentNotes, "notes kept")
+		o, _ = must(t)(o.Reschedule(at(100), time.Time{}, "Left arm", at(4)))
+		a, _ = o.Active()
+		assert.Equal(t, "Left arm", a.AppointmentNotes)
+		assert.NoError(t, appointment.ValidateHistory(a.Events))
+		assert.Len(t, a.Events, 4, "pending, scheduled, scheduled, scheduled")
+	})
+	t.Run("reserved appointment rescheduled before the requisition", func(t *testing.T) {
+		o, _ := must(t)(place(beta).Book(book(72), at(1)))
+		o, hooks := must(t)(o.Reschedule(at(96), time.Time{}, "", at(2)))
+		assert.Equal(t, []string{apReserved}, seq(hooks))
+		assert.Equal(t, order.Ordered, o.Status)
+	})
+	t.Run("appointment cancelled before the requisition", func(t *testing.T) {
+		o, _ := must(t)(place(beta).Book(book(72), at(1)))
+		o, hooks := must(t)(o.CancelAppointment("patient asked", at(2)))
+		assert.Equal(t, []string{apCancelled}, seq(hooks))
+		assert.Equal(t, "patient asked", hooks[0].Reason)
+		assert.Equal(t, order.Ordered, o.Status)
+		_, ok := o.Active()
+		assert.False(t, ok)
+	})
+	t.Run("appointment cancelled after the requisition, then booked again", func(t *testing.T) {
+		o, _ := must(t)(place(Settings{}).CreateRequisition(at(1)))
+		o, _ = must(t)(o.Book(book(72), at(2)))
+		o, hooks := must(t)(o.CancelAppointment("", at(3)))
+		assert.Equal(t, []string{ordApptCanc, apCancelled}, seq(hooks))
+		o, hooks = must(t)(o.Book(book(80), at(4)))
+		assert.Equal(t, []string{ordPending, apCreated, ordScheduled, apConfirmed}, seq(hooks))
+		assert.Len(t, o.Appointments, 2)
+		assert.Equal(t, "ord-a2", o.Appointments[1].ID)
+		o, _ = must(t)(o.CancelAppointment("", at(5)))
+		o, hooks = must(t)(o.Request(request(), at(6)))
+		assert.Equal(t, []string{ordPending, apCreated}, seq(hooks))
+		assert.Equal(t, order.AppointmentPending, o.Status)
+	})
+	t.Run("pending request cancelled after the requisition", func(t *testing.T) {
+		o, _ := must(t)(place(Settings{}).CreateRequisition(at(1)))
+		o, _ = must(t)(o.Request(request(), at(2)))
+		_, hooks := must(t)(o.CancelAppointment("", at(3)))
+		assert.Equal(t, []string{ordApptCanc, apCancelled}, seq(hooks))
+	})
+	t.Run("visit starts, draw done, results", func(t *testing.T) {
+		o, _ := must(t)(place(Settings{}).CreateRequisition(at(1)))
+		o, _ = must(t)(o.Book(book(72), at(2)))
+		o, hooks := must(t)(o.StartVisit(at(71)))
+		assert.Equal(t, []string{apStarted}, seq(hooks))
+		assert.Equal(t, order.AppointmentScheduled, o.Status)
+		o, hooks = must(t)(o.CompleteDraw(at(72)))
+		assert.Equal(t, []string{apCompleted, ordDrawn}, seq(hooks))
+		o, hooks = must(t)(o.ReceivePartialResults(at(80)))
+		assert.Empty(t, seq(hooks), "no webhook for partial results by default")
+		assert.Equal(t, order.PartialResults, o.Status)
+		o, hooks = must(t)(o.CompleteResults(at(90)))
+		assert.Equal(t, []string{ordCompleted}, seq(hooks))
+		o, hooks = must(t)(o.CorrectResults(at(100)))
+		assert.Equal(t, []string{"labtest.order.updated completed.at_home_phlebotomy.corrected"}, seq(hooks))
+		assert.Equal(t, order.Corrected, o.Status)
+	})
+	t.Run("draw without in_progress, partial results webhooks, sample error", func(t *testing.T) {
+		o, _ := Place(PlaceOrder{ID: "ord", Patient: patient(), Settings: Settings{PartialResultsWebhooks: true}}, t0)
+		o, _ = must(t)(o.CreateRequisition(at(1)))
+		o, _ = must(t)(o.Book(book(72), at(2)))
+		o, hooks := must(t)(o.CompleteDraw(at(72)))
+		assert.Equal(t, []string{apCompleted, ordDrawn}, seq(hooks))
+		o, hooks = must(t)(o.ReceivePartialResults(at(80)))
+		assert.Equal(t, []string{ordPartial}, seq(hooks))
+		o, hooks = must(t)(o.ReceivePartialResults(at(81)))
+		assert.Equal(t, []string{ordPartial}, seq(hooks))
+		o, hooks = must(t)(o.ReportSampleError(at(82)))
+		assert.Equal(t, []string{"labtest.order.updated failed.at_home_phlebotomy.sample_error"}, seq(hooks))
+		_, _, err := o.Cancel(at(83))
+		assert.ErrorIs(t, err, order.ErrInvalidTransition)
+	})
+	t.Run("order cancelled", func(t *testing.T) {
+		o, _ := must(t)(place(Settings{}).CreateRequisition(at(1)))
+		o, _ = must(t)(o.Book(book(72), at(2)))
+		o, hooks := must(t)(o.Cancel(at(3)))
+		assert.Equal(t, []string{ordCancelled, apCancelled}, seq(hooks))
+		_, ok := o.Active()
+		assert.False(t, ok)
+		_, hooks = must(t)(place(Settings{}).Cancel(at(1)))
+		assert.Equal(t, []string{ordCancelled}, seq(hooks))
+	})
+	t.Run("order cancelled before the requisition, with a reserved appointment", func(t *testing.T) {
+		o, _ := must(t)(place(beta).Book(book(72), at(1)))
+		o, hooks := must(t)(o.Cancel(at(2)))
+		assert.Equal(t, []string{ordCancelled, apCancelled}, seq(hooks))
+		_, ok := o.Active()
+		assert.False(t, ok)
+		_, _, err := o.Book(book(72), at(3))
+		assert.ErrorIs(t, err, ErrNotAllowed, "a cancelled order takes no appointment")
+		_, _, err = o.Request(request(), at(3))
+		assert.ErrorIs(t, err, ErrNotAllowed)
+	})
+}
+
+// must takes a command's results and fails the test on an error.
+func must(t *testing.T) func(Order, []Webhook, error) (Order, []Webhook) {
+	return func(o Order, hooks []Webhook, err error) (Order, []Webhook) {
+		t.Helper()
+		require.NoError(t, err)
+		return o, hooks
+	}
+}
+
+func TestAutoCancellation(t *testing.T) {
+	t.Run("rule 1 on tick", func(t *testing.T) {
+		o, _ := must(t)(place(beta).Book(book(72), at(1)))
+		o, hooks := must(t)(o.Tick(at(8)))
+		assert.Empty(t, hooks, "exactly 8 hours is not more than 8 hours")
+		o, hooks = must(t)(o.Tick(at(30)))
+		assert.Equal(t, []string{apCancelled}, seq(hooks))
+		assert.Equal(t, t0.Add(8*time.Hour+1), hooks[0].At, "dated when the rule starts to hold")
+		assert.Equal(t, "auto-cancelled: order_age", hooks[0].Reason)
+		assert.Equal(t, order.Ordered, o.Status)
+		assert.Equal(t, at(30), o.Clock)
+	})
+	t.Run("rule 1 applied before a late requisition", func(t *testing.T) {
+		o, _ := must(t)(place(beta).Book(book(72), at(1)))
+		o, hooks := must(t)(o.CreateRequisition(at(9)))
+		assert.Equal(t, []string{apCancelled, ordReqCre}, seq(hooks))
+		assert.Equal(t, order.RequisitionCreated, o.Status)
+	})
+	t.Run("rule 1 does not apply to scheduled orders; rule 2 does", func(t *testing.T) {
+		o, _ := Place(PlaceOrder{ID: "ord", Patient: patient(), Settings: beta, ActivateBy: at(500)}, t0)
+		o, _ = must(t)(o.Book(book(20), at(1)))
+		o, hooks := must(t)(o.Tick(at(18)))
+		assert.Empty(t, hooks, "exactly 2 hours before the start")
+		_, hooks = must(t)(o.Tick(at(19)))
+		assert.Equal(t, []string{apCancelled}, seq(hooks))
+		assert.Equal(t, "auto-cancelled: start_soon", hooks[0].Reason)
+		assert.Equal(t, at(18).Add(1), hooks[0].At)
+	})
+	t.Run("a pending request is subject to rule 1 only", func(t *testing.T) {
+		o, _ := Place(PlaceOrder{ID: "ord", Patient: patient(), Settings: beta, ActivateBy: at(500)}, t0)
+		o, _ = must(t)(o.Request(request(), at(1)))
+		_, hooks := must(t)(o.Tick(at(1000)))
+		assert.Empty(t, hooks)
+	})
+	t.Run("a booking that qualifies at once is cancelled at once", func(t *testing.T) {
+		_, hooks := must(t)(place(beta).Book(book(2.5), at(1)))
+		assert.Equal(t, []string{apCreated, apReserved, apCancelled}, seq(hooks))
+		assert.Equal(t, at(1), hooks[2].At)
+	})
+	t.Run("the requisition turns the rules off", func(t *testing.T) {
+		o, _ := must(t)(place(beta).Book(book(72), at(1)))
+		o, _ = must(t)(o.CreateRequisition(at(2)))
+		o, hooks := must(t)(o.Tick(at(71)))
+		assert.Empty(t, hooks)
+		a, _ := o.Active()
+		assert.Equal(t, appointment.Confirmed, a.Status)
+	})
+}
+
+func TestRefusals(t *testing.T) {
+	withReq, _ := must(t)(place(Settings{}).CreateRequisition(at(1)))
+	booked, _ := must(t)(withReq.Book(book(72), at(2)))
+	for _, c := range []struct {
+		name string
+		run  func() (Order, []Webhook, error)
+		want []error
+	}{
+		{"booking before the requisition without the beta", func() (Order, []Webhook, error) {
+			return place(Settings{}).Book(book(72), at(1))
+		}, []error{ErrRequisitionRequired}},
+		{"requesting before the requisition without the beta", func() (Order, []Webhook, error) {
+			return place(Settings{}).Request(request(), at(1))
+		}, []error{ErrRequisitionRequired}},
+		{"second active appointment on the order", func() (Order, []Webhook, error) {
+			return booked.Request(request(), at(3))
+		}, []error{ErrActiveAppointment, ErrNotAllowed}},
+		{"active appointment with the provider on another order", func() (Order, []Webhook, error) {
+			r := book(72)
+			r.Existing = []appointment.Appointment{{ID: "other", Provider: "getlabs", Status: appointment.Confirmed}}
+			return withReq.Book(r, at(2))
+		}, []error{ErrActiveAppointment}},
+		{"underage patient", func() (Order, []Webhook, error) {
+			o := withReq
+			o.Patient.BirthDate = date(2010, 1, 1)
+			return o.Book(book(72), at(2))
+		}, []error{ErrUnderage}},
+		{"unreachable address", func() (Order, []Webhook, error) {
+			o := withReq
+			o.Patient.Address.FirstLine = "West Lincoln Street"
+			return o.Book(book(72), at(2))
+		}, []error{ErrAddress}},
+		{"requesting getlabs", func() (Order, []Webhook, error) {
+			r := request()
+			r.Provider = provider.Getlabs
+			return withReq.Request(r, at(2))
+		}, []error{ErrTierMismatch}},
+		{"booking with no provider and no area", func() (Order, []Webhook, error) {
+			r := book(72)
+			r.Provider = 0
+			return withReq.Book(r, at(2))
+		}, []error{ErrTierMismatch}},
+		{"slot in the past", func() (Order, []Webhook, error) { return withReq.Book(book(1), at(2)) }, []error{ErrSlot}},
+		{"time going backwards", func() (Order, []Webhook, error) { return booked.Tick(at(1)) }, []error{ErrClock}},
+		{"pencil in a ready appointment", func() (Order, []Webhook, error) {
+			return booked.PencilIn(at(80), time.Time{}, at(3))
+		}, []error{ErrNotAllowed}},
+		{"reschedule a pending request", func() (Order, []Webhook, error) {
+			o, _, _ := withReq.Request(request(), at(2))
+			return o.Reschedule(at(80), time.Time{}, "", at(3))
+		}, []error{ErrNotAllowed, appointment.ErrInvalidTransition}},
+		{"reschedule into the past", func() (Order, []Webhook, error) {
+			return booked.Reschedule(at(2), time.Time{}, "", at(3))
+		}, []error{ErrSlot}},
+		{"complete a draw before the visit is confirmed", func() (Order, []Webhook, error) {
+			o, _, _ := place(beta).Book(book(72), at(1))
+			return o.CompleteDraw(at(2))
+		}, []error{ErrNotAllowed, appointment.ErrInvalidTransition}},
+		{"cancel with no appointment", func() (Order, []Webhook, error) {
+			return withReq.CancelAppointment("", at(2))
+		}, []error{ErrNotAllowed}},
+		{"complete results before the draw", func() (Order, []Webhook, error) {
+			return booked.CompleteResults(at(3))
+		}, []error{ErrNotAllowed, order.ErrInvalidTransition}},
+		{"second requisition", func() (Order, []Webhook, error) {
+			return withReq.CreateRequisition(at(2))
+		}, []error{ErrNotAllowed, order.ErrInvalidTransition}},
+		{"zero order", func() (Order, []Webhook, error) { return Order{}.Tick(at(1)) }, []error{ErrNotAllowed, order.ErrUnknownStatus}},
+		{"reschedule to a day the patient is 17", func() (Order, []Webhook, error) {
+			o := withReq
+			o.Patient.BirthDate = date(2008, 11, 25) // 18 on 2026-11-25
+			o, _, err := o.Book(book(100), at(2))    // 2026-11-25T13:00Z
+			require.NoError(t, err)
+			return o.Reschedule(at(40), time.Time{}, "", at(3)) // 2026-11-23
+		}, []error{ErrUnderage}},
+		{"pencil in on a day the patient is 17", func() (Order, []Webhook, error) {
+			o := withReq
+			o.Patient.BirthDate = date(2008, 11, 21) // 18 on the day of the request
+			o, _, err := o.Request(request(), at(2))
+			require.NoError(t, err)
+			o.Patient.BirthDate = date(2008, 11, 25)
+			return o.PencilIn(at(40), time.Time{}, at(3))
+		}, []error{ErrUnderage}},
+		{"no date of birth", func() (Order, []Webhook, error) {
+			o := withReq
+			o.Patient.BirthDate = time.Time{}
+			return o.Book(book(72), at(2))
+		}, []error{ErrUnderage}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			_, hooks, err := c.run()
+			require.Error(t, err)
+			assert.Nil(t, hooks)
+			for _, want := range c.want {
+				assert.ErrorIs(t, err, want)
+			}
+		})
+	}
+	_, _, err := booked.Request(request(), at(3))
+	assert.EqualError(t, err, "scheduling: active appointment exists: on this order: ord-a1\n"+
+		"scheduling: not allowed: request: order appointment_scheduled, appointment confirmed")
+}
+
+func TestBookFromArea(t *testing.T) {
+	area, err := provider.ParseAreaInfo([]byte(`{"zip_code":"85004","phlebotomy":{"is_served":true,
+		"providers":[{"name":"getlabs","tier":["appointment-ready"]},{"name":"phlebfinders","tier":["appointment-request"]}]}}`))
+	require.NoError(t, err)
+	o, _ := must(t)(place(Settings{}).CreateRequisition(at(1)))
+	r := book(72)
+	r.Provider, r.Area = 0, &area
+	o2, _ := must(t)(o.Book(r, at(2)))
+	a, _ := o2.Active()
+	assert.Equal(t, "getlabs", a.Provider)
+	assert.Equal(t, tier.AppointmentReady, a.Tier)
+
+	q := request()
+	q.Area = &area
+	_, _ = must(t)(o.Request(q, at(2)))
+	q.Provider = provider.Getlabs
+	_, _, err = o.Request(q, at(2))
+	assert.ErrorIs(t, err, provider.ErrTierUnavailable)
+	unserved := area
+	unserved.Phlebotomy.IsServed = false
+	r.Area = &unserved
+	_, _, err = o.Book(r, at(2))
+	assert.ErrorIs(t, err, provider.ErrNotServed)
+}
+
+func TestAppointmentRecord(t *testing.T) {
+	loc := time.FixedZone("MST", -7*60*60)
+	p := patient()
+	p.Location = loc
+	o, _ := Place(PlaceOrder{ID: "ord", Patient: p}, t0)
+	o, _ = must(t)(o.CreateRequisition(at(1)))
+	r := book(72)
+	r.ID = "appt-42"
+	o, _ = must(t)(o.Book(r, at(2)))
+	a, _ := o.Active()
+	assert.Equal(t, "appt-42", a.ID)
+	assert.Equal(t, "user-1", a.UserID)
+	assert.Equal(t, "ord", a.OrderID)
+	assert.Equal(t, "getlabs", a.Provider)
+	assert.Equal(t, "phlebotomy", a.Type)
+	assert.Equal(t, "MST", a.IANATimezone)
+	assert.Equal(t, p.Address, a.Address)
+	assert.Equal(t, "Please bring photo ID", a.AppointmentNotes)
+	assert.Equal(t, appointment.Confirmed, a.EffectiveStatus())
+	assert.True(t, a.CanReschedule)
+	assert.Equal(t, at(2), a.PlacedAt)
+	end, _ := a.EndAt.Get()
+	assert.Equal(t, at(74), end)
+	require.NoError(t, appointment.ValidateHistory(a.Events))
+	// The record encodes as Junction's JSON and decodes back.
+	b, err := a.Appointment.MarshalJSON()
+	require.NoError(t, err)
+	back, err := appointment.Decode(b)
+	require.NoError(t, err)
+	assert.Equal(t, a.Appointment, back)
+}
+
+// TestCommandsArePure checks that a command leaves the value it is called on,
+// and everything it shares, as it was.
+func TestCommandsArePure(t *testing.T) {
+	o, _ := must(t)(place(beta).Book(book(72), at(1)))
+	before := deepCopy(o)
+	_, _ = must(t)(o.CreateRequisition(at(2)))
+	_, _ = must(t)(o.Reschedule(at(80), time.Time{}, "x", at(2)))
+	_, _ = must(t)(o.Tick(at(20)))
+	_, _ = must(t)(o.Cancel(at(2)))
+	assert.Equal(t, before, o)
+}
+
+// TestCommandsDoNotWriteShared derives two results from one order whose
+// history has spare capacity: the second must not write over the first.
+func TestCommandsDoNotWriteShared(t *testing.T) {
+	o, _ := must(t)(place(Settings{}).CreateRequisition(at(1)))
+	o, _ = must(t)(o.Book(book(72), at(2)))
+	ev := o.Appointments[0].Events
+	o.Appointments[0].Events = append(make([]appointment.HistoryEntry, 0, len(ev)+8), ev...)
+	r1, _ := must(t)(o.Reschedule(at(80), time.Time{}, "", at(3)))
+	r2, _ := must(t)(o.CancelAppointment("", at(3)))
+	last := func(o Order) string { e := o.Appointments[0].Events; return e[len(e)-1].Status }
+	assert.Equal(t, "scheduled", last(r1))
+	assert.Equal(t, "cancelled", last(r2))
+	assert.Len(t, o.Appointments[0].Events, len(ev))
+}
+
+func deepCopy(o Order) Order {
+	o.Appointments = slices.Clone(o.Appointments)
+	for i := range o.Appointments {
+		o.Appointments[i].Events = slices.Clone(o.Appointments[i].Events)
+	}
+	return o
+}
+
+func TestWebhookStrings(t *testing.T) {
+	assert.Equal(t, "labtest.order.created", OrderCreated.String())
+	assert.Equal(t, "labtest.order.updated", OrderUpdated.String())
+	assert.Equal(t, "labtest.appointment.created", AppointmentCreated.String())
+	assert.Equal(t, "labtest.appointment.updated", AppointmentUpdated.String())
+	assert.Equal(t, "scheduling.WebhookType(0)", WebhookType(0).String())
+	w := Webhook{Type: AppointmentUpdated, At: t0, AppointmentID: "a1", AppointmentStatus: appointment.Confirmed,
+		EventData: appointment.EventData{IsReschedule: true}}
+	assert.Equal(t, "2026-11-21T09:00:00Z labtest.appointment.updated a1 confirmed/scheduled reschedule", w.String())
+	w = Webhook{Type: OrderUpdated, At: t0, OrderStatus: order.DrawCompleted}
+	assert.Equal(t, "2026-11-21T09:00:00Z labtest.order.updated collecting_sample.at_home_phlebotomy.draw_completed", w.String())
+	assert.EqualError(t, &ClockError{Now: t0, Clock: at(1)},
+		"scheduling: time went backwards: 2026-11-21T09:00:00Z is before the last change at 2026-11-21T10:00:00Z")
+}
+
+// TestFlowStateMachine issues random commands at random times and checks
+// the flow's invariants after every step.
+func TestFlowStateMachine(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		settings := Settings{
+			PreRequisitionScheduling: rapid.Bool().Draw(t, "beta"),
+			PartialResultsWebhooks:   rapid.Bool().Draw(t, "partial webhooks"),
+		}
+		var activateBy time.Time
+		if rapid.Bool().Draw(t, "scheduled order") {
+			activateBy = at(1000)
+		}
+		p := patient()
+		if rapid.Bool().Draw(t, "turns 18 soon") {
+			p.BirthDate = date(2008, 11, 22+rapid.IntRange(0, 4).Draw(t, "birthday"))
+		}
+		o, hooks := Place(PlaceOrder{ID: "ord", Patient: p, Settings: settings, ActivateBy: activateBy}, t0)
+		m := newFlowModel(o, hooks)
+
+		// Time mostly moves in small steps, so that appointments live long
+		// enough to be rescheduled and drawn; now and then it jumps, or
+		// goes backwards.
+		later := func(t *rapid.T) time.Time {
+			max := 3 * time.Hour
+			switch rapid.IntRange(0, 19).Draw(t, "clock") {
+			case 0:
+				return m.o.Clock.Add(-time.Minute)
+			case 1, 2, 3:
+				max = 30 * time.Hour
+			}
+			return m.o.Clock.Add(time.Duration(rapid.Int64Range(0, int64(max)).Draw(t, "advance")))
+		}
+		// Slots are mostly well ahead; now and then close or past.
+		ahead := func(t *rapid.T, label string) time.Time {
+			lo, hi := 3*time.Hour, 80*time.Hour
+			if rapid.IntRange(0, 7).Draw(t, label+" close") == 0 {
+				lo, hi = -time.Hour, 3*time.Hour
+			}
+			return m.o.Clock.Add(time.Duration(rapid.Int64Range(int64(lo), int64(hi)).Draw(t, label)))
+		}
+		// rarely keeps commands that end the story from ending most runs.
+		rarely := func(t *rapid.T, n int) bool { return rapid.IntRange(0, n-1).Draw(t, "rarely") == 0 }
+		step := func(t *rapid.T, name string, run func(Order) (Order, []Webhook, error)) {
+			m.step(t, name, run)
+		}
+		t.Repeat(map[string]func(*rapid.T){
+			"create_requisition": func(t *rapid.T) {
+				now := later(t)
+				step(t, "create_requisition", func(o Order) (Order, []Webhook, error) { return o.CreateRequisition(now) })
+			},
+			"bypass_requisition": func(t *rapid.T) {
+				now := later(t)
+				step(t, "bypass_requisition", func(o Order) (Order, []Webhook, error) { return o.BypassRequisition(now) })
+			},
+			"book": func(t *rapid.T) {
+				now := later(t)
+				start := ahead(t, "start")
+				r := BookRequest{Provider: rapid.SampledFrom([]provider.Provider{provider.Getlabs, provider.Phlebfinders}).Draw(t, "provider"),
+					Start: start, End: start.Add(2 * time.Hour)}
+				if rapid.IntRange(0, 5).Draw(t, "conflict") == 0 {
+					r.Existing = []appointment.Appointment{{ID: "x", Provider: "getlabs", Status: appointment.Confirmed}}
+				}
+				step(t, "book", func(o Order) (Order, []Webhook, error) { return o.Book(r, now) })
+			},
+			"request": func(t *rapid.T) {
+				now := later(t)
+				step(t, "request", func(o Order) (Order, []Webhook, error) { return o.Request(request(), now) })
+			},
+			"pencil_in": func(t *rapid.T) {
+				now := later(t)
+				start := ahead(t, "start")
+				step(t, "pencil_in", func(o Order) (Order, []Webhook, error) { return o.PencilIn(start, time.Time{}, now) })
+			},
+			"reschedule": func(t *rapid.T) {
+				now := later(t)
+				start := ahead(t, "start")
+				step(t, "reschedule", func(o Order) (Order, []Webhook, error) { return o.Reschedule(start, time.Time{}, "", now) })
+			},
+			"cancel_appointment": func(t *rapid.T) {
+				if !rarely(t, 3) {
+					return
+				}
+				now := later(t)
+				step(t, "cancel_appointment", func(o Order) (Order, []Webhook, error) { return o.CancelAppointment("", now) })
+			},
+			"start_visit": func(t *rapid.T) {
+				now := later(t)
+				step(t, "start_visit", func(o Order) (Order, []Webhook, error) { return o.StartVisit(now) })
+			},
+			"complete_draw": func(t *rapid.T) {
+				now := later(t)
+				step(t, "complete_draw", func(o Order) (Order, []Webhook, error) { return o.CompleteDraw(now) })
+			},
+			"partial_results": func(t *rapid.T) {
+				now := later(t)
+				step(t, "partial_results", func(o Order) (Order, []Webhook, error) { return o.ReceivePartialResults(now) })
+			},
+			"complete": func(t *rapid.T) {
+				now := later(t)
+				step(t, "complete", func(o Order) (Order, []Webhook, error) { return o.CompleteResults(now) })
+			},
+			"sample_error": func(t *rapid.T) {
+				if !rarely(t, 3) {
+					return
+				}
+				now := later(t)
+				step(t, "sample_error", func(o Order) (Order, []Webhook, error) { return o.ReportSampleError(now) })
+			},
+			"correct": func(t *rapid.T) {
+				now := later(t)
+				step(t, "correct", func(o Order) (Order, []Webhook, error) { return o.CorrectResults(now) })
+			},
+			"cancel": func(t *rapid.T) {
+				if !rarely(t, 6) {
+					return
+				}
+				now := later(t)
+				step(t, "cancel", func(o Order) (Order, []Webhook, error) { return o.Cancel(now) })
+			},
+			"tick": func(t *rapid.T) {
+				now := later(t)
+				step(t, "tick", func(o Order) (Order, []Webhook, error) { return o.Tick(now) })
+			},
+			"": m.check,
+		})
+	})
+}
+
+// flowModel follows an Order through webhooks only, as a consumer would,
+// and checks the order against it.
+type flowModel struct {
+	o          Order
+	orderSeen  order.Status                  // the last order status a webhook carried
+	apptSeen   map[string]appointment.Status // the last status of each appointment
+	lastAt     time.Time
+	quietSince bool // a partial result was applied without a webhook
+}
+
+func newFlowModel(o Order, hooks []Webhook) *flowModel {
+	m := &flowModel{o: o, apptSeen: map[string]appointment.Status{}}
+	m.orderSeen = hooks[0].OrderStatus
+	m.lastAt = hooks[0].At
+	return m
+}
+
+func (m *flowModel) step(t *rapid.T, name string, run func(Order) (Order, []Webhook, error)) {
+	before := deepCopy(m.o)
+	next, hooks, err := run(m.o)
+	require.True(t, reflect.DeepEqual(before, m.o), "%s changed the value it was called on", name)
+	if err != nil {
+		require.True(t, reflect.DeepEqual(before, next), "refused %s changed the order: %v", name, err)
+		require.Nil(t, hooks)
+		for _, s := range []error{ErrNotAllowed, ErrClock, ErrRequisitionRequired, ErrActiveAppointment, ErrSlot,
+			ErrTierMismatch, ErrUnderage, ErrAddress, ErrNotesTooLong} {
+			if errors.Is(err, s) {
+				return
+			}
+		}
+		t.Fatalf("%s: unexpected error %v", name, err)
+	}
+	for _, w := range hooks {
+		require.False(t, w.At.Before(m.lastAt), "%s: webhook %v earlier than %v", name, w, m.lastAt)
+		require.False(t, w.At.After(next.Clock), "%s: webhook %v after the clock", name, w)
+		m.lastAt = w.At
+		switch w.Type {
+		case OrderUpdated:
+			if m.quietSince {
+				require.True(t, m.orderSeen == w.OrderStatus || order.Reachable(m.orderSeen, w.OrderStatus),
+					"%s: order %v cannot follow %v", name, w.OrderStatus, m.orderSeen)
+			} else {
+				require.True(t, order.CanTransition(m.orderSeen, w.OrderStatus),
+					"%s: order %v cannot follow %v", name, w.OrderStatus, m.orderSeen)
+			}
+			m.orderSeen, m.quietSince = w.OrderStatus, false
+		case AppointmentCreated:
+			_, seen := m.apptSeen[w.AppointmentID]
+			require.False(t, seen, "%s: appointment %s created twice", name, w.AppointmentID)
+			require.Equal(t, appointment.Pending, w.AppointmentStatus)
+			m.apptSeen[w.AppointmentID] = w.AppointmentStatus
+		case AppointmentUpdated:
+			prev, seen := m.apptSeen[w.AppointmentID]
+			require.True(t, seen, "%s: update of unknown appointment %s", name, w.AppointmentID)
+			require.True(t, appointment.CanTransition(prev, w.AppointmentStatus),
+				"%s: appointment %v cannot follow %v", name, w.AppointmentStatus, prev)
+			m.apptSeen[w.AppointmentID] = w.AppointmentStatus
+		case OrderCreated:
+			t.Fatalf("%s: a second labtest.order.created", name)
+		}
+	}
+	if next.Status != m.orderSeen {
+		// Only a partial result without its webhook moves the order silently.
+		require.Equal(t, order.PartialResults, next.Status, "%s: order moved to %v without a webhook", name, next.Status)
+		require.False(t, next.Settings.PartialResultsWebhooks)
+		m.quietSince = true
+	}
+	m.o = next
+}
+
+func (m *flowModel) check(t *rapid.T) {
+	o := m.o
+	active := 0
+	for _, a := range o.Appointments {
+		require.Equal(t, m.apptSeen[a.ID], a.Status, "appointment %s differs from its webhooks", a.ID)
+		require.Equal(t, a.Status, a.EventStatus)
+		require.NoError(t, appointment.ValidateHistory(a.Events))
+		require.Equal(t, a.Status.EventStatus(), a.Events[len(a.Events)-1].Status)
+		if a.Status.Active() {
+			active++
+		}
+	}
+	require.LessOrEqual(t, active, 1, "at most one active appointment")
+	a, ok := o.Active()
+	if o.Status == order.Cancelled {
+		require.False(t, ok, "a cancelled order keeps an active appointment")
+	}
+	if o.Requisition {
+		require.NotEqual(t, order.Ordered, o.Status)
+	}
+	if ok {
+		require.GreaterOrEqual(t, AgeOn(o.Patient.BirthDate, a.PlacedAt), MinAge)
+		if start, has := a.StartAt.Get(); has {
+			require.GreaterOrEqual(t, AgeOn(o.Patient.BirthDate, start), MinAge, "an appointment on a day the patient is 17")
+		}
+	}
+	if !o.Requisition {
+		require.Contains(t, []order.Status{order.Ordered, order.Cancelled}, o.Status)
+		if ok {
+			require.Contains(t, []appointment.Status{appointment.Pending, appointment.Reserved}, a.Status)
+			ac, _ := o.AutoCancel()
+			if when, _, fires := ac.FiresAt(); fires {
+				require.True(t, when.After(o.Clock), "an appointment outlived its auto-cancellation at %v", when)
+			}
+		}
+		return
+	}
+	switch {
+	case !ok:
+		require.NotContains(t, []order.Status{order.AppointmentPending, order.AppointmentScheduled}, o.Status,
+			"order %v without an active appointment", o.Status)
+	case a.Status == appointment.Pending:
+		require.Equal(t, order.AppointmentPending, o.Status)
+	case a.Status == appointment.Confirmed || a.Status == appointment.InProgress:
+		require.Equal(t, order.AppointmentScheduled, o.Status)
+	default:
+		t.Fatalf("appointment %v after the requisition", a.Status)
+	}
+	if o.Status == order.AppointmentScheduled {
+		require.True(t, ok && (a.Status == appointment.Confirmed || a.Status == appointment.InProgress))
+	}
+}
