@@ -4,6 +4,16 @@
 //
 //   - [github.com/phlebkit/phlebkit/order]: the order lifecycle as a state
 //     machine, its statuses in every wire form.
+//   - [github.com/phlebkit/phlebkit/appointment]: the appointment lifecycle
+//     on the same engine, and the appointment value decoded from Junction's
+//     JSON.
+//   - [github.com/phlebkit/phlebkit/tier]: appointment-ready and
+//     appointment-request, and how each is created.
+//   - [github.com/phlebkit/phlebkit/provider]: the phlebotomy providers and
+//     area coverage.
+//   - [github.com/phlebkit/phlebkit/scheduling]: the scheduling rules as
+//     pure functions, and the coupled order and appointment flow with the
+//     webhooks it sends.
 //
 // Run the walkthrough with go run ./examples/lifecycle.
 package phlebkit

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/phlebkit/phlebkit/appointment"
 	"github.com/phlebkit/phlebkit/order"
 )
 
@@ -18,6 +19,7 @@ var diagrams = []struct {
 	mermaid func() string
 }{
 	{"order diagram", order.Mermaid},
+	{"appointment diagram", appointment.Mermaid},
 }
 
 // TestReadmeDiagrams fails when a diagram in README.md differs from the one

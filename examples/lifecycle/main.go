@@ -1,6 +1,10 @@
 // Command lifecycle walks one at-home phlebotomy order through its
 // lifecycle, from ordered to completed with a reschedule and a partial
-// result on the way, and prints every transition in both wire forms.
+// result on the way, and prints every transition in both wire forms. It
+// then runs the same story through the coupled order and appointment flow,
+// booking before the requisition exists, and prints the webhooks Junction
+// would send; and shows an appointment auto-cancelled for want of a
+// requisition.
 package main
 
 import (
@@ -8,8 +12,12 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"time"
 
+	"github.com/phlebkit/phlebkit/appointment"
 	"github.com/phlebkit/phlebkit/order"
+	"github.com/phlebkit/phlebkit/provider"
+	"github.com/phlebkit/phlebkit/scheduling"
 )
 
 func main() {
@@ -21,6 +29,19 @@ func main() {
 
 // run writes the walkthrough to w.
 func run(w io.Writer) error {
+	if err := walkOrder(w); err != nil {
+		return err
+	}
+	fmt.Fprintln(w)
+	if err := walkFlow(w); err != nil {
+		return err
+	}
+	fmt.Fprintln(w)
+	return walkAutoCancel(w)
+}
+
+// walkOrder fires the order lifecycle's events on a machine.
+func walkOrder(w io.Writer) error {
 	ctx := context.Background()
 	step := 0
 	m, err := order.NewMachine(order.Ordered,
@@ -58,4 +79,103 @@ func run(w io.Writer) error {
 	fmt.Fprintf(w, "    %s is terminal: %t; cancellable: %t; next: %v\n",
 		m.Current(), m.Current().Terminal(), m.Current().Cancellable(), m.AvailableEvents())
 	return nil
+}
+
+// Fixed instants: the walkthrough's output never depends on the clock.
+var (
+	monday  = time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
+	patient = scheduling.Patient{
+		UserID:    "user-1",
+		BirthDate: time.Date(1990, 6, 15, 0, 0, 0, 0, time.UTC),
+		Address: appointment.Address{
+			FirstLine: "123 Main St.", SecondLine: "Apt. 208", City: "Phoenix", State: "AZ", ZipCode: "85004",
+			AccessNotes: "Gate code #1234, use side entrance",
+		},
+	}
+	beta = scheduling.Settings{PreRequisitionScheduling: true, PartialResultsWebhooks: true}
+)
+
+func hours(h int) time.Time { return monday.Add(time.Duration(h) * time.Hour) }
+
+// walkFlow runs one order and its appointment through the coupled flow and
+// prints the webhooks of every step.
+func walkFlow(w io.Writer) error {
+	fmt.Fprintln(w, "The same order with its appointment, and the webhooks Junction sends")
+	o, hooks := scheduling.Place(scheduling.PlaceOrder{ID: "ord-1", Patient: patient, Settings: beta}, monday)
+	printHooks(w, "place the order", hooks)
+
+	steps := []struct {
+		what string
+		do   func(scheduling.Order) (scheduling.Order, []scheduling.Webhook, error)
+	}{
+		{"book Getlabs before the requisition", func(o scheduling.Order) (scheduling.Order, []scheduling.Webhook, error) {
+			return o.Book(scheduling.BookRequest{Provider: provider.Getlabs, Start: hours(50), End: hours(52),
+				Notes: "Please bring photo ID"}, hours(0))
+		}},
+		{"the requisition is created", func(o scheduling.Order) (scheduling.Order, []scheduling.Webhook, error) {
+			return o.CreateRequisition(hours(3))
+		}},
+		{"the patient moves the visit", func(o scheduling.Order) (scheduling.Order, []scheduling.Webhook, error) {
+			return o.Reschedule(hours(74), hours(76), "", hours(5))
+		}},
+		{"the phlebotomist is on the way", func(o scheduling.Order) (scheduling.Order, []scheduling.Webhook, error) {
+			return o.StartVisit(hours(73))
+		}},
+		{"the blood is drawn", func(o scheduling.Order) (scheduling.Order, []scheduling.Webhook, error) {
+			return o.CompleteDraw(hours(74))
+		}},
+		{"partial results", func(o scheduling.Order) (scheduling.Order, []scheduling.Webhook, error) {
+			return o.ReceivePartialResults(hours(90))
+		}},
+		{"final results", func(o scheduling.Order) (scheduling.Order, []scheduling.Webhook, error) {
+			return o.CompleteResults(hours(120))
+		}},
+	}
+	for _, s := range steps {
+		next, hooks, err := s.do(o)
+		if err != nil {
+			return fmt.Errorf("%s: %w", s.what, err)
+		}
+		o = next
+		printHooks(w, s.what, hooks)
+	}
+	a := o.Appointments[0]
+	fmt.Fprintf(w, "    appointment %s history:", a.ID)
+	for _, e := range a.Events {
+		fmt.Fprintf(w, " %s", e.Status)
+	}
+	fmt.Fprintf(w, " (valid: %t)\n", appointment.ValidateHistory(a.Events) == nil)
+	return nil
+}
+
+// walkAutoCancel books before the requisition and lets the clock run.
+func walkAutoCancel(w io.Writer) error {
+	fmt.Fprintln(w, "No requisition: Junction cancels the appointment")
+	o, _ := scheduling.Place(scheduling.PlaceOrder{ID: "ord-2", Patient: patient, Settings: beta}, monday)
+	o, hooks, err := o.Book(scheduling.BookRequest{Provider: provider.Getlabs, Start: hours(48)}, hours(0))
+	if err != nil {
+		return err
+	}
+	printHooks(w, "book Getlabs 48 hours ahead", hooks)
+	ac, _ := o.AutoCancel()
+	for _, d := range scheduling.Deadlines(ac, provider.Getlabs) {
+		fmt.Fprintf(w, "    deadline %s %s\n", d.At.Format(time.RFC3339Nano), d.Kind)
+	}
+	o, hooks, err = o.Tick(hours(12))
+	if err != nil {
+		return err
+	}
+	printHooks(w, "12 hours later", hooks)
+	fmt.Fprintf(w, "    order still %s; a new appointment can be booked\n", o.Status)
+	return nil
+}
+
+func printHooks(w io.Writer, what string, hooks []scheduling.Webhook) {
+	fmt.Fprintf(w, "  %s\n", what)
+	if len(hooks) == 0 {
+		fmt.Fprintln(w, "    (no webhook)")
+	}
+	for _, h := range hooks {
+		fmt.Fprintf(w, "    %s\n", h)
+	}
 }
