@@ -96,10 +96,10 @@ func (m *Machine) Can(e Event) bool { return table.Allowed(m.Current(), e) }
 func (m *Machine) AvailableEvents() []Event { return table.EventsFrom(m.Current()) }
 
 // Fire moves the machine along e and runs the callbacks of the transition
-// before returning. On error nothing changes: a forbidden event returns the
-// *[TransitionError] that [Next] returns; a done ctx returns an error
-// wrapping ctx.Err(); a call from the machine's own callback returns
-// [ErrReentrantFire].
+// before returning. On error nothing changes: a forbidden event returns,
+// whatever ctx, the *[TransitionError] that [Next] returns; an allowed one
+// with a done ctx returns an error wrapping ctx.Err(); a call from the
+// machine's own callback returns [ErrReentrantFire].
 func (m *Machine) Fire(ctx context.Context, e Event) error {
 	if m == nil || m.m == nil {
 		_, err := Next(0, e)

@@ -124,6 +124,8 @@ func TestMachineCancelledContext(t *testing.T) {
 	require.ErrorIs(t, err, context.Canceled)
 	assert.EqualError(t, err, "order: fire create_requisition: context canceled")
 	assert.Equal(t, Ordered, m.Current())
+	// A forbidden event is forbidden whatever the context.
+	require.ErrorIs(t, m.Fire(ctx, Complete), ErrInvalidTransition)
 	// The machine is not stuck.
 	require.NoError(t, m.Fire(context.Background(), CreateRequisition))
 	assert.Equal(t, RequisitionCreated, m.Current())

@@ -149,23 +149,24 @@ func (m *Machine[S, E]) Can(e E) bool { return m.t.Allowed(m.Current(), e) }
 func (m *Machine[S, E]) AvailableEvents() []E { return m.t.EventsFrom(m.Current()) }
 
 // Fire makes the transition e leads to from the current status and runs its
-// callbacks before returning. It returns, without changing anything:
-// ctx's error if ctx is already done; the table's error if e is forbidden in
-// the current status; and the Reentrant error if called from one of this
-// machine's callbacks with the context it was given. A nil ctx is taken as
-// context.Background().
+// callbacks before returning. It returns, without changing anything: the
+// table's error if e is forbidden in the current status (whatever ctx);
+// ctx's error if ctx is already done; and the Reentrant error if called
+// from one of this machine's callbacks with the context it was given. A nil
+// ctx is taken as context.Background().
 func (m *Machine[S, E]) Fire(ctx context.Context, e E) error {
+	// Fast path: a forbidden event is rejected on a snapshot of the status,
+	// without the lock, and the rejection takes effect at that snapshot. It
+	// is forbidden whatever the context.
+	if c := m.t.cell(m.Current(), e); c == nil || c.to == 0 {
+		_, err := m.t.Next(m.Current(), e)
+		return err
+	}
 	if ctx == nil {
 		ctx = context.Background()
 	}
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("%s: fire %s: %w", m.t.name, m.t.EventName(e), err)
-	}
-	// Fast path: a forbidden event is rejected on a snapshot of the status,
-	// without the lock, and the rejection takes effect at that snapshot.
-	if c := m.t.cell(m.Current(), e); c == nil || c.to == 0 {
-		_, err := m.t.Next(m.Current(), e)
-		return err
 	}
 	if m.reent != nil && ctx.Value(firingKey[S, E]{m}) != nil {
 		return fmt.Errorf("%w: %s", m.reent, m.t.eventName[e])
