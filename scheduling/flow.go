@@ -1,6 +1,7 @@
 package scheduling
 
 import (
+	"encoding/json"
 	"errors"
 	"slices"
 	"strconv"
@@ -199,7 +200,7 @@ func (o Order) Active() (Appointment, bool) {
 	return Appointment{}, false
 }
 
-func (o Order) active() int {
+func (o *Order) active() int {
 	for i := len(o.Appointments) - 1; i >= 0; i-- {
 		if o.Appointments[i].EffectiveStatus().Active() {
 			return i
@@ -210,12 +211,14 @@ func (o Order) active() int {
 
 // AutoCancel describes the order's active appointment for the
 // auto-cancellation rules, and reports whether there is one.
-func (o Order) AutoCancel() (AutoCancel, bool) {
-	a, ok := o.Active()
-	if !ok {
+func (o Order) AutoCancel() (AutoCancel, bool) { return o.autoCancel() }
+
+func (o *Order) autoCancel() (AutoCancel, bool) {
+	i := o.active()
+	if i < 0 {
 		return AutoCancel{}, false
 	}
-	start, _ := a.StartAt.Get()
+	start, _ := o.Appointments[i].StartAt.Get()
 	return AutoCancel{OrderCreatedAt: o.CreatedAt, ActivateBy: o.ActivateBy, Requisition: o.Requisition, Start: start}, true
 }
 
@@ -226,26 +229,55 @@ type tx struct {
 	now   time.Time
 	cmd   string
 	hooks []Webhook
+	owned bool // t.o.Appointments is this command's own copy
+	fresh int  // index+1 of the appointment this command created, 0 if none
 }
 
-// apply runs a command: it checks the clock, applies auto-cancellation,
-// runs f, applies auto-cancellation again and dates the result.
-func (o Order) apply(cmd string, now time.Time, f func(*tx) error) (Order, []Webhook, error) {
+// own gives the command its own copy of the appointments, with room for
+// extra more, before it changes any of them: the order it was called on
+// shares the original.
+func (t *tx) own(extra int) {
+	if t.owned {
+		return
+	}
+	own := make([]Appointment, len(t.o.Appointments), len(t.o.Appointments)+extra)
+	copy(own, t.o.Appointments)
+	t.o.Appointments, t.owned = own, true
+}
+
+// begin starts a command at now on a copy of the order: it checks the order
+// and the clock, and applies auto-cancellation up to now. The command then
+// changes t.o and ends with [Order.done].
+func (o Order) begin(cmd string, now time.Time) (tx, error) {
 	if !o.Status.IsValid() {
-		return o, nil, &StateError{Command: cmd, Order: o.Status, Err: order.ErrUnknownStatus}
+		return tx{}, &StateError{Command: cmd, Order: o.Status, Err: order.ErrUnknownStatus}
 	}
 	if now.Before(o.Clock) {
-		return o, nil, &ClockError{Now: now, Clock: o.Clock}
+		return tx{}, &ClockError{Now: now, Clock: o.Clock}
 	}
-	t := &tx{o: o, now: now, cmd: cmd}
-	t.o.Appointments = slices.Clone(o.Appointments)
+	t := tx{o: o, now: now, cmd: cmd}
 	t.autoCancel(o.Clock)
-	if err := f(t); err != nil {
+	return t, nil
+}
+
+// done ends a command: on error it returns the order it was called on,
+// unchanged; otherwise it applies auto-cancellation again and dates the
+// result.
+func (o Order) done(t *tx, err error) (Order, []Webhook, error) {
+	if err != nil {
 		return o, nil, err
 	}
-	t.autoCancel(now)
-	t.o.Clock = now
+	t.autoCancel(t.now)
+	t.o.Clock = t.now
 	return t.o, t.hooks, nil
+}
+
+// emit records a webhook.
+func (t *tx) emit(w Webhook) {
+	if t.hooks == nil {
+		t.hooks = make([]Webhook, 0, 4)
+	}
+	t.hooks = append(t.hooks, w)
 }
 
 // refuse returns the error for a command the current statuses do not allow.
@@ -266,7 +298,7 @@ func (t *tx) order(e order.Event, quiet bool) error {
 	}
 	t.o.Status = next
 	if !quiet {
-		t.hooks = append(t.hooks, Webhook{Type: OrderUpdated, At: t.now, OrderID: t.o.ID, OrderStatus: next})
+		t.emit(Webhook{Type: OrderUpdated, At: t.now, OrderID: t.o.ID, OrderStatus: next})
 	}
 	return nil
 }
@@ -274,30 +306,41 @@ func (t *tx) order(e order.Event, quiet bool) error {
 // appt moves appointment i along e at at, records it in the appointment's
 // history and sends labtest.appointment.updated.
 func (t *tx) appt(i int, e appointment.Event, at time.Time, data appointment.EventData, reason string) error {
-	a := &t.o.Appointments[i]
-	next, err := appointment.Next(a.EffectiveStatus(), e)
+	next, err := appointment.Next(t.o.Appointments[i].EffectiveStatus(), e)
 	if err != nil {
 		return t.refuse(err)
 	}
+	t.own(0)
+	a := &t.o.Appointments[i]
 	a.Status, a.EventStatus, a.EventData = next, next, data
 	a.CanReschedule = next == appointment.Reserved || next == appointment.Confirmed
-	raw, _ := data.MarshalJSON()
-	if data.IsZero() {
-		raw = nil
+	var raw json.RawMessage
+	if data.IsReschedule {
+		raw = rescheduleData
 	}
-	a.Events = append(slices.Clip(a.Events), appointment.HistoryEntry{
+	if t.fresh != i+1 {
+		// The history is shared with the order the command was called
+		// on: append to a copy.
+		a.Events = slices.Clip(a.Events)
+	}
+	a.Events = append(a.Events, appointment.HistoryEntry{
 		CreatedAt: appointment.TimeOf(at), Status: next.EventStatus(), Data: raw,
 	})
-	t.hooks = append(t.hooks, Webhook{Type: AppointmentUpdated, At: at, OrderID: t.o.ID,
+	t.emit(Webhook{Type: AppointmentUpdated, At: at, OrderID: t.o.ID,
 		AppointmentID: a.ID, AppointmentStatus: next, EventData: data, Reason: reason})
 	return nil
 }
+
+// rescheduleData is the data of a reschedule event, as Junction's example
+// webhook carries it; the flow sets no other event data. Shared, so never
+// written to.
+var rescheduleData = json.RawMessage(`{"is_reschedule":true}`)
 
 // autoCancel cancels the active appointment if an auto-cancellation rule
 // holds at t.now. The cancellation is dated when the rule starts to hold,
 // but not before since, the last change to what the rules look at.
 func (t *tx) autoCancel(since time.Time) {
-	ac, ok := t.o.AutoCancel()
+	ac, ok := t.o.autoCancel()
 	if !ok {
 		return
 	}
@@ -317,7 +360,8 @@ func (t *tx) autoCancel(since time.Time) {
 // its rule fires: the active appointment is cancelled and Junction sends
 // labtest.appointment.updated; the order stays ordered.
 func (o Order) Tick(now time.Time) (Order, []Webhook, error) {
-	return o.apply("tick", now, func(*tx) error { return nil })
+	t, err := o.begin("tick", now)
+	return o.done(&t, err)
 }
 
 // CreateRequisition records that the order's requisition was created. The
@@ -326,14 +370,22 @@ func (o Order) Tick(now time.Time) (Order, []Webhook, error) {
 // appointment_scheduled while the appointment is confirmed. A request-tier
 // appointment still pending stays pending.
 func (o Order) CreateRequisition(now time.Time) (Order, []Webhook, error) {
-	return o.apply("create_requisition", now, func(t *tx) error { return t.requisition(order.CreateRequisition) })
+	t, err := o.begin("create_requisition", now)
+	if err == nil {
+		err = t.requisition(order.CreateRequisition)
+	}
+	return o.done(&t, err)
 }
 
 // BypassRequisition records that no requisition is needed because one
 // already existed (imported orders). The order moves to
 // requisition_bypassed, then as [Order.CreateRequisition] describes.
 func (o Order) BypassRequisition(now time.Time) (Order, []Webhook, error) {
-	return o.apply("bypass_requisition", now, func(t *tx) error { return t.requisition(order.BypassRequisition) })
+	t, err := o.begin("bypass_requisition", now)
+	if err == nil {
+		err = t.requisition(order.BypassRequisition)
+	}
+	return o.done(&t, err)
 }
 
 func (t *tx) requisition(e order.Event) error {
@@ -391,16 +443,22 @@ type BookRequest struct {
 // area and none can be, the provider package's error (wrapping
 // [provider.ErrNotServed] or [provider.ErrTierUnavailable]) comes alone.
 func (o Order) Book(r BookRequest, now time.Time) (Order, []Webhook, error) {
-	return o.apply("book", now, func(t *tx) error {
-		p := r.Provider
-		if !p.IsValid() && r.Area != nil {
-			var err error
-			if p, err = r.Area.ForBooking(); err != nil {
-				return err
-			}
+	t, err := o.begin("book", now)
+	if err == nil {
+		err = t.book(r)
+	}
+	return o.done(&t, err)
+}
+
+func (t *tx) book(r BookRequest) error {
+	p := r.Provider
+	if !p.IsValid() && r.Area != nil {
+		var err error
+		if p, err = r.Area.ForBooking(); err != nil {
+			return err
 		}
-		return t.place(tier.AppointmentReady, p, r.ID, r.Start, r.End, r.Notes, r.Existing)
-	})
+	}
+	return t.place(tier.AppointmentReady, p, r.ID, r.Start, r.End, r.Notes, r.Existing)
 }
 
 // RequestAppointment is an appointment-request request: no time, a
@@ -426,14 +484,20 @@ type RequestAppointment struct {
 // not list the provider with appointment-request is refused with the
 // provider package's error alone.
 func (o Order) Request(r RequestAppointment, now time.Time) (Order, []Webhook, error) {
-	return o.apply("request", now, func(t *tx) error {
-		if r.Area != nil {
-			if err := r.Area.ForRequest(r.Provider); err != nil {
-				return err
-			}
+	t, err := o.begin("request", now)
+	if err == nil {
+		err = t.request(r)
+	}
+	return o.done(&t, err)
+}
+
+func (t *tx) request(r RequestAppointment) error {
+	if r.Area != nil {
+		if err := r.Area.ForRequest(r.Provider); err != nil {
+			return err
 		}
-		return t.place(tier.AppointmentRequest, r.Provider, r.ID, time.Time{}, time.Time{}, r.Notes, r.Existing)
-	})
+	}
+	return t.place(tier.AppointmentRequest, r.Provider, r.ID, time.Time{}, time.Time{}, r.Notes, r.Existing)
 }
 
 func (t *tx) place(tr tier.Tier, p provider.Provider, id string, start, end time.Time, notes string, existing []appointment.Appointment) error {
@@ -441,10 +505,12 @@ func (t *tx) place(tr tier.Tier, p provider.Provider, id string, start, end time
 	if i := t.o.active(); i >= 0 {
 		errs = append(errs, &ActiveAppointmentError{IDs: []string{t.o.Appointments[i].ID}})
 	}
-	errs = append(errs, ValidateBooking(Booking{
+	if err := ValidateBooking(Booking{
 		Tier: tr, Provider: p, BirthDate: t.o.Patient.BirthDate, Address: t.o.Patient.Address,
 		Start: start, End: end, Location: t.o.Patient.Location, AppointmentNotes: notes, Existing: existing,
-	}, t.now))
+	}, t.now); err != nil {
+		errs = append(errs, err)
+	}
 	if !t.o.Requisition && !t.o.Settings.PreRequisitionScheduling {
 		errs = append(errs, ErrRequisitionRequired)
 	}
@@ -480,10 +546,13 @@ func (t *tx) place(tr tier.Tier, p provider.Provider, id string, start, end time
 	if !end.IsZero() {
 		a.EndAt = appointment.TimeOf(end)
 	}
-	a.Events = []appointment.HistoryEntry{{CreatedAt: appointment.TimeOf(t.now), Status: appointment.Pending.EventStatus()}}
+	a.Events = make([]appointment.HistoryEntry, 1, 3)
+	a.Events[0] = appointment.HistoryEntry{CreatedAt: appointment.TimeOf(t.now), Status: appointment.Pending.EventStatus()}
+	t.own(1)
 	t.o.Appointments = append(t.o.Appointments, a)
 	i := len(t.o.Appointments) - 1
-	t.hooks = append(t.hooks, Webhook{Type: AppointmentCreated, At: t.now, OrderID: t.o.ID,
+	t.fresh = i + 1
+	t.emit(Webhook{Type: AppointmentCreated, At: t.now, OrderID: t.o.ID,
 		AppointmentID: id, AppointmentStatus: appointment.Pending})
 	if tr != tier.AppointmentReady {
 		return nil
@@ -515,27 +584,34 @@ func slot(start, end, now time.Time) error {
 // appointment is confirmed and the order moves to appointment_scheduled;
 // without it the appointment is reserved and the order stays ordered.
 func (o Order) PencilIn(start, end, now time.Time) (Order, []Webhook, error) {
-	return o.apply("pencil_in", now, func(t *tx) error {
-		i := t.o.active()
-		if i < 0 || t.o.Appointments[i].Tier != tier.AppointmentRequest || t.o.Appointments[i].EffectiveStatus() != appointment.Pending {
-			return t.refuse(nil)
-		}
-		if err := errors.Join(slot(start, end, now), CheckAge(t.o.Patient.BirthDate, start.In(t.o.Patient.location()))); err != nil {
-			return err
-		}
-		a := &t.o.Appointments[i]
-		a.StartAt, a.EndAt = appointment.TimeOf(start), appointment.Time{}
-		if !end.IsZero() {
-			a.EndAt = appointment.TimeOf(end)
-		}
-		if !t.o.Requisition {
-			return t.appt(i, appointment.Reserve, now, appointment.EventData{}, "")
-		}
-		if err := t.order(order.ScheduleAppointment, false); err != nil {
-			return err
-		}
-		return t.appt(i, appointment.Confirm, now, appointment.EventData{}, "")
-	})
+	t, err := o.begin("pencil_in", now)
+	if err == nil {
+		err = t.pencilIn(start, end)
+	}
+	return o.done(&t, err)
+}
+
+func (t *tx) pencilIn(start, end time.Time) error {
+	i := t.o.active()
+	if i < 0 || t.o.Appointments[i].Tier != tier.AppointmentRequest || t.o.Appointments[i].EffectiveStatus() != appointment.Pending {
+		return t.refuse(nil)
+	}
+	if err := errors.Join(slot(start, end, t.now), CheckAge(t.o.Patient.BirthDate, start.In(t.o.Patient.location()))); err != nil {
+		return err
+	}
+	t.own(0)
+	a := &t.o.Appointments[i]
+	a.StartAt, a.EndAt = appointment.TimeOf(start), appointment.Time{}
+	if !end.IsZero() {
+		a.EndAt = appointment.TimeOf(end)
+	}
+	if !t.o.Requisition {
+		return t.appt(i, appointment.Reserve, t.now, appointment.EventData{}, "")
+	}
+	if err := t.order(order.ScheduleAppointment, false); err != nil {
+		return err
+	}
+	return t.appt(i, appointment.Confirm, t.now, appointment.EventData{}, "")
 }
 
 // Reschedule moves the active appointment, reserved or confirmed, to a new
@@ -547,31 +623,38 @@ func (o Order) PencilIn(start, end, now time.Time) (Order, []Webhook, error) {
 // our decision). The new slot must be in the future, and the patient 18 on
 // its day.
 func (o Order) Reschedule(start, end time.Time, notes string, now time.Time) (Order, []Webhook, error) {
-	return o.apply("reschedule", now, func(t *tx) error {
-		i := t.o.active()
-		if i < 0 {
-			return t.refuse(nil)
-		}
-		a := &t.o.Appointments[i]
-		if _, err := appointment.Next(a.EffectiveStatus(), appointment.Reschedule); err != nil {
-			return t.refuse(err)
-		}
-		if err := errors.Join(slot(start, end, now), CheckAge(t.o.Patient.BirthDate, start.In(t.o.Patient.location())),
-			CheckNotes("", notes)); err != nil {
+	t, err := o.begin("reschedule", now)
+	if err == nil {
+		err = t.reschedule(start, end, notes)
+	}
+	return o.done(&t, err)
+}
+
+func (t *tx) reschedule(start, end time.Time, notes string) error {
+	i := t.o.active()
+	if i < 0 {
+		return t.refuse(nil)
+	}
+	if _, err := appointment.Next(t.o.Appointments[i].EffectiveStatus(), appointment.Reschedule); err != nil {
+		return t.refuse(err)
+	}
+	if err := errors.Join(slot(start, end, t.now), CheckAge(t.o.Patient.BirthDate, start.In(t.o.Patient.location())),
+		CheckNotes("", notes)); err != nil {
+		return err
+	}
+	t.own(0)
+	a := &t.o.Appointments[i]
+	a.StartAt, a.EndAt = appointment.TimeOf(start), appointment.Time{}
+	if !end.IsZero() {
+		a.EndAt = appointment.TimeOf(end)
+	}
+	a.AppointmentNotes = NotesForReschedule(a.Appointment, notes).AppointmentNotes
+	if a.EffectiveStatus() == appointment.Confirmed {
+		if err := t.order(order.RescheduleAppointment, false); err != nil {
 			return err
 		}
-		a.StartAt, a.EndAt = appointment.TimeOf(start), appointment.Time{}
-		if !end.IsZero() {
-			a.EndAt = appointment.TimeOf(end)
-		}
-		a.AppointmentNotes = NotesForReschedule(a.Appointment, notes).AppointmentNotes
-		if a.EffectiveStatus() == appointment.Confirmed {
-			if err := t.order(order.RescheduleAppointment, false); err != nil {
-				return err
-			}
-		}
-		return t.appt(i, appointment.Reschedule, now, appointment.EventData{IsReschedule: true}, "")
-	})
+	}
+	return t.appt(i, appointment.Reschedule, t.now, appointment.EventData{IsReschedule: true}, "")
 }
 
 // CancelAppointment cancels the active appointment for reason. Before the
@@ -579,84 +662,122 @@ func (o Order) Reschedule(start, end time.Time, notes string, now time.Time) (Or
 // appointment_cancelled, from which a new appointment can be booked or
 // requested.
 func (o Order) CancelAppointment(reason string, now time.Time) (Order, []Webhook, error) {
-	return o.apply("cancel_appointment", now, func(t *tx) error {
-		i := t.o.active()
-		if i < 0 {
-			return t.refuse(nil)
+	t, err := o.begin("cancel_appointment", now)
+	if err == nil {
+		err = t.cancelAppointment(reason)
+	}
+	return o.done(&t, err)
+}
+
+func (t *tx) cancelAppointment(reason string) error {
+	i := t.o.active()
+	if i < 0 {
+		return t.refuse(nil)
+	}
+	if t.o.Requisition {
+		if err := t.order(order.CancelAppointment, false); err != nil {
+			return err
 		}
-		if t.o.Requisition {
-			if err := t.order(order.CancelAppointment, false); err != nil {
-				return err
-			}
-		}
-		return t.appt(i, appointment.Cancel, now, appointment.EventData{}, reason)
-	})
+	}
+	return t.appt(i, appointment.Cancel, t.now, appointment.EventData{}, reason)
 }
 
 // StartVisit records that the phlebotomist is on the way: the confirmed
 // appointment moves to in_progress; the order does not change.
 func (o Order) StartVisit(now time.Time) (Order, []Webhook, error) {
-	return o.apply("start_visit", now, func(t *tx) error {
-		i := t.o.active()
-		if i < 0 {
-			return t.refuse(nil)
-		}
-		return t.appt(i, appointment.Start, now, appointment.EventData{}, "")
-	})
+	t, err := o.begin("start_visit", now)
+	if err == nil {
+		err = t.startVisit()
+	}
+	return o.done(&t, err)
+}
+
+func (t *tx) startVisit() error {
+	i := t.o.active()
+	if i < 0 {
+		return t.refuse(nil)
+	}
+	return t.appt(i, appointment.Start, t.now, appointment.EventData{}, "")
 }
 
 // CompleteDraw records that the blood was drawn: the appointment, confirmed
 // or in progress, completes (labtest.appointment.updated) and the order
 // moves to draw_completed (labtest.order.updated).
 func (o Order) CompleteDraw(now time.Time) (Order, []Webhook, error) {
-	return o.apply("complete_draw", now, func(t *tx) error {
-		i := t.o.active()
-		if i < 0 {
-			return t.refuse(nil)
-		}
-		if err := t.appt(i, appointment.Complete, now, appointment.EventData{}, ""); err != nil {
-			return err
-		}
-		return t.order(order.CompleteDraw, false)
-	})
+	t, err := o.begin("complete_draw", now)
+	if err == nil {
+		err = t.completeDraw()
+	}
+	return o.done(&t, err)
+}
+
+func (t *tx) completeDraw() error {
+	i := t.o.active()
+	if i < 0 {
+		return t.refuse(nil)
+	}
+	if err := t.appt(i, appointment.Complete, t.now, appointment.EventData{}, ""); err != nil {
+		return err
+	}
+	return t.order(order.CompleteDraw, false)
 }
 
 // ReceivePartialResults records partial results: the order moves to
 // partial_results, as often as they come. Junction sends a webhook for it
 // only with [Settings.PartialResultsWebhooks].
 func (o Order) ReceivePartialResults(now time.Time) (Order, []Webhook, error) {
-	return o.apply("receive_partial_results", now, func(t *tx) error {
-		return t.order(order.ReceivePartialResults, !t.o.Settings.PartialResultsWebhooks)
-	})
+	t, err := o.begin("receive_partial_results", now)
+	if err == nil {
+		err = t.order(order.ReceivePartialResults, !t.o.Settings.PartialResultsWebhooks)
+	}
+	return o.done(&t, err)
 }
 
 // CompleteResults records the final results: the order moves to completed.
 func (o Order) CompleteResults(now time.Time) (Order, []Webhook, error) {
-	return o.apply("complete", now, func(t *tx) error { return t.order(order.Complete, false) })
+	t, err := o.begin("complete", now)
+	if err == nil {
+		err = t.order(order.Complete, false)
+	}
+	return o.done(&t, err)
 }
 
 // ReportSampleError records that the laboratory could not process the
 // sample: the order moves to sample_error, for good.
 func (o Order) ReportSampleError(now time.Time) (Order, []Webhook, error) {
-	return o.apply("report_sample_error", now, func(t *tx) error { return t.order(order.ReportSampleError, false) })
+	t, err := o.begin("report_sample_error", now)
+	if err == nil {
+		err = t.order(order.ReportSampleError, false)
+	}
+	return o.done(&t, err)
 }
 
 // CorrectResults records corrected results: the order moves to corrected.
 func (o Order) CorrectResults(now time.Time) (Order, []Webhook, error) {
-	return o.apply("correct_results", now, func(t *tx) error { return t.order(order.CorrectResults, false) })
+	t, err := o.begin("correct_results", now)
+	if err == nil {
+		err = t.order(order.CorrectResults, false)
+	}
+	return o.done(&t, err)
 }
 
 // Cancel cancels the order, when its status allows it
 // ([order.Status.Cancellable]), and its active appointment with it:
 // labtest.order.updated, then labtest.appointment.updated.
 func (o Order) Cancel(now time.Time) (Order, []Webhook, error) {
-	return o.apply("cancel", now, func(t *tx) error {
-		if err := t.order(order.Cancel, false); err != nil {
-			return err
-		}
-		if i := t.o.active(); i >= 0 {
-			return t.appt(i, appointment.Cancel, now, appointment.EventData{}, "order cancelled")
-		}
-		return nil
-	})
+	t, err := o.begin("cancel", now)
+	if err == nil {
+		err = t.cancel()
+	}
+	return o.done(&t, err)
+}
+
+func (t *tx) cancel() error {
+	if err := t.order(order.Cancel, false); err != nil {
+		return err
+	}
+	if i := t.o.active(); i >= 0 {
+		return t.appt(i, appointment.Cancel, t.now, appointment.EventData{}, "order cancelled")
+	}
+	return nil
 }
