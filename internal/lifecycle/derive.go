@@ -1,6 +1,7 @@
 package lifecycle
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/looplab/fsm"
@@ -9,8 +10,18 @@ import (
 // FSMEvents returns the table as looplab/fsm events: one [fsm.EventDesc] per
 // (event, destination) pair, listing its source statuses. Events come in
 // numeric order, destinations in numeric order within an event, sources in
-// numeric order within a description.
+// numeric order within a description. The result is the caller's.
 func (t *Table[S, E]) FSMEvents() fsm.Events {
+	out := make(fsm.Events, len(t.fsmEvents))
+	for i, d := range t.fsmEvents {
+		d.Src = slices.Clone(d.Src)
+		out[i] = d
+	}
+	return out
+}
+
+// buildFSMEvents builds what [Table.FSMEvents] returns, once per table.
+func (t *Table[S, E]) buildFSMEvents() fsm.Events {
 	var out fsm.Events
 	for e := 1; e <= t.nE; e++ {
 		for to := 1; to <= t.nS; to++ {

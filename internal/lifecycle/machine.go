@@ -118,7 +118,8 @@ func NewMachine[S, E Small](t *Table[S, E], initial S, h Hooks[S, E]) (*Machine[
 			},
 		}
 	}
-	m.fsm = fsm.NewFSM(t.statusName[initial], t.FSMEvents(), cbs)
+	// looplab only reads the events while it builds its own map.
+	m.fsm = fsm.NewFSM(t.statusName[initial], t.fsmEvents, cbs)
 	m.cur.Store(uint32(initial))
 	return m, nil
 }

@@ -11,6 +11,8 @@ import (
 	"fmt"
 	"math/bits"
 	"slices"
+
+	"github.com/looplab/fsm"
 )
 
 // Small is the constraint on status and event types: a defined uint8 type
@@ -77,6 +79,7 @@ type Table[S, E Small] struct {
 	events     [][]E        // events[s]: events allowed in s, ascending
 	statusName []string
 	eventName  []string
+	fsmEvents  fsm.Events // looplab's view, built once; never handed out
 }
 
 // New compiles spec. It reports an error wrapping [ErrSpec] when the spec is
@@ -158,6 +161,7 @@ func New[S, E Small](spec Spec[S, E]) (*Table[S, E], error) {
 			}
 		}
 	}
+	t.fsmEvents = t.buildFSMEvents()
 	// Transitive closure: iterate until no reach set grows.
 	copy(t.reach, t.out)
 	for changed := true; changed; {

@@ -157,6 +157,11 @@ func TestFSMEvents(t *testing.T) {
 		{Name: "e2", Src: []string{"s1"}, Dst: "s3"},
 		{Name: "e3", Src: []string{"s2"}, Dst: "s2"},
 	}, tb.FSMEvents())
+	// The caller's copy cannot change the table.
+	evs := tb.FSMEvents()
+	evs[0].Src[0], evs[1].Dst = "x", "y"
+	assert.Equal(t, "s1", tb.FSMEvents()[0].Src[0])
+	assert.Equal(t, "s3", tb.FSMEvents()[1].Dst)
 }
 
 func TestMermaid(t *testing.T) {
