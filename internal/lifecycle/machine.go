@@ -77,32 +77,47 @@ func NewMachine[S, E Small](t *Table[S, E], initial S, h Hooks[S, E]) (*Machine[
 	if !t.validStatus(initial) {
 		return nil, fmt.Errorf("initial status %s is not valid", t.StatusName(initial))
 	}
-	m := &Machine[S, E]{
-		t:     t,
-		enter: make([][]Callback[S, E], t.nS+1),
-		after: make([][]Callback[S, E], t.nE+1),
-		reent: h.Reentrant,
+	m := &Machine[S, E]{t: t, reent: h.Reentrant}
+	// The callback lists are built only for a machine that has callbacks,
+	// so that a plain machine costs little more than looplab's own.
+	valid := func(fns []Callback[S, E]) error {
+		for _, fn := range fns {
+			if fn == nil {
+				return errors.New("nil callback")
+			}
+			m.hooked = true
+		}
+		return nil
 	}
 	for s, fns := range h.Enter {
 		if !t.validStatus(s) {
 			return nil, fmt.Errorf("callback on invalid status %s", t.StatusName(s))
 		}
-		m.enter[s] = append(m.enter[s], fns...)
+		if err := valid(fns); err != nil {
+			return nil, err
+		}
 	}
 	for e, fns := range h.After {
 		if !t.validEvent(e) {
 			return nil, fmt.Errorf("callback on invalid event %s", t.EventName(e))
 		}
-		m.after[e] = append(m.after[e], fns...)
-	}
-	m.any = append(m.any, h.AfterAny...)
-	for _, fns := range append(append(m.enter, m.after...), m.any) {
-		for _, fn := range fns {
-			if fn == nil {
-				return nil, errors.New("nil callback")
-			}
-			m.hooked = true
+		if err := valid(fns); err != nil {
+			return nil, err
 		}
+	}
+	if err := valid(h.AfterAny); err != nil {
+		return nil, err
+	}
+	if m.hooked {
+		m.enter = make([][]Callback[S, E], t.nS+1)
+		m.after = make([][]Callback[S, E], t.nE+1)
+		for s, fns := range h.Enter {
+			m.enter[s] = append(m.enter[s], fns...)
+		}
+		for e, fns := range h.After {
+			m.after[e] = append(m.after[e], fns...)
+		}
+		m.any = append(m.any, h.AfterAny...)
 	}
 	var cbs fsm.Callbacks
 	if m.hooked {
@@ -169,7 +184,8 @@ func (m *Machine[S, E]) Fire(ctx context.Context, e E) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("%s: fire %s: %w", m.t.name, m.t.EventName(e), err)
 	}
-	if m.reent != nil && ctx.Value(firingKey[S, E]{m}) != nil {
+	// Only a callback can fire re-entrantly.
+	if m.hooked && m.reent != nil && ctx.Value(firingKey[S, E]{m}) != nil {
 		return fmt.Errorf("%w: %s", m.reent, m.t.eventName[e])
 	}
 	m.mu.Lock()
