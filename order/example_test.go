@@ -202,3 +202,39 @@ func ExampleMermaid() {
 	//     sample_error --> [*]
 	//     cancelled --> [*]
 }
+
+func ExampleStatus_Full() {
+	s := order.PartialResults
+	fmt.Println(s.String())
+	fmt.Println(s.Full())
+	fmt.Println(s.HighLevel())
+	// Output:
+	// partial_results
+	// sample_with_lab.at_home_phlebotomy.partial_results
+	// sample_with_lab
+}
+
+func ExampleParseEvent() {
+	e, err := order.ParseEvent("reschedule_appointment")
+	fmt.Println(e, err)
+	_, err = order.ParseEvent("reschedule")
+	fmt.Println(errors.Is(err, order.ErrUnknownEvent), err)
+	// Output:
+	// reschedule_appointment <nil>
+	// true order: unknown event "reschedule"
+}
+
+func ExampleStatus_Scan() {
+	// A database column holds either wire form; Value writes the low-level one.
+	var s order.Status
+	err := s.Scan([]byte("collecting_sample.at_home_phlebotomy.draw_completed"))
+	fmt.Println(s, err)
+	v, err := s.Value()
+	fmt.Println(v, err)
+	err = s.Scan(nil)
+	fmt.Println(s, err)
+	// Output:
+	// draw_completed <nil>
+	// draw_completed <nil>
+	// draw_completed order: unknown status "NULL"
+}

@@ -248,7 +248,11 @@ func (s *Status) Scan(src any) error {
 	case []byte:
 		return s.UnmarshalText(v)
 	}
-	return &ParseError{Kind: "status", Text: fmt.Sprintf("%T", src), Err: ErrUnknownStatus}
+	text := "NULL"
+	if src != nil {
+		text = fmt.Sprintf("%v (%T)", src, src)
+	}
+	return &ParseError{Kind: "status", Text: text, Err: ErrUnknownStatus}
 }
 
 // HighLevel is the coarse status of a lab-testing order, shared by every

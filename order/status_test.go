@@ -184,6 +184,8 @@ func TestStatusSQL(t *testing.T) {
 		assert.ErrorIs(t, err, ErrUnknownStatus, "Scan(%v)", src)
 		assert.Equal(t, Ordered, s)
 	}
+	assert.EqualError(t, new(Status).Scan(nil), `order: unknown status "NULL"`)
+	assert.EqualError(t, new(Status).Scan(int64(3)), `order: unknown status "3 (int64)"`)
 	var n sql.Null[Status]
 	require.NoError(t, n.Scan(nil))
 	assert.False(t, n.Valid)
