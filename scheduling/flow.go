@@ -245,19 +245,19 @@ func (t *tx) own(extra int) {
 	t.o.Appointments, t.owned = own, true
 }
 
-// begin starts a command at now on a copy of the order: it checks the order
-// and the clock, and applies auto-cancellation up to now. The command then
-// changes t.o and ends with [Order.done].
-func (o Order) begin(cmd string, now time.Time) (tx, error) {
+// begin starts a command at now in t, on a copy of the order: it checks the
+// order and the clock, and applies auto-cancellation up to now. The command
+// then changes t.o and ends with [Order.done].
+func (o *Order) begin(t *tx, cmd string, now time.Time) error {
 	if !o.Status.IsValid() {
-		return tx{}, &StateError{Command: cmd, Order: o.Status, Err: order.ErrUnknownStatus}
+		return &StateError{Command: cmd, Order: o.Status, Err: order.ErrUnknownStatus}
 	}
 	if now.Before(o.Clock) {
-		return tx{}, &ClockError{Now: now, Clock: o.Clock}
+		return &ClockError{Now: now, Clock: o.Clock}
 	}
-	t := tx{o: o, now: now, cmd: cmd}
+	t.o, t.now, t.cmd = *o, now, cmd
 	t.autoCancel(o.Clock)
-	return t, nil
+	return nil
 }
 
 // done ends a command: on error it returns the order it was called on,
@@ -360,7 +360,8 @@ func (t *tx) autoCancel(since time.Time) {
 // its rule fires: the active appointment is cancelled and Junction sends
 // labtest.appointment.updated; the order stays ordered.
 func (o Order) Tick(now time.Time) (Order, []Webhook, error) {
-	t, err := o.begin("tick", now)
+	var t tx
+	err := o.begin(&t, "tick", now)
 	return o.done(&t, err)
 }
 
@@ -370,7 +371,8 @@ func (o Order) Tick(now time.Time) (Order, []Webhook, error) {
 // appointment_scheduled while the appointment is confirmed. A request-tier
 // appointment still pending stays pending.
 func (o Order) CreateRequisition(now time.Time) (Order, []Webhook, error) {
-	t, err := o.begin("create_requisition", now)
+	var t tx
+	err := o.begin(&t, "create_requisition", now)
 	if err == nil {
 		err = t.requisition(order.CreateRequisition)
 	}
@@ -381,7 +383,8 @@ func (o Order) CreateRequisition(now time.Time) (Order, []Webhook, error) {
 // already existed (imported orders). The order moves to
 // requisition_bypassed, then as [Order.CreateRequisition] describes.
 func (o Order) BypassRequisition(now time.Time) (Order, []Webhook, error) {
-	t, err := o.begin("bypass_requisition", now)
+	var t tx
+	err := o.begin(&t, "bypass_requisition", now)
 	if err == nil {
 		err = t.requisition(order.BypassRequisition)
 	}
@@ -443,7 +446,8 @@ type BookRequest struct {
 // area and none can be, the provider package's error (wrapping
 // [provider.ErrNotServed] or [provider.ErrTierUnavailable]) comes alone.
 func (o Order) Book(r BookRequest, now time.Time) (Order, []Webhook, error) {
-	t, err := o.begin("book", now)
+	var t tx
+	err := o.begin(&t, "book", now)
 	if err == nil {
 		err = t.book(r)
 	}
@@ -484,7 +488,8 @@ type RequestAppointment struct {
 // not list the provider with appointment-request is refused with the
 // provider package's error alone.
 func (o Order) Request(r RequestAppointment, now time.Time) (Order, []Webhook, error) {
-	t, err := o.begin("request", now)
+	var t tx
+	err := o.begin(&t, "request", now)
 	if err == nil {
 		err = t.request(r)
 	}
@@ -532,7 +537,13 @@ func (t *tx) place(tr tier.Tier, p provider.Provider, id string, start, end time
 	if id == "" {
 		id = t.o.ID + "-a" + strconv.Itoa(len(t.o.Appointments)+1)
 	}
-	a := Appointment{Tier: tr, PlacedAt: t.now}
+	// The new appointment is built in place, at the end of the command's
+	// own copy of the appointments.
+	t.own(1)
+	i := len(t.o.Appointments)
+	t.o.Appointments = append(t.o.Appointments, Appointment{Tier: tr, PlacedAt: t.now})
+	t.fresh = i + 1
+	a := &t.o.Appointments[i]
 	a.ID, a.UserID, a.OrderID = id, t.o.Patient.UserID, t.o.ID
 	a.Address, a.Type, a.Provider = t.o.Patient.Address, "phlebotomy", p.String()
 	a.Status, a.EventStatus = appointment.Pending, appointment.Pending
@@ -548,10 +559,6 @@ func (t *tx) place(tr tier.Tier, p provider.Provider, id string, start, end time
 	}
 	a.Events = make([]appointment.HistoryEntry, 1, 3)
 	a.Events[0] = appointment.HistoryEntry{CreatedAt: appointment.TimeOf(t.now), Status: appointment.Pending.EventStatus()}
-	t.own(1)
-	t.o.Appointments = append(t.o.Appointments, a)
-	i := len(t.o.Appointments) - 1
-	t.fresh = i + 1
 	t.emit(Webhook{Type: AppointmentCreated, At: t.now, OrderID: t.o.ID,
 		AppointmentID: id, AppointmentStatus: appointment.Pending})
 	if tr != tier.AppointmentReady {
@@ -584,7 +591,8 @@ func slot(start, end, now time.Time) error {
 // appointment is confirmed and the order moves to appointment_scheduled;
 // without it the appointment is reserved and the order stays ordered.
 func (o Order) PencilIn(start, end, now time.Time) (Order, []Webhook, error) {
-	t, err := o.begin("pencil_in", now)
+	var t tx
+	err := o.begin(&t, "pencil_in", now)
 	if err == nil {
 		err = t.pencilIn(start, end)
 	}
@@ -623,7 +631,8 @@ func (t *tx) pencilIn(start, end time.Time) error {
 // our decision). The new slot must be in the future, and the patient 18 on
 // its day.
 func (o Order) Reschedule(start, end time.Time, notes string, now time.Time) (Order, []Webhook, error) {
-	t, err := o.begin("reschedule", now)
+	var t tx
+	err := o.begin(&t, "reschedule", now)
 	if err == nil {
 		err = t.reschedule(start, end, notes)
 	}
@@ -662,7 +671,8 @@ func (t *tx) reschedule(start, end time.Time, notes string) error {
 // appointment_cancelled, from which a new appointment can be booked or
 // requested.
 func (o Order) CancelAppointment(reason string, now time.Time) (Order, []Webhook, error) {
-	t, err := o.begin("cancel_appointment", now)
+	var t tx
+	err := o.begin(&t, "cancel_appointment", now)
 	if err == nil {
 		err = t.cancelAppointment(reason)
 	}
@@ -685,7 +695,8 @@ func (t *tx) cancelAppointment(reason string) error {
 // StartVisit records that the phlebotomist is on the way: the confirmed
 // appointment moves to in_progress; the order does not change.
 func (o Order) StartVisit(now time.Time) (Order, []Webhook, error) {
-	t, err := o.begin("start_visit", now)
+	var t tx
+	err := o.begin(&t, "start_visit", now)
 	if err == nil {
 		err = t.startVisit()
 	}
@@ -704,7 +715,8 @@ func (t *tx) startVisit() error {
 // or in progress, completes (labtest.appointment.updated) and the order
 // moves to draw_completed (labtest.order.updated).
 func (o Order) CompleteDraw(now time.Time) (Order, []Webhook, error) {
-	t, err := o.begin("complete_draw", now)
+	var t tx
+	err := o.begin(&t, "complete_draw", now)
 	if err == nil {
 		err = t.completeDraw()
 	}
@@ -726,7 +738,8 @@ func (t *tx) completeDraw() error {
 // partial_results, as often as they come. Junction sends a webhook for it
 // only with [Settings.PartialResultsWebhooks].
 func (o Order) ReceivePartialResults(now time.Time) (Order, []Webhook, error) {
-	t, err := o.begin("receive_partial_results", now)
+	var t tx
+	err := o.begin(&t, "receive_partial_results", now)
 	if err == nil {
 		err = t.order(order.ReceivePartialResults, !t.o.Settings.PartialResultsWebhooks)
 	}
@@ -735,7 +748,8 @@ func (o Order) ReceivePartialResults(now time.Time) (Order, []Webhook, error) {
 
 // CompleteResults records the final results: the order moves to completed.
 func (o Order) CompleteResults(now time.Time) (Order, []Webhook, error) {
-	t, err := o.begin("complete", now)
+	var t tx
+	err := o.begin(&t, "complete", now)
 	if err == nil {
 		err = t.order(order.Complete, false)
 	}
@@ -745,7 +759,8 @@ func (o Order) CompleteResults(now time.Time) (Order, []Webhook, error) {
 // ReportSampleError records that the laboratory could not process the
 // sample: the order moves to sample_error, for good.
 func (o Order) ReportSampleError(now time.Time) (Order, []Webhook, error) {
-	t, err := o.begin("report_sample_error", now)
+	var t tx
+	err := o.begin(&t, "report_sample_error", now)
 	if err == nil {
 		err = t.order(order.ReportSampleError, false)
 	}
@@ -754,7 +769,8 @@ func (o Order) ReportSampleError(now time.Time) (Order, []Webhook, error) {
 
 // CorrectResults records corrected results: the order moves to corrected.
 func (o Order) CorrectResults(now time.Time) (Order, []Webhook, error) {
-	t, err := o.begin("correct_results", now)
+	var t tx
+	err := o.begin(&t, "correct_results", now)
 	if err == nil {
 		err = t.order(order.CorrectResults, false)
 	}
@@ -765,7 +781,8 @@ func (o Order) CorrectResults(now time.Time) (Order, []Webhook, error) {
 // ([order.Status.Cancellable]), and its active appointment with it:
 // labtest.order.updated, then labtest.appointment.updated.
 func (o Order) Cancel(now time.Time) (Order, []Webhook, error) {
-	t, err := o.begin("cancel", now)
+	var t tx
+	err := o.begin(&t, "cancel", now)
 	if err == nil {
 		err = t.cancel()
 	}
