@@ -19,8 +19,9 @@ import (
 // count. The answer does not depend on the order of existing.
 func CheckActive(p provider.Provider, existing []appointment.Appointment) error {
 	var ids []string
-	for _, a := range existing {
-		if a.Provider == p.String() && a.EffectiveStatus().Active() {
+	name := p.String()
+	for i := range existing {
+		if a := &existing[i]; a.Provider == name && a.EffectiveStatus().Active() {
 			ids = append(ids, a.ID)
 		}
 	}

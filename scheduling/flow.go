@@ -272,10 +272,15 @@ func (o Order) done(t *tx, err error) (Order, []Webhook, error) {
 	return t.o, t.hooks, nil
 }
 
-// emit records a webhook.
+// emit records a webhook. Most commands send one or two; placing an
+// appointment and creating the requisition send up to four.
 func (t *tx) emit(w Webhook) {
 	if t.hooks == nil {
-		t.hooks = make([]Webhook, 0, 4)
+		n := 2
+		if t.cmd == "book" || t.cmd == "request" || t.cmd == "create_requisition" || t.cmd == "bypass_requisition" {
+			n = 4
+		}
+		t.hooks = make([]Webhook, 0, n)
 	}
 	t.hooks = append(t.hooks, w)
 }

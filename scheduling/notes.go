@@ -17,13 +17,24 @@ const MaxNotes = 1000
 // Invalid UTF-8 counts one character per bad byte.
 func CheckNotes(accessNotes, appointmentNotes string) error {
 	var errs []error
-	if n := utf8.RuneCountInString(accessNotes); n > MaxNotes {
+	if n, over := tooLong(accessNotes); over {
 		errs = append(errs, &NotesError{Field: "access_notes", Length: n})
 	}
-	if n := utf8.RuneCountInString(appointmentNotes); n > MaxNotes {
+	if n, over := tooLong(appointmentNotes); over {
 		errs = append(errs, &NotesError{Field: "appointment_notes", Length: n})
 	}
 	return errors.Join(errs...)
+}
+
+// tooLong returns the length of s in characters and whether it is longer
+// than [MaxNotes]. A string of at most MaxNotes bytes fits without being
+// counted, since no character is shorter than a byte.
+func tooLong(s string) (int, bool) {
+	if len(s) <= MaxNotes {
+		return 0, false
+	}
+	n := utf8.RuneCountInString(s)
+	return n, n > MaxNotes
 }
 
 // ProviderNotes are the instructions Junction forwards to the phlebotomy

@@ -48,25 +48,25 @@ func (t WebhookType) String() string {
 // [Order], with what a test or a consumer compares: the type, the time, and
 // the order status or the appointment status.
 type Webhook struct {
-	// Type is the event type.
-	Type WebhookType
 	// At is when the change happened.
 	At time.Time
 	// OrderID is the order's id.
 	OrderID string
-	// OrderStatus is the order's new status, for order events; its full
-	// wire form is OrderStatus.Full().
-	OrderStatus order.Status
 	// AppointmentID is the appointment's id, for appointment events.
 	AppointmentID string
-	// AppointmentStatus is the appointment's new status, for appointment
-	// events; its event status is AppointmentStatus.EventStatus().
-	AppointmentStatus appointment.Status
 	// EventData is the appointment event's data: IsReschedule is set on a
 	// reschedule.
 	EventData appointment.EventData
 	// Reason says why an appointment was cancelled, when it was.
 	Reason string
+	// Type is the event type.
+	Type WebhookType
+	// OrderStatus is the order's new status, for order events; its full
+	// wire form is OrderStatus.Full().
+	OrderStatus order.Status
+	// AppointmentStatus is the appointment's new status, for appointment
+	// events; its event status is AppointmentStatus.EventStatus().
+	AppointmentStatus appointment.Status
 }
 
 // IsOrder reports whether w is an order event.
