@@ -96,6 +96,32 @@ func (w *wireListing) listing() Listing {
 	return Listing{Name: w.Name, Tiers: tiers}
 }
 
+// UnmarshalJSON decodes a provider entry into a fresh value: encoding/json
+// would otherwise decode a repeated "providers" key into the entries left
+// from the first, mixing two providers' fields. A repeated key's last value
+// wins whole, as it does for a scalar.
+func (w *wireListing) UnmarshalJSON(data []byte) error {
+	type plain wireListing
+	var p plain
+	if err := json.Unmarshal(data, &p); err != nil {
+		return err
+	}
+	*w = wireListing(p)
+	return nil
+}
+
+// UnmarshalJSON decodes a phlebotomy object into a fresh value, so that a
+// repeated "phlebotomy" key does not mix the two objects' fields.
+func (w *wireCoverage) UnmarshalJSON(data []byte) error {
+	type plain wireCoverage
+	var p plain
+	if err := json.Unmarshal(data, &p); err != nil {
+		return err
+	}
+	*w = wireCoverage(p)
+	return nil
+}
+
 // wireCoverage is the phlebotomy object as it travels.
 type wireCoverage struct {
 	IsServed  bool          `json:"is_served"`

@@ -367,3 +367,28 @@ func TestListing(t *testing.T) {
 		})
 	}
 }
+
+// TestDecodeRepeatedKeys checks that a repeated key's last value wins
+// whole, instead of being decoded over what the first left behind.
+func TestDecodeRepeatedKeys(t *testing.T) {
+	info, err := provider.ParseAreaInfo([]byte(`{"zip_code":"85004","phlebotomy":{"is_served":true,
+		"providers":[{"name":"getlabs","tier":["appointment-ready"]}],
+		"providers":[{"name":"phlebfinders"}]}}`))
+	require.NoError(t, err)
+	require.Len(t, info.Phlebotomy.Providers, 1)
+	assert.Equal(t, provider.Listing{Name: "phlebfinders"}, info.Phlebotomy.Providers[0])
+	_, err = info.ForBooking()
+	assert.ErrorIs(t, err, provider.ErrTierUnavailable, "phlebfinders must not inherit getlabs' tier")
+
+	info, err = provider.ParseAreaInfo([]byte(`{"zip_code":"85004",
+		"phlebotomy":{"is_served":true,"providers":[{"name":"getlabs","tier":["appointment-ready"]}]},
+		"phlebotomy":{"providers":[{"name":"getlabs","tier":["appointment-ready"]}]}}`))
+	require.NoError(t, err)
+	assert.False(t, info.Phlebotomy.IsServed, "the second phlebotomy object does not say is_served")
+}
+
+func TestListingDecodeNull(t *testing.T) {
+	l := provider.Listing{Name: "getlabs", Tiers: []string{"appointment-ready"}}
+	require.NoError(t, json.Unmarshal([]byte(`null`), &l))
+	assert.Equal(t, provider.Listing{Name: "getlabs", Tiers: []string{"appointment-ready"}}, l, "null leaves the value as it was")
+}

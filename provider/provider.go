@@ -167,8 +167,8 @@ func (p Provider) Offers(t tier.Tier) bool { return p.IsValid() && providers[p].
 func (p Provider) Beta() bool { return p.IsValid() && providers[p].beta }
 
 // RecommendedLead returns how far ahead of an appointment's start Junction
-// recommends booking with p: 48 hours for Getlabs, zero for the others
-// (the documentation recommends no lead for them).
+// recommends booking with p: 48 hours for Getlabs; zero for the others,
+// for which the documentation says nothing (our decision).
 //
 // Junction strongly recommends booking Getlabs appointments at least 48
 // hours in advance, so that the requisition has time to be received and

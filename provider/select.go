@@ -43,9 +43,11 @@ func containsProvider(ps []Provider, p Provider) bool {
 	return false
 }
 
-// ForBooking returns the provider the book endpoint
+// ForBooking predicts the provider the book endpoint
 // (POST /v3/order/{order_id}/phlebotomy/appointment/book) will use in this
-// area, so that a caller can show the patient who will come.
+// area, so that a caller can show the patient who will come. To pick a
+// provider for the request endpoint, take one of
+// Providers(tier.AppointmentRequest) and check it with [AreaInfo.ForRequest].
 //
 // Junction chooses an appointment-ready provider on the caller's behalf
 // and does not document how. Our decision: the choice is reproduced
