@@ -20,7 +20,8 @@ var (
 	// or a history step that no event makes.
 	ErrInvalidTransition = errors.New("appointment: invalid transition")
 	// ErrReentrantFire reports a [Machine.Fire] called from one of the
-	// same machine's callbacks, which would otherwise wait forever.
+	// same machine's callbacks with the context the callback was given,
+	// which would otherwise wait forever.
 	ErrReentrantFire = errors.New("appointment: fire called from a callback of the same machine")
 	// ErrMachine reports a [Machine] that cannot be built as asked.
 	ErrMachine = errors.New("appointment: invalid machine")

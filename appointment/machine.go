@@ -11,8 +11,11 @@ import (
 // runs on the goroutine that called [Machine.Fire], before Fire returns,
 // while the machine holds its lock: callbacks of one machine see its
 // transitions one at a time and in order. A callback must not fire events
-// on its own machine; doing so with the context it was given returns
-// [ErrReentrantFire].
+// on its own machine: doing so with the context it was given returns
+// [ErrReentrantFire], and with any other context it waits forever. The
+// context a callback is given carries the caller's values but is never
+// cancelled, since the transition has already been made; a callback that
+// does slow work should bound it with its own deadline.
 type Callback func(ctx context.Context, t Transition)
 
 // Option configures a [Machine]; [OnEnter], [AfterEvent] and [AfterAny]

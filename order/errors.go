@@ -17,7 +17,8 @@ var (
 	// ErrInvalidTransition reports an event that is forbidden in a status.
 	ErrInvalidTransition = errors.New("order: invalid transition")
 	// ErrReentrantFire reports a [Machine.Fire] called from one of the
-	// same machine's callbacks, which would otherwise wait forever.
+	// same machine's callbacks with the context the callback was given,
+	// which would otherwise wait forever.
 	ErrReentrantFire = errors.New("order: fire called from a callback of the same machine")
 	// ErrMachine reports a [Machine] that cannot be built as asked.
 	ErrMachine = errors.New("order: invalid machine")

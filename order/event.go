@@ -1,6 +1,9 @@
 package order
 
-import "strconv"
+import (
+	"fmt"
+	"strconv"
+)
 
 // Event is something that happens to an order and may move it to another
 // status. Its text form is a snake_case name such as "schedule_appointment";
@@ -98,6 +101,9 @@ func (e Event) MarshalText() ([]byte, error) {
 
 // UnmarshalText accepts what [ParseEvent] accepts. On error e is unchanged.
 func (e *Event) UnmarshalText(text []byte) error {
+	if e == nil {
+		return fmt.Errorf("order: decode into a nil *order.Event: %w", ErrUnknownEvent)
+	}
 	v, err := ParseEvent(string(text))
 	if err != nil {
 		return err

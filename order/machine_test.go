@@ -5,6 +5,7 @@ import (
 	"errors"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/looplab/fsm"
@@ -262,6 +263,7 @@ func TestMachineConcurrent(t *testing.T) {
 	// Goroutines race to cancel and re-place the appointment; each event
 	// succeeds only in the status that allows it.
 	var wg sync.WaitGroup
+	var fired atomic.Int64 // Fire calls that returned nil
 	for i := range 8 {
 		wg.Go(func() {
 			e := CancelAppointment
@@ -270,7 +272,10 @@ func TestMachineConcurrent(t *testing.T) {
 			}
 			for range 200 {
 				err := m.Fire(context.Background(), e)
-				if err != nil && !errors.Is(err, ErrInvalidTransition) {
+				switch {
+				case err == nil:
+					fired.Add(1)
+				case !errors.Is(err, ErrInvalidTransition):
 					t.Error(err)
 				}
 				_ = m.Current()
@@ -281,6 +286,7 @@ func TestMachineConcurrent(t *testing.T) {
 	wg.Wait()
 	mu.Lock()
 	defer mu.Unlock()
+	assert.Equal(t, int(fired.Load()), len(seen), "every Fire that returned nil made a transition")
 	cur := AppointmentPending
 	for _, tr := range seen {
 		require.Equal(t, cur, tr.From, "transitions must chain")

@@ -220,6 +220,9 @@ func (s Status) MarshalText() ([]byte, error) {
 
 // UnmarshalText accepts what [ParseStatus] accepts. On error s is unchanged.
 func (s *Status) UnmarshalText(text []byte) error {
+	if s == nil {
+		return fmt.Errorf("order: decode into a nil *order.Status: %w", ErrUnknownStatus)
+	}
 	v, err := ParseStatus(string(text))
 	if err != nil {
 		return err
@@ -335,6 +338,9 @@ func (h HighLevel) MarshalText() ([]byte, error) {
 // UnmarshalText accepts what [ParseHighLevel] accepts. On error h is
 // unchanged.
 func (h *HighLevel) UnmarshalText(text []byte) error {
+	if h == nil {
+		return fmt.Errorf("order: decode into a nil *order.HighLevel: %w", ErrUnknownStatus)
+	}
 	v, err := ParseHighLevel(string(text))
 	if err != nil {
 		return err

@@ -237,3 +237,14 @@ func TestMustParseStatus(t *testing.T) {
 	assert.Equal(t, Completed, MustParseStatus("completed"))
 	assert.Panics(t, func() { MustParseStatus("nope") })
 }
+
+func TestNilReceivers(t *testing.T) {
+	var s *Status
+	assert.ErrorIs(t, s.UnmarshalText([]byte("ordered")), ErrUnknownStatus)
+	assert.ErrorIs(t, s.Scan("ordered"), ErrUnknownStatus)
+	assert.ErrorIs(t, s.Scan(nil), ErrUnknownStatus)
+	var h *HighLevel
+	assert.ErrorIs(t, h.UnmarshalText([]byte("received")), ErrUnknownStatus)
+	var e *Event
+	assert.ErrorIs(t, e.UnmarshalText([]byte("cancel")), ErrUnknownEvent)
+}

@@ -223,6 +223,9 @@ func canonicalJSON(raw []byte) json.RawMessage {
 // [ParseAreaInfo], except that the JSON null leaves a unchanged, as
 // encoding/json's convention asks. On error a is left unchanged.
 func (a *AreaInfo) UnmarshalJSON(data []byte) error {
+	if a == nil {
+		return &MalformedError{Err: errors.New("decode into a nil *provider.AreaInfo")}
+	}
 	var w *wireAreaInfo
 	if err := json.Unmarshal(data, &w); err != nil {
 		return &MalformedError{Err: err}
@@ -256,6 +259,9 @@ func (a AreaInfo) MarshalJSON() ([]byte, error) {
 // object on its own, with the rules of [ParseAreaInfo]. On error c is left
 // unchanged.
 func (c *Coverage) UnmarshalJSON(data []byte) error {
+	if c == nil {
+		return &MalformedError{Err: errors.New("decode into a nil *provider.Coverage")}
+	}
 	var w *wireCoverage
 	if err := json.Unmarshal(data, &w); err != nil {
 		return &MalformedError{Err: err}
@@ -275,6 +281,9 @@ func (c Coverage) MarshalJSON() ([]byte, error) { return json.Marshal(c.out()) }
 // entry on its own, accepting both tier and service_types. On error l is
 // left unchanged.
 func (l *Listing) UnmarshalJSON(data []byte) error {
+	if l == nil {
+		return &MalformedError{Err: errors.New("decode into a nil *provider.Listing")}
+	}
 	var w *wireListing
 	if err := json.Unmarshal(data, &w); err != nil {
 		return &MalformedError{Err: err}

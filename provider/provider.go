@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"fmt"
 	"strconv"
 	"time"
 
@@ -145,6 +146,9 @@ func (p Provider) MarshalText() ([]byte, error) {
 // UnmarshalText implements [encoding.TextUnmarshaler] with the rules of
 // [Parse]. On error the receiver is left unchanged.
 func (p *Provider) UnmarshalText(text []byte) error {
+	if p == nil {
+		return fmt.Errorf("provider: decode into a nil *provider.Provider: %w", ErrUnknownProvider)
+	}
 	parsed, err := Parse(string(text))
 	if err != nil {
 		return err

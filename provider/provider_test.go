@@ -264,3 +264,14 @@ func TestLeadOutrunsReschedule(t *testing.T) {
 	assert.Less(t, autoCancelAfter, lead-before,
 		"booked %v ahead, Getlabs reschedules %v before start: Junction's %v rule must act first", lead, before, autoCancelAfter)
 }
+
+func TestNilReceivers(t *testing.T) {
+	var p *provider.Provider
+	assert.ErrorIs(t, p.UnmarshalText([]byte("getlabs")), provider.ErrUnknownProvider)
+	var a *provider.AreaInfo
+	assert.ErrorIs(t, a.UnmarshalJSON([]byte(`{}`)), provider.ErrMalformed)
+	var c *provider.Coverage
+	assert.ErrorIs(t, c.UnmarshalJSON([]byte(`{}`)), provider.ErrMalformed)
+	var l *provider.Listing
+	assert.ErrorIs(t, l.UnmarshalJSON([]byte(`{}`)), provider.ErrMalformed)
+}

@@ -1,6 +1,9 @@
 package tier
 
-import "strconv"
+import (
+	"fmt"
+	"strconv"
+)
 
 // Tier is a phlebotomy service tier: how an at-home appointment is made.
 // Its text form is the wire value (appointment-ready); the zero value is
@@ -100,6 +103,9 @@ func (t Tier) MarshalText() ([]byte, error) {
 // UnmarshalText implements [encoding.TextUnmarshaler] with the rules of
 // [Parse]. On error the receiver is left unchanged.
 func (t *Tier) UnmarshalText(text []byte) error {
+	if t == nil {
+		return fmt.Errorf("tier: decode into a nil *tier.Tier: %w", ErrUnknownTier)
+	}
 	parsed, err := Parse(string(text))
 	if err != nil {
 		return err

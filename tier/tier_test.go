@@ -368,3 +368,8 @@ func TestPropEndpointPath(t *testing.T) {
 		}
 	})
 }
+
+func TestUnmarshalTextNilReceiver(t *testing.T) {
+	var p *tier.Tier
+	assert.ErrorIs(t, p.UnmarshalText([]byte("appointment-ready")), tier.ErrUnknownTier)
+}

@@ -174,8 +174,9 @@ func (m *Machine[S, E]) Fire(ctx context.Context, e E) error {
 	// Fast path: a forbidden event is rejected on a snapshot of the status,
 	// without the lock, and the rejection takes effect at that snapshot. It
 	// is forbidden whatever the context.
-	if c := m.t.cell(m.Current(), e); c == nil || c.to == 0 {
-		_, err := m.t.Next(m.Current(), e)
+	cur := m.Current()
+	if c := m.t.cell(cur, e); c == nil || c.to == 0 {
+		_, err := m.t.Next(cur, e) // the same snapshot, so the same rejection
 		return err
 	}
 	if ctx == nil {
