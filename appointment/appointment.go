@@ -3,14 +3,18 @@ package appointment
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"strconv"
+	"strings"
 )
 
 // Appointment is an at-home phlebotomy appointment as Junction sends it: the
 // data of a labtest.appointment.* webhook, and the response of the book,
 // request, reschedule and get appointment endpoints. It decodes straight
-// from that JSON and encodes back to Junction's field names; decoding what
-// it encodes gives an equal value.
+// from that JSON and encodes back to Junction's field names; for a value
+// that was decoded, decoding what it encodes gives an equal value. (A value
+// built by hand is normalised on the way: raw JSON compacted, an empty
+// history or Extra map made nil.)
 //
 // Decoding is strict about shape and lenient about presence: a missing or
 // null field leaves its zero value, but JSON that is invalid, a value of the
@@ -27,6 +31,9 @@ type Appointment struct {
 	// OrderTransactionID is the order transaction (order_transaction_id),
 	// when Junction sends one.
 	OrderTransactionID string
+	// ExternalID is the provider's or customer's external reference
+	// (external_id), when Junction sends one.
+	ExternalID string
 	// Address is where the phlebotomist goes.
 	Address Address
 	// Location is the address's coordinates.
@@ -127,6 +134,7 @@ type wireAppointment struct {
 	UserID             string          `json:"user_id"`
 	OrderID            string          `json:"order_id,omitempty"`
 	OrderTransactionID string          `json:"order_transaction_id,omitempty"`
+	ExternalID         string          `json:"external_id,omitempty"`
 	Address            Address         `json:"address,omitzero"`
 	Location           Location        `json:"location,omitzero"`
 	StartAt            *string         `json:"start_at"`
@@ -154,6 +162,7 @@ func (a Appointment) MarshalJSON() ([]byte, error) {
 		UserID:             a.UserID,
 		OrderID:            a.OrderID,
 		OrderTransactionID: a.OrderTransactionID,
+		ExternalID:         a.ExternalID,
 		Address:            a.Address,
 		Location:           a.Location,
 		IANATimezone:       a.IANATimezone,
@@ -221,15 +230,31 @@ func (a *Appointment) UnmarshalJSON(data []byte) error {
 	if isNull(data) {
 		return nil
 	}
+	v, err := decodeAppointment(data)
+	if err != nil {
+		return err
+	}
+	if a == nil {
+		return &DecodeError{}
+	}
+	*a = v
+	return nil
+}
+
+// decodeAppointment decodes a non-null appointment. When the only trouble is
+// an unknown status it returns the rest of the appointment beside the
+// error, with that status zero; on any other error, the zero Appointment.
+func decodeAppointment(data []byte) (Appointment, error) {
 	var w wireAppointment
 	if err := json.Unmarshal(data, &w); err != nil {
-		return decodeError("", err)
+		return Appointment{}, decodeError("", err)
 	}
 	v := Appointment{
 		ID:                 w.ID,
 		UserID:             w.UserID,
 		OrderID:            w.OrderID,
 		OrderTransactionID: w.OrderTransactionID,
+		ExternalID:         w.ExternalID,
 		Address:            w.Address,
 		Location:           w.Location,
 		IANATimezone:       w.IANATimezone,
@@ -239,41 +264,45 @@ func (a *Appointment) UnmarshalJSON(data []byte) error {
 		CanReschedule:      w.CanReschedule,
 		AppointmentNotes:   w.AppointmentNotes,
 	}
-	var err error
+	var err, unknown error
 	if v.StartAt, err = parseTimeField("start_at", w.StartAt); err != nil {
-		return err
+		return Appointment{}, err
 	}
 	if v.EndAt, err = parseTimeField("end_at", w.EndAt); err != nil {
-		return err
+		return Appointment{}, err
 	}
 	if v.Status, err = parseStatusField("status", w.Status); err != nil {
-		return err
+		if !errors.Is(err, ErrUnknownStatus) {
+			return Appointment{}, err
+		}
+		unknown = err
 	}
 	if v.EventStatus, err = parseStatusField("event_status", w.EventStatus); err != nil {
-		return err
+		if !errors.Is(err, ErrUnknownStatus) {
+			return Appointment{}, err
+		}
+		if unknown == nil {
+			unknown = err
+		}
 	}
 	if err := v.EventData.UnmarshalJSON(w.EventData); err != nil {
-		return decodeError("event_data", err)
+		return Appointment{}, decodeError("event_data", err)
 	}
 	if len(w.Events) > 0 && !isNull(w.Events) {
 		var raws []json.RawMessage
 		if err := json.Unmarshal(w.Events, &raws); err != nil {
-			return decodeError("events", err)
+			return Appointment{}, decodeError("events", err)
 		}
 		if len(raws) > 0 {
 			v.Events = make([]HistoryEntry, len(raws))
 		}
 		for i, raw := range raws {
 			if err := v.Events[i].UnmarshalJSON(raw); err != nil {
-				return decodeError("events["+strconv.Itoa(i)+"]", err)
+				return Appointment{}, decodeError("events["+strconv.Itoa(i)+"]", err)
 			}
 		}
 	}
-	if a == nil {
-		return &DecodeError{}
-	}
-	*a = v
-	return nil
+	return v, unknown
 }
 
 func parseTimeField(field string, text *string) (Time, error) {
@@ -425,21 +454,9 @@ func (w *Webhook) UnmarshalJSON(data []byte) error {
 	if isNull(data) {
 		return nil
 	}
-	var in struct {
-		EventType    string          `json:"event_type"`
-		Data         json.RawMessage `json:"data"`
-		UserID       string          `json:"user_id"`
-		ClientUserID string          `json:"client_user_id"`
-		TeamID       string          `json:"team_id"`
-	}
-	if err := json.Unmarshal(data, &in); err != nil {
-		return decodeError("", err)
-	}
-	v := Webhook{EventType: in.EventType, UserID: in.UserID, ClientUserID: in.ClientUserID, TeamID: in.TeamID}
-	if len(in.Data) > 0 {
-		if err := v.Data.UnmarshalJSON(in.Data); err != nil {
-			return decodeError("data", err)
-		}
+	v, err := decodeWebhook(data)
+	if err != nil {
+		return err
 	}
 	if w == nil {
 		return &DecodeError{}
@@ -448,26 +465,64 @@ func (w *Webhook) UnmarshalJSON(data []byte) error {
 	return nil
 }
 
+// decodeWebhook decodes a non-null webhook; like [decodeAppointment], it
+// returns the rest of the webhook beside an unknown-status error.
+func decodeWebhook(data []byte) (Webhook, error) {
+	var in struct {
+		EventType    string          `json:"event_type"`
+		Data         json.RawMessage `json:"data"`
+		UserID       string          `json:"user_id"`
+		ClientUserID string          `json:"client_user_id"`
+		TeamID       string          `json:"team_id"`
+	}
+	if err := json.Unmarshal(data, &in); err != nil {
+		return Webhook{}, decodeError("", err)
+	}
+	if in.EventType != "" && !strings.HasPrefix(in.EventType, "labtest.appointment.") {
+		return Webhook{}, &DecodeError{Field: "event_type", Err: &ParseError{Kind: "webhook type", Text: in.EventType, Err: ErrNotAppointment}}
+	}
+	v := Webhook{EventType: in.EventType, UserID: in.UserID, ClientUserID: in.ClientUserID, TeamID: in.TeamID}
+	var unknown error
+	if len(in.Data) > 0 && !isNull(in.Data) {
+		d, err := decodeAppointment(in.Data)
+		if err != nil {
+			if !errors.Is(err, ErrUnknownStatus) {
+				return Webhook{}, decodeError("data", err)
+			}
+			unknown = decodeError("data", err)
+		}
+		v.Data = d
+	}
+	return v, unknown
+}
+
 // Decode decodes an appointment from Junction's JSON as
 // [Appointment.UnmarshalJSON] does; null gives the zero Appointment. Every
 // error it returns is a *[DecodeError]; json.Unmarshal, by contrast, checks
 // the syntax itself before calling UnmarshalJSON and reports invalid JSON
 // as a bare *json.SyntaxError.
+//
+// Junction's status enums are non-exhaustive. When the only trouble is a
+// status this package does not know, Decode returns the rest of the
+// appointment beside the error (which wraps [ErrUnknownStatus]), with that
+// status zero, so that a caller can log the appointment's id and keep
+// going. On any other error it returns the zero Appointment.
 func Decode(data []byte) (Appointment, error) {
-	var a Appointment
-	if err := a.UnmarshalJSON(data); err != nil {
-		return Appointment{}, err
+	if isNull(data) {
+		return Appointment{}, nil
 	}
-	return a, nil
+	return decodeAppointment(data)
 }
 
 // DecodeWebhook decodes a labtest.appointment.* webhook as
 // [Webhook.UnmarshalJSON] does. Like [Decode], every error it returns is a
-// *[DecodeError].
+// *[DecodeError], and an unknown status comes beside the rest of the
+// webhook. A webhook whose event_type is not an appointment event, such as
+// labtest.order.updated, is an error wrapping [ErrNotAppointment]: route
+// on event_type first.
 func DecodeWebhook(data []byte) (Webhook, error) {
-	var w Webhook
-	if err := w.UnmarshalJSON(data); err != nil {
-		return Webhook{}, err
+	if isNull(data) {
+		return Webhook{}, nil
 	}
-	return w, nil
+	return decodeWebhook(data)
 }

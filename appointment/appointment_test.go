@@ -286,10 +286,10 @@ func TestDecodeNull(t *testing.T) {
 	w := wantWebhook
 	require.NoError(t, json.Unmarshal([]byte(" null "), &w))
 	assert.Equal(t, wantWebhook, w)
-	require.NoError(t, json.Unmarshal([]byte(`{"event_type":"x","data":null}`), &w))
-	assert.Equal(t, Webhook{EventType: "x"}, w)
-	require.NoError(t, json.Unmarshal([]byte(`{"event_type":"x"}`), &w))
-	assert.Equal(t, Webhook{EventType: "x"}, w)
+	require.NoError(t, json.Unmarshal([]byte(`{"event_type":"labtest.appointment.updated","data":null}`), &w))
+	assert.Equal(t, Webhook{EventType: WebhookUpdated}, w)
+	require.NoError(t, json.Unmarshal([]byte(`{"event_type":"labtest.appointment.created"}`), &w))
+	assert.Equal(t, Webhook{EventType: WebhookCreated}, w)
 }
 
 func TestWebhookErrors(t *testing.T) {
@@ -519,4 +519,65 @@ func TestErrorMessages(t *testing.T) {
 	}
 	assert.ErrorIs(t, &HistoryError{}, ErrInvalidHistory)
 	assert.ErrorIs(t, &DecodeError{Field: "x", Err: errors.New("boom")}, ErrMalformed)
+}
+
+func TestDecodeWebhookRoutes(t *testing.T) {
+	// An order webhook is not an appointment webhook: route on event_type.
+	w := wantWebhook
+	_, err := DecodeWebhook([]byte(`{"event_type":"labtest.order.updated","data":{"status":"collecting_sample"}}`))
+	require.ErrorIs(t, err, ErrNotAppointment)
+	assert.False(t, errors.Is(err, ErrUnknownStatus))
+	assert.EqualError(t, err, `appointment: decode event_type: unknown webhook type "labtest.order.updated"`)
+	require.ErrorIs(t, json.Unmarshal([]byte(`{"event_type":"labtest.order.created"}`), &w), ErrNotAppointment)
+	assert.Equal(t, wantWebhook, w)
+
+	// The envelope's own fields.
+	w, err = DecodeWebhook([]byte(`{"event_type":"labtest.appointment.created","user_id":"u","client_user_id":"c","team_id":"t","data":{"id":"a1","external_id":"x-9"}}`))
+	require.NoError(t, err)
+	assert.Equal(t, Webhook{EventType: WebhookCreated, UserID: "u", ClientUserID: "c", TeamID: "t",
+		Data: Appointment{ID: "a1", ExternalID: "x-9"}}, w)
+	b, err := json.Marshal(w)
+	require.NoError(t, err)
+	back, err := DecodeWebhook(b)
+	require.NoError(t, err)
+	assert.Equal(t, w, back)
+}
+
+// TestDecodeUnknownStatusKeepsTheRest: Junction's enums are non-exhaustive,
+// so an unknown status comes beside the rest of the appointment.
+func TestDecodeUnknownStatusKeepsTheRest(t *testing.T) {
+	data := []byte(`{"id":"a1","provider":"getlabs","status":"no_show","event_status":"scheduled"}`)
+	a, err := Decode(data)
+	require.ErrorIs(t, err, ErrUnknownStatus)
+	assert.Equal(t, Appointment{ID: "a1", Provider: "getlabs", EventStatus: Confirmed}, a)
+
+	w, err := DecodeWebhook([]byte(`{"event_type":"labtest.appointment.updated","data":` + string(data) + `}`))
+	require.ErrorIs(t, err, ErrUnknownStatus)
+	assert.Equal(t, "a1", w.Data.ID)
+	var de *DecodeError
+	require.ErrorAs(t, err, &de)
+	assert.Equal(t, "data.status", de.Field)
+
+	// UnmarshalJSON still leaves its destination as it was.
+	b := wantBooked
+	require.ErrorIs(t, json.Unmarshal(data, &b), ErrUnknownStatus)
+	assert.Equal(t, wantBooked, b)
+
+	// Any other error gives nothing.
+	a, err = Decode([]byte(`{"id":"a1","status":"no_show","start_at":"yesterday"}`))
+	require.ErrorIs(t, err, ErrMalformed)
+	assert.Equal(t, Appointment{}, a)
+}
+
+func TestEffectiveSecondLinePrefersSecondLine(t *testing.T) {
+	assert.Equal(t, "Apt. 208", Address{SecondLine: "Apt. 208", Unit: "14"}.EffectiveSecondLine())
+	assert.Equal(t, "14", Address{Unit: "14"}.EffectiveSecondLine())
+}
+
+func TestTimeMarshalOutOfRange(t *testing.T) {
+	_, err := json.Marshal(TimeOf(time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)))
+	require.Error(t, err)
+	b, err := json.Marshal(TimeOf(time.Date(9999, 12, 31, 23, 59, 59, 0, time.UTC)))
+	require.NoError(t, err)
+	assert.Equal(t, `"9999-12-31T23:59:59Z"`, string(b))
 }

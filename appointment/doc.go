@@ -43,8 +43,11 @@
 //
 // Every error wraps one of the package's sentinels ([ErrUnknownStatus],
 // [ErrUnknownEvent], [ErrInvalidTransition], [ErrReentrantFire],
-// [ErrMachine], [ErrMalformed], [ErrInvalidHistory], [ErrOutOfOrder],
-// [ErrNoStart], [ErrUnknownZone]); the typed errors [ParseError],
+// [ErrMachine], [ErrMalformed], [ErrNotAppointment], [ErrInvalidHistory],
+// [ErrOutOfOrder], [ErrNoStart], [ErrUnknownZone]), except that
+// [Machine.Fire] with a done context wraps the context's error, and
+// encoding a value that holds invalid raw JSON or a non-finite location
+// returns encoding/json's error; the typed errors [ParseError],
 // [TransitionError], [DecodeError], [HistoryError] and [ZoneError] carry the
 // details. A failed call never changes the caller's values.
 package appointment

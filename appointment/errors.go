@@ -15,7 +15,10 @@ var (
 	// non-exhaustive, so callers should expect it and keep going.
 	ErrUnknownStatus = errors.New("appointment: unknown status")
 	// ErrUnknownEvent reports text that is not an event of this lifecycle.
-	ErrUnknownEvent = errors.New("appointment: unknown event")
+	// ErrNotAppointment reports a webhook whose event_type is not an
+	// appointment event, such as labtest.order.updated.
+	ErrNotAppointment = errors.New("appointment: not an appointment webhook")
+	ErrUnknownEvent   = errors.New("appointment: unknown event")
 	// ErrInvalidTransition reports an event that is forbidden in a status,
 	// or a history step that no event makes.
 	ErrInvalidTransition = errors.New("appointment: invalid transition")
@@ -95,7 +98,8 @@ type DecodeError struct {
 	// document as a whole is at fault.
 	Field string
 	// Err is the cause: a *[ParseError], a *json.SyntaxError, a
-	// *json.UnmarshalTypeError, or [ErrMalformed] itself.
+	// *json.UnmarshalTypeError, or nil when the document as a whole is
+	// malformed (it then unwraps to [ErrMalformed] alone).
 	Err error
 }
 

@@ -178,10 +178,10 @@ func FuzzDecode(f *testing.F) {
 			_ = d.EffectiveStatus()
 		}
 
-		w := Webhook{EventType: "unchanged"}
+		w := Webhook{EventType: "labtest.appointment.unchanged"}
 		if err := w.UnmarshalJSON(data); err != nil {
 			var de *DecodeError
-			if !errors.As(err, &de) || !reflect.DeepEqual(w, Webhook{EventType: "unchanged"}) {
+			if !errors.As(err, &de) || !reflect.DeepEqual(w, Webhook{EventType: "labtest.appointment.unchanged"}) {
 				t.Fatalf("Webhook.UnmarshalJSON(%q) = %v, %#v", data, err, w)
 			}
 			return

@@ -16,9 +16,12 @@ const localLayout = "2006-01-02T15:04:05"
 // are accepted in both. The result is in UTC, with the offset applied:
 // Junction's times are UTC, and a value in UTC compares with ==.
 //
-// Anything else, including a date alone, a space instead of the T, the
-// empty string, and an instant outside the years 0000 to 9999 once in UTC,
-// returns a *[ParseError] wrapping [ErrMalformed].
+// RFC 3339 is read as Go's time.RFC3339Nano layout reads it: it also
+// takes a comma before the fraction and more than nine fractional digits
+// (truncated), and wants upper-case T and Z. Anything else, including a
+// date alone, a space instead of the T, the empty string, and an instant
+// outside the years 0000 to 9999 once in UTC, returns a *[ParseError]
+// wrapping [ErrMalformed].
 func ParseTime(text string) (time.Time, error) {
 	t, err := time.Parse(time.RFC3339Nano, text)
 	if err != nil {
