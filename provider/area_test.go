@@ -13,8 +13,8 @@ import (
 )
 
 // fixturePath is the area-info example of Junction's documentation, kept
-// byte for byte beside the repository.
-const fixturePath = "../../shared/fixtures/area-info.json"
+// byte for byte in testdata (see testdata/README.md).
+const fixturePath = "testdata/area-info.json"
 
 // readFixture returns the fixture as it is on disk.
 func readFixture(tb testing.TB) []byte {
