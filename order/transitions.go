@@ -122,11 +122,13 @@ func Reachable(from, to Status) bool { return table.Reachable(from, to) }
 func ReachableFrom(s Status) []Status { return table.ReachableFrom(s) }
 
 // Path returns a shortest sequence of transitions from from to to, and
-// whether one exists; from a status to itself it is empty. Webhooks may
-// arrive late, out of order or not at all (Junction once documented
-// requisition_created followed directly by appointment_scheduled), so a
-// consumer that last saw from and now sees to can use Path to tell a jump
-// along the lifecycle from a move that cannot happen.
+// whether one exists; from a status to itself it is empty. It says what the
+// lifecycle allows, not what happened: because of the self-loops and the
+// cycle through appointment_cancelled, a path exists between many pairs of
+// statuses in both directions, so Path cannot tell whether a webhook is
+// newer than the status a consumer holds. An order's events[] history can:
+// each delivery carries the whole history, and a delivery whose history
+// extends the one held is news.
 func Path(from, to Status) ([]Transition, bool) {
 	es, ok := table.Path(from, to)
 	if !ok {
