@@ -1,0 +1,250 @@
+package webhook
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/base64"
+	"hash"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// The headers Junction's deliveries carry (Junction delivers through Svix).
+// Verification also reads the webhook-id, webhook-timestamp and
+// webhook-signature spelling of the Standard Webhooks specification when
+// all three svix- headers are absent, as Svix's own libraries do.
+const (
+	// HeaderID is the message id, the same on every retry of one message:
+	// the key that makes processing idempotent.
+	HeaderID = "svix-id"
+	// HeaderTimestamp is when the attempt was sent, in Unix seconds.
+	HeaderTimestamp = "svix-timestamp"
+	// HeaderSignature is a space-separated list of "v1,<base64 signature>"
+	// entries: several while a secret is being rotated.
+	HeaderSignature = "svix-signature"
+)
+
+// secretPrefix starts the secrets Junction shows in its dashboard.
+const secretPrefix = "whsec_"
+
+// Tolerance is how far a delivery's timestamp may be from the time of
+// verification, either way.
+const Tolerance = 5 * time.Minute
+
+// Verifier checks that deliveries come from Junction: it holds the
+// endpoint's signing secrets, decoded once. It is safe for concurrent use.
+type Verifier struct {
+	keys []*key
+}
+
+// key is one secret with a pool of HMAC states keyed with it, so that
+// verifying does not set up HMAC anew each time.
+type key struct {
+	pool sync.Pool // of *mac
+}
+
+// mac is an HMAC state keyed with one secret and a buffer for the signed
+// content's prefix.
+type mac struct {
+	h   hash.Hash
+	pre []byte
+	sum [sha256.Size]byte
+}
+
+func newKey(secret []byte) *key {
+	k := &key{}
+	k.pool.New = func() any { return &mac{h: hmac.New(sha256.New, secret), pre: make([]byte, 0, 64)} }
+	return k
+}
+
+// sign appends the base64 signature of id.timestamp.body to dst.
+func (k *key) sign(dst []byte, id, timestamp string, body []byte) []byte {
+	m := k.pool.Get().(*mac)
+	m.h.Reset()
+	m.pre = append(append(append(append(m.pre[:0], id...), '.'), timestamp...), '.')
+	m.h.Write(m.pre)
+	m.h.Write(body)
+	m.h.Sum(m.sum[:0])
+	dst = base64.StdEncoding.AppendEncode(dst, m.sum[:])
+	if cap(m.pre) <= 1024 { // an unusually long id does not stay in the pool
+		k.pool.Put(m)
+	}
+	return dst
+}
+
+// NewVerifier returns a verifier that accepts a delivery signed with any of
+// secrets: the endpoint's signing secret as Junction shows it
+// ("whsec_" and base64, the prefix optional as in Svix's libraries), or
+// several while the endpoint's secret is rotated. No secret, or one that is
+// empty or not base64, is a *[SecretError] wrapping [ErrInvalidSecret].
+func NewVerifier(secrets ...string) (*Verifier, error) {
+	if len(secrets) == 0 {
+		return nil, &SecretError{Problem: "no secret given"}
+	}
+	v := &Verifier{keys: make([]*key, len(secrets))}
+	for i, s := range secrets {
+		b, err := decodeSecret(s)
+		if err != nil {
+			return nil, err
+		}
+		v.keys[i] = newKey(b)
+	}
+	return v, nil
+}
+
+// MustVerifier is like [NewVerifier] but panics on error. It is meant for
+// hard-coded secrets in tests and examples.
+func MustVerifier(secrets ...string) *Verifier {
+	v, err := NewVerifier(secrets...)
+	if err != nil {
+		panic(err)
+	}
+	return v
+}
+
+func decodeSecret(s string) ([]byte, error) {
+	b, err := base64.StdEncoding.DecodeString(strings.TrimPrefix(s, secretPrefix))
+	switch {
+	case err != nil:
+		return nil, &SecretError{Problem: "not base64 after the " + secretPrefix + " prefix"}
+	case len(b) == 0:
+		return nil, &SecretError{Problem: "empty"}
+	}
+	return b, nil
+}
+
+// headers are the three signing headers of a delivery.
+type headers struct {
+	id, timestamp, signature string
+}
+
+// readHeaders returns the svix- headers of h, or the webhook- ones when the
+// three svix- headers are all absent or empty.
+func readHeaders(h http.Header) headers {
+	hs := headers{get(h, "Svix-Id"), get(h, "Svix-Timestamp"), get(h, "Svix-Signature")}
+	if hs == (headers{}) {
+		hs = headers{get(h, "Webhook-Id"), get(h, "Webhook-Timestamp"), get(h, "Webhook-Signature")}
+	}
+	return hs
+}
+
+// get returns the first value of the header whose canonical name is name.
+// It looks the canonical key up first, as net/http stores it, so that a
+// request's headers are read without allocating.
+func get(h http.Header, name string) string {
+	if v := h[name]; len(v) > 0 {
+		return v[0]
+	}
+	return h.Get(name)
+}
+
+// Verify checks that body, with the headers h of its delivery, was signed
+// by Junction with one of v's secrets, at a time within [Tolerance] of now:
+// the Svix scheme. The signed content is "{svix-id}.{svix-timestamp}.{body}",
+// signed with HMAC-SHA256; any "v1," entry of svix-signature may match,
+// others ("v2,…") are ignored, and signatures are compared in constant
+// time. A timestamp exactly 5 minutes away either way is accepted.
+//
+// Every failure is a *[VerifyError] wrapping [ErrUnverified] and the
+// reason: [ErrMissingHeader], [ErrMalformedHeader], [ErrStaleTimestamp],
+// [ErrFutureTimestamp] or [ErrNoSignature]. The body is never part of the
+// error. A nil or zero Verifier verifies nothing: [ErrNoSignature].
+func (v *Verifier) Verify(h http.Header, body []byte, now time.Time) error {
+	_, err := v.verify(h, body, now)
+	return err
+}
+
+// verify is Verify, returning the message id of a verified delivery.
+func (v *Verifier) verify(h http.Header, body []byte, now time.Time) (string, error) {
+	hs := readHeaders(h)
+	for _, c := range [...]struct{ name, value string }{
+		{HeaderID, hs.id}, {HeaderTimestamp, hs.timestamp}, {HeaderSignature, hs.signature},
+	} {
+		if c.value == "" {
+			return "", &VerifyError{Err: ErrMissingHeader, Header: c.name}
+		}
+	}
+	sec, err := strconv.ParseInt(hs.timestamp, 10, 64)
+	var canon [20]byte
+	if err != nil || string(strconv.AppendInt(canon[:0], sec, 10)) != hs.timestamp || sec < minUnix || sec > maxUnix {
+		return "", &VerifyError{Err: ErrMalformedHeader, Header: HeaderTimestamp}
+	}
+	sent := time.Unix(sec, 0).UTC()
+	switch {
+	case now.Sub(sent) > Tolerance:
+		return "", &VerifyError{Err: ErrStaleTimestamp, Header: HeaderTimestamp, Sent: sent, Now: now}
+	case sent.Sub(now) > Tolerance:
+		return "", &VerifyError{Err: ErrFutureTimestamp, Header: HeaderTimestamp, Sent: sent, Now: now}
+	}
+	if v != nil {
+		var buf [64]byte
+		for _, k := range v.keys {
+			want := k.sign(buf[:0], hs.id, hs.timestamp, body)
+			if matches(hs.signature, want) {
+				return hs.id, nil
+			}
+		}
+	}
+	return "", &VerifyError{Err: ErrNoSignature, Header: HeaderSignature}
+}
+
+// The range of timestamps a time.Time holds without overflow when compared
+// with another: far beyond any real delivery either way.
+const (
+	minUnix = -(1 << 40)
+	maxUnix = 1 << 40
+)
+
+// matches reports whether one "v1," entry of the space-separated list sigs
+// is want, comparing in constant time.
+func matches(sigs string, want []byte) bool {
+	found := 0
+	for entry := range strings.SplitSeq(sigs, " ") {
+		sig, ok := strings.CutPrefix(entry, "v1,")
+		if !ok {
+			continue
+		}
+		found |= subtle.ConstantTimeCompare([]byte(sig), want)
+	}
+	return found == 1
+}
+
+// Sign returns the headers of a delivery of body with message id id, sent
+// at at, signed with v's first secret: what a test server needs to call a
+// webhook endpoint as Junction would. The timestamp is at in whole Unix
+// seconds. A nil or zero Verifier has no secret and returns nil.
+func (v *Verifier) Sign(id string, at time.Time, body []byte) http.Header {
+	if v == nil || len(v.keys) == 0 {
+		return nil
+	}
+	ts := strconv.FormatInt(at.Unix(), 10)
+	sig := v.keys[0].sign([]byte("v1,"), id, ts, body)
+	h := make(http.Header, 3)
+	h.Set(HeaderID, id)
+	h.Set(HeaderTimestamp, ts)
+	h.Set(HeaderSignature, string(sig))
+	return h
+}
+
+// Verify is [Verifier.Verify] with one secret, decoded on each call.
+func Verify(secret string, h http.Header, body []byte, now time.Time) error {
+	v, err := NewVerifier(secret)
+	if err != nil {
+		return err
+	}
+	return v.Verify(h, body, now)
+}
+
+// Sign is [Verifier.Sign] with one secret: the headers of a delivery of
+// body with message id id, sent at at. A bad secret is a *[SecretError].
+func Sign(secret, id string, at time.Time, body []byte) (http.Header, error) {
+	v, err := NewVerifier(secret)
+	if err != nil {
+		return nil, err
+	}
+	return v.Sign(id, at, body), nil
+}
