@@ -15,10 +15,11 @@ var (
 	// non-exhaustive, so callers should expect it and keep going.
 	ErrUnknownStatus = errors.New("appointment: unknown status")
 	// ErrUnknownEvent reports text that is not an event of this lifecycle.
+	ErrUnknownEvent = errors.New("appointment: unknown event")
 	// ErrNotAppointment reports a webhook whose event_type is not an
-	// appointment event, such as labtest.order.updated.
+	// appointment event, such as labtest.order.updated: a webhook for
+	// someone else, which a caller that routes on event_type can ignore.
 	ErrNotAppointment = errors.New("appointment: not an appointment webhook")
-	ErrUnknownEvent   = errors.New("appointment: unknown event")
 	// ErrInvalidTransition reports an event that is forbidden in a status,
 	// or a history step that no event makes.
 	ErrInvalidTransition = errors.New("appointment: invalid transition")
