@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"strconv"
-	"strings"
 )
 
 // Appointment is an at-home phlebotomy appointment as Junction sends it: the
@@ -422,19 +421,42 @@ func normalizeRaw(raw json.RawMessage) json.RawMessage {
 	return out.Bytes()
 }
 
-// Webhook event types that carry an [Appointment].
+// Webhook event types that carry an [Appointment]. These three are the only
+// ones: every other event type, labtest.appointment.* included, is not an
+// appointment webhook.
 const (
 	// WebhookCreated is the event type of an appointment created webhook.
 	WebhookCreated = "labtest.appointment.created"
 	// WebhookUpdated is the event type of an appointment updated webhook.
 	WebhookUpdated = "labtest.appointment.updated"
+	// WebhookUpdatedLegacy is how Junction's documentation and event
+	// catalog spelled [WebhookUpdated] from 2023-10 to 2025-02. It is the
+	// same event: [DecodeWebhook] accepts it and returns WebhookUpdated in
+	// its place.
+	WebhookUpdatedLegacy = "labtest.appointment.update"
 )
+
+// webhookType checks the event_type of a webhook and returns it in its
+// current spelling. An absent or empty type is malformed; any type other
+// than the three appointment ones is not an appointment webhook.
+func webhookType(text string) (string, error) {
+	switch text {
+	case WebhookCreated, WebhookUpdated:
+		return text, nil
+	case WebhookUpdatedLegacy:
+		return WebhookUpdated, nil
+	case "":
+		return "", &ParseError{Kind: "webhook type", Text: text, Err: ErrMalformed}
+	}
+	return "", &ParseError{Kind: "webhook type", Text: text, Err: ErrNotAppointment}
+}
 
 // Webhook is the envelope of a labtest.appointment.* webhook:
 // {"event_type", "data", "user_id", "client_user_id", "team_id"}.
 type Webhook struct {
-	// EventType is the webhook's event type, such as [WebhookUpdated];
-	// kept as sent.
+	// EventType is the webhook's event type: [WebhookCreated] or
+	// [WebhookUpdated]. Decoding writes [WebhookUpdatedLegacy] as
+	// WebhookUpdated.
 	EventType string `json:"event_type"`
 	// Data is the appointment.
 	Data Appointment `json:"data"`
@@ -446,9 +468,10 @@ type Webhook struct {
 	TeamID string `json:"team_id,omitempty"`
 }
 
-// UnmarshalJSON decodes the envelope and its data as [Appointment] does.
-// Like the standard library's decoders it leaves w unchanged for null; on
-// error, a *[DecodeError] whose Field starts with "data" for a fault in the
+// UnmarshalJSON decodes the envelope and its data as [Appointment] does,
+// and checks event_type as [DecodeWebhook] does. Like the standard
+// library's decoders it leaves w unchanged for null; on error, a
+// *[DecodeError] whose Field starts with "data" for a fault in the
 // appointment, w is unchanged too.
 func (w *Webhook) UnmarshalJSON(data []byte) error {
 	if isNull(data) {
@@ -478,10 +501,11 @@ func decodeWebhook(data []byte) (Webhook, error) {
 	if err := json.Unmarshal(data, &in); err != nil {
 		return Webhook{}, decodeError("", err)
 	}
-	if in.EventType != "" && !strings.HasPrefix(in.EventType, "labtest.appointment.") {
-		return Webhook{}, &DecodeError{Field: "event_type", Err: &ParseError{Kind: "webhook type", Text: in.EventType, Err: ErrNotAppointment}}
+	typ, err := webhookType(in.EventType)
+	if err != nil {
+		return Webhook{}, &DecodeError{Field: "event_type", Err: err}
 	}
-	v := Webhook{EventType: in.EventType, UserID: in.UserID, ClientUserID: in.ClientUserID, TeamID: in.TeamID}
+	v := Webhook{EventType: typ, UserID: in.UserID, ClientUserID: in.ClientUserID, TeamID: in.TeamID}
 	var unknown error
 	if len(in.Data) > 0 && !isNull(in.Data) {
 		d, err := decodeAppointment(in.Data)
@@ -517,9 +541,16 @@ func Decode(data []byte) (Appointment, error) {
 // DecodeWebhook decodes a labtest.appointment.* webhook as
 // [Webhook.UnmarshalJSON] does. Like [Decode], every error it returns is a
 // *[DecodeError], and an unknown status comes beside the rest of the
-// webhook. A webhook whose event_type is not an appointment event, such as
-// labtest.order.updated, is an error wrapping [ErrNotAppointment]: route
-// on event_type first.
+// webhook.
+//
+// The event_type is checked first. [WebhookCreated] and [WebhookUpdated]
+// are appointment webhooks, and so is [WebhookUpdatedLegacy], returned as
+// WebhookUpdated. A body without event_type (absent, null or empty), such as
+// a bare order or appointment, is malformed: an error wrapping
+// [ErrMalformed] whose Field is "event_type". Any other event type, such as
+// labtest.order.updated or labtest.result.critical, is someone else's
+// webhook: an error wrapping [ErrNotAppointment], not ErrMalformed, which a
+// caller that receives every event type on one endpoint can ignore.
 func DecodeWebhook(data []byte) (Webhook, error) {
 	if isNull(data) {
 		return Webhook{}, nil

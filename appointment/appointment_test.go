@@ -296,11 +296,11 @@ func TestDecodeNull(t *testing.T) {
 func TestWebhookErrors(t *testing.T) {
 	w := wantWebhook
 	for data, field := range map[string]string{
-		`{"event_type": 3}`:         "event_type",
-		`{"team_id": []}`:           "team_id",
-		`{"data": "x"}`:             "data",
-		`{"data": {"status": "x"}}`: "data.status",
-		`[`:                         "",
+		`{"event_type": 3}`: "event_type",
+		`{"team_id": []}`:   "team_id",
+		`{"event_type": "labtest.appointment.created", "data": "x"}`:             "data",
+		`{"event_type": "labtest.appointment.updated", "data": {"status": "x"}}`: "data.status",
+		`[`: "",
 	} {
 		err := w.UnmarshalJSON([]byte(data))
 		var de *DecodeError

@@ -32,7 +32,10 @@
 // # Values
 //
 // [Appointment] decodes straight from Junction's appointment JSON, and
-// [Webhook] from the envelope of a labtest.appointment.* webhook. Timestamps
+// [Webhook] from the envelope of an appointment webhook: [WebhookCreated],
+// [WebhookUpdated], or [WebhookUpdatedLegacy], Junction's former spelling of
+// the latter. [DecodeWebhook] reports any other event type with
+// [ErrNotAppointment], and a body without one as malformed. Timestamps
 // ([Time], [ParseTime]) are UTC, with or without a zone designator.
 // [Appointment.EffectiveStatus] resolves a status and an event status that
 // disagree; [Appointment.LocalStart] gives the start in the patient's time

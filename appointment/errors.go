@@ -19,6 +19,8 @@ var (
 	// ErrNotAppointment reports a webhook whose event_type is not an
 	// appointment event, such as labtest.order.updated: a webhook for
 	// someone else, which a caller that routes on event_type can ignore.
+	// It is not malformed input: an error wrapping it does not wrap
+	// [ErrMalformed].
 	ErrNotAppointment = errors.New("appointment: not an appointment webhook")
 	// ErrInvalidTransition reports an event that is forbidden in a status,
 	// or a history step that no event makes.
@@ -48,10 +50,19 @@ var (
 )
 
 // ParseError reports text that does not name a value of this package, or a
-// malformed timestamp. It unwraps to [ErrUnknownStatus], [ErrUnknownEvent]
-// or [ErrMalformed].
+// malformed timestamp. It unwraps to its sentinel, which depends on Kind:
+//
+//   - "status": a status [ParseStatus] does not accept, or an invalid
+//     [Status] value being encoded; [ErrUnknownStatus].
+//   - "event": an event [ParseEvent] does not accept, or an invalid
+//     [Event] value being encoded; [ErrUnknownEvent].
+//   - "time": a timestamp [ParseTime] does not accept, or a [Time] outside
+//     the years 0000 to 9999 being encoded; [ErrMalformed].
+//   - "webhook type": a webhook's event_type; [ErrNotAppointment] for a type
+//     that is not an appointment webhook's, [ErrMalformed] for an absent or
+//     empty one.
 type ParseError struct {
-	Kind string // "status", "event" or "time"
+	Kind string // "status", "event", "time" or "webhook type"
 	Text string // the rejected input
 	Err  error  // the sentinel
 }
@@ -90,9 +101,11 @@ func (e *TransitionError) Unwrap() error { return ErrInvalidTransition }
 // a [Webhook], a [HistoryEntry], an [EventData] or a [Time]. The value being
 // decoded into is left unchanged.
 //
-// It unwraps to its cause and, unless the cause is an unknown status, to
-// [ErrMalformed]: errors.Is(err, ErrUnknownStatus) tells a status this
-// package does not know (Junction may add some) from input that is broken.
+// It unwraps to its cause and, unless the cause is an unknown status or a
+// webhook that is not an appointment's, to [ErrMalformed]: each error wraps
+// exactly one of [ErrUnknownStatus] (a status this package does not know;
+// Junction may add some), [ErrNotAppointment] (someone else's webhook) and
+// ErrMalformed (input that is broken).
 type DecodeError struct {
 	// Field is the JSON path of the offending value, such as "start_at",
 	// "address.zip_code" or "data.events[1].created_at"; empty when the
@@ -126,12 +139,12 @@ func (e *DecodeError) Error() string {
 }
 
 // Unwrap returns the cause, and [ErrMalformed] unless the cause already
-// wraps it or wraps [ErrUnknownStatus].
+// wraps it or wraps [ErrUnknownStatus] or [ErrNotAppointment].
 func (e *DecodeError) Unwrap() []error {
 	switch {
 	case e.Err == nil:
 		return []error{ErrMalformed}
-	case errors.Is(e.Err, ErrUnknownStatus), errors.Is(e.Err, ErrMalformed):
+	case errors.Is(e.Err, ErrUnknownStatus), errors.Is(e.Err, ErrMalformed), errors.Is(e.Err, ErrNotAppointment):
 		return []error{e.Err}
 	}
 	return []error{ErrMalformed, e.Err}

@@ -76,6 +76,29 @@ func ExampleDecodeWebhook() {
 	// 2022-01-01T00:00:00Z patient true
 }
 
+func ExampleDecodeWebhook_eventTypes() {
+	// One endpoint receives every event type: route on the outcome.
+	for _, body := range []string{
+		`{"event_type": "labtest.appointment.update", "data": {"id": "a1", "status": "confirmed"}}`,
+		`{"event_type": "labtest.order.updated", "data": {"id": "o1"}}`,
+		`{"id": "o1", "status": "collecting_sample"}`,
+	} {
+		w, err := appointment.DecodeWebhook([]byte(body))
+		switch {
+		case errors.Is(err, appointment.ErrNotAppointment):
+			fmt.Println("not ours:", err)
+		case err != nil:
+			fmt.Println("reject:", err, errors.Is(err, appointment.ErrMalformed))
+		default:
+			fmt.Println(w.EventType, w.Data.ID, w.Data.Status)
+		}
+	}
+	// Output:
+	// labtest.appointment.updated a1 confirmed
+	// not ours: appointment: decode event_type: unknown webhook type "labtest.order.updated"
+	// reject: appointment: decode event_type: malformed webhook type "" true
+}
+
 func ExampleDecode_errors() {
 	for _, body := range []string{
 		`{"id": "a", "status": "no_show"}`,

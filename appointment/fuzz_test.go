@@ -137,7 +137,7 @@ func FuzzParseTime(f *testing.F) {
 // decoding never panics, a failure is a *DecodeError and leaves the
 // destination alone, and what decodes re-encodes and decodes equal.
 func FuzzDecode(f *testing.F) {
-	for _, name := range []string{"appointment-booked.json", "appointment-updated-webhook.json"} {
+	for _, name := range []string{"appointment-booked.json", "appointment-updated-webhook.json", "order-updated.json"} {
 		b := fixture(f, name)
 		f.Add(b)
 		var env struct{ Data json.RawMessage }
@@ -151,6 +151,9 @@ func FuzzDecode(f *testing.F) {
 		`{"event_data":{"origin":"patient","is_reschedule":true,"k":[1,{"z":null}]}}`,
 		`{"location":{"lng":-0,"lat":1e308},"address":{"unit":"\u2028"}}`,
 		`{"status":"no_show"}`, `{"start_at":"soon"}`, `{"can_reschedule":"yes"}`,
+		`{"event_type":"labtest.appointment.update","data":{"id":"a"}}`,
+		`{"event_type":"labtest.appointment.created","data":null,"team_id":"t"}`,
+		`{"event_type":"labtest.appointment.somethingelse"}`, `{"event_type":null}`, `{"event_type":""}`,
 	} {
 		f.Add([]byte(s))
 	}
@@ -178,13 +181,26 @@ func FuzzDecode(f *testing.F) {
 			_ = d.EffectiveStatus()
 		}
 
-		w := Webhook{EventType: "labtest.appointment.unchanged"}
+		unchanged := Webhook{EventType: WebhookCreated, TeamID: "unchanged"}
+		w := unchanged
 		if err := w.UnmarshalJSON(data); err != nil {
 			var de *DecodeError
-			if !errors.As(err, &de) || !reflect.DeepEqual(w, Webhook{EventType: "labtest.appointment.unchanged"}) {
+			if !errors.As(err, &de) || !reflect.DeepEqual(w, unchanged) {
 				t.Fatalf("Webhook.UnmarshalJSON(%q) = %v, %#v", data, err, w)
 			}
+			n := 0
+			for _, sentinel := range []error{ErrUnknownStatus, ErrNotAppointment, ErrMalformed} {
+				if errors.Is(err, sentinel) {
+					n++
+				}
+			}
+			if n != 1 {
+				t.Fatalf("Webhook.UnmarshalJSON(%q) = %v: want exactly one of unknown status, not an appointment or malformed", data, err)
+			}
 			return
+		}
+		if w.EventType != WebhookCreated && w.EventType != WebhookUpdated {
+			t.Fatalf("Webhook.UnmarshalJSON(%q) gave event type %q", data, w.EventType)
 		}
 		b, err := json.Marshal(w)
 		if err != nil {
