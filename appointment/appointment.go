@@ -284,8 +284,10 @@ func decodeAppointment(data []byte) (Appointment, error) {
 			unknown = err
 		}
 	}
-	if err := v.EventData.UnmarshalJSON(w.EventData); err != nil {
-		return Appointment{}, decodeError("event_data", err)
+	if len(w.EventData) > 0 {
+		if err := v.EventData.UnmarshalJSON(w.EventData); err != nil {
+			return Appointment{}, decodeError("event_data", err)
+		}
 	}
 	if len(w.Events) > 0 && !isNull(w.Events) {
 		var raws []json.RawMessage
@@ -369,9 +371,10 @@ func (d EventData) MarshalJSON() ([]byte, error) {
 // UnmarshalJSON decodes a JSON object, or null. origin must be a string and
 // is_reschedule a boolean, either may be null; other members may be any
 // JSON value. Like the standard library's decoders it leaves d unchanged for
-// null; on error (a *[DecodeError]) d is unchanged too.
+// null; on error (a *[DecodeError]), empty input included, d is unchanged
+// too.
 func (d *EventData) UnmarshalJSON(data []byte) error {
-	if len(data) == 0 || isNull(data) {
+	if isNull(data) {
 		return nil
 	}
 	var m map[string]json.RawMessage

@@ -582,3 +582,39 @@ func TestTimeMarshalOutOfRange(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, `"9999-12-31T23:59:59Z"`, string(b))
 }
+
+// TestUnmarshalJSONEmptyAndNull: every UnmarshalJSON of the package treats
+// empty input (which encoding/json never passes, but a caller may) as
+// malformed, and null as nothing to do; neither changes the destination.
+func TestUnmarshalJSONEmptyAndNull(t *testing.T) {
+	booked, webhook := wantBooked, wantWebhook
+	entry := wantWebhook.Data.Events[1]
+	data := wantWebhook.Data.EventData
+	at := wantBooked.StartAt
+	for name, c := range map[string]struct {
+		unmarshal func([]byte) error
+		value     func() any
+		want      any
+	}{
+		"Appointment":  {booked.UnmarshalJSON, func() any { return booked }, wantBooked},
+		"Webhook":      {webhook.UnmarshalJSON, func() any { return webhook }, wantWebhook},
+		"HistoryEntry": {entry.UnmarshalJSON, func() any { return entry }, wantWebhook.Data.Events[1]},
+		"EventData":    {data.UnmarshalJSON, func() any { return data }, wantWebhook.Data.EventData},
+		"Time":         {at.UnmarshalJSON, func() any { return at }, wantBooked.StartAt},
+	} {
+		t.Run(name, func(t *testing.T) {
+			for _, empty := range [][]byte{nil, {}, []byte(" "), []byte("\n\t")} {
+				err := c.unmarshal(empty)
+				var de *DecodeError
+				require.ErrorAs(t, err, &de, "%s.UnmarshalJSON(%q)", name, empty)
+				assert.ErrorIs(t, err, ErrMalformed)
+				assert.Equal(t, "", de.Field)
+				assert.Equal(t, c.want, c.value())
+			}
+			for _, null := range []string{"null", " null\n"} {
+				require.NoError(t, c.unmarshal([]byte(null)), "%s.UnmarshalJSON(%q)", name, null)
+				assert.Equal(t, c.want, c.value())
+			}
+		})
+	}
+}
