@@ -7,9 +7,13 @@ import (
 	"strconv"
 )
 
-// Appointment is an at-home phlebotomy appointment as Junction sends it: the
-// data of a labtest.appointment.* webhook, and the response of the book,
-// request, reschedule and get appointment endpoints. It decodes straight
+// Appointment is an appointment as Junction sends it: the data of a
+// labtest.appointment.* webhook, and the response of the book, request,
+// reschedule and get appointment endpoints. It is an at-home phlebotomy
+// appointment, or a walk-in appointment at a patient service centre, which
+// Junction sends on the same events: [Appointment.IsPhlebotomy] tells them
+// apart, and this package's lifecycle and rules are those of at-home
+// phlebotomy. It decodes straight
 // from that JSON and encodes back to Junction's field names; for a value
 // that was decoded, decoding what it encodes gives an equal value. (A value
 // built by hand is normalised on the way: raw JSON compacted, an empty
@@ -44,8 +48,10 @@ type Appointment struct {
 	// IANATimezone is the patient's local time zone (iana_timezone), such
 	// as "America/Phoenix"; see [Appointment.LocalStart].
 	IANATimezone string
-	// Type is the appointment type, "phlebotomy" here.
-	Type string
+	// Type is the appointment type (type): [Phlebotomy] for an at-home
+	// visit, [PatientServiceCenter] for a walk-in one, or a type this
+	// package does not know, kept as sent.
+	Type Type
 	// Provider is the phlebotomy provider, such as "getlabs", kept as sent
 	// even when this package does not know it.
 	Provider string
@@ -73,6 +79,39 @@ type Appointment struct {
 	// empty. See [ValidateHistory].
 	Events []HistoryEntry
 }
+
+// Type is the type of an appointment, as Junction spells it in the type
+// field. Junction calls its enums non-exhaustive, so a Type may hold text
+// this package does not know ([Type.IsKnown] reports false); such a type is
+// kept as sent, neither an error nor taken for phlebotomy.
+type Type string
+
+// The appointment types Junction documents.
+const (
+	// Phlebotomy is an at-home phlebotomy appointment: a phlebotomist
+	// visits the patient. It is the appointment this package models.
+	Phlebotomy Type = "phlebotomy"
+	// PatientServiceCenter is a walk-in appointment at a patient service
+	// centre (a lab's own site, such as Quest's). Junction sends it on the
+	// same labtest.appointment.* events as an at-home one.
+	PatientServiceCenter Type = "patient_service_center"
+)
+
+// IsKnown reports whether t is one of the types Junction documents:
+// [Phlebotomy] or [PatientServiceCenter].
+func (t Type) IsKnown() bool {
+	switch t {
+	case Phlebotomy, PatientServiceCenter:
+		return true
+	}
+	return false
+}
+
+// IsPhlebotomy reports whether a is an at-home phlebotomy appointment: its
+// Type is exactly [Phlebotomy]. A patient service centre appointment, an
+// appointment of a type this package does not know and one without a type
+// are not.
+func (a Appointment) IsPhlebotomy() bool { return a.Type == Phlebotomy }
 
 // Address is the patient address an appointment takes place at.
 type Address struct {
@@ -139,7 +178,7 @@ type wireAppointment struct {
 	StartAt            *string         `json:"start_at"`
 	EndAt              *string         `json:"end_at"`
 	IANATimezone       string          `json:"iana_timezone"`
-	Type               string          `json:"type"`
+	Type               Type            `json:"type"`
 	Provider           string          `json:"provider"`
 	Status             *string         `json:"status,omitempty"`
 	EventStatus        *string         `json:"event_status,omitempty"`

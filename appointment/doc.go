@@ -31,6 +31,10 @@
 //
 // # Values
 //
+// Junction sends at-home phlebotomy appointments and walk-in patient service
+// centre ones on the same events; an appointment's [Type] ([Phlebotomy],
+// [PatientServiceCenter], or one this package does not know, kept as sent)
+// tells them apart, and [Appointment.IsPhlebotomy] does so in one call.
 // [Appointment] decodes straight from Junction's appointment JSON, and
 // [Webhook] from the envelope of an appointment webhook: [WebhookCreated],
 // [WebhookUpdated], or [WebhookUpdatedLegacy], Junction's former spelling of

@@ -245,3 +245,24 @@ func ExampleAppointment_MarshalJSON() {
 	// Output:
 	// {"id":"a1","user_id":"","start_at":null,"end_at":null,"iana_timezone":"","type":"","provider":"phlebfinders","status":"confirmed","event_status":"scheduled","provider_id":"","can_reschedule":false} <nil>
 }
+
+func ExampleAppointment_IsPhlebotomy() {
+	// Walk-in appointments at a patient service centre come on the same
+	// webhooks as at-home ones: tell them apart before acting.
+	for _, body := range []string{
+		`{"id": "a1", "type": "phlebotomy", "status": "confirmed"}`,
+		`{"id": "a2", "type": "patient_service_center", "status": "confirmed"}`,
+		`{"id": "a3", "type": "mobile_lab", "status": "confirmed"}`,
+	} {
+		a, err := appointment.Decode([]byte(body))
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		fmt.Println(a.ID, a.Type, a.Type.IsKnown(), a.IsPhlebotomy())
+	}
+	// Output:
+	// a1 phlebotomy true true
+	// a2 patient_service_center true false
+	// a3 mobile_lab false false
+}

@@ -444,7 +444,7 @@ func TestAppointmentRecord(t *testing.T) {
 	assert.Equal(t, "user-1", a.UserID)
 	assert.Equal(t, "ord", a.OrderID)
 	assert.Equal(t, "getlabs", a.Provider)
-	assert.Equal(t, "phlebotomy", a.Type)
+	assert.Equal(t, appointment.Phlebotomy, a.Type)
 	assert.Equal(t, "MST", a.IANATimezone)
 	assert.Equal(t, p.Address, a.Address)
 	assert.Equal(t, "Please bring photo ID", a.AppointmentNotes)

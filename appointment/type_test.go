@@ -1,0 +1,81 @@
+package appointment
+
+import (
+	"encoding/json"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestType(t *testing.T) {
+	for _, c := range []struct {
+		typ        Type
+		known, phl bool
+	}{
+		{Phlebotomy, true, true},
+		{PatientServiceCenter, true, false},
+		{"", false, false},
+		{"Phlebotomy", false, false},
+		{" phlebotomy", false, false},
+		{"phlebotomy ", false, false},
+		{"patient-service-center", false, false},
+		{"mobile_lab", false, false},
+	} {
+		assert.Equal(t, c.known, c.typ.IsKnown(), "Type(%q).IsKnown()", c.typ)
+		assert.Equal(t, c.phl, Appointment{Type: c.typ}.IsPhlebotomy(), "Appointment{Type: %q}.IsPhlebotomy()", c.typ)
+	}
+	assert.Equal(t, Type("phlebotomy"), Phlebotomy)
+	assert.Equal(t, Type("patient_service_center"), PatientServiceCenter)
+	var a Appointment
+	a.Type = "phlebotomy" // an untyped constant still assigns
+	assert.True(t, a.IsPhlebotomy())
+}
+
+// TestDecodePatientServiceCenter: a walk-in appointment comes on the same
+// events as an at-home one and must be told apart, never taken for one.
+func TestDecodePatientServiceCenter(t *testing.T) {
+	want := wantBooked
+	want.Type = PatientServiceCenter
+	want.Provider = "quest"
+
+	a, err := Decode(fixture(t, "appointment-psc.json"))
+	require.NoError(t, err)
+	assert.Equal(t, want, a)
+	assert.Equal(t, PatientServiceCenter, a.Type)
+	assert.True(t, a.Type.IsKnown())
+	assert.False(t, a.IsPhlebotomy())
+	_, ok := roundTrip(t, fixture(t, "appointment-psc.json"))
+	require.True(t, ok)
+
+	body := `{"event_type":"labtest.appointment.created","data":` + string(fixture(t, "appointment-psc.json")) + `}`
+	w, err := DecodeWebhook([]byte(body))
+	require.NoError(t, err)
+	assert.Equal(t, want, w.Data)
+	assert.False(t, w.Data.IsPhlebotomy())
+
+	b, err := json.Marshal(a)
+	require.NoError(t, err)
+	assert.Contains(t, string(b), `"type":"patient_service_center"`)
+
+	booked, err := Decode(fixture(t, "appointment-booked.json"))
+	require.NoError(t, err)
+	assert.Equal(t, Phlebotomy, booked.Type)
+	assert.True(t, booked.IsPhlebotomy())
+}
+
+// TestDecodeUnknownType: Junction's enums are non-exhaustive; a type this
+// package does not know is kept as sent, neither an error nor phlebotomy.
+func TestDecodeUnknownType(t *testing.T) {
+	for _, text := range []string{"mobile_lab", "", "Phlebotomy"} {
+		a, ok := roundTrip(t, []byte(`{"id":"a1","type":`+quote(text)+`}`))
+		require.True(t, ok)
+		assert.Equal(t, Type(text), a.Type)
+		assert.False(t, a.Type.IsKnown())
+		assert.False(t, a.IsPhlebotomy())
+	}
+	a, err := Decode([]byte(`{"id":"a1"}`))
+	require.NoError(t, err)
+	assert.Equal(t, Type(""), a.Type, "an absent type is empty")
+	assert.False(t, a.IsPhlebotomy(), "an absent type is not phlebotomy")
+}
