@@ -4,6 +4,9 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"maps"
+	"math"
+	"slices"
 	"strconv"
 )
 
@@ -154,6 +157,34 @@ type Location struct {
 	Lat float64 `json:"lat"`
 }
 
+// wireLocation is Location without its MarshalJSON method.
+type wireLocation Location
+
+// MarshalJSON writes {"lng", "lat"}. JSON has no NaN or infinity: such a
+// coordinate is an *[EncodeError] wrapping [ErrMalformed].
+func (l Location) MarshalJSON() ([]byte, error) {
+	if err := l.check(); err != nil {
+		return nil, err
+	}
+	return json.Marshal(wireLocation(l))
+}
+
+// check reports a coordinate that JSON cannot hold.
+func (l Location) check() error {
+	if err := finite("lng", l.Lng); err != nil {
+		return err
+	}
+	return finite("lat", l.Lat)
+}
+
+func finite(field string, v float64) error {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		_, err := json.Marshal(v) // encoding/json's own error says why
+		return &EncodeError{Field: field, Err: err}
+	}
+	return nil
+}
+
 // EffectiveStatus returns the status to act on: EventStatus when Junction
 // sent one, since it is the normalised field, and Status otherwise. When the
 // two disagree the event status wins (our decision): Junction's own
@@ -174,7 +205,7 @@ type wireAppointment struct {
 	OrderTransactionID string          `json:"order_transaction_id,omitempty"`
 	ExternalID         string          `json:"external_id,omitempty"`
 	Address            Address         `json:"address,omitzero"`
-	Location           Location        `json:"location,omitzero"`
+	Location           wireLocation    `json:"location,omitzero"`
 	StartAt            *string         `json:"start_at"`
 	EndAt              *string         `json:"end_at"`
 	IANATimezone       string          `json:"iana_timezone"`
@@ -192,8 +223,13 @@ type wireAppointment struct {
 // MarshalJSON writes Junction's field names. An absent StartAt or EndAt is
 // null; a zero Status or EventStatus, empty optional strings, a zero
 // Address, Location or EventData and an empty history are left out.
-// EventStatus is spelled as an event status ("scheduled"). An invalid
-// non-zero status is an error wrapping [ErrUnknownStatus].
+// EventStatus is spelled as an event status ("scheduled").
+//
+// A value that Junction's JSON cannot hold is an *[EncodeError] naming the
+// field: an invalid non-zero status (wrapping [ErrUnknownStatus]), and,
+// wrapping [ErrMalformed], a time outside the years 0000 to 9999, a NaN or
+// infinite coordinate, and invalid raw JSON in EventData.Extra or in a
+// history entry's Data.
 func (a Appointment) MarshalJSON() ([]byte, error) {
 	w := wireAppointment{
 		ID:                 a.ID,
@@ -202,7 +238,7 @@ func (a Appointment) MarshalJSON() ([]byte, error) {
 		OrderTransactionID: a.OrderTransactionID,
 		ExternalID:         a.ExternalID,
 		Address:            a.Address,
-		Location:           a.Location,
+		Location:           wireLocation(a.Location),
 		IANATimezone:       a.IANATimezone,
 		Type:               a.Type,
 		Provider:           a.Provider,
@@ -212,37 +248,55 @@ func (a Appointment) MarshalJSON() ([]byte, error) {
 	}
 	var err error
 	if w.StartAt, err = timeText(a.StartAt); err != nil {
-		return nil, err
+		return nil, &EncodeError{Field: "start_at", Err: err}
 	}
 	if w.EndAt, err = timeText(a.EndAt); err != nil {
-		return nil, err
+		return nil, &EncodeError{Field: "end_at", Err: err}
 	}
 	if w.Status, err = statusText(a.Status, Status.String); err != nil {
-		return nil, err
+		return nil, &EncodeError{Field: "status", Err: err}
 	}
 	if w.EventStatus, err = statusText(a.EventStatus, Status.EventStatus); err != nil {
-		return nil, err
+		return nil, &EncodeError{Field: "event_status", Err: err}
+	}
+	if err := a.Location.check(); err != nil {
+		return nil, encodeError("location", err)
 	}
 	if !a.EventData.IsZero() {
-		if w.EventData, err = json.Marshal(a.EventData); err != nil {
-			return nil, err
+		if w.EventData, err = a.EventData.MarshalJSON(); err != nil {
+			return nil, encodeError("event_data", err)
 		}
 	}
 	if len(a.Events) > 0 {
-		if w.Events, err = json.Marshal(a.Events); err != nil {
-			return nil, err
+		events := []byte{'['}
+		for i, e := range a.Events {
+			if i > 0 {
+				events = append(events, ',')
+			}
+			b, err := e.MarshalJSON()
+			if err != nil {
+				return nil, encodeError("events["+strconv.Itoa(i)+"]", err)
+			}
+			events = append(events, b...)
 		}
+		w.Events = append(events, ']')
 	}
-	return json.Marshal(w)
+	b, err := json.Marshal(w)
+	if err != nil {
+		return nil, encodeError("", err) // unreachable: every part was checked
+	}
+	return b, nil
 }
 
+// timeText returns t as Junction's JSON writes it, nil when absent; a time
+// outside the years 0000 to 9999 is a *ParseError.
 func timeText(t Time) (*string, error) {
 	v, ok := t.Get()
 	if !ok {
 		return nil, nil
 	}
-	if y := v.Year(); y < 0 || y > 9999 {
-		return nil, &ParseError{Kind: "time", Text: v.String(), Err: ErrMalformed}
+	if err := checkYear(v); err != nil {
+		return nil, err
 	}
 	s := formatTime(v)
 	return &s, nil
@@ -294,7 +348,7 @@ func decodeAppointment(data []byte) (Appointment, error) {
 		OrderTransactionID: w.OrderTransactionID,
 		ExternalID:         w.ExternalID,
 		Address:            w.Address,
-		Location:           w.Location,
+		Location:           Location(w.Location),
 		IANATimezone:       w.IANATimezone,
 		Type:               w.Type,
 		Provider:           w.Provider,
@@ -386,7 +440,10 @@ type EventData struct {
 func (d EventData) IsZero() bool { return d.Origin == "" && !d.IsReschedule && len(d.Extra) == 0 }
 
 // MarshalJSON writes a JSON object: the members of Extra, origin unless
-// empty, and is_reschedule when true, with keys in sorted order.
+// empty, and is_reschedule when true, with keys in sorted order. A member
+// of Extra that is not valid JSON is an *[EncodeError] wrapping
+// [ErrMalformed] whose Field is its key (the first such key in sorted
+// order); a nil member is written as null.
 func (d EventData) MarshalJSON() ([]byte, error) {
 	m := make(map[string]json.RawMessage, len(d.Extra)+2)
 	for k, v := range d.Extra {
@@ -397,14 +454,34 @@ func (d EventData) MarshalJSON() ([]byte, error) {
 	if d.Origin != "" {
 		b, err := json.Marshal(d.Origin)
 		if err != nil {
-			return nil, err
+			return nil, &EncodeError{Field: "origin", Err: err} // unreachable: a string always encodes
 		}
 		m["origin"] = b
 	}
 	if d.IsReschedule {
 		m["is_reschedule"] = json.RawMessage("true")
 	}
-	return json.Marshal(m)
+	b, err := json.Marshal(m)
+	if err != nil {
+		for _, k := range slices.Sorted(maps.Keys(m)) {
+			if err := checkRaw(m[k]); err != nil {
+				return nil, &EncodeError{Field: k, Err: err}
+			}
+		}
+		return nil, &EncodeError{Err: err} // unreachable: only a member can be invalid
+	}
+	return b, nil
+}
+
+// checkRaw returns the *json.SyntaxError of raw JSON that encoding/json
+// would refuse to write; nil for valid JSON, and for empty raw JSON, which
+// it writes as null.
+func checkRaw(raw json.RawMessage) error {
+	if len(raw) == 0 {
+		return nil
+	}
+	var b bytes.Buffer
+	return json.Compact(&b, raw)
 }
 
 // UnmarshalJSON decodes a JSON object, or null. origin must be a string and
@@ -508,6 +585,37 @@ type Webhook struct {
 	ClientUserID string `json:"client_user_id,omitempty"`
 	// TeamID is the customer's Junction team (team_id).
 	TeamID string `json:"team_id,omitempty"`
+}
+
+type wireWebhook struct {
+	EventType    string          `json:"event_type"`
+	Data         json.RawMessage `json:"data"`
+	UserID       string          `json:"user_id,omitempty"`
+	ClientUserID string          `json:"client_user_id,omitempty"`
+	TeamID       string          `json:"team_id,omitempty"`
+}
+
+// MarshalJSON writes the envelope, with the data as
+// [Appointment.MarshalJSON] writes it and empty ids left out.
+// [WebhookUpdatedLegacy] is written as [WebhookUpdated]. An event type that
+// [DecodeWebhook] would refuse is an *[EncodeError] whose Field is
+// "event_type": empty, wrapping [ErrMalformed]; any other, wrapping
+// [ErrNotAppointment]. An error in the data is one whose Field starts with
+// "data".
+func (w Webhook) MarshalJSON() ([]byte, error) {
+	typ, err := webhookType(w.EventType)
+	if err != nil {
+		return nil, &EncodeError{Field: "event_type", Err: err}
+	}
+	data, err := w.Data.MarshalJSON()
+	if err != nil {
+		return nil, encodeError("data", err)
+	}
+	b, err := json.Marshal(wireWebhook{EventType: typ, Data: data, UserID: w.UserID, ClientUserID: w.ClientUserID, TeamID: w.TeamID})
+	if err != nil {
+		return nil, encodeError("", err) // unreachable: the data was written by MarshalJSON
+	}
+	return b, nil
 }
 
 // UnmarshalJSON decodes the envelope and its data as [Appointment] does,

@@ -52,9 +52,10 @@
 // [ErrUnknownEvent], [ErrInvalidTransition], [ErrReentrantFire],
 // [ErrMachine], [ErrMalformed], [ErrNotAppointment], [ErrInvalidHistory],
 // [ErrOutOfOrder], [ErrNoStart], [ErrUnknownZone]), except that
-// [Machine.Fire] with a done context wraps the context's error, and
-// encoding a value that holds invalid raw JSON or a non-finite location
-// returns encoding/json's error; the typed errors [ParseError],
-// [TransitionError], [DecodeError], [HistoryError] and [ZoneError] carry the
-// details. A failed call never changes the caller's values.
+// [Machine.Fire] with a done context wraps the context's error; the typed
+// errors [ParseError], [TransitionError], [DecodeError], [EncodeError],
+// [HistoryError] and [ZoneError] carry the details. A decoding or encoding
+// error names the JSON path of the value at fault and wraps exactly one of
+// [ErrUnknownStatus], [ErrNotAppointment] and [ErrMalformed]. A failed call
+// never changes the caller's values.
 package appointment

@@ -33,7 +33,9 @@ var (
 	ErrMachine = errors.New("appointment: invalid machine")
 	// ErrMalformed reports input that does not have the shape Junction
 	// documents: invalid JSON, a value of the wrong JSON type, a timestamp
-	// that is not RFC 3339. An unknown status is not malformed: it wraps
+	// that is not RFC 3339, a webhook without an event_type; and a value
+	// that Junction's JSON cannot hold, such as a NaN coordinate or invalid
+	// raw JSON. An unknown status is not malformed: it wraps
 	// [ErrUnknownStatus] instead.
 	ErrMalformed = errors.New("appointment: malformed input")
 	// ErrInvalidHistory reports an events[] history that is not a path
@@ -140,14 +142,19 @@ func (e *DecodeError) Error() string {
 
 // Unwrap returns the cause, and [ErrMalformed] unless the cause already
 // wraps it or wraps [ErrUnknownStatus] or [ErrNotAppointment].
-func (e *DecodeError) Unwrap() []error {
+func (e *DecodeError) Unwrap() []error { return causes(e.Err) }
+
+// causes returns what a *DecodeError or *EncodeError with cause err
+// unwraps to: the cause, and ErrMalformed unless the cause wraps one of the
+// sentinels a JSON error may carry; ErrMalformed alone without a cause.
+func causes(err error) []error {
 	switch {
-	case e.Err == nil:
+	case err == nil:
 		return []error{ErrMalformed}
-	case errors.Is(e.Err, ErrUnknownStatus), errors.Is(e.Err, ErrMalformed), errors.Is(e.Err, ErrNotAppointment):
-		return []error{e.Err}
+	case errors.Is(err, ErrUnknownStatus), errors.Is(err, ErrMalformed), errors.Is(err, ErrNotAppointment):
+		return []error{err}
 	}
-	return []error{ErrMalformed, e.Err}
+	return []error{ErrMalformed, err}
 }
 
 // decodeError wraps err, met while decoding the value at path prefix, in a
@@ -162,6 +169,59 @@ func decodeError(prefix string, err error) *DecodeError {
 		return &DecodeError{Field: joinPath(prefix, ute.Field), Err: ute}
 	}
 	return &DecodeError{Field: prefix, Err: err}
+}
+
+// EncodeError reports a value that cannot be encoded as Junction's JSON:
+// a [Status] that is not valid, a [Time] outside the years 0000 to 9999,
+// raw JSON that is not valid (in [EventData].Extra or [HistoryEntry].Data),
+// a coordinate that is NaN or infinite, or a [Webhook] whose event type is
+// not an appointment webhook's. Every encoding error of the package is one,
+// also when encoding/json wraps it in a *json.MarshalerError.
+//
+// Like [DecodeError], it unwraps to its cause and, unless the cause is an
+// invalid status or a webhook that is not an appointment's, to
+// [ErrMalformed].
+type EncodeError struct {
+	// Field is the JSON path of the offending value, such as "status",
+	// "event_data.reason" or "data.events[1].data"; empty when the value
+	// encoded is at fault as a whole, as a [Time] is.
+	Field string
+	// Err is the cause: a *[ParseError], a *json.SyntaxError for invalid
+	// raw JSON, a *json.UnsupportedValueError for a NaN or infinite
+	// number; nil when there is none to tell (it then unwraps to
+	// ErrMalformed alone).
+	Err error
+}
+
+// Error returns a message such as
+// `appointment: encode events[1].data: unexpected end of JSON input`.
+func (e *EncodeError) Error() string {
+	var b strings.Builder
+	b.WriteString("appointment: encode")
+	if e.Field != "" {
+		b.WriteString(" " + e.Field)
+	}
+	b.WriteString(": ")
+	if e.Err == nil {
+		b.WriteString("malformed input")
+	} else {
+		b.WriteString(strings.TrimPrefix(strings.TrimPrefix(e.Err.Error(), "appointment: "), "json: "))
+	}
+	return b.String()
+}
+
+// Unwrap returns the cause, and [ErrMalformed] unless the cause already
+// wraps it or wraps [ErrUnknownStatus] or [ErrNotAppointment].
+func (e *EncodeError) Unwrap() []error { return causes(e.Err) }
+
+// encodeError wraps err, met while encoding the value at path prefix, in
+// an *EncodeError whose Field is the full path.
+func encodeError(prefix string, err error) *EncodeError {
+	var ee *EncodeError
+	if errors.As(err, &ee) {
+		return &EncodeError{Field: joinPath(prefix, ee.Field), Err: ee.Err}
+	}
+	return &EncodeError{Field: prefix, Err: err}
 }
 
 func joinPath(prefix, field string) string {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"time"
 	_ "time/tzdata" // examples must not depend on the system's zone database
 
@@ -265,4 +266,27 @@ func ExampleAppointment_IsPhlebotomy() {
 	// a1 phlebotomy true true
 	// a2 patient_service_center true false
 	// a3 mobile_lab false false
+}
+
+func ExampleEncodeError() {
+	for _, a := range []appointment.Appointment{
+		{ID: "a1", Status: appointment.Status(42)},
+		{ID: "a2", Location: appointment.Location{Lng: math.NaN()}},
+		{ID: "a3", Events: []appointment.HistoryEntry{{Status: "pending", Data: json.RawMessage(`{"origin":`)}}},
+	} {
+		_, err := json.Marshal(a)
+		var ee *appointment.EncodeError
+		if errors.As(err, &ee) {
+			fmt.Printf("%s: unknown=%t malformed=%t\n", ee.Field,
+				errors.Is(err, appointment.ErrUnknownStatus), errors.Is(err, appointment.ErrMalformed))
+			fmt.Println(ee)
+		}
+	}
+	// Output:
+	// status: unknown=true malformed=false
+	// appointment: encode status: unknown status "appointment.Status(42)"
+	// location.lng: unknown=false malformed=true
+	// appointment: encode location.lng: unsupported value: NaN
+	// events[0].data: unknown=false malformed=true
+	// appointment: encode events[0].data: unexpected end of JSON input
 }

@@ -33,13 +33,19 @@ type wireEntry struct {
 }
 
 // MarshalJSON writes Junction's fields: created_at (null when absent), data
-// (null when nil) and status.
+// (null when nil) and status. A CreatedAt outside the years 0000 to 9999 and
+// a Data that is not valid JSON are an *[EncodeError] wrapping
+// [ErrMalformed] whose Field is "created_at" or "data".
 func (e HistoryEntry) MarshalJSON() ([]byte, error) {
 	created, err := timeText(e.CreatedAt)
 	if err != nil {
-		return nil, err
+		return nil, &EncodeError{Field: "created_at", Err: err}
 	}
-	return json.Marshal(wireEntry{CreatedAt: created, Data: e.Data, Status: e.Status})
+	b, err := json.Marshal(wireEntry{CreatedAt: created, Data: e.Data, Status: e.Status})
+	if err != nil {
+		return nil, &EncodeError{Field: "data", Err: checkRaw(e.Data)}
+	}
+	return b, nil
 }
 
 // UnmarshalJSON decodes Junction's fields. created_at must be a string that

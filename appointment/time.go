@@ -31,10 +31,19 @@ func ParseTime(text string) (time.Time, error) {
 		return time.Time{}, &ParseError{Kind: "time", Text: text, Err: ErrMalformed}
 	}
 	t = t.UTC()
-	if y := t.Year(); y < 0 || y > 9999 {
+	if checkYear(t) != nil {
 		return time.Time{}, &ParseError{Kind: "time", Text: text, Err: ErrMalformed}
 	}
 	return t, nil
+}
+
+// checkYear reports, as a *ParseError, an instant outside the years 0000 to
+// 9999 in UTC, which RFC 3339 cannot write.
+func checkYear(t time.Time) error {
+	if y := t.UTC().Year(); y < 0 || y > 9999 {
+		return &ParseError{Kind: "time", Text: t.String(), Err: ErrMalformed}
+	}
+	return nil
 }
 
 // formatTime writes t as [ParseTime] reads it back.
@@ -72,16 +81,17 @@ func (t Time) String() string {
 }
 
 // MarshalJSON writes an RFC 3339 string in UTC, or null when t is absent.
-// An instant outside the years 0000 to 9999 is an error wrapping
+// An instant outside the years 0000 to 9999 is an *[EncodeError] wrapping
 // [ErrMalformed].
 func (t Time) MarshalJSON() ([]byte, error) {
-	if !t.ok {
+	s, err := timeText(t)
+	if err != nil {
+		return nil, &EncodeError{Err: err}
+	}
+	if s == nil {
 		return []byte("null"), nil
 	}
-	if y := t.t.Year(); y < 0 || y > 9999 {
-		return nil, &ParseError{Kind: "time", Text: t.t.String(), Err: ErrMalformed}
-	}
-	return json.Marshal(formatTime(t.t))
+	return json.Marshal(*s)
 }
 
 // UnmarshalJSON accepts a string that [ParseTime] accepts. Like the
