@@ -618,3 +618,48 @@ func TestUnmarshalJSONEmptyAndNull(t *testing.T) {
 		})
 	}
 }
+
+// TestDecodeRequestedFixture: an appointment-request appointment is pending
+// with no slot, no time zone and no way to reschedule yet.
+func TestDecodeRequestedFixture(t *testing.T) {
+	want := Appointment{
+		ID:     "413d7205-f8a9-42ed-aa4a-edb99e481ca0",
+		UserID: "202b2c2f-fb4c-44dc-a4f8-621186fde227",
+		Address: Address{
+			FirstLine: "West Lincoln Street", City: "Phoenix", State: "AZ", ZipCode: "85004",
+			Unit: "14", AccessNotes: "Gate code #1234, use side entrance",
+		},
+		Location:         Location{Lng: -112.0772235, Lat: 33.4421912},
+		Type:             Phlebotomy,
+		Provider:         "phlebfinders",
+		Status:           Pending,
+		ProviderID:       "e89eb489-7382-4966-bb14-7ab4763eba6c",
+		AppointmentNotes: "Please bring photo ID",
+	}
+	a, ok := roundTrip(t, fixture(t, "appointment-requested.json"))
+	require.True(t, ok)
+	assert.Equal(t, want, a)
+
+	assert.Equal(t, Pending, a.Status)
+	assert.Equal(t, Pending, a.EffectiveStatus())
+	assert.Equal(t, Status(0), a.EventStatus, "no event_status")
+	assert.True(t, a.StartAt.IsZero(), "no start_at")
+	assert.True(t, a.EndAt.IsZero(), "no end_at")
+	assert.Equal(t, "", a.IANATimezone)
+	assert.Equal(t, "phlebfinders", a.Provider)
+	assert.False(t, a.CanReschedule)
+	assert.True(t, a.IsPhlebotomy())
+	_, err := a.LocalStart()
+	assert.ErrorIs(t, err, ErrNoStart)
+	_, err = a.TimeZone()
+	assert.ErrorIs(t, err, ErrUnknownZone)
+
+	b, err := json.Marshal(a)
+	require.NoError(t, err)
+	assert.Contains(t, string(b), `"start_at":null,"end_at":null,"iana_timezone":""`)
+	assert.Contains(t, string(b), `"can_reschedule":false`)
+
+	var u Appointment
+	require.NoError(t, json.Unmarshal(fixture(t, "appointment-requested.json"), &u))
+	assert.Equal(t, want, u)
+}

@@ -31,20 +31,22 @@
 //
 // # Values
 //
-// Junction sends at-home phlebotomy appointments and walk-in patient service
-// centre ones on the same events; an appointment's [Type] ([Phlebotomy],
-// [PatientServiceCenter], or one this package does not know, kept as sent)
-// tells them apart, and [Appointment.IsPhlebotomy] does so in one call.
 // [Appointment] decodes straight from Junction's appointment JSON, and
 // [Webhook] from the envelope of an appointment webhook: [WebhookCreated],
 // [WebhookUpdated], or [WebhookUpdatedLegacy], Junction's former spelling of
 // the latter. [DecodeWebhook] reports any other event type with
-// [ErrNotAppointment], and a body without one as malformed. Timestamps
-// ([Time], [ParseTime]) are UTC, with or without a zone designator.
-// [Appointment.EffectiveStatus] resolves a status and an event status that
-// disagree; [Appointment.LocalStart] gives the start in the patient's time
-// zone; [ValidateHistory] checks the events[] history against the
-// lifecycle.
+// [ErrNotAppointment], and a body without one as malformed. Junction sends
+// at-home phlebotomy appointments and walk-in patient service centre ones
+// on the same events: an appointment's [Type] ([Phlebotomy],
+// [PatientServiceCenter], or one this package does not know, kept as sent)
+// tells them apart, and [Appointment.IsPhlebotomy] does so in one call.
+// Timestamps ([Time], [ParseTime]) are UTC, with or without a zone
+// designator. [Appointment.EffectiveStatus] resolves a status and an event
+// status that disagree; [Appointment.LocalStart] gives the start in the
+// patient's time zone; [ValidateHistory] checks the events[] history
+// against the lifecycle. [DecodeCancellationReasons] decodes the list of
+// [CancellationReason] values Junction accepts when an appointment is
+// cancelled.
 //
 // # Errors
 //

@@ -290,3 +290,26 @@ func ExampleEncodeError() {
 	// events[0].data: unknown=false malformed=true
 	// appointment: encode events[0].data: unexpected end of JSON input
 }
+
+func ExampleDecodeCancellationReasons() {
+	// The response of GET /v3/order/phlebotomy/appointment/cancellation-reasons.
+	body := []byte(`[
+	  {"id": "796da8c8-e654-4347-8ded-1026410c1976", "name": "Scheduled time no longer works", "is_refundable": true},
+	  {"id": "2b9f23fd-163e-4483-bb10-90c74a67e0dc", "name": "Other", "is_refundable": true}
+	]`)
+	reasons, err := appointment.DecodeCancellationReasons(body)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, r := range reasons {
+		fmt.Println(r.ID, r.Name, r.IsRefundable)
+	}
+
+	_, err = appointment.DecodeCancellationReasons([]byte(`[{"id": "a"}, {"id": 7}]`))
+	fmt.Println(err, errors.Is(err, appointment.ErrMalformed))
+	// Output:
+	// 796da8c8-e654-4347-8ded-1026410c1976 Scheduled time no longer works true
+	// 2b9f23fd-163e-4483-bb10-90c74a67e0dc Other true
+	// appointment: decode [1].id: unexpected JSON number true
+}
