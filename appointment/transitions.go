@@ -76,7 +76,8 @@ var dense = func() (d [numStatuses + 1][numEvents + 1]struct {
 // Next returns the status that event e leads to from status from. A
 // forbidden pair (or an invalid status or event) returns from unchanged and
 // a *[TransitionError] wrapping [ErrInvalidTransition]. For valid inputs
-// neither outcome allocates: each forbidden pair has one pre-built error.
+// neither outcome allocates: each forbidden pair has one pre-built error,
+// while a status or event out of range gets a new one.
 //
 // The reschedule self-loop on reserved is inferred (our decision): Getlabs
 // reschedules appointments that still lack a requisition.
@@ -88,7 +89,7 @@ func Next(from Status, e Event) (Status, error) {
 		}
 		return from, c.err
 	}
-	return table.Next(from, e)
+	return from, &TransitionError{From: from, Event: e}
 }
 
 // Transitions returns every allowed transition, ordered by From, then by

@@ -341,3 +341,54 @@ func TestMermaid(t *testing.T) {
 	// The start marker, one line per edge, one per terminal status.
 	assert.Len(t, lines, 1+1+len(Transitions())+2)
 }
+
+// TestNextBounds calls Next on the last status and the last event, and one
+// past each: the edges of its dense table. Inside the table, an allowed
+// pair leads on and a forbidden one returns its pre-built error without
+// allocating; outside, the pair is rejected with a fresh error.
+func TestNextBounds(t *testing.T) {
+	last, lastEvent := Status(numStatuses), Event(numEvents)
+	require.Equal(t, Cancelled, last)
+	require.Equal(t, Cancel, lastEvent)
+
+	// The last event, allowed and forbidden.
+	for _, from := range allStatuses {
+		got, err := Next(from, lastEvent)
+		if want, ok := expected[from][lastEvent]; ok {
+			require.NoError(t, err, "Next(%q, %q)", from, lastEvent)
+			assert.Equal(t, want, got, "Next(%q, %q)", from, lastEvent)
+			continue
+		}
+		assert.Equal(t, from, got)
+		require.ErrorIs(t, err, ErrInvalidTransition)
+		_, again := Next(from, lastEvent)
+		assert.Same(t, err, again, "Next(%q, %q) must return the pre-built error", from, lastEvent)
+	}
+	// The last status: terminal, every event forbidden by a pre-built error.
+	for _, e := range allEvents {
+		got, err := Next(last, e)
+		assert.Equal(t, last, got)
+		var te *TransitionError
+		require.ErrorAs(t, err, &te, "Next(%q, %q)", last, e)
+		assert.Equal(t, TransitionError{From: last, Event: e}, *te)
+		_, again := Next(last, e)
+		assert.Same(t, err, again, "Next(%q, %q) must return the pre-built error", last, e)
+	}
+	assert.Zero(t, testing.AllocsPerRun(100, func() { _, _ = Next(last, lastEvent) }))
+	assert.Zero(t, testing.AllocsPerRun(100, func() { _, _ = Next(Confirmed, lastEvent) }))
+	assert.Zero(t, testing.AllocsPerRun(100, func() { _, _ = Next(last, Reserve) }))
+
+	// One past the last status or the last event: rejected, naming the pair.
+	for _, c := range []struct {
+		from Status
+		e    Event
+	}{
+		{last + 1, lastEvent}, {last + 1, Reserve}, {Confirmed, lastEvent + 1}, {Pending, lastEvent + 1}, {last + 1, lastEvent + 1},
+	} {
+		got, err := Next(c.from, c.e)
+		assert.Equal(t, c.from, got)
+		var te *TransitionError
+		require.ErrorAs(t, err, &te, "Next(%q, %q)", c.from, c.e)
+		assert.Equal(t, TransitionError{From: c.from, Event: c.e}, *te)
+	}
+}
