@@ -127,10 +127,17 @@ func TestStatusSQL(t *testing.T) {
 		}
 	}
 	s := Confirmed
-	for _, src := range []any{nil, 3, "Pending", []byte("")} {
-		require.ErrorIs(t, s.Scan(src), ErrUnknownStatus, "Scan(%#v)", src)
+	for src, text := range map[any]string{nil: "NULL", 3: "3 (int)", 2.5: "2.5 (float64)", true: "true (bool)", "Pending": "Pending", "": ""} {
+		err := s.Scan(src)
+		require.ErrorIs(t, err, ErrUnknownStatus, "Scan(%#v)", src)
+		var pe *ParseError
+		require.ErrorAs(t, err, &pe)
+		assert.Equal(t, ParseError{Kind: "status", Text: text, Err: ErrUnknownStatus}, *pe, "Scan(%#v)", src)
 		assert.Equal(t, Confirmed, s)
 	}
+	require.ErrorIs(t, s.Scan([]byte("")), ErrUnknownStatus)
+	assert.EqualError(t, s.Scan(nil), `appointment: unknown status "NULL"`)
+	assert.Equal(t, Confirmed, s)
 	var n sql.Null[Status]
 	require.NoError(t, n.Scan(nil))
 	assert.False(t, n.Valid)
