@@ -591,16 +591,18 @@ func TestUnmarshalJSONEmptyAndNull(t *testing.T) {
 	entry := wantWebhook.Data.Events[1]
 	data := wantWebhook.Data.EventData
 	at := wantBooked.StartAt
+	reason := wantReasons[0]
 	for name, c := range map[string]struct {
 		unmarshal func([]byte) error
 		value     func() any
 		want      any
 	}{
-		"Appointment":  {booked.UnmarshalJSON, func() any { return booked }, wantBooked},
-		"Webhook":      {webhook.UnmarshalJSON, func() any { return webhook }, wantWebhook},
-		"HistoryEntry": {entry.UnmarshalJSON, func() any { return entry }, wantWebhook.Data.Events[1]},
-		"EventData":    {data.UnmarshalJSON, func() any { return data }, wantWebhook.Data.EventData},
-		"Time":         {at.UnmarshalJSON, func() any { return at }, wantBooked.StartAt},
+		"Appointment":        {booked.UnmarshalJSON, func() any { return booked }, wantBooked},
+		"Webhook":            {webhook.UnmarshalJSON, func() any { return webhook }, wantWebhook},
+		"HistoryEntry":       {entry.UnmarshalJSON, func() any { return entry }, wantWebhook.Data.Events[1]},
+		"EventData":          {data.UnmarshalJSON, func() any { return data }, wantWebhook.Data.EventData},
+		"Time":               {at.UnmarshalJSON, func() any { return at }, wantBooked.StartAt},
+		"CancellationReason": {reason.UnmarshalJSON, func() any { return reason }, wantReasons[0]},
 	} {
 		t.Run(name, func(t *testing.T) {
 			for _, empty := range [][]byte{nil, {}, []byte(" "), []byte("\n\t")} {

@@ -137,7 +137,10 @@ func FuzzParseTime(f *testing.F) {
 // decoding never panics, a failure is a *DecodeError and leaves the
 // destination alone, and what decodes re-encodes and decodes equal.
 func FuzzDecode(f *testing.F) {
-	for _, name := range []string{"appointment-booked.json", "appointment-updated-webhook.json", "order-updated.json"} {
+	for _, name := range []string{
+		"appointment-booked.json", "appointment-requested.json", "appointment-psc.json",
+		"appointment-updated-webhook.json", "order-updated.json",
+	} {
 		b := fixture(f, name)
 		f.Add(b)
 		var env struct{ Data json.RawMessage }
