@@ -57,7 +57,8 @@
 // [Machine.Fire] with a done context wraps the context's error; the typed
 // errors [ParseError], [TransitionError], [DecodeError], [EncodeError],
 // [HistoryError] and [ZoneError] carry the details. A decoding or encoding
-// error names the JSON path of the value at fault and wraps exactly one of
-// [ErrUnknownStatus], [ErrNotAppointment] and [ErrMalformed]. A failed call
-// never changes the caller's values.
+// error names the JSON path of the value at fault (empty when the document
+// as a whole is) and wraps exactly one of [ErrUnknownStatus],
+// [ErrNotAppointment] and [ErrMalformed]. A failed call never changes the
+// caller's values.
 package appointment
