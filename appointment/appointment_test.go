@@ -483,6 +483,8 @@ func TestLocalStart(t *testing.T) {
 	assert.EqualError(t, err, `appointment: unknown time zone "Nowhere/City"`)
 }
 
+// TestNilReceivers decodes valid input into a nil pointer: an error, not a
+// panic.
 func TestNilReceivers(t *testing.T) {
 	var (
 		a  *Appointment
@@ -490,17 +492,24 @@ func TestNilReceivers(t *testing.T) {
 		e  *HistoryEntry
 		d  *EventData
 		tm *Time
+		r  *CancellationReason
 	)
-	for name, fn := range map[string]func([]byte) error{
-		"Appointment": a.UnmarshalJSON, "Webhook": w.UnmarshalJSON, "HistoryEntry": e.UnmarshalJSON,
-		"EventData": d.UnmarshalJSON, "Time": tm.UnmarshalJSON,
+	for name, c := range map[string]struct {
+		unmarshal func([]byte) error
+		valid     string
+	}{
+		"Appointment":        {a.UnmarshalJSON, `{"id":"a1"}`},
+		"Webhook":            {w.UnmarshalJSON, `{"event_type":"labtest.appointment.created","data":{"id":"a1"}}`},
+		"HistoryEntry":       {e.UnmarshalJSON, `{"status":"pending"}`},
+		"EventData":          {d.UnmarshalJSON, `{"origin":"patient"}`},
+		"Time":               {tm.UnmarshalJSON, `"2022-01-01T00:00:00Z"`},
+		"CancellationReason": {r.UnmarshalJSON, `{"id":"r1"}`},
 	} {
 		var err error
-		assert.NotPanics(t, func() { err = fn([]byte(`{}`)) }, name)
-		if name == "Time" {
-			assert.NotPanics(t, func() { err = fn([]byte(`"2022-01-01T00:00:00Z"`)) }, name)
-		}
+		assert.NotPanics(t, func() { err = c.unmarshal([]byte(c.valid)) }, name)
+		assert.Equal(t, &DecodeError{}, err, name)
 		assert.ErrorIs(t, err, ErrMalformed, name)
+		assert.NoError(t, c.unmarshal([]byte("null")), name)
 	}
 }
 
