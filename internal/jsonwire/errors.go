@@ -150,7 +150,9 @@ func (w *pathWalker) value() {
 		w.i++
 		for n := 0; ; n++ {
 			w.space()
-			if w.stop() {
+			// A fault at the first byte of the first element is the
+			// element's, as it is for every later one.
+			if (n > 0 || w.i >= len(w.s) || w.s[w.i] == ']') && w.stop() {
 				return
 			}
 			if w.s[w.i] == ']' {
