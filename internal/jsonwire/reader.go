@@ -200,7 +200,7 @@ func (r *Reader) Object() bool {
 	case Null:
 		r.literal("null")
 	case Invalid:
-	default:
+	case Bool, Number, String, Array:
 		r.wrongType("object")
 	}
 	return false
@@ -276,7 +276,7 @@ func (r *Reader) Array() bool {
 	case Null:
 		r.literal("null")
 	case Invalid:
-	default:
+	case Bool, Number, String, Object:
 		r.wrongType("array")
 	}
 	return false
@@ -335,7 +335,7 @@ func (r *Reader) NullableString() (string, bool) {
 	case Null:
 		r.literal("null")
 	case Invalid:
-	default:
+	case Bool, Number, Object, Array:
 		r.wrongType("string")
 	}
 	return "", false
@@ -499,7 +499,7 @@ func (r *Reader) Bool() bool {
 	case Null:
 		r.literal("null")
 	case Invalid:
-	default:
+	case Number, String, Object, Array:
 		r.wrongType("bool")
 	}
 	return false
@@ -571,7 +571,7 @@ func (r *Reader) Int64() int64 {
 	case Null:
 		r.literal("null")
 	case Invalid:
-	default:
+	case Bool, String, Object, Array:
 		r.wrongType("int64")
 	}
 	return 0
@@ -595,7 +595,7 @@ func (r *Reader) Float64() float64 {
 	case Null:
 		r.literal("null")
 	case Invalid:
-	default:
+	case Bool, String, Object, Array:
 		r.wrongType("float64")
 	}
 	return 0

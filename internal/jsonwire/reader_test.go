@@ -306,7 +306,7 @@ func sameMemory(outer, inner string) bool {
 	if inner == "" {
 		return false
 	}
-	return strings.Index(outer, inner) >= 0 &&
+	return strings.Contains(outer, inner) &&
 		uintptrOf(inner) >= uintptrOf(outer) && uintptrOf(inner) < uintptrOf(outer)+uintptr(len(outer))
 }
 
