@@ -152,7 +152,7 @@ func (w *pathWalker) value() {
 			w.space()
 			// A fault at the first byte of the first element is the
 			// element's, as it is for every later one.
-			if (n > 0 || w.i >= len(w.s) || w.s[w.i] == ']') && w.stop() {
+			if (n > 0 || w.i >= len(w.s)) && w.stop() {
 				return
 			}
 			if w.s[w.i] == ']' {

@@ -31,6 +31,16 @@ func TestPathFirstElement(t *testing.T) {
 		{`{"a": [1,]}`, func(r *Reader) { r.Skip() }, "a[1]"},
 		{`{"a": [`, func(r *Reader) { r.Skip() }, "a"},
 		{`{"a": []]}`, func(r *Reader) { r.Skip() }, ""},
+		{`{"a": [ ]]}`, func(r *Reader) { r.Skip() }, ""},
+		{`{"a": [1 2]}`, func(r *Reader) { r.Skip() }, "a"},
+		{`[[], 1]`, func(r *Reader) {
+			r.Array()
+			r.More()
+			r.Array()
+			r.More()
+			r.More()
+			r.Text()
+		}, "[1]"},
 	} {
 		var r Reader
 		r.ResetString(c.doc)
