@@ -3,6 +3,7 @@ package order
 import (
 	"errors"
 	"strconv"
+	"strings"
 )
 
 // Sentinel errors. Every error this package returns wraps one of them, so
@@ -54,3 +55,94 @@ func (e *TransitionError) Error() string {
 
 // Unwrap returns [ErrInvalidTransition].
 func (e *TransitionError) Unwrap() error { return ErrInvalidTransition }
+
+// Sentinel errors of the order value.
+var (
+	// ErrMalformed reports input that does not have the shape Junction
+	// documents: invalid JSON, a value of the wrong JSON type, a timestamp
+	// or a date that cannot be read; or a value that cannot be written,
+	// such as a time outside the years 0000 to 9999. An unknown status is
+	// not malformed: it wraps [ErrUnknownStatus] instead.
+	ErrMalformed = errors.New("order: malformed input")
+)
+
+// MalformedError reports text that cannot be read as a value of its kind,
+// such as a timestamp that is not RFC 3339, or a value that cannot be
+// written. It unwraps to [ErrMalformed].
+type MalformedError struct {
+	Kind string // "time" or "date"
+	Text string // the rejected text, or the value that cannot be written
+}
+
+// Error returns a message such as `order: malformed time "noon"`.
+func (e *MalformedError) Error() string {
+	return "order: malformed " + e.Kind + " " + strconv.Quote(e.Text)
+}
+
+// Unwrap returns [ErrMalformed].
+func (e *MalformedError) Unwrap() error { return ErrMalformed }
+
+// DecodeError reports JSON that cannot be decoded into an [Order] (or a
+// [Date]). The value decoded into is left unchanged.
+//
+// It unwraps to its cause and, unless the cause is an unknown status, to
+// [ErrMalformed]: errors.Is(err, ErrUnknownStatus) tells a status this
+// package does not know (Junction may add some) from input that is broken.
+type DecodeError struct {
+	// Field is the JSON path of the offending value, such as
+	// "events[2].status" or "details.data.created_at"; empty when the
+	// document as a whole is at fault.
+	Field string
+	// Err is the cause: a *[ParseError] for an unknown status, a
+	// *[MalformedError] for a timestamp or date that cannot be read, the
+	// reader's description of invalid JSON or of a value of the wrong JSON
+	// type, or nil when the destination cannot be written (it then unwraps
+	// to [ErrMalformed] alone).
+	Err error
+}
+
+// Error returns a message such as
+// `order: decode events[2].status: unknown status "no_show"`.
+func (e *DecodeError) Error() string {
+	msg := "order: decode"
+	if e.Field != "" {
+		msg += " " + e.Field
+	}
+	if e.Err == nil {
+		return msg + ": malformed input"
+	}
+	return msg + ": " + strings.TrimPrefix(e.Err.Error(), "order: ")
+}
+
+// Unwrap returns the cause, and [ErrMalformed] unless the cause already
+// wraps it or wraps [ErrUnknownStatus].
+func (e *DecodeError) Unwrap() []error {
+	switch {
+	case e.Err == nil:
+		return []error{ErrMalformed}
+	case errors.Is(e.Err, ErrUnknownStatus), errors.Is(e.Err, ErrMalformed):
+		return []error{e.Err}
+	}
+	return []error{ErrMalformed, e.Err}
+}
+
+// EncodeError reports an [Order] that cannot be written as JSON: a status
+// or high-level status that is neither zero nor valid (the cause wraps
+// [ErrUnknownStatus]), or a time or date that RFC 3339 cannot write (the
+// cause wraps [ErrMalformed]).
+type EncodeError struct {
+	// Field is the JSON path of the value at fault, such as
+	// "events[2].status".
+	Field string
+	// Err is the cause: a *[ParseError] or a *[MalformedError].
+	Err error
+}
+
+// Error returns a message such as
+// `order: encode events[2].status: unknown status "order.Status(99)"`.
+func (e *EncodeError) Error() string {
+	return "order: encode " + e.Field + ": " + strings.TrimPrefix(e.Err.Error(), "order: ")
+}
+
+// Unwrap returns the cause.
+func (e *EncodeError) Unwrap() error { return e.Err }

@@ -1,0 +1,377 @@
+package order
+
+import "time"
+
+// Order is a Junction lab-testing order as the labtest.order.created and
+// labtest.order.updated webhooks and the order endpoints carry it: the data
+// of the webhook, or the order of the endpoint's response. [Decode] reads
+// it from that JSON in one pass and [Order.MarshalJSON] writes it back with
+// Junction's field names; decoding what it writes gives an equal value.
+//
+// Junction sends orders of every modality on the same events. Only an
+// at-home phlebotomy order ([Order.IsPhlebotomy]) has its statuses parsed
+// into [Status]: the statuses of any other order, and of an order without
+// details, are not this package's, and stay text (StatusText,
+// HighLevelText) so that nothing is lost and nothing is mistaken for a
+// phlebotomy status.
+//
+// Timestamps are in UTC; the zero time.Time stands for a timestamp that is
+// absent or null. Strings that are absent or null are empty. Fields
+// Junction sends that this type does not model (physician, priority,
+// billing_type, icd_codes, passthrough, …) are dropped.
+type Order struct {
+	// ID is the order's id.
+	ID string
+	// TeamID is the customer's Junction team (team_id).
+	TeamID string
+	// UserID is the Junction user the order is for (user_id).
+	UserID string
+	// Patient holds the patient's details (patient_details).
+	Patient Patient
+	// Address is the patient's address (patient_address).
+	Address Address
+	// LabTest is the test ordered (lab_test).
+	LabTest LabTest
+	// Details says how the sample is collected (details).
+	Details Details
+	// SampleID is the sample's id (sample_id).
+	SampleID string
+	// Notes are the order's notes.
+	Notes string
+	// CreatedAt is when the order was created (created_at).
+	CreatedAt time.Time
+	// UpdatedAt is when the order last changed (updated_at).
+	UpdatedAt time.Time
+	// Events is the order's whole status history (events), oldest first;
+	// nil when empty. See [ValidateHistory].
+	Events []HistoryEntry
+	// LastEvent is the latest history entry (last_event), which replaces
+	// the deprecated status field; the zero HistoryEntry when absent.
+	LastEvent HistoryEntry
+	// HighLevel is the deprecated top-level status (status), which carries
+	// only the high-level part, such as collecting_sample; zero when absent
+	// or not one [ParseHighLevel] accepts.
+	HighLevel HighLevel
+	// HighLevelText is the top-level status as sent when HighLevel could
+	// not be parsed from it; empty otherwise.
+	HighLevelText string
+	// ActivateBy is the day a scheduled order is to be processed
+	// (activate_by); the zero Date for an order processed at once.
+	ActivateBy Date
+	// Origin says why the order exists: an initial order, a redraw or a
+	// recreation (origin).
+	Origin Origin
+	// Transaction is the order transaction the order belongs to
+	// (order_transaction); the zero Transaction when null.
+	Transaction Transaction
+}
+
+// IsPhlebotomy reports whether o is an at-home phlebotomy order: whether
+// Details.Type is exactly [ModalityAtHomePhlebotomy]. An order of another
+// modality, or without details, is not: its statuses are not this
+// package's.
+func (o Order) IsPhlebotomy() bool { return o.Details.Type == ModalityAtHomePhlebotomy }
+
+// Current returns the order's latest history entry and whether it has one:
+// the last entry of Events, or LastEvent when it has a greater id than that
+// entry (a history that stops short of last_event) or Events is empty.
+func (o Order) Current() (HistoryEntry, bool) {
+	last := o.LastEvent
+	hasLast := last != HistoryEntry{}
+	if n := len(o.Events); n > 0 && (!hasLast || o.Events[n-1].ID >= last.ID) {
+		return o.Events[n-1], true
+	}
+	return last, hasLast
+}
+
+// Status returns the status of the order's latest history entry (see
+// [Order.Current]). It is the zero Status when the order has no history,
+// when that entry's status is unknown, and for an order that is not at-home
+// phlebotomy, whose statuses are never parsed; HistoryEntry.StatusText then
+// has the text.
+func (o Order) Status() Status {
+	e, _ := o.Current()
+	return e.Status
+}
+
+// AppointmentID returns the id of the order's active appointment: the
+// appointment_id of an at-home phlebotomy order's details, empty before an
+// appointment exists and for an order of another modality.
+func (o Order) AppointmentID() string {
+	if !o.IsPhlebotomy() {
+		return ""
+	}
+	return o.Details.AppointmentID
+}
+
+// Patient holds the details of the patient an order is for
+// (patient_details). Its JSON form is Junction's.
+type Patient struct {
+	// DOB is the date of birth (dob). Junction sends it as a date
+	// ("2020-01-01") or as midnight of that date ("1990-01-01T00:00:00+00:00");
+	// both give the same Date.
+	DOB Date `json:"dob"`
+	// Gender is the gender as sent, such as "male".
+	Gender string `json:"gender"`
+	// FirstName is the first name (first_name).
+	FirstName string `json:"first_name"`
+	// LastName is the last name (last_name).
+	LastName string `json:"last_name"`
+	// PhoneNumber is the phone number (phone_number).
+	PhoneNumber string `json:"phone_number"`
+	// Email is the email address.
+	Email string `json:"email"`
+}
+
+// Address is the patient's address on an order (patient_address). Its zip
+// code is spelled zip here, not zip_code as in an appointment's address.
+// Its JSON form is Junction's.
+type Address struct {
+	// ReceiverName is who receives at the address (receiver_name).
+	ReceiverName string `json:"receiver_name"`
+	// FirstLine is the street line (first_line).
+	FirstLine string `json:"first_line"`
+	// SecondLine is the unit, suite or apartment, if any (second_line).
+	SecondLine string `json:"second_line"`
+	// City is the city.
+	City string `json:"city"`
+	// State is the state, such as "CA".
+	State string `json:"state"`
+	// Zip is the zip code (zip).
+	Zip string `json:"zip"`
+	// Country is the country, such as "United States" or "US".
+	Country string `json:"country"`
+	// PhoneNumber is the phone number at the address (phone_number).
+	PhoneNumber string `json:"phone_number"`
+}
+
+// LabTest is the test an order is for (lab_test): the few fields a consumer
+// uses. Its JSON form is Junction's.
+type LabTest struct {
+	// ID is the lab test's id.
+	ID string `json:"id"`
+	// Slug is the lab test's slug.
+	Slug string `json:"slug"`
+	// Name is the lab test's name, such as "Testosterone".
+	Name string `json:"name"`
+	// SampleType is the kind of sample, such as "serum" (sample_type).
+	SampleType string `json:"sample_type"`
+	// Method is how the sample is collected, such as
+	// [ModalityAtHomePhlebotomy].
+	Method Modality `json:"method"`
+	// Fasting reports whether the patient must fast before the draw.
+	Fasting bool `json:"fasting"`
+}
+
+// Details says how an order's sample is collected (details): its modality
+// (details.type) and, for an at-home phlebotomy order, the members of
+// details.data. The data of other modalities has other shapes and is not
+// read: its fields stay zero.
+type Details struct {
+	// Type is the modality (details.type). An order whose details are
+	// absent or null has the empty Modality, and is not at-home
+	// phlebotomy.
+	Type Modality
+	// ID is the id of the phlebotomy details (details.data.id).
+	ID string
+	// AppointmentID is the order's active appointment
+	// (details.data.appointment_id), empty before one exists.
+	AppointmentID string
+	// CreatedAt is when the details were created (details.data.created_at).
+	CreatedAt time.Time
+	// UpdatedAt is when the details last changed (details.data.updated_at).
+	UpdatedAt time.Time
+}
+
+// HistoryEntry is one entry of an order's status history: an element of
+// events[], or last_event. Its status is parsed into Status on an at-home
+// phlebotomy order; on any other order, or where the text is not a status
+// this package knows, Status is zero and StatusText keeps the text.
+type HistoryEntry struct {
+	// ID is the entry's id (id); ids increase along a history.
+	ID int64
+	// CreatedAt is when the entry was recorded (created_at).
+	CreatedAt time.Time
+	// Status is the status the order entered (status), zero when
+	// StatusText holds it instead.
+	Status Status
+	// StatusText is the status as sent when it is not in Status: a status
+	// of another modality, such as "received.walk_in_test.ordered", or one
+	// this package does not know. It is empty when Status is set, and when
+	// Junction sent no status.
+	StatusText string
+	// Detail says more about the status, such as why a sample failed
+	// (status_detail); empty when absent.
+	Detail StatusDetail
+}
+
+// Text returns the entry's status as events[] carries it: the full form of
+// Status ([Status.Full]), or StatusText when Status is zero.
+func (e HistoryEntry) Text() string {
+	if e.Status == 0 {
+		return e.StatusText
+	}
+	return e.Status.Full()
+}
+
+// Transaction is the order transaction an order belongs to
+// (order_transaction): the initial order and the redraws and recreations
+// made from it.
+type Transaction struct {
+	// ID is the transaction's id.
+	ID string
+	// Status is the transaction's status, such as [TransactionActive].
+	Status TransactionStatus
+	// Orders are the transaction's orders (orders); nil when empty.
+	Orders []TransactionOrder
+}
+
+// TransactionOrder is one order of an order transaction
+// (order_transaction.orders[]). Its low-level status is parsed into Status
+// only on an at-home phlebotomy order, as for [HistoryEntry].
+type TransactionOrder struct {
+	// ID is the order's id.
+	ID string
+	// Status is the order's low-level status (low_level_status), zero when
+	// StatusText holds it instead.
+	Status Status
+	// StatusText is the low-level status as sent when it is not in Status;
+	// empty when Status is set and when Junction sent none.
+	StatusText string
+	// StatusCreatedAt is when the order entered its status
+	// (low_level_status_created_at).
+	StatusCreatedAt time.Time
+	// Origin says why the order exists (origin).
+	Origin Origin
+	// ParentID is the order this one was made from, for a redraw or a
+	// recreation (parent_id).
+	ParentID string
+	// CreatedAt is when the order was created (created_at).
+	CreatedAt time.Time
+	// UpdatedAt is when the order last changed (updated_at).
+	UpdatedAt time.Time
+}
+
+// Modality is how an order's sample is collected (details.type, and
+// lab_test.method). It is an open set: a value this package does not list
+// is kept as sent.
+type Modality string
+
+// The modalities Junction documents. Only [ModalityAtHomePhlebotomy] is
+// this package's to model; orders of the others arrive on the same webhook
+// events.
+const (
+	// ModalityAtHomePhlebotomy: a phlebotomist draws the blood at the
+	// patient's home.
+	ModalityAtHomePhlebotomy Modality = "at_home_phlebotomy"
+	// ModalityWalkInTest: the patient walks in to a patient service centre.
+	ModalityWalkInTest Modality = "walk_in_test"
+	// ModalityTestkit: the patient collects the sample with a kit sent by
+	// post.
+	ModalityTestkit Modality = "testkit"
+	// ModalityOnSiteCollection: the sample is collected on site by the
+	// customer.
+	ModalityOnSiteCollection Modality = "on_site_collection"
+)
+
+// IsKnown reports whether m is one of the modalities this package lists.
+func (m Modality) IsKnown() bool {
+	switch m {
+	case ModalityAtHomePhlebotomy, ModalityWalkInTest, ModalityTestkit, ModalityOnSiteCollection:
+		return true
+	}
+	return false
+}
+
+// Origin says why an order exists (origin). It is an open set: a value this
+// package does not list is kept as sent.
+type Origin string
+
+// The origins Junction documents.
+const (
+	// OriginInitial: the order as first placed.
+	OriginInitial Origin = "initial"
+	// OriginRedraw: a new draw for an order whose sample could not be used.
+	OriginRedraw Origin = "redraw"
+	// OriginRecreation: the order placed again.
+	OriginRecreation Origin = "recreation"
+)
+
+// IsKnown reports whether o is one of the origins this package lists.
+func (o Origin) IsKnown() bool {
+	switch o {
+	case OriginInitial, OriginRedraw, OriginRecreation:
+		return true
+	}
+	return false
+}
+
+// TransactionStatus is the status of an order transaction
+// (order_transaction.status). It is an open set: a value this package does
+// not list is kept as sent.
+type TransactionStatus string
+
+// The transaction statuses Junction documents.
+const (
+	// TransactionActive: an order of the transaction is still in progress.
+	TransactionActive TransactionStatus = "active"
+	// TransactionCompleted: the transaction's results are final.
+	TransactionCompleted TransactionStatus = "completed"
+	// TransactionCancelled: the transaction was cancelled.
+	TransactionCancelled TransactionStatus = "cancelled"
+)
+
+// IsKnown reports whether s is one of the transaction statuses this package
+// lists.
+func (s TransactionStatus) IsKnown() bool {
+	switch s {
+	case TransactionActive, TransactionCompleted, TransactionCancelled:
+		return true
+	}
+	return false
+}
+
+// StatusDetail says more about a history entry's status (status_detail),
+// such as why a sample could not be processed. Junction calls it
+// descriptive only. It is an open set: a value this package does not list
+// is kept as sent.
+type StatusDetail string
+
+// The status details in Junction's API enums.
+const (
+	// DetailFulfillmentError: Junction could not fulfil the order.
+	DetailFulfillmentError StatusDetail = "fulfillment_error"
+	// DetailDateOfCollectionUnspecified: the sample came without its date
+	// of collection.
+	DetailDateOfCollectionUnspecified StatusDetail = "date_of_collection_unspecified"
+	// DetailDemographicInformationUnspecified: the sample came without the
+	// patient's demographic information.
+	DetailDemographicInformationUnspecified StatusDetail = "demographic_information_unspecified"
+	// DetailDemographicInformationMismatch: the patient's demographic
+	// information on the sample does not match the order.
+	DetailDemographicInformationMismatch StatusDetail = "demographic_information_mismatch"
+	// DetailSampleQuantityNotSufficient: too little sample to test.
+	DetailSampleQuantityNotSufficient StatusDetail = "sample_quantity_not_sufficient"
+	// DetailSampleContaminated: the sample was contaminated.
+	DetailSampleContaminated StatusDetail = "sample_contaminated"
+	// DetailSampleStabilityExceeded: the sample reached the laboratory too
+	// late to be tested.
+	DetailSampleStabilityExceeded StatusDetail = "sample_stability_exceeded"
+	// DetailSampleHemolyzed: the sample was hemolyzed.
+	DetailSampleHemolyzed StatusDetail = "sample_hemolyzed"
+	// DetailSampleImproperCollection: the sample was not collected as it
+	// should have been.
+	DetailSampleImproperCollection StatusDetail = "sample_improper_collection"
+)
+
+// IsKnown reports whether d is one of the status details this package
+// lists.
+func (d StatusDetail) IsKnown() bool {
+	switch d {
+	case DetailFulfillmentError, DetailDateOfCollectionUnspecified, DetailDemographicInformationUnspecified,
+		DetailDemographicInformationMismatch, DetailSampleQuantityNotSufficient, DetailSampleContaminated,
+		DetailSampleStabilityExceeded, DetailSampleHemolyzed, DetailSampleImproperCollection:
+		return true
+	}
+	return false
+}
