@@ -56,7 +56,7 @@ func (e *TransitionError) Error() string {
 // Unwrap returns [ErrInvalidTransition].
 func (e *TransitionError) Unwrap() error { return ErrInvalidTransition }
 
-// Sentinel errors of the order value.
+// Sentinel errors of the order value and its history.
 var (
 	// ErrMalformed reports input that does not have the shape Junction
 	// documents: invalid JSON, a value of the wrong JSON type, a timestamp
@@ -64,6 +64,19 @@ var (
 	// such as a time outside the years 0000 to 9999. An unknown status is
 	// not malformed: it wraps [ErrUnknownStatus] instead.
 	ErrMalformed = errors.New("order: malformed input")
+	// ErrNotPhlebotomy reports a history of an order that is not at-home
+	// phlebotomy, whose statuses this package does not model; see
+	// [ValidateHistory].
+	ErrNotPhlebotomy = errors.New("order: not an at-home phlebotomy order")
+	// ErrInvalidHistory reports an events[] history that is not a path
+	// through the lifecycle; see [ValidateHistory].
+	ErrInvalidHistory = errors.New("order: invalid history")
+	// ErrOutOfOrder reports a history entry whose created_at is earlier
+	// than the entry before it.
+	ErrOutOfOrder = errors.New("order: history goes back in time")
+	// ErrIDNotIncreasing reports a history entry whose id is not greater
+	// than the id of the entry before it.
+	ErrIDNotIncreasing = errors.New("order: history ids do not increase")
 )
 
 // MalformedError reports text that cannot be read as a value of its kind,
@@ -146,3 +159,48 @@ func (e *EncodeError) Error() string {
 
 // Unwrap returns the cause.
 func (e *EncodeError) Unwrap() error { return e.Err }
+
+// HistoryError reports where an events[] history stops being a path through
+// the lifecycle; see [ValidateHistory]. It unwraps to [ErrInvalidHistory]
+// and to the reason: [ErrInvalidTransition] for a step the table does not
+// make, [ErrOutOfOrder] for a timestamp earlier than the one before,
+// [ErrIDNotIncreasing] for an id that does not increase, a *[ParseError]
+// wrapping [ErrUnknownStatus] for a status this package does not know, or
+// [ErrNotPhlebotomy] for a status of another modality.
+type HistoryError struct {
+	// Index is the position in the history of the first entry at fault.
+	Index int
+	// From is the status of the entry before Index: the zero Status for
+	// the first entry, which follows the order's creation.
+	From Status
+	// To is the status of the entry at Index: the zero Status when the
+	// entry has none this package knows.
+	To Status
+	// Err is the reason.
+	Err error
+}
+
+// Error returns a message such as `order: invalid history: events[2]:
+// completed to appointment_scheduled: invalid transition`.
+func (e *HistoryError) Error() string {
+	msg := "order: invalid history: events[" + strconv.Itoa(e.Index) + "]"
+	if e.To != 0 {
+		from := "creation"
+		if e.From != 0 {
+			from = e.From.String()
+		}
+		msg += ": " + from + " to " + e.To.String()
+	}
+	if e.Err != nil {
+		msg += ": " + strings.TrimPrefix(e.Err.Error(), "order: ")
+	}
+	return msg
+}
+
+// Unwrap returns [ErrInvalidHistory] and the reason.
+func (e *HistoryError) Unwrap() []error {
+	if e.Err == nil {
+		return []error{ErrInvalidHistory}
+	}
+	return []error{ErrInvalidHistory, e.Err}
+}

@@ -160,6 +160,12 @@ func TestNotPhlebotomyFixtures(t *testing.T) {
 				assert.Zero(t, tx.Status, "orders[%d]", i)
 				assert.NotEmpty(t, tx.StatusText, "orders[%d]", i)
 			}
+			steps, err := ValidateHistory(o.Events)
+			assert.Empty(t, steps)
+			require.ErrorIs(t, err, ErrNotPhlebotomy)
+			var he *HistoryError
+			require.ErrorAs(t, err, &he)
+			assert.Equal(t, 0, he.Index)
 		})
 	}
 	o, err := Decode(fixture(t, "order-testkit.json"))
