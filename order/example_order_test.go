@@ -1,0 +1,221 @@
+package order_test
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/phlebkit/phlebkit/order"
+)
+
+// updated is the data of a labtest.order.updated webhook, shortened from
+// Junction's example.
+const updated = `{
+  "id": "84d96c03-6b1c-4226-ad8f-ef44a6bc08af",
+  "team_id": "6353bcab-3526-4838-8c92-063fa760fb6b",
+  "user_id": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+  "patient_details": {"dob": "1990-01-01T00:00:00+00:00", "gender": "male"},
+  "patient_address": {"first_line": "123 Main St.", "city": "San Francisco", "state": "CA", "zip": "91189"},
+  "details": {
+    "type": "at_home_phlebotomy",
+    "data": {"id": "a655f0e4", "appointment_id": "d55210cc", "created_at": "2022-01-01T00:00:00Z"}
+  },
+  "created_at": "2022-01-01T00:00:00Z",
+  "status": "collecting_sample",
+  "events": [
+    {"id": 1, "created_at": "2022-01-01T00:00:00Z", "status": "received.at_home_phlebotomy.ordered"},
+    {"id": 2, "created_at": "2022-01-02T00:00:00Z", "status": "received.at_home_phlebotomy.requisition_created"},
+    {"id": 3, "created_at": "2022-01-03T00:00:00+01:00", "status": "collecting_sample.at_home_phlebotomy.appointment_scheduled"}
+  ],
+  "physician": {"first_name": "Jane", "npi": "123"},
+  "order_transaction": {"id": "6424dd45", "status": "active",
+    "orders": [{"id": "84d96c03-6b1c-4226-ad8f-ef44a6bc08af", "low_level_status": "appointment_scheduled"}]}
+}`
+
+func ExampleDecode() {
+	// data is the data member of the webhook's body.
+	data := []byte(updated)
+	o, err := order.Decode(data)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(o.ID, o.IsPhlebotomy())
+	fmt.Println(o.Status(), o.Status().HighLevel(), o.AppointmentID())
+	fmt.Println(o.Patient.DOB, o.Address.Zip)
+	for _, e := range o.Events {
+		fmt.Println(e.ID, e.CreatedAt.Format(time.RFC3339), e.Status)
+	}
+	fmt.Println(o.Transaction.Status, o.Transaction.Orders[0].Status)
+	// Output:
+	// 84d96c03-6b1c-4226-ad8f-ef44a6bc08af true
+	// appointment_scheduled collecting_sample d55210cc
+	// 1990-01-01 91189
+	// 1 2022-01-01T00:00:00Z ordered
+	// 2 2022-01-02T00:00:00Z requisition_created
+	// 3 2022-01-02T23:00:00Z appointment_scheduled
+	// active appointment_scheduled
+}
+
+func ExampleDecode_errors() {
+	// A malformed value is named by its JSON path.
+	_, err := order.Decode([]byte(`{"events": [{"id": 1}, {"id": 2, "created_at": "noon"}]}`))
+	fmt.Println(err)
+	fmt.Println(errors.Is(err, order.ErrMalformed))
+
+	// Junction may add statuses: the order comes back whole beside the
+	// error, the status zero and its text kept.
+	o, err := order.Decode([]byte(`{"id": "o-1", "details": {"type": "at_home_phlebotomy"},
+		"events": [{"id": 1, "status": "received.at_home_phlebotomy.ordered"},
+			{"id": 2, "status": "collecting_sample.at_home_phlebotomy.redraw_available"}]}`))
+	fmt.Println(err)
+	fmt.Println(errors.Is(err, order.ErrUnknownStatus), o.ID, o.Events[1].Status, o.Events[1].StatusText)
+	// Output:
+	// order: decode events[1].created_at: malformed time "noon"
+	// true
+	// order: decode events[1].status: unknown status "collecting_sample.at_home_phlebotomy.redraw_available"
+	// true o-1 order.Status(0) collecting_sample.at_home_phlebotomy.redraw_available
+}
+
+func ExampleDecodeString() {
+	// A webhook envelope's decoder hands over the data member's text
+	// without copying it.
+	body := `{"event_type": "labtest.order.created", "data": {"id": "o-1", "details": {"type": "at_home_phlebotomy"},
+		"events": [{"id": 7, "status": "received.at_home_phlebotomy.ordered"}]}}`
+	var env struct{ Data json.RawMessage }
+	if err := json.Unmarshal([]byte(body), &env); err != nil {
+		fmt.Println(err)
+		return
+	}
+	o, err := order.DecodeString(string(env.Data))
+	fmt.Println(o.ID, o.Status(), err)
+	// Output:
+	// o-1 ordered <nil>
+}
+
+// Orders of every modality arrive on the same webhook events. Only an
+// at-home phlebotomy order has its statuses parsed.
+func ExampleOrder_IsPhlebotomy() {
+	o, err := order.Decode([]byte(`{"id": "w-1", "details": {"type": "walk_in_test"}, "status": "received",
+		"events": [{"id": 1, "status": "received.walk_in_test.ordered"}]}`))
+	fmt.Println(err)
+	fmt.Println(o.IsPhlebotomy(), o.Details.Type, o.Details.Type.IsKnown())
+	cur, _ := o.Current()
+	fmt.Println(o.Status().IsValid(), cur.StatusText, o.HighLevel)
+
+	_, err = order.ValidateHistory(o.Events)
+	fmt.Println(errors.Is(err, order.ErrNotPhlebotomy))
+	// Output:
+	// <nil>
+	// false walk_in_test true
+	// false received.walk_in_test.ordered received
+	// true
+}
+
+func ExampleOrder_Current() {
+	// last_event may run ahead of a history that stops short of it.
+	o := order.Order{
+		Events:    []order.HistoryEntry{{ID: 1, Status: order.Ordered}},
+		LastEvent: order.HistoryEntry{ID: 2, Status: order.RequisitionCreated},
+	}
+	e, ok := o.Current()
+	fmt.Println(e.ID, e.Status, ok, o.Status())
+	// Output:
+	// 2 requisition_created true requisition_created
+}
+
+func ExampleValidateHistory() {
+	o, err := order.Decode([]byte(updated))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	steps, err := order.ValidateHistory(o.Events)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	// A tracker remembers the last entry it handled, and handles each
+	// delivery's new entries once.
+	var handled int64 = 1
+	for _, s := range steps {
+		if s.Entry.ID <= handled {
+			continue
+		}
+		for _, t := range s.Transitions {
+			fmt.Printf("%s: %s -> %s (jump: %t)\n", t.Event, t.From, t.To, s.Jump)
+		}
+		handled = s.Entry.ID
+	}
+	// Output:
+	// create_requisition: ordered -> requisition_created (jump: false)
+	// place_appointment: requisition_created -> appointment_pending (jump: true)
+	// schedule_appointment: appointment_pending -> appointment_scheduled (jump: true)
+}
+
+func ExampleValidateHistory_invalid() {
+	at := time.Date(2022, 1, 1, 0, 0, 0, 0, time.UTC)
+	_, err := order.ValidateHistory([]order.HistoryEntry{
+		{ID: 1, CreatedAt: at, Status: order.Ordered},
+		{ID: 2, CreatedAt: at, Status: order.Cancelled},
+		{ID: 3, CreatedAt: at, Status: order.AppointmentScheduled},
+	})
+	fmt.Println(err)
+	var he *order.HistoryError
+	if errors.As(err, &he) {
+		fmt.Println(he.Index, errors.Is(err, order.ErrInvalidTransition))
+	}
+	// Output:
+	// order: invalid history: events[2]: cancelled to appointment_scheduled: invalid transition
+	// 2 true
+}
+
+func ExampleOrder_MarshalJSON() {
+	o, err := order.Decode([]byte(`{"id": "o-1", "details": {"type": "at_home_phlebotomy"},
+		"created_at": "2022-01-01T09:00:00-05:00",
+		"events": [{"id": 1, "created_at": "2022-01-01T09:00:00-05:00", "status": "ordered"}],
+		"order_transaction": {"id": "t-1", "orders": [{"id": "o-1", "low_level_status": "ordered"}]}}`))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	out, err := json.Marshal(o)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(string(out))
+	back, err := order.Decode(out)
+	fmt.Println(err, back.Events[0] == o.Events[0])
+	// Output:
+	// {"id":"o-1","team_id":"","user_id":"","patient_details":null,"patient_address":null,"lab_test":null,"details":{"type":"at_home_phlebotomy","data":null},"sample_id":null,"notes":null,"created_at":"2022-01-01T14:00:00Z","updated_at":null,"events":[{"id":1,"created_at":"2022-01-01T14:00:00Z","status":"received.at_home_phlebotomy.ordered"}],"last_event":null,"status":null,"activate_by":null,"origin":null,"order_transaction":{"id":"t-1","status":null,"orders":[{"id":"o-1","low_level_status":"ordered","low_level_status_created_at":null,"origin":null,"parent_id":null,"created_at":null,"updated_at":null}]}}
+	// <nil> true
+}
+
+func ExampleParseDate() {
+	// Junction sends a date of birth both ways; both are the same date.
+	for _, text := range []string{"1990-01-01", "1990-01-01T00:00:00+00:00", "1990-02-30"} {
+		d, err := order.ParseDate(text)
+		fmt.Println(d, err)
+	}
+	d := order.Date{Year: 1990, Month: time.January, Day: 1}
+	fmt.Println(d.Time().Format(time.RFC3339), order.DateOf(d.Time()) == d)
+	// Output:
+	// 1990-01-01 <nil>
+	// 1990-01-01 <nil>
+	//  order: malformed date "1990-02-30"
+	// 1990-01-01T00:00:00Z true
+}
+
+func ExampleHistoryEntry_Text() {
+	for _, e := range []order.HistoryEntry{
+		{ID: 1, Status: order.DrawCompleted, Detail: order.DetailSampleHemolyzed},
+		{ID: 2, StatusText: "failed.testkit.lost"},
+	} {
+		fmt.Println(e.Text(), e.Detail, e.Detail.IsKnown())
+	}
+	// Output:
+	// collecting_sample.at_home_phlebotomy.draw_completed sample_hemolyzed true
+	// failed.testkit.lost  false
+}
