@@ -11,9 +11,12 @@ import (
 //
 // Its text form is "2006-01-02"; the absent Date's is "".
 type Date struct {
-	Year  int
+	// Year is the year, such as 1990.
+	Year int
+	// Month is the month of the year.
 	Month time.Month
-	Day   int
+	// Day is the day of the month, from 1.
+	Day int
 }
 
 // DateOf returns the calendar date of t in t's own location.
@@ -138,8 +141,7 @@ func (d Date) MarshalJSON() ([]byte, error) {
 	if !d.IsValid() {
 		return nil, &MalformedError{Kind: "date", Text: d.String()}
 	}
-	b := append(make([]byte, 0, len(time.DateOnly)+2), '"')
-	return append(d.appendText(b), '"'), nil
+	return append(d.appendText([]byte{'"'}), '"'), nil
 }
 
 // UnmarshalJSON accepts a JSON string that [Date.UnmarshalText] accepts.

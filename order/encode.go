@@ -102,10 +102,10 @@ func (o Order) MarshalJSON() ([]byte, error) {
 		}
 	}
 	w.SampleID, w.Notes = optional(o.SampleID), optional(o.Notes)
-	if w.CreatedAt, err = timeText("created_at", o.CreatedAt); err != nil {
+	if w.CreatedAt, err = timeText(top, "created_at", o.CreatedAt); err != nil {
 		return nil, err
 	}
-	if w.UpdatedAt, err = timeText("updated_at", o.UpdatedAt); err != nil {
+	if w.UpdatedAt, err = timeText(top, "updated_at", o.UpdatedAt); err != nil {
 		return nil, err
 	}
 	w.Events = make([]wireEntry, len(o.Events))
@@ -151,10 +151,10 @@ func (o Order) wireDetails() (*wireDetails, error) {
 	}
 	w.Data = &wireData{ID: d.ID, AppointmentID: optional(d.AppointmentID)}
 	var err error
-	if w.Data.CreatedAt, err = timeText("details.data.created_at", d.CreatedAt); err != nil {
+	if w.Data.CreatedAt, err = timeText(top, "details.data.created_at", d.CreatedAt); err != nil {
 		return nil, err
 	}
-	if w.Data.UpdatedAt, err = timeText("details.data.updated_at", d.UpdatedAt); err != nil {
+	if w.Data.UpdatedAt, err = timeText(top, "details.data.updated_at", d.UpdatedAt); err != nil {
 		return nil, err
 	}
 	return w, nil
@@ -164,8 +164,8 @@ func (o Order) wireDetails() (*wireDetails, error) {
 func (e HistoryEntry) wire(path func() string) (wireEntry, error) {
 	w := wireEntry{ID: e.ID, Detail: optional(string(e.Detail))}
 	var err error
-	if w.CreatedAt, err = timeText("created_at", e.CreatedAt); err != nil {
-		return w, atPath(path(), err)
+	if w.CreatedAt, err = timeText(path, "created_at", e.CreatedAt); err != nil {
+		return w, err
 	}
 	if w.Status, err = statusText(e.Status, e.StatusText, Status.Full); err != nil {
 		return w, &EncodeError{Field: path() + ".status", Err: err}
@@ -193,8 +193,8 @@ func (t Transaction) wire() (*wireTransaction, error) {
 			{&v.CreatedAt, "created_at", o.CreatedAt},
 			{&v.UpdatedAt, "updated_at", o.UpdatedAt},
 		} {
-			if *f.dst, err = timeText(f.name, f.t); err != nil {
-				return nil, atPath(path(), err)
+			if *f.dst, err = timeText(path, f.name, f.t); err != nil {
+				return nil, err
 			}
 		}
 		w.Orders[i] = v
@@ -216,26 +216,21 @@ func statusText(s Status, text string, spell func(Status) string) (*string, erro
 	return &v, nil
 }
 
-// timeText returns t in RFC 3339, or null for the zero time; field names it
-// in errors.
-func timeText(field string, t time.Time) (*string, error) {
+// timeText returns t in RFC 3339, or null for the zero time. An error names
+// field in the value at path(), which is worked out only then.
+func timeText(path func() string, field string, t time.Time) (*string, error) {
 	if t.IsZero() {
 		return nil, nil
 	}
 	s, ok := jsonwire.FormatTime(t)
 	if !ok {
-		return nil, &EncodeError{Field: field, Err: &MalformedError{Kind: "time", Text: t.String()}}
+		return nil, &EncodeError{Field: joinPath(path(), field), Err: &MalformedError{Kind: "time", Text: t.String()}}
 	}
 	return &s, nil
 }
 
-// atPath prefixes the field of an *EncodeError with path.
-func atPath(path string, err error) error {
-	if e, ok := err.(*EncodeError); ok {
-		return &EncodeError{Field: joinPath(path, e.Field), Err: e.Err}
-	}
-	return err
-}
+// top is the path of the order itself.
+func top() string { return "" }
 
 // optional returns nil for "", so that it is written as null.
 func optional(s string) *string {
