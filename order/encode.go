@@ -71,11 +71,11 @@ type wireTxOrder struct {
 // form in events[] and last_event, the low-level form in
 // order_transaction, the high-level status alone in status; a zero status
 // writes its text (StatusText, HighLevelText) instead, and null when that
-// is empty. Absent timestamps, dates and optional strings (sample_id,
-// notes, appointment_id, parent_id, origin, status_detail) are null, or
-// left out for status_detail; so are a zero Patient, Address, LabTest,
-// Details, LastEvent and Transaction. details.data is written only for an
-// at-home phlebotomy order.
+// is empty. Absent timestamps and dates, empty optional strings
+// (sample_id, notes, appointment_id, parent_id, origin, the transaction's
+// status), and a zero Patient, Address, LabTest, Details, LastEvent or
+// Transaction are null; an empty status_detail is left out. details.data is
+// written only for an at-home phlebotomy order.
 //
 // A status or high-level status that is neither zero nor valid is an
 // *[EncodeError] wrapping [ErrUnknownStatus]; a time or date that RFC 3339

@@ -81,8 +81,8 @@ func jump(from, to Status) ([]Transition, bool) {
 //     partial_results and corrected; any other repeat, such as ordered
 //     then ordered, wraps [ErrInvalidTransition], as does any step the
 //     table does not make, such as completed then appointment_scheduled.
-//   - The exception is the jump Junction's webhooks have been seen to
-//     make: requisition_created then appointment_scheduled, skipping
+//   - The exception is the jump of Junction's own webhook example:
+//     requisition_created then appointment_scheduled, skipping
 //     appointment_pending; and, inferred, requisition_bypassed then
 //     appointment_scheduled. It is reported as a Step with Jump set and
 //     the transitions of the path it skips along, not as an error.
@@ -99,8 +99,8 @@ func jump(from, to Status) ([]Transition, bool) {
 //     against this lifecycle. Any other entry whose status is not valid
 //     wraps [ErrUnknownStatus] (through a *[ParseError] naming it).
 //
-// An entry is checked in the order of these rules' reasons: its status,
-// then its id, then the step, then its time; the first fault is reported.
+// Each entry's status is checked first, then its id, then its step, then
+// its time; the first fault met is reported.
 // ValidateHistory reads only Status and, when Status is zero, StatusText;
 // it never changes events.
 func ValidateHistory(events []HistoryEntry) ([]Step, error) {
