@@ -1,5 +1,5 @@
 // Package order models the lifecycle of a Junction at-home phlebotomy order
-// as a finite state machine.
+// as a finite state machine, and the order itself as Junction sends it.
 //
 // A [Status] is one of the twelve low-level statuses (ordered,
 // requisition_created, …, corrected). It has three wire forms: the low-level
@@ -24,7 +24,48 @@
 // not in its lifecycle documentation) follow completed and may be corrected
 // again.
 //
+// # Orders
+//
+// [Order] is the order object of the labtest.order.created and
+// labtest.order.updated webhooks and of the order endpoints, typed: the
+// [Patient] (a [Date] of birth), the [Address] (zip, not zip_code), the
+// [LabTest], the [Details], timestamps in UTC, the events[] history
+// ([HistoryEntry]), last_event, the deprecated high-level status,
+// activate_by and the order [Transaction]. [Decode] and [DecodeString] read
+// it in one pass, in time linear in the input, with strings that share one
+// copy of it; [Order.UnmarshalJSON] does the same for encoding/json, and
+// [Order.MarshalJSON] writes it back so that every decoded order
+// round-trips. Every decoding error is a *[DecodeError] naming the JSON path
+// of the value at fault.
+//
+// Orders of every modality arrive on the same webhook events.
+// [Order.IsPhlebotomy] tells an at-home phlebotomy order ([Modality]), the
+// only kind whose statuses are parsed into [Status]; those of any other
+// order, and of an order without details (our decision), stay text
+// (HistoryEntry.StatusText), so that received.walk_in_test.ordered never
+// becomes [Ordered]. A status this package does not know keeps its text too,
+// and [Decode] returns the order beside an error wrapping
+// [ErrUnknownStatus]. [Order.Current], [Order.Status] and
+// [Order.AppointmentID] answer the usual questions in one call.
+//
+// # History
+//
+// [ValidateHistory] reads an order's events[] against the transition table
+// and returns one [Step] per entry: the status before it and the transitions
+// it stands for. The history starts at ordered (our decision); each step is
+// a transition of the table, a repeated status only where the table has
+// that self-loop; ids increase and times never go backwards. The skip of
+// Junction's own webhook example, requisition_created to
+// appointment_scheduled, is a jump along the table's path, not an error;
+// the same skip from requisition_bypassed is inferred (our decision). A
+// history of another modality is refused with [ErrNotPhlebotomy].
+//
+// # Errors
+//
 // Every error wraps one of the package's sentinels: [ErrUnknownStatus],
 // [ErrUnknownEvent], [ErrInvalidTransition], [ErrReentrantFire],
-// [ErrMachine]. Details are in [*ParseError] and [*TransitionError].
+// [ErrMachine], [ErrMalformed], [ErrNotPhlebotomy], [ErrInvalidHistory],
+// [ErrOutOfOrder], [ErrIDNotIncreasing]. Details are in [*ParseError],
+// [*TransitionError], [*MalformedError], [*DecodeError], [*EncodeError] and
+// [*HistoryError]. A failed call never changes the caller's values.
 package order
