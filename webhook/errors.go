@@ -2,7 +2,11 @@ package webhook
 
 import (
 	"errors"
+	"strconv"
 	"time"
+
+	"github.com/phlebkit/phlebkit/appointment"
+	"github.com/phlebkit/phlebkit/order"
 )
 
 // Sentinel errors of verification. Every error [Verifier.Verify] returns
@@ -73,3 +77,134 @@ func (e *SecretError) Error() string { return "webhook: invalid secret: " + e.Pr
 
 // Unwrap returns [ErrInvalidSecret].
 func (e *SecretError) Unwrap() error { return ErrInvalidSecret }
+
+// Sentinel errors of decoding.
+var (
+	// ErrMalformed reports a body that is not a webhook envelope Junction
+	// would send: invalid JSON, a value of the wrong type, no event_type,
+	// no data, or data its package refuses.
+	ErrMalformed = errors.New("webhook: malformed body")
+	// ErrUnknownStatus reports a phlebotomy order or appointment with a
+	// status this library does not know. Junction's enums are
+	// non-exhaustive: the rest of the event is decoded beside it.
+	ErrUnknownStatus = errors.New("webhook: unknown status")
+	// ErrNotPhlebotomy reports an event that is not about an at-home
+	// phlebotomy order or appointment: another event type, or an order or
+	// appointment of another kind. Junction sends them to the same
+	// endpoint; a receiver acknowledges and ignores them.
+	ErrNotPhlebotomy = errors.New("webhook: not an at-home phlebotomy event")
+	// ErrUnknownType reports text that is not a lab-testing order or
+	// appointment event type.
+	ErrUnknownType = errors.New("webhook: unknown event type")
+)
+
+// ParseError reports text that is not an event type of this package. It
+// unwraps to [ErrUnknownType].
+type ParseError struct {
+	Text string // the rejected input
+}
+
+// Error returns a message such as `webhook: unknown event type "daily.data.sleep.created"`.
+func (e *ParseError) Error() string { return "webhook: unknown event type " + strconv.Quote(e.Text) }
+
+// Unwrap returns [ErrUnknownType].
+func (e *ParseError) Unwrap() error { return ErrUnknownType }
+
+// DecodeError reports a body that cannot be decoded as a webhook event. It
+// unwraps to [ErrUnknownStatus] when the cause is a status this library
+// does not know, to [ErrMalformed] otherwise, and to the cause: an error of
+// [order.Decode] or [appointment.Decode] for a fault in data (which
+// errors.As finds), or an error describing the JSON fault.
+type DecodeError struct {
+	// Field is the JSON path of the value at fault, such as "event_type"
+	// or "data.events[2].status"; empty when the body as a whole is.
+	Field string
+	// Err is the cause.
+	Err error
+}
+
+// Error returns a message such as
+// `webhook: decode data.events[2].status: order: unknown status "no_show"`.
+func (e *DecodeError) Error() string {
+	msg := "webhook: decode"
+	if e.Field != "" {
+		msg += " " + e.Field
+	}
+	// The field already names where, so say only what of a nested
+	// decoder's error.
+	cause := e.Err
+	var oe *order.DecodeError
+	var ae *appointment.DecodeError
+	switch {
+	case errors.As(cause, &oe) && oe.Err != nil:
+		cause = oe.Err
+	case errors.As(cause, &ae) && ae.Err != nil:
+		cause = ae.Err
+	}
+	return msg + ": " + cause.Error()
+}
+
+// Unwrap returns [ErrUnknownStatus] or [ErrMalformed], and the cause.
+func (e *DecodeError) Unwrap() []error {
+	if errors.Is(e.Err, order.ErrUnknownStatus) || errors.Is(e.Err, appointment.ErrUnknownStatus) {
+		return []error{ErrUnknownStatus, e.Err}
+	}
+	return []error{ErrMalformed, e.Err}
+}
+
+// IgnoredError reports an event that is not about an at-home phlebotomy
+// order or appointment. It unwraps to [ErrNotPhlebotomy].
+type IgnoredError struct {
+	// EventType is the event type as sent, such as "daily.data.sleep.created".
+	EventType string
+	// Kind is, for an order or appointment event, what the data is
+	// instead: the order's modality (details.type, such as "walk_in_test")
+	// or the appointment's type (such as "patient_service_center"); empty
+	// when absent, and for an event type that is not ours.
+	Kind string
+}
+
+// Error returns a message such as
+// `webhook: not an at-home phlebotomy event: daily.data.sleep.created` or
+// `webhook: not an at-home phlebotomy event: labtest.order.updated of a walk_in_test order`.
+func (e *IgnoredError) Error() string {
+	msg := "webhook: not an at-home phlebotomy event: " + e.EventType
+	t := parseType(e.EventType)
+	switch {
+	case t.IsOrder():
+		msg += " of " + article(e.Kind, "order")
+	case t.IsAppointment():
+		msg += " of " + article(e.Kind, "appointment")
+	}
+	return msg
+}
+
+func article(kind, noun string) string {
+	if kind == "" {
+		return "an " + noun + " of no kind"
+	}
+	return "a " + kind + " " + noun
+}
+
+// Unwrap returns [ErrNotPhlebotomy].
+func (e *IgnoredError) Unwrap() error { return ErrNotPhlebotomy }
+
+// EncodeError reports an [Event] that cannot be written as a webhook body.
+// It unwraps to [ErrMalformed] and the cause.
+type EncodeError struct {
+	Field string // the part at fault: "event_type" or "data"
+	Err   error  // the cause
+}
+
+// Error returns a message such as
+// `webhook: encode data: order: encode events[0].status: unknown status "order.Status(0)"`.
+func (e *EncodeError) Error() string {
+	msg := "webhook: encode"
+	if e.Field != "" {
+		msg += " " + e.Field
+	}
+	return msg + ": " + e.Err.Error()
+}
+
+// Unwrap returns [ErrMalformed] and the cause.
+func (e *EncodeError) Unwrap() []error { return []error{ErrMalformed, e.Err} }
