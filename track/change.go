@@ -1,0 +1,226 @@
+package track
+
+import (
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/phlebkit/phlebkit/appointment"
+	"github.com/phlebkit/phlebkit/order"
+	"github.com/phlebkit/phlebkit/scheduling"
+)
+
+// Change is something that happened to an order or one of its
+// appointments, revealed by a delivery: an [OrderStep], an
+// [AppointmentStep], a [Rescheduled], an [ActiveChanged] or an
+// [AutoCancelled]. Switch on its type. Over all the deliveries of an
+// order, whatever their order and however often each arrives, each change
+// is reported exactly once.
+type Change interface {
+	// When returns when the change happened.
+	When() time.Time
+	// String returns a one-line description.
+	String() string
+	isChange()
+}
+
+// OrderStep is one entry of the order's status history: the order moved
+// from From to To. Junction's history has one entry per status change, so
+// every step is reported, also those of deliveries that never arrived on
+// their own (a later history holds them).
+type OrderStep struct {
+	OrderID string
+	// EventID is the history entry's id.
+	EventID int64
+	// At is when the order entered To.
+	At time.Time
+	// From is the status before; the zero Status for the first entry,
+	// which follows the order's creation.
+	From order.Status
+	// To is the status entered.
+	To order.Status
+	// Detail says more about To, such as why a sample failed; empty when
+	// Junction sends none.
+	Detail order.StatusDetail
+	// Jump reports a step that skips statuses the lifecycle passes
+	// through: requisition_created to appointment_scheduled, as Junction's
+	// own example history does. Transitions then lists the moves it stands
+	// for.
+	Jump bool
+	// Transitions are the lifecycle's moves the step stands for: none for
+	// the first entry, one for a step, several for a jump.
+	Transitions []order.Transition
+}
+
+// AppointmentStep is one entry of an appointment's history: the
+// appointment moved from From to To. The first entry of an appointment,
+// From zero, is its creation; a step from a status to itself is a
+// reschedule.
+type AppointmentStep struct {
+	OrderID, AppointmentID string
+	// Index is the entry's position in the appointment's history.
+	Index int
+	// At is when the appointment entered To; zero when the entry has no
+	// time.
+	At time.Time
+	// From is the status before; zero for the first entry.
+	From appointment.Status
+	// To is the status entered.
+	To appointment.Status
+	// Reschedule reports a step from reserved or confirmed to itself: the
+	// appointment moved to another slot (see [Rescheduled] for the slots).
+	Reschedule bool
+}
+
+// Slot is an appointment's time slot; a zero bound is absent.
+type Slot struct {
+	Start, End appointment.Time
+}
+
+// String returns the slot as "start/end" in RFC 3339, or "none".
+func (s Slot) String() string {
+	if s.Start.IsZero() && s.End.IsZero() {
+		return "none"
+	}
+	return s.Start.String() + "/" + s.End.String()
+}
+
+// Rescheduled is a reschedule with the slots before and after it.
+// Junction's history entries carry no slot: the slots come from the
+// snapshots of the appointment sent just before and just after the
+// reschedule, so Rescheduled is reported once both have arrived, while the
+// [AppointmentStep] of the reschedule is reported as soon as any history
+// shows it.
+type Rescheduled struct {
+	OrderID, AppointmentID string
+	// Index is the reschedule's position in the appointment's history.
+	Index int
+	// At is when the appointment was rescheduled.
+	At time.Time
+	// From and To are the slot before and after.
+	From, To Slot
+}
+
+// ActiveChanged reports that the order's active appointment
+// (details.data.appointment_id) changed between two consecutive entries of
+// its history: a first appointment placed, or a new one replacing a
+// cancelled one. It is reported once the order's snapshots at both entries
+// have arrived. An appointment placed before the requisition exists shows
+// here only with the order's next status change, since the order sends no
+// webhook of its own until then.
+type ActiveChanged struct {
+	OrderID string
+	// EventID and At are those of the history entry at which the order
+	// named To.
+	EventID int64
+	At      time.Time
+	// From is the appointment the order named before, empty for none; To
+	// the one it names now.
+	From, To string
+}
+
+// Replaced reports whether the change replaced an appointment (From is
+// set), rather than placing the order's first.
+func (c ActiveChanged) Replaced() bool { return c.From != "" && c.To != "" }
+
+// AutoCancelled reports that an appointment was, by inference, cancelled
+// by Junction's auto-cancellation (see [scheduling.AutoCancel]): Junction
+// does not say why an appointment was cancelled. The inference: the
+// appointment was cancelled while the order had no requisition (it was
+// reserved, which only happens before the requisition, or the order's
+// history shows no requisition before the cancellation and goes on past
+// it) and a rule's deadline had passed at the time of cancellation. It is
+// reported once the order's snapshot and the cancellation are both known.
+type AutoCancelled struct {
+	OrderID, AppointmentID string
+	// At is when the appointment was cancelled.
+	At time.Time
+	// Rule is the rule whose deadline had passed.
+	Rule scheduling.Rule
+}
+
+func (OrderStep) isChange()       {}
+func (AppointmentStep) isChange() {}
+func (Rescheduled) isChange()     {}
+func (ActiveChanged) isChange()   {}
+func (AutoCancelled) isChange()   {}
+
+// When returns At.
+func (c OrderStep) When() time.Time { return c.At }
+
+// When returns At.
+func (c AppointmentStep) When() time.Time { return c.At }
+
+// When returns At.
+func (c Rescheduled) When() time.Time { return c.At }
+
+// When returns At.
+func (c ActiveChanged) When() time.Time { return c.At }
+
+// When returns At.
+func (c AutoCancelled) When() time.Time { return c.At }
+
+func stamp(t time.Time) string {
+	if t.IsZero() {
+		return "-"
+	}
+	return t.UTC().Format(time.RFC3339Nano)
+}
+
+// String returns a line such as
+// "2026-11-23T12:00:00Z order ord-1 #2 ordered -> requisition_created".
+func (c OrderStep) String() string {
+	var b strings.Builder
+	b.WriteString(stamp(c.At) + " order " + c.OrderID + " #" + strconv.FormatInt(c.EventID, 10) + " ")
+	if c.From == 0 {
+		b.WriteString("created " + c.To.String())
+	} else {
+		b.WriteString(c.From.String() + " -> " + c.To.String())
+	}
+	if c.Jump {
+		b.WriteString(" (jump via")
+		for _, t := range c.Transitions[:len(c.Transitions)-1] {
+			b.WriteString(" " + t.To.String())
+		}
+		b.WriteString(")")
+	}
+	if c.Detail != "" {
+		b.WriteString(" (" + string(c.Detail) + ")")
+	}
+	return b.String()
+}
+
+// String returns a line such as
+// "2026-11-23T12:00:00Z appointment ord-1-a1 reserved -> confirmed".
+func (c AppointmentStep) String() string {
+	s := stamp(c.At) + " appointment " + c.AppointmentID + " "
+	switch {
+	case c.From == 0:
+		return s + "created " + c.To.String()
+	case c.Reschedule:
+		return s + c.To.String() + " rescheduled"
+	}
+	return s + c.From.String() + " -> " + c.To.String()
+}
+
+// String returns a line such as "2026-11-23T12:00:00Z appointment ord-1-a1
+// moved from 2026-11-25T14:00:00Z/2026-11-25T16:00:00Z to …".
+func (c Rescheduled) String() string {
+	return stamp(c.At) + " appointment " + c.AppointmentID + " moved from " + c.From.String() + " to " + c.To.String()
+}
+
+// String returns a line such as
+// "2026-11-23T12:00:00Z order ord-1 #4 active appointment ord-1-a1 -> ord-1-a2".
+func (c ActiveChanged) String() string {
+	from := c.From
+	if from == "" {
+		from = "none"
+	}
+	return stamp(c.At) + " order " + c.OrderID + " #" + strconv.FormatInt(c.EventID, 10) + " active appointment " + from + " -> " + c.To
+}
+
+// String returns a line such as "2026-11-23T17:00:00Z appointment ord-1-a1
+// auto-cancelled (inferred: order_age)".
+func (c AutoCancelled) String() string {
+	return stamp(c.At) + " appointment " + c.AppointmentID + " auto-cancelled (inferred: " + c.Rule.String() + ")"
+}

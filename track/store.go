@@ -1,0 +1,115 @@
+package track
+
+import (
+	"context"
+	"slices"
+	"sync"
+
+	"github.com/phlebkit/phlebkit/webhook"
+)
+
+// Store keeps one [Order] per order id, with a version that changes on each
+// write: what a receiver needs to apply events with compare-and-swap, so
+// that several receivers sharing it converge. A table with the order id, a
+// column for the Order (it is a [driver.Valuer] and a
+// [database/sql.Scanner]) and a version column implements it:
+//
+//	Load: SELECT value, version FROM orders WHERE id = $1
+//	Swap: UPDATE orders SET value = $3, version = version + 1 WHERE id = $1 AND version = $2
+//	      (or an INSERT … ON CONFLICT DO NOTHING when version is 0)
+type Store interface {
+	// Load returns the order's value and its version, or the zero Order
+	// and version 0 when the store has none.
+	Load(ctx context.Context, orderID string) (Order, int64, error)
+	// Swap stores next as the order's value if its version is still
+	// version, and reports whether it did.
+	Swap(ctx context.Context, orderID string, version int64, next Order) (bool, error)
+}
+
+// maxAttempts bounds how often Record retries a lost compare-and-swap.
+const maxAttempts = 100
+
+// Record applies e to the order's value in s, retrying when another writer
+// got there first, and returns the changes e revealed. Whichever receivers
+// record a set of events, in whatever order, each change is returned by
+// exactly one Record call. An event that reveals nothing writes nothing.
+//
+// Errors: the store's own; Apply's (wrapping [ErrInvalidEvent]); and
+// [ErrContention] after 100 lost swaps in a row.
+func Record(ctx context.Context, s Store, e webhook.Event) ([]Change, error) {
+	id := e.OrderID()
+	for range maxAttempts {
+		held, version, err := s.Load(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		next, changes, changed, err := held.apply(e)
+		if err != nil || !changed {
+			return nil, err
+		}
+		ok, err := s.Swap(ctx, id, version, next)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			return changes, nil
+		}
+	}
+	return nil, &contentionError{orderID: id}
+}
+
+type contentionError struct{ orderID string }
+
+func (e *contentionError) Error() string {
+	return ErrContention.Error() + ": order " + e.orderID
+}
+
+func (e *contentionError) Unwrap() error { return ErrContention }
+
+// MemoryStore is a [Store] in memory, safe for concurrent use: for tests,
+// and for a single process that need not survive a restart. The zero
+// MemoryStore is empty and ready to use.
+type MemoryStore struct {
+	mu     sync.Mutex
+	orders map[string]stored
+}
+
+type stored struct {
+	o       Order
+	version int64
+}
+
+// Load returns the order's value and version; the zero Order and 0 when
+// none is stored.
+func (m *MemoryStore) Load(_ context.Context, orderID string) (Order, int64, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	s := m.orders[orderID]
+	return s.o, s.version, nil
+}
+
+// Swap stores next if the order's version is still version.
+func (m *MemoryStore) Swap(_ context.Context, orderID string, version int64, next Order) (bool, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.orders[orderID].version != version {
+		return false, nil
+	}
+	if m.orders == nil {
+		m.orders = map[string]stored{}
+	}
+	m.orders[orderID] = stored{o: next, version: version + 1}
+	return true, nil
+}
+
+// IDs returns the ids of the orders stored, sorted.
+func (m *MemoryStore) IDs() []string {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	ids := make([]string, 0, len(m.orders))
+	for id := range m.orders {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	return ids
+}

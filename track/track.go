@@ -1,0 +1,461 @@
+package track
+
+import (
+	"bytes"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/phlebkit/phlebkit/appointment"
+	"github.com/phlebkit/phlebkit/order"
+	"github.com/phlebkit/phlebkit/scheduling"
+	"github.com/phlebkit/phlebkit/webhook"
+)
+
+// Order is what a consumer knows of one at-home phlebotomy order from the
+// webhook events it received: the latest order snapshot, every appointment
+// of the order by id with its latest snapshot, and the snapshots' points in
+// the histories that later changes need. The zero Order knows nothing; the
+// first event names the order.
+//
+// An Order is a value. [Order.Apply] returns a new one and never changes
+// the one it is called on; the new value may share memory with the old, so
+// treat what the accessors return as read-only. Which snapshot is newer is
+// decided by the histories the snapshots carry, never by the order in which
+// they arrive: an order's events[] grows by one entry per status change,
+// with increasing ids, and an appointment's events[] by one entry per
+// change. A snapshot whose history extends the one held is news; one whose
+// history is a prefix of it is stale; two histories where neither extends
+// the other are a *[ConflictError].
+//
+// Applying a set of events in any order, each any number of times, gives
+// the same Order, and reports each [Change] exactly once over the run:
+// Apply is commutative, associative and idempotent. So several receivers
+// sharing a store through compare-and-swap converge (see [Record]). One
+// caveat: two snapshots with the same history that differ otherwise (which
+// Junction does not send for one change) keep the one held, or, for an
+// order, the one updated last.
+//
+// An Order round-trips through JSON ([Order.MarshalJSON]) and a database
+// column ([Order.Value], [Order.Scan]) exactly.
+type Order struct {
+	id     string
+	snap   order.Order // the latest order snapshot; zero until one arrives
+	points []point     // order history lengths seen, ascending
+	appts  []appt      // by id
+}
+
+// point is an order snapshot's place in the history: its length, and the
+// active appointment it named.
+type point struct {
+	n             int
+	appointmentID string
+}
+
+// appt is one appointment of the order.
+type appt struct {
+	snap  appointment.Appointment // the latest snapshot
+	slots []slotPoint             // history lengths seen, ascending
+}
+
+// slotPoint is an appointment snapshot's place in its history, and its
+// slot then.
+type slotPoint struct {
+	n    int
+	slot Slot
+}
+
+// ID returns the order's id, empty for the zero Order.
+func (o Order) ID() string { return o.id }
+
+// Snapshot returns the latest order snapshot and whether one has arrived.
+func (o Order) Snapshot() (order.Order, bool) { return o.snap, o.snap.ID != "" }
+
+// Status returns the order's status: that of the latest entry of the
+// latest snapshot's history, zero until an order event arrives.
+func (o Order) Status() order.Status { return o.snap.Status() }
+
+// Appointments returns the latest snapshot of each of the order's
+// appointments, ordered by id.
+func (o Order) Appointments() []appointment.Appointment {
+	out := make([]appointment.Appointment, len(o.appts))
+	for i, a := range o.appts {
+		out[i] = a.snap
+	}
+	return out
+}
+
+// Appointment returns the latest snapshot of the appointment with id id,
+// and whether the order has it.
+func (o Order) Appointment(id string) (appointment.Appointment, bool) {
+	if i, ok := o.find(id); ok {
+		return o.appts[i].snap, true
+	}
+	return appointment.Appointment{}, false
+}
+
+// Active returns the order's active appointment (pending, reserved,
+// confirmed or in progress), and whether it has one. When several are
+// active on what has arrived, the one created last wins.
+func (o Order) Active() (appointment.Appointment, bool) {
+	var best appointment.Appointment
+	var bestAt time.Time
+	found := false
+	for _, a := range o.appts {
+		if !a.snap.EffectiveStatus().Active() {
+			continue
+		}
+		at := created(a.snap)
+		if !found || at.After(bestAt) || at.Equal(bestAt) && a.snap.ID > best.ID {
+			best, bestAt, found = a.snap, at, true
+		}
+	}
+	return best, found
+}
+
+// created returns when an appointment was created: its first history
+// entry's time, zero when unknown.
+func created(a appointment.Appointment) time.Time {
+	if len(a.Events) == 0 {
+		return time.Time{}
+	}
+	t, _ := a.Events[0].CreatedAt.Get()
+	return t
+}
+
+func (o Order) find(id string) (int, bool) {
+	return slices.BinarySearchFunc(o.appts, id, func(a appt, id string) int { return strings.Compare(a.snap.ID, id) })
+}
+
+// Equal reports whether o and p know the same: whether their stored forms
+// ([Order.MarshalJSON]) are the same.
+func (o Order) Equal(p Order) bool {
+	x, err1 := o.MarshalJSON()
+	y, err2 := p.MarshalJSON()
+	return err1 == nil && err2 == nil && bytes.Equal(x, y)
+}
+
+// Apply applies one event to o and returns the new value and the changes
+// the event revealed, in the order they happened (ties: order changes
+// before appointment changes). An event that reveals nothing new (a
+// duplicate, or a stale snapshot) returns o unchanged and no change,
+// without allocating.
+//
+// It refuses, returning o unchanged and a typed error wrapping
+// [ErrInvalidEvent]: an event of another order (*[OrderError]); an event
+// that is not about an at-home phlebotomy order or appointment, or has no
+// order id, appointment id or valid type; a snapshot whose history is not
+// a path of its lifecycle or holds a status this library does not know (the
+// history package's error is wrapped too); and a snapshot whose history
+// diverges from the one held (*[ConflictError], which keeps both).
+func (o Order) Apply(e webhook.Event) (Order, []Change, error) {
+	next, changes, _, err := o.apply(e)
+	return next, changes, err
+}
+
+// apply is Apply, also reporting whether the value changed.
+func (o Order) apply(e webhook.Event) (Order, []Change, bool, error) {
+	orderID := e.OrderID()
+	switch {
+	case !e.Type.IsValid():
+		return o, nil, false, &EventError{Reason: "event type " + e.Type.String() + " is not an order or appointment event"}
+	case orderID == "":
+		return o, nil, false, &EventError{Reason: "no order id"}
+	case o.id != "" && orderID != o.id:
+		return o, nil, false, &OrderError{Held: o.id, Received: orderID}
+	}
+	if e.Type.IsOrder() {
+		return o.applyOrder(e.Order)
+	}
+	return o.applyAppointment(e.Appointment)
+}
+
+// applyOrder applies an order snapshot.
+func (o Order) applyOrder(s order.Order) (Order, []Change, bool, error) {
+	if !s.IsPhlebotomy() {
+		return o, nil, false, &EventError{Reason: "order of modality " + quoteOr(string(s.Details.Type), "none") + " is not at-home phlebotomy"}
+	}
+	held := o.snap.Events
+	n := len(s.Events)
+	i := commonPrefix(held, s.Events)
+	stale := i == n && n <= len(held)
+	if !stale && i < len(held) {
+		return o, nil, false, &ConflictError{OrderID: s.ID, Index: i, HeldOrder: held, ReceivedOrder: s.Events}
+	}
+	newer := !stale || (n == len(held) && s.UpdatedAt.After(o.snap.UpdatedAt))
+	pi, havePoint := findPoint(o.points, n)
+	if stale && !newer && (havePoint || n == 0) {
+		return o, nil, false, nil // nothing new: no allocation
+	}
+	var steps []order.Step
+	if !stale {
+		var err error
+		if steps, err = order.ValidateHistory(s.Events); err != nil {
+			return o, nil, false, &EventError{Reason: "order history", Err: err}
+		}
+	}
+	before := o
+	if newer {
+		o.snap = s
+	}
+	o.id = s.ID
+	var changes []Change
+	for _, st := range steps[min(len(held), len(steps)):] {
+		changes = append(changes, OrderStep{
+			OrderID: s.ID, EventID: st.Entry.ID, At: st.Entry.CreatedAt, From: st.From, To: st.To(),
+			Detail: st.Entry.Detail, Jump: st.Jump, Transitions: st.Transitions,
+		})
+	}
+	if !havePoint && n > 0 {
+		o.points = slices.Insert(slices.Clip(o.points), pi, point{n: n, appointmentID: s.AppointmentID()})
+		changes = o.activeChanges(changes, n)
+		changes = o.activeChanges(changes, n+1)
+	}
+	changes = o.inferAutoCancels(before, changes)
+	sortChanges(changes)
+	return o, changes, true, nil
+}
+
+// activeChanges appends the ActiveChanged between the order's points n-1
+// and n, if both are known and name different appointments.
+func (o Order) activeChanges(changes []Change, n int) []Change {
+	if n < 2 || n > len(o.snap.Events) {
+		return changes
+	}
+	i, ok := findPoint(o.points, n)
+	j, ok2 := findPoint(o.points, n-1)
+	if !ok || !ok2 || o.points[i].appointmentID == o.points[j].appointmentID {
+		return changes
+	}
+	entry := o.snap.Events[n-1]
+	return append(changes, ActiveChanged{
+		OrderID: o.id, EventID: entry.ID, At: entry.CreatedAt,
+		From: o.points[j].appointmentID, To: o.points[i].appointmentID,
+	})
+}
+
+// applyAppointment applies an appointment snapshot.
+func (o Order) applyAppointment(s appointment.Appointment) (Order, []Change, bool, error) {
+	switch {
+	case !s.IsPhlebotomy():
+		return o, nil, false, &EventError{Reason: "appointment of type " + quoteOr(string(s.Type), "none") + " is not at-home phlebotomy"}
+	case s.ID == "":
+		return o, nil, false, &EventError{Reason: "no appointment id"}
+	}
+	ai, known := o.find(s.ID)
+	var held []appointment.HistoryEntry
+	var slots []slotPoint
+	if known {
+		held, slots = o.appts[ai].snap.Events, o.appts[ai].slots
+	}
+	n := len(s.Events)
+	i := commonEntries(held, s.Events)
+	stale := known && i == n && n <= len(held)
+	if !stale && i < len(held) {
+		return o, nil, false, &ConflictError{OrderID: s.OrderID, AppointmentID: s.ID, Index: i, HeldAppointment: held, ReceivedAppointment: s.Events}
+	}
+	si, haveSlot := findSlot(slots, n)
+	if stale && haveSlot {
+		return o, nil, false, nil // nothing new: no allocation
+	}
+	var statuses []appointment.Status
+	if !stale {
+		if err := appointment.ValidateHistory(s.Events); err != nil {
+			return o, nil, false, &EventError{Reason: "appointment history", Err: err}
+		}
+		statuses = make([]appointment.Status, n)
+		for k, en := range s.Events {
+			statuses[k], _ = en.ParseStatus() // validated above
+		}
+	}
+	before := o
+	o.id = s.OrderID
+	o.appts = slices.Clip(o.appts)
+	if !known {
+		o.appts = slices.Insert(o.appts, ai, appt{snap: s})
+	} else {
+		o.appts = slices.Clone(o.appts)
+	}
+	a := &o.appts[ai]
+	if !stale {
+		a.snap = s
+	}
+	var changes []Change
+	for k := len(held); k < len(statuses); k++ {
+		st := AppointmentStep{OrderID: o.id, AppointmentID: s.ID, Index: k, To: statuses[k]}
+		st.At, _ = s.Events[k].CreatedAt.Get()
+		if k > 0 {
+			st.From = statuses[k-1]
+			st.Reschedule = isReschedule(st.From, st.To)
+		}
+		changes = append(changes, st)
+	}
+	if !haveSlot {
+		a.slots = slices.Insert(slices.Clip(a.slots), si, slotPoint{n: n, slot: Slot{Start: s.StartAt, End: s.EndAt}})
+		changes = a.rescheduled(changes, o.id, n)
+		changes = a.rescheduled(changes, o.id, n+1)
+	}
+	changes = o.inferAutoCancels(before, changes)
+	sortChanges(changes)
+	return o, changes, true, nil
+}
+
+// rescheduled appends the Rescheduled of the history entry n-1, if it is a
+// reschedule and the slots at lengths n-1 and n are both known.
+func (a *appt) rescheduled(changes []Change, orderID string, n int) []Change {
+	ev := a.snap.Events
+	if n < 2 || n > len(ev) {
+		return changes
+	}
+	from, _ := ev[n-2].ParseStatus()
+	to, _ := ev[n-1].ParseStatus()
+	if !isReschedule(from, to) {
+		return changes
+	}
+	i, ok := findSlot(a.slots, n)
+	j, ok2 := findSlot(a.slots, n-1)
+	if !ok || !ok2 {
+		return changes
+	}
+	at, _ := ev[n-1].CreatedAt.Get()
+	return append(changes, Rescheduled{
+		OrderID: orderID, AppointmentID: a.snap.ID, Index: n - 1, At: at,
+		From: a.slots[j].slot, To: a.slots[i].slot,
+	})
+}
+
+// isReschedule reports whether a history step from from to to is a
+// reschedule: the lifecycle's self-loops on reserved and confirmed. Any
+// other repeated status is a repeated entry, not a move.
+func isReschedule(from, to appointment.Status) bool {
+	return from == to && (to == appointment.Reserved || to == appointment.Confirmed)
+}
+
+// inferAutoCancels appends an AutoCancelled for each appointment whose
+// cancellation o shows as an auto-cancellation and before did not.
+func (o Order) inferAutoCancels(before Order, changes []Change) []Change {
+	for _, a := range o.appts {
+		if rule, at, ok := o.autoCancelled(a.snap); ok {
+			if _, _, was := before.autoCancelledID(a.snap.ID); !was {
+				changes = append(changes, AutoCancelled{OrderID: o.id, AppointmentID: a.snap.ID, At: at, Rule: rule})
+			}
+		}
+	}
+	return changes
+}
+
+func (o Order) autoCancelledID(id string) (scheduling.Rule, time.Time, bool) {
+	i, ok := o.find(id)
+	if !ok {
+		return 0, time.Time{}, false
+	}
+	return o.autoCancelled(o.appts[i].snap)
+}
+
+// autoCancelled reports whether a's history ends in a cancellation that o
+// shows as an auto-cancellation, and by which rule; see [AutoCancelled].
+func (o Order) autoCancelled(a appointment.Appointment) (scheduling.Rule, time.Time, bool) {
+	ev := a.Events
+	n := len(ev)
+	if n < 2 || o.snap.ID == "" {
+		return 0, time.Time{}, false
+	}
+	last, _ := ev[n-1].ParseStatus()
+	prev, _ := ev[n-2].ParseStatus()
+	if last != appointment.Cancelled {
+		return 0, time.Time{}, false
+	}
+	at, ok := ev[n-1].CreatedAt.Get()
+	if !ok {
+		return 0, time.Time{}, false
+	}
+	// Without a requisition at the time of cancellation: a reserved
+	// appointment has none (the requisition confirms it at once);
+	// otherwise the order's history must go on past the cancellation and
+	// show no requisition before it.
+	if prev != appointment.Reserved {
+		past := false
+		for _, e := range o.snap.Events {
+			switch {
+			case e.CreatedAt.After(at):
+				past = true
+			case e.Status == order.RequisitionCreated || e.Status == order.RequisitionBypassed:
+				return 0, time.Time{}, false
+			}
+		}
+		if !past {
+			return 0, time.Time{}, false
+		}
+	}
+	start, _ := a.StartAt.Get()
+	ac := scheduling.AutoCancel{OrderCreatedAt: o.snap.CreatedAt, Start: start}
+	if !o.snap.ActivateBy.IsZero() {
+		ac.ActivateBy = o.snap.ActivateBy.Time()
+	}
+	rule, fires := ac.Fires(at)
+	return rule, at, fires
+}
+
+// commonPrefix returns how many leading entries a and b share.
+func commonPrefix(a, b []order.HistoryEntry) int {
+	n := min(len(a), len(b))
+	for i := range n {
+		if a[i] != b[i] {
+			return i
+		}
+	}
+	return n
+}
+
+// commonEntries returns how many leading entries a and b share.
+func commonEntries(a, b []appointment.HistoryEntry) int {
+	n := min(len(a), len(b))
+	for i := range n {
+		if a[i].CreatedAt != b[i].CreatedAt || a[i].Status != b[i].Status || !bytes.Equal(a[i].Data, b[i].Data) {
+			return i
+		}
+	}
+	return n
+}
+
+func findPoint(ps []point, n int) (int, bool) {
+	return slices.BinarySearchFunc(ps, n, func(p point, n int) int { return p.n - n })
+}
+
+func findSlot(ss []slotPoint, n int) (int, bool) {
+	return slices.BinarySearchFunc(ss, n, func(s slotPoint, n int) int { return s.n - n })
+}
+
+// rank orders changes of the same instant: the order's before its
+// appointments', steps before what they imply.
+func rank(c Change) int {
+	switch c.(type) {
+	case OrderStep:
+		return 0
+	case ActiveChanged:
+		return 1
+	case AppointmentStep:
+		return 2
+	case Rescheduled:
+		return 3
+	case AutoCancelled:
+		return 4
+	}
+	return 5
+}
+
+func sortChanges(cs []Change) {
+	slices.SortStableFunc(cs, func(a, b Change) int {
+		if c := a.When().Compare(b.When()); c != 0 {
+			return c
+		}
+		return rank(a) - rank(b)
+	})
+}
+
+func quoteOr(s, empty string) string {
+	if s == "" {
+		return empty
+	}
+	return `"` + s + `"`
+}
