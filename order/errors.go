@@ -25,8 +25,9 @@ var (
 	ErrMachine = errors.New("order: invalid machine")
 )
 
-// ParseError reports text that does not name a value of this package. It
-// unwraps to [ErrUnknownStatus] or [ErrUnknownEvent].
+// ParseError reports text that does not name a value of this package, or
+// text decoded into a nil pointer. It unwraps to [ErrUnknownStatus] or
+// [ErrUnknownEvent].
 type ParseError struct {
 	Kind string // "status", "high-level status" or "event"
 	Text string // the rejected input

@@ -1,9 +1,6 @@
 package order
 
-import (
-	"fmt"
-	"strconv"
-)
+import "strconv"
 
 // Event is something that happens to an order and may move it to another
 // status. Its text form is a snake_case name such as "schedule_appointment";
@@ -100,9 +97,11 @@ func (e Event) MarshalText() ([]byte, error) {
 }
 
 // UnmarshalText accepts what [ParseEvent] accepts. On error e is unchanged.
+// A nil e cannot hold an event: any text is then a *[ParseError] wrapping
+// [ErrUnknownEvent].
 func (e *Event) UnmarshalText(text []byte) error {
 	if e == nil {
-		return fmt.Errorf("order: decode into a nil *order.Event: %w", ErrUnknownEvent)
+		return &ParseError{Kind: "event", Text: string(text), Err: ErrUnknownEvent}
 	}
 	v, err := ParseEvent(string(text))
 	if err != nil {

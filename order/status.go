@@ -219,9 +219,11 @@ func (s Status) MarshalText() ([]byte, error) {
 }
 
 // UnmarshalText accepts what [ParseStatus] accepts. On error s is unchanged.
+// A nil s cannot hold a status: any text is then a *[ParseError] wrapping
+// [ErrUnknownStatus].
 func (s *Status) UnmarshalText(text []byte) error {
 	if s == nil {
-		return fmt.Errorf("order: decode into a nil *order.Status: %w", ErrUnknownStatus)
+		return &ParseError{Kind: "status", Text: string(text), Err: ErrUnknownStatus}
 	}
 	v, err := ParseStatus(string(text))
 	if err != nil {
@@ -242,8 +244,9 @@ func (s Status) Value() (driver.Value, error) {
 }
 
 // Scan implements [database/sql.Scanner] for a text column holding either
-// wire form. NULL and other types are errors wrapping [ErrUnknownStatus]
-// (use sql.Null[Status] for a nullable column); on error s is unchanged.
+// wire form. NULL, other types and a nil s are each a *[ParseError]
+// wrapping [ErrUnknownStatus] (use sql.Null[Status] for a nullable
+// column); on error s is unchanged.
 func (s *Status) Scan(src any) error {
 	switch v := src.(type) {
 	case string:
@@ -336,10 +339,11 @@ func (h HighLevel) MarshalText() ([]byte, error) {
 }
 
 // UnmarshalText accepts what [ParseHighLevel] accepts. On error h is
-// unchanged.
+// unchanged. A nil h cannot hold a status: any text is then a *[ParseError]
+// wrapping [ErrUnknownStatus].
 func (h *HighLevel) UnmarshalText(text []byte) error {
 	if h == nil {
-		return fmt.Errorf("order: decode into a nil *order.HighLevel: %w", ErrUnknownStatus)
+		return &ParseError{Kind: "high-level status", Text: string(text), Err: ErrUnknownStatus}
 	}
 	v, err := ParseHighLevel(string(text))
 	if err != nil {

@@ -238,13 +238,32 @@ func TestMustParseStatus(t *testing.T) {
 	assert.Panics(t, func() { MustParseStatus("nope") })
 }
 
+// TestNilReceivers checks that decoding into a nil pointer fails with the
+// package's *ParseError, as for unknown text, and never panics.
 func TestNilReceivers(t *testing.T) {
+	check := func(t *testing.T, err error, kind, text string, sentinel error) {
+		t.Helper()
+		var pe *ParseError
+		require.ErrorAs(t, err, &pe)
+		assert.Equal(t, ParseError{Kind: kind, Text: text, Err: sentinel}, *pe)
+		assert.ErrorIs(t, err, sentinel)
+		assert.Equal(t, "order: unknown "+kind+" "+quote(text), err.Error())
+	}
+	for _, text := range []string{"ordered", "received.at_home_phlebotomy.ordered", "nope", ""} {
+		var s *Status
+		check(t, s.UnmarshalText([]byte(text)), "status", text, ErrUnknownStatus)
+		check(t, s.Scan(text), "status", text, ErrUnknownStatus)
+		check(t, s.Scan([]byte(text)), "status", text, ErrUnknownStatus)
+	}
 	var s *Status
-	assert.ErrorIs(t, s.UnmarshalText([]byte("ordered")), ErrUnknownStatus)
-	assert.ErrorIs(t, s.Scan("ordered"), ErrUnknownStatus)
-	assert.ErrorIs(t, s.Scan(nil), ErrUnknownStatus)
-	var h *HighLevel
-	assert.ErrorIs(t, h.UnmarshalText([]byte("received")), ErrUnknownStatus)
-	var e *Event
-	assert.ErrorIs(t, e.UnmarshalText([]byte("cancel")), ErrUnknownEvent)
+	check(t, s.Scan(nil), "status", "NULL", ErrUnknownStatus)
+	check(t, s.Scan(int64(3)), "status", "3 (int64)", ErrUnknownStatus)
+	for _, text := range []string{"received", "nope"} {
+		var h *HighLevel
+		check(t, h.UnmarshalText([]byte(text)), "high-level status", text, ErrUnknownStatus)
+	}
+	for _, text := range []string{"cancel", "nope"} {
+		var e *Event
+		check(t, e.UnmarshalText([]byte(text)), "event", text, ErrUnknownEvent)
+	}
 }
