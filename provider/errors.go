@@ -41,8 +41,8 @@ var (
 	ErrInvalidRadius = errors.New("provider: invalid radius")
 )
 
-// ParseError reports text that names no provider. It unwraps to
-// [ErrUnknownProvider].
+// ParseError reports text that names no provider, or text decoded into a
+// nil pointer. It unwraps to [ErrUnknownProvider].
 type ParseError struct {
 	Text string // the rejected input
 }

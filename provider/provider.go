@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"fmt"
 	"strconv"
 	"time"
 
@@ -144,10 +143,11 @@ func (p Provider) MarshalText() ([]byte, error) {
 }
 
 // UnmarshalText implements [encoding.TextUnmarshaler] with the rules of
-// [Parse]. On error the receiver is left unchanged.
+// [Parse]. On error the receiver is left unchanged. A nil p cannot hold a
+// provider: any text is then a [*ParseError] wrapping [ErrUnknownProvider].
 func (p *Provider) UnmarshalText(text []byte) error {
 	if p == nil {
-		return fmt.Errorf("provider: decode into a nil *provider.Provider: %w", ErrUnknownProvider)
+		return &ParseError{Text: string(text)}
 	}
 	parsed, err := Parse(string(text))
 	if err != nil {

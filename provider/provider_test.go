@@ -265,13 +265,30 @@ func TestLeadOutrunsReschedule(t *testing.T) {
 		"booked %v ahead, Getlabs reschedules %v before start: Junction's %v rule must act first", lead, before, autoCancelAfter)
 }
 
+// TestNilReceivers checks that decoding into a nil pointer fails with the
+// package's typed errors and never panics: a *ParseError for a provider,
+// a *MalformedError for the area-info types.
 func TestNilReceivers(t *testing.T) {
-	var p *provider.Provider
-	assert.ErrorIs(t, p.UnmarshalText([]byte("getlabs")), provider.ErrUnknownProvider)
+	for _, text := range []string{"getlabs", "quest", "foo", ""} {
+		var p *provider.Provider
+		err := p.UnmarshalText([]byte(text))
+		var pe *provider.ParseError
+		require.ErrorAs(t, err, &pe, "UnmarshalText(%q)", text)
+		assert.Equal(t, text, pe.Text)
+		assert.ErrorIs(t, err, provider.ErrUnknownProvider)
+		assert.Equal(t, `provider: unknown provider "`+text+`"`, err.Error())
+	}
+	var me *provider.MalformedError
 	var a *provider.AreaInfo
-	assert.ErrorIs(t, a.UnmarshalJSON([]byte(`{}`)), provider.ErrMalformed)
+	err := a.UnmarshalJSON([]byte(`{}`))
+	require.ErrorAs(t, err, &me)
+	assert.ErrorIs(t, err, provider.ErrMalformed)
 	var c *provider.Coverage
-	assert.ErrorIs(t, c.UnmarshalJSON([]byte(`{}`)), provider.ErrMalformed)
+	err = c.UnmarshalJSON([]byte(`{}`))
+	require.ErrorAs(t, err, &me)
+	assert.ErrorIs(t, err, provider.ErrMalformed)
 	var l *provider.Listing
-	assert.ErrorIs(t, l.UnmarshalJSON([]byte(`{}`)), provider.ErrMalformed)
+	err = l.UnmarshalJSON([]byte(`{}`))
+	require.ErrorAs(t, err, &me)
+	assert.ErrorIs(t, err, provider.ErrMalformed)
 }
