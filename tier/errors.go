@@ -19,8 +19,8 @@ var (
 	ErrInvalidOrderID = errors.New("tier: invalid order id")
 )
 
-// ParseError reports text that does not name a tier. It unwraps to
-// [ErrUnknownTier].
+// ParseError reports text that does not name a tier, or text decoded into
+// a nil pointer. It unwraps to [ErrUnknownTier].
 type ParseError struct {
 	Text string // the rejected input
 }

@@ -1,9 +1,6 @@
 package tier
 
-import (
-	"fmt"
-	"strconv"
-)
+import "strconv"
 
 // Tier is a phlebotomy service tier: how an at-home appointment is made.
 // Its text form is the wire value (appointment-ready); the zero value is
@@ -101,10 +98,11 @@ func (t Tier) MarshalText() ([]byte, error) {
 }
 
 // UnmarshalText implements [encoding.TextUnmarshaler] with the rules of
-// [Parse]. On error the receiver is left unchanged.
+// [Parse]. On error the receiver is left unchanged. A nil t cannot hold a
+// tier: any text is then a [*ParseError] wrapping [ErrUnknownTier].
 func (t *Tier) UnmarshalText(text []byte) error {
 	if t == nil {
-		return fmt.Errorf("tier: decode into a nil *tier.Tier: %w", ErrUnknownTier)
+		return &ParseError{Text: string(text)}
 	}
 	parsed, err := Parse(string(text))
 	if err != nil {

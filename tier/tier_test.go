@@ -369,7 +369,16 @@ func TestPropEndpointPath(t *testing.T) {
 	})
 }
 
+// TestUnmarshalTextNilReceiver checks that decoding into a nil pointer
+// fails with a *ParseError, as for unknown text, and never panics.
 func TestUnmarshalTextNilReceiver(t *testing.T) {
-	var p *tier.Tier
-	assert.ErrorIs(t, p.UnmarshalText([]byte("appointment-ready")), tier.ErrUnknownTier)
+	for _, text := range []string{"appointment-ready", "foo", ""} {
+		var p *tier.Tier
+		err := p.UnmarshalText([]byte(text))
+		var pe *tier.ParseError
+		require.ErrorAs(t, err, &pe, "UnmarshalText(%q)", text)
+		assert.Equal(t, text, pe.Text)
+		assert.ErrorIs(t, err, tier.ErrUnknownTier)
+		assert.Equal(t, `tier: unknown tier "`+text+`"`, err.Error())
+	}
 }
