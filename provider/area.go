@@ -83,17 +83,61 @@ func (w *wireListing) listing() Listing {
 	tiers := w.ServiceTypes
 	if len(tiers) == 0 {
 		tiers = w.Tier
-	} else {
-		for _, t := range w.Tier {
-			if !slices.Contains(tiers, t) {
-				tiers = append(tiers, t)
-			}
-		}
+	} else if len(w.Tier) > 0 {
+		tiers = mergeTiers(tiers, w.Tier)
 	}
 	if len(tiers) == 0 {
 		tiers = nil
 	}
 	return Listing{Name: w.Name, Tiers: tiers}
+}
+
+// mergeTiers returns first followed by the entries of second that first
+// lacks, each once, in second's order; it may append to first. Its cost is
+// linear in the two lists: the known tiers seen are a bit set, and the
+// other names a map, built only once second holds such a name.
+func mergeTiers(first, second []string) []string {
+	var seen tierSet
+	for _, name := range first {
+		if t, ok := lookupTier(name); ok {
+			seen |= setOf(t)
+		}
+	}
+	var others map[string]bool // names of no known tier, in first or kept
+	out := first
+	for _, name := range second {
+		if t, ok := lookupTier(name); ok {
+			if seen.has(t) {
+				continue
+			}
+			seen |= setOf(t)
+		} else {
+			if others == nil {
+				others = map[string]bool{}
+				for _, f := range first {
+					if _, ok := lookupTier(f); !ok {
+						others[f] = true
+					}
+				}
+			}
+			if others[name] {
+				continue
+			}
+			others[name] = true
+		}
+		out = append(out, name)
+	}
+	return out
+}
+
+// lookupTier returns the tier whose wire name is s, without allocating.
+func lookupTier(s string) (tier.Tier, bool) {
+	for t := tier.Tier(1); t.IsValid(); t++ {
+		if t.String() == s {
+			return t, true
+		}
+	}
+	return 0, false
 }
 
 // UnmarshalJSON decodes a provider entry into a fresh value: encoding/json

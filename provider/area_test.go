@@ -93,6 +93,27 @@ var decodeCases = []struct {
 		}}},
 	},
 	{
+		name: "known tiers of tier are added once, after service_types",
+		in:   `{"zip_code":"85004","phlebotomy":{"is_served":true,"providers":[{"name":"x","service_types":["appointment-ready","appointment-ready"],"tier":["appointment-request","appointment-ready","appointment-request"]}]}}`,
+		want: provider.AreaInfo{ZipCode: "85004", Phlebotomy: provider.Coverage{IsServed: true, Providers: []provider.Listing{
+			{Name: "x", Tiers: []string{"appointment-ready", "appointment-ready", "appointment-request"}},
+		}}},
+	},
+	{
+		name: "known and unknown tiers merge, each name of tier once",
+		in:   `{"zip_code":"85004","phlebotomy":{"is_served":true,"providers":[{"name":"x","service_types":["a","appointment-ready","a"],"tier":["b","a","appointment-ready","b","appointment-request","appointment-request",""]}]}}`,
+		want: provider.AreaInfo{ZipCode: "85004", Phlebotomy: provider.Coverage{IsServed: true, Providers: []provider.Listing{
+			{Name: "x", Tiers: []string{"a", "appointment-ready", "a", "b", "appointment-request", ""}},
+		}}},
+	},
+	{
+		name: "an unknown tier listed first in service_types is not repeated",
+		in:   `{"zip_code":"85004","phlebotomy":{"is_served":true,"providers":[{"name":"x","service_types":["a"],"tier":["appointment-ready","a","appointment-ready"]}]}}`,
+		want: provider.AreaInfo{ZipCode: "85004", Phlebotomy: provider.Coverage{IsServed: true, Providers: []provider.Listing{
+			{Name: "x", Tiers: []string{"a", "appointment-ready"}},
+		}}},
+	},
+	{
 		name: "one spelling is kept verbatim, duplicates included",
 		in:   `{"zip_code":"85004","phlebotomy":{"is_served":true,"providers":[{"name":"x","tier":["a","a"]}]}}`,
 		want: provider.AreaInfo{ZipCode: "85004", Phlebotomy: provider.Coverage{IsServed: true, Providers: []provider.Listing{

@@ -1,6 +1,7 @@
 package provider_test
 
 import (
+	"encoding/json"
 	"errors"
 	"slices"
 	"testing"
@@ -172,6 +173,55 @@ func TestPropProvidersOrder(t *testing.T) {
 		}
 		if got := a.Providers(tt); !slices.Equal(got, want) {
 			t.Fatalf("Providers(%v) = %v, want %v", tt, got, want)
+		}
+	})
+}
+
+// mergeModel is the documented merge of a listing's two tier lists, written
+// the plain way: service_types in its order, then each entry of tier that
+// the result does not hold yet; tier alone is kept verbatim.
+func mergeModel(serviceTypes, tiers []string) []string {
+	out := slices.Clone(serviceTypes)
+	if len(out) == 0 {
+		out = slices.Clone(tiers)
+	} else {
+		for _, t := range tiers {
+			if !slices.Contains(out, t) {
+				out = append(out, t)
+			}
+		}
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	return out
+}
+
+// TestPropMergeTiers checks the decoded tier list of a provider entry
+// against mergeModel, for lists of known tiers, unknown names and
+// duplicates, each key present or not.
+func TestPropMergeTiers(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		names := rapid.SampledFrom([]string{ready, request, "walk-in", "a", ""})
+		entry := map[string]any{"name": "getlabs"}
+		var lists [2][]string
+		for i, key := range []string{"service_types", "tier"} {
+			if rapid.Bool().Draw(t, key+" present") {
+				lists[i] = rapid.SliceOfN(names, 0, 8).Draw(t, key)
+				entry[key] = lists[i]
+			}
+		}
+		data, err := json.Marshal(map[string]any{"phlebotomy": map[string]any{"providers": []any{entry}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		info, err := provider.ParseAreaInfo(data)
+		if err != nil {
+			t.Fatalf("ParseAreaInfo(%s): %v", data, err)
+		}
+		want := mergeModel(lists[0], lists[1])
+		if got := info.Phlebotomy.Providers[0].Tiers; !slices.Equal(got, want) || (got == nil) != (want == nil) {
+			t.Fatalf("ParseAreaInfo(%s) tiers = %q, want %q", data, got, want)
 		}
 	})
 }
