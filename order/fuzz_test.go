@@ -15,6 +15,17 @@ func FuzzParseStatus(f *testing.F) {
 	for _, text := range rejected {
 		f.Add(text)
 	}
+	for _, fx := range orderFixtures {
+		o := readFixtureOrder(f, fx.file, fx.wrapped)
+		for _, ev := range o.Events {
+			f.Add(ev.Status)
+		}
+		if o.OrderTransaction != nil {
+			for _, tx := range o.OrderTransaction.Orders {
+				f.Add(tx.LowLevelStatus)
+			}
+		}
+	}
 	f.Fuzz(func(t *testing.T, text string) {
 		s, err := ParseStatus(text)
 		var u Status
@@ -50,6 +61,9 @@ func FuzzParseHighLevel(f *testing.F) {
 	for _, w := range wire {
 		f.Add(w.high)
 		f.Add(w.low)
+	}
+	for _, fx := range orderFixtures {
+		f.Add(readFixtureOrder(f, fx.file, fx.wrapped).Status)
 	}
 	f.Fuzz(func(t *testing.T, text string) {
 		h, err := ParseHighLevel(text)
