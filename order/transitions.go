@@ -98,7 +98,8 @@ func Next(from Status, e Event) (Status, error) {
 		}
 		return from, c.err
 	}
-	return table.Next(from, e)
+	// Past the last status or event: invalid, so forbidden.
+	return from, &TransitionError{From: from, Event: e}
 }
 
 // Transitions returns every allowed transition, ordered by From, then by

@@ -322,11 +322,50 @@ func TestObservedJumpIsAPath(t *testing.T) {
 	}, path)
 }
 
+// TestNextDoesNotAllocate checks every pair of valid or zero inputs, the
+// last status and the last event included: accepted or rejected, Next
+// answers from the pre-built table.
 func TestNextDoesNotAllocate(t *testing.T) {
-	accept := testing.AllocsPerRun(100, func() { _, _ = Next(AppointmentScheduled, CompleteDraw) })
-	reject := testing.AllocsPerRun(100, func() { _, _ = Next(Completed, Cancel) })
-	assert.Zero(t, accept)
-	assert.Zero(t, reject)
+	for _, from := range append([]Status{0}, allStatuses...) {
+		for _, e := range append([]Event{0}, allEvents...) {
+			allocs := testing.AllocsPerRun(10, func() { _, _ = Next(from, e) })
+			assert.Zero(t, allocs, "Next(%q, %q) allocates", from, e)
+		}
+	}
+}
+
+// TestNextBounds exercises Next at the edges of its table: the last status
+// and the last event, accepted and rejected, and one past each.
+func TestNextBounds(t *testing.T) {
+	last, lastEvent := allStatuses[len(allStatuses)-1], allEvents[len(allEvents)-1]
+	require.Equal(t, Corrected, last)
+	require.Equal(t, Cancel, lastEvent)
+	for _, c := range []struct {
+		from Status
+		e    Event
+		want Status // zero: rejected
+	}{
+		{Corrected, CorrectResults, Corrected},
+		{Corrected, Cancel, 0},
+		{Ordered, Cancel, Cancelled},
+		{DrawCompleted, Cancel, Cancelled},
+		{Completed, Cancel, 0},
+		{Corrected + 1, CorrectResults, 0},
+		{Corrected + 1, Cancel + 1, 0},
+		{Ordered, Cancel + 1, 0},
+		{Corrected, Cancel + 1, 0},
+	} {
+		got, err := Next(c.from, c.e)
+		if c.want != 0 {
+			require.NoError(t, err, "Next(%q, %q)", c.from, c.e)
+			assert.Equal(t, c.want, got, "Next(%q, %q) = %q, want %q", c.from, c.e, got, c.want)
+			continue
+		}
+		var te *TransitionError
+		require.ErrorAs(t, err, &te, "Next(%q, %q)", c.from, c.e)
+		assert.Equal(t, TransitionError{From: c.from, Event: c.e}, *te)
+		assert.Equal(t, c.from, got, "Next(%q, %q) = %q, want it unchanged", c.from, c.e, got)
+	}
 }
 
 func TestMermaid(t *testing.T) {
