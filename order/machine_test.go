@@ -205,15 +205,21 @@ func TestMachineReentrantFire(t *testing.T) {
 	other, err := NewMachine(Ordered)
 	require.NoError(t, err)
 	var val any
+	var kept context.Context
 	m, err = NewMachine(Ordered, OnEnter(RequisitionCreated, func(ctx context.Context, _ Transition) {
 		inner = other.Fire(ctx, Cancel)
 		val = ctx.Value(key{})
+		kept = ctx
 	}))
 	require.NoError(t, err)
 	require.NoError(t, m.Fire(context.WithValue(context.Background(), key{}, "v"), CreateRequisition))
 	require.NoError(t, inner)
 	assert.Equal(t, Cancelled, other.Current())
 	assert.Equal(t, "v", val)
+	// The callback's context is never cancelled, not even once Fire has
+	// returned: work the callback hands on is not cut short.
+	require.NoError(t, kept.Err())
+	assert.Nil(t, kept.Done())
 }
 
 func TestNewMachineErrors(t *testing.T) {

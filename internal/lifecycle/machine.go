@@ -67,7 +67,8 @@ type Machine[S, E Small] struct {
 	any    []Callback[S, E]
 	hooked bool
 	reent  error
-	firing Edge[S, E] // the transition under way; guarded by mu
+	firing Edge[S, E]      // the transition under way; guarded by mu
+	cbctx  context.Context // the context its callbacks get; guarded by mu
 }
 
 // NewMachine returns a machine over t starting in initial. It reports an
@@ -123,13 +124,15 @@ func NewMachine[S, E Small](t *Table[S, E], initial S, h Hooks[S, E]) (*Machine[
 	if m.hooked {
 		// looplab calls enter_state, then after_event, for a transition
 		// that changes state, and only after_event for a self-loop.
+		// The callbacks get the context Fire built, not looplab's, which
+		// looplab cancels when its Event returns.
 		cbs = fsm.Callbacks{
-			"enter_state": func(ctx context.Context, _ *fsm.Event) { m.runEnter(ctx) },
-			"after_event": func(ctx context.Context, e *fsm.Event) {
+			"enter_state": func(context.Context, *fsm.Event) { m.runEnter() },
+			"after_event": func(_ context.Context, e *fsm.Event) {
 				if e.Src == e.Dst {
-					m.runEnter(ctx)
+					m.runEnter()
 				}
-				m.runAfter(ctx)
+				m.runAfter()
 			},
 		}
 	}
@@ -139,18 +142,18 @@ func NewMachine[S, E Small](t *Table[S, E], initial S, h Hooks[S, E]) (*Machine[
 	return m, nil
 }
 
-func (m *Machine[S, E]) runEnter(ctx context.Context) {
+func (m *Machine[S, E]) runEnter() {
 	for _, fn := range m.enter[m.firing.To] {
-		fn(ctx, m.firing)
+		fn(m.cbctx, m.firing)
 	}
 }
 
-func (m *Machine[S, E]) runAfter(ctx context.Context) {
+func (m *Machine[S, E]) runAfter() {
 	for _, fn := range m.after[m.firing.Event] {
-		fn(ctx, m.firing)
+		fn(m.cbctx, m.firing)
 	}
 	for _, fn := range m.any {
-		fn(ctx, m.firing)
+		fn(m.cbctx, m.firing)
 	}
 }
 
@@ -205,7 +208,9 @@ func (m *Machine[S, E]) Fire(ctx context.Context, e E) error {
 	if m.hooked || ctx.Done() != nil {
 		lctx = firingCtx[S, E]{parent: ctx, m: m}
 	}
+	m.cbctx = lctx
 	err = m.fsm.Event(lctx, m.t.eventName[e])
+	m.cbctx = nil // the machine keeps no context between transitions
 	if nt, ok := err.(fsm.NoTransitionError); err == nil || (ok && nt.Err == nil && from == to) {
 		return nil
 	}
