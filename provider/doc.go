@@ -21,7 +21,8 @@
 // (the default), 50 or 100 miles. [ParseAreaInfo] (or [encoding/json])
 // decodes the response into an [AreaInfo], accepting both spellings of a
 // provider's tier list (tier and service_types) and keeping unknown
-// providers and tiers verbatim in each [Listing].
+// providers and tiers verbatim in each [Listing]. Decoding takes time
+// linear in the size of the document, whatever its lists hold.
 //
 // [AreaInfo.ForBooking] tells which provider the book endpoint will send,
 // [AreaInfo.ForRequest] whether the request endpoint can name a provider,

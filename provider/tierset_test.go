@@ -1,0 +1,32 @@
+package provider
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+
+	"github.com/phlebkit/phlebkit/tier"
+)
+
+// TestTierSet checks the set behind Provider.Offers for every combination
+// of tiers, so that a provider offering both tiers, which Junction's table
+// does not list today, is answered right too.
+func TestTierSet(t *testing.T) {
+	all := tier.All()
+	for mask := range 1 << len(all) {
+		var in []tier.Tier
+		for i, tt := range all {
+			if mask&(1<<i) != 0 {
+				in = append(in, tt)
+			}
+		}
+		s := setOf(in...)
+		for i, tt := range all {
+			assert.Equal(t, mask&(1<<i) != 0, s.has(tt), "setOf(%v).has(%v)", in, tt)
+		}
+		for _, tt := range []tier.Tier{0, tier.Tier(len(all) + 1), 7, 255} {
+			assert.False(t, s.has(tt), "setOf(%v).has(%v)", in, tt)
+		}
+	}
+	assert.Equal(t, setOf(tier.AppointmentReady, tier.AppointmentRequest), setOf(tier.AppointmentRequest, tier.AppointmentReady))
+}
