@@ -306,11 +306,8 @@ func (t *Table[S, E]) Path(from, to S) ([]Edge[S, E], bool) {
 	if from == to {
 		return []Edge[S, E]{}, true
 	}
-	if !t.Reachable(from, to) {
-		return nil, false
-	}
 	// Breadth-first search over at most 63 statuses; via[s] is the edge that
-	// first reached s.
+	// first reached s. It ends when the queue is empty if to is unreachable.
 	via := make([]Edge[S, E], t.nS+1)
 	visited := uint64(1) << from
 	queue := []S{from}
@@ -335,7 +332,7 @@ func (t *Table[S, E]) Path(from, to S) ([]Edge[S, E], bool) {
 			queue = append(queue, n)
 		}
 	}
-	return nil, false // unreachable: Reachable said yes
+	return nil, false
 }
 
 // StatusName returns the wire spelling of a valid status, and what the

@@ -69,7 +69,16 @@ func TestNewValidates(t *testing.T) {
 			s.Edges = append(s.Edges, Edge[st, ev]{a, go1, d})
 		},
 		"duplicate status name": func(s *Spec[st, ev]) { s.StatusName = func(st) string { return "x" } },
-		"empty event name":      func(s *Spec[st, ev]) { s.EventName = func(ev) string { return "" } },
+		"empty status name": func(s *Spec[st, ev]) {
+			s.StatusName = func(x st) string { return map[st]string{a: "a", b: "", c: "c", d: "d", e: "e"}[x] }
+		},
+		"empty event name": func(s *Spec[st, ev]) { s.EventName = func(ev) string { return "" } },
+		"duplicate event name": func(s *Spec[st, ev]) {
+			s.EventName = func(x ev) string { return map[ev]string{go1: "go", skip: "skip", stay: "go"}[x] }
+		},
+		"empty last event name": func(s *Spec[st, ev]) {
+			s.EventName = func(x ev) string { return map[ev]string{go1: "go", skip: "skip"}[x] }
+		},
 	} {
 		t.Run(name, func(t *testing.T) {
 			spec := toySpec()
@@ -82,6 +91,74 @@ func TestNewValidates(t *testing.T) {
 		})
 	}
 	assert.NotPanics(t, func() { MustNew(toySpec()) })
+}
+
+// TestNewLimits builds the smallest and the largest tables a spec may
+// describe, and checks the largest at its last status and last event.
+func TestNewLimits(t *testing.T) {
+	small := toySpec()
+	small.Statuses, small.Events, small.Edges = 1, 1, []Edge[st, ev]{{1, 1, 1}}
+	tb, err := New(small)
+	require.NoError(t, err)
+	to, err := tb.Next(1, 1)
+	require.NoError(t, err)
+	assert.Equal(t, st(1), to)
+
+	const last, lastEvent = st(MaxStatuses), ev(255)
+	big := toySpec()
+	big.Statuses, big.Events, big.Initial = MaxStatuses, 255, last
+	big.Edges = []Edge[st, ev]{{a, lastEvent, last}, {last, lastEvent, last}, {last, go1, a}, {last - 1, go1, last}}
+	tb, err = New(big)
+	require.NoError(t, err)
+	assert.Equal(t, last, tb.Initial())
+	assert.True(t, tb.ValidStatus(last))
+	assert.False(t, tb.ValidStatus(last+1))
+	assert.True(t, tb.ValidEvent(lastEvent))
+
+	for _, c := range []struct {
+		from st
+		e    ev
+		to   st // zero: rejected
+	}{
+		{a, lastEvent, last}, {last, lastEvent, last}, {last, go1, a}, {last - 1, go1, last},
+		{last, skip, 0}, {last, 0, 0}, {last + 1, lastEvent, 0}, {last + 1, 0, 0}, {255, 255, 0},
+		{a, lastEvent - 1, 0}, {0, lastEvent, 0},
+	} {
+		to, err := tb.Next(c.from, c.e)
+		if c.to == 0 {
+			assert.Equal(t, &rejection{c.from, c.e}, err, "Next(%d, %d)", c.from, c.e)
+			assert.Equal(t, c.from, to)
+		} else {
+			require.NoError(t, err, "Next(%d, %d)", c.from, c.e)
+			assert.Equal(t, c.to, to, "Next(%d, %d)", c.from, c.e)
+		}
+		assert.Equal(t, c.to != 0, tb.Allowed(c.from, c.e), "Allowed(%d, %d)", c.from, c.e)
+	}
+	assert.Equal(t, []ev{go1, lastEvent}, tb.EventsFrom(last))
+	assert.Equal(t, 2, tb.NumEventsFrom(last))
+	assert.Nil(t, tb.EventsFrom(last+1))
+	assert.True(t, tb.CanTransition(a, last))
+	assert.True(t, tb.CanTransition(last, last))
+	assert.False(t, tb.CanTransition(last, last-1))
+	evt, ok := tb.EventFor(last-1, last)
+	assert.True(t, ok)
+	assert.Equal(t, go1, evt)
+	assert.False(t, tb.Terminal(last))
+	assert.True(t, tb.Terminal(last-2))
+	assert.Equal(t, []st{a, last}, tb.ReachableFrom(last))
+	assert.Equal(t, []st{a, last}, tb.ReachableFrom(last-1))
+	assert.True(t, tb.Reachable(last-1, a))
+	path, ok := tb.Path(last-1, a)
+	require.True(t, ok)
+	assert.Equal(t, []Edge[st, ev]{{last - 1, go1, last}, {last, go1, a}}, path)
+	assert.Equal(t, "s63", tb.StatusName(last))
+	assert.Equal(t, "e255", tb.EventName(lastEvent))
+	assert.Equal(t, fsm.Events{
+		{Name: "e1", Src: []string{"s63"}, Dst: "s1"},
+		{Name: "e1", Src: []string{"s62"}, Dst: "s63"},
+		{Name: "e255", Src: []string{"s1", "s63"}, Dst: "s63"},
+	}, tb.FSMEvents())
+	assert.Contains(t, tb.Mermaid(), "\n    s63 --> s63: e255\n")
 }
 
 func TestToyTable(t *testing.T) {
@@ -177,15 +254,16 @@ func TestMermaid(t *testing.T) {
 `, MustNew(toySpec()).Mermaid())
 }
 
-// TestRandomTables checks the derived views of random tables against a
-// direct search over their edges.
+// TestRandomTables checks every view of random tables against a direct
+// reading of their edges: lookups, the derived lists, the looplab events,
+// the diagram, and reachability and shortest paths found by search.
 func TestRandomTables(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		n := rapid.IntRange(1, 12).Draw(t, "statuses")
 		m := rapid.IntRange(1, 6).Draw(t, "events")
 		spec := toySpec()
 		spec.Statuses, spec.Events = n, m
-		spec.Initial = 1
+		spec.Initial = st(rapid.IntRange(1, n).Draw(t, "initial"))
 		spec.Edges = nil
 		succ := map[st]map[ev]st{}
 		for s := 1; s <= n; s++ {
@@ -198,9 +276,65 @@ func TestRandomTables(t *testing.T) {
 				}
 			}
 		}
+		// The table must not depend on the order the edges are listed in.
+		spec.Edges = rapid.Permutation(spec.Edges).Draw(t, "edge order")
 		tb, err := New(spec)
 		require.NoError(t, err)
+		require.Equal(t, spec.Initial, tb.Initial())
+
+		// Lookups, over every pair, one past the last status and event
+		// and the zero values included.
+		var edges []Edge[st, ev]
+		mermaid := "stateDiagram-v2\n    [*] --> " + tb.StatusName(spec.Initial) + "\n"
+		for s := 0; s <= n+1; s++ {
+			var evs []ev
+			for e := 0; e <= m+1; e++ {
+				to, ok := succ[st(s)][ev(e)]
+				got, err := tb.Next(st(s), ev(e))
+				if ok {
+					require.NoError(t, err)
+					require.Equal(t, to, got, "Next(%d, %d)", s, e)
+					evs = append(evs, ev(e))
+					edges = append(edges, Edge[st, ev]{st(s), ev(e), to})
+					mermaid += fmt.Sprintf("    s%d --> s%d: e%d\n", s, to, e)
+				} else {
+					require.Equal(t, &rejection{st(s), ev(e)}, err, "Next(%d, %d)", s, e)
+					require.Equal(t, st(s), got)
+				}
+				require.Equal(t, ok, tb.Allowed(st(s), ev(e)), "Allowed(%d, %d)", s, e)
+			}
+			require.Equal(t, evs, tb.EventsFrom(st(s)), "EventsFrom(%d)", s)
+			require.Equal(t, len(evs), tb.NumEventsFrom(st(s)), "NumEventsFrom(%d)", s)
+			require.Equal(t, s >= 1 && s <= n && len(evs) == 0, tb.Terminal(st(s)), "Terminal(%d)", s)
+		}
+		require.Equal(t, edges, tb.Edges())
 		for s := 1; s <= n; s++ {
+			if len(succ[st(s)]) == 0 {
+				mermaid += fmt.Sprintf("    s%d --> [*]\n", s)
+			}
+		}
+		require.Equal(t, mermaid, tb.Mermaid())
+
+		var events fsm.Events
+		for e := 1; e <= m; e++ {
+			for to := 1; to <= n; to++ {
+				var src []string
+				for from := 1; from <= n; from++ {
+					if dst, ok := succ[st(from)][ev(e)]; ok && dst == st(to) {
+						src = append(src, fmt.Sprintf("s%d", from))
+					}
+				}
+				if src != nil {
+					events = append(events, fsm.EventDesc{Name: fmt.Sprintf("e%d", e), Src: src, Dst: fmt.Sprintf("s%d", to)})
+				}
+			}
+		}
+		if events == nil {
+			events = fsm.Events{}
+		}
+		require.Equal(t, events, tb.FSMEvents())
+
+		for s := 0; s <= n+1; s++ {
 			// dist: length of a shortest path of one or more steps.
 			dist := map[st]int{}
 			queue := []st{st(s)}
@@ -218,16 +352,35 @@ func TestRandomTables(t *testing.T) {
 					}
 				}
 			}
-			for to := 1; to <= n; to++ {
+			var reachable []st
+			for to := 0; to <= n+1; to++ {
+				valid := s >= 1 && s <= n && to >= 1 && to <= n
 				_, reach := dist[st(to)]
-				require.Equal(t, reach, tb.Reachable(st(s), st(to)))
+				require.Equal(t, reach, tb.Reachable(st(s), st(to)), "Reachable(%d, %d)", s, to)
+				if reach {
+					reachable = append(reachable, st(to))
+				}
+
+				// One step: the lowest event that leads there.
+				var step ev
+				for e := 1; e <= m && step == 0; e++ {
+					if dst, ok := succ[st(s)][ev(e)]; ok && dst == st(to) {
+						step = ev(e)
+					}
+				}
+				require.Equal(t, step != 0, tb.CanTransition(st(s), st(to)), "CanTransition(%d, %d)", s, to)
+				got, ok := tb.EventFor(st(s), st(to))
+				require.Equal(t, step != 0, ok, "EventFor(%d, %d)", s, to)
+				require.Equal(t, step, got, "EventFor(%d, %d)", s, to)
+
 				path, ok := tb.Path(st(s), st(to))
-				if s == to {
+				if s == to && valid {
 					require.True(t, ok)
+					require.NotNil(t, path)
 					require.Empty(t, path)
 					continue
 				}
-				require.Equal(t, reach, ok)
+				require.Equal(t, reach, ok, "Path(%d, %d)", s, to)
 				require.Len(t, path, dist[st(to)])
 				cur := st(s)
 				for _, step := range path {
@@ -237,9 +390,11 @@ func TestRandomTables(t *testing.T) {
 				}
 				if ok {
 					require.Equal(t, st(to), cur)
+				} else {
+					require.Nil(t, path)
 				}
 			}
-			require.Equal(t, len(succ[st(s)]) == 0, tb.Terminal(st(s)))
+			require.Equal(t, reachable, tb.ReachableFrom(st(s)), "ReachableFrom(%d)", s)
 		}
 	})
 }
