@@ -28,6 +28,7 @@ type Hooks[S, E Small] struct {
 	// Reentrant is returned (wrapped with the event) by a Fire called from
 	// one of this machine's callbacks with the context the callback was
 	// given; such a call would otherwise wait forever for the machine.
+	// When nil, an error naming the table is returned instead.
 	Reentrant error
 }
 
@@ -79,6 +80,9 @@ func NewMachine[S, E Small](t *Table[S, E], initial S, h Hooks[S, E]) (*Machine[
 		return nil, fmt.Errorf("initial status %s is not valid", t.StatusName(initial))
 	}
 	m := &Machine[S, E]{t: t, reent: h.Reentrant}
+	if m.reent == nil {
+		m.reent = errors.New(t.name + ": fire called from a callback of the same machine")
+	}
 	// The callback lists are built only for a machine that has callbacks,
 	// so that a plain machine costs little more than looplab's own.
 	valid := func(fns []Callback[S, E]) error {
@@ -188,8 +192,8 @@ func (m *Machine[S, E]) Fire(ctx context.Context, e E) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("%s: fire %s: %w", m.t.name, m.t.EventName(e), err)
 	}
-	// Only a callback can fire re-entrantly.
-	if m.hooked && m.reent != nil && ctx.Value(firingKey[S, E]{m}) != nil {
+	// Only a callback's context carries the mark.
+	if ctx.Value(firingKey[S, E]{m}) != nil {
 		return fmt.Errorf("%w: %s", m.reent, m.t.eventName[e])
 	}
 	m.mu.Lock()

@@ -295,10 +295,44 @@ func TestMachineCallbackContext(t *testing.T) {
 	require.ErrorIs(t, got.own, errReentrant)
 	assert.EqualError(t, got.own, "visit: reentrant: hold")
 	require.NoError(t, got.otherFire, "a callback may fire another machine")
+	assert.Equal(t, done, other.Current())
 	require.NoError(t, kept.Err(), "a callback's context is not cancelled when Fire returns")
 	assert.Nil(t, kept.Done())
 	assert.Equal(t, running, m.Current())
-	assert.Equal(t, done, other.Current())
+
+	// Without a Reentrant error, the machine names its table.
+	var own error
+	h = Hooks[vs, ve]{}
+	h.AddEnter(running, func(ctx context.Context, _ Edge[vs, ve]) { own = m.Fire(ctx, hold) })
+	m, err = NewMachine(visit, idle, h)
+	require.NoError(t, err)
+	require.NoError(t, m.Fire(context.Background(), start))
+	assert.EqualError(t, own, "visit: fire called from a callback of the same machine: hold")
+	assert.Equal(t, running, m.Current())
+}
+
+// TestMachineRestoresOnInternalError puts the looplab machine out of step
+// with the table, which nothing outside this package can do, and checks
+// that Fire reports it and leaves both machines where they were.
+func TestMachineRestoresOnInternalError(t *testing.T) {
+	for _, c := range []struct {
+		at, looplab vs
+		e           ve
+	}{
+		{held, idle, hold},     // a self-loop in the table, refused by looplab
+		{running, held, hold},  // a move in the table, a self-loop for looplab
+		{running, done, stop},  // a move in the table, refused by looplab
+		{idle, running, start}, // refused by looplab, which knows the event
+	} {
+		m, err := NewMachine(visit, c.at, Hooks[vs, ve]{})
+		require.NoError(t, err)
+		m.fsm.SetState(visit.StatusName(c.looplab))
+		err = m.Fire(context.Background(), c.e)
+		require.Error(t, err, "Fire(%v) in %v, looplab in %v", c.e, c.at, c.looplab)
+		assert.Contains(t, err.Error(), fmt.Sprintf("visit: internal error firing %s in %s: ", visit.EventName(c.e), visit.StatusName(c.at)))
+		assert.Equal(t, c.at, m.Current())
+		assert.Equal(t, visit.StatusName(c.at), m.fsm.Current(), "looplab must be put back in step")
+	}
 }
 
 func TestNewMachineValidates(t *testing.T) {
