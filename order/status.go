@@ -158,8 +158,7 @@ func ParseStatus(text string) (Status, error) {
 	if s := parseLow(text); s != 0 {
 		return s, nil
 	}
-	if i := strings.IndexByte(text, '.'); i >= 0 {
-		hl, rest := text[:i], text[i+1:]
+	if hl, rest, ok := strings.Cut(text, "."); ok {
 		if low, ok := strings.CutPrefix(rest, modality+"."); ok {
 			if s := parseLow(low); s != 0 && statusHighLevel[s].String() == hl {
 				return s, nil
