@@ -83,7 +83,7 @@ func (w *wireListing) listing() Listing {
 	tiers := w.ServiceTypes
 	if len(tiers) == 0 {
 		tiers = w.Tier
-	} else if len(w.Tier) > 0 {
+	} else {
 		tiers = mergeTiers(tiers, w.Tier)
 	}
 	if len(tiers) == 0 {
