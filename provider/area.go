@@ -244,7 +244,7 @@ func ParseAreaInfo(data []byte) (AreaInfo, error) {
 // areaInfo converts w, canonicalising central_labs.
 func (w *wireAreaInfo) areaInfo() AreaInfo {
 	a := AreaInfo{ZipCode: w.ZipCode, Phlebotomy: w.Phlebotomy.coverage()}
-	if len(w.CentralLabs) > 0 && string(w.CentralLabs) != "null" {
+	if w.CentralLabs != nil && string(w.CentralLabs) != "null" {
 		a.CentralLabs = canonicalJSON(w.CentralLabs)
 	}
 	return a

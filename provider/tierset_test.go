@@ -30,3 +30,18 @@ func TestTierSet(t *testing.T) {
 	}
 	assert.Equal(t, setOf(tier.AppointmentReady, tier.AppointmentRequest), setOf(tier.AppointmentRequest, tier.AppointmentReady))
 }
+
+// TestMergeTiersKnownNames checks that merging tier lists that name only
+// known tiers tracks them in the bit set: it builds no map and so does not
+// allocate when the result fits the first list's capacity.
+func TestMergeTiersKnownNames(t *testing.T) {
+	ready, request := tier.AppointmentReady.String(), tier.AppointmentRequest.String()
+	first := make([]string, 2, 3)
+	second := []string{request, ready, request}
+	allocs := testing.AllocsPerRun(100, func() {
+		first[0], first[1] = ready, ready
+		first = mergeTiers(first[:2], second)
+	})
+	assert.Equal(t, []string{ready, ready, request}, first)
+	assert.Zero(t, allocs, "mergeTiers(%q, %q) allocates", first[:2], second)
+}
