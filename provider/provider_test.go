@@ -2,6 +2,7 @@ package provider_test
 
 import (
 	"encoding/json"
+	"errors"
 	"testing"
 	"time"
 
@@ -70,6 +71,7 @@ func TestErrorMessages(t *testing.T) {
 	_, quest := provider.Parse("quest")
 	_, axle := provider.Parse("axlehealth")
 	_, invalid := provider.Provider(7).MarshalText()
+	_, nullErr := provider.ParseAreaInfo([]byte(`null`))
 	cases := []struct {
 		name string
 		err  error
@@ -105,6 +107,8 @@ func TestErrorMessages(t *testing.T) {
 			`provider: invalid zip_code "8500": want exactly five ASCII digits`,
 		},
 		{"malformed without cause", &provider.MalformedError{}, `provider: malformed area info`},
+		{"malformed with cause", &provider.MalformedError{Err: errors.New("document is null")}, `provider: malformed area info: document is null`},
+		{"null document", nullErr, `provider: malformed area info: document is null`},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
