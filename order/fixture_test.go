@@ -29,10 +29,10 @@ type fixtureOrder struct {
 	} `json:"order_transaction"`
 }
 
-// orderFixtures are the order payloads of testdata (see its README.md):
+// publishedStatuses are the order payloads of testdata (see its README.md):
 // where the order object sits in each file, and the statuses it carries,
 // written out by hand.
-var orderFixtures = []struct {
+var publishedStatuses = []struct {
 	file      string
 	wrapped   bool     // the order sits under "order"
 	events    []Status // events[].status, oldest first
@@ -80,7 +80,7 @@ func readFixtureOrder(t testing.TB, file string, wrapped bool) fixtureOrder {
 // published order payloads carry, in each of its three forms, and that each
 // events[] history is a path of the transition table.
 func TestOrderFixtures(t *testing.T) {
-	for _, fx := range orderFixtures {
+	for _, fx := range publishedStatuses {
 		t.Run(fx.file, func(t *testing.T) {
 			o := readFixtureOrder(t, fx.file, fx.wrapped)
 

@@ -15,7 +15,7 @@ func FuzzParseStatus(f *testing.F) {
 	for _, text := range rejected {
 		f.Add(text)
 	}
-	for _, fx := range orderFixtures {
+	for _, fx := range publishedStatuses {
 		o := readFixtureOrder(f, fx.file, fx.wrapped)
 		for _, ev := range o.Events {
 			f.Add(ev.Status)
@@ -62,7 +62,7 @@ func FuzzParseHighLevel(f *testing.F) {
 		f.Add(w.high)
 		f.Add(w.low)
 	}
-	for _, fx := range orderFixtures {
+	for _, fx := range publishedStatuses {
 		f.Add(readFixtureOrder(f, fx.file, fx.wrapped).Status)
 	}
 	f.Fuzz(func(t *testing.T, text string) {
