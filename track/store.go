@@ -43,7 +43,7 @@ func Record(ctx context.Context, s Store, e webhook.Event) ([]Change, error) {
 		if err != nil {
 			return nil, err
 		}
-		next, changes, changed, err := held.apply(e)
+		next, changes, changed, err := held.apply(&e)
 		if err != nil || !changed {
 			return nil, err
 		}

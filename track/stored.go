@@ -40,7 +40,7 @@ type (
 // a *[MalformedError].
 func (o Order) MarshalJSON() ([]byte, error) {
 	s := storedOrder{ID: o.id}
-	if o.snap.ID != "" {
+	if o.snap != nil {
 		b, err := o.snap.MarshalJSON()
 		if err != nil {
 			return nil, &MalformedError{Reason: "encode the order", Err: err}
@@ -108,10 +108,10 @@ func fromStored(s storedOrder) (Order, error) {
 		if !snap.IsPhlebotomy() || snap.ID != s.ID {
 			return Order{}, bad("the order snapshot is not the phlebotomy order %q", s.ID)
 		}
-		v.snap = snap
+		v.snap = &snap
 	}
 	for i, p := range s.Points {
-		if p.Events < 1 || p.Events > len(v.snap.Events) || i > 0 && p.Events <= s.Points[i-1].Events {
+		if p.Events < 1 || p.Events > len(v.ord().Events) || i > 0 && p.Events <= s.Points[i-1].Events {
 			return Order{}, bad("points[%d]: events %d out of order or beyond the history", i, p.Events)
 		}
 		v.points = append(v.points, point{n: p.Events, appointmentID: p.AppointmentID})
@@ -129,7 +129,7 @@ func fromStored(s storedOrder) (Order, error) {
 		case len(sa.Slots) == 0:
 			return Order{}, bad("appointments[%d]: no slot", i)
 		}
-		ap := appt{snap: a}
+		ap := appt{snap: &a}
 		for j, sl := range sa.Slots {
 			if sl.Events < 0 || sl.Events > len(a.Events) || j > 0 && sl.Events <= sa.Slots[j-1].Events {
 				return Order{}, bad("appointments[%d].slots[%d]: events %d out of order or beyond the history", i, j, sl.Events)
@@ -138,7 +138,7 @@ func fromStored(s storedOrder) (Order, error) {
 		}
 		v.appts = append(v.appts, ap)
 	}
-	if v.id == "" && (v.snap.ID != "" || len(v.appts) > 0) {
+	if v.id == "" && (v.snap != nil || len(v.appts) > 0) {
 		return Order{}, bad("no id")
 	}
 	return v, nil

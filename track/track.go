@@ -40,7 +40,7 @@ import (
 // column ([Order.Value], [Order.Scan]) exactly.
 type Order struct {
 	id     string
-	snap   order.Order // the latest order snapshot; zero until one arrives
+	snap   *order.Order // the latest order snapshot, never written to; nil until one arrives
 	points []point     // order history lengths seen, ascending
 	appts  []appt      // by id
 }
@@ -54,7 +54,7 @@ type point struct {
 
 // appt is one appointment of the order.
 type appt struct {
-	snap  appointment.Appointment // the latest snapshot
+	snap  *appointment.Appointment // the latest snapshot, never written to
 	slots []slotPoint             // history lengths seen, ascending
 }
 
@@ -69,18 +69,30 @@ type slotPoint struct {
 func (o Order) ID() string { return o.id }
 
 // Snapshot returns the latest order snapshot and whether one has arrived.
-func (o Order) Snapshot() (order.Order, bool) { return o.snap, o.snap.ID != "" }
+func (o Order) Snapshot() (order.Order, bool) { return *o.ord(), o.snap != nil }
 
 // Status returns the order's status: that of the latest entry of the
 // latest snapshot's history, zero until an order event arrives.
-func (o Order) Status() order.Status { return o.snap.Status() }
+func (o Order) Status() order.Status { return o.ord().Status() }
+
+// noOrder stands for the snapshot of an Order that has none; never written
+// to.
+var noOrder order.Order
+
+// ord returns the latest order snapshot, or the zero Order.
+func (o *Order) ord() *order.Order {
+	if o.snap == nil {
+		return &noOrder
+	}
+	return o.snap
+}
 
 // Appointments returns the latest snapshot of each of the order's
 // appointments, ordered by id.
 func (o Order) Appointments() []appointment.Appointment {
 	out := make([]appointment.Appointment, len(o.appts))
 	for i, a := range o.appts {
-		out[i] = a.snap
+		out[i] = *a.snap
 	}
 	return out
 }
@@ -89,7 +101,7 @@ func (o Order) Appointments() []appointment.Appointment {
 // and whether the order has it.
 func (o Order) Appointment(id string) (appointment.Appointment, bool) {
 	if i, ok := o.find(id); ok {
-		return o.appts[i].snap, true
+		return *o.appts[i].snap, true
 	}
 	return appointment.Appointment{}, false
 }
@@ -107,7 +119,7 @@ func (o Order) Active() (appointment.Appointment, bool) {
 		}
 		at := created(a.snap)
 		if !found || at.After(bestAt) || at.Equal(bestAt) && a.snap.ID > best.ID {
-			best, bestAt, found = a.snap, at, true
+			best, bestAt, found = *a.snap, at, true
 		}
 	}
 	return best, found
@@ -115,7 +127,7 @@ func (o Order) Active() (appointment.Appointment, bool) {
 
 // created returns when an appointment was created: its first history
 // entry's time, zero when unknown.
-func created(a appointment.Appointment) time.Time {
+func created(a *appointment.Appointment) time.Time {
 	if len(a.Events) == 0 {
 		return time.Time{}
 	}
@@ -149,12 +161,12 @@ func (o Order) Equal(p Order) bool {
 // history package's error is wrapped too); and a snapshot whose history
 // diverges from the one held (*[ConflictError], which keeps both).
 func (o Order) Apply(e webhook.Event) (Order, []Change, error) {
-	next, changes, _, err := o.apply(e)
+	next, changes, _, err := o.apply(&e)
 	return next, changes, err
 }
 
 // apply is Apply, also reporting whether the value changed.
-func (o Order) apply(e webhook.Event) (Order, []Change, bool, error) {
+func (o Order) apply(e *webhook.Event) (Order, []Change, bool, error) {
 	orderID := e.OrderID()
 	switch {
 	case !e.Type.IsValid():
@@ -165,24 +177,24 @@ func (o Order) apply(e webhook.Event) (Order, []Change, bool, error) {
 		return o, nil, false, &OrderError{Held: o.id, Received: orderID}
 	}
 	if e.Type.IsOrder() {
-		return o.applyOrder(e.Order)
+		return o.applyOrder(&e.Order)
 	}
-	return o.applyAppointment(e.Appointment)
+	return o.applyAppointment(&e.Appointment)
 }
 
 // applyOrder applies an order snapshot.
-func (o Order) applyOrder(s order.Order) (Order, []Change, bool, error) {
+func (o Order) applyOrder(s *order.Order) (Order, []Change, bool, error) {
 	if !s.IsPhlebotomy() {
 		return o, nil, false, &EventError{Reason: "order of modality " + quoteOr(string(s.Details.Type), "none") + " is not at-home phlebotomy"}
 	}
-	held := o.snap.Events
+	held := o.ord().Events
 	n := len(s.Events)
 	i := commonPrefix(held, s.Events)
 	stale := i == n && n <= len(held)
 	if !stale && i < len(held) {
 		return o, nil, false, &ConflictError{OrderID: s.ID, Index: i, HeldOrder: held, ReceivedOrder: s.Events}
 	}
-	newer := !stale || (n == len(held) && s.UpdatedAt.After(o.snap.UpdatedAt))
+	newer := !stale || (n == len(held) && s.UpdatedAt.After(o.ord().UpdatedAt))
 	pi, havePoint := findPoint(o.points, n)
 	if stale && !newer && (havePoint || n == 0) {
 		return o, nil, false, nil // nothing new: no allocation
@@ -196,7 +208,8 @@ func (o Order) applyOrder(s order.Order) (Order, []Change, bool, error) {
 	}
 	before := o
 	if newer {
-		o.snap = s
+		snap := *s
+		o.snap = &snap
 	}
 	o.id = s.ID
 	var changes []Change
@@ -219,7 +232,7 @@ func (o Order) applyOrder(s order.Order) (Order, []Change, bool, error) {
 // activeChanges appends the ActiveChanged between the order's points n-1
 // and n, if both are known and name different appointments.
 func (o Order) activeChanges(changes []Change, n int) []Change {
-	if n < 2 || n > len(o.snap.Events) {
+	if n < 2 || n > len(o.ord().Events) {
 		return changes
 	}
 	i, ok := findPoint(o.points, n)
@@ -227,7 +240,7 @@ func (o Order) activeChanges(changes []Change, n int) []Change {
 	if !ok || !ok2 || o.points[i].appointmentID == o.points[j].appointmentID {
 		return changes
 	}
-	entry := o.snap.Events[n-1]
+	entry := o.snap.Events[n-1] // o.snap is set: it has n entries
 	return append(changes, ActiveChanged{
 		OrderID: o.id, EventID: entry.ID, At: entry.CreatedAt,
 		From: o.points[j].appointmentID, To: o.points[i].appointmentID,
@@ -235,7 +248,7 @@ func (o Order) activeChanges(changes []Change, n int) []Change {
 }
 
 // applyAppointment applies an appointment snapshot.
-func (o Order) applyAppointment(s appointment.Appointment) (Order, []Change, bool, error) {
+func (o Order) applyAppointment(s *appointment.Appointment) (Order, []Change, bool, error) {
 	switch {
 	case !s.IsPhlebotomy():
 		return o, nil, false, &EventError{Reason: "appointment of type " + quoteOr(string(s.Type), "none") + " is not at-home phlebotomy"}
@@ -272,13 +285,15 @@ func (o Order) applyAppointment(s appointment.Appointment) (Order, []Change, boo
 	o.id = s.OrderID
 	o.appts = slices.Clip(o.appts)
 	if !known {
-		o.appts = slices.Insert(o.appts, ai, appt{snap: s})
+		snap := *s
+		o.appts = slices.Insert(o.appts, ai, appt{snap: &snap})
 	} else {
 		o.appts = slices.Clone(o.appts)
 	}
 	a := &o.appts[ai]
-	if !stale {
-		a.snap = s
+	if !stale && known {
+		snap := *s
+		a.snap = &snap
 	}
 	var changes []Change
 	for k := len(held); k < len(statuses); k++ {
@@ -354,10 +369,10 @@ func (o Order) autoCancelledID(id string) (scheduling.Rule, time.Time, bool) {
 
 // autoCancelled reports whether a's history ends in a cancellation that o
 // shows as an auto-cancellation, and by which rule; see [AutoCancelled].
-func (o Order) autoCancelled(a appointment.Appointment) (scheduling.Rule, time.Time, bool) {
+func (o Order) autoCancelled(a *appointment.Appointment) (scheduling.Rule, time.Time, bool) {
 	ev := a.Events
 	n := len(ev)
-	if n < 2 || o.snap.ID == "" {
+	if n < 2 || o.snap == nil {
 		return 0, time.Time{}, false
 	}
 	last, _ := ev[n-1].ParseStatus()
