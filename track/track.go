@@ -41,8 +41,8 @@ import (
 type Order struct {
 	id     string
 	snap   *order.Order // the latest order snapshot, never written to; nil until one arrives
-	points []point     // order history lengths seen, ascending
-	appts  []appt      // by id
+	points []point      // order history lengths seen, ascending
+	appts  []appt       // by id
 }
 
 // point is an order snapshot's place in the history: its length, and the
@@ -55,7 +55,7 @@ type point struct {
 // appt is one appointment of the order.
 type appt struct {
 	snap  *appointment.Appointment // the latest snapshot, never written to
-	slots []slotPoint             // history lengths seen, ascending
+	slots []slotPoint              // history lengths seen, ascending
 }
 
 // slotPoint is an appointment snapshot's place in its history, and its
