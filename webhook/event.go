@@ -46,7 +46,9 @@ var typeNames = [...]string{
 const legacyAppointmentUpdated = "labtest.appointment.update"
 
 // Types returns every valid type in declaration order.
-func Types() []Type { return []Type{OrderCreated, OrderUpdated, AppointmentCreated, AppointmentUpdated} }
+func Types() []Type {
+	return []Type{OrderCreated, OrderUpdated, AppointmentCreated, AppointmentUpdated}
+}
 
 // IsValid reports whether t is one of the declared types.
 func (t Type) IsValid() bool { return t >= OrderCreated && t <= numTypes }
