@@ -1,6 +1,7 @@
 package webhook
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"net/http"
@@ -13,34 +14,42 @@ import (
 
 // Decode decodes the body of a webhook delivery into an [Event], without
 // verifying it: use [Verifier.Parse] for a delivery received over HTTP. The
-// order or appointment in data is decoded by [order.DecodeString] or
-// [appointment.DecodeString] with their guarantees, in one pass over one
-// copy of body. Decoding is linear in the size of body.
+// envelope is read in one pass over one copy of body, and the order or
+// appointment in data is decoded by [order.DecodeString] or
+// [appointment.Decode], with their guarantees; decoding is linear in the
+// size of body. The strings of the event share that copy, so body may be
+// reused once Decode returns. The legacy type labtest.appointment.update
+// decodes as [AppointmentUpdated].
 //
-// Junction sends many event types to the same endpoint. Decode returns,
-// beside what it could read of the event:
+// Junction sends many event types to the same endpoint. Decode returns
+// exactly one of these errors, beside what it could read of the event:
 //
 //   - a *[IgnoredError] wrapping [ErrNotPhlebotomy] for an event type that
 //     is not a lab-testing order or appointment event (daily.data.*,
-//     labtest.result.*, …), and for an order or an appointment that is not
-//     at-home phlebotomy (a walk-in, testkit or on-site order; a patient
-//     service centre appointment): events the caller can ignore with one
-//     errors.Is;
-//   - a *[DecodeError] wrapping [ErrUnknownStatus] for a phlebotomy order
-//     or appointment with a status this package does not know (Junction's
-//     enums are non-exhaustive), with the rest of the event decoded;
+//     labtest.result.*, labtest.order.deleted, …), with the envelope's ids;
+//     and for an order or an appointment that is not at-home phlebotomy (a
+//     walk-in, testkit or on-site order; a patient service centre
+//     appointment), with the order or appointment too. The caller ignores
+//     them with one errors.Is;
+//   - a *[DecodeError] wrapping [ErrUnknownStatus] for an at-home
+//     phlebotomy order or appointment with a status this package does not
+//     know (Junction's enums are non-exhaustive), with the rest of the event
+//     decoded;
 //   - a *[DecodeError] wrapping [ErrMalformed] for a body that is not a
-//     webhook envelope: invalid JSON, a value of the wrong type, no
-//     event_type, no data for a lab-testing event, or data that its
-//     package refuses. The event is then the zero Event.
+//     webhook envelope: invalid JSON, a value of the wrong JSON type, no
+//     event_type (absent, null or ""), no data (absent or null) for a
+//     lab-testing event, or data that its package refuses. The event is
+//     then the zero Event.
 //
-// Keys are matched exactly, and a repeated key's last value wins.
+// Keys are matched exactly, and a repeated key's last value wins. Members
+// other than the envelope's five are skipped.
 func Decode(body []byte) (Event, error) { return decode(string(body)) }
 
-// Parse verifies a delivery as [Verifier.Verify] does, then decodes its
-// body as [Decode] does, with ID set to the delivery's message id. A
-// delivery that fails verification is not decoded: the error is the
-// *[VerifyError] and the event the zero Event.
+// Parse verifies a delivery as [Verifier.Verify] does, at now, then decodes
+// its body as [Decode] does. A delivery that fails verification is not
+// decoded: the error is the *[VerifyError] and the event the zero Event.
+// A verified delivery's event has ID set to its message id (svix-id), also
+// beside an error of Decode, so that the delivery can be logged by it.
 func (v *Verifier) Parse(h http.Header, body []byte, now time.Time) (Event, error) {
 	id, err := v.verify(h, body, now)
 	if err != nil {
@@ -132,25 +141,16 @@ func readerError(r *jsonwire.Reader) *DecodeError {
 // dataError turns an error of the order or appointment decoder into a
 // *DecodeError whose field is under data.
 func dataError(err error) *DecodeError {
-	var oe *order.DecodeError
-	if errors.As(err, &oe) {
-		return &DecodeError{Field: joinPath("data", oe.Field), Err: err}
-	}
-	var ae *appointment.DecodeError
-	if errors.As(err, &ae) {
-		return &DecodeError{Field: joinPath("data", ae.Field), Err: err}
-	}
-	return &DecodeError{Field: "data", Err: err}
+	field, _, _ := inner(err)
+	return &DecodeError{Field: underData(field), Err: err}
 }
 
-func joinPath(prefix, field string) string {
-	switch {
-	case field == "":
-		return prefix
-	case field[0] == '[':
-		return prefix + field
+// underData returns the path in the body of field, a path in data.
+func underData(field string) string {
+	if field == "" {
+		return "data"
 	}
-	return prefix + "." + field
+	return "data." + field
 }
 
 // envelope is the body of a delivery as encoding writes it.
@@ -164,10 +164,12 @@ type envelope struct {
 
 // MarshalJSON writes the event as Junction's webhook body:
 // {"event_type", "data", "user_id", "client_user_id", "team_id"}, data
-// being the order or the appointment in Junction's JSON. ID is not part of
-// the body: it travels in the svix-id header. Decoding what it writes gives
-// the same event, ID aside. An invalid type, or data its package cannot
-// encode, is a *[EncodeError].
+// being the order or the appointment in Junction's JSON (the one the type
+// says; the other is not written). ID is not part of the body: it travels
+// in the svix-id header. Decoding what it writes gives the same event, ID
+// aside, and the same error, if any; the legacy type spelling is written
+// as labtest.appointment.updated. An invalid type, or data its package
+// cannot encode, is an *[EncodeError].
 func (e Event) MarshalJSON() ([]byte, error) {
 	var (
 		data []byte
@@ -182,11 +184,40 @@ func (e Event) MarshalJSON() ([]byte, error) {
 		return nil, &EncodeError{Field: "event_type", Err: &ParseError{Text: e.Type.String()}}
 	}
 	if err != nil {
-		return nil, &EncodeError{Field: "data", Err: err}
+		field, _, _ := inner(err)
+		return nil, &EncodeError{Field: underData(field), Err: err}
 	}
 	b, err := json.Marshal(envelope{EventType: e.Type, Data: data, UserID: e.UserID, ClientUserID: e.ClientUserID, TeamID: e.TeamID})
 	if err != nil {
-		return nil, &EncodeError{Err: err}
+		return nil, &EncodeError{Err: err} // unreachable: the data was written by its package
 	}
 	return b, nil
 }
+
+// UnmarshalJSON decodes a webhook body as [Decode] does, so that an Event
+// stored as [Event.MarshalJSON] writes it reads back equal. ID, which the
+// body does not carry, is left as it is. Like the standard library's
+// decoders it leaves e unchanged for null; on any error of Decode, e is
+// unchanged too, even for an ignored event or an unknown status (use
+// Decode to see the rest of the event then).
+func (e *Event) UnmarshalJSON(data []byte) error {
+	if isNull(data) {
+		return nil
+	}
+	v, err := Decode(data)
+	if err != nil {
+		return err
+	}
+	if e == nil {
+		return &DecodeError{Err: errNilEvent}
+	}
+	v.ID = e.ID
+	*e = v
+	return nil
+}
+
+var errNilEvent = errors.New("nil *Event")
+
+// isNull reports whether data is the JSON literal null, with only JSON's own
+// white space around it.
+func isNull(data []byte) bool { return string(bytes.Trim(data, " \t\r\n")) == "null" }

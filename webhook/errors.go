@@ -3,6 +3,7 @@ package webhook
 import (
 	"errors"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/phlebkit/phlebkit/appointment"
@@ -53,6 +54,9 @@ type VerifyError struct {
 // Error returns a message such as "webhook: timestamp too old:
 // svix-timestamp 2026-11-21T09:00:00Z is 6m0s before 2026-11-21T09:06:00Z".
 func (e *VerifyError) Error() string {
+	if e.Err == nil {
+		return ErrUnverified.Error() + ": " + e.Header
+	}
 	msg := e.Err.Error() + ": " + e.Header
 	switch e.Err {
 	case ErrStaleTimestamp:
@@ -64,7 +68,12 @@ func (e *VerifyError) Error() string {
 }
 
 // Unwrap returns [ErrUnverified] and the reason.
-func (e *VerifyError) Unwrap() []error { return []error{ErrUnverified, e.Err} }
+func (e *VerifyError) Unwrap() []error {
+	if e.Err == nil {
+		return []error{ErrUnverified}
+	}
+	return []error{ErrUnverified, e.Err}
+}
 
 // SecretError reports a signing secret that cannot be used. It unwraps to
 // [ErrInvalidSecret]; it never holds the secret.
@@ -114,7 +123,8 @@ func (e *ParseError) Unwrap() error { return ErrUnknownType }
 // unwraps to [ErrUnknownStatus] when the cause is a status this library
 // does not know, to [ErrMalformed] otherwise, and to the cause: an error of
 // [order.Decode] or [appointment.Decode] for a fault in data (which
-// errors.As finds), or an error describing the JSON fault.
+// errors.As finds, with its own Field, relative to data), or an error
+// describing the JSON fault.
 type DecodeError struct {
 	// Field is the JSON path of the value at fault, such as "event_type"
 	// or "data.events[2].status"; empty when the body as a whole is.
@@ -123,33 +133,84 @@ type DecodeError struct {
 	Err error
 }
 
-// Error returns a message such as
-// `webhook: decode data.events[2].status: order: unknown status "no_show"`.
-func (e *DecodeError) Error() string {
-	msg := "webhook: decode"
-	if e.Field != "" {
-		msg += " " + e.Field
-	}
-	// The field already names where, so say only what of a nested
-	// decoder's error.
-	cause := e.Err
-	var oe *order.DecodeError
-	var ae *appointment.DecodeError
-	switch {
-	case errors.As(cause, &oe) && oe.Err != nil:
-		cause = oe.Err
-	case errors.As(cause, &ae) && ae.Err != nil:
-		cause = ae.Err
-	}
-	return msg + ": " + cause.Error()
-}
+// Error returns the field, then the cause, such as
+// `webhook: decode data.events[2].status: unknown status "no_show"`.
+func (e *DecodeError) Error() string { return message("webhook: decode", e.Field, e.Err) }
 
 // Unwrap returns [ErrUnknownStatus] or [ErrMalformed], and the cause.
-func (e *DecodeError) Unwrap() []error {
-	if errors.Is(e.Err, order.ErrUnknownStatus) || errors.Is(e.Err, appointment.ErrUnknownStatus) {
-		return []error{ErrUnknownStatus, e.Err}
+func (e *DecodeError) Unwrap() []error { return causes(e.Err) }
+
+// EncodeError reports an [Event] that cannot be written as a webhook body.
+// Like [DecodeError], it unwraps to [ErrUnknownStatus] when the cause is a
+// status that is not valid, to [ErrMalformed] otherwise, and to the cause:
+// a *[ParseError] for an invalid type, or the error of
+// [order.Order.MarshalJSON] or [appointment.Appointment.MarshalJSON].
+type EncodeError struct {
+	// Field is the JSON path of the value at fault: "event_type", or a
+	// path in data such as "data.events[1].status".
+	Field string
+	// Err is the cause.
+	Err error
+}
+
+// Error returns the field, then the cause, such as
+// `webhook: encode data.events[1].status: unknown status "order.Status(99)"`.
+func (e *EncodeError) Error() string { return message("webhook: encode", e.Field, e.Err) }
+
+// Unwrap returns [ErrUnknownStatus] or [ErrMalformed], and the cause.
+func (e *EncodeError) Unwrap() []error { return causes(e.Err) }
+
+// causes returns what a *DecodeError or an *EncodeError with cause err
+// unwraps to: the sentinel for the cause, then the cause.
+func causes(err error) []error {
+	switch {
+	case err == nil:
+		return []error{ErrMalformed}
+	case errors.Is(err, order.ErrUnknownStatus), errors.Is(err, appointment.ErrUnknownStatus):
+		return []error{ErrUnknownStatus, err}
 	}
-	return []error{ErrMalformed, e.Err}
+	return []error{ErrMalformed, err}
+}
+
+// message returns what, the field and the cause: "webhook: decode
+// data.start_at: malformed time \"noon\"". The cause is told without the
+// words that begin a nested package's error ("order: decode
+// events[2].status: "), since the field already says where.
+func message(what, field string, err error) string {
+	if field != "" {
+		what += " " + field
+	}
+	if err == nil {
+		return what + ": malformed body"
+	}
+	msg := err.Error()
+	if _, prefix, ok := inner(err); ok {
+		msg = strings.TrimPrefix(msg, prefix)
+	}
+	return what + ": " + strings.TrimPrefix(msg, "webhook: ")
+}
+
+// inner returns the field of an error of the order or appointment codecs,
+// relative to the order or the appointment, and the words its message
+// starts with, field included ("order: decode events[2].status: "); ok is
+// false for any other error.
+func inner(err error) (field, prefix string, ok bool) {
+	switch e := err.(type) {
+	case *order.DecodeError:
+		field, prefix = e.Field, "order: decode"
+	case *order.EncodeError:
+		field, prefix = e.Field, "order: encode"
+	case *appointment.DecodeError:
+		field, prefix = e.Field, "appointment: decode"
+	case *appointment.EncodeError:
+		field, prefix = e.Field, "appointment: encode"
+	default:
+		return "", "", false
+	}
+	if field != "" {
+		prefix += " " + field
+	}
+	return field, prefix + ": ", true
 }
 
 // IgnoredError reports an event that is not about an at-home phlebotomy
@@ -168,7 +229,7 @@ type IgnoredError struct {
 // `webhook: not an at-home phlebotomy event: daily.data.sleep.created` or
 // `webhook: not an at-home phlebotomy event: labtest.order.updated of a walk_in_test order`.
 func (e *IgnoredError) Error() string {
-	msg := "webhook: not an at-home phlebotomy event: " + e.EventType
+	msg := ErrNotPhlebotomy.Error() + ": " + e.EventType
 	t := parseType(e.EventType)
 	switch {
 	case t.IsOrder():
@@ -179,9 +240,14 @@ func (e *IgnoredError) Error() string {
 	return msg
 }
 
+// article returns "a walk_in_test order", "an on_site_collection order", or
+// "an order of no kind" for an empty kind.
 func article(kind, noun string) string {
-	if kind == "" {
+	switch {
+	case kind == "":
 		return "an " + noun + " of no kind"
+	case strings.ContainsRune("aeiouAEIOU", rune(kind[0])):
+		return "an " + kind + " " + noun
 	}
 	return "a " + kind + " " + noun
 }
@@ -189,22 +255,12 @@ func article(kind, noun string) string {
 // Unwrap returns [ErrNotPhlebotomy].
 func (e *IgnoredError) Unwrap() error { return ErrNotPhlebotomy }
 
-// EncodeError reports an [Event] that cannot be written as a webhook body.
-// It unwraps to [ErrMalformed] and the cause.
-type EncodeError struct {
-	Field string // the part at fault: "event_type" or "data"
-	Err   error  // the cause
-}
+// ErrHandler reports a [Handler] that is not set up: no Verifier, one
+// without secrets, or no Handle.
+var ErrHandler = errors.New("webhook: handler not set up")
 
-// Error returns a message such as
-// `webhook: encode data: order: encode events[0].status: unknown status "order.Status(0)"`.
-func (e *EncodeError) Error() string {
-	msg := "webhook: encode"
-	if e.Field != "" {
-		msg += " " + e.Field
-	}
-	return msg + ": " + e.Err.Error()
-}
+// handlerError says what a Handler lacks; it unwraps to ErrHandler.
+type handlerError struct{ what string }
 
-// Unwrap returns [ErrMalformed] and the cause.
-func (e *EncodeError) Unwrap() []error { return []error{ErrMalformed, e.Err} }
+func (e *handlerError) Error() string { return ErrHandler.Error() + ": " + e.what }
+func (e *handlerError) Unwrap() error { return ErrHandler }

@@ -87,16 +87,7 @@ func NewHandler(secret string, handle func(ctx context.Context, e Event) error) 
 	return &Handler{Verifier: v, Handle: handle}, nil
 }
 
-// ErrHandler reports a [Handler] that is not set up: no Verifier or no
-// Handle.
-var ErrHandler = errors.New("webhook: handler not set up")
-
 var errNoHandle = &handlerError{"no Handle function"}
-
-type handlerError struct{ what string }
-
-func (e *handlerError) Error() string { return ErrHandler.Error() + ": " + e.what }
-func (e *handlerError) Unwrap() error { return ErrHandler }
 
 // ServeHTTP handles one delivery; see [Handler].
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
