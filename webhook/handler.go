@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"strconv"
 	"time"
 )
 
@@ -26,27 +27,32 @@ const (
 // and calls Handle with each at-home phlebotomy event. It answers:
 //
 //   - 204 No Content when Handle returned nil, and for a verified event
-//     that is not at-home phlebotomy ([ErrNotPhlebotomy]): Junction sends
-//     many event types to the same endpoint, and they need no retry;
-//   - 405 Method Not Allowed for any method but POST;
-//   - 413 Request Entity Too Large for a body over MaxBodyBytes;
-//   - 400 Bad Request for a body that cannot be read, or that is verified
-//     but malformed ([ErrMalformed]);
+//     that is not at-home phlebotomy ([ErrNotPhlebotomy]), without calling
+//     Handle: Junction sends many event types to the same endpoint, and
+//     they need no retry;
+//   - 405 Method Not Allowed, with an Allow: POST header, for any method
+//     but POST ([ErrRequest]);
+//   - 413 Content Too Large for a body over MaxBodyBytes ([ErrRequest]),
+//     at once when the request declares its length;
+//   - 400 Bad Request for a body that cannot be read ([ErrRequest]), or
+//     that is verified but malformed ([ErrMalformed]);
 //   - 401 Unauthorized for a delivery that fails verification
-//     ([ErrUnverified]);
+//     ([ErrUnverified]); its body is not decoded;
 //   - 422 Unprocessable Entity for a verified phlebotomy event with a
 //     status this library does not know ([ErrUnknownStatus]): Junction
 //     retries it for about a day and a half, time to upgrade;
-//   - 503 Service Unavailable when Handle failed because its context was
-//     done (its Timeout, or the client gone), and 500 Internal Server Error
-//     when Handle failed otherwise or the Handler is not set up: anything
-//     but 2xx makes Junction deliver again later.
+//   - 503 Service Unavailable when Handle failed once its context was done
+//     (its Timeout passed, or the client went away), and 500 Internal
+//     Server Error when Handle failed otherwise, or the Handler is not set
+//     up ([ErrHandler]): anything but 2xx makes Junction deliver again
+//     later.
 //
-// The response body is a short reason in plain text; nothing of the
-// request body is ever echoed. A Handler is safe for concurrent use once
-// set up; do not change its fields while it serves.
+// The response body is a fixed reason in plain text; nothing of the
+// request is ever echoed. A Handler is safe for concurrent use once set
+// up; do not change its fields while it serves.
 type Handler struct {
-	// Verifier checks that deliveries come from Junction. Required.
+	// Verifier checks that deliveries come from Junction. Required: a nil
+	// Verifier, or one without secrets, answers every request with 500.
 	Verifier *Verifier
 	// Handle processes one event. Its context is the request's, bounded
 	// by Timeout. Junction may deliver an event more than once and out of
@@ -54,7 +60,8 @@ type Handler struct {
 	// delivery of a message). Return nil only once the event is safely
 	// processed, since nil acknowledges the delivery. Required.
 	Handle func(ctx context.Context, e Event) error
-	// MaxBodyBytes is the largest body read; 0 means DefaultMaxBodyBytes.
+	// MaxBodyBytes is the largest body read; 0 or less means
+	// DefaultMaxBodyBytes.
 	MaxBodyBytes int64
 	// Timeout bounds Handle's context; 0 means DefaultTimeout, a negative
 	// value no bound beyond the request's own.
@@ -64,11 +71,13 @@ type Handler struct {
 	Now func() time.Time
 	// Ignored, when set, is called with each verified event the Handler
 	// acknowledges without calling Handle, and the *IgnoredError saying
-	// why.
+	// why, before the Handler answers.
 	Ignored func(ctx context.Context, e Event, err error)
 	// Rejected, when set, is called with each request answered with an
-	// error status, the status and the reason (never the body), for
-	// logging.
+	// error status, before the answer: the status and the reason, for
+	// logging. The reason wraps the sentinel the list above gives for the
+	// status (for 500 and 503, it is Handle's error); it may quote the one
+	// value at fault, such as a malformed timestamp, but never the body.
 	Rejected func(r *http.Request, status int, err error)
 }
 
@@ -87,34 +96,32 @@ func NewHandler(secret string, handle func(ctx context.Context, e Event) error) 
 	return &Handler{Verifier: v, Handle: handle}, nil
 }
 
-var errNoHandle = &handlerError{"no Handle function"}
-
 // ServeHTTP handles one delivery; see [Handler].
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case h == nil || h.Handle == nil:
 		h.reject(w, r, http.StatusInternalServerError, errNoHandle)
 		return
-	case h.Verifier == nil:
-		h.reject(w, r, http.StatusInternalServerError, &handlerError{"no Verifier"})
+	case h.Verifier == nil || len(h.Verifier.keys) == 0:
+		h.reject(w, r, http.StatusInternalServerError, errNoVerifier)
 		return
 	case r.Method != http.MethodPost:
 		w.Header().Set("Allow", http.MethodPost)
-		h.reject(w, r, http.StatusMethodNotAllowed, errors.New("webhook: method "+r.Method+" not allowed"))
+		h.reject(w, r, http.StatusMethodNotAllowed, &RequestError{Problem: "method " + r.Method + " not allowed"})
 		return
 	}
 	limit := h.MaxBodyBytes
 	if limit <= 0 {
 		limit = DefaultMaxBodyBytes
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
+	body, err := readBody(w, r, limit)
 	if err != nil {
+		status := http.StatusBadRequest
 		var tooLarge *http.MaxBytesError
 		if errors.As(err, &tooLarge) {
-			h.reject(w, r, http.StatusRequestEntityTooLarge, errors.New("webhook: body over the size limit"))
-			return
+			status = http.StatusRequestEntityTooLarge
 		}
-		h.reject(w, r, http.StatusBadRequest, errors.New("webhook: cannot read the body"))
+		h.reject(w, r, status, err)
 		return
 	}
 	now := time.Now
@@ -160,6 +167,52 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusNoContent)
 }
 
+var (
+	errNoHandle   = &handlerError{"no Handle function"}
+	errNoVerifier = &handlerError{"no Verifier with a secret"}
+)
+
+// readBody reads r's body, at most limit bytes. A request that declares a
+// longer body is refused before reading; otherwise the body is read into
+// one buffer of the declared size and one byte more, so that the end is
+// seen without growing it. Any error is a *RequestError.
+func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, error) {
+	if r.ContentLength > limit {
+		return nil, tooLarge(limit, &http.MaxBytesError{Limit: limit})
+	}
+	if r.Body == nil {
+		return nil, nil
+	}
+	size := int64(512)
+	if r.ContentLength >= 0 {
+		size = r.ContentLength + 1
+	}
+	body := make([]byte, 0, size)
+	rd := http.MaxBytesReader(w, r.Body, limit)
+	for {
+		if len(body) == cap(body) {
+			body = append(body, 0)[:len(body)]
+		}
+		n, err := rd.Read(body[len(body):cap(body)])
+		body = body[:len(body)+n]
+		switch {
+		case err == io.EOF:
+			return body, nil
+		case err == nil:
+			continue
+		}
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return nil, tooLarge(limit, err)
+		}
+		return nil, &RequestError{Problem: "cannot read the body", Err: err}
+	}
+}
+
+func tooLarge(limit int64, err error) *RequestError {
+	return &RequestError{Problem: "body over " + strconv.FormatInt(limit, 10) + " bytes", Err: err}
+}
+
 // reason is the response body for each error status: fixed text, so that
 // nothing of the request reaches the response.
 var reason = map[int]string{
@@ -172,6 +225,7 @@ var reason = map[int]string{
 	http.StatusServiceUnavailable:    "not processed in time",
 }
 
+// reject answers status with its fixed reason, after telling Rejected.
 func (h *Handler) reject(w http.ResponseWriter, r *http.Request, status int, err error) {
 	if h != nil && h.Rejected != nil {
 		h.Rejected(r, status, err)
