@@ -141,7 +141,7 @@ func readerError(r *jsonwire.Reader) *DecodeError {
 // dataError turns an error of the order or appointment decoder into a
 // *DecodeError whose field is under data.
 func dataError(err error) *DecodeError {
-	field, _, _ := inner(err)
+	field, _ := inner(err)
 	return &DecodeError{Field: underData(field), Err: err}
 }
 
@@ -184,7 +184,7 @@ func (e Event) MarshalJSON() ([]byte, error) {
 		return nil, &EncodeError{Field: "event_type", Err: &ParseError{Text: e.Type.String()}}
 	}
 	if err != nil {
-		field, _, _ := inner(err)
+		field, _ := inner(err)
 		return nil, &EncodeError{Field: underData(field), Err: err}
 	}
 	b, err := json.Marshal(envelope{EventType: e.Type, Data: data, UserID: e.UserID, ClientUserID: e.ClientUserID, TeamID: e.TeamID})

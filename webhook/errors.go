@@ -183,18 +183,15 @@ func message(what, field string, err error) string {
 	if err == nil {
 		return what + ": malformed body"
 	}
-	msg := err.Error()
-	if _, prefix, ok := inner(err); ok {
-		msg = strings.TrimPrefix(msg, prefix)
-	}
-	return what + ": " + strings.TrimPrefix(msg, "webhook: ")
+	_, prefix := inner(err)
+	return what + ": " + strings.TrimPrefix(strings.TrimPrefix(err.Error(), prefix), "webhook: ")
 }
 
 // inner returns the field of an error of the order or appointment codecs,
 // relative to the order or the appointment, and the words its message
-// starts with, field included ("order: decode events[2].status: "); ok is
-// false for any other error.
-func inner(err error) (field, prefix string, ok bool) {
+// starts with, field included ("order: decode events[2].status: "); both
+// are empty for any other error.
+func inner(err error) (field, prefix string) {
 	switch e := err.(type) {
 	case *order.DecodeError:
 		field, prefix = e.Field, "order: decode"
@@ -205,12 +202,12 @@ func inner(err error) (field, prefix string, ok bool) {
 	case *appointment.EncodeError:
 		field, prefix = e.Field, "appointment: encode"
 	default:
-		return "", "", false
+		return "", ""
 	}
 	if field != "" {
 		prefix += " " + field
 	}
-	return field, prefix + ": ", true
+	return field, prefix + ": "
 }
 
 // IgnoredError reports an event that is not about an at-home phlebotomy

@@ -116,11 +116,12 @@ func (t *Type) UnmarshalText(text []byte) error {
 	return nil
 }
 
-// Event is one lab-testing webhook event of an at-home phlebotomy order:
-// the envelope {"event_type", "data", "user_id", "client_user_id",
-// "team_id"} with its data decoded. An order event carries the order, with
-// its whole status history; an appointment event carries the appointment,
-// with its own.
+// Event is one lab-testing webhook event of an at-home phlebotomy order or
+// appointment: the envelope {"event_type", "data", "user_id",
+// "client_user_id", "team_id"} with its data decoded. An order event
+// carries the order, with its whole status history; an appointment event
+// carries the appointment, with its own. Its JSON form is Junction's body
+// ([Event.MarshalJSON]), without ID.
 //
 // Junction does not guarantee the order in which events are delivered, and
 // may deliver one more than once: ID is the same on every delivery of one
