@@ -165,7 +165,8 @@ func vectorKey(tb testing.TB) []byte {
 
 // BenchmarkParse compares Verifier.Parse with the standard library
 // baseline on the order webhook (order-updated.json in its envelope) and
-// on the published appointment webhook.
+// on the published appointment webhook. The sub-benchmarks are named as
+// keys, so that benchstat -col /impl sets the two side by side.
 func BenchmarkParse(b *testing.B) {
 	v, key := MustVerifier(vectorSecret), vectorKey(b)
 	at := time.Date(2026, 11, 21, 9, 30, 0, 0, time.UTC)
@@ -178,7 +179,7 @@ func BenchmarkParse(b *testing.B) {
 		{"appointment", fixture(b, "appointment-updated-webhook.json"), func() any { return new(plainEnvelope[plainAppointment]) }},
 	} {
 		h := v.Sign("msg_p5jXN8AQM9LWM0D4loKWxJek", at, c.body)
-		b.Run(c.name+"/stdlib", func(b *testing.B) {
+		b.Run("data="+c.name+"/impl=stdlib", func(b *testing.B) {
 			b.SetBytes(int64(len(c.body)))
 			b.ReportAllocs()
 			for b.Loop() {
@@ -187,7 +188,7 @@ func BenchmarkParse(b *testing.B) {
 				}
 			}
 		})
-		b.Run(c.name+"/phlebkit", func(b *testing.B) {
+		b.Run("data="+c.name+"/impl=phlebkit", func(b *testing.B) {
 			b.SetBytes(int64(len(c.body)))
 			b.ReportAllocs()
 			for b.Loop() {
@@ -240,7 +241,7 @@ func BenchmarkHandler(b *testing.B) {
 		name string
 		h    http.Handler
 	}{{"stdlib", stdlib}, {"phlebkit", h}} {
-		b.Run(c.name, func(b *testing.B) {
+		b.Run("impl="+c.name, func(b *testing.B) {
 			r := httptest.NewRequest(http.MethodPost, "/webhooks/junction", nil)
 			r.Header = hdr
 			rd := &bodyReader{}
