@@ -263,6 +263,18 @@ func TestHandlerUnreadableBody(t *testing.T) {
 	assert.EqualError(t, rec.errs[0], "webhook: bad request: cannot read the body: unexpected EOF")
 }
 
+func TestHandlerEmptyBody(t *testing.T) {
+	for _, length := range []int64{0, -1} {
+		rec := &recorder{}
+		r := signed("msg_e", nil)
+		r.ContentLength = length
+		checkRejected(t, rec, serve(rec.handler(), r), http.StatusBadRequest, ErrMalformed)
+		var de *DecodeError
+		require.ErrorAs(t, rec.errs[0], &de)
+		assert.Equal(t, "webhook: decode: unexpected end of JSON input", de.Error())
+	}
+}
+
 func TestHandlerNilBody(t *testing.T) {
 	rec := &recorder{}
 	r := signed("msg_n", nil)
@@ -523,6 +535,13 @@ func TestNewHandler(t *testing.T) {
 	require.Equal(t, http.StatusNoContent, serve(h, signed("msg_new", phlebBody(t))).Code)
 	require.Len(t, got, 1)
 	assert.Equal(t, "msg_new", got[0].ID)
+
+	// Without hooks, an error status is answered all the same.
+	r := signed("msg_get", phlebBody(t))
+	r.Method = http.MethodGet
+	w := serve(h, r)
+	assert.Equal(t, http.StatusMethodNotAllowed, w.Code)
+	assert.Equal(t, reason[http.StatusMethodNotAllowed]+"\n", w.Body.String())
 
 	h, err = NewHandler("whsec_", func(ctx context.Context, e Event) error { return nil })
 	assert.Nil(t, h)

@@ -111,6 +111,46 @@ func TestVerifyHeaders(t *testing.T) {
 	}
 }
 
+// TestTimestampRange checks the bounds of the timestamps read: beyond
+// them a timestamp is malformed, within them only out of tolerance.
+func TestTimestampRange(t *testing.T) {
+	body := []byte(vectorBody)
+	for _, c := range []struct {
+		ts   int64
+		want error
+	}{
+		{maxUnix, ErrFutureTimestamp},
+		{maxUnix + 1, ErrMalformedHeader},
+		{minUnix, ErrStaleTimestamp},
+		{minUnix - 1, ErrMalformedHeader},
+		{0, ErrStaleTimestamp},
+	} {
+		h := vectorHeader(vectorSig)
+		h.Set(HeaderTimestamp, strconv.FormatInt(c.ts, 10))
+		err := Verify(vectorSecret, h, body, vectorTime)
+		require.ErrorIs(t, err, c.want, "timestamp %d", c.ts)
+	}
+}
+
+// TestVerifyReusesState checks that verifying reuses the pooled HMAC
+// states, whatever the id's length up to the pool's bound, and does not
+// allocate.
+func TestVerifyReusesState(t *testing.T) {
+	v := MustVerifier(vectorSecret)
+	body := []byte(vectorBody)
+	for _, n := range []int{len(vectorID), 1000} {
+		id := strings.Repeat("m", n)
+		h := v.Sign(id, vectorTime, body)
+		require.NoError(t, v.Verify(h, body, vectorTime))
+		allocs := testing.AllocsPerRun(100, func() {
+			if err := v.Verify(h, body, vectorTime); err != nil {
+				t.Fatal(err)
+			}
+		})
+		assert.Less(t, allocs, 1.0, "id of %d bytes", n)
+	}
+}
+
 func TestRotatedSecret(t *testing.T) {
 	body := []byte(vectorBody)
 	h, err := Sign(otherSecret, vectorID, vectorTime, body)
