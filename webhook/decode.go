@@ -167,9 +167,12 @@ type envelope struct {
 // being the order or the appointment in Junction's JSON (the one the type
 // says; the other is not written). ID is not part of the body: it travels
 // in the svix-id header. Decoding what it writes gives the same event, ID
-// aside, and the same error, if any; the legacy type spelling is written
-// as labtest.appointment.updated. An invalid type, or data its package
-// cannot encode, is an *[EncodeError].
+// aside, and the same error, if any, with one exception: an appointment
+// keeps no text of a status it does not know (its status is zero), so an
+// appointment event decoded beside [ErrUnknownStatus] is written without
+// that status and decodes back without the error. The legacy type spelling
+// is written as labtest.appointment.updated. An invalid type, or data its
+// package cannot encode, is an *[EncodeError].
 func (e Event) MarshalJSON() ([]byte, error) {
 	var (
 		data []byte

@@ -163,10 +163,10 @@ func (e *EncodeError) Unwrap() []error { return causes(e.Err) }
 // causes returns what a *DecodeError or an *EncodeError with cause err
 // unwraps to: the sentinel for the cause, then the cause.
 func causes(err error) []error {
-	switch {
-	case err == nil:
+	if err == nil {
 		return []error{ErrMalformed}
-	case errors.Is(err, order.ErrUnknownStatus), errors.Is(err, appointment.ErrUnknownStatus):
+	}
+	if errors.Is(err, order.ErrUnknownStatus) || errors.Is(err, appointment.ErrUnknownStatus) {
 		return []error{ErrUnknownStatus, err}
 	}
 	return []error{ErrMalformed, err}
@@ -240,10 +240,10 @@ func (e *IgnoredError) Error() string {
 // article returns "a walk_in_test order", "an on_site_collection order", or
 // "an order of no kind" for an empty kind.
 func article(kind, noun string) string {
-	switch {
-	case kind == "":
+	if kind == "" {
 		return "an " + noun + " of no kind"
-	case strings.ContainsRune("aeiouAEIOU", rune(kind[0])):
+	}
+	if strings.ContainsRune("aeiouAEIOU", rune(kind[0])) {
 		return "an " + kind + " " + noun
 	}
 	return "a " + kind + " " + noun

@@ -98,14 +98,15 @@ func NewHandler(secret string, handle func(ctx context.Context, e Event) error) 
 
 // ServeHTTP handles one delivery; see [Handler].
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	switch {
-	case h == nil || h.Handle == nil:
+	if h == nil || h.Handle == nil {
 		h.reject(w, r, http.StatusInternalServerError, errNoHandle)
 		return
-	case h.Verifier == nil || len(h.Verifier.keys) == 0:
+	}
+	if h.Verifier == nil || len(h.Verifier.keys) == 0 {
 		h.reject(w, r, http.StatusInternalServerError, errNoVerifier)
 		return
-	case r.Method != http.MethodPost:
+	}
+	if r.Method != http.MethodPost {
 		w.Header().Set("Allow", http.MethodPost)
 		h.reject(w, r, http.StatusMethodNotAllowed, &RequestError{Problem: "method " + r.Method + " not allowed"})
 		return
@@ -129,21 +130,21 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		now = h.Now
 	}
 	e, err := h.Verifier.Parse(r.Header, body, now())
-	switch {
-	case errors.Is(err, ErrUnverified):
-		h.reject(w, r, http.StatusUnauthorized, err)
-		return
-	case errors.Is(err, ErrNotPhlebotomy):
-		if h.Ignored != nil {
-			h.Ignored(r.Context(), e, err)
+	if err != nil {
+		status := http.StatusBadRequest // ErrMalformed
+		switch {
+		case errors.Is(err, ErrNotPhlebotomy):
+			if h.Ignored != nil {
+				h.Ignored(r.Context(), e, err)
+			}
+			w.WriteHeader(http.StatusNoContent)
+			return
+		case errors.Is(err, ErrUnverified):
+			status = http.StatusUnauthorized
+		case errors.Is(err, ErrUnknownStatus):
+			status = http.StatusUnprocessableEntity
 		}
-		w.WriteHeader(http.StatusNoContent)
-		return
-	case errors.Is(err, ErrUnknownStatus):
-		h.reject(w, r, http.StatusUnprocessableEntity, err)
-		return
-	case err != nil:
-		h.reject(w, r, http.StatusBadRequest, err)
+		h.reject(w, r, status, err)
 		return
 	}
 	ctx := r.Context()
@@ -194,10 +195,10 @@ func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, erro
 		}
 		n, err := rd.Read(body[len(body):cap(body)])
 		body = body[:len(body)+n]
-		switch {
-		case err == io.EOF:
+		if err == io.EOF {
 			return body, nil
-		case err == nil:
+		}
+		if err == nil {
 			continue
 		}
 		var mbe *http.MaxBytesError

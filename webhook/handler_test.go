@@ -253,6 +253,31 @@ func TestHandlerBodyGrowth(t *testing.T) {
 	}
 }
 
+// TestReadBodyAllocs checks that a body of declared length is read into one
+// buffer.
+func TestReadBodyAllocs(t *testing.T) {
+	body := phlebBody(t)
+	r := httptest.NewRequest(http.MethodPost, "/", nil)
+	rd := &bodyReader{}
+	r.Body = rd
+	w := httptest.NewRecorder()
+	for _, length := range []int64{int64(len(body)), -1} {
+		r.ContentLength = length
+		allocs := testing.AllocsPerRun(20, func() {
+			rd.Reset(body)
+			b, err := readBody(w, r, DefaultMaxBodyBytes)
+			if err != nil || len(b) != len(body) {
+				t.Fatal(len(b), err)
+			}
+		})
+		if length >= 0 {
+			assert.Equal(t, 1.0, allocs, "one buffer")
+		} else {
+			assert.Greater(t, allocs, 1.0, "a body of unknown length grows its buffer")
+		}
+	}
+}
+
 func TestHandlerUnreadableBody(t *testing.T) {
 	rec := &recorder{}
 	r := signed("msg_r", phlebBody(t))

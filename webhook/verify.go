@@ -108,10 +108,10 @@ func MustVerifier(secrets ...string) *Verifier {
 
 func decodeSecret(s string) ([]byte, error) {
 	b, err := base64.StdEncoding.DecodeString(strings.TrimPrefix(s, secretPrefix))
-	switch {
-	case err != nil:
+	if err != nil {
 		return nil, &SecretError{Problem: "not base64 after the " + secretPrefix + " prefix"}
-	case len(b) == 0:
+	}
+	if len(b) == 0 {
 		return nil, &SecretError{Problem: "empty"}
 	}
 	return b, nil
@@ -174,10 +174,10 @@ func (v *Verifier) verify(h http.Header, body []byte, now time.Time) (string, er
 		return "", &VerifyError{Err: ErrMalformedHeader, Header: HeaderTimestamp}
 	}
 	sent := time.Unix(sec, 0).UTC()
-	switch {
-	case now.Sub(sent) > Tolerance:
+	if now.Sub(sent) > Tolerance {
 		return "", &VerifyError{Err: ErrStaleTimestamp, Header: HeaderTimestamp, Sent: sent, Now: now}
-	case sent.Sub(now) > Tolerance:
+	}
+	if sent.Sub(now) > Tolerance {
 		return "", &VerifyError{Err: ErrFutureTimestamp, Header: HeaderTimestamp, Sent: sent, Now: now}
 	}
 	if v != nil {
