@@ -441,17 +441,14 @@ func TestHandlerHandleFails(t *testing.T) {
 	}{
 		{"error", 0, nil, func(ctx context.Context, e Event) error { return errDB }, http.StatusInternalServerError, errDB},
 		{"slow, waiting on its context", 20 * time.Millisecond, nil, func(ctx context.Context, e Event) error {
-			<-ctx.Done()
-			return ctx.Err()
+			return waitDone(ctx, ctx.Err)
 		}, http.StatusServiceUnavailable, context.DeadlineExceeded},
 		{"slow, failing its own way", time.Millisecond, nil, func(ctx context.Context, e Event) error {
-			<-ctx.Done()
-			return errDB
+			return waitDone(ctx, func() error { return errDB })
 		}, http.StatusServiceUnavailable, errDB},
 		{"client gone", -1, func() (context.Context, context.CancelFunc) { return context.WithCancel(context.Background()) },
 			func(ctx context.Context, e Event) error {
-				<-ctx.Done()
-				return ctx.Err()
+				return waitDone(ctx, ctx.Err)
 			}, http.StatusServiceUnavailable, context.Canceled},
 	} {
 		t.Run(c.name, func(t *testing.T) {
@@ -472,6 +469,21 @@ func TestHandlerHandleFails(t *testing.T) {
 			assert.Equal(t, []int{c.want}, rec.statuses)
 			assert.ErrorIs(t, rec.errs[0], c.reason)
 		})
+	}
+}
+
+// errNeverDone is what a Handle waiting on its context returns when the
+// context is never done: the test then fails instead of hanging.
+var errNeverDone = errors.New("the context was never done")
+
+// waitDone waits until ctx is done and returns result(), or gives up after
+// a time far beyond any of the tests' timeouts.
+func waitDone(ctx context.Context, result func() error) error {
+	select {
+	case <-ctx.Done():
+		return result()
+	case <-time.After(10 * time.Second):
+		return errNeverDone
 	}
 }
 
