@@ -1,6 +1,9 @@
 package jsonwire
 
-import "time"
+import (
+	"strings"
+	"time"
+)
 
 // localLayout is an RFC 3339 timestamp without its zone designator, as some
 // Junction payloads send it ("2022-01-01T00:00:00"); it means UTC.
@@ -19,10 +22,15 @@ const localLayout = "2006-01-02T15:04:05"
 // string, and an instant outside the years 0000 to 9999 once in UTC; the
 // caller wraps that in its own error.
 func ParseTime(text string) (time.Time, bool) {
-	t, err := time.Parse(time.RFC3339Nano, text)
-	if err != nil {
-		t, err = time.Parse(localLayout, text)
+	// Each text is tried against one layout: the zone-less layout takes
+	// nothing after the seconds but a fraction, and RFC 3339 wants a Z or
+	// an offset after the T. Trying both in turn would cost a second parse
+	// and the allocation of the first one's error.
+	layout := localLayout
+	if hasZone(text) {
+		layout = time.RFC3339Nano
 	}
+	t, err := time.Parse(layout, text)
 	if err != nil {
 		return time.Time{}, false
 	}
@@ -44,6 +52,14 @@ func FormatTime(t time.Time) (string, bool) {
 		return "", false
 	}
 	return t.Format(time.RFC3339Nano), true
+}
+
+// hasZone reports whether text has a zone designator, Z or an offset, after
+// its first T; text without a T is read as RFC 3339, which refuses it as the
+// zone-less layout would.
+func hasZone(text string) bool {
+	t := strings.IndexByte(text, 'T')
+	return t < 0 || strings.ContainsAny(text[t:], "Z+-")
 }
 
 // inRange reports whether t, in UTC, falls in the years RFC 3339 can write.

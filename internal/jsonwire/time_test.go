@@ -125,3 +125,58 @@ func FuzzFormatTime(f *testing.F) {
 		}
 	})
 }
+
+// parseTimeBothLayouts is ParseTime as first written: RFC 3339, then the
+// zone-less layout. ParseTime picks one layout instead; both must accept
+// the same texts and read them the same.
+func parseTimeBothLayouts(text string) (time.Time, bool) {
+	t, err := time.Parse(time.RFC3339Nano, text)
+	if err != nil {
+		t, err = time.Parse(localLayout, text)
+	}
+	if err != nil {
+		return time.Time{}, false
+	}
+	t = t.UTC()
+	if !inRange(t) {
+		return time.Time{}, false
+	}
+	return t, true
+}
+
+var layoutEdges = []string{
+	"2022-01-01T00:00:00", "2022-01-01T00:00:00Z", "2022-01-01T00:00:00+01:00", "2022-01-01T00:00:00-01:00",
+	"2022-01-01T0:00:00Z", "2022-01-01T0:00:00", "2022-01-01T00:00:00.5", "2022-01-01T00:00:00,5",
+	"2022-01-01T00:00:00.5-00:00", "2022-01-01T00:00:00Zx", "2022-01-01T00:00:00 Z", "2022-01-01T00:00:00+01",
+	"2022-01-01T00:00:00+0100", "2022-01-01t00:00:00Z", "2022-01-01", "T", "TZ", "Z", "-", "2022-01-01TT00:00:00",
+	"2022-01-01T00:00:00.Z", "2022-01-01T00:00:00.", "+2022-01-01T00:00:00", "2022-1-01T00:00:00",
+	"2022-01-01T00:00:00.123456789123", "2022-01-01T00:00:00.123456789123Z", "2022-01-01T00:00:00Z07:00",
+}
+
+func TestParseTimeLayouts(t *testing.T) {
+	for _, text := range append(append(layoutEdges, rejectedTimes...), "2023-05-15T16:00:00.250") {
+		got, ok := ParseTime(text)
+		want, wok := parseTimeBothLayouts(text)
+		if ok != wok || got != want {
+			t.Errorf("ParseTime(%q) = %v, %t, want %v, %t", text, got, ok, want, wok)
+		}
+	}
+	// Reading a zone-less text tries one layout: no failed parse, no
+	// error to allocate.
+	if n := testing.AllocsPerRun(100, func() { ParseTime("2022-01-01T00:00:00") }); n != 0 {
+		t.Errorf("ParseTime of a zone-less text allocates %v times", n)
+	}
+}
+
+func FuzzParseTimeLayouts(f *testing.F) {
+	for _, s := range append(layoutEdges, rejectedTimes...) {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		got, ok := ParseTime(text)
+		want, wok := parseTimeBothLayouts(text)
+		if ok != wok || got != want {
+			t.Fatalf("ParseTime(%q) = %v, %t, but trying both layouts gives %v, %t", text, got, ok, want, wok)
+		}
+	})
+}
