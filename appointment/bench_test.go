@@ -167,6 +167,59 @@ func BenchmarkFireReschedule(b *testing.B) {
 	})
 }
 
+// plainAppointment mirrors every field of the appointment fixtures as
+// encoding/json decodes it with no checks at all: strings, float64 and bool.
+// It is the baseline of BenchmarkDecode.
+type plainAppointment struct {
+	ID                 string `json:"id"`
+	UserID             string `json:"user_id"`
+	OrderID            string `json:"order_id"`
+	OrderTransactionID string `json:"order_transaction_id"`
+	Address            struct {
+		FirstLine   string `json:"first_line"`
+		SecondLine  string `json:"second_line"`
+		City        string `json:"city"`
+		State       string `json:"state"`
+		ZipCode     string `json:"zip_code"`
+		Country     string `json:"country"`
+		Unit        string `json:"unit"`
+		AccessNotes string `json:"access_notes"`
+	} `json:"address"`
+	Location struct {
+		Lng float64 `json:"lng"`
+		Lat float64 `json:"lat"`
+	} `json:"location"`
+	StartAt          string         `json:"start_at"`
+	EndAt            string         `json:"end_at"`
+	IANATimezone     string         `json:"iana_timezone"`
+	Type             string         `json:"type"`
+	Provider         string         `json:"provider"`
+	Status           string         `json:"status"`
+	EventStatus      string         `json:"event_status"`
+	ProviderID       string         `json:"provider_id"`
+	CanReschedule    bool           `json:"can_reschedule"`
+	AppointmentNotes string         `json:"appointment_notes"`
+	EventData        plainEventData `json:"event_data"`
+	Events           []struct {
+		CreatedAt string          `json:"created_at"`
+		Data      *plainEventData `json:"data"`
+		Status    string          `json:"status"`
+	} `json:"events"`
+}
+
+type plainEventData struct {
+	Origin       string `json:"origin"`
+	IsReschedule bool   `json:"is_reschedule"`
+}
+
+type plainWebhook struct {
+	EventType string           `json:"event_type"`
+	Data      plainAppointment `json:"data"`
+}
+
+// BenchmarkDecode compares the package's decoders with encoding/json
+// decoding the same bytes into plain structs of strings (the _stdlib_plain
+// sub-benchmarks), which check no timestamp, status or event type.
 func BenchmarkDecode(b *testing.B) {
 	webhook := fixture(b, "appointment-updated-webhook.json")
 	booked := fixture(b, "appointment-booked.json")
@@ -174,7 +227,16 @@ func BenchmarkDecode(b *testing.B) {
 		b.SetBytes(int64(len(webhook)))
 		b.ReportAllocs()
 		for b.Loop() {
-			var w Webhook
+			if _, err := DecodeWebhook(webhook); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("webhook_stdlib_plain", func(b *testing.B) {
+		b.SetBytes(int64(len(webhook)))
+		b.ReportAllocs()
+		for b.Loop() {
+			var w plainWebhook
 			if err := json.Unmarshal(webhook, &w); err != nil {
 				b.Fatal(err)
 			}
@@ -185,6 +247,16 @@ func BenchmarkDecode(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
 			if _, err := Decode(booked); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("booked_stdlib_plain", func(b *testing.B) {
+		b.SetBytes(int64(len(booked)))
+		b.ReportAllocs()
+		for b.Loop() {
+			var a plainAppointment
+			if err := json.Unmarshal(booked, &a); err != nil {
 				b.Fatal(err)
 			}
 		}
