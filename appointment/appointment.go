@@ -3,11 +3,12 @@ package appointment
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"maps"
 	"math"
 	"slices"
 	"strconv"
+
+	"github.com/phlebkit/phlebkit/internal/jsonwire"
 )
 
 // Appointment is an appointment as Junction sends it: the data of a
@@ -16,17 +17,17 @@ import (
 // appointment, or a walk-in appointment at a patient service centre, which
 // Junction sends on the same events: [Appointment.IsPhlebotomy] tells them
 // apart, and this package's lifecycle and rules are those of at-home
-// phlebotomy. It decodes straight
-// from that JSON and encodes back to Junction's field names; for a value
-// that was decoded, decoding what it encodes gives an equal value. (A value
-// built by hand is normalised on the way: raw JSON compacted, an empty
-// history or Extra map made nil.)
+// phlebotomy. It decodes straight from that JSON and encodes back to
+// Junction's field names; for a value that was decoded, decoding what it
+// encodes gives an equal value. (A value built by hand is normalised on the
+// way: raw JSON compacted, an empty history or Extra map made nil.)
 //
 // Decoding is strict about shape and lenient about presence: a missing or
 // null field leaves its zero value, but JSON that is invalid, a value of the
 // wrong JSON type, an unknown status or a malformed timestamp is a
 // *[DecodeError] (see [Decode]), and the destination is left unchanged.
-// Fields this type does not know are dropped.
+// Fields this type does not know are dropped, and so are members whose
+// names differ from Junction's in letter case only.
 type Appointment struct {
 	// ID is the appointment's id.
 	ID string
@@ -295,10 +296,10 @@ func timeText(t Time) (*string, error) {
 	if !ok {
 		return nil, nil
 	}
-	if err := checkYear(v); err != nil {
-		return nil, err
+	s, ok := jsonwire.FormatTime(v)
+	if !ok {
+		return nil, &ParseError{Kind: "time", Text: v.String(), Err: ErrMalformed}
 	}
-	s := formatTime(v)
 	return &s, nil
 }
 
@@ -313,17 +314,15 @@ func statusText(s Status, spell func(Status) string) (*string, error) {
 	return &text, nil
 }
 
-// UnmarshalJSON decodes Junction's appointment JSON. status and
-// event_status accept what [ParseStatus] accepts, start_at, end_at and
-// events[].created_at what [ParseTime] accepts. Like the standard library's
-// decoders it leaves a unchanged for null; on error, a *[DecodeError] naming
-// the offending field, a is unchanged too.
+// UnmarshalJSON decodes Junction's appointment JSON as [Decode] does.
+// Like the standard library's decoders it leaves a unchanged for null; on
+// error, a *[DecodeError] naming the offending field, a is unchanged too,
+// also when the only trouble is an unknown status.
 func (a *Appointment) UnmarshalJSON(data []byte) error {
-	if isNull(data) {
-		return nil
-	}
-	v, err := decodeAppointment(data)
-	if err != nil {
+	var r jsonwire.Reader
+	r.Reset(data)
+	v, present, err := decodeAppointmentOrNull(&r)
+	if err != nil || !present {
 		return err
 	}
 	if a == nil {
@@ -331,94 +330,6 @@ func (a *Appointment) UnmarshalJSON(data []byte) error {
 	}
 	*a = v
 	return nil
-}
-
-// decodeAppointment decodes a non-null appointment. When the only trouble is
-// an unknown status it returns the rest of the appointment beside the
-// error, with that status zero; on any other error, the zero Appointment.
-func decodeAppointment(data []byte) (Appointment, error) {
-	var w wireAppointment
-	if err := json.Unmarshal(data, &w); err != nil {
-		return Appointment{}, decodeError("", err)
-	}
-	v := Appointment{
-		ID:                 w.ID,
-		UserID:             w.UserID,
-		OrderID:            w.OrderID,
-		OrderTransactionID: w.OrderTransactionID,
-		ExternalID:         w.ExternalID,
-		Address:            w.Address,
-		Location:           Location(w.Location),
-		IANATimezone:       w.IANATimezone,
-		Type:               w.Type,
-		Provider:           w.Provider,
-		ProviderID:         w.ProviderID,
-		CanReschedule:      w.CanReschedule,
-		AppointmentNotes:   w.AppointmentNotes,
-	}
-	var err, unknown error
-	if v.StartAt, err = parseTimeField("start_at", w.StartAt); err != nil {
-		return Appointment{}, err
-	}
-	if v.EndAt, err = parseTimeField("end_at", w.EndAt); err != nil {
-		return Appointment{}, err
-	}
-	if v.Status, err = parseStatusField("status", w.Status); err != nil {
-		if !errors.Is(err, ErrUnknownStatus) {
-			return Appointment{}, err
-		}
-		unknown = err
-	}
-	if v.EventStatus, err = parseStatusField("event_status", w.EventStatus); err != nil {
-		if !errors.Is(err, ErrUnknownStatus) {
-			return Appointment{}, err
-		}
-		if unknown == nil {
-			unknown = err
-		}
-	}
-	if len(w.EventData) > 0 {
-		if err := v.EventData.UnmarshalJSON(w.EventData); err != nil {
-			return Appointment{}, decodeError("event_data", err)
-		}
-	}
-	if len(w.Events) > 0 && !isNull(w.Events) {
-		var raws []json.RawMessage
-		if err := json.Unmarshal(w.Events, &raws); err != nil {
-			return Appointment{}, decodeError("events", err)
-		}
-		if len(raws) > 0 {
-			v.Events = make([]HistoryEntry, len(raws))
-		}
-		for i, raw := range raws {
-			if err := v.Events[i].UnmarshalJSON(raw); err != nil {
-				return Appointment{}, decodeError("events["+strconv.Itoa(i)+"]", err)
-			}
-		}
-	}
-	return v, unknown
-}
-
-func parseTimeField(field string, text *string) (Time, error) {
-	if text == nil {
-		return Time{}, nil
-	}
-	t, err := ParseTime(*text)
-	if err != nil {
-		return Time{}, &DecodeError{Field: field, Err: err}
-	}
-	return TimeOf(t), nil
-}
-
-func parseStatusField(field string, text *string) (Status, error) {
-	if text == nil {
-		return 0, nil
-	}
-	s, err := ParseStatus(*text)
-	if err != nil {
-		return 0, &DecodeError{Field: field, Err: err}
-	}
-	return s, nil
 }
 
 // EventData is the provider-specific data of an appointment event, such as
@@ -486,58 +397,27 @@ func checkRaw(raw json.RawMessage) error {
 
 // UnmarshalJSON decodes a JSON object, or null. origin must be a string and
 // is_reschedule a boolean, either may be null; other members may be any
-// JSON value. Like the standard library's decoders it leaves d unchanged for
-// null; on error (a *[DecodeError]), empty input included, d is unchanged
-// too.
+// JSON value, and are kept in Extra as encoding/json writes a
+// json.RawMessage: compacted, with <, >, &, U+2028 and U+2029 escaped.
+// Keys are matched exactly, and a repeated member's last value wins. Like
+// the standard library's decoders it leaves d unchanged for null; on error
+// (a *[DecodeError]), empty input included, d is unchanged too.
 func (d *EventData) UnmarshalJSON(data []byte) error {
-	if isNull(data) {
-		return nil
-	}
-	var m map[string]json.RawMessage
-	if err := json.Unmarshal(data, &m); err != nil {
-		return decodeError("", err)
-	}
+	var r jsonwire.Reader
+	r.Reset(data)
 	var v EventData
-	if raw, ok := m["origin"]; ok {
-		delete(m, "origin")
-		if err := json.Unmarshal(raw, &v.Origin); err != nil {
-			return decodeError("origin", err)
-		}
+	present := r.Object()
+	if present {
+		readEventDataMembers(&r, &v)
 	}
-	if raw, ok := m["is_reschedule"]; ok {
-		delete(m, "is_reschedule")
-		if err := json.Unmarshal(raw, &v.IsReschedule); err != nil {
-			return decodeError("is_reschedule", err)
-		}
-	}
-	for k, raw := range m {
-		m[k] = normalizeRaw(raw)
-	}
-	if len(m) > 0 {
-		v.Extra = m
+	if err := finish(&r); err != nil || !present {
+		return err
 	}
 	if d == nil {
 		return &DecodeError{}
 	}
 	*d = v
 	return nil
-}
-
-// normalizeRaw returns raw as encoding/json writes a json.RawMessage back:
-// compacted, with <, >, & and the line and paragraph separators escaped;
-// nil for null or empty input. Decoding what encoding wrote then gives the
-// same bytes.
-func normalizeRaw(raw json.RawMessage) json.RawMessage {
-	if len(raw) == 0 || isNull(raw) {
-		return nil
-	}
-	var compact bytes.Buffer
-	if err := json.Compact(&compact, raw); err != nil {
-		return append(json.RawMessage(nil), raw...) // unreachable: the decoder validated raw
-	}
-	var out bytes.Buffer
-	json.HTMLEscape(&out, compact.Bytes())
-	return out.Bytes()
 }
 
 // Webhook event types that carry an [Appointment]. These three are the only
@@ -618,17 +498,16 @@ func (w Webhook) MarshalJSON() ([]byte, error) {
 	return b, nil
 }
 
-// UnmarshalJSON decodes the envelope and its data as [Appointment] does,
-// and checks event_type as [DecodeWebhook] does. Like the standard
-// library's decoders it leaves w unchanged for null; on error, a
-// *[DecodeError] whose Field starts with "data" for a fault in the
-// appointment, w is unchanged too.
+// UnmarshalJSON decodes the envelope and its data as [DecodeWebhook]
+// does. Like the standard library's decoders it leaves w unchanged for
+// null; on error, a *[DecodeError] whose Field starts with "data" for a
+// fault in the appointment, w is unchanged too, also when the only trouble
+// is an unknown status.
 func (w *Webhook) UnmarshalJSON(data []byte) error {
-	if isNull(data) {
-		return nil
-	}
-	v, err := decodeWebhook(data)
-	if err != nil {
+	var r jsonwire.Reader
+	r.Reset(data)
+	v, present, err := decodeWebhook(&r)
+	if err != nil || !present {
 		return err
 	}
 	if w == nil {
@@ -638,72 +517,67 @@ func (w *Webhook) UnmarshalJSON(data []byte) error {
 	return nil
 }
 
-// decodeWebhook decodes a non-null webhook; like [decodeAppointment], it
-// returns the rest of the webhook beside an unknown-status error.
-func decodeWebhook(data []byte) (Webhook, error) {
-	var in struct {
-		EventType    string          `json:"event_type"`
-		Data         json.RawMessage `json:"data"`
-		UserID       string          `json:"user_id"`
-		ClientUserID string          `json:"client_user_id"`
-		TeamID       string          `json:"team_id"`
-	}
-	if err := json.Unmarshal(data, &in); err != nil {
-		return Webhook{}, decodeError("", err)
-	}
-	typ, err := webhookType(in.EventType)
-	if err != nil {
-		return Webhook{}, &DecodeError{Field: "event_type", Err: err}
-	}
-	v := Webhook{EventType: typ, UserID: in.UserID, ClientUserID: in.ClientUserID, TeamID: in.TeamID}
-	var unknown error
-	if len(in.Data) > 0 && !isNull(in.Data) {
-		d, err := decodeAppointment(in.Data)
-		if err != nil {
-			if !errors.Is(err, ErrUnknownStatus) {
-				return Webhook{}, decodeError("data", err)
-			}
-			unknown = decodeError("data", err)
-		}
-		v.Data = d
-	}
-	return v, unknown
-}
-
-// Decode decodes an appointment from Junction's JSON as
-// [Appointment.UnmarshalJSON] does; null gives the zero Appointment. Every
-// error it returns is a *[DecodeError]; json.Unmarshal, by contrast, checks
-// the syntax itself before calling UnmarshalJSON and reports invalid JSON
-// as a bare *json.SyntaxError.
+// Decode decodes an appointment from Junction's JSON; null gives the zero
+// Appointment. status and event_status accept what [ParseStatus] accepts,
+// start_at, end_at and events[].created_at what [ParseTime] accepts.
+// Every error it returns is a *[DecodeError]; json.Unmarshal into an
+// [Appointment], by contrast, checks the syntax itself before calling
+// UnmarshalJSON and reports invalid JSON as a bare *json.SyntaxError.
 //
 // Junction's status enums are non-exhaustive. When the only trouble is a
 // status this package does not know, Decode returns the rest of the
 // appointment beside the error (which wraps [ErrUnknownStatus]), with that
 // status zero, so that a caller can log the appointment's id and keep
 // going. On any other error it returns the zero Appointment.
+//
+// Decode reads data once, front to back, and reports the first fault it
+// meets; its cost is linear in the size of data. It copies data once, and
+// the strings of the result (ids, notes, statuses as sent) share that
+// copy's memory: keeping any of them keeps the whole copy. Two choices
+// differ from encoding/json's (our decision): keys are matched exactly, so
+// "ID" or "Status" is an unknown member and dropped where encoding/json
+// would take it for id or status; and a member that appears twice is
+// decoded both times, its last value replacing the first whole (an address
+// given twice is the second address, not the two merged), though a fault
+// in the first value is still reported.
 func Decode(data []byte) (Appointment, error) {
-	if isNull(data) {
-		return Appointment{}, nil
-	}
-	return decodeAppointment(data)
+	var r jsonwire.Reader
+	r.Reset(data)
+	return decodeAppointment(&r)
 }
 
-// DecodeWebhook decodes a labtest.appointment.* webhook as
-// [Webhook.UnmarshalJSON] does. Like [Decode], every error it returns is a
-// *[DecodeError], and an unknown status comes beside the rest of the
-// webhook.
+// DecodeString decodes an appointment from Junction's JSON exactly as
+// [Decode] does, without copying s: the strings of the result share s's
+// memory. It suits a caller that holds the appointment as part of a larger
+// document, such as the data member of a webhook envelope it decoded
+// itself.
+func DecodeString(s string) (Appointment, error) {
+	var r jsonwire.Reader
+	r.ResetString(s)
+	return decodeAppointment(&r)
+}
+
+// DecodeWebhook decodes a labtest.appointment.* webhook: the envelope's
+// fields, and its data as [Decode] does. Like Decode, every error it
+// returns is a *[DecodeError] (whose Field starts with "data" for a fault in
+// the appointment), an unknown status comes beside the rest of the
+// webhook, the strings of the result share one copy of data, and keys are
+// matched exactly.
 //
-// The event_type is checked first. [WebhookCreated] and [WebhookUpdated]
-// are appointment webhooks, and so is [WebhookUpdatedLegacy], returned as
-// WebhookUpdated. A body without event_type (absent, null or empty), such as
-// a bare order or appointment, is malformed: an error wrapping
-// [ErrMalformed] whose Field is "event_type". Any other event type, such as
-// labtest.order.updated or labtest.result.critical, is someone else's
-// webhook: an error wrapping [ErrNotAppointment], not ErrMalformed, which a
-// caller that receives every event type on one endpoint can ignore.
+// The event_type is checked first, wherever it stands in the body.
+// [WebhookCreated] and [WebhookUpdated] are appointment webhooks, and so is
+// [WebhookUpdatedLegacy], returned as WebhookUpdated. A body without
+// event_type (absent, null or empty), such as a bare order or appointment,
+// is malformed: an error wrapping [ErrMalformed] whose Field is
+// "event_type". Any other event type, such as labtest.order.updated or
+// labtest.result.critical, is someone else's webhook: an error wrapping
+// [ErrNotAppointment], not ErrMalformed, which a caller that receives every
+// event type on one endpoint can ignore. Only invalid JSON, and a value of
+// the wrong JSON type among the envelope's own fields, are reported before
+// the event type.
 func DecodeWebhook(data []byte) (Webhook, error) {
-	if isNull(data) {
-		return Webhook{}, nil
-	}
-	return decodeWebhook(data)
+	var r jsonwire.Reader
+	r.Reset(data)
+	v, _, err := decodeWebhook(&r)
+	return v, err
 }

@@ -1,9 +1,6 @@
 package appointment
 
-import (
-	"encoding/json"
-	"strconv"
-)
+import "github.com/phlebkit/phlebkit/internal/jsonwire"
 
 // CancellationReason is one of the reasons Junction accepts for cancelling
 // an appointment, as the cancellation reasons endpoint
@@ -22,20 +19,21 @@ type CancellationReason struct {
 	IsRefundable bool `json:"is_refundable"`
 }
 
-// wireReason is CancellationReason without its UnmarshalJSON method.
-type wireReason CancellationReason
-
 // UnmarshalJSON decodes a reason: a JSON object whose id and name are
 // strings and is_refundable a boolean, each of which may be absent or null;
-// other members are dropped. Like the standard library's decoders it leaves
+// other members are dropped. Keys are matched exactly, and a repeated
+// member's last value wins. Like the standard library's decoders it leaves
 // r unchanged for null; on error (a *[DecodeError] wrapping
 // [ErrMalformed]), empty input included, r is unchanged too.
 func (r *CancellationReason) UnmarshalJSON(data []byte) error {
-	if isNull(data) {
-		return nil
+	var rd jsonwire.Reader
+	rd.Reset(data)
+	var v CancellationReason
+	present := rd.Object()
+	if present {
+		readReason(&rd, &v)
 	}
-	v, err := decodeReason(data)
-	if err != nil {
+	if err := finish(&rd); err != nil || !present {
 		return err
 	}
 	if r == nil {
@@ -45,12 +43,21 @@ func (r *CancellationReason) UnmarshalJSON(data []byte) error {
 	return nil
 }
 
-func decodeReason(data []byte) (CancellationReason, error) {
-	var w wireReason
-	if err := json.Unmarshal(data, &w); err != nil {
-		return CancellationReason{}, decodeError("", err)
+// readReason reads the members of a reason, whose opening brace rd has
+// read, into v, which is zero.
+func readReason(rd *jsonwire.Reader, v *CancellationReason) {
+	for k, ok := rd.Key(); ok; k, ok = rd.Key() {
+		switch k {
+		case "id":
+			v.ID = rd.Text()
+		case "name":
+			v.Name = rd.Text()
+		case "is_refundable":
+			v.IsRefundable = rd.Bool()
+		default:
+			rd.Skip()
+		}
 	}
-	return CancellationReason(w), nil
 }
 
 // DecodeCancellationReasons decodes the response of Junction's
@@ -58,26 +65,28 @@ func decodeReason(data []byte) (CancellationReason, error) {
 // [CancellationReason.UnmarshalJSON] does; null gives nil, and an empty
 // array an empty slice. Like an appointment, a reason is decoded strictly
 // about shape and leniently about presence: a missing or null field leaves
-// its zero value.
+// its zero value. As [Decode] does, it copies data once and the strings of
+// the result share that copy's memory.
 //
 // Every error it returns is a *[DecodeError] wrapping [ErrMalformed], whose
 // Field is the JSON path of the value at fault, such as "[3].id", or empty
-// when the document as a whole is; the result is then nil.
+// when the document is not valid JSON or not an array; the result is then
+// nil.
 func DecodeCancellationReasons(data []byte) ([]CancellationReason, error) {
-	if isNull(data) {
-		return nil, nil
-	}
-	var raws []json.RawMessage
-	if err := json.Unmarshal(data, &raws); err != nil {
-		return nil, decodeError("", err)
-	}
-	out := make([]CancellationReason, len(raws))
-	for i, raw := range raws {
-		v, err := decodeReason(raw)
-		if err != nil {
-			return nil, decodeError("["+strconv.Itoa(i)+"]", err)
+	var rd jsonwire.Reader
+	rd.Reset(data)
+	var out []CancellationReason
+	if rd.Array() {
+		out = []CancellationReason{}
+		for rd.More() {
+			out = append(out, CancellationReason{})
+			if rd.Object() {
+				readReason(&rd, &out[len(out)-1])
+			}
 		}
-		out[i] = v
+	}
+	if err := finish(&rd); err != nil {
+		return nil, err
 	}
 	return out, nil
 }

@@ -31,8 +31,9 @@
 //
 // # Values
 //
-// [Appointment] decodes straight from Junction's appointment JSON, and
-// [Webhook] from the envelope of an appointment webhook: [WebhookCreated],
+// [Appointment] decodes straight from Junction's appointment JSON ([Decode],
+// or [DecodeString] for an appointment held as part of a larger document),
+// and [Webhook] from the envelope of an appointment webhook: [WebhookCreated],
 // [WebhookUpdated], or [WebhookUpdatedLegacy], Junction's former spelling of
 // the latter. [DecodeWebhook] reports any other event type with
 // [ErrNotAppointment], and a body without one as malformed. Junction sends
@@ -47,6 +48,11 @@
 // against the lifecycle. [DecodeCancellationReasons] decodes the list of
 // [CancellationReason] values Junction accepts when an appointment is
 // cancelled.
+//
+// The decoders read their input once, front to back, in time linear in its
+// size; a decoded value's strings share the memory of one copy of the
+// input. Unlike encoding/json they match member names exactly (our
+// decision), and a repeated member's last value replaces the first whole.
 //
 // # Errors
 //

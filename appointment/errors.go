@@ -1,10 +1,11 @@
 package appointment
 
 import (
-	"encoding/json"
 	"errors"
 	"strconv"
 	"strings"
+
+	"github.com/phlebkit/phlebkit/internal/jsonwire"
 )
 
 // Sentinel errors. Every error this package returns wraps one of them, so
@@ -100,8 +101,8 @@ func (e *TransitionError) Error() string {
 func (e *TransitionError) Unwrap() error { return ErrInvalidTransition }
 
 // DecodeError reports JSON that cannot be decoded into an [Appointment],
-// a [Webhook], a [HistoryEntry], an [EventData] or a [Time]. The value being
-// decoded into is left unchanged.
+// a [Webhook], a [HistoryEntry], an [EventData], a [Time] or a
+// [CancellationReason]. The value being decoded into is left unchanged.
 //
 // It unwraps to its cause and, unless the cause is an unknown status or a
 // webhook that is not an appointment's, to [ErrMalformed]: each error wraps
@@ -111,16 +112,21 @@ func (e *TransitionError) Unwrap() error { return ErrInvalidTransition }
 type DecodeError struct {
 	// Field is the JSON path of the offending value, such as "start_at",
 	// "address.zip_code" or "data.events[1].created_at"; empty when the
-	// document as a whole is at fault.
+	// document as a whole is at fault, as it is when it is not valid JSON.
 	Field string
-	// Err is the cause: a *[ParseError], a *json.SyntaxError, a
-	// *json.UnmarshalTypeError, or nil when the document as a whole is
-	// malformed (it then unwraps to [ErrMalformed] alone).
+	// Err is the cause: a *[ParseError] for a status, timestamp or webhook
+	// type this package refuses; otherwise an error describing the JSON
+	// fault, such as "unexpected end of JSON input" for invalid JSON or
+	// "cannot read number as string" for a value of the wrong JSON type;
+	// or nil when the document as a whole is malformed (it then unwraps to
+	// [ErrMalformed] alone).
 	Err error
 }
 
 // Error returns a message such as
-// `appointment: decode status: unknown status "no_show"`.
+// `appointment: decode status: unknown status "no_show"`,
+// `appointment: decode start_at: malformed time "noon"` or
+// `appointment: decode address.zip_code: unexpected JSON number`.
 func (e *DecodeError) Error() string {
 	var b strings.Builder
 	b.WriteString("appointment: decode")
@@ -128,12 +134,15 @@ func (e *DecodeError) Error() string {
 		b.WriteString(" " + e.Field)
 	}
 	b.WriteString(": ")
-	var ute *json.UnmarshalTypeError
+	var te *jsonwire.TypeError
 	switch {
 	case e.Err == nil:
 		b.WriteString("malformed input")
-	case errors.As(e.Err, &ute):
-		b.WriteString("unexpected JSON " + ute.Value)
+	case errors.As(e.Err, &te):
+		b.WriteString("unexpected JSON " + te.Got.String())
+		if te.Value != "" {
+			b.WriteString(" " + te.Value)
+		}
 	default:
 		b.WriteString(strings.TrimPrefix(e.Err.Error(), "appointment: "))
 	}
@@ -163,10 +172,6 @@ func decodeError(prefix string, err error) *DecodeError {
 	var de *DecodeError
 	if errors.As(err, &de) {
 		return &DecodeError{Field: joinPath(prefix, de.Field), Err: de.Err}
-	}
-	var ute *json.UnmarshalTypeError
-	if errors.As(err, &ute) {
-		return &DecodeError{Field: joinPath(prefix, ute.Field), Err: ute}
 	}
 	return &DecodeError{Field: prefix, Err: err}
 }

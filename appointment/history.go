@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"time"
+
+	"github.com/phlebkit/phlebkit/internal/jsonwire"
 )
 
 // HistoryEntry is one entry of an appointment's events[] history:
@@ -50,26 +52,22 @@ func (e HistoryEntry) MarshalJSON() ([]byte, error) {
 
 // UnmarshalJSON decodes Junction's fields. created_at must be a string that
 // [ParseTime] accepts, or null; status must be a string, or null for "";
-// data may be any JSON value. Like the standard library's decoders it leaves
-// e unchanged for null; on error (a *[DecodeError]) e is unchanged too.
+// data may be any JSON value, kept as encoding/json writes a
+// json.RawMessage: compacted, with <, >, &, U+2028 and U+2029 escaped.
+// Keys are matched exactly, and a repeated member's last value wins. Like
+// the standard library's decoders it leaves e unchanged for null; on error
+// (a *[DecodeError]) e is unchanged too.
 func (e *HistoryEntry) UnmarshalJSON(data []byte) error {
-	if isNull(data) {
-		return nil
-	}
-	var w wireEntry
-	if err := json.Unmarshal(data, &w); err != nil {
-		return decodeError("", err)
-	}
+	var r jsonwire.Reader
+	r.Reset(data)
 	var v HistoryEntry
-	if w.CreatedAt != nil {
-		t, err := ParseTime(*w.CreatedAt)
-		if err != nil {
-			return &DecodeError{Field: "created_at", Err: err}
-		}
-		v.CreatedAt = TimeOf(t)
+	present := r.Object()
+	if present {
+		readEntry(&r, &v)
 	}
-	v.Status = w.Status
-	v.Data = normalizeRaw(w.Data)
+	if err := finish(&r); err != nil || !present {
+		return err
+	}
 	if e == nil {
 		return &DecodeError{}
 	}

@@ -1,14 +1,11 @@
 package appointment
 
 import (
-	"bytes"
 	"encoding/json"
 	"time"
-)
 
-// localLayout is an RFC 3339 timestamp without its zone designator, as some
-// Junction payloads send it ("2022-01-01T00:00:00"); it means UTC.
-const localLayout = "2006-01-02T15:04:05"
+	"github.com/phlebkit/phlebkit/internal/jsonwire"
+)
 
 // ParseTime parses a timestamp as Junction sends it: RFC 3339 with a zone
 // designator ("2023-05-15T16:00:00+00:00", "2022-01-01T00:00:00Z") or
@@ -23,30 +20,16 @@ const localLayout = "2006-01-02T15:04:05"
 // outside the years 0000 to 9999 once in UTC, returns a *[ParseError]
 // wrapping [ErrMalformed].
 func ParseTime(text string) (time.Time, error) {
-	t, err := time.Parse(time.RFC3339Nano, text)
-	if err != nil {
-		t, err = time.Parse(localLayout, text)
-	}
-	if err != nil {
-		return time.Time{}, &ParseError{Kind: "time", Text: text, Err: ErrMalformed}
-	}
-	t = t.UTC()
-	if checkYear(t) != nil {
+	t, ok := jsonwire.ParseTime(text)
+	if !ok {
 		return time.Time{}, &ParseError{Kind: "time", Text: text, Err: ErrMalformed}
 	}
 	return t, nil
 }
 
-// checkYear reports, as a *ParseError, an instant outside the years 0000 to
-// 9999 in UTC, which RFC 3339 cannot write.
-func checkYear(t time.Time) error {
-	if y := t.UTC().Year(); y < 0 || y > 9999 {
-		return &ParseError{Kind: "time", Text: t.String(), Err: ErrMalformed}
-	}
-	return nil
-}
-
-// formatTime writes t as [ParseTime] reads it back.
+// formatTime writes t as [ParseTime] reads it back. It is meant for
+// messages: an instant outside the years 0000 to 9999 is written too, in
+// the form time.Time.Format gives it.
 func formatTime(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
 
 // Time is an instant that may be absent, as start_at and end_at are for an
@@ -98,25 +81,15 @@ func (t Time) MarshalJSON() ([]byte, error) {
 // standard library's decoders it leaves t unchanged for null; on error
 // (a *[DecodeError]) t is unchanged too.
 func (t *Time) UnmarshalJSON(data []byte) error {
-	if isNull(data) {
-		return nil
-	}
-	var s string
-	if err := json.Unmarshal(data, &s); err != nil {
-		return decodeError("", err)
-	}
-	v, err := ParseTime(s)
-	if err != nil {
-		return &DecodeError{Err: err}
+	var r jsonwire.Reader
+	r.Reset(data)
+	v := readTime(&r) // absent for null
+	if err := finish(&r); err != nil || !v.ok {
+		return err
 	}
 	if t == nil {
 		return &DecodeError{}
 	}
-	*t = Time{t: v, ok: true}
+	*t = v
 	return nil
 }
-
-// isNull reports whether data is the JSON literal null, as encoding/json
-// hands it to an UnmarshalJSON method, with only JSON's own white space
-// around it.
-func isNull(data []byte) bool { return string(bytes.Trim(data, " \t\r\n")) == "null" }
