@@ -3,6 +3,8 @@ package appointment
 import (
 	"context"
 	"encoding/json"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/looplab/fsm"
@@ -285,5 +287,44 @@ func BenchmarkValidateHistory(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		ValidateHistory(h)
+	}
+}
+
+// historyDoc returns an appointment whose events[] history has n entries,
+// every other one with data.
+func historyDoc(n int) []byte {
+	var b strings.Builder
+	b.WriteString(`{"id":"06c2c65b-74a0-4f25-a4a9-44f796296355","status":"confirmed","events":[`)
+	for i := range n {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		if i%2 == 0 {
+			b.WriteString(`{"created_at":"2022-01-01T00:00:00Z","data":null,"status":"scheduled"}`)
+		} else {
+			b.WriteString(`{"created_at":"2022-01-01T00:00:00.5+00:00","data":{"origin":"patient","is_reschedule":true},"status":"scheduled"}`)
+		}
+	}
+	b.WriteString(`]}`)
+	return []byte(b.String())
+}
+
+// BenchmarkDecodeHistory shows that decoding is linear in the input: a
+// history ten times as long takes about ten times as long (compare the
+// ns/entry metric of the two sizes).
+func BenchmarkDecodeHistory(b *testing.B) {
+	for _, n := range []int{10_000, 100_000} {
+		data := historyDoc(n)
+		b.Run(strconv.Itoa(n/1000)+"k", func(b *testing.B) {
+			b.SetBytes(int64(len(data)))
+			b.ReportAllocs()
+			for b.Loop() {
+				a, err := Decode(data)
+				if err != nil || len(a.Events) != n {
+					b.Fatal(len(a.Events), err)
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/entry")
+		})
 	}
 }
