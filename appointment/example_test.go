@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strings"
 	"time"
 	_ "time/tzdata" // examples must not depend on the system's zone database
 
@@ -116,6 +117,22 @@ func ExampleDecode_errors() {
 	// status: unknown=true malformed=false
 	// start_at: unknown=false malformed=true
 	// can_reschedule: unknown=false malformed=true
+}
+
+func ExampleDecodeString() {
+	// An envelope decoder that holds its document as a string hands over
+	// the data member as it stands, without copying it.
+	doc := `{"event_type": "labtest.appointment.updated", "data": {"id": "a1", "status": "confirmed", "start_at": "2023-05-15T16:00:00+00:00"}}`
+	data := doc[strings.Index(doc, `{"id"`) : len(doc)-1]
+	a, err := appointment.DecodeString(data)
+	fmt.Println(a.ID, a.Status, a.StartAt, err)
+
+	// Member names are matched exactly: "Status" is not status.
+	a, err = appointment.DecodeString(`{"id": "a2", "Status": "confirmed"}`)
+	fmt.Println(a.ID, a.Status.IsValid(), err)
+	// Output:
+	// a1 confirmed 2023-05-15T16:00:00Z <nil>
+	// a2 false <nil>
 }
 
 func ExampleMachine() {
