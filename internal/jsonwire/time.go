@@ -58,8 +58,8 @@ func FormatTime(t time.Time) (string, bool) {
 // its first T; text without a T is read as RFC 3339, which refuses it as the
 // zone-less layout would.
 func hasZone(text string) bool {
-	t := strings.IndexByte(text, 'T')
-	return t < 0 || strings.ContainsAny(text[t:], "Z+-")
+	_, clock, found := strings.Cut(text, "T")
+	return !found || strings.ContainsAny(clock, "Z+-")
 }
 
 // inRange reports whether t, in UTC, falls in the years RFC 3339 can write.
