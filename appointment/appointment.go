@@ -564,7 +564,8 @@ func DecodeString(s string) (Appointment, error) {
 // webhook, the strings of the result share one copy of data, and keys are
 // matched exactly.
 //
-// The event_type is checked first, wherever it stands in the body.
+// The event_type is checked before the data, wherever it stands in the
+// body.
 // [WebhookCreated] and [WebhookUpdated] are appointment webhooks, and so is
 // [WebhookUpdatedLegacy], returned as WebhookUpdated. A body without
 // event_type (absent, null or empty), such as a bare order or appointment,
@@ -572,9 +573,7 @@ func DecodeString(s string) (Appointment, error) {
 // "event_type". Any other event type, such as labtest.order.updated or
 // labtest.result.critical, is someone else's webhook: an error wrapping
 // [ErrNotAppointment], not ErrMalformed, which a caller that receives every
-// event type on one endpoint can ignore. Only invalid JSON, and a value of
-// the wrong JSON type among the envelope's own fields, are reported before
-// the event type.
+// event type on one endpoint can ignore.
 func DecodeWebhook(data []byte) (Webhook, error) {
 	var r jsonwire.Reader
 	r.Reset(data)

@@ -254,9 +254,12 @@ func rawMessage(raw string) json.RawMessage {
 // the data, wherever it stands: data met after a valid event_type is read
 // in place; data met before (or after an event_type that is not an
 // appointment's, which a later event_type may replace) is kept raw, and
-// read once the event type is known to be an appointment's. It returns
-// the reader's first fault, the event type's error, the data's fault under
-// "data", or the data's unknown status.
+// read once the event type is known to be an appointment's. (A body that
+// repeats event_type is read in order: data that follows an appointment's
+// event type is read in place, and a fault in it is reported even if a
+// later event_type is someone else's.) It returns the reader's first
+// fault, the event type's error, the data's fault under "data", or the
+// data's unknown status.
 func readWebhook(r *jsonwire.Reader) (Webhook, error) {
 	var (
 		v        Webhook
