@@ -18,7 +18,6 @@
 package jsonwire
 
 import (
-	"math"
 	"strconv"
 	"strings"
 	"unicode/utf16"
@@ -408,25 +407,13 @@ func (r *Reader) slowStr(start, i int) (string, bool) {
 				b.WriteByte('\t')
 				i += 2
 			case 'u':
-				rr, ok := hex4(s, i+2)
+				rr, next, ok := unicodeEscape(s, i)
 				if !ok {
-					r.syntaxChar(firstNonHex(s, i+2), "in \\u hexadecimal character escape")
+					r.syntaxChar(next, "in \\u hexadecimal character escape")
 					return "", false
 				}
-				i += 6
-				if utf16.IsSurrogate(rr) {
-					if i+1 < len(s) && s[i] == '\\' && s[i+1] == 'u' {
-						if rr1, ok := hex4(s, i+2); ok {
-							if dec := utf16.DecodeRune(rr, rr1); dec != utf8.RuneError {
-								b.WriteRune(dec)
-								i += 6
-								break
-							}
-						}
-					}
-					rr = utf8.RuneError
-				}
 				b.WriteRune(rr)
+				i = next
 			default:
 				r.syntaxChar(i+1, "in string escape code")
 				return "", false
@@ -436,11 +423,7 @@ func (r *Reader) slowStr(start, i int) (string, bool) {
 			i++
 		default:
 			rr, size := utf8.DecodeRuneInString(s[i:])
-			if rr == utf8.RuneError && size == 1 {
-				b.WriteRune(utf8.RuneError)
-			} else {
-				b.WriteString(s[i : i+size])
-			}
+			b.WriteRune(rr) // invalid UTF-8 decodes as U+FFFD
 			i += size
 		}
 	}
@@ -448,20 +431,42 @@ func (r *Reader) slowStr(start, i int) (string, bool) {
 	return "", false
 }
 
-// hex4 decodes the four hexadecimal digits at s[i:].
-func hex4(s string, i int) (rune, bool) {
-	if i+4 > len(s) {
-		return 0, false
+// unicodeEscape reads the \uXXXX escape at s[i:], and the one after it
+// when the two are a surrogate pair, and returns the rune (U+FFFD for a
+// lone surrogate) and the offset after the escape. When four hexadecimal
+// digits do not follow the \u, it returns false and the offset of the first
+// byte that is not one, or len(s) where the input ends first.
+func unicodeEscape(s string, i int) (rune, int, bool) {
+	rr, next, ok := hex4(s, i+2)
+	if !ok || !utf16.IsSurrogate(rr) {
+		return rr, next, ok
 	}
+	if strings.HasPrefix(s[next:], `\u`) {
+		if lo, after, ok := hex4(s, next+2); ok {
+			if dec := utf16.DecodeRune(rr, lo); dec != utf8.RuneError {
+				return dec, after, true
+			}
+		}
+	}
+	return utf8.RuneError, next, true
+}
+
+// hex4 decodes the four hexadecimal digits at s[i:] and returns the offset
+// after them; when there are not four, it returns false and the offset of
+// the first byte that is not one, or len(s) where the input ends first.
+func hex4(s string, i int) (rune, int, bool) {
 	var v rune
-	for _, c := range []byte(s[i : i+4]) {
-		d, ok := hexDigit(c)
+	for j := i; j < i+4; j++ {
+		if j >= len(s) {
+			return 0, j, false
+		}
+		d, ok := hexDigit(s[j])
 		if !ok {
-			return 0, false
+			return 0, j, false
 		}
 		v = v<<4 | d
 	}
-	return v, true
+	return v, i + 4, true
 }
 
 func hexDigit(c byte) (rune, bool) {
@@ -474,17 +479,6 @@ func hexDigit(c byte) (rune, bool) {
 		return rune(c - 'A' + 10), true
 	}
 	return 0, false
-}
-
-// firstNonHex returns the offset of the first of up to four bytes from i
-// that is not a hexadecimal digit.
-func firstNonHex(s string, i int) int {
-	for j := i; j < i+4 && j < len(s); j++ {
-		if _, ok := hexDigit(s[j]); !ok {
-			return j
-		}
-	}
-	return min(i+4, len(s))
 }
 
 // Bool reads true or false; null reads as false. Any other value is a type
@@ -587,8 +581,10 @@ func (r *Reader) Float64() float64 {
 		if !ok {
 			return 0
 		}
+		// The text is a valid JSON number: ParseFloat fails only on one
+		// out of range, which it reads as an infinity.
 		v, err := strconv.ParseFloat(text, 64)
-		if err == nil && !math.IsInf(v, 0) {
+		if err == nil {
 			return v
 		}
 		r.typeErr(at, Number, "float64", text)
