@@ -81,8 +81,10 @@ func checkAgainstStdlib(t *testing.T, data []byte) {
 		var e *Error
 		require.ErrorAs(t, skipErr, &e)
 		_ = e.Error() // works out the path on any input
+		checkSyntaxError(t, data, skipErr)
 		return
 	}
+	checkPaths(t, data)
 	r.Reset(data)
 	raw := r.Raw()
 	want2, err := json.Marshal(json.RawMessage(data))
@@ -93,6 +95,29 @@ func checkAgainstStdlib(t *testing.T, data []byte) {
 	if IsCanonical(raw) != (raw == string(want2)) {
 		t.Fatalf("IsCanonical(%q) = %t", raw, IsCanonical(raw))
 	}
+}
+
+// checkSyntaxError fails t unless err, the reader's error for data, says
+// what encoding/json's says, at the same place: encoding/json counts the
+// bytes read up to and including the bad one, the reader gives the bad
+// byte's offset. At the end of the input the reader always reports an
+// unexpected end, where encoding/json sometimes names the space it feeds
+// its scanner.
+func checkSyntaxError(t *testing.T, data []byte, err error) {
+	t.Helper()
+	var se *SyntaxError
+	require.ErrorAs(t, err, &se)
+	var v any
+	var jse *json.SyntaxError
+	require.ErrorAs(t, json.Unmarshal(data, &v), &jse)
+	if se.Msg == jse.Error() && int64(se.Offset)+1 == jse.Offset {
+		return
+	}
+	if se.Msg == "unexpected end of JSON input" && se.Offset == len(data) &&
+		(jse.Error() == se.Msg || strings.HasPrefix(jse.Error(), "invalid character ' '")) {
+		return
+	}
+	t.Fatalf("reading %q: %q at %d, encoding/json: %q after %d bytes", data, se.Msg, se.Offset, jse.Error(), jse.Offset)
 }
 
 var corpus = []string{
@@ -106,6 +131,12 @@ var corpus = []string{
 	`"abc`, `"\x"`, `"\u12"`, `"\u12g4"`, "\"a\x01\"", `{`, `{"a"`, `{"a":`, `{"a":1`, `{"a":1,}`,
 	`{"a" 1}`, `{1:2}`, `{"a":1 "b":2}`, `[`, `[1`, `[1,]`, `[,1]`, `[1 2]`, `]`, `}`, `1 2`, `{}}`,
 	`[1]]`, `"a" x`, `{"a":1}x`, `'a'`, `NaN`, `Infinity`, `1e400`, `-1e400`, `[1e999]`,
+	// Faults at the end of the input and in escapes.
+	`{"a":1,`, `{"a":1, `, `[1,`, `[1, `, `nulx`, `{"a" "b"}`, `"\`, `"a\`, `"a\n`, `"\u`, `"\u12`, `"\u123`,
+	`"\u0041`, `"\ud83d\`, `"\ud83d\u`, `"\ud83d\ude0"`, `"\ud83dxxde00"`, `"\ud83d\n"`, "\"\ufffd\"",
+	"\"\\n\ufffd\xff\"", "\"\\n\xc3\xa9\"", `[[], [], {}]`, `"\u0041\u0042"`, `"\ud83d\ud83d"`, `"\uD83D\uDE00"`,
+	// Every digit at each place of a number.
+	`9`, `-9`, `1.9`, `1.09`, `1.90`, `1e0`, `1e9`, `1E+09`, `0.5e-0`, `19e19`, `-0.0e00`,
 }
 
 func TestAgainstStdlib(t *testing.T) {
@@ -137,6 +168,15 @@ func TestDepth(t *testing.T) {
 			assert.Equal(t, n <= MaxDepth, err == nil, "depth %d of %s", n, open)
 		}
 	}
+}
+
+// TestDepthOfSiblings: depth counts the containers open, not the ones met.
+func TestDepthOfSiblings(t *testing.T) {
+	doc := "[" + strings.Repeat("[],{},", MaxDepth) + "[]]"
+	var r Reader
+	r.ResetString(doc)
+	r.Skip()
+	assert.NoError(t, r.End())
 }
 
 func TestNumbers(t *testing.T) {
@@ -289,17 +329,18 @@ func TestPath(t *testing.T) {
 // escaped ones do not.
 func TestSubstrings(t *testing.T) {
 	var r Reader
-	r.ResetString(`["plain", "esc\naped", "é"]`)
+	r.ResetString("[\"plain\", \"esc\\naped\", \"é\", \"\ufffd\"]")
 	require.True(t, r.Array())
 	var got []string
 	for r.More() {
 		got = append(got, r.Text())
 	}
 	require.NoError(t, r.End())
-	assert.Equal(t, []string{"plain", "esc\naped", "é"}, got)
+	assert.Equal(t, []string{"plain", "esc\naped", "é", "\ufffd"}, got)
 	src := r.Source()
 	assert.True(t, strings.Contains(src, got[0]) && sameMemory(src, got[0]))
 	assert.False(t, sameMemory(src, got[1]))
+	assert.True(t, sameMemory(src, got[3]), "a valid U+FFFD is plain text")
 }
 
 func sameMemory(outer, inner string) bool {
@@ -313,6 +354,8 @@ func sameMemory(outer, inner string) bool {
 func TestKind(t *testing.T) {
 	assert.Equal(t, "number", Number.String())
 	assert.Equal(t, "invalid", Kind(99).String())
+	assert.Equal(t, "invalid", Kind(Array+1).String())
+	assert.Equal(t, "array", Array.String())
 	var r Reader
 	assert.Equal(t, Invalid, r.Peek())
 	assert.NoError(t, r.End(), "End checks only what follows the value read")
