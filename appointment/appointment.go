@@ -323,7 +323,7 @@ func (a *Appointment) UnmarshalJSON(data []byte) error {
 	r.Reset(data)
 	v, present, err := decodeAppointmentOrNull(&r)
 	if err != nil || !present {
-		return err
+		return asError(err)
 	}
 	if a == nil {
 		return &DecodeError{}
@@ -411,7 +411,7 @@ func (d *EventData) UnmarshalJSON(data []byte) error {
 		readEventDataMembers(&r, &v)
 	}
 	if err := finish(&r); err != nil || !present {
-		return err
+		return asError(err)
 	}
 	if d == nil {
 		return &DecodeError{}
@@ -508,7 +508,7 @@ func (w *Webhook) UnmarshalJSON(data []byte) error {
 	r.Reset(data)
 	v, present, err := decodeWebhook(&r)
 	if err != nil || !present {
-		return err
+		return asError(err)
 	}
 	if w == nil {
 		return &DecodeError{}
@@ -543,7 +543,8 @@ func (w *Webhook) UnmarshalJSON(data []byte) error {
 func Decode(data []byte) (Appointment, error) {
 	var r jsonwire.Reader
 	r.Reset(data)
-	return decodeAppointment(&r)
+	a, err := decodeAppointment(&r)
+	return a, asError(err)
 }
 
 // DecodeString decodes an appointment from Junction's JSON exactly as
@@ -554,7 +555,8 @@ func Decode(data []byte) (Appointment, error) {
 func DecodeString(s string) (Appointment, error) {
 	var r jsonwire.Reader
 	r.ResetString(s)
-	return decodeAppointment(&r)
+	a, err := decodeAppointment(&r)
+	return a, asError(err)
 }
 
 // DecodeWebhook decodes a labtest.appointment.* webhook: the envelope's
@@ -578,5 +580,5 @@ func DecodeWebhook(data []byte) (Webhook, error) {
 	var r jsonwire.Reader
 	r.Reset(data)
 	v, _, err := decodeWebhook(&r)
-	return v, err
+	return v, asError(err)
 }

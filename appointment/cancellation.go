@@ -34,7 +34,7 @@ func (r *CancellationReason) UnmarshalJSON(data []byte) error {
 		readReason(&rd, &v)
 	}
 	if err := finish(&rd); err != nil || !present {
-		return err
+		return asError(err)
 	}
 	if r == nil {
 		return &DecodeError{}

@@ -23,7 +23,7 @@ import (
 // returns the reader's first fault as a *DecodeError: Field is the JSON
 // path of the value at fault, empty when the document is not valid JSON
 // (the document as a whole is then at fault, as encoding/json reports it).
-func finish(r *jsonwire.Reader) error {
+func finish(r *jsonwire.Reader) *DecodeError {
 	if r.End() == nil {
 		return nil
 	}
@@ -260,7 +260,7 @@ func rawMessage(raw string) json.RawMessage {
 // later event_type is someone else's.) It returns the reader's first
 // fault, the event type's error, the data's fault under "data", or the
 // data's unknown status.
-func readWebhook(r *jsonwire.Reader) (Webhook, error) {
+func readWebhook(r *jsonwire.Reader) (Webhook, *DecodeError) {
 	var (
 		v        Webhook
 		typ      string
@@ -304,15 +304,15 @@ func readWebhook(r *jsonwire.Reader) (Webhook, error) {
 		d.ResetString(raw)
 		a, err := decodeAppointment(&d)
 		if err != nil && !errors.Is(err, ErrUnknownStatus) {
-			return Webhook{}, decodeError("data", err)
+			return Webhook{}, err.under("data")
 		}
 		v.Data = a
 		if err != nil {
-			return v, decodeError("data", err)
+			return v, err.under("data")
 		}
 	}
 	if unknown != nil {
-		return v, decodeError("data", unknown)
+		return v, unknown.under("data")
 	}
 	return v, nil
 }
@@ -321,14 +321,14 @@ func readWebhook(r *jsonwire.Reader) (Webhook, error) {
 // When the only trouble is an unknown status it returns the rest of the
 // appointment beside the error, with that status zero; on any other error,
 // the zero Appointment. null gives the zero Appointment.
-func decodeAppointment(r *jsonwire.Reader) (Appointment, error) {
+func decodeAppointment(r *jsonwire.Reader) (Appointment, *DecodeError) {
 	a, _, err := decodeAppointmentOrNull(r)
 	return a, err
 }
 
 // decodeAppointmentOrNull is decodeAppointment that also reports whether
 // the document was an object rather than null.
-func decodeAppointmentOrNull(r *jsonwire.Reader) (Appointment, bool, error) {
+func decodeAppointmentOrNull(r *jsonwire.Reader) (Appointment, bool, *DecodeError) {
 	var a Appointment
 	var unknown *DecodeError
 	present := r.Object()
@@ -338,19 +338,25 @@ func decodeAppointmentOrNull(r *jsonwire.Reader) (Appointment, bool, error) {
 	if err := finish(r); err != nil {
 		return Appointment{}, false, err
 	}
-	if unknown != nil {
-		return a, present, unknown
-	}
-	return a, present, nil
+	return a, present, unknown
 }
 
 // decodeWebhook decodes the webhook r reads, the whole document; like
 // decodeAppointment, it returns the rest of the webhook beside an
 // unknown-status error. null gives the zero Webhook.
-func decodeWebhook(r *jsonwire.Reader) (Webhook, bool, error) {
+func decodeWebhook(r *jsonwire.Reader) (Webhook, bool, *DecodeError) {
 	if !r.Object() {
 		return Webhook{}, false, finish(r)
 	}
 	v, err := readWebhook(r)
 	return v, true, err
+}
+
+// asError returns e as an error: nil for a nil e, which as an error would
+// not be nil.
+func asError(e *DecodeError) error {
+	if e == nil {
+		return nil
+	}
+	return e
 }

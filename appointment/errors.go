@@ -166,14 +166,10 @@ func causes(err error) []error {
 	return []error{ErrMalformed, err}
 }
 
-// decodeError wraps err, met while decoding the value at path prefix, in a
-// *DecodeError whose Field is the full path.
-func decodeError(prefix string, err error) *DecodeError {
-	var de *DecodeError
-	if errors.As(err, &de) {
-		return &DecodeError{Field: joinPath(prefix, de.Field), Err: de.Err}
-	}
-	return &DecodeError{Field: prefix, Err: err}
+// under returns e, met while decoding the value at path prefix, with the
+// full path in its Field.
+func (e *DecodeError) under(prefix string) *DecodeError {
+	return &DecodeError{Field: joinPath(prefix, e.Field), Err: e.Err}
 }
 
 // EncodeError reports a value that cannot be encoded as Junction's JSON:

@@ -66,7 +66,7 @@ func (e *HistoryEntry) UnmarshalJSON(data []byte) error {
 		readEntry(&r, &v)
 	}
 	if err := finish(&r); err != nil || !present {
-		return err
+		return asError(err)
 	}
 	if e == nil {
 		return &DecodeError{}

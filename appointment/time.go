@@ -85,7 +85,7 @@ func (t *Time) UnmarshalJSON(data []byte) error {
 	r.Reset(data)
 	v := readTime(&r) // absent for null
 	if err := finish(&r); err != nil || !v.ok {
-		return err
+		return asError(err)
 	}
 	if t == nil {
 		return &DecodeError{}
