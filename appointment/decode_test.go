@@ -286,3 +286,31 @@ func TestDecodeString(t *testing.T) {
 	}
 	assert.True(t, strings.HasPrefix(wantBooked.ID, "413d"))
 }
+
+// TestDecodeNullMembers: null leaves every member at its zero value, and
+// so does a member given twice, last as null.
+func TestDecodeNullMembers(t *testing.T) {
+	names := []string{"id", "user_id", "order_id", "order_transaction_id", "external_id", "address", "location",
+		"start_at", "end_at", "iana_timezone", "type", "provider", "status", "event_status", "provider_id",
+		"can_reschedule", "appointment_notes", "event_data", "events"}
+	var nulls, twice strings.Builder
+	full := string(fixture(t, "appointment-updated-webhook.json"))
+	var env struct{ Data map[string]json.RawMessage }
+	require.NoError(t, json.Unmarshal([]byte(full), &env))
+	for i, name := range names {
+		if i > 0 {
+			nulls.WriteString(",")
+			twice.WriteString(",")
+		}
+		nulls.WriteString(quote(name) + ":null")
+		if raw, ok := env.Data[name]; ok {
+			twice.WriteString(quote(name) + ":" + string(raw) + ",")
+		}
+		twice.WriteString(quote(name) + ":null")
+	}
+	for _, data := range []string{"{" + nulls.String() + "}", "{" + twice.String() + "}"} {
+		a, err := Decode([]byte(data))
+		require.NoError(t, err, data)
+		assert.Equal(t, Appointment{}, a, data)
+	}
+}
