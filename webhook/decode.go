@@ -16,7 +16,7 @@ import (
 // verifying it: use [Verifier.Parse] for a delivery received over HTTP. The
 // envelope is read in one pass over one copy of body, and the order or
 // appointment in data is decoded by [order.DecodeString] or
-// [appointment.Decode], with their guarantees; decoding is linear in the
+// [appointment.DecodeString], with their guarantees; decoding is linear in the
 // size of body. The strings of the event share that copy, so body may be
 // reused once Decode returns. The legacy type labtest.appointment.update
 // decodes as [AppointmentUpdated].
@@ -115,7 +115,7 @@ func decode(src string) (Event, error) {
 		}
 		return e, nil
 	}
-	a, err := appointment.Decode([]byte(data))
+	a, err := appointment.DecodeString(data)
 	if err != nil && !errors.Is(err, appointment.ErrUnknownStatus) {
 		return Event{}, dataError(err)
 	}
