@@ -321,7 +321,9 @@ func (t *tx) appt(i int, e appointment.Event, at time.Time, data appointment.Eve
 	a.CanReschedule = next == appointment.Reserved || next == appointment.Confirmed
 	var raw json.RawMessage
 	if data.IsReschedule {
-		raw = rescheduleData
+		// Each entry gets its own bytes: a caller writing to one entry's
+		// Data must not change another order's.
+		raw = json.RawMessage(rescheduleData)
 	}
 	if t.fresh != i+1 {
 		// The history is shared with the order the command was called
@@ -337,9 +339,8 @@ func (t *tx) appt(i int, e appointment.Event, at time.Time, data appointment.Eve
 }
 
 // rescheduleData is the data of a reschedule event, as Junction's example
-// webhook carries it; the flow sets no other event data. Shared, so never
-// written to.
-var rescheduleData = json.RawMessage(`{"is_reschedule":true}`)
+// webhook carries it; the flow sets no other event data.
+const rescheduleData = `{"is_reschedule":true}`
 
 // autoCancel cancels the active appointment if an auto-cancellation rule
 // holds at t.now. The cancellation is dated when the rule starts to hold,

@@ -765,3 +765,29 @@ func (m *flowModel) check(t *rapid.T) {
 		require.True(t, ok && (a.Status == appointment.Confirmed || a.Status == appointment.InProgress))
 	}
 }
+
+// TestRescheduleDataIsOwn writes to the data of one order's reschedule entry
+// and checks that another order's entry is untouched: no two entries share
+// their bytes.
+func TestRescheduleDataIsOwn(t *testing.T) {
+	booked := func() Order {
+		o, _ := must(t)(place(Settings{}).CreateRequisition(at(1)))
+		o, _ = must(t)(o.Book(book(72), at(2)))
+		o, _ = must(t)(o.Reschedule(at(80), time.Time{}, "", at(3)))
+		return o
+	}
+	last := func(o Order) appointment.HistoryEntry {
+		e := o.Appointments[0].Events
+		return e[len(e)-1]
+	}
+	o1, o2 := booked(), booked()
+	want := string(last(o2).Data)
+	require.JSONEq(t, `{"is_reschedule":true}`, want)
+	data := last(o1).Data
+	for i := range data {
+		data[i] = ' '
+	}
+	assert.Equal(t, want, string(last(o2).Data), "another order's reschedule entry changed")
+	o3 := booked()
+	assert.Equal(t, want, string(last(o3).Data), "a later order's reschedule entry changed")
+}
