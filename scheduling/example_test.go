@@ -51,14 +51,16 @@ func ExampleAgeOn() {
 }
 
 func ExampleValidateAddress() {
-	for _, line := range []string{"123 Main St.", "1200-1210 Broadway", "West Lincoln Street"} {
-		err := scheduling.ValidateAddress(appointment.Address{FirstLine: line, City: "Phoenix", State: "AZ", ZipCode: "85004"})
-		fmt.Printf("%-20s %v\n", line, err)
+	for _, line := range []string{"123 Main St.", "1200-1210 Broadway", "N89W16758 Appleton Ave", "123½ Main St", "West Lincoln Street"} {
+		err := scheduling.ValidateAddress(appointment.Address{FirstLine: line, City: "Phoenix", State: "AZ", ZipCode: "85004-1234"})
+		fmt.Printf("%-23s %v\n", line, err)
 	}
 	// Output:
-	// 123 Main St.         <nil>
-	// 1200-1210 Broadway   <nil>
-	// West Lincoln Street  scheduling: unreachable address: first_line: no street number before the street name
+	// 123 Main St.            <nil>
+	// 1200-1210 Broadway      <nil>
+	// N89W16758 Appleton Ave  <nil>
+	// 123½ Main St            <nil>
+	// West Lincoln Street     scheduling: unreachable address: first_line: no street number before the street name
 }
 
 func ExampleCheckNotes() {

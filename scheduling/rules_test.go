@@ -2,9 +2,11 @@ package scheduling
 
 import (
 	"errors"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
+	"unicode"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -70,71 +72,165 @@ func TestAgeIsMonotone(t *testing.T) {
 	})
 }
 
-func TestValidateAddress(t *testing.T) {
-	ok := appointment.Address{FirstLine: "123 Main St.", City: "San Francisco", State: "CA", ZipCode: "91189"}
-	for _, line := range []string{"123 Main St.", "12B Baker Street", "1200-1210 Broadway", "7, Elm Road", "9", "  42 Wallaby Way", "12b-14b Canal St"} {
-		a := ok
-		a.FirstLine = line
-		assert.NoError(t, ValidateAddress(a), "first line %q", line)
+// usAddress is an address in the test tables: a first line and a zip code
+// in an otherwise complete address.
+func usAddress(line, city, state, zip string) appointment.Address {
+	return appointment.Address{FirstLine: line, City: city, State: state, ZipCode: zip}
+}
+
+// addressFields returns the fields ValidateAddress finds at fault, in order.
+func addressFields(t *testing.T, err error) []string {
+	t.Helper()
+	if err == nil {
+		return nil
 	}
+	require.ErrorIs(t, err, ErrAddress)
+	var fields []string
+	for _, e := range err.(interface{ Unwrap() []error }).Unwrap() {
+		var ae *AddressError
+		require.ErrorAs(t, e, &ae)
+		fields = append(fields, ae.Field)
+	}
+	return fields
+}
+
+// TestValidateAddressUS runs ValidateAddress over real US addresses and the
+// forms of USPS Publication 28, each accepted or refused for the reason
+// given.
+func TestValidateAddressUS(t *testing.T) {
 	for _, c := range []struct {
-		name   string
-		mutate func(*appointment.Address)
-		fields []string
+		why     string
+		address appointment.Address
+		refused []string // the fields at fault; none when accepted
 	}{
-		{"street name only", func(a *appointment.Address) { a.FirstLine = "West Lincoln Street" }, []string{"first_line"}},
-		{"empty first line", func(a *appointment.Address) { a.FirstLine = "  " }, []string{"first_line"}},
-		{"number after the street", func(a *appointment.Address) { a.FirstLine = "Main St 123" }, []string{"first_line"}},
-		{"two letters", func(a *appointment.Address) { a.FirstLine = "12BC Main St" }, []string{"first_line"}},
-		{"letter only", func(a *appointment.Address) { a.FirstLine = "B Main St" }, []string{"first_line"}},
-		{"open range", func(a *appointment.Address) { a.FirstLine = "1200- Broadway" }, []string{"first_line"}},
-		{"four-digit zip", func(a *appointment.Address) { a.ZipCode = "8500" }, []string{"zip_code"}},
-		{"zip+4", func(a *appointment.Address) { a.ZipCode = "85004-1234" }, []string{"zip_code"}},
-		{"letters in zip", func(a *appointment.Address) { a.ZipCode = "8500A" }, []string{"zip_code"}},
-		{"no city", func(a *appointment.Address) { a.City = "" }, []string{"city"}},
-		{"no state", func(a *appointment.Address) { a.State = " " }, []string{"state"}},
-		{"everything", func(a *appointment.Address) { *a = appointment.Address{} }, []string{"first_line", "zip_code", "city", "state"}},
+		// Accepted.
+		{"plain number (the White House)", usAddress("1600 Pennsylvania Avenue NW", "Washington", "DC", "20500"), nil},
+		{"ZIP+4 (the White House)", usAddress("1600 Pennsylvania Avenue NW", "Washington", "DC", "20500-0003"), nil},
+		{"plain number (Empire State Building)", usAddress("350 Fifth Avenue", "New York", "NY", "10118"), nil},
+		{"one-digit number (Apple Park)", usAddress("1 Apple Park Way", "Cupertino", "CA", "95014"), nil},
+		{"direction after the number (Willis Tower)", usAddress("233 S Wacker Dr", "Chicago", "IL", "60606"), nil},
+		{"Queens-style hyphen (Museum of the Moving Image)", usAddress("36-01 35th Avenue", "Astoria", "NY", "11106"), nil},
+		{"Wisconsin grid number", usAddress("N89W16758 Appleton Ave", "Menomonee Falls", "WI", "53051"), nil},
+		{"grid number, one coordinate (Publication 28)", usAddress("W5678 County Road K", "Sheboygan", "WI", "53083"), nil},
+		{"fraction after the number (Publication 28)", usAddress("123½ Main St", "Springfield", "IL", "62701"), nil},
+		{"fraction as its own word (Publication 28)", usAddress("123 1/2 Main St", "Springfield", "IL", "62701"), nil},
+		{"range of numbers", usAddress("1200-1210 Broadway", "New York", "NY", "10001"), nil},
+		{"number with a letter", usAddress("12B Baker Street", "Phoenix", "AZ", "85004"), nil},
+		{"tab after the number", usAddress("11\tWall Street", "New York", "NY", "10005"), nil},
+		{"no-break space after the number", usAddress("11\u00a0Wall Street", "New York", "NY", "10005"), nil},
+		{"ideographic space after the number", usAddress("11\u3000Wall Street", "New York", "NY", "10005"), nil},
+		{"white space around the line", usAddress("\u2003 4059 Mt Lee Dr \n", "Los Angeles", "CA", "90068"), nil},
+		{"comma after the number", usAddress("7, Elm Road", "Phoenix", "AZ", "85004"), nil},
+
+		// Refused.
+		{"Junction's sandbox address: the number is in the unit", usAddress("West Lincoln Street", "Phoenix", "AZ", "85004"), []string{"first_line"}},
+		{"number spelled out (One World Trade Center is 285 Fulton St)", usAddress("One World Trade Center", "New York", "NY", "10007"), []string{"first_line"}},
+		{"a post office box is not a place to draw blood", usAddress("PO Box 1234", "Phoenix", "AZ", "85004"), []string{"first_line"}},
+		{"unit before the street", usAddress("Apt 5, 350 Fifth Avenue", "New York", "NY", "10118"), []string{"first_line"}},
+		{"number after the street", usAddress("Pennsylvania Avenue NW 1600", "Washington", "DC", "20500"), []string{"first_line"}},
+		{"fraction alone", usAddress("1/2 Main St", "Springfield", "IL", "62701"), []string{"first_line"}},
+		{"four-digit zip code", usAddress("1600 Pennsylvania Avenue NW", "Washington", "DC", "2050"), []string{"zip_code"}},
+		{"ZIP+4 with a short extension", usAddress("1600 Pennsylvania Avenue NW", "Washington", "DC", "20500-03"), []string{"zip_code"}},
+		{"ZIP+4 without its hyphen", usAddress("1600 Pennsylvania Avenue NW", "Washington", "DC", "205000003"), []string{"zip_code"}},
+		{"ZIP+4 with a space", usAddress("1600 Pennsylvania Avenue NW", "Washington", "DC", "20500 0003"), []string{"zip_code"}},
+		{"ZIP+4 with a dash that is not a hyphen-minus", usAddress("1600 Pennsylvania Avenue NW", "Washington", "DC", "20500\u20130003"), []string{"zip_code"}},
+		{"trailing hyphen", usAddress("1600 Pennsylvania Avenue NW", "Washington", "DC", "20500-"), []string{"zip_code"}},
+		{"full-width digits", usAddress("1600 Pennsylvania Avenue NW", "Washington", "DC", "\uff12\uff10\uff15\uff10\uff10"), []string{"zip_code"}},
+		{"letters in the zip code", usAddress("1600 Pennsylvania Avenue NW", "Washington", "DC", "2050O"), []string{"zip_code"}},
+		{"no city", usAddress("1600 Pennsylvania Avenue NW", "", "DC", "20500"), []string{"city"}},
+		{"no state", usAddress("1600 Pennsylvania Avenue NW", "Washington", " ", "20500"), []string{"state"}},
+		{"white space only", usAddress("\u00a0\t", "Washington", "DC", "20500"), []string{"first_line"}},
+		{"nothing", appointment.Address{}, []string{"first_line", "zip_code", "city", "state"}},
 	} {
-		t.Run(c.name, func(t *testing.T) {
-			a := ok
-			c.mutate(&a)
+		t.Run(c.why, func(t *testing.T) {
+			a := c.address
 			before := a
 			err := ValidateAddress(a)
-			require.ErrorIs(t, err, ErrAddress)
 			assert.Equal(t, before, a)
-			var fields []string
-			for _, e := range err.(interface{ Unwrap() []error }).Unwrap() {
-				var ae *AddressError
-				require.ErrorAs(t, e, &ae)
-				fields = append(fields, ae.Field)
-			}
-			assert.Equal(t, c.fields, fields)
+			assert.Equal(t, c.refused, addressFields(t, err), "ValidateAddress(%+v) = %v", a, err)
 		})
 	}
-	a := ok
-	a.FirstLine = "West Lincoln Street"
+	a := usAddress("West Lincoln Street", "Phoenix", "AZ", "85004")
 	assert.EqualError(t, ValidateAddress(a), "scheduling: unreachable address: first_line: no street number before the street name")
+	a.FirstLine, a.ZipCode = "1 Main St", "8500"
+	assert.EqualError(t, ValidateAddress(a), "scheduling: unreachable address: zip_code: not five digits or ZIP+4")
 	// The unit may sit in the deprecated field; it is not required.
-	a = ok
+	a = usAddress("1 Main St", "Phoenix", "AZ", "85004")
 	a.Unit = "14"
 	assert.NoError(t, ValidateAddress(a))
 }
 
+// TestStreetNumber walks the edges of the street-number forms: each
+// character range, each part of a grid number and of a range.
+func TestStreetNumber(t *testing.T) {
+	accepted := []string{
+		"0", "9", "10", "19", "1234567890",
+		"12a", "12z", "12A", "12Z",
+		"12¼", "12½", "12¾", "12⅐", "12⅓", "12⅞",
+		"N1", "S1", "E1", "W1", "n1", "s1", "e1", "w1",
+		"W5678", "N89W16758", "S0E9", "n89w16758",
+		"123-45", "1200-1210", "12b-14b", "W1-W3", "1½-2½",
+		"7,", "123-45,", "N89W16758,",
+	}
+	refused := []string{
+		"", ",", "-", "1-", "-1", "1-2-3", "1--2", "7,,", ",7",
+		"12`", "12{", "12@", "12[", "12/", "12:", "/12", ":12",
+		"12»", "12¿", "12⅏", "12⅟", "12½½", "12B½", "12½B", "12BC", "12é",
+		"B", "BB12", "X1", "A1", "W", "WW1", "W1W", "W1WW1", "W1X1", "W1W1W1", "W1W1A", "W1A", "W-1",
+		"1/2", "½", "12 ", "One", "#12",
+	}
+	for _, w := range accepted {
+		assert.True(t, streetNumber(w), "streetNumber(%q) = false, want true", w)
+		assert.NoError(t, ValidateAddress(usAddress(w+" Main St", "Phoenix", "AZ", "85004")), "first word %q", w)
+	}
+	for _, w := range refused {
+		assert.False(t, streetNumber(w), "streetNumber(%q) = true, want false", w)
+	}
+}
+
+// TestZipCode walks the edges of the zip code pattern ^\d{5}(-\d{4})?$.
+func TestZipCode(t *testing.T) {
+	for _, z := range []string{"00000", "99999", "85004", "85004-0000", "85004-9999", "01234-5678"} {
+		assert.True(t, zipCode(z), "zipCode(%q) = false, want true", z)
+	}
+	for _, z := range []string{"", "8500", "850040", "8500/", "8500:", "/8500", ":8500", "85004-", "85004-123", "85004-12345",
+		"85004/1234", "85004.1234", "85004-/123", "85004-:123", "85004-123/", "85004-123:", "8500--1234", "-85004", "8500-41234"} {
+		assert.False(t, zipCode(z), "zipCode(%q) = true, want false", z)
+	}
+}
+
+// streetNumberRE is the street-number grammar of ValidateAddress as a
+// regular expression, to check the hand-written scanner against.
+var streetNumberRE = func() *regexp.Regexp {
+	part := `(?:[0-9]+(?:[A-Za-z]|[¼-¾⅐-⅞])?|[NSEWnsew][0-9]+(?:[NSEWnsew][0-9]+)?)`
+	return regexp.MustCompile(`^` + part + `(?:-` + part + `)?,?$`)
+}()
+
+var zipRE = regexp.MustCompile(`^[0-9]{5}(?:-[0-9]{4})?$`)
+
+// FuzzValidateAddress checks ValidateAddress against the same rules written
+// as regular expressions: a first line whose first word (words split on any
+// Unicode white space) is a street number, and a zip code of five digits
+// or ZIP+4.
 func FuzzValidateAddress(f *testing.F) {
-	for _, s := range []string{"123 Main St.", "12B Baker Street", "1200-1210 Broadway", "West Lincoln Street", "", "-", "1-", "B", "12BC"} {
+	for _, s := range []string{"123 Main St.", "12B Baker Street", "1200-1210 Broadway", "West Lincoln Street", "", "-", "1-", "B", "12BC",
+		"123\tMain St", "123\u00a0Main St", "W5678 Rd", "N89W16758 Appleton Ave", "123½ Main St", "123 1/2 Main St", "123-45 Queens Blvd",
+		"12⅟ Main", "W1W1W1", "\xff1 Main"} {
 		f.Add(s, "85004")
 	}
+	for _, z := range []string{"85004-1234", "85004-", "2050", "85004 1234", "\uff18\uff15\uff10\uff10\uff14"} {
+		f.Add("1 Main St", z)
+	}
 	f.Fuzz(func(t *testing.T, line, zip string) {
-		a := appointment.Address{FirstLine: line, City: "Phoenix", State: "AZ", ZipCode: zip}
+		a := usAddress(line, "Phoenix", "AZ", zip)
 		err := ValidateAddress(a)
 		if err != nil && !errors.Is(err, ErrAddress) {
 			t.Fatalf("ValidateAddress(%q, %q) = %v", line, zip, err)
 		}
-		if (err == nil) != (ValidateAddress(a) == nil) {
-			t.Fatal("not deterministic")
-		}
-		if trimmed := strings.TrimSpace(line); err == nil && (!fiveDigits(zip) || trimmed == "" || trimmed[0] < '0' || trimmed[0] > '9') {
-			t.Fatalf("ValidateAddress accepted %q, %q", line, zip)
+		words := strings.FieldsFunc(line, unicode.IsSpace)
+		lineOK := len(words) > 0 && streetNumberRE.MatchString(words[0])
+		if want := lineOK && zipRE.MatchString(zip); (err == nil) != want {
+			t.Fatalf("ValidateAddress(%q, %q) = %v, want accepted %t", line, zip, err, want)
 		}
 	})
 }
