@@ -64,8 +64,10 @@ type Booking struct {
 //
 //   - [ErrTierMismatch]: the provider does not offer the tier (or either
 //     is not valid);
-//   - [ErrSlot]: a booking without a start, with an end not after its
-//     start, or starting at or before now; a request with a start;
+//   - [ErrSlot]: a booking without a start, with a start or end outside
+//     the years 0000 to 9999 in UTC (which Junction's appointment JSON
+//     cannot carry), with an end not after its start, or starting at or
+//     before now; a request with a start;
 //   - [ErrUnderage]: the patient is under 18 on the day of the
 //     appointment, or, for a request, which has no date yet, on the day of
 //     the request (now; our decision), both in Location; or has no date of
@@ -90,6 +92,9 @@ func ValidateBooking(b Booking, now time.Time) error {
 		errs = append(errs, &SlotError{Problem: "an appointment-ready booking needs a start time"})
 	case b.Tier == tier.AppointmentReady:
 		day = b.Start
+		if !storable(b.Start) || !storable(b.End) {
+			errs = append(errs, &SlotError{Problem: outOfYears})
+		}
 		if !b.End.IsZero() && !b.End.After(b.Start) {
 			errs = append(errs, &SlotError{Problem: "end is not after start"})
 		}

@@ -27,7 +27,8 @@ var (
 	ErrNotesTooLong = errors.New("scheduling: notes too long")
 	// ErrTierMismatch reports a provider that does not offer the tier.
 	ErrTierMismatch = errors.New("scheduling: provider does not offer tier")
-	// ErrSlot reports a missing, inverted or past appointment slot.
+	// ErrSlot reports a missing, inverted or past appointment slot, or one
+	// outside the years 0000 to 9999 in UTC.
 	ErrSlot = errors.New("scheduling: invalid slot")
 )
 

@@ -584,6 +584,8 @@ func slot(start, end, now time.Time) error {
 	switch {
 	case start.IsZero():
 		return &SlotError{Problem: "a slot needs a start time"}
+	case !storable(start) || !storable(end):
+		return &SlotError{Problem: outOfYears}
 	case !end.IsZero() && !end.After(start):
 		return &SlotError{Problem: "end is not after start"}
 	case !start.After(now):
@@ -595,7 +597,9 @@ func slot(start, end, now time.Time) error {
 // PencilIn records that the provider of a pending appointment-request
 // appointment has agreed a slot with the patient. With the requisition the
 // appointment is confirmed and the order moves to appointment_scheduled;
-// without it the appointment is reserved and the order stays ordered.
+// without it the appointment is reserved and the order stays ordered. The
+// slot must be in the future and within the years 0000 to 9999 in UTC, and
+// the patient 18 on its day.
 func (o Order) PencilIn(start, end, now time.Time) (Order, []Webhook, error) {
 	var t tx
 	err := o.begin(&t, "pencil_in", now)
@@ -634,8 +638,8 @@ func (t *tx) pencilIn(start, end time.Time) error {
 // in appointment_scheduled (labtest.order.updated, then
 // labtest.appointment.updated with is_reschedule); a reserved one, booked
 // before the requisition, stays reserved and the order ordered (inferred:
-// our decision). The new slot must be in the future, and the patient 18 on
-// its day.
+// our decision). The new slot must be in the future and within the years
+// 0000 to 9999 in UTC, and the patient 18 on its day.
 func (o Order) Reschedule(start, end time.Time, notes string, now time.Time) (Order, []Webhook, error) {
 	var t tx
 	err := o.begin(&t, "reschedule", now)

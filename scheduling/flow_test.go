@@ -791,3 +791,73 @@ func TestRescheduleDataIsOwn(t *testing.T) {
 	o3 := booked()
 	assert.Equal(t, want, string(last(o3).Data), "a later order's reschedule entry changed")
 }
+
+// TestSlotOutsideStorableYears refuses slots the appointment record cannot
+// encode: a start or an end in the year 10000 or later, or before the year
+// 0000, in UTC.
+func TestSlotOutsideStorableYears(t *testing.T) {
+	y10k := time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)
+	lastNs := y10k.Add(-1) // 9999-12-31T23:59:59.999999999Z
+	beforeYear0 := time.Date(-1, 12, 31, 23, 0, 0, 0, time.UTC)
+	inTokyo := time.Date(10000, 1, 1, 8, 0, 0, 0, time.FixedZone("JST", 9*60*60)) // 9999-12-31T23:00Z
+	rangeProblem := func(err error) bool {
+		for _, e := range err.(interface{ Unwrap() []error }).Unwrap() {
+			var se *SlotError
+			if errors.As(e, &se) && se.Problem == "outside the years 0000 to 9999" {
+				return true
+			}
+		}
+		return false
+	}
+	t.Run("ValidateBooking", func(t *testing.T) {
+		for _, c := range []struct {
+			name       string
+			start, end time.Time
+			refused    bool
+		}{
+			{"start in 10000", y10k, time.Time{}, true},
+			{"end in 10000", lastNs.Add(-time.Hour), y10k, true},
+			{"last nanosecond of 9999", lastNs.Add(-time.Hour), lastNs, false},
+			{"10000 in Tokyo is 9999 in UTC", inTokyo, time.Time{}, false},
+			{"start before the year 0", beforeYear0, time.Time{}, true},
+			{"end before the year 0", time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC), beforeYear0, true},
+		} {
+			t.Run(c.name, func(t *testing.T) {
+				b := validBooking()
+				b.Start, b.End = c.start, c.end
+				err := ValidateBooking(b, now)
+				if !c.refused {
+					require.NoError(t, err)
+					return
+				}
+				require.ErrorIs(t, err, ErrSlot)
+				assert.True(t, rangeProblem(err), "%v", err)
+			})
+		}
+	})
+	withReq, _ := must(t)(place(Settings{}).CreateRequisition(at(1)))
+	booked, _ := must(t)(withReq.Book(book(72), at(2)))
+	requested, _ := must(t)(withReq.Request(request(), at(2)))
+	for _, c := range []struct {
+		name string
+		run  func(start, end time.Time) (Order, []Webhook, error)
+	}{
+		{"Book", func(start, end time.Time) (Order, []Webhook, error) {
+			return withReq.Book(BookRequest{Provider: provider.Getlabs, Start: start, End: end}, at(2))
+		}},
+		{"Reschedule", func(start, end time.Time) (Order, []Webhook, error) { return booked.Reschedule(start, end, "", at(3)) }},
+		{"PencilIn", func(start, end time.Time) (Order, []Webhook, error) { return requested.PencilIn(start, end, at(3)) }},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			for _, slot := range [][2]time.Time{{y10k, time.Time{}}, {at(72), y10k}} {
+				_, hooks, err := c.run(slot[0], slot[1])
+				require.ErrorIs(t, err, ErrSlot, "slot %v", slot)
+				assert.Nil(t, hooks)
+			}
+			o, _ := must(t)(c.run(lastNs.Add(-time.Hour), lastNs))
+			a, _ := o.Active()
+			_, err := a.Appointment.MarshalJSON()
+			assert.NoError(t, err, "a slot in 9999 encodes")
+		})
+	}
+}

@@ -1,0 +1,18 @@
+package scheduling
+
+import "time"
+
+// The instants this package can store: those whose year, in UTC, is 0000 to
+// 9999, the years an RFC 3339 timestamp can write. Junction's appointment
+// JSON writes start_at and end_at that way.
+var (
+	firstInstant = time.Date(0, time.January, 1, 0, 0, 0, 0, time.UTC)
+	endInstant   = time.Date(10000, time.January, 1, 0, 0, 0, 0, time.UTC)
+)
+
+// storable reports whether t can be written as an RFC 3339 timestamp in UTC:
+// its year in UTC is 0000 to 9999. The zero time.Time is storable.
+func storable(t time.Time) bool { return !t.Before(firstInstant) && t.Before(endInstant) }
+
+// outOfYears is the [SlotError] problem of a slot that is not [storable].
+const outOfYears = "outside the years 0000 to 9999"
