@@ -57,6 +57,22 @@ type Booking struct {
 	// Existing are the patient's appointments, on any order and with any
 	// provider, in any order.
 	Existing []appointment.Appointment
+	// PreRequisition describes the order when its requisition does not
+	// exist yet, for Junction's auto-cancellation rules (see [AutoCancel]):
+	// a booking that a rule would cancel the moment it is made is refused.
+	// Leave it nil when the requisition exists, or to leave those rules
+	// out, as ValidateBooking did before this field existed.
+	PreRequisition *PreRequisition
+}
+
+// PreRequisition is what Junction's auto-cancellation rules need to know
+// about an order whose requisition does not exist yet.
+type PreRequisition struct {
+	// OrderCreatedAt is when the order was created.
+	OrderCreatedAt time.Time
+	// ActivateBy is the order's activate_by date; zero unless the order is
+	// scheduled, which exempts it from rule 1 ([OrderAge]).
+	ActivateBy time.Time
 }
 
 // ValidateBooking checks every rule a booking or request must pass at now
@@ -74,7 +90,15 @@ type Booking struct {
 //     birth;
 //   - [ErrAddress]: see [ValidateAddress];
 //   - [ErrNotesTooLong]: see [CheckNotes];
-//   - [ErrActiveAppointment]: see [CheckActive].
+//   - [ErrActiveAppointment]: see [CheckActive];
+//   - [ErrAutoCancel]: with PreRequisition set, an auto-cancellation rule
+//     already holds at now for the new appointment, so that Junction would
+//     cancel it the moment it is made: more than 8 hours have passed since
+//     the order was created (not for a scheduled order), or a booking
+//     starts less than 2 hours after now. The boundaries are those of
+//     [AutoCancel.Fires]: exactly 8 hours after the order, or exactly 2
+//     hours before the start, the booking is still allowed. The error is
+//     an *[AutoCancelError] naming the rule.
 //
 // Each violation is a typed error; the order of Existing does not matter.
 // The Getlabs lead-time recommendation is not a violation: see
@@ -118,5 +142,23 @@ func ValidateBooking(b Booking, now time.Time) error {
 	if err := CheckActive(b.Provider, b.Existing); err != nil {
 		errs = append(errs, err)
 	}
+	if err := checkAutoCancel(b.PreRequisition, b.Start, now); err != nil {
+		errs = append(errs, err)
+	}
 	return errors.Join(errs...)
+}
+
+// checkAutoCancel returns an *[AutoCancelError] when an appointment starting
+// at start (zero for none yet), made at now on the order p describes, is
+// one that an auto-cancellation rule cancels at once: when
+// [AutoCancel.Fires] holds at now. It returns nil when p is nil.
+func checkAutoCancel(p *PreRequisition, start, now time.Time) error {
+	if p == nil {
+		return nil
+	}
+	ac := AutoCancel{OrderCreatedAt: p.OrderCreatedAt, ActivateBy: p.ActivateBy, Start: start}
+	if at, rule, ok := ac.FiresAt(); ok && !at.After(now) {
+		return &AutoCancelError{Rule: rule, At: at}
+	}
+	return nil
 }

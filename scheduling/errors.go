@@ -27,6 +27,9 @@ var (
 	ErrNotesTooLong = errors.New("scheduling: notes too long")
 	// ErrTierMismatch reports a provider that does not offer the tier.
 	ErrTierMismatch = errors.New("scheduling: provider does not offer tier")
+	// ErrAutoCancel reports an appointment that Junction would
+	// auto-cancel the moment it is made: see [AutoCancelError].
+	ErrAutoCancel = errors.New("scheduling: would be auto-cancelled at once")
 	// ErrSlot reports a missing, inverted or past appointment slot, or one
 	// outside the years 0000 to 9999 in UTC.
 	ErrSlot = errors.New("scheduling: invalid slot")
@@ -135,3 +138,25 @@ func (e *SlotError) Error() string { return "scheduling: invalid slot: " + e.Pro
 
 // Unwrap returns [ErrSlot].
 func (e *SlotError) Unwrap() error { return ErrSlot }
+
+// AutoCancelError reports an appointment, made before its order's
+// requisition exists, that one of Junction's auto-cancellation rules would
+// cancel the moment it is made. It unwraps to [ErrAutoCancel].
+type AutoCancelError struct {
+	// Rule is the rule that holds: the first to have started to hold
+	// when both do (see [AutoCancel.FiresAt]).
+	Rule Rule
+	// At is the instant from which Rule holds, at or before the instant of
+	// the booking.
+	At time.Time
+}
+
+// Error returns a message such as
+// "scheduling: would be auto-cancelled at once: order_age holds since 2026-11-21T17:00:00.000000001Z".
+func (e *AutoCancelError) Error() string {
+	return "scheduling: would be auto-cancelled at once: " + e.Rule.String() + " holds since " +
+		e.At.UTC().Format(time.RFC3339Nano)
+}
+
+// Unwrap returns [ErrAutoCancel].
+func (e *AutoCancelError) Unwrap() error { return ErrAutoCancel }

@@ -129,7 +129,11 @@ type Appointment struct {
 // auto-cancellation up to its instant (see [AutoCancel]), and again after
 // its own change, so that no appointment outlives its auto-cancellation
 // deadline. An auto-cancellation is dated when its rule starts to hold, or
-// at the change that made it hold, if later.
+// at the change that made it hold, if later. Before the requisition, a
+// command that would leave an appointment that a rule cancels at once (a
+// booking or request more than 8 hours after the order, a slot less than 2
+// hours away) is refused with an *[AutoCancelError] instead (our decision:
+// such an appointment would be cancelled the moment it is made).
 //
 // Where the documentation is silent the flow makes these choices (our
 // decisions): creating an appointment record always sends
@@ -447,8 +451,10 @@ type BookRequest struct {
 //
 // It is refused, with every reason at once where several apply, when the
 // order already has an active appointment, when [ValidateBooking] refuses
-// the booking, when the requisition is required, or when the order's status
-// does not allow an appointment. When the provider is to be chosen from the
+// the booking (before the requisition, with the order's
+// [Booking.PreRequisition]: a booking an auto-cancellation rule would
+// cancel at once is refused with [ErrAutoCancel]), when the requisition is
+// required, or when the order's status does not allow an appointment. When the provider is to be chosen from the
 // area and none can be, the provider package's error (wrapping
 // [provider.ErrNotServed] or [provider.ErrTierUnavailable]) comes alone.
 func (o Order) Book(r BookRequest, now time.Time) (Order, []Webhook, error) {
@@ -516,10 +522,15 @@ func (t *tx) place(tr tier.Tier, p provider.Provider, id string, start, end time
 	if i := t.o.active(); i >= 0 {
 		errs = append(errs, &ActiveAppointmentError{IDs: []string{t.o.Appointments[i].ID}})
 	}
-	if err := ValidateBooking(Booking{
+	b := Booking{
 		Tier: tr, Provider: p, BirthDate: t.o.Patient.BirthDate, Address: t.o.Patient.Address,
 		Start: start, End: end, Location: t.o.Patient.Location, AppointmentNotes: notes, Existing: existing,
-	}, t.now); err != nil {
+	}
+	pre := t.preRequisition()
+	if !t.o.Requisition {
+		b.PreRequisition = &pre
+	}
+	if err := ValidateBooking(b, t.now); err != nil {
 		errs = append(errs, err)
 	}
 	if !t.o.Requisition && !t.o.Settings.PreRequisitionScheduling {
@@ -579,6 +590,24 @@ func (t *tx) place(tr tier.Tier, p provider.Provider, id string, start, end time
 	return t.appt(i, appointment.Confirm, t.now, appointment.EventData{}, "")
 }
 
+// preRequisition describes the order for the auto-cancellation rules.
+func (t *tx) preRequisition() PreRequisition {
+	return PreRequisition{OrderCreatedAt: t.o.CreatedAt, ActivateBy: t.o.ActivateBy}
+}
+
+// checkSlot checks a new slot for the appointment, penciled in or
+// rescheduled, at t.now: the slot itself, the patient's age on its day,
+// and, before the requisition, the auto-cancellation rules.
+func (t *tx) checkSlot(start, end time.Time, notes string) error {
+	var auto error
+	if !t.o.Requisition {
+		pre := t.preRequisition()
+		auto = checkAutoCancel(&pre, start, t.now)
+	}
+	return errors.Join(slot(start, end, t.now), CheckAge(t.o.Patient.BirthDate, start.In(t.o.Patient.location())),
+		CheckNotes("", notes), auto)
+}
+
 // slot checks a new slot at now.
 func slot(start, end, now time.Time) error {
 	switch {
@@ -598,8 +627,9 @@ func slot(start, end, now time.Time) error {
 // appointment has agreed a slot with the patient. With the requisition the
 // appointment is confirmed and the order moves to appointment_scheduled;
 // without it the appointment is reserved and the order stays ordered. The
-// slot must be in the future and within the years 0000 to 9999 in UTC, and
-// the patient 18 on its day.
+// slot must be in the future and within the years 0000 to 9999 in UTC, the
+// patient 18 on its day, and, before the requisition, at least 2 hours
+// away (otherwise [ErrAutoCancel]).
 func (o Order) PencilIn(start, end, now time.Time) (Order, []Webhook, error) {
 	var t tx
 	err := o.begin(&t, "pencil_in", now)
@@ -614,7 +644,7 @@ func (t *tx) pencilIn(start, end time.Time) error {
 	if i < 0 || t.o.Appointments[i].Tier != tier.AppointmentRequest || t.o.Appointments[i].EffectiveStatus() != appointment.Pending {
 		return t.refuse(nil)
 	}
-	if err := errors.Join(slot(start, end, t.now), CheckAge(t.o.Patient.BirthDate, start.In(t.o.Patient.location()))); err != nil {
+	if err := t.checkSlot(start, end, ""); err != nil {
 		return err
 	}
 	t.own(0)
@@ -639,7 +669,8 @@ func (t *tx) pencilIn(start, end time.Time) error {
 // labtest.appointment.updated with is_reschedule); a reserved one, booked
 // before the requisition, stays reserved and the order ordered (inferred:
 // our decision). The new slot must be in the future and within the years
-// 0000 to 9999 in UTC, and the patient 18 on its day.
+// 0000 to 9999 in UTC, the patient 18 on its day, and, for a reserved
+// appointment, the slot at least 2 hours away (otherwise [ErrAutoCancel]).
 func (o Order) Reschedule(start, end time.Time, notes string, now time.Time) (Order, []Webhook, error) {
 	var t tx
 	err := o.begin(&t, "reschedule", now)
@@ -657,8 +688,7 @@ func (t *tx) reschedule(start, end time.Time, notes string) error {
 	if _, err := appointment.Next(t.o.Appointments[i].EffectiveStatus(), appointment.Reschedule); err != nil {
 		return t.refuse(err)
 	}
-	if err := errors.Join(slot(start, end, t.now), CheckAge(t.o.Patient.BirthDate, start.In(t.o.Patient.location())),
-		CheckNotes("", notes)); err != nil {
+	if err := t.checkSlot(start, end, notes); err != nil {
 		return err
 	}
 	t.own(0)

@@ -287,10 +287,17 @@ func TestAutoCancellation(t *testing.T) {
 		_, hooks := must(t)(o.Tick(at(1000)))
 		assert.Empty(t, hooks)
 	})
-	t.Run("a booking that qualifies at once is cancelled at once", func(t *testing.T) {
-		_, hooks := must(t)(place(beta).Book(book(2.5), at(1)))
-		assert.Equal(t, []string{apCreated, apReserved, apCancelled}, seq(hooks))
-		assert.Equal(t, at(1), hooks[2].At)
+	t.Run("a booking that would be cancelled at once is refused", func(t *testing.T) {
+		o := place(beta)
+		_, hooks, err := o.Book(book(2.5), at(1))
+		var ace *AutoCancelError
+		require.ErrorAs(t, err, &ace)
+		assert.Equal(t, StartSoon, ace.Rule)
+		assert.Nil(t, hooks)
+		// With the requisition the rules do not apply.
+		o, _ = must(t)(o.CreateRequisition(at(1)))
+		_, hooks = must(t)(o.Book(book(2.5), at(1)))
+		assert.Equal(t, []string{ordPending, apCreated, ordScheduled, apConfirmed}, seq(hooks))
 	})
 	t.Run("the requisition turns the rules off", func(t *testing.T) {
 		o, _ := must(t)(place(beta).Book(book(72), at(1)))
@@ -665,13 +672,14 @@ func (m *flowModel) step(t *rapid.T, name string, run func(Order) (Order, []Webh
 		require.True(t, reflect.DeepEqual(before, next), "refused %s changed the order: %v", name, err)
 		require.Nil(t, hooks)
 		for _, s := range []error{ErrNotAllowed, ErrClock, ErrRequisitionRequired, ErrActiveAppointment, ErrSlot,
-			ErrTierMismatch, ErrUnderage, ErrAddress, ErrNotesTooLong} {
+			ErrTierMismatch, ErrUnderage, ErrAddress, ErrNotesTooLong, ErrAutoCancel} {
 			if errors.Is(err, s) {
 				return
 			}
 		}
 		t.Fatalf("%s: unexpected error %v", name, err)
 	}
+	created := map[string]bool{}
 	for _, w := range hooks {
 		require.False(t, w.At.Before(m.lastAt), "%s: webhook %v earlier than %v", name, w, m.lastAt)
 		require.False(t, w.At.After(next.Clock), "%s: webhook %v after the clock", name, w)
@@ -691,11 +699,14 @@ func (m *flowModel) step(t *rapid.T, name string, run func(Order) (Order, []Webh
 			require.False(t, seen, "%s: appointment %s created twice", name, w.AppointmentID)
 			require.Equal(t, appointment.Pending, w.AppointmentStatus)
 			m.apptSeen[w.AppointmentID] = w.AppointmentStatus
+			created[w.AppointmentID] = true
 		case AppointmentUpdated:
 			prev, seen := m.apptSeen[w.AppointmentID]
 			require.True(t, seen, "%s: update of unknown appointment %s", name, w.AppointmentID)
 			require.True(t, appointment.CanTransition(prev, w.AppointmentStatus),
 				"%s: appointment %v cannot follow %v", name, w.AppointmentStatus, prev)
+			require.False(t, created[w.AppointmentID] && w.AppointmentStatus == appointment.Cancelled,
+				"%s: appointment %s cancelled by the command that made it", name, w.AppointmentID)
 			m.apptSeen[w.AppointmentID] = w.AppointmentStatus
 		case OrderCreated:
 			t.Fatalf("%s: a second labtest.order.created", name)
@@ -860,4 +871,93 @@ func TestSlotOutsideStorableYears(t *testing.T) {
 			assert.NoError(t, err, "a slot in 9999 encodes")
 		})
 	}
+}
+
+// TestDeadOnArrival refuses, before the requisition, every way of making an
+// appointment that an auto-cancellation rule would cancel the moment it is
+// made, at the exact boundaries of [AutoCancel.Fires]: exactly 8 hours after
+// the order and exactly 2 hours before the start are still allowed.
+func TestDeadOnArrival(t *testing.T) {
+	const ns = time.Nanosecond
+	eight := t0.Add(OrderAgeLimit)
+	scheduled := func() Order {
+		o, _ := Place(PlaceOrder{ID: "ord", Patient: patient(), Settings: beta, ActivateBy: at(1000)}, t0)
+		return o
+	}
+	for _, c := range []struct {
+		name string
+		run  func() (Order, []Webhook, error)
+		rule Rule      // 0 when accepted
+		at   time.Time // when the rule began to hold
+	}{
+		{"book 8h-1ns after the order", func() (Order, []Webhook, error) { return place(beta).Book(book(72), eight.Add(-ns)) }, 0, time.Time{}},
+		{"book 8h after the order", func() (Order, []Webhook, error) { return place(beta).Book(book(72), eight) }, 0, time.Time{}},
+		{"book 8h+1ns after the order", func() (Order, []Webhook, error) { return place(beta).Book(book(72), eight.Add(ns)) }, OrderAge, eight.Add(ns)},
+		{"book 9h after the order", func() (Order, []Webhook, error) { return place(beta).Book(book(72), at(9)) }, OrderAge, eight.Add(ns)},
+		{"book 9h after a scheduled order", func() (Order, []Webhook, error) { return scheduled().Book(book(72), at(9)) }, 0, time.Time{}},
+		{"request 8h after the order", func() (Order, []Webhook, error) { return place(beta).Request(request(), eight) }, 0, time.Time{}},
+		{"request 8h+1ns after the order", func() (Order, []Webhook, error) { return place(beta).Request(request(), eight.Add(ns)) }, OrderAge, eight.Add(ns)},
+		{"request 9h after a scheduled order", func() (Order, []Webhook, error) { return scheduled().Request(request(), at(9)) }, 0, time.Time{}},
+		{"book 2h+1ns ahead", func() (Order, []Webhook, error) {
+			return place(beta).Book(BookRequest{Provider: provider.Getlabs, Start: at(3).Add(ns)}, at(1))
+		}, 0, time.Time{}},
+		{"book 2h ahead", func() (Order, []Webhook, error) {
+			return place(beta).Book(BookRequest{Provider: provider.Getlabs, Start: at(3)}, at(1))
+		}, 0, time.Time{}},
+		{"book 2h-1ns ahead", func() (Order, []Webhook, error) {
+			return place(beta).Book(BookRequest{Provider: provider.Getlabs, Start: at(3).Add(-ns)}, at(1))
+		}, StartSoon, at(1).Add(-ns + 1)},
+		{"book 90 minutes ahead", func() (Order, []Webhook, error) {
+			return place(beta).Book(BookRequest{Provider: provider.Getlabs, Start: at(2.5)}, at(1))
+		}, StartSoon, at(0.5).Add(ns)},
+		{"book 90 minutes ahead, scheduled order", func() (Order, []Webhook, error) {
+			return scheduled().Book(BookRequest{Provider: provider.Getlabs, Start: at(2.5)}, at(1))
+		}, StartSoon, at(0.5).Add(ns)},
+		{"reschedule a reserved appointment 2h ahead", func() (Order, []Webhook, error) {
+			o, _ := must(t)(place(beta).Book(book(72), at(1)))
+			return o.Reschedule(at(4), time.Time{}, "", at(2))
+		}, 0, time.Time{}},
+		{"reschedule a reserved appointment 2h-1ns ahead", func() (Order, []Webhook, error) {
+			o, _ := must(t)(place(beta).Book(book(72), at(1)))
+			return o.Reschedule(at(4).Add(-ns), time.Time{}, "", at(2))
+		}, StartSoon, at(2).Add(-ns + 1)},
+		{"pencil in a pending request 2h ahead", func() (Order, []Webhook, error) {
+			o, _ := must(t)(place(beta).Request(request(), at(1)))
+			return o.PencilIn(at(4), time.Time{}, at(2))
+		}, 0, time.Time{}},
+		{"pencil in a pending request 2h-1ns ahead", func() (Order, []Webhook, error) {
+			o, _ := must(t)(place(beta).Request(request(), at(1)))
+			return o.PencilIn(at(4).Add(-ns), time.Time{}, at(2))
+		}, StartSoon, at(2).Add(-ns + 1)},
+		{"pencil in 90 minutes ahead after the requisition", func() (Order, []Webhook, error) {
+			o, _ := must(t)(place(beta).Request(request(), at(1)))
+			o, _ = must(t)(o.CreateRequisition(at(1)))
+			return o.PencilIn(at(3.5), time.Time{}, at(2))
+		}, 0, time.Time{}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			o, hooks, err := c.run()
+			if c.rule == 0 {
+				require.NoError(t, err)
+				for _, w := range hooks {
+					assert.NotEqual(t, appointment.Cancelled, w.AppointmentStatus, "cancelled in the same command: %v", w)
+				}
+				_, ok := o.Active()
+				assert.True(t, ok)
+				return
+			}
+			require.ErrorIs(t, err, ErrAutoCancel)
+			var ace *AutoCancelError
+			require.ErrorAs(t, err, &ace)
+			assert.Equal(t, c.rule, ace.Rule)
+			assert.Equal(t, c.at, ace.At)
+			assert.Nil(t, hooks)
+		})
+	}
+	// A reserved appointment is auto-cancelled before it can be
+	// rescheduled past the order-age rule.
+	o, _ := must(t)(place(beta).Book(book(72), at(1)))
+	_, _, err := o.Reschedule(at(80), time.Time{}, "", eight.Add(ns))
+	assert.ErrorIs(t, err, ErrNotAllowed)
+	_, _ = must(t)(o.Reschedule(at(80), time.Time{}, "", eight))
 }

@@ -625,3 +625,75 @@ func TestStrings(t *testing.T) {
 	assert.EqualError(t, &SlotError{Problem: "x"}, "scheduling: invalid slot: x")
 	assert.EqualError(t, &ActiveAppointmentError{IDs: []string{"a"}}, "scheduling: active appointment exists: on this order: a")
 }
+
+// TestValidateBookingAutoCancel checks the auto-cancellation rules in
+// ValidateBooking at their boundaries, which are those of AutoCancel.Fires.
+func TestValidateBookingAutoCancel(t *testing.T) {
+	const ns = time.Nanosecond
+	created := now.Add(-3 * time.Hour)
+	pre := &PreRequisition{OrderCreatedAt: created}
+	for _, c := range []struct {
+		name string
+		b    func() Booking
+		at   time.Time // now
+		rule Rule
+		from time.Time
+	}{
+		{"no PreRequisition: the rules are not checked", func() Booking { b := validBooking(); b.Start = now.Add(time.Minute); return b }, now, 0, time.Time{}},
+		{"no PreRequisition, 9h after the order", validBooking, created.Add(9 * time.Hour), 0, time.Time{}},
+		{"8h-1ns after the order", func() Booking { b := validBooking(); b.PreRequisition = pre; return b }, created.Add(8*time.Hour - ns), 0, time.Time{}},
+		{"8h after the order", func() Booking { b := validBooking(); b.PreRequisition = pre; return b }, created.Add(8 * time.Hour), 0, time.Time{}},
+		{"8h+1ns after the order", func() Booking { b := validBooking(); b.PreRequisition = pre; return b }, created.Add(8*time.Hour + ns), OrderAge, created.Add(8*time.Hour + ns)},
+		{"scheduled order, 9h after", func() Booking {
+			b := validBooking()
+			b.PreRequisition = &PreRequisition{OrderCreatedAt: created, ActivateBy: now.AddDate(0, 1, 0)}
+			return b
+		}, created.Add(9 * time.Hour), 0, time.Time{}},
+		{"request 8h+1ns after the order", func() Booking {
+			b := validBooking()
+			b.Tier, b.Provider, b.Start, b.End, b.PreRequisition = tier.AppointmentRequest, provider.Phlebfinders, time.Time{}, time.Time{}, pre
+			return b
+		}, created.Add(8*time.Hour + ns), OrderAge, created.Add(8*time.Hour + ns)},
+		{"start 2h+1ns ahead", func() Booking {
+			b := validBooking()
+			b.Start, b.End, b.PreRequisition = now.Add(2*time.Hour+ns), time.Time{}, pre
+			return b
+		}, now, 0, time.Time{}},
+		{"start 2h ahead", func() Booking {
+			b := validBooking()
+			b.Start, b.End, b.PreRequisition = now.Add(2*time.Hour), time.Time{}, pre
+			return b
+		}, now, 0, time.Time{}},
+		{"start 2h-1ns ahead", func() Booking {
+			b := validBooking()
+			b.Start, b.End, b.PreRequisition = now.Add(2*time.Hour-ns), time.Time{}, pre
+			return b
+		}, now, StartSoon, now},
+		{"start 90 minutes ahead", func() Booking {
+			b := validBooking()
+			b.Start, b.End, b.PreRequisition = now.Add(90*time.Minute), time.Time{}, pre
+			return b
+		}, now, StartSoon, now.Add(-30*time.Minute + ns)},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			b := c.b()
+			err := ValidateBooking(b, c.at)
+			if c.rule == 0 {
+				assert.NoError(t, err)
+				return
+			}
+			require.ErrorIs(t, err, ErrAutoCancel)
+			var ace *AutoCancelError
+			require.ErrorAs(t, err, &ace)
+			assert.Equal(t, c.rule, ace.Rule)
+			assert.Equal(t, c.from, ace.At)
+			// The error agrees with AutoCancel.Fires.
+			rule, fires := AutoCancel{OrderCreatedAt: b.PreRequisition.OrderCreatedAt, ActivateBy: b.PreRequisition.ActivateBy, Start: b.Start}.Fires(c.at)
+			assert.True(t, fires)
+			assert.Equal(t, c.rule, rule)
+		})
+	}
+	err := ValidateBooking(Booking{Tier: tier.AppointmentReady, Provider: provider.Getlabs, BirthDate: date(1990, 1, 1),
+		Address: validBooking().Address, Start: now.Add(time.Hour), PreRequisition: pre}, now)
+	assert.EqualError(t, err, "scheduling: would be auto-cancelled at once: start_soon holds since 2026-11-21T08:00:00.000000001Z")
+}
