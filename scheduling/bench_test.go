@@ -36,7 +36,7 @@ func BenchmarkAutoCancel(b *testing.B) {
 }
 
 func BenchmarkOrder(b *testing.B) {
-	placed, _ := Place(PlaceOrder{ID: "ord", Patient: patient()}, t0)
+	placed, _ := mustPlace(PlaceOrder{ID: "ord", Patient: patient()}, t0)
 	withReq, _, _ := placed.CreateRequisition(at(1))
 	booked, _, err := withReq.Book(book(72), at(2))
 	if err != nil {
@@ -79,7 +79,7 @@ func BenchmarkOrder(b *testing.B) {
 	b.Run("lifecycle", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
-			o, _ := Place(PlaceOrder{ID: "ord", Patient: patient(), Settings: beta}, t0)
+			o, _ := mustPlace(PlaceOrder{ID: "ord", Patient: patient(), Settings: beta}, t0)
 			o, _, _ = o.Book(book(72), at(1))
 			o, _, _ = o.CreateRequisition(at(2))
 			o, _, _ = o.Reschedule(at(80), at(82), "", at(3))

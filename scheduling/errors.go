@@ -3,6 +3,7 @@ package scheduling
 import (
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -30,6 +31,12 @@ var (
 	// ErrAutoCancel reports an appointment that Junction would
 	// auto-cancel the moment it is made: see [AutoCancelError].
 	ErrAutoCancel = errors.New("scheduling: would be auto-cancelled at once")
+	// ErrZone reports a patient's time zone that has no IANA name: see
+	// [ZoneError].
+	ErrZone = errors.New("scheduling: no IANA time zone")
+	// ErrRange reports an instant outside the years 0000 to 9999 in UTC,
+	// which an [Order] cannot store: see [RangeError].
+	ErrRange = errors.New("scheduling: instant out of range")
 	// ErrSlot reports a missing, inverted or past appointment slot, or one
 	// outside the years 0000 to 9999 in UTC.
 	ErrSlot = errors.New("scheduling: invalid slot")
@@ -160,3 +167,47 @@ func (e *AutoCancelError) Error() string {
 
 // Unwrap returns [ErrAutoCancel].
 func (e *AutoCancelError) Unwrap() error { return ErrAutoCancel }
+
+// ZoneError reports a patient's time zone that has no IANA name, so that
+// the appointment's iana_timezone could not name it. A zone has one when its
+// name is neither "" nor "Local", [time.LoadLocation] knows the name, and
+// the zone it loads gives the same UTC offsets (compared in January and July
+// of every year from 1970 to 2037). It unwraps to [ErrZone] and, when there
+// is one, to the error of time.LoadLocation.
+type ZoneError struct {
+	Zone    string // the location's name
+	Problem string // why it is not an IANA zone
+	Err     error  // the error of time.LoadLocation, or nil
+}
+
+// Error returns a message such as
+// `scheduling: no IANA time zone: "Local": not an IANA name`.
+func (e *ZoneError) Error() string {
+	return "scheduling: no IANA time zone: " + strconv.Quote(e.Zone) + ": " + e.Problem
+}
+
+// Unwrap returns [ErrZone] and the error of time.LoadLocation, if any.
+func (e *ZoneError) Unwrap() []error {
+	if e.Err == nil {
+		return []error{ErrZone}
+	}
+	return []error{ErrZone, e.Err}
+}
+
+// RangeError reports an instant outside the years 0000 to 9999 in UTC,
+// which an [Order] cannot store as an RFC 3339 timestamp. It unwraps to
+// [ErrRange].
+type RangeError struct {
+	Field string    // what the instant is: "now", "activate_by", "birth_date"
+	At    time.Time // the instant
+}
+
+// Error returns a message such as
+// "scheduling: instant out of range: now 10000-01-01T00:00:00Z is outside the years 0000 to 9999".
+func (e *RangeError) Error() string {
+	return "scheduling: instant out of range: " + e.Field + " " + e.At.UTC().Format(time.RFC3339Nano) +
+		" is outside the years 0000 to 9999"
+}
+
+// Unwrap returns [ErrRange].
+func (e *RangeError) Unwrap() error { return ErrRange }

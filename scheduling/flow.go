@@ -85,11 +85,17 @@ type Settings struct {
 type Patient struct {
 	// UserID is the patient's Junction user id.
 	UserID string
-	// BirthDate is the patient's date of birth.
+	// BirthDate is the patient's date of birth; only its calendar date, in
+	// its own location, counts. [Place] stores it as that date at midnight
+	// UTC.
 	BirthDate time.Time
 	// Address is the patient's address, with its access notes.
 	Address appointment.Address
-	// Location is the patient's time zone; nil means UTC.
+	// Location is the patient's time zone, which names the appointments'
+	// iana_timezone; nil means UTC. It must have an IANA name (see
+	// [ZoneError]): [Place] refuses one that has none, such as time.Local
+	// or a time.FixedZone with a made-up name, and stores the zone loaded
+	// from the name ([time.UTC] for nil).
 	Location *time.Location
 }
 
@@ -179,20 +185,52 @@ type Order struct {
 
 // PlaceOrder describes an order to place.
 type PlaceOrder struct {
-	ID         string
-	Patient    Patient
-	ActivateBy time.Time // zero unless the order is scheduled
-	Settings   Settings
+	// ID is the order's id.
+	ID string
+	// Patient is who the order is for.
+	Patient Patient
+	// ActivateBy is the activate_by date of a scheduled order; zero
+	// otherwise.
+	ActivateBy time.Time
+	// Settings are the team's options.
+	Settings Settings
 }
 
 // Place places an order at now: it starts ordered and Junction sends
 // labtest.order.created.
-func Place(p PlaceOrder, now time.Time) (Order, []Webhook) {
+//
+// Place refuses, with every reason at once, a patient's Location without an
+// IANA name (a *[ZoneError] wrapping [ErrZone]), and a now, an ActivateBy or
+// a date of birth outside the years 0000 to 9999 in UTC (a *[RangeError]
+// wrapping [ErrRange]): the order could not be stored.
+//
+// It stores what it is given in the form the order's JSON writes, so that
+// an order survives encoding exactly (see [Order.MarshalJSON]): instants
+// in UTC without their monotonic clock reading, the date of birth as its
+// calendar date at midnight UTC, and the Location as the zone loaded from
+// its IANA name (time.UTC for nil). Behaviour does not change: the rules
+// compare instants, and read the date of birth as a calendar date.
+func Place(p PlaceOrder, now time.Time) (Order, []Webhook, error) {
+	loc, zoneErr := ianaZone(p.Patient.Location)
+	birth := calendarDate(p.Patient.BirthDate)
+	if err := errors.Join(zoneErr, inRange("now", now), inRange("activate_by", p.ActivateBy),
+		inRange("birth_date", birth)); err != nil {
+		return Order{}, nil, err
+	}
+	now = now.UTC()
 	o := Order{
-		ID: p.ID, Status: order.Ordered, CreatedAt: now, ActivateBy: p.ActivateBy,
+		ID: p.ID, Status: order.Ordered, CreatedAt: now, ActivateBy: p.ActivateBy.UTC(),
 		Patient: p.Patient, Settings: p.Settings, Clock: now,
 	}
-	return o, []Webhook{{Type: OrderCreated, At: now, OrderID: p.ID, OrderStatus: order.Ordered}}
+	o.Patient.BirthDate, o.Patient.Location = birth, loc
+	return o, []Webhook{{Type: OrderCreated, At: now, OrderID: p.ID, OrderStatus: order.Ordered}}, nil
+}
+
+// calendarDate returns t's calendar date, in t's location, at midnight UTC;
+// the zero time.Time for the zero time.Time.
+func calendarDate(t time.Time) time.Time {
+	y, m, d := t.Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 }
 
 // Active returns the order's active appointment (pending, reserved,
@@ -256,10 +294,13 @@ func (o *Order) begin(t *tx, cmd string, now time.Time) error {
 	if !o.Status.IsValid() {
 		return &StateError{Command: cmd, Order: o.Status, Err: order.ErrUnknownStatus}
 	}
+	if err := inRange("now", now); err != nil {
+		return err
+	}
 	if now.Before(o.Clock) {
 		return &ClockError{Now: now, Clock: o.Clock}
 	}
-	t.o, t.now, t.cmd = *o, now, cmd
+	t.o, t.now, t.cmd = *o, now.UTC(), cmd
 	t.autoCancel(o.Clock)
 	return nil
 }
@@ -533,6 +574,10 @@ func (t *tx) place(tr tier.Tier, p provider.Provider, id string, start, end time
 	if err := ValidateBooking(b, t.now); err != nil {
 		errs = append(errs, err)
 	}
+	loc, err := ianaZone(t.o.Patient.Location)
+	if err != nil {
+		errs = append(errs, err)
+	}
 	if !t.o.Requisition && !t.o.Settings.PreRequisitionScheduling {
 		errs = append(errs, ErrRequisitionRequired)
 	}
@@ -565,9 +610,7 @@ func (t *tx) place(tr tier.Tier, p provider.Provider, id string, start, end time
 	a.Address, a.Type, a.Provider = t.o.Patient.Address, "phlebotomy", p.String()
 	a.Status, a.EventStatus = appointment.Pending, appointment.Pending
 	a.AppointmentNotes = notes
-	if t.o.Patient.Location != nil {
-		a.IANATimezone = t.o.Patient.Location.String()
-	}
+	a.IANATimezone = loc.String()
 	if !start.IsZero() {
 		a.StartAt = appointment.TimeOf(start)
 	}

@@ -3,6 +3,7 @@ package scheduling_test
 import (
 	"fmt"
 	"time"
+	_ "time/tzdata" // the examples name IANA zones; a program decides whether to embed the database
 
 	"github.com/phlebkit/phlebkit/appointment"
 	"github.com/phlebkit/phlebkit/provider"
@@ -30,9 +31,9 @@ func show(hooks []scheduling.Webhook, err error) {
 
 // The appointment-ready tier: book a slot once the requisition exists.
 func ExampleOrder_Book() {
-	o, hooks := scheduling.Place(scheduling.PlaceOrder{ID: "ord-1", Patient: jane}, monday)
-	show(hooks, nil)
-	o, hooks, err := o.CreateRequisition(monday.Add(2 * time.Hour))
+	o, hooks, err := scheduling.Place(scheduling.PlaceOrder{ID: "ord-1", Patient: jane}, monday)
+	show(hooks, err)
+	o, hooks, err = o.CreateRequisition(monday.Add(2 * time.Hour))
 	show(hooks, err)
 	o, hooks, err = o.Book(scheduling.BookRequest{
 		Provider: provider.Getlabs,
@@ -60,7 +61,7 @@ func ExampleOrder_Book() {
 // The appointment-request tier: the appointment waits, pending and without
 // a time, until the provider pencils a slot in.
 func ExampleOrder_Request() {
-	o, _ := scheduling.Place(scheduling.PlaceOrder{ID: "ord-2", Patient: jane}, monday)
+	o, _, _ := scheduling.Place(scheduling.PlaceOrder{ID: "ord-2", Patient: jane}, monday)
 	o, _, _ = o.CreateRequisition(monday.Add(time.Hour))
 	o, hooks, err := o.Request(scheduling.RequestAppointment{Provider: provider.Phlebfinders}, monday.Add(2*time.Hour))
 	show(hooks, err)
@@ -81,7 +82,7 @@ func ExampleOrder_Request() {
 // feature per team): the appointment is reserved, and Junction cancels it
 // if the requisition has not arrived 8 hours after the order.
 func ExampleOrder_Tick() {
-	o, _ := scheduling.Place(scheduling.PlaceOrder{
+	o, _, _ := scheduling.Place(scheduling.PlaceOrder{
 		ID: "ord-3", Patient: jane,
 		Settings: scheduling.Settings{PreRequisitionScheduling: true},
 	}, monday)
@@ -107,7 +108,7 @@ func ExampleOrder_Tick() {
 
 // The requisition arriving in time confirms the reserved appointment.
 func ExampleOrder_CreateRequisition() {
-	o, _ := scheduling.Place(scheduling.PlaceOrder{
+	o, _, _ := scheduling.Place(scheduling.PlaceOrder{
 		ID: "ord-4", Patient: jane,
 		Settings: scheduling.Settings{PreRequisitionScheduling: true},
 	}, monday)
@@ -123,7 +124,7 @@ func ExampleOrder_CreateRequisition() {
 
 // A refused command returns the order unchanged, with every reason.
 func ExampleOrder_Book_refused() {
-	o, _ := scheduling.Place(scheduling.PlaceOrder{ID: "ord-5", Patient: jane}, monday)
+	o, _, _ := scheduling.Place(scheduling.PlaceOrder{ID: "ord-5", Patient: jane}, monday)
 	_, _, err := o.Book(scheduling.BookRequest{Provider: provider.Phlebfinders, Start: monday.Add(72 * time.Hour)}, monday)
 	fmt.Println(err)
 	// Output:
@@ -134,7 +135,7 @@ func ExampleOrder_Book_refused() {
 // Rescheduling keeps the order in appointment_scheduled and, without new
 // notes, keeps the old ones.
 func ExampleOrder_Reschedule() {
-	o, _ := scheduling.Place(scheduling.PlaceOrder{ID: "ord-6", Patient: jane}, monday)
+	o, _, _ := scheduling.Place(scheduling.PlaceOrder{ID: "ord-6", Patient: jane}, monday)
 	o, _, _ = o.CreateRequisition(monday)
 	o, _, _ = o.Book(scheduling.BookRequest{Provider: provider.Getlabs, Start: monday.Add(72 * time.Hour), Notes: "Please bring photo ID"}, monday)
 	o, hooks, err := o.Reschedule(monday.Add(96*time.Hour), time.Time{}, "", monday.Add(time.Hour))
@@ -145,4 +146,39 @@ func ExampleOrder_Reschedule() {
 	// 2026-11-23T10:00:00Z labtest.order.updated collecting_sample.at_home_phlebotomy.appointment_scheduled
 	// 2026-11-23T10:00:00Z labtest.appointment.updated ord-6-a1 confirmed/scheduled reschedule
 	// Please bring photo ID
+}
+
+// Placing an order checks that the patient's time zone has an IANA name,
+// which every appointment's iana_timezone will carry: the machine's own
+// zone, or a fixed zone with a made-up name or the wrong offset, has none.
+func ExamplePlace() {
+	phoenix, err := time.LoadLocation("America/Phoenix")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, loc := range []*time.Location{
+		nil, phoenix, time.FixedZone("EST", -5*60*60),
+		time.Local, time.FixedZone("EST", -4*60*60), time.FixedZone("Phoenix", -7*60*60),
+	} {
+		p := jane
+		p.Location = loc
+		o, _, err := scheduling.Place(scheduling.PlaceOrder{ID: "ord-7", Patient: p}, monday)
+		if err != nil {
+			fmt.Println(err)
+			continue
+		}
+		o, _, _ = o.CreateRequisition(monday)
+		o, _, _ = o.Book(scheduling.BookRequest{Provider: provider.Getlabs, Start: monday.Add(72 * time.Hour)}, monday)
+		a, _ := o.Active()
+		local, err := a.LocalStart()
+		fmt.Println(a.IANATimezone, local, err)
+	}
+	// Output:
+	// UTC 2026-11-26 09:00:00 +0000 UTC <nil>
+	// America/Phoenix 2026-11-26 02:00:00 -0700 MST <nil>
+	// EST 2026-11-26 04:00:00 -0500 EST <nil>
+	// scheduling: no IANA time zone: "Local": not an IANA name
+	// scheduling: no IANA time zone: "EST": offset differs from the IANA zone on 1970-01-01
+	// scheduling: no IANA time zone: "Phoenix": unknown to the zone database
 }

@@ -26,8 +26,17 @@ func patient() Patient {
 }
 
 func place(s Settings) Order {
-	o, _ := Place(PlaceOrder{ID: "ord", Patient: patient(), Settings: s}, t0)
+	o, _ := mustPlace(PlaceOrder{ID: "ord", Patient: patient(), Settings: s}, t0)
 	return o
+}
+
+// mustPlace is Place for hard-coded orders that it cannot refuse.
+func mustPlace(p PlaceOrder, now time.Time) (Order, []Webhook) {
+	o, hooks, err := Place(p, now)
+	if err != nil {
+		panic(err)
+	}
+	return o, hooks
 }
 
 var beta = Settings{PreRequisitionScheduling: true}
@@ -77,7 +86,7 @@ func request() RequestAppointment {
 // TestScenarios follows DOMAIN.md §3 row by row.
 func TestScenarios(t *testing.T) {
 	t.Run("order placed", func(t *testing.T) {
-		o, hooks := Place(PlaceOrder{ID: "ord", Patient: patient()}, t0)
+		o, hooks := mustPlace(PlaceOrder{ID: "ord", Patient: patient()}, t0)
 		assert.Equal(t, []string{ordCreated}, seq(hooks))
 		assert.Equal(t, order.Ordered, o.Status)
 		assert.Equal(t, t0, hooks[0].At)
@@ -207,7 +216,7 @@ func TestScenarios(t *testing.T) {
 		assert.Equal(t, order.Corrected, o.Status)
 	})
 	t.Run("draw without in_progress, partial results webhooks, sample error", func(t *testing.T) {
-		o, _ := Place(PlaceOrder{ID: "ord", Patient: patient(), Settings: Settings{PartialResultsWebhooks: true}}, t0)
+		o, _ := mustPlace(PlaceOrder{ID: "ord", Patient: patient(), Settings: Settings{PartialResultsWebhooks: true}}, t0)
 		o, _ = must(t)(o.CreateRequisition(at(1)))
 		o, _ = must(t)(o.Book(book(72), at(2)))
 		o, hooks := must(t)(o.CompleteDraw(at(72)))
@@ -272,7 +281,7 @@ func TestAutoCancellation(t *testing.T) {
 		assert.Equal(t, order.RequisitionCreated, o.Status)
 	})
 	t.Run("rule 1 does not apply to scheduled orders; rule 2 does", func(t *testing.T) {
-		o, _ := Place(PlaceOrder{ID: "ord", Patient: patient(), Settings: beta, ActivateBy: at(500)}, t0)
+		o, _ := mustPlace(PlaceOrder{ID: "ord", Patient: patient(), Settings: beta, ActivateBy: at(500)}, t0)
 		o, _ = must(t)(o.Book(book(20), at(1)))
 		o, hooks := must(t)(o.Tick(at(18)))
 		assert.Empty(t, hooks, "exactly 2 hours before the start")
@@ -282,7 +291,7 @@ func TestAutoCancellation(t *testing.T) {
 		assert.Equal(t, at(18).Add(1), hooks[0].At)
 	})
 	t.Run("a pending request is subject to rule 1 only", func(t *testing.T) {
-		o, _ := Place(PlaceOrder{ID: "ord", Patient: patient(), Settings: beta, ActivateBy: at(500)}, t0)
+		o, _ := mustPlace(PlaceOrder{ID: "ord", Patient: patient(), Settings: beta, ActivateBy: at(500)}, t0)
 		o, _ = must(t)(o.Request(request(), at(1)))
 		_, hooks := must(t)(o.Tick(at(1000)))
 		assert.Empty(t, hooks)
@@ -441,7 +450,7 @@ func TestAppointmentRecord(t *testing.T) {
 	loc := time.FixedZone("MST", -7*60*60)
 	p := patient()
 	p.Location = loc
-	o, _ := Place(PlaceOrder{ID: "ord", Patient: p}, t0)
+	o, _ := mustPlace(PlaceOrder{ID: "ord", Patient: p}, t0)
 	o, _ = must(t)(o.CreateRequisition(at(1)))
 	r := book(72)
 	r.ID = "appt-42"
@@ -535,7 +544,7 @@ func TestFlowStateMachine(t *testing.T) {
 		if rapid.Bool().Draw(t, "turns 18 soon") {
 			p.BirthDate = date(2008, 11, 22+rapid.IntRange(0, 4).Draw(t, "birthday"))
 		}
-		o, hooks := Place(PlaceOrder{ID: "ord", Patient: p, Settings: settings, ActivateBy: activateBy}, t0)
+		o, hooks := mustPlace(PlaceOrder{ID: "ord", Patient: p, Settings: settings, ActivateBy: activateBy}, t0)
 		m := newFlowModel(o, hooks)
 
 		// Time mostly moves in small steps, so that appointments live long
@@ -881,7 +890,7 @@ func TestDeadOnArrival(t *testing.T) {
 	const ns = time.Nanosecond
 	eight := t0.Add(OrderAgeLimit)
 	scheduled := func() Order {
-		o, _ := Place(PlaceOrder{ID: "ord", Patient: patient(), Settings: beta, ActivateBy: at(1000)}, t0)
+		o, _ := mustPlace(PlaceOrder{ID: "ord", Patient: patient(), Settings: beta, ActivateBy: at(1000)}, t0)
 		return o
 	}
 	for _, c := range []struct {

@@ -16,3 +16,12 @@ func storable(t time.Time) bool { return !t.Before(firstInstant) && t.Before(end
 
 // outOfYears is the [SlotError] problem of a slot that is not [storable].
 const outOfYears = "outside the years 0000 to 9999"
+
+// inRange returns a *[RangeError] for field when t is not [storable], and
+// nil otherwise.
+func inRange(field string, t time.Time) error {
+	if storable(t) {
+		return nil
+	}
+	return &RangeError{Field: field, At: t}
+}

@@ -48,7 +48,7 @@ func (t WebhookType) String() string {
 // [Order], with what a test or a consumer compares: the type, the time, and
 // the order status or the appointment status.
 type Webhook struct {
-	// At is when the change happened.
+	// At is when the change happened, in UTC.
 	At time.Time
 	// OrderID is the order's id.
 	OrderID string

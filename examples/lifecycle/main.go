@@ -101,7 +101,10 @@ func hours(h int) time.Time { return monday.Add(time.Duration(h) * time.Hour) }
 // prints the webhooks of every step.
 func walkFlow(w io.Writer) error {
 	fmt.Fprintln(w, "The same order with its appointment, and the webhooks Junction sends")
-	o, hooks := scheduling.Place(scheduling.PlaceOrder{ID: "ord-1", Patient: patient, Settings: beta}, monday)
+	o, hooks, err := scheduling.Place(scheduling.PlaceOrder{ID: "ord-1", Patient: patient, Settings: beta}, monday)
+	if err != nil {
+		return err
+	}
 	printHooks(w, "place the order", hooks)
 
 	steps := []struct {
@@ -151,7 +154,10 @@ func walkFlow(w io.Writer) error {
 // walkAutoCancel books before the requisition and lets the clock run.
 func walkAutoCancel(w io.Writer) error {
 	fmt.Fprintln(w, "No requisition: Junction cancels the appointment")
-	o, _ := scheduling.Place(scheduling.PlaceOrder{ID: "ord-2", Patient: patient, Settings: beta}, monday)
+	o, _, err := scheduling.Place(scheduling.PlaceOrder{ID: "ord-2", Patient: patient, Settings: beta}, monday)
+	if err != nil {
+		return err
+	}
 	o, hooks, err := o.Book(scheduling.BookRequest{Provider: provider.Getlabs, Start: hours(48)}, hours(0))
 	if err != nil {
 		return err
