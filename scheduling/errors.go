@@ -1,6 +1,7 @@
 package scheduling
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
@@ -37,6 +38,10 @@ var (
 	// ErrRange reports an instant outside the years 0000 to 9999 in UTC,
 	// which an [Order] cannot store: see [RangeError].
 	ErrRange = errors.New("scheduling: instant out of range")
+	// ErrMalformed reports a stored order, or part of one, that cannot be
+	// decoded ([DecodeError]), or a value that cannot be encoded exactly
+	// ([EncodeError]).
+	ErrMalformed = errors.New("scheduling: malformed order")
 	// ErrSlot reports a missing, inverted or past appointment slot, or one
 	// outside the years 0000 to 9999 in UTC.
 	ErrSlot = errors.New("scheduling: invalid slot")
@@ -211,3 +216,107 @@ func (e *RangeError) Error() string {
 
 // Unwrap returns [ErrRange].
 func (e *RangeError) Unwrap() error { return ErrRange }
+
+// DecodeError reports JSON that does not decode into an [Order], a [Patient]
+// or an [Appointment] (see [Order.UnmarshalJSON]). The value decoded into
+// is left unchanged. It unwraps to [ErrMalformed] and to its cause.
+type DecodeError struct {
+	// Field is the JSON path of the offending value, such as "clock",
+	// "patient.time_zone" or "appointments[1].tier"; empty when the
+	// document as a whole is at fault.
+	Field string
+	// Err is the cause: a *json.SyntaxError or *json.UnmarshalTypeError,
+	// a status or tier parse error, a *time.ParseError, a *[RangeError], a
+	// *[ZoneError], an *appointment.DecodeError, or a plain error for a
+	// missing member, an unknown member or data after the value.
+	Err error
+}
+
+// Error returns a message such as
+// `scheduling: decode patient.time_zone: no IANA time zone: "Mars/Olympus": unknown to the zone database`.
+func (e *DecodeError) Error() string { return codecMessage("scheduling: decode", e.Field, e.Err) }
+
+// Unwrap returns [ErrMalformed] and the cause.
+func (e *DecodeError) Unwrap() []error {
+	if e.Err == nil {
+		return []error{ErrMalformed}
+	}
+	return []error{ErrMalformed, e.Err}
+}
+
+// EncodeError reports a value that cannot be written as JSON exactly (see
+// [Order.MarshalJSON]). It unwraps to [ErrMalformed] and to its cause.
+type EncodeError struct {
+	// Field is the JSON path of the offending value, such as
+	// "appointments[0].appointment" or "patient.time_zone".
+	Field string
+	// Err is the cause: a status or tier error, a *[RangeError], a
+	// *[ZoneError], the appointment package's error, or an error saying a
+	// string is not valid UTF-8.
+	Err error
+}
+
+// Error returns a message such as
+// "scheduling: encode clock: instant out of range: clock 10000-01-01T00:00:00Z is outside the years 0000 to 9999".
+func (e *EncodeError) Error() string { return codecMessage("scheduling: encode", e.Field, e.Err) }
+
+// Unwrap returns [ErrMalformed] and the cause.
+func (e *EncodeError) Unwrap() []error {
+	if e.Err == nil {
+		return []error{ErrMalformed}
+	}
+	return []error{ErrMalformed, e.Err}
+}
+
+func codecMessage(what, field string, err error) string {
+	var b strings.Builder
+	b.WriteString(what)
+	if field != "" {
+		b.WriteString(" " + field)
+	}
+	b.WriteString(": ")
+	var ute *json.UnmarshalTypeError
+	switch {
+	case err == nil:
+		b.WriteString("malformed")
+	case errors.As(err, &ute):
+		b.WriteString("unexpected JSON " + ute.Value)
+	default:
+		b.WriteString(strings.TrimPrefix(err.Error(), "scheduling: "))
+	}
+	return b.String()
+}
+
+// decodeError returns err, met while decoding the value at path prefix, as
+// a *DecodeError whose Field is the full path.
+func decodeError(prefix string, err error) *DecodeError {
+	var de *DecodeError
+	if errors.As(err, &de) {
+		return &DecodeError{Field: joinPath(prefix, de.Field), Err: de.Err}
+	}
+	var ute *json.UnmarshalTypeError
+	if errors.As(err, &ute) {
+		return &DecodeError{Field: joinPath(prefix, ute.Field), Err: ute}
+	}
+	return &DecodeError{Field: prefix, Err: err}
+}
+
+// encodeError returns err, met while encoding the value at path prefix, as
+// an *EncodeError whose Field is the full path.
+func encodeError(prefix string, err error) *EncodeError {
+	var ee *EncodeError
+	if errors.As(err, &ee) {
+		return &EncodeError{Field: joinPath(prefix, ee.Field), Err: ee.Err}
+	}
+	return &EncodeError{Field: prefix, Err: err}
+}
+
+func joinPath(prefix, field string) string {
+	switch {
+	case prefix == "":
+		return field
+	case field == "":
+		return prefix
+	}
+	return prefix + "." + field
+}

@@ -75,10 +75,10 @@ type Settings struct {
 	// before the order's requisition exists (a closed-beta feature
 	// enabled per team). Such appointments are subject to
 	// auto-cancellation.
-	PreRequisitionScheduling bool
+	PreRequisitionScheduling bool `json:"pre_requisition_scheduling"`
 	// PartialResultsWebhooks makes partial results send a
 	// labtest.order.updated webhook; by default Junction sends none.
-	PartialResultsWebhooks bool
+	PartialResultsWebhooks bool `json:"partial_results_webhooks"`
 }
 
 // Patient is who the blood is drawn from, and where.
@@ -110,6 +110,11 @@ func (p Patient) location() *time.Location {
 // Appointment is one appointment of an [Order]: Junction's appointment
 // value, with its events history kept as Junction keeps it, and what the
 // flow needs besides.
+//
+// Its JSON form is its own, not Junction's: {"appointment": Junction's
+// appointment JSON, "tier", "placed_at"} (see [Appointment.MarshalJSON]),
+// so that Tier and PlacedAt are stored too. For Junction's JSON alone,
+// encode the embedded appointment.Appointment.
 type Appointment struct {
 	appointment.Appointment
 	// Tier is how the appointment was made.
@@ -158,6 +163,12 @@ type Appointment struct {
 // A refused command reports the statuses it found after applying
 // auto-cancellation up to its instant; the value it returns is the one it
 // was called on, to which [Order.Tick] applies that cancellation.
+//
+// An Order is meant to be stored between commands: it encodes to JSON of
+// its own ([Order.MarshalJSON]), and decoding that ([Order.UnmarshalJSON],
+// [DecodeOrder]) gives an equal value, on which every command behaves as on
+// the original. Commands write instants in UTC (webhooks' too), as [Place]
+// does.
 type Order struct {
 	// ID is the order's id.
 	ID string

@@ -1,7 +1,9 @@
 package scheduling_test
 
 import (
+	"encoding/json"
 	"fmt"
+	"reflect"
 	"time"
 	_ "time/tzdata" // the examples name IANA zones; a program decides whether to embed the database
 
@@ -181,4 +183,35 @@ func ExamplePlace() {
 	// scheduling: no IANA time zone: "Local": not an IANA name
 	// scheduling: no IANA time zone: "EST": offset differs from the IANA zone on 1970-01-01
 	// scheduling: no IANA time zone: "Phoenix": unknown to the zone database
+}
+
+// An order is stored between commands as JSON, and loaded back equal.
+func ExampleOrder_MarshalJSON() {
+	o, _, _ := scheduling.Place(scheduling.PlaceOrder{ID: "ord-8", Patient: jane}, monday)
+	o, _, _ = o.CreateRequisition(monday)
+	o, _, _ = o.Request(scheduling.RequestAppointment{Provider: provider.Phlebfinders}, monday)
+	stored, err := json.Marshal(o)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	loaded, err := scheduling.DecodeOrder(stored)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println("equal:", reflect.DeepEqual(o, loaded))
+	a, _ := loaded.Active()
+	fmt.Println(a.ID, a.Tier, a.PlacedAt.Format(time.RFC3339), loaded.Patient.Location)
+	_, hooks, err := loaded.PencilIn(monday.Add(30*time.Hour), time.Time{}, monday.Add(time.Hour))
+	show(hooks, err)
+
+	_, err = scheduling.DecodeOrder([]byte(`{"status":"ordered","created_at":"2026-11-23T09:00:00Z","clock":"2026-11-23T09:00:00Z","patient":{}}`))
+	fmt.Println(err)
+	// Output:
+	// equal: true
+	// ord-8-a1 appointment-request 2026-11-23T09:00:00Z UTC
+	// 2026-11-23T10:00:00Z labtest.order.updated collecting_sample.at_home_phlebotomy.appointment_scheduled
+	// 2026-11-23T10:00:00Z labtest.appointment.updated ord-8-a1 confirmed/scheduled
+	// scheduling: decode patient.time_zone: missing
 }

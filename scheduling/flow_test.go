@@ -532,128 +532,164 @@ func TestWebhookStrings(t *testing.T) {
 // the flow's invariants after every step.
 func TestFlowStateMachine(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
-		settings := Settings{
-			PreRequisitionScheduling: rapid.Bool().Draw(t, "beta"),
-			PartialResultsWebhooks:   rapid.Bool().Draw(t, "partial webhooks"),
-		}
-		var activateBy time.Time
-		if rapid.Bool().Draw(t, "scheduled order") {
-			activateBy = at(1000)
-		}
-		p := patient()
-		if rapid.Bool().Draw(t, "turns 18 soon") {
-			p.BirthDate = date(2008, 11, 22+rapid.IntRange(0, 4).Draw(t, "birthday"))
-		}
-		o, hooks := mustPlace(PlaceOrder{ID: "ord", Patient: p, Settings: settings, ActivateBy: activateBy}, t0)
+		p, now := drawPlaceOrder(t)
+		o, hooks, err := Place(p, now)
+		require.NoError(t, err)
 		m := newFlowModel(o, hooks)
-
-		// Time mostly moves in small steps, so that appointments live long
-		// enough to be rescheduled and drawn; now and then it jumps, or
-		// goes backwards.
-		later := func(t *rapid.T) time.Time {
-			max := 3 * time.Hour
-			switch rapid.IntRange(0, 19).Draw(t, "clock") {
-			case 0:
-				return m.o.Clock.Add(-time.Minute)
-			case 1, 2, 3:
-				max = 30 * time.Hour
-			}
-			return m.o.Clock.Add(time.Duration(rapid.Int64Range(0, int64(max)).Draw(t, "advance")))
-		}
-		// Slots are mostly well ahead; now and then close or past.
-		ahead := func(t *rapid.T, label string) time.Time {
-			lo, hi := 3*time.Hour, 80*time.Hour
-			if rapid.IntRange(0, 7).Draw(t, label+" close") == 0 {
-				lo, hi = -time.Hour, 3*time.Hour
-			}
-			return m.o.Clock.Add(time.Duration(rapid.Int64Range(int64(lo), int64(hi)).Draw(t, label)))
-		}
-		// rarely keeps commands that end the story from ending most runs.
-		rarely := func(t *rapid.T, n int) bool { return rapid.IntRange(0, n-1).Draw(t, "rarely") == 0 }
-		step := func(t *rapid.T, name string, run func(Order) (Order, []Webhook, error)) {
-			m.step(t, name, run)
-		}
 		t.Repeat(map[string]func(*rapid.T){
-			"create_requisition": func(t *rapid.T) {
-				now := later(t)
-				step(t, "create_requisition", func(o Order) (Order, []Webhook, error) { return o.CreateRequisition(now) })
-			},
-			"bypass_requisition": func(t *rapid.T) {
-				now := later(t)
-				step(t, "bypass_requisition", func(o Order) (Order, []Webhook, error) { return o.BypassRequisition(now) })
-			},
-			"book": func(t *rapid.T) {
-				now := later(t)
-				start := ahead(t, "start")
-				r := BookRequest{Provider: rapid.SampledFrom([]provider.Provider{provider.Getlabs, provider.Phlebfinders}).Draw(t, "provider"),
-					Start: start, End: start.Add(2 * time.Hour)}
-				if rapid.IntRange(0, 5).Draw(t, "conflict") == 0 {
-					r.Existing = []appointment.Appointment{{ID: "x", Provider: "getlabs", Status: appointment.Confirmed}}
-				}
-				step(t, "book", func(o Order) (Order, []Webhook, error) { return o.Book(r, now) })
-			},
-			"request": func(t *rapid.T) {
-				now := later(t)
-				step(t, "request", func(o Order) (Order, []Webhook, error) { return o.Request(request(), now) })
-			},
-			"pencil_in": func(t *rapid.T) {
-				now := later(t)
-				start := ahead(t, "start")
-				step(t, "pencil_in", func(o Order) (Order, []Webhook, error) { return o.PencilIn(start, time.Time{}, now) })
-			},
-			"reschedule": func(t *rapid.T) {
-				now := later(t)
-				start := ahead(t, "start")
-				step(t, "reschedule", func(o Order) (Order, []Webhook, error) { return o.Reschedule(start, time.Time{}, "", now) })
-			},
-			"cancel_appointment": func(t *rapid.T) {
-				if !rarely(t, 3) {
-					return
-				}
-				now := later(t)
-				step(t, "cancel_appointment", func(o Order) (Order, []Webhook, error) { return o.CancelAppointment("", now) })
-			},
-			"start_visit": func(t *rapid.T) {
-				now := later(t)
-				step(t, "start_visit", func(o Order) (Order, []Webhook, error) { return o.StartVisit(now) })
-			},
-			"complete_draw": func(t *rapid.T) {
-				now := later(t)
-				step(t, "complete_draw", func(o Order) (Order, []Webhook, error) { return o.CompleteDraw(now) })
-			},
-			"partial_results": func(t *rapid.T) {
-				now := later(t)
-				step(t, "partial_results", func(o Order) (Order, []Webhook, error) { return o.ReceivePartialResults(now) })
-			},
-			"complete": func(t *rapid.T) {
-				now := later(t)
-				step(t, "complete", func(o Order) (Order, []Webhook, error) { return o.CompleteResults(now) })
-			},
-			"sample_error": func(t *rapid.T) {
-				if !rarely(t, 3) {
-					return
-				}
-				now := later(t)
-				step(t, "sample_error", func(o Order) (Order, []Webhook, error) { return o.ReportSampleError(now) })
-			},
-			"correct": func(t *rapid.T) {
-				now := later(t)
-				step(t, "correct", func(o Order) (Order, []Webhook, error) { return o.CorrectResults(now) })
-			},
-			"cancel": func(t *rapid.T) {
-				if !rarely(t, 6) {
-					return
-				}
-				now := later(t)
-				step(t, "cancel", func(o Order) (Order, []Webhook, error) { return o.Cancel(now) })
-			},
-			"tick": func(t *rapid.T) {
-				now := later(t)
-				step(t, "tick", func(o Order) (Order, []Webhook, error) { return o.Tick(now) })
+			"command": func(t *rapid.T) {
+				name, run := drawCommand(t, m.o.Clock)
+				m.step(t, name, run)
 			},
 			"": m.check,
 		})
 	})
+}
+
+// zones are the patients' locations the property tests draw from; each
+// has an IANA name.
+var zones = []*time.Location{nil, time.UTC, time.FixedZone("UTC", 0), time.FixedZone("EST", -5*60*60),
+	loadTestZone("America/Phoenix"), loadTestZone("America/New_York"), loadTestZone("Asia/Tokyo"), loadTestZone("Pacific/Kiritimati")}
+
+func loadTestZone(name string) *time.Location {
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		panic(err)
+	}
+	return loc
+}
+
+// drawPlaceOrder draws an order to place, and when: a patient who may turn
+// 18 in the coming days, in any of zones, with a date of birth and instants
+// given in any zone.
+func drawPlaceOrder(t *rapid.T) (PlaceOrder, time.Time) {
+	p := PlaceOrder{ID: rapid.StringN(0, 8, -1).Draw(t, "id"), Patient: patient()}
+	p.Settings = Settings{
+		PreRequisitionScheduling: rapid.Bool().Draw(t, "beta"),
+		PartialResultsWebhooks:   rapid.Bool().Draw(t, "partial webhooks"),
+	}
+	in := func(t *rapid.T, tm time.Time, label string) time.Time {
+		if loc := rapid.SampledFrom(zones).Draw(t, label+" zone"); loc != nil {
+			return tm.In(loc)
+		}
+		return tm
+	}
+	if rapid.Bool().Draw(t, "scheduled order") {
+		p.ActivateBy = in(t, at(1000), "activate_by")
+	}
+	p.Patient.UserID = rapid.String().Draw(t, "user id")
+	p.Patient.Location = rapid.SampledFrom(zones).Draw(t, "location")
+	p.Patient.Address.AccessNotes = rapid.StringN(0, 20, -1).Draw(t, "access notes")
+	if rapid.Bool().Draw(t, "turns 18 soon") {
+		// A date of birth given with a time of day, in some zone: only its
+		// calendar date counts.
+		p.Patient.BirthDate = time.Date(2008, 11, 22+rapid.IntRange(0, 4).Draw(t, "birthday"),
+			rapid.IntRange(0, 23).Draw(t, "birth hour"), 0, 0, 0, rapid.SampledFrom(zones[1:]).Draw(t, "birth zone"))
+	}
+	return p, in(t, t0, "now")
+}
+
+// commandWeights says how often drawCommand draws each command: those that
+// end the story are rare, so that most runs go on.
+var commandWeights = map[string]int{
+	"create_requisition": 6, "bypass_requisition": 6, "book": 6, "request": 6, "pencil_in": 6, "reschedule": 6,
+	"cancel_appointment": 2, "start_visit": 6, "complete_draw": 6, "partial_results": 6, "complete": 6,
+	"sample_error": 2, "correct": 6, "cancel": 1, "tick": 6,
+}
+
+var commandNames = func() []string {
+	var names []string
+	for name, n := range commandWeights {
+		for range n {
+			names = append(names, name)
+		}
+	}
+	slices.Sort(names)
+	return names
+}()
+
+// drawCommand draws one of the flow's commands, dated after clock: time
+// mostly moves in small steps, so that appointments live long enough to be
+// rescheduled and drawn; now and then it jumps, or goes backwards. Slots
+// are mostly well ahead; now and then close or past. Instants are given in
+// any of zones.
+func drawCommand(t *rapid.T, clock time.Time) (string, func(Order) (Order, []Webhook, error)) {
+	in := func(tm time.Time, label string) time.Time {
+		if loc := rapid.SampledFrom(zones).Draw(t, label+" zone"); loc != nil {
+			return tm.In(loc)
+		}
+		return tm
+	}
+	max := 3 * time.Hour
+	var now time.Time
+	switch rapid.IntRange(0, 19).Draw(t, "clock") {
+	case 0:
+		now = clock.Add(-time.Minute)
+	case 1, 2, 3:
+		max = 30 * time.Hour
+		fallthrough
+	default:
+		now = clock.Add(time.Duration(rapid.Int64Range(0, int64(max)).Draw(t, "advance")))
+	}
+	now = in(now, "now")
+	ahead := func(label string) time.Time {
+		lo, hi := 3*time.Hour, 80*time.Hour
+		if rapid.IntRange(0, 7).Draw(t, label+" close") == 0 {
+			lo, hi = -time.Hour, 3*time.Hour
+		}
+		return in(clock.Add(time.Duration(rapid.Int64Range(int64(lo), int64(hi)).Draw(t, label))), label)
+	}
+	notes := func() string {
+		if rapid.Bool().Draw(t, "has notes") {
+			return rapid.StringN(0, 20, -1).Draw(t, "notes")
+		}
+		return ""
+	}
+	name := rapid.SampledFrom(commandNames).Draw(t, "command")
+	var run func(Order) (Order, []Webhook, error)
+	switch name {
+	case "create_requisition":
+		run = func(o Order) (Order, []Webhook, error) { return o.CreateRequisition(now) }
+	case "bypass_requisition":
+		run = func(o Order) (Order, []Webhook, error) { return o.BypassRequisition(now) }
+	case "book":
+		start := ahead("start")
+		r := BookRequest{Provider: rapid.SampledFrom([]provider.Provider{provider.Getlabs, provider.Phlebfinders}).Draw(t, "provider"),
+			Start: start, End: start.Add(2 * time.Hour), Notes: notes()}
+		if rapid.IntRange(0, 5).Draw(t, "conflict") == 0 {
+			r.Existing = []appointment.Appointment{{ID: "x", Provider: "getlabs", Status: appointment.Confirmed}}
+		}
+		run = func(o Order) (Order, []Webhook, error) { return o.Book(r, now) }
+	case "request":
+		r := request()
+		r.Notes = notes()
+		run = func(o Order) (Order, []Webhook, error) { return o.Request(r, now) }
+	case "pencil_in":
+		start := ahead("start")
+		run = func(o Order) (Order, []Webhook, error) { return o.PencilIn(start, time.Time{}, now) }
+	case "reschedule":
+		start, n := ahead("start"), notes()
+		run = func(o Order) (Order, []Webhook, error) { return o.Reschedule(start, time.Time{}, n, now) }
+	case "cancel_appointment":
+		run = func(o Order) (Order, []Webhook, error) { return o.CancelAppointment("", now) }
+	case "start_visit":
+		run = func(o Order) (Order, []Webhook, error) { return o.StartVisit(now) }
+	case "complete_draw":
+		run = func(o Order) (Order, []Webhook, error) { return o.CompleteDraw(now) }
+	case "partial_results":
+		run = func(o Order) (Order, []Webhook, error) { return o.ReceivePartialResults(now) }
+	case "complete":
+		run = func(o Order) (Order, []Webhook, error) { return o.CompleteResults(now) }
+	case "sample_error":
+		run = func(o Order) (Order, []Webhook, error) { return o.ReportSampleError(now) }
+	case "correct":
+		run = func(o Order) (Order, []Webhook, error) { return o.CorrectResults(now) }
+	case "cancel":
+		run = func(o Order) (Order, []Webhook, error) { return o.Cancel(now) }
+	case "tick":
+		run = func(o Order) (Order, []Webhook, error) { return o.Tick(now) }
+	}
+	return name, run
 }
 
 // flowModel follows an Order through webhooks only, as a consumer would,
@@ -752,12 +788,13 @@ func (m *flowModel) check(t *rapid.T) {
 	}
 	if ok {
 		// The age rule looks at the appointment's day, or, for a request
-		// without one, at the day it was placed.
+		// without one, at the day it was placed, in the patient's zone.
 		day := a.PlacedAt
 		if start, has := a.StartAt.Get(); has {
 			day = start
 		}
-		require.GreaterOrEqual(t, AgeOn(o.Patient.BirthDate, day), MinAge, "an appointment on a day the patient is 17")
+		require.GreaterOrEqual(t, AgeOn(o.Patient.BirthDate, day.In(o.Patient.location())), MinAge,
+			"an appointment on a day the patient is 17")
 	}
 	if !o.Requisition {
 		require.Contains(t, []order.Status{order.Ordered, order.Cancelled}, o.Status)

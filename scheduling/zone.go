@@ -5,24 +5,24 @@ import (
 	"time"
 )
 
-// zones caches the locations loaded by [loadZone], by IANA name. A
+// zoneCache caches the locations loaded by [loadZone], by IANA name. A
 // *time.Location never changes once loaded, so sharing one is safe; the
 // cache holds only names time.LoadLocation accepted, a set bounded by the
 // zone database. It spares a read of the zone database for every order
 // placed or decoded, and makes every order in one zone hold the same
 // location.
-var zones sync.Map // string → *time.Location
+var zoneCache sync.Map // string → *time.Location
 
 // loadZone returns time.LoadLocation(name), from the cache when it can.
 func loadZone(name string) (*time.Location, error) {
-	if loc, ok := zones.Load(name); ok {
+	if loc, ok := zoneCache.Load(name); ok {
 		return loc.(*time.Location), nil
 	}
 	loc, err := time.LoadLocation(name)
 	if err != nil {
 		return nil, err
 	}
-	cached, _ := zones.LoadOrStore(name, loc)
+	cached, _ := zoneCache.LoadOrStore(name, loc)
 	return cached.(*time.Location), nil
 }
 
@@ -52,12 +52,9 @@ func ianaZone(loc *time.Location) (*time.Location, error) {
 		return time.UTC, nil
 	}
 	name := loc.String()
-	if name == "" || name == "Local" {
-		return nil, &ZoneError{Zone: name, Problem: "not an IANA name"}
-	}
-	iana, err := loadZone(name)
+	iana, err := zoneByName(name)
 	if err != nil {
-		return nil, &ZoneError{Zone: name, Problem: "unknown to the zone database", Err: err}
+		return nil, err
 	}
 	if iana == loc {
 		return iana, nil
@@ -70,4 +67,19 @@ func ianaZone(loc *time.Location) (*time.Location, error) {
 		}
 	}
 	return iana, nil
+}
+
+// zoneByName loads the IANA zone name, from the cache when it can. It
+// returns a *[ZoneError] for "" and "Local", which time.LoadLocation reads
+// as UTC and as the machine's zone, and for a name the zone database does
+// not know.
+func zoneByName(name string) (*time.Location, error) {
+	if name == "" || name == "Local" {
+		return nil, &ZoneError{Zone: name, Problem: "not an IANA name"}
+	}
+	loc, err := loadZone(name)
+	if err != nil {
+		return nil, &ZoneError{Zone: name, Problem: "unknown to the zone database", Err: err}
+	}
+	return loc, nil
 }

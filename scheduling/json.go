@@ -1,0 +1,522 @@
+package scheduling
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"strconv"
+	"time"
+	"unicode/utf8"
+
+	"github.com/phlebkit/phlebkit/appointment"
+	"github.com/phlebkit/phlebkit/order"
+	"github.com/phlebkit/phlebkit/tier"
+)
+
+// The JSON form of an [Order], for storing it; its field names are this
+// package's, in snake_case, and its appointments are Junction's appointment
+// JSON beside the flow's own fields:
+//
+//	{
+//	  "id": "ord-1",
+//	  "status": "appointment_scheduled",
+//	  "created_at": "2026-11-23T09:00:00Z",
+//	  "activate_by": null,
+//	  "requisition": true,
+//	  "patient": {
+//	    "user_id": "user-1",
+//	    "birth_date": "1990-06-15",
+//	    "address": {"first_line": "123 Main St.", "city": "Phoenix", "state": "AZ", "zip_code": "85004"},
+//	    "time_zone": "America/Phoenix"
+//	  },
+//	  "settings": {"pre_requisition_scheduling": true, "partial_results_webhooks": false},
+//	  "appointments": [
+//	    {"appointment": {"id": "ord-1-a1", …}, "tier": "appointment-ready", "placed_at": "2026-11-23T09:00:00Z"}
+//	  ],
+//	  "clock": "2026-11-23T12:00:00Z"
+//	}
+
+type wireOrder struct {
+	ID           string            `json:"id"`
+	Status       *string           `json:"status"`
+	CreatedAt    *string           `json:"created_at"`
+	ActivateBy   *string           `json:"activate_by"`
+	Requisition  bool              `json:"requisition"`
+	Patient      *wirePatient      `json:"patient"`
+	Settings     Settings          `json:"settings"`
+	Appointments []wireAppointment `json:"appointments"`
+	Clock        *string           `json:"clock"`
+}
+
+type wirePatient struct {
+	UserID    string              `json:"user_id"`
+	BirthDate *string             `json:"birth_date"`
+	Address   appointment.Address `json:"address"`
+	TimeZone  *string             `json:"time_zone"`
+}
+
+type wireAppointment struct {
+	Appointment json.RawMessage `json:"appointment"`
+	Tier        *string         `json:"tier"`
+	PlacedAt    *string         `json:"placed_at"`
+}
+
+// MarshalJSON writes the order for storage (see [Order.UnmarshalJSON] for
+// the form). Decoding what it writes gives an equal value, as
+// reflect.DeepEqual sees it, for every order [Place] and the commands
+// return, and every order decoded; a value built or changed by hand is
+// normalised on the way as Place normalises (instants in UTC without
+// monotonic clock reading, the date of birth as a calendar date at
+// midnight UTC, the patient's location as the zone loaded from its IANA
+// name, nil as time.UTC; an empty list of appointments as nil), and as
+// [appointment.Appointment] normalises its record.
+//
+// What cannot be written exactly is an error, a *[EncodeError] wrapping
+// [ErrMalformed], rather than a silent change: an invalid order status or
+// tier, an instant outside the years 0000 to 9999 in UTC, a location
+// without an IANA name (see [ZoneError]), an appointment record that
+// [appointment.Appointment.MarshalJSON] refuses, and a string that is not
+// valid UTF-8, which JSON cannot carry.
+func (o Order) MarshalJSON() ([]byte, error) {
+	b, err := o.encode()
+	if err != nil {
+		return nil, encodeError("", err)
+	}
+	return b, nil
+}
+
+func (o *Order) encode() ([]byte, error) {
+	var buf bytes.Buffer
+	buf.WriteString(`{"id":`)
+	if err := writeString(&buf, "id", o.ID); err != nil {
+		return nil, err
+	}
+	status, err := o.Status.MarshalText()
+	if err != nil {
+		return nil, &EncodeError{Field: "status", Err: err}
+	}
+	buf.WriteString(`,"status":"`)
+	buf.Write(status)
+	buf.WriteString(`","created_at":`)
+	if err := writeInstant(&buf, "created_at", o.CreatedAt); err != nil {
+		return nil, err
+	}
+	buf.WriteString(`,"activate_by":`)
+	if o.ActivateBy.IsZero() {
+		buf.WriteString("null")
+	} else if err := writeInstant(&buf, "activate_by", o.ActivateBy); err != nil {
+		return nil, err
+	}
+	buf.WriteString(`,"requisition":` + strconv.FormatBool(o.Requisition) + `,"patient":`)
+	if err := o.Patient.encode(&buf); err != nil {
+		return nil, encodeError("patient", err)
+	}
+	buf.WriteString(`,"settings":{"pre_requisition_scheduling":` + strconv.FormatBool(o.Settings.PreRequisitionScheduling) +
+		`,"partial_results_webhooks":` + strconv.FormatBool(o.Settings.PartialResultsWebhooks) + `},"appointments":[`)
+	for i := range o.Appointments {
+		if i > 0 {
+			buf.WriteByte(',')
+		}
+		if err := o.Appointments[i].encode(&buf); err != nil {
+			return nil, encodeError("appointments["+strconv.Itoa(i)+"]", err)
+		}
+	}
+	buf.WriteString(`],"clock":`)
+	if err := writeInstant(&buf, "clock", o.Clock); err != nil {
+		return nil, err
+	}
+	buf.WriteByte('}')
+	return buf.Bytes(), nil
+}
+
+// MarshalJSON writes the patient as the "patient" member of an order's
+// JSON: {"user_id", "birth_date", "address", "time_zone"}. The date of birth
+// is its calendar date ("1990-06-15"), null when zero; the time zone is
+// the location's IANA name, "UTC" for nil. Errors are as for
+// [Order.MarshalJSON].
+func (p Patient) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	if err := p.encode(&buf); err != nil {
+		return nil, encodeError("", err)
+	}
+	return buf.Bytes(), nil
+}
+
+func (p *Patient) encode(buf *bytes.Buffer) error {
+	buf.WriteString(`{"user_id":`)
+	if err := writeString(buf, "user_id", p.UserID); err != nil {
+		return err
+	}
+	buf.WriteString(`,"birth_date":`)
+	if p.BirthDate.IsZero() {
+		buf.WriteString("null")
+	} else {
+		birth := calendarDate(p.BirthDate)
+		if err := inRange("birth_date", birth); err != nil {
+			return &EncodeError{Field: "birth_date", Err: err}
+		}
+		buf.WriteString(`"` + birth.Format(time.DateOnly) + `"`)
+	}
+	buf.WriteString(`,"address":`)
+	if f, ok := invalidAddress(&p.Address); !ok {
+		return &EncodeError{Field: "address." + f, Err: errNotUTF8}
+	}
+	address, err := json.Marshal(p.Address)
+	if err != nil {
+		return &EncodeError{Field: "address", Err: err}
+	}
+	buf.Write(address)
+	loc, err := ianaZone(p.Location)
+	if err != nil {
+		return &EncodeError{Field: "time_zone", Err: err}
+	}
+	buf.WriteString(`,"time_zone":`)
+	if err := writeString(buf, "time_zone", loc.String()); err != nil {
+		return err
+	}
+	buf.WriteByte('}')
+	return nil
+}
+
+// MarshalJSON writes the appointment as an element of an order's
+// "appointments": {"appointment": Junction's appointment JSON (see
+// [appointment.Appointment.MarshalJSON]), "tier", "placed_at"}. Errors are
+// as for [Order.MarshalJSON].
+func (a Appointment) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	if err := a.encode(&buf); err != nil {
+		return nil, encodeError("", err)
+	}
+	return buf.Bytes(), nil
+}
+
+func (a *Appointment) encode(buf *bytes.Buffer) error {
+	if f, ok := invalidRecord(&a.Appointment); !ok {
+		return &EncodeError{Field: "appointment." + f, Err: errNotUTF8}
+	}
+	record, err := a.Appointment.MarshalJSON()
+	if err != nil {
+		return &EncodeError{Field: "appointment", Err: err}
+	}
+	tr, err := a.Tier.MarshalText()
+	if err != nil {
+		return &EncodeError{Field: "tier", Err: err}
+	}
+	buf.WriteString(`{"appointment":`)
+	buf.Write(record)
+	buf.WriteString(`,"tier":"`)
+	buf.Write(tr)
+	buf.WriteString(`","placed_at":`)
+	if err := writeInstant(buf, "placed_at", a.PlacedAt); err != nil {
+		return err
+	}
+	buf.WriteByte('}')
+	return nil
+}
+
+// errNotUTF8 is the cause of an [EncodeError] for a string that is not
+// valid UTF-8.
+var errNotUTF8 = errors.New("not valid UTF-8")
+
+// writeString writes s as a JSON string.
+func writeString(buf *bytes.Buffer, field, s string) error {
+	if !utf8.ValidString(s) {
+		return &EncodeError{Field: field, Err: errNotUTF8}
+	}
+	b, err := json.Marshal(s)
+	if err != nil {
+		return &EncodeError{Field: field, Err: err} // unreachable: a valid string always encodes
+	}
+	buf.Write(b)
+	return nil
+}
+
+// writeInstant writes t as an RFC 3339 string in UTC.
+func writeInstant(buf *bytes.Buffer, field string, t time.Time) error {
+	if err := inRange(field, t); err != nil {
+		return &EncodeError{Field: field, Err: err}
+	}
+	buf.WriteByte('"')
+	buf.WriteString(t.UTC().Format(time.RFC3339Nano))
+	buf.WriteByte('"')
+	return nil
+}
+
+// invalidAddress returns the name of the first field of a that is not valid
+// UTF-8, and false; or "" and true.
+func invalidAddress(a *appointment.Address) (string, bool) {
+	for _, f := range [...]struct{ name, s string }{
+		{"first_line", a.FirstLine}, {"second_line", a.SecondLine}, {"city", a.City}, {"state", a.State},
+		{"zip_code", a.ZipCode}, {"unit", a.Unit}, {"access_notes", a.AccessNotes}, {"country", a.Country},
+	} {
+		if !utf8.ValidString(f.s) {
+			return f.name, false
+		}
+	}
+	return "", true
+}
+
+// invalidRecord returns the JSON name of the first text field of a that is
+// not valid UTF-8, and false; or "" and true.
+func invalidRecord(a *appointment.Appointment) (string, bool) {
+	if f, ok := invalidAddress(&a.Address); !ok {
+		return "address." + f, false
+	}
+	for _, f := range [...]struct{ name, s string }{
+		{"id", a.ID}, {"user_id", a.UserID}, {"order_id", a.OrderID}, {"order_transaction_id", a.OrderTransactionID},
+		{"external_id", a.ExternalID}, {"iana_timezone", a.IANATimezone}, {"type", string(a.Type)},
+		{"provider", a.Provider}, {"provider_id", a.ProviderID}, {"appointment_notes", a.AppointmentNotes},
+		{"event_data.origin", a.EventData.Origin},
+	} {
+		if !utf8.ValidString(f.s) {
+			return f.name, false
+		}
+	}
+	for k := range a.EventData.Extra {
+		if !utf8.ValidString(k) {
+			return "event_data", false
+		}
+	}
+	for i := range a.Events {
+		if !utf8.ValidString(a.Events[i].Status) {
+			return "events[" + strconv.Itoa(i) + "].status", false
+		}
+	}
+	return "", true
+}
+
+// UnmarshalJSON decodes an order that [Order.MarshalJSON] wrote:
+//
+//	{"id", "status", "created_at", "activate_by", "requisition",
+//	 "patient": {"user_id", "birth_date", "address", "time_zone"},
+//	 "settings": {"pre_requisition_scheduling", "partial_results_webhooks"},
+//	 "appointments": [{"appointment", "tier", "placed_at"}], "clock"}
+//
+// Decoding is strict, as befits stored data: status, created_at, clock,
+// patient with its time_zone, and each appointment's appointment, tier and
+// placed_at are required and may not be null; a member this package does
+// not write, a value of the wrong JSON type, an unknown order status
+// (anything [order.ParseStatus] refuses) or tier, a timestamp that is not
+// RFC 3339 with a zone designator, an instant outside the years 0000 to
+// 9999 in UTC, a birth_date that is not YYYY-MM-DD, a time zone that is ""
+// or "Local" or unknown to the zone database, and an appointment record
+// that [appointment.Decode] refuses, unknown statuses included, are each a
+// *[DecodeError] wrapping [ErrMalformed] and naming the field. The other
+// members may be absent or null, which leaves their zero value. Key names
+// match as encoding/json matches them, case-insensitively.
+//
+// The result is in the form [Place] gives: instants in UTC, the date of
+// birth at midnight UTC, the location loaded from its name, no empty
+// slices. Decoding checks each value, not that the order as a whole is
+// one the flow could have reached (our decision): the commands refuse what
+// their statuses do not allow, whatever the value.
+//
+// Like the standard library's decoders it leaves o unchanged for null; on
+// error o is unchanged too. json.Unmarshal checks the syntax itself before
+// calling UnmarshalJSON and reports invalid JSON as a bare
+// *json.SyntaxError: use [DecodeOrder] to get a *DecodeError for every
+// fault.
+func (o *Order) UnmarshalJSON(data []byte) error {
+	if isNull(data) {
+		return nil
+	}
+	v, err := decodeOrder(data)
+	if err != nil {
+		return err
+	}
+	if o == nil {
+		return &DecodeError{Err: errNilDestination}
+	}
+	*o = v
+	return nil
+}
+
+// DecodeOrder decodes an order as [Order.UnmarshalJSON] does; null gives the
+// zero Order. Every error it returns is a *[DecodeError] wrapping
+// [ErrMalformed].
+func DecodeOrder(data []byte) (Order, error) {
+	if isNull(data) {
+		return Order{}, nil
+	}
+	return decodeOrder(data)
+}
+
+// UnmarshalJSON decodes the "patient" member of an order's JSON, as
+// [Order.UnmarshalJSON] describes: time_zone is required. It leaves p
+// unchanged for null and on error, a *[DecodeError].
+func (p *Patient) UnmarshalJSON(data []byte) error {
+	if isNull(data) {
+		return nil
+	}
+	var w wirePatient
+	if err := strictUnmarshal(data, &w); err != nil {
+		return decodeError("", err)
+	}
+	v, err := w.patient()
+	if err != nil {
+		return err
+	}
+	if p == nil {
+		return &DecodeError{Err: errNilDestination}
+	}
+	*p = v
+	return nil
+}
+
+// UnmarshalJSON decodes an element of an order's "appointments", as
+// [Order.UnmarshalJSON] describes. It leaves a unchanged for null and on
+// error, a *[DecodeError].
+func (a *Appointment) UnmarshalJSON(data []byte) error {
+	if isNull(data) {
+		return nil
+	}
+	var w wireAppointment
+	if err := strictUnmarshal(data, &w); err != nil {
+		return decodeError("", err)
+	}
+	v, err := w.appointment()
+	if err != nil {
+		return err
+	}
+	if a == nil {
+		return &DecodeError{Err: errNilDestination}
+	}
+	*a = v
+	return nil
+}
+
+// errNilDestination is the cause of a [DecodeError] for decoding into a nil
+// pointer.
+var errNilDestination = errors.New("nil destination")
+
+func decodeOrder(data []byte) (Order, error) {
+	var w wireOrder
+	if err := strictUnmarshal(data, &w); err != nil {
+		return Order{}, decodeError("", err)
+	}
+	var o Order
+	var err error
+	o.ID, o.Requisition, o.Settings = w.ID, w.Requisition, w.Settings
+	if w.Status == nil {
+		return Order{}, missing("status")
+	}
+	if o.Status, err = order.ParseStatus(*w.Status); err != nil {
+		return Order{}, &DecodeError{Field: "status", Err: err}
+	}
+	if o.CreatedAt, err = requiredInstant("created_at", w.CreatedAt); err != nil {
+		return Order{}, err
+	}
+	if w.ActivateBy != nil {
+		if o.ActivateBy, err = parseInstant("activate_by", *w.ActivateBy); err != nil {
+			return Order{}, err
+		}
+	}
+	if w.Patient == nil {
+		return Order{}, missing("patient")
+	}
+	if o.Patient, err = w.Patient.patient(); err != nil {
+		return Order{}, decodeError("patient", err)
+	}
+	if len(w.Appointments) > 0 {
+		o.Appointments = make([]Appointment, len(w.Appointments))
+	}
+	for i := range w.Appointments {
+		if o.Appointments[i], err = w.Appointments[i].appointment(); err != nil {
+			return Order{}, decodeError("appointments["+strconv.Itoa(i)+"]", err)
+		}
+	}
+	if o.Clock, err = requiredInstant("clock", w.Clock); err != nil {
+		return Order{}, err
+	}
+	return o, nil
+}
+
+func (w *wirePatient) patient() (Patient, error) {
+	p := Patient{UserID: w.UserID, Address: w.Address}
+	if w.BirthDate != nil {
+		birth, err := time.Parse(time.DateOnly, *w.BirthDate)
+		if err != nil {
+			return Patient{}, &DecodeError{Field: "birth_date", Err: err}
+		}
+		p.BirthDate = birth
+	}
+	if w.TimeZone == nil {
+		return Patient{}, missing("time_zone")
+	}
+	loc, err := zoneByName(*w.TimeZone)
+	if err != nil {
+		return Patient{}, &DecodeError{Field: "time_zone", Err: err}
+	}
+	p.Location = loc
+	return p, nil
+}
+
+func (w *wireAppointment) appointment() (Appointment, error) {
+	if len(w.Appointment) == 0 || isNull(w.Appointment) {
+		return Appointment{}, missing("appointment")
+	}
+	record, err := appointment.Decode(w.Appointment)
+	if err != nil {
+		return Appointment{}, &DecodeError{Field: "appointment", Err: err}
+	}
+	a := Appointment{Appointment: record}
+	if w.Tier == nil {
+		return Appointment{}, missing("tier")
+	}
+	if a.Tier, err = tier.Parse(*w.Tier); err != nil {
+		return Appointment{}, &DecodeError{Field: "tier", Err: err}
+	}
+	if a.PlacedAt, err = requiredInstant("placed_at", w.PlacedAt); err != nil {
+		return Appointment{}, err
+	}
+	return a, nil
+}
+
+// strictUnmarshal decodes data, one JSON value, into v, refusing members v
+// does not have.
+func strictUnmarshal(data []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return err
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return errTrailing
+	}
+	return nil
+}
+
+// errTrailing is the cause of a [DecodeError] for data after the JSON value.
+var errTrailing = errors.New("data after the JSON value")
+
+func missing(field string) *DecodeError { return &DecodeError{Field: field, Err: errMissing} }
+
+// errMissing is the cause of a [DecodeError] for a required member that is
+// absent or null.
+var errMissing = errors.New("missing")
+
+func requiredInstant(field string, text *string) (time.Time, error) {
+	if text == nil {
+		return time.Time{}, missing(field)
+	}
+	return parseInstant(field, *text)
+}
+
+// parseInstant parses an RFC 3339 timestamp with a zone designator, into
+// UTC, and checks that the year in UTC is 0000 to 9999.
+func parseInstant(field, text string) (time.Time, error) {
+	t, err := time.Parse(time.RFC3339Nano, text)
+	if err != nil {
+		return time.Time{}, &DecodeError{Field: field, Err: err}
+	}
+	t = t.UTC()
+	if err := inRange(field, t); err != nil {
+		return time.Time{}, &DecodeError{Field: field, Err: err}
+	}
+	return t, nil
+}
+
+// isNull reports whether data is the JSON literal null, with only JSON's own
+// white space around it.
+func isNull(data []byte) bool { return string(bytes.Trim(data, " \t\r\n")) == "null" }

@@ -1,0 +1,453 @@
+package scheduling
+
+import (
+	"encoding/json"
+	"errors"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"pgregory.net/rapid"
+
+	"github.com/phlebkit/phlebkit/appointment"
+	"github.com/phlebkit/phlebkit/order"
+	"github.com/phlebkit/phlebkit/tier"
+)
+
+// reload stores o as JSON and loads it back, as a service storing orders
+// does.
+func reload(t require.TestingT, o Order) Order {
+	b, err := json.Marshal(o)
+	require.NoError(t, err)
+	var back Order
+	require.NoError(t, json.Unmarshal(b, &back), "%s", b)
+	return back
+}
+
+// TestOrderJSONRoundTrip stores orders at each stage of their lives, loads
+// them back, and checks that the loaded order is equal to the original and
+// takes the next command the same way.
+func TestOrderJSONRoundTrip(t *testing.T) {
+	phoenix := loadTestZone("America/Phoenix")
+	p := patient()
+	p.Location = phoenix
+	placed, _, err := Place(PlaceOrder{ID: "ord", Patient: p, Settings: beta, ActivateBy: at(500)}, t0)
+	require.NoError(t, err)
+	requested, _ := must(t)(placed.Request(request(), at(1)))
+	booked, _ := must(t)(placed.Book(book(72), at(1)))
+	confirmed, _ := must(t)(booked.CreateRequisition(at(2)))
+	rescheduled, _ := must(t)(confirmed.Reschedule(at(80), at(82), "Left arm", at(3)))
+	cancelled, _ := must(t)(rescheduled.CancelAppointment("patient asked", at(4)))
+	rebooked, _ := must(t)(cancelled.Book(book(90), at(5)))
+	for _, c := range []struct {
+		name string
+		o    Order
+		next func(Order) (Order, []Webhook, error)
+	}{
+		{"placed", placed, func(o Order) (Order, []Webhook, error) { return o.Book(book(72), at(1)) }},
+		{"requested", requested, func(o Order) (Order, []Webhook, error) { return o.PencilIn(at(50), at(51), at(2)) }},
+		{"booked before the requisition", booked, func(o Order) (Order, []Webhook, error) { return o.CreateRequisition(at(2)) }},
+		{"confirmed", confirmed, func(o Order) (Order, []Webhook, error) { return o.Reschedule(at(80), at(82), "", at(3)) }},
+		{"rescheduled", rescheduled, func(o Order) (Order, []Webhook, error) { return o.StartVisit(at(79)) }},
+		{"cancelled", cancelled, func(o Order) (Order, []Webhook, error) { return o.Request(request(), at(5)) }},
+		{"booked again", rebooked, func(o Order) (Order, []Webhook, error) { return o.CompleteDraw(at(90)) }},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			back := reload(t, c.o)
+			require.Equal(t, c.o, back)
+			for i, a := range back.Appointments {
+				assert.Equal(t, c.o.Appointments[i].Tier, a.Tier)
+				assert.Equal(t, c.o.Appointments[i].PlacedAt, a.PlacedAt)
+			}
+			assert.Same(t, phoenix0(t), back.Patient.Location)
+			want, wantHooks, wantErr := c.next(c.o)
+			require.NoError(t, wantErr)
+			got, gotHooks, err := c.next(back)
+			require.NoError(t, err)
+			assert.Equal(t, wantHooks, gotHooks)
+			assert.Equal(t, want, got)
+		})
+	}
+}
+
+// phoenix0 is the zone Place and decoding store for America/Phoenix.
+func phoenix0(t *testing.T) *time.Location {
+	loc, err := loadZone("America/Phoenix")
+	require.NoError(t, err)
+	return loc
+}
+
+// TestOrderJSONProperty runs random commands on an order and on a copy
+// that is stored and loaded back at random points: both give the same
+// results, webhooks and errors, and stay equal.
+func TestOrderJSONProperty(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		p, now := drawPlaceOrder(t)
+		o, _, err := Place(p, now)
+		require.NoError(t, err)
+		stored := reload(t, o)
+		require.Equal(t, o, stored)
+		for range rapid.IntRange(0, 25).Draw(t, "commands") {
+			if rapid.Bool().Draw(t, "reload") {
+				stored = reload(t, stored)
+			}
+			name, run := drawCommand(t, o.Clock)
+			want, wantHooks, wantErr := run(o)
+			got, gotHooks, err := run(stored)
+			require.Equal(t, wantErr, err, name)
+			require.Equal(t, wantHooks, gotHooks, name)
+			require.Equal(t, want, got, name)
+			o, stored = want, got
+		}
+		require.Equal(t, o, reload(t, o))
+	})
+}
+
+// TestOrderJSONForm pins the stored form.
+func TestOrderJSONForm(t *testing.T) {
+	o, _ := must(t)(place(beta).Request(request(), at(1)))
+	b, err := json.Marshal(o)
+	require.NoError(t, err)
+	assert.JSONEq(t, `{
+		"id": "ord", "status": "ordered", "created_at": "2026-11-21T09:00:00Z", "activate_by": null, "requisition": false,
+		"patient": {"user_id": "user-1", "birth_date": "1990-06-15", "time_zone": "UTC",
+			"address": {"first_line": "123 Main St.", "city": "Phoenix", "state": "AZ", "zip_code": "85004", "access_notes": "Gate code #1234"}},
+		"settings": {"pre_requisition_scheduling": true, "partial_results_webhooks": false},
+		"appointments": [{
+			"appointment": {"id": "ord-a1", "user_id": "user-1", "order_id": "ord",
+				"address": {"first_line": "123 Main St.", "city": "Phoenix", "state": "AZ", "zip_code": "85004", "access_notes": "Gate code #1234"},
+				"start_at": null, "end_at": null, "iana_timezone": "UTC", "type": "phlebotomy", "provider": "phlebfinders",
+				"status": "pending", "event_status": "pending", "provider_id": "", "can_reschedule": false,
+				"appointment_notes": "Patient prefers left arm",
+				"events": [{"created_at": "2026-11-21T10:00:00Z", "data": null, "status": "pending"}]},
+			"tier": "appointment-request", "placed_at": "2026-11-21T10:00:00Z"}],
+		"clock": "2026-11-21T10:00:00Z"}`, string(b))
+	// The parts encode alone as they do inside the order.
+	pb, err := json.Marshal(o.Patient)
+	require.NoError(t, err)
+	assert.Contains(t, string(b), `"patient":`+string(pb))
+	ab, err := json.Marshal(o.Appointments[0])
+	require.NoError(t, err)
+	assert.Contains(t, string(b), `"appointments":[`+string(ab)+`]`)
+	var p Patient
+	require.NoError(t, json.Unmarshal(pb, &p))
+	assert.Equal(t, o.Patient, p)
+	var a Appointment
+	require.NoError(t, json.Unmarshal(ab, &a))
+	assert.Equal(t, o.Appointments[0], a)
+	// A scheduled order's activate_by; a missing date of birth.
+	o, _ = mustPlace(PlaceOrder{ID: "ord", Patient: Patient{Address: patient().Address}, ActivateBy: at(1000).Add(1)}, t0)
+	b, err = json.Marshal(o)
+	require.NoError(t, err)
+	assert.Contains(t, string(b), `"activate_by":"2027-01-02T01:00:00.000000001Z"`)
+	assert.Contains(t, string(b), `"birth_date":null`)
+	assert.Equal(t, o, reload(t, o))
+}
+
+// TestOrderJSONNormalises shows what a value built by hand loses on the
+// way: only what Place would have normalised.
+func TestOrderJSONNormalises(t *testing.T) {
+	tokyo := loadTestZone("Asia/Tokyo")
+	o, _ := must(t)(place(Settings{}).CreateRequisition(at(1)))
+	hand := o
+	hand.CreatedAt = o.CreatedAt.In(tokyo)
+	hand.Patient.Location = nil
+	hand.Patient.BirthDate = time.Date(1990, 6, 15, 23, 0, 0, 0, tokyo)
+	hand.Appointments = []Appointment{}
+	assert.Equal(t, o, reload(t, hand))
+}
+
+// validOrderJSON is an order with every member set, to break in
+// TestDecodeOrderErrors.
+func validOrderJSON(t *testing.T) string {
+	p := patient()
+	p.Location = loadTestZone("America/New_York")
+	o, _, err := Place(PlaceOrder{ID: "ord", Patient: p, Settings: beta, ActivateBy: at(500)}, t0)
+	require.NoError(t, err)
+	o, _ = must(t)(o.Book(book(72), at(1)))
+	b, err := json.Marshal(o)
+	require.NoError(t, err)
+	return string(b)
+}
+
+func TestDecodeOrderErrors(t *testing.T) {
+	valid := validOrderJSON(t)
+	good, err := DecodeOrder([]byte(valid))
+	require.NoError(t, err)
+	replace := func(old, new string) string {
+		require.Contains(t, valid, old)
+		return strings.Replace(valid, old, new, 1)
+	}
+	edit := func(change func(map[string]any)) string {
+		var m map[string]any
+		require.NoError(t, json.Unmarshal([]byte(valid), &m))
+		change(m)
+		b, err := json.Marshal(m)
+		require.NoError(t, err)
+		return string(b)
+	}
+	for _, c := range []struct {
+		name  string
+		json  string
+		field string
+		cause error // a sentinel the error also wraps, if any
+	}{
+		{"invalid JSON", `{"id":`, "", nil},
+		{"not an object", `[]`, "", nil},
+		{"data after the order", valid + ` {}`, "", nil},
+		{"unknown member", replace(`"id":`, `"owner":"x","id":`), "", nil},
+		{"unknown member of the patient", replace(`"user_id":"user-1","birth_date"`, `"user_id":"user-1","age":36,"birth_date"`), "", nil},
+		{"unknown member of the address", replace(`"city":"Phoenix","state":"AZ","zip_code":"85004","access_notes":"Gate code #1234"},"time_zone"`,
+			`"city":"Phoenix","state":"AZ","zip_code":"85004","access_notes":"Gate code #1234","floor":2},"time_zone"`), "", nil},
+		{"unknown member of the settings", replace(`"partial_results_webhooks":false`, `"partial_results_webhooks":false,"beta":true`), "", nil},
+		{"unknown member of an appointment", replace(`"tier":"appointment-ready"`, `"tier":"appointment-ready","provider":"getlabs"`), "", nil},
+		{"id of the wrong type", replace(`"id":"ord"`, `"id":7`), "id", nil},
+		{"requisition of the wrong type", replace(`"requisition":false`, `"requisition":"no"`), "requisition", nil},
+		{"no status", replace(`"status":"ordered",`, ``), "status", nil},
+		{"null status", replace(`"status":"ordered"`, `"status":null`), "status", nil},
+		{"unknown status", replace(`"status":"ordered"`, `"status":"no_show"`), "status", order.ErrUnknownStatus},
+		{"no created_at", replace(`"created_at":"2026-11-21T09:00:00Z",`, ``), "created_at", nil},
+		{"created_at without a zone", replace(`"created_at":"2026-11-21T09:00:00Z"`, `"created_at":"2026-11-21T09:00:00"`), "created_at", nil},
+		{"created_at before the year 0 in UTC", replace(`"created_at":"2026-11-21T09:00:00Z"`, `"created_at":"0000-01-01T00:00:00+01:00"`), "created_at", ErrRange},
+		{"malformed activate_by", replace(`"activate_by":"2026-12-12T05:00:00Z"`, `"activate_by":"soon"`), "activate_by", nil},
+		{"no clock", replace(`,"clock":"2026-11-21T10:00:00Z"`, ``), "clock", nil},
+		{"clock in 10000", replace(`"clock":"2026-11-21T10:00:00Z"`, `"clock":"9999-12-31T23:00:00-01:00"`), "clock", ErrRange},
+		{"no patient", replace(`"requisition":false,"patient":`, `"requisition":false,"x":`), "", nil},
+		{"null patient", strings.Replace(replace(`"patient":{`, `"patient":null,"y":{`), `"y":`, `"x":`, 1), "", nil},
+		{"no time zone", replace(`,"time_zone":"America/New_York"`, ``), "patient.time_zone", nil},
+		{"empty time zone", replace(`"time_zone":"America/New_York"`, `"time_zone":""`), "patient.time_zone", ErrZone},
+		{"the machine's time zone", replace(`"time_zone":"America/New_York"`, `"time_zone":"Local"`), "patient.time_zone", ErrZone},
+		{"unknown time zone", replace(`"time_zone":"America/New_York"`, `"time_zone":"Mars/Olympus_Mons"`), "patient.time_zone", ErrZone},
+		{"a path for a time zone", replace(`"time_zone":"America/New_York"`, `"time_zone":"../../etc/passwd"`), "patient.time_zone", ErrZone},
+		{"birth date with a time", replace(`"birth_date":"1990-06-15"`, `"birth_date":"1990-06-15T00:00:00Z"`), "patient.birth_date", nil},
+		{"birth date in another order", replace(`"birth_date":"1990-06-15"`, `"birth_date":"06/15/1990"`), "patient.birth_date", nil},
+		{"user id of the wrong type", replace(`"user_id":"user-1","birth_date"`, `"user_id":1,"birth_date"`), "patient.user_id", nil},
+		{"appointments not a list", edit(func(m map[string]any) { m["appointments"] = 7 }), "appointments", nil},
+		{"a null appointment", replace(`"appointments":[`, `"appointments":[null,`), "appointments[0].appointment", nil},
+		{"no record", replace(`"appointment":{`, `"x":{`), "", nil},
+		{"a record that is not an object", edit(func(m map[string]any) {
+			m["appointments"].([]any)[0].(map[string]any)["appointment"] = []any{}
+		}), "appointments[0].appointment", appointment.ErrMalformed},
+		{"unknown appointment status", replace(`"status":"reserved"`, `"status":"no_show"`), "appointments[0].appointment", appointment.ErrUnknownStatus},
+		{"malformed start", replace(`"start_at":"2026-11-24T09:00:00Z"`, `"start_at":"tomorrow"`), "appointments[0].appointment", appointment.ErrMalformed},
+		{"no tier", replace(`"tier":"appointment-ready",`, ``), "appointments[0].tier", nil},
+		{"unknown tier", replace(`"tier":"appointment-ready"`, `"tier":"walk-in"`), "appointments[0].tier", tier.ErrUnknownTier},
+		{"no placed_at", replace(`,"placed_at":"2026-11-21T10:00:00Z"`, ``), "appointments[0].placed_at", nil},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := DecodeOrder([]byte(c.json))
+			var de *DecodeError
+			require.ErrorAs(t, err, &de)
+			require.ErrorIs(t, err, ErrMalformed)
+			assert.Equal(t, c.field, de.Field, "%v", err)
+			if c.cause != nil {
+				assert.ErrorIs(t, err, c.cause)
+			}
+			assert.True(t, strings.HasPrefix(err.Error(), "scheduling: decode"), err.Error())
+			// The destination is left as it was.
+			dest := good
+			if err := json.Unmarshal([]byte(c.json), &dest); err == nil {
+				t.Fatalf("json.Unmarshal accepted %s", c.json)
+			}
+			require.True(t, reflect.DeepEqual(good, dest), "the destination changed")
+			err = dest.UnmarshalJSON([]byte(c.json))
+			require.ErrorIs(t, err, ErrMalformed)
+			require.True(t, reflect.DeepEqual(good, dest), "the destination changed")
+		})
+	}
+	// null leaves the destination as it is, and decodes as the zero Order.
+	dest := good
+	require.NoError(t, json.Unmarshal([]byte(`null`), &dest))
+	assert.Equal(t, good, dest)
+	zero, err := DecodeOrder([]byte(" null "))
+	assert.NoError(t, err)
+	assert.Equal(t, Order{}, zero)
+	// A nil destination is an error, not a panic.
+	assert.ErrorIs(t, (*Order)(nil).UnmarshalJSON([]byte(valid)), ErrMalformed)
+	var p *Patient
+	assert.ErrorIs(t, p.UnmarshalJSON([]byte(`{"time_zone":"UTC"}`)), ErrMalformed)
+	var a *Appointment
+	assert.ErrorIs(t, a.UnmarshalJSON([]byte(`{"appointment":{},"tier":"appointment-ready","placed_at":"2026-11-21T10:00:00Z"}`)), ErrMalformed)
+	// The parts are as strict alone.
+	for _, bad := range []string{`{}`, `{"time_zone":"UTC","x":1}`, `{"time_zone":"UTC"} x`, `{"time_zone":7}`} {
+		p := good.Patient
+		assert.ErrorIs(t, p.UnmarshalJSON([]byte(bad)), ErrMalformed, bad)
+		assert.Equal(t, good.Patient, p)
+	}
+	for _, bad := range []string{`{}`, `{"appointment":{},"tier":"appointment-ready"}`, `{"appointment":{},"tier":"appointment-ready","placed_at":"2026-11-21T10:00:00Z","x":1}`, `[]`} {
+		a := good.Appointments[0]
+		assert.ErrorIs(t, a.UnmarshalJSON([]byte(bad)), ErrMalformed, bad)
+		assert.Equal(t, good.Appointments[0], a)
+	}
+	p = &Patient{UserID: "u"}
+	assert.NoError(t, p.UnmarshalJSON([]byte(`null`)))
+	assert.Equal(t, "u", p.UserID)
+	a = &Appointment{Tier: tier.AppointmentReady}
+	assert.NoError(t, a.UnmarshalJSON([]byte(`null`)))
+	assert.Equal(t, tier.AppointmentReady, a.Tier)
+	// Messages.
+	_, err = DecodeOrder([]byte(replace(`"time_zone":"America/New_York"`, `"time_zone":"Local"`)))
+	assert.EqualError(t, err, `scheduling: decode patient.time_zone: no IANA time zone: "Local": not an IANA name`)
+	_, err = DecodeOrder([]byte(replace(`"requisition":false`, `"requisition":"no"`)))
+	assert.EqualError(t, err, `scheduling: decode requisition: unexpected JSON string`)
+	_, err = DecodeOrder([]byte(replace(`"tier":"appointment-ready",`, ``)))
+	assert.EqualError(t, err, `scheduling: decode appointments[0].tier: missing`)
+	assert.EqualError(t, &DecodeError{}, `scheduling: decode: malformed`)
+	assert.Equal(t, []error{ErrMalformed}, (&DecodeError{}).Unwrap())
+	assert.Equal(t, []error{ErrMalformed}, (&EncodeError{}).Unwrap())
+}
+
+func TestEncodeOrderErrors(t *testing.T) {
+	o, _ := must(t)(place(beta).Book(book(72), at(1)))
+	y10k := time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)
+	for _, c := range []struct {
+		name   string
+		mutate func(*Order)
+		field  string
+		cause  error
+	}{
+		{"zero order", func(o *Order) { *o = Order{} }, "status", order.ErrUnknownStatus},
+		{"invalid status", func(o *Order) { o.Status = 99 }, "status", order.ErrUnknownStatus},
+		{"created in 10000", func(o *Order) { o.CreatedAt = y10k }, "created_at", ErrRange},
+		{"activate_by in 10000", func(o *Order) { o.ActivateBy = y10k }, "activate_by", ErrRange},
+		{"clock before the year 0", func(o *Order) { o.Clock = time.Date(-1, 1, 1, 0, 0, 0, 0, time.UTC) }, "clock", ErrRange},
+		{"born in 10000", func(o *Order) { o.Patient.BirthDate = y10k }, "patient.birth_date", ErrRange},
+		{"the machine's zone", func(o *Order) { o.Patient.Location = time.Local }, "patient.time_zone", ErrZone},
+		{"id not UTF-8", func(o *Order) { o.ID = "ord\xff" }, "id", nil},
+		{"user id not UTF-8", func(o *Order) { o.Patient.UserID = "\xc3" }, "patient.user_id", nil},
+		{"address not UTF-8", func(o *Order) { o.Patient.Address.AccessNotes = "gate \xff" }, "patient.address.access_notes", nil},
+		{"country not UTF-8", func(o *Order) { o.Patient.Address.Country = "\xff" }, "patient.address.country", nil},
+		{"no tier", func(o *Order) { o.Appointments[0].Tier = 0 }, "appointments[0].tier", tier.ErrInvalidTier},
+		{"placed in 10000", func(o *Order) { o.Appointments[0].PlacedAt = y10k }, "appointments[0].placed_at", ErrRange},
+		{"invalid appointment status", func(o *Order) { o.Appointments[0].Status = 99 }, "appointments[0].appointment", appointment.ErrUnknownStatus},
+		{"start in 10000", func(o *Order) { o.Appointments[0].StartAt = appointment.TimeOf(y10k) }, "appointments[0].appointment", appointment.ErrMalformed},
+		{"notes not UTF-8", func(o *Order) { o.Appointments[0].AppointmentNotes = "\xff" }, "appointments[0].appointment.appointment_notes", nil},
+		{"record address not UTF-8", func(o *Order) { o.Appointments[0].Address.FirstLine = "1\xff" }, "appointments[0].appointment.address.first_line", nil},
+		{"origin not UTF-8", func(o *Order) { o.Appointments[0].EventData.Origin = "\xff" }, "appointments[0].appointment.event_data.origin", nil},
+		{"event data key not UTF-8", func(o *Order) {
+			o.Appointments[0].EventData.Extra = map[string]json.RawMessage{"\xff": json.RawMessage(`1`)}
+		}, "appointments[0].appointment.event_data", nil},
+		{"history status not UTF-8", func(o *Order) {
+			o.Appointments[0].Events = []appointment.HistoryEntry{{Status: "pending"}, {Status: "\xff"}}
+		}, "appointments[0].appointment.events[1].status", nil},
+		{"second appointment", func(o *Order) {
+			o.Appointments = append(o.Appointments, o.Appointments[0])
+			o.Appointments[1].ExternalID = "\xff"
+		}, "appointments[1].appointment.external_id", nil},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			o := deepCopy(o)
+			c.mutate(&o)
+			b, err := o.MarshalJSON()
+			assert.Nil(t, b)
+			var ee *EncodeError
+			require.ErrorAs(t, err, &ee)
+			assert.Equal(t, c.field, ee.Field)
+			assert.ErrorIs(t, err, ErrMalformed)
+			if c.cause != nil {
+				assert.ErrorIs(t, err, c.cause)
+			}
+			_, err = json.Marshal(o)
+			assert.ErrorIs(t, err, ErrMalformed, "through json.Marshal")
+		})
+	}
+	_, err := Patient{Location: time.Local}.MarshalJSON()
+	assert.EqualError(t, err, `scheduling: encode time_zone: no IANA time zone: "Local": not an IANA name`)
+	_, err = Appointment{}.MarshalJSON()
+	assert.ErrorIs(t, err, tier.ErrInvalidTier)
+	bad := o
+	bad.Clock = y10k
+	_, err = bad.MarshalJSON()
+	assert.EqualError(t, err, "scheduling: encode clock: instant out of range: clock 10000-01-01T00:00:00Z is outside the years 0000 to 9999")
+}
+
+// FuzzOrderJSON decodes arbitrary input as a stored order: it never
+// panics, every error is a *DecodeError, a failed decoding leaves the
+// destination as it was, and what decodes encodes and decodes back to an
+// equal value, on which the commands run without panicking.
+func FuzzOrderJSON(f *testing.F) {
+	seeds := func() []Order {
+		var os []Order
+		p := patient()
+		p.Location = loadTestZone("America/Phoenix")
+		o, _, _ := Place(PlaceOrder{ID: "ord-\u2028<&>", Patient: p, Settings: beta, ActivateBy: at(500)}, t0)
+		os = append(os, o)
+		r, _, _ := o.Request(request(), at(1))
+		os = append(os, r)
+		r, _, _ = r.PencilIn(at(50), at(51), at(2))
+		os = append(os, r)
+		b, _, _ := o.Book(book(72), at(1))
+		os = append(os, b)
+		b, _, _ = b.CreateRequisition(at(2))
+		b, _, _ = b.Reschedule(at(80), time.Time{}, "Left \"arm\"", at(3))
+		os = append(os, b)
+		b, _, _ = b.CompleteDraw(at(80))
+		b, _, _ = b.CompleteResults(at(90))
+		os = append(os, b)
+		c, _, _ := o.Cancel(at(1))
+		return append(os, c)
+	}()
+	for _, o := range seeds {
+		b, err := json.Marshal(o)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
+	for _, s := range []string{`null`, `{}`, `[]`, `{"status":"ordered"}`, `{"status":"ordered","created_at":"2026-11-21T09:00:00Z",` +
+		`"clock":"2026-11-21T09:00:00Z","patient":{"time_zone":"UTC"},"appointments":[{"appointment":{"status":"pending"},` +
+		`"tier":"appointment-request","placed_at":"2026-11-21T09:00:00Z"}]}`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		o, err := DecodeOrder(data)
+		dest := seeds[1]
+		uerr := dest.UnmarshalJSON(data)
+		if err != nil {
+			var de *DecodeError
+			if !errors.As(err, &de) || !errors.Is(err, ErrMalformed) {
+				t.Fatalf("DecodeOrder(%q) = %v, not a *DecodeError", data, err)
+			}
+			if uerr == nil || !reflect.DeepEqual(dest, seeds[1]) {
+				t.Fatalf("UnmarshalJSON(%q) = %v and changed the destination", data, uerr)
+			}
+			return
+		}
+		if uerr != nil {
+			t.Fatalf("UnmarshalJSON(%q) = %v, DecodeOrder accepted it", data, uerr)
+		}
+		if isNull(data) {
+			return
+		}
+		if !reflect.DeepEqual(o, dest) {
+			t.Fatalf("DecodeOrder and UnmarshalJSON disagree on %q", data)
+		}
+		b, err := json.Marshal(o)
+		if err != nil {
+			t.Fatalf("decoded %q, cannot encode: %v", data, err)
+		}
+		back, err := DecodeOrder(b)
+		if err != nil {
+			t.Fatalf("cannot decode %s: %v", b, err)
+		}
+		if !reflect.DeepEqual(o, back) {
+			t.Fatalf("round trip of %q:\n%#v\n%#v", data, o, back)
+		}
+		if b2, _ := json.Marshal(back); string(b2) != string(b) {
+			t.Fatalf("encoding is not stable:\n%s\n%s", b, b2)
+		}
+		later := o.Clock.Add(time.Hour)
+		_, _, _ = o.Tick(later)
+		_, _, _ = o.Book(book(72), later)
+		_, _, _ = o.Request(request(), later)
+		_, _, _ = o.PencilIn(later.Add(50*time.Hour), time.Time{}, later)
+		_, _, _ = o.Reschedule(later.Add(50*time.Hour), time.Time{}, "", later)
+		_, _, _ = o.CreateRequisition(later)
+		_, _, _ = o.CompleteDraw(later)
+		_, _, _ = o.Cancel(later)
+		_, _ = o.Active()
+	})
+}
