@@ -16,16 +16,15 @@ func AgeOn(birth, day time.Time) int {
 	by, bm, bd := birth.Date()
 	y, m, d := day.Date()
 	age := y - by
-	if bm == time.February && bd == 29 && !leap(y) {
-		bm, bd = time.March, 1
-	}
-	if m < bm || (m == bm && d < bd) {
+	// The birthday has not come yet when the day is before the birth's
+	// month and day in the year. For someone born on 29 February that
+	// makes the birthday 1 March in common years: no common year has a 29
+	// February, so the days before it are the days before 1 March.
+	if m < bm || m == bm && d < bd {
 		age--
 	}
 	return age
 }
-
-func leap(y int) bool { return y%4 == 0 && (y%100 != 0 || y%400 == 0) }
 
 // CheckAge reports an *[AgeError] wrapping [ErrUnderage] when someone born on
 // birth is under [MinAge] on day (see [AgeOn]), and nil otherwise. A zero

@@ -282,8 +282,8 @@ type tx struct {
 	now   time.Time
 	cmd   string
 	hooks []Webhook
+	hint  int  // how many webhooks the command usually sends
 	owned bool // t.o.Appointments is this command's own copy
-	fresh int  // index+1 of the appointment this command created, 0 if none
 }
 
 // own gives the command its own copy of the appointments, with room for
@@ -300,8 +300,9 @@ func (t *tx) own(extra int) {
 
 // begin starts a command at now in t, on a copy of the order: it checks the
 // order and the clock, and applies auto-cancellation up to now. The command
-// then changes t.o and ends with [Order.done].
-func (o *Order) begin(t *tx, cmd string, now time.Time) error {
+// then changes t.o and ends with [Order.done]. hooks is how many webhooks
+// the command usually sends, the room its list of webhooks starts with.
+func (o *Order) begin(t *tx, cmd string, now time.Time, hooks int) error {
 	if !o.Status.IsValid() {
 		return &StateError{Command: cmd, Order: o.Status, Err: order.ErrUnknownStatus}
 	}
@@ -311,7 +312,7 @@ func (o *Order) begin(t *tx, cmd string, now time.Time) error {
 	if now.Before(o.Clock) {
 		return &ClockError{Now: now, Clock: o.Clock}
 	}
-	t.o, t.now, t.cmd = *o, now.UTC(), cmd
+	t.o, t.now, t.cmd, t.hint = *o, now.UTC(), cmd, hooks
 	t.autoCancel(o.Clock)
 	return nil
 }
@@ -328,15 +329,10 @@ func (o Order) done(t *tx, err error) (Order, []Webhook, error) {
 	return t.o, t.hooks, nil
 }
 
-// emit records a webhook. Most commands send one or two; placing an
-// appointment and creating the requisition send up to four.
+// emit records a webhook.
 func (t *tx) emit(w Webhook) {
 	if t.hooks == nil {
-		n := 2
-		if t.cmd == "book" || t.cmd == "request" || t.cmd == "create_requisition" || t.cmd == "bypass_requisition" {
-			n = 4
-		}
-		t.hooks = make([]Webhook, 0, n)
+		t.hooks = make([]Webhook, 0, t.hint)
 	}
 	t.hooks = append(t.hooks, w)
 }
@@ -365,11 +361,25 @@ func (t *tx) order(e order.Event, quiet bool) error {
 }
 
 // appt moves appointment i along e at at, records it in the appointment's
-// history and sends labtest.appointment.updated.
+// history and sends labtest.appointment.updated. The history is shared with
+// the order the command was called on, so the entry goes at the end of a
+// copy.
 func (t *tx) appt(i int, e appointment.Event, at time.Time, data appointment.EventData, reason string) error {
+	a, entry, err := t.move(i, e, at, data, reason)
+	if err != nil {
+		return err
+	}
+	a.Events = append(slices.Clip(a.Events), entry)
+	return nil
+}
+
+// move moves appointment i along e at at and sends
+// labtest.appointment.updated; it returns the appointment and the entry
+// that records the move, for the caller to add to its history.
+func (t *tx) move(i int, e appointment.Event, at time.Time, data appointment.EventData, reason string) (*Appointment, appointment.HistoryEntry, error) {
 	next, err := appointment.Next(t.o.Appointments[i].EffectiveStatus(), e)
 	if err != nil {
-		return t.refuse(err)
+		return nil, appointment.HistoryEntry{}, t.refuse(err)
 	}
 	t.own(0)
 	a := &t.o.Appointments[i]
@@ -381,17 +391,9 @@ func (t *tx) appt(i int, e appointment.Event, at time.Time, data appointment.Eve
 		// Data must not change another order's.
 		raw = json.RawMessage(rescheduleData)
 	}
-	if t.fresh != i+1 {
-		// The history is shared with the order the command was called
-		// on: append to a copy.
-		a.Events = slices.Clip(a.Events)
-	}
-	a.Events = append(a.Events, appointment.HistoryEntry{
-		CreatedAt: appointment.TimeOf(at), Status: next.EventStatus(), Data: raw,
-	})
 	t.emit(Webhook{Type: AppointmentUpdated, At: at, OrderID: t.o.ID,
 		AppointmentID: a.ID, AppointmentStatus: next, EventData: data, Reason: reason})
-	return nil
+	return a, appointment.HistoryEntry{CreatedAt: appointment.TimeOf(at), Status: next.EventStatus(), Data: raw}, nil
 }
 
 // rescheduleData is the data of a reschedule event, as Junction's example
@@ -423,7 +425,7 @@ func (t *tx) autoCancel(since time.Time) {
 // labtest.appointment.updated; the order stays ordered.
 func (o Order) Tick(now time.Time) (Order, []Webhook, error) {
 	var t tx
-	err := o.begin(&t, "tick", now)
+	err := o.begin(&t, "tick", now, 1)
 	return o.done(&t, err)
 }
 
@@ -434,7 +436,7 @@ func (o Order) Tick(now time.Time) (Order, []Webhook, error) {
 // appointment still pending stays pending.
 func (o Order) CreateRequisition(now time.Time) (Order, []Webhook, error) {
 	var t tx
-	err := o.begin(&t, "create_requisition", now)
+	err := o.begin(&t, "create_requisition", now, 4)
 	if err == nil {
 		err = t.requisition(order.CreateRequisition)
 	}
@@ -446,7 +448,7 @@ func (o Order) CreateRequisition(now time.Time) (Order, []Webhook, error) {
 // requisition_bypassed, then as [Order.CreateRequisition] describes.
 func (o Order) BypassRequisition(now time.Time) (Order, []Webhook, error) {
 	var t tx
-	err := o.begin(&t, "bypass_requisition", now)
+	err := o.begin(&t, "bypass_requisition", now, 4)
 	if err == nil {
 		err = t.requisition(order.BypassRequisition)
 	}
@@ -511,7 +513,7 @@ type BookRequest struct {
 // [provider.ErrNotServed] or [provider.ErrTierUnavailable]) comes alone.
 func (o Order) Book(r BookRequest, now time.Time) (Order, []Webhook, error) {
 	var t tx
-	err := o.begin(&t, "book", now)
+	err := o.begin(&t, "book", now, 4)
 	if err == nil {
 		err = t.book(r)
 	}
@@ -553,7 +555,7 @@ type RequestAppointment struct {
 // provider package's error alone.
 func (o Order) Request(r RequestAppointment, now time.Time) (Order, []Webhook, error) {
 	var t tx
-	err := o.begin(&t, "request", now)
+	err := o.begin(&t, "request", now, 2)
 	if err == nil {
 		err = t.request(r)
 	}
@@ -615,7 +617,6 @@ func (t *tx) place(tr tier.Tier, p provider.Provider, id string, start, end time
 	t.own(1)
 	i := len(t.o.Appointments)
 	t.o.Appointments = append(t.o.Appointments, Appointment{Tier: tr, PlacedAt: t.now})
-	t.fresh = i + 1
 	a := &t.o.Appointments[i]
 	a.ID, a.UserID, a.OrderID = id, t.o.Patient.UserID, t.o.ID
 	a.Address, a.Type, a.Provider = t.o.Patient.Address, "phlebotomy", p.String()
@@ -628,20 +629,28 @@ func (t *tx) place(tr tier.Tier, p provider.Provider, id string, start, end time
 	if !end.IsZero() {
 		a.EndAt = appointment.TimeOf(end)
 	}
-	a.Events = make([]appointment.HistoryEntry, 1, 3)
+	// The history is this command's own, with room for the move a ready
+	// appointment makes at once.
+	a.Events = make([]appointment.HistoryEntry, 1, 2)
 	a.Events[0] = appointment.HistoryEntry{CreatedAt: appointment.TimeOf(t.now), Status: appointment.Pending.EventStatus()}
 	t.emit(Webhook{Type: AppointmentCreated, At: t.now, OrderID: t.o.ID,
 		AppointmentID: id, AppointmentStatus: appointment.Pending})
 	if tr != tier.AppointmentReady {
 		return nil
 	}
-	if !t.o.Requisition {
-		return t.appt(i, appointment.Reserve, t.now, appointment.EventData{}, "")
+	e := appointment.Reserve
+	if t.o.Requisition {
+		if err := t.order(order.ScheduleAppointment, false); err != nil {
+			return err
+		}
+		e = appointment.Confirm
 	}
-	if err := t.order(order.ScheduleAppointment, false); err != nil {
+	a, entry, err := t.move(i, e, t.now, appointment.EventData{}, "")
+	if err != nil {
 		return err
 	}
-	return t.appt(i, appointment.Confirm, t.now, appointment.EventData{}, "")
+	a.Events = append(a.Events, entry)
+	return nil
 }
 
 // preRequisition describes the order for the auto-cancellation rules.
@@ -686,7 +695,7 @@ func slot(start, end, now time.Time) error {
 // away (otherwise [ErrAutoCancel]).
 func (o Order) PencilIn(start, end, now time.Time) (Order, []Webhook, error) {
 	var t tx
-	err := o.begin(&t, "pencil_in", now)
+	err := o.begin(&t, "pencil_in", now, 2)
 	if err == nil {
 		err = t.pencilIn(start, end)
 	}
@@ -727,7 +736,7 @@ func (t *tx) pencilIn(start, end time.Time) error {
 // appointment, the slot at least 2 hours away (otherwise [ErrAutoCancel]).
 func (o Order) Reschedule(start, end time.Time, notes string, now time.Time) (Order, []Webhook, error) {
 	var t tx
-	err := o.begin(&t, "reschedule", now)
+	err := o.begin(&t, "reschedule", now, 2)
 	if err == nil {
 		err = t.reschedule(start, end, notes)
 	}
@@ -766,7 +775,7 @@ func (t *tx) reschedule(start, end time.Time, notes string) error {
 // requested.
 func (o Order) CancelAppointment(reason string, now time.Time) (Order, []Webhook, error) {
 	var t tx
-	err := o.begin(&t, "cancel_appointment", now)
+	err := o.begin(&t, "cancel_appointment", now, 2)
 	if err == nil {
 		err = t.cancelAppointment(reason)
 	}
@@ -790,7 +799,7 @@ func (t *tx) cancelAppointment(reason string) error {
 // appointment moves to in_progress; the order does not change.
 func (o Order) StartVisit(now time.Time) (Order, []Webhook, error) {
 	var t tx
-	err := o.begin(&t, "start_visit", now)
+	err := o.begin(&t, "start_visit", now, 1)
 	if err == nil {
 		err = t.startVisit()
 	}
@@ -810,7 +819,7 @@ func (t *tx) startVisit() error {
 // moves to draw_completed (labtest.order.updated).
 func (o Order) CompleteDraw(now time.Time) (Order, []Webhook, error) {
 	var t tx
-	err := o.begin(&t, "complete_draw", now)
+	err := o.begin(&t, "complete_draw", now, 2)
 	if err == nil {
 		err = t.completeDraw()
 	}
@@ -833,7 +842,7 @@ func (t *tx) completeDraw() error {
 // only with [Settings.PartialResultsWebhooks].
 func (o Order) ReceivePartialResults(now time.Time) (Order, []Webhook, error) {
 	var t tx
-	err := o.begin(&t, "receive_partial_results", now)
+	err := o.begin(&t, "receive_partial_results", now, 1)
 	if err == nil {
 		err = t.order(order.ReceivePartialResults, !t.o.Settings.PartialResultsWebhooks)
 	}
@@ -843,7 +852,7 @@ func (o Order) ReceivePartialResults(now time.Time) (Order, []Webhook, error) {
 // CompleteResults records the final results: the order moves to completed.
 func (o Order) CompleteResults(now time.Time) (Order, []Webhook, error) {
 	var t tx
-	err := o.begin(&t, "complete", now)
+	err := o.begin(&t, "complete", now, 1)
 	if err == nil {
 		err = t.order(order.Complete, false)
 	}
@@ -854,7 +863,7 @@ func (o Order) CompleteResults(now time.Time) (Order, []Webhook, error) {
 // sample: the order moves to sample_error, for good.
 func (o Order) ReportSampleError(now time.Time) (Order, []Webhook, error) {
 	var t tx
-	err := o.begin(&t, "report_sample_error", now)
+	err := o.begin(&t, "report_sample_error", now, 1)
 	if err == nil {
 		err = t.order(order.ReportSampleError, false)
 	}
@@ -864,7 +873,7 @@ func (o Order) ReportSampleError(now time.Time) (Order, []Webhook, error) {
 // CorrectResults records corrected results: the order moves to corrected.
 func (o Order) CorrectResults(now time.Time) (Order, []Webhook, error) {
 	var t tx
-	err := o.begin(&t, "correct_results", now)
+	err := o.begin(&t, "correct_results", now, 1)
 	if err == nil {
 		err = t.order(order.CorrectResults, false)
 	}
@@ -876,7 +885,7 @@ func (o Order) CorrectResults(now time.Time) (Order, []Webhook, error) {
 // labtest.order.updated, then labtest.appointment.updated.
 func (o Order) Cancel(now time.Time) (Order, []Webhook, error) {
 	var t tx
-	err := o.begin(&t, "cancel", now)
+	err := o.begin(&t, "cancel", now, 2)
 	if err == nil {
 		err = t.cancel()
 	}

@@ -1007,3 +1007,21 @@ func TestDeadOnArrival(t *testing.T) {
 	assert.ErrorIs(t, err, ErrNotAllowed)
 	_, _ = must(t)(o.Reschedule(at(80), time.Time{}, "", eight))
 }
+
+// TestCanReschedule follows can_reschedule through an appointment's
+// statuses: only a reserved or confirmed appointment may be rescheduled.
+func TestCanReschedule(t *testing.T) {
+	active := func(o Order) Appointment { return o.Appointments[len(o.Appointments)-1] }
+	o, _ := must(t)(place(beta).Request(request(), at(1)))
+	assert.False(t, active(o).CanReschedule, "pending")
+	o, _ = must(t)(o.PencilIn(at(50), time.Time{}, at(2)))
+	assert.True(t, active(o).CanReschedule, "reserved")
+	o, _ = must(t)(o.CreateRequisition(at(3)))
+	assert.True(t, active(o).CanReschedule, "confirmed")
+	o, _ = must(t)(o.StartVisit(at(49)))
+	assert.False(t, active(o).CanReschedule, "in progress")
+	done, _ := must(t)(o.CompleteDraw(at(50)))
+	assert.False(t, active(done).CanReschedule, "completed")
+	cancelled, _ := must(t)(o.Cancel(at(50)))
+	assert.False(t, active(cancelled).CanReschedule, "cancelled")
+}

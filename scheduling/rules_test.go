@@ -37,6 +37,20 @@ func TestAgeOn(t *testing.T) {
 		{"29 Feb, leap year, 29 Feb", date(2004, 2, 29), date(2024, 2, 29), 20},
 		{"29 Feb, 2100 is common", date(2080, 2, 29), date(2100, 2, 28), 19},
 		{"29 Feb, 2100 is common, 1 Mar", date(2080, 2, 29), date(2100, 3, 1), 20},
+		{"29 Feb, 1900 is common", date(1896, 2, 29), date(1900, 2, 28), 3},
+		{"29 Feb, 1900 is common, 1 Mar", date(1896, 2, 29), date(1900, 3, 1), 4},
+		{"29 Feb, 2000 is leap, 28 Feb", date(1980, 2, 29), date(2000, 2, 28), 19},
+		{"29 Feb, 2000 is leap, 29 Feb", date(1980, 2, 29), date(2000, 2, 29), 20},
+		{"29 Feb, 2400 is leap, 29 Feb", date(2396, 2, 29), date(2400, 2, 29), 4},
+		{"29 Feb, 2028 is leap, 28 Feb", date(2008, 2, 29), date(2028, 2, 28), 19},
+		{"29 Feb, 2028 is leap, 29 Feb", date(2008, 2, 29), date(2028, 2, 29), 20},
+		{"other February birthday, day after", date(2008, 2, 10), date(2026, 2, 20), 18},
+		{"28 Feb birthday, common year", date(2008, 2, 28), date(2026, 2, 28), 18},
+		{"28 Feb birthday, leap year, 29 Feb", date(2008, 2, 28), date(2028, 2, 29), 20},
+		{"29th of another month", date(2008, 1, 29), date(2026, 2, 1), 18},
+		{"29th of another month, day before", date(2008, 1, 29), date(2026, 1, 28), 17},
+		{"later month, common year", date(2008, 5, 10), date(2026, 4, 1), 17},
+		{"1 March birthday, common year, 28 Feb", date(2008, 3, 1), date(2026, 2, 28), 17},
 		{"born on the day", date(2026, 5, 1), date(2026, 5, 1), 0},
 		{"before birth", date(2026, 5, 1), date(2026, 4, 30), -1},
 		{"clock ignored", time.Date(2008, 3, 2, 23, 59, 0, 0, time.UTC), time.Date(2026, 3, 2, 0, 0, 1, 0, time.UTC), 18},
@@ -59,6 +73,39 @@ func TestAgeOn(t *testing.T) {
 	err = CheckAge(time.Time{}, date(2026, 3, 1))
 	assert.ErrorIs(t, err, ErrUnderage)
 	assert.EqualError(t, err, "scheduling: patient under 18: no date of birth")
+}
+
+// ageByCalendar is AgeOn written the long way, as a reference: whole
+// years, with the birthday of someone born on 29 February moved to 1 March
+// in common years by the Gregorian leap-year rule.
+func ageByCalendar(birth, day time.Time) int {
+	by, bm, bd := birth.Date()
+	y, m, d := day.Date()
+	leap := y%4 == 0 && (y%100 != 0 || y%400 == 0)
+	if bm == time.February && bd == 29 && !leap {
+		bm, bd = time.March, 1
+	}
+	age := y - by
+	if m < bm || m == bm && d < bd {
+		age--
+	}
+	return age
+}
+
+func TestAgeAgreesWithCalendar(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		var birth time.Time
+		if rapid.Bool().Draw(t, "leapling") {
+			birth = date(4*rapid.IntRange(400, 600).Draw(t, "leap year"), 2, 29)
+			if birth.Day() != 29 {
+				birth = date(2000, 2, 29)
+			}
+		} else {
+			birth = date(1600, 1, 1).AddDate(0, 0, rapid.IntRange(0, 300000).Draw(t, "birth"))
+		}
+		day := birth.AddDate(0, 0, rapid.IntRange(-400, 150000).Draw(t, "day"))
+		require.Equal(t, ageByCalendar(birth, day), AgeOn(birth, day), "born %v, on %v", birth, day)
+	})
 }
 
 func TestAgeIsMonotone(t *testing.T) {
@@ -543,6 +590,8 @@ func TestCheckLead(t *testing.T) {
 		{"getlabs 48h-1ns", provider.Getlabs, 48*time.Hour - 1, true},
 		{"getlabs 24h", provider.Getlabs, 24 * time.Hour, true},
 		{"phlebfinders 1h", provider.Phlebfinders, time.Hour, false},
+		{"phlebfinders 1h ago", provider.Phlebfinders, -time.Hour, false},
+		{"getlabs 1h ago", provider.Getlabs, -time.Hour, true},
 		{"invalid provider", 0, time.Hour, false},
 	} {
 		t.Run(c.name, func(t *testing.T) {
