@@ -70,11 +70,11 @@ func ValidateAddress(a appointment.Address) error {
 // Unicode white space.
 func firstWord(line string) string {
 	line = strings.TrimLeftFunc(line, unicode.IsSpace)
-	if i := strings.IndexFunc(line, unicode.IsSpace); i >= 0 {
-		return line[:i]
-	}
-	return line
+	rest := strings.TrimLeftFunc(line, notSpace) // what follows the word
+	return line[:len(line)-len(rest)]
 }
+
+func notSpace(r rune) bool { return !unicode.IsSpace(r) }
 
 // streetNumber reports whether w, a word, is a street number as
 // [ValidateAddress] describes it.

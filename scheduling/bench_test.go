@@ -1,6 +1,7 @@
 package scheduling
 
 import (
+	"encoding/json"
 	"testing"
 	"time"
 
@@ -87,6 +88,65 @@ func BenchmarkOrder(b *testing.B) {
 			o, _, _ = o.CompleteDraw(at(80))
 			o, _, _ = o.ReceivePartialResults(at(90))
 			if _, _, err := o.CompleteResults(at(100)); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+func BenchmarkPlace(b *testing.B) {
+	phoenix := loadTestZone("America/Phoenix")
+	placed, _ := mustPlace(PlaceOrder{ID: "ord", Patient: Patient{Location: phoenix}}, t0)
+	for _, c := range []struct {
+		name string
+		loc  *time.Location
+	}{
+		{"utc", nil},
+		// The zone a placed or decoded order holds: no offsets to compare.
+		{"stored_zone", placed.Patient.Location},
+		// A zone the caller loaded itself: its offsets are compared with
+		// the zone database's.
+		{"loaded_zone", phoenix},
+	} {
+		p := PlaceOrder{ID: "ord", Patient: patient()}
+		p.Patient.Location = c.loc
+		b.Run(c.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, _, err := Place(p, t0); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+func BenchmarkOrderJSON(b *testing.B) {
+	p := patient()
+	p.Location = loadTestZone("America/Phoenix")
+	o, _ := mustPlace(PlaceOrder{ID: "ord", Patient: p, Settings: beta}, t0)
+	o, _, _ = o.Book(book(72), at(1))
+	o, _, _ = o.CreateRequisition(at(2))
+	o, _, err := o.Reschedule(at(80), at(82), "", at(3))
+	if err != nil {
+		b.Fatal(err)
+	}
+	data, err := json.Marshal(o)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("Marshal", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := o.MarshalJSON(); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("Decode", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := DecodeOrder(data); err != nil {
 				b.Fatal(err)
 			}
 		}

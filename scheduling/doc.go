@@ -5,8 +5,10 @@
 // Booking constraints: [ValidateBooking] checks a whole booking or request
 // and returns every violation at once; its parts are [CheckAge] (no patient
 // under 18, see [AgeOn]), [ValidateAddress] (a street number the
-// phlebotomist can find), [CheckNotes] (at most [MaxNotes] characters) and
-// [CheckActive] (one active appointment per patient per provider).
+// phlebotomist can find, and a zip code or ZIP+4), [CheckNotes] (at most
+// [MaxNotes] characters) and [CheckActive] (one active appointment per
+// patient per provider); given a [Booking.PreRequisition], it also refuses
+// a booking that auto-cancellation would cancel the moment it is made.
 //
 // Time rules: [AutoCancel] says when Junction cancels an appointment placed
 // before its order's requisition exists ([AutoCancel.Fires],
@@ -17,12 +19,19 @@
 // [NotesForBooking] and [NotesForReschedule] which notes reach the provider.
 //
 // The coupled flow: [Order] is one order with its appointments as a value;
-// its commands return the new value and the webhooks Junction would send
-// ([Webhook]), applying auto-cancellation as the clock passes.
+// [Place] makes one, and its commands return the new value and the webhooks
+// Junction would send ([Webhook]), applying auto-cancellation as the clock
+// passes. The patient's time zone must have an IANA name, which every
+// appointment's iana_timezone carries (see [ZoneError]).
+//
+// Storing: an [Order] encodes to JSON of its own ([Order.MarshalJSON]) and
+// decodes back, strictly, to an equal value ([Order.UnmarshalJSON],
+// [DecodeOrder]); [Patient] and [Appointment] encode the same way alone.
 //
 // Every error wraps one of the package's sentinels ([ErrUnderage],
 // [ErrAddress], [ErrActiveAppointment], [ErrNotesTooLong],
-// [ErrTierMismatch], [ErrSlot], and the flow's [ErrRequisitionRequired],
-// [ErrNotAllowed], [ErrClock]), with details in a typed error; the flow
-// passes on the provider package's errors about an area.
+// [ErrTierMismatch], [ErrSlot], [ErrAutoCancel], [ErrZone], [ErrRange],
+// [ErrMalformed], and the flow's [ErrRequisitionRequired], [ErrNotAllowed],
+// [ErrClock]), with details in a typed error; the flow passes on the
+// provider package's errors about an area.
 package scheduling

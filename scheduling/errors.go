@@ -176,9 +176,15 @@ func (e *AutoCancelError) Unwrap() error { return ErrAutoCancel }
 // ZoneError reports a patient's time zone that has no IANA name, so that
 // the appointment's iana_timezone could not name it. A zone has one when its
 // name is neither "" nor "Local", [time.LoadLocation] knows the name, and
-// the zone it loads gives the same UTC offsets (compared in January and July
-// of every year from 1970 to 2037). It unwraps to [ErrZone] and, when there
-// is one, to the error of time.LoadLocation.
+// the zone it loads gives the same UTC offsets; the offsets are compared on
+// 1 January and 1 July of every year from 1970 to 2037 (our decision: the
+// span zone files describe transition by transition, winter and summer).
+// It unwraps to [ErrZone] and, when there is one, to the error of
+// time.LoadLocation.
+//
+// The zone database comes from the system: this package does not embed
+// one. A program that may run without one, such as in a scratch container,
+// imports time/tzdata in its main package or builds with -tags timetzdata.
 type ZoneError struct {
 	Zone    string // the location's name
 	Problem string // why it is not an IANA zone

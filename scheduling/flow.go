@@ -168,7 +168,8 @@ type Appointment struct {
 // its own ([Order.MarshalJSON]), and decoding that ([Order.UnmarshalJSON],
 // [DecodeOrder]) gives an equal value, on which every command behaves as on
 // the original. Commands write instants in UTC (webhooks' too), as [Place]
-// does.
+// does, and refuse an instant outside the years 0000 to 9999 in UTC with a
+// *[RangeError] (our decision: the order could not be stored).
 type Order struct {
 	// ID is the order's id.
 	ID string
@@ -213,7 +214,7 @@ type PlaceOrder struct {
 // Place refuses, with every reason at once, a patient's Location without an
 // IANA name (a *[ZoneError] wrapping [ErrZone]), and a now, an ActivateBy or
 // a date of birth outside the years 0000 to 9999 in UTC (a *[RangeError]
-// wrapping [ErrRange]): the order could not be stored.
+// wrapping [ErrRange]; our decision: the order could not be stored).
 //
 // It stores what it is given in the form the order's JSON writes, so that
 // an order survives encoding exactly (see [Order.MarshalJSON]): instants

@@ -206,18 +206,19 @@ func TestDecodeOrderErrors(t *testing.T) {
 		{"unknown member of an appointment", replace(`"tier":"appointment-ready"`, `"tier":"appointment-ready","provider":"getlabs"`), "", nil},
 		{"id of the wrong type", replace(`"id":"ord"`, `"id":7`), "id", nil},
 		{"requisition of the wrong type", replace(`"requisition":false`, `"requisition":"no"`), "requisition", nil},
-		{"no status", replace(`"status":"ordered",`, ``), "status", nil},
-		{"null status", replace(`"status":"ordered"`, `"status":null`), "status", nil},
+		{"no status", replace(`"status":"ordered",`, ``), "status", errMissing},
+		{"null status", replace(`"status":"ordered"`, `"status":null`), "status", errMissing},
 		{"unknown status", replace(`"status":"ordered"`, `"status":"no_show"`), "status", order.ErrUnknownStatus},
-		{"no created_at", replace(`"created_at":"2026-11-21T09:00:00Z",`, ``), "created_at", nil},
+		{"no created_at", replace(`"created_at":"2026-11-21T09:00:00Z",`, ``), "created_at", errMissing},
 		{"created_at without a zone", replace(`"created_at":"2026-11-21T09:00:00Z"`, `"created_at":"2026-11-21T09:00:00"`), "created_at", nil},
 		{"created_at before the year 0 in UTC", replace(`"created_at":"2026-11-21T09:00:00Z"`, `"created_at":"0000-01-01T00:00:00+01:00"`), "created_at", ErrRange},
 		{"malformed activate_by", replace(`"activate_by":"2026-12-12T05:00:00Z"`, `"activate_by":"soon"`), "activate_by", nil},
-		{"no clock", replace(`,"clock":"2026-11-21T10:00:00Z"`, ``), "clock", nil},
+		{"no clock", replace(`,"clock":"2026-11-21T10:00:00Z"`, ``), "clock", errMissing},
 		{"clock in 10000", replace(`"clock":"2026-11-21T10:00:00Z"`, `"clock":"9999-12-31T23:00:00-01:00"`), "clock", ErrRange},
 		{"no patient", replace(`"requisition":false,"patient":`, `"requisition":false,"x":`), "", nil},
+		{"no patient at all", edit(func(m map[string]any) { delete(m, "patient") }), "patient", errMissing},
 		{"null patient", strings.Replace(replace(`"patient":{`, `"patient":null,"y":{`), `"y":`, `"x":`, 1), "", nil},
-		{"no time zone", replace(`,"time_zone":"America/New_York"`, ``), "patient.time_zone", nil},
+		{"no time zone", replace(`,"time_zone":"America/New_York"`, ``), "patient.time_zone", errMissing},
 		{"empty time zone", replace(`"time_zone":"America/New_York"`, `"time_zone":""`), "patient.time_zone", ErrZone},
 		{"the machine's time zone", replace(`"time_zone":"America/New_York"`, `"time_zone":"Local"`), "patient.time_zone", ErrZone},
 		{"unknown time zone", replace(`"time_zone":"America/New_York"`, `"time_zone":"Mars/Olympus_Mons"`), "patient.time_zone", ErrZone},
@@ -226,16 +227,19 @@ func TestDecodeOrderErrors(t *testing.T) {
 		{"birth date in another order", replace(`"birth_date":"1990-06-15"`, `"birth_date":"06/15/1990"`), "patient.birth_date", nil},
 		{"user id of the wrong type", replace(`"user_id":"user-1","birth_date"`, `"user_id":1,"birth_date"`), "patient.user_id", nil},
 		{"appointments not a list", edit(func(m map[string]any) { m["appointments"] = 7 }), "appointments", nil},
-		{"a null appointment", replace(`"appointments":[`, `"appointments":[null,`), "appointments[0].appointment", nil},
+		{"a null appointment", replace(`"appointments":[`, `"appointments":[null,`), "appointments[0].appointment", errMissing},
+		{"a record that is null", edit(func(m map[string]any) {
+			m["appointments"].([]any)[0].(map[string]any)["appointment"] = nil
+		}), "appointments[0].appointment", errMissing},
 		{"no record", replace(`"appointment":{`, `"x":{`), "", nil},
 		{"a record that is not an object", edit(func(m map[string]any) {
 			m["appointments"].([]any)[0].(map[string]any)["appointment"] = []any{}
 		}), "appointments[0].appointment", appointment.ErrMalformed},
 		{"unknown appointment status", replace(`"status":"reserved"`, `"status":"no_show"`), "appointments[0].appointment", appointment.ErrUnknownStatus},
 		{"malformed start", replace(`"start_at":"2026-11-24T09:00:00Z"`, `"start_at":"tomorrow"`), "appointments[0].appointment", appointment.ErrMalformed},
-		{"no tier", replace(`"tier":"appointment-ready",`, ``), "appointments[0].tier", nil},
+		{"no tier", replace(`"tier":"appointment-ready",`, ``), "appointments[0].tier", errMissing},
 		{"unknown tier", replace(`"tier":"appointment-ready"`, `"tier":"walk-in"`), "appointments[0].tier", tier.ErrUnknownTier},
-		{"no placed_at", replace(`,"placed_at":"2026-11-21T10:00:00Z"`, ``), "appointments[0].placed_at", nil},
+		{"no placed_at", replace(`,"placed_at":"2026-11-21T10:00:00Z"`, ``), "appointments[0].placed_at", errMissing},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			_, err := DecodeOrder([]byte(c.json))

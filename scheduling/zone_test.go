@@ -39,6 +39,7 @@ func TestPlaceTimeZone(t *testing.T) {
 		{"a fixed zone named after a zone without summer time", time.FixedZone("America/Phoenix", -7*60*60), "America/Phoenix", "2026-11-24T02:00:00-07:00"},
 		{"time.Local", time.Local, "", ""},
 		{"a fixed zone without a name", time.FixedZone("", -7*60*60), "", ""},
+		{"a fixed zone without a name, at UTC", time.FixedZone("", 0), "", ""},
 		{"a fixed zone with a made-up name", time.FixedZone("MST7", -7*60*60), "", ""},
 		{"a fixed zone with an abbreviation that is no zone", time.FixedZone("PDT", -7*60*60), "", ""},
 		{"a fixed zone named EST with the wrong offset", time.FixedZone("EST", -4*60*60), "", ""},
