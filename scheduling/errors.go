@@ -282,11 +282,16 @@ func codecMessage(what, field string, err error) string {
 	}
 	b.WriteString(": ")
 	var ute *json.UnmarshalTypeError
+	var pe *time.ParseError
 	switch {
 	case err == nil:
 		b.WriteString("malformed")
 	case errors.As(err, &ute):
 		b.WriteString("unexpected JSON " + ute.Value)
+	case errors.As(err, &pe) && pe.Layout == time.DateOnly:
+		b.WriteString("malformed date " + strconv.Quote(pe.Value) + ", want YYYY-MM-DD")
+	case errors.As(err, &pe):
+		b.WriteString("malformed time " + strconv.Quote(pe.Value) + ", want RFC 3339 with a zone designator")
 	default:
 		b.WriteString(strings.TrimPrefix(err.Error(), "scheduling: "))
 	}

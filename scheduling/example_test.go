@@ -37,6 +37,35 @@ func ExampleValidateBooking() {
 	// scheduling: active appointment exists: with getlabs: 413d7205
 }
 
+// Before the requisition exists, a booking that an auto-cancellation rule
+// would cancel the moment it is made is refused.
+func ExampleValidateBooking_preRequisition() {
+	now := time.Date(2026, 11, 21, 18, 0, 0, 0, time.UTC)
+	b := scheduling.Booking{
+		Tier:      tier.AppointmentReady,
+		Provider:  provider.Getlabs,
+		BirthDate: time.Date(1990, 6, 15, 0, 0, 0, 0, time.UTC),
+		Address:   appointment.Address{FirstLine: "123 Main St.", City: "Phoenix", State: "AZ", ZipCode: "85004"},
+		Start:     time.Date(2026, 11, 24, 16, 0, 0, 0, time.UTC),
+		PreRequisition: &scheduling.PreRequisition{
+			OrderCreatedAt: time.Date(2026, 11, 21, 9, 0, 0, 0, time.UTC), // 9 hours ago
+		},
+	}
+	err := scheduling.ValidateBooking(b, now)
+	var ace *scheduling.AutoCancelError
+	if errors.As(err, &ace) {
+		fmt.Println(ace.Rule, ace.At.Format(time.RFC3339Nano))
+	}
+	fmt.Println(err)
+
+	b.PreRequisition = nil // the requisition exists
+	fmt.Println(scheduling.ValidateBooking(b, now))
+	// Output:
+	// order_age 2026-11-21T17:00:00.000000001Z
+	// scheduling: would be auto-cancelled at once: order_age holds since 2026-11-21T17:00:00.000000001Z
+	// <nil>
+}
+
 func ExampleAgeOn() {
 	leapling := time.Date(2008, 2, 29, 0, 0, 0, 0, time.UTC)
 	for _, day := range []time.Time{

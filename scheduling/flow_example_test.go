@@ -2,6 +2,7 @@ package scheduling_test
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"reflect"
 	"time"
@@ -214,4 +215,21 @@ func ExampleOrder_MarshalJSON() {
 	// 2026-11-23T10:00:00Z labtest.order.updated collecting_sample.at_home_phlebotomy.appointment_scheduled
 	// 2026-11-23T10:00:00Z labtest.appointment.updated ord-8-a1 confirmed/scheduled
 	// scheduling: decode patient.time_zone: missing
+}
+
+// Decoding a stored order is strict: every fault is a *DecodeError naming
+// the field.
+func ExampleDecodeOrder() {
+	stored := []byte(`{"id":"ord-9","status":"ordered","created_at":"2026-11-23T09:00:00Z","clock":"2026-11-23T09:00:00Z",` +
+		`"patient":{"user_id":"user-1","birth_date":"1990-06-15","time_zone":"America/Phoenix"},` +
+		`"appointments":[{"appointment":{"id":"a1","status":"pending"},"tier":"appointment-request","placed_at":"soon"}]}`)
+	_, err := scheduling.DecodeOrder(stored)
+	var de *scheduling.DecodeError
+	if errors.As(err, &de) {
+		fmt.Println(de.Field, errors.Is(err, scheduling.ErrMalformed))
+	}
+	fmt.Println(err)
+	// Output:
+	// appointments[0].placed_at true
+	// scheduling: decode appointments[0].placed_at: malformed time "soon", want RFC 3339 with a zone designator
 }

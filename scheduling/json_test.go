@@ -300,6 +300,12 @@ func TestDecodeOrderErrors(t *testing.T) {
 	_, err = DecodeOrder([]byte(replace(`"tier":"appointment-ready",`, ``)))
 	assert.EqualError(t, err, `scheduling: decode appointments[0].tier: missing`)
 	assert.EqualError(t, &DecodeError{}, `scheduling: decode: malformed`)
+	_, err = DecodeOrder([]byte(replace(`"birth_date":"1990-06-15"`, `"birth_date":"15/06/1990"`)))
+	assert.EqualError(t, err, `scheduling: decode patient.birth_date: malformed date "15/06/1990", want YYYY-MM-DD`)
+	_, err = DecodeOrder([]byte(replace(`"clock":"2026-11-21T10:00:00Z"`, `"clock":"2026-11-21T10:00:00"`)))
+	assert.EqualError(t, err, `scheduling: decode clock: malformed time "2026-11-21T10:00:00", want RFC 3339 with a zone designator`)
+	var pe *time.ParseError
+	assert.ErrorAs(t, err, &pe)
 	assert.Equal(t, []error{ErrMalformed}, (&DecodeError{}).Unwrap())
 	assert.Equal(t, []error{ErrMalformed}, (&EncodeError{}).Unwrap())
 }
