@@ -142,22 +142,20 @@ func ValidateBooking(b Booking, now time.Time) error {
 	if err := CheckActive(b.Provider, b.Existing); err != nil {
 		errs = append(errs, err)
 	}
-	if err := checkAutoCancel(b.PreRequisition, b.Start, now); err != nil {
-		errs = append(errs, err)
+	if p := b.PreRequisition; p != nil {
+		ac := AutoCancel{OrderCreatedAt: p.OrderCreatedAt, ActivateBy: p.ActivateBy, Start: b.Start}
+		if err := checkAutoCancel(ac, now); err != nil {
+			errs = append(errs, err)
+		}
 	}
 	return errors.Join(errs...)
 }
 
-// checkAutoCancel returns an *[AutoCancelError] when an appointment starting
-// at start (zero for none yet), made at now on the order p describes, is
-// one that an auto-cancellation rule cancels at once: when
-// [AutoCancel.Fires] holds at now. It returns nil when p is nil.
-func checkAutoCancel(p *PreRequisition, start, now time.Time) error {
-	if p == nil {
-		return nil
-	}
-	ac := AutoCancel{OrderCreatedAt: p.OrderCreatedAt, ActivateBy: p.ActivateBy, Start: start}
-	if at, rule, ok := ac.FiresAt(); ok && !at.After(now) {
+// checkAutoCancel returns an *[AutoCancelError] when the appointment a
+// describes, made at now, is one that an auto-cancellation rule cancels at
+// once: when [AutoCancel.Fires] holds at now.
+func checkAutoCancel(a AutoCancel, now time.Time) error {
+	if at, rule, ok := a.FiresAt(); ok && !at.After(now) {
 		return &AutoCancelError{Rule: rule, At: at}
 	}
 	return nil

@@ -508,10 +508,12 @@ type BookRequest struct {
 // order already has an active appointment, when [ValidateBooking] refuses
 // the booking (before the requisition, with the order's
 // [Booking.PreRequisition]: a booking an auto-cancellation rule would
-// cancel at once is refused with [ErrAutoCancel]), when the requisition is
-// required, or when the order's status does not allow an appointment. When the provider is to be chosen from the
-// area and none can be, the provider package's error (wrapping
-// [provider.ErrNotServed] or [provider.ErrTierUnavailable]) comes alone.
+// cancel at once is refused with [ErrAutoCancel]), when the patient's
+// location has no IANA name ([ErrZone]), when the requisition is required,
+// or when the order's status does not allow an appointment. When the
+// provider is to be chosen from the area and none can be, the provider
+// package's error (wrapping [provider.ErrNotServed] or
+// [provider.ErrTierUnavailable]) comes alone.
 func (o Order) Book(r BookRequest, now time.Time) (Order, []Webhook, error) {
 	var t tx
 	err := o.begin(&t, "book", now, 4)
@@ -581,11 +583,12 @@ func (t *tx) place(tr tier.Tier, p provider.Provider, id string, start, end time
 		Tier: tr, Provider: p, BirthDate: t.o.Patient.BirthDate, Address: t.o.Patient.Address,
 		Start: start, End: end, Location: t.o.Patient.Location, AppointmentNotes: notes, Existing: existing,
 	}
-	pre := t.preRequisition()
-	if !t.o.Requisition {
-		b.PreRequisition = &pre
-	}
 	if err := ValidateBooking(b, t.now); err != nil {
+		errs = append(errs, err)
+	}
+	// The auto-cancellation rules, as ValidateBooking checks them with a
+	// Booking.PreRequisition.
+	if err := t.checkAutoCancel(start); err != nil {
 		errs = append(errs, err)
 	}
 	loc, err := ianaZone(t.o.Patient.Location)
@@ -654,22 +657,20 @@ func (t *tx) place(tr tier.Tier, p provider.Provider, id string, start, end time
 	return nil
 }
 
-// preRequisition describes the order for the auto-cancellation rules.
-func (t *tx) preRequisition() PreRequisition {
-	return PreRequisition{OrderCreatedAt: t.o.CreatedAt, ActivateBy: t.o.ActivateBy}
+// checkAutoCancel returns an *[AutoCancelError] when an appointment
+// starting at start (zero for none yet), made at t.now, is one that an
+// auto-cancellation rule cancels at once; nil once the requisition exists.
+func (t *tx) checkAutoCancel(start time.Time) error {
+	return checkAutoCancel(AutoCancel{OrderCreatedAt: t.o.CreatedAt, ActivateBy: t.o.ActivateBy,
+		Requisition: t.o.Requisition, Start: start}, t.now)
 }
 
 // checkSlot checks a new slot for the appointment, penciled in or
 // rescheduled, at t.now: the slot itself, the patient's age on its day,
 // and, before the requisition, the auto-cancellation rules.
 func (t *tx) checkSlot(start, end time.Time, notes string) error {
-	var auto error
-	if !t.o.Requisition {
-		pre := t.preRequisition()
-		auto = checkAutoCancel(&pre, start, t.now)
-	}
 	return errors.Join(slot(start, end, t.now), CheckAge(t.o.Patient.BirthDate, start.In(t.o.Patient.location())),
-		CheckNotes("", notes), auto)
+		CheckNotes("", notes), t.checkAutoCancel(start))
 }
 
 // slot checks a new slot at now.
