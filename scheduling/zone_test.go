@@ -187,3 +187,54 @@ func TestPlaceRange(t *testing.T) {
 	assert.NoError(t, err, "a missing date of birth stays missing")
 	assert.True(t, calendarDate(time.Time{}).IsZero())
 }
+
+// TestAgeInPatientZone judges the age rule on the day of the slot in the
+// patient's zone: 2026-11-24T16:00Z is already 25 November in Tokyo, the
+// patient's 18th birthday, but still 24 November in UTC.
+func TestAgeInPatientZone(t *testing.T) {
+	slot := time.Date(2026, 11, 24, 16, 0, 0, 0, time.UTC)
+	inTokyo := patient()
+	inTokyo.BirthDate = date(2008, 11, 25)
+	inTokyo.Location = loadTestZone("Asia/Tokyo")
+	inUTC := inTokyo
+	inUTC.Location = nil
+	for _, c := range []struct {
+		name string
+		p    Patient
+		ok   bool
+	}{{"Tokyo", inTokyo, true}, {"UTC", inUTC, false}} {
+		t.Run(c.name, func(t *testing.T) {
+			o, _ := mustPlace(PlaceOrder{ID: "ord", Patient: c.p}, t0)
+			o, _ = must(t)(o.CreateRequisition(at(1)))
+			// A request is judged on the day it is made, when the patient
+			// is 17 anywhere: make it as an 18-year-old, then check the
+			// slot with the real date of birth.
+			adult := o
+			adult.Patient.BirthDate = date(1990, 6, 15)
+			requested, _ := must(t)(adult.Request(request(), at(2)))
+			requested.Patient.BirthDate = c.p.BirthDate
+			booked, _ := must(t)(adult.Book(book(100), at(2)))
+			booked.Patient.BirthDate = c.p.BirthDate
+			for name, run := range map[string]func() (Order, []Webhook, error){
+				"book": func() (Order, []Webhook, error) {
+					return o.Book(BookRequest{Provider: provider.Getlabs, Start: slot}, at(2))
+				},
+				"pencil in":  func() (Order, []Webhook, error) { return requested.PencilIn(slot, time.Time{}, at(3)) },
+				"reschedule": func() (Order, []Webhook, error) { return booked.Reschedule(slot, time.Time{}, "", at(3)) },
+			} {
+				_, _, err := run()
+				if c.ok {
+					assert.NoError(t, err, name)
+				} else {
+					assert.ErrorIs(t, err, ErrUnderage, name)
+				}
+			}
+		})
+	}
+	// An order built by hand without a location reads the day in UTC.
+	o, _ := must(t)(place(Settings{}).CreateRequisition(at(1)))
+	o, _ = must(t)(o.Book(book(100), at(2)))
+	o.Patient.Location, o.Patient.BirthDate = nil, date(2008, 11, 25)
+	_, _, err := o.Reschedule(slot, time.Time{}, "", at(3))
+	assert.ErrorIs(t, err, ErrUnderage)
+}
