@@ -70,11 +70,13 @@ func ValidateAddress(a appointment.Address) error {
 // Unicode white space.
 func firstWord(line string) string {
 	line = strings.TrimLeftFunc(line, unicode.IsSpace)
-	rest := strings.TrimLeftFunc(line, notSpace) // what follows the word
-	return line[:len(line)-len(rest)]
+	for i, r := range line {
+		if unicode.IsSpace(r) {
+			return line[:i]
+		}
+	}
+	return line
 }
-
-func notSpace(r rune) bool { return !unicode.IsSpace(r) }
 
 // streetNumber reports whether w, a word, is a street number as
 // [ValidateAddress] describes it.

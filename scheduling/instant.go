@@ -6,13 +6,16 @@ import "time"
 // 9999, the years an RFC 3339 timestamp can write. Junction's appointment
 // JSON writes start_at and end_at that way.
 var (
-	firstInstant = time.Date(0, time.January, 1, 0, 0, 0, 0, time.UTC)
-	endInstant   = time.Date(10000, time.January, 1, 0, 0, 0, 0, time.UTC)
+	firstUnix = time.Date(0, time.January, 1, 0, 0, 0, 0, time.UTC).Unix()
+	endUnix   = time.Date(10000, time.January, 1, 0, 0, 0, 0, time.UTC).Unix()
 )
 
 // storable reports whether t can be written as an RFC 3339 timestamp in UTC:
 // its year in UTC is 0000 to 9999. The zero time.Time is storable.
-func storable(t time.Time) bool { return !t.Before(firstInstant) && t.Before(endInstant) }
+func storable(t time.Time) bool {
+	sec := t.Unix() // rounded down: the nanoseconds cannot carry t into another year
+	return firstUnix <= sec && sec < endUnix
+}
 
 // outOfYears is the [SlotError] problem of a slot that is not [storable].
 const outOfYears = "outside the years 0000 to 9999"

@@ -238,3 +238,22 @@ func TestAgeInPatientZone(t *testing.T) {
 	_, _, err := o.Reschedule(slot, time.Time{}, "", at(3))
 	assert.ErrorIs(t, err, ErrUnderage)
 }
+
+// TestStorable checks the bounds of the instants an order can store, to
+// the nanosecond, in UTC whatever the zone they are given in.
+func TestStorable(t *testing.T) {
+	first := time.Date(0, 1, 1, 0, 0, 0, 0, time.UTC)
+	end := time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)
+	tokyo := loadTestZone("Asia/Tokyo")
+	for _, c := range []struct {
+		t    time.Time
+		want bool
+	}{
+		{first.Add(-1), false}, {first, true}, {first.Add(1), true},
+		{end.Add(-1), true}, {end, false}, {end.Add(1), false},
+		{end.Add(-1).In(tokyo), true}, {end.In(tokyo), false},
+		{time.Time{}, true}, {t0, true},
+	} {
+		assert.Equal(t, c.want, storable(c.t), "storable(%v)", c.t)
+	}
+}
