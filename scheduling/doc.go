@@ -18,9 +18,12 @@
 // [Refundable] and [RefundDeadline] give the refund rule, and
 // [NotesForBooking] and [NotesForReschedule] which notes reach the provider.
 //
-// The coupled flow: [Order] is one order with its appointments as a value;
-// [Place] makes one, and its commands return the new value and the webhooks
-// Junction would send ([Webhook]), applying auto-cancellation as the clock
+// The coupled flow: [Order] is one order with its appointments and its
+// status history as a value, the state Junction keeps (order.Order is what
+// Junction sends of it; [Order.Snapshot] gives that); [Place] makes one,
+// and its commands return the new value and the webhooks Junction would
+// send, as [webhook.Event] values carrying order and appointment snapshots
+// exactly as Junction's payloads do, applying auto-cancellation as the clock
 // passes. The patient's time zone must have an IANA name, which every
 // appointment's iana_timezone carries (see [ZoneError]).
 //

@@ -11,6 +11,7 @@ import (
 	"github.com/phlebkit/phlebkit/order"
 	"github.com/phlebkit/phlebkit/provider"
 	"github.com/phlebkit/phlebkit/tier"
+	"github.com/phlebkit/phlebkit/webhook"
 )
 
 // Errors of the order flow.
@@ -160,6 +161,14 @@ type Appointment struct {
 // age rule on the day it is requested, and again on the day penciled in or
 // rescheduled to.
 //
+// Each webhook is a [webhook.Event] as Junction sends it: its order or
+// appointment snapshot carries the history up to that change (see
+// [Order.Snapshot]), and shares it with the order value, so treat it as
+// read-only. Its ID, the message id Svix would give it, is made up and
+// stable (our decision): "msg_<order id>_o<history entry id>" for an order
+// webhook, "msg_<appointment id>_<length of its history>" for an
+// appointment webhook.
+//
 // A refused command reports the statuses it found after applying
 // auto-cancellation up to its instant; the value it returns is the one it
 // was called on, to which [Order.Tick] applies that cancellation.
@@ -173,8 +182,19 @@ type Appointment struct {
 type Order struct {
 	// ID is the order's id.
 	ID string
-	// Status is the order's low-level status.
+	// TeamID is the customer's Junction team, which the webhooks carry.
+	TeamID string
+	// ClientUserID is the customer's own id for the patient, which the
+	// webhooks carry.
+	ClientUserID string
+	// Status is the order's low-level status: the status of the last
+	// entry of History.
 	Status order.Status
+	// History is the order's status history as Junction keeps it (the
+	// order's events[]): one entry per status the order entered, oldest
+	// first, with ids 1, 2, 3, … and the instant of the change. Partial
+	// results enter it even when no webhook is sent for them (inferred).
+	History []order.HistoryEntry
 	// CreatedAt is when the order was placed.
 	CreatedAt time.Time
 	// ActivateBy is the activate_by date of a scheduled order; zero
@@ -199,6 +219,10 @@ type Order struct {
 type PlaceOrder struct {
 	// ID is the order's id.
 	ID string
+	// TeamID is the customer's Junction team.
+	TeamID string
+	// ClientUserID is the customer's own id for the patient.
+	ClientUserID string
 	// Patient is who the order is for.
 	Patient Patient
 	// ActivateBy is the activate_by date of a scheduled order; zero
@@ -208,8 +232,8 @@ type PlaceOrder struct {
 	Settings Settings
 }
 
-// Place places an order at now: it starts ordered and Junction sends
-// labtest.order.created.
+// Place places an order at now: it starts ordered, with one entry in its
+// history, and Junction sends labtest.order.created.
 //
 // Place refuses, with every reason at once, a patient's Location without an
 // IANA name (a *[ZoneError] wrapping [ErrZone]), and a now, an ActivateBy or
@@ -222,7 +246,7 @@ type PlaceOrder struct {
 // calendar date at midnight UTC, and the Location as the zone loaded from
 // its IANA name (time.UTC for nil). Behaviour does not change: the rules
 // compare instants, and read the date of birth as a calendar date.
-func Place(p PlaceOrder, now time.Time) (Order, []Webhook, error) {
+func Place(p PlaceOrder, now time.Time) (Order, []webhook.Event, error) {
 	loc, zoneErr := ianaZone(p.Patient.Location)
 	birth := calendarDate(p.Patient.BirthDate)
 	if err := errors.Join(zoneErr, inRange("now", now), inRange("activate_by", p.ActivateBy),
@@ -231,11 +255,14 @@ func Place(p PlaceOrder, now time.Time) (Order, []Webhook, error) {
 	}
 	now = now.UTC()
 	o := Order{
-		ID: p.ID, Status: order.Ordered, CreatedAt: now, ActivateBy: p.ActivateBy.UTC(),
-		Patient: p.Patient, Settings: p.Settings, Clock: now,
+		ID: p.ID, TeamID: p.TeamID, ClientUserID: p.ClientUserID, Status: order.Ordered,
+		History:   []order.HistoryEntry{{ID: 1, CreatedAt: now, Status: order.Ordered}},
+		CreatedAt: now, ActivateBy: p.ActivateBy.UTC(), Patient: p.Patient, Settings: p.Settings, Clock: now,
 	}
 	o.Patient.BirthDate, o.Patient.Location = birth, loc
-	return o, []Webhook{{Type: OrderCreated, At: now, OrderID: p.ID, OrderStatus: order.Ordered}}, nil
+	hooks := make([]webhook.Event, 1)
+	o.orderEvent(&hooks[0], webhook.OrderCreated)
+	return o, hooks, nil
 }
 
 // calendarDate returns t's calendar date, in t's location, at midnight UTC;
@@ -279,12 +306,13 @@ func (o *Order) autoCancel() (AutoCancel, bool) {
 // tx is a command under way: a copy of the order, changed in place, and the
 // webhooks it has sent so far.
 type tx struct {
-	o     Order
-	now   time.Time
-	cmd   string
-	hooks []Webhook
-	hint  int  // how many webhooks the command usually sends
-	owned bool // t.o.Appointments is this command's own copy
+	o       Order
+	now     time.Time
+	cmd     string
+	hooks   []webhook.Event
+	hint    int  // how many webhooks the command usually sends
+	owned   bool // t.o.Appointments is this command's own copy
+	history bool // t.o.History is this command's own copy
 }
 
 // own gives the command its own copy of the appointments, with room for
@@ -321,7 +349,7 @@ func (o *Order) begin(t *tx, cmd string, now time.Time, hooks int) error {
 // done ends a command: on error it returns the order it was called on,
 // unchanged; otherwise it applies auto-cancellation again and dates the
 // result.
-func (o Order) done(t *tx, err error) (Order, []Webhook, error) {
+func (o Order) done(t *tx, err error) (Order, []webhook.Event, error) {
 	if err != nil {
 		return o, nil, err
 	}
@@ -330,12 +358,13 @@ func (o Order) done(t *tx, err error) (Order, []Webhook, error) {
 	return t.o, t.hooks, nil
 }
 
-// emit records a webhook.
-func (t *tx) emit(w Webhook) {
+// emit adds a webhook, zero, for the caller to fill in.
+func (t *tx) emit() *webhook.Event {
 	if t.hooks == nil {
-		t.hooks = make([]Webhook, 0, t.hint)
+		t.hooks = make([]webhook.Event, 0, t.hint)
 	}
-	t.hooks = append(t.hooks, w)
+	t.hooks = append(t.hooks, webhook.Event{})
+	return &t.hooks[len(t.hooks)-1]
 }
 
 // refuse returns the error for a command the current statuses do not allow.
@@ -347,40 +376,39 @@ func (t *tx) refuse(cause error) error {
 	return e
 }
 
-// order moves the order along e and sends labtest.order.updated, unless
-// quiet.
+// order moves the order along e, records the new status in its history and
+// sends labtest.order.updated, unless quiet. The history is shared with
+// the order the command was called on, so the command appends to its own
+// copy.
 func (t *tx) order(e order.Event, quiet bool) error {
 	next, err := order.Next(t.o.Status, e)
 	if err != nil {
 		return t.refuse(err)
 	}
+	if !t.history {
+		t.o.History = slices.Grow(slices.Clip(t.o.History), 4)
+		t.history = true
+	}
+	var id int64 = 1
+	if n := len(t.o.History); n > 0 {
+		id = t.o.History[n-1].ID + 1
+	}
 	t.o.Status = next
+	t.o.History = append(t.o.History, order.HistoryEntry{ID: id, CreatedAt: t.now, Status: next})
 	if !quiet {
-		t.emit(Webhook{Type: OrderUpdated, At: t.now, OrderID: t.o.ID, OrderStatus: next})
+		t.o.orderEvent(t.emit(), webhook.OrderUpdated)
 	}
 	return nil
 }
 
 // appt moves appointment i along e at at, records it in the appointment's
-// history and sends labtest.appointment.updated. The history is shared with
-// the order the command was called on, so the entry goes at the end of a
-// copy.
-func (t *tx) appt(i int, e appointment.Event, at time.Time, data appointment.EventData, reason string) error {
-	a, entry, err := t.move(i, e, at, data, reason)
-	if err != nil {
-		return err
-	}
-	a.Events = append(slices.Clip(a.Events), entry)
-	return nil
-}
-
-// move moves appointment i along e at at and sends
-// labtest.appointment.updated; it returns the appointment and the entry
-// that records the move, for the caller to add to its history.
-func (t *tx) move(i int, e appointment.Event, at time.Time, data appointment.EventData, reason string) (*Appointment, appointment.HistoryEntry, error) {
+// history and sends labtest.appointment.updated. A history shared with the
+// order the command was called on gets the entry at the end of a copy;
+// fresh says that the history is this command's own.
+func (t *tx) appt(i int, e appointment.Event, at time.Time, data appointment.EventData, fresh bool) error {
 	next, err := appointment.Next(t.o.Appointments[i].EffectiveStatus(), e)
 	if err != nil {
-		return nil, appointment.HistoryEntry{}, t.refuse(err)
+		return t.refuse(err)
 	}
 	t.own(0)
 	a := &t.o.Appointments[i]
@@ -392,9 +420,12 @@ func (t *tx) move(i int, e appointment.Event, at time.Time, data appointment.Eve
 		// Data must not change another order's.
 		raw = json.RawMessage(rescheduleData)
 	}
-	t.emit(Webhook{Type: AppointmentUpdated, At: at, OrderID: t.o.ID,
-		AppointmentID: a.ID, AppointmentStatus: next, EventData: data, Reason: reason})
-	return a, appointment.HistoryEntry{CreatedAt: appointment.TimeOf(at), Status: next.EventStatus(), Data: raw}, nil
+	if !fresh {
+		a.Events = slices.Clip(a.Events)
+	}
+	a.Events = append(a.Events, appointment.HistoryEntry{CreatedAt: appointment.TimeOf(at), Status: next.EventStatus(), Data: raw})
+	t.o.appointmentEvent(t.emit(), webhook.AppointmentUpdated, i)
+	return nil
 }
 
 // rescheduleData is the data of a reschedule event, as Junction's example
@@ -409,7 +440,7 @@ func (t *tx) autoCancel(since time.Time) {
 	if !ok {
 		return
 	}
-	at, rule, ok := ac.FiresAt()
+	at, _, ok := ac.FiresAt()
 	if !ok || at.After(t.now) {
 		return
 	}
@@ -418,13 +449,13 @@ func (t *tx) autoCancel(since time.Time) {
 	}
 	// Without a requisition the order is ordered and stays so; cancelling an
 	// active appointment is always allowed.
-	_ = t.appt(t.o.active(), appointment.Cancel, at, appointment.EventData{}, "auto-cancelled: "+rule.String())
+	_ = t.appt(t.o.active(), appointment.Cancel, at, appointment.EventData{}, false)
 }
 
 // Tick advances the order's clock to now, applying auto-cancellation when
 // its rule fires: the active appointment is cancelled and Junction sends
 // labtest.appointment.updated; the order stays ordered.
-func (o Order) Tick(now time.Time) (Order, []Webhook, error) {
+func (o Order) Tick(now time.Time) (Order, []webhook.Event, error) {
 	var t tx
 	err := o.begin(&t, "tick", now, 1)
 	return o.done(&t, err)
@@ -435,7 +466,7 @@ func (o Order) Tick(now time.Time) (Order, []Webhook, error) {
 // appointment_pending; and when that appointment is reserved, on to
 // appointment_scheduled while the appointment is confirmed. A request-tier
 // appointment still pending stays pending.
-func (o Order) CreateRequisition(now time.Time) (Order, []Webhook, error) {
+func (o Order) CreateRequisition(now time.Time) (Order, []webhook.Event, error) {
 	var t tx
 	err := o.begin(&t, "create_requisition", now, 4)
 	if err == nil {
@@ -447,7 +478,7 @@ func (o Order) CreateRequisition(now time.Time) (Order, []Webhook, error) {
 // BypassRequisition records that no requisition is needed because one
 // already existed (imported orders). The order moves to
 // requisition_bypassed, then as [Order.CreateRequisition] describes.
-func (o Order) BypassRequisition(now time.Time) (Order, []Webhook, error) {
+func (o Order) BypassRequisition(now time.Time) (Order, []webhook.Event, error) {
 	var t tx
 	err := o.begin(&t, "bypass_requisition", now, 4)
 	if err == nil {
@@ -474,7 +505,7 @@ func (t *tx) requisition(e order.Event) error {
 	if err := t.order(order.ScheduleAppointment, false); err != nil {
 		return err
 	}
-	return t.appt(i, appointment.Confirm, t.now, appointment.EventData{}, "")
+	return t.appt(i, appointment.Confirm, t.now, appointment.EventData{}, false)
 }
 
 // BookRequest is an appointment-ready booking: a slot from the
@@ -496,6 +527,11 @@ type BookRequest struct {
 	// Existing are the patient's appointments on other orders, for the
 	// one-active-appointment-per-provider rule.
 	Existing []appointment.Appointment
+	// Async books with asynchronous confirmation (the book endpoint's
+	// async_confirmation): the appointment stays pending, and the order
+	// appointment_pending once the requisition exists, until the provider
+	// confirms it ([Order.Confirm]) or it is cancelled.
+	Async bool
 }
 
 // Book books an appointment-ready appointment at now. Before the
@@ -514,7 +550,7 @@ type BookRequest struct {
 // provider is to be chosen from the area and none can be, the provider
 // package's error (wrapping [provider.ErrNotServed] or
 // [provider.ErrTierUnavailable]) comes alone.
-func (o Order) Book(r BookRequest, now time.Time) (Order, []Webhook, error) {
+func (o Order) Book(r BookRequest, now time.Time) (Order, []webhook.Event, error) {
 	var t tx
 	err := o.begin(&t, "book", now, 4)
 	if err == nil {
@@ -531,7 +567,7 @@ func (t *tx) book(r BookRequest) error {
 			return err
 		}
 	}
-	return t.place(tier.AppointmentReady, p, r.ID, r.Start, r.End, r.Notes, r.Existing)
+	return t.place(tier.AppointmentReady, p, r.ID, r.Start, r.End, r.Notes, r.Existing, r.Async)
 }
 
 // RequestAppointment is an appointment-request request: no time, a
@@ -556,7 +592,7 @@ type RequestAppointment struct {
 // appointment_pending. It is refused as [Order.Book] is; an Area that does
 // not list the provider with appointment-request is refused with the
 // provider package's error alone.
-func (o Order) Request(r RequestAppointment, now time.Time) (Order, []Webhook, error) {
+func (o Order) Request(r RequestAppointment, now time.Time) (Order, []webhook.Event, error) {
 	var t tx
 	err := o.begin(&t, "request", now, 2)
 	if err == nil {
@@ -571,10 +607,10 @@ func (t *tx) request(r RequestAppointment) error {
 			return err
 		}
 	}
-	return t.place(tier.AppointmentRequest, r.Provider, r.ID, time.Time{}, time.Time{}, r.Notes, r.Existing)
+	return t.place(tier.AppointmentRequest, r.Provider, r.ID, time.Time{}, time.Time{}, r.Notes, r.Existing, false)
 }
 
-func (t *tx) place(tr tier.Tier, p provider.Provider, id string, start, end time.Time, notes string, existing []appointment.Appointment) error {
+func (t *tx) place(tr tier.Tier, p provider.Provider, id string, start, end time.Time, notes string, existing []appointment.Appointment, async bool) error {
 	var errs []error
 	if i := t.o.active(); i >= 0 {
 		errs = append(errs, &ActiveAppointmentError{IDs: []string{t.o.Appointments[i].ID}})
@@ -608,22 +644,18 @@ func (t *tx) place(tr tier.Tier, p provider.Provider, id string, start, end time
 	if err := errors.Join(errs...); err != nil {
 		return err
 	}
-	if t.o.Requisition {
-		if err := t.order(order.PlaceAppointment, false); err != nil {
-			return err
-		}
-	}
 	if id == "" {
 		id = t.o.ID + "-a" + strconv.Itoa(len(t.o.Appointments)+1)
 	}
 	// The new appointment is built in place, at the end of the command's
-	// own copy of the appointments.
+	// own copy of the appointments, before the order's webhook, which names
+	// it.
 	t.own(1)
 	i := len(t.o.Appointments)
 	t.o.Appointments = append(t.o.Appointments, Appointment{Tier: tr, PlacedAt: t.now})
 	a := &t.o.Appointments[i]
 	a.ID, a.UserID, a.OrderID = id, t.o.Patient.UserID, t.o.ID
-	a.Address, a.Type, a.Provider = t.o.Patient.Address, "phlebotomy", p.String()
+	a.Address, a.Type, a.Provider = t.o.Patient.Address, appointment.Phlebotomy, p.String()
 	a.Status, a.EventStatus = appointment.Pending, appointment.Pending
 	a.AppointmentNotes = notes
 	a.IANATimezone = loc.String()
@@ -637,24 +669,31 @@ func (t *tx) place(tr tier.Tier, p provider.Provider, id string, start, end time
 	// appointment makes at once.
 	a.Events = make([]appointment.HistoryEntry, 1, 2)
 	a.Events[0] = appointment.HistoryEntry{CreatedAt: appointment.TimeOf(t.now), Status: appointment.Pending.EventStatus()}
-	t.emit(Webhook{Type: AppointmentCreated, At: t.now, OrderID: t.o.ID,
-		AppointmentID: id, AppointmentStatus: appointment.Pending})
-	if tr != tier.AppointmentReady {
-		return nil
-	}
-	e := appointment.Reserve
 	if t.o.Requisition {
-		if err := t.order(order.ScheduleAppointment, false); err != nil {
+		if err := t.order(order.PlaceAppointment, false); err != nil {
 			return err
 		}
-		e = appointment.Confirm
 	}
-	a, entry, err := t.move(i, e, t.now, appointment.EventData{}, "")
-	if err != nil {
+	t.o.appointmentEvent(t.emit(), webhook.AppointmentCreated, i)
+	if tr != tier.AppointmentReady || async {
+		return nil
+	}
+	return t.confirm(i, true)
+}
+
+// confirm confirms pending appointment i, which has its slot: with the
+// requisition the order moves to appointment_scheduled and the appointment
+// is confirmed; without it the appointment is reserved and the order stays
+// ordered. fresh says that the appointment's history is this command's
+// own.
+func (t *tx) confirm(i int, fresh bool) error {
+	if !t.o.Requisition {
+		return t.appt(i, appointment.Reserve, t.now, appointment.EventData{}, fresh)
+	}
+	if err := t.order(order.ScheduleAppointment, false); err != nil {
 		return err
 	}
-	a.Events = append(a.Events, entry)
-	return nil
+	return t.appt(i, appointment.Confirm, t.now, appointment.EventData{}, fresh)
 }
 
 // checkAutoCancel returns an *[AutoCancelError] when an appointment
@@ -695,7 +734,7 @@ func slot(start, end, now time.Time) error {
 // slot must be in the future and within the years 0000 to 9999 in UTC, the
 // patient 18 on its day, and, before the requisition, at least 2 hours
 // away (otherwise [ErrAutoCancel]).
-func (o Order) PencilIn(start, end, now time.Time) (Order, []Webhook, error) {
+func (o Order) PencilIn(start, end, now time.Time) (Order, []webhook.Event, error) {
 	var t tx
 	err := o.begin(&t, "pencil_in", now, 2)
 	if err == nil {
@@ -718,13 +757,29 @@ func (t *tx) pencilIn(start, end time.Time) error {
 	if !end.IsZero() {
 		a.EndAt = appointment.TimeOf(end)
 	}
-	if !t.o.Requisition {
-		return t.appt(i, appointment.Reserve, t.now, appointment.EventData{}, "")
+	return t.confirm(i, false)
+}
+
+// Confirm records that the provider confirmed an appointment-ready booking
+// made with [BookRequest.Async], still pending: with the requisition the
+// appointment is confirmed and the order moves to appointment_scheduled;
+// without it the appointment is reserved and the order stays ordered. An
+// unconfirmed booking is declined with [Order.CancelAppointment].
+func (o Order) Confirm(now time.Time) (Order, []webhook.Event, error) {
+	var t tx
+	err := o.begin(&t, "confirm", now, 2)
+	if err == nil {
+		err = t.confirmBooking()
 	}
-	if err := t.order(order.ScheduleAppointment, false); err != nil {
-		return err
+	return o.done(&t, err)
+}
+
+func (t *tx) confirmBooking() error {
+	i := t.o.active()
+	if i < 0 || t.o.Appointments[i].Tier != tier.AppointmentReady || t.o.Appointments[i].EffectiveStatus() != appointment.Pending {
+		return t.refuse(nil)
 	}
-	return t.appt(i, appointment.Confirm, t.now, appointment.EventData{}, "")
+	return t.confirm(i, false)
 }
 
 // Reschedule moves the active appointment, reserved or confirmed, to a new
@@ -736,7 +791,7 @@ func (t *tx) pencilIn(start, end time.Time) error {
 // our decision). The new slot must be in the future and within the years
 // 0000 to 9999 in UTC, the patient 18 on its day, and, for a reserved
 // appointment, the slot at least 2 hours away (otherwise [ErrAutoCancel]).
-func (o Order) Reschedule(start, end time.Time, notes string, now time.Time) (Order, []Webhook, error) {
+func (o Order) Reschedule(start, end time.Time, notes string, now time.Time) (Order, []webhook.Event, error) {
 	var t tx
 	err := o.begin(&t, "reschedule", now, 2)
 	if err == nil {
@@ -768,23 +823,24 @@ func (t *tx) reschedule(start, end time.Time, notes string) error {
 			return err
 		}
 	}
-	return t.appt(i, appointment.Reschedule, t.now, appointment.EventData{IsReschedule: true}, "")
+	return t.appt(i, appointment.Reschedule, t.now, appointment.EventData{IsReschedule: true}, false)
 }
 
-// CancelAppointment cancels the active appointment for reason. Before the
-// requisition the order stays ordered; after it the order moves to
+// CancelAppointment cancels the active appointment. Before the requisition
+// the order stays ordered; after it the order moves to
 // appointment_cancelled, from which a new appointment can be booked or
-// requested.
-func (o Order) CancelAppointment(reason string, now time.Time) (Order, []Webhook, error) {
+// requested. Junction's appointment carries no cancellation reason: the
+// caller keeps its own.
+func (o Order) CancelAppointment(now time.Time) (Order, []webhook.Event, error) {
 	var t tx
 	err := o.begin(&t, "cancel_appointment", now, 2)
 	if err == nil {
-		err = t.cancelAppointment(reason)
+		err = t.cancelAppointment()
 	}
 	return o.done(&t, err)
 }
 
-func (t *tx) cancelAppointment(reason string) error {
+func (t *tx) cancelAppointment() error {
 	i := t.o.active()
 	if i < 0 {
 		return t.refuse(nil)
@@ -794,12 +850,12 @@ func (t *tx) cancelAppointment(reason string) error {
 			return err
 		}
 	}
-	return t.appt(i, appointment.Cancel, t.now, appointment.EventData{}, reason)
+	return t.appt(i, appointment.Cancel, t.now, appointment.EventData{}, false)
 }
 
 // StartVisit records that the phlebotomist is on the way: the confirmed
 // appointment moves to in_progress; the order does not change.
-func (o Order) StartVisit(now time.Time) (Order, []Webhook, error) {
+func (o Order) StartVisit(now time.Time) (Order, []webhook.Event, error) {
 	var t tx
 	err := o.begin(&t, "start_visit", now, 1)
 	if err == nil {
@@ -813,13 +869,13 @@ func (t *tx) startVisit() error {
 	if i < 0 {
 		return t.refuse(nil)
 	}
-	return t.appt(i, appointment.Start, t.now, appointment.EventData{}, "")
+	return t.appt(i, appointment.Start, t.now, appointment.EventData{}, false)
 }
 
 // CompleteDraw records that the blood was drawn: the appointment, confirmed
 // or in progress, completes (labtest.appointment.updated) and the order
 // moves to draw_completed (labtest.order.updated).
-func (o Order) CompleteDraw(now time.Time) (Order, []Webhook, error) {
+func (o Order) CompleteDraw(now time.Time) (Order, []webhook.Event, error) {
 	var t tx
 	err := o.begin(&t, "complete_draw", now, 2)
 	if err == nil {
@@ -833,7 +889,7 @@ func (t *tx) completeDraw() error {
 	if i < 0 {
 		return t.refuse(nil)
 	}
-	if err := t.appt(i, appointment.Complete, t.now, appointment.EventData{}, ""); err != nil {
+	if err := t.appt(i, appointment.Complete, t.now, appointment.EventData{}, false); err != nil {
 		return err
 	}
 	return t.order(order.CompleteDraw, false)
@@ -842,7 +898,7 @@ func (t *tx) completeDraw() error {
 // ReceivePartialResults records partial results: the order moves to
 // partial_results, as often as they come. Junction sends a webhook for it
 // only with [Settings.PartialResultsWebhooks].
-func (o Order) ReceivePartialResults(now time.Time) (Order, []Webhook, error) {
+func (o Order) ReceivePartialResults(now time.Time) (Order, []webhook.Event, error) {
 	var t tx
 	err := o.begin(&t, "receive_partial_results", now, 1)
 	if err == nil {
@@ -852,7 +908,7 @@ func (o Order) ReceivePartialResults(now time.Time) (Order, []Webhook, error) {
 }
 
 // CompleteResults records the final results: the order moves to completed.
-func (o Order) CompleteResults(now time.Time) (Order, []Webhook, error) {
+func (o Order) CompleteResults(now time.Time) (Order, []webhook.Event, error) {
 	var t tx
 	err := o.begin(&t, "complete", now, 1)
 	if err == nil {
@@ -863,7 +919,7 @@ func (o Order) CompleteResults(now time.Time) (Order, []Webhook, error) {
 
 // ReportSampleError records that the laboratory could not process the
 // sample: the order moves to sample_error, for good.
-func (o Order) ReportSampleError(now time.Time) (Order, []Webhook, error) {
+func (o Order) ReportSampleError(now time.Time) (Order, []webhook.Event, error) {
 	var t tx
 	err := o.begin(&t, "report_sample_error", now, 1)
 	if err == nil {
@@ -873,7 +929,7 @@ func (o Order) ReportSampleError(now time.Time) (Order, []Webhook, error) {
 }
 
 // CorrectResults records corrected results: the order moves to corrected.
-func (o Order) CorrectResults(now time.Time) (Order, []Webhook, error) {
+func (o Order) CorrectResults(now time.Time) (Order, []webhook.Event, error) {
 	var t tx
 	err := o.begin(&t, "correct_results", now, 1)
 	if err == nil {
@@ -885,7 +941,7 @@ func (o Order) CorrectResults(now time.Time) (Order, []Webhook, error) {
 // Cancel cancels the order, when its status allows it
 // ([order.Status.Cancellable]), and its active appointment with it:
 // labtest.order.updated, then labtest.appointment.updated.
-func (o Order) Cancel(now time.Time) (Order, []Webhook, error) {
+func (o Order) Cancel(now time.Time) (Order, []webhook.Event, error) {
 	var t tx
 	err := o.begin(&t, "cancel", now, 2)
 	if err == nil {
@@ -899,7 +955,7 @@ func (t *tx) cancel() error {
 		return err
 	}
 	if i := t.o.active(); i >= 0 {
-		return t.appt(i, appointment.Cancel, t.now, appointment.EventData{}, "order cancelled")
+		return t.appt(i, appointment.Cancel, t.now, appointment.EventData{}, false)
 	}
 	return nil
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/phlebkit/phlebkit/appointment"
 	"github.com/phlebkit/phlebkit/provider"
 	"github.com/phlebkit/phlebkit/scheduling"
+	"github.com/phlebkit/phlebkit/webhook"
 )
 
 var (
@@ -23,7 +24,7 @@ var (
 	}
 )
 
-func show(hooks []scheduling.Webhook, err error) {
+func show(hooks []webhook.Event, err error) {
 	if err != nil {
 		fmt.Println(err)
 	}
@@ -50,15 +51,15 @@ func ExampleOrder_Book() {
 	_, hooks, err = o.CompleteResults(monday.Add(100 * time.Hour))
 	show(hooks, err)
 	// Output:
-	// 2026-11-23T09:00:00Z labtest.order.created received.at_home_phlebotomy.ordered
-	// 2026-11-23T11:00:00Z labtest.order.updated received.at_home_phlebotomy.requisition_created
-	// 2026-11-23T12:00:00Z labtest.order.updated collecting_sample.at_home_phlebotomy.appointment_pending
-	// 2026-11-23T12:00:00Z labtest.appointment.created ord-1-a1 pending/pending
-	// 2026-11-23T12:00:00Z labtest.order.updated collecting_sample.at_home_phlebotomy.appointment_scheduled
-	// 2026-11-23T12:00:00Z labtest.appointment.updated ord-1-a1 confirmed/scheduled
-	// 2026-11-25T11:00:00Z labtest.appointment.updated ord-1-a1 completed/completed
-	// 2026-11-25T11:00:00Z labtest.order.updated collecting_sample.at_home_phlebotomy.draw_completed
-	// 2026-11-27T13:00:00Z labtest.order.updated completed.at_home_phlebotomy.completed
+	// 2026-11-23T09:00:00Z labtest.order.created ord-1 received.at_home_phlebotomy.ordered
+	// 2026-11-23T11:00:00Z labtest.order.updated ord-1 received.at_home_phlebotomy.requisition_created
+	// 2026-11-23T12:00:00Z labtest.order.updated ord-1 collecting_sample.at_home_phlebotomy.appointment_pending
+	// 2026-11-23T12:00:00Z labtest.appointment.created ord-1-a1 pending
+	// 2026-11-23T12:00:00Z labtest.order.updated ord-1 collecting_sample.at_home_phlebotomy.appointment_scheduled
+	// 2026-11-23T12:00:00Z labtest.appointment.updated ord-1-a1 confirmed
+	// 2026-11-25T11:00:00Z labtest.appointment.updated ord-1-a1 completed
+	// 2026-11-25T11:00:00Z labtest.order.updated ord-1 collecting_sample.at_home_phlebotomy.draw_completed
+	// 2026-11-27T13:00:00Z labtest.order.updated ord-1 completed.at_home_phlebotomy.completed
 }
 
 // The appointment-request tier: the appointment waits, pending and without
@@ -74,11 +75,11 @@ func ExampleOrder_Request() {
 	o, hooks, err = o.PencilIn(monday.Add(30*time.Hour), monday.Add(31*time.Hour), monday.Add(20*time.Hour))
 	show(hooks, err)
 	// Output:
-	// 2026-11-23T11:00:00Z labtest.order.updated collecting_sample.at_home_phlebotomy.appointment_pending
-	// 2026-11-23T11:00:00Z labtest.appointment.created ord-2-a1 pending/pending
+	// 2026-11-23T11:00:00Z labtest.order.updated ord-2 collecting_sample.at_home_phlebotomy.appointment_pending
+	// 2026-11-23T11:00:00Z labtest.appointment.created ord-2-a1 pending
 	// has a time: false
-	// 2026-11-24T05:00:00Z labtest.order.updated collecting_sample.at_home_phlebotomy.appointment_scheduled
-	// 2026-11-24T05:00:00Z labtest.appointment.updated ord-2-a1 confirmed/scheduled
+	// 2026-11-24T05:00:00Z labtest.order.updated ord-2 collecting_sample.at_home_phlebotomy.appointment_scheduled
+	// 2026-11-24T05:00:00Z labtest.appointment.updated ord-2-a1 confirmed
 }
 
 // Booking before the requisition (pre-requisition scheduling, a closed-beta
@@ -102,10 +103,10 @@ func ExampleOrder_Tick() {
 	show(hooks, err)
 	fmt.Println("order:", o.Status)
 	// Output:
-	// 2026-11-23T09:00:00Z labtest.appointment.created ord-3-a1 pending/pending
-	// 2026-11-23T09:00:00Z labtest.appointment.updated ord-3-a1 reserved/reserved
+	// 2026-11-23T09:00:00Z labtest.appointment.created ord-3-a1 pending
+	// 2026-11-23T09:00:00Z labtest.appointment.updated ord-3-a1 reserved
 	// auto-cancels at 2026-11-23T17:00:00.000000001Z by order_age
-	// 2026-11-23T17:00:00.000000001Z labtest.appointment.updated ord-3-a1 cancelled/cancelled (auto-cancelled: order_age)
+	// 2026-11-23T17:00:00.000000001Z labtest.appointment.updated ord-3-a1 cancelled
 	// order: ordered
 }
 
@@ -119,10 +120,10 @@ func ExampleOrder_CreateRequisition() {
 	_, hooks, err := o.CreateRequisition(monday.Add(3 * time.Hour))
 	show(hooks, err)
 	// Output:
-	// 2026-11-23T12:00:00Z labtest.order.updated received.at_home_phlebotomy.requisition_created
-	// 2026-11-23T12:00:00Z labtest.order.updated collecting_sample.at_home_phlebotomy.appointment_pending
-	// 2026-11-23T12:00:00Z labtest.order.updated collecting_sample.at_home_phlebotomy.appointment_scheduled
-	// 2026-11-23T12:00:00Z labtest.appointment.updated ord-4-a1 confirmed/scheduled
+	// 2026-11-23T12:00:00Z labtest.order.updated ord-4 received.at_home_phlebotomy.requisition_created
+	// 2026-11-23T12:00:00Z labtest.order.updated ord-4 collecting_sample.at_home_phlebotomy.appointment_pending
+	// 2026-11-23T12:00:00Z labtest.order.updated ord-4 collecting_sample.at_home_phlebotomy.appointment_scheduled
+	// 2026-11-23T12:00:00Z labtest.appointment.updated ord-4-a1 confirmed
 }
 
 // A refused command returns the order unchanged, with every reason.
@@ -146,8 +147,8 @@ func ExampleOrder_Reschedule() {
 	a, _ := o.Active()
 	fmt.Println(a.AppointmentNotes)
 	// Output:
-	// 2026-11-23T10:00:00Z labtest.order.updated collecting_sample.at_home_phlebotomy.appointment_scheduled
-	// 2026-11-23T10:00:00Z labtest.appointment.updated ord-6-a1 confirmed/scheduled reschedule
+	// 2026-11-23T10:00:00Z labtest.order.updated ord-6 collecting_sample.at_home_phlebotomy.appointment_scheduled
+	// 2026-11-23T10:00:00Z labtest.appointment.updated ord-6-a1 confirmed (reschedule)
 	// Please bring photo ID
 }
 
@@ -212,8 +213,8 @@ func ExampleOrder_MarshalJSON() {
 	// Output:
 	// equal: true
 	// ord-8-a1 appointment-request 2026-11-23T09:00:00Z UTC
-	// 2026-11-23T10:00:00Z labtest.order.updated collecting_sample.at_home_phlebotomy.appointment_scheduled
-	// 2026-11-23T10:00:00Z labtest.appointment.updated ord-8-a1 confirmed/scheduled
+	// 2026-11-23T10:00:00Z labtest.order.updated ord-8 collecting_sample.at_home_phlebotomy.appointment_scheduled
+	// 2026-11-23T10:00:00Z labtest.appointment.updated ord-8-a1 confirmed
 	// scheduling: decode patient.time_zone: missing
 }
 

@@ -15,6 +15,7 @@ import (
 	"github.com/phlebkit/phlebkit/order"
 	"github.com/phlebkit/phlebkit/provider"
 	"github.com/phlebkit/phlebkit/tier"
+	"github.com/phlebkit/phlebkit/webhook"
 )
 
 var t0 = time.Date(2026, 11, 21, 9, 0, 0, 0, time.UTC)
@@ -31,7 +32,7 @@ func place(s Settings) Order {
 }
 
 // mustPlace is Place for hard-coded orders that it cannot refuse.
-func mustPlace(p PlaceOrder, now time.Time) (Order, []Webhook) {
+func mustPlace(p PlaceOrder, now time.Time) (Order, []webhook.Event) {
 	o, hooks, err := Place(p, now)
 	if err != nil {
 		panic(err)
@@ -43,14 +44,15 @@ var beta = Settings{PreRequisitionScheduling: true}
 
 // seq renders webhooks as "type status" lines, the appointment's id left
 // out, so that scenarios read like DOMAIN.md's table.
-func seq(hooks []Webhook) []string {
+func seq(hooks []webhook.Event) []string {
 	out := []string{}
 	for _, w := range hooks {
 		switch w.Type {
-		case OrderCreated, OrderUpdated:
-			out = append(out, w.Type.String()+" "+w.OrderStatus.Full())
-		case AppointmentCreated, AppointmentUpdated:
-			out = append(out, w.Type.String()+" "+w.AppointmentStatus.String()+"/"+w.AppointmentStatus.EventStatus())
+		case webhook.OrderCreated, webhook.OrderUpdated:
+			out = append(out, w.Type.String()+" "+w.Order.Status().Full())
+		case webhook.AppointmentCreated, webhook.AppointmentUpdated:
+			s := w.Appointment.EffectiveStatus()
+			out = append(out, w.Type.String()+" "+s.String()+"/"+s.EventStatus())
 		}
 	}
 	return out
@@ -89,7 +91,7 @@ func TestScenarios(t *testing.T) {
 		o, hooks := mustPlace(PlaceOrder{ID: "ord", Patient: patient()}, t0)
 		assert.Equal(t, []string{ordCreated}, seq(hooks))
 		assert.Equal(t, order.Ordered, o.Status)
-		assert.Equal(t, t0, hooks[0].At)
+		assert.Equal(t, t0, hooks[0].At())
 	})
 	t.Run("requisition created, no appointment", func(t *testing.T) {
 		o, hooks := must(t)(place(Settings{}).CreateRequisition(at(1)))
@@ -152,7 +154,7 @@ func TestScenarios(t *testing.T) {
 		o, _ = must(t)(o.Book(book(72), at(2)))
 		o, hooks := must(t)(o.Reschedule(at(96), at(98), "", at(3)))
 		assert.Equal(t, []string{ordScheduled, apConfirmed}, seq(hooks))
-		assert.True(t, hooks[1].EventData.IsReschedule)
+		assert.True(t, hooks[1].Appointment.EventData.IsReschedule)
 		a, _ := o.Active()
 		start, _ := a.StartAt.Get()
 		assert.Equal(t, at(96), start)
@@ -171,9 +173,8 @@ func TestScenarios(t *testing.T) {
 	})
 	t.Run("appointment cancelled before the requisition", func(t *testing.T) {
 		o, _ := must(t)(place(beta).Book(book(72), at(1)))
-		o, hooks := must(t)(o.CancelAppointment("patient asked", at(2)))
+		o, hooks := must(t)(o.CancelAppointment(at(2)))
 		assert.Equal(t, []string{apCancelled}, seq(hooks))
-		assert.Equal(t, "patient asked", hooks[0].Reason)
 		assert.Equal(t, order.Ordered, o.Status)
 		_, ok := o.Active()
 		assert.False(t, ok)
@@ -181,13 +182,13 @@ func TestScenarios(t *testing.T) {
 	t.Run("appointment cancelled after the requisition, then booked again", func(t *testing.T) {
 		o, _ := must(t)(place(Settings{}).CreateRequisition(at(1)))
 		o, _ = must(t)(o.Book(book(72), at(2)))
-		o, hooks := must(t)(o.CancelAppointment("", at(3)))
+		o, hooks := must(t)(o.CancelAppointment(at(3)))
 		assert.Equal(t, []string{ordApptCanc, apCancelled}, seq(hooks))
 		o, hooks = must(t)(o.Book(book(80), at(4)))
 		assert.Equal(t, []string{ordPending, apCreated, ordScheduled, apConfirmed}, seq(hooks))
 		assert.Len(t, o.Appointments, 2)
 		assert.Equal(t, "ord-a2", o.Appointments[1].ID)
-		o, _ = must(t)(o.CancelAppointment("", at(5)))
+		o, _ = must(t)(o.CancelAppointment(at(5)))
 		o, hooks = must(t)(o.Request(request(), at(6)))
 		assert.Equal(t, []string{ordPending, apCreated}, seq(hooks))
 		assert.Equal(t, order.AppointmentPending, o.Status)
@@ -195,7 +196,7 @@ func TestScenarios(t *testing.T) {
 	t.Run("pending request cancelled after the requisition", func(t *testing.T) {
 		o, _ := must(t)(place(Settings{}).CreateRequisition(at(1)))
 		o, _ = must(t)(o.Request(request(), at(2)))
-		_, hooks := must(t)(o.CancelAppointment("", at(3)))
+		_, hooks := must(t)(o.CancelAppointment(at(3)))
 		assert.Equal(t, []string{ordApptCanc, apCancelled}, seq(hooks))
 	})
 	t.Run("visit starts, draw done, results", func(t *testing.T) {
@@ -254,8 +255,8 @@ func TestScenarios(t *testing.T) {
 }
 
 // must takes a command's results and fails the test on an error.
-func must(t *testing.T) func(Order, []Webhook, error) (Order, []Webhook) {
-	return func(o Order, hooks []Webhook, err error) (Order, []Webhook) {
+func must(t *testing.T) func(Order, []webhook.Event, error) (Order, []webhook.Event) {
+	return func(o Order, hooks []webhook.Event, err error) (Order, []webhook.Event) {
 		t.Helper()
 		require.NoError(t, err)
 		return o, hooks
@@ -269,8 +270,7 @@ func TestAutoCancellation(t *testing.T) {
 		assert.Empty(t, hooks, "exactly 8 hours is not more than 8 hours")
 		o, hooks = must(t)(o.Tick(at(30)))
 		assert.Equal(t, []string{apCancelled}, seq(hooks))
-		assert.Equal(t, t0.Add(8*time.Hour+1), hooks[0].At, "dated when the rule starts to hold")
-		assert.Equal(t, "auto-cancelled: order_age", hooks[0].Reason)
+		assert.Equal(t, t0.Add(8*time.Hour+1), hooks[0].At(), "dated when the rule starts to hold")
 		assert.Equal(t, order.Ordered, o.Status)
 		assert.Equal(t, at(30), o.Clock)
 	})
@@ -287,8 +287,7 @@ func TestAutoCancellation(t *testing.T) {
 		assert.Empty(t, hooks, "exactly 2 hours before the start")
 		_, hooks = must(t)(o.Tick(at(19)))
 		assert.Equal(t, []string{apCancelled}, seq(hooks))
-		assert.Equal(t, "auto-cancelled: start_soon", hooks[0].Reason)
-		assert.Equal(t, at(18).Add(1), hooks[0].At)
+		assert.Equal(t, at(18).Add(1), hooks[0].At())
 	})
 	t.Run("a pending request is subject to rule 1 only", func(t *testing.T) {
 		o, _ := mustPlace(PlaceOrder{ID: "ord", Patient: patient(), Settings: beta, ActivateBy: at(500)}, t0)
@@ -323,77 +322,77 @@ func TestRefusals(t *testing.T) {
 	booked, _ := must(t)(withReq.Book(book(72), at(2)))
 	for _, c := range []struct {
 		name string
-		run  func() (Order, []Webhook, error)
+		run  func() (Order, []webhook.Event, error)
 		want []error
 	}{
-		{"booking before the requisition without the beta", func() (Order, []Webhook, error) {
+		{"booking before the requisition without the beta", func() (Order, []webhook.Event, error) {
 			return place(Settings{}).Book(book(72), at(1))
 		}, []error{ErrRequisitionRequired}},
-		{"requesting before the requisition without the beta", func() (Order, []Webhook, error) {
+		{"requesting before the requisition without the beta", func() (Order, []webhook.Event, error) {
 			return place(Settings{}).Request(request(), at(1))
 		}, []error{ErrRequisitionRequired}},
-		{"second active appointment on the order", func() (Order, []Webhook, error) {
+		{"second active appointment on the order", func() (Order, []webhook.Event, error) {
 			return booked.Request(request(), at(3))
 		}, []error{ErrActiveAppointment, ErrNotAllowed}},
-		{"active appointment with the provider on another order", func() (Order, []Webhook, error) {
+		{"active appointment with the provider on another order", func() (Order, []webhook.Event, error) {
 			r := book(72)
 			r.Existing = []appointment.Appointment{{ID: "other", Provider: "getlabs", Status: appointment.Confirmed}}
 			return withReq.Book(r, at(2))
 		}, []error{ErrActiveAppointment}},
-		{"underage patient", func() (Order, []Webhook, error) {
+		{"underage patient", func() (Order, []webhook.Event, error) {
 			o := withReq
 			o.Patient.BirthDate = date(2010, 1, 1)
 			return o.Book(book(72), at(2))
 		}, []error{ErrUnderage}},
-		{"unreachable address", func() (Order, []Webhook, error) {
+		{"unreachable address", func() (Order, []webhook.Event, error) {
 			o := withReq
 			o.Patient.Address.FirstLine = "West Lincoln Street"
 			return o.Book(book(72), at(2))
 		}, []error{ErrAddress}},
-		{"requesting getlabs", func() (Order, []Webhook, error) {
+		{"requesting getlabs", func() (Order, []webhook.Event, error) {
 			r := request()
 			r.Provider = provider.Getlabs
 			return withReq.Request(r, at(2))
 		}, []error{ErrTierMismatch}},
-		{"booking with no provider and no area", func() (Order, []Webhook, error) {
+		{"booking with no provider and no area", func() (Order, []webhook.Event, error) {
 			r := book(72)
 			r.Provider = 0
 			return withReq.Book(r, at(2))
 		}, []error{ErrTierMismatch}},
-		{"slot in the past", func() (Order, []Webhook, error) { return withReq.Book(book(1), at(2)) }, []error{ErrSlot}},
-		{"time going backwards", func() (Order, []Webhook, error) { return booked.Tick(at(1)) }, []error{ErrClock}},
-		{"pencil in a ready appointment", func() (Order, []Webhook, error) {
+		{"slot in the past", func() (Order, []webhook.Event, error) { return withReq.Book(book(1), at(2)) }, []error{ErrSlot}},
+		{"time going backwards", func() (Order, []webhook.Event, error) { return booked.Tick(at(1)) }, []error{ErrClock}},
+		{"pencil in a ready appointment", func() (Order, []webhook.Event, error) {
 			return booked.PencilIn(at(80), time.Time{}, at(3))
 		}, []error{ErrNotAllowed}},
-		{"reschedule a pending request", func() (Order, []Webhook, error) {
+		{"reschedule a pending request", func() (Order, []webhook.Event, error) {
 			o, _, _ := withReq.Request(request(), at(2))
 			return o.Reschedule(at(80), time.Time{}, "", at(3))
 		}, []error{ErrNotAllowed, appointment.ErrInvalidTransition}},
-		{"reschedule into the past", func() (Order, []Webhook, error) {
+		{"reschedule into the past", func() (Order, []webhook.Event, error) {
 			return booked.Reschedule(at(2), time.Time{}, "", at(3))
 		}, []error{ErrSlot}},
-		{"complete a draw before the visit is confirmed", func() (Order, []Webhook, error) {
+		{"complete a draw before the visit is confirmed", func() (Order, []webhook.Event, error) {
 			o, _, _ := place(beta).Book(book(72), at(1))
 			return o.CompleteDraw(at(2))
 		}, []error{ErrNotAllowed, appointment.ErrInvalidTransition}},
-		{"cancel with no appointment", func() (Order, []Webhook, error) {
-			return withReq.CancelAppointment("", at(2))
+		{"cancel with no appointment", func() (Order, []webhook.Event, error) {
+			return withReq.CancelAppointment(at(2))
 		}, []error{ErrNotAllowed}},
-		{"complete results before the draw", func() (Order, []Webhook, error) {
+		{"complete results before the draw", func() (Order, []webhook.Event, error) {
 			return booked.CompleteResults(at(3))
 		}, []error{ErrNotAllowed, order.ErrInvalidTransition}},
-		{"second requisition", func() (Order, []Webhook, error) {
+		{"second requisition", func() (Order, []webhook.Event, error) {
 			return withReq.CreateRequisition(at(2))
 		}, []error{ErrNotAllowed, order.ErrInvalidTransition}},
-		{"zero order", func() (Order, []Webhook, error) { return Order{}.Tick(at(1)) }, []error{ErrNotAllowed, order.ErrUnknownStatus}},
-		{"reschedule to a day the patient is 17", func() (Order, []Webhook, error) {
+		{"zero order", func() (Order, []webhook.Event, error) { return Order{}.Tick(at(1)) }, []error{ErrNotAllowed, order.ErrUnknownStatus}},
+		{"reschedule to a day the patient is 17", func() (Order, []webhook.Event, error) {
 			o := withReq
 			o.Patient.BirthDate = date(2008, 11, 25) // 18 on 2026-11-25
 			o, _, err := o.Book(book(100), at(2))    // 2026-11-25T13:00Z
 			require.NoError(t, err)
 			return o.Reschedule(at(40), time.Time{}, "", at(3)) // 2026-11-23
 		}, []error{ErrUnderage}},
-		{"pencil in on a day the patient is 17", func() (Order, []Webhook, error) {
+		{"pencil in on a day the patient is 17", func() (Order, []webhook.Event, error) {
 			o := withReq
 			o.Patient.BirthDate = date(2008, 11, 21) // 18 on the day of the request
 			o, _, err := o.Request(request(), at(2))
@@ -401,7 +400,7 @@ func TestRefusals(t *testing.T) {
 			o.Patient.BirthDate = date(2008, 11, 25)
 			return o.PencilIn(at(40), time.Time{}, at(3))
 		}, []error{ErrUnderage}},
-		{"no date of birth", func() (Order, []Webhook, error) {
+		{"no date of birth", func() (Order, []webhook.Event, error) {
 			o := withReq
 			o.Patient.BirthDate = time.Time{}
 			return o.Book(book(72), at(2))
@@ -498,7 +497,7 @@ func TestCommandsDoNotWriteShared(t *testing.T) {
 	ev := o.Appointments[0].Events
 	o.Appointments[0].Events = append(make([]appointment.HistoryEntry, 0, len(ev)+8), ev...)
 	r1, _ := must(t)(o.Reschedule(at(80), time.Time{}, "", at(3)))
-	r2, _ := must(t)(o.CancelAppointment("", at(3)))
+	r2, _ := must(t)(o.CancelAppointment(at(3)))
 	last := func(o Order) string { e := o.Appointments[0].Events; return e[len(e)-1].Status }
 	assert.Equal(t, "scheduled", last(r1))
 	assert.Equal(t, "cancelled", last(r2))
@@ -513,17 +512,7 @@ func deepCopy(o Order) Order {
 	return o
 }
 
-func TestWebhookStrings(t *testing.T) {
-	assert.Equal(t, "labtest.order.created", OrderCreated.String())
-	assert.Equal(t, "labtest.order.updated", OrderUpdated.String())
-	assert.Equal(t, "labtest.appointment.created", AppointmentCreated.String())
-	assert.Equal(t, "labtest.appointment.updated", AppointmentUpdated.String())
-	assert.Equal(t, "scheduling.WebhookType(0)", WebhookType(0).String())
-	w := Webhook{Type: AppointmentUpdated, At: t0, AppointmentID: "a1", AppointmentStatus: appointment.Confirmed,
-		EventData: appointment.EventData{IsReschedule: true}}
-	assert.Equal(t, "2026-11-21T09:00:00Z labtest.appointment.updated a1 confirmed/scheduled reschedule", w.String())
-	w = Webhook{Type: OrderUpdated, At: t0, OrderStatus: order.DrawCompleted}
-	assert.Equal(t, "2026-11-21T09:00:00Z labtest.order.updated collecting_sample.at_home_phlebotomy.draw_completed", w.String())
+func TestClockErrorMessage(t *testing.T) {
 	assert.EqualError(t, &ClockError{Now: t0, Clock: at(1)},
 		"scheduling: time went backwards: 2026-11-21T09:00:00Z is before the last change at 2026-11-21T10:00:00Z")
 }
@@ -594,7 +583,7 @@ func drawPlaceOrder(t *rapid.T) (PlaceOrder, time.Time) {
 var commandWeights = map[string]int{
 	"create_requisition": 6, "bypass_requisition": 6, "book": 6, "request": 6, "pencil_in": 6, "reschedule": 6,
 	"cancel_appointment": 2, "start_visit": 6, "complete_draw": 6, "partial_results": 6, "complete": 6,
-	"sample_error": 2, "correct": 6, "cancel": 1, "tick": 6,
+	"sample_error": 2, "correct": 6, "cancel": 1, "tick": 6, "confirm": 4,
 }
 
 var commandNames = func() []string {
@@ -613,7 +602,7 @@ var commandNames = func() []string {
 // rescheduled and drawn; now and then it jumps, or goes backwards. Slots
 // are mostly well ahead; now and then close or past. Instants are given in
 // any of zones.
-func drawCommand(t *rapid.T, clock time.Time) (string, func(Order) (Order, []Webhook, error)) {
+func drawCommand(t *rapid.T, clock time.Time) (string, func(Order) (Order, []webhook.Event, error)) {
 	in := func(tm time.Time, label string) time.Time {
 		if loc := rapid.SampledFrom(zones).Draw(t, label+" zone"); loc != nil {
 			return tm.In(loc)
@@ -646,12 +635,12 @@ func drawCommand(t *rapid.T, clock time.Time) (string, func(Order) (Order, []Web
 		return ""
 	}
 	name := rapid.SampledFrom(commandNames).Draw(t, "command")
-	var run func(Order) (Order, []Webhook, error)
+	var run func(Order) (Order, []webhook.Event, error)
 	switch name {
 	case "create_requisition":
-		run = func(o Order) (Order, []Webhook, error) { return o.CreateRequisition(now) }
+		run = func(o Order) (Order, []webhook.Event, error) { return o.CreateRequisition(now) }
 	case "bypass_requisition":
-		run = func(o Order) (Order, []Webhook, error) { return o.BypassRequisition(now) }
+		run = func(o Order) (Order, []webhook.Event, error) { return o.BypassRequisition(now) }
 	case "book":
 		start := ahead("start")
 		r := BookRequest{Provider: rapid.SampledFrom([]provider.Provider{provider.Getlabs, provider.Phlebfinders}).Draw(t, "provider"),
@@ -659,35 +648,38 @@ func drawCommand(t *rapid.T, clock time.Time) (string, func(Order) (Order, []Web
 		if rapid.IntRange(0, 5).Draw(t, "conflict") == 0 {
 			r.Existing = []appointment.Appointment{{ID: "x", Provider: "getlabs", Status: appointment.Confirmed}}
 		}
-		run = func(o Order) (Order, []Webhook, error) { return o.Book(r, now) }
+		r.Async = rapid.IntRange(0, 3).Draw(t, "async") == 0
+		run = func(o Order) (Order, []webhook.Event, error) { return o.Book(r, now) }
+	case "confirm":
+		run = func(o Order) (Order, []webhook.Event, error) { return o.Confirm(now) }
 	case "request":
 		r := request()
 		r.Notes = notes()
-		run = func(o Order) (Order, []Webhook, error) { return o.Request(r, now) }
+		run = func(o Order) (Order, []webhook.Event, error) { return o.Request(r, now) }
 	case "pencil_in":
 		start := ahead("start")
-		run = func(o Order) (Order, []Webhook, error) { return o.PencilIn(start, time.Time{}, now) }
+		run = func(o Order) (Order, []webhook.Event, error) { return o.PencilIn(start, time.Time{}, now) }
 	case "reschedule":
 		start, n := ahead("start"), notes()
-		run = func(o Order) (Order, []Webhook, error) { return o.Reschedule(start, time.Time{}, n, now) }
+		run = func(o Order) (Order, []webhook.Event, error) { return o.Reschedule(start, time.Time{}, n, now) }
 	case "cancel_appointment":
-		run = func(o Order) (Order, []Webhook, error) { return o.CancelAppointment("", now) }
+		run = func(o Order) (Order, []webhook.Event, error) { return o.CancelAppointment(now) }
 	case "start_visit":
-		run = func(o Order) (Order, []Webhook, error) { return o.StartVisit(now) }
+		run = func(o Order) (Order, []webhook.Event, error) { return o.StartVisit(now) }
 	case "complete_draw":
-		run = func(o Order) (Order, []Webhook, error) { return o.CompleteDraw(now) }
+		run = func(o Order) (Order, []webhook.Event, error) { return o.CompleteDraw(now) }
 	case "partial_results":
-		run = func(o Order) (Order, []Webhook, error) { return o.ReceivePartialResults(now) }
+		run = func(o Order) (Order, []webhook.Event, error) { return o.ReceivePartialResults(now) }
 	case "complete":
-		run = func(o Order) (Order, []Webhook, error) { return o.CompleteResults(now) }
+		run = func(o Order) (Order, []webhook.Event, error) { return o.CompleteResults(now) }
 	case "sample_error":
-		run = func(o Order) (Order, []Webhook, error) { return o.ReportSampleError(now) }
+		run = func(o Order) (Order, []webhook.Event, error) { return o.ReportSampleError(now) }
 	case "correct":
-		run = func(o Order) (Order, []Webhook, error) { return o.CorrectResults(now) }
+		run = func(o Order) (Order, []webhook.Event, error) { return o.CorrectResults(now) }
 	case "cancel":
-		run = func(o Order) (Order, []Webhook, error) { return o.Cancel(now) }
+		run = func(o Order) (Order, []webhook.Event, error) { return o.Cancel(now) }
 	case "tick":
-		run = func(o Order) (Order, []Webhook, error) { return o.Tick(now) }
+		run = func(o Order) (Order, []webhook.Event, error) { return o.Tick(now) }
 	}
 	return name, run
 }
@@ -700,16 +692,22 @@ type flowModel struct {
 	apptSeen   map[string]appointment.Status // the last status of each appointment
 	lastAt     time.Time
 	quietSince bool // a partial result was applied without a webhook
+	// What the webhooks carried: the last order snapshot, the last
+	// snapshot of each appointment, and every message id.
+	orderSnap order.Order
+	apptSnap  map[string]appointment.Appointment
+	ids       map[string]bool
 }
 
-func newFlowModel(o Order, hooks []Webhook) *flowModel {
-	m := &flowModel{o: o, apptSeen: map[string]appointment.Status{}}
-	m.orderSeen = hooks[0].OrderStatus
-	m.lastAt = hooks[0].At
+func newFlowModel(o Order, hooks []webhook.Event) *flowModel {
+	m := &flowModel{o: o, apptSeen: map[string]appointment.Status{}, apptSnap: map[string]appointment.Appointment{},
+		ids: map[string]bool{hooks[0].ID: true}, orderSnap: hooks[0].Order}
+	m.orderSeen = hooks[0].Order.Status()
+	m.lastAt = hooks[0].At()
 	return m
 }
 
-func (m *flowModel) step(t *rapid.T, name string, run func(Order) (Order, []Webhook, error)) {
+func (m *flowModel) step(t *rapid.T, name string, run func(Order) (Order, []webhook.Event, error)) {
 	before := deepCopy(m.o)
 	next, hooks, err := run(m.o)
 	require.True(t, reflect.DeepEqual(before, m.o), "%s changed the value it was called on", name)
@@ -726,34 +724,35 @@ func (m *flowModel) step(t *rapid.T, name string, run func(Order) (Order, []Webh
 	}
 	created := map[string]bool{}
 	for _, w := range hooks {
-		require.False(t, w.At.Before(m.lastAt), "%s: webhook %v earlier than %v", name, w, m.lastAt)
-		require.False(t, w.At.After(next.Clock), "%s: webhook %v after the clock", name, w)
-		m.lastAt = w.At
+		m.wire(t, name, next, w)
+		require.False(t, w.At().Before(m.lastAt), "%s: webhook %v earlier than %v", name, w, m.lastAt)
+		require.False(t, w.At().After(next.Clock), "%s: webhook %v after the clock", name, w)
+		m.lastAt = w.At()
 		switch w.Type {
-		case OrderUpdated:
+		case webhook.OrderUpdated:
 			if m.quietSince {
-				require.True(t, m.orderSeen == w.OrderStatus || order.Reachable(m.orderSeen, w.OrderStatus),
-					"%s: order %v cannot follow %v", name, w.OrderStatus, m.orderSeen)
+				require.True(t, m.orderSeen == w.Order.Status() || order.Reachable(m.orderSeen, w.Order.Status()),
+					"%s: order %v cannot follow %v", name, w.Order.Status(), m.orderSeen)
 			} else {
-				require.True(t, order.CanTransition(m.orderSeen, w.OrderStatus),
-					"%s: order %v cannot follow %v", name, w.OrderStatus, m.orderSeen)
+				require.True(t, order.CanTransition(m.orderSeen, w.Order.Status()),
+					"%s: order %v cannot follow %v", name, w.Order.Status(), m.orderSeen)
 			}
-			m.orderSeen, m.quietSince = w.OrderStatus, false
-		case AppointmentCreated:
-			_, seen := m.apptSeen[w.AppointmentID]
-			require.False(t, seen, "%s: appointment %s created twice", name, w.AppointmentID)
-			require.Equal(t, appointment.Pending, w.AppointmentStatus)
-			m.apptSeen[w.AppointmentID] = w.AppointmentStatus
-			created[w.AppointmentID] = true
-		case AppointmentUpdated:
-			prev, seen := m.apptSeen[w.AppointmentID]
-			require.True(t, seen, "%s: update of unknown appointment %s", name, w.AppointmentID)
-			require.True(t, appointment.CanTransition(prev, w.AppointmentStatus),
-				"%s: appointment %v cannot follow %v", name, w.AppointmentStatus, prev)
-			require.False(t, created[w.AppointmentID] && w.AppointmentStatus == appointment.Cancelled,
-				"%s: appointment %s cancelled by the command that made it", name, w.AppointmentID)
-			m.apptSeen[w.AppointmentID] = w.AppointmentStatus
-		case OrderCreated:
+			m.orderSeen, m.quietSince = w.Order.Status(), false
+		case webhook.AppointmentCreated:
+			_, seen := m.apptSeen[w.Appointment.ID]
+			require.False(t, seen, "%s: appointment %s created twice", name, w.Appointment.ID)
+			require.Equal(t, appointment.Pending, w.Appointment.EffectiveStatus())
+			m.apptSeen[w.Appointment.ID] = w.Appointment.EffectiveStatus()
+			created[w.Appointment.ID] = true
+		case webhook.AppointmentUpdated:
+			prev, seen := m.apptSeen[w.Appointment.ID]
+			require.True(t, seen, "%s: update of unknown appointment %s", name, w.Appointment.ID)
+			require.True(t, appointment.CanTransition(prev, w.Appointment.EffectiveStatus()),
+				"%s: appointment %v cannot follow %v", name, w.Appointment.EffectiveStatus(), prev)
+			require.False(t, created[w.Appointment.ID] && w.Appointment.EffectiveStatus() == appointment.Cancelled,
+				"%s: appointment %s cancelled by the command that made it", name, w.Appointment.ID)
+			m.apptSeen[w.Appointment.ID] = w.Appointment.EffectiveStatus()
+		case webhook.OrderCreated:
 			t.Fatalf("%s: a second labtest.order.created", name)
 		}
 	}
@@ -766,8 +765,56 @@ func (m *flowModel) step(t *rapid.T, name string, run func(Order) (Order, []Webh
 	m.o = next
 }
 
+// wire checks an event as Junction sends it: a message id of its own, the
+// team and patient of the order, and a snapshot whose history extends the
+// previous snapshot's (an order's by the entries since, an appointment's by
+// exactly one entry), that encodes to JSON which decodes back equal.
+func (m *flowModel) wire(t *rapid.T, name string, next Order, w webhook.Event) {
+	require.False(t, m.ids[w.ID], "%s: message id %s sent twice", name, w.ID)
+	m.ids[w.ID] = true
+	require.Equal(t, next.Patient.UserID, w.UserID)
+	require.Equal(t, next.TeamID, w.TeamID)
+	require.Equal(t, next.ClientUserID, w.ClientUserID)
+	require.Equal(t, next.ID, w.OrderID())
+	if w.Type.IsOrder() {
+		h := w.Order.Events
+		require.Greater(t, len(h), len(m.orderSnap.Events), "%s: an order webhook without news", name)
+		require.Equal(t, m.orderSnap.Events, slices.Clip(h[:len(m.orderSnap.Events)]), "%s: the order's history was rewritten", name)
+		require.Equal(t, next.History[:len(h)], h)
+		_, err := order.ValidateHistory(h)
+		require.NoError(t, err)
+		require.Equal(t, h[len(h)-1], w.Order.LastEvent)
+		require.True(t, w.Order.IsPhlebotomy())
+		if n := len(next.Appointments); n > 0 && w.Order.AppointmentID() != "" {
+			require.True(t, slices.ContainsFunc(next.Appointments, func(a Appointment) bool { return a.ID == w.Order.AppointmentID() }))
+		}
+		m.orderSnap = w.Order
+	} else {
+		prev := m.apptSnap[w.Appointment.ID]
+		require.Len(t, w.Appointment.Events, len(prev.Events)+1, "%s: an appointment webhook is one step", name)
+		require.True(t, slices.EqualFunc(prev.Events, w.Appointment.Events[:len(prev.Events)],
+			func(a, b appointment.HistoryEntry) bool { return reflect.DeepEqual(a, b) }),
+			"%s: the appointment's history was rewritten", name)
+		require.Equal(t, w.Appointment.EffectiveStatus().EventStatus(), w.Appointment.Events[len(prev.Events)].Status)
+		require.True(t, w.Appointment.IsPhlebotomy())
+		m.apptSnap[w.Appointment.ID] = w.Appointment
+	}
+	body, err := w.MarshalJSON()
+	require.NoError(t, err)
+	back, err := webhook.Decode(body)
+	require.NoError(t, err)
+	back.ID = w.ID
+	require.Equal(t, w, back, "%s: the event does not survive its JSON", name)
+}
+
 func (m *flowModel) check(t *rapid.T) {
 	o := m.o
+	// The order's endpoint shows its whole history; the last order webhook
+	// showed the same or less.
+	snap := o.Snapshot()
+	require.Equal(t, o.History, snap.Events)
+	require.Equal(t, o.Status, snap.Status())
+	require.Equal(t, m.orderSnap.Events, snap.Events[:len(m.orderSnap.Events)])
 	active := 0
 	for _, a := range o.Appointments {
 		require.Equal(t, m.apptSeen[a.ID], a.Status, "appointment %s differs from its webhooks", a.ID)
@@ -897,13 +944,17 @@ func TestSlotOutsideStorableYears(t *testing.T) {
 	requested, _ := must(t)(withReq.Request(request(), at(2)))
 	for _, c := range []struct {
 		name string
-		run  func(start, end time.Time) (Order, []Webhook, error)
+		run  func(start, end time.Time) (Order, []webhook.Event, error)
 	}{
-		{"Book", func(start, end time.Time) (Order, []Webhook, error) {
+		{"Book", func(start, end time.Time) (Order, []webhook.Event, error) {
 			return withReq.Book(BookRequest{Provider: provider.Getlabs, Start: start, End: end}, at(2))
 		}},
-		{"Reschedule", func(start, end time.Time) (Order, []Webhook, error) { return booked.Reschedule(start, end, "", at(3)) }},
-		{"PencilIn", func(start, end time.Time) (Order, []Webhook, error) { return requested.PencilIn(start, end, at(3)) }},
+		{"Reschedule", func(start, end time.Time) (Order, []webhook.Event, error) {
+			return booked.Reschedule(start, end, "", at(3))
+		}},
+		{"PencilIn", func(start, end time.Time) (Order, []webhook.Event, error) {
+			return requested.PencilIn(start, end, at(3))
+		}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			for _, slot := range [][2]time.Time{{y10k, time.Time{}}, {at(72), y10k}} {
@@ -932,50 +983,50 @@ func TestDeadOnArrival(t *testing.T) {
 	}
 	for _, c := range []struct {
 		name string
-		run  func() (Order, []Webhook, error)
+		run  func() (Order, []webhook.Event, error)
 		rule Rule      // 0 when accepted
 		at   time.Time // when the rule began to hold
 	}{
-		{"book 8h-1ns after the order", func() (Order, []Webhook, error) { return place(beta).Book(book(72), eight.Add(-ns)) }, 0, time.Time{}},
-		{"book 8h after the order", func() (Order, []Webhook, error) { return place(beta).Book(book(72), eight) }, 0, time.Time{}},
-		{"book 8h+1ns after the order", func() (Order, []Webhook, error) { return place(beta).Book(book(72), eight.Add(ns)) }, OrderAge, eight.Add(ns)},
-		{"book 9h after the order", func() (Order, []Webhook, error) { return place(beta).Book(book(72), at(9)) }, OrderAge, eight.Add(ns)},
-		{"book 9h after a scheduled order", func() (Order, []Webhook, error) { return scheduled().Book(book(72), at(9)) }, 0, time.Time{}},
-		{"request 8h after the order", func() (Order, []Webhook, error) { return place(beta).Request(request(), eight) }, 0, time.Time{}},
-		{"request 8h+1ns after the order", func() (Order, []Webhook, error) { return place(beta).Request(request(), eight.Add(ns)) }, OrderAge, eight.Add(ns)},
-		{"request 9h after a scheduled order", func() (Order, []Webhook, error) { return scheduled().Request(request(), at(9)) }, 0, time.Time{}},
-		{"book 2h+1ns ahead", func() (Order, []Webhook, error) {
+		{"book 8h-1ns after the order", func() (Order, []webhook.Event, error) { return place(beta).Book(book(72), eight.Add(-ns)) }, 0, time.Time{}},
+		{"book 8h after the order", func() (Order, []webhook.Event, error) { return place(beta).Book(book(72), eight) }, 0, time.Time{}},
+		{"book 8h+1ns after the order", func() (Order, []webhook.Event, error) { return place(beta).Book(book(72), eight.Add(ns)) }, OrderAge, eight.Add(ns)},
+		{"book 9h after the order", func() (Order, []webhook.Event, error) { return place(beta).Book(book(72), at(9)) }, OrderAge, eight.Add(ns)},
+		{"book 9h after a scheduled order", func() (Order, []webhook.Event, error) { return scheduled().Book(book(72), at(9)) }, 0, time.Time{}},
+		{"request 8h after the order", func() (Order, []webhook.Event, error) { return place(beta).Request(request(), eight) }, 0, time.Time{}},
+		{"request 8h+1ns after the order", func() (Order, []webhook.Event, error) { return place(beta).Request(request(), eight.Add(ns)) }, OrderAge, eight.Add(ns)},
+		{"request 9h after a scheduled order", func() (Order, []webhook.Event, error) { return scheduled().Request(request(), at(9)) }, 0, time.Time{}},
+		{"book 2h+1ns ahead", func() (Order, []webhook.Event, error) {
 			return place(beta).Book(BookRequest{Provider: provider.Getlabs, Start: at(3).Add(ns)}, at(1))
 		}, 0, time.Time{}},
-		{"book 2h ahead", func() (Order, []Webhook, error) {
+		{"book 2h ahead", func() (Order, []webhook.Event, error) {
 			return place(beta).Book(BookRequest{Provider: provider.Getlabs, Start: at(3)}, at(1))
 		}, 0, time.Time{}},
-		{"book 2h-1ns ahead", func() (Order, []Webhook, error) {
+		{"book 2h-1ns ahead", func() (Order, []webhook.Event, error) {
 			return place(beta).Book(BookRequest{Provider: provider.Getlabs, Start: at(3).Add(-ns)}, at(1))
 		}, StartSoon, at(1).Add(-ns + 1)},
-		{"book 90 minutes ahead", func() (Order, []Webhook, error) {
+		{"book 90 minutes ahead", func() (Order, []webhook.Event, error) {
 			return place(beta).Book(BookRequest{Provider: provider.Getlabs, Start: at(2.5)}, at(1))
 		}, StartSoon, at(0.5).Add(ns)},
-		{"book 90 minutes ahead, scheduled order", func() (Order, []Webhook, error) {
+		{"book 90 minutes ahead, scheduled order", func() (Order, []webhook.Event, error) {
 			return scheduled().Book(BookRequest{Provider: provider.Getlabs, Start: at(2.5)}, at(1))
 		}, StartSoon, at(0.5).Add(ns)},
-		{"reschedule a reserved appointment 2h ahead", func() (Order, []Webhook, error) {
+		{"reschedule a reserved appointment 2h ahead", func() (Order, []webhook.Event, error) {
 			o, _ := must(t)(place(beta).Book(book(72), at(1)))
 			return o.Reschedule(at(4), time.Time{}, "", at(2))
 		}, 0, time.Time{}},
-		{"reschedule a reserved appointment 2h-1ns ahead", func() (Order, []Webhook, error) {
+		{"reschedule a reserved appointment 2h-1ns ahead", func() (Order, []webhook.Event, error) {
 			o, _ := must(t)(place(beta).Book(book(72), at(1)))
 			return o.Reschedule(at(4).Add(-ns), time.Time{}, "", at(2))
 		}, StartSoon, at(2).Add(-ns + 1)},
-		{"pencil in a pending request 2h ahead", func() (Order, []Webhook, error) {
+		{"pencil in a pending request 2h ahead", func() (Order, []webhook.Event, error) {
 			o, _ := must(t)(place(beta).Request(request(), at(1)))
 			return o.PencilIn(at(4), time.Time{}, at(2))
 		}, 0, time.Time{}},
-		{"pencil in a pending request 2h-1ns ahead", func() (Order, []Webhook, error) {
+		{"pencil in a pending request 2h-1ns ahead", func() (Order, []webhook.Event, error) {
 			o, _ := must(t)(place(beta).Request(request(), at(1)))
 			return o.PencilIn(at(4).Add(-ns), time.Time{}, at(2))
 		}, StartSoon, at(2).Add(-ns + 1)},
-		{"pencil in 90 minutes ahead after the requisition", func() (Order, []Webhook, error) {
+		{"pencil in 90 minutes ahead after the requisition", func() (Order, []webhook.Event, error) {
 			o, _ := must(t)(place(beta).Request(request(), at(1)))
 			o, _ = must(t)(o.CreateRequisition(at(1)))
 			return o.PencilIn(at(3.5), time.Time{}, at(2))
@@ -986,7 +1037,7 @@ func TestDeadOnArrival(t *testing.T) {
 			if c.rule == 0 {
 				require.NoError(t, err)
 				for _, w := range hooks {
-					assert.NotEqual(t, appointment.Cancelled, w.AppointmentStatus, "cancelled in the same command: %v", w)
+					assert.NotEqual(t, appointment.Cancelled, w.Appointment.EffectiveStatus(), "cancelled in the same command: %v", w)
 				}
 				_, ok := o.Active()
 				assert.True(t, ok)

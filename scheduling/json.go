@@ -20,6 +20,8 @@ import (
 //
 //	{
 //	  "id": "ord-1",
+//	  "team_id": "team-1",
+//	  "client_user_id": "client-1",
 //	  "status": "appointment_scheduled",
 //	  "created_at": "2026-11-23T09:00:00Z",
 //	  "activate_by": null,
@@ -34,11 +36,17 @@ import (
 //	  "appointments": [
 //	    {"appointment": {"id": "ord-1-a1", …}, "tier": "appointment-ready", "placed_at": "2026-11-23T09:00:00Z"}
 //	  ],
+//	  "history": [
+//	    {"id": 1, "created_at": "2026-11-23T09:00:00Z", "status": "ordered"},
+//	    …
+//	  ],
 //	  "clock": "2026-11-23T12:00:00Z"
 //	}
 
 type wireOrder struct {
 	ID           string            `json:"id"`
+	TeamID       string            `json:"team_id"`
+	ClientUserID string            `json:"client_user_id"`
 	Status       *string           `json:"status"`
 	CreatedAt    *string           `json:"created_at"`
 	ActivateBy   *string           `json:"activate_by"`
@@ -46,7 +54,14 @@ type wireOrder struct {
 	Patient      *wirePatient      `json:"patient"`
 	Settings     Settings          `json:"settings"`
 	Appointments []wireAppointment `json:"appointments"`
+	History      []wireEntry       `json:"history"`
 	Clock        *string           `json:"clock"`
+}
+
+type wireEntry struct {
+	ID        *int64  `json:"id"`
+	CreatedAt *string `json:"created_at"`
+	Status    *string `json:"status"`
 }
 
 type wirePatient struct {
@@ -92,6 +107,14 @@ func (o *Order) encode() ([]byte, error) {
 	if err := writeString(&buf, "id", o.ID); err != nil {
 		return nil, err
 	}
+	buf.WriteString(`,"team_id":`)
+	if err := writeString(&buf, "team_id", o.TeamID); err != nil {
+		return nil, err
+	}
+	buf.WriteString(`,"client_user_id":`)
+	if err := writeString(&buf, "client_user_id", o.ClientUserID); err != nil {
+		return nil, err
+	}
 	status, err := o.Status.MarshalText()
 	if err != nil {
 		return nil, &EncodeError{Field: "status", Err: err}
@@ -122,6 +145,15 @@ func (o *Order) encode() ([]byte, error) {
 			return nil, encodeError("appointments["+strconv.Itoa(i)+"]", err)
 		}
 	}
+	buf.WriteString(`],"history":[`)
+	for i := range o.History {
+		if i > 0 {
+			buf.WriteByte(',')
+		}
+		if err := encodeEntry(&buf, &o.History[i]); err != nil {
+			return nil, encodeError("history["+strconv.Itoa(i)+"]", err)
+		}
+	}
 	buf.WriteString(`],"clock":`)
 	if err := writeInstant(&buf, "clock", o.Clock); err != nil {
 		return nil, err
@@ -129,6 +161,31 @@ func (o *Order) encode() ([]byte, error) {
 	buf.WriteByte('}')
 	return buf.Bytes(), nil
 }
+
+// encodeEntry writes an entry of the order's history as
+// {"id", "created_at", "status"}, its status in short form. The flow
+// records no status detail: an entry with one cannot be stored.
+func encodeEntry(buf *bytes.Buffer, e *order.HistoryEntry) error {
+	status, err := e.Status.MarshalText()
+	if err != nil {
+		return &EncodeError{Field: "status", Err: err}
+	}
+	if e.StatusText != "" || e.Detail != "" {
+		return &EncodeError{Field: "status", Err: errNotFlow}
+	}
+	buf.WriteString(`{"id":` + strconv.FormatInt(e.ID, 10) + `,"created_at":`)
+	if err := writeInstant(buf, "created_at", e.CreatedAt); err != nil {
+		return err
+	}
+	buf.WriteString(`,"status":"`)
+	buf.Write(status)
+	buf.WriteString(`"}`)
+	return nil
+}
+
+// errNotFlow is the cause of an [EncodeError] for a history entry with a
+// status text or detail, which the flow never records.
+var errNotFlow = errors.New("status text or detail the flow does not record")
 
 // MarshalJSON writes the patient as the "patient" member of an order's
 // JSON: {"user_id", "birth_date", "address", "time_zone"}. The date of birth
@@ -288,14 +345,18 @@ func invalidRecord(a *appointment.Appointment) (string, bool) {
 
 // UnmarshalJSON decodes an order that [Order.MarshalJSON] wrote:
 //
-//	{"id", "status", "created_at", "activate_by", "requisition",
+//	{"id", "team_id", "client_user_id", "status", "created_at", "activate_by", "requisition",
 //	 "patient": {"user_id", "birth_date", "address", "time_zone"},
 //	 "settings": {"pre_requisition_scheduling", "partial_results_webhooks"},
-//	 "appointments": [{"appointment", "tier", "placed_at"}], "clock"}
+//	 "appointments": [{"appointment", "tier", "placed_at"}],
+//	 "history": [{"id", "created_at", "status"}], "clock"}
 //
 // Decoding is strict, as befits stored data: status, created_at, clock,
-// patient with its time_zone, and each appointment's appointment, tier and
-// placed_at are required and may not be null; a member this package does
+// patient with its time_zone, each appointment's appointment, tier and
+// placed_at, and a history of at least one entry, each with its id,
+// created_at and status, are required and may not be null; ids must
+// increase along the history, its times not go backwards, and its last
+// status be the order's; a member this package does
 // not write, a value of the wrong JSON type, an unknown order status
 // (anything [order.ParseStatus] refuses) or tier, a timestamp that is not
 // RFC 3339 with a zone designator, an instant outside the years 0000 to
@@ -397,7 +458,7 @@ func decodeOrder(data []byte) (Order, error) {
 	}
 	var o Order
 	var err error
-	o.ID, o.Requisition, o.Settings = w.ID, w.Requisition, w.Settings
+	o.ID, o.TeamID, o.ClientUserID, o.Requisition, o.Settings = w.ID, w.TeamID, w.ClientUserID, w.Requisition, w.Settings
 	if w.Status == nil {
 		return Order{}, missing("status")
 	}
@@ -426,11 +487,57 @@ func decodeOrder(data []byte) (Order, error) {
 			return Order{}, decodeError("appointments["+strconv.Itoa(i)+"]", err)
 		}
 	}
+	if o.History, err = decodeHistory(w.History, o.Status); err != nil {
+		return Order{}, err
+	}
 	if o.Clock, err = requiredInstant("clock", w.Clock); err != nil {
 		return Order{}, err
 	}
 	return o, nil
 }
+
+// decodeHistory decodes the order's history: each entry's id, created_at
+// and status are required, ids increase, times do not go backwards, and
+// the last status is the order's.
+func decodeHistory(w []wireEntry, status order.Status) ([]order.HistoryEntry, error) {
+	if len(w) == 0 {
+		return nil, missing("history")
+	}
+	h := make([]order.HistoryEntry, len(w))
+	for i := range w {
+		field := "history[" + strconv.Itoa(i) + "]"
+		e := &h[i]
+		if w[i].ID == nil {
+			return nil, missing(field + ".id")
+		}
+		e.ID = *w[i].ID
+		if i > 0 && e.ID <= h[i-1].ID {
+			return nil, &DecodeError{Field: field + ".id", Err: errHistoryOrder}
+		}
+		var err error
+		if e.CreatedAt, err = requiredInstant(field+".created_at", w[i].CreatedAt); err != nil {
+			return nil, err
+		}
+		if i > 0 && e.CreatedAt.Before(h[i-1].CreatedAt) {
+			return nil, &DecodeError{Field: field + ".created_at", Err: errHistoryOrder}
+		}
+		if w[i].Status == nil {
+			return nil, missing(field + ".status")
+		}
+		if e.Status, err = order.ParseStatus(*w[i].Status); err != nil {
+			return nil, &DecodeError{Field: field + ".status", Err: err}
+		}
+	}
+	if h[len(h)-1].Status != status {
+		return nil, &DecodeError{Field: "history[" + strconv.Itoa(len(h)-1) + "].status", Err: errHistoryOrder}
+	}
+	return h, nil
+}
+
+// errHistoryOrder is the cause of a [DecodeError] for a history whose ids
+// do not increase, whose times go backwards, or whose last status is not
+// the order's.
+var errHistoryOrder = errors.New("history out of order or not ending in the order's status")
 
 func (w *wirePatient) patient() (Patient, error) {
 	p := Patient{UserID: w.UserID, Address: w.Address}

@@ -15,6 +15,7 @@ import (
 	"github.com/phlebkit/phlebkit/appointment"
 	"github.com/phlebkit/phlebkit/order"
 	"github.com/phlebkit/phlebkit/tier"
+	"github.com/phlebkit/phlebkit/webhook"
 )
 
 // reload stores o as JSON and loads it back, as a service storing orders
@@ -40,20 +41,20 @@ func TestOrderJSONRoundTrip(t *testing.T) {
 	booked, _ := must(t)(placed.Book(book(72), at(1)))
 	confirmed, _ := must(t)(booked.CreateRequisition(at(2)))
 	rescheduled, _ := must(t)(confirmed.Reschedule(at(80), at(82), "Left arm", at(3)))
-	cancelled, _ := must(t)(rescheduled.CancelAppointment("patient asked", at(4)))
+	cancelled, _ := must(t)(rescheduled.CancelAppointment(at(4)))
 	rebooked, _ := must(t)(cancelled.Book(book(90), at(5)))
 	for _, c := range []struct {
 		name string
 		o    Order
-		next func(Order) (Order, []Webhook, error)
+		next func(Order) (Order, []webhook.Event, error)
 	}{
-		{"placed", placed, func(o Order) (Order, []Webhook, error) { return o.Book(book(72), at(1)) }},
-		{"requested", requested, func(o Order) (Order, []Webhook, error) { return o.PencilIn(at(50), at(51), at(2)) }},
-		{"booked before the requisition", booked, func(o Order) (Order, []Webhook, error) { return o.CreateRequisition(at(2)) }},
-		{"confirmed", confirmed, func(o Order) (Order, []Webhook, error) { return o.Reschedule(at(80), at(82), "", at(3)) }},
-		{"rescheduled", rescheduled, func(o Order) (Order, []Webhook, error) { return o.StartVisit(at(79)) }},
-		{"cancelled", cancelled, func(o Order) (Order, []Webhook, error) { return o.Request(request(), at(5)) }},
-		{"booked again", rebooked, func(o Order) (Order, []Webhook, error) { return o.CompleteDraw(at(90)) }},
+		{"placed", placed, func(o Order) (Order, []webhook.Event, error) { return o.Book(book(72), at(1)) }},
+		{"requested", requested, func(o Order) (Order, []webhook.Event, error) { return o.PencilIn(at(50), at(51), at(2)) }},
+		{"booked before the requisition", booked, func(o Order) (Order, []webhook.Event, error) { return o.CreateRequisition(at(2)) }},
+		{"confirmed", confirmed, func(o Order) (Order, []webhook.Event, error) { return o.Reschedule(at(80), at(82), "", at(3)) }},
+		{"rescheduled", rescheduled, func(o Order) (Order, []webhook.Event, error) { return o.StartVisit(at(79)) }},
+		{"cancelled", cancelled, func(o Order) (Order, []webhook.Event, error) { return o.Request(request(), at(5)) }},
+		{"booked again", rebooked, func(o Order) (Order, []webhook.Event, error) { return o.CompleteDraw(at(90)) }},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			back := reload(t, c.o)
@@ -108,11 +109,13 @@ func TestOrderJSONProperty(t *testing.T) {
 
 // TestOrderJSONForm pins the stored form.
 func TestOrderJSONForm(t *testing.T) {
-	o, _ := must(t)(place(beta).Request(request(), at(1)))
+	o, _ := mustPlace(PlaceOrder{ID: "ord", TeamID: "team-1", ClientUserID: "client-1", Patient: patient(), Settings: beta}, t0)
+	o, _ = must(t)(o.Request(request(), at(1)))
 	b, err := json.Marshal(o)
 	require.NoError(t, err)
 	assert.JSONEq(t, `{
-		"id": "ord", "status": "ordered", "created_at": "2026-11-21T09:00:00Z", "activate_by": null, "requisition": false,
+		"id": "ord", "team_id": "team-1", "client_user_id": "client-1", "status": "ordered",
+		"created_at": "2026-11-21T09:00:00Z", "activate_by": null, "requisition": false,
 		"patient": {"user_id": "user-1", "birth_date": "1990-06-15", "time_zone": "UTC",
 			"address": {"first_line": "123 Main St.", "city": "Phoenix", "state": "AZ", "zip_code": "85004", "access_notes": "Gate code #1234"}},
 		"settings": {"pre_requisition_scheduling": true, "partial_results_webhooks": false},
@@ -124,6 +127,7 @@ func TestOrderJSONForm(t *testing.T) {
 				"appointment_notes": "Patient prefers left arm",
 				"events": [{"created_at": "2026-11-21T10:00:00Z", "data": null, "status": "pending"}]},
 			"tier": "appointment-request", "placed_at": "2026-11-21T10:00:00Z"}],
+		"history": [{"id": 1, "created_at": "2026-11-21T09:00:00Z", "status": "ordered"}],
 		"clock": "2026-11-21T10:00:00Z"}`, string(b))
 	// The parts encode alone as they do inside the order.
 	pb, err := json.Marshal(o.Patient)
@@ -239,6 +243,21 @@ func TestDecodeOrderErrors(t *testing.T) {
 		{"malformed start", replace(`"start_at":"2026-11-24T09:00:00Z"`, `"start_at":"tomorrow"`), "appointments[0].appointment", appointment.ErrMalformed},
 		{"no tier", replace(`"tier":"appointment-ready",`, ``), "appointments[0].tier", errMissing},
 		{"unknown tier", replace(`"tier":"appointment-ready"`, `"tier":"walk-in"`), "appointments[0].tier", tier.ErrUnknownTier},
+		{"no history", edit(func(m map[string]any) { delete(m, "history") }), "history", errMissing},
+		{"empty history", edit(func(m map[string]any) { m["history"] = []any{} }), "history", errMissing},
+		{"history not a list", edit(func(m map[string]any) { m["history"] = 7 }), "history", nil},
+		{"history entry without an id", replace(`{"id":1,`, `{`), "history[0].id", errMissing},
+		{"history entry without a time", replace(`"id":1,"created_at":"2026-11-21T09:00:00Z",`, `"id":1,`), "history[0].created_at", errMissing},
+		{"history entry without a status", replace(`"created_at":"2026-11-21T09:00:00Z","status":"ordered"}`, `"created_at":"2026-11-21T09:00:00Z"}`),
+			"history[0].status", errMissing},
+		{"history entry of an unknown status", replace(`"created_at":"2026-11-21T09:00:00Z","status":"ordered"}`,
+			`"created_at":"2026-11-21T09:00:00Z","status":"lost"}`), "history[0].status", order.ErrUnknownStatus},
+		{"history not ending in the order's status", replace(`"created_at":"2026-11-21T09:00:00Z","status":"ordered"}`,
+			`"created_at":"2026-11-21T09:00:00Z","status":"requisition_created"}`), "history[0].status", errHistoryOrder},
+		{"history ids not increasing", replace(`"history":[`, `"history":[{"id":1,"created_at":"2026-11-21T08:00:00Z","status":"ordered"},`),
+			"history[1].id", errHistoryOrder},
+		{"history going back in time", replace(`"history":[`, `"history":[{"id":0,"created_at":"2026-11-21T09:00:00.000000001Z","status":"ordered"},`),
+			"history[1].created_at", errHistoryOrder},
 		{"no placed_at", replace(`,"placed_at":"2026-11-21T10:00:00Z"`, ``), "appointments[0].placed_at", errMissing},
 	} {
 		t.Run(c.name, func(t *testing.T) {

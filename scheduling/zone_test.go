@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/phlebkit/phlebkit/provider"
+	"github.com/phlebkit/phlebkit/webhook"
 )
 
 func mustZone(t *testing.T, name string) *time.Location {
@@ -175,7 +176,7 @@ func TestPlaceRange(t *testing.T) {
 	assert.Equal(t, date(1990, 6, 15), o.Patient.BirthDate)
 	assert.Equal(t, nowMono.Round(0).UTC(), o.CreatedAt)
 	assert.Equal(t, o.CreatedAt, o.Clock)
-	assert.Equal(t, o.CreatedAt, hooks[0].At)
+	assert.Equal(t, o.CreatedAt, hooks[0].At())
 	assert.Equal(t, at(100), o.ActivateBy)
 	assert.Equal(t, time.UTC, o.CreatedAt.Location())
 	assert.Equal(t, time.UTC, o.ActivateBy.Location())
@@ -215,12 +216,12 @@ func TestAgeInPatientZone(t *testing.T) {
 			requested.Patient.BirthDate = c.p.BirthDate
 			booked, _ := must(t)(adult.Book(book(100), at(2)))
 			booked.Patient.BirthDate = c.p.BirthDate
-			for name, run := range map[string]func() (Order, []Webhook, error){
-				"book": func() (Order, []Webhook, error) {
+			for name, run := range map[string]func() (Order, []webhook.Event, error){
+				"book": func() (Order, []webhook.Event, error) {
 					return o.Book(BookRequest{Provider: provider.Getlabs, Start: slot}, at(2))
 				},
-				"pencil in":  func() (Order, []Webhook, error) { return requested.PencilIn(slot, time.Time{}, at(3)) },
-				"reschedule": func() (Order, []Webhook, error) { return booked.Reschedule(slot, time.Time{}, "", at(3)) },
+				"pencil in":  func() (Order, []webhook.Event, error) { return requested.PencilIn(slot, time.Time{}, at(3)) },
+				"reschedule": func() (Order, []webhook.Event, error) { return booked.Reschedule(slot, time.Time{}, "", at(3)) },
 			} {
 				_, _, err := run()
 				if c.ok {

@@ -18,6 +18,7 @@ import (
 	"github.com/phlebkit/phlebkit/order"
 	"github.com/phlebkit/phlebkit/provider"
 	"github.com/phlebkit/phlebkit/scheduling"
+	"github.com/phlebkit/phlebkit/webhook"
 )
 
 func main() {
@@ -101,7 +102,7 @@ func hours(h int) time.Time { return monday.Add(time.Duration(h) * time.Hour) }
 // prints the webhooks of every step.
 func walkFlow(w io.Writer) error {
 	fmt.Fprintln(w, "The same order with its appointment, and the webhooks Junction sends")
-	o, hooks, err := scheduling.Place(scheduling.PlaceOrder{ID: "ord-1", Patient: patient, Settings: beta}, monday)
+	o, hooks, err := scheduling.Place(scheduling.PlaceOrder{ID: "ord-1", TeamID: "team-1", Patient: patient, Settings: beta}, monday)
 	if err != nil {
 		return err
 	}
@@ -109,28 +110,28 @@ func walkFlow(w io.Writer) error {
 
 	steps := []struct {
 		what string
-		do   func(scheduling.Order) (scheduling.Order, []scheduling.Webhook, error)
+		do   func(scheduling.Order) (scheduling.Order, []webhook.Event, error)
 	}{
-		{"book Getlabs before the requisition", func(o scheduling.Order) (scheduling.Order, []scheduling.Webhook, error) {
+		{"book Getlabs before the requisition", func(o scheduling.Order) (scheduling.Order, []webhook.Event, error) {
 			return o.Book(scheduling.BookRequest{Provider: provider.Getlabs, Start: hours(50), End: hours(52),
 				Notes: "Please bring photo ID"}, hours(0))
 		}},
-		{"the requisition is created", func(o scheduling.Order) (scheduling.Order, []scheduling.Webhook, error) {
+		{"the requisition is created", func(o scheduling.Order) (scheduling.Order, []webhook.Event, error) {
 			return o.CreateRequisition(hours(3))
 		}},
-		{"the patient moves the visit", func(o scheduling.Order) (scheduling.Order, []scheduling.Webhook, error) {
+		{"the patient moves the visit", func(o scheduling.Order) (scheduling.Order, []webhook.Event, error) {
 			return o.Reschedule(hours(74), hours(76), "", hours(5))
 		}},
-		{"the phlebotomist is on the way", func(o scheduling.Order) (scheduling.Order, []scheduling.Webhook, error) {
+		{"the phlebotomist is on the way", func(o scheduling.Order) (scheduling.Order, []webhook.Event, error) {
 			return o.StartVisit(hours(73))
 		}},
-		{"the blood is drawn", func(o scheduling.Order) (scheduling.Order, []scheduling.Webhook, error) {
+		{"the blood is drawn", func(o scheduling.Order) (scheduling.Order, []webhook.Event, error) {
 			return o.CompleteDraw(hours(74))
 		}},
-		{"partial results", func(o scheduling.Order) (scheduling.Order, []scheduling.Webhook, error) {
+		{"partial results", func(o scheduling.Order) (scheduling.Order, []webhook.Event, error) {
 			return o.ReceivePartialResults(hours(90))
 		}},
-		{"final results", func(o scheduling.Order) (scheduling.Order, []scheduling.Webhook, error) {
+		{"final results", func(o scheduling.Order) (scheduling.Order, []webhook.Event, error) {
 			return o.CompleteResults(hours(120))
 		}},
 	}
@@ -148,6 +149,15 @@ func walkFlow(w io.Writer) error {
 		fmt.Fprintf(w, " %s", e.Status)
 	}
 	fmt.Fprintf(w, " (valid: %t)\n", appointment.ValidateHistory(a.Events) == nil)
+	// Every order webhook carries the order's whole history, as the order
+	// endpoint does.
+	snap := o.Snapshot()
+	fmt.Fprintf(w, "    order %s history:", snap.ID)
+	for _, e := range snap.Events {
+		fmt.Fprintf(w, " %d:%s", e.ID, e.Status)
+	}
+	_, err = order.ValidateHistory(snap.Events)
+	fmt.Fprintf(w, " (valid: %t)\n", err == nil)
 	return nil
 }
 
@@ -176,7 +186,7 @@ func walkAutoCancel(w io.Writer) error {
 	return nil
 }
 
-func printHooks(w io.Writer, what string, hooks []scheduling.Webhook) {
+func printHooks(w io.Writer, what string, hooks []webhook.Event) {
 	fmt.Fprintf(w, "  %s\n", what)
 	if len(hooks) == 0 {
 		fmt.Fprintln(w, "    (no webhook)")

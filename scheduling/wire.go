@@ -1,0 +1,70 @@
+package scheduling
+
+import (
+	"strconv"
+
+	"github.com/phlebkit/phlebkit/order"
+	"github.com/phlebkit/phlebkit/webhook"
+)
+
+// Snapshot returns the order as Junction's order endpoints and its
+// labtest.order.* webhooks carry it now: an at-home phlebotomy order with
+// its whole status history (Events, ids 1, 2, 3, …), LastEvent, the
+// deprecated high-level status, the patient's date of birth and address
+// (zip code as zip), activate_by, origin initial, and in its details the
+// id of its latest appointment, which stays there after that appointment
+// is cancelled (inferred: Junction names the active appointment, and the
+// documentation does not say what it names once none is active). The
+// flow knows no patient names, lab test, sample or order transaction:
+// those fields are zero, for a caller to fill in.
+//
+// The snapshot shares its history with o: treat Events as read-only.
+func (o Order) Snapshot() order.Order { return o.snapshot() }
+
+func (o *Order) snapshot() order.Order {
+	var s order.Order
+	o.fillSnapshot(&s)
+	return s
+}
+
+// fillSnapshot writes the order's snapshot into s, which is zero.
+func (o *Order) fillSnapshot(s *order.Order) {
+	s.ID, s.TeamID, s.UserID = o.ID, o.TeamID, o.Patient.UserID
+	s.Patient.DOB = order.DateOf(o.Patient.BirthDate)
+	a := &o.Patient.Address
+	s.Address = order.Address{FirstLine: a.FirstLine, SecondLine: a.SecondLine, City: a.City, State: a.State,
+		Zip: a.ZipCode, Country: a.Country}
+	s.Details.Type, s.Details.CreatedAt, s.Details.UpdatedAt = order.ModalityAtHomePhlebotomy, o.CreatedAt, o.CreatedAt
+	s.CreatedAt, s.UpdatedAt, s.Origin = o.CreatedAt, o.CreatedAt, order.OriginInitial
+	if !o.ActivateBy.IsZero() {
+		s.ActivateBy = order.DateOf(o.ActivateBy)
+	}
+	if n := len(o.Appointments); n > 0 {
+		s.Details.AppointmentID, s.Details.UpdatedAt = o.Appointments[n-1].ID, o.Appointments[n-1].PlacedAt
+	}
+	if n := len(o.History); n > 0 {
+		s.Events = o.History[:n:n]
+		s.LastEvent = o.History[n-1]
+		s.UpdatedAt = s.LastEvent.CreatedAt
+		s.HighLevel = s.LastEvent.Status.HighLevel()
+	}
+}
+
+// orderEvent writes into e, which is zero, the order webhook of type typ
+// for the order's latest change.
+func (o *Order) orderEvent(e *webhook.Event, typ webhook.Type) {
+	e.Type, e.UserID, e.ClientUserID, e.TeamID = typ, o.Patient.UserID, o.ClientUserID, o.TeamID
+	o.fillSnapshot(&e.Order)
+	e.ID = "msg_" + o.ID + "_o" + strconv.FormatInt(e.Order.LastEvent.ID, 10)
+}
+
+// appointmentEvent writes into e, which is zero, the appointment webhook of
+// type typ for the latest change of appointment i: the appointment with its
+// history up to that change, which the snapshot shares.
+func (o *Order) appointmentEvent(e *webhook.Event, typ webhook.Type, i int) {
+	e.Type, e.UserID, e.ClientUserID, e.TeamID = typ, o.Patient.UserID, o.ClientUserID, o.TeamID
+	e.Appointment = o.Appointments[i].Appointment
+	n := len(e.Appointment.Events)
+	e.Appointment.Events = e.Appointment.Events[:n:n]
+	e.ID = "msg_" + e.Appointment.ID + "_" + strconv.Itoa(n)
+}

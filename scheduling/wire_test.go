@@ -1,0 +1,146 @@
+package scheduling
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/phlebkit/phlebkit/appointment"
+	"github.com/phlebkit/phlebkit/order"
+	"github.com/phlebkit/phlebkit/webhook"
+)
+
+// TestWireSnapshots follows one order, booked, cancelled and booked again,
+// through the snapshots its webhooks carry.
+func TestWireSnapshots(t *testing.T) {
+	p := patient()
+	p.Address.SecondLine, p.Address.Country = "Apt 4", "US"
+	o, hooks, err := Place(PlaceOrder{ID: "ord", TeamID: "team-1", ClientUserID: "client-1", Patient: p,
+		ActivateBy: at(30)}, t0)
+	require.NoError(t, err)
+	require.Len(t, hooks, 1)
+	created := hooks[0]
+	assert.Equal(t, webhook.Event{ID: "msg_ord_o1", Type: webhook.OrderCreated, UserID: "user-1", ClientUserID: "client-1",
+		TeamID: "team-1", Order: order.Order{
+			ID: "ord", TeamID: "team-1", UserID: "user-1",
+			Patient:   order.Patient{DOB: order.DateOf(date(1990, 6, 15))},
+			Address:   order.Address{FirstLine: "123 Main St.", SecondLine: "Apt 4", City: "Phoenix", State: "AZ", Zip: "85004", Country: "US"},
+			Details:   order.Details{Type: order.ModalityAtHomePhlebotomy, CreatedAt: t0, UpdatedAt: t0},
+			CreatedAt: t0, UpdatedAt: t0,
+			Events:    []order.HistoryEntry{{ID: 1, CreatedAt: t0, Status: order.Ordered}},
+			LastEvent: order.HistoryEntry{ID: 1, CreatedAt: t0, Status: order.Ordered},
+			HighLevel: order.HighLevelReceived, ActivateBy: order.DateOf(at(30)), Origin: order.OriginInitial,
+		}}, created)
+	assert.Equal(t, created.Order, o.Snapshot())
+
+	o, _ = must(t)(o.CreateRequisition(at(1)))
+	o, hooks = must(t)(o.Book(book(72), at(2)))
+	require.Equal(t, []string{ordPending, apCreated, ordScheduled, apConfirmed}, seq(hooks))
+	assert.Equal(t, []string{"msg_ord_o3", "msg_ord-a1_1", "msg_ord_o4", "msg_ord-a1_2"}, ids(hooks))
+	// The order names the appointment from the webhook that moves it to
+	// appointment_pending on.
+	assert.Equal(t, "ord-a1", hooks[0].Order.AppointmentID())
+	assert.Equal(t, at(2), hooks[0].Order.Details.UpdatedAt)
+	assert.Equal(t, order.HighLevelCollectingSample, hooks[0].Order.HighLevel)
+	// Each snapshot has the history up to its change, and no more.
+	assert.Len(t, hooks[0].Order.Events, 3)
+	assert.Len(t, hooks[2].Order.Events, 4)
+	assert.Equal(t, []string{"pending"}, statuses(hooks[1].Appointment))
+	assert.Equal(t, appointment.Pending, hooks[1].Appointment.Status)
+	assert.Equal(t, []string{"pending", "scheduled"}, statuses(hooks[3].Appointment))
+	assert.Equal(t, appointment.Confirmed, hooks[3].Appointment.Status)
+	assert.Equal(t, appointment.Phlebotomy, hooks[3].Appointment.Type)
+	assert.True(t, hooks[3].Appointment.CanReschedule)
+
+	o, hooks = must(t)(o.CancelAppointment(at(3)))
+	require.Equal(t, []string{ordApptCanc, apCancelled}, seq(hooks))
+	assert.Equal(t, "ord-a1", hooks[0].Order.AppointmentID(), "the cancelled appointment stays named")
+	o, hooks = must(t)(o.Book(book(80), at(4)))
+	assert.Equal(t, "ord-a2", hooks[0].Order.AppointmentID())
+	assert.Equal(t, "msg_ord-a2_1", hooks[1].ID)
+
+	// Partial results without their webhook still enter the history: the
+	// next order webhook carries them.
+	o, _ = must(t)(o.CompleteDraw(at(80)))
+	o, hooks = must(t)(o.ReceivePartialResults(at(81)))
+	assert.Empty(t, hooks)
+	o, hooks = must(t)(o.CompleteResults(at(82)))
+	require.Len(t, hooks, 1)
+	h := hooks[0].Order.Events
+	assert.Equal(t, []order.Status{order.PartialResults, order.Completed}, []order.Status{h[len(h)-2].Status, h[len(h)-1].Status})
+	assert.Equal(t, o.History, h)
+	for i, e := range o.History {
+		assert.Equal(t, int64(i+1), e.ID)
+	}
+}
+
+func ids(hooks []webhook.Event) []string {
+	var out []string
+	for _, h := range hooks {
+		out = append(out, h.ID)
+	}
+	return out
+}
+
+func statuses(a appointment.Appointment) []string {
+	var out []string
+	for _, e := range a.Events {
+		out = append(out, e.Status)
+	}
+	return out
+}
+
+// TestSnapshotsShareNothingWritable shows that a later command cannot
+// change a snapshot already sent.
+func TestSnapshotsShareNothingWritable(t *testing.T) {
+	o, _ := must(t)(place(Settings{}).CreateRequisition(at(1)))
+	o, booked := must(t)(o.Book(book(72), at(2)))
+	before := booked[3].Appointment.Events
+	order0 := booked[2].Order.Events
+	_, _ = must(t)(o.Reschedule(at(90), at(92), "", at(3)))
+	_, _ = must(t)(o.CancelAppointment(at(3)))
+	assert.Len(t, before, 2)
+	assert.Equal(t, "scheduled", before[1].Status)
+	assert.Len(t, order0, 4)
+	assert.Equal(t, order.AppointmentScheduled, order0[3].Status)
+}
+
+func TestAsyncBooking(t *testing.T) {
+	async := book(72)
+	async.Async = true
+	t.Run("confirmed after the requisition", func(t *testing.T) {
+		o, _ := must(t)(place(Settings{}).CreateRequisition(at(1)))
+		o, hooks := must(t)(o.Book(async, at(2)))
+		assert.Equal(t, []string{ordPending, apCreated}, seq(hooks))
+		assert.Equal(t, order.AppointmentPending, o.Status)
+		o, hooks = must(t)(o.Confirm(at(3)))
+		assert.Equal(t, []string{ordScheduled, apConfirmed}, seq(hooks))
+		_, _, err := o.Confirm(at(4))
+		assert.ErrorIs(t, err, ErrNotAllowed, "a confirmed booking is not confirmed again")
+	})
+	t.Run("reserved before the requisition", func(t *testing.T) {
+		o, hooks := must(t)(place(beta).Book(async, at(1)))
+		assert.Equal(t, []string{apCreated}, seq(hooks))
+		o, hooks = must(t)(o.Confirm(at(2)))
+		assert.Equal(t, []string{apReserved}, seq(hooks))
+		assert.Equal(t, order.Ordered, o.Status)
+	})
+	t.Run("declined", func(t *testing.T) {
+		o, _ := must(t)(place(Settings{}).CreateRequisition(at(1)))
+		o, _ = must(t)(o.Book(async, at(2)))
+		_, hooks := must(t)(o.CancelAppointment(at(3)))
+		assert.Equal(t, []string{ordApptCanc, apCancelled}, seq(hooks))
+	})
+	t.Run("refused", func(t *testing.T) {
+		o, _ := must(t)(place(Settings{}).CreateRequisition(at(1)))
+		_, _, err := o.Confirm(at(2))
+		assert.ErrorIs(t, err, ErrNotAllowed, "nothing to confirm")
+		o, _ = must(t)(o.Request(request(), at(2)))
+		_, _, err = o.Confirm(at(3))
+		assert.ErrorIs(t, err, ErrNotAllowed, "a request is penciled in, not confirmed")
+		var se *StateError
+		require.ErrorAs(t, err, &se)
+		assert.Equal(t, "confirm", se.Command)
+	})
+}
