@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/phlebkit/phlebkit/appointment"
+	"github.com/phlebkit/phlebkit/webhook"
 )
 
 func BenchmarkValidateBooking(b *testing.B) {
@@ -80,18 +81,49 @@ func BenchmarkOrder(b *testing.B) {
 	b.Run("lifecycle", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
-			o, _ := mustPlace(PlaceOrder{ID: "ord", Patient: patient(), Settings: beta}, t0)
-			o, _, _ = o.Book(book(72), at(1))
-			o, _, _ = o.CreateRequisition(at(2))
-			o, _, _ = o.Reschedule(at(80), at(82), "", at(3))
-			o, _, _ = o.StartVisit(at(79))
-			o, _, _ = o.CompleteDraw(at(80))
-			o, _, _ = o.ReceivePartialResults(at(90))
-			if _, _, err := o.CompleteResults(at(100)); err != nil {
-				b.Fatal(err)
+			if n := lifecycle(); n != 14 {
+				b.Fatal(n)
 			}
 		}
 	})
+	// The same on every core at once: ns/op is the wall time per lifecycle,
+	// so 1e6 lifecycles take 1e6 times that.
+	b.Run("lifecycle/parallel", func(b *testing.B) {
+		b.ReportAllocs()
+		b.RunParallel(func(pb *testing.PB) {
+			for pb.Next() {
+				if n := lifecycle(); n != 14 {
+					b.Error(n)
+					return
+				}
+			}
+		})
+	})
+}
+
+// lifecycle runs a whole lifecycle: placed, booked before the requisition,
+// requisition, reschedule, visit, draw, partial results with their webhook,
+// results. It returns how many webhooks the steps sent.
+func lifecycle() int {
+	o, hooks := mustPlace(PlaceOrder{ID: "ord", Patient: patient(), Settings: Settings{PreRequisitionScheduling: true,
+		PartialResultsWebhooks: true}}, t0)
+	n := len(hooks)
+	for _, step := range []func(Order) (Order, []webhook.Event, error){
+		func(o Order) (Order, []webhook.Event, error) { return o.Book(book(72), at(1)) },
+		func(o Order) (Order, []webhook.Event, error) { return o.CreateRequisition(at(2)) },
+		func(o Order) (Order, []webhook.Event, error) { return o.Reschedule(at(80), at(82), "", at(3)) },
+		func(o Order) (Order, []webhook.Event, error) { return o.StartVisit(at(79)) },
+		func(o Order) (Order, []webhook.Event, error) { return o.CompleteDraw(at(80)) },
+		func(o Order) (Order, []webhook.Event, error) { return o.ReceivePartialResults(at(90)) },
+		func(o Order) (Order, []webhook.Event, error) { return o.CompleteResults(at(100)) },
+	} {
+		var err error
+		if o, hooks, err = step(o); err != nil {
+			return 0
+		}
+		n += len(hooks)
+	}
+	return n
 }
 
 func BenchmarkPlace(b *testing.B) {

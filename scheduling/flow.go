@@ -363,7 +363,13 @@ func (t *tx) emit() *webhook.Event {
 	if t.hooks == nil {
 		t.hooks = make([]webhook.Event, 0, t.hint)
 	}
-	t.hooks = append(t.hooks, webhook.Event{})
+	if n := len(t.hooks); n < cap(t.hooks) {
+		// The slot is zero since make: reslicing spares copying a zero
+		// Event into it.
+		t.hooks = t.hooks[:n+1]
+	} else {
+		t.hooks = append(t.hooks, webhook.Event{})
+	}
 	return &t.hooks[len(t.hooks)-1]
 }
 
