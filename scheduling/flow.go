@@ -262,6 +262,7 @@ func Place(p PlaceOrder, now time.Time) (Order, []webhook.Event, error) {
 	o.Patient.BirthDate, o.Patient.Location = birth, loc
 	hooks := make([]webhook.Event, 1)
 	o.orderEvent(&hooks[0], webhook.OrderCreated)
+	name(hooks)
 	return o, hooks, nil
 }
 
@@ -355,6 +356,7 @@ func (o Order) done(t *tx, err error) (Order, []webhook.Event, error) {
 	}
 	t.autoCancel(t.now)
 	t.o.Clock = t.now
+	name(t.hooks)
 	return t.o, t.hooks, nil
 }
 
@@ -392,7 +394,9 @@ func (t *tx) order(e order.Event, quiet bool) error {
 		return t.refuse(err)
 	}
 	if !t.history {
-		t.o.History = slices.Grow(slices.Clip(t.o.History), 4)
+		// Room for as many entries as the command usually sends webhooks,
+		// an upper bound on its order steps.
+		t.o.History = slices.Grow(slices.Clip(t.o.History), max(t.hint, 1))
 		t.history = true
 	}
 	var id int64 = 1
@@ -427,7 +431,7 @@ func (t *tx) appt(i int, e appointment.Event, at time.Time, data appointment.Eve
 		raw = json.RawMessage(rescheduleData)
 	}
 	if !fresh {
-		a.Events = slices.Clip(a.Events)
+		a.Events = slices.Grow(slices.Clip(a.Events), 1)
 	}
 	a.Events = append(a.Events, appointment.HistoryEntry{CreatedAt: appointment.TimeOf(at), Status: next.EventStatus(), Data: raw})
 	t.o.appointmentEvent(t.emit(), webhook.AppointmentUpdated, i)
@@ -494,6 +498,13 @@ func (o Order) BypassRequisition(now time.Time) (Order, []webhook.Event, error) 
 }
 
 func (t *tx) requisition(e order.Event) error {
+	// One webhook for the requisition, one more for the move to
+	// appointment_pending, two more to confirm a reserved appointment.
+	if i := t.o.active(); i < 0 {
+		t.hint = 1
+	} else if t.o.Appointments[i].EffectiveStatus() != appointment.Reserved {
+		t.hint = 2
+	}
 	if err := t.order(e, false); err != nil {
 		return err
 	}
@@ -652,6 +663,17 @@ func (t *tx) place(tr tier.Tier, p provider.Provider, id string, start, end time
 	}
 	if id == "" {
 		id = t.o.ID + "-a" + strconv.Itoa(len(t.o.Appointments)+1)
+	}
+	// The webhooks: the order's move to appointment_pending once the
+	// requisition exists, the appointment's creation, and for a booking
+	// confirmed at once, its confirmation with the order's move to
+	// appointment_scheduled.
+	t.hint = 1
+	if t.o.Requisition {
+		t.hint++
+	}
+	if tr == tier.AppointmentReady && !async {
+		t.hint *= 2
 	}
 	// The new appointment is built in place, at the end of the command's
 	// own copy of the appointments, before the order's webhook, which names

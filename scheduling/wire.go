@@ -2,6 +2,7 @@ package scheduling
 
 import (
 	"strconv"
+	"strings"
 
 	"github.com/phlebkit/phlebkit/order"
 	"github.com/phlebkit/phlebkit/webhook"
@@ -55,7 +56,6 @@ func (o *Order) fillSnapshot(s *order.Order) {
 func (o *Order) orderEvent(e *webhook.Event, typ webhook.Type) {
 	e.Type, e.UserID, e.ClientUserID, e.TeamID = typ, o.Patient.UserID, o.ClientUserID, o.TeamID
 	o.fillSnapshot(&e.Order)
-	e.ID = "msg_" + o.ID + "_o" + strconv.FormatInt(e.Order.LastEvent.ID, 10)
 }
 
 // appointmentEvent writes into e, which is zero, the appointment webhook of
@@ -66,5 +66,49 @@ func (o *Order) appointmentEvent(e *webhook.Event, typ webhook.Type, i int) {
 	e.Appointment = o.Appointments[i].Appointment
 	n := len(e.Appointment.Events)
 	e.Appointment.Events = e.Appointment.Events[:n:n]
-	e.ID = "msg_" + e.Appointment.ID + "_" + strconv.Itoa(n)
+}
+
+// name gives each event its message id: "msg_<order id>_o<history entry
+// id>" for an order webhook, "msg_<appointment id>_<length of its
+// history>" for an appointment webhook. The ids share one string, one
+// allocation.
+func name(hooks []webhook.Event) {
+	var num [20]byte
+	size := 0
+	for i := range hooks {
+		id, n := idParts(&hooks[i])
+		size += len("msg_") + len(id) + len("_o") + len(strconv.AppendInt(num[:0], n, 10))
+	}
+	var b strings.Builder
+	b.Grow(size)
+	for i := range hooks {
+		id, n := idParts(&hooks[i])
+		b.WriteString("msg_")
+		b.WriteString(id)
+		if hooks[i].Type.IsOrder() {
+			b.WriteString("_o")
+		} else {
+			b.WriteByte('_')
+		}
+		b.Write(strconv.AppendInt(num[:0], n, 10))
+	}
+	all, start := b.String(), 0
+	for i := range hooks {
+		id, n := idParts(&hooks[i])
+		end := start + len("msg_") + len(id) + len("_") + len(strconv.AppendInt(num[:0], n, 10))
+		if hooks[i].Type.IsOrder() {
+			end++
+		}
+		hooks[i].ID = all[start:end]
+		start = end
+	}
+}
+
+// idParts returns the id of what e is about and the number its message id
+// ends with.
+func idParts(e *webhook.Event) (string, int64) {
+	if e.Type.IsOrder() {
+		return e.Order.ID, e.Order.LastEvent.ID
+	}
+	return e.Appointment.ID, int64(len(e.Appointment.Events))
 }
