@@ -51,6 +51,7 @@ const path = "/webhooks/junction"
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	context.AfterFunc(ctx, stop) // a second signal stops the program at once
 	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr); err != nil {
 		fmt.Fprintln(os.Stderr, "webhook-receiver:", err)
 		stop()
@@ -96,34 +97,47 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{
-		Handler:           h,
-		ReadHeaderTimeout: 10 * time.Second,
-		// Junction gives up on a delivery not answered within 15 seconds.
-		ReadTimeout:  15 * time.Second,
-		WriteTimeout: 15 * time.Second,
-	}
 	logger.Printf("listening on http://%s%s", ln.Addr(), path)
+	return serve(ctx, ln, h, logger)
+}
+
+// shutdownGrace is how long deliveries under way may take to finish once
+// the program is asked to stop.
+const shutdownGrace = 15 * time.Second
+
+// serve serves h on ln until ctx is done, then shuts down gracefully: it
+// stops accepting connections and lets the deliveries under way finish, for
+// shutdownGrace at most. An unanswered delivery is sent again later, but it
+// is better to answer it now.
+func serve(ctx context.Context, ln net.Listener, h http.Handler, logger *log.Logger) error {
+	srv := newHTTPServer(h)
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
-
 	select {
 	case err := <-served:
 		return err // the listener failed
 	case <-ctx.Done():
 	}
 	logger.Print("shutting down")
-	// Let deliveries under way finish: an unanswered delivery is sent
-	// again later, but an answered one is not.
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
 	defer cancel()
-	if err := srv.Shutdown(shutdownCtx); err != nil {
-		return err
+	err := srv.Shutdown(shutdownCtx)
+	<-served // http.ErrServerClosed, at once
+	return err
+}
+
+// newHTTPServer returns the server of h, with timeouts that keep slow
+// clients from holding connections. Junction gives up on a delivery not
+// answered within 15 seconds; the Handler gives its Handle 10
+// (webhook.DefaultTimeout), and the write timeout leaves it time to answer
+// after that.
+func newHTTPServer(h http.Handler) *http.Server {
+	return &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       15 * time.Second,
+		WriteTimeout:      15 * time.Second,
 	}
-	if err := <-served; !errors.Is(err, http.ErrServerClosed) {
-		return err
-	}
-	return nil
 }
 
 // newServer returns the HTTP handler of the receiver: Junction's webhook

@@ -10,6 +10,7 @@ import (
 	"io"
 	"log"
 	"math/rand/v2"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -535,15 +536,18 @@ func TestRunRefuses(t *testing.T) {
 		want   string
 		is     error
 	}{
-		{name: "no secret", want: secretVar + " is not set"},
-		{name: "bad secret", secret: "whsec_!", want: secretVar + ": webhook: invalid secret", is: webhook.ErrInvalidSecret},
+		{name: "no secret", args: []string{"-addr", "127.0.0.1:0"}, want: secretVar + " is not set"},
+		{name: "bad secret", args: []string{"-addr", "127.0.0.1:0"}, secret: "whsec_!", want: secretVar + ": webhook: invalid secret", is: webhook.ErrInvalidSecret},
 		{name: "unknown flag", args: []string{"-port", "80"}, secret: secret, want: "flag provided but not defined: -port"},
 		{name: "argument", args: []string{"serve"}, secret: secret, want: `unexpected argument "serve"`},
 		{name: "bad address", args: []string{"-addr", "127.0.0.1:http-alt-x"}, secret: secret, want: "listen tcp"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
+			// Were run to serve, it would stop at once.
+			ctx, cancel := context.WithCancel(t.Context())
+			cancel()
 			var stdout, stderr bytes.Buffer
-			err := run(t.Context(), c.args, env(c.secret), &stdout, &stderr)
+			err := run(ctx, c.args, env(c.secret), &stdout, &stderr)
 			require.Error(t, err)
 			assert.Contains(t, err.Error(), c.want)
 			if c.is != nil {
@@ -573,7 +577,10 @@ func TestRun(t *testing.T) {
 		return ""
 	}
 	done := make(chan error, 1)
-	go func() { done <- run(ctx, []string{"-addr", "127.0.0.1:0"}, getenv, stdout, stderr) }()
+	go func() {
+		done <- run(ctx, []string{"-addr", "127.0.0.1:0"}, getenv, stdout, stderr)
+		_ = stderr.Close()
+	}()
 
 	url := listeningURL(t, lines)
 	d := deliveries(t, lifecycle(t))[0]
@@ -585,9 +592,64 @@ func TestRun(t *testing.T) {
 	require.NoError(t, <-done)
 }
 
+// TestServeGraceful checks that a delivery under way when the program is
+// asked to stop is answered before serve returns.
+func TestServeGraceful(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	started, release := make(chan struct{}), make(chan struct{})
+	h := http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		close(started)
+		<-release
+		w.WriteHeader(http.StatusNoContent)
+	})
+	logw, logs := logLines(t)
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	done := make(chan error, 1)
+	go func() {
+		done <- serve(ctx, ln, h, log.New(logw, "", 0))
+		_ = logw.Close()
+	}()
+	answered := make(chan int, 1)
+	go func() {
+		status, err := request(http.MethodPost, "http://"+ln.Addr().String()+path, nil, nil)
+		assert.NoError(t, err)
+		answered <- status
+	}()
+
+	<-started
+	cancel()
+	assert.Equal(t, "shutting down", <-logs)
+	close(release)
+	assert.Equal(t, http.StatusNoContent, <-answered)
+	require.NoError(t, <-done)
+}
+
+// TestServeListenerFails checks that serve returns when its listener fails.
+func TestServeListenerFails(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	require.NoError(t, ln.Close())
+	err = serve(t.Context(), ln, http.NotFoundHandler(), log.New(io.Discard, "", 0))
+	assert.ErrorIs(t, err, net.ErrClosed)
+}
+
+// TestHTTPServer checks the server's timeouts: slow clients cannot hold a
+// connection, and the Handler has time to answer once Handle's time is
+// out.
+func TestHTTPServer(t *testing.T) {
+	srv := newHTTPServer(http.NotFoundHandler())
+	assert.Positive(t, srv.ReadHeaderTimeout)
+	assert.Positive(t, srv.ReadTimeout)
+	assert.LessOrEqual(t, srv.ReadTimeout, 15*time.Second, "Junction waits 15 seconds")
+	assert.Greater(t, srv.WriteTimeout, webhook.DefaultTimeout)
+	assert.Positive(t, shutdownGrace)
+}
+
 // logLines returns a writer for a program's log and a channel of the lines
-// written to it.
-func logLines(t *testing.T) (io.Writer, <-chan string) {
+// written to it, closed when the writer is.
+func logLines(t *testing.T) (*io.PipeWriter, <-chan string) {
 	t.Helper()
 	pr, pw := io.Pipe()
 	t.Cleanup(func() { _ = pw.Close() })
@@ -679,6 +741,13 @@ func TestMainSignal(t *testing.T) {
 	cmd.Stdout, cmd.Stderr = outW, errW
 	require.NoError(t, cmd.Start())
 	t.Cleanup(func() { _ = cmd.Process.Kill() })
+	exited := make(chan error, 1)
+	go func() {
+		err := cmd.Wait()
+		_ = outW.Close()
+		_ = errW.Close()
+		exited <- err
+	}()
 	out := scanLines(outR)
 
 	url := listeningURL(t, scanLines(errR))
@@ -687,9 +756,7 @@ func TestMainSignal(t *testing.T) {
 	assert.Equal(t, "ord-1 2026-11-23T09:00:00Z order ord-1 #1 created ordered", <-out)
 
 	require.NoError(t, cmd.Process.Signal(syscall.SIGTERM))
-	require.NoError(t, cmd.Wait())
-	require.NoError(t, outW.Close())
-	require.NoError(t, errW.Close())
+	require.NoError(t, <-exited)
 	var rest []string
 	for l := range out {
 		rest = append(rest, l)
