@@ -196,8 +196,11 @@ func (r *receiver) handle(ctx context.Context, e webhook.Event) error {
 		return err
 	}
 	// Act on the changes here: notify the patient, update the order's
-	// row, … With a database, write them in the transaction of the swap
-	// (an outbox) so that none is lost if the process stops now.
+	// row, … Record returns them once the new value is stored, so a change
+	// is lost if the process stops right now. Where that matters, apply
+	// the event with track.Order.Apply in a database transaction of your
+	// own, and store the changes (an outbox table) in the same transaction
+	// as the order's new value.
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	id := e.OrderID()
