@@ -360,19 +360,16 @@ func (o Order) done(t *tx, err error) (Order, []webhook.Event, error) {
 	return t.o, t.hooks, nil
 }
 
-// emit adds a webhook, zero, for the caller to fill in.
+// emit adds a webhook, zero, for the caller to fill in. The slot past the
+// end of the slice is zero already (make and growslice zero what they
+// allocate): reslicing spares copying a zero Event into it.
 func (t *tx) emit() *webhook.Event {
 	if t.hooks == nil {
 		t.hooks = make([]webhook.Event, 0, t.hint)
 	}
-	if n := len(t.hooks); n < cap(t.hooks) {
-		// The slot is zero since make: reslicing spares copying a zero
-		// Event into it.
-		t.hooks = t.hooks[:n+1]
-	} else {
-		t.hooks = append(t.hooks, webhook.Event{})
-	}
-	return &t.hooks[len(t.hooks)-1]
+	n := len(t.hooks)
+	t.hooks = slices.Grow(t.hooks, 1)[:n+1]
+	return &t.hooks[n]
 }
 
 // refuse returns the error for a command the current statuses do not allow.
@@ -498,13 +495,6 @@ func (o Order) BypassRequisition(now time.Time) (Order, []webhook.Event, error) 
 }
 
 func (t *tx) requisition(e order.Event) error {
-	// One webhook for the requisition, one more for the move to
-	// appointment_pending, two more to confirm a reserved appointment.
-	if i := t.o.active(); i < 0 {
-		t.hint = 1
-	} else if t.o.Appointments[i].EffectiveStatus() != appointment.Reserved {
-		t.hint = 2
-	}
 	if err := t.order(e, false); err != nil {
 		return err
 	}
@@ -663,17 +653,6 @@ func (t *tx) place(tr tier.Tier, p provider.Provider, id string, start, end time
 	}
 	if id == "" {
 		id = t.o.ID + "-a" + strconv.Itoa(len(t.o.Appointments)+1)
-	}
-	// The webhooks: the order's move to appointment_pending once the
-	// requisition exists, the appointment's creation, and for a booking
-	// confirmed at once, its confirmation with the order's move to
-	// appointment_scheduled.
-	t.hint = 1
-	if t.o.Requisition {
-		t.hint++
-	}
-	if tr == tier.AppointmentReady && !async {
-		t.hint *= 2
 	}
 	// The new appointment is built in place, at the end of the command's
 	// own copy of the appointments, before the order's webhook, which names

@@ -144,3 +144,12 @@ func TestAsyncBooking(t *testing.T) {
 		assert.Equal(t, "confirm", se.Command)
 	})
 }
+
+// TestHistoryFromNothing runs a command on an order built by hand, without
+// a history: the history starts at id 1.
+func TestHistoryFromNothing(t *testing.T) {
+	o := Order{ID: "ord", Status: order.Ordered, CreatedAt: t0, Clock: t0, Patient: patient()}
+	o, hooks := must(t)(o.CreateRequisition(at(1)))
+	assert.Equal(t, []order.HistoryEntry{{ID: 1, CreatedAt: at(1), Status: order.RequisitionCreated}}, o.History)
+	assert.Equal(t, "msg_ord_o1", hooks[0].ID)
+}
