@@ -362,6 +362,20 @@ func TestEncodeOrderErrors(t *testing.T) {
 		{"history status not UTF-8", func(o *Order) {
 			o.Appointments[0].Events = []appointment.HistoryEntry{{Status: "pending"}, {Status: "\xff"}}
 		}, "appointments[0].appointment.events[1].status", nil},
+		{"team not UTF-8", func(o *Order) { o.TeamID = "\xff" }, "team_id", nil},
+		{"client user not UTF-8", func(o *Order) { o.ClientUserID = "\xff" }, "client_user_id", nil},
+		{"history status unknown", func(o *Order) {
+			o.History = []order.HistoryEntry{{ID: 1, CreatedAt: t0, Status: order.Ordered}, {ID: 2, CreatedAt: t0}}
+		}, "history[1].status", order.ErrUnknownStatus},
+		{"history status as text", func(o *Order) {
+			o.History = []order.HistoryEntry{{ID: 1, CreatedAt: t0, Status: order.Ordered, StatusText: "ordered"}}
+		}, "history[0].status", errNotFlow},
+		{"history status detail", func(o *Order) {
+			o.History = []order.HistoryEntry{{ID: 1, CreatedAt: t0, Status: order.Ordered, Detail: "sample_hemolyzed"}}
+		}, "history[0].status", errNotFlow},
+		{"history in 10000", func(o *Order) {
+			o.History = []order.HistoryEntry{{ID: 1, CreatedAt: y10k, Status: order.Ordered}}
+		}, "history[0].created_at", ErrRange},
 		{"second appointment", func(o *Order) {
 			o.Appointments = append(o.Appointments, o.Appointments[0])
 			o.Appointments[1].ExternalID = "\xff"
