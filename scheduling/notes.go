@@ -27,12 +27,8 @@ func CheckNotes(accessNotes, appointmentNotes string) error {
 }
 
 // tooLong returns the length of s in characters and whether it is longer
-// than [MaxNotes]. A string of at most MaxNotes bytes fits without being
-// counted, since no character is shorter than a byte.
+// than [MaxNotes].
 func tooLong(s string) (int, bool) {
-	if len(s) <= MaxNotes {
-		return 0, false
-	}
 	n := utf8.RuneCountInString(s)
 	return n, n > MaxNotes
 }

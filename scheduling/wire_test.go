@@ -153,3 +153,25 @@ func TestHistoryFromNothing(t *testing.T) {
 	assert.Equal(t, []order.HistoryEntry{{ID: 1, CreatedAt: at(1), Status: order.RequisitionCreated}}, o.History)
 	assert.Equal(t, "msg_ord_o1", hooks[0].ID)
 }
+
+// TestSnapshotOfNothing takes the snapshot of an order built by hand with
+// neither history nor appointments.
+func TestSnapshotOfNothing(t *testing.T) {
+	s := Order{ID: "ord"}.Snapshot()
+	assert.Equal(t, "ord", s.ID)
+	assert.Nil(t, s.Events)
+	assert.Empty(t, s.AppointmentID())
+	_, ok := s.Current()
+	assert.False(t, ok)
+}
+
+// TestNameAllocatesOnce checks that a command's message ids share one
+// string.
+func TestNameAllocatesOnce(t *testing.T) {
+	o, _ := must(t)(place(Settings{}).CreateRequisition(at(1)))
+	_, hooks := must(t)(o.Book(book(72), at(2)))
+	require.Len(t, hooks, 4)
+	want := ids(hooks)
+	assert.Equal(t, 1.0, testing.AllocsPerRun(10, func() { name(hooks) }))
+	assert.Equal(t, want, ids(hooks))
+}
