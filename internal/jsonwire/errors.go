@@ -127,11 +127,10 @@ func (w *pathWalker) value() {
 			var r Reader
 			r.ResetString(w.s)
 			r.i = w.i
-			key, ok := r.str()
-			if !ok || r.i > w.off {
-				w.done = true // off lies in the key: the object is at fault
-				return
-			}
+			// A key that does not end leaves r.i at its quote, where no
+			// colon is, and one that reaches off ends at or past it: either
+			// way the walk stops below, with the object at fault.
+			key, _ := r.str()
 			w.i = r.i
 			w.space()
 			if w.stop() || w.s[w.i] != ':' {

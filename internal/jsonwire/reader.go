@@ -171,9 +171,11 @@ func (r *Reader) literal(word string) bool {
 		r.i += len(word)
 		return true
 	}
-	// Report the first byte that differs, as encoding/json does.
+	// Report the first byte that differs, as encoding/json does. The word
+	// does not stand at r.i, so one differs, or the input ends, before the
+	// word does.
 	j := 0
-	for r.i+j < len(r.s) && j < len(word) && r.s[r.i+j] == word[j] {
+	for r.i+j < len(r.s) && r.s[r.i+j] == word[j] {
 		j++
 	}
 	r.syntaxChar(r.i+j, "in literal "+word+" (expecting "+quoteChar(word[j])+")")
