@@ -5,6 +5,7 @@ import (
 	"errors"
 	"math"
 	"reflect"
+	"runtime"
 	"strings"
 	"testing"
 	"unsafe"
@@ -364,3 +365,27 @@ func TestKind(t *testing.T) {
 }
 
 func uintptrOf(s string) uintptr { return uintptr(unsafe.Pointer(unsafe.StringData(s))) }
+
+// TestEscapedStringMemory checks that reading an escaped string costs memory
+// for the string alone, wherever it stands in the document.
+func TestEscapedStringMemory(t *testing.T) {
+	const pad = 1 << 18
+	doc := strings.Repeat(" ", pad) + `"a\nb"`
+	var r Reader
+	var before, after runtime.MemStats
+	const n = 8
+	got := make([]string, n)
+	runtime.ReadMemStats(&before)
+	for i := range got {
+		r.ResetString(doc)
+		got[i] = r.Text()
+	}
+	runtime.ReadMemStats(&after)
+	require.NoError(t, r.End())
+	for _, s := range got {
+		require.Equal(t, "a\nb", s)
+	}
+	if per := (after.TotalAlloc - before.TotalAlloc) / n; per > pad/16 {
+		t.Errorf("reading an escaped string %d bytes into the document allocates %d bytes", pad, per)
+	}
+}
