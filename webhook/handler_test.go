@@ -278,6 +278,31 @@ func TestReadBodyAllocs(t *testing.T) {
 	}
 }
 
+// TestReadBodyBuffer checks the buffer a body is read into: the declared
+// length and one byte more, so that the end is seen without growing it,
+// or 512 bytes to start with when the length is unknown.
+func TestReadBodyBuffer(t *testing.T) {
+	w := httptest.NewRecorder()
+	for _, c := range []struct {
+		body   string
+		length int64
+		cap    int
+	}{
+		{"", 0, 1},
+		{"{}", 2, 3},
+		{"", -1, 512},
+		{"{}", -1, 512},
+		{strings.Repeat(" ", 511), -1, 512},
+	} {
+		r := httptest.NewRequest(http.MethodPost, "/", strings.NewReader(c.body))
+		r.ContentLength = c.length
+		b, err := readBody(w, r, DefaultMaxBodyBytes)
+		require.NoError(t, err)
+		assert.Equal(t, c.body, string(b))
+		assert.Equal(t, c.cap, cap(b), "%d bytes declared as %d", len(c.body), c.length)
+	}
+}
+
 func TestHandlerUnreadableBody(t *testing.T) {
 	rec := &recorder{}
 	r := signed("msg_r", phlebBody(t))
