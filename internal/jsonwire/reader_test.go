@@ -138,6 +138,12 @@ var corpus = []string{
 	"\"\\n\ufffd\xff\"", "\"\\n\xc3\xa9\"", `[[], [], {}]`, `"\u0041\u0042"`, `"\ud83d\ud83d"`, `"\uD83D\uDE00"`,
 	// Every digit at each place of a number.
 	`9`, `-9`, `1.9`, `1.09`, `1.90`, `1e0`, `1e9`, `1E+09`, `0.5e-0`, `19e19`, `-0.0e00`,
+	// The bounds of each byte class in strings: hexadecimal digits, control
+	// characters and white space, ASCII and the first byte above it, and
+	// the runes beside U+2028 and U+2029.
+	`"\uaaff\uAAFF\u0aF0\u9009"`, `"\u00/0"`, `"\u00:0"`, `"\u00@0"`, `"\u00G0"`, "\"\\u00`0\"", `"\u00g0"`,
+	`"a b"`, `"a\n b"`, "\"\x1f\"", "\"\\n\x1f\"",
+	"\"\x7f\x80\"", "\"\\n\x7f\x80\"", "\"\u1028\u2027\u202a\"", "\"\u2028x\u2029\"",
 }
 
 func TestAgainstStdlib(t *testing.T) {
@@ -330,18 +336,21 @@ func TestPath(t *testing.T) {
 // escaped ones do not.
 func TestSubstrings(t *testing.T) {
 	var r Reader
-	r.ResetString("[\"plain\", \"esc\\naped\", \"é\", \"\ufffd\"]")
+	r.ResetString("[\"plain\", \"esc\\naped\", \"é\", \"\ufffd\", \"white space\", \"\x7f~\"]")
 	require.True(t, r.Array())
 	var got []string
 	for r.More() {
 		got = append(got, r.Text())
 	}
 	require.NoError(t, r.End())
-	assert.Equal(t, []string{"plain", "esc\naped", "é", "\ufffd"}, got)
+	assert.Equal(t, []string{"plain", "esc\naped", "é", "\ufffd", "white space", "\x7f~"}, got)
 	src := r.Source()
 	assert.True(t, strings.Contains(src, got[0]) && sameMemory(src, got[0]))
 	assert.False(t, sameMemory(src, got[1]))
+	assert.True(t, sameMemory(src, got[2]))
 	assert.True(t, sameMemory(src, got[3]), "a valid U+FFFD is plain text")
+	assert.True(t, sameMemory(src, got[4]), "a space is plain text")
+	assert.True(t, sameMemory(src, got[5]), "DEL is plain text")
 }
 
 func sameMemory(outer, inner string) bool {
