@@ -130,6 +130,18 @@ func TestTimestampRange(t *testing.T) {
 		err := Verify(vectorSecret, h, body, vectorTime)
 		require.ErrorIs(t, err, c.want, "timestamp %d", c.ts)
 	}
+	// The bounds as written in a header: 2^40 seconds either side of 1970.
+	for ts, want := range map[string]error{
+		"1099511627776":  ErrFutureTimestamp,
+		"1099511627777":  ErrMalformedHeader,
+		"-1":             ErrStaleTimestamp,
+		"-1099511627776": ErrStaleTimestamp,
+		"-1099511627777": ErrMalformedHeader,
+	} {
+		h := vectorHeader(vectorSig)
+		h.Set(HeaderTimestamp, ts)
+		require.ErrorIs(t, Verify(vectorSecret, h, body, vectorTime), want, "timestamp %s", ts)
+	}
 }
 
 // TestVerifyReusesState checks that verifying reuses the pooled HMAC
