@@ -2,6 +2,7 @@ package track
 
 import (
 	"bytes"
+	"errors"
 	"slices"
 	"strings"
 	"time"
@@ -151,7 +152,9 @@ func (o Order) Equal(p Order) bool {
 // the event revealed, in the order they happened (ties: order changes
 // before appointment changes). An event that reveals nothing new (a
 // duplicate, or a stale snapshot) returns o unchanged and no change,
-// without allocating.
+// without allocating. The entries a snapshot shares with the history held
+// are compared with it, not checked again: only the new ones are read
+// against the lifecycle.
 //
 // It refuses, returning o unchanged and a typed error wrapping
 // [ErrInvalidEvent]: an event of another order (*[OrderError]); an event
@@ -199,11 +202,14 @@ func (o Order) applyOrder(s *order.Order) (Order, []Change, bool, error) {
 	if stale && !newer && (havePoint || n == 0) {
 		return o, nil, false, nil // nothing new: no allocation
 	}
-	var steps []order.Step
+	// Room for the new steps and the two active changes of a new point;
+	// an auto-cancellation is rare enough to grow the slice.
+	var changes []Change
 	if !stale {
 		var err error
-		if steps, err = order.ValidateHistory(s.Events); err != nil {
-			return o, nil, false, &EventError{Reason: "order history", Err: err}
+		changes = make([]Change, 0, n-len(held)+2)
+		if changes, err = orderSteps(changes, s.ID, s.Events, len(held)); err != nil {
+			return o, nil, false, err
 		}
 	}
 	before := o
@@ -212,21 +218,73 @@ func (o Order) applyOrder(s *order.Order) (Order, []Change, bool, error) {
 		o.snap = &snap
 	}
 	o.id = s.ID
-	var changes []Change
-	for _, st := range steps[min(len(held), len(steps)):] {
-		changes = append(changes, OrderStep{
-			OrderID: s.ID, EventID: st.Entry.ID, At: st.Entry.CreatedAt, From: st.From, To: st.To(),
-			Detail: st.Entry.Detail, Jump: st.Jump, Transitions: st.Transitions,
-		})
-	}
 	if !havePoint && n > 0 {
-		o.points = slices.Insert(slices.Clip(o.points), pi, point{n: n, appointmentID: s.AppointmentID()})
+		o.points = inserted(o.points, pi, point{n: n, appointmentID: s.AppointmentID()})
 		changes = o.activeChanges(changes, n)
 		changes = o.activeChanges(changes, n+1)
 	}
-	changes = o.inferAutoCancels(before, changes)
+	changes = o.inferAutoCancels(before, changes, o.appts)
 	sortChanges(changes)
 	return o, changes, true, nil
+}
+
+// orderSteps appends to changes an OrderStep for each entry of events from
+// index from on. events[:from] is known to be a valid history (it was
+// checked when it arrived): only the new entries are read, each against
+// the one before, in one pass. Where one is not a plain step of the table
+// with an increasing id and time (a jump, an entry without a time, or a
+// fault), the whole history is read again with [order.ValidateHistory],
+// whose steps or error are then those reported.
+func orderSteps(changes []Change, id string, events []order.HistoryEntry, from int) ([]Change, error) {
+	var (
+		prev   order.Status
+		prevID int64
+		seen   time.Time // the latest time so far
+	)
+	if from > 0 {
+		prev, prevID = events[from-1].Status, events[from-1].ID
+	}
+	for k := from - 1; k >= 0 && seen.IsZero(); k-- {
+		seen = events[k].CreatedAt
+	}
+	// One transition per entry after the first.
+	trs := make([]order.Transition, 0, len(events)-max(from, 1))
+	start := len(changes)
+	for k := from; k < len(events); k++ {
+		e := &events[k]
+		st := OrderStep{OrderID: id, EventID: e.ID, At: e.CreatedAt, From: prev, To: e.Status, Detail: e.Detail}
+		plain := e.Status.IsValid() && !e.CreatedAt.Before(seen)
+		if k == 0 {
+			plain = plain && e.Status == order.Ordered
+		} else {
+			ev, ok := order.EventFor(prev, e.Status)
+			plain = plain && ok && e.ID > prevID
+			trs = append(trs, order.Transition{From: prev, Event: ev, To: e.Status})
+			st.Transitions = trs[len(trs)-1 : len(trs) : len(trs)]
+		}
+		if !plain {
+			return allOrderSteps(changes[:start], id, events, from)
+		}
+		changes = append(changes, st)
+		prev, prevID, seen = e.Status, e.ID, e.CreatedAt
+	}
+	return changes, nil
+}
+
+// allOrderSteps appends to changes an OrderStep for each entry of events
+// from index from on, read with [order.ValidateHistory].
+func allOrderSteps(changes []Change, id string, events []order.HistoryEntry, from int) ([]Change, error) {
+	steps, err := order.ValidateHistory(events)
+	if err != nil {
+		return nil, &EventError{Reason: "order history", Err: err}
+	}
+	for _, st := range steps[from:] {
+		changes = append(changes, OrderStep{
+			OrderID: id, EventID: st.Entry.ID, At: st.Entry.CreatedAt, From: st.From, To: st.To(),
+			Detail: st.Entry.Detail, Jump: st.Jump, Transitions: st.Transitions,
+		})
+	}
+	return changes, nil
 }
 
 // activeChanges appends the ActiveChanged between the order's points n-1
@@ -271,48 +329,73 @@ func (o Order) applyAppointment(s *appointment.Appointment) (Order, []Change, bo
 	if stale && haveSlot {
 		return o, nil, false, nil // nothing new: no allocation
 	}
-	var statuses []appointment.Status
+	// Room for the new steps and the two reschedules of a new slot; an
+	// auto-cancellation is rare enough to grow the slice.
+	var changes []Change
 	if !stale {
-		if err := appointment.ValidateHistory(s.Events); err != nil {
-			return o, nil, false, &EventError{Reason: "appointment history", Err: err}
-		}
-		statuses = make([]appointment.Status, n)
-		for k, en := range s.Events {
-			statuses[k], _ = en.ParseStatus() // validated above
+		var err error
+		changes = make([]Change, 0, n-len(held)+2)
+		if changes, err = appointmentSteps(changes, s, len(held)); err != nil {
+			return o, nil, false, err
 		}
 	}
 	before := o
 	o.id = s.OrderID
-	o.appts = slices.Clip(o.appts)
-	if !known {
-		snap := *s
-		o.appts = slices.Insert(o.appts, ai, appt{snap: &snap})
-	} else {
+	if known {
 		o.appts = slices.Clone(o.appts)
+		if !stale {
+			snap := *s
+			o.appts[ai].snap = &snap
+		}
+	} else {
+		snap := *s
+		o.appts = inserted(o.appts, ai, appt{snap: &snap})
 	}
 	a := &o.appts[ai]
-	if !stale && known {
-		snap := *s
-		a.snap = &snap
-	}
-	var changes []Change
-	for k := len(held); k < len(statuses); k++ {
-		st := AppointmentStep{OrderID: o.id, AppointmentID: s.ID, Index: k, To: statuses[k]}
-		st.At, _ = s.Events[k].CreatedAt.Get()
-		if k > 0 {
-			st.From = statuses[k-1]
-			st.Reschedule = isReschedule(st.From, st.To)
-		}
-		changes = append(changes, st)
-	}
 	if !haveSlot {
-		a.slots = slices.Insert(slices.Clip(a.slots), si, slotPoint{n: n, slot: Slot{Start: s.StartAt, End: s.EndAt}})
+		a.slots = inserted(a.slots, si, slotPoint{n: n, slot: Slot{Start: s.StartAt, End: s.EndAt}})
 		changes = a.rescheduled(changes, o.id, n)
 		changes = a.rescheduled(changes, o.id, n+1)
 	}
-	changes = o.inferAutoCancels(before, changes)
+	// The order did not change: only this appointment's cancellation can
+	// have come to light.
+	changes = o.inferAutoCancels(before, changes, o.appts[ai:ai+1])
 	sortChanges(changes)
 	return o, changes, true, nil
+}
+
+// appointmentSteps appends to changes an AppointmentStep for each entry of
+// s's history from index from on. The history's first from entries are
+// known to be valid (they were checked when they arrived): only the new
+// entries are checked, by [appointment.ValidateHistory] over the history
+// from the last known entry with a time (what the check of a new entry
+// depends on: the status before it and the latest time) on.
+func appointmentSteps(changes []Change, s *appointment.Appointment, from int) ([]Change, error) {
+	events := s.Events
+	j := max(from-1, 0)
+	for j > 0 && events[j].CreatedAt.IsZero() {
+		j--
+	}
+	if err := appointment.ValidateHistory(events[j:]); err != nil {
+		if he, ok := errors.AsType[*appointment.HistoryError](err); ok {
+			at := *he
+			at.Index += j
+			err = &at
+		}
+		return nil, &EventError{Reason: "appointment history", Err: err}
+	}
+	var prev appointment.Status
+	if from > 0 {
+		prev, _ = events[from-1].ParseStatus()
+	}
+	for k := from; k < len(events); k++ {
+		to, _ := events[k].ParseStatus() // checked above
+		st := AppointmentStep{OrderID: s.OrderID, AppointmentID: s.ID, Index: k, From: prev, To: to, Reschedule: isReschedule(prev, to)}
+		st.At, _ = events[k].CreatedAt.Get()
+		changes = append(changes, st)
+		prev = to
+	}
+	return changes, nil
 }
 
 // rescheduled appends the Rescheduled of the history entry n-1, if it is a
@@ -346,10 +429,11 @@ func isReschedule(from, to appointment.Status) bool {
 	return from == to && (to == appointment.Reserved || to == appointment.Confirmed)
 }
 
-// inferAutoCancels appends an AutoCancelled for each appointment whose
-// cancellation o shows as an auto-cancellation and before did not.
-func (o Order) inferAutoCancels(before Order, changes []Change) []Change {
-	for _, a := range o.appts {
+// inferAutoCancels appends an AutoCancelled for each of the appointments
+// of o in appts whose cancellation o shows as an auto-cancellation and
+// before did not.
+func (o Order) inferAutoCancels(before Order, changes []Change, appts []appt) []Change {
+	for _, a := range appts {
 		if rule, at, ok := o.autoCancelled(a.snap); ok {
 			if _, _, was := before.autoCancelledID(a.snap.ID); !was {
 				changes = append(changes, AutoCancelled{OrderID: o.id, AppointmentID: a.snap.ID, At: at, Rule: rule})
@@ -431,6 +515,16 @@ func commonEntries(a, b []appointment.HistoryEntry) int {
 		}
 	}
 	return n
+}
+
+// inserted returns a copy of s with v inserted at index i, leaving s,
+// which other values may share, as it is.
+func inserted[S ~[]E, E any](s S, i int, v E) S {
+	out := make(S, len(s)+1)
+	copy(out, s[:i])
+	out[i] = v
+	copy(out[i+1:], s[i:])
+	return out
 }
 
 func findPoint(ps []point, n int) (int, bool) {

@@ -418,6 +418,9 @@ func TestStored(t *testing.T) {
 		"slot beyond":                  `{"id":"o1","appointments":[{"appointment":` + mustJSON(t, *o.appts[0].snap) + `,"slots":[{"events":9}]}]}`,
 		"bad appointment":              `{"id":"o1","appointments":[{"appointment":{"status":"x"},"slots":[{"events":0}]}]}`,
 		"bad order":                    `{"id":"o1","order":{"events":7}}`,
+		"order history not a path":     `{"id":"o1","order":` + mustJSON(t, orderEvent("o1", step{order.RequisitionCreated, 1, ""}).Order) + `}`,
+		"appointment history not a path": `{"id":"o1","appointments":[{"appointment":` +
+			mustJSON(t, apptEvent("o1", "a1", 5, astep{appointment.Completed, 1}, astep{appointment.Pending, 2}).Appointment) + `,"slots":[{"events":0}]}]}`,
 	} {
 		t.Run(name, func(t *testing.T) {
 			keep := o
