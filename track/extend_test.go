@@ -71,7 +71,7 @@ func TestExtendOrder(t *testing.T) {
 	news = extended(news, order.HistoryEntry{ID: 103, CreatedAt: at(5), Status: order.AppointmentScheduled})
 	_, changes, err = held.Apply(news)
 	require.NoError(t, err)
-	assert.ElementsMatch(t, []string{
+	assert.Equal(t, []string{
 		"- order o1 #102 requisition_created -> appointment_pending",
 		"2026-11-23T14:00:00Z order o1 #103 appointment_pending -> appointment_scheduled",
 	}, lines(changes))
@@ -145,4 +145,54 @@ func TestAllocs(t *testing.T) {
 		}
 	})
 	assert.LessOrEqual(t, allocs, 5.0)
+}
+
+// TestLifecycleOrder checks that the changes of one delivery come in the
+// order of the history they are read from, also where an entry has no
+// time.
+func TestLifecycleOrder(t *testing.T) {
+	o := orderEvent("o1", step{order.Ordered, 2, ""}, step{order.RequisitionCreated, 3, ""},
+		step{order.AppointmentPending, 4, "a1"}, step{order.AppointmentScheduled, 5, "a1"})
+	o.Order.Events[2].CreatedAt = time.Time{}
+	_, changes, err := Order{}.Apply(o)
+	require.NoError(t, err)
+	assert.Equal(t, []string{
+		"2026-11-23T11:00:00Z order o1 #100 created ordered",
+		"2026-11-23T12:00:00Z order o1 #101 ordered -> requisition_created",
+		"- order o1 #102 requisition_created -> appointment_pending",
+		"2026-11-23T14:00:00Z order o1 #103 appointment_pending -> appointment_scheduled",
+	}, lines(changes))
+	a := apptEvent("o1", "a1", 48, astep{appointment.Pending, 1}, astep{appointment.Confirmed, 2}, astep{appointment.InProgress, 3})
+	a.Appointment.Events[1].CreatedAt = appointment.Time{}
+	_, changes, err = Order{}.Apply(a)
+	require.NoError(t, err)
+	assert.Equal(t, []string{
+		"2026-11-23T10:00:00Z appointment a1 created pending",
+		"- appointment a1 pending -> confirmed",
+		"2026-11-23T12:00:00Z appointment a1 confirmed -> in_progress",
+	}, lines(changes))
+}
+
+// TestAutoCancelledByTime checks that the auto-cancellations an order
+// delivery brings to light are merged with its steps in the order they
+// happened, whatever the ids of their appointments.
+func TestAutoCancelledByTime(t *testing.T) {
+	var o Order
+	for _, e := range []webhook.Event{
+		apptEvent("o1", "a1", -1, astep{appointment.Pending, 1}, astep{appointment.Cancelled, 9.5}),
+		apptEvent("o1", "a2", -1, astep{appointment.Pending, 1}, astep{appointment.Cancelled, 9}),
+	} {
+		var err error
+		o, _, err = o.Apply(e)
+		require.NoError(t, err)
+	}
+	_, changes, err := o.Apply(orderEvent("o1", step{order.Ordered, 0, ""}, step{order.RequisitionCreated, 10, ""}))
+	require.NoError(t, err)
+	assert.Equal(t, []string{
+		"2026-11-23T09:00:00Z order o1 #100 created ordered",
+		"2026-11-23T18:00:00Z appointment a2 auto-cancelled (inferred: order_age)",
+		"2026-11-23T18:30:00Z appointment a1 auto-cancelled (inferred: order_age)",
+		"2026-11-23T19:00:00Z order o1 #101 ordered -> requisition_created",
+	}, lines(changes))
+	assert.Equal(t, 1, changes[1].(AutoCancelled).Index)
 }

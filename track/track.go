@@ -149,8 +149,12 @@ func (o Order) Equal(p Order) bool {
 }
 
 // Apply applies one event to o and returns the new value and the changes
-// the event revealed, in the order they happened (ties: order changes
-// before appointment changes). An event that reveals nothing new (a
+// the event revealed, in lifecycle order: an order event's changes in the
+// order of the order's history (an entry's [OrderStep], then the
+// [ActiveChanged] it brought), with any [AutoCancelled] it brought to
+// light merged in by time; an appointment event's in the order of the
+// appointment's history (an entry's [AppointmentStep], then its
+// [Rescheduled] or [AutoCancelled]). An event that reveals nothing new (a
 // duplicate, or a stale snapshot) returns o unchanged and no change,
 // without allocating. The entries a snapshot shares with the history held
 // are compared with it, not checked again: only the new ones are read
@@ -223,9 +227,9 @@ func (o Order) applyOrder(s *order.Order) (Order, []Change, bool, error) {
 		changes = o.activeChanges(changes, n)
 		changes = o.activeChanges(changes, n+1)
 	}
-	changes = o.inferAutoCancels(before, changes, o.appts)
-	sortChanges(changes)
-	return o, changes, true, nil
+	// The order's changes come in the order of its history; what they show
+	// of its appointments' cancellations is merged in by time.
+	return o, byTime(changes, o.inferAutoCancels(before, nil, o.appts)), true, nil
 }
 
 // orderSteps appends to changes an OrderStep for each entry of events from
@@ -360,7 +364,6 @@ func (o Order) applyAppointment(s *appointment.Appointment) (Order, []Change, bo
 	// The order did not change: only this appointment's cancellation can
 	// have come to light.
 	changes = o.inferAutoCancels(before, changes, o.appts[ai:ai+1])
-	sortChanges(changes)
 	return o, changes, true, nil
 }
 
@@ -436,7 +439,7 @@ func (o Order) inferAutoCancels(before Order, changes []Change, appts []appt) []
 	for _, a := range appts {
 		if rule, at, ok := o.autoCancelled(a.snap); ok {
 			if _, _, was := before.autoCancelledID(a.snap.ID); !was {
-				changes = append(changes, AutoCancelled{OrderID: o.id, AppointmentID: a.snap.ID, At: at, Rule: rule})
+				changes = append(changes, AutoCancelled{OrderID: o.id, AppointmentID: a.snap.ID, Index: len(a.snap.Events) - 1, At: at, Rule: rule})
 			}
 		}
 	}
@@ -535,31 +538,23 @@ func findSlot(ss []slotPoint, n int) (int, bool) {
 	return slices.BinarySearchFunc(ss, n, func(s slotPoint, n int) int { return s.n - n })
 }
 
-// rank orders changes of the same instant: the order's before its
-// appointments', steps before what they imply.
-func rank(c Change) int {
-	switch c.(type) {
-	case OrderStep:
-		return 0
-	case ActiveChanged:
-		return 1
-	case AppointmentStep:
-		return 2
-	case Rescheduled:
-		return 3
-	case AutoCancelled:
-		return 4
+// byTime returns the changes of cs and of acs merged, each kept in its
+// order: a change of acs goes before the first change of cs that happened
+// after it. acs, which is changed, holds auto-cancellations in id order of
+// their appointments; they are taken in the order they happened.
+func byTime(cs, acs []Change) []Change {
+	if len(acs) == 0 {
+		return cs
 	}
-	return 5
-}
-
-func sortChanges(cs []Change) {
-	slices.SortStableFunc(cs, func(a, b Change) int {
-		if c := a.When().Compare(b.When()); c != 0 {
-			return c
+	slices.SortStableFunc(acs, func(a, b Change) int { return a.When().Compare(b.When()) })
+	out := make([]Change, 0, len(cs)+len(acs))
+	for _, c := range cs {
+		for len(acs) > 0 && acs[0].When().Before(c.When()) {
+			out, acs = append(out, acs[0]), acs[1:]
 		}
-		return rank(a) - rank(b)
-	})
+		out = append(out, c)
+	}
+	return append(out, acs...)
 }
 
 func quoteOr(s, empty string) string {
