@@ -174,7 +174,10 @@ func (o Order) Apply(e webhook.Event) (Order, []Change, error) {
 
 // apply is Apply, also reporting whether the value changed.
 func (o Order) apply(e *webhook.Event) (Order, []Change, bool, error) {
-	orderID := e.OrderID()
+	orderID := e.Order.ID // e.OrderID() without copying e
+	if e.Type.IsAppointment() {
+		orderID = e.Appointment.OrderID
+	}
 	switch {
 	case !e.Type.IsValid():
 		return o, nil, false, &EventError{Reason: "event type " + e.Type.String() + " is not an order or appointment event"}
