@@ -195,4 +195,30 @@ func TestAutoCancelledByTime(t *testing.T) {
 		"2026-11-23T19:00:00Z order o1 #101 ordered -> requisition_created",
 	}, lines(changes))
 	assert.Equal(t, 1, changes[1].(AutoCancelled).Index)
+
+	// More auto-cancellations than steps.
+	o, _, err = o.Apply(orderEvent("o1", step{order.Ordered, 0, ""}))
+	require.NoError(t, err)
+	_, changes, err = o.Apply(orderEvent("o1", step{order.Ordered, 0, ""}, step{order.RequisitionCreated, 10, ""}))
+	require.NoError(t, err)
+	assert.Equal(t, []string{
+		"2026-11-23T18:00:00Z appointment a2 auto-cancelled (inferred: order_age)",
+		"2026-11-23T18:30:00Z appointment a1 auto-cancelled (inferred: order_age)",
+		"2026-11-23T19:00:00Z order o1 #101 ordered -> requisition_created",
+	}, lines(changes))
+}
+
+func TestSlotString(t *testing.T) {
+	start, end := appointment.TimeOf(at(48)), appointment.TimeOf(at(50))
+	for _, c := range []struct {
+		slot Slot
+		want string
+	}{
+		{Slot{}, "none"},
+		{Slot{Start: start, End: end}, "2026-11-25T09:00:00Z/2026-11-25T11:00:00Z"},
+		{Slot{Start: start}, "2026-11-25T09:00:00Z/"},
+		{Slot{End: end}, "/2026-11-25T11:00:00Z"},
+	} {
+		assert.Equal(t, c.want, c.slot.String(), "%#v", c.slot)
+	}
 }

@@ -114,12 +114,11 @@ func (o Order) Active() (appointment.Appointment, bool) {
 	var best appointment.Appointment
 	var bestAt time.Time
 	found := false
-	for _, a := range o.appts {
+	for _, a := range o.appts { // in id order: a tie goes to the greater id
 		if !a.snap.EffectiveStatus().Active() {
 			continue
 		}
-		at := created(a.snap)
-		if !found || at.After(bestAt) || at.Equal(bestAt) && a.snap.ID > best.ID {
+		if at := created(a.snap); !found || !at.Before(bestAt) {
 			best, bestAt, found = *a.snap, at, true
 		}
 	}
@@ -206,16 +205,13 @@ func (o Order) applyOrder(s *order.Order) (Order, []Change, bool, error) {
 	}
 	newer := !stale || (n == len(held) && s.UpdatedAt.After(o.ord().UpdatedAt))
 	pi, havePoint := findPoint(o.points, n)
-	if stale && !newer && (havePoint || n == 0) {
+	if !newer && (havePoint || n == 0) { // !newer: stale, and not updated since
 		return o, nil, false, nil // nothing new: no allocation
 	}
-	// Room for the new steps and the two active changes of a new point;
-	// an auto-cancellation is rare enough to grow the slice.
 	var changes []Change
 	if !stale {
 		var err error
-		changes = make([]Change, 0, n-len(held)+2)
-		if changes, err = orderSteps(changes, s.ID, s.Events, len(held)); err != nil {
+		if changes, err = orderSteps(s.ID, s.Events, len(held)); err != nil {
 			return o, nil, false, err
 		}
 	}
@@ -235,14 +231,14 @@ func (o Order) applyOrder(s *order.Order) (Order, []Change, bool, error) {
 	return o, byTime(changes, o.inferAutoCancels(before, nil, o.appts)), true, nil
 }
 
-// orderSteps appends to changes an OrderStep for each entry of events from
-// index from on. events[:from] is known to be a valid history (it was
+// orderSteps returns an OrderStep for each entry of events from index from
+// on. events[:from] is known to be a valid history (it was
 // checked when it arrived): only the new entries are read, each against
 // the one before, in one pass. Where one is not a plain step of the table
 // with an increasing id and time (a jump, an entry without a time, or a
 // fault), the whole history is read again with [order.ValidateHistory],
 // whose steps or error are then those reported.
-func orderSteps(changes []Change, id string, events []order.HistoryEntry, from int) ([]Change, error) {
+func orderSteps(id string, events []order.HistoryEntry, from int) ([]Change, error) {
 	var (
 		prev   order.Status
 		prevID int64
@@ -254,9 +250,10 @@ func orderSteps(changes []Change, id string, events []order.HistoryEntry, from i
 	for k := from - 1; k >= 0 && seen.IsZero(); k-- {
 		seen = events[k].CreatedAt
 	}
-	// One transition per entry after the first.
-	trs := make([]order.Transition, 0, len(events)-max(from, 1))
-	start := len(changes)
+	var (
+		changes []Change
+		trs     []order.Transition // one per entry after the first
+	)
 	for k := from; k < len(events); k++ {
 		e := &events[k]
 		st := OrderStep{OrderID: id, EventID: e.ID, At: e.CreatedAt, From: prev, To: e.Status, Detail: e.Detail}
@@ -270,7 +267,7 @@ func orderSteps(changes []Change, id string, events []order.HistoryEntry, from i
 			st.Transitions = trs[len(trs)-1 : len(trs) : len(trs)]
 		}
 		if !plain {
-			return allOrderSteps(changes[:start], id, events, from)
+			return allOrderSteps(id, events, from)
 		}
 		changes = append(changes, st)
 		prev, prevID, seen = e.Status, e.ID, e.CreatedAt
@@ -278,13 +275,14 @@ func orderSteps(changes []Change, id string, events []order.HistoryEntry, from i
 	return changes, nil
 }
 
-// allOrderSteps appends to changes an OrderStep for each entry of events
-// from index from on, read with [order.ValidateHistory].
-func allOrderSteps(changes []Change, id string, events []order.HistoryEntry, from int) ([]Change, error) {
+// allOrderSteps returns an OrderStep for each entry of events from index
+// from on, read with [order.ValidateHistory].
+func allOrderSteps(id string, events []order.HistoryEntry, from int) ([]Change, error) {
 	steps, err := order.ValidateHistory(events)
 	if err != nil {
 		return nil, &EventError{Reason: "order history", Err: err}
 	}
+	var changes []Change
 	for _, st := range steps[from:] {
 		changes = append(changes, OrderStep{
 			OrderID: id, EventID: st.Entry.ID, At: st.Entry.CreatedAt, From: st.From, To: st.To(),
@@ -295,11 +293,9 @@ func allOrderSteps(changes []Change, id string, events []order.HistoryEntry, fro
 }
 
 // activeChanges appends the ActiveChanged between the order's points n-1
-// and n, if both are known and name different appointments.
+// and n, if both are known and name different appointments. (Points are
+// lengths of 1 and more, within the order's history.)
 func (o Order) activeChanges(changes []Change, n int) []Change {
-	if n < 2 || n > len(o.ord().Events) {
-		return changes
-	}
 	i, ok := findPoint(o.points, n)
 	j, ok2 := findPoint(o.points, n-1)
 	if !ok || !ok2 || o.points[i].appointmentID == o.points[j].appointmentID {
@@ -328,7 +324,7 @@ func (o Order) applyAppointment(s *appointment.Appointment) (Order, []Change, bo
 	}
 	n := len(s.Events)
 	i := commonEntries(held, s.Events)
-	stale := known && i == n && n <= len(held)
+	stale := i == n && n <= len(held) // of one not known yet: with no history, but to add
 	if !stale && i < len(held) {
 		return o, nil, false, &ConflictError{OrderID: s.OrderID, AppointmentID: s.ID, Index: i, HeldAppointment: held, ReceivedAppointment: s.Events}
 	}
@@ -336,13 +332,10 @@ func (o Order) applyAppointment(s *appointment.Appointment) (Order, []Change, bo
 	if stale && haveSlot {
 		return o, nil, false, nil // nothing new: no allocation
 	}
-	// Room for the new steps and the two reschedules of a new slot; an
-	// auto-cancellation is rare enough to grow the slice.
 	var changes []Change
 	if !stale {
 		var err error
-		changes = make([]Change, 0, n-len(held)+2)
-		if changes, err = appointmentSteps(changes, s, len(held)); err != nil {
+		if changes, err = appointmentSteps(s, len(held)); err != nil {
 			return o, nil, false, err
 		}
 	}
@@ -370,13 +363,13 @@ func (o Order) applyAppointment(s *appointment.Appointment) (Order, []Change, bo
 	return o, changes, true, nil
 }
 
-// appointmentSteps appends to changes an AppointmentStep for each entry of
-// s's history from index from on. The history's first from entries are
+// appointmentSteps returns an AppointmentStep for each entry of s's
+// history from index from on. The history's first from entries are
 // known to be valid (they were checked when they arrived): only the new
 // entries are checked, by [appointment.ValidateHistory] over the history
 // from the last known entry with a time (what the check of a new entry
 // depends on: the status before it and the latest time) on.
-func appointmentSteps(changes []Change, s *appointment.Appointment, from int) ([]Change, error) {
+func appointmentSteps(s *appointment.Appointment, from int) ([]Change, error) {
 	events := s.Events
 	j := max(from-1, 0)
 	for j > 0 && events[j].CreatedAt.IsZero() {
@@ -390,7 +383,10 @@ func appointmentSteps(changes []Change, s *appointment.Appointment, from int) ([
 		}
 		return nil, &EventError{Reason: "appointment history", Err: err}
 	}
-	var prev appointment.Status
+	var (
+		changes []Change
+		prev    appointment.Status
+	)
 	if from > 0 {
 		prev, _ = events[from-1].ParseStatus()
 	}
