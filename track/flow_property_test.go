@@ -463,6 +463,14 @@ func sortedStreams(changes []Change) map[string][]string {
 // checkInOrder checks the changes of in-order delivery against what the
 // flow did, read from the events it sent.
 func checkInOrder(t *rapid.T, lc lifecycle, changes []Change) {
+	// One message id per event: a retry of a message carries the same
+	// snapshot, which is what makes a repeated id a no-op.
+	ids := map[string]bool{}
+	for _, e := range lc.events {
+		require.False(t, ids[e.ID], "message id %s sent twice", e.ID)
+		ids[e.ID] = true
+	}
+
 	// Each stream in lifecycle order, each change once.
 	for s, cs := range groupBy(changes) {
 		for i := 1; i < len(cs); i++ {

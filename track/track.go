@@ -142,9 +142,9 @@ func (o Order) find(id string) (int, bool) {
 // Equal reports whether o and p know the same: whether their stored forms
 // ([Order.MarshalJSON]) are the same.
 func (o Order) Equal(p Order) bool {
-	x, err1 := o.MarshalJSON()
-	y, err2 := p.MarshalJSON()
-	return err1 == nil && err2 == nil && bytes.Equal(x, y)
+	x, err := o.MarshalJSON()
+	y, _ := p.MarshalJSON() // nil on error, while x is not empty
+	return err == nil && bytes.Equal(x, y)
 }
 
 // Apply applies one event to o and returns the new value and the changes
