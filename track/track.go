@@ -232,12 +232,12 @@ func (o Order) applyOrder(s *order.Order) (Order, []Change, bool, error) {
 }
 
 // orderSteps returns an OrderStep for each entry of events from index from
-// on. events[:from] is known to be a valid history (it was
-// checked when it arrived): only the new entries are read, each against
-// the one before, in one pass. Where one is not a plain step of the table
-// with an increasing id and time (a jump, an entry without a time, or a
-// fault), the whole history is read again with [order.ValidateHistory],
-// whose steps or error are then those reported.
+// on. events[:from] is known to be a valid history (it was checked when it
+// arrived): only the new entries are read, each against the one before, in
+// one pass. Where one is not a plain step of the table with an increasing
+// id and time (a jump, an entry without a time, or a fault), the whole
+// history is read again with [order.ValidateHistory], whose steps or error
+// are then those reported.
 func orderSteps(id string, events []order.HistoryEntry, from int) ([]Change, error) {
 	var (
 		prev   order.Status
@@ -324,7 +324,9 @@ func (o Order) applyAppointment(s *appointment.Appointment) (Order, []Change, bo
 	}
 	n := len(s.Events)
 	i := commonEntries(held, s.Events)
-	stale := i == n && n <= len(held) // of one not known yet: with no history, but to add
+	// An appointment not known yet is stale only without a history; it is
+	// added all the same.
+	stale := i == n && n <= len(held)
 	if !stale && i < len(held) {
 		return o, nil, false, &ConflictError{OrderID: s.OrderID, AppointmentID: s.ID, Index: i, HeldAppointment: held, ReceivedAppointment: s.Events}
 	}
@@ -363,12 +365,13 @@ func (o Order) applyAppointment(s *appointment.Appointment) (Order, []Change, bo
 	return o, changes, true, nil
 }
 
-// appointmentSteps returns an AppointmentStep for each entry of s's
-// history from index from on. The history's first from entries are
-// known to be valid (they were checked when they arrived): only the new
-// entries are checked, by [appointment.ValidateHistory] over the history
-// from the last known entry with a time (what the check of a new entry
-// depends on: the status before it and the latest time) on.
+// appointmentSteps returns an AppointmentStep for each entry of s's history
+// from index from on. The history's first from entries are known to be
+// valid (they were checked when they arrived): only the new entries are
+// checked, by [appointment.ValidateHistory] over the history from the last
+// known entry with a time on, since the check of an entry depends only on
+// the status before it and the latest time. An error names the entry's
+// place in the whole history.
 func appointmentSteps(s *appointment.Appointment, from int) ([]Change, error) {
 	events := s.Events
 	j := max(from-1, 0)
