@@ -133,6 +133,8 @@ func (c ActiveChanged) Replaced() bool { return c.From != "" && c.To != "" }
 // reported once the order's snapshot and the cancellation are both known.
 type AutoCancelled struct {
 	OrderID, AppointmentID string
+	// Index is the cancellation's position in the appointment's history.
+	Index int
 	// At is when the appointment was cancelled.
 	At time.Time
 	// Rule is the rule whose deadline had passed.

@@ -71,7 +71,9 @@ func (o Order) MarshalJSON() ([]byte, error) {
 // UnmarshalJSON reads what [Order.MarshalJSON] writes. It checks what
 // Apply relies on (points and slots in ascending order of history length,
 // within the histories held; appointments in id order, of the order; every
-// snapshot at-home phlebotomy) and reports anything else as a
+// snapshot at-home phlebotomy, with a history that is a path of its
+// lifecycle, since Apply checks only the entries that extend a history
+// held) and reports anything else as a
 // *[MalformedError], leaving o unchanged. null leaves o unchanged.
 func (o *Order) UnmarshalJSON(data []byte) error {
 	if string(bytes.TrimSpace(data)) == "null" {
@@ -108,6 +110,9 @@ func fromStored(s storedOrder) (Order, error) {
 		if !snap.IsPhlebotomy() || snap.ID != s.ID {
 			return Order{}, bad("the order snapshot is not the phlebotomy order %q", s.ID)
 		}
+		if _, err := order.ValidateHistory(snap.Events); err != nil {
+			return Order{}, &MalformedError{Reason: "the order's history", Err: err}
+		}
 		v.snap = &snap
 	}
 	for i, p := range s.Points {
@@ -128,6 +133,9 @@ func fromStored(s storedOrder) (Order, error) {
 			return Order{}, bad("appointments[%d]: not in id order", i)
 		case len(sa.Slots) == 0:
 			return Order{}, bad("appointments[%d]: no slot", i)
+		}
+		if err := appointment.ValidateHistory(a.Events); err != nil {
+			return Order{}, &MalformedError{Reason: fmt.Sprintf("appointments[%d]'s history", i), Err: err}
 		}
 		ap := appt{snap: &a}
 		for j, sl := range sa.Slots {

@@ -2,6 +2,7 @@ package track
 
 import (
 	"bytes"
+	"errors"
 	"slices"
 	"strings"
 	"time"
@@ -113,12 +114,11 @@ func (o Order) Active() (appointment.Appointment, bool) {
 	var best appointment.Appointment
 	var bestAt time.Time
 	found := false
-	for _, a := range o.appts {
+	for _, a := range o.appts { // in id order: a tie goes to the greater id
 		if !a.snap.EffectiveStatus().Active() {
 			continue
 		}
-		at := created(a.snap)
-		if !found || at.After(bestAt) || at.Equal(bestAt) && a.snap.ID > best.ID {
+		if at := created(a.snap); !found || !at.Before(bestAt) {
 			best, bestAt, found = *a.snap, at, true
 		}
 	}
@@ -142,16 +142,22 @@ func (o Order) find(id string) (int, bool) {
 // Equal reports whether o and p know the same: whether their stored forms
 // ([Order.MarshalJSON]) are the same.
 func (o Order) Equal(p Order) bool {
-	x, err1 := o.MarshalJSON()
-	y, err2 := p.MarshalJSON()
-	return err1 == nil && err2 == nil && bytes.Equal(x, y)
+	x, err := o.MarshalJSON()
+	y, _ := p.MarshalJSON() // nil on error, while x is not empty
+	return err == nil && bytes.Equal(x, y)
 }
 
 // Apply applies one event to o and returns the new value and the changes
-// the event revealed, in the order they happened (ties: order changes
-// before appointment changes). An event that reveals nothing new (a
+// the event revealed, in lifecycle order: an order event's changes in the
+// order of the order's history (an entry's [OrderStep], then the
+// [ActiveChanged] it brought), with any [AutoCancelled] it brought to
+// light merged in by time; an appointment event's in the order of the
+// appointment's history (an entry's [AppointmentStep], then its
+// [Rescheduled] or [AutoCancelled]). An event that reveals nothing new (a
 // duplicate, or a stale snapshot) returns o unchanged and no change,
-// without allocating.
+// without allocating. The entries a snapshot shares with the history held
+// are compared with it, not checked again: only the new ones are read
+// against the lifecycle.
 //
 // It refuses, returning o unchanged and a typed error wrapping
 // [ErrInvalidEvent]: an event of another order (*[OrderError]); an event
@@ -167,7 +173,10 @@ func (o Order) Apply(e webhook.Event) (Order, []Change, error) {
 
 // apply is Apply, also reporting whether the value changed.
 func (o Order) apply(e *webhook.Event) (Order, []Change, bool, error) {
-	orderID := e.OrderID()
+	orderID := e.Order.ID // e.OrderID() without copying e
+	if e.Type.IsAppointment() {
+		orderID = e.Appointment.OrderID
+	}
 	switch {
 	case !e.Type.IsValid():
 		return o, nil, false, &EventError{Reason: "event type " + e.Type.String() + " is not an order or appointment event"}
@@ -196,14 +205,14 @@ func (o Order) applyOrder(s *order.Order) (Order, []Change, bool, error) {
 	}
 	newer := !stale || (n == len(held) && s.UpdatedAt.After(o.ord().UpdatedAt))
 	pi, havePoint := findPoint(o.points, n)
-	if stale && !newer && (havePoint || n == 0) {
+	if !newer && (havePoint || n == 0) { // !newer: stale, and not updated since
 		return o, nil, false, nil // nothing new: no allocation
 	}
-	var steps []order.Step
+	var changes []Change
 	if !stale {
 		var err error
-		if steps, err = order.ValidateHistory(s.Events); err != nil {
-			return o, nil, false, &EventError{Reason: "order history", Err: err}
+		if changes, err = orderSteps(s.ID, s.Events, len(held)); err != nil {
+			return o, nil, false, err
 		}
 	}
 	before := o
@@ -212,29 +221,81 @@ func (o Order) applyOrder(s *order.Order) (Order, []Change, bool, error) {
 		o.snap = &snap
 	}
 	o.id = s.ID
-	var changes []Change
-	for _, st := range steps[min(len(held), len(steps)):] {
-		changes = append(changes, OrderStep{
-			OrderID: s.ID, EventID: st.Entry.ID, At: st.Entry.CreatedAt, From: st.From, To: st.To(),
-			Detail: st.Entry.Detail, Jump: st.Jump, Transitions: st.Transitions,
-		})
-	}
 	if !havePoint && n > 0 {
-		o.points = slices.Insert(slices.Clip(o.points), pi, point{n: n, appointmentID: s.AppointmentID()})
+		o.points = inserted(o.points, pi, point{n: n, appointmentID: s.AppointmentID()})
 		changes = o.activeChanges(changes, n)
 		changes = o.activeChanges(changes, n+1)
 	}
-	changes = o.inferAutoCancels(before, changes)
-	sortChanges(changes)
-	return o, changes, true, nil
+	// The order's changes come in the order of its history; what they show
+	// of its appointments' cancellations is merged in by time.
+	return o, byTime(changes, o.inferAutoCancels(before, nil, o.appts)), true, nil
+}
+
+// orderSteps returns an OrderStep for each entry of events from index from
+// on. events[:from] is known to be a valid history (it was checked when it
+// arrived): only the new entries are read, each against the one before, in
+// one pass. Where one is not a plain step of the table with an increasing
+// id and time (a jump, an entry without a time, or a fault), the whole
+// history is read again with [order.ValidateHistory], whose steps or error
+// are then those reported.
+func orderSteps(id string, events []order.HistoryEntry, from int) ([]Change, error) {
+	var (
+		prev   order.Status
+		prevID int64
+		seen   time.Time // the latest time so far
+	)
+	if from > 0 {
+		prev, prevID = events[from-1].Status, events[from-1].ID
+	}
+	for k := from - 1; k >= 0 && seen.IsZero(); k-- {
+		seen = events[k].CreatedAt
+	}
+	var (
+		changes []Change
+		trs     []order.Transition // one per entry after the first
+	)
+	for k := from; k < len(events); k++ {
+		e := &events[k]
+		st := OrderStep{OrderID: id, EventID: e.ID, At: e.CreatedAt, From: prev, To: e.Status, Detail: e.Detail}
+		plain := e.Status.IsValid() && !e.CreatedAt.Before(seen)
+		if k == 0 {
+			plain = plain && e.Status == order.Ordered
+		} else {
+			ev, ok := order.EventFor(prev, e.Status)
+			plain = plain && ok && e.ID > prevID
+			trs = append(trs, order.Transition{From: prev, Event: ev, To: e.Status})
+			st.Transitions = trs[len(trs)-1 : len(trs) : len(trs)]
+		}
+		if !plain {
+			return allOrderSteps(id, events, from)
+		}
+		changes = append(changes, st)
+		prev, prevID, seen = e.Status, e.ID, e.CreatedAt
+	}
+	return changes, nil
+}
+
+// allOrderSteps returns an OrderStep for each entry of events from index
+// from on, read with [order.ValidateHistory].
+func allOrderSteps(id string, events []order.HistoryEntry, from int) ([]Change, error) {
+	steps, err := order.ValidateHistory(events)
+	if err != nil {
+		return nil, &EventError{Reason: "order history", Err: err}
+	}
+	var changes []Change
+	for _, st := range steps[from:] {
+		changes = append(changes, OrderStep{
+			OrderID: id, EventID: st.Entry.ID, At: st.Entry.CreatedAt, From: st.From, To: st.To(),
+			Detail: st.Entry.Detail, Jump: st.Jump, Transitions: st.Transitions,
+		})
+	}
+	return changes, nil
 }
 
 // activeChanges appends the ActiveChanged between the order's points n-1
-// and n, if both are known and name different appointments.
+// and n, if both are known and name different appointments. (Points are
+// lengths of 1 and more, within the order's history.)
 func (o Order) activeChanges(changes []Change, n int) []Change {
-	if n < 2 || n > len(o.ord().Events) {
-		return changes
-	}
 	i, ok := findPoint(o.points, n)
 	j, ok2 := findPoint(o.points, n-1)
 	if !ok || !ok2 || o.points[i].appointmentID == o.points[j].appointmentID {
@@ -263,7 +324,9 @@ func (o Order) applyAppointment(s *appointment.Appointment) (Order, []Change, bo
 	}
 	n := len(s.Events)
 	i := commonEntries(held, s.Events)
-	stale := known && i == n && n <= len(held)
+	// An appointment not known yet is stale only without a history; it is
+	// added all the same.
+	stale := i == n && n <= len(held)
 	if !stale && i < len(held) {
 		return o, nil, false, &ConflictError{OrderID: s.OrderID, AppointmentID: s.ID, Index: i, HeldAppointment: held, ReceivedAppointment: s.Events}
 	}
@@ -271,48 +334,73 @@ func (o Order) applyAppointment(s *appointment.Appointment) (Order, []Change, bo
 	if stale && haveSlot {
 		return o, nil, false, nil // nothing new: no allocation
 	}
-	var statuses []appointment.Status
+	var changes []Change
 	if !stale {
-		if err := appointment.ValidateHistory(s.Events); err != nil {
-			return o, nil, false, &EventError{Reason: "appointment history", Err: err}
-		}
-		statuses = make([]appointment.Status, n)
-		for k, en := range s.Events {
-			statuses[k], _ = en.ParseStatus() // validated above
+		var err error
+		if changes, err = appointmentSteps(s, len(held)); err != nil {
+			return o, nil, false, err
 		}
 	}
 	before := o
 	o.id = s.OrderID
-	o.appts = slices.Clip(o.appts)
-	if !known {
-		snap := *s
-		o.appts = slices.Insert(o.appts, ai, appt{snap: &snap})
-	} else {
+	if known {
 		o.appts = slices.Clone(o.appts)
+		if !stale {
+			snap := *s
+			o.appts[ai].snap = &snap
+		}
+	} else {
+		snap := *s
+		o.appts = inserted(o.appts, ai, appt{snap: &snap})
 	}
 	a := &o.appts[ai]
-	if !stale && known {
-		snap := *s
-		a.snap = &snap
-	}
-	var changes []Change
-	for k := len(held); k < len(statuses); k++ {
-		st := AppointmentStep{OrderID: o.id, AppointmentID: s.ID, Index: k, To: statuses[k]}
-		st.At, _ = s.Events[k].CreatedAt.Get()
-		if k > 0 {
-			st.From = statuses[k-1]
-			st.Reschedule = isReschedule(st.From, st.To)
-		}
-		changes = append(changes, st)
-	}
 	if !haveSlot {
-		a.slots = slices.Insert(slices.Clip(a.slots), si, slotPoint{n: n, slot: Slot{Start: s.StartAt, End: s.EndAt}})
+		a.slots = inserted(a.slots, si, slotPoint{n: n, slot: Slot{Start: s.StartAt, End: s.EndAt}})
 		changes = a.rescheduled(changes, o.id, n)
 		changes = a.rescheduled(changes, o.id, n+1)
 	}
-	changes = o.inferAutoCancels(before, changes)
-	sortChanges(changes)
+	// The order did not change: only this appointment's cancellation can
+	// have come to light.
+	changes = o.inferAutoCancels(before, changes, o.appts[ai:ai+1])
 	return o, changes, true, nil
+}
+
+// appointmentSteps returns an AppointmentStep for each entry of s's history
+// from index from on. The history's first from entries are known to be
+// valid (they were checked when they arrived): only the new entries are
+// checked, by [appointment.ValidateHistory] over the history from the last
+// known entry with a time on, since the check of an entry depends only on
+// the status before it and the latest time. An error names the entry's
+// place in the whole history.
+func appointmentSteps(s *appointment.Appointment, from int) ([]Change, error) {
+	events := s.Events
+	j := max(from-1, 0)
+	for j > 0 && events[j].CreatedAt.IsZero() {
+		j--
+	}
+	if err := appointment.ValidateHistory(events[j:]); err != nil {
+		if he, ok := errors.AsType[*appointment.HistoryError](err); ok {
+			at := *he
+			at.Index += j
+			err = &at
+		}
+		return nil, &EventError{Reason: "appointment history", Err: err}
+	}
+	var (
+		changes []Change
+		prev    appointment.Status
+	)
+	if from > 0 {
+		prev, _ = events[from-1].ParseStatus()
+	}
+	for k := from; k < len(events); k++ {
+		to, _ := events[k].ParseStatus() // checked above
+		st := AppointmentStep{OrderID: s.OrderID, AppointmentID: s.ID, Index: k, From: prev, To: to, Reschedule: isReschedule(prev, to)}
+		st.At, _ = events[k].CreatedAt.Get()
+		changes = append(changes, st)
+		prev = to
+	}
+	return changes, nil
 }
 
 // rescheduled appends the Rescheduled of the history entry n-1, if it is a
@@ -346,13 +434,14 @@ func isReschedule(from, to appointment.Status) bool {
 	return from == to && (to == appointment.Reserved || to == appointment.Confirmed)
 }
 
-// inferAutoCancels appends an AutoCancelled for each appointment whose
-// cancellation o shows as an auto-cancellation and before did not.
-func (o Order) inferAutoCancels(before Order, changes []Change) []Change {
-	for _, a := range o.appts {
+// inferAutoCancels appends an AutoCancelled for each of the appointments
+// of o in appts whose cancellation o shows as an auto-cancellation and
+// before did not.
+func (o Order) inferAutoCancels(before Order, changes []Change, appts []appt) []Change {
+	for _, a := range appts {
 		if rule, at, ok := o.autoCancelled(a.snap); ok {
 			if _, _, was := before.autoCancelledID(a.snap.ID); !was {
-				changes = append(changes, AutoCancelled{OrderID: o.id, AppointmentID: a.snap.ID, At: at, Rule: rule})
+				changes = append(changes, AutoCancelled{OrderID: o.id, AppointmentID: a.snap.ID, Index: len(a.snap.Events) - 1, At: at, Rule: rule})
 			}
 		}
 	}
@@ -433,6 +522,16 @@ func commonEntries(a, b []appointment.HistoryEntry) int {
 	return n
 }
 
+// inserted returns a copy of s with v inserted at index i, leaving s,
+// which other values may share, as it is.
+func inserted[S ~[]E, E any](s S, i int, v E) S {
+	out := make(S, len(s)+1)
+	copy(out, s[:i])
+	out[i] = v
+	copy(out[i+1:], s[i:])
+	return out
+}
+
 func findPoint(ps []point, n int) (int, bool) {
 	return slices.BinarySearchFunc(ps, n, func(p point, n int) int { return p.n - n })
 }
@@ -441,31 +540,23 @@ func findSlot(ss []slotPoint, n int) (int, bool) {
 	return slices.BinarySearchFunc(ss, n, func(s slotPoint, n int) int { return s.n - n })
 }
 
-// rank orders changes of the same instant: the order's before its
-// appointments', steps before what they imply.
-func rank(c Change) int {
-	switch c.(type) {
-	case OrderStep:
-		return 0
-	case ActiveChanged:
-		return 1
-	case AppointmentStep:
-		return 2
-	case Rescheduled:
-		return 3
-	case AutoCancelled:
-		return 4
+// byTime returns the changes of cs and of acs merged, each kept in its
+// order: a change of acs goes before the first change of cs that happened
+// after it. acs, which is changed, holds auto-cancellations in id order of
+// their appointments; they are taken in the order they happened.
+func byTime(cs, acs []Change) []Change {
+	if len(acs) == 0 {
+		return cs
 	}
-	return 5
-}
-
-func sortChanges(cs []Change) {
-	slices.SortStableFunc(cs, func(a, b Change) int {
-		if c := a.When().Compare(b.When()); c != 0 {
-			return c
+	slices.SortStableFunc(acs, func(a, b Change) int { return a.When().Compare(b.When()) })
+	out := make([]Change, 0, len(cs)+len(acs))
+	for _, c := range cs {
+		for len(acs) > 0 && acs[0].When().Before(c.When()) {
+			out, acs = append(out, acs[0]), acs[1:]
 		}
-		return rank(a) - rank(b)
-	})
+		out = append(out, c)
+	}
+	return append(out, acs...)
 }
 
 func quoteOr(s, empty string) string {

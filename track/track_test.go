@@ -412,12 +412,18 @@ func TestStored(t *testing.T) {
 		"order of another":             `{"id":"o2","order":` + mustJSON(t, *o.snap) + `}`,
 		"point beyond":                 `{"id":"o1","points":[{"events":1,"appointment_id":""}]}`,
 		"points out of order":          `{"id":"o1","order":` + mustJSON(t, *o.snap) + `,"points":[{"events":2},{"events":1}]}`,
+		"points repeated":              `{"id":"o1","order":` + mustJSON(t, *o.snap) + `,"points":[{"events":1},{"events":1}]}`,
+		"slots repeated":               `{"id":"o1","appointments":[{"appointment":` + mustJSON(t, *o.appts[0].snap) + `,"slots":[{"events":1},{"events":1}]}]}`,
+		"slot before the history":      `{"id":"o1","appointments":[{"appointment":` + mustJSON(t, *o.appts[0].snap) + `,"slots":[{"events":-1}]}]}`,
 		"no id":                        `{"order":` + mustJSON(t, *o.snap) + `}`,
 		"appointment of another order": `{"id":"o2","appointments":[{"appointment":` + mustJSON(t, *o.appts[0].snap) + `,"slots":[{"events":0}]}]}`,
 		"no slot":                      `{"id":"o1","appointments":[{"appointment":` + mustJSON(t, *o.appts[0].snap) + `,"slots":[]}]}`,
 		"slot beyond":                  `{"id":"o1","appointments":[{"appointment":` + mustJSON(t, *o.appts[0].snap) + `,"slots":[{"events":9}]}]}`,
 		"bad appointment":              `{"id":"o1","appointments":[{"appointment":{"status":"x"},"slots":[{"events":0}]}]}`,
 		"bad order":                    `{"id":"o1","order":{"events":7}}`,
+		"order history not a path":     `{"id":"o1","order":` + mustJSON(t, orderEvent("o1", step{order.RequisitionCreated, 1, ""}).Order) + `}`,
+		"appointment history not a path": `{"id":"o1","appointments":[{"appointment":` +
+			mustJSON(t, apptEvent("o1", "a1", 5, astep{appointment.Completed, 1}, astep{appointment.Pending, 2}).Appointment) + `,"slots":[{"events":0}]}]}`,
 	} {
 		t.Run(name, func(t *testing.T) {
 			keep := o
@@ -426,6 +432,26 @@ func TestStored(t *testing.T) {
 			assert.True(t, reflect.DeepEqual(o, keep), "unchanged on error")
 		})
 	}
+	// The cause stays visible.
+	err = back.UnmarshalJSON([]byte(`{"id":"o1","order":{"events":7}}`))
+	require.ErrorIs(t, err, order.ErrMalformed)
+	var me *MalformedError
+	require.ErrorAs(t, err, &me)
+	assert.Equal(t, []error{ErrMalformed, me.Err}, me.Unwrap())
+	assert.Equal(t, []error{ErrMalformed}, (&MalformedError{Reason: "no id"}).Unwrap())
+	assert.Equal(t, "track: malformed stored order: no id", (&MalformedError{Reason: "no id"}).Error())
+
+	// An appointment whose snapshot had no history yet: its slot is at 0.
+	noHistory := webhook.Event{Type: webhook.AppointmentCreated, Appointment: appointment.Appointment{ID: "a1", OrderID: "o1",
+		Type: appointment.Phlebotomy, StartAt: appointment.TimeOf(at(48))}}
+	fresh, _, err := Order{}.Apply(noHistory)
+	require.NoError(t, err)
+	b, err = json.Marshal(fresh)
+	require.NoError(t, err)
+	back = Order{}
+	require.NoError(t, json.Unmarshal(b, &back))
+	assert.True(t, reflect.DeepEqual(fresh, back), "%s", b)
+
 	require.ErrorIs(t, scanned.Scan(nil), ErrMalformed)
 	require.ErrorIs(t, scanned.Scan(42), ErrMalformed)
 	require.NoError(t, scanned.UnmarshalJSON([]byte("null")))

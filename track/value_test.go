@@ -1,0 +1,185 @@
+package track
+
+import (
+	"encoding/json"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/phlebkit/phlebkit/appointment"
+	"github.com/phlebkit/phlebkit/order"
+	"github.com/phlebkit/phlebkit/webhook"
+)
+
+// apply applies events in turn, failing the test on an error.
+func apply(t *testing.T, o Order, events ...webhook.Event) Order {
+	t.Helper()
+	for _, e := range events {
+		next, _, err := o.Apply(e)
+		require.NoError(t, err, "Apply(%v)", e)
+		o = next
+	}
+	return o
+}
+
+// roundTrip checks that o reads back equal from its stored form.
+func roundTrip(t *testing.T, o Order) {
+	t.Helper()
+	b, err := json.Marshal(o)
+	require.NoError(t, err)
+	var back Order
+	require.NoError(t, json.Unmarshal(b, &back), "%s", b)
+	assert.True(t, back.Equal(o))
+}
+
+// TestActive checks which appointment Active names when what has arrived
+// shows several active ones (a stale snapshot of one cancelled since): the
+// one created last, and of those created together the greatest id.
+func TestActive(t *testing.T) {
+	pending := func(id string, h float64) webhook.Event {
+		return apptEvent("o1", id, 48, astep{appointment.Pending, h})
+	}
+	cancelled := apptEvent("o1", "a0", 48, astep{appointment.Pending, 0.5}, astep{appointment.Cancelled, 0.6})
+	noHistory := webhook.Event{Type: webhook.AppointmentCreated, Appointment: appointment.Appointment{ID: "a9", OrderID: "o1",
+		Type: appointment.Phlebotomy, Status: appointment.Pending}}
+	for _, c := range []struct {
+		name   string
+		events []webhook.Event
+		want   string
+	}{
+		{"none", []webhook.Event{cancelled}, ""},
+		{"after an inactive one", []webhook.Event{cancelled, pending("a1", 1)}, "a1"},
+		{"created last", []webhook.Event{pending("a1", 1), pending("a2", 2), pending("a3", 1.5)}, "a2"},
+		{"created last, lower id", []webhook.Event{pending("a1", 3), pending("a2", 2)}, "a1"},
+		{"created together", []webhook.Event{pending("a2", 2), pending("a1", 2), pending("a3", 2), cancelled}, "a3"},
+		{"without a history: created at no known time", []webhook.Event{noHistory, pending("a1", 1)}, "a1"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			a, ok := apply(t, Order{}, c.events...).Active()
+			assert.Equal(t, c.want != "", ok)
+			assert.Equal(t, c.want, a.ID)
+		})
+	}
+}
+
+// TestEqual checks that a value that cannot be stored equals nothing.
+func TestEqual(t *testing.T) {
+	far := appointment.TimeOf(time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC))
+	e := apptEvent("o1", "a1", 48, astep{appointment.Pending, 1})
+	e.Appointment.StartAt = far
+	bad := apply(t, Order{}, e)
+	good := apply(t, Order{}, apptEvent("o1", "a1", 48, astep{appointment.Pending, 1}))
+	assert.True(t, good.Equal(good))
+	assert.False(t, bad.Equal(bad))
+	assert.False(t, good.Equal(bad))
+	assert.False(t, bad.Equal(good))
+	_, err := bad.MarshalJSON()
+	require.ErrorIs(t, err, ErrMalformed)
+	require.ErrorIs(t, err, appointment.ErrMalformed)
+	_, err = bad.Value()
+	require.ErrorIs(t, err, ErrMalformed)
+
+	o := orderEvent("o1", step{order.Ordered, 0, ""})
+	o.Order.UpdatedAt = time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)
+	_, err = apply(t, Order{}, o).MarshalJSON()
+	require.ErrorIs(t, err, ErrMalformed)
+	assert.Contains(t, err.Error(), "encode the order")
+}
+
+// TestSameHistory checks snapshots whose history is the one held: an
+// order snapshot updated later replaces the one held, without a change;
+// one updated earlier, or a shorter one updated later, does not.
+func TestSameHistory(t *testing.T) {
+	steps := []step{{order.Ordered, 0, ""}, {order.RequisitionCreated, 1, ""}}
+	held := apply(t, Order{}, orderEvent("o1", steps[:1]...), orderEvent("o1", steps...))
+
+	later := orderEvent("o1", steps...)
+	later.Order.UpdatedAt = at(5)
+	later.Order.Notes = "updated"
+	next, changes, err := held.Apply(later)
+	require.NoError(t, err)
+	assert.Empty(t, changes)
+	snap, _ := next.Snapshot()
+	assert.Equal(t, "updated", snap.Notes)
+	assert.Len(t, next.points, 2, "no point added twice")
+	roundTrip(t, next)
+
+	earlier := orderEvent("o1", steps...)
+	earlier.Order.UpdatedAt = at(0.5)
+	earlier.Order.Notes = "earlier"
+	again, changes, err := next.Apply(earlier)
+	require.NoError(t, err)
+	assert.Empty(t, changes)
+	assert.True(t, again.Equal(next))
+
+	shorter := orderEvent("o1", steps[:1]...)
+	shorter.Order.UpdatedAt = at(9)
+	again, changes, err = next.Apply(shorter)
+	require.NoError(t, err)
+	assert.Empty(t, changes)
+	assert.True(t, again.Equal(next))
+
+	// An appointment snapshot with the history held keeps the one held.
+	a := apptEvent("o1", "a1", 48, astep{appointment.Pending, 1})
+	withA := apply(t, next, a)
+	moved := apptEvent("o1", "a1", 72, astep{appointment.Pending, 1})
+	again, changes, err = withA.Apply(moved)
+	require.NoError(t, err)
+	assert.Empty(t, changes)
+	assert.True(t, again.Equal(withA))
+}
+
+// TestEmptyHistory checks snapshots that carry no history yet.
+func TestEmptyHistory(t *testing.T) {
+	e := webhook.Event{Type: webhook.OrderCreated, Order: order.Order{ID: "o1", UpdatedAt: at(1),
+		Details: order.Details{Type: order.ModalityAtHomePhlebotomy}}}
+	o, changes, err := Order{}.Apply(e)
+	require.NoError(t, err)
+	assert.Empty(t, changes)
+	_, ok := o.Snapshot()
+	assert.True(t, ok)
+	assert.Empty(t, o.points)
+	roundTrip(t, o)
+	_, changes, err = o.Apply(e)
+	require.NoError(t, err)
+	assert.Nil(t, changes)
+}
+
+// TestDivergingShorter checks a snapshot no longer than the one held that
+// rewrites its past: a conflict, not a stale snapshot.
+func TestDivergingShorter(t *testing.T) {
+	held := apply(t, Order{}, apptEvent("o1", "a1", 48, astep{appointment.Pending, 1}, astep{appointment.Confirmed, 2}))
+	_, _, err := held.Apply(apptEvent("o1", "a1", 48, astep{appointment.Pending, 1}, astep{appointment.Cancelled, 2}))
+	require.ErrorIs(t, err, ErrConflict)
+	_, _, err = held.Apply(apptEvent("o1", "a1", 48, astep{appointment.Reserved, 1}))
+	require.ErrorIs(t, err, ErrConflict)
+}
+
+// TestRescheduledFirst checks a reschedule at the second entry of a
+// history that starts confirmed, as Junction's example does.
+func TestRescheduledFirst(t *testing.T) {
+	o := apply(t, Order{}, apptEvent("o1", "a1", 48, astep{appointment.Confirmed, 1}))
+	_, changes, err := o.Apply(apptEvent("o1", "a1", 72, astep{appointment.Confirmed, 1}, astep{appointment.Confirmed, 2}))
+	require.NoError(t, err)
+	assert.Equal(t, []string{
+		"2026-11-23T11:00:00Z appointment a1 confirmed rescheduled",
+		"2026-11-23T11:00:00Z appointment a1 moved from 2026-11-25T09:00:00Z/2026-11-25T11:00:00Z to 2026-11-26T09:00:00Z/2026-11-26T11:00:00Z",
+	}, lines(changes))
+}
+
+// TestStoredWithoutID checks stored forms whose snapshots have no order id.
+func TestStoredWithoutID(t *testing.T) {
+	o := orderEvent("", step{order.Ordered, 0, ""}).Order
+	a := apptEvent("", "a1", 48, astep{appointment.Pending, 1}).Appointment
+	for name, doc := range map[string]string{
+		"order":       `{"id":"","order":` + mustJSON(t, o) + `}`,
+		"appointment": `{"id":"","appointments":[{"appointment":` + mustJSON(t, a) + `,"slots":[{"events":1}]}]}`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			var v Order
+			require.ErrorIs(t, v.UnmarshalJSON([]byte(doc)), ErrMalformed)
+		})
+	}
+}
