@@ -533,10 +533,10 @@ func (s *Server) plan(e *entry, target order.Status) (command, bool) {
 		}
 		return scheduling.Order.CompleteDraw, true
 	case order.DrawCompleted, order.PartialResults:
-		switch target {
-		case order.PartialResults:
+		switch {
+		case target == order.PartialResults:
 			return scheduling.Order.ReceivePartialResults, true
-		case order.SampleError:
+		case target == order.SampleError:
 			return scheduling.Order.ReportSampleError, true
 		}
 		return scheduling.Order.CompleteResults, true
