@@ -46,7 +46,8 @@
 //   - POST /v3/order/{order_id}/phlebotomy/appointment/request: requests an
 //     appointment from a provider that takes requests in the address's
 //     area; it comes back pending without a time, until
-//     [Server.PencilIn].
+//     [Server.PencilIn]. The address must be in the order's zip code: the
+//     appointment takes the order's patient address (our decision).
 //   - PATCH /v3/order/{order_id}/phlebotomy/appointment/reschedule: moves
 //     the active appointment to a booking key's slot.
 //   - PATCH /v3/order/{order_id}/phlebotomy/appointment/cancel: cancels the
@@ -62,7 +63,8 @@
 //     target asks for, one step at once and then one every delay seconds
 //     of virtual time (all at once without a delay; our reading of the
 //     parameter, which Junction does not document). The order's area must
-//     let it have an appointment when the path needs one.
+//     let it have an appointment when the path needs one; a step the rules
+//     refuse (an underage patient, say) ends the simulation where it is.
 //
 // # Errors
 //

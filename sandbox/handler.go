@@ -487,6 +487,12 @@ func (s *Server) request(w http.ResponseWriter, e *entry, body []byte) {
 		invalid(w, addressProblems(err, "body", "address"))
 		return
 	}
+	if zip, own := zip5(q.Address.ZipCode), zip5(e.flow.Patient.Address.ZipCode); zip != own {
+		invalid(w, problems{{Loc: []any{"body", "address", "zip_code"}, Msg: "zip code " + zip +
+			" is not the order's " + own + ": the appointment is at the patient's address",
+			Type: "value_error.zip_code"}})
+		return
+	}
 	info := provider.AreaInfo{ZipCode: zip5(q.Address.ZipCode)}
 	if a := s.areas[info.ZipCode]; a != nil {
 		info = a.info()

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"math"
 	"net/http"
 	"os"
 	"strings"
@@ -340,13 +341,17 @@ func TestRequest(t *testing.T) {
 		{"unknown provider", map[string]any{"address": onalaska, "provider": "acme"}, "unknown provider"},
 		{"not at home", map[string]any{"address": onalaska, "provider": "quest"}, "cannot take an at-home booking"},
 		{"provider not in the area", map[string]any{"address": onalaska, "provider": "getlabs"}, "has no getlabs for appointment-request"},
-		{"area not served", map[string]any{"address": with(onalaska, map[string]any{"zip_code": "10001"}), "provider": "phlebfinders"}, "not served"},
+		{"another zip code", map[string]any{"address": with(onalaska, map[string]any{"zip_code": "10001"}), "provider": "phlebfinders"}, "10001 is not the order's 54650"},
 		{"notes too long", map[string]any{"address": onalaska, "provider": "phlebfinders", "appointment_notes": strings.Repeat("x", 1001)}, "1000 characters"},
 	} {
 		func() {
 			c.refused(http.MethodPost, path, tc.body, http.StatusUnprocessableEntity, tc.want)
 		}()
 	}
+	nyc := with(onalaska, map[string]any{"zip_code": "10001", "city": "New York", "state": "NY"})
+	far := c.placeOrder(nyc, map[string]any{"user_id": "9c0f0bde-53d5-4f5e-8d5a-21a8a2a0a004"})
+	c.refused(http.MethodPost, "/v3/order/"+far.ID+"/phlebotomy/appointment/request",
+		map[string]any{"address": nyc, "provider": "phlebfinders"}, http.StatusUnprocessableEntity, "not served")
 	a := c.request(o.ID)
 	if a.Provider != "phlebfinders" || a.IANATimezone != "America/Chicago" {
 		t.Fatalf("requested = %+v", a)
@@ -619,5 +624,28 @@ func TestControlErrors(t *testing.T) {
 	}
 	if got, err := c.srv.Order(o.ID); err != nil || got.ID != o.ID {
 		t.Errorf("Order = %v, %v", got.ID, err)
+	}
+}
+
+// TestFarFuture lets virtual time run past the year 9999, which Junction's
+// JSON cannot write: the server refuses what it cannot store and never
+// fails.
+func TestFarFuture(t *testing.T) {
+	c := newConsumer(t, sandbox.WithPreRequisitionScheduling())
+	o := c.placeOrder(phoenix, nil)
+	c.book(o.ID, thursday15, nil)
+	for c.srv.Now().Year() < 10001 {
+		c.srv.Advance(math.MaxInt64)
+		c.srv.Advance(-time.Hour)
+	}
+	c.refused(http.MethodPost, "/v3/order", orderBody(phoenix, nil), http.StatusUnprocessableEntity, "out of range")
+	if err := c.srv.CreateRequisition(o.ID); !errors.Is(err, scheduling.ErrRange) {
+		t.Fatalf("CreateRequisition in the year %d: %v", c.srv.Now().Year(), err)
+	}
+	if got := c.getOrder(o.ID); got.Status() != order.Ordered {
+		t.Fatalf("order = %v", got.Status())
+	}
+	if ss := c.slots(phoenix, ""); len(ss) != 0 {
+		t.Fatalf("%d slots after the year 9999", len(ss))
 	}
 }

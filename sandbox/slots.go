@@ -10,7 +10,8 @@ import (
 
 // The availability the server offers, in each area's own time zone (our
 // decisions): slotDays days from start_date, each with two-hour windows
-// starting at slotHours, never one that has started.
+// starting at slotHours, never one that has started. Slots have no
+// capacity to run out of: any number of orders may book one.
 const (
 	slotDays     = 7
 	slotLength   = 2 * time.Hour
