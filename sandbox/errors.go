@@ -32,7 +32,7 @@ type OptionError struct {
 }
 
 // Error returns a message such as
-// "sandbox: invalid option: WithChaos: the duplicate rate is not between 0 and 1".
+// "sandbox: invalid option: WithBookingKeyTTL: not positive".
 func (e *OptionError) Error() string {
 	msg := "sandbox: invalid option: " + e.Option + ": " + e.Problem
 	if e.Err != nil {

@@ -14,7 +14,7 @@ import (
 )
 
 // problem is one entry of the detail list of a 422 answer to a request
-// that does not validate, in the form Junction's API (FastAPI) writes it:
+// that does not validate, in the form Junction's API writes it:
 // where ("body", then the member names and indices), what, and a type.
 type problem struct {
 	Loc  []any  `json:"loc"`

@@ -28,9 +28,13 @@ import (
 // [Server.CompleteDraw], …) or the passing of virtual time, is one of its
 // commands, and the webhook events that command returns are what the
 // server delivers, decorated with what the order's create request gave
-// (patient names, lab test, address details) since the flow knows none of
-// them. What only HTTP has is the server's own: booking keys, cancellation
-// reasons and refund decisions, error bodies, and delivery.
+// (patient names and contacts, lab test, the address's receiver and phone)
+// since the flow knows none of them, and with what the server makes up
+// (our decisions): a sample_id once the requisition exists, an
+// order_transaction holding the order alone, the area's coordinates on
+// appointments, and the user_id as client_user_id, since the server keeps
+// no users. What only HTTP has is the server's own: booking keys,
+// cancellation reasons and refund decisions, error bodies, and delivery.
 //
 // # Virtual time
 //
@@ -99,7 +103,7 @@ import (
 // without waiting for it.
 type Server struct {
 	// URL is the base URL of the API, such as "http://127.0.0.1:41234",
-	// once [Server.Start] has run; empty before.
+	// set by [Server.Start]: read it once Start has returned.
 	URL string
 
 	cfg       config
