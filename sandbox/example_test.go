@@ -218,13 +218,14 @@ func ExampleServer_Deliveries() {
 }
 
 // ExampleWithChaos delivers an order's two webhooks in chaos mode:
-// delayed, reordered, one twice, an answer lost and the message retried.
+// delayed, reordered (the update first), each twice, answers lost and
+// the message retried.
 // The same seed gives the same deliveries. The message ids end in the
 // order's history entry: o1 is labtest.order.created, o2 the update.
 func ExampleWithChaos() {
 	ok := http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusNoContent) })
 	srv, err := sandbox.NewServer(sandbox.WithStart(time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)),
-		sandbox.WithWebhookHandler(ok, secret), sandbox.WithChaos(30))
+		sandbox.WithWebhookHandler(ok, secret), sandbox.WithChaos(4))
 	if err != nil {
 		panic(err)
 	}
@@ -239,12 +240,12 @@ func ExampleWithChaos() {
 			d.MessageID[len(d.MessageID)-2:], d.Copy, d.Attempt, d.StatusCode, d.Err)
 	}
 	// Output:
-	// 09:00:18 o1 copy 1 attempt 1: 204 <nil>
-	// 09:04:15 o2 copy 2 attempt 1: 204 sandbox: answer lost
-	// 09:04:20 o2 copy 2 attempt 2: 204 <nil>
-	// 09:04:50 o1 copy 2 attempt 1: 204 <nil>
-	// 09:07:44 o2 copy 1 attempt 1: 204 sandbox: answer lost
-	// 09:07:49 o2 copy 1 attempt 2: 204 <nil>
+	// 09:00:21 o2 copy 1 attempt 1: 204 <nil>
+	// 09:03:24 o1 copy 1 attempt 1: 204 sandbox: answer lost
+	// 09:03:29 o1 copy 1 attempt 2: 204 <nil>
+	// 09:07:17 o2 copy 2 attempt 1: 204 <nil>
+	// 09:07:36 o1 copy 2 attempt 1: 204 sandbox: answer lost
+	// 09:07:41 o1 copy 2 attempt 2: 204 <nil>
 }
 
 // ExampleServer_Cancellations cancels an appointment through the API and

@@ -108,12 +108,14 @@ func (s *Server) timer(e *entry) (time.Time, timer, bool) {
 			consider(at, autoCancelTimer)
 		}
 	}
-	if active && !e.flow.Requisition && act.EffectiveStatus() == appointment.Reserved {
-		if p, err := provider.Parse(act.Provider); err == nil {
-			if start, ok := act.StartAt.Get(); ok {
-				if at, ok := scheduling.ProviderRescheduleAt(p, start); ok && at.After(e.moved) {
-					consider(at, providerRescheduleTimer)
-				}
+	// A reserved appointment is active, has its slot, and its order no
+	// requisition.
+	if act.EffectiveStatus() == appointment.Reserved {
+		p, _ := provider.Parse(act.Provider)
+		start, _ := act.StartAt.Get()
+		if at, ok := scheduling.ProviderRescheduleAt(p, start); ok {
+			if at.After(e.moved) {
+				consider(at, providerRescheduleTimer)
 			}
 		}
 	}
