@@ -23,9 +23,10 @@ type entry struct {
 	labTest order.LabTest
 	area    *Area  // the area of the patient's zip code, nil when not served
 	txID    string // the order transaction's id
-	// moved is when the active appointment was booked, penciled in or
-	// last rescheduled: Getlabs reschedules it only if the instant of its
-	// own reschedule came later.
+	// moved is when the active appointment was booked or last moved, by
+	// the patient or by Getlabs: Getlabs reschedules it only if the
+	// instant of its own reschedule came later. (Only Getlabs' bookings
+	// need it: PhlebFinders does not reschedule on its own.)
 	moved         time.Time
 	async         asyncBooking
 	sim           simulation
@@ -102,7 +103,7 @@ func (s *Server) timer(e *entry) (time.Time, timer, bool) {
 			}
 		}
 	)
-	act, active := e.flow.Active()
+	act, _ := e.flow.Active() // the zero Appointment when none is active
 	if ac, ok := e.flow.AutoCancel(); ok {
 		if at, _, ok := ac.FiresAt(); ok {
 			consider(at, autoCancelTimer)
@@ -119,7 +120,7 @@ func (s *Server) timer(e *entry) (time.Time, timer, bool) {
 			}
 		}
 	}
-	if active && e.async.id == act.ID && act.EffectiveStatus() == appointment.Pending {
+	if e.async.id == act.ID && act.EffectiveStatus() == appointment.Pending {
 		if !e.async.confirmAt.IsZero() && e.async.confirmAt.Before(e.async.cancelAt) {
 			consider(e.async.confirmAt, asyncConfirmTimer)
 		} else {
@@ -361,19 +362,9 @@ func (s *Server) BypassRequisition(orderID string) error {
 // appointment-request agreed a slot with the patient:
 // scheduling.Order.PencilIn. Errors as for [Server.CreateRequisition].
 func (s *Server) PencilIn(orderID string, start, end time.Time) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	e, err := s.lookup(orderID)
-	if err != nil {
-		return err
-	}
-	if err := s.apply(e, func(o scheduling.Order, now time.Time) (scheduling.Order, []webhook.Event, error) {
+	return s.control("pencil_in", orderID, func(o scheduling.Order, now time.Time) (scheduling.Order, []webhook.Event, error) {
 		return o.PencilIn(start, end, now)
-	}); err != nil {
-		return &ControlError{Control: "pencil_in", OrderID: orderID, Err: err}
-	}
-	e.moved = s.clock
-	return nil
+	})
 }
 
 // Confirm records that the provider confirmed the order's asynchronous
@@ -517,13 +508,10 @@ func (s *Server) plan(e *entry, target order.Status) (command, bool) {
 		case target == order.AppointmentCancelled:
 			return scheduling.Order.CancelAppointment, true
 		case act.Tier == tier.AppointmentRequest:
-			start, end, ok := s.firstSlot(e)
-			if !ok {
-				return nil, false
-			}
+			w, ok := s.firstSlot(e)
 			return func(o scheduling.Order, now time.Time) (scheduling.Order, []webhook.Event, error) {
-				return o.PencilIn(start, end, now)
-			}, true
+				return o.PencilIn(w.start, w.end, now)
+			}, ok
 		}
 		return scheduling.Order.Confirm, true
 	case order.AppointmentScheduled:
@@ -552,27 +540,19 @@ func (s *Server) plan(e *entry, target order.Status) (command, bool) {
 // placeFor returns the command that gives e an appointment on its way to
 // target: a booking in the first slot where the area has an
 // appointment-ready provider (asynchronous when the target is
-// appointment_pending, so that it stays there), else a request.
+// appointment_pending, so that it stays there), else a request. The
+// requisition exists by then, so Getlabs never reschedules it: e.moved
+// does not matter.
 func (s *Server) placeFor(e *entry, target order.Status) (command, bool) {
-	if e.area == nil {
-		return nil, false
-	}
-	info := e.area.info()
+	info := e.areaInfo()
 	existing := s.existing(e)
 	if p, err := info.ForBooking(); err == nil {
-		start, end, ok := s.firstSlot(e)
-		if !ok {
-			return nil, false
-		}
-		r := scheduling.BookRequest{ID: s.newID(appointmentKind), Start: start, End: end, Provider: p,
+		w, ok := s.firstSlot(e)
+		r := scheduling.BookRequest{ID: s.newID(appointmentKind), Start: w.start, End: w.end, Provider: p,
 			Existing: existing, Async: target == order.AppointmentPending}
 		return func(o scheduling.Order, now time.Time) (scheduling.Order, []webhook.Event, error) {
-			o, events, err := o.Book(r, now)
-			if err == nil {
-				e.moved = now
-			}
-			return o, events, err
-		}, true
+			return o.Book(r, now)
+		}, ok
 	}
 	for _, p := range info.Providers(tier.AppointmentRequest) {
 		r := scheduling.RequestAppointment{ID: s.newID(appointmentKind), Provider: p, Existing: existing}
@@ -583,30 +563,29 @@ func (s *Server) placeFor(e *entry, target order.Status) (command, bool) {
 	return nil, false
 }
 
-// canPlace reports whether e can get an appointment: a slot with an
-// appointment-ready provider of its area, or a provider of its area that
-// takes requests.
+// canPlace reports whether e can get an appointment: its area has an
+// appointment-ready provider, or one that takes requests.
 func (s *Server) canPlace(e *entry) bool {
-	if e.area == nil {
-		return false
-	}
-	info := e.area.info()
-	if _, err := info.ForBooking(); err == nil {
-		_, _, ok := s.firstSlot(e)
-		return ok
-	}
-	return len(info.Providers(tier.AppointmentRequest)) > 0
+	info := e.areaInfo()
+	_, err := info.ForBooking()
+	return err == nil || len(info.Providers(tier.AppointmentRequest)) > 0
 }
 
-// firstSlot returns the first availability window of e's area that starts
-// after the clock.
-func (s *Server) firstSlot(e *entry) (time.Time, time.Time, bool) {
+// areaInfo returns the area-info of e's zip code: not served when the
+// server does not serve it.
+func (e *entry) areaInfo() provider.AreaInfo {
 	if e.area == nil {
-		return time.Time{}, time.Time{}, false
+		return provider.AreaInfo{}
 	}
-	ws := windows(e.area, s.clock, s.clock)
-	if len(ws) == 0 {
-		return time.Time{}, time.Time{}, false
+	return e.area.info()
+}
+
+// firstSlot returns the first availability window of e's area, which is
+// served, that starts after the clock; there is none only at the end of
+// the year 9999.
+func (s *Server) firstSlot(e *entry) (window, bool) {
+	for _, w := range windows(e.area, s.clock, s.clock) {
+		return w, true
 	}
-	return ws[0].start, ws[0].end, true
+	return window{}, false
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -301,10 +302,8 @@ func (s *Server) createOrder(w http.ResponseWriter, body []byte) {
 
 // zip5 returns the five-digit zip code of a zip code or ZIP+4.
 func zip5(zip string) string {
-	if len(zip) > 5 {
-		return zip[:5]
-	}
-	return zip
+	five, _, _ := strings.Cut(zip, "-")
+	return five
 }
 
 func (s *Server) cancelOrder(w http.ResponseWriter, e *entry) {
@@ -506,7 +505,6 @@ func (s *Server) request(w http.ResponseWriter, e *entry, body []byte) {
 		refuse(w, err)
 		return
 	}
-	e.moved = s.clock
 	a, _ := e.appointmentByID(id)
 	writeJSON(w, http.StatusOK, a)
 }
@@ -545,15 +543,8 @@ func (s *Server) cancelAppointment(w http.ResponseWriter, e *entry, body []byte)
 		invalid(w, ps)
 		return
 	}
-	var reason appointment.CancellationReason
-	found := false
-	for _, r := range s.reasons {
-		if r.ID == q.ReasonID {
-			reason, found = r, true
-			break
-		}
-	}
-	if !found {
+	i := slices.IndexFunc(s.reasons, func(r appointment.CancellationReason) bool { return r.ID == q.ReasonID })
+	if i < 0 {
 		invalid(w, problems{{Loc: []any{"body", "cancellation_reason_id"}, Msg: "unknown cancellation reason",
 			Type: "value_error.cancellation_reason_id"}})
 		return
@@ -567,6 +558,7 @@ func (s *Server) cancelAppointment(w http.ResponseWriter, e *entry, body []byte)
 		refuse(w, err)
 		return
 	}
+	reason := s.reasons[i]
 	c := Cancellation{OrderID: e.flow.ID, AppointmentID: act.ID, Reason: reason, Notes: q.Notes, At: s.clock,
 		Refundable: reason.IsRefundable}
 	if start, ok := act.StartAt.Get(); ok {

@@ -240,7 +240,7 @@ func decodeCreateOrder(data []byte) (createOrder, problems) {
 		ps.required(p.LastName, "body", "patient_details", "last_name")
 		if c.dobText == "" {
 			ps.missing("body", "patient_details", "dob")
-		} else if d, err := order.ParseDate(c.dobText); err != nil || !d.IsValid() {
+		} else if d, err := order.ParseDate(c.dobText); err != nil {
 			ps.add("invalid date format", "value_error.date", "body", "patient_details", "dob")
 		} else {
 			c.Patient.DOB = d
@@ -261,7 +261,7 @@ func decodeCreateOrder(data []byte) (createOrder, problems) {
 		ps.notes(c.AccessNotes, "body", "patient_address", "access_notes")
 	}
 	if c.activateByText != "" {
-		if d, err := order.ParseDate(c.activateByText); err != nil || !d.IsValid() {
+		if d, err := order.ParseDate(c.activateByText); err != nil {
 			ps.add("invalid date format", "value_error.date", "body", "activate_by")
 		} else {
 			c.ActivateBy = d

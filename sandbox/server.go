@@ -193,11 +193,11 @@ func (s *Server) Start() error {
 	if s.listening || s.closed {
 		return &ServerError{Problem: "already started or closed"}
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
+	ln, err4 := net.Listen("tcp", "127.0.0.1:0")
+	if err4 != nil {
 		var err6 error
 		if ln, err6 = net.Listen("tcp6", "[::1]:0"); err6 != nil {
-			return &ServerError{Problem: "cannot listen on a loopback port", Err: errors.Join(err, err6)}
+			return &ServerError{Problem: "cannot listen on a loopback port", Err: errors.Join(err4, err6)}
 		}
 	}
 	s.httpSrv = &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second}
@@ -235,10 +235,7 @@ func (s *Server) Now() time.Time {
 func (s *Server) Advance(d time.Duration) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if d < 0 {
-		d = 0
-	}
-	if t := s.clock.Add(d); t.After(s.target) {
+	if t := s.clock.Add(max(d, 0)); t.After(s.target) {
 		s.target = t
 	}
 	s.run()

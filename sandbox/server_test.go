@@ -557,6 +557,18 @@ func TestSimulate(t *testing.T) {
 	c.refused(http.MethodPost, path+"?final_status=ordered", nil, http.StatusBadRequest,
 		"Transition from completed to ordered is not allowed")
 
+	// An order already there stays there, even where its status may
+	// follow itself.
+	s := c.placeOrder(phoenix, map[string]any{"user_id": "9c0f0bde-53d5-4f5e-8d5a-21a8a2a0a005"})
+	c.must(http.MethodPost, "/v3/order/"+s.ID+"/test?final_status=appointment_scheduled", nil)
+	c.take()
+	for _, again := range []string{"appointment_scheduled", "collecting_sample.at_home_phlebotomy.appointment_scheduled"} {
+		if got := decodeOrder(t, c.must(http.MethodPost, "/v3/order/"+s.ID+"/test?final_status="+again, nil)); got.Status() != order.AppointmentScheduled {
+			t.Fatalf("again to appointment_scheduled: %v", got.Status())
+		}
+	}
+	c.expect("no change", nil...)
+
 	far := c.placeOrder(with(phoenix, map[string]any{"zip_code": "10001", "city": "New York", "state": "NY"}), nil)
 	c.refused(http.MethodPost, "/v3/order/"+far.ID+"/test", nil, http.StatusUnprocessableEntity, "10001 is not served")
 	got := decodeOrder(t, c.must(http.MethodPost, "/v3/order/"+far.ID+"/test?final_status=requisition_created", nil))
