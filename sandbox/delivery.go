@@ -48,6 +48,10 @@ const (
 	ChaosLostPercent = 10
 )
 
+// answerTimeout is how long Junction gives an endpoint to answer a
+// delivery: the default client's timeout.
+const answerTimeout = 15 * time.Second
+
 // ErrAnswerLost is the Err of a logged attempt whose 2xx answer chaos
 // lost ([ChaosLostPercent]).
 var ErrAnswerLost = errors.New("sandbox: answer lost")
@@ -149,7 +153,7 @@ type deliverer struct {
 func newDeliverer(c *config) *deliverer {
 	d := &deliverer{url: c.hookURL, handler: c.hookHandler, verifier: c.verifier, client: c.client, chaos: c.chaos}
 	if d.client == nil {
-		d.client = &http.Client{Timeout: 15 * time.Second}
+		d.client = &http.Client{Timeout: answerTimeout}
 	}
 	if c.chaos {
 		d.rng = newRand(c.seed)

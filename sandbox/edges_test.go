@@ -27,7 +27,10 @@ func TestExactRefusals(t *testing.T) {
 	c.exactly(http.MethodGet, "/v3/order/area/info", nil, http.StatusUnprocessableEntity,
 		`{"detail":[{"loc":["query","zip_code"],"msg":"field required","type":"value_error.missing"}]}`)
 	c.exactly(http.MethodGet, "/v3/order/area/info?zip_code=85004&radius=30", nil, http.StatusUnprocessableEntity,
-		`{"detail":[{"loc":["query","radius"],"msg":"provider: invalid radius \"30\": want 10, 20, 25, 50 or 100 miles","type":"value_error.radius"}]}`)
+		`{"detail":[{"loc":["query","radius"],"msg":"radius must be 10, 20, 25, 50 or 100 miles","type":"value_error.radius"}]}`)
+	c.exactly(http.MethodGet, "/v3/order/area/info?zip_code=850&radius=x", nil, http.StatusUnprocessableEntity,
+		`{"detail":[{"loc":["query","zip_code"],"msg":"provider: invalid zip_code \"850\": want exactly five ASCII digits","type":"value_error.zip_code"},`+
+			`{"loc":["query","radius"],"msg":"value is not a valid integer","type":"type_error.integer"}]}`)
 	c.exactly(http.MethodPost, "/v3/order/phlebotomy/appointment/availability",
 		with(phoenix, map[string]any{"first_line": "Lincoln Street", "zip_code": "8500"}), http.StatusUnprocessableEntity,
 		`{"detail":[{"loc":["body","first_line"],"msg":"scheduling: unreachable address: first_line: no street number before the street name","type":"value_error.address"},`+

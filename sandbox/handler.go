@@ -319,27 +319,22 @@ func (s *Server) cancelOrder(w http.ResponseWriter, e *entry) {
 }
 
 func (s *Server) areaInfo(w http.ResponseWriter, zip, radius string, hasRadius bool) {
-	q := provider.AreaQuery{ZipCode: zip}
 	var ps problems
-	if hasRadius {
-		n, err := strconv.Atoi(radius)
-		if err != nil {
-			ps.add("value is not a valid integer", "type_error.integer", "query", "radius")
-		}
-		q.Radius = provider.Radius(n)
-		if n == 0 {
-			q.Radius = -1 // zero means "not set" to AreaQuery; here it was sent
-		}
-	}
 	if zip == "" {
 		ps.missing("query", "zip_code")
+	} else if err := (provider.AreaQuery{ZipCode: zip}).Validate(); err != nil {
+		ps.add(err.Error(), "value_error.zip_code", "query", "zip_code")
 	}
-	if err := q.Validate(); err != nil && len(ps) == 0 {
-		field := "zip_code"
-		if errors.Is(err, provider.ErrInvalidRadius) {
-			field = "radius"
+	if hasRadius {
+		// A radius sent must be one Junction accepts; AreaQuery would
+		// take 0 for "not sent".
+		n, err := strconv.Atoi(radius)
+		switch {
+		case err != nil:
+			ps.add("value is not a valid integer", "type_error.integer", "query", "radius")
+		case !provider.Radius(n).IsValid():
+			ps.add("radius must be 10, 20, 25, 50 or 100 miles", "value_error.radius", "query", "radius")
 		}
-		ps.add(err.Error(), "value_error."+field, "query", field)
 	}
 	if len(ps) > 0 {
 		invalid(w, ps)

@@ -76,19 +76,19 @@ func splitPath(p string) []any {
 		case p[0] == '.':
 			p = p[1:]
 		case p[0] == '[':
-			end := strings.IndexByte(p, ']')
-			if end < 0 {
+			index, rest, closed := strings.Cut(p[1:], "]")
+			if !closed {
 				return append(out, p)
 			}
-			if n, err := strconv.Atoi(p[1:end]); err == nil {
+			if n, err := strconv.Atoi(index); err == nil {
 				out = append(out, n)
 			} else {
-				out = append(out, p[1:end])
+				out = append(out, index)
 			}
-			p = p[end+1:]
+			p = rest
 		default:
 			end := strings.IndexAny(p, ".[")
-			if end < 0 {
+			if end == -1 {
 				end = len(p)
 			}
 			out = append(out, p[:end])

@@ -188,8 +188,9 @@ func TestAreaInfo(t *testing.T) {
 		{"", `"zip_code"`},
 		{"zip_code=8500", "invalid zip_code"},
 		{"zip_code=85004-1234", "invalid zip_code"},
-		{"zip_code=85004&radius=30", "invalid radius"},
-		{"zip_code=85004&radius=0", "invalid radius"},
+		{"zip_code=85004&radius=30", "radius must be"},
+		{"zip_code=85004&radius=0", "radius must be"},
+		{"zip_code=85004&radius=", "not a valid integer"},
 		{"zip_code=85004&radius=far", "not a valid integer"},
 	} {
 		c.refused(http.MethodGet, "/v3/order/area/info?"+tc.query, nil, http.StatusUnprocessableEntity, tc.want)
@@ -205,7 +206,7 @@ func TestAvailability(t *testing.T) {
 	}
 	if first := ss[0]; !first.Start.Equal(time.Date(2026, 11, 23, 15, 0, 0, 0, time.UTC)) ||
 		first.End.Sub(first.Start) != 2*time.Hour || !first.ExpiresAt.Equal(t0.Add(sandbox.DefaultBookingKeyTTL)) ||
-		first.BookingKey == "" {
+		first.BookingKey != "bk_27eiv0aytrp35" {
 		t.Fatalf("first slot = %+v", first)
 	}
 	if ss := c.slots(phoenix, "2026-12-24"); !ss[0].Start.Equal(time.Date(2026, 12, 24, 15, 0, 0, 0, time.UTC)) {
@@ -353,7 +354,8 @@ func TestRequest(t *testing.T) {
 	c.refused(http.MethodPost, "/v3/order/"+far.ID+"/phlebotomy/appointment/request",
 		map[string]any{"address": nyc, "provider": "phlebfinders"}, http.StatusUnprocessableEntity, "not served")
 	a := c.request(o.ID)
-	if a.Provider != "phlebfinders" || a.IANATimezone != "America/Chicago" {
+	if a.Provider != "phlebfinders" || a.IANATimezone != "America/Chicago" ||
+		a.Location != (appointment.Location{Lng: -91.2351, Lat: 43.8841}) {
 		t.Fatalf("requested = %+v", a)
 	}
 	c.refused(http.MethodPost, path, map[string]any{"address": onalaska, "provider": "phlebfinders"},
