@@ -2,6 +2,7 @@ package sandbox_test
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"io"
 	"net"
@@ -303,6 +304,19 @@ func TestOptions(t *testing.T) {
 		sandbox.WithLabTests(sandbox.DefaultLabTests()[0]))
 	if err != nil {
 		t.Fatal(err)
+	}
+	// The options after the zero Option count.
+	for _, tc := range []struct {
+		labTest string
+		status  int
+		want    string
+	}{{sandbox.LabTestAtHomePhlebotomy, http.StatusOK, `"team_id":"team-1"`}, {sandbox.LabTestWalkIn, 422, "lab test not found"}} {
+		body, _ := json.Marshal(orderBody(phoenix, map[string]any{"lab_test_id": tc.labTest}))
+		rec := httptest.NewRecorder()
+		srv.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/v3/order", bytes.NewReader(body)))
+		if rec.Code != tc.status || !strings.Contains(rec.Body.String(), tc.want) {
+			t.Errorf("lab test %s: %d %s", tc.labTest, rec.Code, rec.Body.String())
+		}
 	}
 	if now := srv.Now(); now.IsZero() || now.Nanosecond() != 0 || now.Location() != time.UTC {
 		t.Errorf("default start = %v", now)

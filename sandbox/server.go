@@ -170,6 +170,10 @@ func New(opts ...Option) (*Server, error) {
 	return s, nil
 }
 
+// readHeaderTimeout bounds how long a client of the started server may
+// take to send a request's headers.
+const readHeaderTimeout = 10 * time.Second
+
 // NewServer returns a Server configured by opts and listening on a
 // loopback port, as httptest.NewServer does: [New] then [Server.Start].
 // Call [Server.Close] when done.
@@ -200,7 +204,7 @@ func (s *Server) Start() error {
 			return &ServerError{Problem: "cannot listen on a loopback port", Err: errors.Join(err4, err6)}
 		}
 	}
-	s.httpSrv = &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second}
+	s.httpSrv = &http.Server{Handler: s, ReadHeaderTimeout: readHeaderTimeout}
 	s.listening = true
 	s.URL = "http://" + ln.Addr().String()
 	go func(srv *http.Server) { _ = srv.Serve(ln) }(s.httpSrv)
