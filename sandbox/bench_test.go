@@ -1,0 +1,147 @@
+package sandbox_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/phlebkit/phlebkit/sandbox"
+	"github.com/phlebkit/phlebkit/webhook"
+)
+
+// lifecycle is one order's whole life through the API: placed, its
+// requisition created, a slot found and booked, rescheduled, drawn and
+// resulted, every webhook delivered to a webhook.Handler in process. do
+// sends a request and returns the answer's body.
+func lifecycle(b *testing.B, srv *sandbox.Server, do func(method, path string, body []byte) []byte) {
+	var created struct {
+		Order struct {
+			ID string `json:"id"`
+		} `json:"order"`
+	}
+	if err := json.Unmarshal(do(http.MethodPost, "/v3/order", benchOrder), &created); err != nil {
+		b.Fatal(err)
+	}
+	id := created.Order.ID
+	if err := srv.CreateRequisition(id); err != nil {
+		b.Fatal(err)
+	}
+	var av struct {
+		Slots []struct {
+			Slots []struct {
+				BookingKey string `json:"booking_key"`
+			} `json:"slots"`
+		} `json:"slots"`
+	}
+	if err := json.Unmarshal(do(http.MethodPost, "/v3/order/phlebotomy/appointment/availability", benchAddress), &av); err != nil {
+		b.Fatal(err)
+	}
+	do(http.MethodPost, "/v3/order/"+id+"/phlebotomy/appointment/book",
+		[]byte(`{"booking_key": "`+av.Slots[3].Slots[0].BookingKey+`"}`))
+	do(http.MethodPatch, "/v3/order/"+id+"/phlebotomy/appointment/reschedule",
+		[]byte(`{"booking_key": "`+av.Slots[4].Slots[0].BookingKey+`"}`))
+	for _, step := range []func(string) error{srv.StartVisit, srv.CompleteDraw, srv.CompleteResults} {
+		if err := step(id); err != nil {
+			b.Fatal(err)
+		}
+	}
+	srv.Flush()
+	do(http.MethodGet, "/v3/order/"+id, nil)
+}
+
+var (
+	benchOrder, _   = json.Marshal(orderBody(phoenix, nil))
+	benchAddress, _ = json.Marshal(phoenix)
+)
+
+// newBenchServer returns a sandbox delivering to a webhook.Handler that
+// counts the events.
+func newBenchServer(b *testing.B, events *int) *sandbox.Server {
+	recv, err := webhook.NewHandler(testSecret, func(context.Context, webhook.Event) error {
+		*events++
+		return nil
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	srv, err := sandbox.New(sandbox.WithStart(t0), sandbox.WithWebhookHandler(recv, testSecret))
+	if err != nil {
+		b.Fatal(err)
+	}
+	recv.Now = srv.Now
+	return srv
+}
+
+// BenchmarkLifecycle runs one order's whole life through a new sandbox:
+// through its handler in process, and over a loopback connection.
+func BenchmarkLifecycle(b *testing.B) {
+	b.Run("handler", func(b *testing.B) {
+		b.ReportAllocs()
+		events := 0
+		for b.Loop() {
+			srv := newBenchServer(b, &events)
+			lifecycle(b, srv, func(method, path string, body []byte) []byte {
+				rec := httptest.NewRecorder()
+				srv.ServeHTTP(rec, httptest.NewRequest(method, path, bytes.NewReader(body)))
+				if rec.Code != http.StatusOK {
+					b.Fatalf("%s %s: %d %s", method, path, rec.Code, rec.Body.Bytes())
+				}
+				return rec.Body.Bytes()
+			})
+		}
+		b.ReportMetric(float64(events)/float64(b.N), "webhooks/op")
+	})
+	b.Run("loopback", func(b *testing.B) {
+		b.ReportAllocs()
+		var current atomic.Pointer[sandbox.Server]
+		front := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			current.Load().ServeHTTP(w, r)
+		}))
+		defer front.Close()
+		client := front.Client()
+		events := 0
+		for b.Loop() {
+			srv := newBenchServer(b, &events)
+			current.Store(srv)
+			lifecycle(b, srv, func(method, path string, body []byte) []byte {
+				req, err := http.NewRequest(method, front.URL+path, bytes.NewReader(body))
+				if err != nil {
+					b.Fatal(err)
+				}
+				resp, err := client.Do(req)
+				if err != nil {
+					b.Fatal(err)
+				}
+				out, err := io.ReadAll(resp.Body)
+				resp.Body.Close()
+				if err != nil || resp.StatusCode != http.StatusOK {
+					b.Fatalf("%s %s: %d %s %v", method, path, resp.StatusCode, out, err)
+				}
+				return out
+			})
+		}
+		b.ReportMetric(float64(events)/float64(b.N), "webhooks/op")
+	})
+}
+
+// BenchmarkAdvance measures a day of virtual time passing over many idle
+// orders with appointments: the cost of finding what is due.
+func BenchmarkAdvance(b *testing.B) {
+	events := 0
+	srv := newBenchServer(b, &events)
+	for range 100 {
+		rec := httptest.NewRecorder()
+		srv.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/v3/order", bytes.NewReader(benchOrder)))
+	}
+	srv.Flush()
+	b.ReportAllocs()
+	for b.Loop() {
+		srv.Advance(time.Hour)
+	}
+}

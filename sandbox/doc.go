@@ -1,0 +1,94 @@
+// Package sandbox is an in-process fake of Junction's at-home phlebotomy
+// API with a clock the test controls: what net/http/httptest is for HTTP,
+// and stripe-mock for Stripe. A consumer's tests point their Junction
+// client at [Server].URL, drive orders through the API, advance virtual
+// time, and receive the webhooks Junction would send, signed, on their own
+// endpoint.
+//
+//	srv, err := sandbox.NewServer(
+//		sandbox.WithStart(time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)),
+//		sandbox.WithWebhookHandler(receiver, secret))
+//	defer srv.Close()
+//	// POST srv.URL+"/v3/order", book an appointment, …
+//	srv.CreateRequisition(orderID) // what Junction's dashboard does
+//	srv.Advance(48 * time.Hour)    // deliver webhooks, let time-based rules act
+//
+// # Endpoints
+//
+// The server answers these endpoints of Junction's API, with Junction's
+// paths, methods, bodies and JSON field names; every response decodes
+// with this module's decoders (order.Decode, appointment.Decode,
+// provider.ParseAreaInfo, appointment.DecodeCancellationReasons):
+//
+//   - POST /v3/order: places an at-home phlebotomy order from user_id,
+//     lab_test_id (one of [DefaultLabTests] or [WithLabTests]),
+//     patient_details, patient_address (with access_notes) and
+//     activate_by; answers {"order", "status", "message"} as Junction
+//     does, the order ordered. A lab test or collection_method of another
+//     modality is refused with 422.
+//   - GET /v3/order/{order_id}: the order.
+//   - POST /v3/order/{order_id}/cancel: cancels the order, answering as
+//     POST /v3/order does; 400 "Transition from X to cancelled is not
+//     allowed" where its status forbids it.
+//   - GET /v3/order/area/info?zip_code=&radius=: the area-info response
+//     of a served zip code ([DefaultAreas], [WithAreas]), or is_served
+//     false.
+//   - POST /v3/order/phlebotomy/appointment/availability?start_date=: for
+//     a USAddress in a served area with an appointment-ready provider, the
+//     slots of the seven days from start_date (default today in the area's
+//     zone): two-hour windows from 8:00 to 18:00 local time that have not
+//     started, each with a booking key that expires ([WithBookingKeyTTL])
+//     and is used up by a booking or reschedule.
+//   - POST /v3/order/{order_id}/phlebotomy/appointment/book: books the
+//     booking key's slot; with async_confirmation the appointment comes
+//     back pending and the provider confirms it later in virtual time, or
+//     it is cancelled at the timeout ([WithAsyncConfirmDelay]).
+//   - POST /v3/order/{order_id}/phlebotomy/appointment/request: requests an
+//     appointment from a provider that takes requests in the address's
+//     area; it comes back pending without a time, until
+//     [Server.PencilIn]. The address must be in the order's zip code: the
+//     appointment takes the order's patient address (our decision).
+//   - PATCH /v3/order/{order_id}/phlebotomy/appointment/reschedule: moves
+//     the active appointment to a booking key's slot.
+//   - PATCH /v3/order/{order_id}/phlebotomy/appointment/cancel: cancels the
+//     active appointment with a cancellation_reason_id from the published
+//     list, and records the refund decision ([Server.Cancellations]).
+//   - GET /v3/order/phlebotomy/appointment/cancellation-reasons: the
+//     published list of reasons, byte for byte.
+//   - GET /v3/order/{order_id}/phlebotomy/appointment: the active
+//     appointment; 404 when there is none.
+//   - POST /v3/order/{order_id}/test?final_status=&delay=: drives the
+//     order to final_status (default completed) through the flow's
+//     commands, along Junction's success path with the detours the
+//     target asks for, one step at once and then one every delay seconds
+//     of virtual time (all at once without a delay; our reading of the
+//     parameter, which Junction does not document). The order's area must
+//     let it have an appointment when the path needs one; a step the rules
+//     refuse (an underage patient, say) ends the simulation where it is.
+//
+// # Errors
+//
+// Every refusal is a 4xx with a JSON body {"detail": ...}, as Junction's
+// API answers: 422 with a list of {"loc", "msg", "type"} for a request
+// that does not validate (a missing or mistyped member, notes over 1000
+// characters, an unreachable address, an unknown or expired booking key,
+// an unknown cancellation reason, an order id that is not a UUID); 422
+// with a message for what the scheduling rules refuse (an underage
+// patient, a slot auto-cancellation would cancel at once, an area not
+// served); 400 with a message for a command the order's or appointment's
+// status does not allow, or that needs the requisition; 404 for an
+// unknown order or path; 405 for another method; 413 for a body over 1
+// MiB. Nothing accepted can put an order in a state Junction's rules
+// forbid: every change goes through the flow, which refuses it otherwise.
+//
+// # Controls
+//
+// What Junction, the laboratory and the providers do on their own, a test
+// does with the server's methods, each taking the order id:
+// [Server.CreateRequisition], [Server.BypassRequisition],
+// [Server.PencilIn], [Server.Confirm], [Server.CancelAppointment],
+// [Server.StartVisit], [Server.CompleteDraw],
+// [Server.ReceivePartialResults], [Server.CompleteResults],
+// [Server.ReportSampleError] and [Server.CorrectResults]. What happens as
+// time passes, and how webhooks are delivered, is described on [Server].
+package sandbox

@@ -1,0 +1,591 @@
+package sandbox
+
+import (
+	"cmp"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/phlebkit/phlebkit/appointment"
+	"github.com/phlebkit/phlebkit/order"
+	"github.com/phlebkit/phlebkit/provider"
+	"github.com/phlebkit/phlebkit/scheduling"
+	"github.com/phlebkit/phlebkit/tier"
+	"github.com/phlebkit/phlebkit/webhook"
+)
+
+// entry is one order the server holds: its flow, and what only the server
+// knows of it.
+type entry struct {
+	seq     uint64           // creation order, for ties
+	flow    scheduling.Order // the order and its appointments
+	req     createOrder      // the create request, for decoration
+	labTest order.LabTest
+	area    *Area  // the area of the patient's zip code, nil when not served
+	txID    string // the order transaction's id
+	// moved is when the active appointment was booked or last moved, by
+	// the patient or by Getlabs: Getlabs reschedules it only if the
+	// instant of its own reschedule came later. (Only Getlabs' bookings
+	// need it: PhlebFinders does not reschedule on its own.)
+	moved         time.Time
+	async         asyncBooking
+	sim           simulation
+	fired         [numTimers]time.Time // the latest instant each timer fired at
+	cancellations []Cancellation
+}
+
+// asyncBooking is an asynchronous booking waiting for the provider.
+type asyncBooking struct {
+	id        string    // the appointment; empty when none waits
+	confirmAt time.Time // when the provider confirms; zero for never
+	cancelAt  time.Time // when the booking times out
+}
+
+// simulation is POST /v3/order/{order_id}/test under way.
+type simulation struct {
+	on     bool
+	target order.Status
+	every  time.Duration
+	next   time.Time
+}
+
+// timer is something an order has due at an instant, in the order they
+// happen when several are due at once.
+type timer uint8
+
+const (
+	autoCancelTimer timer = iota
+	providerRescheduleTimer
+	asyncConfirmTimer
+	asyncTimeoutTimer
+	simulationTimer
+	numTimers
+)
+
+// Cancellation is a cancellation made through the cancel appointment
+// endpoint, with the refund decision: what [Server.Cancellations]
+// returns.
+type Cancellation struct {
+	// OrderID and AppointmentID say what was cancelled.
+	OrderID, AppointmentID string
+	// Reason is the cancellation reason given (cancellation_reason_id).
+	Reason appointment.CancellationReason
+	// Notes are the notes given with it.
+	Notes string
+	// At is the virtual instant of the cancellation.
+	At time.Time
+	// Start is the appointment's start; zero for an appointment-request
+	// that had none yet.
+	Start time.Time
+	// RefundDeadline is the instant from which the cancellation is no
+	// longer refunded (scheduling.RefundDeadline); zero without a start.
+	RefundDeadline time.Time
+	// Refundable reports whether the appointment is fully refunded: the
+	// reason is refundable and, for an appointment with a start, the
+	// cancellation came more than 24 hours before it
+	// (scheduling.Refundable). An appointment without a start yet is
+	// refunded when its reason is (our decision).
+	Refundable bool
+}
+
+// timer returns e's earliest due timer: its instant and kind.
+func (s *Server) timer(e *entry) (time.Time, timer, bool) {
+	var (
+		best     time.Time
+		kind     timer
+		has      bool
+		consider = func(at time.Time, k timer) {
+			if !e.fired[k].IsZero() && !at.After(e.fired[k]) {
+				return // fired already at that instant
+			}
+			if !has || at.Before(best) {
+				best, kind, has = at, k, true
+			}
+		}
+	)
+	act, _ := e.flow.Active() // the zero Appointment when none is active
+	if ac, ok := e.flow.AutoCancel(); ok {
+		if at, _, ok := ac.FiresAt(); ok {
+			consider(at, autoCancelTimer)
+		}
+	}
+	// A reserved appointment is active, has its slot, and its order no
+	// requisition.
+	if act.EffectiveStatus() == appointment.Reserved {
+		p, _ := provider.Parse(act.Provider)
+		start, _ := act.StartAt.Get()
+		if at, ok := scheduling.ProviderRescheduleAt(p, start); ok {
+			if at.After(e.moved) {
+				consider(at, providerRescheduleTimer)
+			}
+		}
+	}
+	if e.async.id == act.ID && act.EffectiveStatus() == appointment.Pending {
+		if !e.async.confirmAt.IsZero() && e.async.confirmAt.Before(e.async.cancelAt) {
+			consider(e.async.confirmAt, asyncConfirmTimer)
+		} else {
+			consider(e.async.cancelAt, asyncTimeoutTimer)
+		}
+	}
+	if e.sim.on {
+		consider(e.sim.next, simulationTimer)
+	}
+	return best, kind, has
+}
+
+// fireTimers fires every timer due at or before the clock, earliest first,
+// ties in timer order and then in the orders' creation order.
+func (s *Server) fireTimers() {
+	type due struct {
+		at   time.Time
+		kind timer
+		e    *entry
+	}
+	var ds []due
+	for _, e := range s.orders {
+		if at, k, ok := s.timer(e); ok && !at.After(s.clock) {
+			ds = append(ds, due{at, k, e})
+		}
+	}
+	slices.SortFunc(ds, func(a, b due) int {
+		if c := a.at.Compare(b.at); c != 0 {
+			return c
+		}
+		if a.kind != b.kind {
+			return int(a.kind) - int(b.kind)
+		}
+		return cmp.Compare(a.e.seq, b.e.seq)
+	})
+	for _, d := range ds {
+		d.e.fired[d.kind] = d.at
+		s.fire(d.e, d.kind, d.at)
+	}
+}
+
+// fire makes e's timer of kind k, due at at, happen at the clock. A
+// refusal leaves the order as it is: the timer has fired all the same.
+func (s *Server) fire(e *entry, k timer, at time.Time) {
+	switch k {
+	case autoCancelTimer:
+		_ = s.apply(e, scheduling.Order.Tick)
+	case providerRescheduleTimer:
+		act, _ := e.flow.Active()
+		start, _ := act.StartAt.Get()
+		end, hasEnd := act.EndAt.Get()
+		start = start.Add(providerRescheduleShift)
+		if hasEnd {
+			end = end.Add(providerRescheduleShift)
+		}
+		e.moved = s.clock
+		_ = s.apply(e, func(o scheduling.Order, now time.Time) (scheduling.Order, []webhook.Event, error) {
+			return o.Reschedule(start, end, "", now)
+		})
+	case asyncConfirmTimer:
+		e.async = asyncBooking{}
+		_ = s.apply(e, scheduling.Order.Confirm)
+	case asyncTimeoutTimer:
+		e.async = asyncBooking{}
+		_ = s.apply(e, scheduling.Order.CancelAppointment)
+	case simulationTimer:
+		s.step(e)
+	case numTimers:
+	}
+}
+
+// providerRescheduleShift is how far Getlabs moves an appointment it
+// reschedules itself (our decision: the same time the next day).
+const providerRescheduleShift = 24 * time.Hour
+
+// command is a command of the flow, at an instant.
+type command func(scheduling.Order, time.Time) (scheduling.Order, []webhook.Event, error)
+
+// apply runs cmd on e's flow at the clock and sends the webhooks it
+// returns; on error the order is unchanged.
+func (s *Server) apply(e *entry, cmd command) error {
+	o, events, err := cmd(e.flow, s.clock)
+	if err != nil {
+		return err
+	}
+	e.flow = o
+	for i := range events {
+		s.send(e, events[i])
+	}
+	return nil
+}
+
+// send decorates ev and schedules its delivery.
+func (s *Server) send(e *entry, ev webhook.Event) {
+	if !s.hooks.enabled() {
+		return
+	}
+	switch {
+	case ev.Type.IsOrder():
+		e.decorateOrder(&ev.Order)
+	case ev.Type.IsAppointment():
+		e.decorateAppointment(&ev.Appointment)
+	}
+	body, err := ev.MarshalJSON()
+	if err != nil {
+		// The flow writes only what Junction's JSON holds: unreachable.
+		return
+	}
+	s.hooks.enqueue(&message{id: ev.ID, typ: ev.Type, orderID: ev.OrderID(), body: body}, s.clock)
+}
+
+// snapshot returns the order as the order endpoints return it now.
+func (e *entry) snapshot() order.Order {
+	o := e.flow.Snapshot()
+	e.decorateOrder(&o)
+	return o
+}
+
+// decorateOrder adds to an order snapshot what the flow does not know:
+// the patient's names and contacts, the whole address, the lab test, a
+// sample id once the requisition exists, and the order transaction.
+func (e *entry) decorateOrder(o *order.Order) {
+	p := e.req.Patient
+	p.DOB = o.Patient.DOB
+	o.Patient = p
+	o.Address = e.req.Address
+	o.LabTest = e.labTest
+	if slices.ContainsFunc(o.Events, func(h order.HistoryEntry) bool {
+		return h.Status == order.RequisitionCreated || h.Status == order.RequisitionBypassed
+	}) {
+		o.SampleID = strconv.FormatUint(1_000_000_000+e.seq, 10)
+	}
+	last, _ := o.Current()
+	status := order.TransactionActive
+	switch last.Status {
+	case order.Completed, order.Corrected:
+		status = order.TransactionCompleted
+	case order.Cancelled:
+		status = order.TransactionCancelled
+	case order.Ordered, order.RequisitionCreated, order.RequisitionBypassed, order.AppointmentPending,
+		order.AppointmentScheduled, order.DrawCompleted, order.AppointmentCancelled, order.PartialResults,
+		order.SampleError:
+	}
+	o.Transaction = order.Transaction{ID: e.txID, Status: status, Orders: []order.TransactionOrder{{
+		ID: o.ID, Status: last.Status, StatusCreatedAt: last.CreatedAt, Origin: order.OriginInitial,
+		CreatedAt: o.CreatedAt, UpdatedAt: o.UpdatedAt,
+	}}}
+}
+
+// decorateAppointment adds to an appointment what the flow does not know:
+// the area's coordinates and the order transaction.
+func (e *entry) decorateAppointment(a *appointment.Appointment) {
+	if e.area != nil {
+		a.Location = e.area.Location
+	}
+	a.OrderTransactionID = e.txID
+}
+
+// appointmentByID returns the decorated appointment with id id.
+func (e *entry) appointmentByID(id string) (appointment.Appointment, bool) {
+	for _, a := range e.flow.Appointments {
+		if a.ID == id {
+			w := a.Appointment
+			e.decorateAppointment(&w)
+			return w, true
+		}
+	}
+	return appointment.Appointment{}, false
+}
+
+// existing returns the active appointments of the patient's other orders,
+// for the one-active-appointment-per-provider rule.
+func (s *Server) existing(e *entry) []appointment.Appointment {
+	var out []appointment.Appointment
+	for _, o := range s.orders {
+		if o == e || o.flow.Patient.UserID != e.flow.Patient.UserID {
+			continue
+		}
+		if a, ok := o.flow.Active(); ok {
+			out = append(out, a.Appointment)
+		}
+	}
+	return out
+}
+
+// newID returns a new id shaped like Junction's UUIDs.
+func (s *Server) newID(kind byte) string {
+	s.idSeq++
+	return uuidOf(kind, s.idSeq)
+}
+
+// The kinds of ids the server makes.
+const (
+	orderKind       = 'o'
+	appointmentKind = 'a'
+	transactionKind = 't'
+)
+
+// lookup returns the order with id id.
+func (s *Server) lookup(id string) (*entry, error) {
+	if e, ok := s.orders[id]; ok {
+		return e, nil
+	}
+	return nil, &OrderError{ID: id}
+}
+
+// control runs a flow command on an order, for a control method.
+func (s *Server) control(name, orderID string, cmd command) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	e, err := s.lookup(orderID)
+	if err != nil {
+		return err
+	}
+	if err := s.apply(e, cmd); err != nil {
+		return &ControlError{Control: name, OrderID: orderID, Err: err}
+	}
+	return nil
+}
+
+// CreateRequisition makes the order's requisition exist, as Junction's
+// dashboard does in its sandbox (where it never happens on its own):
+// scheduling.Order.CreateRequisition. An unknown order is an
+// *[OrderError]; a refusal a *[ControlError] wrapping [ErrRefused].
+// Like every control, it happens at the current virtual instant, and its
+// webhooks are delivered by the next [Server.Flush] or [Server.Advance].
+func (s *Server) CreateRequisition(orderID string) error {
+	return s.control("create_requisition", orderID, scheduling.Order.CreateRequisition)
+}
+
+// BypassRequisition records that the order needs no requisition because
+// one already existed: scheduling.Order.BypassRequisition. Errors as for
+// [Server.CreateRequisition].
+func (s *Server) BypassRequisition(orderID string) error {
+	return s.control("bypass_requisition", orderID, scheduling.Order.BypassRequisition)
+}
+
+// PencilIn records that the provider of the order's pending
+// appointment-request agreed a slot with the patient:
+// scheduling.Order.PencilIn. Errors as for [Server.CreateRequisition].
+func (s *Server) PencilIn(orderID string, start, end time.Time) error {
+	return s.control("pencil_in", orderID, func(o scheduling.Order, now time.Time) (scheduling.Order, []webhook.Event, error) {
+		return o.PencilIn(start, end, now)
+	})
+}
+
+// Confirm records that the provider confirmed the order's asynchronous
+// booking now, before the server would have: scheduling.Order.Confirm.
+// Errors as for [Server.CreateRequisition].
+func (s *Server) Confirm(orderID string) error {
+	return s.control("confirm", orderID, scheduling.Order.Confirm)
+}
+
+// CancelAppointment cancels the order's active appointment as the patient
+// (by calling Junction), the provider or Junction would:
+// scheduling.Order.CancelAppointment, with no cancellation reason and no
+// refund decision. Errors as for [Server.CreateRequisition].
+func (s *Server) CancelAppointment(orderID string) error {
+	return s.control("cancel_appointment", orderID, scheduling.Order.CancelAppointment)
+}
+
+// StartVisit records that the phlebotomist is on the way:
+// scheduling.Order.StartVisit. Errors as for [Server.CreateRequisition].
+func (s *Server) StartVisit(orderID string) error {
+	return s.control("start_visit", orderID, scheduling.Order.StartVisit)
+}
+
+// CompleteDraw records that the blood was drawn:
+// scheduling.Order.CompleteDraw. Errors as for [Server.CreateRequisition].
+func (s *Server) CompleteDraw(orderID string) error {
+	return s.control("complete_draw", orderID, scheduling.Order.CompleteDraw)
+}
+
+// ReceivePartialResults records partial results:
+// scheduling.Order.ReceivePartialResults (a webhook only with
+// [WithPartialResultsWebhooks]). Errors as for [Server.CreateRequisition].
+func (s *Server) ReceivePartialResults(orderID string) error {
+	return s.control("receive_partial_results", orderID, scheduling.Order.ReceivePartialResults)
+}
+
+// CompleteResults records the final results:
+// scheduling.Order.CompleteResults. Errors as for
+// [Server.CreateRequisition].
+func (s *Server) CompleteResults(orderID string) error {
+	return s.control("complete", orderID, scheduling.Order.CompleteResults)
+}
+
+// ReportSampleError records that the laboratory could not process the
+// sample: scheduling.Order.ReportSampleError. Errors as for
+// [Server.CreateRequisition].
+func (s *Server) ReportSampleError(orderID string) error {
+	return s.control("report_sample_error", orderID, scheduling.Order.ReportSampleError)
+}
+
+// CorrectResults records corrected results:
+// scheduling.Order.CorrectResults. Errors as for
+// [Server.CreateRequisition].
+func (s *Server) CorrectResults(orderID string) error {
+	return s.control("correct_results", orderID, scheduling.Order.CorrectResults)
+}
+
+// Cancellations returns the cancellations made through the cancel
+// appointment endpoint on the order, oldest first, each with its refund
+// decision; an unknown order is an *[OrderError].
+func (s *Server) Cancellations(orderID string) ([]Cancellation, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	e, err := s.lookup(orderID)
+	if err != nil {
+		return nil, err
+	}
+	return slices.Clone(e.cancellations), nil
+}
+
+// Order returns the order as GET /v3/order/{order_id} would; an unknown
+// order is an *[OrderError].
+func (s *Server) Order(orderID string) (order.Order, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	e, err := s.lookup(orderID)
+	if err != nil {
+		return order.Order{}, err
+	}
+	return e.snapshot(), nil
+}
+
+// simulate begins a simulation of e towards target, one step every every,
+// the first now; with every zero, all steps happen now.
+func (s *Server) simulate(e *entry, target order.Status, every time.Duration) {
+	e.sim = simulation{on: true, target: target, every: every, next: s.clock}
+	if every > 0 {
+		s.step(e)
+		return
+	}
+	// Every step moves the order along its lifecycle, which has no cycle
+	// a simulation takes more than once: a bound only guards the loop.
+	for range 32 {
+		if !e.sim.on {
+			return
+		}
+		s.step(e)
+	}
+	e.sim.on = false
+}
+
+// step makes the simulation's next step at the clock, and schedules the
+// one after, or ends it when the order reached its target or cannot go
+// further.
+func (s *Server) step(e *entry) {
+	cmd, ok := s.plan(e, e.sim.target)
+	if !ok || s.apply(e, cmd) != nil {
+		e.sim.on = false
+		return
+	}
+	if e.flow.Status == e.sim.target {
+		e.sim.on = false
+		return
+	}
+	e.sim.next = s.clock.Add(e.sim.every)
+}
+
+// plan returns the command that takes e one step towards target, the way
+// Junction's simulation goes (the expected success path, with the
+// detours target asks for), and false when there is none: the order is
+// there, or cannot get there.
+func (s *Server) plan(e *entry, target order.Status) (command, bool) {
+	cur := e.flow.Status
+	if cur == target || !order.Reachable(cur, target) {
+		return nil, false
+	}
+	if target == order.Cancelled {
+		return scheduling.Order.Cancel, true
+	}
+	act, _ := e.flow.Active()
+	switch cur {
+	case order.Ordered:
+		if target == order.RequisitionBypassed {
+			return scheduling.Order.BypassRequisition, true
+		}
+		return scheduling.Order.CreateRequisition, true
+	case order.RequisitionCreated, order.RequisitionBypassed, order.AppointmentCancelled:
+		return s.placeFor(e, target)
+	case order.AppointmentPending:
+		switch {
+		case target == order.AppointmentCancelled:
+			return scheduling.Order.CancelAppointment, true
+		case act.Tier == tier.AppointmentRequest:
+			w, ok := s.firstSlot(e)
+			return func(o scheduling.Order, now time.Time) (scheduling.Order, []webhook.Event, error) {
+				return o.PencilIn(w.start, w.end, now)
+			}, ok
+		}
+		return scheduling.Order.Confirm, true
+	case order.AppointmentScheduled:
+		switch {
+		case target == order.AppointmentCancelled:
+			return scheduling.Order.CancelAppointment, true
+		case act.EffectiveStatus() == appointment.Confirmed:
+			return scheduling.Order.StartVisit, true
+		}
+		return scheduling.Order.CompleteDraw, true
+	case order.DrawCompleted, order.PartialResults:
+		switch {
+		case target == order.PartialResults:
+			return scheduling.Order.ReceivePartialResults, true
+		case target == order.SampleError:
+			return scheduling.Order.ReportSampleError, true
+		}
+		return scheduling.Order.CompleteResults, true
+	case order.Completed:
+		return scheduling.Order.CorrectResults, true
+	case order.Corrected, order.SampleError, order.Cancelled:
+	}
+	return nil, false
+}
+
+// placeFor returns the command that gives e an appointment on its way to
+// target: a booking in the first slot where the area has an
+// appointment-ready provider (asynchronous when the target is
+// appointment_pending, so that it stays there), else a request. The
+// requisition exists by then, so Getlabs never reschedules it: e.moved
+// does not matter.
+func (s *Server) placeFor(e *entry, target order.Status) (command, bool) {
+	info := e.areaInfo()
+	existing := s.existing(e)
+	if p, err := info.ForBooking(); err == nil {
+		w, ok := s.firstSlot(e)
+		r := scheduling.BookRequest{ID: s.newID(appointmentKind), Start: w.start, End: w.end, Provider: p,
+			Existing: existing, Async: target == order.AppointmentPending}
+		return func(o scheduling.Order, now time.Time) (scheduling.Order, []webhook.Event, error) {
+			return o.Book(r, now)
+		}, ok
+	}
+	for _, p := range info.Providers(tier.AppointmentRequest) {
+		r := scheduling.RequestAppointment{ID: s.newID(appointmentKind), Provider: p, Existing: existing}
+		return func(o scheduling.Order, now time.Time) (scheduling.Order, []webhook.Event, error) {
+			return o.Request(r, now)
+		}, true
+	}
+	return nil, false
+}
+
+// canPlace reports whether e can get an appointment: its area has an
+// appointment-ready provider, or one that takes requests.
+func (s *Server) canPlace(e *entry) bool {
+	info := e.areaInfo()
+	_, err := info.ForBooking()
+	return err == nil || len(info.Providers(tier.AppointmentRequest)) > 0
+}
+
+// areaInfo returns the area-info of e's zip code: not served when the
+// server does not serve it.
+func (e *entry) areaInfo() provider.AreaInfo {
+	if e.area == nil {
+		return provider.AreaInfo{}
+	}
+	return e.area.info()
+}
+
+// firstSlot returns the first availability window of e's area, which is
+// served, that starts after the clock; there is none only at the end of
+// the year 9999.
+func (s *Server) firstSlot(e *entry) (window, bool) {
+	for _, w := range windows(e.area, s.clock, s.clock) {
+		return w, true
+	}
+	return window{}, false
+}

@@ -1,0 +1,622 @@
+package sandbox
+
+import (
+	_ "embed" // the published cancellation reasons
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/phlebkit/phlebkit/appointment"
+	"github.com/phlebkit/phlebkit/order"
+	"github.com/phlebkit/phlebkit/provider"
+	"github.com/phlebkit/phlebkit/scheduling"
+	"github.com/phlebkit/phlebkit/webhook"
+)
+
+// reasonsJSON is the response of the cancellation reasons endpoint as
+// Junction's documentation publishes it, byte for byte.
+//
+//go:embed cancellation-reasons.json
+var reasonsJSON []byte
+
+// maxBody is the largest request body the server reads.
+const maxBody = 1 << 20
+
+// maxDelay is the longest delay POST /v3/order/{order_id}/test takes, in
+// seconds (our decision: a year).
+const maxDelay = 365 * 24 * 60 * 60
+
+// endpoint is what a request's path names.
+type endpoint uint8
+
+const (
+	noEndpoint endpoint = iota
+	createOrderEndpoint
+	getOrderEndpoint
+	cancelOrderEndpoint
+	testEndpoint
+	areaInfoEndpoint
+	availabilityEndpoint
+	reasonsEndpoint
+	getAppointmentEndpoint
+	bookEndpoint
+	requestEndpoint
+	rescheduleEndpoint
+	cancelAppointmentEndpoint
+)
+
+// methods is the method each endpoint answers.
+var methods = [...]string{
+	createOrderEndpoint:       http.MethodPost,
+	getOrderEndpoint:          http.MethodGet,
+	cancelOrderEndpoint:       http.MethodPost,
+	testEndpoint:              http.MethodPost,
+	areaInfoEndpoint:          http.MethodGet,
+	availabilityEndpoint:      http.MethodPost,
+	reasonsEndpoint:           http.MethodGet,
+	getAppointmentEndpoint:    http.MethodGet,
+	bookEndpoint:              http.MethodPost,
+	requestEndpoint:           http.MethodPost,
+	rescheduleEndpoint:        http.MethodPatch,
+	cancelAppointmentEndpoint: http.MethodPatch,
+}
+
+// route returns the endpoint path names and the order id in it, if any.
+func route(path string) (endpoint, string) {
+	rest, ok := strings.CutPrefix(path, "/v3/order")
+	if !ok {
+		return noEndpoint, ""
+	}
+	if rest == "" {
+		return createOrderEndpoint, ""
+	}
+	rest, ok = strings.CutPrefix(rest, "/")
+	if !ok || rest == "" {
+		return noEndpoint, ""
+	}
+	parts := strings.Split(rest, "/")
+	switch len(parts) {
+	case 1:
+		return getOrderEndpoint, parts[0]
+	case 2:
+		switch {
+		case parts[0] == "area" && parts[1] == "info":
+			return areaInfoEndpoint, ""
+		case parts[1] == "cancel":
+			return cancelOrderEndpoint, parts[0]
+		case parts[1] == "test":
+			return testEndpoint, parts[0]
+		}
+	case 3:
+		switch {
+		case parts[0] == "phlebotomy" && parts[1] == "appointment" && parts[2] == "availability":
+			return availabilityEndpoint, ""
+		case parts[0] == "phlebotomy" && parts[1] == "appointment" && parts[2] == "cancellation-reasons":
+			return reasonsEndpoint, ""
+		case parts[1] == "phlebotomy" && parts[2] == "appointment":
+			return getAppointmentEndpoint, parts[0]
+		}
+	case 4:
+		if parts[1] != "phlebotomy" || parts[2] != "appointment" {
+			break
+		}
+		switch parts[3] {
+		case "book":
+			return bookEndpoint, parts[0]
+		case "request":
+			return requestEndpoint, parts[0]
+		case "reschedule":
+			return rescheduleEndpoint, parts[0]
+		case "cancel":
+			return cancelAppointmentEndpoint, parts[0]
+		}
+	}
+	return noEndpoint, ""
+}
+
+// ServeHTTP answers one request of Junction's at-home phlebotomy API; see
+// the package documentation for the endpoints and their answers.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	ep, id := route(r.URL.Path)
+	if ep == noEndpoint {
+		detail(w, http.StatusNotFound, "Not Found")
+		return
+	}
+	if r.Method != methods[ep] {
+		w.Header().Set("Allow", methods[ep])
+		detail(w, http.StatusMethodNotAllowed, "Method Not Allowed")
+		return
+	}
+	var body []byte
+	if r.Body != nil {
+		var err error
+		body, err = io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
+		if err != nil {
+			var tooLarge *http.MaxBytesError
+			if errors.As(err, &tooLarge) {
+				detail(w, http.StatusRequestEntityTooLarge, "Request body too large")
+				return
+			}
+			detail(w, http.StatusBadRequest, "Cannot read the request body")
+			return
+		}
+	}
+	q := r.URL.Query()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	switch ep {
+	case createOrderEndpoint:
+		s.createOrder(w, body)
+		return
+	case areaInfoEndpoint:
+		s.areaInfo(w, q.Get("zip_code"), q.Get("radius"), q.Has("radius"))
+		return
+	case availabilityEndpoint:
+		s.availability(w, body, q.Get("start_date"))
+		return
+	case reasonsEndpoint:
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write(reasonsJSON)
+		return
+	case noEndpoint, getOrderEndpoint, cancelOrderEndpoint, testEndpoint, getAppointmentEndpoint, bookEndpoint,
+		requestEndpoint, rescheduleEndpoint, cancelAppointmentEndpoint:
+	}
+	if !isUUID(id) {
+		invalid(w, problems{{Loc: []any{"path", "order_id"}, Msg: "value is not a valid uuid", Type: "type_error.uuid"}})
+		return
+	}
+	e, ok := s.orders[strings.ToLower(id)]
+	if !ok {
+		detail(w, http.StatusNotFound, "Order not found")
+		return
+	}
+	switch ep {
+	case getOrderEndpoint:
+		writeJSON(w, http.StatusOK, e.snapshot())
+	case cancelOrderEndpoint:
+		s.cancelOrder(w, e)
+	case testEndpoint:
+		s.test(w, e, body, q.Get("final_status"), q.Get("delay"), q.Has("delay"))
+	case getAppointmentEndpoint:
+		act, ok := e.flow.Active()
+		if !ok {
+			detail(w, http.StatusNotFound, "No active appointment")
+			return
+		}
+		a, _ := e.appointmentByID(act.ID)
+		writeJSON(w, http.StatusOK, a)
+	case bookEndpoint:
+		s.book(w, e, body)
+	case requestEndpoint:
+		s.request(w, e, body)
+	case rescheduleEndpoint:
+		s.reschedule(w, e, body)
+	case cancelAppointmentEndpoint:
+		s.cancelAppointment(w, e, body)
+	case noEndpoint, createOrderEndpoint, areaInfoEndpoint, availabilityEndpoint, reasonsEndpoint:
+	}
+}
+
+// writeJSON answers status with v's JSON.
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		// The server writes only what Junction's JSON holds: unreachable.
+		status, b = http.StatusInternalServerError, []byte(`{"detail":"Internal Server Error"}`)
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_, _ = w.Write(b)
+}
+
+// detail answers status with {"detail": msg}, as Junction's API does.
+func detail(w http.ResponseWriter, status int, msg string) {
+	writeJSON(w, status, struct {
+		Detail string `json:"detail"`
+	}{msg})
+}
+
+// invalid answers 422 with the list of problems, as Junction's API does
+// for a request that does not validate.
+func invalid(w http.ResponseWriter, ps problems) {
+	writeJSON(w, http.StatusUnprocessableEntity, struct {
+		Detail problems `json:"detail"`
+	}{ps})
+}
+
+// refuse answers a refusal of the flow: 400 for a command the order's or
+// appointment's status does not allow (or that needs the requisition, or
+// an appointment the order or patient already has), 422 for a request
+// the rules refuse (age, address, notes, slot, provider, area,
+// auto-cancellation).
+func refuse(w http.ResponseWriter, err error) {
+	status := http.StatusUnprocessableEntity
+	if errors.Is(err, scheduling.ErrNotAllowed) || errors.Is(err, scheduling.ErrRequisitionRequired) ||
+		errors.Is(err, scheduling.ErrActiveAppointment) {
+		status = http.StatusBadRequest
+	}
+	detail(w, status, err.Error())
+}
+
+// orderResponse is the answer of POST /v3/order and POST
+// /v3/order/{order_id}/cancel, as Junction writes it (PostOrderResponse).
+type orderResponse struct {
+	Order   order.Order `json:"order"`
+	Status  string      `json:"status"`
+	Message string      `json:"message"`
+}
+
+func (s *Server) createOrder(w http.ResponseWriter, body []byte) {
+	c, ps := decodeCreateOrder(body)
+	if len(ps) > 0 {
+		invalid(w, ps)
+		return
+	}
+	test, known := s.labTests[c.LabTestID]
+	switch {
+	case c.CollectionMethod != "" && c.CollectionMethod != string(order.ModalityAtHomePhlebotomy):
+		ps.add("only at_home_phlebotomy orders are supported", "value_error.collection_method", "body", "collection_method")
+	case !known:
+		ps.add("lab test not found", "value_error.lab_test_id", "body", "lab_test_id")
+	case test.Method != order.ModalityAtHomePhlebotomy:
+		ps.add("only at_home_phlebotomy lab tests are supported, not "+string(test.Method),
+			"value_error.lab_test_id", "body", "lab_test_id")
+	}
+	if len(ps) > 0 {
+		invalid(w, ps)
+		return
+	}
+	area := s.areas[zip5(c.Address.Zip)]
+	var zone *time.Location
+	if area != nil {
+		zone = area.zone
+	}
+	ad := c.Address
+	id := s.newID(orderKind)
+	o, events, err := scheduling.Place(scheduling.PlaceOrder{
+		ID: id, TeamID: s.cfg.teamID, ClientUserID: c.UserID,
+		Patient: scheduling.Patient{UserID: c.UserID, BirthDate: c.Patient.DOB.Time(), Location: zone,
+			Address: appointment.Address{FirstLine: ad.FirstLine, SecondLine: ad.SecondLine, City: ad.City,
+				State: ad.State, ZipCode: ad.Zip, Country: ad.Country, AccessNotes: c.AccessNotes}},
+		ActivateBy: c.ActivateBy.Time(),
+		Settings: scheduling.Settings{PreRequisitionScheduling: s.cfg.preReq,
+			PartialResultsWebhooks: s.cfg.partialHooks},
+	}, s.clock)
+	if err != nil {
+		refuse(w, err)
+		return
+	}
+	s.orderSeq++
+	e := &entry{seq: s.orderSeq, flow: o, req: c, labTest: test, area: area, txID: s.newID(transactionKind)}
+	s.orders[id] = e
+	for i := range events {
+		s.send(e, events[i])
+	}
+	writeJSON(w, http.StatusOK, orderResponse{Order: e.snapshot(), Status: "success", Message: "Order created successfully"})
+}
+
+// zip5 returns the five-digit zip code of a zip code or ZIP+4.
+func zip5(zip string) string {
+	five, _, _ := strings.Cut(zip, "-")
+	return five
+}
+
+func (s *Server) cancelOrder(w http.ResponseWriter, e *entry) {
+	if st := e.flow.Status; !st.Cancellable() {
+		detail(w, http.StatusBadRequest, "Transition from "+st.String()+" to cancelled is not allowed")
+		return
+	}
+	if err := s.apply(e, scheduling.Order.Cancel); err != nil {
+		refuse(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, orderResponse{Order: e.snapshot(), Status: "success", Message: "Order cancelled successfully"})
+}
+
+func (s *Server) areaInfo(w http.ResponseWriter, zip, radius string, hasRadius bool) {
+	var ps problems
+	if zip == "" {
+		ps.missing("query", "zip_code")
+	} else if err := (provider.AreaQuery{ZipCode: zip}).Validate(); err != nil {
+		ps.add(err.Error(), "value_error.zip_code", "query", "zip_code")
+	}
+	if hasRadius {
+		// A radius sent must be one Junction accepts; AreaQuery would
+		// take 0 for "not sent".
+		n, err := strconv.Atoi(radius)
+		switch {
+		case err != nil:
+			ps.add("value is not a valid integer", "type_error.integer", "query", "radius")
+		case !provider.Radius(n).IsValid():
+			ps.add("radius must be 10, 20, 25, 50 or 100 miles", "value_error.radius", "query", "radius")
+		}
+	}
+	if len(ps) > 0 {
+		invalid(w, ps)
+		return
+	}
+	info := provider.AreaInfo{ZipCode: zip}
+	if a := s.areas[zip]; a != nil {
+		info = a.info()
+	}
+	writeJSON(w, http.StatusOK, info)
+}
+
+// addressProblems turns the address rule's refusal into problems under loc.
+func addressProblems(err error, loc ...any) problems {
+	var ps problems
+	var each []error
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		each = j.Unwrap()
+	} else {
+		each = []error{err}
+	}
+	for _, e := range each {
+		field := "address"
+		var ae *scheduling.AddressError
+		if errors.As(e, &ae) {
+			field = ae.Field
+		}
+		ps.add(e.Error(), "value_error.address", append(append([]any(nil), loc...), field)...)
+	}
+	return ps
+}
+
+func (s *Server) availability(w http.ResponseWriter, body []byte, startDate string) {
+	var ps problems
+	var from time.Time
+	if startDate != "" {
+		d, err := time.Parse(time.DateOnly, startDate)
+		if err != nil {
+			ps.add("invalid date format", "value_error.date", "query", "start_date")
+		}
+		from = d
+	}
+	addr, bodyProblems := decodeAddress(body)
+	ps = append(ps, bodyProblems...)
+	if len(ps) > 0 {
+		invalid(w, ps)
+		return
+	}
+	if err := scheduling.ValidateAddress(addr); err != nil {
+		invalid(w, addressProblems(err, "body"))
+		return
+	}
+	a := s.areas[zip5(addr.ZipCode)]
+	if a == nil {
+		detail(w, http.StatusUnprocessableEntity, "zip code "+zip5(addr.ZipCode)+" is not served for at-home phlebotomy")
+		return
+	}
+	p, err := a.info().ForBooking()
+	if err != nil {
+		detail(w, http.StatusUnprocessableEntity, err.Error())
+		return
+	}
+	today := s.clock.In(a.zone)
+	y, m, d := today.Date()
+	if from.IsZero() || from.Before(time.Date(y, m, d, 0, 0, 0, 0, time.UTC)) {
+		from = today
+	} else {
+		y, m, d = from.Date()
+		from = time.Date(y, m, d, 0, 0, 0, 0, a.zone)
+	}
+	for k, v := range s.keys {
+		if !v.expires.After(s.clock) {
+			delete(s.keys, k)
+		}
+	}
+	writeJSON(w, http.StatusOK, slots(a, p, from, s.clock, s.cfg.keyTTL, func(k bookingKey) string {
+		s.keySeq++
+		text := keyText(s.keySeq)
+		s.keys[text] = k
+		return text
+	}))
+}
+
+// key returns the slot a booking key stands for, for an appointment of e
+// with p (any provider when p is zero), or answers why it cannot be used.
+func (s *Server) key(w http.ResponseWriter, e *entry, text string, p provider.Provider) (bookingKey, bool) {
+	k, ok := s.keys[text]
+	switch {
+	case !ok:
+		invalid(w, problems{{Loc: []any{"body", "booking_key"}, Msg: "unknown booking key", Type: "value_error.booking_key"}})
+	case !k.expires.After(s.clock):
+		invalid(w, problems{{Loc: []any{"body", "booking_key"}, Msg: "booking key expired at " + wireTime(k.expires),
+			Type: "value_error.booking_key"}})
+	case k.zip != zip5(e.flow.Patient.Address.ZipCode):
+		invalid(w, problems{{Loc: []any{"body", "booking_key"}, Msg: "booking key is for zip code " + k.zip +
+			", not the order's " + zip5(e.flow.Patient.Address.ZipCode), Type: "value_error.booking_key"}})
+	case p.IsValid() && k.provider != p:
+		invalid(w, problems{{Loc: []any{"body", "booking_key"}, Msg: "booking key is for " + k.provider.String() +
+			", not the appointment's " + p.String(), Type: "value_error.booking_key"}})
+	default:
+		return k, true
+	}
+	return bookingKey{}, false
+}
+
+func (s *Server) book(w http.ResponseWriter, e *entry, body []byte) {
+	b, ps := decodeBook(body)
+	if len(ps) > 0 {
+		invalid(w, ps)
+		return
+	}
+	k, ok := s.key(w, e, b.BookingKey, 0)
+	if !ok {
+		return
+	}
+	id := s.newID(appointmentKind)
+	r := scheduling.BookRequest{ID: id, Start: k.start, End: k.end, Provider: k.provider, Notes: b.AppointmentNotes,
+		Existing: s.existing(e), Async: b.Async}
+	if err := s.apply(e, func(o scheduling.Order, now time.Time) (scheduling.Order, []webhook.Event, error) {
+		return o.Book(r, now)
+	}); err != nil {
+		refuse(w, err)
+		return
+	}
+	delete(s.keys, b.BookingKey)
+	e.moved = s.clock
+	if b.Async {
+		e.async = asyncBooking{id: id, cancelAt: s.clock.Add(time.Duration(b.AsyncTimeoutMS) * time.Millisecond)}
+		if s.cfg.asyncDelay >= 0 {
+			e.async.confirmAt = s.clock.Add(s.cfg.asyncDelay)
+		}
+	}
+	a, _ := e.appointmentByID(id)
+	writeJSON(w, http.StatusOK, a)
+}
+
+func (s *Server) request(w http.ResponseWriter, e *entry, body []byte) {
+	q, ps := decodeRequest(body)
+	if len(ps) > 0 {
+		invalid(w, ps)
+		return
+	}
+	if err := scheduling.ValidateAddress(q.Address); err != nil {
+		invalid(w, addressProblems(err, "body", "address"))
+		return
+	}
+	if zip, own := zip5(q.Address.ZipCode), zip5(e.flow.Patient.Address.ZipCode); zip != own {
+		invalid(w, problems{{Loc: []any{"body", "address", "zip_code"}, Msg: "zip code " + zip +
+			" is not the order's " + own + ": the appointment is at the patient's address",
+			Type: "value_error.zip_code"}})
+		return
+	}
+	info := provider.AreaInfo{ZipCode: zip5(q.Address.ZipCode)}
+	if a := s.areas[info.ZipCode]; a != nil {
+		info = a.info()
+	}
+	id := s.newID(appointmentKind)
+	r := scheduling.RequestAppointment{ID: id, Provider: q.Provider, Area: &info, Notes: q.AppointmentNotes,
+		Existing: s.existing(e)}
+	if err := s.apply(e, func(o scheduling.Order, now time.Time) (scheduling.Order, []webhook.Event, error) {
+		return o.Request(r, now)
+	}); err != nil {
+		refuse(w, err)
+		return
+	}
+	a, _ := e.appointmentByID(id)
+	writeJSON(w, http.StatusOK, a)
+}
+
+func (s *Server) reschedule(w http.ResponseWriter, e *entry, body []byte) {
+	q, ps := decodeReschedule(body)
+	if len(ps) > 0 {
+		invalid(w, ps)
+		return
+	}
+	act, ok := e.flow.Active()
+	if !ok {
+		detail(w, http.StatusBadRequest, "No active appointment to reschedule")
+		return
+	}
+	p, _ := provider.Parse(act.Provider)
+	k, ok := s.key(w, e, q.BookingKey, p)
+	if !ok {
+		return
+	}
+	if err := s.apply(e, func(o scheduling.Order, now time.Time) (scheduling.Order, []webhook.Event, error) {
+		return o.Reschedule(k.start, k.end, q.AppointmentNotes, now)
+	}); err != nil {
+		refuse(w, err)
+		return
+	}
+	delete(s.keys, q.BookingKey)
+	e.moved = s.clock
+	a, _ := e.appointmentByID(act.ID)
+	writeJSON(w, http.StatusOK, a)
+}
+
+func (s *Server) cancelAppointment(w http.ResponseWriter, e *entry, body []byte) {
+	q, ps := decodeCancel(body)
+	if len(ps) > 0 {
+		invalid(w, ps)
+		return
+	}
+	i := slices.IndexFunc(s.reasons, func(r appointment.CancellationReason) bool { return r.ID == q.ReasonID })
+	if i < 0 {
+		invalid(w, problems{{Loc: []any{"body", "cancellation_reason_id"}, Msg: "unknown cancellation reason",
+			Type: "value_error.cancellation_reason_id"}})
+		return
+	}
+	act, ok := e.flow.Active()
+	if !ok {
+		detail(w, http.StatusBadRequest, "No active appointment to cancel")
+		return
+	}
+	if err := s.apply(e, scheduling.Order.CancelAppointment); err != nil {
+		refuse(w, err)
+		return
+	}
+	reason := s.reasons[i]
+	c := Cancellation{OrderID: e.flow.ID, AppointmentID: act.ID, Reason: reason, Notes: q.Notes, At: s.clock,
+		Refundable: reason.IsRefundable}
+	if start, ok := act.StartAt.Get(); ok {
+		c.Start, c.RefundDeadline = start, scheduling.RefundDeadline(start)
+		c.Refundable = reason.IsRefundable && scheduling.Refundable(start, s.clock)
+	}
+	e.cancellations = append(e.cancellations, c)
+	a, _ := e.appointmentByID(act.ID)
+	writeJSON(w, http.StatusOK, a)
+}
+
+func (s *Server) test(w http.ResponseWriter, e *entry, body []byte, finalStatus, delay string, hasDelay bool) {
+	ps := decodeSimulationFlags(body)
+	target := order.Completed
+	if finalStatus != "" {
+		st, err := order.ParseStatus(finalStatus)
+		if err != nil {
+			ps.add(err.Error(), "type_error.enum", "query", "final_status")
+		}
+		target = st
+	}
+	seconds := 0
+	if hasDelay {
+		n, err := strconv.Atoi(delay)
+		if err != nil || n < 0 || n > maxDelay {
+			ps.add("ensure this value is an integer from 0 to 31536000", "value_error.number.range", "query", "delay")
+		}
+		seconds = n
+	}
+	if len(ps) > 0 {
+		invalid(w, ps)
+		return
+	}
+	cur := e.flow.Status
+	if cur != target && !order.Reachable(cur, target) {
+		detail(w, http.StatusBadRequest, "Transition from "+cur.String()+" to "+target.String()+" is not allowed")
+		return
+	}
+	if _, active := e.flow.Active(); !active && needsAppointment(cur, target) {
+		if !s.canPlace(e) {
+			detail(w, http.StatusUnprocessableEntity, "zip code "+zip5(e.flow.Patient.Address.ZipCode)+
+				" is not served for at-home phlebotomy")
+			return
+		}
+	}
+	s.simulate(e, target, time.Duration(seconds)*time.Second)
+	writeJSON(w, http.StatusOK, orderResponse{Order: e.snapshot(), Status: "success", Message: "Order simulation started"})
+}
+
+// needsAppointment reports whether an order without an active appointment
+// must get one to go from cur to target.
+func needsAppointment(cur, target order.Status) bool {
+	switch target {
+	case order.Ordered, order.RequisitionCreated, order.RequisitionBypassed, order.Cancelled:
+		return false
+	case order.AppointmentPending, order.AppointmentScheduled, order.DrawCompleted, order.AppointmentCancelled,
+		order.PartialResults, order.Completed, order.SampleError, order.Corrected:
+	}
+	switch cur {
+	case order.Ordered, order.RequisitionCreated, order.RequisitionBypassed, order.AppointmentCancelled:
+		return true
+	case order.AppointmentPending, order.AppointmentScheduled, order.DrawCompleted, order.PartialResults,
+		order.Completed, order.SampleError, order.Cancelled, order.Corrected:
+	}
+	return false
+}
