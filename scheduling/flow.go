@@ -125,7 +125,9 @@ type Appointment struct {
 }
 
 // Order is one at-home phlebotomy order together with its appointments, as
-// a value. Its commands ([Order.CreateRequisition], [Order.Book],
+// a value: the state Junction keeps and changes, of which an [order.Order]
+// is one snapshot as Junction sends it (see [Order.Snapshot]), and from
+// whose webhooks a consumer's track.Order learns. Its commands ([Order.CreateRequisition], [Order.Book],
 // [Order.Request], [Order.Reschedule], …) are pure: each takes the instant
 // it happens at and returns the new value and the webhooks Junction would
 // send, in order; or a typed error and the value unchanged. A command never

@@ -19,6 +19,11 @@ import (
 // the histories that later changes need. The zero Order knows nothing; the
 // first event names the order.
 //
+// Three packages name an order, each from its side: an [order.Order] is one
+// snapshot as Junction sends it, a scheduling.Order the state Junction keeps
+// and changes, and this Order what a consumer has learned from the
+// snapshots.
+//
 // An Order is a value. [Order.Apply] returns a new one and never changes
 // the one it is called on; the new value may share memory with the old, so
 // treat what the accessors return as read-only. Which snapshot is newer is
