@@ -234,3 +234,40 @@ func ExampleDecodeOrder() {
 	// appointments[0].placed_at true
 	// scheduling: decode appointments[0].placed_at: malformed time "soon", want RFC 3339 with a zone designator
 }
+
+// A booking with asynchronous confirmation stays pending until the provider
+// confirms it.
+func ExampleOrder_Confirm() {
+	o, _, _ := scheduling.Place(scheduling.PlaceOrder{ID: "ord-10", Patient: jane}, monday)
+	o, _, _ = o.CreateRequisition(monday.Add(time.Hour))
+	o, hooks, err := o.Book(scheduling.BookRequest{Provider: provider.Getlabs, Start: monday.Add(72 * time.Hour),
+		End: monday.Add(74 * time.Hour), Async: true}, monday.Add(2*time.Hour))
+	show(hooks, err)
+	_, hooks, err = o.Confirm(monday.Add(2*time.Hour + time.Minute))
+	show(hooks, err)
+	// Output:
+	// 2026-11-23T11:00:00Z labtest.order.updated ord-10 collecting_sample.at_home_phlebotomy.appointment_pending
+	// 2026-11-23T11:00:00Z labtest.appointment.created ord-10-a1 pending
+	// 2026-11-23T11:01:00Z labtest.order.updated ord-10 collecting_sample.at_home_phlebotomy.appointment_scheduled
+	// 2026-11-23T11:01:00Z labtest.appointment.updated ord-10-a1 confirmed
+}
+
+// Every order webhook carries the order as Junction's order endpoint
+// returns it: its whole status history, and its latest appointment.
+func ExampleOrder_Snapshot() {
+	o, _, _ := scheduling.Place(scheduling.PlaceOrder{ID: "ord-11", TeamID: "team-1", Patient: jane}, monday)
+	o, _, _ = o.CreateRequisition(monday.Add(time.Hour))
+	o, hooks, _ := o.Request(scheduling.RequestAppointment{Provider: provider.Phlebfinders}, monday.Add(2*time.Hour))
+	s := o.Snapshot()
+	for _, e := range s.Events {
+		fmt.Println(e.ID, e.CreatedAt.Format(time.RFC3339), e.Status.Full())
+	}
+	fmt.Println("appointment:", s.AppointmentID(), "zip:", s.Address.Zip, "high-level:", s.HighLevel)
+	fmt.Println("the last webhook carries the same:", hooks[0].ID, len(hooks[0].Order.Events) == len(s.Events))
+	// Output:
+	// 1 2026-11-23T09:00:00Z received.at_home_phlebotomy.ordered
+	// 2 2026-11-23T10:00:00Z received.at_home_phlebotomy.requisition_created
+	// 3 2026-11-23T11:00:00Z collecting_sample.at_home_phlebotomy.appointment_pending
+	// appointment: ord-11-a1 zip: 85004 high-level: collecting_sample
+	// the last webhook carries the same: msg_ord-11_o3 true
+}
