@@ -79,9 +79,9 @@ type Appointment struct {
 	// EventData is the provider-specific data of the latest event
 	// (event_data).
 	EventData EventData
-	// Events is the appointment's history (events), oldest first; nil when
+	// History is the appointment's history (events), oldest first; nil when
 	// empty. See [ValidateHistory].
-	Events []HistoryEntry
+	History []HistoryEntry
 }
 
 // Type is the type of an appointment, as Junction spells it in the type
@@ -268,9 +268,9 @@ func (a Appointment) MarshalJSON() ([]byte, error) {
 			return nil, encodeError("event_data", err)
 		}
 	}
-	if len(a.Events) > 0 {
+	if len(a.History) > 0 {
 		events := []byte{'['}
-		for i, e := range a.Events {
+		for i, e := range a.History {
 			if i > 0 {
 				events = append(events, ',')
 			}

@@ -68,7 +68,7 @@ var wantWebhook = Webhook{
 		ProviderID:    "123",
 		CanReschedule: true,
 		EventData:     EventData{Origin: "patient", IsReschedule: true},
-		Events: []HistoryEntry{
+		History: []HistoryEntry{
 			{CreatedAt: utc(2022, 1, 1, 0, 0), Status: "scheduled"},
 			{CreatedAt: utc(2022, 1, 1, 0, 0), Status: "scheduled", Data: json.RawMessage(`{"origin":"patient","is_reschedule":true}`)},
 		},
@@ -81,8 +81,8 @@ func TestDecodeBookedFixture(t *testing.T) {
 	assert.Equal(t, wantBooked, a)
 	assert.Equal(t, Pending, a.EffectiveStatus(), "no event_status: the status stands")
 	assert.Equal(t, "14", a.Address.EffectiveSecondLine())
-	assert.Nil(t, a.Events)
-	assert.NoError(t, ValidateHistory(a.Events))
+	assert.Nil(t, a.History)
+	assert.NoError(t, ValidateHistory(a.History))
 
 	d, err := Decode(fixture(t, "appointment-booked.json"))
 	require.NoError(t, err)
@@ -97,7 +97,7 @@ func TestDecodeWebhookFixture(t *testing.T) {
 	assert.Equal(t, Pending, w.Data.Status)
 	assert.Equal(t, Confirmed, w.Data.EventStatus)
 	assert.Equal(t, Confirmed, w.Data.EffectiveStatus())
-	assert.NoError(t, ValidateHistory(w.Data.Events))
+	assert.NoError(t, ValidateHistory(w.Data.History))
 	assert.Equal(t, "Apt. 208", w.Data.Address.EffectiveSecondLine())
 
 	d, err := DecodeWebhook(fixture(t, "appointment-updated-webhook.json"))
@@ -233,7 +233,7 @@ func TestDecodeErrors(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			a := wantWebhook.Data // the destination: must stay as it is
-			a.Events = append([]HistoryEntry(nil), a.Events...)
+			a.History = append([]HistoryEntry(nil), a.History...)
 			before := a
 			err := a.UnmarshalJSON([]byte(c.data))
 			var de *DecodeError
@@ -322,8 +322,8 @@ func TestEncodeErrors(t *testing.T) {
 		"invalid event status": {EventStatus: 200},
 		"year 10000":           {StartAt: TimeOf(time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC))},
 		"negative year":        {EndAt: TimeOf(time.Date(-1, 1, 1, 0, 0, 0, 0, time.UTC))},
-		"history year":         {Events: []HistoryEntry{{CreatedAt: TimeOf(time.Date(12000, 1, 1, 0, 0, 0, 0, time.UTC))}}},
-		"bad raw data":         {Events: []HistoryEntry{{Data: json.RawMessage("{")}}},
+		"history year":         {History: []HistoryEntry{{CreatedAt: TimeOf(time.Date(12000, 1, 1, 0, 0, 0, 0, time.UTC))}}},
+		"bad raw data":         {History: []HistoryEntry{{Data: json.RawMessage("{")}}},
 		"bad extra":            {EventData: EventData{Extra: map[string]json.RawMessage{"x": json.RawMessage("nope")}}},
 	} {
 		t.Run(name, func(t *testing.T) {
@@ -597,7 +597,7 @@ func TestTimeMarshalOutOfRange(t *testing.T) {
 // malformed, and null as nothing to do; neither changes the destination.
 func TestUnmarshalJSONEmptyAndNull(t *testing.T) {
 	booked, webhook := wantBooked, wantWebhook
-	entry := wantWebhook.Data.Events[1]
+	entry := wantWebhook.Data.History[1]
 	data := wantWebhook.Data.EventData
 	at := wantBooked.StartAt
 	reason := wantReasons[0]
@@ -608,7 +608,7 @@ func TestUnmarshalJSONEmptyAndNull(t *testing.T) {
 	}{
 		"Appointment":        {booked.UnmarshalJSON, func() any { return booked }, wantBooked},
 		"Webhook":            {webhook.UnmarshalJSON, func() any { return webhook }, wantWebhook},
-		"HistoryEntry":       {entry.UnmarshalJSON, func() any { return entry }, wantWebhook.Data.Events[1]},
+		"HistoryEntry":       {entry.UnmarshalJSON, func() any { return entry }, wantWebhook.Data.History[1]},
 		"EventData":          {data.UnmarshalJSON, func() any { return data }, wantWebhook.Data.EventData},
 		"Time":               {at.UnmarshalJSON, func() any { return at }, wantBooked.StartAt},
 		"CancellationReason": {reason.UnmarshalJSON, func() any { return reason }, wantReasons[0]},

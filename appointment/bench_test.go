@@ -50,7 +50,7 @@ func BenchmarkParseStatus(b *testing.B) {
 // fireCycle is the lifecycle of an appointment-ready appointment booked
 // before its requisition, rescheduled twice: every event is allowed where it
 // is fired, and the cycle ends in a terminal status.
-var fireCycle = []Event{Reserve, Reschedule, Confirm, Reschedule, Start, Complete}
+var fireCycle = []Trigger{Reserve, Reschedule, Confirm, Reschedule, Start, Complete}
 
 // firePool is how many fresh machines a benchmark prepares at a time, off
 // the timer, since a terminal machine cannot run the cycle again.
@@ -282,8 +282,8 @@ func BenchmarkValidateHistory(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	h := append(w.Data.Events, HistoryEntry{CreatedAt: w.Data.Events[1].CreatedAt, Status: "in_progress"},
-		HistoryEntry{CreatedAt: w.Data.Events[1].CreatedAt, Status: "completed"})
+	h := append(w.Data.History, HistoryEntry{CreatedAt: w.Data.History[1].CreatedAt, Status: "in_progress"},
+		HistoryEntry{CreatedAt: w.Data.History[1].CreatedAt, Status: "completed"})
 	b.ReportAllocs()
 	for b.Loop() {
 		ValidateHistory(h)
@@ -320,8 +320,8 @@ func BenchmarkDecodeHistory(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
 				a, err := Decode(data)
-				if err != nil || len(a.Events) != n {
-					b.Fatal(len(a.Events), err)
+				if err != nil || len(a.History) != n {
+					b.Fatal(len(a.History), err)
 				}
 			}
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/entry")

@@ -80,7 +80,7 @@ func readAppointment(r *jsonwire.Reader, a *Appointment) *DecodeError {
 		case "event_data":
 			a.EventData = readEventData(r)
 		case "events":
-			a.Events = readEvents(r)
+			a.History = readEvents(r)
 		default:
 			r.Skip()
 		}

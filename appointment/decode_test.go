@@ -22,7 +22,7 @@ func TestDecodeExactKeys(t *testing.T) {
 		Address:   Address{City: "Tucson"},
 		Location:  Location{Lat: 2},
 		EventData: EventData{Extra: map[string]json.RawMessage{"Origin": json.RawMessage(`"x"`)}},
-		Events:    []HistoryEntry{{}},
+		History:    []HistoryEntry{{}},
 	}, a)
 
 	w, err := DecodeWebhook([]byte(`{"Event_Type":"labtest.order.updated","event_type":"labtest.appointment.created","Data":1,"TEAM_ID":[]}`))
@@ -57,10 +57,10 @@ func TestDecodeRepeatedKeys(t *testing.T) {
 		"event data members": {`{"event_data":{"origin":"a","origin":"b","k":1,"k":[2]}}`,
 			Appointment{EventData: EventData{Origin: "b", Extra: map[string]json.RawMessage{"k": json.RawMessage("[2]")}}}},
 		"events": {`{"events":[{"status":"a"},{"status":"b"}],"events":[{"status":"c"}]}`,
-			Appointment{Events: []HistoryEntry{{Status: "c"}}}},
+			Appointment{History: []HistoryEntry{{Status: "c"}}}},
 		"events, then empty": {`{"events":[{"status":"a"}],"events":[]}`, Appointment{}},
 		"entry members": {`{"events":[{"status":"a","data":{"x":1},"status":"b","data":null}]}`,
-			Appointment{Events: []HistoryEntry{{Status: "b"}}}},
+			Appointment{History: []HistoryEntry{{Status: "b"}}}},
 	} {
 		t.Run(name, func(t *testing.T) {
 			got, err := Decode([]byte(c.data))
@@ -207,7 +207,7 @@ func TestDecodeSharesOneCopy(t *testing.T) {
 	d, err := DecodeString(s)
 	require.NoError(t, err)
 	assert.Equal(t, wantWebhook.Data, d)
-	for _, field := range []string{d.ID, d.Address.City, d.IANATimezone, d.Events[1].Status} {
+	for _, field := range []string{d.ID, d.Address.City, d.IANATimezone, d.History[1].Status} {
 		assert.True(t, within(s, field), "%q is not a substring of the input", field)
 	}
 	assert.Equal(t, wantBooked, a)
@@ -269,7 +269,7 @@ func TestDecodeRawValues(t *testing.T) {
 		require.NoError(t, err)
 		a, err := Decode([]byte(`{"events":[{"data":` + raw + `}],"event_data":{"k":` + raw + `}}`))
 		require.NoError(t, err, raw)
-		assert.Equal(t, string(want), string(a.Events[0].Data), raw)
+		assert.Equal(t, string(want), string(a.History[0].Data), raw)
 		assert.Equal(t, string(want), string(a.EventData.Extra["k"]), raw)
 	}
 }

@@ -11,13 +11,13 @@
 // is an error wrapping [ErrUnknownStatus] that callers can handle: Junction
 // may add statuses.
 //
-// An [Event] ([Reserve], [Confirm], [Reschedule], [Start], [Complete],
+// An [Trigger] ([Reserve], [Confirm], [Reschedule], [Start], [Complete],
 // [Cancel]) moves an appointment from one status to the next. The allowed
 // moves live in one table, from which everything else is derived: [Next]
-// (a pure function), [CanTransition], [EventFor], [Reachable], [Path],
+// (a pure function), [CanTransition], [TriggerFor], [Reachable], [Path],
 // [Transitions], [Status.Terminal], [Mermaid], and [Machine], a state
 // machine backed by github.com/looplab/fsm with typed callbacks
-// ([OnEnter], [AfterEvent], [AfterAny]).
+// ([OnEnter], [AfterTrigger], [AfterAny]).
 //
 //	pending     → reserved (reserve), confirmed (confirm), cancelled (cancel)
 //	reserved    → confirmed (confirm), reserved (reschedule), cancelled (cancel)
@@ -57,7 +57,7 @@
 // # Errors
 //
 // Every error wraps one of the package's sentinels ([ErrUnknownStatus],
-// [ErrUnknownEvent], [ErrInvalidTransition], [ErrReentrantFire],
+// [ErrUnknownTrigger], [ErrInvalidTransition], [ErrReentrantFire],
 // [ErrMachine], [ErrMalformed], [ErrNotAppointment], [ErrInvalidHistory],
 // [ErrOutOfOrder], [ErrNoStart], [ErrUnknownZone]), except that
 // [Machine.Fire] with a done context wraps the context's error; the typed

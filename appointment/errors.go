@@ -15,8 +15,8 @@ var (
 	// or a status value that is not valid. Junction calls its status enums
 	// non-exhaustive, so callers should expect it and keep going.
 	ErrUnknownStatus = errors.New("appointment: unknown status")
-	// ErrUnknownEvent reports text that is not an event of this lifecycle.
-	ErrUnknownEvent = errors.New("appointment: unknown event")
+	// ErrUnknownTrigger reports text that is not an event of this lifecycle.
+	ErrUnknownTrigger = errors.New("appointment: unknown trigger")
 	// ErrNotAppointment reports a webhook whose event_type is not an
 	// appointment event, such as labtest.order.updated: a webhook for
 	// someone else, which a caller that routes on event_type can ignore.
@@ -57,8 +57,8 @@ var (
 //
 //   - "status": a status [ParseStatus] does not accept, or an invalid
 //     [Status] value being encoded; [ErrUnknownStatus].
-//   - "event": an event [ParseEvent] does not accept, or an invalid
-//     [Event] value being encoded; [ErrUnknownEvent].
+//   - "event": an event [ParseTrigger] does not accept, or an invalid
+//     [Trigger] value being encoded; [ErrUnknownTrigger].
 //   - "time": a timestamp [ParseTime] does not accept, or a [Time] outside
 //     the years 0000 to 9999 being encoded; [ErrMalformed].
 //   - "webhook type": a webhook's event_type; [ErrNotAppointment] for a type
@@ -88,7 +88,7 @@ func (e *ParseError) Unwrap() error { return e.Err }
 // same pre-built value for a given pair, so rejecting does not allocate.
 type TransitionError struct {
 	From  Status
-	Event Event
+	Event Trigger
 }
 
 // Error returns a message such as

@@ -2,13 +2,13 @@ package appointment
 
 import "strconv"
 
-// Event is something that happens to an appointment and may move it to
+// Trigger is something that happens to an appointment and may move it to
 // another status. Its text form is a lower-case name such as "reschedule";
 // the zero value is invalid.
-type Event uint8
+type Trigger uint8
 
 const (
-	_ Event = iota
+	_ Trigger = iota
 	// Reserve: a time slot was held before the order's requisition exists.
 	Reserve
 	// Confirm: the appointment was scheduled with the provider.
@@ -35,9 +35,9 @@ var eventNames = [...]string{
 	Cancel:     "cancel",
 }
 
-// Events returns every valid event in declaration order.
-func Events() []Event {
-	out := make([]Event, 0, numEvents)
+// Triggers returns every valid event in declaration order.
+func Triggers() []Trigger {
+	out := make([]Trigger, 0, numEvents)
 	for e := Reserve; e <= Cancel; e++ {
 		out = append(out, e)
 	}
@@ -45,45 +45,45 @@ func Events() []Event {
 }
 
 // IsValid reports whether e is one of the declared events.
-func (e Event) IsValid() bool { return e >= Reserve && e <= Cancel }
+func (e Trigger) IsValid() bool { return e >= Reserve && e <= Cancel }
 
 // String returns the event name, such as "reschedule". An invalid event
-// prints as "appointment.Event(N)".
-func (e Event) String() string {
+// prints as "appointment.Trigger(N)".
+func (e Trigger) String() string {
 	if !e.IsValid() {
-		return "appointment.Event(" + strconv.Itoa(int(e)) + ")"
+		return "appointment.Trigger(" + strconv.Itoa(int(e)) + ")"
 	}
 	return eventNames[e]
 }
 
-// ParseEvent parses an event name such as "reschedule". Anything else
-// returns a *[ParseError] wrapping [ErrUnknownEvent].
-func ParseEvent(text string) (Event, error) {
+// ParseTrigger parses an event name such as "reschedule". Anything else
+// returns a *[ParseError] wrapping [ErrUnknownTrigger].
+func ParseTrigger(text string) (Trigger, error) {
 	for e := Reserve; e <= Cancel; e++ {
 		if eventNames[e] == text {
 			return e, nil
 		}
 	}
-	return 0, &ParseError{Kind: "event", Text: text, Err: ErrUnknownEvent}
+	return 0, &ParseError{Kind: "event", Text: text, Err: ErrUnknownTrigger}
 }
 
 // MarshalText writes the event name. An invalid event is an error wrapping
-// [ErrUnknownEvent].
-func (e Event) MarshalText() ([]byte, error) {
+// [ErrUnknownTrigger].
+func (e Trigger) MarshalText() ([]byte, error) {
 	if !e.IsValid() {
-		return nil, &ParseError{Kind: "event", Text: e.String(), Err: ErrUnknownEvent}
+		return nil, &ParseError{Kind: "event", Text: e.String(), Err: ErrUnknownTrigger}
 	}
 	return []byte(eventNames[e]), nil
 }
 
-// UnmarshalText accepts what [ParseEvent] accepts. On error e is unchanged.
-func (e *Event) UnmarshalText(text []byte) error {
-	v, err := ParseEvent(string(text))
+// UnmarshalText accepts what [ParseTrigger] accepts. On error e is unchanged.
+func (e *Trigger) UnmarshalText(text []byte) error {
+	v, err := ParseTrigger(string(text))
 	if err != nil {
 		return err
 	}
 	if e == nil {
-		return &ParseError{Kind: "event", Text: string(text), Err: ErrUnknownEvent}
+		return &ParseError{Kind: "event", Text: string(text), Err: ErrUnknownTrigger}
 	}
 	*e = v
 	return nil

@@ -138,7 +138,7 @@ func ExampleDecodeString() {
 func ExampleMachine() {
 	m, err := appointment.NewMachine(appointment.Confirmed,
 		appointment.OnEnter(appointment.Confirmed, func(_ context.Context, t appointment.Transition) {
-			fmt.Println("enter", t.To, "by", t.Event)
+			fmt.Println("enter", t.To, "by", t.Trigger)
 		}),
 		appointment.AfterAny(func(_ context.Context, t appointment.Transition) {
 			fmt.Println("after", t.From, "→", t.To)
@@ -151,7 +151,7 @@ func ExampleMachine() {
 	ctx := context.Background()
 	fmt.Println(m.Fire(ctx, appointment.Reschedule))
 	fmt.Println(m.Fire(ctx, appointment.Reserve))
-	fmt.Println(m.Current(), m.AvailableEvents())
+	fmt.Println(m.Current(), m.AvailableTriggers())
 	// Output:
 	// enter confirmed by reschedule
 	// after confirmed → confirmed
@@ -222,7 +222,7 @@ func ExamplePath() {
 	path, ok := appointment.Path(appointment.Pending, appointment.Completed)
 	fmt.Println(ok)
 	for _, t := range path {
-		fmt.Println(t.From, t.Event, t.To)
+		fmt.Println(t.From, t.Trigger, t.To)
 	}
 	// Output:
 	// true
@@ -289,7 +289,7 @@ func ExampleEncodeError() {
 	for _, a := range []appointment.Appointment{
 		{ID: "a1", Status: appointment.Status(42)},
 		{ID: "a2", Location: appointment.Location{Lng: math.NaN()}},
-		{ID: "a3", Events: []appointment.HistoryEntry{{Status: "pending", Data: json.RawMessage(`{"origin":`)}}},
+		{ID: "a3", History: []appointment.HistoryEntry{{Status: "pending", Data: json.RawMessage(`{"origin":`)}}},
 	} {
 		_, err := json.Marshal(a)
 		var ee *appointment.EncodeError

@@ -63,9 +63,9 @@ func FuzzParseEvent(f *testing.F) {
 	f.Add("")
 	f.Add("Cancel")
 	f.Fuzz(func(t *testing.T, text string) {
-		e, err := ParseEvent(text)
+		e, err := ParseTrigger(text)
 		if err != nil {
-			if !errors.Is(err, ErrUnknownEvent) || e != 0 {
+			if !errors.Is(err, ErrUnknownTrigger) || e != 0 {
 				t.Fatalf("ParseEvent(%q) = %v, %v", text, e, err)
 			}
 			return
@@ -73,7 +73,7 @@ func FuzzParseEvent(f *testing.F) {
 		if e.String() != text {
 			t.Fatalf("ParseEvent(%q) = %v", text, e)
 		}
-		var back Event
+		var back Trigger
 		if b, err := e.MarshalText(); err != nil || back.UnmarshalText(b) != nil || back != e {
 			t.Fatalf("round trip of %v failed", e)
 		}
@@ -91,10 +91,10 @@ func FuzzNext(f *testing.F) {
 	f.Add(uint8(0), uint8(0))
 	f.Add(uint8(255), uint8(255))
 	f.Fuzz(func(t *testing.T, s, e uint8) {
-		got, err := Next(Status(s), Event(e))
-		want, ok := expected[Status(s)][Event(e)]
+		got, err := Next(Status(s), Trigger(e))
+		want, ok := expected[Status(s)][Trigger(e)]
 		if ok != (err == nil) || (ok && got != want) || (!ok && got != Status(s)) {
-			t.Fatalf("Next(%v, %v) = %v, %v", Status(s), Event(e), got, err)
+			t.Fatalf("Next(%v, %v) = %v, %v", Status(s), Trigger(e), got, err)
 		}
 	})
 }
@@ -194,7 +194,7 @@ func FuzzDecode(f *testing.F) {
 		}
 		if err == nil {
 			roundTrip(t, data)
-			_ = ValidateHistory(d.Events)
+			_ = ValidateHistory(d.History)
 			_, _ = d.LocalStart()
 			_ = d.EffectiveStatus()
 		}

@@ -142,14 +142,14 @@ func legacyDecode(data []byte) (Appointment, *legacyFault) {
 			return Appointment{}, legacyJSONFault(err).under("events")
 		}
 		if len(raws) > 0 {
-			v.Events = make([]HistoryEntry, len(raws))
+			v.History = make([]HistoryEntry, len(raws))
 		}
 		for i, raw := range raws {
 			e, fault := legacyEntry(raw)
 			if fault != nil {
 				return Appointment{}, fault.under("events[" + strconv.Itoa(i) + "]")
 			}
-			v.Events[i] = e
+			v.History[i] = e
 		}
 	}
 	return v, unknown

@@ -23,7 +23,7 @@ func TestMachineMatchesNext(t *testing.T) {
 		m, err := NewMachine(model, AfterAny(func(_ context.Context, tr Transition) { seen = append(seen, tr) }))
 		require.NoError(t, err)
 		var want []Transition
-		fire := func(t *rapid.T, e Event) {
+		fire := func(t *rapid.T, e Trigger) {
 			next, nerr := Next(model, e)
 			ferr := m.Fire(context.Background(), e)
 			if nerr != nil {
@@ -35,19 +35,19 @@ func TestMachineMatchesNext(t *testing.T) {
 				return
 			}
 			require.NoError(t, ferr, "Fire(%q) in %q", e, model)
-			want = append(want, Transition{From: model, Event: e, To: next})
+			want = append(want, Transition{From: model, Trigger: e, To: next})
 			model = next
 		}
 		t.Repeat(map[string]func(*rapid.T){
 			"allowed": func(t *rapid.T) {
-				evs := model.Events()
+				evs := model.Triggers()
 				if len(evs) == 0 {
 					t.Skip("terminal")
 				}
 				fire(t, rapid.SampledFrom(evs).Draw(t, "event"))
 			},
 			"forbidden": func(t *rapid.T) {
-				var evs []Event
+				var evs []Trigger
 				for _, e := range allEvents {
 					if _, ok := expected[model][e]; !ok {
 						evs = append(evs, e)
@@ -56,11 +56,11 @@ func TestMachineMatchesNext(t *testing.T) {
 				fire(t, rapid.SampledFrom(evs).Draw(t, "event"))
 			},
 			"any": func(t *rapid.T) {
-				fire(t, Event(rapid.Uint8().Draw(t, "event")))
+				fire(t, Trigger(rapid.Uint8().Draw(t, "event")))
 			},
 			"": func(t *rapid.T) {
 				require.Equal(t, model, m.Current())
-				require.Equal(t, model.Events(), m.AvailableEvents())
+				require.Equal(t, model.Triggers(), m.AvailableTriggers())
 				for _, e := range allEvents {
 					_, ok := expected[model][e]
 					require.Equal(t, ok, m.Can(e), "Can(%q) in %q", e, model)
@@ -77,7 +77,7 @@ func TestMachineSelfLoops(t *testing.T) {
 			var entered, after int
 			m, err := NewMachine(s,
 				OnEnter(s, func(context.Context, Transition) { entered++ }),
-				AfterEvent(Reschedule, func(context.Context, Transition) { after++ }))
+				AfterTrigger(Reschedule, func(context.Context, Transition) { after++ }))
 			require.NoError(t, err)
 			for range 3 {
 				require.NoError(t, m.Fire(context.Background(), Reschedule))
@@ -90,7 +90,7 @@ func TestMachineSelfLoops(t *testing.T) {
 	// Without callbacks too: the looplab machine answers NoTransitionError.
 	m, err := NewMachine(Pending)
 	require.NoError(t, err)
-	for _, e := range []Event{Reserve, Reschedule, Confirm, Reschedule, Start, Complete} {
+	for _, e := range []Trigger{Reserve, Reschedule, Confirm, Reschedule, Start, Complete} {
 		require.NoError(t, m.Fire(context.Background(), e), "Fire(%q)", e)
 	}
 	assert.Equal(t, Completed, m.Current())
@@ -148,7 +148,7 @@ func TestMachineRejects(t *testing.T) {
 	assert.Equal(t, TransitionError{From: Completed, Event: Cancel}, *te)
 	_, nerr := Next(Completed, Cancel)
 	assert.Same(t, nerr, err, "Fire must return the error value Next returns")
-	require.ErrorIs(t, m.Fire(context.Background(), Event(99)), ErrInvalidTransition)
+	require.ErrorIs(t, m.Fire(context.Background(), Trigger(99)), ErrInvalidTransition)
 	assert.Equal(t, Completed, m.Current())
 	assert.False(t, called)
 }
@@ -157,21 +157,21 @@ func TestMachineCallbackOrder(t *testing.T) {
 	var log []string
 	rec := func(tag string) Callback {
 		return func(_ context.Context, tr Transition) {
-			log = append(log, tag+" "+tr.From.String()+" "+tr.Event.String()+" "+tr.To.String())
+			log = append(log, tag+" "+tr.From.String()+" "+tr.Trigger.String()+" "+tr.To.String())
 		}
 	}
 	var current Status
 	var m *Machine
 	m, err := NewMachine(Pending,
 		AfterAny(rec("any")),
-		AfterEvent(Confirm, rec("after")),
+		AfterTrigger(Confirm, rec("after")),
 		OnEnter(Confirmed, rec("enter")),
 		OnEnter(Confirmed, func(context.Context, Transition) { current = m.Current() }),
-		AfterEvent(Reschedule, rec("after")),
+		AfterTrigger(Reschedule, rec("after")),
 		OnEnter(Cancelled, rec("enter")),
 	)
 	require.NoError(t, err)
-	for _, e := range []Event{Confirm, Reschedule, Cancel} {
+	for _, e := range []Trigger{Confirm, Reschedule, Cancel} {
 		require.NoError(t, m.Fire(context.Background(), e))
 	}
 	assert.Equal(t, []string{
@@ -223,9 +223,9 @@ func TestNewMachineErrors(t *testing.T) {
 		"zero status":           {0, nil},
 		"status out of range":   {numStatuses + 1, nil},
 		"enter invalid status":  {Pending, []Option{OnEnter(0, noop)}},
-		"after invalid event":   {Pending, []Option{AfterEvent(Event(77), noop)}},
+		"after invalid event":   {Pending, []Option{AfterTrigger(Trigger(77), noop)}},
 		"nil enter callback":    {Pending, []Option{OnEnter(Pending, nil)}},
-		"nil after callback":    {Pending, []Option{AfterEvent(Cancel, nil)}},
+		"nil after callback":    {Pending, []Option{AfterTrigger(Cancel, nil)}},
 		"nil afterany callback": {Pending, []Option{AfterAny(nil)}},
 	} {
 		t.Run(name, func(t *testing.T) {
@@ -244,7 +244,7 @@ func TestZeroMachine(t *testing.T) {
 	for _, m := range []*Machine{nil, {}} {
 		assert.Equal(t, Status(0), m.Current())
 		assert.False(t, m.Can(Cancel))
-		assert.Empty(t, m.AvailableEvents())
+		assert.Empty(t, m.AvailableTriggers())
 		assert.ErrorIs(t, m.Fire(context.Background(), Cancel), ErrInvalidTransition)
 	}
 }
@@ -260,7 +260,7 @@ func TestMachineConcurrent(t *testing.T) {
 	require.NoError(t, err)
 	// Goroutines race through the lifecycle; each event succeeds only in a
 	// status that allows it, and reschedules may succeed many times.
-	evs := []Event{Reserve, Confirm, Reschedule, Start, Complete}
+	evs := []Trigger{Reserve, Confirm, Reschedule, Start, Complete}
 	var wg sync.WaitGroup
 	for i := range 10 {
 		wg.Go(func() {
@@ -271,7 +271,7 @@ func TestMachineConcurrent(t *testing.T) {
 					t.Error(err)
 				}
 				_ = m.Current()
-				_ = m.AvailableEvents()
+				_ = m.AvailableTriggers()
 				_ = m.Can(Cancel)
 			}
 		})
@@ -282,7 +282,7 @@ func TestMachineConcurrent(t *testing.T) {
 	cur := Pending
 	for _, tr := range seen {
 		require.Equal(t, cur, tr.From, "transitions must chain")
-		require.True(t, slices.Contains(cur.Events(), tr.Event))
+		require.True(t, slices.Contains(cur.Triggers(), tr.Trigger))
 		cur = tr.To
 	}
 	assert.Equal(t, cur, m.Current())

@@ -146,37 +146,37 @@ func TestStatusSQL(t *testing.T) {
 }
 
 func TestEventText(t *testing.T) {
-	names := map[Event]string{Reserve: "reserve", Confirm: "confirm", Reschedule: "reschedule",
+	names := map[Trigger]string{Reserve: "reserve", Confirm: "confirm", Reschedule: "reschedule",
 		Start: "start", Complete: "complete", Cancel: "cancel"}
 	require.Len(t, names, len(allEvents))
 	for _, e := range allEvents {
 		assert.True(t, e.IsValid())
 		assert.Equal(t, names[e], e.String())
-		got, err := ParseEvent(names[e])
+		got, err := ParseTrigger(names[e])
 		require.NoError(t, err)
 		assert.Equal(t, e, got)
 		b, err := e.MarshalText()
 		require.NoError(t, err)
-		var back Event
+		var back Trigger
 		require.NoError(t, back.UnmarshalText(b))
 		assert.Equal(t, e, back)
 	}
 	for _, text := range []string{"", "Cancel", "cancel ", "reserved", "cancel_appointment"} {
-		e, err := ParseEvent(text)
+		e, err := ParseTrigger(text)
 		assert.Zero(t, e)
-		require.ErrorIs(t, err, ErrUnknownEvent)
+		require.ErrorIs(t, err, ErrUnknownTrigger)
 		assert.Equal(t, "appointment: unknown event "+strconv.Quote(text), err.Error())
 	}
 	e := Start
-	require.ErrorIs(t, e.UnmarshalText([]byte("begin")), ErrUnknownEvent)
+	require.ErrorIs(t, e.UnmarshalText([]byte("begin")), ErrUnknownTrigger)
 	assert.Equal(t, Start, e)
-	var nilEvent *Event
-	assert.ErrorIs(t, nilEvent.UnmarshalText([]byte("start")), ErrUnknownEvent)
+	var nilEvent *Trigger
+	assert.ErrorIs(t, nilEvent.UnmarshalText([]byte("start")), ErrUnknownTrigger)
 	for _, e := range invalidEvents {
 		assert.False(t, e.IsValid())
-		assert.Equal(t, "appointment.Event("+strconv.Itoa(int(e))+")", e.String())
+		assert.Equal(t, "appointment.Trigger("+strconv.Itoa(int(e))+")", e.String())
 		_, err := e.MarshalText()
-		assert.ErrorIs(t, err, ErrUnknownEvent)
+		assert.ErrorIs(t, err, ErrUnknownTrigger)
 	}
 }
 

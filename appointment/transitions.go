@@ -10,7 +10,7 @@ import (
 // in From leads to To.
 type Transition struct {
 	From  Status
-	Event Event
+	Trigger Trigger
 	To    Status
 }
 
@@ -18,29 +18,29 @@ type Transition struct {
 // written. Provenance: D is an arrow of Junction's lifecycle diagram, T is
 // stated in its documentation, I is inferred (our decision, noted on the
 // constants).
-var edges = []lifecycle.Edge[Status, Event]{
-	{From: Pending, Event: Reserve, To: Reserved},       // T: held before the requisition exists
-	{From: Pending, Event: Confirm, To: Confirmed},      // D, T: reserved is skipped once a requisition exists
-	{From: Reserved, Event: Confirm, To: Confirmed},     // T: the requisition was created
-	{From: Reserved, Event: Reschedule, To: Reserved},   // I: Getlabs reschedules appointments still without a requisition
-	{From: Confirmed, Event: Reschedule, To: Confirmed}, // D: self-loop; T: webhook example with is_reschedule
-	{From: Confirmed, Event: Start, To: InProgress},     // D
-	{From: Confirmed, Event: Complete, To: Completed},   // T: providers may skip in_progress
-	{From: InProgress, Event: Complete, To: Completed},  // D
-	{From: Pending, Event: Cancel, To: Cancelled},       // D
-	{From: Reserved, Event: Cancel, To: Cancelled},      // D, T: auto-cancellation
-	{From: Confirmed, Event: Cancel, To: Cancelled},     // D
-	{From: InProgress, Event: Cancel, To: Cancelled},    // D
+var edges = []lifecycle.Edge[Status, Trigger]{
+	{From: Pending, Trigger: Reserve, To: Reserved},       // T: held before the requisition exists
+	{From: Pending, Trigger: Confirm, To: Confirmed},      // D, T: reserved is skipped once a requisition exists
+	{From: Reserved, Trigger: Confirm, To: Confirmed},     // T: the requisition was created
+	{From: Reserved, Trigger: Reschedule, To: Reserved},   // I: Getlabs reschedules appointments still without a requisition
+	{From: Confirmed, Trigger: Reschedule, To: Confirmed}, // D: self-loop; T: webhook example with is_reschedule
+	{From: Confirmed, Trigger: Start, To: InProgress},     // D
+	{From: Confirmed, Trigger: Complete, To: Completed},   // T: providers may skip in_progress
+	{From: InProgress, Trigger: Complete, To: Completed},  // D
+	{From: Pending, Trigger: Cancel, To: Cancelled},       // D
+	{From: Reserved, Trigger: Cancel, To: Cancelled},      // D, T: auto-cancellation
+	{From: Confirmed, Trigger: Cancel, To: Cancelled},     // D
+	{From: InProgress, Trigger: Cancel, To: Cancelled},    // D
 }
 
-var table = lifecycle.MustNew(lifecycle.Spec[Status, Event]{
+var table = lifecycle.MustNew(lifecycle.Spec[Status, Trigger]{
 	Name:       "appointment",
 	Statuses:   numStatuses,
 	Events:     numEvents,
 	Initial:    Pending,
 	StatusName: Status.String,
-	EventName:  Event.String,
-	Reject:     func(s Status, e Event) error { return &TransitionError{From: s, Event: e} },
+	EventName:  Trigger.String,
+	Reject:     func(s Status, e Trigger) error { return &TransitionError{From: s, Event: e} },
 	Edges:      edges,
 })
 
@@ -63,7 +63,7 @@ var dense = func() (d [numStatuses + 1][numEvents + 1]struct {
 }) {
 	for s := range d {
 		for e := range d[s] {
-			to, err := table.Next(Status(s), Event(e))
+			to, err := table.Next(Status(s), Trigger(e))
 			if err != nil {
 				to = 0
 			}
@@ -81,7 +81,7 @@ var dense = func() (d [numStatuses + 1][numEvents + 1]struct {
 //
 // The reschedule self-loop on reserved is inferred (our decision): Getlabs
 // reschedules appointments that still lack a requisition.
-func Next(from Status, e Event) (Status, error) {
+func Next(from Status, e Trigger) (Status, error) {
 	if from <= numStatuses && e <= numEvents {
 		c := &dense[from][e]
 		if c.to != 0 {
@@ -100,10 +100,10 @@ func Transitions() []Transition { return slices.Clone(transitions) }
 // self-loops (reserved and confirmed, by reschedule) from and to are equal.
 func CanTransition(from, to Status) bool { return table.CanTransition(from, to) }
 
-// EventFor returns the event that leads from from to to in one step, and
+// TriggerFor returns the event that leads from from to to in one step, and
 // whether there is one. In this lifecycle at most one event links two
 // statuses.
-func EventFor(from, to Status) (Event, bool) { return table.EventFor(from, to) }
+func TriggerFor(from, to Status) (Trigger, bool) { return table.EventFor(from, to) }
 
 // Reachable reports whether to can be reached from from in one or more
 // transitions. Every status is reachable from pending; nothing is reachable
@@ -135,8 +135,8 @@ func Path(from, to Status) ([]Transition, bool) {
 // and cancelled. It is derived from the transition table.
 func (s Status) Terminal() bool { return table.Terminal(s) }
 
-// Events returns the events allowed in s, in declaration order.
-func (s Status) Events() []Event { return table.EventsFrom(s) }
+// Triggers returns the events allowed in s, in declaration order.
+func (s Status) Triggers() []Trigger { return table.EventsFrom(s) }
 
 // Mermaid returns the appointment lifecycle as a Mermaid stateDiagram-v2,
 // drawn from the transition table: the initial status, every transition

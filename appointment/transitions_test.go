@@ -16,7 +16,7 @@ import (
 // expected is DOMAIN.md §2 written out by hand, independently of the
 // production table: for each status, the events it allows and where they
 // lead. Every pair not listed is forbidden.
-var expected = map[Status]map[Event]Status{
+var expected = map[Status]map[Trigger]Status{
 	Pending: {
 		Reserve: Reserved,
 		Confirm: Confirmed,
@@ -45,22 +45,22 @@ var expected = map[Status]map[Event]Status{
 // added without a test shows up.
 var (
 	allStatuses = []Status{Pending, Reserved, Confirmed, InProgress, Completed, Cancelled}
-	allEvents   = []Event{Reserve, Confirm, Reschedule, Start, Complete, Cancel}
+	allEvents   = []Trigger{Reserve, Confirm, Reschedule, Start, Complete, Cancel}
 	// invalidStatuses and invalidEvents are values on each side of the
 	// valid range.
 	invalidStatuses = []Status{0, numStatuses + 1, 255}
-	invalidEvents   = []Event{0, numEvents + 1, 255}
+	invalidEvents   = []Trigger{0, numEvents + 1, 255}
 )
 
 func TestConstantsAreListed(t *testing.T) {
 	assert.Equal(t, allStatuses, Statuses())
-	assert.Equal(t, allEvents, Events())
+	assert.Equal(t, allEvents, Triggers())
 	assert.Len(t, expected, len(allStatuses))
 }
 
 // diffNext compares next with the expected table over every status × event,
 // invalid ones included, and describes each difference.
-func diffNext(next func(Status, Event) (Status, error)) []string {
+func diffNext(next func(Status, Trigger) (Status, error)) []string {
 	var diffs []string
 	for _, from := range append(slices.Clone(invalidStatuses), allStatuses...) {
 		for _, e := range append(slices.Clone(invalidEvents), allEvents...) {
@@ -103,8 +103,8 @@ func TestNextRejectionIsTyped(t *testing.T) {
 			assert.Same(t, err, again, "Next(%q, %q) must return the pre-built error", from, e)
 		}
 	}
-	_, err := Next(Status(200), Event(200))
-	assert.EqualError(t, err, "appointment: invalid transition: appointment.Event(200) from appointment.Status(200)")
+	_, err := Next(Status(200), Trigger(200))
+	assert.EqualError(t, err, "appointment: invalid transition: appointment.Trigger(200) from appointment.Status(200)")
 	assert.ErrorIs(t, err, ErrInvalidTransition)
 }
 
@@ -113,11 +113,11 @@ func TestNextRejectionIsTyped(t *testing.T) {
 // to every other status, each edge moved to every other event, and each
 // forbidden pair allowed.
 func TestMutationsAreCaught(t *testing.T) {
-	build := func(es []lifecycle.Edge[Status, Event]) func(Status, Event) (Status, error) {
-		tb, err := lifecycle.New(lifecycle.Spec[Status, Event]{
+	build := func(es []lifecycle.Edge[Status, Trigger]) func(Status, Trigger) (Status, error) {
+		tb, err := lifecycle.New(lifecycle.Spec[Status, Trigger]{
 			Name: "appointment", Statuses: numStatuses, Events: numEvents, Initial: Pending,
-			StatusName: Status.String, EventName: Event.String,
-			Reject: func(s Status, e Event) error { return &TransitionError{From: s, Event: e} },
+			StatusName: Status.String, EventName: Trigger.String,
+			Reject: func(s Status, e Trigger) error { return &TransitionError{From: s, Event: e} },
 			Edges:  es,
 		})
 		if err != nil {
@@ -138,11 +138,11 @@ func TestMutationsAreCaught(t *testing.T) {
 			assert.NotEmpty(t, diffNext(build(changed)), "redirecting %v to %q went unnoticed", e, to)
 		}
 		for _, ev := range allEvents {
-			if ev == e.Event {
+			if ev == e.Trigger {
 				continue
 			}
 			changed := slices.Clone(edges)
-			changed[i].Event = ev
+			changed[i].Trigger = ev
 			if next := build(changed); next != nil {
 				assert.NotEmpty(t, diffNext(next), "moving %v to event %q went unnoticed", e, ev)
 			}
@@ -154,7 +154,7 @@ func TestMutationsAreCaught(t *testing.T) {
 				continue
 			}
 			for _, to := range allStatuses {
-				added := append(slices.Clone(edges), lifecycle.Edge[Status, Event]{From: from, Event: ev, To: to})
+				added := append(slices.Clone(edges), lifecycle.Edge[Status, Trigger]{From: from, Trigger: ev, To: to})
 				assert.NotEmpty(t, diffNext(build(added)), "allowing %q in %q went unnoticed", ev, from)
 			}
 		}
@@ -165,14 +165,14 @@ func TestCanTransitionExhaustive(t *testing.T) {
 	for _, from := range append(slices.Clone(invalidStatuses), allStatuses...) {
 		for _, to := range append(slices.Clone(invalidStatuses), allStatuses...) {
 			want := false
-			var wantEvent Event
+			var wantEvent Trigger
 			for e, dst := range expected[from] {
 				if dst == to {
 					want, wantEvent = true, e
 				}
 			}
 			assert.Equal(t, want, CanTransition(from, to), "CanTransition(%q, %q)", from, to)
-			e, ok := EventFor(from, to)
+			e, ok := TriggerFor(from, to)
 			assert.Equal(t, want, ok, "EventFor(%q, %q)", from, to)
 			assert.Equal(t, wantEvent, e, "EventFor(%q, %q)", from, to)
 		}
@@ -184,7 +184,7 @@ func TestTransitions(t *testing.T) {
 	for _, from := range allStatuses {
 		for _, e := range allEvents {
 			if to, ok := expected[from][e]; ok {
-				want = append(want, Transition{From: from, Event: e, To: to})
+				want = append(want, Transition{From: from, Trigger: e, To: to})
 			}
 		}
 	}
@@ -196,16 +196,16 @@ func TestTransitions(t *testing.T) {
 
 func TestStatusEvents(t *testing.T) {
 	for _, s := range allStatuses {
-		var want []Event
+		var want []Trigger
 		for _, e := range allEvents {
 			if _, ok := expected[s][e]; ok {
 				want = append(want, e)
 			}
 		}
-		assert.Equal(t, want, s.Events(), "%q.Events()", s)
+		assert.Equal(t, want, s.Triggers(), "%q.Events()", s)
 	}
 	for _, s := range invalidStatuses {
-		assert.Nil(t, s.Events())
+		assert.Nil(t, s.Triggers())
 	}
 }
 
@@ -287,8 +287,8 @@ func checkPath(t *testing.T, from, to Status, path []Transition) {
 	cur := from
 	for _, step := range path {
 		require.Equal(t, cur, step.From)
-		require.Contains(t, expected[cur], step.Event)
-		require.Equal(t, expected[cur][step.Event], step.To, "step %v", step)
+		require.Contains(t, expected[cur], step.Trigger)
+		require.Equal(t, expected[cur][step.Trigger], step.To, "step %v", step)
 		cur = step.To
 	}
 	require.Equal(t, to, cur)
@@ -311,8 +311,8 @@ func TestPathExamples(t *testing.T) {
 	path, ok := Path(Pending, Completed)
 	require.True(t, ok)
 	assert.Equal(t, []Transition{
-		{From: Pending, Event: Confirm, To: Confirmed},
-		{From: Confirmed, Event: Complete, To: Completed},
+		{From: Pending, Trigger: Confirm, To: Confirmed},
+		{From: Confirmed, Trigger: Complete, To: Completed},
 	}, path)
 	_, ok = Path(Completed, Confirmed)
 	assert.False(t, ok)
@@ -347,7 +347,7 @@ func TestMermaid(t *testing.T) {
 // pair leads on and a forbidden one returns its pre-built error without
 // allocating; outside, the pair is rejected with a fresh error.
 func TestNextBounds(t *testing.T) {
-	last, lastEvent := Status(numStatuses), Event(numEvents)
+	last, lastEvent := Status(numStatuses), Trigger(numEvents)
 	require.Equal(t, Cancelled, last)
 	require.Equal(t, Cancel, lastEvent)
 
@@ -381,7 +381,7 @@ func TestNextBounds(t *testing.T) {
 	// One past the last status or the last event: rejected, naming the pair.
 	for _, c := range []struct {
 		from Status
-		e    Event
+		e    Trigger
 	}{
 		{last + 1, lastEvent}, {last + 1, Reserve}, {Confirmed, lastEvent + 1}, {Pending, lastEvent + 1}, {last + 1, lastEvent + 1},
 	} {

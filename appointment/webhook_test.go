@@ -112,7 +112,7 @@ func TestParseErrorKinds(t *testing.T) {
 		msg  string
 	}{
 		{"status", second(ParseStatus("no_show")), ErrUnknownStatus, `appointment: unknown status "no_show"`},
-		{"event", second(ParseEvent("begin")), ErrUnknownEvent, `appointment: unknown event "begin"`},
+		{"event", second(ParseTrigger("begin")), ErrUnknownTrigger, `appointment: unknown event "begin"`},
 		{"time", second(ParseTime("noon")), ErrMalformed, `appointment: malformed time "noon"`},
 		{"webhook type", second(DecodeWebhook([]byte(`{"event_type":"labtest.order.updated"}`))), ErrNotAppointment,
 			`appointment: decode event_type: unknown webhook type "labtest.order.updated"`},

@@ -158,13 +158,13 @@ func BenchmarkValidateHistory(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			h = o.Events
+			h = o.History
 		} else {
 			o, err := Decode(longHistory(c.n))
 			if err != nil {
 				b.Fatal(err)
 			}
-			h = o.Events
+			h = o.History
 		}
 		b.Run(c.name, func(b *testing.B) {
 			b.ReportAllocs()

@@ -18,7 +18,7 @@ var (
 // lookup in a fixed-size array, with no error to return.
 var limitTable = [numStatuses + 1][numEvents + 1]Status{AppointmentScheduled: {CompleteDraw: DrawCompleted}}
 
-func limitNext(from Status, e Event) Status {
+func limitNext(from Status, e Trigger) Status {
 	if from <= numStatuses && e <= numEvents {
 		return limitTable[from][e]
 	}

@@ -152,7 +152,7 @@ func (d *decoder) order() (o Order) {
 		case "updated_at":
 			o.UpdatedAt = d.time()
 		case "events":
-			o.Events = d.events()
+			o.History = d.events()
 		case "last_event":
 			o.LastEvent = d.entry()
 		case "status":
@@ -433,8 +433,8 @@ func parseStatuses(o *Order) error {
 	var first error
 	phlebotomy := o.IsPhlebotomy()
 	if phlebotomy {
-		for i := range o.Events {
-			e := &o.Events[i]
+		for i := range o.History {
+			e := &o.History[i]
 			if err := parseInto(&e.Status, &e.StatusText); err != nil && first == nil {
 				first = &DecodeError{Field: "events[" + strconv.Itoa(i) + "].status", Err: err}
 			}

@@ -186,7 +186,7 @@ func TestDecodeErrors(t *testing.T) {
 			assert.Equal(t, err, serr, "DecodeString")
 			assert.Equal(t, o, s, "DecodeString")
 
-			kept := Order{ID: "kept", Events: []HistoryEntry{{ID: 1, Status: Ordered}}}
+			kept := Order{ID: "kept", History: []HistoryEntry{{ID: 1, Status: Ordered}}}
 			dst := kept
 			uerr := dst.UnmarshalJSON([]byte(c.data))
 			assert.Equal(t, err, uerr, "UnmarshalJSON")
@@ -210,7 +210,7 @@ func TestDecodeUnknownStatusKeepsOrder(t *testing.T) {
 	assert.Equal(t, Order{
 		ID:      "o-1",
 		Details: Details{Type: ModalityAtHomePhlebotomy},
-		Events: []HistoryEntry{
+		History: []HistoryEntry{
 			{ID: 1, Status: Ordered},
 			{ID: 2, StatusText: "collecting_sample.at_home_phlebotomy.redraw_available", Detail: "sample_lost"},
 		},
@@ -235,7 +235,7 @@ func TestDecodeNotPhlebotomy(t *testing.T) {
 		"last_event": {"id": 3, "status": "ordered"},
 		"order_transaction": {"orders": [{"low_level_status": "completed"}]}`
 	want := Order{
-		Events: []HistoryEntry{
+		History: []HistoryEntry{
 			{ID: 1, StatusText: "received.walk_in_test.ordered"}, {ID: 2, StatusText: "received.at_home_phlebotomy.ordered"},
 			{ID: 3, StatusText: "ordered"},
 		},
@@ -315,14 +315,14 @@ func TestDecodeValues(t *testing.T) {
 		"short statuses": {phleb(`"events": [{"id": 1, "status": "ordered"}], "last_event": {"status": "ordered"},
 			"order_transaction": {"orders": [{"low_level_status": "received.at_home_phlebotomy.ordered"}]}`), Order{
 			Details:     Details{Type: ModalityAtHomePhlebotomy},
-			Events:      []HistoryEntry{{ID: 1, Status: Ordered}},
+			History:      []HistoryEntry{{ID: 1, Status: Ordered}},
 			LastEvent:   HistoryEntry{Status: Ordered},
 			Transaction: Transaction{Orders: []TransactionOrder{{Status: Ordered}}},
 		}},
 		"empty statuses": {phleb(`"events": [{"id": 1, "status": ""}, {"id": 2}, null], "last_event": {"id": 2, "status": null},
 			"order_transaction": {"orders": [{"id": "o", "low_level_status": null}]}`), Order{
 			Details:     Details{Type: ModalityAtHomePhlebotomy},
-			Events:      []HistoryEntry{{ID: 1}, {ID: 2}, {}},
+			History:      []HistoryEntry{{ID: 1}, {ID: 2}, {}},
 			LastEvent:   HistoryEntry{ID: 2},
 			Transaction: Transaction{Orders: []TransactionOrder{{ID: "o"}}},
 		}},
@@ -335,7 +335,7 @@ func TestDecodeValues(t *testing.T) {
 			ActivateBy: Date{2025, 4, 1},
 			Origin:     OriginRedraw,
 			Notes:      "aé\n",
-			Events: []HistoryEntry{{ID: -3, CreatedAt: ts(2022, 1, 1, 0, 0, 0).Add(123456789), StatusText: "x",
+			History: []HistoryEntry{{ID: -3, CreatedAt: ts(2022, 1, 1, 0, 0, 0).Add(123456789), StatusText: "x",
 				Detail: DetailSampleHemolyzed}},
 			Transaction: Transaction{ID: "t", Status: TransactionCancelled, Orders: []TransactionOrder{{ID: "o",
 				ParentID: "p", Origin: OriginRecreation, StatusCreatedAt: ts(2022, 1, 1, 23, 0, 0),
@@ -343,15 +343,15 @@ func TestDecodeValues(t *testing.T) {
 		}},
 		"last key wins": {`{"id": "a", "id": "b", "events": [{"id": 1}], "events": [{"id": 2}], "patient_details": {"gender": "f"},
 			"patient_details": {"email": "e"}, "last_event": {"id": 1}, "last_event": null}`, Order{
-			ID: "b", Events: []HistoryEntry{{ID: 2}}, Patient: Patient{Email: "e"},
+			ID: "b", History: []HistoryEntry{{ID: 2}}, Patient: Patient{Email: "e"},
 		}},
 	} {
 		t.Run(name, func(t *testing.T) {
 			o, err := Decode([]byte(c.data))
 			require.NoError(t, err)
 			assert.Equal(t, c.want, o)
-			if c.want.Events == nil {
-				assert.Nil(t, o.Events)
+			if c.want.History == nil {
+				assert.Nil(t, o.History)
 			}
 			if c.want.Transaction.Orders == nil {
 				assert.Nil(t, o.Transaction.Orders)
@@ -365,9 +365,9 @@ func TestDecodeLongHistory(t *testing.T) {
 	// More entries than the decoder gathers on the stack.
 	o, err := Decode(longHistory(20))
 	require.NoError(t, err)
-	require.Len(t, o.Events, 20)
-	assert.Equal(t, 20, cap(o.Events))
-	for i, e := range o.Events {
+	require.Len(t, o.History, 20)
+	assert.Equal(t, 20, cap(o.History))
+	for i, e := range o.History {
 		assert.Equal(t, int64(i+1), e.ID)
 		assert.True(t, e.Status.IsValid())
 	}

@@ -11,9 +11,9 @@
 //
 // The transitions live in one table. Everything else is derived from it:
 // [Next], a pure lookup that neither allocates nor changes its input;
-// [CanTransition], [EventFor], [Reachable], [ReachableFrom] and [Path] for
+// [CanTransition], [TriggerFor], [Reachable], [ReachableFrom] and [Path] for
 // reconciling webhooks that arrive late, twice or out of order;
-// [Status.Terminal], [Status.Cancellable] and [Status.Events]; [Mermaid];
+// [Status.Terminal], [Status.Cancellable] and [Status.Triggers]; [Mermaid];
 // and [Machine], a concurrency-safe machine backed by
 // github.com/looplab/fsm with typed callbacks.
 //
@@ -63,7 +63,7 @@
 // # Errors
 //
 // Every error wraps one of the package's sentinels: [ErrUnknownStatus],
-// [ErrUnknownEvent], [ErrInvalidTransition], [ErrReentrantFire],
+// [ErrUnknownTrigger], [ErrInvalidTransition], [ErrReentrantFire],
 // [ErrMachine], [ErrMalformed], [ErrNotPhlebotomy], [ErrInvalidHistory],
 // [ErrOutOfOrder], [ErrIDNotIncreasing]. Details are in [*ParseError],
 // [*TransitionError], [*MalformedError], [*DecodeError], [*EncodeError] and

@@ -108,8 +108,8 @@ func (o Order) MarshalJSON() ([]byte, error) {
 	if w.UpdatedAt, err = timeText(top, "updated_at", o.UpdatedAt); err != nil {
 		return nil, err
 	}
-	w.Events = make([]wireEntry, len(o.Events))
-	for i, e := range o.Events {
+	w.Events = make([]wireEntry, len(o.History))
+	for i, e := range o.History {
 		if w.Events[i], err = e.wire(func() string { return "events[" + strconv.Itoa(i) + "]" }); err != nil {
 			return nil, err
 		}

@@ -76,7 +76,7 @@ func TestMarshalShape(t *testing.T) {
 	o := Order{
 		Details:       Details{Type: ModalityWalkInTest, ID: "dropped", AppointmentID: "dropped"},
 		HighLevelText: "on_hold",
-		Events:        []HistoryEntry{{ID: 1, StatusText: "received.walk_in_test.ordered", Detail: DetailSampleHemolyzed}, {ID: 2}},
+		History:        []HistoryEntry{{ID: 1, StatusText: "received.walk_in_test.ordered", Detail: DetailSampleHemolyzed}, {ID: 2}},
 		LastEvent:     HistoryEntry{ID: 2, Status: Ordered, StatusText: "ignored"},
 		Transaction:   Transaction{Status: TransactionActive},
 	}
@@ -126,7 +126,7 @@ func TestMarshalErrors(t *testing.T) {
 		msg         string
 	}{
 		{name: "event status", field: "events[1].status", sentinel: ErrUnknownStatus,
-			o:   Order{Events: []HistoryEntry{{Status: Ordered}, {Status: 99}}},
+			o:   Order{History: []HistoryEntry{{Status: Ordered}, {Status: 99}}},
 			msg: `order: encode events[1].status: unknown status "order.Status(99)"`},
 		{name: "last_event status", field: "last_event.status", sentinel: ErrUnknownStatus,
 			o: Order{LastEvent: HistoryEntry{Status: Corrected + 1}}},
@@ -142,7 +142,7 @@ func TestMarshalErrors(t *testing.T) {
 		{name: "details.data.updated_at", field: "details.data.updated_at", sentinel: ErrMalformed,
 			o: Order{Details: Details{Type: ModalityAtHomePhlebotomy, UpdatedAt: late}}},
 		{name: "events created_at", field: "events[2].created_at", sentinel: ErrMalformed,
-			o: Order{Events: []HistoryEntry{{}, {}, {CreatedAt: early}}}},
+			o: Order{History: []HistoryEntry{{}, {}, {CreatedAt: early}}}},
 		{name: "last_event created_at", field: "last_event.created_at", sentinel: ErrMalformed,
 			o: Order{LastEvent: HistoryEntry{CreatedAt: late}}},
 		{name: "low_level_status_created_at", field: "order_transaction.orders[0].low_level_status_created_at",
@@ -174,7 +174,7 @@ func TestMarshalErrors(t *testing.T) {
 
 // TestMarshalEscapes checks text that JSON must escape.
 func TestMarshalEscapes(t *testing.T) {
-	o := Order{ID: "a\"b\\c\n<&>\u2028", Notes: "\x01", Origin: "é", Events: []HistoryEntry{{StatusText: "\t"}}}
+	o := Order{ID: "a\"b\\c\n<&>\u2028", Notes: "\x01", Origin: "é", History: []HistoryEntry{{StatusText: "\t"}}}
 	b, err := json.Marshal(o)
 	require.NoError(t, err)
 	assert.True(t, json.Valid(b))

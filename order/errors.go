@@ -13,8 +13,8 @@ var (
 	// or a status value that is not valid. Junction calls its status enums
 	// non-exhaustive, so callers should expect it and keep going.
 	ErrUnknownStatus = errors.New("order: unknown status")
-	// ErrUnknownEvent reports text that is not an event of this lifecycle.
-	ErrUnknownEvent = errors.New("order: unknown event")
+	// ErrUnknownTrigger reports text that is not an event of this lifecycle.
+	ErrUnknownTrigger = errors.New("order: unknown trigger")
 	// ErrInvalidTransition reports an event that is forbidden in a status.
 	ErrInvalidTransition = errors.New("order: invalid transition")
 	// ErrReentrantFire reports a [Machine.Fire] called from one of the
@@ -27,7 +27,7 @@ var (
 
 // ParseError reports text that does not name a value of this package, or
 // text decoded into a nil pointer. It unwraps to [ErrUnknownStatus] or
-// [ErrUnknownEvent].
+// [ErrUnknownTrigger].
 type ParseError struct {
 	Kind string // "status", "high-level status" or "event"
 	Text string // the rejected input
@@ -45,7 +45,7 @@ func (e *ParseError) Unwrap() error { return e.Err }
 // same pre-built value for a given pair, so rejecting does not allocate.
 type TransitionError struct {
 	From  Status
-	Event Event
+	Event Trigger
 }
 
 // Error returns a message such as

@@ -2,13 +2,13 @@ package order
 
 import "strconv"
 
-// Event is something that happens to an order and may move it to another
+// Trigger is something that happens to an order and may move it to another
 // status. Its text form is a snake_case name such as "schedule_appointment";
 // the zero value is invalid.
-type Event uint8
+type Trigger uint8
 
 const (
-	_ Event = iota
+	_ Trigger = iota
 	// CreateRequisition: the requisition was created with the laboratory.
 	CreateRequisition
 	// BypassRequisition: no requisition is needed; one already existed.
@@ -55,9 +55,9 @@ var eventNames = [...]string{
 	Cancel:                "cancel",
 }
 
-// Events returns every valid event in declaration order.
-func Events() []Event {
-	out := make([]Event, 0, numEvents)
+// Triggers returns every valid event in declaration order.
+func Triggers() []Trigger {
+	out := make([]Trigger, 0, numEvents)
 	for e := CreateRequisition; e <= Cancel; e++ {
 		out = append(out, e)
 	}
@@ -65,45 +65,45 @@ func Events() []Event {
 }
 
 // IsValid reports whether e is one of the declared events.
-func (e Event) IsValid() bool { return e >= CreateRequisition && e <= Cancel }
+func (e Trigger) IsValid() bool { return e >= CreateRequisition && e <= Cancel }
 
 // String returns the snake_case name, such as "schedule_appointment". An
-// invalid event prints as "order.Event(N)".
-func (e Event) String() string {
+// invalid event prints as "order.Trigger(N)".
+func (e Trigger) String() string {
 	if !e.IsValid() {
-		return "order.Event(" + strconv.Itoa(int(e)) + ")"
+		return "order.Trigger(" + strconv.Itoa(int(e)) + ")"
 	}
 	return eventNames[e]
 }
 
-// ParseEvent parses an event name such as "schedule_appointment". Anything
-// else returns an error wrapping [ErrUnknownEvent].
-func ParseEvent(text string) (Event, error) {
+// ParseTrigger parses an event name such as "schedule_appointment". Anything
+// else returns an error wrapping [ErrUnknownTrigger].
+func ParseTrigger(text string) (Trigger, error) {
 	for e := CreateRequisition; e <= Cancel; e++ {
 		if eventNames[e] == text {
 			return e, nil
 		}
 	}
-	return 0, &ParseError{Kind: "event", Text: text, Err: ErrUnknownEvent}
+	return 0, &ParseError{Kind: "event", Text: text, Err: ErrUnknownTrigger}
 }
 
 // MarshalText writes the event name. An invalid event is an error wrapping
-// [ErrUnknownEvent].
-func (e Event) MarshalText() ([]byte, error) {
+// [ErrUnknownTrigger].
+func (e Trigger) MarshalText() ([]byte, error) {
 	if !e.IsValid() {
-		return nil, &ParseError{Kind: "event", Text: e.String(), Err: ErrUnknownEvent}
+		return nil, &ParseError{Kind: "event", Text: e.String(), Err: ErrUnknownTrigger}
 	}
 	return []byte(eventNames[e]), nil
 }
 
-// UnmarshalText accepts what [ParseEvent] accepts. On error e is unchanged.
+// UnmarshalText accepts what [ParseTrigger] accepts. On error e is unchanged.
 // A nil e cannot hold an event: any text is then a *[ParseError] wrapping
-// [ErrUnknownEvent].
-func (e *Event) UnmarshalText(text []byte) error {
+// [ErrUnknownTrigger].
+func (e *Trigger) UnmarshalText(text []byte) error {
 	if e == nil {
-		return &ParseError{Kind: "event", Text: string(text), Err: ErrUnknownEvent}
+		return &ParseError{Kind: "event", Text: string(text), Err: ErrUnknownTrigger}
 	}
-	v, err := ParseEvent(string(text))
+	v, err := ParseTrigger(string(text))
 	if err != nil {
 		return err
 	}

@@ -44,7 +44,7 @@ func ExampleDecode() {
 	fmt.Println(o.ID, o.IsPhlebotomy())
 	fmt.Println(o.Status(), o.Status().HighLevel(), o.AppointmentID())
 	fmt.Println(o.Patient.DOB, o.Address.Zip)
-	for _, e := range o.Events {
+	for _, e := range o.History {
 		fmt.Println(e.ID, e.CreatedAt.Format(time.RFC3339), e.Status)
 	}
 	fmt.Println(o.Transaction.Status, o.Transaction.Orders[0].Status)
@@ -70,7 +70,7 @@ func ExampleDecode_errors() {
 		"events": [{"id": 1, "status": "received.at_home_phlebotomy.ordered"},
 			{"id": 2, "status": "collecting_sample.at_home_phlebotomy.redraw_available"}]}`))
 	fmt.Println(err)
-	fmt.Println(errors.Is(err, order.ErrUnknownStatus), o.ID, o.Events[1].Status, o.Events[1].StatusText)
+	fmt.Println(errors.Is(err, order.ErrUnknownStatus), o.ID, o.History[1].Status, o.History[1].StatusText)
 	// Output:
 	// order: decode events[1].created_at: malformed time "noon"
 	// true
@@ -104,7 +104,7 @@ func ExampleOrder_IsPhlebotomy() {
 	cur, _ := o.Current()
 	fmt.Println(o.Status().IsValid(), cur.StatusText, o.HighLevel)
 
-	_, err = order.ValidateHistory(o.Events)
+	_, err = order.ValidateHistory(o.History)
 	fmt.Println(errors.Is(err, order.ErrNotPhlebotomy))
 	// Output:
 	// <nil>
@@ -116,7 +116,7 @@ func ExampleOrder_IsPhlebotomy() {
 func ExampleOrder_Current() {
 	// last_event may run ahead of a history that stops short of it.
 	o := order.Order{
-		Events:    []order.HistoryEntry{{ID: 1, Status: order.Ordered}},
+		History:    []order.HistoryEntry{{ID: 1, Status: order.Ordered}},
 		LastEvent: order.HistoryEntry{ID: 2, Status: order.RequisitionCreated},
 	}
 	e, ok := o.Current()
@@ -131,7 +131,7 @@ func ExampleValidateHistory() {
 		fmt.Println(err)
 		return
 	}
-	steps, err := order.ValidateHistory(o.Events)
+	steps, err := order.ValidateHistory(o.History)
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -144,7 +144,7 @@ func ExampleValidateHistory() {
 			continue
 		}
 		for _, t := range s.Transitions {
-			fmt.Printf("%s: %s -> %s (jump: %t)\n", t.Event, t.From, t.To, s.Jump)
+			fmt.Printf("%s: %s -> %s (jump: %t)\n", t.Trigger, t.From, t.To, s.Jump)
 		}
 		handled = s.Entry.ID
 	}
@@ -187,7 +187,7 @@ func ExampleOrder_MarshalJSON() {
 	}
 	fmt.Println(string(out))
 	back, err := order.Decode(out)
-	fmt.Println(err, back.Events[0] == o.Events[0])
+	fmt.Println(err, back.History[0] == o.History[0])
 	// Output:
 	// {"id":"o-1","team_id":"","user_id":"","patient_details":null,"patient_address":null,"lab_test":null,"details":{"type":"at_home_phlebotomy","data":null},"sample_id":null,"notes":null,"created_at":"2022-01-01T14:00:00Z","updated_at":null,"events":[{"id":1,"created_at":"2022-01-01T14:00:00Z","status":"received.at_home_phlebotomy.ordered"}],"last_event":null,"status":null,"activate_by":null,"origin":null,"order_transaction":{"id":"t-1","status":null,"orders":[{"id":"o-1","low_level_status":"ordered","low_level_status_created_at":null,"origin":null,"parent_id":null,"created_at":null,"updated_at":null}]}}
 	// <nil> true

@@ -77,8 +77,8 @@ func ExampleStatus_Cancellable() {
 	// partial_results false false
 }
 
-func ExampleStatus_Events() {
-	fmt.Println(order.AppointmentScheduled.Events())
+func ExampleStatus_Triggers() {
+	fmt.Println(order.AppointmentScheduled.Triggers())
 	// Output:
 	// [reschedule_appointment cancel_appointment complete_draw cancel]
 }
@@ -86,7 +86,7 @@ func ExampleStatus_Events() {
 func ExampleCanTransition() {
 	fmt.Println(order.CanTransition(order.Ordered, order.RequisitionCreated))
 	fmt.Println(order.CanTransition(order.Ordered, order.AppointmentScheduled))
-	e, ok := order.EventFor(order.AppointmentCancelled, order.AppointmentScheduled)
+	e, ok := order.TriggerFor(order.AppointmentCancelled, order.AppointmentScheduled)
 	fmt.Println(e, ok)
 	// Output:
 	// true
@@ -100,7 +100,7 @@ func ExamplePath() {
 	path, ok := order.Path(order.RequisitionCreated, order.AppointmentScheduled)
 	fmt.Println(ok)
 	for _, t := range path {
-		fmt.Println(t.From, "--"+t.Event.String()+"->", t.To)
+		fmt.Println(t.From, "--"+t.Trigger.String()+"->", t.To)
 	}
 	_, ok = order.Path(order.Completed, order.Ordered)
 	fmt.Println(ok)
@@ -122,7 +122,7 @@ func ExampleReachableFrom() {
 func ExampleTransitions() {
 	n := 0
 	for _, t := range order.Transitions() {
-		if t.Event == order.Cancel {
+		if t.Trigger == order.Cancel {
 			n++
 		}
 	}
@@ -134,7 +134,7 @@ func ExampleTransitions() {
 func ExampleNewMachine() {
 	m, err := order.NewMachine(order.Ordered,
 		order.OnEnter(order.AppointmentScheduled, func(_ context.Context, t order.Transition) {
-			fmt.Println("notify patient:", t.Event)
+			fmt.Println("notify patient:", t.Trigger)
 		}),
 		order.AfterAny(func(_ context.Context, t order.Transition) {
 			fmt.Println(t.From, "->", t.To)
@@ -145,7 +145,7 @@ func ExampleNewMachine() {
 		return
 	}
 	ctx := context.Background()
-	for _, e := range []order.Event{
+	for _, e := range []order.Trigger{
 		order.CreateRequisition,
 		order.PlaceAppointment,
 		order.ScheduleAppointment,
@@ -156,7 +156,7 @@ func ExampleNewMachine() {
 			fmt.Println(err)
 		}
 	}
-	fmt.Println(m.Current(), m.AvailableEvents())
+	fmt.Println(m.Current(), m.AvailableTriggers())
 	// Output:
 	// ordered -> requisition_created
 	// requisition_created -> appointment_pending
@@ -214,11 +214,11 @@ func ExampleStatus_Full() {
 	// sample_with_lab
 }
 
-func ExampleParseEvent() {
-	e, err := order.ParseEvent("reschedule_appointment")
+func ExampleParseTrigger() {
+	e, err := order.ParseTrigger("reschedule_appointment")
 	fmt.Println(e, err)
-	_, err = order.ParseEvent("reschedule")
-	fmt.Println(errors.Is(err, order.ErrUnknownEvent), err)
+	_, err = order.ParseTrigger("reschedule")
+	fmt.Println(errors.Is(err, order.ErrUnknownTrigger), err)
 	// Output:
 	// reschedule_appointment <nil>
 	// true order: unknown event "reschedule"

@@ -57,7 +57,7 @@ func FuzzDecode(f *testing.F) {
 			t.Fatalf("DecodeString(%q) = %#v, %v; Decode gave %#v, %v", data, s, serr, o, err)
 		}
 
-		sentinel := Order{ID: "unchanged", Events: []HistoryEntry{{ID: 1, Status: Completed}}}
+		sentinel := Order{ID: "unchanged", History: []HistoryEntry{{ID: 1, Status: Completed}}}
 		dst := sentinel
 		uerr := dst.UnmarshalJSON(data)
 		switch {
@@ -75,7 +75,7 @@ func FuzzDecode(f *testing.F) {
 			return
 		}
 		if !o.IsPhlebotomy() {
-			for i, e := range o.Events {
+			for i, e := range o.History {
 				if e.Status != 0 {
 					t.Fatalf("Decode(%q): events[%d] of an order that is not phlebotomy has status %v", data, i, e.Status)
 				}
@@ -83,7 +83,7 @@ func FuzzDecode(f *testing.F) {
 			if o.LastEvent.Status != 0 || o.Status() != 0 || o.AppointmentID() != "" {
 				t.Fatalf("Decode(%q) = %#v: an order that is not phlebotomy has a status or an appointment", data, o)
 			}
-			if _, herr := ValidateHistory(o.Events); len(o.Events) > 0 && herr == nil {
+			if _, herr := ValidateHistory(o.History); len(o.History) > 0 && herr == nil {
 				t.Fatalf("Decode(%q): the history of an order that is not phlebotomy validates", data)
 			}
 		}
@@ -98,7 +98,7 @@ func FuzzDecode(f *testing.F) {
 		if b2, _ := json.Marshal(back); string(b2) != string(b) {
 			t.Fatalf("encoding is not stable: %s then %s", b, b2)
 		}
-		_, _ = ValidateHistory(o.Events)
+		_, _ = ValidateHistory(o.History)
 		_, _ = o.Current()
 	})
 }

@@ -130,8 +130,8 @@ func ValidateHistory(events []HistoryEntry) ([]Step, error) {
 					Err: fmt.Errorf("%w: %d after %d", ErrIDNotIncreasing, e.ID, prevID)}
 			}
 			start := len(trs)
-			if ev, ok := EventFor(prev, s); ok {
-				trs = append(trs, Transition{From: prev, Event: ev, To: s})
+			if ev, ok := TriggerFor(prev, s); ok {
+				trs = append(trs, Transition{From: prev, Trigger: ev, To: s})
 			} else if path, ok := jump(prev, s); ok {
 				trs = append(trs, path...)
 				step.Jump = true

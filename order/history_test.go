@@ -320,7 +320,7 @@ func TestValidateHistoryWalks(t *testing.T) {
 				if tr.From != prev {
 					t.Fatalf("step %d: transitions do not chain: %+v", i, s.Transitions)
 				}
-				if next, err := Next(tr.From, tr.Event); err != nil || next != tr.To {
+				if next, err := Next(tr.From, tr.Trigger); err != nil || next != tr.To {
 					t.Fatalf("step %d: %+v is not a transition of the table", i, tr)
 				}
 				prev = tr.To
@@ -387,7 +387,7 @@ func TestValidateHistoryOneFault(t *testing.T) {
 }
 
 // stepEvent returns the event of the expected table from a to b.
-func stepEvent(a, b Status) (Event, bool) {
+func stepEvent(a, b Status) (Trigger, bool) {
 	for ev, to := range expected[a] {
 		if to == b {
 			return ev, true

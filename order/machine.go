@@ -18,35 +18,35 @@ import (
 // does slow work should bound it with its own deadline.
 type Callback func(ctx context.Context, t Transition)
 
-// Option configures a [Machine]; [OnEnter], [AfterEvent] and [AfterAny]
+// Option configures a [Machine]; [OnEnter], [AfterTrigger] and [AfterAny]
 // make them. The zero Option does nothing.
 type Option struct {
-	apply func(*lifecycle.Hooks[Status, Event])
+	apply func(*lifecycle.Hooks[Status, Trigger])
 }
 
 // OnEnter runs fn each time the machine enters s, self-loops included (a
 // reschedule enters appointment_scheduled again).
 func OnEnter(s Status, fn Callback) Option {
-	return Option{func(h *lifecycle.Hooks[Status, Event]) { h.AddEnter(s, wrap(fn)) }}
+	return Option{func(h *lifecycle.Hooks[Status, Trigger]) { h.AddEnter(s, wrap(fn)) }}
 }
 
-// AfterEvent runs fn after each transition made by e, once the [OnEnter]
+// AfterTrigger runs fn after each transition made by e, once the [OnEnter]
 // callbacks of its destination have run.
-func AfterEvent(e Event, fn Callback) Option {
-	return Option{func(h *lifecycle.Hooks[Status, Event]) { h.AddAfter(e, wrap(fn)) }}
+func AfterTrigger(e Trigger, fn Callback) Option {
+	return Option{func(h *lifecycle.Hooks[Status, Trigger]) { h.AddAfter(e, wrap(fn)) }}
 }
 
-// AfterAny runs fn after every transition, once the [AfterEvent] callbacks
+// AfterAny runs fn after every transition, once the [AfterTrigger] callbacks
 // have run.
 func AfterAny(fn Callback) Option {
-	return Option{func(h *lifecycle.Hooks[Status, Event]) { h.AddAny(wrap(fn)) }}
+	return Option{func(h *lifecycle.Hooks[Status, Trigger]) { h.AddAny(wrap(fn)) }}
 }
 
-func wrap(fn Callback) lifecycle.Callback[Status, Event] {
+func wrap(fn Callback) lifecycle.Callback[Status, Trigger] {
 	if fn == nil {
 		return nil // rejected by NewMachine
 	}
-	return func(ctx context.Context, e lifecycle.Edge[Status, Event]) { fn(ctx, Transition(e)) }
+	return func(ctx context.Context, e lifecycle.Edge[Status, Trigger]) { fn(ctx, Transition(e)) }
 }
 
 // Machine is an order lifecycle backed by a github.com/looplab/fsm machine
@@ -62,14 +62,14 @@ func wrap(fn Callback) lifecycle.Callback[Status, Event] {
 // leave the machine stuck; there is no way to set a status that bypasses the
 // table; callbacks are typed, not named by strings.
 type Machine struct {
-	m *lifecycle.Machine[Status, Event]
+	m *lifecycle.Machine[Status, Trigger]
 }
 
 // NewMachine returns a machine in status initial. An invalid status, a
 // callback on an invalid status or event, or a nil callback is an error
 // wrapping [ErrMachine].
 func NewMachine(initial Status, opts ...Option) (*Machine, error) {
-	h := lifecycle.Hooks[Status, Event]{Reentrant: ErrReentrantFire}
+	h := lifecycle.Hooks[Status, Trigger]{Reentrant: ErrReentrantFire}
 	for _, o := range opts {
 		if o.apply != nil {
 			o.apply(&h)
@@ -92,18 +92,18 @@ func (m *Machine) Current() Status {
 }
 
 // Can reports whether e may be fired in the current status.
-func (m *Machine) Can(e Event) bool { return table.Allowed(m.Current(), e) }
+func (m *Machine) Can(e Trigger) bool { return table.Allowed(m.Current(), e) }
 
-// AvailableEvents returns the events allowed in the current status, in
+// AvailableTriggers returns the events allowed in the current status, in
 // declaration order.
-func (m *Machine) AvailableEvents() []Event { return table.EventsFrom(m.Current()) }
+func (m *Machine) AvailableTriggers() []Trigger { return table.EventsFrom(m.Current()) }
 
 // Fire moves the machine along e and runs the callbacks of the transition
 // before returning. On error nothing changes: a forbidden event returns,
 // whatever ctx, the *[TransitionError] that [Next] returns; an allowed one
 // with a done ctx returns an error wrapping ctx.Err(); a call from the
 // machine's own callback returns [ErrReentrantFire].
-func (m *Machine) Fire(ctx context.Context, e Event) error {
+func (m *Machine) Fire(ctx context.Context, e Trigger) error {
 	if m == nil || m.m == nil {
 		_, err := Next(0, e)
 		return err

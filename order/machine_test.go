@@ -23,7 +23,7 @@ func TestMachineMatchesNext(t *testing.T) {
 		m, err := NewMachine(model, AfterAny(func(_ context.Context, tr Transition) { seen = append(seen, tr) }))
 		require.NoError(t, err)
 		var want []Transition
-		fire := func(t *rapid.T, e Event) {
+		fire := func(t *rapid.T, e Trigger) {
 			next, nerr := Next(model, e)
 			ferr := m.Fire(context.Background(), e)
 			if nerr != nil {
@@ -34,19 +34,19 @@ func TestMachineMatchesNext(t *testing.T) {
 				return
 			}
 			require.NoError(t, ferr, "Fire(%q) in %q", e, model)
-			want = append(want, Transition{From: model, Event: e, To: next})
+			want = append(want, Transition{From: model, Trigger: e, To: next})
 			model = next
 		}
 		t.Repeat(map[string]func(*rapid.T){
 			"allowed": func(t *rapid.T) {
-				evs := model.Events()
+				evs := model.Triggers()
 				if len(evs) == 0 {
 					t.Skip("terminal")
 				}
 				fire(t, rapid.SampledFrom(evs).Draw(t, "event"))
 			},
 			"forbidden": func(t *rapid.T) {
-				var evs []Event
+				var evs []Trigger
 				for _, e := range allEvents {
 					if _, ok := expected[model][e]; !ok {
 						evs = append(evs, e)
@@ -55,11 +55,11 @@ func TestMachineMatchesNext(t *testing.T) {
 				fire(t, rapid.SampledFrom(evs).Draw(t, "event"))
 			},
 			"any": func(t *rapid.T) {
-				fire(t, Event(rapid.Uint8().Draw(t, "event")))
+				fire(t, Trigger(rapid.Uint8().Draw(t, "event")))
 			},
 			"": func(t *rapid.T) {
 				require.Equal(t, model, m.Current())
-				require.Equal(t, model.Events(), m.AvailableEvents())
+				require.Equal(t, model.Triggers(), m.AvailableTriggers())
 				for _, e := range allEvents {
 					_, ok := expected[model][e]
 					require.Equal(t, ok, m.Can(e), "Can(%q) in %q", e, model)
@@ -73,7 +73,7 @@ func TestMachineMatchesNext(t *testing.T) {
 func TestMachineSelfLoops(t *testing.T) {
 	for _, c := range []struct {
 		status Status
-		event  Event
+		event  Trigger
 	}{
 		{AppointmentScheduled, RescheduleAppointment},
 		{PartialResults, ReceivePartialResults},
@@ -83,7 +83,7 @@ func TestMachineSelfLoops(t *testing.T) {
 			var entered, after int
 			m, err := NewMachine(c.status,
 				OnEnter(c.status, func(context.Context, Transition) { entered++ }),
-				AfterEvent(c.event, func(context.Context, Transition) { after++ }))
+				AfterTrigger(c.event, func(context.Context, Transition) { after++ }))
 			require.NoError(t, err)
 			for range 3 {
 				require.NoError(t, m.Fire(context.Background(), c.event))
@@ -155,7 +155,7 @@ func TestMachineRejects(t *testing.T) {
 	assert.Equal(t, TransitionError{From: Completed, Event: Cancel}, *te)
 	_, nerr := Next(Completed, Cancel)
 	assert.Same(t, nerr, err)
-	require.ErrorIs(t, m.Fire(context.Background(), Event(99)), ErrInvalidTransition)
+	require.ErrorIs(t, m.Fire(context.Background(), Trigger(99)), ErrInvalidTransition)
 	assert.Equal(t, Completed, m.Current())
 	assert.False(t, called)
 }
@@ -164,14 +164,14 @@ func TestMachineCallbackOrder(t *testing.T) {
 	var log []string
 	rec := func(tag string) Callback {
 		return func(_ context.Context, tr Transition) {
-			log = append(log, tag+" "+tr.From.String()+" "+tr.Event.String()+" "+tr.To.String())
+			log = append(log, tag+" "+tr.From.String()+" "+tr.Trigger.String()+" "+tr.To.String())
 		}
 	}
 	var current Status
 	var m *Machine
 	m, err := NewMachine(Ordered,
 		AfterAny(rec("any")),
-		AfterEvent(CreateRequisition, rec("after")),
+		AfterTrigger(CreateRequisition, rec("after")),
 		OnEnter(RequisitionCreated, rec("enter")),
 		OnEnter(RequisitionCreated, func(context.Context, Transition) { current = m.Current() }),
 		OnEnter(Cancelled, rec("enter")),
@@ -231,9 +231,9 @@ func TestNewMachineErrors(t *testing.T) {
 		"zero status":           {0, nil},
 		"status out of range":   {numStatuses + 1, nil},
 		"enter invalid status":  {Ordered, []Option{OnEnter(0, noop)}},
-		"after invalid event":   {Ordered, []Option{AfterEvent(Event(77), noop)}},
+		"after invalid event":   {Ordered, []Option{AfterTrigger(Trigger(77), noop)}},
 		"nil enter callback":    {Ordered, []Option{OnEnter(Ordered, nil)}},
-		"nil after callback":    {Ordered, []Option{AfterEvent(Cancel, nil)}},
+		"nil after callback":    {Ordered, []Option{AfterTrigger(Cancel, nil)}},
 		"nil afterany callback": {Ordered, []Option{AfterAny(nil)}},
 	} {
 		t.Run(name, func(t *testing.T) {
@@ -252,7 +252,7 @@ func TestZeroMachine(t *testing.T) {
 	for _, m := range []*Machine{nil, {}} {
 		assert.Equal(t, Status(0), m.Current())
 		assert.False(t, m.Can(Cancel))
-		assert.Empty(t, m.AvailableEvents())
+		assert.Empty(t, m.AvailableTriggers())
 		assert.ErrorIs(t, m.Fire(context.Background(), Cancel), ErrInvalidTransition)
 	}
 }
@@ -285,7 +285,7 @@ func TestMachineConcurrent(t *testing.T) {
 					t.Error(err)
 				}
 				_ = m.Current()
-				_ = m.AvailableEvents()
+				_ = m.AvailableTriggers()
 			}
 		})
 	}
@@ -296,7 +296,7 @@ func TestMachineConcurrent(t *testing.T) {
 	cur := AppointmentPending
 	for _, tr := range seen {
 		require.Equal(t, cur, tr.From, "transitions must chain")
-		require.True(t, slices.Contains(cur.Events(), tr.Event))
+		require.True(t, slices.Contains(cur.Triggers(), tr.Trigger))
 		cur = tr.To
 	}
 	assert.Equal(t, cur, m.Current())

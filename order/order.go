@@ -42,9 +42,9 @@ type Order struct {
 	CreatedAt time.Time
 	// UpdatedAt is when the order last changed (updated_at).
 	UpdatedAt time.Time
-	// Events is the order's whole status history (events), oldest first;
+	// History is the order's whole status history (events), oldest first;
 	// nil when empty. See [ValidateHistory].
-	Events []HistoryEntry
+	History []HistoryEntry
 	// LastEvent is the latest history entry (last_event), which replaces
 	// the deprecated status field; the zero HistoryEntry when absent.
 	LastEvent HistoryEntry
@@ -78,8 +78,8 @@ func (o Order) IsPhlebotomy() bool { return o.Details.Type == ModalityAtHomePhle
 func (o Order) Current() (HistoryEntry, bool) {
 	last := o.LastEvent
 	hasLast := last != HistoryEntry{}
-	if n := len(o.Events); n > 0 && (!hasLast || o.Events[n-1].ID >= last.ID) {
-		return o.Events[n-1], true
+	if n := len(o.History); n > 0 && (!hasLast || o.History[n-1].ID >= last.ID) {
+		return o.History[n-1], true
 	}
 	return last, hasLast
 }

@@ -56,7 +56,7 @@ func TestDecodeFixtures(t *testing.T) {
 			Notes:     "This is a note",
 			CreatedAt: jan1,
 			UpdatedAt: jan1,
-			Events: []HistoryEntry{
+			History: []HistoryEntry{
 				{ID: 1, CreatedAt: day(2022, 1, 1), Status: Ordered},
 				{ID: 2, CreatedAt: day(2022, 1, 2), Status: RequisitionCreated},
 				{ID: 3, CreatedAt: day(2022, 1, 3), Status: AppointmentScheduled},
@@ -82,7 +82,7 @@ func TestDecodeFixtures(t *testing.T) {
 			SampleID:  "1234567890",
 			CreatedAt: imported,
 			UpdatedAt: imported,
-			Events: []HistoryEntry{
+			History: []HistoryEntry{
 				{ID: 74769, CreatedAt: imported, Status: Ordered},
 				{ID: 74770, CreatedAt: imported, Status: RequisitionBypassed},
 			},
@@ -100,7 +100,7 @@ func TestDecodeFixtures(t *testing.T) {
 			Notes:     "This is a note",
 			CreatedAt: jan1,
 			UpdatedAt: jan1,
-			Events: []HistoryEntry{
+			History: []HistoryEntry{
 				{ID: 1, CreatedAt: day(2022, 1, 1), StatusText: "received.walk_in_test.ordered"},
 				{ID: 2, CreatedAt: day(2022, 1, 2), StatusText: "received.walk_in_test.requisition_created"},
 				{ID: 3, CreatedAt: day(2022, 1, 3), StatusText: "collecting_sample.walk_in_test.appointment_pending"},
@@ -152,7 +152,7 @@ func TestNotPhlebotomyFixtures(t *testing.T) {
 			require.True(t, ok)
 			assert.Equal(t, c.current, cur.StatusText)
 			assert.Equal(t, c.current, cur.Text())
-			for i, e := range o.Events {
+			for i, e := range o.History {
 				assert.Zero(t, e.Status, "events[%d]", i)
 				assert.NotEmpty(t, e.StatusText, "events[%d]", i)
 			}
@@ -160,7 +160,7 @@ func TestNotPhlebotomyFixtures(t *testing.T) {
 				assert.Zero(t, tx.Status, "orders[%d]", i)
 				assert.NotEmpty(t, tx.StatusText, "orders[%d]", i)
 			}
-			steps, err := ValidateHistory(o.Events)
+			steps, err := ValidateHistory(o.History)
 			assert.Empty(t, steps)
 			require.ErrorIs(t, err, ErrNotPhlebotomy)
 			var he *HistoryError
@@ -186,13 +186,13 @@ func TestCurrent(t *testing.T) {
 		wantOK bool
 	}{
 		{"nothing", Order{}, HistoryEntry{}, false},
-		{"events", Order{Events: []HistoryEntry{a, b}}, b, true},
+		{"events", Order{History: []HistoryEntry{a, b}}, b, true},
 		{"last_event alone", Order{LastEvent: b}, b, true},
-		{"last_event equal to the last entry", Order{Events: []HistoryEntry{a, b}, LastEvent: b}, b, true},
-		{"last_event with the same id", Order{Events: []HistoryEntry{a, b}, LastEvent: HistoryEntry{ID: 2}}, b, true},
-		{"last_event ahead", Order{Events: []HistoryEntry{a, b}, LastEvent: c}, c, true},
-		{"last_event behind", Order{Events: []HistoryEntry{a, c}, LastEvent: b}, c, true},
-		{"last_event with id 0 and events", Order{Events: []HistoryEntry{a}, LastEvent: HistoryEntry{Status: Completed}}, a, true},
+		{"last_event equal to the last entry", Order{History: []HistoryEntry{a, b}, LastEvent: b}, b, true},
+		{"last_event with the same id", Order{History: []HistoryEntry{a, b}, LastEvent: HistoryEntry{ID: 2}}, b, true},
+		{"last_event ahead", Order{History: []HistoryEntry{a, b}, LastEvent: c}, c, true},
+		{"last_event behind", Order{History: []HistoryEntry{a, c}, LastEvent: b}, c, true},
+		{"last_event with id 0 and events", Order{History: []HistoryEntry{a}, LastEvent: HistoryEntry{Status: Completed}}, a, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got, ok := tc.o.Current()

@@ -192,7 +192,7 @@ func TestStatusSQL(t *testing.T) {
 }
 
 func TestEventText(t *testing.T) {
-	names := map[Event]string{
+	names := map[Trigger]string{
 		CreateRequisition: "create_requisition", BypassRequisition: "bypass_requisition",
 		PlaceAppointment: "place_appointment", ScheduleAppointment: "schedule_appointment",
 		RescheduleAppointment: "reschedule_appointment", CancelAppointment: "cancel_appointment",
@@ -204,26 +204,26 @@ func TestEventText(t *testing.T) {
 	for _, e := range allEvents {
 		assert.True(t, e.IsValid())
 		assert.Equal(t, names[e], e.String())
-		got, err := ParseEvent(names[e])
+		got, err := ParseTrigger(names[e])
 		require.NoError(t, err)
 		assert.Equal(t, e, got)
 		b, err := json.Marshal(e)
 		require.NoError(t, err)
-		var back Event
+		var back Trigger
 		require.NoError(t, json.Unmarshal(b, &back))
 		assert.Equal(t, e, back)
 	}
-	for _, text := range []string{"", "Cancel", "cancel ", "reschedule", "order.Event(1)"} {
+	for _, text := range []string{"", "Cancel", "cancel ", "reschedule", "order.Trigger(1)"} {
 		e := Cancel
-		_, err := ParseEvent(text)
-		assert.ErrorIs(t, err, ErrUnknownEvent, "ParseEvent(%q)", text)
+		_, err := ParseTrigger(text)
+		assert.ErrorIs(t, err, ErrUnknownTrigger, "ParseEvent(%q)", text)
 		assert.EqualError(t, err, "order: unknown event "+quote(text))
 		require.Error(t, e.UnmarshalText([]byte(text)))
 		assert.Equal(t, Cancel, e)
 	}
-	assert.Equal(t, "order.Event(0)", Event(0).String())
-	_, err := Event(0).MarshalText()
-	assert.ErrorIs(t, err, ErrUnknownEvent)
+	assert.Equal(t, "order.Trigger(0)", Trigger(0).String())
+	_, err := Trigger(0).MarshalText()
+	assert.ErrorIs(t, err, ErrUnknownTrigger)
 	assert.False(t, errors.Is(err, ErrUnknownStatus))
 }
 
@@ -263,7 +263,7 @@ func TestNilReceivers(t *testing.T) {
 		check(t, h.UnmarshalText([]byte(text)), "high-level status", text, ErrUnknownStatus)
 	}
 	for _, text := range []string{"cancel", "nope"} {
-		var e *Event
-		check(t, e.UnmarshalText([]byte(text)), "event", text, ErrUnknownEvent)
+		var e *Trigger
+		check(t, e.UnmarshalText([]byte(text)), "event", text, ErrUnknownTrigger)
 	}
 }

@@ -10,50 +10,50 @@ import (
 // leads to To.
 type Transition struct {
 	From  Status
-	Event Event
+	Trigger Trigger
 	To    Status
 }
 
 // edges is the order lifecycle: the only place its transitions are written.
 // Provenance: D is an arrow of Junction's lifecycle diagram, T is stated in
 // its documentation, I is inferred (our decision, noted on the constants).
-var edges = []lifecycle.Edge[Status, Event]{
-	{From: Ordered, Event: CreateRequisition, To: RequisitionCreated},                    // D
-	{From: Ordered, Event: BypassRequisition, To: RequisitionBypassed},                   // T: imported orders
-	{From: RequisitionCreated, Event: PlaceAppointment, To: AppointmentPending},          // D
-	{From: RequisitionBypassed, Event: PlaceAppointment, To: AppointmentPending},         // T: same as requisition_created
-	{From: AppointmentCancelled, Event: PlaceAppointment, To: AppointmentPending},        // D
-	{From: AppointmentPending, Event: ScheduleAppointment, To: AppointmentScheduled},     // D
-	{From: AppointmentCancelled, Event: ScheduleAppointment, To: AppointmentScheduled},   // D
-	{From: AppointmentScheduled, Event: RescheduleAppointment, To: AppointmentScheduled}, // D: self-loop
-	{From: AppointmentPending, Event: CancelAppointment, To: AppointmentCancelled},       // D
-	{From: AppointmentScheduled, Event: CancelAppointment, To: AppointmentCancelled},     // D
-	{From: AppointmentScheduled, Event: CompleteDraw, To: DrawCompleted},                 // D
-	{From: DrawCompleted, Event: ReceivePartialResults, To: PartialResults},              // D
-	{From: PartialResults, Event: ReceivePartialResults, To: PartialResults},             // T: several partial updates
-	{From: DrawCompleted, Event: Complete, To: Completed},                                // D
-	{From: PartialResults, Event: Complete, To: Completed},                               // D
-	{From: DrawCompleted, Event: ReportSampleError, To: SampleError},                     // I: only a drawn sample can fail
-	{From: PartialResults, Event: ReportSampleError, To: SampleError},                    // I
-	{From: Completed, Event: CorrectResults, To: Corrected},                              // I
-	{From: Corrected, Event: CorrectResults, To: Corrected},                              // I: a second correction
-	{From: Ordered, Event: Cancel, To: Cancelled},                                        // D
-	{From: RequisitionCreated, Event: Cancel, To: Cancelled},                             // D
-	{From: RequisitionBypassed, Event: Cancel, To: Cancelled},                            // T: cancellation guide
-	{From: AppointmentPending, Event: Cancel, To: Cancelled},                             // D
-	{From: AppointmentScheduled, Event: Cancel, To: Cancelled},                           // T: cancellation guide
-	{From: AppointmentCancelled, Event: Cancel, To: Cancelled},                           // D
-	{From: DrawCompleted, Event: Cancel, To: Cancelled},                                  // T: cancellation guide
+var edges = []lifecycle.Edge[Status, Trigger]{
+	{From: Ordered, Trigger: CreateRequisition, To: RequisitionCreated},                    // D
+	{From: Ordered, Trigger: BypassRequisition, To: RequisitionBypassed},                   // T: imported orders
+	{From: RequisitionCreated, Trigger: PlaceAppointment, To: AppointmentPending},          // D
+	{From: RequisitionBypassed, Trigger: PlaceAppointment, To: AppointmentPending},         // T: same as requisition_created
+	{From: AppointmentCancelled, Trigger: PlaceAppointment, To: AppointmentPending},        // D
+	{From: AppointmentPending, Trigger: ScheduleAppointment, To: AppointmentScheduled},     // D
+	{From: AppointmentCancelled, Trigger: ScheduleAppointment, To: AppointmentScheduled},   // D
+	{From: AppointmentScheduled, Trigger: RescheduleAppointment, To: AppointmentScheduled}, // D: self-loop
+	{From: AppointmentPending, Trigger: CancelAppointment, To: AppointmentCancelled},       // D
+	{From: AppointmentScheduled, Trigger: CancelAppointment, To: AppointmentCancelled},     // D
+	{From: AppointmentScheduled, Trigger: CompleteDraw, To: DrawCompleted},                 // D
+	{From: DrawCompleted, Trigger: ReceivePartialResults, To: PartialResults},              // D
+	{From: PartialResults, Trigger: ReceivePartialResults, To: PartialResults},             // T: several partial updates
+	{From: DrawCompleted, Trigger: Complete, To: Completed},                                // D
+	{From: PartialResults, Trigger: Complete, To: Completed},                               // D
+	{From: DrawCompleted, Trigger: ReportSampleError, To: SampleError},                     // I: only a drawn sample can fail
+	{From: PartialResults, Trigger: ReportSampleError, To: SampleError},                    // I
+	{From: Completed, Trigger: CorrectResults, To: Corrected},                              // I
+	{From: Corrected, Trigger: CorrectResults, To: Corrected},                              // I: a second correction
+	{From: Ordered, Trigger: Cancel, To: Cancelled},                                        // D
+	{From: RequisitionCreated, Trigger: Cancel, To: Cancelled},                             // D
+	{From: RequisitionBypassed, Trigger: Cancel, To: Cancelled},                            // T: cancellation guide
+	{From: AppointmentPending, Trigger: Cancel, To: Cancelled},                             // D
+	{From: AppointmentScheduled, Trigger: Cancel, To: Cancelled},                           // T: cancellation guide
+	{From: AppointmentCancelled, Trigger: Cancel, To: Cancelled},                           // D
+	{From: DrawCompleted, Trigger: Cancel, To: Cancelled},                                  // T: cancellation guide
 }
 
-var table = lifecycle.MustNew(lifecycle.Spec[Status, Event]{
+var table = lifecycle.MustNew(lifecycle.Spec[Status, Trigger]{
 	Name:       "order",
 	Statuses:   numStatuses,
 	Events:     numEvents,
 	Initial:    Ordered,
 	StatusName: Status.String,
-	EventName:  Event.String,
-	Reject:     func(s Status, e Event) error { return &TransitionError{From: s, Event: e} },
+	EventName:  Trigger.String,
+	Reject:     func(s Status, e Trigger) error { return &TransitionError{From: s, Event: e} },
 	Edges:      edges,
 })
 
@@ -76,7 +76,7 @@ var dense = func() (d [numStatuses + 1][numEvents + 1]struct {
 }) {
 	for s := range d {
 		for e := range d[s] {
-			to, err := table.Next(Status(s), Event(e))
+			to, err := table.Next(Status(s), Trigger(e))
 			if err != nil {
 				to = 0
 			}
@@ -90,7 +90,7 @@ var dense = func() (d [numStatuses + 1][numEvents + 1]struct {
 // forbidden pair (or an invalid status or event) returns from unchanged and
 // a *[TransitionError] wrapping [ErrInvalidTransition]. For valid inputs
 // neither outcome allocates: each forbidden pair has one pre-built error.
-func Next(from Status, e Event) (Status, error) {
+func Next(from Status, e Trigger) (Status, error) {
 	if from <= numStatuses && e <= numEvents {
 		c := &dense[from][e]
 		if c.to != 0 {
@@ -109,10 +109,10 @@ func Transitions() []Transition { return slices.Clone(transitions) }
 // CanTransition reports whether one event leads from from to to.
 func CanTransition(from, to Status) bool { return table.CanTransition(from, to) }
 
-// EventFor returns the event that leads from from to to in one step, and
+// TriggerFor returns the event that leads from from to to in one step, and
 // whether there is one. In this lifecycle at most one event links two
 // statuses.
-func EventFor(from, to Status) (Event, bool) { return table.EventFor(from, to) }
+func TriggerFor(from, to Status) (Trigger, bool) { return table.EventFor(from, to) }
 
 // Reachable reports whether to can be reached from from in one or more
 // transitions.
@@ -155,8 +155,8 @@ func (s Status) Terminal() bool { return table.Terminal(s) }
 // corrected.
 func (s Status) Cancellable() bool { return table.Allowed(s, Cancel) }
 
-// Events returns the events allowed in s, in declaration order.
-func (s Status) Events() []Event { return table.EventsFrom(s) }
+// Triggers returns the events allowed in s, in declaration order.
+func (s Status) Triggers() []Trigger { return table.EventsFrom(s) }
 
 // Mermaid returns the order lifecycle as a Mermaid stateDiagram-v2, drawn
 // from the transition table: the initial status, every transition labelled

@@ -15,7 +15,7 @@ import (
 // expected is DOMAIN.md §1 written out by hand, independently of the
 // production table: for each status, the events it allows and where they
 // lead. Every pair not listed is forbidden.
-var expected = map[Status]map[Event]Status{
+var expected = map[Status]map[Trigger]Status{
 	Ordered: {
 		CreateRequisition: RequisitionCreated,
 		BypassRequisition: RequisitionBypassed,
@@ -72,23 +72,23 @@ var (
 	allStatuses = []Status{Ordered, RequisitionCreated, RequisitionBypassed, AppointmentPending,
 		AppointmentScheduled, DrawCompleted, AppointmentCancelled, PartialResults, Completed,
 		SampleError, Cancelled, Corrected}
-	allEvents = []Event{CreateRequisition, BypassRequisition, PlaceAppointment, ScheduleAppointment,
+	allEvents = []Trigger{CreateRequisition, BypassRequisition, PlaceAppointment, ScheduleAppointment,
 		RescheduleAppointment, CancelAppointment, CompleteDraw, ReceivePartialResults, Complete,
 		ReportSampleError, CorrectResults, Cancel}
 )
 
 func TestConstantsAreListed(t *testing.T) {
 	assert.Equal(t, allStatuses, Statuses())
-	assert.Equal(t, allEvents, Events())
+	assert.Equal(t, allEvents, Triggers())
 	assert.Len(t, expected, len(allStatuses))
 }
 
 // diffNext compares next with the expected table over every status × event,
 // invalid ones included, and describes each difference.
-func diffNext(next func(Status, Event) (Status, error)) []string {
+func diffNext(next func(Status, Trigger) (Status, error)) []string {
 	var diffs []string
 	for _, from := range append([]Status{0, numStatuses + 1}, allStatuses...) {
-		for _, e := range append([]Event{0, numEvents + 1}, allEvents...) {
+		for _, e := range append([]Trigger{0, numEvents + 1}, allEvents...) {
 			got, err := next(from, e)
 			want, ok := expected[from][e]
 			switch {
@@ -125,8 +125,8 @@ func TestNextRejectionIsTyped(t *testing.T) {
 			assert.Same(t, err, again, "Next(%q, %q) must return the pre-built error", from, e)
 		}
 	}
-	_, err := Next(Status(200), Event(200))
-	assert.EqualError(t, err, "order: invalid transition: order.Event(200) from order.Status(200)")
+	_, err := Next(Status(200), Trigger(200))
+	assert.EqualError(t, err, "order: invalid transition: order.Trigger(200) from order.Status(200)")
 	assert.ErrorIs(t, err, ErrInvalidTransition)
 }
 
@@ -134,11 +134,11 @@ func TestNextRejectionIsTyped(t *testing.T) {
 // single-entry change of the table: each edge removed, and each edge
 // redirected to every other status.
 func TestMutationsAreCaught(t *testing.T) {
-	build := func(es []lifecycle.Edge[Status, Event]) func(Status, Event) (Status, error) {
-		tb, err := lifecycle.New(lifecycle.Spec[Status, Event]{
+	build := func(es []lifecycle.Edge[Status, Trigger]) func(Status, Trigger) (Status, error) {
+		tb, err := lifecycle.New(lifecycle.Spec[Status, Trigger]{
 			Name: "order", Statuses: numStatuses, Events: numEvents, Initial: Ordered,
-			StatusName: Status.String, EventName: Event.String,
-			Reject: func(s Status, e Event) error { return &TransitionError{From: s, Event: e} },
+			StatusName: Status.String, EventName: Trigger.String,
+			Reject: func(s Status, e Trigger) error { return &TransitionError{From: s, Event: e} },
 			Edges:  es,
 		})
 		require.NoError(t, err)
@@ -163,7 +163,7 @@ func TestMutationsAreCaught(t *testing.T) {
 			if _, ok := expected[from][ev]; ok {
 				continue
 			}
-			added := append(slices.Clone(edges), lifecycle.Edge[Status, Event]{From: from, Event: ev, To: Cancelled})
+			added := append(slices.Clone(edges), lifecycle.Edge[Status, Trigger]{From: from, Trigger: ev, To: Cancelled})
 			assert.NotEmpty(t, diffNext(build(added)), "allowing %q in %q went unnoticed", ev, from)
 		}
 	}
@@ -173,14 +173,14 @@ func TestCanTransitionExhaustive(t *testing.T) {
 	for _, from := range append([]Status{0, numStatuses + 1}, allStatuses...) {
 		for _, to := range append([]Status{0, numStatuses + 1}, allStatuses...) {
 			want := false
-			var wantEvent Event
+			var wantEvent Trigger
 			for e, dst := range expected[from] {
 				if dst == to {
 					want, wantEvent = true, e
 				}
 			}
 			assert.Equal(t, want, CanTransition(from, to), "CanTransition(%q, %q)", from, to)
-			e, ok := EventFor(from, to)
+			e, ok := TriggerFor(from, to)
 			assert.Equal(t, want, ok, "EventFor(%q, %q)", from, to)
 			assert.Equal(t, wantEvent, e, "EventFor(%q, %q)", from, to)
 		}
@@ -192,7 +192,7 @@ func TestTransitions(t *testing.T) {
 	for _, from := range allStatuses {
 		for _, e := range allEvents {
 			if to, ok := expected[from][e]; ok {
-				want = append(want, Transition{From: from, Event: e, To: to})
+				want = append(want, Transition{From: from, Trigger: e, To: to})
 			}
 		}
 	}
@@ -204,15 +204,15 @@ func TestTransitions(t *testing.T) {
 
 func TestStatusEvents(t *testing.T) {
 	for _, s := range allStatuses {
-		var want []Event
+		var want []Trigger
 		for _, e := range allEvents {
 			if _, ok := expected[s][e]; ok {
 				want = append(want, e)
 			}
 		}
-		assert.Equal(t, want, s.Events(), "%q.Events()", s)
+		assert.Equal(t, want, s.Triggers(), "%q.Events()", s)
 	}
-	assert.Nil(t, Status(0).Events())
+	assert.Nil(t, Status(0).Triggers())
 }
 
 func TestTerminalAndCancellable(t *testing.T) {
@@ -290,8 +290,8 @@ func checkPath(t *testing.T, from, to Status, path []Transition) {
 	cur := from
 	for _, step := range path {
 		require.Equal(t, cur, step.From)
-		require.Equal(t, expected[cur][step.Event], step.To, "step %v", step)
-		require.Contains(t, expected[cur], step.Event)
+		require.Equal(t, expected[cur][step.Trigger], step.To, "step %v", step)
+		require.Contains(t, expected[cur], step.Trigger)
 		cur = step.To
 	}
 	require.Equal(t, to, cur)
@@ -317,8 +317,8 @@ func TestObservedJumpIsAPath(t *testing.T) {
 	path, ok := Path(RequisitionCreated, AppointmentScheduled)
 	require.True(t, ok)
 	assert.Equal(t, []Transition{
-		{From: RequisitionCreated, Event: PlaceAppointment, To: AppointmentPending},
-		{From: AppointmentPending, Event: ScheduleAppointment, To: AppointmentScheduled},
+		{From: RequisitionCreated, Trigger: PlaceAppointment, To: AppointmentPending},
+		{From: AppointmentPending, Trigger: ScheduleAppointment, To: AppointmentScheduled},
 	}, path)
 }
 
@@ -327,7 +327,7 @@ func TestObservedJumpIsAPath(t *testing.T) {
 // answers from the pre-built table.
 func TestNextDoesNotAllocate(t *testing.T) {
 	for _, from := range append([]Status{0}, allStatuses...) {
-		for _, e := range append([]Event{0}, allEvents...) {
+		for _, e := range append([]Trigger{0}, allEvents...) {
 			allocs := testing.AllocsPerRun(10, func() { _, _ = Next(from, e) })
 			assert.Zero(t, allocs, "Next(%q, %q) allocates", from, e)
 		}
@@ -342,7 +342,7 @@ func TestNextBounds(t *testing.T) {
 	require.Equal(t, Cancel, lastEvent)
 	for _, c := range []struct {
 		from Status
-		e    Event
+		e    Trigger
 		want Status // zero: rejected
 	}{
 		{Corrected, CorrectResults, Corrected},
@@ -373,7 +373,7 @@ func TestMermaid(t *testing.T) {
 	assert.Equal(t, m, Mermaid())
 	lines := []string{"stateDiagram-v2", "    [*] --> ordered"}
 	for _, tr := range Transitions() {
-		lines = append(lines, fmt.Sprintf("    %s --> %s: %s", tr.From, tr.To, tr.Event))
+		lines = append(lines, fmt.Sprintf("    %s --> %s: %s", tr.From, tr.To, tr.Trigger))
 	}
 	lines = append(lines, "    sample_error --> [*]", "    cancelled --> [*]")
 	want := ""

@@ -103,12 +103,12 @@ func story(c *consumer) []string {
 // sorted, and its tracked value.
 type outcome struct {
 	changes map[string][]string
-	orders  map[string]track.Order
+	orders  map[string]track.Tracked
 }
 
 func (c *consumer) outcome(ids []string) outcome {
 	c.t.Helper()
-	out := outcome{changes: map[string][]string{}, orders: map[string]track.Order{}}
+	out := outcome{changes: map[string][]string{}, orders: map[string]track.Tracked{}}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	for _, ch := range c.changes {

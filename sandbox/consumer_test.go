@@ -301,7 +301,7 @@ func (c *consumer) expect(step string, want ...string) {
 }
 
 // tracked returns what the consumer's store knows of the order.
-func (c *consumer) tracked(id string) track.Order {
+func (c *consumer) tracked(id string) track.Tracked {
 	c.t.Helper()
 	o, _, err := c.store.Load(context.Background(), id)
 	if err != nil {

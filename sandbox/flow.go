@@ -18,7 +18,7 @@ import (
 // knows of it.
 type entry struct {
 	seq     uint64           // creation order, for ties
-	flow    scheduling.Order // the order and its appointments
+	flow    scheduling.Flow // the order and its appointments
 	req     createOrder      // the create request, for decoration
 	labTest order.LabTest
 	area    *Area  // the area of the patient's zip code, nil when not served
@@ -167,7 +167,7 @@ func (s *Server) fireTimers() {
 func (s *Server) fire(e *entry, k timer, at time.Time) {
 	switch k {
 	case autoCancelTimer:
-		_ = s.apply(e, scheduling.Order.Tick)
+		_ = s.apply(e, scheduling.Flow.Tick)
 	case providerRescheduleTimer:
 		act, _ := e.flow.Active()
 		start, _ := act.StartAt.Get()
@@ -177,15 +177,15 @@ func (s *Server) fire(e *entry, k timer, at time.Time) {
 			end = end.Add(providerRescheduleShift)
 		}
 		e.moved = s.clock
-		_ = s.apply(e, func(o scheduling.Order, now time.Time) (scheduling.Order, []webhook.Event, error) {
+		_ = s.apply(e, func(o scheduling.Flow, now time.Time) (scheduling.Flow, []webhook.Event, error) {
 			return o.Reschedule(start, end, "", now)
 		})
 	case asyncConfirmTimer:
 		e.async = asyncBooking{}
-		_ = s.apply(e, scheduling.Order.Confirm)
+		_ = s.apply(e, scheduling.Flow.Confirm)
 	case asyncTimeoutTimer:
 		e.async = asyncBooking{}
-		_ = s.apply(e, scheduling.Order.CancelAppointment)
+		_ = s.apply(e, scheduling.Flow.CancelAppointment)
 	case simulationTimer:
 		s.step(e)
 	case numTimers:
@@ -197,7 +197,7 @@ func (s *Server) fire(e *entry, k timer, at time.Time) {
 const providerRescheduleShift = 24 * time.Hour
 
 // command is a command of the flow, at an instant.
-type command func(scheduling.Order, time.Time) (scheduling.Order, []webhook.Event, error)
+type command func(scheduling.Flow, time.Time) (scheduling.Flow, []webhook.Event, error)
 
 // apply runs cmd on e's flow at the clock and sends the webhooks it
 // returns; on error the order is unchanged.
@@ -248,7 +248,7 @@ func (e *entry) decorateOrder(o *order.Order) {
 	o.Patient = p
 	o.Address = e.req.Address
 	o.LabTest = e.labTest
-	if slices.ContainsFunc(o.Events, func(h order.HistoryEntry) bool {
+	if slices.ContainsFunc(o.History, func(h order.HistoryEntry) bool {
 		return h.Status == order.RequisitionCreated || h.Status == order.RequisitionBypassed
 	}) {
 		o.SampleID = strconv.FormatUint(1_000_000_000+e.seq, 10)
@@ -348,21 +348,21 @@ func (s *Server) control(name, orderID string, cmd command) error {
 // Like every control, it happens at the current virtual instant, and its
 // webhooks are delivered by the next [Server.Flush] or [Server.Advance].
 func (s *Server) CreateRequisition(orderID string) error {
-	return s.control("create_requisition", orderID, scheduling.Order.CreateRequisition)
+	return s.control("create_requisition", orderID, scheduling.Flow.CreateRequisition)
 }
 
 // BypassRequisition records that the order needs no requisition because
 // one already existed: scheduling.Order.BypassRequisition. Errors as for
 // [Server.CreateRequisition].
 func (s *Server) BypassRequisition(orderID string) error {
-	return s.control("bypass_requisition", orderID, scheduling.Order.BypassRequisition)
+	return s.control("bypass_requisition", orderID, scheduling.Flow.BypassRequisition)
 }
 
 // PencilIn records that the provider of the order's pending
 // appointment-request agreed a slot with the patient:
 // scheduling.Order.PencilIn. Errors as for [Server.CreateRequisition].
 func (s *Server) PencilIn(orderID string, start, end time.Time) error {
-	return s.control("pencil_in", orderID, func(o scheduling.Order, now time.Time) (scheduling.Order, []webhook.Event, error) {
+	return s.control("pencil_in", orderID, func(o scheduling.Flow, now time.Time) (scheduling.Flow, []webhook.Event, error) {
 		return o.PencilIn(start, end, now)
 	})
 }
@@ -371,7 +371,7 @@ func (s *Server) PencilIn(orderID string, start, end time.Time) error {
 // booking now, before the server would have: scheduling.Order.Confirm.
 // Errors as for [Server.CreateRequisition].
 func (s *Server) Confirm(orderID string) error {
-	return s.control("confirm", orderID, scheduling.Order.Confirm)
+	return s.control("confirm", orderID, scheduling.Flow.Confirm)
 }
 
 // CancelAppointment cancels the order's active appointment as the patient
@@ -379,47 +379,47 @@ func (s *Server) Confirm(orderID string) error {
 // scheduling.Order.CancelAppointment, with no cancellation reason and no
 // refund decision. Errors as for [Server.CreateRequisition].
 func (s *Server) CancelAppointment(orderID string) error {
-	return s.control("cancel_appointment", orderID, scheduling.Order.CancelAppointment)
+	return s.control("cancel_appointment", orderID, scheduling.Flow.CancelAppointment)
 }
 
 // StartVisit records that the phlebotomist is on the way:
 // scheduling.Order.StartVisit. Errors as for [Server.CreateRequisition].
 func (s *Server) StartVisit(orderID string) error {
-	return s.control("start_visit", orderID, scheduling.Order.StartVisit)
+	return s.control("start_visit", orderID, scheduling.Flow.StartVisit)
 }
 
 // CompleteDraw records that the blood was drawn:
 // scheduling.Order.CompleteDraw. Errors as for [Server.CreateRequisition].
 func (s *Server) CompleteDraw(orderID string) error {
-	return s.control("complete_draw", orderID, scheduling.Order.CompleteDraw)
+	return s.control("complete_draw", orderID, scheduling.Flow.CompleteDraw)
 }
 
 // ReceivePartialResults records partial results:
 // scheduling.Order.ReceivePartialResults (a webhook only with
 // [WithPartialResultsWebhooks]). Errors as for [Server.CreateRequisition].
 func (s *Server) ReceivePartialResults(orderID string) error {
-	return s.control("receive_partial_results", orderID, scheduling.Order.ReceivePartialResults)
+	return s.control("receive_partial_results", orderID, scheduling.Flow.ReceivePartialResults)
 }
 
 // CompleteResults records the final results:
 // scheduling.Order.CompleteResults. Errors as for
 // [Server.CreateRequisition].
 func (s *Server) CompleteResults(orderID string) error {
-	return s.control("complete", orderID, scheduling.Order.CompleteResults)
+	return s.control("complete", orderID, scheduling.Flow.CompleteResults)
 }
 
 // ReportSampleError records that the laboratory could not process the
 // sample: scheduling.Order.ReportSampleError. Errors as for
 // [Server.CreateRequisition].
 func (s *Server) ReportSampleError(orderID string) error {
-	return s.control("report_sample_error", orderID, scheduling.Order.ReportSampleError)
+	return s.control("report_sample_error", orderID, scheduling.Flow.ReportSampleError)
 }
 
 // CorrectResults records corrected results:
 // scheduling.Order.CorrectResults. Errors as for
 // [Server.CreateRequisition].
 func (s *Server) CorrectResults(orderID string) error {
-	return s.control("correct_results", orderID, scheduling.Order.CorrectResults)
+	return s.control("correct_results", orderID, scheduling.Flow.CorrectResults)
 }
 
 // Cancellations returns the cancellations made through the cancel
@@ -492,46 +492,46 @@ func (s *Server) plan(e *entry, target order.Status) (command, bool) {
 		return nil, false
 	}
 	if target == order.Cancelled {
-		return scheduling.Order.Cancel, true
+		return scheduling.Flow.Cancel, true
 	}
 	act, _ := e.flow.Active()
 	switch cur {
 	case order.Ordered:
 		if target == order.RequisitionBypassed {
-			return scheduling.Order.BypassRequisition, true
+			return scheduling.Flow.BypassRequisition, true
 		}
-		return scheduling.Order.CreateRequisition, true
+		return scheduling.Flow.CreateRequisition, true
 	case order.RequisitionCreated, order.RequisitionBypassed, order.AppointmentCancelled:
 		return s.placeFor(e, target)
 	case order.AppointmentPending:
 		switch {
 		case target == order.AppointmentCancelled:
-			return scheduling.Order.CancelAppointment, true
+			return scheduling.Flow.CancelAppointment, true
 		case act.Tier == tier.AppointmentRequest:
 			w, ok := s.firstSlot(e)
-			return func(o scheduling.Order, now time.Time) (scheduling.Order, []webhook.Event, error) {
+			return func(o scheduling.Flow, now time.Time) (scheduling.Flow, []webhook.Event, error) {
 				return o.PencilIn(w.start, w.end, now)
 			}, ok
 		}
-		return scheduling.Order.Confirm, true
+		return scheduling.Flow.Confirm, true
 	case order.AppointmentScheduled:
 		switch {
 		case target == order.AppointmentCancelled:
-			return scheduling.Order.CancelAppointment, true
+			return scheduling.Flow.CancelAppointment, true
 		case act.EffectiveStatus() == appointment.Confirmed:
-			return scheduling.Order.StartVisit, true
+			return scheduling.Flow.StartVisit, true
 		}
-		return scheduling.Order.CompleteDraw, true
+		return scheduling.Flow.CompleteDraw, true
 	case order.DrawCompleted, order.PartialResults:
 		switch {
 		case target == order.PartialResults:
-			return scheduling.Order.ReceivePartialResults, true
+			return scheduling.Flow.ReceivePartialResults, true
 		case target == order.SampleError:
-			return scheduling.Order.ReportSampleError, true
+			return scheduling.Flow.ReportSampleError, true
 		}
-		return scheduling.Order.CompleteResults, true
+		return scheduling.Flow.CompleteResults, true
 	case order.Completed:
-		return scheduling.Order.CorrectResults, true
+		return scheduling.Flow.CorrectResults, true
 	case order.Corrected, order.SampleError, order.Cancelled:
 	}
 	return nil, false
@@ -550,13 +550,13 @@ func (s *Server) placeFor(e *entry, target order.Status) (command, bool) {
 		w, ok := s.firstSlot(e)
 		r := scheduling.BookRequest{ID: s.newID(appointmentKind), Start: w.start, End: w.end, Provider: p,
 			Existing: existing, Async: target == order.AppointmentPending}
-		return func(o scheduling.Order, now time.Time) (scheduling.Order, []webhook.Event, error) {
+		return func(o scheduling.Flow, now time.Time) (scheduling.Flow, []webhook.Event, error) {
 			return o.Book(r, now)
 		}, ok
 	}
 	for _, p := range info.Providers(tier.AppointmentRequest) {
 		r := scheduling.RequestAppointment{ID: s.newID(appointmentKind), Provider: p, Existing: existing}
-		return func(o scheduling.Order, now time.Time) (scheduling.Order, []webhook.Event, error) {
+		return func(o scheduling.Flow, now time.Time) (scheduling.Flow, []webhook.Event, error) {
 			return o.Request(r, now)
 		}, true
 	}

@@ -311,7 +311,7 @@ func (s *Server) cancelOrder(w http.ResponseWriter, e *entry) {
 		detail(w, http.StatusBadRequest, "Transition from "+st.String()+" to cancelled is not allowed")
 		return
 	}
-	if err := s.apply(e, scheduling.Order.Cancel); err != nil {
+	if err := s.apply(e, scheduling.Flow.Cancel); err != nil {
 		refuse(w, err)
 		return
 	}
@@ -453,7 +453,7 @@ func (s *Server) book(w http.ResponseWriter, e *entry, body []byte) {
 	id := s.newID(appointmentKind)
 	r := scheduling.BookRequest{ID: id, Start: k.start, End: k.end, Provider: k.provider, Notes: b.AppointmentNotes,
 		Existing: s.existing(e), Async: b.Async}
-	if err := s.apply(e, func(o scheduling.Order, now time.Time) (scheduling.Order, []webhook.Event, error) {
+	if err := s.apply(e, func(o scheduling.Flow, now time.Time) (scheduling.Flow, []webhook.Event, error) {
 		return o.Book(r, now)
 	}); err != nil {
 		refuse(w, err)
@@ -494,7 +494,7 @@ func (s *Server) request(w http.ResponseWriter, e *entry, body []byte) {
 	id := s.newID(appointmentKind)
 	r := scheduling.RequestAppointment{ID: id, Provider: q.Provider, Area: &info, Notes: q.AppointmentNotes,
 		Existing: s.existing(e)}
-	if err := s.apply(e, func(o scheduling.Order, now time.Time) (scheduling.Order, []webhook.Event, error) {
+	if err := s.apply(e, func(o scheduling.Flow, now time.Time) (scheduling.Flow, []webhook.Event, error) {
 		return o.Request(r, now)
 	}); err != nil {
 		refuse(w, err)
@@ -520,7 +520,7 @@ func (s *Server) reschedule(w http.ResponseWriter, e *entry, body []byte) {
 	if !ok {
 		return
 	}
-	if err := s.apply(e, func(o scheduling.Order, now time.Time) (scheduling.Order, []webhook.Event, error) {
+	if err := s.apply(e, func(o scheduling.Flow, now time.Time) (scheduling.Flow, []webhook.Event, error) {
 		return o.Reschedule(k.start, k.end, q.AppointmentNotes, now)
 	}); err != nil {
 		refuse(w, err)
@@ -549,7 +549,7 @@ func (s *Server) cancelAppointment(w http.ResponseWriter, e *entry, body []byte)
 		detail(w, http.StatusBadRequest, "No active appointment to cancel")
 		return
 	}
-	if err := s.apply(e, scheduling.Order.CancelAppointment); err != nil {
+	if err := s.apply(e, scheduling.Flow.CancelAppointment); err != nil {
 		refuse(w, err)
 		return
 	}

@@ -52,10 +52,10 @@ func (m *machine) handle(ctx context.Context, e webhook.Event) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if e.Type.IsOrder() {
-		if _, err := order.ValidateHistory(e.Order.Events); err != nil {
+		if _, err := order.ValidateHistory(e.Order.History); err != nil {
 			m.faults = append(m.faults, fmt.Sprintf("%s: %v", e.ID, err))
 		}
-	} else if err := appointment.ValidateHistory(e.Appointment.Events); err != nil {
+	} else if err := appointment.ValidateHistory(e.Appointment.History); err != nil {
 		m.faults = append(m.faults, fmt.Sprintf("%s: %v", e.ID, err))
 	}
 	if _, err := track.Record(ctx, &m.store, e); err != nil {
@@ -84,7 +84,7 @@ func (m *machine) check(t *rapid.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := order.ValidateHistory(o.Events); err != nil {
+		if _, err := order.ValidateHistory(o.History); err != nil {
 			t.Fatalf("order %s: %v", id, err)
 		}
 		if o.Status() != o.LastEvent.Status || !o.Status().IsValid() {
@@ -95,7 +95,7 @@ func (m *machine) check(t *rapid.T) {
 			continue
 		}
 		a, err := appointment.Decode(body)
-		if err != nil || !a.EffectiveStatus().Active() || appointment.ValidateHistory(a.Events) != nil {
+		if err != nil || !a.EffectiveStatus().Active() || appointment.ValidateHistory(a.History) != nil {
 			t.Fatalf("active appointment of %s: %v, %v", id, a.EffectiveStatus(), err)
 		}
 		key := o.UserID + "/" + a.Provider

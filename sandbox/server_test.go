@@ -104,7 +104,7 @@ func TestCreateOrder(t *testing.T) {
 	if o.Status() != order.Ordered || !o.IsPhlebotomy() || o.ActivateBy != (order.Date{Year: 2026, Month: 12, Day: 1}) ||
 		o.TeamID != sandbox.DefaultTeamID || o.Patient.DOB != (order.Date{Year: 1990, Month: 1, Day: 1}) ||
 		o.Address.Zip != "85004" || o.LabTest.ID != sandbox.LabTestAtHomePhlebotomy || !o.CreatedAt.Equal(t0) ||
-		o.Transaction.Status != order.TransactionActive || len(o.Events) != 1 {
+		o.Transaction.Status != order.TransactionActive || len(o.History) != 1 {
 		t.Fatalf("created order = %+v", o)
 	}
 
@@ -514,7 +514,7 @@ func TestSimulate(t *testing.T) {
 			if got.Status() != tc.want {
 				t.Fatalf("status = %v, want %v", got.Status(), tc.want)
 			}
-			if _, err := order.ValidateHistory(got.Events); err != nil {
+			if _, err := order.ValidateHistory(got.History); err != nil {
 				t.Fatal(err)
 			}
 			if tc.appt != 0 {

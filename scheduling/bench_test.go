@@ -108,14 +108,14 @@ func lifecycle() int {
 	o, hooks := mustPlace(PlaceOrder{ID: "ord", Patient: patient(), Settings: Settings{PreRequisitionScheduling: true,
 		PartialResultsWebhooks: true}}, t0)
 	n := len(hooks)
-	for _, step := range []func(Order) (Order, []webhook.Event, error){
-		func(o Order) (Order, []webhook.Event, error) { return o.Book(book(72), at(1)) },
-		func(o Order) (Order, []webhook.Event, error) { return o.CreateRequisition(at(2)) },
-		func(o Order) (Order, []webhook.Event, error) { return o.Reschedule(at(80), at(82), "", at(3)) },
-		func(o Order) (Order, []webhook.Event, error) { return o.StartVisit(at(79)) },
-		func(o Order) (Order, []webhook.Event, error) { return o.CompleteDraw(at(80)) },
-		func(o Order) (Order, []webhook.Event, error) { return o.ReceivePartialResults(at(90)) },
-		func(o Order) (Order, []webhook.Event, error) { return o.CompleteResults(at(100)) },
+	for _, step := range []func(Flow) (Flow, []webhook.Event, error){
+		func(o Flow) (Flow, []webhook.Event, error) { return o.Book(book(72), at(1)) },
+		func(o Flow) (Flow, []webhook.Event, error) { return o.CreateRequisition(at(2)) },
+		func(o Flow) (Flow, []webhook.Event, error) { return o.Reschedule(at(80), at(82), "", at(3)) },
+		func(o Flow) (Flow, []webhook.Event, error) { return o.StartVisit(at(79)) },
+		func(o Flow) (Flow, []webhook.Event, error) { return o.CompleteDraw(at(80)) },
+		func(o Flow) (Flow, []webhook.Event, error) { return o.ReceivePartialResults(at(90)) },
+		func(o Flow) (Flow, []webhook.Event, error) { return o.CompleteResults(at(100)) },
 	} {
 		var err error
 		if o, hooks, err = step(o); err != nil {
@@ -178,7 +178,7 @@ func BenchmarkOrderJSON(b *testing.B) {
 	b.Run("Decode", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
-			if _, err := DecodeOrder(data); err != nil {
+			if _, err := DecodeFlow(data); err != nil {
 				b.Fatal(err)
 			}
 		}

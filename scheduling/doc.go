@@ -18,18 +18,18 @@
 // [Refundable] and [RefundDeadline] give the refund rule, and
 // [NotesForBooking] and [NotesForReschedule] which notes reach the provider.
 //
-// The coupled flow: [Order] is one order with its appointments and its
+// The coupled flow: [Flow] is one order with its appointments and its
 // status history as a value, the state Junction keeps (order.Order is what
-// Junction sends of it; [Order.Snapshot] gives that); [Place] makes one,
+// Junction sends of it; [Flow.Snapshot] gives that); [Place] makes one,
 // and its commands return the new value and the webhooks Junction would
 // send, as [webhook.Event] values carrying order and appointment snapshots
 // exactly as Junction's payloads do, applying auto-cancellation as the clock
 // passes. The patient's time zone must have an IANA name, which every
 // appointment's iana_timezone carries (see [ZoneError]).
 //
-// Storing: an [Order] encodes to JSON of its own ([Order.MarshalJSON]) and
-// decodes back, strictly, to an equal value ([Order.UnmarshalJSON],
-// [DecodeOrder]); [Patient] and [Appointment] encode the same way alone.
+// Storing: an [Flow] encodes to JSON of its own ([Flow.MarshalJSON]) and
+// decodes back, strictly, to an equal value ([Flow.UnmarshalJSON],
+// [DecodeFlow]); [Patient] and [Placement] encode the same way alone.
 //
 // Every error wraps one of the package's sentinels ([ErrUnderage],
 // [ErrAddress], [ErrActiveAppointment], [ErrNotesTooLong],

@@ -15,7 +15,7 @@ import (
 // Sentinel errors of the rules. Every error this package returns wraps one
 // of them or of the flow's ([ErrRequisitionRequired], [ErrNotAllowed],
 // [ErrClock]), so callers branch with [errors.Is] and read details with
-// [errors.As]; the one exception is [Order.Book] and [Order.Request]
+// [errors.As]; the one exception is [Flow.Book] and [Flow.Request]
 // passing on the provider package's errors about an area.
 var (
 	// ErrUnderage reports a patient under 18 on the day of the appointment.
@@ -206,7 +206,7 @@ func (e *ZoneError) Unwrap() []error {
 }
 
 // RangeError reports an instant outside the years 0000 to 9999 in UTC,
-// which an [Order] cannot store as an RFC 3339 timestamp. It unwraps to
+// which an [Flow] cannot store as an RFC 3339 timestamp. It unwraps to
 // [ErrRange].
 type RangeError struct {
 	Field string    // what the instant is: "now", "activate_by", "birth_date"
@@ -223,8 +223,8 @@ func (e *RangeError) Error() string {
 // Unwrap returns [ErrRange].
 func (e *RangeError) Unwrap() error { return ErrRange }
 
-// DecodeError reports JSON that does not decode into an [Order], a [Patient]
-// or an [Appointment] (see [Order.UnmarshalJSON]). The value decoded into
+// DecodeError reports JSON that does not decode into an [Flow], a [Patient]
+// or an [Placement] (see [Flow.UnmarshalJSON]). The value decoded into
 // is left unchanged. It unwraps to [ErrMalformed] and to its cause.
 type DecodeError struct {
 	// Field is the JSON path of the offending value, such as "clock",
@@ -251,7 +251,7 @@ func (e *DecodeError) Unwrap() []error {
 }
 
 // EncodeError reports a value that cannot be written as JSON exactly (see
-// [Order.MarshalJSON]). It unwraps to [ErrMalformed] and to its cause.
+// [Flow.MarshalJSON]). It unwraps to [ErrMalformed] and to its cause.
 type EncodeError struct {
 	// Field is the JSON path of the offending value, such as
 	// "appointments[0].appointment" or "patient.time_zone".

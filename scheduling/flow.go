@@ -108,15 +108,15 @@ func (p Patient) location() *time.Location {
 	return p.Location
 }
 
-// Appointment is one appointment of an [Order]: Junction's appointment
+// Placement is one appointment of an [Order]: Junction's appointment
 // value, with its events history kept as Junction keeps it, and what the
 // flow needs besides.
 //
 // Its JSON form is its own, not Junction's: {"appointment": Junction's
-// appointment JSON, "tier", "placed_at"} (see [Appointment.MarshalJSON]),
+// appointment JSON, "tier", "placed_at"} (see [Placement.MarshalJSON]),
 // so that Tier and PlacedAt are stored too. For Junction's JSON alone,
-// encode the embedded appointment.Appointment.
-type Appointment struct {
+// encode the embedded appointment.Placement.
+type Placement struct {
 	appointment.Appointment
 	// Tier is how the appointment was made.
 	Tier tier.Tier
@@ -124,22 +124,22 @@ type Appointment struct {
 	PlacedAt time.Time
 }
 
-// Order is one at-home phlebotomy order together with its appointments, as
-// a value: the state Junction keeps and changes, of which an [order.Order]
-// is one snapshot as Junction sends it (see [Order.Snapshot]), and from
-// whose webhooks a consumer's track.Order learns. Its commands ([Order.CreateRequisition], [Order.Book],
-// [Order.Request], [Order.Reschedule], …) are pure: each takes the instant
+// Flow is one at-home phlebotomy order together with its appointments, as
+// a value: the state Junction keeps and changes, of which an [order.Flow]
+// is one snapshot as Junction sends it (see [Flow.Snapshot]), and from
+// whose webhooks a consumer's track.Flow learns. Its commands ([Flow.CreateRequisition], [Flow.Book],
+// [Flow.Request], [Flow.Reschedule], …) are pure: each takes the instant
 // it happens at and returns the new value and the webhooks Junction would
 // send, in order; or a typed error and the value unchanged. A command never
 // writes to the value it is called on: what it changes, it copies first.
 // Like any Go value holding slices, the new value shares what did not change
 // (the history of an appointment the command did not touch) with the old
-// one, so treat the slices of an Order as read-only.
+// one, so treat the slices of an Flow as read-only.
 //
 // An appointment's status is its [appointment.Appointment.EffectiveStatus];
 // the flow keeps Status and EventStatus equal.
 //
-// Every command, [Order.Tick] included, first applies Junction's
+// Every command, [Flow.Tick] included, first applies Junction's
 // auto-cancellation up to its instant (see [AutoCancel]), and again after
 // its own change, so that no appointment outlives its auto-cancellation
 // deadline. An auto-cancellation is dated when its rule starts to hold, or
@@ -165,7 +165,7 @@ type Appointment struct {
 //
 // Each webhook is a [webhook.Event] as Junction sends it: its order or
 // appointment snapshot carries the history up to that change (see
-// [Order.Snapshot]), and shares it with the order value, so treat it as
+// [Flow.Snapshot]), and shares it with the order value, so treat it as
 // read-only. Its ID, the message id Svix would give it, is made up and
 // stable (our decision): "msg_<order id>_o<history entry id>" for an order
 // webhook, "msg_<appointment id>_<length of its history>" for an
@@ -173,15 +173,15 @@ type Appointment struct {
 //
 // A refused command reports the statuses it found after applying
 // auto-cancellation up to its instant; the value it returns is the one it
-// was called on, to which [Order.Tick] applies that cancellation.
+// was called on, to which [Flow.Tick] applies that cancellation.
 //
-// An Order is meant to be stored between commands: it encodes to JSON of
-// its own ([Order.MarshalJSON]), and decoding that ([Order.UnmarshalJSON],
-// [DecodeOrder]) gives an equal value, on which every command behaves as on
+// An Flow is meant to be stored between commands: it encodes to JSON of
+// its own ([Flow.MarshalJSON]), and decoding that ([Flow.UnmarshalJSON],
+// [DecodeFlow]) gives an equal value, on which every command behaves as on
 // the original. Commands write instants in UTC (webhooks' too), as [Place]
 // does, and refuse an instant outside the years 0000 to 9999 in UTC with a
 // *[RangeError] (our decision: the order could not be stored).
-type Order struct {
+type Flow struct {
 	// ID is the order's id.
 	ID string
 	// TeamID is the customer's Junction team, which the webhooks carry.
@@ -211,7 +211,7 @@ type Order struct {
 	Settings Settings
 	// Appointments are the order's appointments, oldest first; at most one
 	// is active.
-	Appointments []Appointment
+	Appointments []Placement
 	// Clock is the instant of the last change; commands dated earlier are
 	// refused.
 	Clock time.Time
@@ -243,20 +243,20 @@ type PlaceOrder struct {
 // wrapping [ErrRange]; our decision: the order could not be stored).
 //
 // It stores what it is given in the form the order's JSON writes, so that
-// an order survives encoding exactly (see [Order.MarshalJSON]): instants
+// an order survives encoding exactly (see [Flow.MarshalJSON]): instants
 // in UTC without their monotonic clock reading, the date of birth as its
 // calendar date at midnight UTC, and the Location as the zone loaded from
 // its IANA name (time.UTC for nil). Behaviour does not change: the rules
 // compare instants, and read the date of birth as a calendar date.
-func Place(p PlaceOrder, now time.Time) (Order, []webhook.Event, error) {
+func Place(p PlaceOrder, now time.Time) (Flow, []webhook.Event, error) {
 	loc, zoneErr := ianaZone(p.Patient.Location)
 	birth := calendarDate(p.Patient.BirthDate)
 	if err := errors.Join(zoneErr, inRange("now", now), inRange("activate_by", p.ActivateBy),
 		inRange("birth_date", birth)); err != nil {
-		return Order{}, nil, err
+		return Flow{}, nil, err
 	}
 	now = now.UTC()
-	o := Order{
+	o := Flow{
 		ID: p.ID, TeamID: p.TeamID, ClientUserID: p.ClientUserID, Status: order.Ordered,
 		History:   []order.HistoryEntry{{ID: 1, CreatedAt: now, Status: order.Ordered}},
 		CreatedAt: now, ActivateBy: p.ActivateBy.UTC(), Patient: p.Patient, Settings: p.Settings, Clock: now,
@@ -277,14 +277,14 @@ func calendarDate(t time.Time) time.Time {
 
 // Active returns the order's active appointment (pending, reserved,
 // confirmed or in progress), and whether there is one.
-func (o Order) Active() (Appointment, bool) {
+func (o Flow) Active() (Placement, bool) {
 	if i := o.active(); i >= 0 {
 		return o.Appointments[i], true
 	}
-	return Appointment{}, false
+	return Placement{}, false
 }
 
-func (o *Order) active() int {
+func (o *Flow) active() int {
 	for i := len(o.Appointments) - 1; i >= 0; i-- {
 		if o.Appointments[i].EffectiveStatus().Active() {
 			return i
@@ -295,9 +295,9 @@ func (o *Order) active() int {
 
 // AutoCancel describes the order's active appointment for the
 // auto-cancellation rules, and reports whether there is one.
-func (o Order) AutoCancel() (AutoCancel, bool) { return o.autoCancel() }
+func (o Flow) AutoCancel() (AutoCancel, bool) { return o.autoCancel() }
 
-func (o *Order) autoCancel() (AutoCancel, bool) {
+func (o *Flow) autoCancel() (AutoCancel, bool) {
 	i := o.active()
 	if i < 0 {
 		return AutoCancel{}, false
@@ -309,7 +309,7 @@ func (o *Order) autoCancel() (AutoCancel, bool) {
 // tx is a command under way: a copy of the order, changed in place, and the
 // webhooks it has sent so far.
 type tx struct {
-	o       Order
+	o       Flow
 	now     time.Time
 	cmd     string
 	hooks   []webhook.Event
@@ -325,16 +325,16 @@ func (t *tx) own(extra int) {
 	if t.owned {
 		return
 	}
-	own := make([]Appointment, len(t.o.Appointments), len(t.o.Appointments)+extra)
+	own := make([]Placement, len(t.o.Appointments), len(t.o.Appointments)+extra)
 	copy(own, t.o.Appointments)
 	t.o.Appointments, t.owned = own, true
 }
 
 // begin starts a command at now in t, on a copy of the order: it checks the
 // order and the clock, and applies auto-cancellation up to now. The command
-// then changes t.o and ends with [Order.done]. hooks is how many webhooks
+// then changes t.o and ends with [Flow.done]. hooks is how many webhooks
 // the command usually sends, the room its list of webhooks starts with.
-func (o *Order) begin(t *tx, cmd string, now time.Time, hooks int) error {
+func (o *Flow) begin(t *tx, cmd string, now time.Time, hooks int) error {
 	if !o.Status.IsValid() {
 		return &StateError{Command: cmd, Order: o.Status, Err: order.ErrUnknownStatus}
 	}
@@ -352,7 +352,7 @@ func (o *Order) begin(t *tx, cmd string, now time.Time, hooks int) error {
 // done ends a command: on error it returns the order it was called on,
 // unchanged; otherwise it applies auto-cancellation again and dates the
 // result.
-func (o Order) done(t *tx, err error) (Order, []webhook.Event, error) {
+func (o Flow) done(t *tx, err error) (Flow, []webhook.Event, error) {
 	if err != nil {
 		return o, nil, err
 	}
@@ -387,7 +387,7 @@ func (t *tx) refuse(cause error) error {
 // sends labtest.order.updated, unless quiet. The history is shared with
 // the order the command was called on, so the command appends to its own
 // copy.
-func (t *tx) order(e order.Event, quiet bool) error {
+func (t *tx) order(e order.Trigger, quiet bool) error {
 	next, err := order.Next(t.o.Status, e)
 	if err != nil {
 		return t.refuse(err)
@@ -414,7 +414,7 @@ func (t *tx) order(e order.Event, quiet bool) error {
 // history and sends labtest.appointment.updated. A history shared with the
 // order the command was called on gets the entry at the end of a copy;
 // fresh says that the history is this command's own.
-func (t *tx) appt(i int, e appointment.Event, at time.Time, data appointment.EventData, fresh bool) error {
+func (t *tx) appt(i int, e appointment.Trigger, at time.Time, data appointment.EventData, fresh bool) error {
 	next, err := appointment.Next(t.o.Appointments[i].EffectiveStatus(), e)
 	if err != nil {
 		return t.refuse(err)
@@ -430,9 +430,9 @@ func (t *tx) appt(i int, e appointment.Event, at time.Time, data appointment.Eve
 		raw = json.RawMessage(rescheduleData)
 	}
 	if !fresh {
-		a.Events = slices.Grow(slices.Clip(a.Events), 1)
+		a.History = slices.Grow(slices.Clip(a.History), 1)
 	}
-	a.Events = append(a.Events, appointment.HistoryEntry{CreatedAt: appointment.TimeOf(at), Status: next.EventStatus(), Data: raw})
+	a.History = append(a.History, appointment.HistoryEntry{CreatedAt: appointment.TimeOf(at), Status: next.EventStatus(), Data: raw})
 	t.o.appointmentEvent(t.emit(), webhook.AppointmentUpdated, i)
 	return nil
 }
@@ -464,7 +464,7 @@ func (t *tx) autoCancel(since time.Time) {
 // Tick advances the order's clock to now, applying auto-cancellation when
 // its rule fires: the active appointment is cancelled and Junction sends
 // labtest.appointment.updated; the order stays ordered.
-func (o Order) Tick(now time.Time) (Order, []webhook.Event, error) {
+func (o Flow) Tick(now time.Time) (Flow, []webhook.Event, error) {
 	var t tx
 	err := o.begin(&t, "tick", now, 1)
 	return o.done(&t, err)
@@ -475,7 +475,7 @@ func (o Order) Tick(now time.Time) (Order, []webhook.Event, error) {
 // appointment_pending; and when that appointment is reserved, on to
 // appointment_scheduled while the appointment is confirmed. A request-tier
 // appointment still pending stays pending.
-func (o Order) CreateRequisition(now time.Time) (Order, []webhook.Event, error) {
+func (o Flow) CreateRequisition(now time.Time) (Flow, []webhook.Event, error) {
 	var t tx
 	err := o.begin(&t, "create_requisition", now, 4)
 	if err == nil {
@@ -486,8 +486,8 @@ func (o Order) CreateRequisition(now time.Time) (Order, []webhook.Event, error) 
 
 // BypassRequisition records that no requisition is needed because one
 // already existed (imported orders). The order moves to
-// requisition_bypassed, then as [Order.CreateRequisition] describes.
-func (o Order) BypassRequisition(now time.Time) (Order, []webhook.Event, error) {
+// requisition_bypassed, then as [Flow.CreateRequisition] describes.
+func (o Flow) BypassRequisition(now time.Time) (Flow, []webhook.Event, error) {
 	var t tx
 	err := o.begin(&t, "bypass_requisition", now, 4)
 	if err == nil {
@@ -496,7 +496,7 @@ func (o Order) BypassRequisition(now time.Time) (Order, []webhook.Event, error) 
 	return o.done(&t, err)
 }
 
-func (t *tx) requisition(e order.Event) error {
+func (t *tx) requisition(e order.Trigger) error {
 	if err := t.order(e, false); err != nil {
 		return err
 	}
@@ -559,7 +559,7 @@ type BookRequest struct {
 // provider is to be chosen from the area and none can be, the provider
 // package's error (wrapping [provider.ErrNotServed] or
 // [provider.ErrTierUnavailable]) comes alone.
-func (o Order) Book(r BookRequest, now time.Time) (Order, []webhook.Event, error) {
+func (o Flow) Book(r BookRequest, now time.Time) (Flow, []webhook.Event, error) {
 	var t tx
 	err := o.begin(&t, "book", now, 4)
 	if err == nil {
@@ -597,11 +597,11 @@ type RequestAppointment struct {
 
 // Request requests an appointment-request appointment at now. It starts
 // pending, with no time, until the provider pencils a slot in
-// ([Order.PencilIn]). After the requisition, the order moves to
-// appointment_pending. It is refused as [Order.Book] is; an Area that does
+// ([Flow.PencilIn]). After the requisition, the order moves to
+// appointment_pending. It is refused as [Flow.Book] is; an Area that does
 // not list the provider with appointment-request is refused with the
 // provider package's error alone.
-func (o Order) Request(r RequestAppointment, now time.Time) (Order, []webhook.Event, error) {
+func (o Flow) Request(r RequestAppointment, now time.Time) (Flow, []webhook.Event, error) {
 	var t tx
 	err := o.begin(&t, "request", now, 2)
 	if err == nil {
@@ -661,7 +661,7 @@ func (t *tx) place(tr tier.Tier, p provider.Provider, id string, start, end time
 	// it.
 	t.own(1)
 	i := len(t.o.Appointments)
-	t.o.Appointments = append(t.o.Appointments, Appointment{Tier: tr, PlacedAt: t.now})
+	t.o.Appointments = append(t.o.Appointments, Placement{Tier: tr, PlacedAt: t.now})
 	a := &t.o.Appointments[i]
 	a.ID, a.UserID, a.OrderID = id, t.o.Patient.UserID, t.o.ID
 	a.Address, a.Type, a.Provider = t.o.Patient.Address, appointment.Phlebotomy, p.String()
@@ -676,8 +676,8 @@ func (t *tx) place(tr tier.Tier, p provider.Provider, id string, start, end time
 	}
 	// The history is this command's own, with room for the move a ready
 	// appointment makes at once.
-	a.Events = make([]appointment.HistoryEntry, 1, 2)
-	a.Events[0] = appointment.HistoryEntry{CreatedAt: appointment.TimeOf(t.now), Status: appointment.Pending.EventStatus()}
+	a.History = make([]appointment.HistoryEntry, 1, 2)
+	a.History[0] = appointment.HistoryEntry{CreatedAt: appointment.TimeOf(t.now), Status: appointment.Pending.EventStatus()}
 	if t.o.Requisition {
 		if err := t.order(order.PlaceAppointment, false); err != nil {
 			return err
@@ -743,7 +743,7 @@ func slot(start, end, now time.Time) error {
 // slot must be in the future and within the years 0000 to 9999 in UTC, the
 // patient 18 on its day, and, before the requisition, at least 2 hours
 // away (otherwise [ErrAutoCancel]).
-func (o Order) PencilIn(start, end, now time.Time) (Order, []webhook.Event, error) {
+func (o Flow) PencilIn(start, end, now time.Time) (Flow, []webhook.Event, error) {
 	var t tx
 	err := o.begin(&t, "pencil_in", now, 2)
 	if err == nil {
@@ -773,8 +773,8 @@ func (t *tx) pencilIn(start, end time.Time) error {
 // made with [BookRequest.Async], still pending: with the requisition the
 // appointment is confirmed and the order moves to appointment_scheduled;
 // without it the appointment is reserved and the order stays ordered. An
-// unconfirmed booking is declined with [Order.CancelAppointment].
-func (o Order) Confirm(now time.Time) (Order, []webhook.Event, error) {
+// unconfirmed booking is declined with [Flow.CancelAppointment].
+func (o Flow) Confirm(now time.Time) (Flow, []webhook.Event, error) {
 	var t tx
 	err := o.begin(&t, "confirm", now, 2)
 	if err == nil {
@@ -800,7 +800,7 @@ func (t *tx) confirmBooking() error {
 // our decision). The new slot must be in the future and within the years
 // 0000 to 9999 in UTC, the patient 18 on its day, and, for a reserved
 // appointment, the slot at least 2 hours away (otherwise [ErrAutoCancel]).
-func (o Order) Reschedule(start, end time.Time, notes string, now time.Time) (Order, []webhook.Event, error) {
+func (o Flow) Reschedule(start, end time.Time, notes string, now time.Time) (Flow, []webhook.Event, error) {
 	var t tx
 	err := o.begin(&t, "reschedule", now, 2)
 	if err == nil {
@@ -840,7 +840,7 @@ func (t *tx) reschedule(start, end time.Time, notes string) error {
 // appointment_cancelled, from which a new appointment can be booked or
 // requested. Junction's appointment carries no cancellation reason: the
 // caller keeps its own.
-func (o Order) CancelAppointment(now time.Time) (Order, []webhook.Event, error) {
+func (o Flow) CancelAppointment(now time.Time) (Flow, []webhook.Event, error) {
 	var t tx
 	err := o.begin(&t, "cancel_appointment", now, 2)
 	if err == nil {
@@ -864,7 +864,7 @@ func (t *tx) cancelAppointment() error {
 
 // StartVisit records that the phlebotomist is on the way: the confirmed
 // appointment moves to in_progress; the order does not change.
-func (o Order) StartVisit(now time.Time) (Order, []webhook.Event, error) {
+func (o Flow) StartVisit(now time.Time) (Flow, []webhook.Event, error) {
 	var t tx
 	err := o.begin(&t, "start_visit", now, 1)
 	if err == nil {
@@ -884,7 +884,7 @@ func (t *tx) startVisit() error {
 // CompleteDraw records that the blood was drawn: the appointment, confirmed
 // or in progress, completes (labtest.appointment.updated) and the order
 // moves to draw_completed (labtest.order.updated).
-func (o Order) CompleteDraw(now time.Time) (Order, []webhook.Event, error) {
+func (o Flow) CompleteDraw(now time.Time) (Flow, []webhook.Event, error) {
 	var t tx
 	err := o.begin(&t, "complete_draw", now, 2)
 	if err == nil {
@@ -907,7 +907,7 @@ func (t *tx) completeDraw() error {
 // ReceivePartialResults records partial results: the order moves to
 // partial_results, as often as they come. Junction sends a webhook for it
 // only with [Settings.PartialResultsWebhooks].
-func (o Order) ReceivePartialResults(now time.Time) (Order, []webhook.Event, error) {
+func (o Flow) ReceivePartialResults(now time.Time) (Flow, []webhook.Event, error) {
 	var t tx
 	err := o.begin(&t, "receive_partial_results", now, 1)
 	if err == nil {
@@ -917,7 +917,7 @@ func (o Order) ReceivePartialResults(now time.Time) (Order, []webhook.Event, err
 }
 
 // CompleteResults records the final results: the order moves to completed.
-func (o Order) CompleteResults(now time.Time) (Order, []webhook.Event, error) {
+func (o Flow) CompleteResults(now time.Time) (Flow, []webhook.Event, error) {
 	var t tx
 	err := o.begin(&t, "complete", now, 1)
 	if err == nil {
@@ -928,7 +928,7 @@ func (o Order) CompleteResults(now time.Time) (Order, []webhook.Event, error) {
 
 // ReportSampleError records that the laboratory could not process the
 // sample: the order moves to sample_error, for good.
-func (o Order) ReportSampleError(now time.Time) (Order, []webhook.Event, error) {
+func (o Flow) ReportSampleError(now time.Time) (Flow, []webhook.Event, error) {
 	var t tx
 	err := o.begin(&t, "report_sample_error", now, 1)
 	if err == nil {
@@ -938,7 +938,7 @@ func (o Order) ReportSampleError(now time.Time) (Order, []webhook.Event, error) 
 }
 
 // CorrectResults records corrected results: the order moves to corrected.
-func (o Order) CorrectResults(now time.Time) (Order, []webhook.Event, error) {
+func (o Flow) CorrectResults(now time.Time) (Flow, []webhook.Event, error) {
 	var t tx
 	err := o.begin(&t, "correct_results", now, 1)
 	if err == nil {
@@ -950,7 +950,7 @@ func (o Order) CorrectResults(now time.Time) (Order, []webhook.Event, error) {
 // Cancel cancels the order, when its status allows it
 // ([order.Status.Cancellable]), and its active appointment with it:
 // labtest.order.updated, then labtest.appointment.updated.
-func (o Order) Cancel(now time.Time) (Order, []webhook.Event, error) {
+func (o Flow) Cancel(now time.Time) (Flow, []webhook.Event, error) {
 	var t tx
 	err := o.begin(&t, "cancel", now, 2)
 	if err == nil {

@@ -34,7 +34,7 @@ func show(hooks []webhook.Event, err error) {
 }
 
 // The appointment-ready tier: book a slot once the requisition exists.
-func ExampleOrder_Book() {
+func ExampleFlow_Book() {
 	o, hooks, err := scheduling.Place(scheduling.PlaceOrder{ID: "ord-1", Patient: jane}, monday)
 	show(hooks, err)
 	o, hooks, err = o.CreateRequisition(monday.Add(2 * time.Hour))
@@ -64,7 +64,7 @@ func ExampleOrder_Book() {
 
 // The appointment-request tier: the appointment waits, pending and without
 // a time, until the provider pencils a slot in.
-func ExampleOrder_Request() {
+func ExampleFlow_Request() {
 	o, _, _ := scheduling.Place(scheduling.PlaceOrder{ID: "ord-2", Patient: jane}, monday)
 	o, _, _ = o.CreateRequisition(monday.Add(time.Hour))
 	o, hooks, err := o.Request(scheduling.RequestAppointment{Provider: provider.Phlebfinders}, monday.Add(2*time.Hour))
@@ -85,7 +85,7 @@ func ExampleOrder_Request() {
 // Booking before the requisition (pre-requisition scheduling, a closed-beta
 // feature per team): the appointment is reserved, and Junction cancels it
 // if the requisition has not arrived 8 hours after the order.
-func ExampleOrder_Tick() {
+func ExampleFlow_Tick() {
 	o, _, _ := scheduling.Place(scheduling.PlaceOrder{
 		ID: "ord-3", Patient: jane,
 		Settings: scheduling.Settings{PreRequisitionScheduling: true},
@@ -111,7 +111,7 @@ func ExampleOrder_Tick() {
 }
 
 // The requisition arriving in time confirms the reserved appointment.
-func ExampleOrder_CreateRequisition() {
+func ExampleFlow_CreateRequisition() {
 	o, _, _ := scheduling.Place(scheduling.PlaceOrder{
 		ID: "ord-4", Patient: jane,
 		Settings: scheduling.Settings{PreRequisitionScheduling: true},
@@ -127,7 +127,7 @@ func ExampleOrder_CreateRequisition() {
 }
 
 // A refused command returns the order unchanged, with every reason.
-func ExampleOrder_Book_refused() {
+func ExampleFlow_Book_refused() {
 	o, _, _ := scheduling.Place(scheduling.PlaceOrder{ID: "ord-5", Patient: jane}, monday)
 	_, _, err := o.Book(scheduling.BookRequest{Provider: provider.Phlebfinders, Start: monday.Add(72 * time.Hour)}, monday)
 	fmt.Println(err)
@@ -138,7 +138,7 @@ func ExampleOrder_Book_refused() {
 
 // Rescheduling keeps the order in appointment_scheduled and, without new
 // notes, keeps the old ones.
-func ExampleOrder_Reschedule() {
+func ExampleFlow_Reschedule() {
 	o, _, _ := scheduling.Place(scheduling.PlaceOrder{ID: "ord-6", Patient: jane}, monday)
 	o, _, _ = o.CreateRequisition(monday)
 	o, _, _ = o.Book(scheduling.BookRequest{Provider: provider.Getlabs, Start: monday.Add(72 * time.Hour), Notes: "Please bring photo ID"}, monday)
@@ -188,7 +188,7 @@ func ExamplePlace() {
 }
 
 // An order is stored between commands as JSON, and loaded back equal.
-func ExampleOrder_MarshalJSON() {
+func ExampleFlow_MarshalJSON() {
 	o, _, _ := scheduling.Place(scheduling.PlaceOrder{ID: "ord-8", Patient: jane}, monday)
 	o, _, _ = o.CreateRequisition(monday)
 	o, _, _ = o.Request(scheduling.RequestAppointment{Provider: provider.Phlebfinders}, monday)
@@ -197,7 +197,7 @@ func ExampleOrder_MarshalJSON() {
 		fmt.Println(err)
 		return
 	}
-	loaded, err := scheduling.DecodeOrder(stored)
+	loaded, err := scheduling.DecodeFlow(stored)
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -208,7 +208,7 @@ func ExampleOrder_MarshalJSON() {
 	_, hooks, err := loaded.PencilIn(monday.Add(30*time.Hour), time.Time{}, monday.Add(time.Hour))
 	show(hooks, err)
 
-	_, err = scheduling.DecodeOrder([]byte(`{"status":"ordered","created_at":"2026-11-23T09:00:00Z","clock":"2026-11-23T09:00:00Z","patient":{}}`))
+	_, err = scheduling.DecodeFlow([]byte(`{"status":"ordered","created_at":"2026-11-23T09:00:00Z","clock":"2026-11-23T09:00:00Z","patient":{}}`))
 	fmt.Println(err)
 	// Output:
 	// equal: true
@@ -220,11 +220,11 @@ func ExampleOrder_MarshalJSON() {
 
 // Decoding a stored order is strict: every fault is a *DecodeError naming
 // the field.
-func ExampleDecodeOrder() {
+func ExampleDecodeFlow() {
 	stored := []byte(`{"id":"ord-9","status":"ordered","created_at":"2026-11-23T09:00:00Z","clock":"2026-11-23T09:00:00Z",` +
 		`"patient":{"user_id":"user-1","birth_date":"1990-06-15","time_zone":"America/Phoenix"},` +
 		`"appointments":[{"appointment":{"id":"a1","status":"pending"},"tier":"appointment-request","placed_at":"soon"}]}`)
-	_, err := scheduling.DecodeOrder(stored)
+	_, err := scheduling.DecodeFlow(stored)
 	var de *scheduling.DecodeError
 	if errors.As(err, &de) {
 		fmt.Println(de.Field, errors.Is(err, scheduling.ErrMalformed))
@@ -237,7 +237,7 @@ func ExampleDecodeOrder() {
 
 // A booking with asynchronous confirmation stays pending until the provider
 // confirms it.
-func ExampleOrder_Confirm() {
+func ExampleFlow_Confirm() {
 	o, _, _ := scheduling.Place(scheduling.PlaceOrder{ID: "ord-10", Patient: jane}, monday)
 	o, _, _ = o.CreateRequisition(monday.Add(time.Hour))
 	o, hooks, err := o.Book(scheduling.BookRequest{Provider: provider.Getlabs, Start: monday.Add(72 * time.Hour),
@@ -254,16 +254,16 @@ func ExampleOrder_Confirm() {
 
 // Every order webhook carries the order as Junction's order endpoint
 // returns it: its whole status history, and its latest appointment.
-func ExampleOrder_Snapshot() {
+func ExampleFlow_Snapshot() {
 	o, _, _ := scheduling.Place(scheduling.PlaceOrder{ID: "ord-11", TeamID: "team-1", Patient: jane}, monday)
 	o, _, _ = o.CreateRequisition(monday.Add(time.Hour))
 	o, hooks, _ := o.Request(scheduling.RequestAppointment{Provider: provider.Phlebfinders}, monday.Add(2*time.Hour))
 	s := o.Snapshot()
-	for _, e := range s.Events {
+	for _, e := range s.History {
 		fmt.Println(e.ID, e.CreatedAt.Format(time.RFC3339), e.Status.Full())
 	}
 	fmt.Println("appointment:", s.AppointmentID(), "zip:", s.Address.Zip, "high-level:", s.HighLevel)
-	fmt.Println("the last webhook carries the same:", hooks[0].ID, len(hooks[0].Order.Events) == len(s.Events))
+	fmt.Println("the last webhook carries the same:", hooks[0].ID, len(hooks[0].Order.History) == len(s.History))
 	// Output:
 	// 1 2026-11-23T09:00:00Z received.at_home_phlebotomy.ordered
 	// 2 2026-11-23T10:00:00Z received.at_home_phlebotomy.requisition_created

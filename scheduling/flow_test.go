@@ -26,13 +26,13 @@ func patient() Patient {
 	return Patient{UserID: "user-1", BirthDate: date(1990, 6, 15), Address: validBooking().Address}
 }
 
-func place(s Settings) Order {
+func place(s Settings) Flow {
 	o, _ := mustPlace(PlaceOrder{ID: "ord", Patient: patient(), Settings: s}, t0)
 	return o
 }
 
 // mustPlace is Place for hard-coded orders that it cannot refuse.
-func mustPlace(p PlaceOrder, now time.Time) (Order, []webhook.Event) {
+func mustPlace(p PlaceOrder, now time.Time) (Flow, []webhook.Event) {
 	o, hooks, err := Place(p, now)
 	if err != nil {
 		panic(err)
@@ -162,8 +162,8 @@ func TestScenarios(t *testing.T) {
 		o, _ = must(t)(o.Reschedule(at(100), time.Time{}, "Left arm", at(4)))
 		a, _ = o.Active()
 		assert.Equal(t, "Left arm", a.AppointmentNotes)
-		assert.NoError(t, appointment.ValidateHistory(a.Events))
-		assert.Len(t, a.Events, 4, "pending, scheduled, scheduled, scheduled")
+		assert.NoError(t, appointment.ValidateHistory(a.History))
+		assert.Len(t, a.History, 4, "pending, scheduled, scheduled, scheduled")
 	})
 	t.Run("reserved appointment rescheduled before the requisition", func(t *testing.T) {
 		o, _ := must(t)(place(beta).Book(book(72), at(1)))
@@ -255,8 +255,8 @@ func TestScenarios(t *testing.T) {
 }
 
 // must takes a command's results and fails the test on an error.
-func must(t *testing.T) func(Order, []webhook.Event, error) (Order, []webhook.Event) {
-	return func(o Order, hooks []webhook.Event, err error) (Order, []webhook.Event) {
+func must(t *testing.T) func(Flow, []webhook.Event, error) (Flow, []webhook.Event) {
+	return func(o Flow, hooks []webhook.Event, err error) (Flow, []webhook.Event) {
 		t.Helper()
 		require.NoError(t, err)
 		return o, hooks
@@ -322,77 +322,77 @@ func TestRefusals(t *testing.T) {
 	booked, _ := must(t)(withReq.Book(book(72), at(2)))
 	for _, c := range []struct {
 		name string
-		run  func() (Order, []webhook.Event, error)
+		run  func() (Flow, []webhook.Event, error)
 		want []error
 	}{
-		{"booking before the requisition without the beta", func() (Order, []webhook.Event, error) {
+		{"booking before the requisition without the beta", func() (Flow, []webhook.Event, error) {
 			return place(Settings{}).Book(book(72), at(1))
 		}, []error{ErrRequisitionRequired}},
-		{"requesting before the requisition without the beta", func() (Order, []webhook.Event, error) {
+		{"requesting before the requisition without the beta", func() (Flow, []webhook.Event, error) {
 			return place(Settings{}).Request(request(), at(1))
 		}, []error{ErrRequisitionRequired}},
-		{"second active appointment on the order", func() (Order, []webhook.Event, error) {
+		{"second active appointment on the order", func() (Flow, []webhook.Event, error) {
 			return booked.Request(request(), at(3))
 		}, []error{ErrActiveAppointment, ErrNotAllowed}},
-		{"active appointment with the provider on another order", func() (Order, []webhook.Event, error) {
+		{"active appointment with the provider on another order", func() (Flow, []webhook.Event, error) {
 			r := book(72)
 			r.Existing = []appointment.Appointment{{ID: "other", Provider: "getlabs", Status: appointment.Confirmed}}
 			return withReq.Book(r, at(2))
 		}, []error{ErrActiveAppointment}},
-		{"underage patient", func() (Order, []webhook.Event, error) {
+		{"underage patient", func() (Flow, []webhook.Event, error) {
 			o := withReq
 			o.Patient.BirthDate = date(2010, 1, 1)
 			return o.Book(book(72), at(2))
 		}, []error{ErrUnderage}},
-		{"unreachable address", func() (Order, []webhook.Event, error) {
+		{"unreachable address", func() (Flow, []webhook.Event, error) {
 			o := withReq
 			o.Patient.Address.FirstLine = "West Lincoln Street"
 			return o.Book(book(72), at(2))
 		}, []error{ErrAddress}},
-		{"requesting getlabs", func() (Order, []webhook.Event, error) {
+		{"requesting getlabs", func() (Flow, []webhook.Event, error) {
 			r := request()
 			r.Provider = provider.Getlabs
 			return withReq.Request(r, at(2))
 		}, []error{ErrTierMismatch}},
-		{"booking with no provider and no area", func() (Order, []webhook.Event, error) {
+		{"booking with no provider and no area", func() (Flow, []webhook.Event, error) {
 			r := book(72)
 			r.Provider = 0
 			return withReq.Book(r, at(2))
 		}, []error{ErrTierMismatch}},
-		{"slot in the past", func() (Order, []webhook.Event, error) { return withReq.Book(book(1), at(2)) }, []error{ErrSlot}},
-		{"time going backwards", func() (Order, []webhook.Event, error) { return booked.Tick(at(1)) }, []error{ErrClock}},
-		{"pencil in a ready appointment", func() (Order, []webhook.Event, error) {
+		{"slot in the past", func() (Flow, []webhook.Event, error) { return withReq.Book(book(1), at(2)) }, []error{ErrSlot}},
+		{"time going backwards", func() (Flow, []webhook.Event, error) { return booked.Tick(at(1)) }, []error{ErrClock}},
+		{"pencil in a ready appointment", func() (Flow, []webhook.Event, error) {
 			return booked.PencilIn(at(80), time.Time{}, at(3))
 		}, []error{ErrNotAllowed}},
-		{"reschedule a pending request", func() (Order, []webhook.Event, error) {
+		{"reschedule a pending request", func() (Flow, []webhook.Event, error) {
 			o, _, _ := withReq.Request(request(), at(2))
 			return o.Reschedule(at(80), time.Time{}, "", at(3))
 		}, []error{ErrNotAllowed, appointment.ErrInvalidTransition}},
-		{"reschedule into the past", func() (Order, []webhook.Event, error) {
+		{"reschedule into the past", func() (Flow, []webhook.Event, error) {
 			return booked.Reschedule(at(2), time.Time{}, "", at(3))
 		}, []error{ErrSlot}},
-		{"complete a draw before the visit is confirmed", func() (Order, []webhook.Event, error) {
+		{"complete a draw before the visit is confirmed", func() (Flow, []webhook.Event, error) {
 			o, _, _ := place(beta).Book(book(72), at(1))
 			return o.CompleteDraw(at(2))
 		}, []error{ErrNotAllowed, appointment.ErrInvalidTransition}},
-		{"cancel with no appointment", func() (Order, []webhook.Event, error) {
+		{"cancel with no appointment", func() (Flow, []webhook.Event, error) {
 			return withReq.CancelAppointment(at(2))
 		}, []error{ErrNotAllowed}},
-		{"complete results before the draw", func() (Order, []webhook.Event, error) {
+		{"complete results before the draw", func() (Flow, []webhook.Event, error) {
 			return booked.CompleteResults(at(3))
 		}, []error{ErrNotAllowed, order.ErrInvalidTransition}},
-		{"second requisition", func() (Order, []webhook.Event, error) {
+		{"second requisition", func() (Flow, []webhook.Event, error) {
 			return withReq.CreateRequisition(at(2))
 		}, []error{ErrNotAllowed, order.ErrInvalidTransition}},
-		{"zero order", func() (Order, []webhook.Event, error) { return Order{}.Tick(at(1)) }, []error{ErrNotAllowed, order.ErrUnknownStatus}},
-		{"reschedule to a day the patient is 17", func() (Order, []webhook.Event, error) {
+		{"zero order", func() (Flow, []webhook.Event, error) { return Flow{}.Tick(at(1)) }, []error{ErrNotAllowed, order.ErrUnknownStatus}},
+		{"reschedule to a day the patient is 17", func() (Flow, []webhook.Event, error) {
 			o := withReq
 			o.Patient.BirthDate = date(2008, 11, 25) // 18 on 2026-11-25
 			o, _, err := o.Book(book(100), at(2))    // 2026-11-25T13:00Z
 			require.NoError(t, err)
 			return o.Reschedule(at(40), time.Time{}, "", at(3)) // 2026-11-23
 		}, []error{ErrUnderage}},
-		{"pencil in on a day the patient is 17", func() (Order, []webhook.Event, error) {
+		{"pencil in on a day the patient is 17", func() (Flow, []webhook.Event, error) {
 			o := withReq
 			o.Patient.BirthDate = date(2008, 11, 21) // 18 on the day of the request
 			o, _, err := o.Request(request(), at(2))
@@ -400,7 +400,7 @@ func TestRefusals(t *testing.T) {
 			o.Patient.BirthDate = date(2008, 11, 25)
 			return o.PencilIn(at(40), time.Time{}, at(3))
 		}, []error{ErrUnderage}},
-		{"no date of birth", func() (Order, []webhook.Event, error) {
+		{"no date of birth", func() (Flow, []webhook.Event, error) {
 			o := withReq
 			o.Patient.BirthDate = time.Time{}
 			return o.Book(book(72), at(2))
@@ -468,7 +468,7 @@ func TestAppointmentRecord(t *testing.T) {
 	assert.Equal(t, at(2), a.PlacedAt)
 	end, _ := a.EndAt.Get()
 	assert.Equal(t, at(74), end)
-	require.NoError(t, appointment.ValidateHistory(a.Events))
+	require.NoError(t, appointment.ValidateHistory(a.History))
 	// The record encodes as Junction's JSON and decodes back.
 	b, err := a.Appointment.MarshalJSON()
 	require.NoError(t, err)
@@ -494,20 +494,20 @@ func TestCommandsArePure(t *testing.T) {
 func TestCommandsDoNotWriteShared(t *testing.T) {
 	o, _ := must(t)(place(Settings{}).CreateRequisition(at(1)))
 	o, _ = must(t)(o.Book(book(72), at(2)))
-	ev := o.Appointments[0].Events
-	o.Appointments[0].Events = append(make([]appointment.HistoryEntry, 0, len(ev)+8), ev...)
+	ev := o.Appointments[0].History
+	o.Appointments[0].History = append(make([]appointment.HistoryEntry, 0, len(ev)+8), ev...)
 	r1, _ := must(t)(o.Reschedule(at(80), time.Time{}, "", at(3)))
 	r2, _ := must(t)(o.CancelAppointment(at(3)))
-	last := func(o Order) string { e := o.Appointments[0].Events; return e[len(e)-1].Status }
+	last := func(o Flow) string { e := o.Appointments[0].History; return e[len(e)-1].Status }
 	assert.Equal(t, "scheduled", last(r1))
 	assert.Equal(t, "cancelled", last(r2))
-	assert.Len(t, o.Appointments[0].Events, len(ev))
+	assert.Len(t, o.Appointments[0].History, len(ev))
 }
 
-func deepCopy(o Order) Order {
+func deepCopy(o Flow) Flow {
 	o.Appointments = slices.Clone(o.Appointments)
 	for i := range o.Appointments {
-		o.Appointments[i].Events = slices.Clone(o.Appointments[i].Events)
+		o.Appointments[i].History = slices.Clone(o.Appointments[i].History)
 	}
 	return o
 }
@@ -602,7 +602,7 @@ var commandNames = func() []string {
 // rescheduled and drawn; now and then it jumps, or goes backwards. Slots
 // are mostly well ahead; now and then close or past. Instants are given in
 // any of zones.
-func drawCommand(t *rapid.T, clock time.Time) (string, func(Order) (Order, []webhook.Event, error)) {
+func drawCommand(t *rapid.T, clock time.Time) (string, func(Flow) (Flow, []webhook.Event, error)) {
 	in := func(tm time.Time, label string) time.Time {
 		if loc := rapid.SampledFrom(zones).Draw(t, label+" zone"); loc != nil {
 			return tm.In(loc)
@@ -635,12 +635,12 @@ func drawCommand(t *rapid.T, clock time.Time) (string, func(Order) (Order, []web
 		return ""
 	}
 	name := rapid.SampledFrom(commandNames).Draw(t, "command")
-	var run func(Order) (Order, []webhook.Event, error)
+	var run func(Flow) (Flow, []webhook.Event, error)
 	switch name {
 	case "create_requisition":
-		run = func(o Order) (Order, []webhook.Event, error) { return o.CreateRequisition(now) }
+		run = func(o Flow) (Flow, []webhook.Event, error) { return o.CreateRequisition(now) }
 	case "bypass_requisition":
-		run = func(o Order) (Order, []webhook.Event, error) { return o.BypassRequisition(now) }
+		run = func(o Flow) (Flow, []webhook.Event, error) { return o.BypassRequisition(now) }
 	case "book":
 		start := ahead("start")
 		r := BookRequest{Provider: rapid.SampledFrom([]provider.Provider{provider.Getlabs, provider.Phlebfinders}).Draw(t, "provider"),
@@ -649,37 +649,37 @@ func drawCommand(t *rapid.T, clock time.Time) (string, func(Order) (Order, []web
 			r.Existing = []appointment.Appointment{{ID: "x", Provider: "getlabs", Status: appointment.Confirmed}}
 		}
 		r.Async = rapid.IntRange(0, 3).Draw(t, "async") == 0
-		run = func(o Order) (Order, []webhook.Event, error) { return o.Book(r, now) }
+		run = func(o Flow) (Flow, []webhook.Event, error) { return o.Book(r, now) }
 	case "confirm":
-		run = func(o Order) (Order, []webhook.Event, error) { return o.Confirm(now) }
+		run = func(o Flow) (Flow, []webhook.Event, error) { return o.Confirm(now) }
 	case "request":
 		r := request()
 		r.Notes = notes()
-		run = func(o Order) (Order, []webhook.Event, error) { return o.Request(r, now) }
+		run = func(o Flow) (Flow, []webhook.Event, error) { return o.Request(r, now) }
 	case "pencil_in":
 		start := ahead("start")
-		run = func(o Order) (Order, []webhook.Event, error) { return o.PencilIn(start, time.Time{}, now) }
+		run = func(o Flow) (Flow, []webhook.Event, error) { return o.PencilIn(start, time.Time{}, now) }
 	case "reschedule":
 		start, n := ahead("start"), notes()
-		run = func(o Order) (Order, []webhook.Event, error) { return o.Reschedule(start, time.Time{}, n, now) }
+		run = func(o Flow) (Flow, []webhook.Event, error) { return o.Reschedule(start, time.Time{}, n, now) }
 	case "cancel_appointment":
-		run = func(o Order) (Order, []webhook.Event, error) { return o.CancelAppointment(now) }
+		run = func(o Flow) (Flow, []webhook.Event, error) { return o.CancelAppointment(now) }
 	case "start_visit":
-		run = func(o Order) (Order, []webhook.Event, error) { return o.StartVisit(now) }
+		run = func(o Flow) (Flow, []webhook.Event, error) { return o.StartVisit(now) }
 	case "complete_draw":
-		run = func(o Order) (Order, []webhook.Event, error) { return o.CompleteDraw(now) }
+		run = func(o Flow) (Flow, []webhook.Event, error) { return o.CompleteDraw(now) }
 	case "partial_results":
-		run = func(o Order) (Order, []webhook.Event, error) { return o.ReceivePartialResults(now) }
+		run = func(o Flow) (Flow, []webhook.Event, error) { return o.ReceivePartialResults(now) }
 	case "complete":
-		run = func(o Order) (Order, []webhook.Event, error) { return o.CompleteResults(now) }
+		run = func(o Flow) (Flow, []webhook.Event, error) { return o.CompleteResults(now) }
 	case "sample_error":
-		run = func(o Order) (Order, []webhook.Event, error) { return o.ReportSampleError(now) }
+		run = func(o Flow) (Flow, []webhook.Event, error) { return o.ReportSampleError(now) }
 	case "correct":
-		run = func(o Order) (Order, []webhook.Event, error) { return o.CorrectResults(now) }
+		run = func(o Flow) (Flow, []webhook.Event, error) { return o.CorrectResults(now) }
 	case "cancel":
-		run = func(o Order) (Order, []webhook.Event, error) { return o.Cancel(now) }
+		run = func(o Flow) (Flow, []webhook.Event, error) { return o.Cancel(now) }
 	case "tick":
-		run = func(o Order) (Order, []webhook.Event, error) { return o.Tick(now) }
+		run = func(o Flow) (Flow, []webhook.Event, error) { return o.Tick(now) }
 	}
 	return name, run
 }
@@ -687,7 +687,7 @@ func drawCommand(t *rapid.T, clock time.Time) (string, func(Order) (Order, []web
 // flowModel follows an Order through webhooks only, as a consumer would,
 // and checks the order against it.
 type flowModel struct {
-	o          Order
+	o          Flow
 	orderSeen  order.Status                  // the last order status a webhook carried
 	apptSeen   map[string]appointment.Status // the last status of each appointment
 	lastAt     time.Time
@@ -699,7 +699,7 @@ type flowModel struct {
 	ids       map[string]bool
 }
 
-func newFlowModel(o Order, hooks []webhook.Event) *flowModel {
+func newFlowModel(o Flow, hooks []webhook.Event) *flowModel {
 	m := &flowModel{o: o, apptSeen: map[string]appointment.Status{}, apptSnap: map[string]appointment.Appointment{},
 		ids: map[string]bool{hooks[0].ID: true}, orderSnap: hooks[0].Order}
 	m.orderSeen = hooks[0].Order.Status()
@@ -707,7 +707,7 @@ func newFlowModel(o Order, hooks []webhook.Event) *flowModel {
 	return m
 }
 
-func (m *flowModel) step(t *rapid.T, name string, run func(Order) (Order, []webhook.Event, error)) {
+func (m *flowModel) step(t *rapid.T, name string, run func(Flow) (Flow, []webhook.Event, error)) {
 	before := deepCopy(m.o)
 	next, hooks, err := run(m.o)
 	require.True(t, reflect.DeepEqual(before, m.o), "%s changed the value it was called on", name)
@@ -769,7 +769,7 @@ func (m *flowModel) step(t *rapid.T, name string, run func(Order) (Order, []webh
 // team and patient of the order, and a snapshot whose history extends the
 // previous snapshot's (an order's by the entries since, an appointment's by
 // exactly one entry), that encodes to JSON which decodes back equal.
-func (m *flowModel) wire(t *rapid.T, name string, next Order, w webhook.Event) {
+func (m *flowModel) wire(t *rapid.T, name string, next Flow, w webhook.Event) {
 	require.False(t, m.ids[w.ID], "%s: message id %s sent twice", name, w.ID)
 	m.ids[w.ID] = true
 	require.Equal(t, next.Patient.UserID, w.UserID)
@@ -777,25 +777,25 @@ func (m *flowModel) wire(t *rapid.T, name string, next Order, w webhook.Event) {
 	require.Equal(t, next.ClientUserID, w.ClientUserID)
 	require.Equal(t, next.ID, w.OrderID())
 	if w.Type.IsOrder() {
-		h := w.Order.Events
-		require.Greater(t, len(h), len(m.orderSnap.Events), "%s: an order webhook without news", name)
-		require.Equal(t, m.orderSnap.Events, slices.Clip(h[:len(m.orderSnap.Events)]), "%s: the order's history was rewritten", name)
+		h := w.Order.History
+		require.Greater(t, len(h), len(m.orderSnap.History), "%s: an order webhook without news", name)
+		require.Equal(t, m.orderSnap.History, slices.Clip(h[:len(m.orderSnap.History)]), "%s: the order's history was rewritten", name)
 		require.Equal(t, next.History[:len(h)], h)
 		_, err := order.ValidateHistory(h)
 		require.NoError(t, err)
 		require.Equal(t, h[len(h)-1], w.Order.LastEvent)
 		require.True(t, w.Order.IsPhlebotomy())
 		if n := len(next.Appointments); n > 0 && w.Order.AppointmentID() != "" {
-			require.True(t, slices.ContainsFunc(next.Appointments, func(a Appointment) bool { return a.ID == w.Order.AppointmentID() }))
+			require.True(t, slices.ContainsFunc(next.Appointments, func(a Placement) bool { return a.ID == w.Order.AppointmentID() }))
 		}
 		m.orderSnap = w.Order
 	} else {
 		prev := m.apptSnap[w.Appointment.ID]
-		require.Len(t, w.Appointment.Events, len(prev.Events)+1, "%s: an appointment webhook is one step", name)
-		require.True(t, slices.EqualFunc(prev.Events, w.Appointment.Events[:len(prev.Events)],
+		require.Len(t, w.Appointment.History, len(prev.History)+1, "%s: an appointment webhook is one step", name)
+		require.True(t, slices.EqualFunc(prev.History, w.Appointment.History[:len(prev.History)],
 			func(a, b appointment.HistoryEntry) bool { return reflect.DeepEqual(a, b) }),
 			"%s: the appointment's history was rewritten", name)
-		require.Equal(t, w.Appointment.EffectiveStatus().EventStatus(), w.Appointment.Events[len(prev.Events)].Status)
+		require.Equal(t, w.Appointment.EffectiveStatus().EventStatus(), w.Appointment.History[len(prev.History)].Status)
 		require.True(t, w.Appointment.IsPhlebotomy())
 		m.apptSnap[w.Appointment.ID] = w.Appointment
 	}
@@ -812,15 +812,15 @@ func (m *flowModel) check(t *rapid.T) {
 	// The order's endpoint shows its whole history; the last order webhook
 	// showed the same or less.
 	snap := o.Snapshot()
-	require.Equal(t, o.History, snap.Events)
+	require.Equal(t, o.History, snap.History)
 	require.Equal(t, o.Status, snap.Status())
-	require.Equal(t, m.orderSnap.Events, snap.Events[:len(m.orderSnap.Events)])
+	require.Equal(t, m.orderSnap.History, snap.History[:len(m.orderSnap.History)])
 	active := 0
 	for _, a := range o.Appointments {
 		require.Equal(t, m.apptSeen[a.ID], a.Status, "appointment %s differs from its webhooks", a.ID)
 		require.Equal(t, a.Status, a.EventStatus)
-		require.NoError(t, appointment.ValidateHistory(a.Events))
-		require.Equal(t, a.Status.EventStatus(), a.Events[len(a.Events)-1].Status)
+		require.NoError(t, appointment.ValidateHistory(a.History))
+		require.Equal(t, a.Status.EventStatus(), a.History[len(a.History)-1].Status)
 		if a.Status.Active() {
 			active++
 		}
@@ -874,14 +874,14 @@ func (m *flowModel) check(t *rapid.T) {
 // and checks that another order's entry is untouched: no two entries share
 // their bytes.
 func TestRescheduleDataIsOwn(t *testing.T) {
-	booked := func() Order {
+	booked := func() Flow {
 		o, _ := must(t)(place(Settings{}).CreateRequisition(at(1)))
 		o, _ = must(t)(o.Book(book(72), at(2)))
 		o, _ = must(t)(o.Reschedule(at(80), time.Time{}, "", at(3)))
 		return o
 	}
-	last := func(o Order) appointment.HistoryEntry {
-		e := o.Appointments[0].Events
+	last := func(o Flow) appointment.HistoryEntry {
+		e := o.Appointments[0].History
 		return e[len(e)-1]
 	}
 	o1, o2 := booked(), booked()
@@ -944,15 +944,15 @@ func TestSlotOutsideStorableYears(t *testing.T) {
 	requested, _ := must(t)(withReq.Request(request(), at(2)))
 	for _, c := range []struct {
 		name string
-		run  func(start, end time.Time) (Order, []webhook.Event, error)
+		run  func(start, end time.Time) (Flow, []webhook.Event, error)
 	}{
-		{"Book", func(start, end time.Time) (Order, []webhook.Event, error) {
+		{"Book", func(start, end time.Time) (Flow, []webhook.Event, error) {
 			return withReq.Book(BookRequest{Provider: provider.Getlabs, Start: start, End: end}, at(2))
 		}},
-		{"Reschedule", func(start, end time.Time) (Order, []webhook.Event, error) {
+		{"Reschedule", func(start, end time.Time) (Flow, []webhook.Event, error) {
 			return booked.Reschedule(start, end, "", at(3))
 		}},
-		{"PencilIn", func(start, end time.Time) (Order, []webhook.Event, error) {
+		{"PencilIn", func(start, end time.Time) (Flow, []webhook.Event, error) {
 			return requested.PencilIn(start, end, at(3))
 		}},
 	} {
@@ -977,56 +977,56 @@ func TestSlotOutsideStorableYears(t *testing.T) {
 func TestDeadOnArrival(t *testing.T) {
 	const ns = time.Nanosecond
 	eight := t0.Add(OrderAgeLimit)
-	scheduled := func() Order {
+	scheduled := func() Flow {
 		o, _ := mustPlace(PlaceOrder{ID: "ord", Patient: patient(), Settings: beta, ActivateBy: at(1000)}, t0)
 		return o
 	}
 	for _, c := range []struct {
 		name string
-		run  func() (Order, []webhook.Event, error)
+		run  func() (Flow, []webhook.Event, error)
 		rule Rule      // 0 when accepted
 		at   time.Time // when the rule began to hold
 	}{
-		{"book 8h-1ns after the order", func() (Order, []webhook.Event, error) { return place(beta).Book(book(72), eight.Add(-ns)) }, 0, time.Time{}},
-		{"book 8h after the order", func() (Order, []webhook.Event, error) { return place(beta).Book(book(72), eight) }, 0, time.Time{}},
-		{"book 8h+1ns after the order", func() (Order, []webhook.Event, error) { return place(beta).Book(book(72), eight.Add(ns)) }, OrderAge, eight.Add(ns)},
-		{"book 9h after the order", func() (Order, []webhook.Event, error) { return place(beta).Book(book(72), at(9)) }, OrderAge, eight.Add(ns)},
-		{"book 9h after a scheduled order", func() (Order, []webhook.Event, error) { return scheduled().Book(book(72), at(9)) }, 0, time.Time{}},
-		{"request 8h after the order", func() (Order, []webhook.Event, error) { return place(beta).Request(request(), eight) }, 0, time.Time{}},
-		{"request 8h+1ns after the order", func() (Order, []webhook.Event, error) { return place(beta).Request(request(), eight.Add(ns)) }, OrderAge, eight.Add(ns)},
-		{"request 9h after a scheduled order", func() (Order, []webhook.Event, error) { return scheduled().Request(request(), at(9)) }, 0, time.Time{}},
-		{"book 2h+1ns ahead", func() (Order, []webhook.Event, error) {
+		{"book 8h-1ns after the order", func() (Flow, []webhook.Event, error) { return place(beta).Book(book(72), eight.Add(-ns)) }, 0, time.Time{}},
+		{"book 8h after the order", func() (Flow, []webhook.Event, error) { return place(beta).Book(book(72), eight) }, 0, time.Time{}},
+		{"book 8h+1ns after the order", func() (Flow, []webhook.Event, error) { return place(beta).Book(book(72), eight.Add(ns)) }, OrderAge, eight.Add(ns)},
+		{"book 9h after the order", func() (Flow, []webhook.Event, error) { return place(beta).Book(book(72), at(9)) }, OrderAge, eight.Add(ns)},
+		{"book 9h after a scheduled order", func() (Flow, []webhook.Event, error) { return scheduled().Book(book(72), at(9)) }, 0, time.Time{}},
+		{"request 8h after the order", func() (Flow, []webhook.Event, error) { return place(beta).Request(request(), eight) }, 0, time.Time{}},
+		{"request 8h+1ns after the order", func() (Flow, []webhook.Event, error) { return place(beta).Request(request(), eight.Add(ns)) }, OrderAge, eight.Add(ns)},
+		{"request 9h after a scheduled order", func() (Flow, []webhook.Event, error) { return scheduled().Request(request(), at(9)) }, 0, time.Time{}},
+		{"book 2h+1ns ahead", func() (Flow, []webhook.Event, error) {
 			return place(beta).Book(BookRequest{Provider: provider.Getlabs, Start: at(3).Add(ns)}, at(1))
 		}, 0, time.Time{}},
-		{"book 2h ahead", func() (Order, []webhook.Event, error) {
+		{"book 2h ahead", func() (Flow, []webhook.Event, error) {
 			return place(beta).Book(BookRequest{Provider: provider.Getlabs, Start: at(3)}, at(1))
 		}, 0, time.Time{}},
-		{"book 2h-1ns ahead", func() (Order, []webhook.Event, error) {
+		{"book 2h-1ns ahead", func() (Flow, []webhook.Event, error) {
 			return place(beta).Book(BookRequest{Provider: provider.Getlabs, Start: at(3).Add(-ns)}, at(1))
 		}, StartSoon, at(1).Add(-ns + 1)},
-		{"book 90 minutes ahead", func() (Order, []webhook.Event, error) {
+		{"book 90 minutes ahead", func() (Flow, []webhook.Event, error) {
 			return place(beta).Book(BookRequest{Provider: provider.Getlabs, Start: at(2.5)}, at(1))
 		}, StartSoon, at(0.5).Add(ns)},
-		{"book 90 minutes ahead, scheduled order", func() (Order, []webhook.Event, error) {
+		{"book 90 minutes ahead, scheduled order", func() (Flow, []webhook.Event, error) {
 			return scheduled().Book(BookRequest{Provider: provider.Getlabs, Start: at(2.5)}, at(1))
 		}, StartSoon, at(0.5).Add(ns)},
-		{"reschedule a reserved appointment 2h ahead", func() (Order, []webhook.Event, error) {
+		{"reschedule a reserved appointment 2h ahead", func() (Flow, []webhook.Event, error) {
 			o, _ := must(t)(place(beta).Book(book(72), at(1)))
 			return o.Reschedule(at(4), time.Time{}, "", at(2))
 		}, 0, time.Time{}},
-		{"reschedule a reserved appointment 2h-1ns ahead", func() (Order, []webhook.Event, error) {
+		{"reschedule a reserved appointment 2h-1ns ahead", func() (Flow, []webhook.Event, error) {
 			o, _ := must(t)(place(beta).Book(book(72), at(1)))
 			return o.Reschedule(at(4).Add(-ns), time.Time{}, "", at(2))
 		}, StartSoon, at(2).Add(-ns + 1)},
-		{"pencil in a pending request 2h ahead", func() (Order, []webhook.Event, error) {
+		{"pencil in a pending request 2h ahead", func() (Flow, []webhook.Event, error) {
 			o, _ := must(t)(place(beta).Request(request(), at(1)))
 			return o.PencilIn(at(4), time.Time{}, at(2))
 		}, 0, time.Time{}},
-		{"pencil in a pending request 2h-1ns ahead", func() (Order, []webhook.Event, error) {
+		{"pencil in a pending request 2h-1ns ahead", func() (Flow, []webhook.Event, error) {
 			o, _ := must(t)(place(beta).Request(request(), at(1)))
 			return o.PencilIn(at(4).Add(-ns), time.Time{}, at(2))
 		}, StartSoon, at(2).Add(-ns + 1)},
-		{"pencil in 90 minutes ahead after the requisition", func() (Order, []webhook.Event, error) {
+		{"pencil in 90 minutes ahead after the requisition", func() (Flow, []webhook.Event, error) {
 			o, _ := must(t)(place(beta).Request(request(), at(1)))
 			o, _ = must(t)(o.CreateRequisition(at(1)))
 			return o.PencilIn(at(3.5), time.Time{}, at(2))
@@ -1062,7 +1062,7 @@ func TestDeadOnArrival(t *testing.T) {
 // TestCanReschedule follows can_reschedule through an appointment's
 // statuses: only a reserved or confirmed appointment may be rescheduled.
 func TestCanReschedule(t *testing.T) {
-	active := func(o Order) Appointment { return o.Appointments[len(o.Appointments)-1] }
+	active := func(o Flow) Placement { return o.Appointments[len(o.Appointments)-1] }
 	o, _ := must(t)(place(beta).Request(request(), at(1)))
 	assert.False(t, active(o).CanReschedule, "pending")
 	o, _ = must(t)(o.PencilIn(at(50), time.Time{}, at(2)))

@@ -77,7 +77,7 @@ type wireAppointment struct {
 	PlacedAt    *string         `json:"placed_at"`
 }
 
-// MarshalJSON writes the order for storage (see [Order.UnmarshalJSON] for
+// MarshalJSON writes the order for storage (see [Flow.UnmarshalJSON] for
 // the form). Decoding what it writes gives an equal value, as
 // reflect.DeepEqual sees it, for every order [Place] and the commands
 // return, and every order decoded; a value built or changed by hand is
@@ -93,7 +93,7 @@ type wireAppointment struct {
 // without an IANA name (see [ZoneError]), an appointment record that
 // [appointment.Appointment.MarshalJSON] refuses, and a string that is not
 // valid UTF-8, which JSON cannot carry.
-func (o Order) MarshalJSON() ([]byte, error) {
+func (o Flow) MarshalJSON() ([]byte, error) {
 	b, err := o.encode()
 	if err != nil {
 		return nil, encodeError("", err)
@@ -101,7 +101,7 @@ func (o Order) MarshalJSON() ([]byte, error) {
 	return b, nil
 }
 
-func (o *Order) encode() ([]byte, error) {
+func (o *Flow) encode() ([]byte, error) {
 	var buf bytes.Buffer
 	buf.WriteString(`{"id":`)
 	if err := writeString(&buf, "id", o.ID); err != nil {
@@ -191,7 +191,7 @@ var errNotFlow = errors.New("status text or detail the flow does not record")
 // JSON: {"user_id", "birth_date", "address", "time_zone"}. The date of birth
 // is its calendar date ("1990-06-15"), null when zero; the time zone is
 // the location's IANA name, "UTC" for nil. Errors are as for
-// [Order.MarshalJSON].
+// [Flow.MarshalJSON].
 func (p Patient) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	if err := p.encode(&buf); err != nil {
@@ -239,8 +239,8 @@ func (p *Patient) encode(buf *bytes.Buffer) error {
 // MarshalJSON writes the appointment as an element of an order's
 // "appointments": {"appointment": Junction's appointment JSON (see
 // [appointment.Appointment.MarshalJSON]), "tier", "placed_at"}. Errors are
-// as for [Order.MarshalJSON].
-func (a Appointment) MarshalJSON() ([]byte, error) {
+// as for [Flow.MarshalJSON].
+func (a Placement) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	if err := a.encode(&buf); err != nil {
 		return nil, encodeError("", err)
@@ -248,7 +248,7 @@ func (a Appointment) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-func (a *Appointment) encode(buf *bytes.Buffer) error {
+func (a *Placement) encode(buf *bytes.Buffer) error {
 	if f, ok := invalidRecord(&a.Appointment); !ok {
 		return &EncodeError{Field: "appointment." + f, Err: errNotUTF8}
 	}
@@ -335,15 +335,15 @@ func invalidRecord(a *appointment.Appointment) (string, bool) {
 			return "event_data", false
 		}
 	}
-	for i := range a.Events {
-		if !utf8.ValidString(a.Events[i].Status) {
+	for i := range a.History {
+		if !utf8.ValidString(a.History[i].Status) {
 			return "events[" + strconv.Itoa(i) + "].status", false
 		}
 	}
 	return "", true
 }
 
-// UnmarshalJSON decodes an order that [Order.MarshalJSON] wrote:
+// UnmarshalJSON decodes an order that [Flow.MarshalJSON] wrote:
 //
 //	{"id", "team_id", "client_user_id", "status", "created_at", "activate_by", "requisition",
 //	 "patient": {"user_id", "birth_date", "address", "time_zone"},
@@ -376,9 +376,9 @@ func invalidRecord(a *appointment.Appointment) (string, bool) {
 // Like the standard library's decoders it leaves o unchanged for null; on
 // error o is unchanged too. json.Unmarshal checks the syntax itself before
 // calling UnmarshalJSON and reports invalid JSON as a bare
-// *json.SyntaxError: use [DecodeOrder] to get a *DecodeError for every
+// *json.SyntaxError: use [DecodeFlow] to get a *DecodeError for every
 // fault.
-func (o *Order) UnmarshalJSON(data []byte) error {
+func (o *Flow) UnmarshalJSON(data []byte) error {
 	if isNull(data) {
 		return nil
 	}
@@ -393,18 +393,18 @@ func (o *Order) UnmarshalJSON(data []byte) error {
 	return nil
 }
 
-// DecodeOrder decodes an order as [Order.UnmarshalJSON] does; null gives the
+// DecodeFlow decodes an order as [Flow.UnmarshalJSON] does; null gives the
 // zero Order. Every error it returns is a *[DecodeError] wrapping
 // [ErrMalformed].
-func DecodeOrder(data []byte) (Order, error) {
+func DecodeFlow(data []byte) (Flow, error) {
 	if isNull(data) {
-		return Order{}, nil
+		return Flow{}, nil
 	}
 	return decodeOrder(data)
 }
 
 // UnmarshalJSON decodes the "patient" member of an order's JSON, as
-// [Order.UnmarshalJSON] describes: time_zone is required. It leaves p
+// [Flow.UnmarshalJSON] describes: time_zone is required. It leaves p
 // unchanged for null and on error, a *[DecodeError].
 func (p *Patient) UnmarshalJSON(data []byte) error {
 	if isNull(data) {
@@ -426,9 +426,9 @@ func (p *Patient) UnmarshalJSON(data []byte) error {
 }
 
 // UnmarshalJSON decodes an element of an order's "appointments", as
-// [Order.UnmarshalJSON] describes. It leaves a unchanged for null and on
+// [Flow.UnmarshalJSON] describes. It leaves a unchanged for null and on
 // error, a *[DecodeError].
-func (a *Appointment) UnmarshalJSON(data []byte) error {
+func (a *Placement) UnmarshalJSON(data []byte) error {
 	if isNull(data) {
 		return nil
 	}
@@ -451,47 +451,47 @@ func (a *Appointment) UnmarshalJSON(data []byte) error {
 // pointer.
 var errNilDestination = errors.New("nil destination")
 
-func decodeOrder(data []byte) (Order, error) {
+func decodeOrder(data []byte) (Flow, error) {
 	var w wireOrder
 	if err := strictUnmarshal(data, &w); err != nil {
-		return Order{}, decodeError("", err)
+		return Flow{}, decodeError("", err)
 	}
-	var o Order
+	var o Flow
 	var err error
 	o.ID, o.TeamID, o.ClientUserID, o.Requisition, o.Settings = w.ID, w.TeamID, w.ClientUserID, w.Requisition, w.Settings
 	if w.Status == nil {
-		return Order{}, missing("status")
+		return Flow{}, missing("status")
 	}
 	if o.Status, err = order.ParseStatus(*w.Status); err != nil {
-		return Order{}, &DecodeError{Field: "status", Err: err}
+		return Flow{}, &DecodeError{Field: "status", Err: err}
 	}
 	if o.CreatedAt, err = requiredInstant("created_at", w.CreatedAt); err != nil {
-		return Order{}, err
+		return Flow{}, err
 	}
 	if w.ActivateBy != nil {
 		if o.ActivateBy, err = parseInstant("activate_by", *w.ActivateBy); err != nil {
-			return Order{}, err
+			return Flow{}, err
 		}
 	}
 	if w.Patient == nil {
-		return Order{}, missing("patient")
+		return Flow{}, missing("patient")
 	}
 	if o.Patient, err = w.Patient.patient(); err != nil {
-		return Order{}, decodeError("patient", err)
+		return Flow{}, decodeError("patient", err)
 	}
 	if len(w.Appointments) > 0 {
-		o.Appointments = make([]Appointment, len(w.Appointments))
+		o.Appointments = make([]Placement, len(w.Appointments))
 	}
 	for i := range w.Appointments {
 		if o.Appointments[i], err = w.Appointments[i].appointment(); err != nil {
-			return Order{}, decodeError("appointments["+strconv.Itoa(i)+"]", err)
+			return Flow{}, decodeError("appointments["+strconv.Itoa(i)+"]", err)
 		}
 	}
 	if o.History, err = decodeHistory(w.History, o.Status); err != nil {
-		return Order{}, err
+		return Flow{}, err
 	}
 	if o.Clock, err = requiredInstant("clock", w.Clock); err != nil {
-		return Order{}, err
+		return Flow{}, err
 	}
 	return o, nil
 }
@@ -559,23 +559,23 @@ func (w *wirePatient) patient() (Patient, error) {
 	return p, nil
 }
 
-func (w *wireAppointment) appointment() (Appointment, error) {
+func (w *wireAppointment) appointment() (Placement, error) {
 	if len(w.Appointment) == 0 || isNull(w.Appointment) {
-		return Appointment{}, missing("appointment")
+		return Placement{}, missing("appointment")
 	}
 	record, err := appointment.Decode(w.Appointment)
 	if err != nil {
-		return Appointment{}, &DecodeError{Field: "appointment", Err: err}
+		return Placement{}, &DecodeError{Field: "appointment", Err: err}
 	}
-	a := Appointment{Appointment: record}
+	a := Placement{Appointment: record}
 	if w.Tier == nil {
-		return Appointment{}, missing("tier")
+		return Placement{}, missing("tier")
 	}
 	if a.Tier, err = tier.Parse(*w.Tier); err != nil {
-		return Appointment{}, &DecodeError{Field: "tier", Err: err}
+		return Placement{}, &DecodeError{Field: "tier", Err: err}
 	}
 	if a.PlacedAt, err = requiredInstant("placed_at", w.PlacedAt); err != nil {
-		return Appointment{}, err
+		return Placement{}, err
 	}
 	return a, nil
 }

@@ -20,10 +20,10 @@ import (
 
 // reload stores o as JSON and loads it back, as a service storing orders
 // does.
-func reload(t require.TestingT, o Order) Order {
+func reload(t require.TestingT, o Flow) Flow {
 	b, err := json.Marshal(o)
 	require.NoError(t, err)
-	var back Order
+	var back Flow
 	require.NoError(t, json.Unmarshal(b, &back), "%s", b)
 	return back
 }
@@ -45,16 +45,16 @@ func TestOrderJSONRoundTrip(t *testing.T) {
 	rebooked, _ := must(t)(cancelled.Book(book(90), at(5)))
 	for _, c := range []struct {
 		name string
-		o    Order
-		next func(Order) (Order, []webhook.Event, error)
+		o    Flow
+		next func(Flow) (Flow, []webhook.Event, error)
 	}{
-		{"placed", placed, func(o Order) (Order, []webhook.Event, error) { return o.Book(book(72), at(1)) }},
-		{"requested", requested, func(o Order) (Order, []webhook.Event, error) { return o.PencilIn(at(50), at(51), at(2)) }},
-		{"booked before the requisition", booked, func(o Order) (Order, []webhook.Event, error) { return o.CreateRequisition(at(2)) }},
-		{"confirmed", confirmed, func(o Order) (Order, []webhook.Event, error) { return o.Reschedule(at(80), at(82), "", at(3)) }},
-		{"rescheduled", rescheduled, func(o Order) (Order, []webhook.Event, error) { return o.StartVisit(at(79)) }},
-		{"cancelled", cancelled, func(o Order) (Order, []webhook.Event, error) { return o.Request(request(), at(5)) }},
-		{"booked again", rebooked, func(o Order) (Order, []webhook.Event, error) { return o.CompleteDraw(at(90)) }},
+		{"placed", placed, func(o Flow) (Flow, []webhook.Event, error) { return o.Book(book(72), at(1)) }},
+		{"requested", requested, func(o Flow) (Flow, []webhook.Event, error) { return o.PencilIn(at(50), at(51), at(2)) }},
+		{"booked before the requisition", booked, func(o Flow) (Flow, []webhook.Event, error) { return o.CreateRequisition(at(2)) }},
+		{"confirmed", confirmed, func(o Flow) (Flow, []webhook.Event, error) { return o.Reschedule(at(80), at(82), "", at(3)) }},
+		{"rescheduled", rescheduled, func(o Flow) (Flow, []webhook.Event, error) { return o.StartVisit(at(79)) }},
+		{"cancelled", cancelled, func(o Flow) (Flow, []webhook.Event, error) { return o.Request(request(), at(5)) }},
+		{"booked again", rebooked, func(o Flow) (Flow, []webhook.Event, error) { return o.CompleteDraw(at(90)) }},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			back := reload(t, c.o)
@@ -139,7 +139,7 @@ func TestOrderJSONForm(t *testing.T) {
 	var p Patient
 	require.NoError(t, json.Unmarshal(pb, &p))
 	assert.Equal(t, o.Patient, p)
-	var a Appointment
+	var a Placement
 	require.NoError(t, json.Unmarshal(ab, &a))
 	assert.Equal(t, o.Appointments[0], a)
 	// A scheduled order's activate_by; a missing date of birth.
@@ -160,7 +160,7 @@ func TestOrderJSONNormalises(t *testing.T) {
 	hand.CreatedAt = o.CreatedAt.In(tokyo)
 	hand.Patient.Location = nil
 	hand.Patient.BirthDate = time.Date(1990, 6, 15, 23, 0, 0, 0, tokyo)
-	hand.Appointments = []Appointment{}
+	hand.Appointments = []Placement{}
 	assert.Equal(t, o, reload(t, hand))
 }
 
@@ -179,7 +179,7 @@ func validOrderJSON(t *testing.T) string {
 
 func TestDecodeOrderErrors(t *testing.T) {
 	valid := validOrderJSON(t)
-	good, err := DecodeOrder([]byte(valid))
+	good, err := DecodeFlow([]byte(valid))
 	require.NoError(t, err)
 	replace := func(old, new string) string {
 		require.Contains(t, valid, old)
@@ -261,7 +261,7 @@ func TestDecodeOrderErrors(t *testing.T) {
 		{"no placed_at", replace(`,"placed_at":"2026-11-21T10:00:00Z"`, ``), "appointments[0].placed_at", errMissing},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			_, err := DecodeOrder([]byte(c.json))
+			_, err := DecodeFlow([]byte(c.json))
 			var de *DecodeError
 			require.ErrorAs(t, err, &de)
 			require.ErrorIs(t, err, ErrMalformed)
@@ -285,14 +285,14 @@ func TestDecodeOrderErrors(t *testing.T) {
 	dest := good
 	require.NoError(t, json.Unmarshal([]byte(`null`), &dest))
 	assert.Equal(t, good, dest)
-	zero, err := DecodeOrder([]byte(" null "))
+	zero, err := DecodeFlow([]byte(" null "))
 	assert.NoError(t, err)
-	assert.Equal(t, Order{}, zero)
+	assert.Equal(t, Flow{}, zero)
 	// A nil destination is an error, not a panic.
-	assert.ErrorIs(t, (*Order)(nil).UnmarshalJSON([]byte(valid)), ErrMalformed)
+	assert.ErrorIs(t, (*Flow)(nil).UnmarshalJSON([]byte(valid)), ErrMalformed)
 	var p *Patient
 	assert.ErrorIs(t, p.UnmarshalJSON([]byte(`{"time_zone":"UTC"}`)), ErrMalformed)
-	var a *Appointment
+	var a *Placement
 	assert.ErrorIs(t, a.UnmarshalJSON([]byte(`{"appointment":{},"tier":"appointment-ready","placed_at":"2026-11-21T10:00:00Z"}`)), ErrMalformed)
 	// The parts are as strict alone.
 	for _, bad := range []string{`{}`, `{"time_zone":"UTC","x":1}`, `{"time_zone":"UTC"} x`, `{"time_zone":7}`} {
@@ -308,20 +308,20 @@ func TestDecodeOrderErrors(t *testing.T) {
 	p = &Patient{UserID: "u"}
 	assert.NoError(t, p.UnmarshalJSON([]byte(`null`)))
 	assert.Equal(t, "u", p.UserID)
-	a = &Appointment{Tier: tier.AppointmentReady}
+	a = &Placement{Tier: tier.AppointmentReady}
 	assert.NoError(t, a.UnmarshalJSON([]byte(`null`)))
 	assert.Equal(t, tier.AppointmentReady, a.Tier)
 	// Messages.
-	_, err = DecodeOrder([]byte(replace(`"time_zone":"America/New_York"`, `"time_zone":"Local"`)))
+	_, err = DecodeFlow([]byte(replace(`"time_zone":"America/New_York"`, `"time_zone":"Local"`)))
 	assert.EqualError(t, err, `scheduling: decode patient.time_zone: no IANA time zone: "Local": not an IANA name`)
-	_, err = DecodeOrder([]byte(replace(`"requisition":false`, `"requisition":"no"`)))
+	_, err = DecodeFlow([]byte(replace(`"requisition":false`, `"requisition":"no"`)))
 	assert.EqualError(t, err, `scheduling: decode requisition: unexpected JSON string`)
-	_, err = DecodeOrder([]byte(replace(`"tier":"appointment-ready",`, ``)))
+	_, err = DecodeFlow([]byte(replace(`"tier":"appointment-ready",`, ``)))
 	assert.EqualError(t, err, `scheduling: decode appointments[0].tier: missing`)
 	assert.EqualError(t, &DecodeError{}, `scheduling: decode: malformed`)
-	_, err = DecodeOrder([]byte(replace(`"birth_date":"1990-06-15"`, `"birth_date":"15/06/1990"`)))
+	_, err = DecodeFlow([]byte(replace(`"birth_date":"1990-06-15"`, `"birth_date":"15/06/1990"`)))
 	assert.EqualError(t, err, `scheduling: decode patient.birth_date: malformed date "15/06/1990", want YYYY-MM-DD`)
-	_, err = DecodeOrder([]byte(replace(`"clock":"2026-11-21T10:00:00Z"`, `"clock":"2026-11-21T10:00:00"`)))
+	_, err = DecodeFlow([]byte(replace(`"clock":"2026-11-21T10:00:00Z"`, `"clock":"2026-11-21T10:00:00"`)))
 	assert.EqualError(t, err, `scheduling: decode clock: malformed time "2026-11-21T10:00:00", want RFC 3339 with a zone designator`)
 	var pe *time.ParseError
 	assert.ErrorAs(t, err, &pe)
@@ -334,49 +334,49 @@ func TestEncodeOrderErrors(t *testing.T) {
 	y10k := time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)
 	for _, c := range []struct {
 		name   string
-		mutate func(*Order)
+		mutate func(*Flow)
 		field  string
 		cause  error
 	}{
-		{"zero order", func(o *Order) { *o = Order{} }, "status", order.ErrUnknownStatus},
-		{"invalid status", func(o *Order) { o.Status = 99 }, "status", order.ErrUnknownStatus},
-		{"created in 10000", func(o *Order) { o.CreatedAt = y10k }, "created_at", ErrRange},
-		{"activate_by in 10000", func(o *Order) { o.ActivateBy = y10k }, "activate_by", ErrRange},
-		{"clock before the year 0", func(o *Order) { o.Clock = time.Date(-1, 1, 1, 0, 0, 0, 0, time.UTC) }, "clock", ErrRange},
-		{"born in 10000", func(o *Order) { o.Patient.BirthDate = y10k }, "patient.birth_date", ErrRange},
-		{"the machine's zone", func(o *Order) { o.Patient.Location = time.Local }, "patient.time_zone", ErrZone},
-		{"id not UTF-8", func(o *Order) { o.ID = "ord\xff" }, "id", nil},
-		{"user id not UTF-8", func(o *Order) { o.Patient.UserID = "\xc3" }, "patient.user_id", nil},
-		{"address not UTF-8", func(o *Order) { o.Patient.Address.AccessNotes = "gate \xff" }, "patient.address.access_notes", nil},
-		{"country not UTF-8", func(o *Order) { o.Patient.Address.Country = "\xff" }, "patient.address.country", nil},
-		{"no tier", func(o *Order) { o.Appointments[0].Tier = 0 }, "appointments[0].tier", tier.ErrInvalidTier},
-		{"placed in 10000", func(o *Order) { o.Appointments[0].PlacedAt = y10k }, "appointments[0].placed_at", ErrRange},
-		{"invalid appointment status", func(o *Order) { o.Appointments[0].Status = 99 }, "appointments[0].appointment", appointment.ErrUnknownStatus},
-		{"start in 10000", func(o *Order) { o.Appointments[0].StartAt = appointment.TimeOf(y10k) }, "appointments[0].appointment", appointment.ErrMalformed},
-		{"notes not UTF-8", func(o *Order) { o.Appointments[0].AppointmentNotes = "\xff" }, "appointments[0].appointment.appointment_notes", nil},
-		{"record address not UTF-8", func(o *Order) { o.Appointments[0].Address.FirstLine = "1\xff" }, "appointments[0].appointment.address.first_line", nil},
-		{"origin not UTF-8", func(o *Order) { o.Appointments[0].EventData.Origin = "\xff" }, "appointments[0].appointment.event_data.origin", nil},
-		{"event data key not UTF-8", func(o *Order) {
+		{"zero order", func(o *Flow) { *o = Flow{} }, "status", order.ErrUnknownStatus},
+		{"invalid status", func(o *Flow) { o.Status = 99 }, "status", order.ErrUnknownStatus},
+		{"created in 10000", func(o *Flow) { o.CreatedAt = y10k }, "created_at", ErrRange},
+		{"activate_by in 10000", func(o *Flow) { o.ActivateBy = y10k }, "activate_by", ErrRange},
+		{"clock before the year 0", func(o *Flow) { o.Clock = time.Date(-1, 1, 1, 0, 0, 0, 0, time.UTC) }, "clock", ErrRange},
+		{"born in 10000", func(o *Flow) { o.Patient.BirthDate = y10k }, "patient.birth_date", ErrRange},
+		{"the machine's zone", func(o *Flow) { o.Patient.Location = time.Local }, "patient.time_zone", ErrZone},
+		{"id not UTF-8", func(o *Flow) { o.ID = "ord\xff" }, "id", nil},
+		{"user id not UTF-8", func(o *Flow) { o.Patient.UserID = "\xc3" }, "patient.user_id", nil},
+		{"address not UTF-8", func(o *Flow) { o.Patient.Address.AccessNotes = "gate \xff" }, "patient.address.access_notes", nil},
+		{"country not UTF-8", func(o *Flow) { o.Patient.Address.Country = "\xff" }, "patient.address.country", nil},
+		{"no tier", func(o *Flow) { o.Appointments[0].Tier = 0 }, "appointments[0].tier", tier.ErrInvalidTier},
+		{"placed in 10000", func(o *Flow) { o.Appointments[0].PlacedAt = y10k }, "appointments[0].placed_at", ErrRange},
+		{"invalid appointment status", func(o *Flow) { o.Appointments[0].Status = 99 }, "appointments[0].appointment", appointment.ErrUnknownStatus},
+		{"start in 10000", func(o *Flow) { o.Appointments[0].StartAt = appointment.TimeOf(y10k) }, "appointments[0].appointment", appointment.ErrMalformed},
+		{"notes not UTF-8", func(o *Flow) { o.Appointments[0].AppointmentNotes = "\xff" }, "appointments[0].appointment.appointment_notes", nil},
+		{"record address not UTF-8", func(o *Flow) { o.Appointments[0].Address.FirstLine = "1\xff" }, "appointments[0].appointment.address.first_line", nil},
+		{"origin not UTF-8", func(o *Flow) { o.Appointments[0].EventData.Origin = "\xff" }, "appointments[0].appointment.event_data.origin", nil},
+		{"event data key not UTF-8", func(o *Flow) {
 			o.Appointments[0].EventData.Extra = map[string]json.RawMessage{"\xff": json.RawMessage(`1`)}
 		}, "appointments[0].appointment.event_data", nil},
-		{"history status not UTF-8", func(o *Order) {
-			o.Appointments[0].Events = []appointment.HistoryEntry{{Status: "pending"}, {Status: "\xff"}}
+		{"history status not UTF-8", func(o *Flow) {
+			o.Appointments[0].History = []appointment.HistoryEntry{{Status: "pending"}, {Status: "\xff"}}
 		}, "appointments[0].appointment.events[1].status", nil},
-		{"team not UTF-8", func(o *Order) { o.TeamID = "\xff" }, "team_id", nil},
-		{"client user not UTF-8", func(o *Order) { o.ClientUserID = "\xff" }, "client_user_id", nil},
-		{"history status unknown", func(o *Order) {
+		{"team not UTF-8", func(o *Flow) { o.TeamID = "\xff" }, "team_id", nil},
+		{"client user not UTF-8", func(o *Flow) { o.ClientUserID = "\xff" }, "client_user_id", nil},
+		{"history status unknown", func(o *Flow) {
 			o.History = []order.HistoryEntry{{ID: 1, CreatedAt: t0, Status: order.Ordered}, {ID: 2, CreatedAt: t0}}
 		}, "history[1].status", order.ErrUnknownStatus},
-		{"history status as text", func(o *Order) {
+		{"history status as text", func(o *Flow) {
 			o.History = []order.HistoryEntry{{ID: 1, CreatedAt: t0, Status: order.Ordered, StatusText: "ordered"}}
 		}, "history[0].status", errNotFlow},
-		{"history status detail", func(o *Order) {
+		{"history status detail", func(o *Flow) {
 			o.History = []order.HistoryEntry{{ID: 1, CreatedAt: t0, Status: order.Ordered, Detail: "sample_hemolyzed"}}
 		}, "history[0].status", errNotFlow},
-		{"history in 10000", func(o *Order) {
+		{"history in 10000", func(o *Flow) {
 			o.History = []order.HistoryEntry{{ID: 1, CreatedAt: y10k, Status: order.Ordered}}
 		}, "history[0].created_at", ErrRange},
-		{"second appointment", func(o *Order) {
+		{"second appointment", func(o *Flow) {
 			o.Appointments = append(o.Appointments, o.Appointments[0])
 			o.Appointments[1].ExternalID = "\xff"
 		}, "appointments[1].appointment.external_id", nil},
@@ -399,7 +399,7 @@ func TestEncodeOrderErrors(t *testing.T) {
 	}
 	_, err := Patient{Location: time.Local}.MarshalJSON()
 	assert.EqualError(t, err, `scheduling: encode time_zone: no IANA time zone: "Local": not an IANA name`)
-	_, err = Appointment{}.MarshalJSON()
+	_, err = Placement{}.MarshalJSON()
 	assert.ErrorIs(t, err, tier.ErrInvalidTier)
 	bad := o
 	bad.Clock = y10k
@@ -412,8 +412,8 @@ func TestEncodeOrderErrors(t *testing.T) {
 // destination as it was, and what decodes encodes and decodes back to an
 // equal value, on which the commands run without panicking.
 func FuzzOrderJSON(f *testing.F) {
-	seeds := func() []Order {
-		var os []Order
+	seeds := func() []Flow {
+		var os []Flow
 		p := patient()
 		p.Location = loadTestZone("America/Phoenix")
 		o, _, _ := Place(PlaceOrder{ID: "ord-\u2028<&>", Patient: p, Settings: beta, ActivateBy: at(500)}, t0)
@@ -446,7 +446,7 @@ func FuzzOrderJSON(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		o, err := DecodeOrder(data)
+		o, err := DecodeFlow(data)
 		dest := seeds[1]
 		uerr := dest.UnmarshalJSON(data)
 		if err != nil {
@@ -472,7 +472,7 @@ func FuzzOrderJSON(f *testing.F) {
 		if err != nil {
 			t.Fatalf("decoded %q, cannot encode: %v", data, err)
 		}
-		back, err := DecodeOrder(b)
+		back, err := DecodeFlow(b)
 		if err != nil {
 			t.Fatalf("cannot decode %s: %v", b, err)
 		}

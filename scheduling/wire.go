@@ -20,16 +20,16 @@ import (
 // those fields are zero, for a caller to fill in.
 //
 // The snapshot shares its history with o: treat Events as read-only.
-func (o Order) Snapshot() order.Order { return o.snapshot() }
+func (o Flow) Snapshot() order.Order { return o.snapshot() }
 
-func (o *Order) snapshot() order.Order {
+func (o *Flow) snapshot() order.Order {
 	var s order.Order
 	o.fillSnapshot(&s)
 	return s
 }
 
 // fillSnapshot writes the order's snapshot into s, which is zero.
-func (o *Order) fillSnapshot(s *order.Order) {
+func (o *Flow) fillSnapshot(s *order.Order) {
 	s.ID, s.TeamID, s.UserID = o.ID, o.TeamID, o.Patient.UserID
 	s.Patient.DOB = order.DateOf(o.Patient.BirthDate)
 	a := &o.Patient.Address
@@ -44,7 +44,7 @@ func (o *Order) fillSnapshot(s *order.Order) {
 		s.Details.AppointmentID, s.Details.UpdatedAt = o.Appointments[n-1].ID, o.Appointments[n-1].PlacedAt
 	}
 	if n := len(o.History); n > 0 {
-		s.Events = o.History[:n:n]
+		s.History = o.History[:n:n]
 		s.LastEvent = o.History[n-1]
 		s.UpdatedAt = s.LastEvent.CreatedAt
 		s.HighLevel = s.LastEvent.Status.HighLevel()
@@ -53,7 +53,7 @@ func (o *Order) fillSnapshot(s *order.Order) {
 
 // orderEvent writes into e, which is zero, the order webhook of type typ
 // for the order's latest change.
-func (o *Order) orderEvent(e *webhook.Event, typ webhook.Type) {
+func (o *Flow) orderEvent(e *webhook.Event, typ webhook.Type) {
 	e.Type, e.UserID, e.ClientUserID, e.TeamID = typ, o.Patient.UserID, o.ClientUserID, o.TeamID
 	o.fillSnapshot(&e.Order)
 }
@@ -61,11 +61,11 @@ func (o *Order) orderEvent(e *webhook.Event, typ webhook.Type) {
 // appointmentEvent writes into e, which is zero, the appointment webhook of
 // type typ for the latest change of appointment i: the appointment with its
 // history up to that change, which the snapshot shares.
-func (o *Order) appointmentEvent(e *webhook.Event, typ webhook.Type, i int) {
+func (o *Flow) appointmentEvent(e *webhook.Event, typ webhook.Type, i int) {
 	e.Type, e.UserID, e.ClientUserID, e.TeamID = typ, o.Patient.UserID, o.ClientUserID, o.TeamID
 	e.Appointment = o.Appointments[i].Appointment
-	n := len(e.Appointment.Events)
-	e.Appointment.Events = e.Appointment.Events[:n:n]
+	n := len(e.Appointment.History)
+	e.Appointment.History = e.Appointment.History[:n:n]
 }
 
 // name gives each event its message id: "msg_<order id>_o<history entry
@@ -110,5 +110,5 @@ func idParts(e *webhook.Event) (string, int64) {
 	if e.Type.IsOrder() {
 		return e.Order.ID, e.Order.LastEvent.ID
 	}
-	return e.Appointment.ID, int64(len(e.Appointment.Events))
+	return e.Appointment.ID, int64(len(e.Appointment.History))
 }

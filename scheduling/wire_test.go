@@ -28,7 +28,7 @@ func TestWireSnapshots(t *testing.T) {
 			Address:   order.Address{FirstLine: "123 Main St.", SecondLine: "Apt 4", City: "Phoenix", State: "AZ", Zip: "85004", Country: "US"},
 			Details:   order.Details{Type: order.ModalityAtHomePhlebotomy, CreatedAt: t0, UpdatedAt: t0},
 			CreatedAt: t0, UpdatedAt: t0,
-			Events:    []order.HistoryEntry{{ID: 1, CreatedAt: t0, Status: order.Ordered}},
+			History:    []order.HistoryEntry{{ID: 1, CreatedAt: t0, Status: order.Ordered}},
 			LastEvent: order.HistoryEntry{ID: 1, CreatedAt: t0, Status: order.Ordered},
 			HighLevel: order.HighLevelReceived, ActivateBy: order.DateOf(at(30)), Origin: order.OriginInitial,
 		}}, created)
@@ -44,8 +44,8 @@ func TestWireSnapshots(t *testing.T) {
 	assert.Equal(t, at(2), hooks[0].Order.Details.UpdatedAt)
 	assert.Equal(t, order.HighLevelCollectingSample, hooks[0].Order.HighLevel)
 	// Each snapshot has the history up to its change, and no more.
-	assert.Len(t, hooks[0].Order.Events, 3)
-	assert.Len(t, hooks[2].Order.Events, 4)
+	assert.Len(t, hooks[0].Order.History, 3)
+	assert.Len(t, hooks[2].Order.History, 4)
 	assert.Equal(t, []string{"pending"}, statuses(hooks[1].Appointment))
 	assert.Equal(t, appointment.Pending, hooks[1].Appointment.Status)
 	assert.Equal(t, []string{"pending", "scheduled"}, statuses(hooks[3].Appointment))
@@ -67,7 +67,7 @@ func TestWireSnapshots(t *testing.T) {
 	assert.Empty(t, hooks)
 	o, hooks = must(t)(o.CompleteResults(at(82)))
 	require.Len(t, hooks, 1)
-	h := hooks[0].Order.Events
+	h := hooks[0].Order.History
 	assert.Equal(t, []order.Status{order.PartialResults, order.Completed}, []order.Status{h[len(h)-2].Status, h[len(h)-1].Status})
 	assert.Equal(t, o.History, h)
 	for i, e := range o.History {
@@ -85,7 +85,7 @@ func ids(hooks []webhook.Event) []string {
 
 func statuses(a appointment.Appointment) []string {
 	var out []string
-	for _, e := range a.Events {
+	for _, e := range a.History {
 		out = append(out, e.Status)
 	}
 	return out
@@ -96,8 +96,8 @@ func statuses(a appointment.Appointment) []string {
 func TestSnapshotsShareNothingWritable(t *testing.T) {
 	o, _ := must(t)(place(Settings{}).CreateRequisition(at(1)))
 	o, booked := must(t)(o.Book(book(72), at(2)))
-	before := booked[3].Appointment.Events
-	order0 := booked[2].Order.Events
+	before := booked[3].Appointment.History
+	order0 := booked[2].Order.History
 	_, _ = must(t)(o.Reschedule(at(90), at(92), "", at(3)))
 	_, _ = must(t)(o.CancelAppointment(at(3)))
 	assert.Len(t, before, 2)
@@ -148,7 +148,7 @@ func TestAsyncBooking(t *testing.T) {
 // TestHistoryFromNothing runs a command on an order built by hand, without
 // a history: the history starts at id 1.
 func TestHistoryFromNothing(t *testing.T) {
-	o := Order{ID: "ord", Status: order.Ordered, CreatedAt: t0, Clock: t0, Patient: patient()}
+	o := Flow{ID: "ord", Status: order.Ordered, CreatedAt: t0, Clock: t0, Patient: patient()}
 	o, hooks := must(t)(o.CreateRequisition(at(1)))
 	assert.Equal(t, []order.HistoryEntry{{ID: 1, CreatedAt: at(1), Status: order.RequisitionCreated}}, o.History)
 	assert.Equal(t, "msg_ord_o1", hooks[0].ID)
@@ -157,9 +157,9 @@ func TestHistoryFromNothing(t *testing.T) {
 // TestSnapshotOfNothing takes the snapshot of an order built by hand with
 // neither history nor appointments.
 func TestSnapshotOfNothing(t *testing.T) {
-	s := Order{ID: "ord"}.Snapshot()
+	s := Flow{ID: "ord"}.Snapshot()
 	assert.Equal(t, "ord", s.ID)
-	assert.Nil(t, s.Events)
+	assert.Nil(t, s.History)
 	assert.Empty(t, s.AppointmentID())
 	_, ok := s.Current()
 	assert.False(t, ok)

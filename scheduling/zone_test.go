@@ -57,7 +57,7 @@ func TestPlaceTimeZone(t *testing.T) {
 				var ze *ZoneError
 				require.ErrorAs(t, err, &ze)
 				assert.Equal(t, c.loc.String(), ze.Zone)
-				assert.Equal(t, Order{}, o)
+				assert.Equal(t, Flow{}, o)
 				assert.Nil(t, hooks)
 				return
 			}
@@ -216,12 +216,12 @@ func TestAgeInPatientZone(t *testing.T) {
 			requested.Patient.BirthDate = c.p.BirthDate
 			booked, _ := must(t)(adult.Book(book(100), at(2)))
 			booked.Patient.BirthDate = c.p.BirthDate
-			for name, run := range map[string]func() (Order, []webhook.Event, error){
-				"book": func() (Order, []webhook.Event, error) {
+			for name, run := range map[string]func() (Flow, []webhook.Event, error){
+				"book": func() (Flow, []webhook.Event, error) {
 					return o.Book(BookRequest{Provider: provider.Getlabs, Start: slot}, at(2))
 				},
-				"pencil in":  func() (Order, []webhook.Event, error) { return requested.PencilIn(slot, time.Time{}, at(3)) },
-				"reschedule": func() (Order, []webhook.Event, error) { return booked.Reschedule(slot, time.Time{}, "", at(3)) },
+				"pencil in":  func() (Flow, []webhook.Event, error) { return requested.PencilIn(slot, time.Time{}, at(3)) },
+				"reschedule": func() (Flow, []webhook.Event, error) { return booked.Reschedule(slot, time.Time{}, "", at(3)) },
 			} {
 				_, _, err := run()
 				if c.ok {

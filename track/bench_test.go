@@ -30,7 +30,7 @@ func BenchmarkApply(b *testing.B) {
 	full, _ := run(b, events)
 	for _, c := range []struct {
 		name string
-		held Order
+		held Tracked
 		e    webhook.Event
 	}{
 		{"news/order", must(run(b, without(events, lastOrder))), events[lastOrder]},
@@ -50,7 +50,7 @@ func BenchmarkApply(b *testing.B) {
 	}
 }
 
-func must(o Order, _ []Change) Order { return o }
+func must(o Tracked, _ []Change) Tracked { return o }
 
 // loop runs f for b.Loop and reports, beside the time per operation, the
 // CPU time the process spent per operation (cpu-ns/op, GC included, on
@@ -82,7 +82,7 @@ func BenchmarkApplyHistory(b *testing.B) {
 	for _, n := range []int{10, 100, 1000} {
 		e := history(n)
 		b.Run("new="+strconv.Itoa(n), func(b *testing.B) {
-			var o Order
+			var o Tracked
 			loop(b, func() {
 				if _, _, err := o.Apply(e); err != nil {
 					b.Fatal(err)
@@ -93,7 +93,7 @@ func BenchmarkApplyHistory(b *testing.B) {
 	for _, n := range []int{10, 100, 1000} {
 		// The value has seen every delivery up to n entries, as a receiver
 		// that got them all in turn.
-		var held Order
+		var held Tracked
 		for k := 1; k <= n; k++ {
 			next, _, err := held.Apply(history(k))
 			if err != nil {
@@ -126,7 +126,7 @@ func BenchmarkDecodeApply(b *testing.B) {
 			b.Fatal(err)
 		}
 		// The held value is built from decoded deliveries, as a receiver's.
-		var held Order
+		var held Tracked
 		for _, e := range without(events, c.news) {
 			w, err := e.MarshalJSON()
 			if err != nil {

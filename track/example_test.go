@@ -29,7 +29,7 @@ func hours(h float64) time.Time { return monday.Add(time.Duration(h * float64(ti
 
 // webhooks runs commands of the scheduling flow on one order and returns
 // the webhook events Junction would send, in the order it sends them.
-func webhooks(settings scheduling.Settings, commands ...func(scheduling.Order) (scheduling.Order, []webhook.Event, error)) []webhook.Event {
+func webhooks(settings scheduling.Settings, commands ...func(scheduling.Flow) (scheduling.Flow, []webhook.Event, error)) []webhook.Event {
 	o, events, err := scheduling.Place(scheduling.PlaceOrder{ID: "ord-1", Patient: jane, Settings: settings}, monday)
 	if err != nil {
 		panic(err)
@@ -48,23 +48,23 @@ func webhooks(settings scheduling.Settings, commands ...func(scheduling.Order) (
 // rescheduled once, and drawn.
 func booked() []webhook.Event {
 	return webhooks(scheduling.Settings{},
-		func(o scheduling.Order) (scheduling.Order, []webhook.Event, error) {
+		func(o scheduling.Flow) (scheduling.Flow, []webhook.Event, error) {
 			return o.CreateRequisition(hours(2))
 		},
-		func(o scheduling.Order) (scheduling.Order, []webhook.Event, error) {
+		func(o scheduling.Flow) (scheduling.Flow, []webhook.Event, error) {
 			return o.Book(scheduling.BookRequest{Provider: provider.Getlabs, Start: hours(50), End: hours(52)}, hours(3))
 		},
-		func(o scheduling.Order) (scheduling.Order, []webhook.Event, error) {
+		func(o scheduling.Flow) (scheduling.Flow, []webhook.Event, error) {
 			return o.Reschedule(hours(74), hours(76), "", hours(4))
 		},
-		func(o scheduling.Order) (scheduling.Order, []webhook.Event, error) { return o.CompleteDraw(hours(74)) },
+		func(o scheduling.Flow) (scheduling.Flow, []webhook.Event, error) { return o.CompleteDraw(hours(74)) },
 	)
 }
 
 // Apply each delivery in turn: each change is reported once, in lifecycle
 // order.
-func ExampleOrder_Apply() {
-	var o track.Order
+func ExampleTracked_Apply() {
+	var o track.Tracked
 	for _, e := range booked() {
 		next, changes, err := o.Apply(e)
 		if err != nil {
@@ -100,16 +100,16 @@ func ExampleOrder_Apply() {
 // reveals only what its own snapshot adds (the slot before the reschedule,
 // the appointment the order named at its point), and a retried message
 // nothing.
-func ExampleOrder_Apply_outOfOrder() {
+func ExampleTracked_Apply_outOfOrder() {
 	events := booked()
-	var inOrder track.Order
+	var inOrder track.Tracked
 	for _, e := range events {
 		inOrder, _, _ = inOrder.Apply(e)
 	}
 	deliveries := slices.Clone(events)
 	slices.Reverse(deliveries)
 	deliveries = append(deliveries, events[0])
-	var o track.Order
+	var o track.Tracked
 	total := 0
 	for _, e := range deliveries {
 		next, changes, err := o.Apply(e)
@@ -169,7 +169,7 @@ func ExampleRecord() {
 func ExampleMemoryStore() {
 	var store track.MemoryStore
 	ctx := context.Background()
-	o, _, _ := track.Order{}.Apply(booked()[0])
+	o, _, _ := track.Tracked{}.Apply(booked()[0])
 	ok, _ := store.Swap(ctx, "ord-1", 0, o)
 	fmt.Println("first write:", ok)
 	ok, _ = store.Swap(ctx, "ord-1", 0, o)
@@ -187,14 +187,14 @@ func ExampleMemoryStore() {
 
 // What an Order knows: the latest snapshot of the order and of each
 // appointment.
-func ExampleOrder() {
-	var o track.Order
+func ExampleTracked() {
+	var o track.Tracked
 	for _, e := range booked()[:4] {
 		o, _, _ = o.Apply(e)
 	}
 	fmt.Println(o.ID(), o.Status())
 	snap, ok := o.Snapshot()
-	fmt.Println(ok, len(snap.Events), snap.AppointmentID())
+	fmt.Println(ok, len(snap.History), snap.AppointmentID())
 	for _, a := range o.Appointments() {
 		fmt.Println(a.ID, a.EffectiveStatus())
 	}
@@ -211,9 +211,9 @@ func ExampleOrder() {
 }
 
 // The stored form is JSON: store it, read it back, and go on applying.
-func ExampleOrder_MarshalJSON() {
+func ExampleTracked_MarshalJSON() {
 	events := booked()
-	var o track.Order
+	var o track.Tracked
 	for _, e := range events[:3] {
 		o, _, _ = o.Apply(e)
 	}
@@ -222,7 +222,7 @@ func ExampleOrder_MarshalJSON() {
 		fmt.Println(err)
 		return
 	}
-	var back track.Order
+	var back track.Tracked
 	if err := json.Unmarshal(b, &back); err != nil {
 		fmt.Println(err)
 		return
@@ -240,8 +240,8 @@ func ExampleOrder_MarshalJSON() {
 
 // In a database column, an Order is a driver.Valuer and a sql.Scanner of
 // its stored form.
-func ExampleOrder_Value() {
-	var o track.Order
+func ExampleTracked_Value() {
+	var o track.Tracked
 	for _, e := range booked() {
 		o, _, _ = o.Apply(e)
 	}
@@ -250,7 +250,7 @@ func ExampleOrder_Value() {
 		fmt.Println(err)
 		return
 	}
-	var back track.Order
+	var back track.Tracked
 	if err := back.Scan(v); err != nil { // what database/sql does reading the column
 		fmt.Println(err)
 		return
@@ -270,8 +270,8 @@ func ExampleOrderStep() {
 	}
 	e := webhook.Event{Type: webhook.OrderUpdated, Order: order.Order{ID: "ord-1", CreatedAt: monday,
 		Details: order.Details{Type: order.ModalityAtHomePhlebotomy, AppointmentID: "ord-1-a1"},
-		Events:  []order.HistoryEntry{at(0, order.Ordered), at(1, order.RequisitionCreated), at(2, order.AppointmentScheduled)}}}
-	_, changes, _ := track.Order{}.Apply(e)
+		History:  []order.HistoryEntry{at(0, order.Ordered), at(1, order.RequisitionCreated), at(2, order.AppointmentScheduled)}}}
+	_, changes, _ := track.Tracked{}.Apply(e)
 	jump := changes[2].(track.OrderStep)
 	fmt.Println(jump)
 	fmt.Println(jump.Jump, jump.Transitions)
@@ -323,20 +323,20 @@ func ExampleSlot_String() {
 // one from the history entry at which it was placed.
 func ExampleActiveChanged() {
 	events := webhooks(scheduling.Settings{},
-		func(o scheduling.Order) (scheduling.Order, []webhook.Event, error) {
+		func(o scheduling.Flow) (scheduling.Flow, []webhook.Event, error) {
 			return o.CreateRequisition(hours(1))
 		},
-		func(o scheduling.Order) (scheduling.Order, []webhook.Event, error) {
+		func(o scheduling.Flow) (scheduling.Flow, []webhook.Event, error) {
 			return o.Book(scheduling.BookRequest{Provider: provider.Getlabs, Start: hours(50), End: hours(52)}, hours(2))
 		},
-		func(o scheduling.Order) (scheduling.Order, []webhook.Event, error) {
+		func(o scheduling.Flow) (scheduling.Flow, []webhook.Event, error) {
 			return o.CancelAppointment(hours(3))
 		},
-		func(o scheduling.Order) (scheduling.Order, []webhook.Event, error) {
+		func(o scheduling.Flow) (scheduling.Flow, []webhook.Event, error) {
 			return o.Book(scheduling.BookRequest{Provider: provider.Getlabs, Start: hours(74), End: hours(76)}, hours(4))
 		},
 	)
-	var o track.Order
+	var o track.Tracked
 	for _, e := range events {
 		next, changes, _ := o.Apply(e)
 		o = next
@@ -357,12 +357,12 @@ func ExampleActiveChanged() {
 // cause is inferred.
 func ExampleAutoCancelled() {
 	events := webhooks(scheduling.Settings{PreRequisitionScheduling: true},
-		func(o scheduling.Order) (scheduling.Order, []webhook.Event, error) {
+		func(o scheduling.Flow) (scheduling.Flow, []webhook.Event, error) {
 			return o.Book(scheduling.BookRequest{Provider: provider.Getlabs, Start: hours(50), End: hours(52)}, hours(1))
 		},
-		func(o scheduling.Order) (scheduling.Order, []webhook.Event, error) { return o.Tick(hours(9)) },
+		func(o scheduling.Flow) (scheduling.Flow, []webhook.Event, error) { return o.Tick(hours(9)) },
 	)
-	var o track.Order
+	var o track.Tracked
 	for _, e := range events {
 		next, changes, _ := o.Apply(e)
 		o = next
@@ -382,7 +382,7 @@ func ExampleAutoCancelled() {
 // is left as it was.
 func Example_errors() {
 	events := booked()
-	var o track.Order
+	var o track.Tracked
 	for _, e := range events[:3] {
 		o, _, _ = o.Apply(e)
 	}
@@ -395,8 +395,8 @@ func Example_errors() {
 
 	// A history that rewrites the past: the requisition was bypassed.
 	diverging := events[1]
-	diverging.Order.Events = slices.Clone(diverging.Order.Events)
-	diverging.Order.Events[1].Status = order.RequisitionBypassed
+	diverging.Order.History = slices.Clone(diverging.Order.History)
+	diverging.Order.History[1].Status = order.RequisitionBypassed
 	next, _, err := o.Apply(diverging)
 	fmt.Println(errors.Is(err, track.ErrConflict), next.Equal(o))
 	if ce, ok := errors.AsType[*track.ConflictError](err); ok {
@@ -405,14 +405,14 @@ func Example_errors() {
 
 	// Not a step of the lifecycle: from ordered straight to draw_completed.
 	skipping := events[0]
-	skipping.Order.Events = append(slices.Clone(skipping.Order.Events[:1]),
+	skipping.Order.History = append(slices.Clone(skipping.Order.History[:1]),
 		order.HistoryEntry{ID: 9, CreatedAt: hours(5), Status: order.DrawCompleted})
-	_, _, err = track.Order{}.Apply(skipping)
+	_, _, err = track.Tracked{}.Apply(skipping)
 	fmt.Println(errors.Is(err, track.ErrInvalidEvent), errors.Is(err, order.ErrInvalidTransition))
 
 	walkIn := events[0]
 	walkIn.Order.Details.Type = order.ModalityWalkInTest
-	_, _, err = track.Order{}.Apply(walkIn)
+	_, _, err = track.Tracked{}.Apply(walkIn)
 	fmt.Println(err)
 	// Output:
 	// true true
@@ -426,7 +426,7 @@ func Example_errors() {
 // losing is a store whose every compare-and-swap loses to another writer.
 type losing struct{ track.MemoryStore }
 
-func (*losing) Swap(context.Context, string, int64, track.Order) (bool, error) { return false, nil }
+func (*losing) Swap(context.Context, string, int64, track.Tracked) (bool, error) { return false, nil }
 
 // Record gives up after losing the compare-and-swap 100 times in a row.
 func ExampleRecord_contention() {

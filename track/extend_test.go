@@ -15,7 +15,7 @@ import (
 
 // extended returns e with entry appended to its order history.
 func extended(e webhook.Event, entry order.HistoryEntry) webhook.Event {
-	e.Order.Events = append(e.Order.Events[:len(e.Order.Events):len(e.Order.Events)], entry)
+	e.Order.History = append(e.Order.History[:len(e.Order.History):len(e.Order.History)], entry)
 	return e
 }
 
@@ -25,7 +25,7 @@ func extended(e webhook.Event, entry order.HistoryEntry) webhook.Event {
 func TestExtendOrder(t *testing.T) {
 	base := orderEvent("o1", step{order.Ordered, 2, ""}, step{order.RequisitionCreated, 3, ""})
 	untimed := orderEvent("o1", step{order.Ordered, 2, ""}, step{order.RequisitionCreated, 3, ""})
-	untimed.Order.Events[1].CreatedAt = time.Time{}
+	untimed.Order.History[1].CreatedAt = time.Time{}
 	pending := func(h float64) order.HistoryEntry {
 		return order.HistoryEntry{ID: 102, CreatedAt: at(h), Status: order.AppointmentPending}
 	}
@@ -41,7 +41,7 @@ func TestExtendOrder(t *testing.T) {
 		{"not a step", base, extended(base, order.HistoryEntry{ID: 102, CreatedAt: at(4), Status: order.Completed}), order.ErrInvalidTransition},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			held, _, err := Order{}.Apply(c.held)
+			held, _, err := Tracked{}.Apply(c.held)
 			require.NoError(t, err)
 			_, _, err = held.Apply(c.news)
 			require.ErrorIs(t, err, c.want)
@@ -51,21 +51,21 @@ func TestExtendOrder(t *testing.T) {
 		})
 	}
 	t.Run("first entry not ordered", func(t *testing.T) {
-		_, _, err := Order{}.Apply(orderEvent("o1", step{order.RequisitionCreated, 3, ""}))
+		_, _, err := Tracked{}.Apply(orderEvent("o1", step{order.RequisitionCreated, 3, ""}))
 		require.ErrorIs(t, err, order.ErrInvalidTransition)
 	})
 
 	// What the plain checks leave to the whole history's: a jump, and an
 	// entry without a time after one with a time.
-	held, _, err := Order{}.Apply(base)
+	held, _, err := Tracked{}.Apply(base)
 	require.NoError(t, err)
 	_, changes, err := held.Apply(extended(base, order.HistoryEntry{ID: 102, CreatedAt: at(4), Status: order.AppointmentScheduled}))
 	require.NoError(t, err)
 	require.Len(t, changes, 1)
 	assert.Equal(t, OrderStep{OrderID: "o1", EventID: 102, At: at(4), From: order.RequisitionCreated, To: order.AppointmentScheduled,
 		Jump: true, Transitions: []order.Transition{
-			{From: order.RequisitionCreated, Event: order.PlaceAppointment, To: order.AppointmentPending},
-			{From: order.AppointmentPending, Event: order.ScheduleAppointment, To: order.AppointmentScheduled},
+			{From: order.RequisitionCreated, Trigger: order.PlaceAppointment, To: order.AppointmentPending},
+			{From: order.AppointmentPending, Trigger: order.ScheduleAppointment, To: order.AppointmentScheduled},
 		}}, changes[0])
 	news := extended(base, order.HistoryEntry{ID: 102, Status: order.AppointmentPending})
 	news = extended(news, order.HistoryEntry{ID: 103, CreatedAt: at(5), Status: order.AppointmentScheduled})
@@ -79,13 +79,13 @@ func TestExtendOrder(t *testing.T) {
 	_, changes, err = held.Apply(extended(base, pending(4)))
 	require.NoError(t, err)
 	assert.Equal(t, []Change{OrderStep{OrderID: "o1", EventID: 102, At: at(4), From: order.RequisitionCreated, To: order.AppointmentPending,
-		Transitions: []order.Transition{{From: order.RequisitionCreated, Event: order.PlaceAppointment, To: order.AppointmentPending}}}}, changes)
-	_, changes, err = Order{}.Apply(base)
+		Transitions: []order.Transition{{From: order.RequisitionCreated, Trigger: order.PlaceAppointment, To: order.AppointmentPending}}}}, changes)
+	_, changes, err = Tracked{}.Apply(base)
 	require.NoError(t, err)
 	assert.Equal(t, []Change{
 		OrderStep{OrderID: "o1", EventID: 100, At: at(2), To: order.Ordered},
 		OrderStep{OrderID: "o1", EventID: 101, At: at(3), From: order.Ordered, To: order.RequisitionCreated,
-			Transitions: []order.Transition{{From: order.Ordered, Event: order.CreateRequisition, To: order.RequisitionCreated}}},
+			Transitions: []order.Transition{{From: order.Ordered, Trigger: order.CreateRequisition, To: order.RequisitionCreated}}},
 	}, changes)
 }
 
@@ -94,16 +94,16 @@ func TestExtendOrder(t *testing.T) {
 // time, and an error names the entry's place in the whole history.
 func TestExtendAppointment(t *testing.T) {
 	untimed := func(e webhook.Event, i ...int) webhook.Event {
-		e.Appointment.Events = append([]appointment.HistoryEntry(nil), e.Appointment.Events...)
+		e.Appointment.History = append([]appointment.HistoryEntry(nil), e.Appointment.History...)
 		for _, k := range i {
-			e.Appointment.Events[k].CreatedAt = appointment.Time{}
+			e.Appointment.History[k].CreatedAt = appointment.Time{}
 		}
 		return e
 	}
 	a := []astep{{appointment.Pending, 2}, {appointment.Confirmed, 3}}
 	base := apptEvent("o1", "a1", 48, a...)
 	lost := apptEvent("o1", "a1", 48, append(a, astep{appointment.InProgress, 4})...)
-	lost.Appointment.Events[2].Status = "lost"
+	lost.Appointment.History[2].Status = "lost"
 	for _, c := range []struct {
 		name       string
 		held, news webhook.Event
@@ -115,7 +115,7 @@ func TestExtendAppointment(t *testing.T) {
 		{"not a step", base, apptEvent("o1", "a1", 48, append(a, astep{appointment.Pending, 4})...), appointment.ErrInvalidTransition},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			held, _, err := Order{}.Apply(c.held)
+			held, _, err := Tracked{}.Apply(c.held)
 			require.NoError(t, err)
 			_, _, err = held.Apply(c.news)
 			require.ErrorIs(t, err, c.want)
@@ -126,7 +126,7 @@ func TestExtendAppointment(t *testing.T) {
 		})
 	}
 	// No time anywhere before the news: nothing to compare it with.
-	held, _, err := Order{}.Apply(untimed(base, 0, 1))
+	held, _, err := Tracked{}.Apply(untimed(base, 0, 1))
 	require.NoError(t, err)
 	_, changes, err := held.Apply(untimed(apptEvent("o1", "a1", 48, append(a, astep{appointment.InProgress, 1})...), 0, 1))
 	require.NoError(t, err)
@@ -153,8 +153,8 @@ func TestAllocs(t *testing.T) {
 func TestLifecycleOrder(t *testing.T) {
 	o := orderEvent("o1", step{order.Ordered, 2, ""}, step{order.RequisitionCreated, 3, ""},
 		step{order.AppointmentPending, 4, "a1"}, step{order.AppointmentScheduled, 5, "a1"})
-	o.Order.Events[2].CreatedAt = time.Time{}
-	_, changes, err := Order{}.Apply(o)
+	o.Order.History[2].CreatedAt = time.Time{}
+	_, changes, err := Tracked{}.Apply(o)
 	require.NoError(t, err)
 	assert.Equal(t, []string{
 		"2026-11-23T11:00:00Z order o1 #100 created ordered",
@@ -163,8 +163,8 @@ func TestLifecycleOrder(t *testing.T) {
 		"2026-11-23T14:00:00Z order o1 #103 appointment_pending -> appointment_scheduled",
 	}, lines(changes))
 	a := apptEvent("o1", "a1", 48, astep{appointment.Pending, 1}, astep{appointment.Confirmed, 2}, astep{appointment.InProgress, 3})
-	a.Appointment.Events[1].CreatedAt = appointment.Time{}
-	_, changes, err = Order{}.Apply(a)
+	a.Appointment.History[1].CreatedAt = appointment.Time{}
+	_, changes, err = Tracked{}.Apply(a)
 	require.NoError(t, err)
 	assert.Equal(t, []string{
 		"2026-11-23T10:00:00Z appointment a1 created pending",
@@ -177,7 +177,7 @@ func TestLifecycleOrder(t *testing.T) {
 // delivery brings to light are merged with its steps in the order they
 // happened, whatever the ids of their appointments.
 func TestAutoCancelledByTime(t *testing.T) {
-	var o Order
+	var o Tracked
 	for _, e := range []webhook.Event{
 		apptEvent("o1", "a1", -1, astep{appointment.Pending, 1}, astep{appointment.Cancelled, 9.5}),
 		apptEvent("o1", "a2", -1, astep{appointment.Pending, 1}, astep{appointment.Cancelled, 9}),

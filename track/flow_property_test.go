@@ -76,7 +76,7 @@ func TestFlowDeliveries(t *testing.T) {
 // which appointment cancellations were auto-cancellations.
 type lifecycle struct {
 	events   []webhook.Event
-	flow     scheduling.Order
+	flow     scheduling.Flow
 	auto     map[string]bool // appointment id: cancelled by auto-cancellation
 	commands []string        // the commands the flow took, for failure messages
 }
@@ -94,7 +94,7 @@ var (
 // nextCommands returns the commands that move o on from where it is,
 // with weights: those that end the story are rare, so that most
 // lifecycles go on. Any command may be drawn besides (see drawLifecycle).
-func nextCommands(rng *rand.Rand, o scheduling.Order) []string {
+func nextCommands(rng *rand.Rand, o scheduling.Flow) []string {
 	// rapid draws small indices more often: what moves the order on comes
 	// first, what ends it last.
 	var names []string
@@ -216,7 +216,7 @@ func markAutoCancellations(auto map[string]bool, command string, events []webhoo
 			orderSent = true
 			continue
 		}
-		h := e.Appointment.Events
+		h := e.Appointment.History
 		if last, _ := h[len(h)-1].ParseStatus(); last == appointment.Cancelled {
 			auto[e.Appointment.ID] = command != "cancel_appointment" && (command != "cancel" || !orderSent)
 		}
@@ -225,7 +225,7 @@ func markAutoCancellations(auto map[string]bool, command string, events []webhoo
 
 // flowCommand returns the flow's command name, dated after clock, with
 // arguments drawn from rng.
-func flowCommand(rng *rand.Rand, clock time.Time, name string) (string, func(scheduling.Order) (scheduling.Order, []webhook.Event, error)) {
+func flowCommand(rng *rand.Rand, clock time.Time, name string) (string, func(scheduling.Flow) (scheduling.Flow, []webhook.Event, error)) {
 	limit := 3 * time.Hour
 	if rng.IntN(5) == 0 {
 		limit = 30 * time.Hour // past an auto-cancellation deadline
@@ -238,60 +238,60 @@ func flowCommand(rng *rand.Rand, clock time.Time, name string) (string, func(sch
 		}
 		return now.Add(lo + time.Duration(rng.Int64N(int64(hi-lo)))).Truncate(time.Minute)
 	}
-	var run func(scheduling.Order) (scheduling.Order, []webhook.Event, error)
+	var run func(scheduling.Flow) (scheduling.Flow, []webhook.Event, error)
 	switch name {
 	case "create_requisition":
-		run = func(o scheduling.Order) (scheduling.Order, []webhook.Event, error) { return o.CreateRequisition(now) }
+		run = func(o scheduling.Flow) (scheduling.Flow, []webhook.Event, error) { return o.CreateRequisition(now) }
 	case "bypass_requisition":
-		run = func(o scheduling.Order) (scheduling.Order, []webhook.Event, error) { return o.BypassRequisition(now) }
+		run = func(o scheduling.Flow) (scheduling.Flow, []webhook.Event, error) { return o.BypassRequisition(now) }
 	case "book":
 		start := ahead()
 		r := scheduling.BookRequest{Provider: provider.Getlabs, Start: start, End: start.Add(2 * time.Hour),
 			Async: rng.IntN(4) == 0}
-		run = func(o scheduling.Order) (scheduling.Order, []webhook.Event, error) { return o.Book(r, now) }
+		run = func(o scheduling.Flow) (scheduling.Flow, []webhook.Event, error) { return o.Book(r, now) }
 	case "confirm":
-		run = func(o scheduling.Order) (scheduling.Order, []webhook.Event, error) { return o.Confirm(now) }
+		run = func(o scheduling.Flow) (scheduling.Flow, []webhook.Event, error) { return o.Confirm(now) }
 	case "request":
 		r := scheduling.RequestAppointment{Provider: provider.Phlebfinders}
-		run = func(o scheduling.Order) (scheduling.Order, []webhook.Event, error) { return o.Request(r, now) }
+		run = func(o scheduling.Flow) (scheduling.Flow, []webhook.Event, error) { return o.Request(r, now) }
 	case "pencil_in":
 		start := ahead()
-		run = func(o scheduling.Order) (scheduling.Order, []webhook.Event, error) {
+		run = func(o scheduling.Flow) (scheduling.Flow, []webhook.Event, error) {
 			return o.PencilIn(start, start.Add(time.Hour), now)
 		}
 	case "reschedule":
 		start := ahead()
 		notes := []string{"", "Ring twice"}[rng.IntN(2)]
-		run = func(o scheduling.Order) (scheduling.Order, []webhook.Event, error) {
+		run = func(o scheduling.Flow) (scheduling.Flow, []webhook.Event, error) {
 			return o.Reschedule(start, start.Add(2*time.Hour), notes, now)
 		}
 	case "cancel_appointment":
-		run = func(o scheduling.Order) (scheduling.Order, []webhook.Event, error) { return o.CancelAppointment(now) }
+		run = func(o scheduling.Flow) (scheduling.Flow, []webhook.Event, error) { return o.CancelAppointment(now) }
 	case "start_visit":
-		run = func(o scheduling.Order) (scheduling.Order, []webhook.Event, error) { return o.StartVisit(now) }
+		run = func(o scheduling.Flow) (scheduling.Flow, []webhook.Event, error) { return o.StartVisit(now) }
 	case "complete_draw":
-		run = func(o scheduling.Order) (scheduling.Order, []webhook.Event, error) { return o.CompleteDraw(now) }
+		run = func(o scheduling.Flow) (scheduling.Flow, []webhook.Event, error) { return o.CompleteDraw(now) }
 	case "partial_results":
-		run = func(o scheduling.Order) (scheduling.Order, []webhook.Event, error) {
+		run = func(o scheduling.Flow) (scheduling.Flow, []webhook.Event, error) {
 			return o.ReceivePartialResults(now)
 		}
 	case "complete":
-		run = func(o scheduling.Order) (scheduling.Order, []webhook.Event, error) { return o.CompleteResults(now) }
+		run = func(o scheduling.Flow) (scheduling.Flow, []webhook.Event, error) { return o.CompleteResults(now) }
 	case "sample_error":
-		run = func(o scheduling.Order) (scheduling.Order, []webhook.Event, error) { return o.ReportSampleError(now) }
+		run = func(o scheduling.Flow) (scheduling.Flow, []webhook.Event, error) { return o.ReportSampleError(now) }
 	case "correct":
-		run = func(o scheduling.Order) (scheduling.Order, []webhook.Event, error) { return o.CorrectResults(now) }
+		run = func(o scheduling.Flow) (scheduling.Flow, []webhook.Event, error) { return o.CorrectResults(now) }
 	case "cancel":
-		run = func(o scheduling.Order) (scheduling.Order, []webhook.Event, error) { return o.Cancel(now) }
+		run = func(o scheduling.Flow) (scheduling.Flow, []webhook.Event, error) { return o.Cancel(now) }
 	case "tick":
-		run = func(o scheduling.Order) (scheduling.Order, []webhook.Event, error) { return o.Tick(now) }
+		run = func(o scheduling.Flow) (scheduling.Flow, []webhook.Event, error) { return o.Tick(now) }
 	}
 	return name, run
 }
 
 // inOrder applies events once each, in the order they were sent.
-func inOrder(t require.TestingT, events []webhook.Event) (Order, []Change) {
-	var o Order
+func inOrder(t require.TestingT, events []webhook.Event) (Tracked, []Change) {
+	var o Tracked
 	var all []Change
 	for _, e := range events {
 		next, changes, err := o.Apply(e)
@@ -372,8 +372,8 @@ func indices(n int) []int {
 
 // deliver applies a schedule's deliveries and returns the value and every
 // change reported.
-func deliver(t require.TestingT, events, wire []webhook.Event, sched []delivery) (Order, []Change) {
-	var o Order
+func deliver(t require.TestingT, events, wire []webhook.Event, sched []delivery) (Tracked, []Change) {
+	var o Tracked
 	var all []Change
 	for _, d := range sched {
 		if d.dropped && !d.applied {
@@ -487,16 +487,16 @@ func checkInOrder(t *rapid.T, lc lifecycle, changes []Change) {
 	slotAt := map[string]map[int]Slot{}
 	for _, e := range lc.events {
 		if e.Type.IsOrder() {
-			orderHistory = longer(orderHistory, e.Order.Events)
-			activeAt[len(e.Order.Events)] = e.Order.AppointmentID()
+			orderHistory = longer(orderHistory, e.Order.History)
+			activeAt[len(e.Order.History)] = e.Order.AppointmentID()
 			continue
 		}
 		a := e.Appointment
-		apptHistory[a.ID] = longer(apptHistory[a.ID], a.Events)
+		apptHistory[a.ID] = longer(apptHistory[a.ID], a.History)
 		if slotAt[a.ID] == nil {
 			slotAt[a.ID] = map[int]Slot{}
 		}
-		slotAt[a.ID][len(a.Events)] = Slot{Start: a.StartAt, End: a.EndAt}
+		slotAt[a.ID][len(a.History)] = Slot{Start: a.StartAt, End: a.EndAt}
 	}
 	require.Equal(t, lc.flow.History[:len(orderHistory)], orderHistory, "the order's history is the flow's")
 
@@ -506,9 +506,9 @@ func checkInOrder(t *rapid.T, lc lifecycle, changes []Change) {
 		var trs []order.Transition
 		if i > 0 {
 			from = orderHistory[i-1].Status
-			ev, ok := order.EventFor(from, h.Status)
+			ev, ok := order.TriggerFor(from, h.Status)
 			require.True(t, ok, "the flow moved from %v to %v", from, h.Status)
-			trs = []order.Transition{{From: from, Event: ev, To: h.Status}}
+			trs = []order.Transition{{From: from, Trigger: ev, To: h.Status}}
 		}
 		want = append(want, text(OrderStep{OrderID: lc.flow.ID, EventID: h.ID, At: h.CreatedAt, From: from,
 			To: h.Status, Detail: h.Detail, Transitions: trs}))
@@ -584,7 +584,7 @@ func inferable(lc lifecycle, orderHistory []order.HistoryEntry, h []appointment.
 // idOf returns the id of the flow's appointment whose history starts as h.
 func (lc lifecycle) idOf(h []appointment.HistoryEntry) string {
 	for _, a := range lc.flow.Appointments {
-		if len(a.Events) >= len(h) && commonEntries(a.Events, h) == len(h) {
+		if len(a.History) >= len(h) && commonEntries(a.History, h) == len(h) {
 			return a.ID
 		}
 	}
@@ -697,7 +697,7 @@ func TestFlowRecordConcurrent(t *testing.T) {
 	for seed := range 10 {
 		lcs := lifecycles.Example(seed)
 		var stream []webhook.Event
-		want := map[string]Order{}
+		want := map[string]Tracked{}
 		var wantChanges []Change
 		for _, lc := range lcs {
 			o, changes := inOrder(t, lc.events)

@@ -39,7 +39,7 @@ func FuzzStored(f *testing.F) {
 		if err != nil {
 			t.Fatalf("a decoded value does not encode: %v", err)
 		}
-		var back Order
+		var back Tracked
 		if err := back.UnmarshalJSON(b); err != nil {
 			t.Fatalf("what was encoded does not decode: %v", err)
 		}

@@ -8,7 +8,7 @@ import (
 	"github.com/phlebkit/phlebkit/webhook"
 )
 
-// Store keeps one [Order] per order id, with a version that changes on each
+// Store keeps one [Tracked] per order id, with a version that changes on each
 // write: what a receiver needs to apply events with compare-and-swap, so
 // that several receivers sharing it converge. A table with the order id, a
 // column for the Order (it is a [driver.Valuer] and a
@@ -20,10 +20,10 @@ import (
 type Store interface {
 	// Load returns the order's value and its version, or the zero Order
 	// and version 0 when the store has none.
-	Load(ctx context.Context, orderID string) (Order, int64, error)
+	Load(ctx context.Context, orderID string) (Tracked, int64, error)
 	// Swap stores next as the order's value if its version is still
 	// version, and reports whether it did.
-	Swap(ctx context.Context, orderID string, version int64, next Order) (bool, error)
+	Swap(ctx context.Context, orderID string, version int64, next Tracked) (bool, error)
 }
 
 // maxAttempts bounds how often Record retries a lost compare-and-swap.
@@ -75,13 +75,13 @@ type MemoryStore struct {
 }
 
 type stored struct {
-	o       Order
+	o       Tracked
 	version int64
 }
 
 // Load returns the order's value and version; the zero Order and 0 when
 // none is stored.
-func (m *MemoryStore) Load(_ context.Context, orderID string) (Order, int64, error) {
+func (m *MemoryStore) Load(_ context.Context, orderID string) (Tracked, int64, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	s := m.orders[orderID]
@@ -89,7 +89,7 @@ func (m *MemoryStore) Load(_ context.Context, orderID string) (Order, int64, err
 }
 
 // Swap stores next if the order's version is still version.
-func (m *MemoryStore) Swap(_ context.Context, orderID string, version int64, next Order) (bool, error) {
+func (m *MemoryStore) Swap(_ context.Context, orderID string, version int64, next Tracked) (bool, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.orders[orderID].version != version {

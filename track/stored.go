@@ -35,10 +35,10 @@ type (
 )
 
 // MarshalJSON writes o's stored form: {"id", "order", "points",
-// "appointments"}, the snapshots in Junction's JSON. [Order.UnmarshalJSON]
+// "appointments"}, the snapshots in Junction's JSON. [Tracked.UnmarshalJSON]
 // reads it back into an equal value. A snapshot that cannot be encoded is
 // a *[MalformedError].
-func (o Order) MarshalJSON() ([]byte, error) {
+func (o Tracked) MarshalJSON() ([]byte, error) {
 	s := storedOrder{ID: o.id}
 	if o.snap != nil {
 		b, err := o.snap.MarshalJSON()
@@ -68,14 +68,14 @@ func (o Order) MarshalJSON() ([]byte, error) {
 	return b, nil
 }
 
-// UnmarshalJSON reads what [Order.MarshalJSON] writes. It checks what
+// UnmarshalJSON reads what [Tracked.MarshalJSON] writes. It checks what
 // Apply relies on (points and slots in ascending order of history length,
 // within the histories held; appointments in id order, of the order; every
 // snapshot at-home phlebotomy, with a history that is a path of its
 // lifecycle, since Apply checks only the entries that extend a history
 // held) and reports anything else as a
 // *[MalformedError], leaving o unchanged. null leaves o unchanged.
-func (o *Order) UnmarshalJSON(data []byte) error {
+func (o *Tracked) UnmarshalJSON(data []byte) error {
 	if string(bytes.TrimSpace(data)) == "null" {
 		return nil
 	}
@@ -99,62 +99,62 @@ func (o *Order) UnmarshalJSON(data []byte) error {
 	return nil
 }
 
-func fromStored(s storedOrder) (Order, error) {
+func fromStored(s storedOrder) (Tracked, error) {
 	bad := func(format string, a ...any) error { return &MalformedError{Reason: fmt.Sprintf(format, a...)} }
-	v := Order{id: s.ID}
+	v := Tracked{id: s.ID}
 	if len(s.Order) > 0 && string(s.Order) != "null" {
 		snap, err := order.Decode(s.Order)
 		if err != nil {
-			return Order{}, &MalformedError{Reason: "decode the order", Err: err}
+			return Tracked{}, &MalformedError{Reason: "decode the order", Err: err}
 		}
 		if !snap.IsPhlebotomy() || snap.ID != s.ID {
-			return Order{}, bad("the order snapshot is not the phlebotomy order %q", s.ID)
+			return Tracked{}, bad("the order snapshot is not the phlebotomy order %q", s.ID)
 		}
-		if _, err := order.ValidateHistory(snap.Events); err != nil {
-			return Order{}, &MalformedError{Reason: "the order's history", Err: err}
+		if _, err := order.ValidateHistory(snap.History); err != nil {
+			return Tracked{}, &MalformedError{Reason: "the order's history", Err: err}
 		}
 		v.snap = &snap
 	}
 	for i, p := range s.Points {
-		if p.Events < 1 || p.Events > len(v.ord().Events) || i > 0 && p.Events <= s.Points[i-1].Events {
-			return Order{}, bad("points[%d]: events %d out of order or beyond the history", i, p.Events)
+		if p.Events < 1 || p.Events > len(v.ord().History) || i > 0 && p.Events <= s.Points[i-1].Events {
+			return Tracked{}, bad("points[%d]: events %d out of order or beyond the history", i, p.Events)
 		}
 		v.points = append(v.points, point{n: p.Events, appointmentID: p.AppointmentID})
 	}
 	for i, sa := range s.Appointments {
 		a, err := appointment.Decode(sa.Appointment)
 		if err != nil {
-			return Order{}, &MalformedError{Reason: fmt.Sprintf("decode appointments[%d]", i), Err: err}
+			return Tracked{}, &MalformedError{Reason: fmt.Sprintf("decode appointments[%d]", i), Err: err}
 		}
 		switch {
 		case a.ID == "" || !a.IsPhlebotomy() || a.OrderID != s.ID:
-			return Order{}, bad("appointments[%d] is not a phlebotomy appointment of order %q", i, s.ID)
+			return Tracked{}, bad("appointments[%d] is not a phlebotomy appointment of order %q", i, s.ID)
 		case i > 0 && a.ID <= v.appts[i-1].snap.ID:
-			return Order{}, bad("appointments[%d]: not in id order", i)
+			return Tracked{}, bad("appointments[%d]: not in id order", i)
 		case len(sa.Slots) == 0:
-			return Order{}, bad("appointments[%d]: no slot", i)
+			return Tracked{}, bad("appointments[%d]: no slot", i)
 		}
-		if err := appointment.ValidateHistory(a.Events); err != nil {
-			return Order{}, &MalformedError{Reason: fmt.Sprintf("appointments[%d]'s history", i), Err: err}
+		if err := appointment.ValidateHistory(a.History); err != nil {
+			return Tracked{}, &MalformedError{Reason: fmt.Sprintf("appointments[%d]'s history", i), Err: err}
 		}
 		ap := appt{snap: &a}
 		for j, sl := range sa.Slots {
-			if sl.Events < 0 || sl.Events > len(a.Events) || j > 0 && sl.Events <= sa.Slots[j-1].Events {
-				return Order{}, bad("appointments[%d].slots[%d]: events %d out of order or beyond the history", i, j, sl.Events)
+			if sl.Events < 0 || sl.Events > len(a.History) || j > 0 && sl.Events <= sa.Slots[j-1].Events {
+				return Tracked{}, bad("appointments[%d].slots[%d]: events %d out of order or beyond the history", i, j, sl.Events)
 			}
 			ap.slots = append(ap.slots, slotPoint{n: sl.Events, slot: Slot{Start: sl.StartAt, End: sl.EndAt}})
 		}
 		v.appts = append(v.appts, ap)
 	}
 	if v.id == "" && (v.snap != nil || len(v.appts) > 0) {
-		return Order{}, bad("no id")
+		return Tracked{}, bad("no id")
 	}
 	return v, nil
 }
 
 // Value implements [driver.Valuer]: a database column holds the stored form
-// of [Order.MarshalJSON], as bytes.
-func (o Order) Value() (driver.Value, error) {
+// of [Tracked.MarshalJSON], as bytes.
+func (o Tracked) Value() (driver.Value, error) {
 	b, err := o.MarshalJSON()
 	if err != nil {
 		return nil, err
@@ -164,8 +164,8 @@ func (o Order) Value() (driver.Value, error) {
 
 // Scan implements [database/sql.Scanner] for a column holding the stored
 // form, as bytes or text. NULL and other types are a *[MalformedError]
-// (use sql.Null[Order] for a nullable column); on error o is unchanged.
-func (o *Order) Scan(src any) error {
+// (use sql.Null[Tracked] for a nullable column); on error o is unchanged.
+func (o *Tracked) Scan(src any) error {
 	switch v := src.(type) {
 	case []byte:
 		return o.UnmarshalJSON(v)

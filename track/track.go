@@ -13,18 +13,18 @@ import (
 	"github.com/phlebkit/phlebkit/webhook"
 )
 
-// Order is what a consumer knows of one at-home phlebotomy order from the
+// Tracked is what a consumer knows of one at-home phlebotomy order from the
 // webhook events it received: the latest order snapshot, every appointment
 // of the order by id with its latest snapshot, and the snapshots' points in
-// the histories that later changes need. The zero Order knows nothing; the
+// the histories that later changes need. The zero Tracked knows nothing; the
 // first event names the order.
 //
-// Three packages name an order, each from its side: an [order.Order] is one
-// snapshot as Junction sends it, a scheduling.Order the state Junction keeps
-// and changes, and this Order what a consumer has learned from the
+// Three packages name an order, each from its side: an [order.Tracked] is one
+// snapshot as Junction sends it, a scheduling.Tracked the state Junction keeps
+// and changes, and this Tracked what a consumer has learned from the
 // snapshots.
 //
-// An Order is a value. [Order.Apply] returns a new one and never changes
+// An Tracked is a value. [Tracked.Apply] returns a new one and never changes
 // the one it is called on; the new value may share memory with the old, so
 // treat what the accessors return as read-only. Which snapshot is newer is
 // decided by the histories the snapshots carry, never by the order in which
@@ -35,16 +35,16 @@ import (
 // the other are a *[ConflictError].
 //
 // Applying a set of events in any order, each any number of times, gives
-// the same Order, and reports each [Change] exactly once over the run:
+// the same Tracked, and reports each [Change] exactly once over the run:
 // Apply is commutative, associative and idempotent. So several receivers
 // sharing a store through compare-and-swap converge (see [Record]). One
 // caveat: two snapshots with the same history that differ otherwise (which
 // Junction does not send for one change) keep the one held, or, for an
 // order, the one updated last.
 //
-// An Order round-trips through JSON ([Order.MarshalJSON]) and a database
-// column ([Order.Value], [Order.Scan]) exactly.
-type Order struct {
+// An Tracked round-trips through JSON ([Tracked.MarshalJSON]) and a database
+// column ([Tracked.Value], [Tracked.Scan]) exactly.
+type Tracked struct {
 	id     string
 	snap   *order.Order // the latest order snapshot, never written to; nil until one arrives
 	points []point      // order history lengths seen, ascending
@@ -72,21 +72,21 @@ type slotPoint struct {
 }
 
 // ID returns the order's id, empty for the zero Order.
-func (o Order) ID() string { return o.id }
+func (o Tracked) ID() string { return o.id }
 
 // Snapshot returns the latest order snapshot and whether one has arrived.
-func (o Order) Snapshot() (order.Order, bool) { return *o.ord(), o.snap != nil }
+func (o Tracked) Snapshot() (order.Order, bool) { return *o.ord(), o.snap != nil }
 
 // Status returns the order's status: that of the latest entry of the
 // latest snapshot's history, zero until an order event arrives.
-func (o Order) Status() order.Status { return o.ord().Status() }
+func (o Tracked) Status() order.Status { return o.ord().Status() }
 
 // noOrder stands for the snapshot of an Order that has none; never written
 // to.
 var noOrder order.Order
 
 // ord returns the latest order snapshot, or the zero Order.
-func (o *Order) ord() *order.Order {
+func (o *Tracked) ord() *order.Order {
 	if o.snap == nil {
 		return &noOrder
 	}
@@ -95,7 +95,7 @@ func (o *Order) ord() *order.Order {
 
 // Appointments returns the latest snapshot of each of the order's
 // appointments, ordered by id.
-func (o Order) Appointments() []appointment.Appointment {
+func (o Tracked) Appointments() []appointment.Appointment {
 	out := make([]appointment.Appointment, len(o.appts))
 	for i, a := range o.appts {
 		out[i] = *a.snap
@@ -105,7 +105,7 @@ func (o Order) Appointments() []appointment.Appointment {
 
 // Appointment returns the latest snapshot of the appointment with id id,
 // and whether the order has it.
-func (o Order) Appointment(id string) (appointment.Appointment, bool) {
+func (o Tracked) Appointment(id string) (appointment.Appointment, bool) {
 	if i, ok := o.find(id); ok {
 		return *o.appts[i].snap, true
 	}
@@ -115,7 +115,7 @@ func (o Order) Appointment(id string) (appointment.Appointment, bool) {
 // Active returns the order's active appointment (pending, reserved,
 // confirmed or in progress), and whether it has one. When several are
 // active on what has arrived, the one created last wins.
-func (o Order) Active() (appointment.Appointment, bool) {
+func (o Tracked) Active() (appointment.Appointment, bool) {
 	var best appointment.Appointment
 	var bestAt time.Time
 	found := false
@@ -133,20 +133,20 @@ func (o Order) Active() (appointment.Appointment, bool) {
 // created returns when an appointment was created: its first history
 // entry's time, zero when unknown.
 func created(a *appointment.Appointment) time.Time {
-	if len(a.Events) == 0 {
+	if len(a.History) == 0 {
 		return time.Time{}
 	}
-	t, _ := a.Events[0].CreatedAt.Get()
+	t, _ := a.History[0].CreatedAt.Get()
 	return t
 }
 
-func (o Order) find(id string) (int, bool) {
+func (o Tracked) find(id string) (int, bool) {
 	return slices.BinarySearchFunc(o.appts, id, func(a appt, id string) int { return strings.Compare(a.snap.ID, id) })
 }
 
 // Equal reports whether o and p know the same: whether their stored forms
-// ([Order.MarshalJSON]) are the same.
-func (o Order) Equal(p Order) bool {
+// ([Tracked.MarshalJSON]) are the same.
+func (o Tracked) Equal(p Tracked) bool {
 	x, err := o.MarshalJSON()
 	y, _ := p.MarshalJSON() // nil on error, while x is not empty
 	return err == nil && bytes.Equal(x, y)
@@ -171,13 +171,13 @@ func (o Order) Equal(p Order) bool {
 // a path of its lifecycle or holds a status this library does not know (the
 // history package's error is wrapped too); and a snapshot whose history
 // diverges from the one held (*[ConflictError], which keeps both).
-func (o Order) Apply(e webhook.Event) (Order, []Change, error) {
+func (o Tracked) Apply(e webhook.Event) (Tracked, []Change, error) {
 	next, changes, _, err := o.apply(&e)
 	return next, changes, err
 }
 
 // apply is Apply, also reporting whether the value changed.
-func (o Order) apply(e *webhook.Event) (Order, []Change, bool, error) {
+func (o Tracked) apply(e *webhook.Event) (Tracked, []Change, bool, error) {
 	orderID := e.Order.ID // e.OrderID() without copying e
 	if e.Type.IsAppointment() {
 		orderID = e.Appointment.OrderID
@@ -197,16 +197,16 @@ func (o Order) apply(e *webhook.Event) (Order, []Change, bool, error) {
 }
 
 // applyOrder applies an order snapshot.
-func (o Order) applyOrder(s *order.Order) (Order, []Change, bool, error) {
+func (o Tracked) applyOrder(s *order.Order) (Tracked, []Change, bool, error) {
 	if !s.IsPhlebotomy() {
 		return o, nil, false, &EventError{Reason: "order of modality " + quoteOr(string(s.Details.Type), "none") + " is not at-home phlebotomy"}
 	}
-	held := o.ord().Events
-	n := len(s.Events)
-	i := commonPrefix(held, s.Events)
+	held := o.ord().History
+	n := len(s.History)
+	i := commonPrefix(held, s.History)
 	stale := i == n && n <= len(held)
 	if !stale && i < len(held) {
-		return o, nil, false, &ConflictError{OrderID: s.ID, Index: i, HeldOrder: held, ReceivedOrder: s.Events}
+		return o, nil, false, &ConflictError{OrderID: s.ID, Index: i, HeldOrder: held, ReceivedOrder: s.History}
 	}
 	newer := !stale || (n == len(held) && s.UpdatedAt.After(o.ord().UpdatedAt))
 	pi, havePoint := findPoint(o.points, n)
@@ -216,7 +216,7 @@ func (o Order) applyOrder(s *order.Order) (Order, []Change, bool, error) {
 	var changes []Change
 	if !stale {
 		var err error
-		if changes, err = orderSteps(s.ID, s.Events, len(held)); err != nil {
+		if changes, err = orderSteps(s.ID, s.History, len(held)); err != nil {
 			return o, nil, false, err
 		}
 	}
@@ -266,9 +266,9 @@ func orderSteps(id string, events []order.HistoryEntry, from int) ([]Change, err
 		if k == 0 {
 			plain = plain && e.Status == order.Ordered
 		} else {
-			ev, ok := order.EventFor(prev, e.Status)
+			ev, ok := order.TriggerFor(prev, e.Status)
 			plain = plain && ok && e.ID > prevID
-			trs = append(trs, order.Transition{From: prev, Event: ev, To: e.Status})
+			trs = append(trs, order.Transition{From: prev, Trigger: ev, To: e.Status})
 			st.Transitions = trs[len(trs)-1 : len(trs) : len(trs)]
 		}
 		if !plain {
@@ -300,13 +300,13 @@ func allOrderSteps(id string, events []order.HistoryEntry, from int) ([]Change, 
 // activeChanges appends the ActiveChanged between the order's points n-1
 // and n, if both are known and name different appointments. (Points are
 // lengths of 1 and more, within the order's history.)
-func (o Order) activeChanges(changes []Change, n int) []Change {
+func (o Tracked) activeChanges(changes []Change, n int) []Change {
 	i, ok := findPoint(o.points, n)
 	j, ok2 := findPoint(o.points, n-1)
 	if !ok || !ok2 || o.points[i].appointmentID == o.points[j].appointmentID {
 		return changes
 	}
-	entry := o.snap.Events[n-1] // o.snap is set: it has n entries
+	entry := o.snap.History[n-1] // o.snap is set: it has n entries
 	return append(changes, ActiveChanged{
 		OrderID: o.id, EventID: entry.ID, At: entry.CreatedAt,
 		From: o.points[j].appointmentID, To: o.points[i].appointmentID,
@@ -314,7 +314,7 @@ func (o Order) activeChanges(changes []Change, n int) []Change {
 }
 
 // applyAppointment applies an appointment snapshot.
-func (o Order) applyAppointment(s *appointment.Appointment) (Order, []Change, bool, error) {
+func (o Tracked) applyAppointment(s *appointment.Appointment) (Tracked, []Change, bool, error) {
 	switch {
 	case !s.IsPhlebotomy():
 		return o, nil, false, &EventError{Reason: "appointment of type " + quoteOr(string(s.Type), "none") + " is not at-home phlebotomy"}
@@ -325,15 +325,15 @@ func (o Order) applyAppointment(s *appointment.Appointment) (Order, []Change, bo
 	var held []appointment.HistoryEntry
 	var slots []slotPoint
 	if known {
-		held, slots = o.appts[ai].snap.Events, o.appts[ai].slots
+		held, slots = o.appts[ai].snap.History, o.appts[ai].slots
 	}
-	n := len(s.Events)
-	i := commonEntries(held, s.Events)
+	n := len(s.History)
+	i := commonEntries(held, s.History)
 	// An appointment not known yet is stale only without a history; it is
 	// added all the same.
 	stale := i == n && n <= len(held)
 	if !stale && i < len(held) {
-		return o, nil, false, &ConflictError{OrderID: s.OrderID, AppointmentID: s.ID, Index: i, HeldAppointment: held, ReceivedAppointment: s.Events}
+		return o, nil, false, &ConflictError{OrderID: s.OrderID, AppointmentID: s.ID, Index: i, HeldAppointment: held, ReceivedAppointment: s.History}
 	}
 	si, haveSlot := findSlot(slots, n)
 	if stale && haveSlot {
@@ -378,7 +378,7 @@ func (o Order) applyAppointment(s *appointment.Appointment) (Order, []Change, bo
 // the status before it and the latest time. An error names the entry's
 // place in the whole history.
 func appointmentSteps(s *appointment.Appointment, from int) ([]Change, error) {
-	events := s.Events
+	events := s.History
 	j := max(from-1, 0)
 	for j > 0 && events[j].CreatedAt.IsZero() {
 		j--
@@ -411,7 +411,7 @@ func appointmentSteps(s *appointment.Appointment, from int) ([]Change, error) {
 // rescheduled appends the Rescheduled of the history entry n-1, if it is a
 // reschedule and the slots at lengths n-1 and n are both known.
 func (a *appt) rescheduled(changes []Change, orderID string, n int) []Change {
-	ev := a.snap.Events
+	ev := a.snap.History
 	if n < 2 || n > len(ev) {
 		return changes
 	}
@@ -442,18 +442,18 @@ func isReschedule(from, to appointment.Status) bool {
 // inferAutoCancels appends an AutoCancelled for each of the appointments
 // of o in appts whose cancellation o shows as an auto-cancellation and
 // before did not.
-func (o Order) inferAutoCancels(before Order, changes []Change, appts []appt) []Change {
+func (o Tracked) inferAutoCancels(before Tracked, changes []Change, appts []appt) []Change {
 	for _, a := range appts {
 		if rule, at, ok := o.autoCancelled(a.snap); ok {
 			if _, _, was := before.autoCancelledID(a.snap.ID); !was {
-				changes = append(changes, AutoCancelled{OrderID: o.id, AppointmentID: a.snap.ID, Index: len(a.snap.Events) - 1, At: at, Rule: rule})
+				changes = append(changes, AutoCancelled{OrderID: o.id, AppointmentID: a.snap.ID, Index: len(a.snap.History) - 1, At: at, Rule: rule})
 			}
 		}
 	}
 	return changes
 }
 
-func (o Order) autoCancelledID(id string) (scheduling.Rule, time.Time, bool) {
+func (o Tracked) autoCancelledID(id string) (scheduling.Rule, time.Time, bool) {
 	i, ok := o.find(id)
 	if !ok {
 		return 0, time.Time{}, false
@@ -463,8 +463,8 @@ func (o Order) autoCancelledID(id string) (scheduling.Rule, time.Time, bool) {
 
 // autoCancelled reports whether a's history ends in a cancellation that o
 // shows as an auto-cancellation, and by which rule; see [AutoCancelled].
-func (o Order) autoCancelled(a *appointment.Appointment) (scheduling.Rule, time.Time, bool) {
-	ev := a.Events
+func (o Tracked) autoCancelled(a *appointment.Appointment) (scheduling.Rule, time.Time, bool) {
+	ev := a.History
 	n := len(ev)
 	if n < 2 || o.snap == nil {
 		return 0, time.Time{}, false
@@ -484,7 +484,7 @@ func (o Order) autoCancelled(a *appointment.Appointment) (scheduling.Rule, time.
 	// show no requisition before it.
 	if prev != appointment.Reserved {
 		past := false
-		for _, e := range o.snap.Events {
+		for _, e := range o.snap.History {
 			switch {
 			case e.CreatedAt.After(at):
 				past = true

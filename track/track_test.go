@@ -38,7 +38,7 @@ func orderEvent(id string, steps ...step) webhook.Event {
 	o := order.Order{ID: id, CreatedAt: at(0), UpdatedAt: at(steps[len(steps)-1].h),
 		Details: order.Details{Type: order.ModalityAtHomePhlebotomy, AppointmentID: steps[len(steps)-1].appt}}
 	for i, s := range steps {
-		o.Events = append(o.Events, order.HistoryEntry{ID: int64(100 + i), CreatedAt: at(s.h), Status: s.s})
+		o.History = append(o.History, order.HistoryEntry{ID: int64(100 + i), CreatedAt: at(s.h), Status: s.s})
 	}
 	typ := webhook.OrderUpdated
 	if len(steps) == 1 {
@@ -65,7 +65,7 @@ func apptEvent(orderID, id string, start float64, steps ...astep) webhook.Event 
 		if i > 0 && s.s == steps[i-1].s {
 			e.Data = json.RawMessage(`{"is_reschedule":true}`)
 		}
-		a.Events = append(a.Events, e)
+		a.History = append(a.History, e)
 	}
 	last := steps[len(steps)-1].s
 	a.Status, a.EventStatus = last, last
@@ -93,9 +93,9 @@ func booked() []webhook.Event {
 }
 
 // run applies events in turn and returns the value and every change.
-func run(t testing.TB, events []webhook.Event) (Order, []Change) {
+func run(t testing.TB, events []webhook.Event) (Tracked, []Change) {
 	t.Helper()
-	var o Order
+	var o Tracked
 	var all []Change
 	for _, e := range events {
 		next, changes, err := o.Apply(e)
@@ -140,7 +140,7 @@ func TestInOrder(t *testing.T) {
 	assert.False(t, ok, "a completed appointment is not active")
 	snap, ok := o.Snapshot()
 	require.True(t, ok)
-	assert.Len(t, snap.Events, 6)
+	assert.Len(t, snap.History, 6)
 	assert.Len(t, o.Appointments(), 1)
 }
 
@@ -189,8 +189,8 @@ func TestJump(t *testing.T) {
 	s := changes[2].(OrderStep)
 	assert.True(t, s.Jump)
 	assert.Equal(t, []order.Transition{
-		{From: order.RequisitionCreated, Event: order.PlaceAppointment, To: order.AppointmentPending},
-		{From: order.AppointmentPending, Event: order.ScheduleAppointment, To: order.AppointmentScheduled},
+		{From: order.RequisitionCreated, Trigger: order.PlaceAppointment, To: order.AppointmentPending},
+		{From: order.AppointmentPending, Trigger: order.ScheduleAppointment, To: order.AppointmentScheduled},
 	}, s.Transitions)
 	assert.Equal(t, "2026-11-23T11:00:00Z order o1 #102 requisition_created -> appointment_scheduled (jump via appointment_pending)", s.String())
 }
@@ -373,23 +373,23 @@ func TestAutoCancelled(t *testing.T) {
 }
 
 func TestStored(t *testing.T) {
-	var empty Order
+	var empty Tracked
 	b, err := json.Marshal(empty)
 	require.NoError(t, err)
-	var back Order
+	var back Tracked
 	require.NoError(t, json.Unmarshal(b, &back))
 	assert.True(t, reflect.DeepEqual(empty, back))
 
 	o, _ := run(t, booked())
 	b, err = json.Marshal(o)
 	require.NoError(t, err)
-	back = Order{}
+	back = Tracked{}
 	require.NoError(t, json.Unmarshal(b, &back))
 	assert.True(t, reflect.DeepEqual(o, back), "JSON round trip")
 	assert.True(t, o.Equal(back))
 	v, err := o.Value()
 	require.NoError(t, err)
-	var scanned Order
+	var scanned Tracked
 	require.NoError(t, scanned.Scan(v))
 	assert.True(t, reflect.DeepEqual(o, scanned), "database round trip")
 	require.NoError(t, scanned.Scan(string(v.([]byte))))
@@ -444,18 +444,18 @@ func TestStored(t *testing.T) {
 	// An appointment whose snapshot had no history yet: its slot is at 0.
 	noHistory := webhook.Event{Type: webhook.AppointmentCreated, Appointment: appointment.Appointment{ID: "a1", OrderID: "o1",
 		Type: appointment.Phlebotomy, StartAt: appointment.TimeOf(at(48))}}
-	fresh, _, err := Order{}.Apply(noHistory)
+	fresh, _, err := Tracked{}.Apply(noHistory)
 	require.NoError(t, err)
 	b, err = json.Marshal(fresh)
 	require.NoError(t, err)
-	back = Order{}
+	back = Tracked{}
 	require.NoError(t, json.Unmarshal(b, &back))
 	assert.True(t, reflect.DeepEqual(fresh, back), "%s", b)
 
 	require.ErrorIs(t, scanned.Scan(nil), ErrMalformed)
 	require.ErrorIs(t, scanned.Scan(42), ErrMalformed)
 	require.NoError(t, scanned.UnmarshalJSON([]byte("null")))
-	var nilOrder *Order
+	var nilOrder *Tracked
 	require.ErrorIs(t, nilOrder.UnmarshalJSON(b), ErrMalformed)
 }
 
@@ -514,8 +514,8 @@ type failingStore struct {
 	lose       bool
 }
 
-func (s failingStore) Load(context.Context, string) (Order, int64, error) { return Order{}, 0, s.load }
-func (s failingStore) Swap(context.Context, string, int64, Order) (bool, error) {
+func (s failingStore) Load(context.Context, string) (Tracked, int64, error) { return Tracked{}, 0, s.load }
+func (s failingStore) Swap(context.Context, string, int64, Tracked) (bool, error) {
 	return !s.lose, s.swap
 }
 

@@ -14,7 +14,7 @@ import (
 )
 
 // apply applies events in turn, failing the test on an error.
-func apply(t *testing.T, o Order, events ...webhook.Event) Order {
+func apply(t *testing.T, o Tracked, events ...webhook.Event) Tracked {
 	t.Helper()
 	for _, e := range events {
 		next, _, err := o.Apply(e)
@@ -25,11 +25,11 @@ func apply(t *testing.T, o Order, events ...webhook.Event) Order {
 }
 
 // roundTrip checks that o reads back equal from its stored form.
-func roundTrip(t *testing.T, o Order) {
+func roundTrip(t *testing.T, o Tracked) {
 	t.Helper()
 	b, err := json.Marshal(o)
 	require.NoError(t, err)
-	var back Order
+	var back Tracked
 	require.NoError(t, json.Unmarshal(b, &back), "%s", b)
 	assert.True(t, back.Equal(o))
 }
@@ -57,7 +57,7 @@ func TestActive(t *testing.T) {
 		{"without a history: created at no known time", []webhook.Event{noHistory, pending("a1", 1)}, "a1"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			a, ok := apply(t, Order{}, c.events...).Active()
+			a, ok := apply(t, Tracked{}, c.events...).Active()
 			assert.Equal(t, c.want != "", ok)
 			assert.Equal(t, c.want, a.ID)
 		})
@@ -69,8 +69,8 @@ func TestEqual(t *testing.T) {
 	far := appointment.TimeOf(time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC))
 	e := apptEvent("o1", "a1", 48, astep{appointment.Pending, 1})
 	e.Appointment.StartAt = far
-	bad := apply(t, Order{}, e)
-	good := apply(t, Order{}, apptEvent("o1", "a1", 48, astep{appointment.Pending, 1}))
+	bad := apply(t, Tracked{}, e)
+	good := apply(t, Tracked{}, apptEvent("o1", "a1", 48, astep{appointment.Pending, 1}))
 	assert.True(t, good.Equal(good))
 	assert.False(t, bad.Equal(bad))
 	assert.False(t, good.Equal(bad))
@@ -83,7 +83,7 @@ func TestEqual(t *testing.T) {
 
 	o := orderEvent("o1", step{order.Ordered, 0, ""})
 	o.Order.UpdatedAt = time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)
-	_, err = apply(t, Order{}, o).MarshalJSON()
+	_, err = apply(t, Tracked{}, o).MarshalJSON()
 	require.ErrorIs(t, err, ErrMalformed)
 	assert.Contains(t, err.Error(), "encode the order")
 }
@@ -93,7 +93,7 @@ func TestEqual(t *testing.T) {
 // one updated earlier, or a shorter one updated later, does not.
 func TestSameHistory(t *testing.T) {
 	steps := []step{{order.Ordered, 0, ""}, {order.RequisitionCreated, 1, ""}}
-	held := apply(t, Order{}, orderEvent("o1", steps[:1]...), orderEvent("o1", steps...))
+	held := apply(t, Tracked{}, orderEvent("o1", steps[:1]...), orderEvent("o1", steps...))
 
 	later := orderEvent("o1", steps...)
 	later.Order.UpdatedAt = at(5)
@@ -135,7 +135,7 @@ func TestSameHistory(t *testing.T) {
 func TestEmptyHistory(t *testing.T) {
 	e := webhook.Event{Type: webhook.OrderCreated, Order: order.Order{ID: "o1", UpdatedAt: at(1),
 		Details: order.Details{Type: order.ModalityAtHomePhlebotomy}}}
-	o, changes, err := Order{}.Apply(e)
+	o, changes, err := Tracked{}.Apply(e)
 	require.NoError(t, err)
 	assert.Empty(t, changes)
 	_, ok := o.Snapshot()
@@ -150,7 +150,7 @@ func TestEmptyHistory(t *testing.T) {
 // TestDivergingShorter checks a snapshot no longer than the one held that
 // rewrites its past: a conflict, not a stale snapshot.
 func TestDivergingShorter(t *testing.T) {
-	held := apply(t, Order{}, apptEvent("o1", "a1", 48, astep{appointment.Pending, 1}, astep{appointment.Confirmed, 2}))
+	held := apply(t, Tracked{}, apptEvent("o1", "a1", 48, astep{appointment.Pending, 1}, astep{appointment.Confirmed, 2}))
 	_, _, err := held.Apply(apptEvent("o1", "a1", 48, astep{appointment.Pending, 1}, astep{appointment.Cancelled, 2}))
 	require.ErrorIs(t, err, ErrConflict)
 	_, _, err = held.Apply(apptEvent("o1", "a1", 48, astep{appointment.Reserved, 1}))
@@ -160,7 +160,7 @@ func TestDivergingShorter(t *testing.T) {
 // TestRescheduledFirst checks a reschedule at the second entry of a
 // history that starts confirmed, as Junction's example does.
 func TestRescheduledFirst(t *testing.T) {
-	o := apply(t, Order{}, apptEvent("o1", "a1", 48, astep{appointment.Confirmed, 1}))
+	o := apply(t, Tracked{}, apptEvent("o1", "a1", 48, astep{appointment.Confirmed, 1}))
 	_, changes, err := o.Apply(apptEvent("o1", "a1", 72, astep{appointment.Confirmed, 1}, astep{appointment.Confirmed, 2}))
 	require.NoError(t, err)
 	assert.Equal(t, []string{
@@ -178,7 +178,7 @@ func TestStoredWithoutID(t *testing.T) {
 		"appointment": `{"id":"","appointments":[{"appointment":` + mustJSON(t, a) + `,"slots":[{"events":1}]}]}`,
 	} {
 		t.Run(name, func(t *testing.T) {
-			var v Order
+			var v Tracked
 			require.ErrorIs(t, v.UnmarshalJSON([]byte(doc)), ErrMalformed)
 		})
 	}

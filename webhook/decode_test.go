@@ -151,9 +151,9 @@ func TestDecodeFixtureFields(t *testing.T) {
 	assert.Equal(t, order.AppointmentScheduled, e.Order.Status())
 	assert.Equal(t, "d55210cc-3d9f-4115-8262-5013f700c7be", e.Order.AppointmentID())
 	assert.Equal(t, "91189", e.Order.Address.Zip)
-	require.Len(t, e.Order.Events, 3)
+	require.Len(t, e.Order.History, 3)
 	assert.Equal(t, []order.Status{order.Ordered, order.RequisitionCreated, order.AppointmentScheduled},
-		[]order.Status{e.Order.Events[0].Status, e.Order.Events[1].Status, e.Order.Events[2].Status})
+		[]order.Status{e.Order.History[0].Status, e.Order.History[1].Status, e.Order.History[2].Status})
 	assert.Equal(t, order.HighLevelCollectingSample, e.Order.HighLevel)
 	require.Len(t, e.Order.Transaction.Orders, 1)
 	assert.Equal(t, order.AppointmentScheduled, e.Order.Transaction.Orders[0].Status)
@@ -188,8 +188,8 @@ func TestDecodeFixtureFields(t *testing.T) {
 	assert.Equal(t, "patient", a.EventData.Origin)
 	assert.Equal(t, "getlabs", a.Provider)
 	assert.Equal(t, appointment.TimeOf(day(2022, 1, 1)), a.StartAt)
-	require.Len(t, a.Events, 2)
-	assert.Equal(t, "scheduled", a.Events[1].Status)
+	require.Len(t, a.History, 2)
+	assert.Equal(t, "scheduled", a.History[1].Status)
 	assert.Equal(t, day(2022, 1, 1), e.At())
 	assert.Equal(t, order.Order{}, e.Order)
 	assert.Equal(t, "2022-01-01T00:00:00Z labtest.appointment.updated 06c2c65b-74a0-4f25-a4a9-44f796296355 confirmed (reschedule)", e.String())
@@ -727,8 +727,8 @@ func TestMarshalErrors(t *testing.T) {
 	o := mustOrder(t, fixture(t, "order-updated.json"))
 	a := mustAppointment(t, appointmentData(t))
 	badOrder := o
-	badOrder.Events = append([]order.HistoryEntry(nil), o.Events...)
-	badOrder.Events[1].Status = order.Status(99)
+	badOrder.History = append([]order.HistoryEntry(nil), o.History...)
+	badOrder.History[1].Status = order.Status(99)
 	badTime := o
 	badTime.CreatedAt = time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)
 	badAppt := a

@@ -162,8 +162,8 @@ func (e Event) OrderID() string {
 // when the history is empty.
 func (e Event) At() time.Time {
 	if e.Type.IsAppointment() {
-		if n := len(e.Appointment.Events); n > 0 {
-			t, _ := e.Appointment.Events[n-1].CreatedAt.Get()
+		if n := len(e.Appointment.History); n > 0 {
+			t, _ := e.Appointment.History[n-1].CreatedAt.Get()
 			return t
 		}
 		return time.Time{}

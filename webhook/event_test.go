@@ -98,7 +98,7 @@ func TestEventAccessors(t *testing.T) {
 	ord := order.Order{
 		ID:      "ord-1",
 		Details: order.Details{Type: order.ModalityAtHomePhlebotomy},
-		Events: []order.HistoryEntry{
+		History: []order.HistoryEntry{
 			{ID: 1, CreatedAt: at.Add(-time.Hour), Status: order.Ordered},
 			{ID: 2, CreatedAt: at, Status: order.RequisitionCreated},
 		},
@@ -107,7 +107,7 @@ func TestEventAccessors(t *testing.T) {
 		ID: "ord-1-a1", OrderID: "ord-1", Type: appointment.Phlebotomy,
 		Status: appointment.Confirmed, EventStatus: appointment.Confirmed,
 		EventData: appointment.EventData{IsReschedule: true},
-		Events: []appointment.HistoryEntry{
+		History: []appointment.HistoryEntry{
 			{CreatedAt: appointment.TimeOf(at.Add(-time.Hour)), Status: "scheduled"},
 			{CreatedAt: appointment.TimeOf(at.Add(30 * time.Minute)), Status: "scheduled"},
 		},
@@ -132,12 +132,12 @@ func TestEventAccessors(t *testing.T) {
 		{"appointment rescheduled", Event{Type: AppointmentUpdated, Order: ord, Appointment: appt}, "ord-1", at.Add(30 * time.Minute),
 			"2026-11-23T09:30:00Z labtest.appointment.updated ord-1-a1 confirmed (reschedule)"},
 		{"appointment created", Event{Type: AppointmentCreated, Appointment: appointment.Appointment{ID: "a2", OrderID: "ord-9", Status: appointment.Pending,
-			Events: []appointment.HistoryEntry{{CreatedAt: appointment.TimeOf(at.Add(123 * time.Millisecond)), Status: "pending"}}}},
+			History: []appointment.HistoryEntry{{CreatedAt: appointment.TimeOf(at.Add(123 * time.Millisecond)), Status: "pending"}}}},
 			"ord-9", at.Add(123 * time.Millisecond), "2026-11-23T09:00:00.123Z labtest.appointment.created a2 pending"},
 		{"appointment without history", Event{Type: AppointmentCreated, Order: ord, Appointment: appointment.Appointment{ID: "a3", OrderID: "ord-4"}},
 			"ord-4", time.Time{}, "labtest.appointment.created a3 appointment.Status(0)"},
 		{"appointment entry without a time", Event{Type: AppointmentUpdated, Appointment: appointment.Appointment{ID: "a4",
-			Events: []appointment.HistoryEntry{{Status: "pending"}}}}, "", time.Time{}, "labtest.appointment.updated a4 appointment.Status(0)"},
+			History: []appointment.HistoryEntry{{Status: "pending"}}}}, "", time.Time{}, "labtest.appointment.updated a4 appointment.Status(0)"},
 		{"zero event", Event{}, "", time.Time{}, "webhook.Type(0)"},
 		{"event of no type", Event{Order: ord, Appointment: appt}, "ord-1", at, "2026-11-23T09:00:00Z webhook.Type(0)"},
 	} {
@@ -148,6 +148,6 @@ func TestEventAccessors(t *testing.T) {
 		})
 	}
 	// A time in another zone is written in UTC.
-	local := Event{Type: OrderCreated, Order: order.Order{ID: "o", Events: []order.HistoryEntry{{ID: 1, CreatedAt: at.In(time.FixedZone("X", 3600)), StatusText: "s"}}}}
+	local := Event{Type: OrderCreated, Order: order.Order{ID: "o", History: []order.HistoryEntry{{ID: 1, CreatedAt: at.In(time.FixedZone("X", 3600)), StatusText: "s"}}}}
 	assert.Equal(t, "2026-11-23T09:00:00Z labtest.order.created o s", local.String())
 }

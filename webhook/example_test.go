@@ -278,7 +278,7 @@ func ExampleDecode_unknownStatus() {
 	if errors.Is(err, webhook.ErrUnknownStatus) && errors.As(err, &de) {
 		fmt.Println(de.Field)
 		fmt.Println(err)
-		fmt.Println(e.OrderID(), e.Order.Events[0].StatusText)
+		fmt.Println(e.OrderID(), e.Order.History[0].StatusText)
 	}
 	// Output:
 	// data.events[0].status

@@ -48,7 +48,7 @@ func walkOrder(w io.Writer) error {
 	m, err := order.NewMachine(order.Ordered,
 		order.AfterAny(func(_ context.Context, t order.Transition) {
 			step++
-			fmt.Fprintf(w, "%2d. %-24s %s -> %s\n", step, t.Event, t.From, t.To)
+			fmt.Fprintf(w, "%2d. %-24s %s -> %s\n", step, t.Trigger, t.From, t.To)
 			fmt.Fprintf(w, "    %-24s %s -> %s\n", "", t.From.Full(), t.To.Full())
 		}),
 	)
@@ -58,7 +58,7 @@ func walkOrder(w io.Writer) error {
 
 	fmt.Fprintln(w, "Order lifecycle of one at-home phlebotomy order")
 	fmt.Fprintf(w, "    %-24s %s (%s)\n", "created", m.Current(), m.Current().Full())
-	for _, e := range []order.Event{
+	for _, e := range []order.Trigger{
 		order.CreateRequisition,     // the lab accepted the requisition
 		order.PlaceAppointment,      // an appointment exists, no date yet
 		order.ScheduleAppointment,   // the patient picked a slot
@@ -78,7 +78,7 @@ func walkOrder(w io.Writer) error {
 		fmt.Fprintf(w, "    %v\n", err)
 	}
 	fmt.Fprintf(w, "    %s is terminal: %t; cancellable: %t; next: %v\n",
-		m.Current(), m.Current().Terminal(), m.Current().Cancellable(), m.AvailableEvents())
+		m.Current(), m.Current().Terminal(), m.Current().Cancellable(), m.AvailableTriggers())
 	return nil
 }
 
@@ -110,28 +110,28 @@ func walkFlow(w io.Writer) error {
 
 	steps := []struct {
 		what string
-		do   func(scheduling.Order) (scheduling.Order, []webhook.Event, error)
+		do   func(scheduling.Flow) (scheduling.Flow, []webhook.Event, error)
 	}{
-		{"book Getlabs before the requisition", func(o scheduling.Order) (scheduling.Order, []webhook.Event, error) {
+		{"book Getlabs before the requisition", func(o scheduling.Flow) (scheduling.Flow, []webhook.Event, error) {
 			return o.Book(scheduling.BookRequest{Provider: provider.Getlabs, Start: hours(50), End: hours(52),
 				Notes: "Please bring photo ID"}, hours(0))
 		}},
-		{"the requisition is created", func(o scheduling.Order) (scheduling.Order, []webhook.Event, error) {
+		{"the requisition is created", func(o scheduling.Flow) (scheduling.Flow, []webhook.Event, error) {
 			return o.CreateRequisition(hours(3))
 		}},
-		{"the patient moves the visit", func(o scheduling.Order) (scheduling.Order, []webhook.Event, error) {
+		{"the patient moves the visit", func(o scheduling.Flow) (scheduling.Flow, []webhook.Event, error) {
 			return o.Reschedule(hours(74), hours(76), "", hours(5))
 		}},
-		{"the phlebotomist is on the way", func(o scheduling.Order) (scheduling.Order, []webhook.Event, error) {
+		{"the phlebotomist is on the way", func(o scheduling.Flow) (scheduling.Flow, []webhook.Event, error) {
 			return o.StartVisit(hours(73))
 		}},
-		{"the blood is drawn", func(o scheduling.Order) (scheduling.Order, []webhook.Event, error) {
+		{"the blood is drawn", func(o scheduling.Flow) (scheduling.Flow, []webhook.Event, error) {
 			return o.CompleteDraw(hours(74))
 		}},
-		{"partial results", func(o scheduling.Order) (scheduling.Order, []webhook.Event, error) {
+		{"partial results", func(o scheduling.Flow) (scheduling.Flow, []webhook.Event, error) {
 			return o.ReceivePartialResults(hours(90))
 		}},
-		{"final results", func(o scheduling.Order) (scheduling.Order, []webhook.Event, error) {
+		{"final results", func(o scheduling.Flow) (scheduling.Flow, []webhook.Event, error) {
 			return o.CompleteResults(hours(120))
 		}},
 	}
@@ -145,18 +145,18 @@ func walkFlow(w io.Writer) error {
 	}
 	a := o.Appointments[0]
 	fmt.Fprintf(w, "    appointment %s history:", a.ID)
-	for _, e := range a.Events {
+	for _, e := range a.History {
 		fmt.Fprintf(w, " %s", e.Status)
 	}
-	fmt.Fprintf(w, " (valid: %t)\n", appointment.ValidateHistory(a.Events) == nil)
+	fmt.Fprintf(w, " (valid: %t)\n", appointment.ValidateHistory(a.History) == nil)
 	// Every order webhook carries the order's whole history, as the order
 	// endpoint does.
 	snap := o.Snapshot()
 	fmt.Fprintf(w, "    order %s history:", snap.ID)
-	for _, e := range snap.Events {
+	for _, e := range snap.History {
 		fmt.Fprintf(w, " %d:%s", e.ID, e.Status)
 	}
-	_, err = order.ValidateHistory(snap.Events)
+	_, err = order.ValidateHistory(snap.History)
 	fmt.Fprintf(w, " (valid: %t)\n", err == nil)
 	return nil
 }

@@ -67,33 +67,33 @@ func lifecycle(t testing.TB) []webhook.Event {
 		ID: "ord-1", TeamID: "team-1", ClientUserID: "client-1", Patient: patient,
 	}, hours(0))
 	require.NoError(t, err)
-	type command = func(scheduling.Order) (scheduling.Order, []webhook.Event, error)
+	type command = func(scheduling.Flow) (scheduling.Flow, []webhook.Event, error)
 	for _, s := range []struct {
 		what string
 		do   command
 	}{
-		{"the lab accepts the requisition", func(o scheduling.Order) (scheduling.Order, []webhook.Event, error) {
+		{"the lab accepts the requisition", func(o scheduling.Flow) (scheduling.Flow, []webhook.Event, error) {
 			return o.CreateRequisition(hours(1))
 		}},
-		{"the patient books Wednesday afternoon", func(o scheduling.Order) (scheduling.Order, []webhook.Event, error) {
+		{"the patient books Wednesday afternoon", func(o scheduling.Flow) (scheduling.Flow, []webhook.Event, error) {
 			return o.Book(scheduling.BookRequest{Provider: provider.Getlabs, Start: hours(53), End: hours(55)}, hours(2))
 		}},
-		{"moves it to Thursday", func(o scheduling.Order) (scheduling.Order, []webhook.Event, error) {
+		{"moves it to Thursday", func(o scheduling.Flow) (scheduling.Flow, []webhook.Event, error) {
 			return o.Reschedule(hours(77), hours(79), "", hours(24))
 		}},
-		{"cancels it", func(o scheduling.Order) (scheduling.Order, []webhook.Event, error) {
+		{"cancels it", func(o scheduling.Flow) (scheduling.Flow, []webhook.Event, error) {
 			return o.CancelAppointment(hours(26))
 		}},
-		{"books Friday morning", func(o scheduling.Order) (scheduling.Order, []webhook.Event, error) {
+		{"books Friday morning", func(o scheduling.Flow) (scheduling.Flow, []webhook.Event, error) {
 			return o.Book(scheduling.BookRequest{Provider: provider.Getlabs, Start: hours(97), End: hours(99)}, hours(27))
 		}},
-		{"the phlebotomist is on the way", func(o scheduling.Order) (scheduling.Order, []webhook.Event, error) {
+		{"the phlebotomist is on the way", func(o scheduling.Flow) (scheduling.Flow, []webhook.Event, error) {
 			return o.StartVisit(hours(96.5))
 		}},
-		{"the blood is drawn", func(o scheduling.Order) (scheduling.Order, []webhook.Event, error) {
+		{"the blood is drawn", func(o scheduling.Flow) (scheduling.Flow, []webhook.Event, error) {
 			return o.CompleteDraw(hours(97.5))
 		}},
-		{"the results are complete", func(o scheduling.Order) (scheduling.Order, []webhook.Event, error) {
+		{"the results are complete", func(o scheduling.Flow) (scheduling.Flow, []webhook.Event, error) {
 			return o.CompleteResults(hours(168))
 		}},
 	} {
@@ -456,8 +456,8 @@ func TestNotRecorded(t *testing.T) {
 	first, second := events[0], events[1]
 	require.Equal(t, webhook.OrderUpdated, second.Type)
 	other := second
-	other.Order.Events = slices.Clone(second.Order.Events) // the flow's history is read-only
-	other.Order.Events[1].Status = order.Cancelled
+	other.Order.History = slices.Clone(second.Order.History) // the flow's history is read-only
+	other.Order.History[1].Status = order.Cancelled
 	other.ID = "msg_other"
 
 	r := newReceiver(t, &track.MemoryStore{})
@@ -478,7 +478,7 @@ type failingStore struct {
 
 var errDown = errors.New("the database is down")
 
-func (s *failingStore) Swap(ctx context.Context, id string, version int64, next track.Order) (bool, error) {
+func (s *failingStore) Swap(ctx context.Context, id string, version int64, next track.Tracked) (bool, error) {
 	s.mu.Lock()
 	fail := s.fail
 	s.mu.Unlock()

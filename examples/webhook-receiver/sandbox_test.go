@@ -41,7 +41,7 @@ func (s *syncBuffer) lines() []string {
 // againstSandbox runs the receiver behind a sandbox of Junction, in chaos
 // mode with seed unless seed is 0, drives two orders through the sandbox's
 // API, and returns the lines the receiver printed and the orders it holds.
-func againstSandbox(t *testing.T, seed uint64) ([]string, map[string]track.Order) {
+func againstSandbox(t *testing.T, seed uint64) ([]string, map[string]track.Tracked) {
 	t.Helper()
 	var out syncBuffer
 	var store track.MemoryStore
@@ -154,7 +154,7 @@ func againstSandbox(t *testing.T, seed uint64) ([]string, map[string]track.Order
 	must(srv.CompleteResults(a))
 	// Long enough for every retry.
 	srv.Advance(48 * time.Hour)
-	orders := map[string]track.Order{}
+	orders := map[string]track.Tracked{}
 	for _, id := range []string{a, b} {
 		o, _, err := store.Load(context.Background(), id)
 		must(err)

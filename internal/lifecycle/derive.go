@@ -48,7 +48,7 @@ func (t *Table[S, E]) Mermaid() string {
 	b.WriteString("stateDiagram-v2\n")
 	b.WriteString("    [*] --> " + t.statusName[t.initial] + "\n")
 	for _, e := range t.edges {
-		b.WriteString("    " + t.statusName[e.From] + " --> " + t.statusName[e.To] + ": " + t.eventName[e.Event] + "\n")
+		b.WriteString("    " + t.statusName[e.From] + " --> " + t.statusName[e.To] + ": " + t.eventName[e.Trigger] + "\n")
 	}
 	for s := 1; s <= t.nS; s++ {
 		if t.out[s] == 0 {

@@ -153,7 +153,7 @@ func (m *Machine[S, E]) runEnter() {
 }
 
 func (m *Machine[S, E]) runAfter() {
-	for _, fn := range m.after[m.firing.Event] {
+	for _, fn := range m.after[m.firing.Trigger] {
 		fn(m.cbctx, m.firing)
 	}
 	for _, fn := range m.any {
@@ -203,7 +203,7 @@ func (m *Machine[S, E]) Fire(ctx context.Context, e E) error {
 	if err != nil {
 		return err // another goroutine moved the machine meanwhile
 	}
-	m.firing = Edge[S, E]{From: from, Event: e, To: to}
+	m.firing = Edge[S, E]{From: from, Trigger: e, To: to}
 	// Commit first: callbacks run inside looplab's Event and must see the
 	// new status. looplab cannot refuse: it was built from the same table
 	// and gets a context that is never cancelled.

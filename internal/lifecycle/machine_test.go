@@ -81,7 +81,7 @@ func (r *recorder) add(what string) Callback[vs, ve] {
 	return func(_ context.Context, e Edge[vs, ve]) {
 		r.mu.Lock()
 		defer r.mu.Unlock()
-		r.log = append(r.log, fmt.Sprintf("%s %s %s→%s", what, visit.EventName(e.Event), visit.StatusName(e.From), visit.StatusName(e.To)))
+		r.log = append(r.log, fmt.Sprintf("%s %s %s→%s", what, visit.EventName(e.Trigger), visit.StatusName(e.From), visit.StatusName(e.To)))
 	}
 }
 
@@ -399,7 +399,7 @@ func TestMachineConcurrent(t *testing.T) {
 	cur := running
 	for _, e := range seen {
 		require.Equal(t, cur, e.From, "transitions must chain")
-		require.Equal(t, visitModel[cur][e.Event], e.To)
+		require.Equal(t, visitModel[cur][e.Trigger], e.To)
 		cur = e.To
 	}
 	assert.Equal(t, cur, m.Current())

@@ -26,7 +26,7 @@ const MaxStatuses = 63
 // Edge is one allowed transition: Event fired in From leads to To.
 type Edge[S, E Small] struct {
 	From  S
-	Event E
+	Trigger E
 	To    S
 }
 
@@ -140,12 +140,12 @@ func New[S, E Small](spec Spec[S, E]) (*Table[S, E], error) {
 			return nil, bad("edge from unknown status %d", e.From)
 		case !t.validStatus(e.To):
 			return nil, bad("edge to unknown status %d", e.To)
-		case !t.validEvent(e.Event):
-			return nil, bad("edge with unknown event %d", e.Event)
+		case !t.validEvent(e.Trigger):
+			return nil, bad("edge with unknown event %d", e.Trigger)
 		}
-		c := &t.cells[t.index(e.From, e.Event)]
+		c := &t.cells[t.index(e.From, e.Trigger)]
 		if c.to != 0 {
-			return nil, bad("two edges for (%s, %s)", t.statusName[e.From], t.eventName[e.Event])
+			return nil, bad("two edges for (%s, %s)", t.statusName[e.From], t.eventName[e.Trigger])
 		}
 		c.to = e.To
 		t.out[e.From] |= 1 << e.To
@@ -157,7 +157,7 @@ func New[S, E Small](spec Spec[S, E]) (*Table[S, E], error) {
 				c.err = spec.Reject(S(s), E(e))
 			} else {
 				t.events[s] = append(t.events[s], E(e))
-				t.edges = append(t.edges, Edge[S, E]{From: S(s), Event: E(e), To: c.to})
+				t.edges = append(t.edges, Edge[S, E]{From: S(s), Trigger: E(e), To: c.to})
 			}
 		}
 	}
@@ -320,7 +320,7 @@ func (t *Table[S, E]) Path(from, to S) ([]Edge[S, E], bool) {
 				continue
 			}
 			visited |= 1 << n
-			via[n] = Edge[S, E]{From: s, Event: e, To: n}
+			via[n] = Edge[S, E]{From: s, Trigger: e, To: n}
 			if n == to {
 				var path []Edge[S, E]
 				for c := to; c != from; c = via[c].From {

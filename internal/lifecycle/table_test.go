@@ -385,7 +385,7 @@ func TestRandomTables(t *testing.T) {
 				cur := st(s)
 				for _, step := range path {
 					require.Equal(t, cur, step.From)
-					require.Equal(t, succ[cur][step.Event], step.To)
+					require.Equal(t, succ[cur][step.Trigger], step.To)
 					cur = step.To
 				}
 				if ok {
