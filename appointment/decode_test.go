@@ -22,7 +22,7 @@ func TestDecodeExactKeys(t *testing.T) {
 		Address:   Address{City: "Tucson"},
 		Location:  Location{Lat: 2},
 		EventData: EventData{Extra: map[string]json.RawMessage{"Origin": json.RawMessage(`"x"`)}},
-		History:    []HistoryEntry{{}},
+		History:   []HistoryEntry{{}},
 	}, a)
 
 	w, err := DecodeWebhook([]byte(`{"Event_Type":"labtest.order.updated","event_type":"labtest.appointment.created","Data":1,"TEAM_ID":[]}`))

@@ -9,9 +9,9 @@ import (
 // Transition is one allowed move of the appointment lifecycle: Event fired
 // in From leads to To.
 type Transition struct {
-	From  Status
+	From    Status
 	Trigger Trigger
-	To    Status
+	To      Status
 }
 
 // edges is the appointment lifecycle: the only place its transitions are

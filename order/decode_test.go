@@ -315,14 +315,14 @@ func TestDecodeValues(t *testing.T) {
 		"short statuses": {phleb(`"events": [{"id": 1, "status": "ordered"}], "last_event": {"status": "ordered"},
 			"order_transaction": {"orders": [{"low_level_status": "received.at_home_phlebotomy.ordered"}]}`), Order{
 			Details:     Details{Type: ModalityAtHomePhlebotomy},
-			History:      []HistoryEntry{{ID: 1, Status: Ordered}},
+			History:     []HistoryEntry{{ID: 1, Status: Ordered}},
 			LastEvent:   HistoryEntry{Status: Ordered},
 			Transaction: Transaction{Orders: []TransactionOrder{{Status: Ordered}}},
 		}},
 		"empty statuses": {phleb(`"events": [{"id": 1, "status": ""}, {"id": 2}, null], "last_event": {"id": 2, "status": null},
 			"order_transaction": {"orders": [{"id": "o", "low_level_status": null}]}`), Order{
 			Details:     Details{Type: ModalityAtHomePhlebotomy},
-			History:      []HistoryEntry{{ID: 1}, {ID: 2}, {}},
+			History:     []HistoryEntry{{ID: 1}, {ID: 2}, {}},
 			LastEvent:   HistoryEntry{ID: 2},
 			Transaction: Transaction{Orders: []TransactionOrder{{ID: "o"}}},
 		}},

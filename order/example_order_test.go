@@ -116,7 +116,7 @@ func ExampleOrder_IsPhlebotomy() {
 func ExampleOrder_Current() {
 	// last_event may run ahead of a history that stops short of it.
 	o := order.Order{
-		History:    []order.HistoryEntry{{ID: 1, Status: order.Ordered}},
+		History:   []order.HistoryEntry{{ID: 1, Status: order.Ordered}},
 		LastEvent: order.HistoryEntry{ID: 2, Status: order.RequisitionCreated},
 	}
 	e, ok := o.Current()

@@ -17,9 +17,9 @@ import (
 // entry is one order the server holds: its flow, and what only the server
 // knows of it.
 type entry struct {
-	seq     uint64           // creation order, for ties
+	seq     uint64          // creation order, for ties
 	flow    scheduling.Flow // the order and its appointments
-	req     createOrder      // the create request, for decoration
+	req     createOrder     // the create request, for decoration
 	labTest order.LabTest
 	area    *Area  // the area of the patient's zip code, nil when not served
 	txID    string // the order transaction's id

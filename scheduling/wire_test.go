@@ -28,7 +28,7 @@ func TestWireSnapshots(t *testing.T) {
 			Address:   order.Address{FirstLine: "123 Main St.", SecondLine: "Apt 4", City: "Phoenix", State: "AZ", Zip: "85004", Country: "US"},
 			Details:   order.Details{Type: order.ModalityAtHomePhlebotomy, CreatedAt: t0, UpdatedAt: t0},
 			CreatedAt: t0, UpdatedAt: t0,
-			History:    []order.HistoryEntry{{ID: 1, CreatedAt: t0, Status: order.Ordered}},
+			History:   []order.HistoryEntry{{ID: 1, CreatedAt: t0, Status: order.Ordered}},
 			LastEvent: order.HistoryEntry{ID: 1, CreatedAt: t0, Status: order.Ordered},
 			HighLevel: order.HighLevelReceived, ActivateBy: order.DateOf(at(30)), Origin: order.OriginInitial,
 		}}, created)

@@ -270,7 +270,7 @@ func ExampleOrderStep() {
 	}
 	e := webhook.Event{Type: webhook.OrderUpdated, Order: order.Order{ID: "ord-1", CreatedAt: monday,
 		Details: order.Details{Type: order.ModalityAtHomePhlebotomy, AppointmentID: "ord-1-a1"},
-		History:  []order.HistoryEntry{at(0, order.Ordered), at(1, order.RequisitionCreated), at(2, order.AppointmentScheduled)}}}
+		History: []order.HistoryEntry{at(0, order.Ordered), at(1, order.RequisitionCreated), at(2, order.AppointmentScheduled)}}}
 	_, changes, _ := track.Tracked{}.Apply(e)
 	jump := changes[2].(track.OrderStep)
 	fmt.Println(jump)

@@ -514,7 +514,9 @@ type failingStore struct {
 	lose       bool
 }
 
-func (s failingStore) Load(context.Context, string) (Tracked, int64, error) { return Tracked{}, 0, s.load }
+func (s failingStore) Load(context.Context, string) (Tracked, int64, error) {
+	return Tracked{}, 0, s.load
+}
 func (s failingStore) Swap(context.Context, string, int64, Tracked) (bool, error) {
 	return !s.lose, s.swap
 }

@@ -25,9 +25,9 @@ const MaxStatuses = 63
 
 // Edge is one allowed transition: Event fired in From leads to To.
 type Edge[S, E Small] struct {
-	From  S
+	From    S
 	Trigger E
-	To    S
+	To      S
 }
 
 // Spec describes a lifecycle: how many statuses and events it has, how they
