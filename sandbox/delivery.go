@@ -148,6 +148,7 @@ type deliverer struct {
 	q        queue
 	seq      uint64
 	log      []Delivery
+	closed   bool // nothing more is delivered
 }
 
 func newDeliverer(c *config) *deliverer {
@@ -174,7 +175,7 @@ func (d *deliverer) enabled() bool { return d.verifier != nil }
 // enqueue schedules the first attempt of m at now, and with chaos its
 // delay and its duplicate.
 func (d *deliverer) enqueue(m *message, now time.Time) {
-	if !d.enabled() {
+	if !d.enabled() || d.closed {
 		return
 	}
 	copies := 1
@@ -194,6 +195,12 @@ func (d *deliverer) push(a *attempt) {
 	d.seq++
 	a.seq = d.seq
 	heap.Push(&d.q, a)
+}
+
+// drop gives up every attempt still scheduled, and every later one: the
+// server is closed.
+func (d *deliverer) drop() {
+	d.q, d.closed = nil, true
 }
 
 // next returns when the next attempt is due, and whether there is one.
@@ -270,7 +277,7 @@ func (d *deliverer) record(a *attempt, r result) {
 		MessageID: a.msg.id, Type: a.msg.typ, OrderID: a.msg.orderID, Copy: a.copy, Attempt: a.n,
 		At: a.due, StatusCode: r.status, Err: r.err, OK: ok, Final: final,
 	})
-	if !final {
+	if !final && !d.closed { // no retry once Close came during the attempt
 		d.push(&attempt{due: a.due.Add(retrySchedule[a.n]), msg: a.msg, copy: a.copy, n: a.n + 1})
 	}
 }

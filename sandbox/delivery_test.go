@@ -381,3 +381,30 @@ func TestDeliveryOrderWithoutChaos(t *testing.T) {
 		t.Fatal("first delivery is not labtest.order.created")
 	}
 }
+
+// TestCloseStopsDeliveries checks that webhooks still due when the server
+// closes are never delivered, even when virtual time passes afterwards, and
+// that changes made after Close send none either.
+func TestCloseStopsDeliveries(t *testing.T) {
+	rec := &capture{answer: func(int) int { return http.StatusInternalServerError }}
+	srv, c := newPlain(t, sandbox.WithWebhookHandler(rec, testSecret))
+	o := c.placeOrder(phoenix, nil)
+	srv.Flush() // one failed attempt, a retry scheduled
+	if n := len(rec.all()); n != 1 {
+		t.Fatalf("%d attempts before Close, want 1", n)
+	}
+	srv.Close()
+	if err := srv.CreateRequisition(o.ID); err != nil {
+		t.Fatal(err)
+	}
+	srv.Advance(48 * time.Hour)
+	if n := len(rec.all()); n != 1 {
+		t.Errorf("%d attempts after Close, want still 1", n)
+	}
+	if n := srv.Pending(); n != 0 {
+		t.Errorf("Pending() = %d after Close, want 0", n)
+	}
+	if got := srv.Now(); !got.Equal(t0.Add(48 * time.Hour)) {
+		t.Errorf("Now() = %v after Advance, want the clock moved", got)
+	}
+}

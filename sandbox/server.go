@@ -212,11 +212,14 @@ func (s *Server) Start() error {
 }
 
 // Close stops serving, waiting for requests under way to finish. Webhooks
-// still due are not delivered. Closing twice does nothing.
+// still due are not delivered, then or later: after Close, [Server.Advance]
+// moves the clock and lets time-based rules act, but delivers nothing, and
+// no change schedules a delivery. Closing twice does nothing.
 func (s *Server) Close() {
 	s.mu.Lock()
 	srv := s.httpSrv
 	s.closed, s.httpSrv = true, nil
+	s.hooks.drop()
 	s.mu.Unlock()
 	if srv != nil {
 		_ = srv.Shutdown(context.Background())
