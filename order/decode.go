@@ -83,12 +83,16 @@ func isNull(data []byte) bool { return string(bytes.Trim(data, " \t\r\n")) == "n
 type decoder struct {
 	r    jsonwire.Reader
 	data string // the text of details.data, "" when absent
+	zip  error  // the zip and zip_code of patient_address differ
 }
 
 func (d *decoder) decode() (Order, error) {
 	o := d.order()
 	if err := d.r.End(); err != nil {
 		return Order{}, wireError("", err)
+	}
+	if d.zip != nil {
+		return Order{}, &DecodeError{Field: "patient_address", Err: d.zip}
 	}
 	if o.IsPhlebotomy() && d.data != "" {
 		var sub decoder
@@ -227,6 +231,16 @@ func (d *decoder) address() (a Address) {
 	if !r.Object() {
 		return a
 	}
+	var zip string
+	d.zip = nil
+	defer func() {
+		switch {
+		case a.ZipCode == "":
+			a.ZipCode = zip
+		case zip != "" && zip != a.ZipCode:
+			d.zip = zipConflict(zip, a.ZipCode)
+		}
+	}()
 	for k, ok := r.Key(); ok; k, ok = r.Key() {
 		switch k {
 		case "receiver_name":
@@ -240,7 +254,13 @@ func (d *decoder) address() (a Address) {
 		case "state":
 			a.State = r.Text()
 		case "zip":
-			a.Zip = r.Text()
+			zip = r.Text()
+		case "zip_code":
+			a.ZipCode = r.Text()
+		case "unit":
+			a.Unit = r.Text()
+		case "access_notes":
+			a.AccessNotes = r.Text()
 		case "country":
 			a.Country = r.Text()
 		case "phone_number":

@@ -28,7 +28,7 @@
 //
 // [Order] is the order object of the labtest.order.created and
 // labtest.order.updated webhooks and of the order endpoints, typed: the
-// [Patient] (a [Date] of birth), the [Address] (zip, not zip_code), the
+// [Patient] (a [Date] of birth), the [Address] (zip or zip_code), the
 // [LabTest], the [Details], timestamps in UTC, the events[] history
 // ([HistoryEntry]), last_event, the deprecated high-level status,
 // activate_by and the order [Transaction]. [Decode] and [DecodeString] read

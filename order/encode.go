@@ -13,7 +13,7 @@ type wireOrder struct {
 	TeamID      string           `json:"team_id"`
 	UserID      string           `json:"user_id"`
 	Patient     *Patient         `json:"patient_details"`
-	Address     *Address         `json:"patient_address"`
+	Address     *orderAddress    `json:"patient_address"`
 	LabTest     *LabTest         `json:"lab_test"`
 	Details     *wireDetails     `json:"details"`
 	SampleID    *string          `json:"sample_id"`
@@ -91,7 +91,8 @@ func (o Order) MarshalJSON() ([]byte, error) {
 		w.Patient = &o.Patient
 	}
 	if o.Address != (Address{}) {
-		w.Address = &o.Address
+		a := orderAddress(o.Address)
+		w.Address = &a
 	}
 	if o.LabTest != (LabTest{}) {
 		w.LabTest = &o.LabTest

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	jsonv2 "github.com/go-json-experiment/json"
 	"github.com/phlebkit/phlebkit/order"
 )
 
@@ -43,7 +44,7 @@ func ExampleDecode() {
 	}
 	fmt.Println(o.ID, o.IsPhlebotomy())
 	fmt.Println(o.Status(), o.Status().HighLevel(), o.AppointmentID())
-	fmt.Println(o.Patient.DOB, o.Address.Zip)
+	fmt.Println(o.Patient.DOB, o.Address.ZipCode)
 	for _, e := range o.History {
 		fmt.Println(e.ID, e.CreatedAt.Format(time.RFC3339), e.Status)
 	}
@@ -218,4 +219,25 @@ func ExampleHistoryEntry_Text() {
 	// Output:
 	// collecting_sample.at_home_phlebotomy.draw_completed sample_hemolyzed true
 	// failed.testkit.lost  false
+}
+
+// An address decodes from either spelling of the zip code, and writes the
+// USAddress form on its own and the order's form inside an order.
+func ExampleAddress() {
+	var a order.Address
+	if err := jsonv2.Unmarshal([]byte(`{"first_line": "123 Main St.", "unit": "14", "city": "Phoenix",
+		"state": "AZ", "zip": "85004"}`), &a); err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(a.ZipCode, a.EffectiveSecondLine())
+	b, _ := jsonv2.Marshal(a)
+	fmt.Println(string(b))
+
+	err := jsonv2.Unmarshal([]byte(`{"zip": "85004", "zip_code": "54650"}`), &a)
+	fmt.Println(errors.Is(err, order.ErrMalformed))
+	// Output:
+	// 85004 14
+	// {"first_line":"123 Main St.","unit":"14","city":"Phoenix","state":"AZ","zip_code":"85004"}
+	// true
 }

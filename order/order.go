@@ -123,26 +123,55 @@ type Patient struct {
 	Email string `json:"email"`
 }
 
-// Address is the patient's address on an order (patient_address). Its zip
-// code is spelled zip here, not zip_code as in an appointment's address.
-// Its JSON form is Junction's.
+// Address is a patient's address: where the phlebotomist draws the blood.
+// It is the one address type of the module: an order's patient_address, an
+// appointment's address, and the address of the availability and request
+// bodies (Junction's USAddress) all decode into it.
+//
+// Junction spells the zip code two ways: zip in an order's patient_address,
+// zip_code everywhere else. Decoding accepts either, and both when they are
+// equal; both with different values is a *[DecodeError] wrapping
+// [ErrMalformed] (our decision: nothing says which to trust). A member that
+// is absent, null or "" gives no zip code. Encoding an Address on its own
+// writes the USAddress form, with zip_code, first_line, city and state
+// always and the other members only when not empty; an [Order] writes its
+// patient_address in its own form, with zip and every member Junction
+// documents there. Decoding either form gives back the same Address.
 type Address struct {
 	// ReceiverName is who receives at the address (receiver_name).
-	ReceiverName string `json:"receiver_name"`
-	// FirstLine is the street line (first_line).
+	ReceiverName string `json:"receiver_name,omitempty"`
+	// FirstLine is the street line, with its street number (first_line).
 	FirstLine string `json:"first_line"`
 	// SecondLine is the unit, suite or apartment, if any (second_line).
-	SecondLine string `json:"second_line"`
+	SecondLine string `json:"second_line,omitempty"`
+	// Unit is deprecated by Junction in favour of SecondLine; see
+	// [Address.EffectiveSecondLine].
+	Unit string `json:"unit,omitempty"`
 	// City is the city.
 	City string `json:"city"`
 	// State is the state, such as "CA".
 	State string `json:"state"`
-	// Zip is the zip code (zip).
-	Zip string `json:"zip"`
-	// Country is the country, such as "United States" or "US".
-	Country string `json:"country"`
+	// ZipCode is the zip code (zip_code, or zip in an order's
+	// patient_address).
+	ZipCode string `json:"zip_code"`
+	// Country is the country, such as "United States" or "US", when
+	// Junction sends one.
+	Country string `json:"country,omitempty"`
 	// PhoneNumber is the phone number at the address (phone_number).
-	PhoneNumber string `json:"phone_number"`
+	PhoneNumber string `json:"phone_number,omitempty"`
+	// AccessNotes say how to reach the address (gate codes, parking,
+	// entrance), at most 1000 characters (access_notes); Junction forwards
+	// them to the provider on every booking and reschedule.
+	AccessNotes string `json:"access_notes,omitempty"`
+}
+
+// EffectiveSecondLine returns SecondLine, or the deprecated Unit when
+// SecondLine is empty.
+func (a Address) EffectiveSecondLine() string {
+	if a.SecondLine != "" {
+		return a.SecondLine
+	}
+	return a.Unit
 }
 
 // LabTest is the test an order is for (lab_test): the few fields a consumer

@@ -377,7 +377,7 @@ func TestConsumerFlows(t *testing.T) {
 		c.expect("results", orderCompleted)
 		got := c.getOrder(o.ID)
 		if got.Status() != order.Completed || got.LabTest.Name != "Testosterone" || got.Patient.FirstName != "John" ||
-			got.Address.Zip != "85004" || got.AppointmentID() != a.ID {
+			got.Address.ZipCode != "85004" || got.AppointmentID() != a.ID {
 			t.Fatalf("GET order = %+v", got)
 		}
 		if tr := c.tracked(o.ID); tr.Status() != order.Completed {

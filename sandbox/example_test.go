@@ -95,7 +95,7 @@ func ExampleNewServer() {
 	if err != nil {
 		panic(err)
 	}
-	fmt.Println(o.Status(), o.LabTest.Name, o.Address.Zip, o.CreatedAt.Format(time.RFC3339))
+	fmt.Println(o.Status(), o.LabTest.Name, o.Address.ZipCode, o.CreatedAt.Format(time.RFC3339))
 	fmt.Println(string(post(http.MethodPost, srv.URL+"/v3/order/"+id+"/phlebotomy/appointment/book", `{}`)))
 	// Output:
 	// ordered Testosterone 85004 2026-11-23T09:00:00Z

@@ -43,7 +43,7 @@ func FuzzDecodeCreateOrder(f *testing.F) {
 		if !checkProblems(t, c, ps) {
 			return
 		}
-		if c.UserID == "" || c.LabTestID == "" || !c.Patient.DOB.IsValid() || c.Address.Zip == "" {
+		if c.UserID == "" || c.LabTestID == "" || !c.Patient.DOB.IsValid() || c.Address.ZipCode == "" {
 			t.Fatalf("accepted %+v", c)
 		}
 		again, ps := decodeCreateOrder(c.body())

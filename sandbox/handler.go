@@ -271,7 +271,7 @@ func (s *Server) createOrder(w http.ResponseWriter, body []byte) {
 		invalid(w, ps)
 		return
 	}
-	area := s.areas[zip5(c.Address.Zip)]
+	area := s.areas[zip5(c.Address.ZipCode)]
 	var zone *time.Location
 	if area != nil {
 		zone = area.zone
@@ -282,7 +282,7 @@ func (s *Server) createOrder(w http.ResponseWriter, body []byte) {
 		ID: id, TeamID: s.cfg.teamID, ClientUserID: c.UserID,
 		Patient: scheduling.Patient{UserID: c.UserID, BirthDate: c.Patient.DOB.Time(), Location: zone,
 			Address: appointment.Address{FirstLine: ad.FirstLine, SecondLine: ad.SecondLine, City: ad.City,
-				State: ad.State, ZipCode: ad.Zip, Country: ad.Country, AccessNotes: c.AccessNotes}},
+				State: ad.State, ZipCode: ad.ZipCode, Country: ad.Country, AccessNotes: c.AccessNotes}},
 		ActivateBy: c.ActivateBy.Time(),
 		Settings: scheduling.Settings{PreRequisitionScheduling: s.cfg.preReq,
 			PartialResultsWebhooks: s.cfg.partialHooks},

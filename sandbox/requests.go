@@ -212,7 +212,7 @@ func decodeCreateOrder(data []byte) (createOrder, problems) {
 				case "state":
 					a.State = text(r)
 				case "zip":
-					a.Zip = text(r)
+					a.ZipCode = text(r)
 				case "country":
 					a.Country = text(r)
 				case "phone_number":
@@ -256,7 +256,7 @@ func decodeCreateOrder(data []byte) (createOrder, problems) {
 		ps.required(a.FirstLine, "body", "patient_address", "first_line")
 		ps.required(a.City, "body", "patient_address", "city")
 		ps.required(a.State, "body", "patient_address", "state")
-		ps.required(a.Zip, "body", "patient_address", "zip")
+		ps.required(a.ZipCode, "body", "patient_address", "zip")
 		ps.required(a.Country, "body", "patient_address", "country")
 		ps.notes(c.AccessNotes, "body", "patient_address", "access_notes")
 	}

@@ -54,7 +54,7 @@ func TestDecodeCreateOrder(t *testing.T) {
 		Patient: order.Patient{DOB: order.Date{Year: 1990, Month: 1, Day: 1}, Gender: "male", FirstName: "John", LastName: "Doe",
 			PhoneNumber: "+11231234123", Email: "john@example.com"},
 		Address: order.Address{ReceiverName: "John Doe", FirstLine: "123 Main Street", City: "Phoenix", State: "AZ",
-			Zip: "85004", Country: "US", PhoneNumber: "+11231234123"},
+			ZipCode: "85004", Country: "US", PhoneNumber: "+11231234123"},
 		AccessNotes: "Gate code #1234", ActivateBy: order.Date{Year: 2026, Month: 12, Day: 1},
 	}
 	if c.public() != want.public() {
@@ -264,7 +264,7 @@ func (c createOrder) body() []byte {
 		"patient_details": map[string]any{"first_name": p.FirstName, "last_name": p.LastName, "dob": p.DOB.String(),
 			"gender": p.Gender, "phone_number": p.PhoneNumber, "email": p.Email},
 		"patient_address": map[string]any{"receiver_name": a.ReceiverName, "first_line": a.FirstLine,
-			"second_line": a.SecondLine, "city": a.City, "state": a.State, "zip": a.Zip, "country": a.Country,
+			"second_line": a.SecondLine, "city": a.City, "state": a.State, "zip": a.ZipCode, "country": a.Country,
 			"phone_number": a.PhoneNumber, "access_notes": c.AccessNotes},
 	}
 	if !c.ActivateBy.IsZero() {

@@ -103,7 +103,7 @@ func TestCreateOrder(t *testing.T) {
 	}
 	if o.Status() != order.Ordered || !o.IsPhlebotomy() || o.ActivateBy != (order.Date{Year: 2026, Month: 12, Day: 1}) ||
 		o.TeamID != sandbox.DefaultTeamID || o.Patient.DOB != (order.Date{Year: 1990, Month: 1, Day: 1}) ||
-		o.Address.Zip != "85004" || o.LabTest.ID != sandbox.LabTestAtHomePhlebotomy || !o.CreatedAt.Equal(t0) ||
+		o.Address.ZipCode != "85004" || o.LabTest.ID != sandbox.LabTestAtHomePhlebotomy || !o.CreatedAt.Equal(t0) ||
 		o.Transaction.Status != order.TransactionActive || len(o.History) != 1 {
 		t.Fatalf("created order = %+v", o)
 	}

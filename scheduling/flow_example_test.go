@@ -262,7 +262,7 @@ func ExampleFlow_Snapshot() {
 	for _, e := range s.History {
 		fmt.Println(e.ID, e.CreatedAt.Format(time.RFC3339), e.Status.Full())
 	}
-	fmt.Println("appointment:", s.AppointmentID(), "zip:", s.Address.Zip, "high-level:", s.HighLevel)
+	fmt.Println("appointment:", s.AppointmentID(), "zip:", s.Address.ZipCode, "high-level:", s.HighLevel)
 	fmt.Println("the last webhook carries the same:", hooks[0].ID, len(hooks[0].Order.History) == len(s.History))
 	// Output:
 	// 1 2026-11-23T09:00:00Z received.at_home_phlebotomy.ordered

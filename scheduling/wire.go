@@ -34,7 +34,7 @@ func (o *Flow) fillSnapshot(s *order.Order) {
 	s.Patient.DOB = order.DateOf(o.Patient.BirthDate)
 	a := &o.Patient.Address
 	s.Address = order.Address{FirstLine: a.FirstLine, SecondLine: a.SecondLine, City: a.City, State: a.State,
-		Zip: a.ZipCode, Country: a.Country}
+		ZipCode: a.ZipCode, Country: a.Country}
 	s.Details.Type, s.Details.CreatedAt, s.Details.UpdatedAt = order.ModalityAtHomePhlebotomy, o.CreatedAt, o.CreatedAt
 	s.CreatedAt, s.UpdatedAt, s.Origin = o.CreatedAt, o.CreatedAt, order.OriginInitial
 	if !o.ActivateBy.IsZero() {

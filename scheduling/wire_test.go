@@ -25,7 +25,7 @@ func TestWireSnapshots(t *testing.T) {
 		TeamID: "team-1", Order: order.Order{
 			ID: "ord", TeamID: "team-1", UserID: "user-1",
 			Patient:   order.Patient{DOB: order.DateOf(date(1990, 6, 15))},
-			Address:   order.Address{FirstLine: "123 Main St.", SecondLine: "Apt 4", City: "Phoenix", State: "AZ", Zip: "85004", Country: "US"},
+			Address:   order.Address{FirstLine: "123 Main St.", SecondLine: "Apt 4", City: "Phoenix", State: "AZ", ZipCode: "85004", Country: "US"},
 			Details:   order.Details{Type: order.ModalityAtHomePhlebotomy, CreatedAt: t0, UpdatedAt: t0},
 			CreatedAt: t0, UpdatedAt: t0,
 			History:   []order.HistoryEntry{{ID: 1, CreatedAt: t0, Status: order.Ordered}},

@@ -150,7 +150,7 @@ func TestDecodeFixtureFields(t *testing.T) {
 	assert.True(t, e.Order.IsPhlebotomy())
 	assert.Equal(t, order.AppointmentScheduled, e.Order.Status())
 	assert.Equal(t, "d55210cc-3d9f-4115-8262-5013f700c7be", e.Order.AppointmentID())
-	assert.Equal(t, "91189", e.Order.Address.Zip)
+	assert.Equal(t, "91189", e.Order.Address.ZipCode)
 	require.Len(t, e.Order.History, 3)
 	assert.Equal(t, []order.Status{order.Ordered, order.RequisitionCreated, order.AppointmentScheduled},
 		[]order.Status{e.Order.History[0].Status, e.Order.History[1].Status, e.Order.History[2].Status})
