@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"path"
 	"slices"
 	"strconv"
 	"strings"
@@ -31,158 +32,61 @@ const maxBody = 1 << 20
 // seconds (our decision: a year).
 const maxDelay = 365 * 24 * 60 * 60
 
-// endpoint is what a request's path names.
-type endpoint uint8
-
-const (
-	noEndpoint endpoint = iota
-	createOrderEndpoint
-	getOrderEndpoint
-	cancelOrderEndpoint
-	testEndpoint
-	areaInfoEndpoint
-	availabilityEndpoint
-	reasonsEndpoint
-	getAppointmentEndpoint
-	bookEndpoint
-	requestEndpoint
-	rescheduleEndpoint
-	cancelAppointmentEndpoint
-)
-
-// methods is the method each endpoint answers.
-var methods = [...]string{
-	createOrderEndpoint:       http.MethodPost,
-	getOrderEndpoint:          http.MethodGet,
-	cancelOrderEndpoint:       http.MethodPost,
-	testEndpoint:              http.MethodPost,
-	areaInfoEndpoint:          http.MethodGet,
-	availabilityEndpoint:      http.MethodPost,
-	reasonsEndpoint:           http.MethodGet,
-	getAppointmentEndpoint:    http.MethodGet,
-	bookEndpoint:              http.MethodPost,
-	requestEndpoint:           http.MethodPost,
-	rescheduleEndpoint:        http.MethodPatch,
-	cancelAppointmentEndpoint: http.MethodPatch,
-}
-
-// route returns the endpoint path names and the order id in it, if any.
-func route(path string) (endpoint, string) {
-	rest, ok := strings.CutPrefix(path, "/v3/order")
-	if !ok {
-		return noEndpoint, ""
-	}
-	if rest == "" {
-		return createOrderEndpoint, ""
-	}
-	rest, ok = strings.CutPrefix(rest, "/")
-	if !ok || rest == "" {
-		return noEndpoint, ""
-	}
-	parts := strings.Split(rest, "/")
-	switch len(parts) {
-	case 1:
-		return getOrderEndpoint, parts[0]
-	case 2:
-		switch {
-		case parts[0] == "area" && parts[1] == "info":
-			return areaInfoEndpoint, ""
-		case parts[1] == "cancel":
-			return cancelOrderEndpoint, parts[0]
-		case parts[1] == "test":
-			return testEndpoint, parts[0]
-		}
-	case 3:
-		switch {
-		case parts[0] == "phlebotomy" && parts[1] == "appointment" && parts[2] == "availability":
-			return availabilityEndpoint, ""
-		case parts[0] == "phlebotomy" && parts[1] == "appointment" && parts[2] == "cancellation-reasons":
-			return reasonsEndpoint, ""
-		case parts[1] == "phlebotomy" && parts[2] == "appointment":
-			return getAppointmentEndpoint, parts[0]
-		}
-	case 4:
-		if parts[1] != "phlebotomy" || parts[2] != "appointment" {
-			break
-		}
-		switch parts[3] {
-		case "book":
-			return bookEndpoint, parts[0]
-		case "request":
-			return requestEndpoint, parts[0]
-		case "reschedule":
-			return rescheduleEndpoint, parts[0]
-		case "cancel":
-			return cancelAppointmentEndpoint, parts[0]
-		}
-	}
-	return noEndpoint, ""
-}
-
-// ServeHTTP answers one request of Junction's at-home phlebotomy API; see
-// the package documentation for the endpoints and their answers.
-func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	ep, id := route(r.URL.Path)
-	if ep == noEndpoint {
-		detail(w, http.StatusNotFound, "Not Found")
-		return
-	}
-	if r.Method != methods[ep] {
-		w.Header().Set("Allow", methods[ep])
-		detail(w, http.StatusMethodNotAllowed, "Method Not Allowed")
-		return
-	}
-	var body []byte
-	if r.Body != nil {
-		var err error
-		body, err = io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
-		if err != nil {
-			var tooLarge *http.MaxBytesError
-			if errors.As(err, &tooLarge) {
-				detail(w, http.StatusRequestEntityTooLarge, "Request body too large")
+// routes returns the server's endpoints: one pattern each, with its
+// method and its {order_id}.
+func (s *Server) routes() *http.ServeMux {
+	mux := http.NewServeMux()
+	handle := func(pattern string, fn func(w http.ResponseWriter, r *http.Request, body []byte)) {
+		mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
+			body, ok := readBody(w, r)
+			if !ok {
 				return
 			}
-			detail(w, http.StatusBadRequest, "Cannot read the request body")
-			return
-		}
+			s.mu.Lock()
+			defer s.mu.Unlock()
+			fn(w, r, body)
+		})
 	}
-	q := r.URL.Query()
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	switch ep {
-	case createOrderEndpoint:
-		s.createOrder(w, body)
-		return
-	case areaInfoEndpoint:
+	// onOrder registers an endpoint of one order: the {order_id} must be a
+	// UUID the server holds.
+	onOrder := func(pattern string, fn func(w http.ResponseWriter, r *http.Request, e *entry, body []byte)) {
+		handle(pattern, func(w http.ResponseWriter, r *http.Request, body []byte) {
+			id := r.PathValue("order_id")
+			if !isUUID(id) {
+				invalid(w, problems{{Loc: []any{"path", "order_id"}, Msg: "value is not a valid uuid", Type: "type_error.uuid"}})
+				return
+			}
+			e, ok := s.orders[strings.ToLower(id)]
+			if !ok {
+				detail(w, http.StatusNotFound, "Order not found")
+				return
+			}
+			fn(w, r, e, body)
+		})
+	}
+	handle("POST /v3/order", func(w http.ResponseWriter, _ *http.Request, body []byte) { s.createOrder(w, body) })
+	handle("GET /v3/order/area/info", func(w http.ResponseWriter, r *http.Request, _ []byte) {
+		q := r.URL.Query()
 		s.areaInfo(w, q.Get("zip_code"), q.Get("radius"), q.Has("radius"))
-		return
-	case availabilityEndpoint:
-		s.availability(w, body, q.Get("start_date"))
-		return
-	case reasonsEndpoint:
+	})
+	handle("POST /v3/order/phlebotomy/appointment/availability", func(w http.ResponseWriter, r *http.Request, body []byte) {
+		s.availability(w, body, r.URL.Query().Get("start_date"))
+	})
+	handle("GET /v3/order/phlebotomy/appointment/cancellation-reasons", func(w http.ResponseWriter, _ *http.Request, _ []byte) {
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = w.Write(reasonsJSON)
-		return
-	case noEndpoint, getOrderEndpoint, cancelOrderEndpoint, testEndpoint, getAppointmentEndpoint, bookEndpoint,
-		requestEndpoint, rescheduleEndpoint, cancelAppointmentEndpoint:
-	}
-	if !isUUID(id) {
-		invalid(w, problems{{Loc: []any{"path", "order_id"}, Msg: "value is not a valid uuid", Type: "type_error.uuid"}})
-		return
-	}
-	e, ok := s.orders[strings.ToLower(id)]
-	if !ok {
-		detail(w, http.StatusNotFound, "Order not found")
-		return
-	}
-	switch ep {
-	case getOrderEndpoint:
+	})
+	onOrder("GET /v3/order/{order_id}", func(w http.ResponseWriter, _ *http.Request, e *entry, _ []byte) {
 		writeJSON(w, http.StatusOK, e.snapshot())
-	case cancelOrderEndpoint:
+	})
+	onOrder("POST /v3/order/{order_id}/cancel", func(w http.ResponseWriter, _ *http.Request, e *entry, _ []byte) {
 		s.cancelOrder(w, e)
-	case testEndpoint:
+	})
+	onOrder("POST /v3/order/{order_id}/test", func(w http.ResponseWriter, r *http.Request, e *entry, body []byte) {
+		q := r.URL.Query()
 		s.test(w, e, body, q.Get("final_status"), q.Get("delay"), q.Has("delay"))
-	case getAppointmentEndpoint:
+	})
+	onOrder("GET /v3/order/{order_id}/phlebotomy/appointment", func(w http.ResponseWriter, _ *http.Request, e *entry, _ []byte) {
 		act, ok := e.flow.Active()
 		if !ok {
 			detail(w, http.StatusNotFound, "No active appointment")
@@ -190,17 +94,77 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		a, _ := e.appointmentByID(act.ID)
 		writeJSON(w, http.StatusOK, a)
-	case bookEndpoint:
-		s.book(w, e, body)
-	case requestEndpoint:
-		s.request(w, e, body)
-	case rescheduleEndpoint:
-		s.reschedule(w, e, body)
-	case cancelAppointmentEndpoint:
-		s.cancelAppointment(w, e, body)
-	case noEndpoint, createOrderEndpoint, areaInfoEndpoint, availabilityEndpoint, reasonsEndpoint:
-	}
+	})
+	onOrder("POST /v3/order/{order_id}/phlebotomy/appointment/book", s.book)
+	onOrder("POST /v3/order/{order_id}/phlebotomy/appointment/request", s.request)
+	onOrder("PATCH /v3/order/{order_id}/phlebotomy/appointment/reschedule", s.reschedule)
+	onOrder("PATCH /v3/order/{order_id}/phlebotomy/appointment/cancel", s.cancelAppointment)
+	return mux
 }
+
+// readBody reads the request's body, up to [maxBody] bytes, or answers
+// why it cannot.
+func readBody(w http.ResponseWriter, r *http.Request) ([]byte, bool) {
+	if r.Body == nil {
+		return nil, true
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
+	if err != nil {
+		if tooLarge := (*http.MaxBytesError)(nil); errors.As(err, &tooLarge) {
+			detail(w, http.StatusRequestEntityTooLarge, "Request body too large")
+		} else {
+			detail(w, http.StatusBadRequest, "Cannot read the request body")
+		}
+		return nil, false
+	}
+	return body, true
+}
+
+// ServeHTTP answers one request of Junction's at-home phlebotomy API; see
+// the package documentation for the endpoints and their answers. A path
+// no endpoint has, or one not in its clean form (path.Clean: no empty,
+// "." or ".." segment, no final slash), is answered 404 {"detail": "Not Found"}; a method the
+// path does not answer, 405 {"detail": "Method Not Allowed"} with an
+// Allow header naming the one it does. HEAD is answered as GET, as
+// net/http does (our decision).
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	h, pattern := s.mux.Handler(r)
+	if pattern == "" || path.Clean(r.URL.Path) != r.URL.Path {
+		var miss missWriter
+		if pattern == "" {
+			h.ServeHTTP(&miss, r) // the mux's own 404 or 405, with its Allow header
+		}
+		if miss.status != http.StatusMethodNotAllowed {
+			detail(w, http.StatusNotFound, "Not Found")
+			return
+		}
+		allow := slices.DeleteFunc(strings.Split(miss.header.Get("Allow"), ", "), func(m string) bool {
+			return m == http.MethodHead
+		})
+		w.Header().Set("Allow", strings.Join(allow, ", "))
+		detail(w, http.StatusMethodNotAllowed, "Method Not Allowed")
+		return
+	}
+	s.mux.ServeHTTP(w, r)
+}
+
+// missWriter records what ServeMux answers a request no pattern takes:
+// its status and headers, without the plain-text body.
+type missWriter struct {
+	header http.Header
+	status int
+}
+
+func (m *missWriter) Header() http.Header {
+	if m.header == nil {
+		m.header = http.Header{}
+	}
+	return m.header
+}
+
+func (m *missWriter) Write(b []byte) (int, error) { return len(b), nil }
+
+func (m *missWriter) WriteHeader(status int) { m.status = status }
 
 // writeJSON answers status with v's JSON.
 func writeJSON(w http.ResponseWriter, status int, v any) {
@@ -440,7 +404,7 @@ func (s *Server) key(w http.ResponseWriter, e *entry, text string, p provider.Pr
 	return bookingKey{}, false
 }
 
-func (s *Server) book(w http.ResponseWriter, e *entry, body []byte) {
+func (s *Server) book(w http.ResponseWriter, _ *http.Request, e *entry, body []byte) {
 	b, ps := decodeBook(body)
 	if len(ps) > 0 {
 		invalid(w, ps)
@@ -471,7 +435,7 @@ func (s *Server) book(w http.ResponseWriter, e *entry, body []byte) {
 	writeJSON(w, http.StatusOK, a)
 }
 
-func (s *Server) request(w http.ResponseWriter, e *entry, body []byte) {
+func (s *Server) request(w http.ResponseWriter, _ *http.Request, e *entry, body []byte) {
 	q, ps := decodeRequest(body)
 	if len(ps) > 0 {
 		invalid(w, ps)
@@ -504,7 +468,7 @@ func (s *Server) request(w http.ResponseWriter, e *entry, body []byte) {
 	writeJSON(w, http.StatusOK, a)
 }
 
-func (s *Server) reschedule(w http.ResponseWriter, e *entry, body []byte) {
+func (s *Server) reschedule(w http.ResponseWriter, _ *http.Request, e *entry, body []byte) {
 	q, ps := decodeReschedule(body)
 	if len(ps) > 0 {
 		invalid(w, ps)
@@ -532,7 +496,7 @@ func (s *Server) reschedule(w http.ResponseWriter, e *entry, body []byte) {
 	writeJSON(w, http.StatusOK, a)
 }
 
-func (s *Server) cancelAppointment(w http.ResponseWriter, e *entry, body []byte) {
+func (s *Server) cancelAppointment(w http.ResponseWriter, _ *http.Request, e *entry, body []byte) {
 	q, ps := decodeCancel(body)
 	if len(ps) > 0 {
 		invalid(w, ps)

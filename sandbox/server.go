@@ -120,6 +120,7 @@ type Server struct {
 	areas     map[string]*Area
 	labTests  map[string]order.LabTest
 	hooks     *deliverer
+	mux       *http.ServeMux
 	httpSrv   *http.Server
 	listening bool
 	closed    bool
@@ -161,6 +162,7 @@ func New(opts ...Option) (*Server, error) {
 		orders: map[string]*entry{}, keys: map[string]bookingKey{}, reasons: reasons,
 		areas: map[string]*Area{}, labTests: map[string]order.LabTest{}, hooks: newDeliverer(&c),
 	}
+	s.mux = s.routes()
 	for i := range c.areas {
 		s.areas[c.areas[i].ZipCode] = &c.areas[i]
 	}
@@ -170,9 +172,19 @@ func New(opts ...Option) (*Server, error) {
 	return s, nil
 }
 
-// readHeaderTimeout bounds how long a client of the started server may
-// take to send a request's headers.
-const readHeaderTimeout = 10 * time.Second
+// Timeouts of the started server (our decisions): how long a client may
+// take to send a request's headers, to send the whole request, and to read
+// the answer; and how long an idle keep-alive connection stays open.
+const (
+	readHeaderTimeout = 10 * time.Second
+	readTimeout       = 30 * time.Second
+	writeTimeout      = 30 * time.Second
+	idleTimeout       = 2 * time.Minute
+)
+
+// closeTimeout is how long Close waits for requests under way (a variable
+// so that tests may shorten it).
+var closeTimeout = 5 * time.Second
 
 // NewServer returns a Server configured by opts and listening on a
 // loopback port, as httptest.NewServer does: [New] then [Server.Start].
@@ -204,14 +216,16 @@ func (s *Server) Start() error {
 			return &ServerError{Problem: "cannot listen on a loopback port", Err: errors.Join(err4, err6)}
 		}
 	}
-	s.httpSrv = &http.Server{Handler: s, ReadHeaderTimeout: readHeaderTimeout}
+	s.httpSrv = &http.Server{Handler: s, ReadHeaderTimeout: readHeaderTimeout, ReadTimeout: readTimeout,
+		WriteTimeout: writeTimeout, IdleTimeout: idleTimeout}
 	s.listening = true
 	s.URL = "http://" + ln.Addr().String()
 	go func(srv *http.Server) { _ = srv.Serve(ln) }(s.httpSrv)
 	return nil
 }
 
-// Close stops serving, waiting for requests under way to finish. Webhooks
+// Close stops serving, waiting for requests under way to finish, at most
+// five seconds, after which it closes their connections. Webhooks
 // still due are not delivered, then or later: after Close, [Server.Advance]
 // moves the clock and lets time-based rules act, but delivers nothing, and
 // no change schedules a delivery. Closing twice does nothing.
@@ -222,7 +236,11 @@ func (s *Server) Close() {
 	s.hooks.drop()
 	s.mu.Unlock()
 	if srv != nil {
-		_ = srv.Shutdown(context.Background())
+		ctx, cancel := context.WithTimeout(context.Background(), closeTimeout)
+		defer cancel()
+		if srv.Shutdown(ctx) != nil {
+			_ = srv.Close()
+		}
 	}
 }
 

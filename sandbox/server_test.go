@@ -585,12 +585,27 @@ func TestRouting(t *testing.T) {
 	c.refused(http.MethodGet, "/v3/order/", nil, http.StatusNotFound, "Not Found")
 	c.refused(http.MethodGet, "/v3/order/a/b/c/d/e", nil, http.StatusNotFound, "Not Found")
 	c.refused(http.MethodGet, "/v3/order/phlebotomy/appointment", nil, http.StatusNotFound, "Not Found")
+	// Paths ServeMux would redirect to their clean form are not found.
+	for _, p := range []string{"/v3//order/area/info", "/v3/order/./area/info", "/v3/order/x/../area/info",
+		"/v3/order/area/info/"} {
+		c.refused(http.MethodGet, p+"?zip_code=85004", nil, http.StatusNotFound, "Not Found")
+	}
+	// HEAD is answered as GET.
+	head, err := c.http.Head(c.srv.URL + "/v3/order/phlebotomy/appointment/cancellation-reasons")
+	if err != nil {
+		t.Fatal(err)
+	}
+	head.Body.Close()
+	if head.StatusCode != http.StatusOK || head.Header.Get("Content-Type") != "application/json" {
+		t.Errorf("HEAD cancellation-reasons = %d %q", head.StatusCode, head.Header.Get("Content-Type"))
+	}
 	for _, tc := range []struct{ method, path, allow string }{
 		{http.MethodGet, "/v3/order", http.MethodPost},
 		{http.MethodDelete, "/v3/order/x", http.MethodGet},
 		{http.MethodPost, "/v3/order/area/info", http.MethodGet},
 		{http.MethodPut, "/v3/order/x/phlebotomy/appointment/reschedule", http.MethodPatch},
 		{http.MethodPost, "/v3/order/x/phlebotomy/appointment/cancel", http.MethodPatch},
+		{http.MethodHead, "/v3/order", http.MethodPost},
 	} {
 		req, _ := http.NewRequest(tc.method, c.srv.URL+tc.path, nil)
 		resp, err := c.http.Do(req)
