@@ -7,6 +7,7 @@ import (
 	"math"
 	"slices"
 	"strconv"
+	"time"
 
 	"github.com/phlebkit/phlebkit/internal/jsonwire"
 )
@@ -46,9 +47,9 @@ type Appointment struct {
 	// Location is the address's coordinates.
 	Location Location
 	// StartAt and EndAt bound the slot (start_at, end_at), in UTC. They
-	// are absent for an appointment-request appointment that has no slot
-	// yet.
-	StartAt, EndAt Time
+	// are zero (null on the wire) for an appointment-request appointment
+	// that has no slot yet.
+	StartAt, EndAt time.Time
 	// IANATimezone is the patient's local time zone (iana_timezone), such
 	// as "America/Phoenix"; see [Appointment.LocalStart].
 	IANATimezone string
@@ -291,14 +292,13 @@ func (a Appointment) MarshalJSON() ([]byte, error) {
 
 // timeText returns t as Junction's JSON writes it, nil when absent; a time
 // outside the years 0000 to 9999 is a *ParseError.
-func timeText(t Time) (*string, error) {
-	v, ok := t.Get()
-	if !ok {
+func timeText(t time.Time) (*string, error) {
+	if t.IsZero() {
 		return nil, nil
 	}
-	s, ok := jsonwire.FormatTime(v)
+	s, ok := jsonwire.FormatTime(t)
 	if !ok {
-		return nil, &ParseError{Kind: "time", Text: v.String(), Err: ErrMalformed}
+		return nil, &ParseError{Kind: "time", Text: t.String(), Err: ErrMalformed}
 	}
 	return &s, nil
 }

@@ -23,8 +23,8 @@ func fixture(t testing.TB, name string) []byte {
 	return b
 }
 
-func utc(y int, m time.Month, d, h, min int) Time {
-	return TimeOf(time.Date(y, m, d, h, min, 0, 0, time.UTC))
+func utc(y int, m time.Month, d, h, min int) time.Time {
+	return time.Date(y, m, d, h, min, 0, 0, time.UTC)
 }
 
 var wantBooked = Appointment{
@@ -320,9 +320,9 @@ func TestEncodeErrors(t *testing.T) {
 	for name, a := range map[string]Appointment{
 		"invalid status":       {Status: 9},
 		"invalid event status": {EventStatus: 200},
-		"year 10000":           {StartAt: TimeOf(time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC))},
-		"negative year":        {EndAt: TimeOf(time.Date(-1, 1, 1, 0, 0, 0, 0, time.UTC))},
-		"history year":         {History: []HistoryEntry{{CreatedAt: TimeOf(time.Date(12000, 1, 1, 0, 0, 0, 0, time.UTC))}}},
+		"year 10000":           {StartAt: time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)},
+		"negative year":        {EndAt: time.Date(-1, 1, 1, 0, 0, 0, 0, time.UTC)},
+		"history year":         {History: []HistoryEntry{{CreatedAt: time.Date(12000, 1, 1, 0, 0, 0, 0, time.UTC)}}},
 		"bad raw data":         {History: []HistoryEntry{{Data: json.RawMessage("{")}}},
 		"bad extra":            {EventData: EventData{Extra: map[string]json.RawMessage{"x": json.RawMessage("nope")}}},
 	} {
@@ -333,7 +333,7 @@ func TestEncodeErrors(t *testing.T) {
 	}
 	_, err := json.Marshal(Appointment{Status: 9})
 	assert.ErrorIs(t, err, ErrUnknownStatus)
-	_, err = json.Marshal(Appointment{StartAt: TimeOf(time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC))})
+	_, err = json.Marshal(Appointment{StartAt: time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)})
 	assert.ErrorIs(t, err, ErrMalformed)
 }
 
@@ -407,92 +407,15 @@ func TestParseTime(t *testing.T) {
 	}
 }
 
-func TestTime(t *testing.T) {
-	var zero Time
-	assert.True(t, zero.IsZero())
-	v, ok := zero.Get()
-	assert.False(t, ok)
-	assert.True(t, v.IsZero())
-	assert.Equal(t, "", zero.String())
-
-	ny, err := time.LoadLocation("America/New_York")
-	require.NoError(t, err)
-	local := time.Date(2022, 1, 1, 7, 0, 0, 0, ny)
-	tm := TimeOf(local)
-	assert.False(t, tm.IsZero())
-	assert.Equal(t, utc(2022, 1, 1, 12, 0), tm, "TimeOf converts to UTC")
-	assert.Equal(t, "2022-01-01T12:00:00Z", tm.String())
-	assert.Equal(t, TimeOf(time.Time{}), TimeOf(time.Time{}))
-	assert.False(t, TimeOf(time.Time{}).IsZero(), "a zero instant is present")
-
-	type doc struct {
-		At  Time `json:"at"`
-		Opt Time `json:"opt,omitzero"`
-	}
-	b, err := json.Marshal(doc{At: tm})
-	require.NoError(t, err)
-	assert.Equal(t, `{"at":"2022-01-01T12:00:00Z"}`, string(b))
-	var d doc
-	require.NoError(t, json.Unmarshal([]byte(`{"at":"2022-01-01T07:00:00-05:00","opt":null}`), &d))
-	assert.Equal(t, doc{At: tm}, d)
-	require.ErrorIs(t, json.Unmarshal([]byte(`{"at":"soon"}`), &d), ErrMalformed)
-	require.ErrorIs(t, json.Unmarshal([]byte(`{"at":12}`), &d), ErrMalformed)
-	assert.Equal(t, doc{At: tm}, d)
-	b, err = json.Marshal(doc{})
-	require.NoError(t, err)
-	assert.Equal(t, `{"at":null}`, string(b))
-}
-
-func TestLocalStart(t *testing.T) {
-	got, err := wantBooked.LocalStart()
-	require.NoError(t, err)
-	assert.Equal(t, "2023-05-15 09:00:00 -0700 MST", got.String())
-	assert.True(t, got.Equal(time.Date(2023, 5, 15, 16, 0, 0, 0, time.UTC)))
-
-	ny := wantWebhook.Data
-	got, err = ny.LocalStart()
-	require.NoError(t, err)
-	assert.Equal(t, "2021-12-31 19:00:00 -0500 EST", got.String())
-
-	u := wantBooked
-	u.IANATimezone = "UTC"
-	got, err = u.LocalStart()
-	require.NoError(t, err)
-	assert.Equal(t, "2023-05-15 16:00:00 +0000 UTC", got.String())
-
-	noStart := wantBooked
-	noStart.StartAt = Time{}
-	noStart.IANATimezone = ""
-	_, err = noStart.LocalStart()
-	assert.ErrorIs(t, err, ErrNoStart, "the start is checked first")
-
-	for _, zone := range []string{"", "Local", "Mars/Olympus_Mons", "america/phoenix", "../etc/passwd", "/etc/localtime", "America/Phoenix "} {
-		a := wantBooked
-		a.IANATimezone = zone
-		_, err := a.LocalStart()
-		var ze *ZoneError
-		require.ErrorAs(t, err, &ze, "zone %q", zone)
-		assert.Equal(t, zone, ze.Zone)
-		assert.ErrorIs(t, err, ErrUnknownZone)
-		_, err = a.TimeZone()
-		assert.ErrorIs(t, err, ErrUnknownZone)
-	}
-	a := wantBooked
-	a.IANATimezone = "Nowhere/City"
-	_, err = a.LocalStart()
-	assert.EqualError(t, err, `appointment: unknown time zone "Nowhere/City"`)
-}
-
 // TestNilReceivers decodes valid input into a nil pointer: an error, not a
 // panic.
 func TestNilReceivers(t *testing.T) {
 	var (
-		a  *Appointment
-		w  *Webhook
-		e  *HistoryEntry
-		d  *EventData
-		tm *Time
-		r  *CancellationReason
+		a *Appointment
+		w *Webhook
+		e *HistoryEntry
+		d *EventData
+		r *CancellationReason
 	)
 	for name, c := range map[string]struct {
 		unmarshal func([]byte) error
@@ -502,7 +425,6 @@ func TestNilReceivers(t *testing.T) {
 		"Webhook":            {w.UnmarshalJSON, `{"event_type":"labtest.appointment.created","data":{"id":"a1"}}`},
 		"HistoryEntry":       {e.UnmarshalJSON, `{"status":"pending"}`},
 		"EventData":          {d.UnmarshalJSON, `{"origin":"patient"}`},
-		"Time":               {tm.UnmarshalJSON, `"2022-01-01T00:00:00Z"`},
 		"CancellationReason": {r.UnmarshalJSON, `{"id":"r1"}`},
 	} {
 		var err error
@@ -584,14 +506,6 @@ func TestEffectiveSecondLinePrefersSecondLine(t *testing.T) {
 	assert.Equal(t, "14", Address{Unit: "14"}.EffectiveSecondLine())
 }
 
-func TestTimeMarshalOutOfRange(t *testing.T) {
-	_, err := json.Marshal(TimeOf(time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)))
-	require.Error(t, err)
-	b, err := json.Marshal(TimeOf(time.Date(9999, 12, 31, 23, 59, 59, 0, time.UTC)))
-	require.NoError(t, err)
-	assert.Equal(t, `"9999-12-31T23:59:59Z"`, string(b))
-}
-
 // TestUnmarshalJSONEmptyAndNull: every UnmarshalJSON of the package treats
 // empty input (which encoding/json never passes, but a caller may) as
 // malformed, and null as nothing to do; neither changes the destination.
@@ -599,7 +513,6 @@ func TestUnmarshalJSONEmptyAndNull(t *testing.T) {
 	booked, webhook := wantBooked, wantWebhook
 	entry := wantWebhook.Data.History[1]
 	data := wantWebhook.Data.EventData
-	at := wantBooked.StartAt
 	reason := wantReasons[0]
 	for name, c := range map[string]struct {
 		unmarshal func([]byte) error
@@ -610,7 +523,6 @@ func TestUnmarshalJSONEmptyAndNull(t *testing.T) {
 		"Webhook":            {webhook.UnmarshalJSON, func() any { return webhook }, wantWebhook},
 		"HistoryEntry":       {entry.UnmarshalJSON, func() any { return entry }, wantWebhook.Data.History[1]},
 		"EventData":          {data.UnmarshalJSON, func() any { return data }, wantWebhook.Data.EventData},
-		"Time":               {at.UnmarshalJSON, func() any { return at }, wantBooked.StartAt},
 		"CancellationReason": {reason.UnmarshalJSON, func() any { return reason }, wantReasons[0]},
 	} {
 		t.Run(name, func(t *testing.T) {

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"strings"
+	"time"
 
 	"github.com/phlebkit/phlebkit/internal/jsonwire"
 )
@@ -106,19 +107,19 @@ func readStatus(r *jsonwire.Reader, field string) (Status, *DecodeError) {
 	return 0, &DecodeError{Field: field, Err: &ParseError{Kind: "status", Text: strings.Clone(text), Err: ErrUnknownStatus}}
 }
 
-// readTime reads a timestamp, or null for an absent Time; a string
+// readTime reads a timestamp, or null for the zero time; a string
 // ParseTime refuses is a fault.
-func readTime(r *jsonwire.Reader) Time {
+func readTime(r *jsonwire.Reader) time.Time {
 	text, ok := r.NullableString()
 	if !ok {
-		return Time{}
+		return time.Time{}
 	}
 	t, ok := jsonwire.ParseTime(text)
 	if !ok {
 		r.Fail(&ParseError{Kind: "time", Text: strings.Clone(text), Err: ErrMalformed})
-		return Time{}
+		return time.Time{}
 	}
-	return Time{t: t, ok: true}
+	return t
 }
 
 // readAddress reads an address object, or null for the zero Address.

@@ -41,8 +41,8 @@
 // on the same events: an appointment's [Type] ([Phlebotomy],
 // [PatientServiceCenter], or one this package does not know, kept as sent)
 // tells them apart, and [Appointment.IsPhlebotomy] does so in one call.
-// Timestamps ([Time], [ParseTime]) are UTC, with or without a zone
-// designator. [Appointment.EffectiveStatus] resolves a status and an event
+// Timestamps are [time.Time] values in UTC, zero when absent; on the wire
+// they come with or without a zone designator ([ParseTime]). [Appointment.EffectiveStatus] resolves a status and an event
 // status that disagree; [Appointment.LocalStart] gives the start in the
 // patient's time zone; [ValidateHistory] checks the events[] history
 // against the lifecycle. [DecodeCancellationReasons] decodes the list of

@@ -10,7 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-func year(y int) Time { return TimeOf(time.Date(y, 1, 1, 0, 0, 0, 0, time.UTC)) }
+func year(y int) time.Time { return time.Date(y, 1, 1, 0, 0, 0, 0, time.UTC) }
 
 // TestEncodeErrorsAreTyped: every value that cannot be encoded gives a
 // *EncodeError naming the field at fault and wrapping a sentinel, whether
@@ -95,8 +95,6 @@ func TestEncodeErrorsStandalone(t *testing.T) {
 		field string
 		is    error
 	}{
-		"time year 10000":           {year(10000), "", ErrMalformed},
-		"time year -1":              {year(-1), "", ErrMalformed},
 		"history created_at":        {HistoryEntry{CreatedAt: year(10000), Status: "pending"}, "created_at", ErrMalformed},
 		"history data":              {HistoryEntry{Status: "pending", Data: json.RawMessage(`{"a":}`)}, "data", ErrMalformed},
 		"event data extra":          {EventData{Extra: map[string]json.RawMessage{"x": json.RawMessage("nope")}}, "x", ErrMalformed},

@@ -59,7 +59,7 @@ var (
 //     [Status] value being encoded; [ErrUnknownStatus].
 //   - "event": an event [ParseTrigger] does not accept, or an invalid
 //     [Trigger] value being encoded; [ErrUnknownTrigger].
-//   - "time": a timestamp [ParseTime] does not accept, or a [Time] outside
+//   - "time": a timestamp [ParseTime] does not accept, or a time outside
 //     the years 0000 to 9999 being encoded; [ErrMalformed].
 //   - "webhook type": a webhook's event_type; [ErrNotAppointment] for a type
 //     that is not an appointment webhook's, [ErrMalformed] for an absent or
@@ -101,7 +101,7 @@ func (e *TransitionError) Error() string {
 func (e *TransitionError) Unwrap() error { return ErrInvalidTransition }
 
 // DecodeError reports JSON that cannot be decoded into an [Appointment],
-// a [Webhook], a [HistoryEntry], an [EventData], a [Time] or a
+// a [Webhook], a [HistoryEntry], an [EventData] or a
 // [CancellationReason]. The value being decoded into is left unchanged.
 //
 // It unwraps to its cause and, unless the cause is an unknown status or a
@@ -173,7 +173,7 @@ func (e *DecodeError) under(prefix string) *DecodeError {
 }
 
 // EncodeError reports a value that cannot be encoded as Junction's JSON:
-// a [Status] that is not valid, a [Time] outside the years 0000 to 9999,
+// a [Status] that is not valid, a time outside the years 0000 to 9999,
 // raw JSON that is not valid (in [EventData].Extra or [HistoryEntry].Data),
 // a coordinate that is NaN or infinite, or a [Webhook] whose event type is
 // not an appointment webhook's. Every encoding error of the package is one,
@@ -185,7 +185,7 @@ func (e *DecodeError) under(prefix string) *DecodeError {
 type EncodeError struct {
 	// Field is the JSON path of the offending value, such as "status",
 	// "event_data.reason" or "data.events[1].data"; empty when the value
-	// encoded is at fault as a whole, as a [Time] is.
+	// encoded is at fault as a whole.
 	Field string
 	// Err is the cause: a *[ParseError], a *json.SyntaxError for invalid
 	// raw JSON, a *json.UnsupportedValueError for a NaN or infinite

@@ -71,7 +71,7 @@ func ExampleDecodeWebhook() {
 	a := w.Data
 	fmt.Println(w.EventType == appointment.WebhookUpdated)
 	fmt.Println(a.Status, a.EventStatus, a.EffectiveStatus())
-	fmt.Println(a.StartAt, a.EventData.Origin, a.EventData.IsReschedule)
+	fmt.Println(a.StartAt.Format(time.RFC3339), a.EventData.Origin, a.EventData.IsReschedule)
 	// Output:
 	// true
 	// pending confirmed confirmed
@@ -125,7 +125,7 @@ func ExampleDecodeString() {
 	doc := `{"event_type": "labtest.appointment.updated", "data": {"id": "a1", "status": "confirmed", "start_at": "2023-05-15T16:00:00+00:00"}}`
 	data := doc[strings.Index(doc, `{"id"`) : len(doc)-1]
 	a, err := appointment.DecodeString(data)
-	fmt.Println(a.ID, a.Status, a.StartAt, err)
+	fmt.Println(a.ID, a.Status, a.StartAt.Format(time.RFC3339), err)
 
 	// Member names are matched exactly: "Status" is not status.
 	a, err = appointment.DecodeString(`{"id": "a2", "Status": "confirmed"}`)
@@ -163,7 +163,7 @@ func ExampleMachine() {
 func ExampleValidateHistory() {
 	t0 := time.Date(2022, 1, 1, 0, 0, 0, 0, time.UTC)
 	entry := func(h int, status string) appointment.HistoryEntry {
-		return appointment.HistoryEntry{CreatedAt: appointment.TimeOf(t0.Add(time.Duration(h) * time.Hour)), Status: status}
+		return appointment.HistoryEntry{CreatedAt: t0.Add(time.Duration(h) * time.Hour), Status: status}
 	}
 	// Junction's own example: scheduled twice (a reschedule), then completed
 	// without in_progress.
@@ -187,7 +187,7 @@ func ExampleValidateHistory() {
 
 func ExampleAppointment_LocalStart() {
 	a := appointment.Appointment{
-		StartAt:      appointment.TimeOf(time.Date(2023, 5, 15, 16, 0, 0, 0, time.UTC)),
+		StartAt:      time.Date(2023, 5, 15, 16, 0, 0, 0, time.UTC),
 		IANATimezone: "America/Phoenix",
 	}
 	start, err := a.LocalStart()

@@ -15,8 +15,9 @@ import (
 // history holding a status this package does not know still decodes;
 // [HistoryEntry.ParseStatus] and [ValidateHistory] report it.
 type HistoryEntry struct {
-	// CreatedAt is when the entry was recorded (created_at).
-	CreatedAt Time
+	// CreatedAt is when the entry was recorded (created_at), in UTC; zero
+	// (null on the wire) when Junction sends none.
+	CreatedAt time.Time
 	// Status is the event status as sent (status).
 	Status string
 	// Data is the provider-specific event data (data) as sent, compacted;
@@ -122,7 +123,7 @@ func ValidateHistory(events []HistoryEntry) error {
 		case !table.CanTransition(prev, s):
 			return &HistoryError{Index: i, From: prev, To: s, Err: ErrInvalidTransition}
 		}
-		if t, ok := e.CreatedAt.Get(); ok {
+		if t := e.CreatedAt; !t.IsZero() {
 			if seen && t.Before(last) {
 				return &HistoryError{Index: i, From: prev, To: s, Err: fmt.Errorf("%w: %s is before %s",
 					ErrOutOfOrder, formatTime(t), formatTime(last))}

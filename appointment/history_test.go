@@ -15,7 +15,7 @@ import (
 var t0 = time.Date(2022, 1, 1, 0, 0, 0, 0, time.UTC)
 
 // at returns t0 plus h hours.
-func at(h int) Time { return TimeOf(t0.Add(time.Duration(h) * time.Hour)) }
+func at(h int) time.Time { return t0.Add(time.Duration(h) * time.Hour) }
 
 // hist builds a history from event status texts, one hour apart.
 func hist(statuses ...string) []HistoryEntry {
@@ -198,8 +198,8 @@ func TestValidateHistoryReportsForbiddenStep(t *testing.T) {
 			}
 		}
 		to := rapid.SampledFrom(bad).Draw(t, "forbidden")
-		last, _ := h[k-1].CreatedAt.Get()
-		h = append(h, HistoryEntry{CreatedAt: TimeOf(last.Add(time.Hour)), Status: spell(t, to)})
+		last := h[k-1].CreatedAt
+		h = append(h, HistoryEntry{CreatedAt: last.Add(time.Hour), Status: spell(t, to)})
 		// Whatever follows does not matter.
 		for range rapid.IntRange(0, 3).Draw(t, "tail") {
 			h = append(h, HistoryEntry{Status: rapid.SampledFrom([]string{"pending", "no_show", "completed", ""}).Draw(t, "junk")})
@@ -218,14 +218,14 @@ func TestValidateHistoryReportsTimeTravel(t *testing.T) {
 		k := rapid.IntRange(1, len(h)-1).Draw(t, "k")
 		var latest time.Time
 		for _, e := range h[:k] {
-			if v, ok := e.CreatedAt.Get(); ok {
+			if v := e.CreatedAt; !v.IsZero() {
 				latest = v
 			}
 		}
 		if latest.IsZero() {
 			t.Skip("no timestamp before k")
 		}
-		h[k].CreatedAt = TimeOf(latest.Add(-time.Minute))
+		h[k].CreatedAt = latest.Add(-time.Minute)
 		err := ValidateHistory(h)
 		var he *HistoryError
 		require.ErrorAs(t, err, &he)

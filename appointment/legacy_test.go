@@ -106,14 +106,14 @@ func legacyDecode(data []byte) (Appointment, *legacyFault) {
 	for _, f := range []struct {
 		name string
 		text *string
-		dst  *Time
+		dst  *time.Time
 	}{{"start_at", w.StartAt, &v.StartAt}, {"end_at", w.EndAt, &v.EndAt}} {
 		if f.text != nil {
 			t, ok := legacyParseTime(*f.text)
 			if !ok {
 				return Appointment{}, &legacyFault{field: f.name, sentinel: ErrMalformed}
 			}
-			*f.dst = TimeOf(t)
+			*f.dst = t
 		}
 	}
 	var unknown *legacyFault
@@ -200,7 +200,7 @@ func legacyEntry(data []byte) (HistoryEntry, *legacyFault) {
 		if !ok {
 			return HistoryEntry{}, &legacyFault{field: "created_at", sentinel: ErrMalformed}
 		}
-		v.CreatedAt = TimeOf(t)
+		v.CreatedAt = t
 	}
 	v.Status = w.Status
 	v.Data = legacyNormalizeRaw(w.Data)

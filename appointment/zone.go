@@ -30,8 +30,8 @@ func (a Appointment) TimeZone() (*time.Location, error) {
 // *[ZoneError]. The start is checked first. For the end of the slot, use
 // EndAt with TimeZone.
 func (a Appointment) LocalStart() (time.Time, error) {
-	start, ok := a.StartAt.Get()
-	if !ok {
+	start := a.StartAt
+	if start.IsZero() {
 		return time.Time{}, ErrNoStart
 	}
 	loc, err := a.TimeZone()

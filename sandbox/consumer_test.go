@@ -359,7 +359,7 @@ func TestConsumerFlows(t *testing.T) {
 		key := c.slotAt(phoenix, friday17).BookingKey
 		b := decodeAppointment(t, c.must(http.MethodPatch, "/v3/order/"+o.ID+"/phlebotomy/appointment/reschedule",
 			map[string]any{"booking_key": key}))
-		if start, _ := b.StartAt.Get(); !start.Equal(friday17) || b.AppointmentNotes != "Please bring photo ID" {
+		if start := b.StartAt; !start.Equal(friday17) || b.AppointmentNotes != "Please bring photo ID" {
 			t.Fatalf("rescheduled appointment starts %v with notes %q", start, b.AppointmentNotes)
 		}
 		c.expect("appointment rescheduled", orderScheduled, apptRescheduled)
@@ -520,7 +520,7 @@ func TestConsumerFlows(t *testing.T) {
 		c.srv.Advance(6 * time.Hour) // Getlabs: 24 hours before the start
 		c.expect("Getlabs reschedules", "labtest.appointment.updated reserved (reschedule)")
 		got := decodeAppointment(t, c.must(http.MethodGet, "/v3/order/"+o.ID+"/phlebotomy/appointment", nil))
-		if start, _ := got.StartAt.Get(); got.ID != a.ID || !start.Equal(tuesday15.Add(24*time.Hour)) {
+		if start := got.StartAt; got.ID != a.ID || !start.Equal(tuesday15.Add(24*time.Hour)) {
 			t.Fatalf("after Getlabs' reschedule the appointment starts %v", start)
 		}
 	})

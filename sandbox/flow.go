@@ -113,7 +113,7 @@ func (s *Server) timer(e *entry) (time.Time, timer, bool) {
 	// requisition.
 	if act.EffectiveStatus() == appointment.Reserved {
 		p, _ := provider.Parse(act.Provider)
-		start, _ := act.StartAt.Get()
+		start := act.StartAt
 		if at, ok := scheduling.ProviderRescheduleAt(p, start); ok {
 			if at.After(e.moved) {
 				consider(at, providerRescheduleTimer)
@@ -170,10 +170,10 @@ func (s *Server) fire(e *entry, k timer, at time.Time) {
 		_ = s.apply(e, scheduling.Flow.Tick)
 	case providerRescheduleTimer:
 		act, _ := e.flow.Active()
-		start, _ := act.StartAt.Get()
-		end, hasEnd := act.EndAt.Get()
+		start := act.StartAt
+		end := act.EndAt
 		start = start.Add(providerRescheduleShift)
-		if hasEnd {
+		if !end.IsZero() {
 			end = end.Add(providerRescheduleShift)
 		}
 		e.moved = s.clock

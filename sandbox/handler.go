@@ -520,7 +520,7 @@ func (s *Server) cancelAppointment(w http.ResponseWriter, _ *http.Request, e *en
 	reason := s.reasons[i]
 	c := Cancellation{OrderID: e.flow.ID, AppointmentID: act.ID, Reason: reason, Notes: q.Notes, At: s.clock,
 		Refundable: reason.IsRefundable}
-	if start, ok := act.StartAt.Get(); ok {
+	if start := act.StartAt; !start.IsZero() {
 		c.Start, c.RefundDeadline = start, scheduling.RefundDeadline(start)
 		c.Refundable = reason.IsRefundable && scheduling.Refundable(start, s.clock)
 	}

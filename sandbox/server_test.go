@@ -379,7 +379,7 @@ func TestReschedule(t *testing.T) {
 	c.refused(http.MethodPatch, path, map[string]any{"booking_key": "bk_x"}, http.StatusUnprocessableEntity, "unknown booking key")
 	a := decodeAppointment(t, c.must(http.MethodPatch, path, map[string]any{"booking_key": c.slotAt(phoenix, friday17).BookingKey,
 		"appointment_notes": "Patient prefers left arm"}))
-	if start, _ := a.StartAt.Get(); !start.Equal(friday17) || a.AppointmentNotes != "Patient prefers left arm" ||
+	if start := a.StartAt; !start.Equal(friday17) || a.AppointmentNotes != "Patient prefers left arm" ||
 		!a.EventData.IsReschedule {
 		t.Fatalf("rescheduled = %+v", a)
 	}

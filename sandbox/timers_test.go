@@ -98,7 +98,7 @@ func TestProviderReschedule(t *testing.T) {
 	c.srv.Advance(30 * time.Hour)
 	c.expect("two days", "labtest.appointment.updated reserved (reschedule)", "labtest.appointment.updated reserved (reschedule)")
 	got := decodeAppointment(t, c.must(http.MethodGet, "/v3/order/"+o.ID+"/phlebotomy/appointment", nil))
-	if start, _ := got.StartAt.Get(); !start.Equal(tuesday15.Add(48 * time.Hour)) {
+	if start := got.StartAt; !start.Equal(tuesday15.Add(48 * time.Hour)) {
 		t.Fatalf("start after two reschedules: %v", start)
 	}
 

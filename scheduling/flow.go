@@ -302,7 +302,7 @@ func (o *Flow) autoCancel() (AutoCancel, bool) {
 	if i < 0 {
 		return AutoCancel{}, false
 	}
-	start, _ := o.Appointments[i].StartAt.Get()
+	start := o.Appointments[i].StartAt
 	return AutoCancel{OrderCreatedAt: o.CreatedAt, ActivateBy: o.ActivateBy, Requisition: o.Requisition, Start: start}, true
 }
 
@@ -403,7 +403,7 @@ func (t *tx) order(e order.Trigger, quiet bool) error {
 		id = t.o.History[n-1].ID + 1
 	}
 	t.o.Status = next
-	t.o.History = append(t.o.History, order.HistoryEntry{ID: id, CreatedAt: t.now, Status: next})
+	t.o.History = append(t.o.History, order.HistoryEntry{ID: id, CreatedAt: t.now.UTC(), Status: next})
 	if !quiet {
 		t.o.orderEvent(t.emit(), webhook.OrderUpdated)
 	}
@@ -432,7 +432,7 @@ func (t *tx) appt(i int, e appointment.Trigger, at time.Time, data appointment.E
 	if !fresh {
 		a.History = slices.Grow(slices.Clip(a.History), 1)
 	}
-	a.History = append(a.History, appointment.HistoryEntry{CreatedAt: appointment.TimeOf(at), Status: next.EventStatus(), Data: raw})
+	a.History = append(a.History, appointment.HistoryEntry{CreatedAt: at.UTC(), Status: next.EventStatus(), Data: raw})
 	t.o.appointmentEvent(t.emit(), webhook.AppointmentUpdated, i)
 	return nil
 }
@@ -669,15 +669,15 @@ func (t *tx) place(tr tier.Tier, p provider.Provider, id string, start, end time
 	a.AppointmentNotes = notes
 	a.IANATimezone = loc.String()
 	if !start.IsZero() {
-		a.StartAt = appointment.TimeOf(start)
+		a.StartAt = start.UTC()
 	}
 	if !end.IsZero() {
-		a.EndAt = appointment.TimeOf(end)
+		a.EndAt = end.UTC()
 	}
 	// The history is this command's own, with room for the move a ready
 	// appointment makes at once.
 	a.History = make([]appointment.HistoryEntry, 1, 2)
-	a.History[0] = appointment.HistoryEntry{CreatedAt: appointment.TimeOf(t.now), Status: appointment.Pending.EventStatus()}
+	a.History[0] = appointment.HistoryEntry{CreatedAt: t.now.UTC(), Status: appointment.Pending.EventStatus()}
 	if t.o.Requisition {
 		if err := t.order(order.PlaceAppointment, false); err != nil {
 			return err
@@ -762,9 +762,9 @@ func (t *tx) pencilIn(start, end time.Time) error {
 	}
 	t.own(0)
 	a := &t.o.Appointments[i]
-	a.StartAt, a.EndAt = appointment.TimeOf(start), appointment.Time{}
+	a.StartAt, a.EndAt = start.UTC(), time.Time{}
 	if !end.IsZero() {
-		a.EndAt = appointment.TimeOf(end)
+		a.EndAt = end.UTC()
 	}
 	return t.confirm(i, false)
 }
@@ -822,9 +822,9 @@ func (t *tx) reschedule(start, end time.Time, notes string) error {
 	}
 	t.own(0)
 	a := &t.o.Appointments[i]
-	a.StartAt, a.EndAt = appointment.TimeOf(start), appointment.Time{}
+	a.StartAt, a.EndAt = start.UTC(), time.Time{}
 	if !end.IsZero() {
-		a.EndAt = appointment.TimeOf(end)
+		a.EndAt = end.UTC()
 	}
 	a.AppointmentNotes = NotesForReschedule(a.Appointment, notes).AppointmentNotes
 	if a.EffectiveStatus() == appointment.Confirmed {

@@ -70,8 +70,7 @@ func ExampleFlow_Request() {
 	o, hooks, err := o.Request(scheduling.RequestAppointment{Provider: provider.Phlebfinders}, monday.Add(2*time.Hour))
 	show(hooks, err)
 	a, _ := o.Active()
-	_, hasTime := a.StartAt.Get()
-	fmt.Println("has a time:", hasTime)
+	fmt.Println("has a time:", !a.StartAt.IsZero())
 	o, hooks, err = o.PencilIn(monday.Add(30*time.Hour), monday.Add(31*time.Hour), monday.Add(20*time.Hour))
 	show(hooks, err)
 	// Output:

@@ -352,7 +352,7 @@ func TestEncodeOrderErrors(t *testing.T) {
 		{"no tier", func(o *Flow) { o.Appointments[0].Tier = 0 }, "appointments[0].tier", tier.ErrInvalidTier},
 		{"placed in 10000", func(o *Flow) { o.Appointments[0].PlacedAt = y10k }, "appointments[0].placed_at", ErrRange},
 		{"invalid appointment status", func(o *Flow) { o.Appointments[0].Status = 99 }, "appointments[0].appointment", appointment.ErrUnknownStatus},
-		{"start in 10000", func(o *Flow) { o.Appointments[0].StartAt = appointment.TimeOf(y10k) }, "appointments[0].appointment", appointment.ErrMalformed},
+		{"start in 10000", func(o *Flow) { o.Appointments[0].StartAt = y10k }, "appointments[0].appointment", appointment.ErrMalformed},
 		{"notes not UTF-8", func(o *Flow) { o.Appointments[0].AppointmentNotes = "\xff" }, "appointments[0].appointment.appointment_notes", nil},
 		{"record address not UTF-8", func(o *Flow) { o.Appointments[0].Address.FirstLine = "1\xff" }, "appointments[0].appointment.address.first_line", nil},
 		{"origin not UTF-8", func(o *Flow) { o.Appointments[0].EventData.Origin = "\xff" }, "appointments[0].appointment.event_data.origin", nil},

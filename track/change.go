@@ -72,17 +72,26 @@ type AppointmentStep struct {
 	Reschedule bool
 }
 
-// Slot is an appointment's time slot; a zero bound is absent.
+// Slot is an appointment's time slot, in UTC; a zero bound is absent.
 type Slot struct {
-	Start, End appointment.Time
+	Start, End time.Time
 }
 
-// String returns the slot as "start/end" in RFC 3339, or "none".
+// String returns the slot as "start/end" in RFC 3339 (an absent bound
+// empty), or "none".
 func (s Slot) String() string {
 	if s.Start.IsZero() && s.End.IsZero() {
 		return "none"
 	}
-	return s.Start.String() + "/" + s.End.String()
+	return rfc3339(s.Start) + "/" + rfc3339(s.End)
+}
+
+// rfc3339 returns t in UTC in RFC 3339, or "" when t is zero.
+func rfc3339(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(time.RFC3339Nano)
 }
 
 // Rescheduled is a reschedule with the slots before and after it.

@@ -305,14 +305,14 @@ func ExampleAppointmentStep_String() {
 
 func ExampleRescheduled_String() {
 	fmt.Println(track.Rescheduled{AppointmentID: "ord-1-a1", Index: 2, At: hours(4),
-		From: track.Slot{Start: appointment.TimeOf(hours(50)), End: appointment.TimeOf(hours(52))},
-		To:   track.Slot{Start: appointment.TimeOf(hours(74)), End: appointment.TimeOf(hours(76))}})
+		From: track.Slot{Start: hours(50), End: hours(52)},
+		To:   track.Slot{Start: hours(74), End: hours(76)}})
 	// Output:
 	// 2026-11-23T13:00:00Z appointment ord-1-a1 moved from 2026-11-25T11:00:00Z/2026-11-25T13:00:00Z to 2026-11-26T11:00:00Z/2026-11-26T13:00:00Z
 }
 
 func ExampleSlot_String() {
-	fmt.Println(track.Slot{Start: appointment.TimeOf(hours(50)), End: appointment.TimeOf(hours(52))})
+	fmt.Println(track.Slot{Start: hours(50), End: hours(52)})
 	fmt.Println(track.Slot{}) // a request-tier appointment before a slot is penciled in
 	// Output:
 	// 2026-11-25T11:00:00Z/2026-11-25T13:00:00Z

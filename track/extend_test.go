@@ -96,7 +96,7 @@ func TestExtendAppointment(t *testing.T) {
 	untimed := func(e webhook.Event, i ...int) webhook.Event {
 		e.Appointment.History = append([]appointment.HistoryEntry(nil), e.Appointment.History...)
 		for _, k := range i {
-			e.Appointment.History[k].CreatedAt = appointment.Time{}
+			e.Appointment.History[k].CreatedAt = time.Time{}
 		}
 		return e
 	}
@@ -163,7 +163,7 @@ func TestLifecycleOrder(t *testing.T) {
 		"2026-11-23T14:00:00Z order o1 #103 appointment_pending -> appointment_scheduled",
 	}, lines(changes))
 	a := apptEvent("o1", "a1", 48, astep{appointment.Pending, 1}, astep{appointment.Confirmed, 2}, astep{appointment.InProgress, 3})
-	a.Appointment.History[1].CreatedAt = appointment.Time{}
+	a.Appointment.History[1].CreatedAt = time.Time{}
 	_, changes, err = Tracked{}.Apply(a)
 	require.NoError(t, err)
 	assert.Equal(t, []string{
@@ -209,7 +209,7 @@ func TestAutoCancelledByTime(t *testing.T) {
 }
 
 func TestSlotString(t *testing.T) {
-	start, end := appointment.TimeOf(at(48)), appointment.TimeOf(at(50))
+	start, end := at(48), at(50)
 	for _, c := range []struct {
 		slot Slot
 		want string

@@ -528,7 +528,7 @@ func checkInOrder(t *rapid.T, lc lifecycle, changes []Change) {
 		for k, e := range h {
 			to, err := e.ParseStatus()
 			require.NoError(t, err)
-			at, _ := e.CreatedAt.Get()
+			at := e.CreatedAt
 			want = append(want, text(AppointmentStep{OrderID: lc.flow.ID, AppointmentID: id, Index: k, At: at,
 				From: prev, To: to, Reschedule: k > 0 && to == prev && (to == appointment.Reserved || to == appointment.Confirmed)}))
 			from, ok1 := slotAt[id][k]
@@ -550,7 +550,7 @@ func checkInOrder(t *rapid.T, lc lifecycle, changes []Change) {
 	for _, c := range autoCancels(changes) {
 		require.True(t, lc.auto[c.AppointmentID], "%v: the flow's own cancellation taken for an auto-cancellation (%v)", c, lc.commands)
 		h := apptHistory[c.AppointmentID]
-		at, _ := h[len(h)-1].CreatedAt.Get()
+		at := h[len(h)-1].CreatedAt
 		assert.Equal(t, len(h)-1, c.Index)
 		assert.Equal(t, at, c.At)
 	}
@@ -568,7 +568,7 @@ func inferable(lc lifecycle, orderHistory []order.HistoryEntry, h []appointment.
 	if prev, _ := h[n-2].ParseStatus(); prev == appointment.Reserved {
 		return true
 	}
-	at, _ := h[n-1].CreatedAt.Get()
+	at := h[n-1].CreatedAt
 	past := false
 	for _, e := range orderHistory {
 		switch {

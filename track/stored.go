@@ -5,6 +5,7 @@ import (
 	"database/sql/driver"
 	"encoding/json"
 	"fmt"
+	"time"
 
 	"github.com/phlebkit/phlebkit/appointment"
 	"github.com/phlebkit/phlebkit/order"
@@ -28,9 +29,9 @@ type (
 		Slots       []storedSlot    `json:"slots"`
 	}
 	storedSlot struct {
-		Events  int              `json:"events"`
-		StartAt appointment.Time `json:"start_at"`
-		EndAt   appointment.Time `json:"end_at"`
+		Events  int       `json:"events"`
+		StartAt time.Time `json:"start_at,omitzero"`
+		EndAt   time.Time `json:"end_at,omitzero"`
 	}
 )
 

@@ -136,7 +136,7 @@ func created(a *appointment.Appointment) time.Time {
 	if len(a.History) == 0 {
 		return time.Time{}
 	}
-	t, _ := a.History[0].CreatedAt.Get()
+	t := a.History[0].CreatedAt
 	return t
 }
 
@@ -401,7 +401,7 @@ func appointmentSteps(s *appointment.Appointment, from int) ([]Change, error) {
 	for k := from; k < len(events); k++ {
 		to, _ := events[k].ParseStatus() // checked above
 		st := AppointmentStep{OrderID: s.OrderID, AppointmentID: s.ID, Index: k, From: prev, To: to, Reschedule: isReschedule(prev, to)}
-		st.At, _ = events[k].CreatedAt.Get()
+		st.At = events[k].CreatedAt
 		changes = append(changes, st)
 		prev = to
 	}
@@ -425,7 +425,7 @@ func (a *appt) rescheduled(changes []Change, orderID string, n int) []Change {
 	if !ok || !ok2 {
 		return changes
 	}
-	at, _ := ev[n-1].CreatedAt.Get()
+	at := ev[n-1].CreatedAt
 	return append(changes, Rescheduled{
 		OrderID: orderID, AppointmentID: a.snap.ID, Index: n - 1, At: at,
 		From: a.slots[j].slot, To: a.slots[i].slot,
@@ -474,8 +474,8 @@ func (o Tracked) autoCancelled(a *appointment.Appointment) (scheduling.Rule, tim
 	if last != appointment.Cancelled {
 		return 0, time.Time{}, false
 	}
-	at, ok := ev[n-1].CreatedAt.Get()
-	if !ok {
+	at := ev[n-1].CreatedAt
+	if at.IsZero() {
 		return 0, time.Time{}, false
 	}
 	// Without a requisition at the time of cancellation: a reserved
@@ -496,7 +496,7 @@ func (o Tracked) autoCancelled(a *appointment.Appointment) (scheduling.Rule, tim
 			return 0, time.Time{}, false
 		}
 	}
-	start, _ := a.StartAt.Get()
+	start := a.StartAt
 	ac := scheduling.AutoCancel{OrderCreatedAt: o.snap.CreatedAt, Start: start}
 	if !o.snap.ActivateBy.IsZero() {
 		ac.ActivateBy = o.snap.ActivateBy.Time()

@@ -58,10 +58,10 @@ type astep struct {
 func apptEvent(orderID, id string, start float64, steps ...astep) webhook.Event {
 	a := appointment.Appointment{ID: id, OrderID: orderID, Type: appointment.Phlebotomy, Provider: "getlabs"}
 	if start >= 0 {
-		a.StartAt, a.EndAt = appointment.TimeOf(at(start)), appointment.TimeOf(at(start+2))
+		a.StartAt, a.EndAt = at(start), at(start+2)
 	}
 	for i, s := range steps {
-		e := appointment.HistoryEntry{CreatedAt: appointment.TimeOf(at(s.h)), Status: s.s.EventStatus()}
+		e := appointment.HistoryEntry{CreatedAt: at(s.h), Status: s.s.EventStatus()}
 		if i > 0 && s.s == steps[i-1].s {
 			e.Data = json.RawMessage(`{"is_reschedule":true}`)
 		}
@@ -263,7 +263,7 @@ func TestReschedule(t *testing.T) {
 		var moves []string
 		for _, c := range changes {
 			if r, ok := c.(Rescheduled); ok {
-				moves = append(moves, r.From.Start.String()+" -> "+r.To.Start.String())
+				moves = append(moves, r.From.Start.Format(time.RFC3339)+" -> "+r.To.Start.Format(time.RFC3339))
 			}
 		}
 		assert.ElementsMatch(t, []string{
@@ -443,7 +443,7 @@ func TestStored(t *testing.T) {
 
 	// An appointment whose snapshot had no history yet: its slot is at 0.
 	noHistory := webhook.Event{Type: webhook.AppointmentCreated, Appointment: appointment.Appointment{ID: "a1", OrderID: "o1",
-		Type: appointment.Phlebotomy, StartAt: appointment.TimeOf(at(48))}}
+		Type: appointment.Phlebotomy, StartAt: at(48)}}
 	fresh, _, err := Tracked{}.Apply(noHistory)
 	require.NoError(t, err)
 	b, err = json.Marshal(fresh)

@@ -66,7 +66,7 @@ func TestActive(t *testing.T) {
 
 // TestEqual checks that a value that cannot be stored equals nothing.
 func TestEqual(t *testing.T) {
-	far := appointment.TimeOf(time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC))
+	far := time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)
 	e := apptEvent("o1", "a1", 48, astep{appointment.Pending, 1})
 	e.Appointment.StartAt = far
 	bad := apply(t, Tracked{}, e)

@@ -187,7 +187,7 @@ func TestDecodeFixtureFields(t *testing.T) {
 	assert.True(t, a.EventData.IsReschedule)
 	assert.Equal(t, "patient", a.EventData.Origin)
 	assert.Equal(t, "getlabs", a.Provider)
-	assert.Equal(t, appointment.TimeOf(day(2022, 1, 1)), a.StartAt)
+	assert.Equal(t, day(2022, 1, 1), a.StartAt)
 	require.Len(t, a.History, 2)
 	assert.Equal(t, "scheduled", a.History[1].Status)
 	assert.Equal(t, day(2022, 1, 1), e.At())

@@ -163,7 +163,7 @@ func (e Event) OrderID() string {
 func (e Event) At() time.Time {
 	if e.Type.IsAppointment() {
 		if n := len(e.Appointment.History); n > 0 {
-			t, _ := e.Appointment.History[n-1].CreatedAt.Get()
+			t := e.Appointment.History[n-1].CreatedAt
 			return t
 		}
 		return time.Time{}

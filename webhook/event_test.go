@@ -108,8 +108,8 @@ func TestEventAccessors(t *testing.T) {
 		Status: appointment.Confirmed, EventStatus: appointment.Confirmed,
 		EventData: appointment.EventData{IsReschedule: true},
 		History: []appointment.HistoryEntry{
-			{CreatedAt: appointment.TimeOf(at.Add(-time.Hour)), Status: "scheduled"},
-			{CreatedAt: appointment.TimeOf(at.Add(30 * time.Minute)), Status: "scheduled"},
+			{CreatedAt: at.Add(-time.Hour), Status: "scheduled"},
+			{CreatedAt: at.Add(30 * time.Minute), Status: "scheduled"},
 		},
 	}
 	// An order whose last_event is later than its history.
@@ -132,7 +132,7 @@ func TestEventAccessors(t *testing.T) {
 		{"appointment rescheduled", Event{Type: AppointmentUpdated, Order: ord, Appointment: appt}, "ord-1", at.Add(30 * time.Minute),
 			"2026-11-23T09:30:00Z labtest.appointment.updated ord-1-a1 confirmed (reschedule)"},
 		{"appointment created", Event{Type: AppointmentCreated, Appointment: appointment.Appointment{ID: "a2", OrderID: "ord-9", Status: appointment.Pending,
-			History: []appointment.HistoryEntry{{CreatedAt: appointment.TimeOf(at.Add(123 * time.Millisecond)), Status: "pending"}}}},
+			History: []appointment.HistoryEntry{{CreatedAt: at.Add(123 * time.Millisecond), Status: "pending"}}}},
 			"ord-9", at.Add(123 * time.Millisecond), "2026-11-23T09:00:00.123Z labtest.appointment.created a2 pending"},
 		{"appointment without history", Event{Type: AppointmentCreated, Order: ord, Appointment: appointment.Appointment{ID: "a3", OrderID: "ord-4"}},
 			"ord-4", time.Time{}, "labtest.appointment.created a3 appointment.Status(0)"},

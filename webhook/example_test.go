@@ -82,7 +82,7 @@ func ExampleNewHandler() {
 			fmt.Println("order", e.Order.ID, "is", e.Order.Status())
 		case webhook.AppointmentCreated, webhook.AppointmentUpdated:
 			a := e.Appointment
-			fmt.Println("appointment", a.ID, "is", a.EffectiveStatus(), "from", a.StartAt)
+			fmt.Println("appointment", a.ID, "is", a.EffectiveStatus(), "from", a.StartAt.Format(time.RFC3339))
 		}
 		return nil
 	})
