@@ -38,14 +38,14 @@ var eventNames = [...]string{
 // Triggers returns every valid event in declaration order.
 func Triggers() []Trigger {
 	out := make([]Trigger, 0, numEvents)
-	for e := Reserve; e <= Cancel; e++ {
+	for e := Trigger(1); e <= numEvents; e++ {
 		out = append(out, e)
 	}
 	return out
 }
 
 // IsValid reports whether e is one of the declared events.
-func (e Trigger) IsValid() bool { return e >= Reserve && e <= Cancel }
+func (e Trigger) IsValid() bool { return e >= 1 && e <= numEvents }
 
 // String returns the event name, such as "reschedule". An invalid event
 // prints as "appointment.Trigger(N)".
@@ -59,7 +59,7 @@ func (e Trigger) String() string {
 // ParseTrigger parses an event name such as "reschedule". Anything else
 // returns a *[ParseError] wrapping [ErrUnknownTrigger].
 func ParseTrigger(text string) (Trigger, error) {
-	for e := Reserve; e <= Cancel; e++ {
+	for e := Trigger(1); e <= numEvents; e++ {
 		if eventNames[e] == text {
 			return e, nil
 		}

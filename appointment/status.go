@@ -63,14 +63,14 @@ var eventStatusNames = [...]string{
 // Statuses returns every valid status in declaration order.
 func Statuses() []Status {
 	out := make([]Status, 0, numStatuses)
-	for s := Pending; s <= Cancelled; s++ {
+	for s := Status(1); s <= numStatuses; s++ {
 		out = append(out, s)
 	}
 	return out
 }
 
 // IsValid reports whether s is one of the declared statuses.
-func (s Status) IsValid() bool { return s >= Pending && s <= Cancelled }
+func (s Status) IsValid() bool { return s >= 1 && s <= numStatuses }
 
 // String returns the API's status spelling, such as "confirmed" or
 // "in_progress". An invalid status prints as "appointment.Status(N)".

@@ -58,14 +58,14 @@ var eventNames = [...]string{
 // Triggers returns every valid event in declaration order.
 func Triggers() []Trigger {
 	out := make([]Trigger, 0, numEvents)
-	for e := CreateRequisition; e <= Cancel; e++ {
+	for e := Trigger(1); e <= numEvents; e++ {
 		out = append(out, e)
 	}
 	return out
 }
 
 // IsValid reports whether e is one of the declared events.
-func (e Trigger) IsValid() bool { return e >= CreateRequisition && e <= Cancel }
+func (e Trigger) IsValid() bool { return e >= 1 && e <= numEvents }
 
 // String returns the snake_case name, such as "schedule_appointment". An
 // invalid event prints as "order.Trigger(N)".
@@ -79,7 +79,7 @@ func (e Trigger) String() string {
 // ParseTrigger parses an event name such as "schedule_appointment". Anything
 // else returns an error wrapping [ErrUnknownTrigger].
 func ParseTrigger(text string) (Trigger, error) {
-	for e := CreateRequisition; e <= Cancel; e++ {
+	for e := Trigger(1); e <= numEvents; e++ {
 		if eventNames[e] == text {
 			return e, nil
 		}

@@ -2,7 +2,6 @@ package order
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/phlebkit/phlebkit/internal/lifecycle"
 )
@@ -10,7 +9,7 @@ import (
 // Callback is called by a [Machine] for a transition it has just made. It
 // runs on the goroutine that called [Machine.Fire], before Fire returns,
 // while the machine holds its lock: callbacks of one machine see its
-// transitions one at a time and in order. A callback must not fire events
+// transitions one at a time and in order. A callback must not fire triggers
 // on its own machine: doing so with the context it was given returns
 // [ErrReentrantFire], and with any other context it waits forever. The
 // context a callback is given carries the caller's values but is never
@@ -20,33 +19,24 @@ type Callback func(ctx context.Context, t Transition)
 
 // Option configures a [Machine]; [OnEnter], [AfterTrigger] and [AfterAny]
 // make them. The zero Option does nothing.
-type Option struct {
-	apply func(*lifecycle.Hooks[Status, Trigger])
-}
+type Option = lifecycle.Option[Status, Trigger, Transition]
 
 // OnEnter runs fn each time the machine enters s, self-loops included (a
 // reschedule enters appointment_scheduled again).
 func OnEnter(s Status, fn Callback) Option {
-	return Option{func(h *lifecycle.Hooks[Status, Trigger]) { h.AddEnter(s, wrap(fn)) }}
+	return lifecycle.OnEnter[Status, Trigger](s, fn)
 }
 
 // AfterTrigger runs fn after each transition made by e, once the [OnEnter]
 // callbacks of its destination have run.
 func AfterTrigger(e Trigger, fn Callback) Option {
-	return Option{func(h *lifecycle.Hooks[Status, Trigger]) { h.AddAfter(e, wrap(fn)) }}
+	return lifecycle.AfterTrigger[Status](e, fn)
 }
 
 // AfterAny runs fn after every transition, once the [AfterTrigger] callbacks
 // have run.
 func AfterAny(fn Callback) Option {
-	return Option{func(h *lifecycle.Hooks[Status, Trigger]) { h.AddAny(wrap(fn)) }}
-}
-
-func wrap(fn Callback) lifecycle.Callback[Status, Trigger] {
-	if fn == nil {
-		return nil // rejected by NewMachine
-	}
-	return func(ctx context.Context, e lifecycle.Edge[Status, Trigger]) { fn(ctx, Transition(e)) }
+	return lifecycle.AfterAny[Status, Trigger](fn)
 }
 
 // Machine is an order lifecycle backed by a github.com/looplab/fsm machine
@@ -56,7 +46,7 @@ func wrap(fn Callback) lifecycle.Callback[Status, Trigger] {
 //
 // It differs from a bare looplab machine in ways users rely on: documented
 // self-loops (reschedule_appointment, receive_partial_results,
-// correct_results) succeed; a forbidden event is rejected by the table with
+// correct_results) succeed; a forbidden trigger is rejected by the table with
 // the same *[TransitionError] as Next, before looplab is touched; a
 // cancelled context is reported without starting a transition and can never
 // leave the machine stuck; there is no way to set a status that bypasses the
@@ -66,47 +56,39 @@ type Machine struct {
 }
 
 // NewMachine returns a machine in status initial. An invalid status, a
-// callback on an invalid status or event, or a nil callback is an error
+// callback on an invalid status or trigger, or a nil callback is an error
 // wrapping [ErrMachine].
 func NewMachine(initial Status, opts ...Option) (*Machine, error) {
-	h := lifecycle.Hooks[Status, Trigger]{Reentrant: ErrReentrantFire}
-	for _, o := range opts {
-		if o.apply != nil {
-			o.apply(&h)
-		}
-	}
-	m, err := lifecycle.NewMachine(table, initial, h)
+	m, err := lifecycle.Build(table, initial, ErrReentrantFire, ErrMachine, opts)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrMachine, err)
+		return nil, err
 	}
 	return &Machine{m: m}, nil
 }
 
 // Current returns the machine's status; the zero [Status] for a zero
 // Machine.
-func (m *Machine) Current() Status {
-	if m == nil || m.m == nil {
-		return 0
-	}
-	return m.m.Current()
-}
+func (m *Machine) Current() Status { return m.get().Current() }
 
 // Can reports whether e may be fired in the current status.
-func (m *Machine) Can(e Trigger) bool { return table.Allowed(m.Current(), e) }
+func (m *Machine) Can(e Trigger) bool { return m.get().Can(e) }
 
-// AvailableTriggers returns the events allowed in the current status, in
+// AvailableTriggers returns the triggers allowed in the current status, in
 // declaration order.
-func (m *Machine) AvailableTriggers() []Trigger { return table.EventsFrom(m.Current()) }
+func (m *Machine) AvailableTriggers() []Trigger { return m.get().AvailableEvents() }
 
 // Fire moves the machine along e and runs the callbacks of the transition
-// before returning. On error nothing changes: a forbidden event returns,
+// before returning. On error nothing changes: a forbidden trigger returns,
 // whatever ctx, the *[TransitionError] that [Next] returns; an allowed one
 // with a done ctx returns an error wrapping ctx.Err(); a call from the
 // machine's own callback returns [ErrReentrantFire].
-func (m *Machine) Fire(ctx context.Context, e Trigger) error {
+func (m *Machine) Fire(ctx context.Context, e Trigger) error { return m.get().Fire(ctx, e) }
+
+// get returns the machine m wraps, or the table's idle machine for a nil or
+// zero m.
+func (m *Machine) get() *lifecycle.Machine[Status, Trigger] {
 	if m == nil || m.m == nil {
-		_, err := Next(0, e)
-		return err
+		return table.Idle()
 	}
-	return m.m.Fire(ctx, e)
+	return m.m
 }

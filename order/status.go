@@ -102,7 +102,7 @@ var statusHighLevel = [...]HighLevel{
 
 // statusFull holds the full forms, built once so that Full does not allocate.
 var statusFull = func() (full [numStatuses + 1]string) {
-	for s := Ordered; s <= Corrected; s++ {
+	for s := Status(1); s <= numStatuses; s++ {
 		full[s] = statusHighLevel[s].String() + "." + modality + "." + statusNames[s]
 	}
 	return full
@@ -111,14 +111,14 @@ var statusFull = func() (full [numStatuses + 1]string) {
 // Statuses returns every valid status in declaration order.
 func Statuses() []Status {
 	out := make([]Status, 0, numStatuses)
-	for s := Ordered; s <= Corrected; s++ {
+	for s := Status(1); s <= numStatuses; s++ {
 		out = append(out, s)
 	}
 	return out
 }
 
 // IsValid reports whether s is one of the declared statuses.
-func (s Status) IsValid() bool { return s >= Ordered && s <= Corrected }
+func (s Status) IsValid() bool { return s >= 1 && s <= numStatuses }
 
 // String returns the low-level wire value, such as "appointment_scheduled".
 // An invalid status prints as "order.Status(N)".
@@ -281,6 +281,8 @@ const (
 	HighLevelCancelled
 	// HighLevelFailed covers sample_error.
 	HighLevelFailed
+
+	numHighLevels = iota - 1
 )
 
 var highLevelNames = [...]string{
@@ -293,7 +295,7 @@ var highLevelNames = [...]string{
 }
 
 // IsValid reports whether h is one of the declared high-level statuses.
-func (h HighLevel) IsValid() bool { return h >= HighLevelReceived && h <= HighLevelFailed }
+func (h HighLevel) IsValid() bool { return h >= 1 && h <= numHighLevels }
 
 // String returns the wire value, such as "collecting_sample". An invalid
 // value prints as "order.HighLevel(N)".
@@ -308,7 +310,7 @@ func (h HighLevel) String() string {
 // order.
 func (h HighLevel) Statuses() []Status {
 	var out []Status
-	for s := Ordered; s <= Corrected; s++ {
+	for s := Status(1); s <= numStatuses; s++ {
 		if statusHighLevel[s] == h {
 			out = append(out, s)
 		}
@@ -320,7 +322,7 @@ func (h HighLevel) Statuses() []Status {
 // the deprecated top-level status field of an order carries it. Anything
 // else returns an error wrapping [ErrUnknownStatus].
 func ParseHighLevel(text string) (HighLevel, error) {
-	for h := HighLevelReceived; h <= HighLevelFailed; h++ {
+	for h := HighLevel(1); h <= numHighLevels; h++ {
 		if highLevelNames[h] == text {
 			return h, nil
 		}

@@ -244,3 +244,68 @@ func (c firingCtx[S, E]) Value(key any) any {
 	}
 	return c.parent.Value(key)
 }
+
+// Transition is the constraint on the transition type a package hands its
+// callbacks: its own struct with the fields of an [Edge].
+type Transition[S, E Small] interface {
+	~struct {
+		From    S
+		Trigger E
+		To      S
+	}
+}
+
+// Option configures a machine made by [Build]: T is the transition type its
+// callbacks receive. The zero Option does nothing.
+type Option[S, E Small, T Transition[S, E]] struct {
+	apply func(*Hooks[S, E])
+}
+
+// OnEnter runs fn each time the machine enters s, self-loops included.
+func OnEnter[S, E Small, T Transition[S, E]](s S, fn func(context.Context, T)) Option[S, E, T] {
+	return Option[S, E, T]{func(h *Hooks[S, E]) { h.AddEnter(s, wrap[S, E](fn)) }}
+}
+
+// AfterTrigger runs fn after each transition made by e, once the [OnEnter]
+// callbacks of its destination have run.
+func AfterTrigger[S, E Small, T Transition[S, E]](e E, fn func(context.Context, T)) Option[S, E, T] {
+	return Option[S, E, T]{func(h *Hooks[S, E]) { h.AddAfter(e, wrap[S, E](fn)) }}
+}
+
+// AfterAny runs fn after every transition, once the [AfterTrigger]
+// callbacks have run.
+func AfterAny[S, E Small, T Transition[S, E]](fn func(context.Context, T)) Option[S, E, T] {
+	return Option[S, E, T]{func(h *Hooks[S, E]) { h.AddAny(wrap[S, E](fn)) }}
+}
+
+// wrap adapts fn to a [Callback]; a nil fn stays nil, for [NewMachine] to
+// reject.
+func wrap[S, E Small, T Transition[S, E]](fn func(context.Context, T)) Callback[S, E] {
+	if fn == nil {
+		return nil
+	}
+	return func(ctx context.Context, e Edge[S, E]) { fn(ctx, T(e)) }
+}
+
+// Build returns a machine over t starting in initial, configured by opts.
+// A Fire from one of its callbacks returns reentrant; an invalid initial
+// status, a callback on an invalid status or event, or a nil callback is an
+// error wrapping invalid.
+func Build[S, E Small, T Transition[S, E]](t *Table[S, E], initial S, reentrant, invalid error, opts []Option[S, E, T]) (*Machine[S, E], error) {
+	h := Hooks[S, E]{Reentrant: reentrant}
+	for _, o := range opts {
+		if o.apply != nil {
+			o.apply(&h)
+		}
+	}
+	m, err := NewMachine(t, initial, h)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", invalid, err)
+	}
+	return m, nil
+}
+
+// Idle returns a machine over t in the zero status, shared and never moved:
+// it rejects every Fire with the table's error. A package hands it out for
+// a nil or zero machine of its own.
+func (t *Table[S, E]) Idle() *Machine[S, E] { return t.idle }

@@ -80,6 +80,7 @@ type Table[S, E Small] struct {
 	statusName []string
 	eventName  []string
 	fsmEvents  fsm.Events // looplab's view, built once; never handed out
+	idle       *Machine[S, E]
 }
 
 // New compiles spec. It reports an error wrapping [ErrSpec] when the spec is
@@ -162,6 +163,7 @@ func New[S, E Small](spec Spec[S, E]) (*Table[S, E], error) {
 		}
 	}
 	t.fsmEvents = t.buildFSMEvents()
+	t.idle = &Machine[S, E]{t: t}
 	// Transitive closure: iterate until no reach set grows.
 	copy(t.reach, t.out)
 	for changed := true; changed; {
