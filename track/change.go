@@ -116,7 +116,12 @@ type Rescheduled struct {
 // cancelled one. It is reported once the order's snapshots at both entries
 // have arrived. An appointment placed before the requisition exists shows
 // here only with the order's next status change, since the order sends no
-// webhook of its own until then.
+// webhook of its own until then. Where snapshots with the same history name
+// different appointments (a replay of the order's events sends its earlier
+// histories with the appointment it names now), one change is reported for
+// each appointment named at the earlier entry and each other one named at
+// the later: what is reported depends on which snapshots arrived, never
+// on the order they arrived in.
 type ActiveChanged struct {
 	OrderID string
 	// EventID and At are those of the history entry at which the order
@@ -223,11 +228,15 @@ func (c Rescheduled) String() string {
 // String returns a line such as
 // "2026-11-23T12:00:00Z order ord-1 #4 active appointment ord-1-a1 -> ord-1-a2".
 func (c ActiveChanged) String() string {
-	from := c.From
-	if from == "" {
-		from = "none"
+	return stamp(c.At) + " order " + c.OrderID + " #" + strconv.FormatInt(c.EventID, 10) + " active appointment " +
+		orNone(c.From) + " -> " + orNone(c.To)
+}
+
+func orNone(id string) string {
+	if id == "" {
+		return "none"
 	}
-	return stamp(c.At) + " order " + c.OrderID + " #" + strconv.FormatInt(c.EventID, 10) + " active appointment " + from + " -> " + c.To
+	return id
 }
 
 // String returns a line such as "2026-11-23T17:00:00Z appointment ord-1-a1

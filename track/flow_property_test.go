@@ -37,7 +37,10 @@ const schedulesPerLifecycle = 10
 // made, when they can be told). Then it draws delivery schedules: the
 // events permuted, some delivered twice, some dropped (lost before or
 // after the receiver applied them) and delivered again later, as decoded
-// from their JSON body or not. Every schedule must end with the value of
+// from their JSON body or not. Some lifecycles also carry replays of order
+// snapshots, as resending an order's events sends: the history of an
+// earlier snapshot, updated later or at the same time, naming another
+// appointment or none. Every schedule must end with the value of
 // in-order delivery (Equal, and the same stored JSON), and report the same
 // changes, each once: the same per order and per appointment, in lifecycle
 // order within each delivery.
@@ -65,7 +68,7 @@ func TestFlowDeliveries(t *testing.T) {
 			wantJSON, err := want.MarshalJSON()
 			require.NoError(t, err)
 			require.JSONEq(t, string(wantJSON), string(gotJSON), "schedule %d: stored form", s)
-			require.Equal(t, streams(wantChanges), sortedStreams(changes), "schedule %d: changes", s)
+			require.Equal(t, sortedStreams(wantChanges), sortedStreams(changes), "schedule %d: changes", s)
 		}
 	})
 	seen.check(t)
@@ -79,6 +82,7 @@ type lifecycle struct {
 	flow     scheduling.Flow
 	auto     map[string]bool // appointment id: cancelled by auto-cancellation
 	commands []string        // the commands the flow took, for failure messages
+	replays  int             // order snapshots replayed with another appointment
 }
 
 var (
@@ -201,7 +205,42 @@ func drawLifecycle(t *rapid.T, id string) lifecycle {
 		lc.commands = append(lc.commands, name)
 	}
 	lc.flow = o
+	if rng.IntN(3) == 0 {
+		lc.replay(rng)
+	}
 	return lc
+}
+
+// replay adds one to three replays of order snapshots to lc's events, each
+// sent after the snapshot it replays: its history, updated later (or, now
+// and then, at the same time), naming the appointment it named, another of
+// the order's, or none.
+func (lc *lifecycle) replay(rng *rand.Rand) {
+	ids := []string{""}
+	for _, a := range lc.flow.Appointments {
+		ids = append(ids, a.ID)
+	}
+	for r := range 1 + rng.IntN(3) {
+		var sent []int
+		for i, e := range lc.events {
+			if e.Type.IsOrder() {
+				sent = append(sent, i)
+			}
+		}
+		k := sent[rng.IntN(len(sent))]
+		e := lc.events[k]
+		e.ID = fmt.Sprintf("%s-replay-%d", e.ID, r)
+		e.Type = webhook.OrderUpdated
+		if rng.IntN(4) > 0 {
+			e.Order.UpdatedAt = e.Order.UpdatedAt.Add(time.Duration(1+rng.IntN(600)) * time.Minute)
+		}
+		e.Order.Details.AppointmentID = ids[rng.IntN(len(ids))]
+		if e.Order.AppointmentID() != lc.events[k].Order.AppointmentID() {
+			lc.replays++
+		}
+		at := k + 1 + rng.IntN(len(lc.events)-k)
+		lc.events = slices.Insert(lc.events, at, e)
+	}
 }
 
 // markAutoCancellations records which of the appointment cancellations
@@ -394,28 +433,29 @@ func deliver(t require.TestingT, events, wire []webhook.Event, sched []delivery)
 
 // position returns the stream a change belongs to (its order's or its
 // appointment's) and its place in that stream's lifecycle: the history
-// entry, then what the entry implies after its step.
-func position(c Change) (stream string, entry int64, rank int) {
+// entry, then what the entry implies after its step, then, for changes of
+// the active appointment at one entry (after a replay), the appointments.
+func position(c Change) (stream string, entry int64, rank int, apps string) {
 	switch c := c.(type) {
 	case OrderStep:
-		return "order " + c.OrderID, c.EventID, 0
+		return "order " + c.OrderID, c.EventID, 0, ""
 	case ActiveChanged:
-		return "order " + c.OrderID, c.EventID, 1
+		return "order " + c.OrderID, c.EventID, 1, c.From + "\x00" + c.To
 	case AppointmentStep:
-		return "appointment " + c.AppointmentID, int64(c.Index), 0
+		return "appointment " + c.AppointmentID, int64(c.Index), 0, ""
 	case Rescheduled:
-		return "appointment " + c.AppointmentID, int64(c.Index), 1
+		return "appointment " + c.AppointmentID, int64(c.Index), 1, ""
 	case AutoCancelled:
-		return "appointment " + c.AppointmentID, int64(c.Index), 2
+		return "appointment " + c.AppointmentID, int64(c.Index), 2, ""
 	}
 	panic(fmt.Sprintf("unknown change %T", c))
 }
 
 // before reports whether a comes before b in their stream's lifecycle.
 func before(a, b Change) bool {
-	_, ea, ra := position(a)
-	_, eb, rb := position(b)
-	return ea < eb || ea == eb && ra < rb
+	_, ea, ra, pa := position(a)
+	_, eb, rb, pb := position(b)
+	return ea < eb || ea == eb && (ra < rb || ra == rb && pa < pb)
 }
 
 // checkDelivery checks that the changes of one delivery come, within each
@@ -423,7 +463,7 @@ func before(a, b Change) bool {
 func checkDelivery(t require.TestingT, changes []Change) {
 	last := map[string]Change{}
 	for _, c := range changes {
-		s, _, _ := position(c)
+		s, _, _, _ := position(c)
 		if p, ok := last[s]; ok {
 			require.True(t, before(p, c), "%v reported before %v", p, c)
 		}
@@ -436,7 +476,7 @@ func checkDelivery(t require.TestingT, changes []Change) {
 func streams(changes []Change) map[string][]string {
 	out := map[string][]string{}
 	for _, c := range changes {
-		s, _, _ := position(c)
+		s, _, _, _ := position(c)
 		out[s] = append(out[s], text(c))
 	}
 	return out
@@ -471,24 +511,31 @@ func checkInOrder(t *rapid.T, lc lifecycle, changes []Change) {
 		ids[e.ID] = true
 	}
 
-	// Each stream in lifecycle order, each change once.
-	for s, cs := range groupBy(changes) {
-		for i := 1; i < len(cs); i++ {
-			require.True(t, before(cs[i-1], cs[i]), "%s: %v then %v", s, cs[i-1], cs[i])
+	// Each stream in lifecycle order, each change once. (A replay reveals
+	// what happened before the changes already reported.)
+	if lc.replays == 0 {
+		for s, cs := range groupBy(changes) {
+			for i := 1; i < len(cs); i++ {
+				require.True(t, before(cs[i-1], cs[i]), "%s: %v then %v", s, cs[i-1], cs[i])
+			}
 		}
 	}
 
-	// What the snapshots sent hold: the order's longest history, and its
-	// active appointment at each length sent; each appointment's longest
-	// history, and its slot at each length sent.
+	// What the snapshots sent hold: the order's longest history, and the
+	// active appointments its snapshots of each length name; each
+	// appointment's longest history, and its slot at each length sent.
 	var orderHistory []order.HistoryEntry
-	activeAt := map[int]string{}
+	activeAt := map[int][]string{}
 	apptHistory := map[string][]appointment.HistoryEntry{}
 	slotAt := map[string]map[int]Slot{}
 	for _, e := range lc.events {
 		if e.Type.IsOrder() {
 			orderHistory = longer(orderHistory, e.Order.History)
-			activeAt[len(e.Order.History)] = e.Order.AppointmentID()
+			n := len(e.Order.History)
+			if id := e.Order.AppointmentID(); !slices.Contains(activeAt[n], id) {
+				activeAt[n] = append(activeAt[n], id)
+				slices.Sort(activeAt[n])
+			}
 			continue
 		}
 		a := e.Appointment
@@ -512,14 +559,16 @@ func checkInOrder(t *rapid.T, lc lifecycle, changes []Change) {
 		}
 		want = append(want, text(OrderStep{OrderID: lc.flow.ID, EventID: h.ID, At: h.CreatedAt, From: from,
 			To: h.Status, Detail: h.Detail, Transitions: trs}))
-		prev, ok1 := activeAt[i]
-		next, ok2 := activeAt[i+1]
-		if i > 0 && ok1 && ok2 && prev != next {
-			want = append(want, text(ActiveChanged{OrderID: lc.flow.ID, EventID: h.ID, At: h.CreatedAt,
-				From: prev, To: next}))
+		for _, prev := range activeAt[i] {
+			for _, next := range activeAt[i+1] {
+				if prev != next {
+					want = append(want, text(ActiveChanged{OrderID: lc.flow.ID, EventID: h.ID, At: h.CreatedAt,
+						From: prev, To: next}))
+				}
+			}
 		}
 	}
-	got := streams(changes)
+	got := sortedStreams(changes)
 	assert.Equal(t, want, got["order "+lc.flow.ID], "the order's changes (%v)", lc.commands)
 
 	for id, h := range apptHistory {
@@ -601,7 +650,7 @@ func longer[E any](a, b []E) []E {
 func groupBy(changes []Change) map[string][]Change {
 	out := map[string][]Change{}
 	for _, c := range changes {
-		s, _, _ := position(c)
+		s, _, _, _ := position(c)
 		out[s] = append(out[s], c)
 	}
 	return out
@@ -657,6 +706,9 @@ func (c *coverage) add(lc lifecycle, changes []Change) {
 		case OrderStep:
 		}
 	}
+	if lc.replays > 0 {
+		seen["replayed with another appointment"] = true
+	}
 	for _, auto := range lc.auto {
 		if auto {
 			seen["auto-cancelled by the flow"] = true
@@ -676,7 +728,7 @@ func (c *coverage) check(t *testing.T) {
 	for _, k := range []string{"appointment-ready", "appointment-request", "booked before the requisition",
 		"rescheduled", "rebooked", "auto-cancelled", "auto-cancelled by the flow", "partial results with their webhook",
 		"partial results without a webhook", "sample_error", "cancelled", "corrected", "draw_completed",
-		"requisition_bypassed"} {
+		"requisition_bypassed", "replayed with another appointment"} {
 		assert.Positive(t, c.counts[k], "no lifecycle of %d showed %s", c.runs, k)
 	}
 	t.Logf("%d lifecycles: %v", c.runs, c.counts)

@@ -70,7 +70,8 @@ func (o Tracked) MarshalJSON() ([]byte, error) {
 }
 
 // UnmarshalJSON reads what [Tracked.MarshalJSON] writes. It checks what
-// Apply relies on (points and slots in ascending order of history length,
+// Apply relies on (points in ascending order of history length, then of
+// appointment id, and slots in ascending order of history length, all
 // within the histories held; appointments in id order, of the order; every
 // snapshot at-home phlebotomy, with a history that is a path of its
 // lifecycle, since Apply checks only the entries that extend a history
@@ -117,10 +118,11 @@ func fromStored(s storedOrder) (Tracked, error) {
 		v.snap = &snap
 	}
 	for i, p := range s.Points {
-		if p.Events < 1 || p.Events > len(v.ord().History) || i > 0 && p.Events <= s.Points[i-1].Events {
+		pt := point{n: p.Events, appointmentID: p.AppointmentID}
+		if p.Events < 1 || p.Events > len(v.ord().History) || i > 0 && comparePoints(v.points[i-1], pt) >= 0 {
 			return Tracked{}, bad("points[%d]: events %d out of order or beyond the history", i, p.Events)
 		}
-		v.points = append(v.points, point{n: p.Events, appointmentID: p.AppointmentID})
+		v.points = append(v.points, pt)
 	}
 	for i, sa := range s.Appointments {
 		a, err := appointment.Decode(sa.Appointment)

@@ -37,22 +37,29 @@ import (
 // Applying a set of events in any order, each any number of times, gives
 // the same Tracked, and reports each [Change] exactly once over the run:
 // Apply is commutative, associative and idempotent. So several receivers
-// sharing a store through compare-and-swap converge (see [Record]). One
-// caveat: two snapshots with the same history that differ otherwise (which
-// Junction does not send for one change) keep the one held, or, for an
-// order, the one updated last.
+// sharing a store through compare-and-swap converge (see [Record]).
+// Order snapshots with the same history may differ: replaying an order's
+// events sends its earlier histories with what holds now, such as an
+// appointment booked since. Of those, the one updated last is kept (at the
+// same time: the one naming the greater appointment id), and every
+// appointment any of them names counts for [ActiveChanged]. One caveat:
+// two appointment snapshots with the same history that differ otherwise
+// (which Junction does not send for one change) keep the one held, as do
+// two order snapshots updated at the same time naming the same
+// appointment.
 //
 // An Tracked round-trips through JSON ([Tracked.MarshalJSON]) and a database
 // column ([Tracked.Value], [Tracked.Scan]) exactly.
 type Tracked struct {
 	id     string
 	snap   *order.Order // the latest order snapshot, never written to; nil until one arrives
-	points []point      // order history lengths seen, ascending
+	points []point      // order history lengths seen, with the appointments named, ascending
 	appts  []appt       // by id
 }
 
 // point is an order snapshot's place in the history: its length, and the
-// active appointment it named.
+// active appointment it named. Snapshots of one length that name
+// different appointments (a replay) have a point each.
 type point struct {
 	n             int
 	appointmentID string
@@ -208,8 +215,9 @@ func (o Tracked) applyOrder(s *order.Order) (Tracked, []Change, bool, error) {
 	if !stale && i < len(held) {
 		return o, nil, false, &ConflictError{OrderID: s.ID, Index: i, HeldOrder: held, ReceivedOrder: s.History}
 	}
-	newer := !stale || (n == len(held) && s.UpdatedAt.After(o.ord().UpdatedAt))
-	pi, havePoint := findPoint(o.points, n)
+	newer := !stale || n == len(held) && updatedLater(s, o.ord())
+	active := s.AppointmentID()
+	pi, havePoint := findPoint(o.points, n, active)
 	if !newer && (havePoint || n == 0) { // !newer: stale, and not updated since
 		return o, nil, false, nil // nothing new: no allocation
 	}
@@ -227,9 +235,8 @@ func (o Tracked) applyOrder(s *order.Order) (Tracked, []Change, bool, error) {
 	}
 	o.id = s.ID
 	if !havePoint && n > 0 {
-		o.points = inserted(o.points, pi, point{n: n, appointmentID: s.AppointmentID()})
-		changes = o.activeChanges(changes, n)
-		changes = o.activeChanges(changes, n+1)
+		o.points = inserted(o.points, pi, point{n: n, appointmentID: active})
+		changes = o.activeChanges(changes, n, active)
 	}
 	// The order's changes come in the order of its history; what they show
 	// of its appointments' cancellations is merged in by time.
@@ -297,20 +304,39 @@ func allOrderSteps(id string, events []order.HistoryEntry, from int) ([]Change, 
 	return changes, nil
 }
 
-// activeChanges appends the ActiveChanged between the order's points n-1
-// and n, if both are known and name different appointments. (Points are
-// lengths of 1 and more, within the order's history.)
-func (o Tracked) activeChanges(changes []Change, n int) []Change {
-	i, ok := findPoint(o.points, n)
-	j, ok2 := findPoint(o.points, n-1)
-	if !ok || !ok2 || o.points[i].appointmentID == o.points[j].appointmentID {
+// activeChanges appends the ActiveChanged that the point (n, id), just
+// added, brings: from each other appointment named at length n-1 to id, at
+// the entry n-1, then from id to each other one named at length n+1, at
+// the entry n. (Points are lengths of 1 and more, within the order's
+// history.)
+func (o Tracked) activeChanges(changes []Change, n int, id string) []Change {
+	for k, _ := findPoint(o.points, n-1, ""); k < len(o.points) && o.points[k].n == n-1; k++ {
+		changes = o.activeChanged(changes, n, o.points[k].appointmentID, id)
+	}
+	for k, _ := findPoint(o.points, n+1, ""); k < len(o.points) && o.points[k].n == n+1; k++ {
+		changes = o.activeChanged(changes, n+1, id, o.points[k].appointmentID)
+	}
+	return changes
+}
+
+// activeChanged appends the ActiveChanged from from to to at the order's
+// entry n-1, unless they are the same.
+func (o Tracked) activeChanged(changes []Change, n int, from, to string) []Change {
+	if from == to {
 		return changes
 	}
 	entry := o.snap.History[n-1] // o.snap is set: it has n entries
-	return append(changes, ActiveChanged{
-		OrderID: o.id, EventID: entry.ID, At: entry.CreatedAt,
-		From: o.points[j].appointmentID, To: o.points[i].appointmentID,
-	})
+	return append(changes, ActiveChanged{OrderID: o.id, EventID: entry.ID, At: entry.CreatedAt, From: from, To: to})
+}
+
+// updatedLater reports whether order snapshot s, of the same history as
+// held, is the later of the two: updated later, or, updated at the same
+// time, naming an active appointment whose id sorts after held's.
+func updatedLater(s, held *order.Order) bool {
+	if c := s.UpdatedAt.Compare(held.UpdatedAt); c != 0 {
+		return c > 0
+	}
+	return s.AppointmentID() > held.AppointmentID()
 }
 
 // applyAppointment applies an appointment snapshot.
@@ -537,8 +563,17 @@ func inserted[S ~[]E, E any](s S, i int, v E) S {
 	return out
 }
 
-func findPoint(ps []point, n int) (int, bool) {
-	return slices.BinarySearchFunc(ps, n, func(p point, n int) int { return p.n - n })
+// findPoint returns where the point (n, id) is or would be in ps.
+func findPoint(ps []point, n int, id string) (int, bool) {
+	return slices.BinarySearchFunc(ps, point{n: n, appointmentID: id}, comparePoints)
+}
+
+// comparePoints orders points by length, then by appointment id.
+func comparePoints(a, b point) int {
+	if a.n != b.n {
+		return a.n - b.n
+	}
+	return strings.Compare(a.appointmentID, b.appointmentID)
 }
 
 func findSlot(ss []slotPoint, n int) (int, bool) {

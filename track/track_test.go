@@ -406,13 +406,15 @@ func TestStored(t *testing.T) {
 	assert.False(t, n1.Equal(o))
 
 	for name, doc := range map[string]string{
-		"not JSON":                     `{`,
-		"unknown field":                `{"id":"o1","extra":1}`,
-		"trailing data":                `{"id":"o1"} {}`,
-		"order of another":             `{"id":"o2","order":` + mustJSON(t, *o.snap) + `}`,
-		"point beyond":                 `{"id":"o1","points":[{"events":1,"appointment_id":""}]}`,
-		"points out of order":          `{"id":"o1","order":` + mustJSON(t, *o.snap) + `,"points":[{"events":2},{"events":1}]}`,
-		"points repeated":              `{"id":"o1","order":` + mustJSON(t, *o.snap) + `,"points":[{"events":1},{"events":1}]}`,
+		"not JSON":            `{`,
+		"unknown field":       `{"id":"o1","extra":1}`,
+		"trailing data":       `{"id":"o1"} {}`,
+		"order of another":    `{"id":"o2","order":` + mustJSON(t, *o.snap) + `}`,
+		"point beyond":        `{"id":"o1","points":[{"events":1,"appointment_id":""}]}`,
+		"points out of order": `{"id":"o1","order":` + mustJSON(t, *o.snap) + `,"points":[{"events":2},{"events":1}]}`,
+		"points repeated":     `{"id":"o1","order":` + mustJSON(t, *o.snap) + `,"points":[{"events":1},{"events":1}]}`,
+		"points out of id order": `{"id":"o1","order":` + mustJSON(t, *o.snap) +
+			`,"points":[{"events":1,"appointment_id":"a2"},{"events":1,"appointment_id":"a1"}]}`,
 		"slots repeated":               `{"id":"o1","appointments":[{"appointment":` + mustJSON(t, *o.appts[0].snap) + `,"slots":[{"events":1},{"events":1}]}]}`,
 		"slot before the history":      `{"id":"o1","appointments":[{"appointment":` + mustJSON(t, *o.appts[0].snap) + `,"slots":[{"events":-1}]}]}`,
 		"no id":                        `{"order":` + mustJSON(t, *o.snap) + `}`,
