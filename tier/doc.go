@@ -19,19 +19,17 @@
 // hard-coding it; [Endpoint.Path] fills in the order id and rejects ids
 // that would need escaping.
 //
-// Every appointment is created pending ([Tier.InitialStatus]);
-// [Tier.StatusAfterCreation] says where it stands once created:
-// appointment-ready moves at once to reserved (booked before the order's
-// requisition exists) or confirmed (requisition exists), while
-// appointment-request stays pending until the provider pencils a slot in.
-// The statuses are those of package github.com/phlebkit/phlebkit/appointment,
-// which does not import this one.
+// The statuses an appointment of each tier goes through are those of package
+// github.com/phlebkit/phlebkit/appointment; the booking flow in package
+// github.com/phlebkit/phlebkit/scheduling applies them. This package
+// imports neither, so that both may import it.
 //
 // The text form of a tier is its wire value: [Parse], [Tier.String],
 // [Tier.MarshalText] and [Tier.UnmarshalText] use it, so JSON and
 // databases see "appointment-ready". The zero value is invalid
 // ([Tier.IsValid]); unknown text is an error wrapping [ErrUnknownTier],
-// never a default.
+// never a default. Every error is an [*Error] holding the value at fault
+// and wrapping one of the sentinels.
 //
 // Which providers offer which tier is the business of package
 // github.com/phlebkit/phlebkit/provider, which imports this one.

@@ -16,20 +16,18 @@ const methodPost = "POST"
 // tier: POST /v3/order/{order_id}/phlebotomy/appointment/book for
 // appointment-ready and POST /v3/order/{order_id}/phlebotomy/appointment/request
 // for appointment-request. Get one from [Tier.Endpoint]. It is a small
-// comparable value; the zero value is invalid.
+// comparable value; the zero value is invalid, as is the endpoint of an
+// invalid tier: [Endpoint.Tier] tells which tier it belongs to.
 type Endpoint struct {
 	tier Tier
 }
-
-// IsValid reports whether e belongs to a valid tier.
-func (e Endpoint) IsValid() bool { return e.tier.IsValid() }
 
 // Tier returns the tier whose appointments e creates.
 func (e Endpoint) Tier() Tier { return e.tier }
 
 // Method returns the HTTP method of e ("POST"), or "" if e is invalid.
 func (e Endpoint) Method() string {
-	if !e.IsValid() {
+	if !e.tier.IsValid() {
 		return ""
 	}
 	return methodPost
@@ -39,7 +37,7 @@ func (e Endpoint) Method() string {
 // "/v3/order/{order_id}/phlebotomy/appointment/book", or "" if e is
 // invalid.
 func (e Endpoint) Pattern() string {
-	if !e.IsValid() {
+	if !e.tier.IsValid() {
 		return ""
 	}
 	return tiers[e.tier].pattern
@@ -50,7 +48,7 @@ func (e Endpoint) Pattern() string {
 // [net/http.ServeMux] accepts as a route. For an invalid endpoint it
 // returns a Go-syntax form such as "tier.Endpoint(tier.Tier(0))".
 func (e Endpoint) String() string {
-	if !e.IsValid() {
+	if !e.tier.IsValid() {
 		return "tier.Endpoint(" + e.tier.String() + ")"
 	}
 	return methodPost + " " + tiers[e.tier].pattern
@@ -62,14 +60,14 @@ func (e Endpoint) String() string {
 // Our decision: the order id is placed as it is, never escaped. An id
 // that is empty, that is "." or "..", or that holds any byte
 // [url.PathEscape] would change ('/', '?', '#', '%', spaces, control or
-// non-ASCII bytes) is rejected with an [*OrderIDError] wrapping
+// non-ASCII bytes) is rejected with an [*Error] wrapping
 // [ErrInvalidOrderID]: Junction's order ids are UUIDs in all its
 // examples, so such an id is a caller's bug, and escaping it would send a
 // request for an order that does not exist. An invalid endpoint yields an
-// [*InvalidError] wrapping [ErrInvalidTier].
+// [*Error] wrapping [ErrInvalidTier].
 func (e Endpoint) Path(orderID string) (string, error) {
-	if !e.IsValid() {
-		return "", &InvalidError{Tier: e.tier}
+	if !e.tier.IsValid() {
+		return "", &Error{Value: e.tier.String(), Err: ErrInvalidTier}
 	}
 	if err := checkOrderID(orderID); err != nil {
 		return "", err
@@ -77,16 +75,16 @@ func (e Endpoint) Path(orderID string) (string, error) {
 	return strings.Replace(tiers[e.tier].pattern, orderIDPlaceholder, orderID, 1), nil
 }
 
-// checkOrderID returns an [*OrderIDError] when id cannot be placed in a
+// checkOrderID returns an [*Error] when id cannot be placed in a
 // path segment unchanged.
 func checkOrderID(id string) error {
 	switch {
 	case id == "":
-		return &OrderIDError{OrderID: id, Reason: "is empty"}
+		return &Error{Value: id, Reason: "is empty", Err: ErrInvalidOrderID}
 	case id == "." || id == "..":
-		return &OrderIDError{OrderID: id, Reason: "is a dot segment"}
+		return &Error{Value: id, Reason: "is a dot segment", Err: ErrInvalidOrderID}
 	case url.PathEscape(id) != id:
-		return &OrderIDError{OrderID: id, Reason: "contains a character that needs escaping"}
+		return &Error{Value: id, Reason: "contains a character that needs escaping", Err: ErrInvalidOrderID}
 	}
 	return nil
 }

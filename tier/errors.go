@@ -5,8 +5,9 @@ import (
 	"strconv"
 )
 
-// Sentinel errors. Every error this package returns wraps one of them, so
-// callers branch with [errors.Is] and read details with [errors.As].
+// Sentinel errors. Every error this package returns is an [*Error] that
+// wraps one of them, so callers branch with [errors.Is] and read the value
+// at fault with [errors.As].
 var (
 	// ErrUnknownTier reports text that is not the wire name of a tier.
 	// Junction may add tiers; callers should expect it and keep going.
@@ -19,42 +20,37 @@ var (
 	ErrInvalidOrderID = errors.New("tier: invalid order id")
 )
 
-// ParseError reports text that does not name a tier, or text decoded into
-// a nil pointer. It unwraps to [ErrUnknownTier].
-type ParseError struct {
-	Text string // the rejected input
+// Error reports a value the package refuses, in the manner of
+// [io/fs.PathError]: the value at fault and the sentinel it breaks.
+type Error struct {
+	// Value is the value at fault: text that names no tier (also text
+	// decoded into a nil *Tier), an invalid tier in Go syntax such as
+	// "tier.Tier(7)", or an order id.
+	Value string
+	// Reason says why an order id was refused; it is empty otherwise.
+	Reason string
+	// Err is [ErrUnknownTier], [ErrInvalidTier] or [ErrInvalidOrderID].
+	Err error
 }
 
-// Error returns a message such as `tier: unknown tier "foo"`.
-func (e *ParseError) Error() string { return "tier: unknown tier " + strconv.Quote(e.Text) }
-
-// Unwrap returns [ErrUnknownTier].
-func (e *ParseError) Unwrap() error { return ErrUnknownTier }
-
-// InvalidError reports a [Tier] value that is not one of the package's
-// constants. It unwraps to [ErrInvalidTier].
-type InvalidError struct {
-	Tier Tier // the rejected value
-}
-
-// Error returns a message such as `tier: invalid tier tier.Tier(0)`.
-func (e *InvalidError) Error() string { return "tier: invalid tier " + e.Tier.String() }
-
-// Unwrap returns [ErrInvalidTier].
-func (e *InvalidError) Unwrap() error { return ErrInvalidTier }
-
-// OrderIDError reports an order id that [Endpoint.Path] refuses to place
-// in a path. It unwraps to [ErrInvalidOrderID].
-type OrderIDError struct {
-	OrderID string // the rejected input
-	Reason  string // why it was rejected
-}
-
-// Error returns a message such as
+// Error returns a message such as `tier: unknown tier "foo"`,
+// `tier: invalid tier tier.Tier(0)` or
 // `tier: invalid order id "a/b": contains a character that needs escaping`.
-func (e *OrderIDError) Error() string {
-	return "tier: invalid order id " + strconv.Quote(e.OrderID) + ": " + e.Reason
+func (e *Error) Error() string {
+	if e.Err == nil {
+		return "tier: " + strconv.Quote(e.Value)
+	}
+	msg := e.Err.Error() + " "
+	if e.Err == ErrInvalidTier {
+		msg += e.Value // already in Go syntax
+	} else {
+		msg += strconv.Quote(e.Value)
+	}
+	if e.Reason != "" {
+		msg += ": " + e.Reason
+	}
+	return msg
 }
 
-// Unwrap returns [ErrInvalidOrderID].
-func (e *OrderIDError) Unwrap() error { return ErrInvalidOrderID }
+// Unwrap returns Err.
+func (e *Error) Unwrap() error { return e.Err }

@@ -1,9 +1,10 @@
 package tier_test
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
+
+	"github.com/go-json-experiment/json"
 
 	"github.com/phlebkit/phlebkit/tier"
 )
@@ -102,11 +103,11 @@ func ExampleTier_Endpoint() {
 	for _, t := range tier.All() {
 		fmt.Println(t.Endpoint())
 	}
-	fmt.Println(tier.Tier(0).Endpoint().IsValid())
+	fmt.Println(tier.Tier(0).Endpoint())
 	// Output:
 	// POST /v3/order/{order_id}/phlebotomy/appointment/book
 	// POST /v3/order/{order_id}/phlebotomy/appointment/request
-	// false
+	// tier.Endpoint(tier.Tier(0))
 }
 
 func ExampleEndpoint_Path() {
@@ -132,31 +133,14 @@ func ExampleEndpoint_Pattern() {
 	// /v3/order/{order_id}/phlebotomy/appointment/request
 }
 
-func ExampleTier_InitialStatus() {
-	for _, t := range tier.All() {
-		fmt.Println(t, t.InitialStatus())
-	}
-	// Output:
-	// appointment-ready pending
-	// appointment-request pending
-}
-
-func ExampleTier_StatusAfterCreation() {
-	for _, t := range tier.All() {
-		fmt.Printf("%s: before the requisition %s, after it %s\n",
-			t, t.StatusAfterCreation(false), t.StatusAfterCreation(true))
-	}
-	// Output:
-	// appointment-ready: before the requisition reserved, after it confirmed
-	// appointment-request: before the requisition pending, after it pending
-}
-
-func ExampleOrderIDError() {
+func ExampleError() {
 	_, err := tier.AppointmentRequest.Endpoint().Path("order 42")
-	var oe *tier.OrderIDError
-	if errors.As(err, &oe) {
-		fmt.Printf("%q: %s\n", oe.OrderID, oe.Reason)
+	var te *tier.Error
+	if errors.As(err, &te) {
+		fmt.Printf("%q: %s\n", te.Value, te.Reason)
 	}
+	fmt.Println(errors.Is(err, tier.ErrInvalidOrderID))
 	// Output:
 	// "order 42": contains a character that needs escaping
+	// true
 }

@@ -1,9 +1,10 @@
 package tier_test
 
 import (
-	"encoding/json"
 	"errors"
 	"testing"
+
+	"github.com/go-json-experiment/json"
 
 	"github.com/phlebkit/phlebkit/tier"
 )
@@ -17,9 +18,9 @@ func FuzzParse(f *testing.F) {
 	f.Fuzz(func(t *testing.T, s string) {
 		got, err := tier.Parse(s)
 		if err != nil {
-			var pe *tier.ParseError
-			if !errors.Is(err, tier.ErrUnknownTier) || !errors.As(err, &pe) || pe.Text != s {
-				t.Fatalf("Parse(%q) error = %v, want a *ParseError wrapping ErrUnknownTier", s, err)
+			var te *tier.Error
+			if !errors.Is(err, tier.ErrUnknownTier) || !errors.As(err, &te) || te.Value != s {
+				t.Fatalf("Parse(%q) error = %v, want an *Error wrapping ErrUnknownTier", s, err)
 			}
 			if got != 0 {
 				t.Fatalf("Parse(%q) = %v with an error, want the zero tier", s, got)

@@ -77,32 +77,32 @@ func (t Tier) String() string {
 
 // Parse returns the tier whose wire value is s. Only the exact wire text
 // is accepted: no trimming, no case folding. Any other text yields a
-// [*ParseError] that wraps [ErrUnknownTier].
+// [*Error] that wraps [ErrUnknownTier].
 func Parse(s string) (Tier, error) {
 	for t := Tier(1); t <= numTiers; t++ {
 		if tiers[t].name == s {
 			return t, nil
 		}
 	}
-	return 0, &ParseError{Text: s}
+	return 0, &Error{Value: s, Err: ErrUnknownTier}
 }
 
 // MarshalText implements [encoding.TextMarshaler]: it returns the wire
-// value. An invalid tier yields an [*InvalidError] instead of text, so a
+// value. An invalid tier yields an [*Error] wrapping [ErrInvalidTier] instead of text, so a
 // forgotten field is never written as a tier.
 func (t Tier) MarshalText() ([]byte, error) {
 	if !t.IsValid() {
-		return nil, &InvalidError{Tier: t}
+		return nil, &Error{Value: t.String(), Err: ErrInvalidTier}
 	}
 	return []byte(tiers[t].name), nil
 }
 
 // UnmarshalText implements [encoding.TextUnmarshaler] with the rules of
 // [Parse]. On error the receiver is left unchanged. A nil t cannot hold a
-// tier: any text is then a [*ParseError] wrapping [ErrUnknownTier].
+// tier: any text is then an [*Error] wrapping [ErrUnknownTier].
 func (t *Tier) UnmarshalText(text []byte) error {
 	if t == nil {
-		return &ParseError{Text: string(text)}
+		return &Error{Value: string(text), Err: ErrUnknownTier}
 	}
 	parsed, err := Parse(string(text))
 	if err != nil {
