@@ -14,11 +14,11 @@
 //		func(ctx context.Context, e webhook.Event) error {
 //			switch e.Type {
 //			case webhook.OrderCreated, webhook.OrderUpdated:
-//				return orders.Apply(ctx, e.ID, e.Order)
+//				log.Printf("order %s is %s", e.Order.ID, e.Order.Status())
 //			case webhook.AppointmentCreated, webhook.AppointmentUpdated:
-//				return appointments.Apply(ctx, e.ID, e.Appointment)
+//				log.Printf("appointment %s is %s", e.Appointment.ID, e.Appointment.EffectiveStatus())
 //			}
-//			return nil
+//			return nil // an error makes Junction retry
 //		})
 //	http.Handle("POST /webhooks/junction", h)
 //
