@@ -3,7 +3,8 @@
 // by its packages:
 //
 //   - [github.com/phlebkit/phlebkit/order]: the order lifecycle as a state
-//     machine, its statuses in every wire form.
+//     machine, its statuses in every wire form, and the order value decoded
+//     from Junction's JSON.
 //   - [github.com/phlebkit/phlebkit/appointment]: the appointment lifecycle
 //     on the same engine, and the appointment value decoded from Junction's
 //     JSON.
@@ -14,6 +15,14 @@
 //   - [github.com/phlebkit/phlebkit/scheduling]: the scheduling rules as
 //     pure functions, and the coupled order and appointment flow with the
 //     webhooks it sends.
+//   - [github.com/phlebkit/phlebkit/webhook]: receiving Junction's webhooks:
+//     signature verification, typed events, an http.Handler.
+//   - [github.com/phlebkit/phlebkit/track]: a consumer's view of an order,
+//     right whatever order the webhooks arrive in, kept in a store with
+//     compare-and-swap.
+//   - [github.com/phlebkit/phlebkit/sandbox]: an offline fake of Junction's
+//     at-home phlebotomy API, with a virtual clock and signed webhooks, for
+//     tests.
 //
 // Run the walkthrough with go run ./examples/lifecycle.
 package phlebkit
