@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/phlebkit/phlebkit/appointment"
@@ -175,7 +176,7 @@ func walkAutoCancel(w io.Writer) error {
 	printHooks(w, "book Getlabs 48 hours ahead", hooks)
 	ac, _ := o.AutoCancel()
 	for _, d := range scheduling.Deadlines(ac, provider.Getlabs) {
-		fmt.Fprintf(w, "    deadline %s %s\n", d.At.Format(time.RFC3339Nano), d.Kind)
+		fmt.Fprintf(w, "    deadline %-20s %s\n", d.Kind, when(d.At))
 	}
 	o, hooks, err = o.Tick(hours(12))
 	if err != nil {
@@ -192,6 +193,22 @@ func printHooks(w io.Writer, what string, hooks []webhook.Event) {
 		fmt.Fprintln(w, "    (no webhook)")
 	}
 	for _, h := range hooks {
-		fmt.Fprintf(w, "    %s\n", h)
+		// The summary starts with the instant in full; print it to the
+		// minute.
+		_, summary, _ := strings.Cut(h.String(), " ")
+		fmt.Fprintf(w, "    %s %s\n", clock(h.At()), summary)
 	}
+}
+
+// clock prints an instant to the minute, in UTC.
+func clock(t time.Time) string { return t.UTC().Format("2006-01-02 15:04Z07:00") }
+
+// when prints when a deadline falls. An auto-cancellation rule holds once
+// its limit has passed, so its deadline is an instant just after a whole
+// minute: printed as after that minute.
+func when(t time.Time) string {
+	if m := t.Truncate(time.Minute); !m.Equal(t) {
+		return "after " + clock(m)
+	}
+	return "at " + clock(t)
 }
