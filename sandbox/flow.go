@@ -296,7 +296,7 @@ func (e *entry) appointmentByID(id string) (appointment.Appointment, bool) {
 func (s *Server) existing(e *entry) []appointment.Appointment {
 	var out []appointment.Appointment
 	for _, o := range s.orders {
-		if o == e || o.flow.Patient.UserID != e.flow.Patient.UserID {
+		if o == e || o.flow.UserID != e.flow.UserID {
 			continue
 		}
 		if a, ok := o.flow.Active(); ok {

@@ -243,11 +243,10 @@ func (s *Server) createOrder(w http.ResponseWriter, body []byte) {
 	ad := c.Address
 	id := s.newID(orderKind)
 	o, events, err := scheduling.Place(scheduling.PlaceOrder{
-		ID: id, TeamID: s.cfg.teamID, ClientUserID: c.UserID,
-		Patient: scheduling.Patient{UserID: c.UserID, BirthDate: c.Patient.DOB.Time(), Location: zone,
-			Address: appointment.Address{FirstLine: ad.FirstLine, SecondLine: ad.SecondLine, City: ad.City,
-				State: ad.State, ZipCode: ad.ZipCode, Country: ad.Country, AccessNotes: c.AccessNotes}},
-		ActivateBy: c.ActivateBy.Time(),
+		ID: id, TeamID: s.cfg.teamID, ClientUserID: c.UserID, UserID: c.UserID, Patient: c.Patient, TimeZone: zone,
+		Address: appointment.Address{FirstLine: ad.FirstLine, SecondLine: ad.SecondLine, City: ad.City,
+			State: ad.State, ZipCode: ad.ZipCode, Country: ad.Country, AccessNotes: c.AccessNotes},
+		ActivateBy: c.ActivateBy,
 		Settings: scheduling.Settings{PreRequisitionScheduling: s.cfg.preReq,
 			PartialResultsWebhooks: s.cfg.partialHooks},
 	}, s.clock)
@@ -392,9 +391,9 @@ func (s *Server) key(w http.ResponseWriter, e *entry, text string, p provider.Pr
 	case !k.expires.After(s.clock):
 		invalid(w, problems{{Loc: []any{"body", "booking_key"}, Msg: "booking key expired at " + wireTime(k.expires),
 			Type: "value_error.booking_key"}})
-	case k.zip != zip5(e.flow.Patient.Address.ZipCode):
+	case k.zip != zip5(e.flow.Address.ZipCode):
 		invalid(w, problems{{Loc: []any{"body", "booking_key"}, Msg: "booking key is for zip code " + k.zip +
-			", not the order's " + zip5(e.flow.Patient.Address.ZipCode), Type: "value_error.booking_key"}})
+			", not the order's " + zip5(e.flow.Address.ZipCode), Type: "value_error.booking_key"}})
 	case p.IsValid() && k.provider != p:
 		invalid(w, problems{{Loc: []any{"body", "booking_key"}, Msg: "booking key is for " + k.provider.String() +
 			", not the appointment's " + p.String(), Type: "value_error.booking_key"}})
@@ -445,7 +444,7 @@ func (s *Server) request(w http.ResponseWriter, _ *http.Request, e *entry, body 
 		invalid(w, addressProblems(err, "body", "address"))
 		return
 	}
-	if zip, own := zip5(q.Address.ZipCode), zip5(e.flow.Patient.Address.ZipCode); zip != own {
+	if zip, own := zip5(q.Address.ZipCode), zip5(e.flow.Address.ZipCode); zip != own {
 		invalid(w, problems{{Loc: []any{"body", "address", "zip_code"}, Msg: "zip code " + zip +
 			" is not the order's " + own + ": the appointment is at the patient's address",
 			Type: "value_error.zip_code"}})
@@ -558,7 +557,7 @@ func (s *Server) test(w http.ResponseWriter, e *entry, body []byte, finalStatus,
 	}
 	if _, active := e.flow.Active(); !active && needsAppointment(cur, target) {
 		if !s.canPlace(e) {
-			detail(w, http.StatusUnprocessableEntity, "zip code "+zip5(e.flow.Patient.Address.ZipCode)+
+			detail(w, http.StatusUnprocessableEntity, "zip code "+zip5(e.flow.Address.ZipCode)+
 				" is not served for at-home phlebotomy")
 			return
 		}

@@ -1,19 +1,23 @@
 package scheduling
 
-import "time"
+import (
+	"time"
+
+	"github.com/phlebkit/phlebkit/order"
+)
 
 // MinAge is the youngest a patient may be, in whole years, on the day of an
 // at-home phlebotomy appointment.
 const MinAge = 18
 
 // AgeOn returns how old, in whole years, someone born on birth is on day.
-// Both are read as calendar dates in their own locations (their Date
-// method); the clock is ignored. Birthdays are exact: the age goes up on the
+// day is read as a calendar date in its own location (its Date method);
+// the clock is ignored. Birthdays are exact: the age goes up on the
 // birthday itself. Someone born on 29 February has their birthday on 1 March
 // in common years (our decision; the documentation does not say). AgeOn
 // returns a negative age for a day before birth.
-func AgeOn(birth, day time.Time) int {
-	by, bm, bd := birth.Date()
+func AgeOn(birth order.Date, day time.Time) int {
+	by, bm, bd := birth.Year, birth.Month, birth.Day
 	y, m, d := day.Date()
 	age := y - by
 	// The birthday has not come yet when the day is before the birth's
@@ -30,7 +34,7 @@ func AgeOn(birth, day time.Time) int {
 // birth is under [MinAge] on day (see [AgeOn]), and nil otherwise. A zero
 // birth is a missing date of birth, which cannot show the patient is 18:
 // it is refused too.
-func CheckAge(birth, day time.Time) error {
+func CheckAge(birth order.Date, day time.Time) error {
 	if birth.IsZero() {
 		return &AgeError{On: day}
 	}

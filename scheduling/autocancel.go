@@ -3,6 +3,8 @@ package scheduling
 import (
 	"strconv"
 	"time"
+
+	"github.com/phlebkit/phlebkit/order"
 )
 
 // Auto-cancellation thresholds. Junction cancels an appointment placed
@@ -51,7 +53,7 @@ type AutoCancel struct {
 	// ActivateBy is the activate_by date of a scheduled order; zero for an
 	// order that is not scheduled. Rule 1 does not apply to scheduled
 	// orders.
-	ActivateBy time.Time
+	ActivateBy order.Date
 	// Requisition reports whether the order's requisition has been
 	// received; once it has, no rule applies.
 	Requisition bool

@@ -38,7 +38,7 @@ func BenchmarkAutoCancel(b *testing.B) {
 }
 
 func BenchmarkOrder(b *testing.B) {
-	placed, _ := mustPlace(PlaceOrder{ID: "ord", Patient: patient()}, t0)
+	placed, _ := mustPlace(PlaceOrder{ID: "ord", UserID: "user-1", Patient: jane(), Address: home()}, t0)
 	withReq, _, _ := placed.CreateRequisition(at(1))
 	booked, _, err := withReq.Book(book(72), at(2))
 	if err != nil {
@@ -105,7 +105,7 @@ func BenchmarkOrder(b *testing.B) {
 // requisition, reschedule, visit, draw, partial results with their webhook,
 // results. It returns how many webhooks the steps sent.
 func lifecycle() int {
-	o, hooks := mustPlace(PlaceOrder{ID: "ord", Patient: patient(), Settings: Settings{PreRequisitionScheduling: true,
+	o, hooks := mustPlace(PlaceOrder{ID: "ord", UserID: "user-1", Patient: jane(), Address: home(), Settings: Settings{PreRequisitionScheduling: true,
 		PartialResultsWebhooks: true}}, t0)
 	n := len(hooks)
 	for _, step := range []func(Flow) (Flow, []webhook.Event, error){
@@ -128,20 +128,20 @@ func lifecycle() int {
 
 func BenchmarkPlace(b *testing.B) {
 	phoenix := loadTestZone("America/Phoenix")
-	placed, _ := mustPlace(PlaceOrder{ID: "ord", Patient: Patient{Location: phoenix}}, t0)
+	placed, _ := mustPlace(PlaceOrder{ID: "ord", TimeZone: phoenix}, t0)
 	for _, c := range []struct {
 		name string
 		loc  *time.Location
 	}{
 		{"utc", nil},
 		// The zone a placed or decoded order holds: no offsets to compare.
-		{"stored_zone", placed.Patient.Location},
+		{"stored_zone", placed.TimeZone},
 		// A zone the caller loaded itself: its offsets are compared with
 		// the zone database's.
 		{"loaded_zone", phoenix},
 	} {
-		p := PlaceOrder{ID: "ord", Patient: patient()}
-		p.Patient.Location = c.loc
+		p := PlaceOrder{ID: "ord", UserID: "user-1", Patient: jane(), Address: home()}
+		p.TimeZone = c.loc
 		b.Run(c.name, func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
@@ -154,9 +154,9 @@ func BenchmarkPlace(b *testing.B) {
 }
 
 func BenchmarkOrderJSON(b *testing.B) {
-	p := patient()
-	p.Location = loadTestZone("America/Phoenix")
-	o, _ := mustPlace(PlaceOrder{ID: "ord", Patient: p, Settings: beta}, t0)
+	p := placeOrder()
+	p.TimeZone, p.Settings = loadTestZone("America/Phoenix"), beta
+	o, _ := mustPlace(p, t0)
 	o, _, _ = o.Book(book(72), at(1))
 	o, _, _ = o.CreateRequisition(at(2))
 	o, _, err := o.Reschedule(at(80), at(82), "", at(3))

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/phlebkit/phlebkit/appointment"
+	"github.com/phlebkit/phlebkit/order"
 	"github.com/phlebkit/phlebkit/provider"
 	"github.com/phlebkit/phlebkit/tier"
 )
@@ -43,15 +44,15 @@ type Booking struct {
 	// ([provider.AreaInfo.ForBooking]); for a request, the one named.
 	Provider provider.Provider
 	// BirthDate is the patient's date of birth.
-	BirthDate time.Time
+	BirthDate order.Date
 	// Address is where the blood is drawn, with its access notes.
 	Address appointment.Address
 	// Start and End bound the slot of a booking. A request has no slot:
 	// leave them zero.
 	Start, End time.Time
-	// Location is the patient's time zone, used to tell the calendar day
+	// TimeZone is the patient's time zone, used to tell the calendar day
 	// of the appointment for the age rule; nil means UTC.
-	Location *time.Location
+	TimeZone *time.Location
 	// AppointmentNotes are the appointment's special instructions.
 	AppointmentNotes string
 	// Existing are the patient's appointments, on any order and with any
@@ -72,7 +73,7 @@ type PreRequisition struct {
 	OrderCreatedAt time.Time
 	// ActivateBy is the order's activate_by date; zero unless the order is
 	// scheduled, which exempts it from rule 1 ([OrderAge]).
-	ActivateBy time.Time
+	ActivateBy order.Date
 }
 
 // ValidateBooking checks every rule a booking or request must pass at now
@@ -86,7 +87,7 @@ type PreRequisition struct {
 //     before now; a request with a start;
 //   - [ErrUnderage]: the patient is under 18 on the day of the
 //     appointment, or, for a request, which has no date yet, on the day of
-//     the request (now; our decision), both in Location; or has no date of
+//     the request (now; our decision), both in TimeZone; or has no date of
 //     birth;
 //   - [ErrAddress]: see [ValidateAddress];
 //   - [ErrNotesTooLong]: see [CheckNotes];
@@ -126,7 +127,7 @@ func ValidateBooking(b Booking, now time.Time) error {
 			errs = append(errs, &SlotError{Problem: "start is not in the future"})
 		}
 	}
-	loc := b.Location
+	loc := b.TimeZone
 	if loc == nil {
 		loc = time.UTC
 	}

@@ -29,7 +29,7 @@
 //
 // Storing: an [Flow] encodes to JSON of its own ([Flow.MarshalJSON]) and
 // decodes back, strictly, to an equal value ([Flow.UnmarshalJSON],
-// [DecodeFlow]); [Patient] and [Placement] encode the same way alone.
+// [DecodeFlow]); a [Placement] encodes the same way alone.
 //
 // Every error wraps one of the package's sentinels ([ErrUnderage],
 // [ErrAddress], [ErrActiveAppointment], [ErrNotesTooLong],

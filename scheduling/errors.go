@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/phlebkit/phlebkit/order"
 	"github.com/phlebkit/phlebkit/provider"
 	"github.com/phlebkit/phlebkit/tier"
 )
@@ -50,9 +51,9 @@ var (
 // AgeError reports a patient under 18 on the day of the appointment. It
 // unwraps to [ErrUnderage].
 type AgeError struct {
-	BirthDate time.Time // the patient's date of birth
-	On        time.Time // the day of the appointment
-	Age       int       // the patient's age in whole years on that day
+	BirthDate order.Date // the patient's date of birth
+	On        time.Time  // the day of the appointment
+	Age       int        // the patient's age in whole years on that day
 }
 
 // Error returns a message such as
@@ -63,7 +64,7 @@ func (e *AgeError) Error() string {
 		return "scheduling: patient under 18: no date of birth"
 	}
 	return fmt.Sprintf("scheduling: patient under 18: %d on %s (born %s)",
-		e.Age, e.On.Format(time.DateOnly), e.BirthDate.Format(time.DateOnly))
+		e.Age, e.On.Format(time.DateOnly), e.BirthDate)
 }
 
 // Unwrap returns [ErrUnderage].
@@ -209,7 +210,7 @@ func (e *ZoneError) Unwrap() []error {
 // which an [Flow] cannot store as an RFC 3339 timestamp. It unwraps to
 // [ErrRange].
 type RangeError struct {
-	Field string    // what the instant is: "now", "activate_by", "birth_date"
+	Field string    // what the instant is: "now", "activate_by", "dob"
 	At    time.Time // the instant
 }
 
@@ -223,12 +224,12 @@ func (e *RangeError) Error() string {
 // Unwrap returns [ErrRange].
 func (e *RangeError) Unwrap() error { return ErrRange }
 
-// DecodeError reports JSON that does not decode into an [Flow], a [Patient]
-// or an [Placement] (see [Flow.UnmarshalJSON]). The value decoded into
+// DecodeError reports JSON that does not decode into a [Flow] or a
+// [Placement] (see [Flow.UnmarshalJSON]). The value decoded into
 // is left unchanged. It unwraps to [ErrMalformed] and to its cause.
 type DecodeError struct {
 	// Field is the JSON path of the offending value, such as "clock",
-	// "patient.time_zone" or "appointments[1].tier"; empty when the
+	// "time_zone" or "appointments[1].tier"; empty when the
 	// document as a whole is at fault.
 	Field string
 	// Err is the cause: a *json.SyntaxError or *json.UnmarshalTypeError,
@@ -239,7 +240,7 @@ type DecodeError struct {
 }
 
 // Error returns a message such as
-// `scheduling: decode patient.time_zone: no IANA time zone: "Mars/Olympus": unknown to the zone database`.
+// `scheduling: decode time_zone: no IANA time zone: "Mars/Olympus": unknown to the zone database`.
 func (e *DecodeError) Error() string { return codecMessage("scheduling: decode", e.Field, e.Err) }
 
 // Unwrap returns [ErrMalformed] and the cause.
@@ -254,7 +255,7 @@ func (e *DecodeError) Unwrap() []error {
 // [Flow.MarshalJSON]). It unwraps to [ErrMalformed] and to its cause.
 type EncodeError struct {
 	// Field is the JSON path of the offending value, such as
-	// "appointments[0].appointment" or "patient.time_zone".
+	// "appointments[0].appointment" or "time_zone".
 	Field string
 	// Err is the cause: a status or tier error, a *[RangeError], a
 	// *[ZoneError], the appointment package's error, or an error saying a

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/phlebkit/phlebkit/appointment"
+	"github.com/phlebkit/phlebkit/order"
 	"github.com/phlebkit/phlebkit/provider"
 	"github.com/phlebkit/phlebkit/scheduling"
 	"github.com/phlebkit/phlebkit/tier"
@@ -16,7 +17,7 @@ func ExampleValidateBooking() {
 	b := scheduling.Booking{
 		Tier:      tier.AppointmentReady,
 		Provider:  provider.Getlabs,
-		BirthDate: time.Date(2009, 1, 1, 0, 0, 0, 0, time.UTC),
+		BirthDate: order.Date{Year: 2009, Month: time.January, Day: 1},
 		Address: appointment.Address{
 			FirstLine: "West Lincoln Street", City: "Phoenix", State: "AZ", ZipCode: "85004",
 			Unit: "14", AccessNotes: "Gate code #1234, use side entrance",
@@ -44,7 +45,7 @@ func ExampleValidateBooking_preRequisition() {
 	b := scheduling.Booking{
 		Tier:      tier.AppointmentReady,
 		Provider:  provider.Getlabs,
-		BirthDate: time.Date(1990, 6, 15, 0, 0, 0, 0, time.UTC),
+		BirthDate: order.Date{Year: 1990, Month: time.June, Day: 15},
 		Address:   appointment.Address{FirstLine: "123 Main St.", City: "Phoenix", State: "AZ", ZipCode: "85004"},
 		Start:     time.Date(2026, 11, 24, 16, 0, 0, 0, time.UTC),
 		PreRequisition: &scheduling.PreRequisition{
@@ -67,7 +68,7 @@ func ExampleValidateBooking_preRequisition() {
 }
 
 func ExampleAgeOn() {
-	leapling := time.Date(2008, 2, 29, 0, 0, 0, 0, time.UTC)
+	leapling := order.Date{Year: 2008, Month: time.February, Day: 29}
 	for _, day := range []time.Time{
 		time.Date(2026, 2, 28, 0, 0, 0, 0, time.UTC),
 		time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC),
@@ -142,7 +143,7 @@ func ExampleAutoCancel_startSoon() {
 	// fires when fewer than 2 hours remain.
 	a := scheduling.AutoCancel{
 		OrderCreatedAt: time.Date(2026, 11, 21, 9, 0, 0, 0, time.UTC),
-		ActivateBy:     time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC),
+		ActivateBy:     order.Date{Year: 2026, Month: time.December, Day: 1},
 		Start:          time.Date(2026, 11, 22, 16, 0, 0, 0, time.UTC),
 	}
 	for _, now := range []time.Time{

@@ -82,30 +82,12 @@ type Settings struct {
 	PartialResultsWebhooks bool `json:"partial_results_webhooks"`
 }
 
-// Patient is who the blood is drawn from, and where.
-type Patient struct {
-	// UserID is the patient's Junction user id.
-	UserID string
-	// BirthDate is the patient's date of birth; only its calendar date, in
-	// its own location, counts. [Place] stores it as that date at midnight
-	// UTC.
-	BirthDate time.Time
-	// Address is the patient's address, with its access notes.
-	Address appointment.Address
-	// Location is the patient's time zone, which names the appointments'
-	// iana_timezone; nil means UTC. It must have an IANA name (see
-	// [ZoneError]): [Place] refuses one that has none, such as time.Local
-	// or a time.FixedZone with a made-up name, and stores the zone loaded
-	// from the name ([time.UTC] for nil).
-	Location *time.Location
-}
-
-// location returns the patient's time zone, UTC when none is set.
-func (p Patient) location() *time.Location {
-	if p.Location == nil {
+// timeZone returns the patient's time zone, UTC when none is set.
+func (o *Flow) timeZone() *time.Location {
+	if o.TimeZone == nil {
 		return time.UTC
 	}
-	return p.Location
+	return o.TimeZone
 }
 
 // Placement is one appointment of an [Order]: Junction's appointment
@@ -199,14 +181,23 @@ type Flow struct {
 	History []order.HistoryEntry
 	// CreatedAt is when the order was placed.
 	CreatedAt time.Time
-	// ActivateBy is the activate_by date of a scheduled order; zero
-	// otherwise.
-	ActivateBy time.Time
+	// ActivateBy is the activate_by date of a scheduled order; the zero
+	// Date otherwise.
+	ActivateBy order.Date
 	// Requisition reports whether the order's requisition exists (created
 	// or bypassed).
 	Requisition bool
-	// Patient is who the order is for.
-	Patient Patient
+	// UserID is the patient's Junction user id.
+	UserID string
+	// Patient is who the order is for; its DOB is the date of birth the age
+	// rule reads.
+	Patient order.Patient
+	// Address is the patient's address, with its access notes.
+	Address appointment.Address
+	// TimeZone is the patient's time zone, which names the appointments'
+	// iana_timezone and tells the calendar day of an appointment for the
+	// age rule; nil means UTC. It has an IANA name (see [ZoneError]).
+	TimeZone *time.Location
 	// Settings are the team's options.
 	Settings Settings
 	// Appointments are the order's appointments, oldest first; at most one
@@ -225,11 +216,22 @@ type PlaceOrder struct {
 	TeamID string
 	// ClientUserID is the customer's own id for the patient.
 	ClientUserID string
-	// Patient is who the order is for.
-	Patient Patient
-	// ActivateBy is the activate_by date of a scheduled order; zero
-	// otherwise.
-	ActivateBy time.Time
+	// UserID is the patient's Junction user id.
+	UserID string
+	// Patient is who the order is for; its DOB is the date of birth the age
+	// rule reads.
+	Patient order.Patient
+	// Address is the patient's address, with its access notes.
+	Address appointment.Address
+	// TimeZone is the patient's time zone, which names the appointments'
+	// iana_timezone; nil means UTC. It must have an IANA name (see
+	// [ZoneError]): [Place] refuses one that has none, such as time.Local
+	// or a time.FixedZone with a made-up name, and stores the zone loaded
+	// from the name ([time.UTC] for nil).
+	TimeZone *time.Location
+	// ActivateBy is the activate_by date of a scheduled order; the zero
+	// Date otherwise.
+	ActivateBy order.Date
 	// Settings are the team's options.
 	Settings Settings
 }
@@ -237,42 +239,34 @@ type PlaceOrder struct {
 // Place places an order at now: it starts ordered, with one entry in its
 // history, and Junction sends labtest.order.created.
 //
-// Place refuses, with every reason at once, a patient's Location without an
-// IANA name (a *[ZoneError] wrapping [ErrZone]), and a now, an ActivateBy or
-// a date of birth outside the years 0000 to 9999 in UTC (a *[RangeError]
-// wrapping [ErrRange]; our decision: the order could not be stored).
+// Place refuses, with every reason at once, a TimeZone without an IANA
+// name (a *[ZoneError] wrapping [ErrZone]), a now outside the years 0000 to
+// 9999 in UTC, and an ActivateBy or a date of birth that is neither zero
+// nor a valid date ([order.Date.IsValid]) (a *[RangeError] wrapping
+// [ErrRange]; our decision: the order could not be stored).
 //
 // It stores what it is given in the form the order's JSON writes, so that
 // an order survives encoding exactly (see [Flow.MarshalJSON]): instants
-// in UTC without their monotonic clock reading, the date of birth as its
-// calendar date at midnight UTC, and the Location as the zone loaded from
-// its IANA name (time.UTC for nil). Behaviour does not change: the rules
-// compare instants, and read the date of birth as a calendar date.
+// in UTC without their monotonic clock reading, and the TimeZone as the
+// zone loaded from its IANA name (time.UTC for nil). Behaviour does not
+// change: the rules compare instants.
 func Place(p PlaceOrder, now time.Time) (Flow, []webhook.Event, error) {
-	loc, zoneErr := ianaZone(p.Patient.Location)
-	birth := calendarDate(p.Patient.BirthDate)
-	if err := errors.Join(zoneErr, inRange("now", now), inRange("activate_by", p.ActivateBy),
-		inRange("birth_date", birth)); err != nil {
+	loc, zoneErr := ianaZone(p.TimeZone)
+	if err := errors.Join(zoneErr, inRange("now", now), dateInRange("activate_by", p.ActivateBy),
+		dateInRange("dob", p.Patient.DOB)); err != nil {
 		return Flow{}, nil, err
 	}
 	now = now.UTC()
 	o := Flow{
 		ID: p.ID, TeamID: p.TeamID, ClientUserID: p.ClientUserID, Status: order.Ordered,
 		History:   []order.HistoryEntry{{ID: 1, CreatedAt: now, Status: order.Ordered}},
-		CreatedAt: now, ActivateBy: p.ActivateBy.UTC(), Patient: p.Patient, Settings: p.Settings, Clock: now,
+		CreatedAt: now, ActivateBy: p.ActivateBy, UserID: p.UserID, Patient: p.Patient, Address: p.Address,
+		TimeZone: loc, Settings: p.Settings, Clock: now,
 	}
-	o.Patient.BirthDate, o.Patient.Location = birth, loc
 	hooks := make([]webhook.Event, 1)
 	o.orderEvent(&hooks[0], webhook.OrderCreated)
 	name(hooks)
 	return o, hooks, nil
-}
-
-// calendarDate returns t's calendar date, in t's location, at midnight UTC;
-// the zero time.Time for the zero time.Time.
-func calendarDate(t time.Time) time.Time {
-	y, m, d := t.Date()
-	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 }
 
 // Active returns the order's active appointment (pending, reserved,
@@ -625,8 +619,8 @@ func (t *tx) place(tr tier.Tier, p provider.Provider, id string, start, end time
 		errs = append(errs, &ActiveAppointmentError{IDs: []string{t.o.Appointments[i].ID}})
 	}
 	b := Booking{
-		Tier: tr, Provider: p, BirthDate: t.o.Patient.BirthDate, Address: t.o.Patient.Address,
-		Start: start, End: end, Location: t.o.Patient.Location, AppointmentNotes: notes, Existing: existing,
+		Tier: tr, Provider: p, BirthDate: t.o.Patient.DOB, Address: t.o.Address,
+		Start: start, End: end, TimeZone: t.o.TimeZone, AppointmentNotes: notes, Existing: existing,
 	}
 	if err := ValidateBooking(b, t.now); err != nil {
 		errs = append(errs, err)
@@ -636,7 +630,7 @@ func (t *tx) place(tr tier.Tier, p provider.Provider, id string, start, end time
 	if err := t.checkAutoCancel(start); err != nil {
 		errs = append(errs, err)
 	}
-	loc, err := ianaZone(t.o.Patient.Location)
+	loc, err := ianaZone(t.o.TimeZone)
 	if err != nil {
 		errs = append(errs, err)
 	}
@@ -663,8 +657,8 @@ func (t *tx) place(tr tier.Tier, p provider.Provider, id string, start, end time
 	i := len(t.o.Appointments)
 	t.o.Appointments = append(t.o.Appointments, Placement{Tier: tr, PlacedAt: t.now})
 	a := &t.o.Appointments[i]
-	a.ID, a.UserID, a.OrderID = id, t.o.Patient.UserID, t.o.ID
-	a.Address, a.Type, a.Provider = t.o.Patient.Address, appointment.Phlebotomy, p.String()
+	a.ID, a.UserID, a.OrderID = id, t.o.UserID, t.o.ID
+	a.Address, a.Type, a.Provider = t.o.Address, appointment.Phlebotomy, p.String()
 	a.Status, a.EventStatus = appointment.Pending, appointment.Pending
 	a.AppointmentNotes = notes
 	a.IANATimezone = loc.String()
@@ -717,7 +711,7 @@ func (t *tx) checkAutoCancel(start time.Time) error {
 // rescheduled, at t.now: the slot itself, the patient's age on its day,
 // and, before the requisition, the auto-cancellation rules.
 func (t *tx) checkSlot(start, end time.Time, notes string) error {
-	return errors.Join(slot(start, end, t.now), CheckAge(t.o.Patient.BirthDate, start.In(t.o.Patient.location())),
+	return errors.Join(slot(start, end, t.now), CheckAge(t.o.Patient.DOB, start.In(t.o.timeZone())),
 		CheckNotes("", notes), t.checkAutoCancel(start))
 }
 

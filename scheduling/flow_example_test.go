@@ -9,6 +9,7 @@ import (
 	_ "time/tzdata" // the examples name IANA zones; a program decides whether to embed the database
 
 	"github.com/phlebkit/phlebkit/appointment"
+	"github.com/phlebkit/phlebkit/order"
 	"github.com/phlebkit/phlebkit/provider"
 	"github.com/phlebkit/phlebkit/scheduling"
 	"github.com/phlebkit/phlebkit/webhook"
@@ -16,13 +17,18 @@ import (
 
 var (
 	monday = time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
-	jane   = scheduling.Patient{
-		UserID:    "user-1",
-		BirthDate: time.Date(1990, 6, 15, 0, 0, 0, 0, time.UTC),
+)
+
+// jane is the order the examples place, under the order id id.
+func jane(id string) scheduling.PlaceOrder {
+	return scheduling.PlaceOrder{
+		ID:      id,
+		UserID:  "user-1",
+		Patient: order.Patient{DOB: order.Date{Year: 1990, Month: time.June, Day: 15}, FirstName: "Jane", LastName: "Doe"},
 		Address: appointment.Address{FirstLine: "123 Main St.", SecondLine: "Apt. 208", City: "Phoenix",
 			State: "AZ", ZipCode: "85004", AccessNotes: "Gate code #1234"},
 	}
-)
+}
 
 func show(hooks []webhook.Event, err error) {
 	if err != nil {
@@ -35,7 +41,7 @@ func show(hooks []webhook.Event, err error) {
 
 // The appointment-ready tier: book a slot once the requisition exists.
 func ExampleFlow_Book() {
-	o, hooks, err := scheduling.Place(scheduling.PlaceOrder{ID: "ord-1", Patient: jane}, monday)
+	o, hooks, err := scheduling.Place(jane("ord-1"), monday)
 	show(hooks, err)
 	o, hooks, err = o.CreateRequisition(monday.Add(2 * time.Hour))
 	show(hooks, err)
@@ -65,7 +71,7 @@ func ExampleFlow_Book() {
 // The appointment-request tier: the appointment waits, pending and without
 // a time, until the provider pencils a slot in.
 func ExampleFlow_Request() {
-	o, _, _ := scheduling.Place(scheduling.PlaceOrder{ID: "ord-2", Patient: jane}, monday)
+	o, _, _ := scheduling.Place(jane("ord-2"), monday)
 	o, _, _ = o.CreateRequisition(monday.Add(time.Hour))
 	o, hooks, err := o.Request(scheduling.RequestAppointment{Provider: provider.Phlebfinders}, monday.Add(2*time.Hour))
 	show(hooks, err)
@@ -85,10 +91,9 @@ func ExampleFlow_Request() {
 // feature per team): the appointment is reserved, and Junction cancels it
 // if the requisition has not arrived 8 hours after the order.
 func ExampleFlow_Tick() {
-	o, _, _ := scheduling.Place(scheduling.PlaceOrder{
-		ID: "ord-3", Patient: jane,
-		Settings: scheduling.Settings{PreRequisitionScheduling: true},
-	}, monday)
+	p := jane("ord-3")
+	p.Settings = scheduling.Settings{PreRequisitionScheduling: true}
+	o, _, _ := scheduling.Place(p, monday)
 	o, hooks, err := o.Book(scheduling.BookRequest{
 		Provider: provider.Getlabs, Start: monday.Add(48 * time.Hour),
 	}, monday)
@@ -111,10 +116,9 @@ func ExampleFlow_Tick() {
 
 // The requisition arriving in time confirms the reserved appointment.
 func ExampleFlow_CreateRequisition() {
-	o, _, _ := scheduling.Place(scheduling.PlaceOrder{
-		ID: "ord-4", Patient: jane,
-		Settings: scheduling.Settings{PreRequisitionScheduling: true},
-	}, monday)
+	p := jane("ord-4")
+	p.Settings = scheduling.Settings{PreRequisitionScheduling: true}
+	o, _, _ := scheduling.Place(p, monday)
 	o, _, _ = o.Book(scheduling.BookRequest{Provider: provider.Getlabs, Start: monday.Add(48 * time.Hour)}, monday)
 	_, hooks, err := o.CreateRequisition(monday.Add(3 * time.Hour))
 	show(hooks, err)
@@ -127,7 +131,7 @@ func ExampleFlow_CreateRequisition() {
 
 // A refused command returns the order unchanged, with every reason.
 func ExampleFlow_Book_refused() {
-	o, _, _ := scheduling.Place(scheduling.PlaceOrder{ID: "ord-5", Patient: jane}, monday)
+	o, _, _ := scheduling.Place(jane("ord-5"), monday)
 	_, _, err := o.Book(scheduling.BookRequest{Provider: provider.Phlebfinders, Start: monday.Add(72 * time.Hour)}, monday)
 	fmt.Println(err)
 	// Output:
@@ -138,7 +142,7 @@ func ExampleFlow_Book_refused() {
 // Rescheduling keeps the order in appointment_scheduled and, without new
 // notes, keeps the old ones.
 func ExampleFlow_Reschedule() {
-	o, _, _ := scheduling.Place(scheduling.PlaceOrder{ID: "ord-6", Patient: jane}, monday)
+	o, _, _ := scheduling.Place(jane("ord-6"), monday)
 	o, _, _ = o.CreateRequisition(monday)
 	o, _, _ = o.Book(scheduling.BookRequest{Provider: provider.Getlabs, Start: monday.Add(72 * time.Hour), Notes: "Please bring photo ID"}, monday)
 	o, hooks, err := o.Reschedule(monday.Add(96*time.Hour), time.Time{}, "", monday.Add(time.Hour))
@@ -164,9 +168,9 @@ func ExamplePlace() {
 		nil, phoenix, time.FixedZone("EST", -5*60*60),
 		time.Local, time.FixedZone("EST", -4*60*60), time.FixedZone("Phoenix", -7*60*60),
 	} {
-		p := jane
-		p.Location = loc
-		o, _, err := scheduling.Place(scheduling.PlaceOrder{ID: "ord-7", Patient: p}, monday)
+		p := jane("ord-7")
+		p.TimeZone = loc
+		o, _, err := scheduling.Place(p, monday)
 		if err != nil {
 			fmt.Println(err)
 			continue
@@ -188,7 +192,7 @@ func ExamplePlace() {
 
 // An order is stored between commands as JSON, and loaded back equal.
 func ExampleFlow_MarshalJSON() {
-	o, _, _ := scheduling.Place(scheduling.PlaceOrder{ID: "ord-8", Patient: jane}, monday)
+	o, _, _ := scheduling.Place(jane("ord-8"), monday)
 	o, _, _ = o.CreateRequisition(monday)
 	o, _, _ = o.Request(scheduling.RequestAppointment{Provider: provider.Phlebfinders}, monday)
 	stored, err := json.Marshal(o)
@@ -203,25 +207,25 @@ func ExampleFlow_MarshalJSON() {
 	}
 	fmt.Println("equal:", reflect.DeepEqual(o, loaded))
 	a, _ := loaded.Active()
-	fmt.Println(a.ID, a.Tier, a.PlacedAt.Format(time.RFC3339), loaded.Patient.Location)
+	fmt.Println(a.ID, a.Tier, a.PlacedAt.Format(time.RFC3339), loaded.TimeZone)
 	_, hooks, err := loaded.PencilIn(monday.Add(30*time.Hour), time.Time{}, monday.Add(time.Hour))
 	show(hooks, err)
 
-	_, err = scheduling.DecodeFlow([]byte(`{"status":"ordered","created_at":"2026-11-23T09:00:00Z","clock":"2026-11-23T09:00:00Z","patient":{}}`))
+	_, err = scheduling.DecodeFlow([]byte(`{"status":"ordered","created_at":"2026-11-23T09:00:00Z","clock":"2026-11-23T09:00:00Z"}`))
 	fmt.Println(err)
 	// Output:
 	// equal: true
 	// ord-8-a1 appointment-request 2026-11-23T09:00:00Z UTC
 	// 2026-11-23T10:00:00Z labtest.order.updated ord-8 collecting_sample.at_home_phlebotomy.appointment_scheduled
 	// 2026-11-23T10:00:00Z labtest.appointment.updated ord-8-a1 confirmed
-	// scheduling: decode patient.time_zone: missing
+	// scheduling: decode time_zone: missing
 }
 
 // Decoding a stored order is strict: every fault is a *DecodeError naming
 // the field.
 func ExampleDecodeFlow() {
 	stored := []byte(`{"id":"ord-9","status":"ordered","created_at":"2026-11-23T09:00:00Z","clock":"2026-11-23T09:00:00Z",` +
-		`"patient":{"user_id":"user-1","birth_date":"1990-06-15","time_zone":"America/Phoenix"},` +
+		`"user_id":"user-1","patient":{"dob":"1990-06-15"},"time_zone":"America/Phoenix",` +
 		`"appointments":[{"appointment":{"id":"a1","status":"pending"},"tier":"appointment-request","placed_at":"soon"}]}`)
 	_, err := scheduling.DecodeFlow(stored)
 	var de *scheduling.DecodeError
@@ -237,7 +241,7 @@ func ExampleDecodeFlow() {
 // A booking with asynchronous confirmation stays pending until the provider
 // confirms it.
 func ExampleFlow_Confirm() {
-	o, _, _ := scheduling.Place(scheduling.PlaceOrder{ID: "ord-10", Patient: jane}, monday)
+	o, _, _ := scheduling.Place(jane("ord-10"), monday)
 	o, _, _ = o.CreateRequisition(monday.Add(time.Hour))
 	o, hooks, err := o.Book(scheduling.BookRequest{Provider: provider.Getlabs, Start: monday.Add(72 * time.Hour),
 		End: monday.Add(74 * time.Hour), Async: true}, monday.Add(2*time.Hour))
@@ -254,7 +258,9 @@ func ExampleFlow_Confirm() {
 // Every order webhook carries the order as Junction's order endpoint
 // returns it: its whole status history, and its latest appointment.
 func ExampleFlow_Snapshot() {
-	o, _, _ := scheduling.Place(scheduling.PlaceOrder{ID: "ord-11", TeamID: "team-1", Patient: jane}, monday)
+	p := jane("ord-11")
+	p.TeamID = "team-1"
+	o, _, _ := scheduling.Place(p, monday)
 	o, _, _ = o.CreateRequisition(monday.Add(time.Hour))
 	o, hooks, _ := o.Request(scheduling.RequestAppointment{Provider: provider.Phlebfinders}, monday.Add(2*time.Hour))
 	s := o.Snapshot()

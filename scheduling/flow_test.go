@@ -22,12 +22,24 @@ var t0 = time.Date(2026, 11, 21, 9, 0, 0, 0, time.UTC)
 
 func at(h float64) time.Time { return t0.Add(time.Duration(h * float64(time.Hour))) }
 
-func patient() Patient {
-	return Patient{UserID: "user-1", BirthDate: date(1990, 6, 15), Address: validBooking().Address}
+// jane is the patient of most tests: 36 in 2026.
+func jane() order.Patient { return order.Patient{DOB: dob(1990, 6, 15)} }
+
+// home is the patient's address in most tests.
+func home() appointment.Address { return validBooking().Address }
+
+// placeOrder is the order most tests place.
+func placeOrder() PlaceOrder {
+	return PlaceOrder{ID: "ord", UserID: "user-1", Patient: jane(), Address: home()}
 }
 
+func dob(y int, m time.Month, d int) order.Date { return order.Date{Year: y, Month: m, Day: d} }
+
+// adate is the calendar date, in UTC, h hours after t0.
+func adate(h float64) order.Date { return order.DateOf(at(h)) }
+
 func place(s Settings) Flow {
-	o, _ := mustPlace(PlaceOrder{ID: "ord", Patient: patient(), Settings: s}, t0)
+	o, _ := mustPlace(PlaceOrder{ID: "ord", UserID: "user-1", Patient: jane(), Address: home(), Settings: s}, t0)
 	return o
 }
 
@@ -88,7 +100,7 @@ func request() RequestAppointment {
 // TestScenarios follows DOMAIN.md §3 row by row.
 func TestScenarios(t *testing.T) {
 	t.Run("order placed", func(t *testing.T) {
-		o, hooks := mustPlace(PlaceOrder{ID: "ord", Patient: patient()}, t0)
+		o, hooks := mustPlace(PlaceOrder{ID: "ord", UserID: "user-1", Patient: jane(), Address: home()}, t0)
 		assert.Equal(t, []string{ordCreated}, seq(hooks))
 		assert.Equal(t, order.Ordered, o.Status)
 		assert.Equal(t, t0, hooks[0].At())
@@ -216,7 +228,7 @@ func TestScenarios(t *testing.T) {
 		assert.Equal(t, order.Corrected, o.Status)
 	})
 	t.Run("draw without in_progress, partial results webhooks, sample error", func(t *testing.T) {
-		o, _ := mustPlace(PlaceOrder{ID: "ord", Patient: patient(), Settings: Settings{PartialResultsWebhooks: true}}, t0)
+		o, _ := mustPlace(PlaceOrder{ID: "ord", UserID: "user-1", Patient: jane(), Address: home(), Settings: Settings{PartialResultsWebhooks: true}}, t0)
 		o, _ = must(t)(o.CreateRequisition(at(1)))
 		o, _ = must(t)(o.Book(book(72), at(2)))
 		o, hooks := must(t)(o.CompleteDraw(at(72)))
@@ -280,7 +292,7 @@ func TestAutoCancellation(t *testing.T) {
 		assert.Equal(t, order.RequisitionCreated, o.Status)
 	})
 	t.Run("rule 1 does not apply to scheduled orders; rule 2 does", func(t *testing.T) {
-		o, _ := mustPlace(PlaceOrder{ID: "ord", Patient: patient(), Settings: beta, ActivateBy: at(500)}, t0)
+		o, _ := mustPlace(PlaceOrder{ID: "ord", UserID: "user-1", Patient: jane(), Address: home(), Settings: beta, ActivateBy: adate(500)}, t0)
 		o, _ = must(t)(o.Book(book(20), at(1)))
 		o, hooks := must(t)(o.Tick(at(18)))
 		assert.Empty(t, hooks, "exactly 2 hours before the start")
@@ -289,7 +301,7 @@ func TestAutoCancellation(t *testing.T) {
 		assert.Equal(t, at(18).Add(1), hooks[0].At())
 	})
 	t.Run("a pending request is subject to rule 1 only", func(t *testing.T) {
-		o, _ := mustPlace(PlaceOrder{ID: "ord", Patient: patient(), Settings: beta, ActivateBy: at(500)}, t0)
+		o, _ := mustPlace(PlaceOrder{ID: "ord", UserID: "user-1", Patient: jane(), Address: home(), Settings: beta, ActivateBy: adate(500)}, t0)
 		o, _ = must(t)(o.Request(request(), at(1)))
 		_, hooks := must(t)(o.Tick(at(1000)))
 		assert.Empty(t, hooks)
@@ -340,12 +352,12 @@ func TestRefusals(t *testing.T) {
 		}, []error{ErrActiveAppointment}},
 		{"underage patient", func() (Flow, []webhook.Event, error) {
 			o := withReq
-			o.Patient.BirthDate = date(2010, 1, 1)
+			o.Patient.DOB = dob(2010, 1, 1)
 			return o.Book(book(72), at(2))
 		}, []error{ErrUnderage}},
 		{"unreachable address", func() (Flow, []webhook.Event, error) {
 			o := withReq
-			o.Patient.Address.FirstLine = "West Lincoln Street"
+			o.Address.FirstLine = "West Lincoln Street"
 			return o.Book(book(72), at(2))
 		}, []error{ErrAddress}},
 		{"requesting getlabs", func() (Flow, []webhook.Event, error) {
@@ -386,22 +398,22 @@ func TestRefusals(t *testing.T) {
 		{"zero order", func() (Flow, []webhook.Event, error) { return Flow{}.Tick(at(1)) }, []error{ErrNotAllowed, order.ErrUnknownStatus}},
 		{"reschedule to a day the patient is 17", func() (Flow, []webhook.Event, error) {
 			o := withReq
-			o.Patient.BirthDate = date(2008, 11, 25) // 18 on 2026-11-25
-			o, _, err := o.Book(book(100), at(2))    // 2026-11-25T13:00Z
+			o.Patient.DOB = dob(2008, 11, 25)     // 18 on 2026-11-25
+			o, _, err := o.Book(book(100), at(2)) // 2026-11-25T13:00Z
 			require.NoError(t, err)
 			return o.Reschedule(at(40), time.Time{}, "", at(3)) // 2026-11-23
 		}, []error{ErrUnderage}},
 		{"pencil in on a day the patient is 17", func() (Flow, []webhook.Event, error) {
 			o := withReq
-			o.Patient.BirthDate = date(2008, 11, 21) // 18 on the day of the request
+			o.Patient.DOB = dob(2008, 11, 21) // 18 on the day of the request
 			o, _, err := o.Request(request(), at(2))
 			require.NoError(t, err)
-			o.Patient.BirthDate = date(2008, 11, 25)
+			o.Patient.DOB = dob(2008, 11, 25)
 			return o.PencilIn(at(40), time.Time{}, at(3))
 		}, []error{ErrUnderage}},
 		{"no date of birth", func() (Flow, []webhook.Event, error) {
 			o := withReq
-			o.Patient.BirthDate = time.Time{}
+			o.Patient.DOB = order.Date{}
 			return o.Book(book(72), at(2))
 		}, []error{ErrUnderage}},
 	} {
@@ -446,9 +458,9 @@ func TestBookFromArea(t *testing.T) {
 
 func TestAppointmentRecord(t *testing.T) {
 	loc := time.FixedZone("MST", -7*60*60)
-	p := patient()
-	p.Location = loc
-	o, _ := mustPlace(PlaceOrder{ID: "ord", Patient: p}, t0)
+	p := placeOrder()
+	p.TimeZone = loc
+	o, _ := mustPlace(p, t0)
 	o, _ = must(t)(o.CreateRequisition(at(1)))
 	r := book(72)
 	r.ID = "appt-42"
@@ -551,7 +563,8 @@ func loadTestZone(name string) *time.Location {
 // 18 in the coming days, in any of zones, with a date of birth and instants
 // given in any zone.
 func drawPlaceOrder(t *rapid.T) (PlaceOrder, time.Time) {
-	p := PlaceOrder{ID: rapid.StringN(0, 8, -1).Draw(t, "id"), Patient: patient()}
+	p := placeOrder()
+	p.ID = rapid.StringN(0, 8, -1).Draw(t, "id")
 	p.Settings = Settings{
 		PreRequisitionScheduling: rapid.Bool().Draw(t, "beta"),
 		PartialResultsWebhooks:   rapid.Bool().Draw(t, "partial webhooks"),
@@ -563,16 +576,13 @@ func drawPlaceOrder(t *rapid.T) (PlaceOrder, time.Time) {
 		return tm
 	}
 	if rapid.Bool().Draw(t, "scheduled order") {
-		p.ActivateBy = in(t, at(1000), "activate_by")
+		p.ActivateBy = order.DateOf(in(t, at(1000), "activate_by"))
 	}
-	p.Patient.UserID = rapid.String().Draw(t, "user id")
-	p.Patient.Location = rapid.SampledFrom(zones).Draw(t, "location")
-	p.Patient.Address.AccessNotes = rapid.StringN(0, 20, -1).Draw(t, "access notes")
+	p.UserID = rapid.String().Draw(t, "user id")
+	p.TimeZone = rapid.SampledFrom(zones).Draw(t, "location")
+	p.Address.AccessNotes = rapid.StringN(0, 20, -1).Draw(t, "access notes")
 	if rapid.Bool().Draw(t, "turns 18 soon") {
-		// A date of birth given with a time of day, in some zone: only its
-		// calendar date counts.
-		p.Patient.BirthDate = time.Date(2008, 11, 22+rapid.IntRange(0, 4).Draw(t, "birthday"),
-			rapid.IntRange(0, 23).Draw(t, "birth hour"), 0, 0, 0, rapid.SampledFrom(zones[1:]).Draw(t, "birth zone"))
+		p.Patient.DOB = dob(2008, 11, 22+rapid.IntRange(0, 4).Draw(t, "birthday"))
 	}
 	return p, in(t, t0, "now")
 }
@@ -771,7 +781,7 @@ func (m *flowModel) step(t *rapid.T, name string, run func(Flow) (Flow, []webhoo
 func (m *flowModel) wire(t *rapid.T, name string, next Flow, w webhook.Event) {
 	require.False(t, m.ids[w.ID], "%s: message id %s sent twice", name, w.ID)
 	m.ids[w.ID] = true
-	require.Equal(t, next.Patient.UserID, w.UserID)
+	require.Equal(t, next.UserID, w.UserID)
 	require.Equal(t, next.TeamID, w.TeamID)
 	require.Equal(t, next.ClientUserID, w.ClientUserID)
 	require.Equal(t, next.ID, w.OrderID())
@@ -839,7 +849,7 @@ func (m *flowModel) check(t *rapid.T) {
 		if !a.StartAt.IsZero() {
 			day = a.StartAt
 		}
-		require.GreaterOrEqual(t, AgeOn(o.Patient.BirthDate, day.In(o.Patient.location())), MinAge,
+		require.GreaterOrEqual(t, AgeOn(o.Patient.DOB, day.In(o.timeZone())), MinAge,
 			"an appointment on a day the patient is 17")
 	}
 	if !o.Requisition {
@@ -977,7 +987,7 @@ func TestDeadOnArrival(t *testing.T) {
 	const ns = time.Nanosecond
 	eight := t0.Add(OrderAgeLimit)
 	scheduled := func() Flow {
-		o, _ := mustPlace(PlaceOrder{ID: "ord", Patient: patient(), Settings: beta, ActivateBy: at(1000)}, t0)
+		o, _ := mustPlace(PlaceOrder{ID: "ord", UserID: "user-1", Patient: jane(), Address: home(), Settings: beta, ActivateBy: adate(1000)}, t0)
 		return o
 	}
 	for _, c := range []struct {

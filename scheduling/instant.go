@@ -1,6 +1,10 @@
 package scheduling
 
-import "time"
+import (
+	"time"
+
+	"github.com/phlebkit/phlebkit/order"
+)
 
 // The instants this package can store: those whose year, in UTC, is 0000 to
 // 9999, the years an RFC 3339 timestamp can write. Junction's appointment
@@ -27,4 +31,13 @@ func inRange(field string, t time.Time) error {
 		return nil
 	}
 	return &RangeError{Field: field, At: t}
+}
+
+// dateInRange returns a *[RangeError] for field when d is neither zero nor
+// a valid date ([order.Date.IsValid]), and nil otherwise.
+func dateInRange(field string, d order.Date) error {
+	if d.IsZero() || d.IsValid() {
+		return nil
+	}
+	return &RangeError{Field: field, At: d.Time()}
 }

@@ -26,12 +26,10 @@ import (
 //	  "created_at": "2026-11-23T09:00:00Z",
 //	  "activate_by": null,
 //	  "requisition": true,
-//	  "patient": {
-//	    "user_id": "user-1",
-//	    "birth_date": "1990-06-15",
-//	    "address": {"first_line": "123 Main St.", "city": "Phoenix", "state": "AZ", "zip_code": "85004"},
-//	    "time_zone": "America/Phoenix"
-//	  },
+//	  "user_id": "user-1",
+//	  "patient": {"dob": "1990-06-15", "gender": "", "first_name": "", "last_name": "", "phone_number": "", "email": ""},
+//	  "address": {"first_line": "123 Main St.", "city": "Phoenix", "state": "AZ", "zip_code": "85004"},
+//	  "time_zone": "America/Phoenix",
 //	  "settings": {"pre_requisition_scheduling": true, "partial_results_webhooks": false},
 //	  "appointments": [
 //	    {"appointment": {"id": "ord-1-a1", …}, "tier": "appointment-ready", "placed_at": "2026-11-23T09:00:00Z"}
@@ -44,31 +42,27 @@ import (
 //	}
 
 type wireOrder struct {
-	ID           string            `json:"id"`
-	TeamID       string            `json:"team_id"`
-	ClientUserID string            `json:"client_user_id"`
-	Status       *string           `json:"status"`
-	CreatedAt    *string           `json:"created_at"`
-	ActivateBy   *string           `json:"activate_by"`
-	Requisition  bool              `json:"requisition"`
-	Patient      *wirePatient      `json:"patient"`
-	Settings     Settings          `json:"settings"`
-	Appointments []wireAppointment `json:"appointments"`
-	History      []wireEntry       `json:"history"`
-	Clock        *string           `json:"clock"`
+	ID           string              `json:"id"`
+	TeamID       string              `json:"team_id"`
+	ClientUserID string              `json:"client_user_id"`
+	Status       *string             `json:"status"`
+	CreatedAt    *string             `json:"created_at"`
+	ActivateBy   order.Date          `json:"activate_by"`
+	Requisition  bool                `json:"requisition"`
+	UserID       string              `json:"user_id"`
+	Patient      order.Patient       `json:"patient"`
+	Address      appointment.Address `json:"address"`
+	TimeZone     *string             `json:"time_zone"`
+	Settings     Settings            `json:"settings"`
+	Appointments []wireAppointment   `json:"appointments"`
+	History      []wireEntry         `json:"history"`
+	Clock        *string             `json:"clock"`
 }
 
 type wireEntry struct {
 	ID        *int64  `json:"id"`
 	CreatedAt *string `json:"created_at"`
 	Status    *string `json:"status"`
-}
-
-type wirePatient struct {
-	UserID    string              `json:"user_id"`
-	BirthDate *string             `json:"birth_date"`
-	Address   appointment.Address `json:"address"`
-	TimeZone  *string             `json:"time_zone"`
 }
 
 type wireAppointment struct {
@@ -82,15 +76,14 @@ type wireAppointment struct {
 // reflect.DeepEqual sees it, for every order [Place] and the commands
 // return, and every order decoded; a value built or changed by hand is
 // normalised on the way as Place normalises (instants in UTC without
-// monotonic clock reading, the date of birth as a calendar date at
-// midnight UTC, the patient's location as the zone loaded from its IANA
+// monotonic clock reading, the time zone as the zone loaded from its IANA
 // name, nil as time.UTC; an empty list of appointments as nil), and as
 // [appointment.Appointment] normalises its record.
 //
 // What cannot be written exactly is an error, a *[EncodeError] wrapping
 // [ErrMalformed], rather than a silent change: an invalid order status or
-// tier, an instant outside the years 0000 to 9999 in UTC, a location
-// without an IANA name (see [ZoneError]), an appointment record that
+// tier, an instant outside the years 0000 to 9999 in UTC, a date that is
+// neither zero nor valid, a time zone without an IANA name (see [ZoneError]), an appointment record that
 // [appointment.Appointment.MarshalJSON] refuses, and a string that is not
 // valid UTF-8, which JSON cannot carry.
 func (o Flow) MarshalJSON() ([]byte, error) {
@@ -126,14 +119,17 @@ func (o *Flow) encode() ([]byte, error) {
 		return nil, err
 	}
 	buf.WriteString(`,"activate_by":`)
-	if o.ActivateBy.IsZero() {
-		buf.WriteString("null")
-	} else if err := writeInstant(&buf, "activate_by", o.ActivateBy); err != nil {
+	activate, err := o.ActivateBy.MarshalJSON()
+	if err != nil {
+		return nil, &EncodeError{Field: "activate_by", Err: err}
+	}
+	buf.Write(activate)
+	buf.WriteString(`,"requisition":` + strconv.FormatBool(o.Requisition) + `,"user_id":`)
+	if err := writeString(&buf, "user_id", o.UserID); err != nil {
 		return nil, err
 	}
-	buf.WriteString(`,"requisition":` + strconv.FormatBool(o.Requisition) + `,"patient":`)
-	if err := o.Patient.encode(&buf); err != nil {
-		return nil, encodeError("patient", err)
+	if err := encodePatient(&buf, o); err != nil {
+		return nil, err
 	}
 	buf.WriteString(`,"settings":{"pre_requisition_scheduling":` + strconv.FormatBool(o.Settings.PreRequisitionScheduling) +
 		`,"partial_results_webhooks":` + strconv.FormatBool(o.Settings.PartialResultsWebhooks) + `},"appointments":[`)
@@ -187,53 +183,49 @@ func encodeEntry(buf *bytes.Buffer, e *order.HistoryEntry) error {
 // status text or detail, which the flow never records.
 var errNotFlow = errors.New("status text or detail the flow does not record")
 
-// MarshalJSON writes the patient as the "patient" member of an order's
-// JSON: {"user_id", "birth_date", "address", "time_zone"}. The date of birth
-// is its calendar date ("1990-06-15"), null when zero; the time zone is
-// the location's IANA name, "UTC" for nil. Errors are as for
-// [Flow.MarshalJSON].
-func (p Patient) MarshalJSON() ([]byte, error) {
-	var buf bytes.Buffer
-	if err := p.encode(&buf); err != nil {
-		return nil, encodeError("", err)
+// encodePatient writes the members "patient", "address" and "time_zone"
+// of the order's JSON: the patient as [order.Patient] writes itself (its
+// date of birth "1990-06-15", or null when zero), the address as
+// [appointment.Address] does, and the time zone's IANA name, "UTC" for nil.
+func encodePatient(buf *bytes.Buffer, o *Flow) error {
+	if f, ok := invalidPatient(&o.Patient); !ok {
+		return &EncodeError{Field: "patient." + f, Err: errNotUTF8}
 	}
-	return buf.Bytes(), nil
-}
-
-func (p *Patient) encode(buf *bytes.Buffer) error {
-	buf.WriteString(`{"user_id":`)
-	if err := writeString(buf, "user_id", p.UserID); err != nil {
-		return err
+	patient, err := json.Marshal(o.Patient)
+	if err != nil {
+		return &EncodeError{Field: "patient", Err: err}
 	}
-	buf.WriteString(`,"birth_date":`)
-	if p.BirthDate.IsZero() {
-		buf.WriteString("null")
-	} else {
-		birth := calendarDate(p.BirthDate)
-		if err := inRange("birth_date", birth); err != nil {
-			return &EncodeError{Field: "birth_date", Err: err}
-		}
-		buf.WriteString(`"` + birth.Format(time.DateOnly) + `"`)
-	}
+	buf.WriteString(`,"patient":`)
+	buf.Write(patient)
 	buf.WriteString(`,"address":`)
-	if f, ok := invalidAddress(&p.Address); !ok {
+	if f, ok := invalidAddress(&o.Address); !ok {
 		return &EncodeError{Field: "address." + f, Err: errNotUTF8}
 	}
-	address, err := json.Marshal(p.Address)
+	address, err := json.Marshal(o.Address)
 	if err != nil {
-		return &EncodeError{Field: "address", Err: err}
+		return &EncodeError{Field: "address", Err: err} // unreachable: an address of valid strings always encodes
 	}
 	buf.Write(address)
-	loc, err := ianaZone(p.Location)
+	loc, err := ianaZone(o.TimeZone)
 	if err != nil {
 		return &EncodeError{Field: "time_zone", Err: err}
 	}
 	buf.WriteString(`,"time_zone":`)
-	if err := writeString(buf, "time_zone", loc.String()); err != nil {
-		return err
+	return writeString(buf, "time_zone", loc.String())
+}
+
+// invalidPatient returns the name of the first field of p that is not valid
+// UTF-8, and false; or "" and true.
+func invalidPatient(p *order.Patient) (string, bool) {
+	for _, f := range [...]struct{ name, s string }{
+		{"gender", p.Gender}, {"first_name", p.FirstName}, {"last_name", p.LastName},
+		{"phone_number", p.PhoneNumber}, {"email", p.Email},
+	} {
+		if !utf8.ValidString(f.s) {
+			return f.name, false
+		}
 	}
-	buf.WriteByte('}')
-	return nil
+	return "", true
 }
 
 // MarshalJSON writes the appointment as an element of an order's
@@ -346,13 +338,14 @@ func invalidRecord(a *appointment.Appointment) (string, bool) {
 // UnmarshalJSON decodes an order that [Flow.MarshalJSON] wrote:
 //
 //	{"id", "team_id", "client_user_id", "status", "created_at", "activate_by", "requisition",
-//	 "patient": {"user_id", "birth_date", "address", "time_zone"},
+//	 "user_id", "patient": {"dob", "gender", "first_name", "last_name", "phone_number", "email"},
+//	 "address", "time_zone",
 //	 "settings": {"pre_requisition_scheduling", "partial_results_webhooks"},
 //	 "appointments": [{"appointment", "tier", "placed_at"}],
 //	 "history": [{"id", "created_at", "status"}], "clock"}
 //
 // Decoding is strict, as befits stored data: status, created_at, clock,
-// patient with its time_zone, each appointment's appointment, tier and
+// time_zone, each appointment's appointment, tier and
 // placed_at, and a history of at least one entry, each with its id,
 // created_at and status, are required and may not be null; ids must
 // increase along the history, its times not go backwards, and its last
@@ -360,16 +353,16 @@ func invalidRecord(a *appointment.Appointment) (string, bool) {
 // not write, a value of the wrong JSON type, an unknown order status
 // (anything [order.ParseStatus] refuses) or tier, a timestamp that is not
 // RFC 3339 with a zone designator, an instant outside the years 0000 to
-// 9999 in UTC, a birth_date that is not YYYY-MM-DD, a time zone that is ""
+// 9999 in UTC, a dob or activate_by that [order.Date] does not read, a
+// time zone that is ""
 // or "Local" or unknown to the zone database, and an appointment record
 // that [appointment.Decode] refuses, unknown statuses included, are each a
 // *[DecodeError] wrapping [ErrMalformed] and naming the field. The other
 // members may be absent or null, which leaves their zero value. Key names
 // match as encoding/json matches them, case-insensitively.
 //
-// The result is in the form [Place] gives: instants in UTC, the date of
-// birth at midnight UTC, the location loaded from its name, no empty
-// slices. Decoding checks each value, not that the order as a whole is
+// The result is in the form [Place] gives: instants in UTC, the time zone
+// loaded from its name, no empty slices. Decoding checks each value, not that the order as a whole is
 // one the flow could have reached (our decision): the commands refuse what
 // their statuses do not allow, whatever the value.
 //
@@ -401,28 +394,6 @@ func DecodeFlow(data []byte) (Flow, error) {
 		return Flow{}, nil
 	}
 	return decodeOrder(data)
-}
-
-// UnmarshalJSON decodes the "patient" member of an order's JSON, as
-// [Flow.UnmarshalJSON] describes: time_zone is required. It leaves p
-// unchanged for null and on error, a *[DecodeError].
-func (p *Patient) UnmarshalJSON(data []byte) error {
-	if isNull(data) {
-		return nil
-	}
-	var w wirePatient
-	if err := strictUnmarshal(data, &w); err != nil {
-		return decodeError("", err)
-	}
-	v, err := w.patient()
-	if err != nil {
-		return err
-	}
-	if p == nil {
-		return &DecodeError{Err: errNilDestination}
-	}
-	*p = v
-	return nil
 }
 
 // UnmarshalJSON decodes an element of an order's "appointments", as
@@ -468,16 +439,12 @@ func decodeOrder(data []byte) (Flow, error) {
 	if o.CreatedAt, err = requiredInstant("created_at", w.CreatedAt); err != nil {
 		return Flow{}, err
 	}
-	if w.ActivateBy != nil {
-		if o.ActivateBy, err = parseInstant("activate_by", *w.ActivateBy); err != nil {
-			return Flow{}, err
-		}
+	o.ActivateBy, o.UserID, o.Patient, o.Address = w.ActivateBy, w.UserID, w.Patient, w.Address
+	if w.TimeZone == nil {
+		return Flow{}, missing("time_zone")
 	}
-	if w.Patient == nil {
-		return Flow{}, missing("patient")
-	}
-	if o.Patient, err = w.Patient.patient(); err != nil {
-		return Flow{}, decodeError("patient", err)
+	if o.TimeZone, err = zoneByName(*w.TimeZone); err != nil {
+		return Flow{}, &DecodeError{Field: "time_zone", Err: err}
 	}
 	if len(w.Appointments) > 0 {
 		o.Appointments = make([]Placement, len(w.Appointments))
@@ -538,26 +505,6 @@ func decodeHistory(w []wireEntry, status order.Status) ([]order.HistoryEntry, er
 // do not increase, whose times go backwards, or whose last status is not
 // the order's.
 var errHistoryOrder = errors.New("history out of order or not ending in the order's status")
-
-func (w *wirePatient) patient() (Patient, error) {
-	p := Patient{UserID: w.UserID, Address: w.Address}
-	if w.BirthDate != nil {
-		birth, err := time.Parse(time.DateOnly, *w.BirthDate)
-		if err != nil {
-			return Patient{}, &DecodeError{Field: "birth_date", Err: err}
-		}
-		p.BirthDate = birth
-	}
-	if w.TimeZone == nil {
-		return Patient{}, missing("time_zone")
-	}
-	loc, err := zoneByName(*w.TimeZone)
-	if err != nil {
-		return Patient{}, &DecodeError{Field: "time_zone", Err: err}
-	}
-	p.Location = loc
-	return p, nil
-}
 
 func (w *wireAppointment) appointment() (Placement, error) {
 	if len(w.Appointment) == 0 || isNull(w.Appointment) {

@@ -33,9 +33,11 @@ func reload(t require.TestingT, o Flow) Flow {
 // takes the next command the same way.
 func TestOrderJSONRoundTrip(t *testing.T) {
 	phoenix := loadTestZone("America/Phoenix")
-	p := patient()
-	p.Location = phoenix
-	placed, _, err := Place(PlaceOrder{ID: "ord", Patient: p, Settings: beta, ActivateBy: at(500)}, t0)
+	p := placeOrder()
+	p.TimeZone, p.Settings, p.ActivateBy = phoenix, beta, adate(500)
+	p.Patient = order.Patient{DOB: dob(1990, 6, 15), Gender: "female", FirstName: "Jane", LastName: "Doe",
+		PhoneNumber: "+16025550123", Email: "jane@example.com"}
+	placed, _, err := Place(p, t0)
 	require.NoError(t, err)
 	requested, _ := must(t)(placed.Request(request(), at(1)))
 	booked, _ := must(t)(placed.Book(book(72), at(1)))
@@ -63,7 +65,7 @@ func TestOrderJSONRoundTrip(t *testing.T) {
 				assert.Equal(t, c.o.Appointments[i].Tier, a.Tier)
 				assert.Equal(t, c.o.Appointments[i].PlacedAt, a.PlacedAt)
 			}
-			assert.Same(t, phoenix0(t), back.Patient.Location)
+			assert.Same(t, phoenix0(t), back.TimeZone)
 			want, wantHooks, wantErr := c.next(c.o)
 			require.NoError(t, wantErr)
 			got, gotHooks, err := c.next(back)
@@ -109,15 +111,16 @@ func TestOrderJSONProperty(t *testing.T) {
 
 // TestOrderJSONForm pins the stored form.
 func TestOrderJSONForm(t *testing.T) {
-	o, _ := mustPlace(PlaceOrder{ID: "ord", TeamID: "team-1", ClientUserID: "client-1", Patient: patient(), Settings: beta}, t0)
+	o, _ := mustPlace(PlaceOrder{ID: "ord", TeamID: "team-1", ClientUserID: "client-1", UserID: "user-1", Patient: jane(), Address: home(), Settings: beta}, t0)
 	o, _ = must(t)(o.Request(request(), at(1)))
 	b, err := json.Marshal(o)
 	require.NoError(t, err)
 	assert.JSONEq(t, `{
 		"id": "ord", "team_id": "team-1", "client_user_id": "client-1", "status": "ordered",
-		"created_at": "2026-11-21T09:00:00Z", "activate_by": null, "requisition": false,
-		"patient": {"user_id": "user-1", "birth_date": "1990-06-15", "time_zone": "UTC",
-			"address": {"first_line": "123 Main St.", "city": "Phoenix", "state": "AZ", "zip_code": "85004", "access_notes": "Gate code #1234"}},
+		"created_at": "2026-11-21T09:00:00Z", "activate_by": null, "requisition": false, "user_id": "user-1",
+		"patient": {"dob": "1990-06-15", "gender": "", "first_name": "", "last_name": "", "phone_number": "", "email": ""},
+		"address": {"first_line": "123 Main St.", "city": "Phoenix", "state": "AZ", "zip_code": "85004", "access_notes": "Gate code #1234"},
+		"time_zone": "UTC",
 		"settings": {"pre_requisition_scheduling": true, "partial_results_webhooks": false},
 		"appointments": [{
 			"appointment": {"id": "ord-a1", "user_id": "user-1", "order_id": "ord",
@@ -129,25 +132,19 @@ func TestOrderJSONForm(t *testing.T) {
 			"tier": "appointment-request", "placed_at": "2026-11-21T10:00:00Z"}],
 		"history": [{"id": 1, "created_at": "2026-11-21T09:00:00Z", "status": "ordered"}],
 		"clock": "2026-11-21T10:00:00Z"}`, string(b))
-	// The parts encode alone as they do inside the order.
-	pb, err := json.Marshal(o.Patient)
-	require.NoError(t, err)
-	assert.Contains(t, string(b), `"patient":`+string(pb))
+	// An appointment encodes alone as it does inside the order.
 	ab, err := json.Marshal(o.Appointments[0])
 	require.NoError(t, err)
 	assert.Contains(t, string(b), `"appointments":[`+string(ab)+`]`)
-	var p Patient
-	require.NoError(t, json.Unmarshal(pb, &p))
-	assert.Equal(t, o.Patient, p)
 	var a Placement
 	require.NoError(t, json.Unmarshal(ab, &a))
 	assert.Equal(t, o.Appointments[0], a)
 	// A scheduled order's activate_by; a missing date of birth.
-	o, _ = mustPlace(PlaceOrder{ID: "ord", Patient: Patient{Address: patient().Address}, ActivateBy: at(1000).Add(1)}, t0)
+	o, _ = mustPlace(PlaceOrder{ID: "ord", Address: home(), ActivateBy: adate(1000)}, t0)
 	b, err = json.Marshal(o)
 	require.NoError(t, err)
-	assert.Contains(t, string(b), `"activate_by":"2027-01-02T01:00:00.000000001Z"`)
-	assert.Contains(t, string(b), `"birth_date":null`)
+	assert.Contains(t, string(b), `"activate_by":"2027-01-02"`)
+	assert.Contains(t, string(b), `"dob":null`)
 	assert.Equal(t, o, reload(t, o))
 }
 
@@ -158,8 +155,7 @@ func TestOrderJSONNormalises(t *testing.T) {
 	o, _ := must(t)(place(Settings{}).CreateRequisition(at(1)))
 	hand := o
 	hand.CreatedAt = o.CreatedAt.In(tokyo)
-	hand.Patient.Location = nil
-	hand.Patient.BirthDate = time.Date(1990, 6, 15, 23, 0, 0, 0, tokyo)
+	hand.TimeZone = nil
 	hand.Appointments = []Placement{}
 	assert.Equal(t, o, reload(t, hand))
 }
@@ -167,9 +163,9 @@ func TestOrderJSONNormalises(t *testing.T) {
 // validOrderJSON is an order with every member set, to break in
 // TestDecodeOrderErrors.
 func validOrderJSON(t *testing.T) string {
-	p := patient()
-	p.Location = loadTestZone("America/New_York")
-	o, _, err := Place(PlaceOrder{ID: "ord", Patient: p, Settings: beta, ActivateBy: at(500)}, t0)
+	p := placeOrder()
+	p.TimeZone, p.Settings, p.ActivateBy = loadTestZone("America/New_York"), beta, adate(500)
+	o, _, err := Place(p, t0)
 	require.NoError(t, err)
 	o, _ = must(t)(o.Book(book(72), at(1)))
 	b, err := json.Marshal(o)
@@ -203,7 +199,7 @@ func TestDecodeOrderErrors(t *testing.T) {
 		{"not an object", `[]`, "", nil},
 		{"data after the order", valid + ` {}`, "", nil},
 		{"unknown member", replace(`"id":`, `"owner":"x","id":`), "", nil},
-		{"unknown member of the patient", replace(`"user_id":"user-1","birth_date"`, `"user_id":"user-1","age":36,"birth_date"`), "", nil},
+		{"unknown member of the patient", replace(`"dob":"1990-06-15"`, `"age":36,"dob":"1990-06-15"`), "", nil},
 		{"unknown member of the address", replace(`"city":"Phoenix","state":"AZ","zip_code":"85004","access_notes":"Gate code #1234"},"time_zone"`,
 			`"city":"Phoenix","state":"AZ","zip_code":"85004","access_notes":"Gate code #1234","floor":2},"time_zone"`), "", nil},
 		{"unknown member of the settings", replace(`"partial_results_webhooks":false`, `"partial_results_webhooks":false,"beta":true`), "", nil},
@@ -216,20 +212,16 @@ func TestDecodeOrderErrors(t *testing.T) {
 		{"no created_at", replace(`"created_at":"2026-11-21T09:00:00Z",`, ``), "created_at", errMissing},
 		{"created_at without a zone", replace(`"created_at":"2026-11-21T09:00:00Z"`, `"created_at":"2026-11-21T09:00:00"`), "created_at", nil},
 		{"created_at before the year 0 in UTC", replace(`"created_at":"2026-11-21T09:00:00Z"`, `"created_at":"0000-01-01T00:00:00+01:00"`), "created_at", ErrRange},
-		{"malformed activate_by", replace(`"activate_by":"2026-12-12T05:00:00Z"`, `"activate_by":"soon"`), "activate_by", nil},
+		{"malformed activate_by", replace(`"activate_by":"2026-12-12"`, `"activate_by":"soon"`), "", order.ErrMalformed},
 		{"no clock", replace(`,"clock":"2026-11-21T10:00:00Z"`, ``), "clock", errMissing},
 		{"clock in 10000", replace(`"clock":"2026-11-21T10:00:00Z"`, `"clock":"9999-12-31T23:00:00-01:00"`), "clock", ErrRange},
-		{"no patient", replace(`"requisition":false,"patient":`, `"requisition":false,"x":`), "", nil},
-		{"no patient at all", edit(func(m map[string]any) { delete(m, "patient") }), "patient", errMissing},
-		{"null patient", strings.Replace(replace(`"patient":{`, `"patient":null,"y":{`), `"y":`, `"x":`, 1), "", nil},
-		{"no time zone", replace(`,"time_zone":"America/New_York"`, ``), "patient.time_zone", errMissing},
-		{"empty time zone", replace(`"time_zone":"America/New_York"`, `"time_zone":""`), "patient.time_zone", ErrZone},
-		{"the machine's time zone", replace(`"time_zone":"America/New_York"`, `"time_zone":"Local"`), "patient.time_zone", ErrZone},
-		{"unknown time zone", replace(`"time_zone":"America/New_York"`, `"time_zone":"Mars/Olympus_Mons"`), "patient.time_zone", ErrZone},
-		{"a path for a time zone", replace(`"time_zone":"America/New_York"`, `"time_zone":"../../etc/passwd"`), "patient.time_zone", ErrZone},
-		{"birth date with a time", replace(`"birth_date":"1990-06-15"`, `"birth_date":"1990-06-15T00:00:00Z"`), "patient.birth_date", nil},
-		{"birth date in another order", replace(`"birth_date":"1990-06-15"`, `"birth_date":"06/15/1990"`), "patient.birth_date", nil},
-		{"user id of the wrong type", replace(`"user_id":"user-1","birth_date"`, `"user_id":1,"birth_date"`), "patient.user_id", nil},
+		{"no time zone", replace(`,"time_zone":"America/New_York"`, ``), "time_zone", errMissing},
+		{"empty time zone", replace(`"time_zone":"America/New_York"`, `"time_zone":""`), "time_zone", ErrZone},
+		{"the machine's time zone", replace(`"time_zone":"America/New_York"`, `"time_zone":"Local"`), "time_zone", ErrZone},
+		{"unknown time zone", replace(`"time_zone":"America/New_York"`, `"time_zone":"Mars/Olympus_Mons"`), "time_zone", ErrZone},
+		{"a path for a time zone", replace(`"time_zone":"America/New_York"`, `"time_zone":"../../etc/passwd"`), "time_zone", ErrZone},
+		{"birth date in another order", replace(`"dob":"1990-06-15"`, `"dob":"06/15/1990"`), "", order.ErrMalformed},
+		{"user id of the wrong type", replace(`"user_id":"user-1","patient"`, `"user_id":1,"patient"`), "user_id", nil},
 		{"appointments not a list", edit(func(m map[string]any) { m["appointments"] = 7 }), "appointments", nil},
 		{"a null appointment", replace(`"appointments":[`, `"appointments":[null,`), "appointments[0].appointment", errMissing},
 		{"a record that is null", edit(func(m map[string]any) {
@@ -290,37 +282,25 @@ func TestDecodeOrderErrors(t *testing.T) {
 	assert.Equal(t, Flow{}, zero)
 	// A nil destination is an error, not a panic.
 	assert.ErrorIs(t, (*Flow)(nil).UnmarshalJSON([]byte(valid)), ErrMalformed)
-	var p *Patient
-	assert.ErrorIs(t, p.UnmarshalJSON([]byte(`{"time_zone":"UTC"}`)), ErrMalformed)
 	var a *Placement
 	assert.ErrorIs(t, a.UnmarshalJSON([]byte(`{"appointment":{},"tier":"appointment-ready","placed_at":"2026-11-21T10:00:00Z"}`)), ErrMalformed)
 	// The parts are as strict alone.
-	for _, bad := range []string{`{}`, `{"time_zone":"UTC","x":1}`, `{"time_zone":"UTC"} x`, `{"time_zone":7}`} {
-		p := good.Patient
-		assert.ErrorIs(t, p.UnmarshalJSON([]byte(bad)), ErrMalformed, bad)
-		assert.Equal(t, good.Patient, p)
-	}
 	for _, bad := range []string{`{}`, `{"appointment":{},"tier":"appointment-ready"}`, `{"appointment":{},"tier":"appointment-ready","placed_at":"2026-11-21T10:00:00Z","x":1}`, `[]`} {
 		a := good.Appointments[0]
 		assert.ErrorIs(t, a.UnmarshalJSON([]byte(bad)), ErrMalformed, bad)
 		assert.Equal(t, good.Appointments[0], a)
 	}
-	p = &Patient{UserID: "u"}
-	assert.NoError(t, p.UnmarshalJSON([]byte(`null`)))
-	assert.Equal(t, "u", p.UserID)
 	a = &Placement{Tier: tier.AppointmentReady}
 	assert.NoError(t, a.UnmarshalJSON([]byte(`null`)))
 	assert.Equal(t, tier.AppointmentReady, a.Tier)
 	// Messages.
 	_, err = DecodeFlow([]byte(replace(`"time_zone":"America/New_York"`, `"time_zone":"Local"`)))
-	assert.EqualError(t, err, `scheduling: decode patient.time_zone: no IANA time zone: "Local": not an IANA name`)
+	assert.EqualError(t, err, `scheduling: decode time_zone: no IANA time zone: "Local": not an IANA name`)
 	_, err = DecodeFlow([]byte(replace(`"requisition":false`, `"requisition":"no"`)))
 	assert.EqualError(t, err, `scheduling: decode requisition: unexpected JSON string`)
 	_, err = DecodeFlow([]byte(replace(`"tier":"appointment-ready",`, ``)))
 	assert.EqualError(t, err, `scheduling: decode appointments[0].tier: missing`)
 	assert.EqualError(t, &DecodeError{}, `scheduling: decode: malformed`)
-	_, err = DecodeFlow([]byte(replace(`"birth_date":"1990-06-15"`, `"birth_date":"15/06/1990"`)))
-	assert.EqualError(t, err, `scheduling: decode patient.birth_date: malformed date "15/06/1990", want YYYY-MM-DD`)
 	_, err = DecodeFlow([]byte(replace(`"clock":"2026-11-21T10:00:00Z"`, `"clock":"2026-11-21T10:00:00"`)))
 	assert.EqualError(t, err, `scheduling: decode clock: malformed time "2026-11-21T10:00:00", want RFC 3339 with a zone designator`)
 	var pe *time.ParseError
@@ -341,14 +321,15 @@ func TestEncodeOrderErrors(t *testing.T) {
 		{"zero order", func(o *Flow) { *o = Flow{} }, "status", order.ErrUnknownStatus},
 		{"invalid status", func(o *Flow) { o.Status = 99 }, "status", order.ErrUnknownStatus},
 		{"created in 10000", func(o *Flow) { o.CreatedAt = y10k }, "created_at", ErrRange},
-		{"activate_by in 10000", func(o *Flow) { o.ActivateBy = y10k }, "activate_by", ErrRange},
+		{"activate_by in 10000", func(o *Flow) { o.ActivateBy = order.DateOf(y10k) }, "activate_by", order.ErrMalformed},
 		{"clock before the year 0", func(o *Flow) { o.Clock = time.Date(-1, 1, 1, 0, 0, 0, 0, time.UTC) }, "clock", ErrRange},
-		{"born in 10000", func(o *Flow) { o.Patient.BirthDate = y10k }, "patient.birth_date", ErrRange},
-		{"the machine's zone", func(o *Flow) { o.Patient.Location = time.Local }, "patient.time_zone", ErrZone},
+		{"born in 10000", func(o *Flow) { o.Patient.DOB = order.DateOf(y10k) }, "patient", order.ErrMalformed},
+		{"the machine's zone", func(o *Flow) { o.TimeZone = time.Local }, "time_zone", ErrZone},
 		{"id not UTF-8", func(o *Flow) { o.ID = "ord\xff" }, "id", nil},
-		{"user id not UTF-8", func(o *Flow) { o.Patient.UserID = "\xc3" }, "patient.user_id", nil},
-		{"address not UTF-8", func(o *Flow) { o.Patient.Address.AccessNotes = "gate \xff" }, "patient.address.access_notes", nil},
-		{"country not UTF-8", func(o *Flow) { o.Patient.Address.Country = "\xff" }, "patient.address.country", nil},
+		{"user id not UTF-8", func(o *Flow) { o.UserID = "\xc3" }, "user_id", nil},
+		{"name not UTF-8", func(o *Flow) { o.Patient.LastName = "\xc3" }, "patient.last_name", nil},
+		{"address not UTF-8", func(o *Flow) { o.Address.AccessNotes = "gate \xff" }, "address.access_notes", nil},
+		{"country not UTF-8", func(o *Flow) { o.Address.Country = "\xff" }, "address.country", nil},
 		{"no tier", func(o *Flow) { o.Appointments[0].Tier = 0 }, "appointments[0].tier", tier.ErrInvalidTier},
 		{"placed in 10000", func(o *Flow) { o.Appointments[0].PlacedAt = y10k }, "appointments[0].placed_at", ErrRange},
 		{"invalid appointment status", func(o *Flow) { o.Appointments[0].Status = 99 }, "appointments[0].appointment", appointment.ErrUnknownStatus},
@@ -397,11 +378,13 @@ func TestEncodeOrderErrors(t *testing.T) {
 			assert.ErrorIs(t, err, ErrMalformed, "through json.Marshal")
 		})
 	}
-	_, err := Patient{Location: time.Local}.MarshalJSON()
+	bad := o
+	bad.TimeZone = time.Local
+	_, err := bad.MarshalJSON()
 	assert.EqualError(t, err, `scheduling: encode time_zone: no IANA time zone: "Local": not an IANA name`)
 	_, err = Placement{}.MarshalJSON()
 	assert.ErrorIs(t, err, tier.ErrInvalidTier)
-	bad := o
+	bad = o
 	bad.Clock = y10k
 	_, err = bad.MarshalJSON()
 	assert.EqualError(t, err, "scheduling: encode clock: instant out of range: clock 10000-01-01T00:00:00Z is outside the years 0000 to 9999")
@@ -414,9 +397,9 @@ func TestEncodeOrderErrors(t *testing.T) {
 func FuzzOrderJSON(f *testing.F) {
 	seeds := func() []Flow {
 		var os []Flow
-		p := patient()
-		p.Location = loadTestZone("America/Phoenix")
-		o, _, _ := Place(PlaceOrder{ID: "ord-\u2028<&>", Patient: p, Settings: beta, ActivateBy: at(500)}, t0)
+		p := placeOrder()
+		p.ID, p.TimeZone, p.Settings, p.ActivateBy = "ord-\u2028<&>", loadTestZone("America/Phoenix"), beta, adate(500)
+		o, _, _ := Place(p, t0)
 		os = append(os, o)
 		r, _, _ := o.Request(request(), at(1))
 		os = append(os, r)

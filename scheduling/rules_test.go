@@ -13,6 +13,7 @@ import (
 	"pgregory.net/rapid"
 
 	"github.com/phlebkit/phlebkit/appointment"
+	"github.com/phlebkit/phlebkit/order"
 	"github.com/phlebkit/phlebkit/provider"
 	"github.com/phlebkit/phlebkit/tier"
 )
@@ -56,8 +57,8 @@ func TestAgeOn(t *testing.T) {
 		{"clock ignored", time.Date(2008, 3, 2, 23, 59, 0, 0, time.UTC), time.Date(2026, 3, 2, 0, 0, 1, 0, time.UTC), 18},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			assert.Equal(t, c.age, AgeOn(c.birth, c.day))
-			err := CheckAge(c.birth, c.day)
+			assert.Equal(t, c.age, AgeOn(order.DateOf(c.birth), c.day))
+			err := CheckAge(order.DateOf(c.birth), c.day)
 			if c.age >= 18 {
 				assert.NoError(t, err)
 				return
@@ -68,9 +69,9 @@ func TestAgeOn(t *testing.T) {
 			assert.Equal(t, c.age, ae.Age)
 		})
 	}
-	err := CheckAge(date(2008, 3, 2), date(2026, 3, 1))
+	err := CheckAge(dob(2008, 3, 2), date(2026, 3, 1))
 	assert.EqualError(t, err, "scheduling: patient under 18: 17 on 2026-03-01 (born 2008-03-02)")
-	err = CheckAge(time.Time{}, date(2026, 3, 1))
+	err = CheckAge(order.Date{}, date(2026, 3, 1))
 	assert.ErrorIs(t, err, ErrUnderage)
 	assert.EqualError(t, err, "scheduling: patient under 18: no date of birth")
 }
@@ -104,7 +105,7 @@ func TestAgeAgreesWithCalendar(t *testing.T) {
 			birth = date(1600, 1, 1).AddDate(0, 0, rapid.IntRange(0, 300000).Draw(t, "birth"))
 		}
 		day := birth.AddDate(0, 0, rapid.IntRange(-400, 150000).Draw(t, "day"))
-		require.Equal(t, ageByCalendar(birth, day), AgeOn(birth, day), "born %v, on %v", birth, day)
+		require.Equal(t, ageByCalendar(birth, day), AgeOn(order.DateOf(birth), day), "born %v, on %v", birth, day)
 	})
 }
 
@@ -113,7 +114,7 @@ func TestAgeIsMonotone(t *testing.T) {
 		birth := date(1900, 1, 1).AddDate(0, 0, rapid.IntRange(0, 60000).Draw(t, "birth"))
 		day := birth.AddDate(0, 0, rapid.IntRange(0, 40000).Draw(t, "day"))
 		next := day.AddDate(0, 0, 1)
-		a, b := AgeOn(birth, day), AgeOn(birth, next)
+		a, b := AgeOn(order.DateOf(birth), day), AgeOn(order.DateOf(birth), next)
 		require.True(t, b == a || b == a+1, "age went from %d to %d", a, b)
 		require.Equal(t, day.Year()-birth.Year()-1 <= a && a <= day.Year()-birth.Year(), true)
 	})
@@ -340,7 +341,7 @@ func validBooking() Booking {
 	return Booking{
 		Tier:      tier.AppointmentReady,
 		Provider:  provider.Getlabs,
-		BirthDate: date(1990, 6, 15),
+		BirthDate: dob(1990, 6, 15),
 		Address: appointment.Address{FirstLine: "123 Main St.", City: "Phoenix", State: "AZ", ZipCode: "85004",
 			AccessNotes: "Gate code #1234"},
 		Start:            time.Date(2026, 11, 24, 16, 0, 0, 0, time.UTC),
@@ -381,10 +382,10 @@ func TestValidateBooking(t *testing.T) {
 		{"request with end only", func(b *Booking) {
 			b.Tier, b.Provider, b.Start = tier.AppointmentRequest, provider.Phlebfinders, time.Time{}
 		}, []error{ErrSlot}},
-		{"no date of birth", func(b *Booking) { b.BirthDate = time.Time{} }, []error{ErrUnderage}},
+		{"no date of birth", func(b *Booking) { b.BirthDate = order.Date{} }, []error{ErrUnderage}},
 		{"end before start", func(b *Booking) { b.End = b.Start.Add(-time.Hour) }, []error{ErrSlot}},
 		{"start now", func(b *Booking) { b.Start, b.End = now, time.Time{} }, []error{ErrSlot}},
-		{"underage on the day", func(b *Booking) { b.BirthDate = date(2008, 11, 25) }, []error{ErrUnderage}},
+		{"underage on the day", func(b *Booking) { b.BirthDate = dob(2008, 11, 25) }, []error{ErrUnderage}},
 		{"street name only", func(b *Booking) { b.Address.FirstLine = "West Lincoln Street" }, []error{ErrAddress}},
 		{"long access notes", func(b *Booking) { b.Address.AccessNotes = strings.Repeat("x", 1001) }, []error{ErrNotesTooLong}},
 		{"long appointment notes", func(b *Booking) { b.AppointmentNotes = strings.Repeat("x", 1001) }, []error{ErrNotesTooLong}},
@@ -394,7 +395,7 @@ func TestValidateBooking(t *testing.T) {
 		{"everything at once", func(b *Booking) {
 			b.Provider = provider.Phlebfinders
 			b.End = b.Start
-			b.BirthDate = date(2010, 1, 1)
+			b.BirthDate = dob(2010, 1, 1)
 			b.Address.ZipCode = "1"
 			b.AppointmentNotes = strings.Repeat("x", 1001)
 			b.Existing = []appointment.Appointment{appt("x", "phlebfinders", appointment.Pending)}
@@ -411,17 +412,17 @@ func TestValidateBooking(t *testing.T) {
 func TestValidateBookingAgeDay(t *testing.T) {
 	// 18 on 24 November: a booking that day is fine, the day before not.
 	b := validBooking()
-	b.BirthDate = date(2008, 11, 24)
+	b.BirthDate = dob(2008, 11, 24)
 	assert.NoError(t, ValidateBooking(b, now))
 	b.Start = time.Date(2026, 11, 23, 23, 0, 0, 0, time.UTC)
 	b.End = time.Time{}
 	assert.ErrorIs(t, ValidateBooking(b, now), ErrUnderage)
 	// 23:00 UTC on the 23rd is already the 24th in Tokyo.
 	tokyo := time.FixedZone("JST", 9*60*60)
-	b.Location = tokyo
+	b.TimeZone = tokyo
 	assert.NoError(t, ValidateBooking(b, now))
 	// A request is judged on the day of the request.
-	r := Booking{Tier: tier.AppointmentRequest, Provider: provider.Phlebfinders, BirthDate: date(2008, 11, 22), Address: b.Address}
+	r := Booking{Tier: tier.AppointmentRequest, Provider: provider.Phlebfinders, BirthDate: dob(2008, 11, 22), Address: b.Address}
 	assert.ErrorIs(t, ValidateBooking(r, now), ErrUnderage)
 	assert.NoError(t, ValidateBooking(r, now.AddDate(0, 0, 1)))
 }
@@ -462,14 +463,14 @@ func TestAutoCancelBoundaries(t *testing.T) {
 		{"8h after creation", AutoCancel{OrderCreatedAt: created, Start: far}, created.Add(8 * time.Hour), 0},
 		{"8h+1ns after creation", AutoCancel{OrderCreatedAt: created, Start: far}, created.Add(8*time.Hour + 1), OrderAge},
 		{"9h, no start", AutoCancel{OrderCreatedAt: created}, created.Add(9 * time.Hour), OrderAge},
-		{"9h, scheduled order", AutoCancel{OrderCreatedAt: created, ActivateBy: far, Start: far}, created.Add(9 * time.Hour), 0},
+		{"9h, scheduled order", AutoCancel{OrderCreatedAt: created, ActivateBy: order.DateOf(far), Start: far}, created.Add(9 * time.Hour), 0},
 		{"9h, requisition", AutoCancel{OrderCreatedAt: created, Requisition: true}, created.Add(9 * time.Hour), 0},
 		{"2h+1ns to start", AutoCancel{OrderCreatedAt: created, Start: created.Add(4 * time.Hour)}, created.Add(2*time.Hour - 1), 0},
 		{"2h to start", AutoCancel{OrderCreatedAt: created, Start: created.Add(4 * time.Hour)}, created.Add(2 * time.Hour), 0},
 		{"1h59m to start", AutoCancel{OrderCreatedAt: created, Start: created.Add(4 * time.Hour)}, created.Add(2*time.Hour + time.Minute), StartSoon},
 		{"start passed", AutoCancel{OrderCreatedAt: created, Start: created.Add(4 * time.Hour)}, created.Add(5 * time.Hour), StartSoon},
 		{"1h to start, requisition", AutoCancel{OrderCreatedAt: created, Start: created.Add(4 * time.Hour), Requisition: true}, created.Add(3 * time.Hour), 0},
-		{"1h to start, scheduled order", AutoCancel{OrderCreatedAt: created, ActivateBy: far, Start: created.Add(4 * time.Hour)}, created.Add(3 * time.Hour), StartSoon},
+		{"1h to start, scheduled order", AutoCancel{OrderCreatedAt: created, ActivateBy: order.DateOf(far), Start: created.Add(4 * time.Hour)}, created.Add(3 * time.Hour), StartSoon},
 		{"both, rule 1 named", AutoCancel{OrderCreatedAt: created, Start: created.Add(9 * time.Hour)}, created.Add(8*time.Hour + time.Minute), OrderAge},
 	} {
 		t.Run(c.name, func(t *testing.T) {
@@ -493,7 +494,7 @@ func TestFiresAt(t *testing.T) {
 	assert.Equal(t, StartSoon, rule)
 	assert.Equal(t, start.Add(-2*time.Hour+1), at)
 
-	_, _, ok = AutoCancel{OrderCreatedAt: created, ActivateBy: created.Add(time.Hour)}.FiresAt()
+	_, _, ok = AutoCancel{OrderCreatedAt: created, ActivateBy: order.DateOf(created.Add(time.Hour))}.FiresAt()
 	assert.False(t, ok, "a scheduled order without start never auto-cancels")
 	_, _, ok = AutoCancel{OrderCreatedAt: created, Requisition: true, Start: start}.FiresAt()
 	assert.False(t, ok)
@@ -512,7 +513,7 @@ func genAutoCancel(t *rapid.T) AutoCancel {
 		a.Start = base.Add(time.Duration(rapid.Int64Range(0, span).Draw(t, "start")))
 	}
 	if rapid.Bool().Draw(t, "scheduled") {
-		a.ActivateBy = base.Add(time.Duration(rapid.Int64Range(0, span).Draw(t, "activate_by")))
+		a.ActivateBy = order.DateOf(base.Add(time.Duration(rapid.Int64Range(0, span).Draw(t, "activate_by"))))
 	}
 	return a
 }
@@ -633,7 +634,7 @@ func TestDeadlines(t *testing.T) {
 	assert.Equal(t, created.Add(8*time.Hour+1), ds[0].At)
 	assert.Equal(t, created.Add(24*time.Hour), ds[1].At)
 	// A scheduled order booked 30 hours ahead: Getlabs reschedules first.
-	ds = Deadlines(AutoCancel{OrderCreatedAt: created, ActivateBy: created.Add(time.Hour), Start: created.Add(30 * time.Hour)}, provider.Getlabs)
+	ds = Deadlines(AutoCancel{OrderCreatedAt: created, ActivateBy: order.DateOf(created.Add(time.Hour)), Start: created.Add(30 * time.Hour)}, provider.Getlabs)
 	assert.Equal(t, []DeadlineKind{ProviderReschedule, CancelStartSoon}, kinds(ds))
 	ds = Deadlines(AutoCancel{OrderCreatedAt: created, Start: created.Add(4 * time.Hour)}, provider.Getlabs)
 	// Booked 4 hours ahead: the Getlabs reschedule instant, 24 hours before
@@ -695,7 +696,7 @@ func TestValidateBookingAutoCancel(t *testing.T) {
 		{"8h+1ns after the order", func() Booking { b := validBooking(); b.PreRequisition = pre; return b }, created.Add(8*time.Hour + ns), OrderAge, created.Add(8*time.Hour + ns)},
 		{"scheduled order, 9h after", func() Booking {
 			b := validBooking()
-			b.PreRequisition = &PreRequisition{OrderCreatedAt: created, ActivateBy: now.AddDate(0, 1, 0)}
+			b.PreRequisition = &PreRequisition{OrderCreatedAt: created, ActivateBy: order.DateOf(now.AddDate(0, 1, 0))}
 			return b
 		}, created.Add(9 * time.Hour), 0, time.Time{}},
 		{"request 8h+1ns after the order", func() Booking {
@@ -742,7 +743,7 @@ func TestValidateBookingAutoCancel(t *testing.T) {
 			assert.Equal(t, c.rule, rule)
 		})
 	}
-	err := ValidateBooking(Booking{Tier: tier.AppointmentReady, Provider: provider.Getlabs, BirthDate: date(1990, 1, 1),
+	err := ValidateBooking(Booking{Tier: tier.AppointmentReady, Provider: provider.Getlabs, BirthDate: dob(1990, 1, 1),
 		Address: validBooking().Address, Start: now.Add(time.Hour), PreRequisition: pre}, now)
 	assert.EqualError(t, err, "scheduling: would be auto-cancelled at once: start_soon holds since 2026-11-21T08:00:00.000000001Z")
 }

@@ -30,16 +30,14 @@ func (o *Flow) snapshot() order.Order {
 
 // fillSnapshot writes the order's snapshot into s, which is zero.
 func (o *Flow) fillSnapshot(s *order.Order) {
-	s.ID, s.TeamID, s.UserID = o.ID, o.TeamID, o.Patient.UserID
-	s.Patient.DOB = order.DateOf(o.Patient.BirthDate)
-	a := &o.Patient.Address
+	s.ID, s.TeamID, s.UserID = o.ID, o.TeamID, o.UserID
+	s.Patient = o.Patient
+	a := &o.Address
 	s.Address = order.Address{FirstLine: a.FirstLine, SecondLine: a.SecondLine, City: a.City, State: a.State,
 		ZipCode: a.ZipCode, Country: a.Country}
 	s.Details.Type, s.Details.CreatedAt, s.Details.UpdatedAt = order.ModalityAtHomePhlebotomy, o.CreatedAt, o.CreatedAt
 	s.CreatedAt, s.UpdatedAt, s.Origin = o.CreatedAt, o.CreatedAt, order.OriginInitial
-	if !o.ActivateBy.IsZero() {
-		s.ActivateBy = order.DateOf(o.ActivateBy)
-	}
+	s.ActivateBy = o.ActivateBy
 	if n := len(o.Appointments); n > 0 {
 		s.Details.AppointmentID, s.Details.UpdatedAt = o.Appointments[n-1].ID, o.Appointments[n-1].PlacedAt
 	}
@@ -54,7 +52,7 @@ func (o *Flow) fillSnapshot(s *order.Order) {
 // orderEvent writes into e, which is zero, the order webhook of type typ
 // for the order's latest change.
 func (o *Flow) orderEvent(e *webhook.Event, typ webhook.Type) {
-	e.Type, e.UserID, e.ClientUserID, e.TeamID = typ, o.Patient.UserID, o.ClientUserID, o.TeamID
+	e.Type, e.UserID, e.ClientUserID, e.TeamID = typ, o.UserID, o.ClientUserID, o.TeamID
 	o.fillSnapshot(&e.Order)
 }
 
@@ -62,7 +60,7 @@ func (o *Flow) orderEvent(e *webhook.Event, typ webhook.Type) {
 // type typ for the latest change of appointment i: the appointment with its
 // history up to that change, which the snapshot shares.
 func (o *Flow) appointmentEvent(e *webhook.Event, typ webhook.Type, i int) {
-	e.Type, e.UserID, e.ClientUserID, e.TeamID = typ, o.Patient.UserID, o.ClientUserID, o.TeamID
+	e.Type, e.UserID, e.ClientUserID, e.TeamID = typ, o.UserID, o.ClientUserID, o.TeamID
 	e.Appointment = o.Appointments[i].Appointment
 	n := len(e.Appointment.History)
 	e.Appointment.History = e.Appointment.History[:n:n]

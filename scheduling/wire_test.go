@@ -14,17 +14,18 @@ import (
 // TestWireSnapshots follows one order, booked, cancelled and booked again,
 // through the snapshots its webhooks carry.
 func TestWireSnapshots(t *testing.T) {
-	p := patient()
+	p := placeOrder()
 	p.Address.SecondLine, p.Address.Country = "Apt 4", "US"
-	o, hooks, err := Place(PlaceOrder{ID: "ord", TeamID: "team-1", ClientUserID: "client-1", Patient: p,
-		ActivateBy: at(30)}, t0)
+	p.TeamID, p.ClientUserID, p.ActivateBy = "team-1", "client-1", adate(30)
+	p.Patient.FirstName, p.Patient.LastName = "Jane", "Doe"
+	o, hooks, err := Place(p, t0)
 	require.NoError(t, err)
 	require.Len(t, hooks, 1)
 	created := hooks[0]
 	assert.Equal(t, webhook.Event{ID: "msg_ord_o1", Type: webhook.OrderCreated, UserID: "user-1", ClientUserID: "client-1",
 		TeamID: "team-1", Order: order.Order{
 			ID: "ord", TeamID: "team-1", UserID: "user-1",
-			Patient:   order.Patient{DOB: order.DateOf(date(1990, 6, 15))},
+			Patient:   order.Patient{DOB: dob(1990, 6, 15), FirstName: "Jane", LastName: "Doe"},
 			Address:   order.Address{FirstLine: "123 Main St.", SecondLine: "Apt 4", City: "Phoenix", State: "AZ", ZipCode: "85004", Country: "US"},
 			Details:   order.Details{Type: order.ModalityAtHomePhlebotomy, CreatedAt: t0, UpdatedAt: t0},
 			CreatedAt: t0, UpdatedAt: t0,
@@ -148,7 +149,7 @@ func TestAsyncBooking(t *testing.T) {
 // TestHistoryFromNothing runs a command on an order built by hand, without
 // a history: the history starts at id 1.
 func TestHistoryFromNothing(t *testing.T) {
-	o := Flow{ID: "ord", Status: order.Ordered, CreatedAt: t0, Clock: t0, Patient: patient()}
+	o := Flow{ID: "ord", Status: order.Ordered, CreatedAt: t0, Clock: t0, UserID: "user-1", Patient: jane(), Address: home()}
 	o, hooks := must(t)(o.CreateRequisition(at(1)))
 	assert.Equal(t, []order.HistoryEntry{{ID: 1, CreatedAt: at(1), Status: order.RequisitionCreated}}, o.History)
 	assert.Equal(t, "msg_ord_o1", hooks[0].ID)

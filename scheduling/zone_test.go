@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/phlebkit/phlebkit/order"
 	"github.com/phlebkit/phlebkit/provider"
 	"github.com/phlebkit/phlebkit/webhook"
 )
@@ -49,9 +50,9 @@ func TestPlaceTimeZone(t *testing.T) {
 		{"a fixed zone named Local", time.FixedZone("Local", 0), "", ""},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			p := patient()
-			p.Location = c.loc
-			o, hooks, err := Place(PlaceOrder{ID: "ord", Patient: p}, t0)
+			p := placeOrder()
+			p.TimeZone = c.loc
+			o, hooks, err := Place(p, t0)
 			if c.zone == "" {
 				require.ErrorIs(t, err, ErrZone)
 				var ze *ZoneError
@@ -62,10 +63,10 @@ func TestPlaceTimeZone(t *testing.T) {
 				return
 			}
 			require.NoError(t, err)
-			assert.Equal(t, c.zone, o.Patient.Location.String())
+			assert.Equal(t, c.zone, o.TimeZone.String())
 			want, err := loadZone(c.zone)
 			require.NoError(t, err)
-			assert.Same(t, want, o.Patient.Location, "the zone loaded from its name")
+			assert.Same(t, want, o.TimeZone, "the zone loaded from its name")
 			o, _ = must(t)(o.CreateRequisition(at(1)))
 			o, _ = must(t)(o.Book(BookRequest{Provider: provider.Getlabs, Start: start}, at(2)))
 			a, _ := o.Active()
@@ -93,7 +94,7 @@ func TestBookTimeZone(t *testing.T) {
 		{time.FixedZone("EST", -4*60*60), ""},
 	} {
 		o := o
-		o.Patient.Location = c.loc
+		o.TimeZone = c.loc
 		next, hooks, err := o.Book(book(72), at(2))
 		if c.zone == "" {
 			require.ErrorIs(t, err, ErrZone, "location %v", c.loc)
@@ -107,7 +108,7 @@ func TestBookTimeZone(t *testing.T) {
 		assert.NoError(t, err)
 	}
 	// Every reason at once.
-	o.Patient.Location = time.Local
+	o.TimeZone = time.Local
 	_, _, err := o.Book(book(1), at(2))
 	assert.ErrorIs(t, err, ErrZone)
 	assert.ErrorIs(t, err, ErrSlot)
@@ -138,9 +139,9 @@ func TestZoneErrors(t *testing.T) {
 // reason at once, and stores the rest normalised.
 func TestPlaceRange(t *testing.T) {
 	y10k := time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)
-	p := patient()
-	p.BirthDate = y10k
-	_, hooks, err := Place(PlaceOrder{ID: "ord", Patient: p, ActivateBy: y10k, Settings: beta}, y10k)
+	p := placeOrder()
+	p.Patient.DOB, p.ActivateBy, p.Settings = dob(2023, 13, 40), order.DateOf(y10k), beta
+	_, hooks, err := Place(p, y10k)
 	assert.Nil(t, hooks)
 	var fields []string
 	for _, e := range err.(interface{ Unwrap() []error }).Unwrap() {
@@ -149,15 +150,15 @@ func TestPlaceRange(t *testing.T) {
 		require.ErrorIs(t, e, ErrRange)
 		fields = append(fields, re.Field)
 	}
-	assert.Equal(t, []string{"now", "activate_by", "birth_date"}, fields)
+	assert.Equal(t, []string{"now", "activate_by", "dob"}, fields)
 	assert.EqualError(t, &RangeError{Field: "now", At: y10k},
 		"scheduling: instant out of range: now 10000-01-01T00:00:00Z is outside the years 0000 to 9999")
 
-	_, _, err = Place(PlaceOrder{ID: "ord", Patient: patient()}, time.Date(-1, 12, 31, 23, 59, 0, 0, time.UTC))
+	_, _, err = Place(PlaceOrder{ID: "ord", UserID: "user-1", Patient: jane(), Address: home()}, time.Date(-1, 12, 31, 23, 59, 0, 0, time.UTC))
 	assert.ErrorIs(t, err, ErrRange, "before the year 0")
-	_, _, err = Place(PlaceOrder{ID: "ord", Patient: patient()}, y10k.Add(-1))
+	_, _, err = Place(PlaceOrder{ID: "ord", UserID: "user-1", Patient: jane(), Address: home()}, y10k.Add(-1))
 	assert.NoError(t, err, "the last nanosecond of 9999")
-	_, _, err = Place(PlaceOrder{ID: "ord", Patient: patient()}, time.Date(0, 1, 1, 0, 0, 0, 0, time.UTC))
+	_, _, err = Place(PlaceOrder{ID: "ord", UserID: "user-1", Patient: jane(), Address: home()}, time.Date(0, 1, 1, 0, 0, 0, 0, time.UTC))
 	assert.NoError(t, err, "the first instant of the year 0")
 
 	// A command dated in 10000 is refused too.
@@ -165,28 +166,27 @@ func TestPlaceRange(t *testing.T) {
 	_, _, err = o.Tick(y10k)
 	assert.ErrorIs(t, err, ErrRange)
 
-	// Instants in UTC without monotonic reading; the birth date as a
-	// calendar date at midnight UTC, read in its own location.
-	tokyo := mustZone(t, "Asia/Tokyo")
-	p = patient()
-	p.BirthDate = time.Date(1990, 6, 15, 7, 30, 0, 0, tokyo) // 14 June in UTC
-	nowMono := time.Now()                                    // with a monotonic clock reading
-	o, hooks, err = Place(PlaceOrder{ID: "ord", Patient: p, ActivateBy: at(100).In(tokyo)}, nowMono)
+	// The last valid dates are accepted.
+	p = placeOrder()
+	p.Patient.DOB, p.ActivateBy = dob(9999, 12, 31), dob(0, 1, 1)
+	_, _, err = Place(p, t0)
+	assert.NoError(t, err)
+
+	// Instants in UTC without monotonic reading.
+	p = placeOrder()
+	nowMono := time.Now() // with a monotonic clock reading
+	o, hooks, err = Place(p, nowMono)
 	require.NoError(t, err)
-	assert.Equal(t, date(1990, 6, 15), o.Patient.BirthDate)
 	assert.Equal(t, nowMono.Round(0).UTC(), o.CreatedAt)
 	assert.Equal(t, o.CreatedAt, o.Clock)
 	assert.Equal(t, o.CreatedAt, hooks[0].At())
-	assert.Equal(t, at(100), o.ActivateBy)
 	assert.Equal(t, time.UTC, o.CreatedAt.Location())
-	assert.Equal(t, time.UTC, o.ActivateBy.Location())
 	assert.NotContains(t, o.CreatedAt.String(), "m=", "no monotonic clock reading")
-	o2, _, err := Place(PlaceOrder{ID: "ord", Patient: p, ActivateBy: at(100)}, nowMono.Round(0).UTC())
+	o2, _, err := Place(p, nowMono.Round(0).UTC())
 	require.NoError(t, err)
 	assert.Equal(t, o2, o, "the same order however its instants were given")
-	_, _, err = Place(PlaceOrder{ID: "ord", Patient: Patient{}}, t0)
+	_, _, err = Place(PlaceOrder{ID: "ord"}, t0)
 	assert.NoError(t, err, "a missing date of birth stays missing")
-	assert.True(t, calendarDate(time.Time{}).IsZero())
 }
 
 // TestAgeInPatientZone judges the age rule on the day of the slot in the
@@ -194,28 +194,28 @@ func TestPlaceRange(t *testing.T) {
 // patient's 18th birthday, but still 24 November in UTC.
 func TestAgeInPatientZone(t *testing.T) {
 	slot := time.Date(2026, 11, 24, 16, 0, 0, 0, time.UTC)
-	inTokyo := patient()
-	inTokyo.BirthDate = date(2008, 11, 25)
-	inTokyo.Location = loadTestZone("Asia/Tokyo")
+	inTokyo := placeOrder()
+	inTokyo.Patient.DOB = dob(2008, 11, 25)
+	inTokyo.TimeZone = loadTestZone("Asia/Tokyo")
 	inUTC := inTokyo
-	inUTC.Location = nil
+	inUTC.TimeZone = nil
 	for _, c := range []struct {
 		name string
-		p    Patient
+		p    PlaceOrder
 		ok   bool
 	}{{"Tokyo", inTokyo, true}, {"UTC", inUTC, false}} {
 		t.Run(c.name, func(t *testing.T) {
-			o, _ := mustPlace(PlaceOrder{ID: "ord", Patient: c.p}, t0)
+			o, _ := mustPlace(c.p, t0)
 			o, _ = must(t)(o.CreateRequisition(at(1)))
 			// A request is judged on the day it is made, when the patient
 			// is 17 anywhere: make it as an 18-year-old, then check the
 			// slot with the real date of birth.
 			adult := o
-			adult.Patient.BirthDate = date(1990, 6, 15)
+			adult.Patient.DOB = dob(1990, 6, 15)
 			requested, _ := must(t)(adult.Request(request(), at(2)))
-			requested.Patient.BirthDate = c.p.BirthDate
+			requested.Patient.DOB = c.p.Patient.DOB
 			booked, _ := must(t)(adult.Book(book(100), at(2)))
-			booked.Patient.BirthDate = c.p.BirthDate
+			booked.Patient.DOB = c.p.Patient.DOB
 			for name, run := range map[string]func() (Flow, []webhook.Event, error){
 				"book": func() (Flow, []webhook.Event, error) {
 					return o.Book(BookRequest{Provider: provider.Getlabs, Start: slot}, at(2))
@@ -235,7 +235,7 @@ func TestAgeInPatientZone(t *testing.T) {
 	// An order built by hand without a location reads the day in UTC.
 	o, _ := must(t)(place(Settings{}).CreateRequisition(at(1)))
 	o, _ = must(t)(o.Book(book(100), at(2)))
-	o.Patient.Location, o.Patient.BirthDate = nil, date(2008, 11, 25)
+	o.TimeZone, o.Patient.DOB = nil, dob(2008, 11, 25)
 	_, _, err := o.Reschedule(slot, time.Time{}, "", at(3))
 	assert.ErrorIs(t, err, ErrUnderage)
 }

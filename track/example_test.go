@@ -18,10 +18,9 @@ import (
 
 var (
 	monday = time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
-	jane   = scheduling.Patient{
-		UserID:    "user-1",
-		BirthDate: time.Date(1990, 6, 15, 0, 0, 0, 0, time.UTC),
-		Address:   appointment.Address{FirstLine: "123 Main St.", City: "Phoenix", State: "AZ", ZipCode: "85004"},
+	jane   = scheduling.PlaceOrder{
+		ID: "ord-1", UserID: "user-1", Patient: order.Patient{DOB: order.Date{Year: 1990, Month: time.June, Day: 15}},
+		Address: appointment.Address{FirstLine: "123 Main St.", City: "Phoenix", State: "AZ", ZipCode: "85004"},
 	}
 )
 
@@ -30,7 +29,9 @@ func hours(h float64) time.Time { return monday.Add(time.Duration(h * float64(ti
 // webhooks runs commands of the scheduling flow on one order and returns
 // the webhook events Junction would send, in the order it sends them.
 func webhooks(settings scheduling.Settings, commands ...func(scheduling.Flow) (scheduling.Flow, []webhook.Event, error)) []webhook.Event {
-	o, events, err := scheduling.Place(scheduling.PlaceOrder{ID: "ord-1", Patient: jane, Settings: settings}, monday)
+	p := jane
+	p.Settings = settings
+	o, events, err := scheduling.Place(p, monday)
 	if err != nil {
 		panic(err)
 	}

@@ -87,12 +87,8 @@ type lifecycle struct {
 
 var (
 	flowStart   = time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
-	flowPatient = scheduling.Patient{
-		UserID:    "user-1",
-		BirthDate: time.Date(1990, 6, 15, 0, 0, 0, 0, time.UTC),
-		Address: appointment.Address{FirstLine: "123 Main St.", City: "Phoenix", State: "AZ", ZipCode: "85004",
-			AccessNotes: "Gate code #1234"},
-	}
+	flowAddress = appointment.Address{FirstLine: "123 Main St.", City: "Phoenix", State: "AZ", ZipCode: "85004",
+		AccessNotes: "Gate code #1234"}
 )
 
 // nextCommands returns the commands that move o on from where it is,
@@ -174,13 +170,14 @@ var flowCommands = []string{"create_requisition", "bypass_requisition", "book", 
 // and now and then jump past an auto-cancellation deadline. Refused
 // commands send nothing and are left out.
 func drawLifecycle(t *rapid.T, id string) lifecycle {
-	p := scheduling.PlaceOrder{ID: id, TeamID: "team-1", ClientUserID: "client-1", Patient: flowPatient}
+	p := scheduling.PlaceOrder{ID: id, TeamID: "team-1", ClientUserID: "client-1", UserID: "user-1",
+		Patient: order.Patient{DOB: order.Date{Year: 1990, Month: time.June, Day: 15}}, Address: flowAddress}
 	p.Settings = scheduling.Settings{
 		PreRequisitionScheduling: rapid.Bool().Draw(t, "pre-requisition scheduling"),
 		PartialResultsWebhooks:   rapid.Bool().Draw(t, "partial results webhooks"),
 	}
 	if rapid.IntRange(0, 4).Draw(t, "scheduled order") == 0 {
-		p.ActivateBy = flowStart.Add(48 * time.Hour)
+		p.ActivateBy = order.DateOf(flowStart.Add(48 * time.Hour))
 	}
 	// The commands and their times come from a generator seeded by rapid:
 	// rapid favours small and extreme values, which would make the

@@ -522,11 +522,7 @@ func (o Tracked) autoCancelled(a *appointment.Appointment) (scheduling.Rule, tim
 			return 0, time.Time{}, false
 		}
 	}
-	start := a.StartAt
-	ac := scheduling.AutoCancel{OrderCreatedAt: o.snap.CreatedAt, Start: start}
-	if !o.snap.ActivateBy.IsZero() {
-		ac.ActivateBy = o.snap.ActivateBy.Time()
-	}
+	ac := scheduling.AutoCancel{OrderCreatedAt: o.snap.CreatedAt, ActivateBy: o.snap.ActivateBy, Start: a.StartAt}
 	rule, fires := ac.Fires(at)
 	return rule, at, fires
 }

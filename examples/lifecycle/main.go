@@ -86,13 +86,10 @@ func walkOrder(w io.Writer) error {
 // Fixed instants: the walkthrough's output never depends on the clock.
 var (
 	monday  = time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
-	patient = scheduling.Patient{
-		UserID:    "user-1",
-		BirthDate: time.Date(1990, 6, 15, 0, 0, 0, 0, time.UTC),
-		Address: appointment.Address{
-			FirstLine: "123 Main St.", SecondLine: "Apt. 208", City: "Phoenix", State: "AZ", ZipCode: "85004",
-			AccessNotes: "Gate code #1234, use side entrance",
-		},
+	patient = order.Patient{DOB: order.Date{Year: 1990, Month: time.June, Day: 15}}
+	address = appointment.Address{
+		FirstLine: "123 Main St.", SecondLine: "Apt. 208", City: "Phoenix", State: "AZ", ZipCode: "85004",
+		AccessNotes: "Gate code #1234, use side entrance",
 	}
 	beta = scheduling.Settings{PreRequisitionScheduling: true, PartialResultsWebhooks: true}
 )
@@ -103,7 +100,8 @@ func hours(h int) time.Time { return monday.Add(time.Duration(h) * time.Hour) }
 // prints the webhooks of every step.
 func walkFlow(w io.Writer) error {
 	fmt.Fprintln(w, "The same order with its appointment, and the webhooks Junction sends")
-	o, hooks, err := scheduling.Place(scheduling.PlaceOrder{ID: "ord-1", TeamID: "team-1", Patient: patient, Settings: beta}, monday)
+	o, hooks, err := scheduling.Place(scheduling.PlaceOrder{ID: "ord-1", TeamID: "team-1", UserID: "user-1", Patient: patient,
+		Address: address, Settings: beta}, monday)
 	if err != nil {
 		return err
 	}
@@ -165,7 +163,8 @@ func walkFlow(w io.Writer) error {
 // walkAutoCancel books before the requisition and lets the clock run.
 func walkAutoCancel(w io.Writer) error {
 	fmt.Fprintln(w, "No requisition: Junction cancels the appointment")
-	o, _, err := scheduling.Place(scheduling.PlaceOrder{ID: "ord-2", Patient: patient, Settings: beta}, monday)
+	o, _, err := scheduling.Place(scheduling.PlaceOrder{ID: "ord-2", UserID: "user-1", Patient: patient, Address: address,
+		Settings: beta}, monday)
 	if err != nil {
 		return err
 	}

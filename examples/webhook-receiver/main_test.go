@@ -51,11 +51,7 @@ var (
 
 func hours(h float64) time.Time { return monday.Add(time.Duration(h * float64(time.Hour))) }
 
-var patient = scheduling.Patient{
-	UserID:    "user-1",
-	BirthDate: time.Date(1990, 6, 15, 0, 0, 0, 0, time.UTC),
-	Address:   appointment.Address{FirstLine: "123 Main St.", City: "Phoenix", State: "AZ", ZipCode: "85004"},
-}
+var address = appointment.Address{FirstLine: "123 Main St.", City: "Phoenix", State: "AZ", ZipCode: "85004"}
 
 // lifecycle returns the events Junction sends for one order, in the order
 // it sends them: the order is placed, its requisition created, an
@@ -64,7 +60,8 @@ var patient = scheduling.Patient{
 func lifecycle(t testing.TB) []webhook.Event {
 	t.Helper()
 	o, events, err := scheduling.Place(scheduling.PlaceOrder{
-		ID: "ord-1", TeamID: "team-1", ClientUserID: "client-1", Patient: patient,
+		ID: "ord-1", TeamID: "team-1", ClientUserID: "client-1", UserID: "user-1",
+		Patient: order.Patient{DOB: order.Date{Year: 1990, Month: time.June, Day: 15}}, Address: address,
 	}, hours(0))
 	require.NoError(t, err)
 	type command = func(scheduling.Flow) (scheduling.Flow, []webhook.Event, error)
