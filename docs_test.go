@@ -44,7 +44,7 @@ var docContexts = map[string]string{
 	"flow": `
 var (
 	now     time.Time
-	patient scheduling.Patient
+	patient order.Patient
 	slot    struct{ Start, End time.Time }
 )`,
 	"secret": `const secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"`,
