@@ -772,3 +772,217 @@ func checkNames(t *testing.T, refs []nameRef, pkgs map[string]string) []string {
 	}
 	return errs
 }
+
+// TestDocLinksChecker checks the checker of doc links.
+func TestDocLinksChecker(t *testing.T) {
+	dir := t.TempDir()
+	src := "// Package order says [Status] and [order.Status.Full], [*DecodeError],\n" + // 1
+		"// [Status.NoSuch], [NoSuch], and [HIGH-LEVEL].[MODALITY], [fmt.Println].\n" + // 2
+		"package order\n" +
+		"\n" +
+		"// F returns a [tier.Tier]\n" + // 5
+		"// or a [tier.Nope].\n" + // 6
+		"func F() {}\n"
+	if err := os.WriteFile(filepath.Join(dir, "order.go"), []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	pkgs, err := modulePackages(".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	links, err := docLinks(dir, pkgs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, l := range links {
+		got = append(got, fmt.Sprintf("%s %s %s.%s", l.at, l.importPath, l.recv, l.name))
+	}
+	want := []string{
+		"order.go:1 github.com/phlebkit/phlebkit/order .Status",
+		"order.go:1 github.com/phlebkit/phlebkit/order Status.Full",
+		"order.go:1 github.com/phlebkit/phlebkit/order .DecodeError",
+		"order.go:2 github.com/phlebkit/phlebkit/order Status.NoSuch",
+		"order.go:2 github.com/phlebkit/phlebkit/order .NoSuch",
+		"order.go:5 github.com/phlebkit/phlebkit/tier .Tier",
+		"order.go:6 github.com/phlebkit/phlebkit/tier .Nope",
+	}
+	if !slices.Equal(got, want) {
+		t.Fatalf("links:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	errs := checkLinks(t, links)
+	wantErrs := []string{
+		"order.go:2: [Status.NoSuch]: order.Status has no field or method NoSuch",
+		"order.go:2: [NoSuch]: order has no exported NoSuch",
+		"order.go:6: [Nope]: tier has no exported Nope",
+	}
+	if !slices.Equal(errs, wantErrs) {
+		t.Errorf("errors:\n%s\nwant:\n%s", strings.Join(errs, "\n"), strings.Join(wantErrs, "\n"))
+	}
+}
+
+// TestDocLinks checks the doc links of every doc comment in the module's
+// packages ([Name], [Name.Method], [pkg.Name], [*Name]): each must name an
+// exported name of its package, and a field or method of it.
+func TestDocLinks(t *testing.T) {
+	pkgs, err := modulePackages(".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	links, err := docLinks(".", pkgs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, msg := range checkLinks(t, links) {
+		t.Error(msg)
+	}
+	t.Logf("%d doc links checked", len(links))
+}
+
+// A docLinkRef is a doc link to a name of a package of the module.
+type docLinkRef struct {
+	at         string // file:line
+	importPath string
+	recv, name string
+}
+
+// docLinks returns the doc links to exported names of the module's
+// packages in the doc comments under root, examples/ aside.
+func docLinks(root string, pkgs map[string]string) ([]docLinkRef, error) {
+	var links []docLinkRef
+	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel := filepath.ToSlash(strings.TrimPrefix(path, root+string(filepath.Separator)))
+		if d.IsDir() {
+			if path != root && (rel == "examples" || d.Name() == "testdata" || strings.HasPrefix(d.Name(), ".")) {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
+			return nil
+		}
+		fset := token.NewFileSet()
+		f, err := parser.ParseFile(fset, path, nil, parser.ParseComments|parser.SkipObjectResolution)
+		if err != nil {
+			return err
+		}
+		self := pkgs[f.Name.Name]
+		if self == "" { // an internal package
+			self = "github.com/phlebkit/phlebkit/" + filepath.ToSlash(filepath.Dir(rel))
+		}
+		imports := make(map[string]string)
+		for _, imp := range f.Imports {
+			p := strings.Trim(imp.Path.Value, `"`)
+			imports[p[strings.LastIndex(p, "/")+1:]] = p
+		}
+		p := comment.Parser{
+			LookupPackage: func(name string) (string, bool) {
+				if p, ok := imports[name]; ok {
+					return p, true
+				}
+				p, ok := pkgs[name]
+				return p, ok
+			},
+			LookupSym: func(recv, name string) bool { return true },
+		}
+		for _, cg := range docComments(f) {
+			var walk func(texts []comment.Text)
+			walk = func(texts []comment.Text) {
+				for _, x := range texts {
+					switch x := x.(type) {
+					case *comment.DocLink:
+						// Words in capitals ([HIGH-LEVEL].[MODALITY]) are
+						// text, not links.
+						if !token.IsExported(x.Name) || strings.ToUpper(x.Name) == x.Name ||
+							x.ImportPath != "" && !strings.HasPrefix(x.ImportPath, "github.com/phlebkit/phlebkit/") {
+							continue
+						}
+						ip := x.ImportPath
+						if ip == "" {
+							ip = self
+						}
+						links = append(links, docLinkRef{fmt.Sprintf("%s:%d", rel, linkLine(fset, cg, x)), ip, x.Recv, x.Name})
+					case *comment.Link:
+						walk(x.Text)
+					case *comment.Italic, comment.Plain:
+					}
+				}
+			}
+			for _, b := range p.Parse(cg.Text()).Content {
+				switch b := b.(type) {
+				case *comment.Paragraph:
+					walk(b.Text)
+				case *comment.Heading:
+					walk(b.Text)
+				case *comment.List:
+					for _, item := range b.Items {
+						for _, ib := range item.Content {
+							if para, ok := ib.(*comment.Paragraph); ok {
+								walk(para.Text)
+							}
+						}
+					}
+				}
+			}
+		}
+		return nil
+	})
+	return links, err
+}
+
+// linkLine returns the line of a doc comment that holds a link: the first
+// that has its name in brackets, else the comment's first.
+func linkLine(fset *token.FileSet, cg *ast.CommentGroup, l *comment.DocLink) int {
+	name := l.Name + "]"
+	if l.Recv != "" {
+		name = strings.TrimPrefix(l.Recv, "*") + "." + name
+	}
+	for _, c := range cg.List {
+		if i := strings.Index(c.Text, name); i > 0 && strings.ContainsRune("[.*", rune(c.Text[i-1])) {
+			return fset.Position(c.Pos()).Line
+		}
+	}
+	return fset.Position(cg.Pos()).Line
+}
+
+// checkLinks returns what is wrong with each doc link.
+func checkLinks(t *testing.T, links []docLinkRef) []string {
+	t.Helper()
+	var paths []string
+	for _, l := range links {
+		paths = append(paths, l.importPath)
+	}
+	imp, err := exportImporter(token.NewFileSet(), paths)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var errs []string
+	for _, l := range links {
+		pkg, err := imp.Import(l.importPath)
+		if err != nil {
+			t.Fatal(err)
+		}
+		text := "[" + l.name + "]"
+		if l.recv != "" {
+			text = "[" + l.recv + "." + l.name + "]"
+		}
+		if l.recv == "" {
+			if pkg.Scope().Lookup(l.name) == nil {
+				errs = append(errs, fmt.Sprintf("%s: %s: %s has no exported %s", l.at, text, pkg.Name(), l.name))
+			}
+			continue
+		}
+		obj, ok := pkg.Scope().Lookup(strings.TrimPrefix(l.recv, "*")).(*types.TypeName)
+		if !ok {
+			errs = append(errs, fmt.Sprintf("%s: %s: %s has no type %s", l.at, text, pkg.Name(), l.recv))
+			continue
+		}
+		if sel, _, _ := types.LookupFieldOrMethod(obj.Type(), true, pkg, l.name); sel == nil {
+			errs = append(errs, fmt.Sprintf("%s: %s: %s.%s has no field or method %s", l.at, text, pkg.Name(), l.recv, l.name))
+		}
+	}
+	return errs
+}

@@ -37,7 +37,7 @@ var (
 	// [ZoneError].
 	ErrZone = errors.New("scheduling: no IANA time zone")
 	// ErrRange reports an instant outside the years 0000 to 9999 in UTC,
-	// which an [Order] cannot store: see [RangeError].
+	// which a [Flow] cannot store: see [RangeError].
 	ErrRange = errors.New("scheduling: instant out of range")
 	// ErrMalformed reports a stored order, or part of one, that cannot be
 	// decoded ([DecodeError]), or a value that cannot be encoded exactly

@@ -90,7 +90,7 @@ func (o *Flow) timeZone() *time.Location {
 	return o.TimeZone
 }
 
-// Placement is one appointment of an [Order]: Junction's appointment
+// Placement is one appointment of a [Flow]: Junction's appointment
 // value, with its events history kept as Junction keeps it, and what the
 // flow needs besides.
 //
@@ -107,7 +107,7 @@ type Placement struct {
 }
 
 // Flow is one at-home phlebotomy order together with its appointments, as
-// a value: the state Junction keeps and changes, of which an [order.Flow]
+// a value: the state Junction keeps and changes, of which an [order.Order]
 // is one snapshot as Junction sends it (see [Flow.Snapshot]), and from
 // whose webhooks a consumer's track.Flow learns. Its commands ([Flow.CreateRequisition], [Flow.Book],
 // [Flow.Request], [Flow.Reschedule], …) are pure: each takes the instant
@@ -533,7 +533,7 @@ type BookRequest struct {
 	// Async books with asynchronous confirmation (the book endpoint's
 	// async_confirmation): the appointment stays pending, and the order
 	// appointment_pending once the requisition exists, until the provider
-	// confirms it ([Order.Confirm]) or it is cancelled.
+	// confirms it ([Flow.Confirm]) or it is cancelled.
 	Async bool
 }
 

@@ -10,7 +10,7 @@ import (
 
 // Sentinel errors. Every error this package returns wraps one of them.
 var (
-	// ErrInvalidEvent reports an event [Order.Apply] refuses: of another
+	// ErrInvalidEvent reports an event [Tracked.Apply] refuses: of another
 	// order, not about at-home phlebotomy, or with a history that is not a
 	// path of its lifecycle or diverges from the one held.
 	ErrInvalidEvent = errors.New("track: invalid event")

@@ -19,8 +19,8 @@ import (
 // the histories that later changes need. The zero Tracked knows nothing; the
 // first event names the order.
 //
-// Three packages name an order, each from its side: an [order.Tracked] is one
-// snapshot as Junction sends it, a scheduling.Tracked the state Junction keeps
+// Three packages name an order, each from its side: an [order.Order] is one
+// snapshot as Junction sends it, a [scheduling.Flow] the state Junction keeps
 // and changes, and this Tracked what a consumer has learned from the
 // snapshots.
 //
