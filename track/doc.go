@@ -2,7 +2,7 @@
 // right whatever order Junction's webhooks arrive in.
 //
 // Junction does not guarantee the order of delivery, delivers some messages
-// more than once, and retries for up to a day and a half. An [Tracked] folds
+// more than once, and retries for up to a day and a half. A [Tracked] folds
 // the events of one order ([webhook.Event]) into what is known of it: the
 // latest order snapshot and every appointment's latest snapshot. Newer or
 // stale is decided from the histories the snapshots carry (the order's
@@ -15,8 +15,20 @@
 // ([ActiveChanged]); and, by inference, auto-cancellations
 // ([AutoCancelled]).
 //
-// An Order is a value with no I/O and no clock. It round-trips through JSON
-// and a database column. [Record] applies an event to an Order held in a
-// [Store] with compare-and-swap, so that several receivers behind a load
-// balancer converge; [MemoryStore] is one in memory.
+// A Tracked is a value with no I/O and no clock. [Record] applies an event
+// to a Tracked held in a [Store] with compare-and-swap, so that several
+// receivers behind a load balancer converge; [MemoryStore] is one in
+// memory.
+//
+// A Tracked round-trips exactly through JSON ([Tracked.MarshalJSON], with
+// the snapshots in Junction's JSON) and a database column ([Tracked.Value],
+// [Tracked.Scan]). Reading a stored form is strict, since this package
+// wrote it: member names match exactly, and an unknown member, a member
+// given twice or data after the value is refused, as is a form that breaks
+// what [Tracked.Apply] relies on. The error is an *[Error] wrapping
+// [ErrMalformed] that names the order and the JSON Pointer of the fault.
+//
+// Errors: an *[Error] says what was done (Op), to which order, where (a
+// JSON Pointer) and why, and wraps one of the sentinels; a
+// *[ConflictError] keeps both diverging histories. Branch with errors.Is.
 package track

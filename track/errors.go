@@ -29,46 +29,69 @@ var (
 	ErrContention = errors.New("track: too much contention")
 )
 
-// EventError reports an event that cannot be applied. It unwraps to
-// [ErrInvalidEvent] and, where there is one, to the cause, such as an
-// order.HistoryError.
-type EventError struct {
-	Reason string // what is wrong
-	Err    error  // the cause, or nil
+// Error reports what this package refuses, other than diverging
+// histories ([ConflictError]): an event [Tracked.Apply] cannot apply, a
+// stored form that cannot be read, a value that cannot be written, a
+// [Record] that gave up. Like [io/fs.PathError] it says what was done, to
+// which order, where and why; branch with errors.Is on the sentinel it
+// unwraps to.
+type Error struct {
+	// Op is what failed: "apply", "decode", "encode", "scan" or "record".
+	Op string
+	// OrderID is the order: the one tracked, or the one the event or the
+	// stored form names; empty when none is known.
+	OrderID string
+	// Path is where the fault is, as a JSON Pointer: into the stored form
+	// (such as "/points/1/events"), or into the event's JSON (such as
+	// "/data/details/type"); empty when it is not one member.
+	Path string
+	// Reason says what is wrong; empty when Err and Cause say it.
+	Reason string
+	// Err is the sentinel: [ErrInvalidEvent], [ErrOtherOrder],
+	// [ErrMalformed] or [ErrContention].
+	Err error
+	// Cause is what caused the fault, such as an *order.HistoryError;
+	// nil when there is none.
+	Cause error
 }
 
 // Error returns a message such as
-// "track: invalid event: order history: order: invalid history: …".
-func (e *EventError) Error() string {
-	msg := "track: invalid event: " + e.Reason
+// `track: malformed stored order: decode order "ord-1" at /points/1/events: beyond the history`.
+func (e *Error) Error() string {
+	msg := "track: error"
 	if e.Err != nil {
-		msg += ": " + e.Err.Error()
+		msg = e.Err.Error()
+	}
+	if e.Op != "" {
+		msg += ": " + e.Op
+		if e.OrderID != "" {
+			msg += " order " + strconv.Quote(e.OrderID)
+		}
+		if e.Path != "" {
+			msg += " at " + e.Path
+		}
+	}
+	if e.Reason != "" {
+		msg += ": " + e.Reason
+	}
+	if e.Cause != nil {
+		msg += ": " + e.Cause.Error()
 	}
 	return msg
 }
 
-// Unwrap returns [ErrInvalidEvent] and the cause.
-func (e *EventError) Unwrap() []error {
-	if e.Err == nil {
-		return []error{ErrInvalidEvent}
+// Unwrap returns Err ([ErrOtherOrder] with [ErrInvalidEvent], since an
+// event of another order is one Apply refuses) and Cause.
+func (e *Error) Unwrap() []error {
+	errs := []error{e.Err}
+	if e.Err == ErrOtherOrder {
+		errs = append(errs, ErrInvalidEvent)
 	}
-	return []error{ErrInvalidEvent, e.Err}
+	if e.Cause != nil {
+		errs = append(errs, e.Cause)
+	}
+	return errs
 }
-
-// OrderError reports an event about another order. It unwraps to
-// [ErrInvalidEvent] and [ErrOtherOrder].
-type OrderError struct {
-	Held, Received string // the tracked order's id and the event's
-}
-
-// Error returns a message such as
-// `track: event of another order: "ord-2", tracking "ord-1"`.
-func (e *OrderError) Error() string {
-	return "track: event of another order: " + strconv.Quote(e.Received) + ", tracking " + strconv.Quote(e.Held)
-}
-
-// Unwrap returns [ErrInvalidEvent] and [ErrOtherOrder].
-func (e *OrderError) Unwrap() []error { return []error{ErrInvalidEvent, ErrOtherOrder} }
 
 // ConflictError reports a snapshot whose history diverges from the one
 // held. It keeps both, so that nothing is silently dropped. It unwraps to
@@ -100,27 +123,3 @@ func (e *ConflictError) Error() string {
 
 // Unwrap returns [ErrInvalidEvent] and [ErrConflict].
 func (e *ConflictError) Unwrap() []error { return []error{ErrInvalidEvent, ErrConflict} }
-
-// MalformedError reports a stored form that cannot be decoded or a value
-// that cannot be encoded. It unwraps to [ErrMalformed] and the cause.
-type MalformedError struct {
-	Reason string
-	Err    error // the cause, or nil
-}
-
-// Error returns a message such as "track: malformed stored order: appointments not in id order".
-func (e *MalformedError) Error() string {
-	msg := "track: malformed stored order: " + e.Reason
-	if e.Err != nil {
-		msg += ": " + e.Err.Error()
-	}
-	return msg
-}
-
-// Unwrap returns [ErrMalformed] and the cause.
-func (e *MalformedError) Unwrap() []error {
-	if e.Err == nil {
-		return []error{ErrMalformed}
-	}
-	return []error{ErrMalformed, e.Err}
-}

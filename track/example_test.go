@@ -417,11 +417,11 @@ func Example_errors() {
 	fmt.Println(err)
 	// Output:
 	// true true
-	// track: event of another order: "ord-2", tracking "ord-1"
+	// track: event of another order: apply order "ord-1" at /data/id: the event is about order "ord-2"
 	// true true
 	// track: diverging histories: order "ord-1" at events[1] requisition_created requisition_bypassed
 	// true true
-	// track: invalid event: order of modality "walk_in_test" is not at-home phlebotomy
+	// track: invalid event: apply order "ord-1" at /data/details/type: order of modality "walk_in_test" is not at-home phlebotomy
 }
 
 // losing is a store whose every compare-and-swap loses to another writer.
@@ -434,5 +434,5 @@ func ExampleRecord_contention() {
 	_, err := track.Record(context.Background(), &losing{}, booked()[0])
 	fmt.Println(errors.Is(err, track.ErrContention), err)
 	// Output:
-	// true track: too much contention: order ord-1
+	// true track: too much contention: record order "ord-1": 100 swaps lost in a row
 }

@@ -1,10 +1,12 @@
 package track
 
 import (
+	"errors"
 	"reflect"
 	"slices"
 	"testing"
 
+	jsonv2 "github.com/go-json-experiment/json"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -62,4 +64,49 @@ func TestReplayedSnapshot(t *testing.T) {
 		require.True(t, got.Equal(want), "delivered %v", p)
 		require.ElementsMatch(t, lines(wantChanges), lines(changes), "delivered %v: changes", p)
 	}
+}
+
+// TestStoredJSONv2 checks the stored form through JSON v2, alone and as a
+// member, and through a database column: each reads back the same value,
+// and a repeated member is refused.
+func TestStoredJSONv2(t *testing.T) {
+	o, _ := run(t, booked())
+	type row struct {
+		Order Tracked `json:"order"`
+	}
+	b, err := jsonv2.Marshal(row{Order: o})
+	require.NoError(t, err)
+	var back row
+	require.NoError(t, jsonv2.Unmarshal(b, &back))
+	assert.True(t, reflect.DeepEqual(o, back.Order), "JSON v2 round trip")
+
+	v, err := o.Value()
+	require.NoError(t, err)
+	var scanned Tracked
+	require.NoError(t, scanned.Scan(v))
+	assert.True(t, reflect.DeepEqual(o, scanned), "database round trip")
+	again, err := scanned.Value()
+	require.NoError(t, err)
+	assert.Equal(t, v, again, "the stored form is stable")
+
+	doc := v.([]byte)
+	repeated := append([]byte(`{"id":"o1",`), doc[1:]...)
+	err = scanned.Scan(repeated)
+	require.ErrorIs(t, err, ErrMalformed)
+	e, ok := errors.AsType[*Error](err)
+	require.True(t, ok)
+	assert.Equal(t, Error{Op: "decode", OrderID: "o1", Path: "/id", Err: ErrMalformed, Cause: e.Cause}, *e)
+	assert.True(t, reflect.DeepEqual(o, scanned), "unchanged on error")
+
+	for _, c := range []struct {
+		src  any
+		want string
+	}{
+		{nil, "track: malformed stored order: scan: NULL"},
+		{42, "track: malformed stored order: scan: a int"},
+	} {
+		assert.EqualError(t, scanned.Scan(c.src), c.want)
+	}
+	assert.Equal(t, "track: error", (&Error{}).Error())
+	assert.Equal(t, []error{ErrOtherOrder, ErrInvalidEvent}, (&Error{Err: ErrOtherOrder}).Unwrap())
 }

@@ -3,6 +3,7 @@ package track
 import (
 	"context"
 	"slices"
+	"strconv"
 	"sync"
 
 	"github.com/phlebkit/phlebkit/webhook"
@@ -55,16 +56,8 @@ func Record(ctx context.Context, s Store, e webhook.Event) ([]Change, error) {
 			return changes, nil
 		}
 	}
-	return nil, &contentionError{orderID: id}
+	return nil, &Error{Op: "record", OrderID: id, Reason: strconv.Itoa(maxAttempts) + " swaps lost in a row", Err: ErrContention}
 }
-
-type contentionError struct{ orderID string }
-
-func (e *contentionError) Error() string {
-	return ErrContention.Error() + ": order " + e.orderID
-}
-
-func (e *contentionError) Unwrap() error { return ErrContention }
 
 // MemoryStore is a [Store] in memory, safe for concurrent use: for tests,
 // and for a single process that need not survive a restart. The zero

@@ -2,8 +2,10 @@ package track
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -172,12 +174,13 @@ func (o Tracked) Equal(p Tracked) bool {
 // against the lifecycle.
 //
 // It refuses, returning o unchanged and a typed error wrapping
-// [ErrInvalidEvent]: an event of another order (*[OrderError]); an event
-// that is not about an at-home phlebotomy order or appointment, or has no
-// order id, appointment id or valid type; a snapshot whose history is not
-// a path of its lifecycle or holds a status this library does not know (the
-// history package's error is wrapped too); and a snapshot whose history
-// diverges from the one held (*[ConflictError], which keeps both).
+// [ErrInvalidEvent]: an event of another order (an *[Error] wrapping
+// [ErrOtherOrder] too); an event that is not about an at-home phlebotomy
+// order or appointment, or has no order id, appointment id or valid type;
+// a snapshot whose history is not a path of its lifecycle or holds a status
+// this library does not know (an *[Error] whose Cause is the history
+// package's error); and a snapshot whose history diverges from the one
+// held (*[ConflictError], which keeps both).
 func (o Tracked) Apply(e webhook.Event) (Tracked, []Change, error) {
 	next, changes, _, err := o.apply(&e)
 	return next, changes, err
@@ -185,17 +188,17 @@ func (o Tracked) Apply(e webhook.Event) (Tracked, []Change, error) {
 
 // apply is Apply, also reporting whether the value changed.
 func (o Tracked) apply(e *webhook.Event) (Tracked, []Change, bool, error) {
-	orderID := e.Order.ID // e.OrderID() without copying e
+	orderID, idPath := e.Order.ID, "/data/id" // e.OrderID() without copying e
 	if e.Type.IsAppointment() {
-		orderID = e.Appointment.OrderID
+		orderID, idPath = e.Appointment.OrderID, "/data/order_id"
 	}
 	switch {
 	case !e.Type.IsValid():
-		return o, nil, false, &EventError{Reason: "event type " + e.Type.String() + " is not an order or appointment event"}
+		return o, nil, false, refused(cmp.Or(o.id, orderID), "/event_type", "event type "+e.Type.String()+" is not an order or appointment event", nil)
 	case orderID == "":
-		return o, nil, false, &EventError{Reason: "no order id"}
+		return o, nil, false, refused(o.id, idPath, "no order id", nil)
 	case o.id != "" && orderID != o.id:
-		return o, nil, false, &OrderError{Held: o.id, Received: orderID}
+		return o, nil, false, &Error{Op: "apply", OrderID: o.id, Path: idPath, Reason: "the event is about order " + strconv.Quote(orderID), Err: ErrOtherOrder}
 	}
 	if e.Type.IsOrder() {
 		return o.applyOrder(&e.Order)
@@ -206,7 +209,7 @@ func (o Tracked) apply(e *webhook.Event) (Tracked, []Change, bool, error) {
 // applyOrder applies an order snapshot.
 func (o Tracked) applyOrder(s *order.Order) (Tracked, []Change, bool, error) {
 	if !s.IsPhlebotomy() {
-		return o, nil, false, &EventError{Reason: "order of modality " + quoteOr(string(s.Details.Type), "none") + " is not at-home phlebotomy"}
+		return o, nil, false, refused(s.ID, "/data/details/type", "order of modality "+quoteOr(string(s.Details.Type), "none")+" is not at-home phlebotomy", nil)
 	}
 	held := o.ord().History
 	n := len(s.History)
@@ -292,7 +295,7 @@ func orderSteps(id string, events []order.HistoryEntry, from int) ([]Change, err
 func allOrderSteps(id string, events []order.HistoryEntry, from int) ([]Change, error) {
 	steps, err := order.ValidateHistory(events)
 	if err != nil {
-		return nil, &EventError{Reason: "order history", Err: err}
+		return nil, refused(id, "/data/events", "", err)
 	}
 	var changes []Change
 	for _, st := range steps[from:] {
@@ -343,9 +346,9 @@ func updatedLater(s, held *order.Order) bool {
 func (o Tracked) applyAppointment(s *appointment.Appointment) (Tracked, []Change, bool, error) {
 	switch {
 	case !s.IsPhlebotomy():
-		return o, nil, false, &EventError{Reason: "appointment of type " + quoteOr(string(s.Type), "none") + " is not at-home phlebotomy"}
+		return o, nil, false, refused(s.OrderID, "/data/type", "appointment of type "+quoteOr(string(s.Type), "none")+" is not at-home phlebotomy", nil)
 	case s.ID == "":
-		return o, nil, false, &EventError{Reason: "no appointment id"}
+		return o, nil, false, refused(s.OrderID, "/data/id", "no appointment id", nil)
 	}
 	ai, known := o.find(s.ID)
 	var held []appointment.HistoryEntry
@@ -415,7 +418,7 @@ func appointmentSteps(s *appointment.Appointment, from int) ([]Change, error) {
 			at.Index += j
 			err = &at
 		}
-		return nil, &EventError{Reason: "appointment history", Err: err}
+		return nil, refused(s.OrderID, "/data/events", "appointment "+strconv.Quote(s.ID), err)
 	}
 	var (
 		changes []Change
@@ -593,6 +596,12 @@ func byTime(cs, acs []Change) []Change {
 		out = append(out, c)
 	}
 	return append(out, acs...)
+}
+
+// refused returns the error of an event Apply refuses: of order orderID,
+// at path in the event's JSON, for reason, caused by cause.
+func refused(orderID, path, reason string, cause error) *Error {
+	return &Error{Op: "apply", OrderID: orderID, Path: path, Reason: reason, Err: ErrInvalidEvent, Cause: cause}
 }
 
 func quoteOr(s, empty string) string {

@@ -209,26 +209,36 @@ func TestRefused(t *testing.T) {
 	badAppt := apptEvent("o1", "a1", 5, astep{appointment.Pending, 2}, astep{appointment.Completed, 3})
 	diverging := orderEvent("o1", step{order.Ordered, 0, ""}, step{order.Cancelled, 1, ""})
 	divergingAppt := apptEvent("o1", "a1", 5, astep{appointment.Pending, 1.5}, astep{appointment.Cancelled, 2})
+	noOrderID := apptEvent("", "a1", 5, astep{appointment.Pending, 1})
 	for _, c := range []struct {
 		name string
 		e    webhook.Event
 		want error
+		path string // of the *Error, "" for a *ConflictError
 	}{
-		{"another order", orderEvent("o2", step{order.Ordered, 0, ""}), ErrOtherOrder},
-		{"no type", webhook.Event{}, ErrInvalidEvent},
-		{"no order id", orderEvent("", step{order.Ordered, 0, ""}), ErrInvalidEvent},
-		{"walk-in order", walkIn, ErrInvalidEvent},
-		{"patient service centre appointment", psc, ErrInvalidEvent},
-		{"appointment without id", noID, ErrInvalidEvent},
-		{"history not a path", badHistory, order.ErrInvalidHistory},
-		{"appointment history not a path", badAppt, appointment.ErrInvalidHistory},
-		{"diverging order history", diverging, ErrConflict},
-		{"diverging appointment history", divergingAppt, ErrConflict},
+		{"another order", orderEvent("o2", step{order.Ordered, 0, ""}), ErrOtherOrder, "/data/id"},
+		{"no type", webhook.Event{}, ErrInvalidEvent, "/event_type"},
+		{"no order id", orderEvent("", step{order.Ordered, 0, ""}), ErrInvalidEvent, "/data/id"},
+		{"appointment without order id", noOrderID, ErrInvalidEvent, "/data/order_id"},
+		{"walk-in order", walkIn, ErrInvalidEvent, "/data/details/type"},
+		{"patient service centre appointment", psc, ErrInvalidEvent, "/data/type"},
+		{"appointment without id", noID, ErrInvalidEvent, "/data/id"},
+		{"history not a path", badHistory, order.ErrInvalidHistory, "/data/events"},
+		{"appointment history not a path", badAppt, appointment.ErrInvalidHistory, "/data/events"},
+		{"diverging order history", diverging, ErrConflict, ""},
+		{"diverging appointment history", divergingAppt, ErrConflict, ""},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			next, changes, err := o.Apply(c.e)
 			require.ErrorIs(t, err, c.want)
 			require.ErrorIs(t, err, ErrInvalidEvent)
+			if c.path != "" {
+				e, ok := errors.AsType[*Error](err)
+				require.True(t, ok, "%v", err)
+				assert.Equal(t, "apply", e.Op)
+				assert.Equal(t, "o1", e.OrderID)
+				assert.Equal(t, c.path, e.Path)
+			}
 			assert.Regexp(t, `^track: `, err.Error())
 			assert.Nil(t, changes)
 			assert.True(t, reflect.DeepEqual(o, next), "the value is unchanged")
@@ -434,14 +444,38 @@ func TestStored(t *testing.T) {
 			assert.True(t, reflect.DeepEqual(o, keep), "unchanged on error")
 		})
 	}
-	// The cause stays visible.
-	err = back.UnmarshalJSON([]byte(`{"id":"o1","order":{"events":7}}`))
-	require.ErrorIs(t, err, order.ErrMalformed)
-	var me *MalformedError
-	require.ErrorAs(t, err, &me)
-	assert.Equal(t, []error{ErrMalformed, me.Err}, me.Unwrap())
-	assert.Equal(t, []error{ErrMalformed}, (&MalformedError{Reason: "no id"}).Unwrap())
-	assert.Equal(t, "track: malformed stored order: no id", (&MalformedError{Reason: "no id"}).Error())
+	// The error names the order, the member at fault and the cause.
+	for _, c := range []struct {
+		name, doc, id, path string
+		cause               error
+	}{
+		{"cause", `{"id":"o1","order":{"events":7}}`, "o1", "/order", order.ErrMalformed},
+		{"repeated member", `{"id":"o1","points":[],"id":"o1"}`, "o1", "/id", nil},
+		{"unknown member", `{"id":"o1","Points":[]}`, "o1", "/Points", nil},
+		{"wrong type", `{"id":"o1","points":[{"events":"1"}]}`, "o1", "/points/0/events", nil},
+		{"truncated", `{"id":"o1","points":[`, "o1", "/points", nil},
+		{"point", `{"id":"o1","order":` + mustJSON(t, *o.snap) + `,"points":[{"events":2},{"events":1}]}`, "o1", "/points/1", nil},
+		{"slot", `{"id":"o1","appointments":[{"appointment":` + mustJSON(t, *o.appts[0].snap) + `,"slots":[{"events":9}]}]}`,
+			"o1", "/appointments/0/slots/0", nil},
+		{"no id", `{"order":` + mustJSON(t, *o.snap) + `}`, "", "/order", nil},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			err := back.UnmarshalJSON([]byte(c.doc))
+			e, ok := errors.AsType[*Error](err)
+			require.True(t, ok, "%v", err)
+			assert.Equal(t, "decode", e.Op)
+			assert.Equal(t, c.id, e.OrderID)
+			assert.Equal(t, c.path, e.Path)
+			assert.Equal(t, ErrMalformed, e.Err)
+			if c.cause != nil {
+				require.ErrorIs(t, err, c.cause)
+			}
+			assert.Regexp(t, `^track: malformed stored order: decode `, err.Error())
+		})
+	}
+	assert.Equal(t, []error{ErrMalformed}, (&Error{Op: "decode", Reason: "no id", Err: ErrMalformed}).Unwrap())
+	assert.Equal(t, `track: malformed stored order: decode order "o1" at /id: no id`,
+		(&Error{Op: "decode", OrderID: "o1", Path: "/id", Reason: "no id", Err: ErrMalformed}).Error())
 
 	// An appointment whose snapshot had no history yet: its slot is at 0.
 	noHistory := webhook.Event{Type: webhook.AppointmentCreated, Appointment: appointment.Appointment{ID: "a1", OrderID: "o1",
@@ -532,7 +566,7 @@ func TestRecordErrors(t *testing.T) {
 	require.ErrorIs(t, err, boom)
 	_, err = Record(context.Background(), failingStore{lose: true}, e)
 	require.ErrorIs(t, err, ErrContention)
-	assert.Equal(t, "track: too much contention: order o1", err.Error())
+	assert.Equal(t, `track: too much contention: record order "o1": 100 swaps lost in a row`, err.Error())
 	_, err = Record(context.Background(), &MemoryStore{}, webhook.Event{})
 	require.ErrorIs(t, err, ErrInvalidEvent)
 	// Nothing new: no write.

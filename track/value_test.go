@@ -2,6 +2,7 @@ package track
 
 import (
 	"encoding/json"
+	"errors"
 	"testing"
 	"time"
 
@@ -85,7 +86,9 @@ func TestEqual(t *testing.T) {
 	o.Order.UpdatedAt = time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)
 	_, err = apply(t, Tracked{}, o).MarshalJSON()
 	require.ErrorIs(t, err, ErrMalformed)
-	assert.Contains(t, err.Error(), "encode the order")
+	te, ok := errors.AsType[*Error](err)
+	require.True(t, ok)
+	assert.Equal(t, Error{Op: "encode", OrderID: "o1", Path: "/order", Err: ErrMalformed, Cause: te.Cause}, *te)
 }
 
 // TestSameHistory checks snapshots whose history is the one held: an

@@ -1,0 +1,207 @@
+package track
+
+import (
+	"bytes"
+	"database/sql/driver"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
+
+	"github.com/phlebkit/phlebkit/appointment"
+	"github.com/phlebkit/phlebkit/order"
+)
+
+// storedForm is the stored form of a Tracked: the snapshots in Junction's
+// JSON, and the points of the histories they were seen at. It is written
+// with the snapshots themselves (O and A are pointers to them) and read
+// with their JSON kept as it is (O and A are jsontext.Value), so that each
+// snapshot is decoded by its own type, with its own options.
+type (
+	storedForm[O, A any] struct {
+		ID           string                 `json:"id"`
+		Order        O                      `json:"order,omitzero"`
+		Points       []storedPoint          `json:"points,omitempty"`
+		Appointments []storedAppointment[A] `json:"appointments,omitempty"`
+	}
+	storedPoint struct {
+		Events        int    `json:"events"`
+		AppointmentID string `json:"appointment_id"`
+	}
+	storedAppointment[A any] struct {
+		Appointment A            `json:"appointment"`
+		Slots       []storedSlot `json:"slots"`
+	}
+	storedSlot struct {
+		Events  int       `json:"events"`
+		StartAt time.Time `json:"start_at,omitzero"`
+		EndAt   time.Time `json:"end_at,omitzero"`
+	}
+)
+
+// MarshalJSON writes o's stored form:
+//
+//	{"id": "ord-1", "order": {…}, "points": [{"events": 1, "appointment_id": ""}, …],
+//	 "appointments": [{"appointment": {…}, "slots": [{"events": 1, "start_at": "…", "end_at": "…"}, …]}, …]}
+//
+// with the snapshots in Junction's JSON; "order", "points" and
+// "appointments" are left out when there are none. [Tracked.UnmarshalJSON]
+// reads it back into an equal value. A snapshot that cannot be encoded is
+// an *[Error] wrapping [ErrMalformed], whose Path is the JSON Pointer of the
+// value at fault.
+func (o Tracked) MarshalJSON() ([]byte, error) {
+	s := storedForm[*order.Order, *appointment.Appointment]{ID: o.id, Order: o.snap}
+	for _, p := range o.points {
+		s.Points = append(s.Points, storedPoint{Events: p.n, AppointmentID: p.appointmentID})
+	}
+	for _, a := range o.appts {
+		sa := storedAppointment[*appointment.Appointment]{Appointment: a.snap, Slots: make([]storedSlot, len(a.slots))}
+		for i, sl := range a.slots {
+			sa.Slots[i] = storedSlot{Events: sl.n, StartAt: sl.slot.Start, EndAt: sl.slot.End}
+		}
+		s.Appointments = append(s.Appointments, sa)
+	}
+	b, err := json.Marshal(s)
+	if err != nil {
+		return nil, &Error{Op: "encode", OrderID: o.id, Path: pointer(err), Err: ErrMalformed, Cause: err}
+	}
+	return b, nil
+}
+
+// UnmarshalJSON reads what [Tracked.MarshalJSON] writes, leaving o
+// unchanged on error; null leaves o unchanged. Member names are matched
+// exactly; an unknown member, a member given twice, or data after the
+// stored form is refused. It also checks what Apply relies on: points in
+// ascending order of history length, then of appointment id, and slots in
+// ascending order of history length, all within the histories held;
+// appointments in id order, of the order; every snapshot at-home
+// phlebotomy, with a history that is a path of its lifecycle, since Apply
+// checks only the entries that extend a history held. Anything else is an
+// *[Error] wrapping [ErrMalformed] that names the order (when the stored
+// form does) and the JSON Pointer of the member at fault.
+func (o *Tracked) UnmarshalJSON(data []byte) error {
+	if string(bytes.TrimSpace(data)) == "null" {
+		return nil
+	}
+	if o == nil {
+		return &Error{Op: "decode", Reason: "decode into a nil *track.Tracked", Err: ErrMalformed}
+	}
+	var s storedForm[jsontext.Value, jsontext.Value]
+	if err := json.Unmarshal(data, &s, json.RejectUnknownMembers(true)); err != nil {
+		return &Error{Op: "decode", OrderID: storedID(data), Path: pointer(err), Err: ErrMalformed, Cause: err}
+	}
+	v, err := fromStored(&s)
+	if err != nil {
+		return err
+	}
+	*o = v
+	return nil
+}
+
+// storedID returns the order id a stored form names, if it can be read.
+func storedID(data []byte) string {
+	var s struct {
+		ID string `json:"id"`
+	}
+	_ = json.Unmarshal(data, &s) // best effort: the members before a fault are read
+	return s.ID
+}
+
+// pointer returns the JSON Pointer that a JSON error locates its fault at,
+// empty when it has none.
+func pointer(err error) string {
+	if se, ok := errors.AsType[*json.SemanticError](err); ok {
+		return string(se.JSONPointer)
+	}
+	if se, ok := errors.AsType[*jsontext.SyntacticError](err); ok {
+		return string(se.JSONPointer)
+	}
+	return ""
+}
+
+// fromStored returns the value a stored form holds, checked.
+func fromStored(s *storedForm[jsontext.Value, jsontext.Value]) (Tracked, error) {
+	bad := func(path, reason string, cause error) error {
+		return &Error{Op: "decode", OrderID: s.ID, Path: path, Reason: reason, Err: ErrMalformed, Cause: cause}
+	}
+	v := Tracked{id: s.ID}
+	if len(s.Order) > 0 && string(s.Order) != "null" {
+		var snap order.Order
+		if err := json.Unmarshal(s.Order, &snap); err != nil {
+			return Tracked{}, bad("/order"+pointer(err), "", err)
+		}
+		if !snap.IsPhlebotomy() || snap.ID != s.ID {
+			return Tracked{}, bad("/order", "not the phlebotomy order "+strconv.Quote(s.ID), nil)
+		}
+		if _, err := order.ValidateHistory(snap.History); err != nil {
+			return Tracked{}, bad("/order/events", "", err)
+		}
+		v.snap = &snap
+	}
+	for i, p := range s.Points {
+		pt := point{n: p.Events, appointmentID: p.AppointmentID}
+		if p.Events < 1 || p.Events > len(v.ord().History) || i > 0 && comparePoints(v.points[i-1], pt) >= 0 {
+			return Tracked{}, bad(fmt.Sprintf("/points/%d", i), fmt.Sprintf("events %d out of order or beyond the history", p.Events), nil)
+		}
+		v.points = append(v.points, pt)
+	}
+	for i, sa := range s.Appointments {
+		at := fmt.Sprintf("/appointments/%d", i)
+		var a appointment.Appointment
+		if err := json.Unmarshal(sa.Appointment, &a); err != nil {
+			return Tracked{}, bad(at+"/appointment"+pointer(err), "", err)
+		}
+		switch {
+		case a.ID == "" || !a.IsPhlebotomy() || a.OrderID != s.ID:
+			return Tracked{}, bad(at+"/appointment", "not a phlebotomy appointment of order "+strconv.Quote(s.ID), nil)
+		case i > 0 && a.ID <= v.appts[i-1].snap.ID:
+			return Tracked{}, bad(at+"/appointment/id", "not in id order", nil)
+		case len(sa.Slots) == 0:
+			return Tracked{}, bad(at+"/slots", "no slot", nil)
+		}
+		if err := appointment.ValidateHistory(a.History); err != nil {
+			return Tracked{}, bad(at+"/appointment/events", "", err)
+		}
+		ap := appt{snap: &a}
+		for j, sl := range sa.Slots {
+			if sl.Events < 0 || sl.Events > len(a.History) || j > 0 && sl.Events <= sa.Slots[j-1].Events {
+				return Tracked{}, bad(fmt.Sprintf("%s/slots/%d", at, j), fmt.Sprintf("events %d out of order or beyond the history", sl.Events), nil)
+			}
+			ap.slots = append(ap.slots, slotPoint{n: sl.Events, slot: Slot{Start: sl.StartAt, End: sl.EndAt}})
+		}
+		v.appts = append(v.appts, ap)
+	}
+	if v.id == "" && (v.snap != nil || len(v.appts) > 0) {
+		return Tracked{}, bad("/id", "no id", nil)
+	}
+	return v, nil
+}
+
+// Value implements [driver.Valuer]: a database column holds the stored form
+// of [Tracked.MarshalJSON], as bytes.
+func (o Tracked) Value() (driver.Value, error) {
+	b, err := o.MarshalJSON()
+	if err != nil {
+		return nil, err
+	}
+	return b, nil
+}
+
+// Scan implements [database/sql.Scanner] for a column holding the stored
+// form, as bytes or text. NULL and other types are an *[Error] wrapping
+// [ErrMalformed] (use sql.Null[Tracked] for a nullable column); on error o
+// is unchanged.
+func (o *Tracked) Scan(src any) error {
+	switch v := src.(type) {
+	case []byte:
+		return o.UnmarshalJSON(v)
+	case string:
+		return o.UnmarshalJSON([]byte(v))
+	case nil:
+		return &Error{Op: "scan", Reason: "NULL", Err: ErrMalformed}
+	}
+	return &Error{Op: "scan", Reason: fmt.Sprintf("a %T", src), Err: ErrMalformed}
+}
