@@ -13,11 +13,12 @@ import (
 
 	"github.com/phlebkit/phlebkit/sandbox"
 	"github.com/phlebkit/phlebkit/webhook"
+	"github.com/phlebkit/phlebkit/webhook/webhookhttp"
 )
 
 // lifecycle is one order's whole life through the API: placed, its
 // requisition created, a slot found and booked, rescheduled, drawn and
-// resulted, every webhook delivered to a webhook.Handler in process. do
+// resulted, every webhook delivered to a webhookhttp.Handler in process. do
 // sends a request and returns the answer's body.
 func lifecycle(b *testing.B, srv *sandbox.Server, do func(method, path string, body []byte) []byte) {
 	var created struct {
@@ -60,10 +61,10 @@ var (
 	benchAddress, _ = json.Marshal(phoenix)
 )
 
-// newBenchServer returns a sandbox delivering to a webhook.Handler that
+// newBenchServer returns a sandbox delivering to a webhookhttp.Handler that
 // counts the events.
 func newBenchServer(b *testing.B, events *int) *sandbox.Server {
-	recv, err := webhook.NewHandler(testSecret, func(context.Context, webhook.Event) error {
+	recv, err := webhookhttp.NewHandler(testSecret, func(context.Context, webhook.Event) error {
 		*events++
 		return nil
 	})

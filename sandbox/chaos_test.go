@@ -143,7 +143,7 @@ func changeOrder(ch track.Change) string {
 }
 
 // TestChaosReachesInOrderChanges delivers the same story in chaos mode,
-// for many seeds, to a webhook.Handler recording into track, and checks
+// for many seeds, to a webhookhttp.Handler recording into track, and checks
 // that the consumer reaches exactly the changes, and the tracked orders,
 // that in-order delivery gives.
 func TestChaosReachesInOrderChanges(t *testing.T) {

@@ -3,7 +3,7 @@ package sandbox_test
 // This file is a consumer's test: it uses the sandbox only through its
 // constructor, its clock and its controls, speaks to it over HTTP, and
 // reads what comes back with the library's decoders and webhooks with
-// webhook.Handler and track, as a service integrating Junction would.
+// webhookhttp.Handler and track, as a service integrating Junction would.
 
 import (
 	"bytes"
@@ -24,6 +24,7 @@ import (
 	"github.com/phlebkit/phlebkit/sandbox"
 	"github.com/phlebkit/phlebkit/track"
 	"github.com/phlebkit/phlebkit/webhook"
+	"github.com/phlebkit/phlebkit/webhook/webhookhttp"
 )
 
 // testSecret is the webhook endpoint's signing secret the tests choose.
@@ -34,7 +35,7 @@ const testSecret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
 var t0 = time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
 
 // consumer is a service under test: it calls the sandbox's API and
-// receives its webhooks on a webhook.Handler that records every event and
+// receives its webhooks on a webhookhttp.Handler that records every event and
 // applies it to a track.MemoryStore.
 type consumer struct {
 	t       testing.TB
@@ -52,7 +53,7 @@ type consumer struct {
 func newConsumer(t testing.TB, opts ...sandbox.Option) *consumer {
 	t.Helper()
 	c := &consumer{t: t, http: &http.Client{Timeout: 10 * time.Second}}
-	recv, err := webhook.NewHandler(testSecret, c.handle)
+	recv, err := webhookhttp.NewHandler(testSecret, c.handle)
 	if err != nil {
 		t.Fatal(err)
 	}

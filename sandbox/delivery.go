@@ -231,7 +231,7 @@ type result struct {
 // send makes attempt a at its due time, without the server's lock: it
 // reads only what New set.
 func (d *deliverer) send(a *attempt) result {
-	h := d.verifier.Sign(a.msg.id, a.due, a.msg.body)
+	h := http.Header(d.verifier.Sign(a.msg.id, a.due, a.msg.body))
 	h.Set("Content-Type", "application/json")
 	if d.handler != nil {
 		return d.serve(h, a.msg.body)

@@ -14,6 +14,7 @@ import (
 	"github.com/phlebkit/phlebkit/order"
 	"github.com/phlebkit/phlebkit/sandbox"
 	"github.com/phlebkit/phlebkit/webhook"
+	"github.com/phlebkit/phlebkit/webhook/webhookhttp"
 )
 
 // secret is the signing secret of the examples' webhook endpoint.
@@ -62,8 +63,8 @@ func orderID(answer []byte) string {
 }
 
 // receiver returns a webhook endpoint that prints each event it receives.
-func receiver() *webhook.Handler {
-	h, err := webhook.NewHandler(secret, func(_ context.Context, e webhook.Event) error {
+func receiver() *webhookhttp.Handler {
+	h, err := webhookhttp.NewHandler(secret, func(_ context.Context, e webhook.Event) error {
 		fmt.Println("webhook:", e.Type, summaryOf(e))
 		return nil
 	})
@@ -116,7 +117,7 @@ func ExampleNew() {
 }
 
 // ExampleWithWebhookHandler receives the sandbox's signed webhooks on a
-// webhook.Handler, verified at the sandbox's virtual time.
+// webhookhttp.Handler, verified at the sandbox's virtual time.
 func ExampleWithWebhookHandler() {
 	recv := receiver()
 	srv, err := sandbox.NewServer(sandbox.WithStart(time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)),

@@ -219,10 +219,14 @@ func (s *Server) send(e *entry, ev webhook.Event) {
 		return
 	}
 	switch {
-	case ev.Type.IsOrder():
-		e.decorateOrder(&ev.Order)
-	case ev.Type.IsAppointment():
-		e.decorateAppointment(&ev.Appointment)
+	case ev.Type.IsOrder() && ev.Order != nil:
+		o := *ev.Order
+		e.decorateOrder(&o)
+		ev.Order = &o
+	case ev.Type.IsAppointment() && ev.Appointment != nil:
+		a := *ev.Appointment
+		e.decorateAppointment(&a)
+		ev.Appointment = &a
 	}
 	body, err := ev.MarshalJSON()
 	if err != nil {

@@ -18,6 +18,7 @@ import (
 	"github.com/phlebkit/phlebkit/sandbox"
 	"github.com/phlebkit/phlebkit/track"
 	"github.com/phlebkit/phlebkit/webhook"
+	"github.com/phlebkit/phlebkit/webhook/webhookhttp"
 )
 
 // machine is a sandbox driven through its handler by rapid, with a
@@ -119,7 +120,7 @@ var users = []string{"202b2c2f-fb4c-44dc-a4f8-621186fde227", "7ea94b27-a536-461f
 func TestNothingForbidden(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		m := &machine{}
-		recv, err := webhook.NewHandler(testSecret, m.handle)
+		recv, err := webhookhttp.NewHandler(testSecret, m.handle)
 		if err != nil {
 			t.Fatal(err)
 		}

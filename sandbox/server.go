@@ -66,7 +66,7 @@ import (
 // event's JSON body with svix-id (the event's id, the same on every
 // attempt), svix-timestamp (the attempt's virtual instant, in Unix seconds)
 // and svix-signature (webhook.Sign with the endpoint's secret). A receiver
-// verifies at the server's virtual time: set webhook.Handler's Now to
+// verifies at the server's virtual time: set webhookhttp.Handler's Now to
 // [Server.Now]. An attempt answered with anything but 2xx, or with no
 // answer, is retried on Svix's schedule ([RetrySchedule]) in virtual time,
 // and given up after the eighth. [Server.Deliveries] logs every attempt.

@@ -522,7 +522,7 @@ func TestSimulate(t *testing.T) {
 				var a appointment.Appointment
 				for _, ev := range c.events {
 					if ev.Type.IsAppointment() {
-						a = ev.Appointment
+						a = *ev.Appointment
 					}
 				}
 				if a.EffectiveStatus() != tc.appt || a.ID != got.AppointmentID() {

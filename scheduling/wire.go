@@ -53,7 +53,8 @@ func (o *Flow) fillSnapshot(s *order.Order) {
 // for the order's latest change.
 func (o *Flow) orderEvent(e *webhook.Event, typ webhook.Type) {
 	e.Type, e.UserID, e.ClientUserID, e.TeamID = typ, o.UserID, o.ClientUserID, o.TeamID
-	o.fillSnapshot(&e.Order)
+	e.Order = new(order.Order)
+	o.fillSnapshot(e.Order)
 }
 
 // appointmentEvent writes into e, which is zero, the appointment webhook of
@@ -61,9 +62,10 @@ func (o *Flow) orderEvent(e *webhook.Event, typ webhook.Type) {
 // history up to that change, which the snapshot shares.
 func (o *Flow) appointmentEvent(e *webhook.Event, typ webhook.Type, i int) {
 	e.Type, e.UserID, e.ClientUserID, e.TeamID = typ, o.UserID, o.ClientUserID, o.TeamID
-	e.Appointment = o.Appointments[i].Appointment
-	n := len(e.Appointment.History)
-	e.Appointment.History = e.Appointment.History[:n:n]
+	a := o.Appointments[i].Appointment
+	n := len(a.History)
+	a.History = a.History[:n:n]
+	e.Appointment = &a
 }
 
 // name gives each event its message id: "msg_<order id>_o<history entry

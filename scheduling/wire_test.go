@@ -23,7 +23,7 @@ func TestWireSnapshots(t *testing.T) {
 	require.Len(t, hooks, 1)
 	created := hooks[0]
 	assert.Equal(t, webhook.Event{ID: "msg_ord_o1", Type: webhook.OrderCreated, UserID: "user-1", ClientUserID: "client-1",
-		TeamID: "team-1", Order: order.Order{
+		TeamID: "team-1", Order: &order.Order{
 			ID: "ord", TeamID: "team-1", UserID: "user-1",
 			Patient:   order.Patient{DOB: dob(1990, 6, 15), FirstName: "Jane", LastName: "Doe"},
 			Address:   order.Address{FirstLine: "123 Main St.", SecondLine: "Apt 4", City: "Phoenix", State: "AZ", ZipCode: "85004", Country: "US"},
@@ -33,7 +33,7 @@ func TestWireSnapshots(t *testing.T) {
 			LastEvent: order.HistoryEntry{ID: 1, CreatedAt: t0, Status: order.Ordered},
 			HighLevel: order.HighLevelReceived, ActivateBy: order.DateOf(at(30)), Origin: order.OriginInitial,
 		}}, created)
-	assert.Equal(t, created.Order, o.Snapshot())
+	assert.Equal(t, *created.Order, o.Snapshot())
 
 	o, _ = must(t)(o.CreateRequisition(at(1)))
 	o, hooks = must(t)(o.Book(book(72), at(2)))
@@ -47,9 +47,9 @@ func TestWireSnapshots(t *testing.T) {
 	// Each snapshot has the history up to its change, and no more.
 	assert.Len(t, hooks[0].Order.History, 3)
 	assert.Len(t, hooks[2].Order.History, 4)
-	assert.Equal(t, []string{"pending"}, statuses(hooks[1].Appointment))
+	assert.Equal(t, []string{"pending"}, statuses(*hooks[1].Appointment))
 	assert.Equal(t, appointment.Pending, hooks[1].Appointment.Status)
-	assert.Equal(t, []string{"pending", "scheduled"}, statuses(hooks[3].Appointment))
+	assert.Equal(t, []string{"pending", "scheduled"}, statuses(*hooks[3].Appointment))
 	assert.Equal(t, appointment.Confirmed, hooks[3].Appointment.Status)
 	assert.Equal(t, appointment.Phlebotomy, hooks[3].Appointment.Type)
 	assert.True(t, hooks[3].Appointment.CanReschedule)

@@ -269,7 +269,7 @@ func ExampleOrderStep() {
 	at := func(h float64, s order.Status) order.HistoryEntry {
 		return order.HistoryEntry{ID: int64(h) + 1, CreatedAt: hours(h), Status: s}
 	}
-	e := webhook.Event{Type: webhook.OrderUpdated, Order: order.Order{ID: "ord-1", CreatedAt: monday,
+	e := webhook.Event{Type: webhook.OrderUpdated, Order: &order.Order{ID: "ord-1", CreatedAt: monday,
 		Details: order.Details{Type: order.ModalityAtHomePhlebotomy, AppointmentID: "ord-1-a1"},
 		History: []order.HistoryEntry{at(0, order.Ordered), at(1, order.RequisitionCreated), at(2, order.AppointmentScheduled)}}}
 	_, changes, _ := track.Tracked{}.Apply(e)
@@ -389,6 +389,7 @@ func Example_errors() {
 	}
 
 	other := events[0]
+	other.Order = new(*other.Order) // a copy, to change
 	other.Order.ID = "ord-2"
 	_, _, err := o.Apply(other)
 	fmt.Println(errors.Is(err, track.ErrInvalidEvent), errors.Is(err, track.ErrOtherOrder))
@@ -396,6 +397,7 @@ func Example_errors() {
 
 	// A history that rewrites the past: the requisition was bypassed.
 	diverging := events[1]
+	diverging.Order = new(*diverging.Order) // a copy, to change
 	diverging.Order.History = slices.Clone(diverging.Order.History)
 	diverging.Order.History[1].Status = order.RequisitionBypassed
 	next, _, err := o.Apply(diverging)
@@ -406,12 +408,14 @@ func Example_errors() {
 
 	// Not a step of the lifecycle: from ordered straight to draw_completed.
 	skipping := events[0]
+	skipping.Order = new(*skipping.Order) // a copy, to change
 	skipping.Order.History = append(slices.Clone(skipping.Order.History[:1]),
 		order.HistoryEntry{ID: 9, CreatedAt: hours(5), Status: order.DrawCompleted})
 	_, _, err = track.Tracked{}.Apply(skipping)
 	fmt.Println(errors.Is(err, track.ErrInvalidEvent), errors.Is(err, order.ErrInvalidTransition))
 
 	walkIn := events[0]
+	walkIn.Order = new(*walkIn.Order) // a copy, to change
 	walkIn.Order.Details.Type = order.ModalityWalkInTest
 	_, _, err = track.Tracked{}.Apply(walkIn)
 	fmt.Println(err)

@@ -15,6 +15,7 @@ import (
 
 // extended returns e with entry appended to its order history.
 func extended(e webhook.Event, entry order.HistoryEntry) webhook.Event {
+	e = detached(e)
 	e.Order.History = append(e.Order.History[:len(e.Order.History):len(e.Order.History)], entry)
 	return e
 }
@@ -94,6 +95,7 @@ func TestExtendOrder(t *testing.T) {
 // time, and an error names the entry's place in the whole history.
 func TestExtendAppointment(t *testing.T) {
 	untimed := func(e webhook.Event, i ...int) webhook.Event {
+		e = detached(e)
 		e.Appointment.History = append([]appointment.HistoryEntry(nil), e.Appointment.History...)
 		for _, k := range i {
 			e.Appointment.History[k].CreatedAt = time.Time{}

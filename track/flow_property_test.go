@@ -226,6 +226,7 @@ func (lc *lifecycle) replay(rng *rand.Rand) {
 		}
 		k := sent[rng.IntN(len(sent))]
 		e := lc.events[k]
+		e.Order = new(*e.Order) // a copy: the snapshot sent is read-only
 		e.ID = fmt.Sprintf("%s-replay-%d", e.ID, r)
 		e.Type = webhook.OrderUpdated
 		if rng.IntN(4) > 0 {

@@ -188,9 +188,9 @@ func (o Tracked) Apply(e webhook.Event) (Tracked, []Change, error) {
 
 // apply is Apply, also reporting whether the value changed.
 func (o Tracked) apply(e *webhook.Event) (Tracked, []Change, bool, error) {
-	orderID, idPath := e.Order.ID, "/data/id" // e.OrderID() without copying e
+	orderID, idPath := e.OrderID(), "/data/id"
 	if e.Type.IsAppointment() {
-		orderID, idPath = e.Appointment.OrderID, "/data/order_id"
+		idPath = "/data/order_id"
 	}
 	switch {
 	case !e.Type.IsValid():
@@ -201,9 +201,9 @@ func (o Tracked) apply(e *webhook.Event) (Tracked, []Change, bool, error) {
 		return o, nil, false, &Error{Op: "apply", OrderID: o.id, Path: idPath, Reason: "the event is about order " + strconv.Quote(orderID), Err: ErrOtherOrder}
 	}
 	if e.Type.IsOrder() {
-		return o.applyOrder(&e.Order)
+		return o.applyOrder(e.Order)
 	}
-	return o.applyAppointment(&e.Appointment)
+	return o.applyAppointment(e.Appointment)
 }
 
 // applyOrder applies an order snapshot.

@@ -44,7 +44,21 @@ func orderEvent(id string, steps ...step) webhook.Event {
 	if len(steps) == 1 {
 		typ = webhook.OrderCreated
 	}
-	return webhook.Event{Type: typ, Order: o}
+	return webhook.Event{Type: typ, Order: &o}
+}
+
+// detached returns e with a copy of its snapshot, which the caller may
+// change without changing e's.
+func detached(e webhook.Event) webhook.Event {
+	if e.Order != nil {
+		o := *e.Order
+		e.Order = &o
+	}
+	if e.Appointment != nil {
+		a := *e.Appointment
+		e.Appointment = &a
+	}
+	return e
 }
 
 // astep is one entry of a hand-built appointment history.
@@ -73,7 +87,7 @@ func apptEvent(orderID, id string, start float64, steps ...astep) webhook.Event 
 	if len(steps) == 1 {
 		typ = webhook.AppointmentCreated
 	}
-	return webhook.Event{Type: typ, Appointment: a}
+	return webhook.Event{Type: typ, Appointment: &a}
 }
 
 // booked is one order booked after its requisition, rescheduled once, drawn:
@@ -478,7 +492,7 @@ func TestStored(t *testing.T) {
 		(&Error{Op: "decode", OrderID: "o1", Path: "/id", Reason: "no id", Err: ErrMalformed}).Error())
 
 	// An appointment whose snapshot had no history yet: its slot is at 0.
-	noHistory := webhook.Event{Type: webhook.AppointmentCreated, Appointment: appointment.Appointment{ID: "a1", OrderID: "o1",
+	noHistory := webhook.Event{Type: webhook.AppointmentCreated, Appointment: &appointment.Appointment{ID: "a1", OrderID: "o1",
 		Type: appointment.Phlebotomy, StartAt: at(48)}}
 	fresh, _, err := Tracked{}.Apply(noHistory)
 	require.NoError(t, err)

@@ -43,7 +43,7 @@ func TestActive(t *testing.T) {
 		return apptEvent("o1", id, 48, astep{appointment.Pending, h})
 	}
 	cancelled := apptEvent("o1", "a0", 48, astep{appointment.Pending, 0.5}, astep{appointment.Cancelled, 0.6})
-	noHistory := webhook.Event{Type: webhook.AppointmentCreated, Appointment: appointment.Appointment{ID: "a9", OrderID: "o1",
+	noHistory := webhook.Event{Type: webhook.AppointmentCreated, Appointment: &appointment.Appointment{ID: "a9", OrderID: "o1",
 		Type: appointment.Phlebotomy, Status: appointment.Pending}}
 	for _, c := range []struct {
 		name   string
@@ -136,7 +136,7 @@ func TestSameHistory(t *testing.T) {
 
 // TestEmptyHistory checks snapshots that carry no history yet.
 func TestEmptyHistory(t *testing.T) {
-	e := webhook.Event{Type: webhook.OrderCreated, Order: order.Order{ID: "o1", UpdatedAt: at(1),
+	e := webhook.Event{Type: webhook.OrderCreated, Order: &order.Order{ID: "o1", UpdatedAt: at(1),
 		Details: order.Details{Type: order.ModalityAtHomePhlebotomy}}}
 	o, changes, err := Tracked{}.Apply(e)
 	require.NoError(t, err)

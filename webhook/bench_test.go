@@ -1,16 +1,12 @@
 package webhook
 
 import (
-	"bytes"
-	"context"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
-	"io"
 	"net/http"
-	"net/http/httptest"
 	"strconv"
 	"strings"
 	"testing"
@@ -211,57 +207,3 @@ func BenchmarkDecode(b *testing.B) {
 		}
 	}
 }
-
-// BenchmarkHandler serves the order webhook through the Handler and
-// through a handler written with the standard library (the baseline of
-// BenchmarkParse after io.ReadAll), each into an httptest.ResponseRecorder.
-func BenchmarkHandler(b *testing.B) {
-	key := vectorKey(b)
-	body := wrap("labtest.order.updated", fixture(b, "order-updated.json"))
-	hdr := MustVerifier(vectorSecret).Sign("msg_p5jXN8AQM9LWM0D4loKWxJek", handlerNow, body)
-	h := &Handler{
-		Verifier: MustVerifier(vectorSecret),
-		Now:      func() time.Time { return handlerNow },
-		Handle:   func(ctx context.Context, e Event) error { return nil },
-	}
-	stdlib := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		b, err := io.ReadAll(http.MaxBytesReader(w, r.Body, DefaultMaxBodyBytes))
-		if err != nil {
-			http.Error(w, "body too large", http.StatusRequestEntityTooLarge)
-			return
-		}
-		var e plainEnvelope[plainOrder]
-		if err := stdlibParse(key, r.Header, b, handlerNow, &e); err != nil {
-			http.Error(w, "unverified delivery", http.StatusUnauthorized)
-			return
-		}
-		w.WriteHeader(http.StatusNoContent)
-	})
-	for _, c := range []struct {
-		name string
-		h    http.Handler
-	}{{"stdlib", stdlib}, {"phlebkit", h}} {
-		b.Run("impl="+c.name, func(b *testing.B) {
-			r := httptest.NewRequest(http.MethodPost, "/webhooks/junction", nil)
-			r.Header = hdr
-			rd := &bodyReader{}
-			r.Body = rd
-			b.SetBytes(int64(len(body)))
-			b.ReportAllocs()
-			for b.Loop() {
-				rd.Reset(body)
-				r.ContentLength = int64(len(body))
-				w := httptest.NewRecorder()
-				c.h.ServeHTTP(w, r)
-				if w.Code != http.StatusNoContent {
-					b.Fatal(w.Code, w.Body.String())
-				}
-			}
-		})
-	}
-}
-
-// bodyReader is a request body read again on each iteration.
-type bodyReader struct{ bytes.Reader }
-
-func (*bodyReader) Close() error { return nil }

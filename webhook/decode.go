@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"net/http"
 	"time"
 
 	"github.com/phlebkit/phlebkit/appointment"
@@ -50,7 +49,7 @@ func Decode(body []byte) (Event, error) { return decode(string(body)) }
 // decoded: the error is the *[VerifyError] and the event the zero Event.
 // A verified delivery's event has ID set to its message id (svix-id), also
 // beside an error of Decode, so that the delivery can be logged by it.
-func (v *Verifier) Parse(h http.Header, body []byte, now time.Time) (Event, error) {
+func (v *Verifier) Parse(h map[string][]string, body []byte, now time.Time) (Event, error) {
 	id, err := v.verify(h, body, now)
 	if err != nil {
 		return Event{}, err
@@ -106,7 +105,7 @@ func decode(src string) (Event, error) {
 		if err != nil && !errors.Is(err, order.ErrUnknownStatus) {
 			return Event{}, dataError(err)
 		}
-		e.Order = o
+		e.Order = &o
 		if !o.IsPhlebotomy() {
 			return e, &IgnoredError{EventType: typeText, Kind: string(o.Details.Type)}
 		}
@@ -119,7 +118,7 @@ func decode(src string) (Event, error) {
 	if err != nil && !errors.Is(err, appointment.ErrUnknownStatus) {
 		return Event{}, dataError(err)
 	}
-	e.Appointment = a
+	e.Appointment = &a
 	if !a.IsPhlebotomy() {
 		return e, &IgnoredError{EventType: typeText, Kind: string(a.Type)}
 	}
@@ -179,10 +178,12 @@ func (e Event) MarshalJSON() ([]byte, error) {
 		err  error
 	)
 	switch {
-	case e.Type.IsOrder():
+	case e.Type.IsOrder() && e.Order != nil:
 		data, err = e.Order.MarshalJSON()
-	case e.Type.IsAppointment():
+	case e.Type.IsAppointment() && e.Appointment != nil:
 		data, err = e.Appointment.MarshalJSON()
+	case e.Type.IsValid():
+		return nil, &EncodeError{Field: "data", Err: errNoData}
 	default:
 		return nil, &EncodeError{Field: "event_type", Err: &ParseError{Text: e.Type.String()}}
 	}
@@ -219,7 +220,10 @@ func (e *Event) UnmarshalJSON(data []byte) error {
 	return nil
 }
 
-var errNilEvent = errors.New("nil *Event")
+var (
+	errNilEvent = errors.New("nil *Event")
+	errNoData   = errors.New("no order or appointment for the type")
+)
 
 // isNull reports whether data is the JSON literal null, with only JSON's own
 // white space around it.

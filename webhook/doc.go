@@ -5,29 +5,46 @@
 //
 // # Entry points
 //
-// [Handler] is the endpoint: an http.Handler that reads, verifies and
-// decodes each delivery, calls your function with each at-home phlebotomy
+// Package [github.com/phlebkit/phlebkit/webhook/webhookhttp] is the
+// endpoint: an http.Handler that reads, verifies and decodes each delivery
+// with this package, calls your function with each at-home phlebotomy
 // [Event], and answers Junction with the status that makes it retry or
-// not. [NewHandler] builds one from the endpoint's signing secret:
-//
-//	h, err := webhook.NewHandler(os.Getenv("JUNCTION_WEBHOOK_SECRET"),
-//		func(ctx context.Context, e webhook.Event) error {
-//			switch e.Type {
-//			case webhook.OrderCreated, webhook.OrderUpdated:
-//				log.Printf("order %s is %s", e.Order.ID, e.Order.Status())
-//			case webhook.AppointmentCreated, webhook.AppointmentUpdated:
-//				log.Printf("appointment %s is %s", e.Appointment.ID, e.Appointment.EffectiveStatus())
-//			}
-//			return nil // an error makes Junction retry
-//		})
-//	http.Handle("POST /webhooks/junction", h)
+// not. This package itself holds no transport (it does not import
+// net/http), so that code which only builds or reads events does not link
+// an HTTP stack.
 //
 // A handler written by hand calls [Verifier.Parse] with the request's
 // headers and body: verification, then decoding, as stripe-go's
-// webhook.ConstructEvent does for Stripe. [Decode] decodes a body without
-// verifying it, such as one stored earlier; [Event.MarshalJSON] writes an
-// event back as Junction's body. In tests, [Verifier.Sign] and [Sign]
-// produce the headers of a delivery, so that a test calls its own
+// webhook.ConstructEvent does for Stripe. Headers are a
+// map[string][]string, which an http.Header is, so r.Header is passed as
+// it is:
+//
+//	func receive(w http.ResponseWriter, r *http.Request, v *webhook.Verifier) {
+//		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 1<<20))
+//		if err != nil {
+//			http.Error(w, "body too large", http.StatusRequestEntityTooLarge)
+//			return
+//		}
+//		e, err := v.Parse(r.Header, body, time.Now())
+//		switch {
+//		case errors.Is(err, webhook.ErrNotPhlebotomy):
+//			w.WriteHeader(http.StatusNoContent) // not ours: acknowledge it
+//			return
+//		case errors.Is(err, webhook.ErrUnverified):
+//			http.Error(w, "unverified delivery", http.StatusUnauthorized)
+//			return
+//		case err != nil:
+//			http.Error(w, "malformed webhook body", http.StatusBadRequest)
+//			return
+//		}
+//		log.Printf("%s: %s", e.ID, e)
+//		w.WriteHeader(http.StatusNoContent)
+//	}
+//
+// [Decode] decodes a body without verifying it, such as one stored
+// earlier; [Event.MarshalJSON] writes an event back as Junction's body. In
+// tests, [Verifier.Sign] and [Sign] produce the headers of a delivery, as
+// a map that is an http.Header as it is, so that a test calls its own
 // endpoint as Junction would.
 //
 // # What is guaranteed
@@ -36,7 +53,7 @@
 // entries is the HMAC-SHA256 of "{svix-id}.{svix-timestamp}.{body}" under
 // one of the endpoint's secrets (Junction delivers through Svix), compared
 // in constant time, and its timestamp is within [Tolerance] (5 minutes) of
-// the time of verification, which the caller gives ([Handler].Now). A
+// the time of verification, which the caller gives. A
 // delivery that fails is never decoded. Several secrets verify together
 // while a secret is rotated.
 //
@@ -90,13 +107,6 @@
 // A captured delivery can be replayed within the tolerance; deduplicating by
 // ID covers that too.
 //
-// # Statuses the Handler answers
-//
-// The statuses are this library's decision (Junction only distinguishes
-// 2xx from the rest): 204 for a processed or ignored event, 401 for an
-// unverified delivery, 400 for a malformed body, 413 for a body over the
-// limit, 405 for a method but POST, 422 for an unknown status (Junction
-// retries for about a day and a half: time to upgrade), 500 when Handle
-// fails or the Handler is not set up, and 503 when Handle's time runs
-// out. See [Handler].
+// The statuses an HTTP endpoint answers for each outcome are package
+// webhookhttp's.
 package webhook

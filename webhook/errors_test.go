@@ -2,8 +2,6 @@ package webhook
 
 import (
 	"errors"
-	"io"
-	"net/http"
 	"strings"
 	"testing"
 
@@ -28,8 +26,6 @@ func TestZeroErrors(t *testing.T) {
 		{&DecodeError{}, "webhook: decode: malformed body", ErrMalformed},
 		{&EncodeError{}, "webhook: encode: malformed body", ErrMalformed},
 		{&IgnoredError{}, "webhook: not an at-home phlebotomy event: ", ErrNotPhlebotomy},
-		{&RequestError{}, "webhook: bad request: ", ErrRequest},
-		{&handlerError{}, "webhook: handler not set up: ", ErrHandler},
 	} {
 		assert.EqualError(t, c.err, c.msg)
 		assert.ErrorIs(t, c.err, c.want, c.msg)
@@ -37,7 +33,6 @@ func TestZeroErrors(t *testing.T) {
 	var ve *VerifyError
 	require.ErrorAs(t, error(&VerifyError{}), &ve)
 	assert.Equal(t, []error{ErrUnverified}, ve.Unwrap(), "no nil reason")
-	assert.Equal(t, []error{ErrRequest}, (&RequestError{}).Unwrap(), "no nil cause")
 }
 
 func TestErrorUnwrap(t *testing.T) {
@@ -90,9 +85,6 @@ func TestErrorMessages(t *testing.T) {
 		{&IgnoredError{EventType: "labtest.order.created", Kind: "x"}, "webhook: not an at-home phlebotomy event: labtest.order.created of a x order"},
 		{&IgnoredError{EventType: "labtest.appointment.created", Kind: "unit"}, "webhook: not an at-home phlebotomy event: labtest.appointment.created of an unit appointment"},
 		{&IgnoredError{EventType: "labtest.result.critical", Kind: "testkit"}, "webhook: not an at-home phlebotomy event: labtest.result.critical"},
-		{&RequestError{Problem: "method GET not allowed"}, "webhook: bad request: method GET not allowed"},
-		{&RequestError{Problem: "cannot read the body", Err: io.ErrUnexpectedEOF}, "webhook: bad request: cannot read the body: unexpected EOF"},
-		{&RequestError{Problem: "body over 10 bytes", Err: &http.MaxBytesError{Limit: 10}}, "webhook: bad request: body over 10 bytes: http: request body too large"},
 		{&VerifyError{Err: ErrNoSignature, Header: HeaderSignature}, "webhook: no matching signature: svix-signature"},
 		{&VerifyError{Err: ErrMissingHeader, Header: HeaderID}, "webhook: missing header: svix-id"},
 		{&VerifyError{Err: ErrMalformedHeader, Header: HeaderTimestamp}, "webhook: malformed header: svix-timestamp"},

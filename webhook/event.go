@@ -141,18 +141,27 @@ type Event struct {
 	ClientUserID string
 	// TeamID is the customer's Junction team (team_id).
 	TeamID string
-	// Order is the order, for an order event; the zero Order otherwise.
-	Order order.Order
-	// Appointment is the appointment, for an appointment event; the zero
-	// Appointment otherwise.
-	Appointment appointment.Appointment
+	// Order is the order, for an order event; nil otherwise. A decoded
+	// event has exactly one of Order and Appointment, the one its Type
+	// says. The snapshot is held by pointer so that an event is small to
+	// copy; treat it as read-only once the event is shared.
+	Order *order.Order
+	// Appointment is the appointment, for an appointment event; nil
+	// otherwise.
+	Appointment *appointment.Appointment
 }
 
 // OrderID returns the id of the order the event is about: the order's id,
 // or the appointment's order_id.
 func (e Event) OrderID() string {
 	if e.Type.IsAppointment() {
+		if e.Appointment == nil {
+			return ""
+		}
 		return e.Appointment.OrderID
+	}
+	if e.Order == nil {
+		return ""
 	}
 	return e.Order.ID
 }
@@ -162,10 +171,16 @@ func (e Event) OrderID() string {
 // when the history is empty.
 func (e Event) At() time.Time {
 	if e.Type.IsAppointment() {
+		if e.Appointment == nil {
+			return time.Time{}
+		}
 		if n := len(e.Appointment.History); n > 0 {
 			t := e.Appointment.History[n-1].CreatedAt
 			return t
 		}
+		return time.Time{}
+	}
+	if e.Order == nil {
 		return time.Time{}
 	}
 	last, _ := e.Order.Current()
@@ -182,12 +197,12 @@ func (e Event) String() string {
 	}
 	b.WriteString(e.Type.String())
 	switch {
-	case e.Type.IsOrder():
+	case e.Type.IsOrder() && e.Order != nil:
 		b.WriteString(" " + e.Order.ID)
 		if last, ok := e.Order.Current(); ok {
 			b.WriteString(" " + last.Text())
 		}
-	case e.Type.IsAppointment():
+	case e.Type.IsAppointment() && e.Appointment != nil:
 		a := e.Appointment
 		b.WriteString(" " + a.ID + " " + a.EffectiveStatus().String())
 		if a.EventData.IsReschedule {

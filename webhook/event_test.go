@@ -121,25 +121,25 @@ func TestEventAccessors(t *testing.T) {
 		at      time.Time
 		str     string
 	}{
-		{"order", Event{Type: OrderUpdated, Order: ord, Appointment: appt}, "ord-1", at,
+		{"order", Event{Type: OrderUpdated, Order: &ord, Appointment: &appt}, "ord-1", at,
 			"2026-11-23T09:00:00Z labtest.order.updated ord-1 received.at_home_phlebotomy.requisition_created"},
-		{"order created", Event{Type: OrderCreated, Order: ord}, "ord-1", at,
+		{"order created", Event{Type: OrderCreated, Order: &ord}, "ord-1", at,
 			"2026-11-23T09:00:00Z labtest.order.created ord-1 received.at_home_phlebotomy.requisition_created"},
-		{"order without history", Event{Type: OrderCreated, Order: order.Order{ID: "ord-3"}}, "ord-3", time.Time{},
+		{"order without history", Event{Type: OrderCreated, Order: &order.Order{ID: "ord-3"}}, "ord-3", time.Time{},
 			"labtest.order.created ord-3"},
-		{"order with last_event only", Event{Type: OrderUpdated, Order: lastOnly}, "ord-2", at,
+		{"order with last_event only", Event{Type: OrderUpdated, Order: &lastOnly}, "ord-2", at,
 			"2026-11-23T09:00:00Z labtest.order.updated ord-2 received.walk_in_test.ordered"},
-		{"appointment rescheduled", Event{Type: AppointmentUpdated, Order: ord, Appointment: appt}, "ord-1", at.Add(30 * time.Minute),
+		{"appointment rescheduled", Event{Type: AppointmentUpdated, Order: &ord, Appointment: &appt}, "ord-1", at.Add(30 * time.Minute),
 			"2026-11-23T09:30:00Z labtest.appointment.updated ord-1-a1 confirmed (reschedule)"},
-		{"appointment created", Event{Type: AppointmentCreated, Appointment: appointment.Appointment{ID: "a2", OrderID: "ord-9", Status: appointment.Pending,
+		{"appointment created", Event{Type: AppointmentCreated, Appointment: &appointment.Appointment{ID: "a2", OrderID: "ord-9", Status: appointment.Pending,
 			History: []appointment.HistoryEntry{{CreatedAt: at.Add(123 * time.Millisecond), Status: "pending"}}}},
 			"ord-9", at.Add(123 * time.Millisecond), "2026-11-23T09:00:00.123Z labtest.appointment.created a2 pending"},
-		{"appointment without history", Event{Type: AppointmentCreated, Order: ord, Appointment: appointment.Appointment{ID: "a3", OrderID: "ord-4"}},
+		{"appointment without history", Event{Type: AppointmentCreated, Order: &ord, Appointment: &appointment.Appointment{ID: "a3", OrderID: "ord-4"}},
 			"ord-4", time.Time{}, "labtest.appointment.created a3 appointment.Status(0)"},
-		{"appointment entry without a time", Event{Type: AppointmentUpdated, Appointment: appointment.Appointment{ID: "a4",
+		{"appointment entry without a time", Event{Type: AppointmentUpdated, Appointment: &appointment.Appointment{ID: "a4",
 			History: []appointment.HistoryEntry{{Status: "pending"}}}}, "", time.Time{}, "labtest.appointment.updated a4 appointment.Status(0)"},
 		{"zero event", Event{}, "", time.Time{}, "webhook.Type(0)"},
-		{"event of no type", Event{Order: ord, Appointment: appt}, "ord-1", at, "2026-11-23T09:00:00Z webhook.Type(0)"},
+		{"event of no type", Event{Order: &ord, Appointment: &appt}, "ord-1", at, "2026-11-23T09:00:00Z webhook.Type(0)"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			assert.Equal(t, c.orderID, c.e.OrderID())
@@ -148,6 +148,6 @@ func TestEventAccessors(t *testing.T) {
 		})
 	}
 	// A time in another zone is written in UTC.
-	local := Event{Type: OrderCreated, Order: order.Order{ID: "o", History: []order.HistoryEntry{{ID: 1, CreatedAt: at.In(time.FixedZone("X", 3600)), StatusText: "s"}}}}
+	local := Event{Type: OrderCreated, Order: &order.Order{ID: "o", History: []order.HistoryEntry{{ID: 1, CreatedAt: at.In(time.FixedZone("X", 3600)), StatusText: "s"}}}}
 	assert.Equal(t, "2026-11-23T09:00:00Z labtest.order.created o s", local.String())
 }

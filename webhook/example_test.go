@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/phlebkit/phlebkit/webhook"
+	"github.com/phlebkit/phlebkit/webhook/webhookhttp"
 )
 
 // secret is an endpoint's signing secret as Junction's dashboard shows it.
@@ -70,104 +71,13 @@ func ExampleVerifier_Parse() {
 	// 3Zru4O8cBEiwGTsXgUQGaQ==
 }
 
-// ExampleNewHandler serves Junction's webhooks: each at-home phlebotomy
-// event is routed by its type; other events are acknowledged and ignored,
-// and forged deliveries refused.
-func ExampleNewHandler() {
-	h, err := webhook.NewHandler(secret, func(ctx context.Context, e webhook.Event) error {
-		// Junction may deliver an event twice, and out of order: process
-		// it idempotently, keyed by e.ID, or by the history it carries.
-		switch e.Type {
-		case webhook.OrderCreated, webhook.OrderUpdated:
-			fmt.Println("order", e.Order.ID, "is", e.Order.Status())
-		case webhook.AppointmentCreated, webhook.AppointmentUpdated:
-			a := e.Appointment
-			fmt.Println("appointment", a.ID, "is", a.EffectiveStatus(), "from", a.StartAt.Format(time.RFC3339))
-		}
-		return nil
-	})
-	if err != nil {
-		panic(err)
-	}
-	h.Now = func() time.Time { return at } // a fixed clock, for the example
-	h.Ignored = func(ctx context.Context, e webhook.Event, err error) {
-		fmt.Println("ignored:", err)
-	}
-	h.Rejected = func(r *http.Request, status int, err error) {
-		fmt.Println("rejected:", status, errors.Is(err, webhook.ErrUnverified))
-	}
-	srv := httptest.NewServer(h)
-	defer srv.Close()
-
-	deliver := func(id, body, signedWith string) {
-		hdr, err := webhook.Sign(signedWith, id, at, []byte(body))
-		if err != nil {
-			panic(err)
-		}
-		req, err := http.NewRequest(http.MethodPost, srv.URL, bytes.NewReader([]byte(body)))
-		if err != nil {
-			panic(err)
-		}
-		req.Header = hdr
-		resp, err := srv.Client().Do(req)
-		if err != nil {
-			panic(err)
-		}
-		resp.Body.Close()
-		fmt.Println("->", resp.StatusCode)
-	}
-	deliver("msg_1", orderUpdated, secret)
-	deliver("msg_2", appointmentUpdated, secret)
-	deliver("msg_3", sleepCreated, secret)
-	deliver("msg_4", walkInOrder, secret)
-	deliver("msg_5", orderUpdated, "whsec_c2Vjb25kIHNlY3JldCBmb3Igcm90YXRpb24=")
-	// Output:
-	// order 84d96c03-6b1c-4226-ad8f-ef44a6bc08af is requisition_created
-	// -> 204
-	// appointment 06c2c65b-74a0-4f25-a4a9-44f796296355 is confirmed from 2026-11-24T16:00:00Z
-	// -> 204
-	// ignored: webhook: not an at-home phlebotomy event: daily.data.sleep.created
-	// -> 204
-	// ignored: webhook: not an at-home phlebotomy event: labtest.order.updated of a walk_in_test order
-	// -> 204
-	// rejected: 401 true
-	// -> 401
-}
-
-// ExampleHandler sets a Handler's limits and hooks by hand, and verifies
-// with two secrets while the endpoint's secret is rotated.
-func ExampleHandler() {
-	h := &webhook.Handler{
-		Verifier:     webhook.MustVerifier(secret, "whsec_c2Vjb25kIHNlY3JldCBmb3Igcm90YXRpb24="),
-		Handle:       func(ctx context.Context, e webhook.Event) error { return nil },
-		MaxBodyBytes: 64 << 10,
-		Timeout:      5 * time.Second,
-		Now:          func() time.Time { return at },
-		Rejected: func(r *http.Request, status int, err error) {
-			fmt.Println(status, err)
-		},
-	}
-	body := []byte(orderUpdated)
-	for _, method := range []string{http.MethodPost, http.MethodGet} {
-		r := httptest.NewRequest(method, "/webhooks/junction", bytes.NewReader(body))
-		r.Header = webhook.MustVerifier("whsec_c2Vjb25kIHNlY3JldCBmb3Igcm90YXRpb24=").Sign("msg_1", at, body)
-		w := httptest.NewRecorder()
-		h.ServeHTTP(w, r)
-		fmt.Println(w.Code, w.Header().Values("Allow"))
-	}
-	// Output:
-	// 204 []
-	// 405 webhook: bad request: method GET not allowed
-	// 405 [POST]
-}
-
 // ExampleVerifier_Sign shows how a test calls its own webhook endpoint as
 // Junction would: sign the body with the endpoint's test secret and send
 // the headers Sign returns.
 func ExampleVerifier_Sign() {
 	v := webhook.MustVerifier(secret) // the test's secret, shared with the handler
 	var handled []string
-	h := &webhook.Handler{
+	h := &webhookhttp.Handler{
 		Verifier: v,
 		Now:      func() time.Time { return at },
 		Handle: func(ctx context.Context, e webhook.Event) error {
@@ -195,9 +105,9 @@ func ExampleSign() {
 	if err != nil {
 		panic(err)
 	}
-	fmt.Println(webhook.HeaderID+":", h.Get(webhook.HeaderID))
-	fmt.Println(webhook.HeaderTimestamp+":", h.Get(webhook.HeaderTimestamp))
-	fmt.Println(webhook.HeaderSignature+":", h.Get(webhook.HeaderSignature))
+	fmt.Println(webhook.HeaderID+":", http.Header(h).Get(webhook.HeaderID))
+	fmt.Println(webhook.HeaderTimestamp+":", http.Header(h).Get(webhook.HeaderTimestamp))
+	fmt.Println(webhook.HeaderSignature+":", http.Header(h).Get(webhook.HeaderSignature))
 	// Output:
 	// svix-id: msg_p5jXN8AQM9LWM0D4loKWxJek
 	// svix-timestamp: 1614265330

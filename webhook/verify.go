@@ -6,11 +6,12 @@ import (
 	"crypto/subtle"
 	"encoding/base64"
 	"hash"
-	"net/http"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/phlebkit/phlebkit/webhook/internal/secret"
 )
 
 // The headers Junction's deliveries carry (Junction delivers through Svix).
@@ -124,7 +125,7 @@ type headers struct {
 
 // readHeaders returns the svix- headers of h, or the webhook- ones when the
 // three svix- headers are all absent or empty.
-func readHeaders(h http.Header) headers {
+func readHeaders(h map[string][]string) headers {
 	hs := headers{get(h, "Svix-Id"), get(h, "Svix-Timestamp"), get(h, "Svix-Signature")}
 	if hs == (headers{}) {
 		hs = headers{get(h, "Webhook-Id"), get(h, "Webhook-Timestamp"), get(h, "Webhook-Signature")}
@@ -132,14 +133,21 @@ func readHeaders(h http.Header) headers {
 	return hs
 }
 
-// get returns the first value of the header whose canonical name is name.
-// It looks the canonical key up first, as net/http stores it, so that a
-// request's headers are read without allocating.
-func get(h http.Header, name string) string {
+// get returns the first value of the header named name, which is in
+// canonical form ("Svix-Id"). It looks the canonical key up first, as
+// net/http stores a request's headers, so that they are read without
+// allocating; then any key equal to name up to case, as a map built by
+// hand may spell it ("svix-id").
+func get(h map[string][]string, name string) string {
 	if v := h[name]; len(v) > 0 {
 		return v[0]
 	}
-	return h.Get(name)
+	for k, v := range h {
+		if len(v) > 0 && strings.EqualFold(k, name) {
+			return v[0]
+		}
+	}
+	return ""
 }
 
 // Verify checks that body, with the headers h of its delivery, was signed
@@ -153,13 +161,13 @@ func get(h http.Header, name string) string {
 // reason: [ErrMissingHeader], [ErrMalformedHeader], [ErrStaleTimestamp],
 // [ErrFutureTimestamp] or [ErrNoSignature]. The body is never part of the
 // error. A nil or zero Verifier verifies nothing: [ErrNoSignature].
-func (v *Verifier) Verify(h http.Header, body []byte, now time.Time) error {
+func (v *Verifier) Verify(h map[string][]string, body []byte, now time.Time) error {
 	_, err := v.verify(h, body, now)
 	return err
 }
 
 // verify is Verify, returning the message id of a verified delivery.
-func (v *Verifier) verify(h http.Header, body []byte, now time.Time) (string, error) {
+func (v *Verifier) verify(h map[string][]string, body []byte, now time.Time) (string, error) {
 	hs := readHeaders(h)
 	for _, c := range [...]struct{ name, value string }{
 		{HeaderID, hs.id}, {HeaderTimestamp, hs.timestamp}, {HeaderSignature, hs.signature},
@@ -216,22 +224,25 @@ func matches(sigs string, want []byte) bool {
 // Sign returns the headers of a delivery of body with message id id, sent
 // at at, signed with v's first secret: what a test server needs to call a
 // webhook endpoint as Junction would. The timestamp is at in whole Unix
-// seconds. A nil or zero Verifier has no secret and returns nil.
-func (v *Verifier) Sign(id string, at time.Time, body []byte) http.Header {
+// seconds. The headers are keyed by their canonical names ("Svix-Id"), as
+// net/http keys them, so that the map is an http.Header as it is
+// (req.Header = h) or merged into one. A nil or zero Verifier has no secret
+// and returns nil.
+func (v *Verifier) Sign(id string, at time.Time, body []byte) map[string][]string {
 	if v == nil || len(v.keys) == 0 {
 		return nil
 	}
 	ts := strconv.FormatInt(at.Unix(), 10)
 	sig := v.keys[0].sign([]byte("v1,"), id, ts, body)
-	h := make(http.Header, 3)
-	h.Set(HeaderID, id)
-	h.Set(HeaderTimestamp, ts)
-	h.Set(HeaderSignature, string(sig))
-	return h
+	return map[string][]string{
+		"Svix-Id":        {id},
+		"Svix-Timestamp": {ts},
+		"Svix-Signature": {string(sig)},
+	}
 }
 
 // Verify is [Verifier.Verify] with one secret, decoded on each call.
-func Verify(secret string, h http.Header, body []byte, now time.Time) error {
+func Verify(secret string, h map[string][]string, body []byte, now time.Time) error {
 	v, err := NewVerifier(secret)
 	if err != nil {
 		return err
@@ -241,10 +252,17 @@ func Verify(secret string, h http.Header, body []byte, now time.Time) error {
 
 // Sign is [Verifier.Sign] with one secret: the headers of a delivery of
 // body with message id id, sent at at. A bad secret is a *[SecretError].
-func Sign(secret, id string, at time.Time, body []byte) (http.Header, error) {
+func Sign(secret, id string, at time.Time, body []byte) (map[string][]string, error) {
 	v, err := NewVerifier(secret)
 	if err != nil {
 		return nil, err
 	}
 	return v.Sign(id, at, body), nil
+}
+
+func init() {
+	secret.Held = func(v any) bool {
+		w, _ := v.(*Verifier)
+		return w != nil && len(w.keys) > 0
+	}
 }

@@ -1,5 +1,5 @@
 // Command webhook-receiver is a starting point for receiving Junction's
-// lab-testing webhooks. It serves the endpoint with [webhook.NewHandler],
+// lab-testing webhooks. It serves the endpoint with [webhookhttp.NewHandler],
 // which verifies each delivery's signature and decodes it; keeps what is
 // known of each at-home phlebotomy order in a [track.Store], with
 // [track.Record]; and prints each change of an order once, as a line with
@@ -39,6 +39,7 @@ import (
 
 	"github.com/phlebkit/phlebkit/track"
 	"github.com/phlebkit/phlebkit/webhook"
+	"github.com/phlebkit/phlebkit/webhook/webhookhttp"
 )
 
 // secretVar names the environment variable that holds the endpoint's
@@ -129,7 +130,7 @@ func serve(ctx context.Context, ln net.Listener, h http.Handler, logger *log.Log
 // newHTTPServer returns the server of h, with timeouts that keep slow
 // clients from holding connections. Junction gives up on a delivery not
 // answered within 15 seconds; the Handler gives its Handle 10
-// (webhook.DefaultTimeout), and the write timeout leaves it time to answer
+// (webhookhttp.DefaultTimeout), and the write timeout leaves it time to answer
 // after that.
 func newHTTPServer(h http.Handler) *http.Server {
 	return &http.Server{
@@ -148,7 +149,7 @@ func newHTTPServer(h http.Handler) *http.Server {
 // A secret that cannot be used is an error wrapping webhook.ErrInvalidSecret.
 func newServer(secret string, store track.Store, out io.Writer, logger *log.Logger, now func() time.Time) (http.Handler, error) {
 	r := &receiver{store: store, out: out, log: logger}
-	h, err := webhook.NewHandler(secret, r.handle)
+	h, err := webhookhttp.NewHandler(secret, r.handle)
 	if err != nil {
 		return nil, err
 	}

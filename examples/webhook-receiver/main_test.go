@@ -33,6 +33,7 @@ import (
 	"github.com/phlebkit/phlebkit/scheduling"
 	"github.com/phlebkit/phlebkit/track"
 	"github.com/phlebkit/phlebkit/webhook"
+	"github.com/phlebkit/phlebkit/webhook/webhookhttp"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/changes.golden")
@@ -453,7 +454,8 @@ func TestNotRecorded(t *testing.T) {
 	first, second := events[0], events[1]
 	require.Equal(t, webhook.OrderUpdated, second.Type)
 	other := second
-	other.Order.History = slices.Clone(second.Order.History) // the flow's history is read-only
+	other.Order = new(*second.Order) // the flow's snapshot is read-only
+	other.Order.History = slices.Clone(second.Order.History)
 	other.Order.History[1].Status = order.Cancelled
 	other.ID = "msg_other"
 
@@ -640,7 +642,7 @@ func TestHTTPServer(t *testing.T) {
 	assert.Positive(t, srv.ReadHeaderTimeout)
 	assert.Positive(t, srv.ReadTimeout)
 	assert.LessOrEqual(t, srv.ReadTimeout, 15*time.Second, "Junction waits 15 seconds")
-	assert.Greater(t, srv.WriteTimeout, webhook.DefaultTimeout)
+	assert.Greater(t, srv.WriteTimeout, webhookhttp.DefaultTimeout)
 	assert.Positive(t, shutdownGrace)
 }
 

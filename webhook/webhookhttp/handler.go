@@ -1,4 +1,4 @@
-package webhook
+package webhookhttp
 
 import (
 	"context"
@@ -7,6 +7,9 @@ import (
 	"net/http"
 	"strconv"
 	"time"
+
+	"github.com/phlebkit/phlebkit/webhook"
+	"github.com/phlebkit/phlebkit/webhook/internal/secret"
 )
 
 // Defaults of a [Handler].
@@ -23,11 +26,11 @@ const (
 
 // Handler is an http.Handler for the endpoint Junction delivers webhooks
 // to. For each POST it reads the body (at most MaxBodyBytes), verifies the
-// delivery with Verifier at the time Now gives, decodes it with [Decode],
+// delivery with Verifier at the time Now gives, decodes it with [webhook.Decode],
 // and calls Handle with each at-home phlebotomy event. It answers:
 //
 //   - 204 No Content when Handle returned nil, and for a verified event
-//     that is not at-home phlebotomy ([ErrNotPhlebotomy]), without calling
+//     that is not at-home phlebotomy ([webhook.ErrNotPhlebotomy]), without calling
 //     Handle: Junction sends many event types to the same endpoint, and
 //     they need no retry;
 //   - 405 Method Not Allowed, with an Allow: POST header, for any method
@@ -35,11 +38,11 @@ const (
 //   - 413 Content Too Large for a body over MaxBodyBytes ([ErrRequest]),
 //     at once when the request declares its length;
 //   - 400 Bad Request for a body that cannot be read ([ErrRequest]), or
-//     that is verified but malformed ([ErrMalformed]);
+//     that is verified but malformed ([webhook.ErrMalformed]);
 //   - 401 Unauthorized for a delivery that fails verification
-//     ([ErrUnverified]); its body is not decoded;
+//     ([webhook.ErrUnverified]); its body is not decoded;
 //   - 422 Unprocessable Entity for a verified phlebotomy event with a
-//     status this library does not know ([ErrUnknownStatus]): Junction
+//     status this library does not know ([webhook.ErrUnknownStatus]): Junction
 //     retries it for about a day and a half, time to upgrade;
 //   - 503 Service Unavailable when Handle failed once its context was done
 //     (its Timeout passed, or the client went away), and 500 Internal
@@ -53,13 +56,13 @@ const (
 type Handler struct {
 	// Verifier checks that deliveries come from Junction. Required: a nil
 	// Verifier, or one without secrets, answers every request with 500.
-	Verifier *Verifier
+	Verifier *webhook.Verifier
 	// Handle processes one event. Its context is the request's, bounded
 	// by Timeout. Junction may deliver an event more than once and out of
 	// order: Handle must be idempotent (Event.ID is the same on every
 	// delivery of a message). Return nil only once the event is safely
 	// processed, since nil acknowledges the delivery. Required.
-	Handle func(ctx context.Context, e Event) error
+	Handle func(ctx context.Context, e webhook.Event) error
 	// MaxBodyBytes is the largest body read; 0 or less means
 	// DefaultMaxBodyBytes.
 	MaxBodyBytes int64
@@ -72,7 +75,7 @@ type Handler struct {
 	// Ignored, when set, is called with each verified event the Handler
 	// acknowledges without calling Handle, and the *IgnoredError saying
 	// why, before the Handler answers.
-	Ignored func(ctx context.Context, e Event, err error)
+	Ignored func(ctx context.Context, e webhook.Event, err error)
 	// Rejected, when set, is called with each request answered with an
 	// error status, before the answer: the status and the reason, for
 	// logging. The reason wraps the sentinel the list above gives for the
@@ -82,14 +85,14 @@ type Handler struct {
 }
 
 // NewHandler returns a Handler that verifies deliveries with secret (see
-// [NewVerifier]) and calls handle with each at-home phlebotomy event, with
-// the defaults for everything else. A bad secret is a *[SecretError]; a
+// [webhook.NewVerifier]) and calls handle with each at-home phlebotomy event, with
+// the defaults for everything else. A bad secret is a *[webhook.SecretError]; a
 // nil handle is an error wrapping [ErrHandler].
-func NewHandler(secret string, handle func(ctx context.Context, e Event) error) (*Handler, error) {
+func NewHandler(secret string, handle func(ctx context.Context, e webhook.Event) error) (*Handler, error) {
 	if handle == nil {
 		return nil, errNoHandle
 	}
-	v, err := NewVerifier(secret)
+	v, err := webhook.NewVerifier(secret)
 	if err != nil {
 		return nil, err
 	}
@@ -102,7 +105,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.reject(w, r, http.StatusInternalServerError, errNoHandle)
 		return
 	}
-	if h.Verifier == nil || len(h.Verifier.keys) == 0 {
+	if h.Verifier == nil || !secret.Held(h.Verifier) {
 		h.reject(w, r, http.StatusInternalServerError, errNoVerifier)
 		return
 	}
@@ -133,15 +136,15 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		status := http.StatusBadRequest // ErrMalformed
 		switch {
-		case errors.Is(err, ErrNotPhlebotomy):
+		case errors.Is(err, webhook.ErrNotPhlebotomy):
 			if h.Ignored != nil {
 				h.Ignored(r.Context(), e, err)
 			}
 			w.WriteHeader(http.StatusNoContent)
 			return
-		case errors.Is(err, ErrUnverified):
+		case errors.Is(err, webhook.ErrUnverified):
 			status = http.StatusUnauthorized
-		case errors.Is(err, ErrUnknownStatus):
+		case errors.Is(err, webhook.ErrUnknownStatus):
 			status = http.StatusUnprocessableEntity
 		}
 		h.reject(w, r, status, err)

@@ -1,4 +1,4 @@
-package webhook
+package webhookhttp
 
 import (
 	"bytes"
@@ -14,6 +14,7 @@ import (
 	"testing/iotest"
 	"time"
 
+	"github.com/phlebkit/phlebkit/webhook"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -29,19 +30,19 @@ const canary = "CANARY-7f3e"
 // recorder is a Handler set up for a test, recording what it was told.
 type recorder struct {
 	mu       sync.Mutex
-	handled  []Event
-	ignored  []Event
+	handled  []webhook.Event
+	ignored  []webhook.Event
 	ignErrs  []error
 	statuses []int
 	errs     []error
-	handle   func(ctx context.Context, e Event) error // what Handle does; nil returns nil
+	handle   func(ctx context.Context, e webhook.Event) error // what Handle does; nil returns nil
 }
 
 func (rec *recorder) handler() *Handler {
 	return &Handler{
-		Verifier: MustVerifier(vectorSecret),
+		Verifier: webhook.MustVerifier(vectorSecret),
 		Now:      func() time.Time { return handlerNow },
-		Handle: func(ctx context.Context, e Event) error {
+		Handle: func(ctx context.Context, e webhook.Event) error {
 			rec.mu.Lock()
 			rec.handled = append(rec.handled, e)
 			f := rec.handle
@@ -51,7 +52,7 @@ func (rec *recorder) handler() *Handler {
 			}
 			return nil
 		},
-		Ignored: func(ctx context.Context, e Event, err error) {
+		Ignored: func(ctx context.Context, e webhook.Event, err error) {
 			rec.mu.Lock()
 			defer rec.mu.Unlock()
 			rec.ignored = append(rec.ignored, e)
@@ -75,7 +76,7 @@ func phlebBody(tb testing.TB) []byte {
 // signed returns a POST of body signed as Junction would at handlerNow.
 func signed(id string, body []byte) *http.Request {
 	r := httptest.NewRequest(http.MethodPost, "/webhooks/junction", bytes.NewReader(body))
-	for k, v := range MustVerifier(vectorSecret).Sign(id, handlerNow, body) {
+	for k, v := range webhook.MustVerifier(vectorSecret).Sign(id, handlerNow, body) {
 		r.Header[k] = v
 	}
 	r.Header.Set("Content-Type", "application/json")
@@ -120,7 +121,7 @@ func assertNoCanary(t *testing.T, w *httptest.ResponseRecorder) {
 func TestHandlerAccepts(t *testing.T) {
 	rec := &recorder{}
 	body := phlebBody(t)
-	want, err := Decode(body)
+	want, err := webhook.Decode(body)
 	require.NoError(t, err)
 	w := serve(rec.handler(), signed("msg_ok", body))
 
@@ -142,8 +143,8 @@ func TestHandlerIgnores(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			rec := &recorder{}
-			want, werr := Decode(body)
-			require.ErrorIs(t, werr, ErrNotPhlebotomy)
+			want, werr := webhook.Decode(body)
+			require.ErrorIs(t, werr, webhook.ErrNotPhlebotomy)
 			w := serve(rec.handler(), signed("msg_"+name, body))
 
 			require.Equal(t, http.StatusNoContent, w.Code)
@@ -153,7 +154,7 @@ func TestHandlerIgnores(t *testing.T) {
 			require.Len(t, rec.ignored, 1, "Ignored is called once")
 			want.ID = "msg_" + name
 			assert.Equal(t, want, rec.ignored[0])
-			var ie *IgnoredError
+			var ie *webhook.IgnoredError
 			require.ErrorAs(t, rec.ignErrs[0], &ie)
 		})
 	}
@@ -219,7 +220,7 @@ func TestHandlerBodyLimit(t *testing.T) {
 			var mbe *http.MaxBytesError
 			require.ErrorAs(t, rec.errs[0], &mbe)
 			assert.Equal(t, c.limit, mbe.Limit)
-			assert.EqualError(t, rec.errs[0], "webhook: bad request: body over "+strconv.FormatInt(c.limit, 10)+" bytes: http: request body too large")
+			assert.EqualError(t, rec.errs[0], "webhookhttp: bad request: body over "+strconv.FormatInt(c.limit, 10)+" bytes: http: request body too large")
 		})
 	}
 	t.Run("over the default limit", func(t *testing.T) {
@@ -309,8 +310,8 @@ func TestHandlerUnreadableBody(t *testing.T) {
 	r.Body = io.NopCloser(io.MultiReader(strings.NewReader(`{"event_type": `), iotest.ErrReader(io.ErrUnexpectedEOF)))
 	r.ContentLength = -1
 	checkRejected(t, rec, serve(rec.handler(), r), http.StatusBadRequest, ErrRequest, io.ErrUnexpectedEOF)
-	assert.NotErrorIs(t, rec.errs[0], ErrMalformed)
-	assert.EqualError(t, rec.errs[0], "webhook: bad request: cannot read the body: unexpected EOF")
+	assert.NotErrorIs(t, rec.errs[0], webhook.ErrMalformed)
+	assert.EqualError(t, rec.errs[0], "webhookhttp: bad request: cannot read the body: unexpected EOF")
 }
 
 func TestHandlerEmptyBody(t *testing.T) {
@@ -318,8 +319,8 @@ func TestHandlerEmptyBody(t *testing.T) {
 		rec := &recorder{}
 		r := signed("msg_e", nil)
 		r.ContentLength = length
-		checkRejected(t, rec, serve(rec.handler(), r), http.StatusBadRequest, ErrMalformed)
-		var de *DecodeError
+		checkRejected(t, rec, serve(rec.handler(), r), http.StatusBadRequest, webhook.ErrMalformed)
+		var de *webhook.DecodeError
 		require.ErrorAs(t, rec.errs[0], &de)
 		assert.Equal(t, "webhook: decode: unexpected end of JSON input", de.Error())
 	}
@@ -330,7 +331,7 @@ func TestHandlerNilBody(t *testing.T) {
 	r := signed("msg_n", nil)
 	r.Body = nil
 	r.ContentLength = 0
-	checkRejected(t, rec, serve(rec.handler(), r), http.StatusBadRequest, ErrMalformed)
+	checkRejected(t, rec, serve(rec.handler(), r), http.StatusBadRequest, webhook.ErrMalformed)
 
 	rec = &recorder{}
 	r = signed("msg_n", nil)
@@ -349,7 +350,7 @@ func TestHandlerMalformed(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			rec := &recorder{}
-			checkRejected(t, rec, serve(rec.handler(), signed("msg_bad", body)), http.StatusBadRequest, ErrMalformed)
+			checkRejected(t, rec, serve(rec.handler(), signed("msg_bad", body)), http.StatusBadRequest, webhook.ErrMalformed)
 		})
 	}
 }
@@ -364,46 +365,46 @@ func TestHandlerUnverified(t *testing.T) {
 		change func(h http.Header)
 		reason error
 	}{
-		{"no id", without(HeaderID), ErrMissingHeader},
-		{"no timestamp", without(HeaderTimestamp), ErrMissingHeader},
-		{"no signature", without(HeaderSignature), ErrMissingHeader},
-		{"malformed timestamp", func(h http.Header) { h.Set(HeaderTimestamp, "1.5e9") }, ErrMalformedHeader},
+		{"no id", without(webhook.HeaderID), webhook.ErrMissingHeader},
+		{"no timestamp", without(webhook.HeaderTimestamp), webhook.ErrMissingHeader},
+		{"no signature", without(webhook.HeaderSignature), webhook.ErrMissingHeader},
+		{"malformed timestamp", func(h http.Header) { h.Set(webhook.HeaderTimestamp, "1.5e9") }, webhook.ErrMalformedHeader},
 		{"stale", func(h http.Header) {
-			resign(h, body, handlerNow.Add(-Tolerance-time.Second))
-		}, ErrStaleTimestamp},
+			resign(h, body, handlerNow.Add(-webhook.Tolerance-time.Second))
+		}, webhook.ErrStaleTimestamp},
 		{"future", func(h http.Header) {
-			resign(h, body, handlerNow.Add(Tolerance+time.Second))
-		}, ErrFutureTimestamp},
-		{"wrong signature", func(h http.Header) { h.Set(HeaderSignature, "v1,"+canary) }, ErrNoSignature},
+			resign(h, body, handlerNow.Add(webhook.Tolerance+time.Second))
+		}, webhook.ErrFutureTimestamp},
+		{"wrong signature", func(h http.Header) { h.Set(webhook.HeaderSignature, "v1,"+canary) }, webhook.ErrNoSignature},
 		{"another secret", func(h http.Header) {
-			h.Set(HeaderSignature, MustVerifier(otherSecret).Sign(h.Get(HeaderID), handlerNow, body).Get(HeaderSignature))
-		}, ErrNoSignature},
-		{"another id", func(h http.Header) { h.Set(HeaderID, "msg_other") }, ErrNoSignature},
+			h.Set(webhook.HeaderSignature, http.Header(webhook.MustVerifier(otherSecret).Sign(h.Get(webhook.HeaderID), handlerNow, body)).Get(webhook.HeaderSignature))
+		}, webhook.ErrNoSignature},
+		{"another id", func(h http.Header) { h.Set(webhook.HeaderID, "msg_other") }, webhook.ErrNoSignature},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			rec := &recorder{}
 			r := signed("msg_u", body)
 			c.change(r.Header)
-			checkRejected(t, rec, serve(rec.handler(), r), http.StatusUnauthorized, ErrUnverified, c.reason)
+			checkRejected(t, rec, serve(rec.handler(), r), http.StatusUnauthorized, webhook.ErrUnverified, c.reason)
 		})
 	}
 	t.Run("body changed", func(t *testing.T) {
 		rec := &recorder{}
 		r := signed("msg_u", body)
 		r.Body = io.NopCloser(bytes.NewReader(bytes.Replace(body, []byte("appointment_scheduled"), []byte("draw_completed_____x"), 1)))
-		checkRejected(t, rec, serve(rec.handler(), r), http.StatusUnauthorized, ErrUnverified, ErrNoSignature)
+		checkRejected(t, rec, serve(rec.handler(), r), http.StatusUnauthorized, webhook.ErrUnverified, webhook.ErrNoSignature)
 	})
 	t.Run("unverified and malformed", func(t *testing.T) {
 		rec := &recorder{}
 		r := signed("msg_u", []byte(canary))
-		r.Header.Set(HeaderSignature, "v1,AAAA")
-		checkRejected(t, rec, serve(rec.handler(), r), http.StatusUnauthorized, ErrUnverified)
-		assert.NotErrorIs(t, rec.errs[0], ErrMalformed, "an unverified body is not decoded")
+		r.Header.Set(webhook.HeaderSignature, "v1,AAAA")
+		checkRejected(t, rec, serve(rec.handler(), r), http.StatusUnauthorized, webhook.ErrUnverified)
+		assert.NotErrorIs(t, rec.errs[0], webhook.ErrMalformed, "an unverified body is not decoded")
 	})
 }
 
 func resign(h http.Header, body []byte, at time.Time) {
-	for k, v := range MustVerifier(vectorSecret).Sign(h.Get(HeaderID), at, body) {
+	for k, v := range webhook.MustVerifier(vectorSecret).Sign(h.Get(webhook.HeaderID), at, body) {
 		h[k] = v
 	}
 }
@@ -418,9 +419,9 @@ func TestHandlerClock(t *testing.T) {
 		want int
 	}{
 		{"at the signing time", handlerNow, http.StatusNoContent},
-		{"at the tolerance", handlerNow.Add(Tolerance), http.StatusNoContent},
-		{"past it", handlerNow.Add(Tolerance + time.Second), http.StatusUnauthorized},
-		{"before it", handlerNow.Add(-Tolerance - time.Second), http.StatusUnauthorized},
+		{"at the tolerance", handlerNow.Add(webhook.Tolerance), http.StatusNoContent},
+		{"past it", handlerNow.Add(webhook.Tolerance + time.Second), http.StatusUnauthorized},
+		{"before it", handlerNow.Add(-webhook.Tolerance - time.Second), http.StatusUnauthorized},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			rec := &recorder{}
@@ -438,7 +439,7 @@ func TestHandlerClock(t *testing.T) {
 	h.Now = nil
 	assert.Equal(t, http.StatusUnauthorized, serve(h, signed("msg_c", body)).Code)
 	r := httptest.NewRequest(http.MethodPost, "/", bytes.NewReader(body))
-	for k, v := range MustVerifier(vectorSecret).Sign("msg_now", time.Now(), body) {
+	for k, v := range webhook.MustVerifier(vectorSecret).Sign("msg_now", time.Now(), body) {
 		r.Header[k] = v
 	}
 	assert.Equal(t, http.StatusNoContent, serve(h, r).Code)
@@ -447,8 +448,8 @@ func TestHandlerClock(t *testing.T) {
 func TestHandlerUnknownStatus(t *testing.T) {
 	rec := &recorder{}
 	body := wrap("labtest.order.updated", []byte(`{"id": "`+canary+`", "details": {"type": "at_home_phlebotomy"}, "events": [{"id": 1, "status": "received.at_home_phlebotomy.on_hold"}]}`))
-	checkRejected(t, rec, serve(rec.handler(), signed("msg_s", body)), http.StatusUnprocessableEntity, ErrUnknownStatus)
-	var de *DecodeError
+	checkRejected(t, rec, serve(rec.handler(), signed("msg_s", body)), http.StatusUnprocessableEntity, webhook.ErrUnknownStatus)
+	var de *webhook.DecodeError
 	require.ErrorAs(t, rec.errs[0], &de)
 	assert.Equal(t, "data.events[0].status", de.Field)
 }
@@ -460,19 +461,19 @@ func TestHandlerHandleFails(t *testing.T) {
 		name    string
 		timeout time.Duration
 		ctx     func() (context.Context, context.CancelFunc)
-		handle  func(ctx context.Context, e Event) error
+		handle  func(ctx context.Context, e webhook.Event) error
 		want    int
 		reason  error
 	}{
-		{"error", 0, nil, func(ctx context.Context, e Event) error { return errDB }, http.StatusInternalServerError, errDB},
-		{"slow, waiting on its context", 20 * time.Millisecond, nil, func(ctx context.Context, e Event) error {
+		{"error", 0, nil, func(ctx context.Context, e webhook.Event) error { return errDB }, http.StatusInternalServerError, errDB},
+		{"slow, waiting on its context", 20 * time.Millisecond, nil, func(ctx context.Context, e webhook.Event) error {
 			return waitDone(ctx, ctx.Err)
 		}, http.StatusServiceUnavailable, context.DeadlineExceeded},
-		{"slow, failing its own way", time.Millisecond, nil, func(ctx context.Context, e Event) error {
+		{"slow, failing its own way", time.Millisecond, nil, func(ctx context.Context, e webhook.Event) error {
 			return waitDone(ctx, func() error { return errDB })
 		}, http.StatusServiceUnavailable, errDB},
 		{"client gone", -1, func() (context.Context, context.CancelFunc) { return context.WithCancel(context.Background()) },
-			func(ctx context.Context, e Event) error {
+			func(ctx context.Context, e webhook.Event) error {
 				return waitDone(ctx, ctx.Err)
 			}, http.StatusServiceUnavailable, context.Canceled},
 	} {
@@ -530,7 +531,7 @@ func TestHandlerContext(t *testing.T) {
 			var left time.Duration
 			var has bool
 			var value any
-			rec := &recorder{handle: func(ctx context.Context, e Event) error {
+			rec := &recorder{handle: func(ctx context.Context, e webhook.Event) error {
 				var deadline time.Time
 				deadline, has = ctx.Deadline()
 				left = time.Until(deadline)
@@ -559,7 +560,7 @@ func TestHandlerNotSetUp(t *testing.T) {
 		h    func(rec *recorder) *Handler
 	}{
 		{"nil Verifier", func(rec *recorder) *Handler { h := rec.handler(); h.Verifier = nil; return h }},
-		{"zero Verifier", func(rec *recorder) *Handler { h := rec.handler(); h.Verifier = &Verifier{}; return h }},
+		{"zero Verifier", func(rec *recorder) *Handler { h := rec.handler(); h.Verifier = &webhook.Verifier{}; return h }},
 		{"nil Handle", func(rec *recorder) *Handler { h := rec.handler(); h.Handle = nil; return h }},
 		{"zero Handler", func(rec *recorder) *Handler { return &Handler{Rejected: rec.handler().Rejected} }},
 	} {
@@ -582,8 +583,8 @@ func TestHandlerNotSetUp(t *testing.T) {
 }
 
 func TestNewHandler(t *testing.T) {
-	var got []Event
-	h, err := NewHandler(vectorSecret, func(ctx context.Context, e Event) error {
+	var got []webhook.Event
+	h, err := NewHandler(vectorSecret, func(ctx context.Context, e webhook.Event) error {
 		got = append(got, e)
 		return nil
 	})
@@ -605,16 +606,16 @@ func TestNewHandler(t *testing.T) {
 	assert.Equal(t, http.StatusMethodNotAllowed, w.Code)
 	assert.Equal(t, reason[http.StatusMethodNotAllowed]+"\n", w.Body.String())
 
-	h, err = NewHandler("whsec_", func(ctx context.Context, e Event) error { return nil })
+	h, err = NewHandler("whsec_", func(ctx context.Context, e webhook.Event) error { return nil })
 	assert.Nil(t, h)
-	require.ErrorIs(t, err, ErrInvalidSecret)
-	var se *SecretError
+	require.ErrorIs(t, err, webhook.ErrInvalidSecret)
+	var se *webhook.SecretError
 	require.ErrorAs(t, err, &se)
 
 	h, err = NewHandler(vectorSecret, nil)
 	assert.Nil(t, h)
 	require.ErrorIs(t, err, ErrHandler)
-	assert.EqualError(t, err, "webhook: handler not set up: no Handle function")
+	assert.EqualError(t, err, "webhookhttp: handler not set up: no Handle function")
 }
 
 // TestHandlerServer runs deliveries through a real server, with a body
@@ -637,7 +638,7 @@ func TestHandlerServer(t *testing.T) {
 		require.NoError(t, err)
 		return resp
 	}
-	hdr := MustVerifier(vectorSecret).Sign("msg_srv", handlerNow, body)
+	hdr := webhook.MustVerifier(vectorSecret).Sign("msg_srv", handlerNow, body)
 	resp := post(io.MultiReader(bytes.NewReader(body[:100]), bytes.NewReader(body[100:])), hdr) // chunked
 	resp.Body.Close()
 	assert.Equal(t, http.StatusNoContent, resp.StatusCode)
@@ -645,7 +646,7 @@ func TestHandlerServer(t *testing.T) {
 	assert.Equal(t, "msg_srv", rec.handled[0].ID)
 
 	big := bytes.Repeat([]byte("x"), 5000)
-	resp = post(io.MultiReader(bytes.NewReader(big)), MustVerifier(vectorSecret).Sign("msg_big", handlerNow, big))
+	resp = post(io.MultiReader(bytes.NewReader(big)), webhook.MustVerifier(vectorSecret).Sign("msg_big", handlerNow, big))
 	got, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
 	assert.Equal(t, http.StatusRequestEntityTooLarge, resp.StatusCode)
@@ -677,9 +678,9 @@ func TestHandlerConcurrent(t *testing.T) {
 			for i := range each {
 				c := bodies[(w+i)%len(bodies)]
 				id := "msg_" + strconv.Itoa(w) + "_" + strconv.Itoa(i)
-				hdr := MustVerifier(vectorSecret).Sign(id, handlerNow, c.body)
+				hdr := webhook.MustVerifier(vectorSecret).Sign(id, handlerNow, c.body)
 				if !c.good {
-					hdr = MustVerifier(otherSecret).Sign(id, handlerNow, c.body)
+					hdr = webhook.MustVerifier(otherSecret).Sign(id, handlerNow, c.body)
 				}
 				req, _ := http.NewRequest(http.MethodPost, srv.URL, bytes.NewReader(c.body))
 				req.Header = hdr
