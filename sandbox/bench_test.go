@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/phlebkit/phlebkit/sandbox"
+	"github.com/phlebkit/phlebkit/scheduling"
 	"github.com/phlebkit/phlebkit/webhook"
 	"github.com/phlebkit/phlebkit/webhook/webhookhttp"
 )
@@ -30,7 +31,7 @@ func lifecycle(b *testing.B, srv *sandbox.Server, do func(method, path string, b
 		b.Fatal(err)
 	}
 	id := created.Order.ID
-	if err := srv.CreateRequisition(id); err != nil {
+	if err := srv.Apply(id, scheduling.Flow.CreateRequisition); err != nil {
 		b.Fatal(err)
 	}
 	var av struct {
@@ -47,8 +48,8 @@ func lifecycle(b *testing.B, srv *sandbox.Server, do func(method, path string, b
 		[]byte(`{"booking_key": "`+av.Slots[3].Slots[0].BookingKey+`"}`))
 	do(http.MethodPatch, "/v3/order/"+id+"/phlebotomy/appointment/reschedule",
 		[]byte(`{"booking_key": "`+av.Slots[4].Slots[0].BookingKey+`"}`))
-	for _, step := range []func(string) error{srv.StartVisit, srv.CompleteDraw, srv.CompleteResults} {
-		if err := step(id); err != nil {
+	for _, step := range []command{scheduling.Flow.StartVisit, scheduling.Flow.CompleteDraw, scheduling.Flow.CompleteResults} {
+		if err := srv.Apply(id, step); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/phlebkit/phlebkit/sandbox"
+	"github.com/phlebkit/phlebkit/scheduling"
 	"github.com/phlebkit/phlebkit/track"
 )
 
@@ -28,7 +29,7 @@ func story(c *consumer) []string {
 	a := c.placeOrder(phoenix, nil)
 	ids = append(ids, a.ID)
 	step()
-	if err := c.srv.CreateRequisition(a.ID); err != nil {
+	if err := c.srv.Apply(a.ID, scheduling.Flow.CreateRequisition); err != nil {
 		c.t.Fatal(err)
 	}
 	step()
@@ -48,12 +49,12 @@ func story(c *consumer) []string {
 	// then the order cancelled.
 	d := c.placeOrder(onalaska, map[string]any{"user_id": "5e1b0c4a-7f3d-4b8e-9a21-3c4d5e6f7a02"})
 	ids = append(ids, d.ID)
-	if err := c.srv.CreateRequisition(d.ID); err != nil {
+	if err := c.srv.Apply(d.ID, scheduling.Flow.CreateRequisition); err != nil {
 		c.t.Fatal(err)
 	}
 	c.request(d.ID)
 	step()
-	if err := c.srv.PencilIn(d.ID, thursday15, thursday15.Add(time.Hour)); err != nil {
+	if err := c.srv.Apply(d.ID, pencilIn(thursday15, thursday15.Add(time.Hour))); err != nil {
 		c.t.Fatal(err)
 	}
 	step()
@@ -71,22 +72,22 @@ func story(c *consumer) []string {
 	c.must(http.MethodPost, "/v3/order/"+e.ID+"/test?final_status=sample_error&delay=120", nil)
 
 	c.srv.Advance(friday17.Sub(c.srv.Now()))
-	if err := c.srv.StartVisit(a.ID); err != nil {
+	if err := c.srv.Apply(a.ID, scheduling.Flow.StartVisit); err != nil {
 		c.t.Fatal(err)
 	}
 	step()
-	if err := c.srv.CompleteDraw(a.ID); err != nil {
+	if err := c.srv.Apply(a.ID, scheduling.Flow.CompleteDraw); err != nil {
 		c.t.Fatal(err)
 	}
 	step()
-	if err := c.srv.CompleteResults(a.ID); err != nil {
+	if err := c.srv.Apply(a.ID, scheduling.Flow.CompleteResults); err != nil {
 		c.t.Fatal(err)
 	}
 	step()
-	if err := c.srv.CorrectResults(a.ID); err != nil {
+	if err := c.srv.Apply(a.ID, scheduling.Flow.CorrectResults); err != nil {
 		c.t.Fatal(err)
 	}
-	if err := c.srv.CreateRequisition(b.ID); err != nil {
+	if err := c.srv.Apply(b.ID, scheduling.Flow.CreateRequisition); err != nil {
 		c.t.Fatal(err)
 	}
 	c.book(b.ID, time.Date(2026, 11, 30, 15, 0, 0, 0, time.UTC), nil)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/phlebkit/phlebkit/order"
 	"github.com/phlebkit/phlebkit/sandbox"
+	"github.com/phlebkit/phlebkit/scheduling"
 )
 
 // TestConcurrentOrders walks many orders through their lifecycle at once,
@@ -44,16 +45,14 @@ func TestConcurrentOrders(t *testing.T) {
 			user := fmt.Sprintf("00000000-0000-4000-8000-%012d", i)
 			o := c.placeOrder(phoenix, map[string]any{"user_id": user})
 			ids[i] = o.ID
-			for _, step := range []func(string) error{c.srv.CreateRequisition} {
-				if err := step(o.ID); err != nil {
-					errs <- err
-					return
-				}
+			if err := c.srv.Apply(o.ID, scheduling.Flow.CreateRequisition); err != nil {
+				errs <- err
+				return
 			}
 			c.book(o.ID, thursday15, nil)
 			c.must(http.MethodGet, "/v3/order/"+o.ID+"/phlebotomy/appointment", nil)
-			for _, step := range []func(string) error{c.srv.StartVisit, c.srv.CompleteDraw, c.srv.CompleteResults} {
-				if err := step(o.ID); err != nil {
+			for _, step := range []command{scheduling.Flow.StartVisit, scheduling.Flow.CompleteDraw, scheduling.Flow.CompleteResults} {
+				if err := c.srv.Apply(o.ID, step); err != nil {
 					errs <- err
 					return
 				}

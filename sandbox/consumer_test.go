@@ -22,6 +22,7 @@ import (
 	"github.com/phlebkit/phlebkit/order"
 	"github.com/phlebkit/phlebkit/provider"
 	"github.com/phlebkit/phlebkit/sandbox"
+	"github.com/phlebkit/phlebkit/scheduling"
 	"github.com/phlebkit/phlebkit/track"
 	"github.com/phlebkit/phlebkit/webhook"
 	"github.com/phlebkit/phlebkit/webhook/webhookhttp"
@@ -347,7 +348,7 @@ func TestConsumerFlows(t *testing.T) {
 		c := newConsumer(t)
 		o := c.placeOrder(phoenix, nil)
 		c.expect("order placed", orderCreated)
-		if err := c.srv.CreateRequisition(o.ID); err != nil {
+		if err := c.srv.Apply(o.ID, scheduling.Flow.CreateRequisition); err != nil {
 			t.Fatal(err)
 		}
 		c.expect("requisition created, no appointment", requisition)
@@ -365,14 +366,14 @@ func TestConsumerFlows(t *testing.T) {
 		}
 		c.expect("appointment rescheduled", orderScheduled, apptRescheduled)
 		c.srv.Advance(friday17.Sub(c.srv.Now()))
-		if err := c.srv.StartVisit(o.ID); err != nil {
+		if err := c.srv.Apply(o.ID, scheduling.Flow.StartVisit); err != nil {
 			t.Fatal(err)
 		}
-		if err := c.srv.CompleteDraw(o.ID); err != nil {
+		if err := c.srv.Apply(o.ID, scheduling.Flow.CompleteDraw); err != nil {
 			t.Fatal(err)
 		}
 		c.expect("visit starts, draw done", apptInProgress, apptCompleted, orderDrawn)
-		if err := c.srv.CompleteResults(o.ID); err != nil {
+		if err := c.srv.Apply(o.ID, scheduling.Flow.CompleteResults); err != nil {
 			t.Fatal(err)
 		}
 		c.expect("results", orderCompleted)
@@ -391,13 +392,13 @@ func TestConsumerFlows(t *testing.T) {
 	t.Run("appointment-request after the requisition, penciled in", func(t *testing.T) {
 		c := newConsumer(t)
 		o := c.placeOrder(onalaska, nil)
-		if err := c.srv.CreateRequisition(o.ID); err != nil {
+		if err := c.srv.Apply(o.ID, scheduling.Flow.CreateRequisition); err != nil {
 			t.Fatal(err)
 		}
 		c.expect("requisition", orderCreated, requisition)
 		c.request(o.ID)
 		c.expect("appointment placed after the requisition (request tier)", orderPending, apptCreated)
-		if err := c.srv.PencilIn(o.ID, thursday15, thursday15.Add(2*time.Hour)); err != nil {
+		if err := c.srv.Apply(o.ID, pencilIn(thursday15, thursday15.Add(2*time.Hour))); err != nil {
 			t.Fatal(err)
 		}
 		c.expect("appointment penciled in", orderScheduled, apptConfirmed)
@@ -414,7 +415,7 @@ func TestConsumerFlows(t *testing.T) {
 		if got := c.getOrder(o.ID).Status(); got != order.Ordered {
 			t.Fatalf("order = %v, want ordered", got)
 		}
-		if err := c.srv.CreateRequisition(o.ID); err != nil {
+		if err := c.srv.Apply(o.ID, scheduling.Flow.CreateRequisition); err != nil {
 			t.Fatal(err)
 		}
 		c.expect("requisition created while reserved", requisition, orderPending, orderScheduled, apptConfirmed)
@@ -425,11 +426,11 @@ func TestConsumerFlows(t *testing.T) {
 		o := c.placeOrder(onalaska, nil)
 		c.request(o.ID)
 		c.expect("requested before the requisition", orderCreated, apptCreated)
-		if err := c.srv.PencilIn(o.ID, thursday15, time.Time{}); err != nil {
+		if err := c.srv.Apply(o.ID, pencilIn(thursday15, time.Time{})); err != nil {
 			t.Fatal(err)
 		}
 		c.expect("penciled in before the requisition", apptReserved)
-		if err := c.srv.CreateRequisition(o.ID); err != nil {
+		if err := c.srv.Apply(o.ID, scheduling.Flow.CreateRequisition); err != nil {
 			t.Fatal(err)
 		}
 		c.expect("requisition created while reserved", requisition, orderPending, orderScheduled, apptConfirmed)
@@ -437,7 +438,7 @@ func TestConsumerFlows(t *testing.T) {
 		d := c.placeOrder(onalaska, map[string]any{"user_id": "0b7c4c5e-2b7e-4a51-9f53-7c1b8f0a1d22"})
 		c.request(d.ID)
 		c.take()
-		if err := c.srv.CreateRequisition(d.ID); err != nil {
+		if err := c.srv.Apply(d.ID, scheduling.Flow.CreateRequisition); err != nil {
 			t.Fatal(err)
 		}
 		c.expect("requisition created while the request is pending", requisition, orderPending)
@@ -463,7 +464,7 @@ func TestConsumerFlows(t *testing.T) {
 		}
 		c.refused(http.MethodGet, "/v3/order/"+o.ID+"/phlebotomy/appointment", nil, http.StatusNotFound, "No active appointment")
 
-		if err := c.srv.CreateRequisition(o.ID); err != nil {
+		if err := c.srv.Apply(o.ID, scheduling.Flow.CreateRequisition); err != nil {
 			t.Fatal(err)
 		}
 		c.book(o.ID, thursday15, nil)
@@ -482,7 +483,7 @@ func TestConsumerFlows(t *testing.T) {
 	t.Run("order cancelled", func(t *testing.T) {
 		c := newConsumer(t)
 		o := c.placeOrder(phoenix, nil)
-		if err := c.srv.CreateRequisition(o.ID); err != nil {
+		if err := c.srv.Apply(o.ID, scheduling.Flow.CreateRequisition); err != nil {
 			t.Fatal(err)
 		}
 		c.book(o.ID, thursday15, nil)
@@ -529,7 +530,7 @@ func TestConsumerFlows(t *testing.T) {
 	t.Run("asynchronous booking confirmed later, or cancelled at its timeout", func(t *testing.T) {
 		c := newConsumer(t, sandbox.WithAsyncConfirmDelay(90*time.Second))
 		o := c.placeOrder(phoenix, nil)
-		if err := c.srv.CreateRequisition(o.ID); err != nil {
+		if err := c.srv.Apply(o.ID, scheduling.Flow.CreateRequisition); err != nil {
 			t.Fatal(err)
 		}
 		a := c.book(o.ID, thursday15, map[string]any{"async_confirmation": true})
@@ -544,7 +545,7 @@ func TestConsumerFlows(t *testing.T) {
 
 		slow := newConsumer(t, sandbox.WithAsyncConfirmDelay(2*time.Minute))
 		d := slow.placeOrder(phoenix, nil)
-		if err := slow.srv.CreateRequisition(d.ID); err != nil {
+		if err := slow.srv.Apply(d.ID, scheduling.Flow.CreateRequisition); err != nil {
 			t.Fatal(err)
 		}
 		slow.book(d.ID, thursday15, map[string]any{"async_confirmation": true, "async_confirmation_timeout_millisecond": 60000})
@@ -559,21 +560,21 @@ func TestConsumerFlows(t *testing.T) {
 			o := c.placeOrder(phoenix, nil)
 			c.must(http.MethodPost, "/v3/order/"+o.ID+"/test?final_status=draw_completed", nil)
 			c.take()
-			if err := c.srv.ReceivePartialResults(o.ID); err != nil {
+			if err := c.srv.Apply(o.ID, scheduling.Flow.ReceivePartialResults); err != nil {
 				t.Fatal(err)
 			}
 			c.expect("partial results", "labtest.order.updated partial_results")
 			if final == "sample_error" {
-				if err := c.srv.ReportSampleError(o.ID); err != nil {
+				if err := c.srv.Apply(o.ID, scheduling.Flow.ReportSampleError); err != nil {
 					t.Fatal(err)
 				}
 				c.expect("sample error", "labtest.order.updated sample_error")
 				continue
 			}
-			if err := c.srv.CompleteResults(o.ID); err != nil {
+			if err := c.srv.Apply(o.ID, scheduling.Flow.CompleteResults); err != nil {
 				t.Fatal(err)
 			}
-			if err := c.srv.CorrectResults(o.ID); err != nil {
+			if err := c.srv.Apply(o.ID, scheduling.Flow.CorrectResults); err != nil {
 				t.Fatal(err)
 			}
 			c.expect("corrected", orderCompleted, "labtest.order.updated corrected")
@@ -615,5 +616,15 @@ func TestConsumerAreaInfo(t *testing.T) {
 		if info.Served() != tc.served || (err == nil) != tc.pick.IsValid() || p != tc.pick {
 			t.Errorf("area %s: served %v, ForBooking %v %v", tc.zip, info.Served(), p, err)
 		}
+	}
+}
+
+// command is one of the flow's commands, as Server.Apply takes it.
+type command = func(scheduling.Flow, time.Time) (scheduling.Flow, []webhook.Event, error)
+
+// pencilIn is the flow's PencilIn at start and end.
+func pencilIn(start, end time.Time) command {
+	return func(f scheduling.Flow, now time.Time) (scheduling.Flow, []webhook.Event, error) {
+		return f.PencilIn(start, end, now)
 	}
 }

@@ -17,6 +17,7 @@ import (
 
 	"github.com/phlebkit/phlebkit/provider"
 	"github.com/phlebkit/phlebkit/sandbox"
+	"github.com/phlebkit/phlebkit/scheduling"
 	"github.com/phlebkit/phlebkit/webhook"
 )
 
@@ -178,7 +179,7 @@ func TestDeliveryHandlerPanics(t *testing.T) {
 func TestNoEndpoint(t *testing.T) {
 	srv, c := newPlain(t)
 	o := c.placeOrder(phoenix, nil)
-	if err := srv.CreateRequisition(o.ID); err != nil {
+	if err := srv.Apply(o.ID, scheduling.Flow.CreateRequisition); err != nil {
 		t.Fatal(err)
 	}
 	srv.Advance(time.Hour)
@@ -292,7 +293,7 @@ func TestOptions(t *testing.T) {
 	}
 	for name, opt := range bad {
 		_, err := sandbox.New(opt)
-		var oe *sandbox.OptionError
+		var oe *sandbox.Error
 		if !errors.Is(err, sandbox.ErrOption) || !errors.As(err, &oe) || !strings.HasPrefix(err.Error(), "sandbox: invalid option: ") {
 			t.Errorf("%s: %v", name, err)
 		}
@@ -329,7 +330,7 @@ func TestOptions(t *testing.T) {
 	}
 	srv.Close()
 	srv.Close()
-	if err := srv.Start(); !errors.Is(err, sandbox.ErrServer) || err.Error() != "sandbox: cannot serve: already started or closed" {
+	if err := srv.Start(); !errors.Is(err, sandbox.ErrServer) || err.Error() != "sandbox: cannot serve: Start: already started or closed" {
 		t.Errorf("Start after Close: %v", err)
 	}
 }
@@ -341,15 +342,17 @@ func TestErrorMessages(t *testing.T) {
 		msg      string
 		sentinel error
 	}{
-		{&sandbox.OptionError{Option: "WithX", Problem: "bad"}, "sandbox: invalid option: WithX: bad", sandbox.ErrOption},
-		{&sandbox.OptionError{Option: "WithX", Problem: "bad", Err: cause}, "sandbox: invalid option: WithX: bad: cause", cause},
-		{&sandbox.OrderError{ID: "o"}, `sandbox: unknown order "o"`, sandbox.ErrUnknownOrder},
-		{&sandbox.ControlError{Control: "c", OrderID: "o"}, "sandbox: refused: c on o", sandbox.ErrRefused},
-		{&sandbox.ControlError{Control: "c", OrderID: "o", Err: cause}, "sandbox: refused: c on o: cause", cause},
-		{&sandbox.ServerError{Problem: "p"}, "sandbox: cannot serve: p", sandbox.ErrServer},
-		{&sandbox.ServerError{Problem: "p", Err: cause}, "sandbox: cannot serve: p: cause", cause},
+		{&sandbox.Error{Op: "WithX", Problem: "bad", Err: sandbox.ErrOption}, "sandbox: invalid option: WithX: bad", sandbox.ErrOption},
+		{&sandbox.Error{Op: "WithX", Problem: "bad", Err: sandbox.ErrOption, Cause: cause}, "sandbox: invalid option: WithX: bad: cause", cause},
+		{&sandbox.Error{Op: "Order", OrderID: "o", Err: sandbox.ErrUnknownOrder}, `sandbox: unknown order: Order "o"`, sandbox.ErrUnknownOrder},
+		{&sandbox.Error{Op: "Apply", OrderID: "o", Err: sandbox.ErrRefused}, `sandbox: refused: Apply "o"`, sandbox.ErrRefused},
+		{&sandbox.Error{Op: "Apply", OrderID: "o", Err: sandbox.ErrRefused, Cause: cause}, `sandbox: refused: Apply "o": cause`, cause},
+		{&sandbox.Error{Op: "Start", Problem: "p", Err: sandbox.ErrServer}, "sandbox: cannot serve: Start: p", sandbox.ErrServer},
+		{&sandbox.Error{Op: "Start", Problem: "p", Err: sandbox.ErrServer, Cause: cause}, "sandbox: cannot serve: Start: p: cause", cause},
+		{&sandbox.Error{Op: "X"}, "sandbox: X", nil},
 	} {
-		if tc.err.Error() != tc.msg || !errors.Is(tc.err, tc.sentinel) {
+		if tc.err.Error() != tc.msg || tc.sentinel != nil && !errors.Is(tc.err, tc.sentinel) ||
+			tc.sentinel == nil && len(tc.err.(interface{ Unwrap() []error }).Unwrap()) != 0 {
 			t.Errorf("%q, want %q wrapping %v", tc.err.Error(), tc.msg, tc.sentinel)
 		}
 	}
@@ -394,7 +397,7 @@ func TestCloseStopsDeliveries(t *testing.T) {
 		t.Fatalf("%d attempts before Close, want 1", n)
 	}
 	srv.Close()
-	if err := srv.CreateRequisition(o.ID); err != nil {
+	if err := srv.Apply(o.ID, scheduling.Flow.CreateRequisition); err != nil {
 		t.Fatal(err)
 	}
 	srv.Advance(48 * time.Hour)

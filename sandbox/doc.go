@@ -46,7 +46,8 @@
 //   - POST /v3/order/{order_id}/phlebotomy/appointment/request: requests an
 //     appointment from a provider that takes requests in the address's
 //     area; it comes back pending without a time, until
-//     [Server.PencilIn]. The address must be in the order's zip code: the
+//     the provider pencils it in (scheduling.Flow.PencilIn through
+//     [Server.Apply]). The address must be in the order's zip code: the
 //     appointment takes the order's patient address (our decision).
 //   - PATCH /v3/order/{order_id}/phlebotomy/appointment/reschedule: moves
 //     the active appointment to a booking key's slot.
@@ -59,12 +60,17 @@
 //     appointment; 404 when there is none.
 //   - POST /v3/order/{order_id}/test?final_status=&delay=: drives the
 //     order to final_status (default completed) through the flow's
-//     commands, along Junction's success path with the detours the
-//     target asks for, one step at once and then one every delay seconds
-//     of virtual time (all at once without a delay; our reading of the
-//     parameter, which Junction does not document). The order's area must
-//     let it have an appointment when the path needs one; a step the rules
-//     refuse (an underage patient, say) ends the simulation where it is.
+//     commands, one step at once and then one every delay seconds of
+//     virtual time (all at once without a delay; our reading of the
+//     parameter, which Junction does not document). Each step is the
+//     first transition of a shortest path of the order lifecycle to the
+//     target (order.Path), fired by the flow's command for its trigger:
+//     Junction's success path, with the detours the target asks for, an
+//     appointment booked in the first slot where an appointment-ready
+//     provider serves the area, else requested and penciled in there.
+//     The order's area must let it have an appointment when the path
+//     needs one; a step the rules refuse (an underage patient, say) ends
+//     the simulation where it is.
 //
 // # Errors
 //
@@ -84,11 +90,10 @@
 // # Controls
 //
 // What Junction, the laboratory and the providers do on their own, a test
-// does with the server's methods, each taking the order id:
-// [Server.CreateRequisition], [Server.BypassRequisition],
-// [Server.PencilIn], [Server.Confirm], [Server.CancelAppointment],
-// [Server.StartVisit], [Server.CompleteDraw],
-// [Server.ReceivePartialResults], [Server.CompleteResults],
-// [Server.ReportSampleError] and [Server.CorrectResults]. What happens as
+// does with [Server.Apply] and the flow's commands, such as
+// scheduling.Flow.CreateRequisition (what Junction's dashboard does),
+// scheduling.Flow.PencilIn, scheduling.Flow.Confirm,
+// scheduling.Flow.StartVisit, scheduling.Flow.CompleteDraw or
+// scheduling.Flow.CompleteResults. What happens as
 // time passes, and how webhooks are delivered, is described on [Server].
 package sandbox

@@ -11,6 +11,7 @@ import (
 	"github.com/phlebkit/phlebkit/order"
 	"github.com/phlebkit/phlebkit/provider"
 	"github.com/phlebkit/phlebkit/sandbox"
+	"github.com/phlebkit/phlebkit/scheduling"
 )
 
 // exactly checks the status and the whole body of an answer.
@@ -80,7 +81,7 @@ func TestAreaWithBothProviders(t *testing.T) {
 		t.Fatalf("an area without providers: %+v, %v", info, err)
 	}
 	o := c.placeOrder(tempe, nil)
-	if err := c.srv.CreateRequisition(o.ID); err != nil {
+	if err := c.srv.Apply(o.ID, scheduling.Flow.CreateRequisition); err != nil {
 		t.Fatal(err)
 	}
 	path := "/v3/order/" + o.ID + "/phlebotomy/appointment/"
@@ -104,7 +105,7 @@ func TestAreaWithBothProviders(t *testing.T) {
 func TestAsyncConfirmAtOnce(t *testing.T) {
 	c := newConsumer(t, sandbox.WithAsyncConfirmDelay(0))
 	o := c.placeOrder(phoenix, nil)
-	if err := c.srv.CreateRequisition(o.ID); err != nil {
+	if err := c.srv.Apply(o.ID, scheduling.Flow.CreateRequisition); err != nil {
 		t.Fatal(err)
 	}
 	c.book(o.ID, thursday15, map[string]any{"async_confirmation": true})

@@ -13,6 +13,7 @@ import (
 	"github.com/phlebkit/phlebkit/appointment"
 	"github.com/phlebkit/phlebkit/order"
 	"github.com/phlebkit/phlebkit/sandbox"
+	"github.com/phlebkit/phlebkit/scheduling"
 	"github.com/phlebkit/phlebkit/webhook"
 	"github.com/phlebkit/phlebkit/webhook/webhookhttp"
 )
@@ -129,7 +130,7 @@ func ExampleWithWebhookHandler() {
 	recv.Now = srv.Now
 
 	id := orderID(post(http.MethodPost, srv.URL+"/v3/order", newOrder))
-	if err := srv.CreateRequisition(id); err != nil { // what Junction's dashboard does in its sandbox
+	if err := srv.Apply(id, scheduling.Flow.CreateRequisition); err != nil { // what Junction's dashboard does in its sandbox
 		panic(err)
 	}
 	fmt.Println("before Flush:", len(srv.Deliveries()), "deliveries")
@@ -232,7 +233,7 @@ func ExampleWithChaos() {
 	}
 	defer srv.Close()
 	id := orderID(post(http.MethodPost, srv.URL+"/v3/order", newOrder))
-	if err := srv.CreateRequisition(id); err != nil {
+	if err := srv.Apply(id, scheduling.Flow.CreateRequisition); err != nil {
 		panic(err)
 	}
 	srv.Advance(time.Hour)
@@ -284,9 +285,9 @@ func ExampleRetrySchedule() {
 	// [0s 5s 5m0s 30m0s 2h0m0s 5h0m0s 10h0m0s 10h0m0s]
 }
 
-// ExampleServer_CompleteDraw walks an order through what the provider and
+// ExampleServer_Apply walks an order through what the provider and
 // the laboratory do, with the server's controls.
-func ExampleServer_CompleteDraw() {
+func ExampleServer_Apply() {
 	srv, err := sandbox.NewServer(sandbox.WithStart(time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)))
 	if err != nil {
 		panic(err)
@@ -295,15 +296,17 @@ func ExampleServer_CompleteDraw() {
 	id := orderID(post(http.MethodPost, srv.URL+"/v3/order", newOrder))
 	post(http.MethodPost, srv.URL+"/v3/order/"+id+"/test?final_status=appointment_scheduled", "")
 	srv.Advance(6 * time.Hour)
-	for _, step := range []func(string) error{srv.StartVisit, srv.CompleteDraw, srv.ReceivePartialResults,
-		srv.CompleteResults, srv.CorrectResults} {
-		if err := step(id); err != nil {
+	for _, step := range []func(scheduling.Flow, time.Time) (scheduling.Flow, []webhook.Event, error){
+		scheduling.Flow.StartVisit, scheduling.Flow.CompleteDraw, scheduling.Flow.ReceivePartialResults,
+		scheduling.Flow.CompleteResults, scheduling.Flow.CorrectResults,
+	} {
+		if err := srv.Apply(id, step); err != nil {
 			panic(err)
 		}
 		o, _ := srv.Order(id)
 		fmt.Println(o.Status())
 	}
-	err = srv.CompleteDraw(id)
+	err = srv.Apply(id, scheduling.Flow.CompleteDraw)
 	fmt.Println(err)
 	// Output:
 	// appointment_scheduled
@@ -311,5 +314,5 @@ func ExampleServer_CompleteDraw() {
 	// partial_results
 	// completed
 	// corrected
-	// sandbox: refused: complete_draw on 066a48f6-5d86-4cd6-9650-431fd64b428c: scheduling: not allowed: complete_draw: order corrected, no active appointment
+	// sandbox: refused: Apply "066a48f6-5d86-4cd6-9650-431fd64b428c": scheduling: not allowed: complete_draw: order corrected, no active appointment
 }

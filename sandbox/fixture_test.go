@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/phlebkit/phlebkit/sandbox"
+	"github.com/phlebkit/phlebkit/scheduling"
 )
 
 // keyPaths returns every member path of a JSON document, such as
@@ -153,7 +154,7 @@ func TestFieldNamesMatchFixtures(t *testing.T) {
 		rec := &capture{}
 		srv, d := newPlain(t, sandbox.WithWebhookHandler(rec, testSecret))
 		o := d.placeOrder(phoenix, nil)
-		if err := srv.CreateRequisition(o.ID); err != nil {
+		if err := srv.Apply(o.ID, scheduling.Flow.CreateRequisition); err != nil {
 			t.Fatal(err)
 		}
 		d.book(o.ID, thursday15, nil)

@@ -196,17 +196,23 @@ func (s *Server) fire(e *entry, k timer, at time.Time) {
 // reschedules itself (our decision: the same time the next day).
 const providerRescheduleShift = 24 * time.Hour
 
-// command is a command of the flow, at an instant.
-type command func(scheduling.Flow, time.Time) (scheduling.Flow, []webhook.Event, error)
+// command is a command of the flow, at an instant: a method expression
+// such as scheduling.Flow.CompleteDraw, or a closure over a command's
+// other arguments.
+type command = func(scheduling.Flow, time.Time) (scheduling.Flow, []webhook.Event, error)
 
 // apply runs cmd on e's flow at the clock and sends the webhooks it
 // returns; on error the order is unchanged.
 func (s *Server) apply(e *entry, cmd command) error {
+	before, had := e.flow.Active()
 	o, events, err := cmd(e.flow, s.clock)
 	if err != nil {
 		return err
 	}
 	e.flow = o
+	if after, ok := o.Active(); ok && (!had || after.ID != before.ID || !after.StartAt.Equal(before.StartAt)) {
+		e.moved = s.clock // booked, requested, penciled in or moved
+	}
 	for i := range events {
 		s.send(e, events[i])
 	}
@@ -259,14 +265,10 @@ func (e *entry) decorateOrder(o *order.Order) {
 	}
 	last, _ := o.Current()
 	status := order.TransactionActive
-	switch last.Status {
-	case order.Completed, order.Corrected:
+	if h := last.Status.HighLevel(); h == order.HighLevelCompleted {
 		status = order.TransactionCompleted
-	case order.Cancelled:
+	} else if h == order.HighLevelCancelled {
 		status = order.TransactionCancelled
-	case order.Ordered, order.RequisitionCreated, order.RequisitionBypassed, order.AppointmentPending,
-		order.AppointmentScheduled, order.DrawCompleted, order.AppointmentCancelled, order.PartialResults,
-		order.SampleError:
 	}
 	o.Transaction = order.Transaction{ID: e.txID, Status: status, Orders: []order.TransactionOrder{{
 		ID: o.ID, Status: last.Status, StatusCreatedAt: last.CreatedAt, Origin: order.OriginInitial,
@@ -323,116 +325,53 @@ const (
 	transactionKind = 't'
 )
 
-// lookup returns the order with id id.
-func (s *Server) lookup(id string) (*entry, error) {
+// lookup returns the order with id id, for the call op.
+func (s *Server) lookup(op, id string) (*entry, error) {
 	if e, ok := s.orders[id]; ok {
 		return e, nil
 	}
-	return nil, &OrderError{ID: id}
+	return nil, &Error{Op: op, OrderID: id, Err: ErrUnknownOrder}
 }
 
-// control runs a flow command on an order, for a control method.
-func (s *Server) control(name, orderID string, cmd command) error {
+// Apply runs one of the flow's commands on the order at the current
+// virtual instant, as what Junction, the laboratory or a provider does on
+// its own: cmd is a method expression such as
+// scheduling.Flow.CreateRequisition (what Junction's dashboard does in
+// its sandbox, where it never happens on its own),
+// scheduling.Flow.StartVisit or scheduling.Flow.CompleteResults, or a
+// closure giving a command its other arguments, such as
+//
+//	func(f scheduling.Flow, now time.Time) (scheduling.Flow, []webhook.Event, error) {
+//		return f.PencilIn(start, end, now)
+//	}
+//
+// The command's webhooks are delivered by the next [Server.Flush] or
+// [Server.Advance]. An unknown order is an *[Error] wrapping
+// [ErrUnknownOrder]; a command the flow refuses an *[Error] wrapping
+// [ErrRefused] and the flow's error, and the order is unchanged.
+func (s *Server) Apply(orderID string, cmd func(scheduling.Flow, time.Time) (scheduling.Flow, []webhook.Event, error)) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	e, err := s.lookup(orderID)
+	e, err := s.lookup("Apply", orderID)
 	if err != nil {
 		return err
 	}
+	if cmd == nil {
+		return &Error{Op: "Apply", OrderID: orderID, Problem: "nil command", Err: ErrRefused}
+	}
 	if err := s.apply(e, cmd); err != nil {
-		return &ControlError{Control: name, OrderID: orderID, Err: err}
+		return &Error{Op: "Apply", OrderID: orderID, Err: ErrRefused, Cause: err}
 	}
 	return nil
 }
 
-// CreateRequisition makes the order's requisition exist, as Junction's
-// dashboard does in its sandbox (where it never happens on its own):
-// scheduling.Order.CreateRequisition. An unknown order is an
-// *[OrderError]; a refusal a *[ControlError] wrapping [ErrRefused].
-// Like every control, it happens at the current virtual instant, and its
-// webhooks are delivered by the next [Server.Flush] or [Server.Advance].
-func (s *Server) CreateRequisition(orderID string) error {
-	return s.control("create_requisition", orderID, scheduling.Flow.CreateRequisition)
-}
-
-// BypassRequisition records that the order needs no requisition because
-// one already existed: scheduling.Order.BypassRequisition. Errors as for
-// [Server.CreateRequisition].
-func (s *Server) BypassRequisition(orderID string) error {
-	return s.control("bypass_requisition", orderID, scheduling.Flow.BypassRequisition)
-}
-
-// PencilIn records that the provider of the order's pending
-// appointment-request agreed a slot with the patient:
-// scheduling.Order.PencilIn. Errors as for [Server.CreateRequisition].
-func (s *Server) PencilIn(orderID string, start, end time.Time) error {
-	return s.control("pencil_in", orderID, func(o scheduling.Flow, now time.Time) (scheduling.Flow, []webhook.Event, error) {
-		return o.PencilIn(start, end, now)
-	})
-}
-
-// Confirm records that the provider confirmed the order's asynchronous
-// booking now, before the server would have: scheduling.Order.Confirm.
-// Errors as for [Server.CreateRequisition].
-func (s *Server) Confirm(orderID string) error {
-	return s.control("confirm", orderID, scheduling.Flow.Confirm)
-}
-
-// CancelAppointment cancels the order's active appointment as the patient
-// (by calling Junction), the provider or Junction would:
-// scheduling.Order.CancelAppointment, with no cancellation reason and no
-// refund decision. Errors as for [Server.CreateRequisition].
-func (s *Server) CancelAppointment(orderID string) error {
-	return s.control("cancel_appointment", orderID, scheduling.Flow.CancelAppointment)
-}
-
-// StartVisit records that the phlebotomist is on the way:
-// scheduling.Order.StartVisit. Errors as for [Server.CreateRequisition].
-func (s *Server) StartVisit(orderID string) error {
-	return s.control("start_visit", orderID, scheduling.Flow.StartVisit)
-}
-
-// CompleteDraw records that the blood was drawn:
-// scheduling.Order.CompleteDraw. Errors as for [Server.CreateRequisition].
-func (s *Server) CompleteDraw(orderID string) error {
-	return s.control("complete_draw", orderID, scheduling.Flow.CompleteDraw)
-}
-
-// ReceivePartialResults records partial results:
-// scheduling.Order.ReceivePartialResults (a webhook only with
-// [WithPartialResultsWebhooks]). Errors as for [Server.CreateRequisition].
-func (s *Server) ReceivePartialResults(orderID string) error {
-	return s.control("receive_partial_results", orderID, scheduling.Flow.ReceivePartialResults)
-}
-
-// CompleteResults records the final results:
-// scheduling.Order.CompleteResults. Errors as for
-// [Server.CreateRequisition].
-func (s *Server) CompleteResults(orderID string) error {
-	return s.control("complete", orderID, scheduling.Flow.CompleteResults)
-}
-
-// ReportSampleError records that the laboratory could not process the
-// sample: scheduling.Order.ReportSampleError. Errors as for
-// [Server.CreateRequisition].
-func (s *Server) ReportSampleError(orderID string) error {
-	return s.control("report_sample_error", orderID, scheduling.Flow.ReportSampleError)
-}
-
-// CorrectResults records corrected results:
-// scheduling.Order.CorrectResults. Errors as for
-// [Server.CreateRequisition].
-func (s *Server) CorrectResults(orderID string) error {
-	return s.control("correct_results", orderID, scheduling.Flow.CorrectResults)
-}
-
 // Cancellations returns the cancellations made through the cancel
 // appointment endpoint on the order, oldest first, each with its refund
-// decision; an unknown order is an *[OrderError].
+// decision; an unknown order is an *[Error] wrapping [ErrUnknownOrder].
 func (s *Server) Cancellations(orderID string) ([]Cancellation, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	e, err := s.lookup(orderID)
+	e, err := s.lookup("Cancellations", orderID)
 	if err != nil {
 		return nil, err
 	}
@@ -440,11 +379,11 @@ func (s *Server) Cancellations(orderID string) ([]Cancellation, error) {
 }
 
 // Order returns the order as GET /v3/order/{order_id} would; an unknown
-// order is an *[OrderError].
+// order is an *[Error] wrapping [ErrUnknownOrder].
 func (s *Server) Order(orderID string) (order.Order, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	e, err := s.lookup(orderID)
+	e, err := s.lookup("Order", orderID)
 	if err != nil {
 		return order.Order{}, err
 	}
@@ -472,99 +411,132 @@ func (s *Server) simulate(e *entry, target order.Status, every time.Duration) {
 
 // step makes the simulation's next step at the clock, and schedules the
 // one after, or ends it when the order reached its target or cannot go
-// further.
+// further. The step is the first transition of a shortest path of the
+// order lifecycle from the order's status to the target (order.Path),
+// performed by the flow's command for its trigger ([performers]).
 func (s *Server) step(e *entry) {
-	cmd, ok := s.plan(e, e.sim.target)
-	if !ok || s.apply(e, cmd) != nil {
-		e.sim.on = false
-		return
+	path, _ := order.Path(e.flow.Status, e.sim.target)
+	var cmd command
+	if len(path) > 0 {
+		if p, ok := performers[path[0].Trigger]; ok {
+			cmd = p.command(s, e, len(path) == 1)
+		}
 	}
-	if e.flow.Status == e.sim.target {
+	if cmd == nil || s.apply(e, cmd) != nil || e.flow.Status == e.sim.target {
 		e.sim.on = false
 		return
 	}
 	e.sim.next = s.clock.Add(e.sim.every)
 }
 
-// plan returns the command that takes e one step towards target, the way
-// Junction's simulation goes (the expected success path, with the
-// detours target asks for), and false when there is none: the order is
-// there, or cannot get there.
-func (s *Server) plan(e *entry, target order.Status) (command, bool) {
-	cur := e.flow.Status
-	if cur == target || !order.Reachable(cur, target) {
-		return nil, false
-	}
-	if target == order.Cancelled {
-		return scheduling.Flow.Cancel, true
-	}
-	act, _ := e.flow.Active()
-	switch cur {
-	case order.Ordered:
-		if target == order.RequisitionBypassed {
-			return scheduling.Flow.BypassRequisition, true
-		}
-		return scheduling.Flow.CreateRequisition, true
-	case order.RequisitionCreated, order.RequisitionBypassed, order.AppointmentCancelled:
-		return s.placeFor(e, target)
-	case order.AppointmentPending:
-		switch {
-		case target == order.AppointmentCancelled:
-			return scheduling.Flow.CancelAppointment, true
-		case act.Tier == tier.AppointmentRequest:
-			w, ok := s.firstSlot(e)
-			return func(o scheduling.Flow, now time.Time) (scheduling.Flow, []webhook.Event, error) {
-				return o.PencilIn(w.start, w.end, now)
-			}, ok
-		}
-		return scheduling.Flow.Confirm, true
-	case order.AppointmentScheduled:
-		switch {
-		case target == order.AppointmentCancelled:
-			return scheduling.Flow.CancelAppointment, true
-		case act.EffectiveStatus() == appointment.Confirmed:
-			return scheduling.Flow.StartVisit, true
-		}
-		return scheduling.Flow.CompleteDraw, true
-	case order.DrawCompleted, order.PartialResults:
-		switch {
-		case target == order.PartialResults:
-			return scheduling.Flow.ReceivePartialResults, true
-		case target == order.SampleError:
-			return scheduling.Flow.ReportSampleError, true
-		}
-		return scheduling.Flow.CompleteResults, true
-	case order.Completed:
-		return scheduling.Flow.CorrectResults, true
-	case order.Corrected, order.SampleError, order.Cancelled:
-	}
-	return nil, false
+// performer is how the server fires an order trigger on an order: with
+// which of the flow's commands.
+type performer struct {
+	// appoints reports whether the trigger gives an order without an
+	// active appointment one, which its area must allow.
+	appoints bool
+	// command returns the command that fires the trigger on e, or one
+	// step towards it (a visit starts before the draw completes), or nil
+	// when there is none; last reports whether the trigger's status ends
+	// the simulation.
+	command func(s *Server, e *entry, last bool) command
 }
 
-// placeFor returns the command that gives e an appointment on its way to
-// target: a booking in the first slot where the area has an
-// appointment-ready provider (asynchronous when the target is
-// appointment_pending, so that it stays there), else a request. The
-// requisition exists by then, so Getlabs never reschedules it: e.moved
-// does not matter.
-func (s *Server) placeFor(e *entry, target order.Status) (command, bool) {
+// performers maps each order trigger to the flow's command that fires it,
+// the way Junction's simulation goes: along the success path, an
+// appointment-ready provider preferred to one that takes requests.
+var performers = map[order.Trigger]performer{
+	order.CreateRequisition:     always(scheduling.Flow.CreateRequisition),
+	order.BypassRequisition:     always(scheduling.Flow.BypassRequisition),
+	order.PlaceAppointment:      {appoints: true, command: (*Server).place},
+	order.ScheduleAppointment:   {appoints: true, command: (*Server).schedule},
+	order.RescheduleAppointment: {command: (*Server).moveToFirstSlot},
+	order.CancelAppointment:     always(scheduling.Flow.CancelAppointment),
+	order.CompleteDraw:          {command: (*Server).draw},
+	order.ReceivePartialResults: always(scheduling.Flow.ReceivePartialResults),
+	order.Complete:              always(scheduling.Flow.CompleteResults),
+	order.ReportSampleError:     always(scheduling.Flow.ReportSampleError),
+	order.CorrectResults:        always(scheduling.Flow.CorrectResults),
+	order.Cancel:                always(scheduling.Flow.Cancel),
+}
+
+// always is a performer that runs cmd.
+func always(cmd command) performer {
+	return performer{command: func(*Server, *entry, bool) command { return cmd }}
+}
+
+// place returns the command that gives e an appointment: a booking in the
+// first slot where the area has an appointment-ready provider
+// (asynchronous when appointment_pending ends the simulation, so that it
+// stays there), else a request; nil when the area has neither.
+func (s *Server) place(e *entry, last bool) command {
 	info := e.areaInfo()
-	existing := s.existing(e)
 	if p, err := info.ForBooking(); err == nil {
 		w, ok := s.firstSlot(e)
+		if !ok {
+			return nil
+		}
 		r := scheduling.BookRequest{ID: s.newID(appointmentKind), Start: w.start, End: w.end, Provider: p,
-			Existing: existing, Async: target == order.AppointmentPending}
+			Existing: s.existing(e), Async: last}
 		return func(o scheduling.Flow, now time.Time) (scheduling.Flow, []webhook.Event, error) {
 			return o.Book(r, now)
-		}, ok
+		}
 	}
 	for _, p := range info.Providers(tier.AppointmentRequest) {
-		r := scheduling.RequestAppointment{ID: s.newID(appointmentKind), Provider: p, Existing: existing}
+		r := scheduling.RequestAppointment{ID: s.newID(appointmentKind), Provider: p, Existing: s.existing(e)}
 		return func(o scheduling.Flow, now time.Time) (scheduling.Flow, []webhook.Event, error) {
 			return o.Request(r, now)
-		}, true
+		}
 	}
-	return nil, false
+	return nil
+}
+
+// schedule returns the command that schedules e's appointment: the
+// provider confirms a booking, or pencils a request in at the first slot;
+// without an active appointment, a new one (a booking is scheduled at
+// once).
+func (s *Server) schedule(e *entry, _ bool) command {
+	act, ok := e.flow.Active()
+	if !ok {
+		return s.place(e, false)
+	}
+	if act.Tier != tier.AppointmentRequest {
+		return scheduling.Flow.Confirm
+	}
+	w, ok := s.firstSlot(e)
+	if !ok {
+		return nil
+	}
+	return func(o scheduling.Flow, now time.Time) (scheduling.Flow, []webhook.Event, error) {
+		return o.PencilIn(w.start, w.end, now)
+	}
+}
+
+// moveToFirstSlot returns the command that reschedules e's appointment
+// to the first slot.
+func (s *Server) moveToFirstSlot(e *entry, _ bool) command {
+	w, ok := s.firstSlot(e)
+	if !ok {
+		return nil
+	}
+	return func(o scheduling.Flow, now time.Time) (scheduling.Flow, []webhook.Event, error) {
+		return o.Reschedule(w.start, w.end, "", now)
+	}
+}
+
+// draw returns the command that takes e to its draw: the visit starts
+// first when it has not.
+func (s *Server) draw(e *entry, _ bool) command {
+	if act, ok := e.flow.Active(); ok && act.EffectiveStatus() == appointment.Confirmed {
+		return scheduling.Flow.StartVisit
+	}
+	return scheduling.Flow.CompleteDraw
+}
+
+// appoints reports whether an order without an active appointment must
+// get one on path.
+func appoints(path []order.Transition) bool {
+	return slices.ContainsFunc(path, func(t order.Transition) bool { return performers[t.Trigger].appoints })
 }
 
 // canPlace reports whether e can get an appointment: its area has an
@@ -584,10 +556,13 @@ func (e *entry) areaInfo() provider.AreaInfo {
 	return e.area.info()
 }
 
-// firstSlot returns the first availability window of e's area, which is
-// served, that starts after the clock; there is none only at the end of
-// the year 9999.
+// firstSlot returns the first availability window of e's area that
+// starts after the clock; there is none when the area is not served, or at
+// the end of the year 9999.
 func (s *Server) firstSlot(e *entry) (window, bool) {
+	if e.area == nil {
+		return window{}, false
+	}
 	for _, w := range windows(e.area, s.clock, s.clock) {
 		return w, true
 	}

@@ -423,7 +423,6 @@ func (s *Server) book(w http.ResponseWriter, _ *http.Request, e *entry, body []b
 		return
 	}
 	delete(s.keys, b.BookingKey)
-	e.moved = s.clock
 	if b.Async {
 		e.async = asyncBooking{id: id, cancelAt: s.clock.Add(time.Duration(b.AsyncTimeoutMS) * time.Millisecond)}
 		if s.cfg.asyncDelay >= 0 {
@@ -490,7 +489,6 @@ func (s *Server) reschedule(w http.ResponseWriter, _ *http.Request, e *entry, bo
 		return
 	}
 	delete(s.keys, q.BookingKey)
-	e.moved = s.clock
 	a, _ := e.appointmentByID(act.ID)
 	writeJSON(w, http.StatusOK, a)
 }
@@ -551,35 +549,16 @@ func (s *Server) test(w http.ResponseWriter, e *entry, body []byte, finalStatus,
 		return
 	}
 	cur := e.flow.Status
-	if cur != target && !order.Reachable(cur, target) {
+	path, ok := order.Path(cur, target)
+	if !ok {
 		detail(w, http.StatusBadRequest, "Transition from "+cur.String()+" to "+target.String()+" is not allowed")
 		return
 	}
-	if _, active := e.flow.Active(); !active && needsAppointment(cur, target) {
-		if !s.canPlace(e) {
-			detail(w, http.StatusUnprocessableEntity, "zip code "+zip5(e.flow.Address.ZipCode)+
-				" is not served for at-home phlebotomy")
-			return
-		}
+	if _, active := e.flow.Active(); !active && appoints(path) && !s.canPlace(e) {
+		detail(w, http.StatusUnprocessableEntity, "zip code "+zip5(e.flow.Address.ZipCode)+
+			" is not served for at-home phlebotomy")
+		return
 	}
 	s.simulate(e, target, time.Duration(seconds)*time.Second)
 	writeJSON(w, http.StatusOK, orderResponse{Order: e.snapshot(), Status: "success", Message: "Order simulation started"})
-}
-
-// needsAppointment reports whether an order without an active appointment
-// must get one to go from cur to target.
-func needsAppointment(cur, target order.Status) bool {
-	switch target {
-	case order.Ordered, order.RequisitionCreated, order.RequisitionBypassed, order.Cancelled:
-		return false
-	case order.AppointmentPending, order.AppointmentScheduled, order.DrawCompleted, order.AppointmentCancelled,
-		order.PartialResults, order.Completed, order.SampleError, order.Corrected:
-	}
-	switch cur {
-	case order.Ordered, order.RequisitionCreated, order.RequisitionBypassed, order.AppointmentCancelled:
-		return true
-	case order.AppointmentPending, order.AppointmentScheduled, order.DrawCompleted, order.PartialResults,
-		order.Completed, order.SampleError, order.Cancelled, order.Corrected:
-	}
-	return false
 }

@@ -59,7 +59,7 @@ func defaultConfig() config {
 func WithStart(t time.Time) Option {
 	return Option{func(c *config) error {
 		if t.IsZero() {
-			return &OptionError{Option: "WithStart", Problem: "zero time"}
+			return &Error{Op: "WithStart", Problem: "zero time", Err: ErrOption}
 		}
 		c.start = t.UTC().Round(0)
 		return nil
@@ -79,7 +79,7 @@ func WithAreas(areas ...Area) Option {
 				return err
 			}
 			if seen[a.ZipCode] {
-				return &OptionError{Option: "WithAreas", Problem: "zip code " + a.ZipCode + " given twice"}
+				return &Error{Op: "WithAreas", Problem: "zip code " + a.ZipCode + " given twice", Err: ErrOption}
 			}
 			seen[a.ZipCode] = true
 			a.Providers = append([]provider.Provider(nil), a.Providers...)
@@ -97,7 +97,7 @@ func WithLabTests(tests ...order.LabTest) Option {
 		seen := map[string]bool{}
 		for _, t := range tests {
 			if t.ID == "" || seen[t.ID] {
-				return &OptionError{Option: "WithLabTests", Problem: "a lab test without an id, or with one given twice"}
+				return &Error{Op: "WithLabTests", Problem: "a lab test without an id, or with one given twice", Err: ErrOption}
 			}
 			seen[t.ID] = true
 		}
@@ -114,11 +114,11 @@ func WithWebhookURL(rawURL, secret string) Option {
 	return Option{func(c *config) error {
 		u, err := url.Parse(rawURL)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			return &OptionError{Option: "WithWebhookURL", Problem: "not an http or https URL", Err: err}
+			return &Error{Op: "WithWebhookURL", Problem: "not an http or https URL", Err: ErrOption, Cause: err}
 		}
 		v, err := webhook.NewVerifier(secret)
 		if err != nil {
-			return &OptionError{Option: "WithWebhookURL", Problem: "bad secret", Err: err}
+			return &Error{Op: "WithWebhookURL", Problem: "bad secret", Err: ErrOption, Cause: err}
 		}
 		c.hookURL, c.hookHandler, c.verifier = u.String(), nil, v
 		return nil
@@ -132,11 +132,11 @@ func WithWebhookURL(rawURL, secret string) Option {
 func WithWebhookHandler(h http.Handler, secret string) Option {
 	return Option{func(c *config) error {
 		if h == nil {
-			return &OptionError{Option: "WithWebhookHandler", Problem: "nil handler"}
+			return &Error{Op: "WithWebhookHandler", Problem: "nil handler", Err: ErrOption}
 		}
 		v, err := webhook.NewVerifier(secret)
 		if err != nil {
-			return &OptionError{Option: "WithWebhookHandler", Problem: "bad secret", Err: err}
+			return &Error{Op: "WithWebhookHandler", Problem: "bad secret", Err: ErrOption, Cause: err}
 		}
 		c.hookURL, c.hookHandler, c.verifier = "", h, v
 		return nil
@@ -149,7 +149,7 @@ func WithWebhookHandler(h http.Handler, secret string) Option {
 func WithHTTPClient(client *http.Client) Option {
 	return Option{func(c *config) error {
 		if client == nil {
-			return &OptionError{Option: "WithHTTPClient", Problem: "nil client"}
+			return &Error{Op: "WithHTTPClient", Problem: "nil client", Err: ErrOption}
 		}
 		c.client = client
 		return nil
@@ -171,7 +171,7 @@ func WithChaos(seed uint64) Option {
 func WithBookingKeyTTL(d time.Duration) Option {
 	return Option{func(c *config) error {
 		if d <= 0 {
-			return &OptionError{Option: "WithBookingKeyTTL", Problem: "not positive"}
+			return &Error{Op: "WithBookingKeyTTL", Problem: "not positive", Err: ErrOption}
 		}
 		c.keyTTL = d
 		return nil
@@ -195,7 +195,7 @@ func WithAsyncConfirmDelay(d time.Duration) Option {
 func WithTeamID(id string) Option {
 	return Option{func(c *config) error {
 		if id == "" {
-			return &OptionError{Option: "WithTeamID", Problem: "empty"}
+			return &Error{Op: "WithTeamID", Problem: "empty", Err: ErrOption}
 		}
 		c.teamID = id
 		return nil
@@ -258,19 +258,19 @@ func DefaultAreas() []Area {
 // check validates a and loads its zone.
 func (a *Area) check() error {
 	if err := (provider.AreaQuery{ZipCode: a.ZipCode}).Validate(); err != nil {
-		return &OptionError{Option: "WithAreas", Problem: "zip code", Err: err}
+		return &Error{Op: "WithAreas", Problem: "zip code", Err: ErrOption, Cause: err}
 	}
 	for _, p := range a.Providers {
 		if !p.IsValid() {
-			return &OptionError{Option: "WithAreas", Problem: "zip code " + a.ZipCode + ": invalid provider " + p.String()}
+			return &Error{Op: "WithAreas", Problem: "zip code " + a.ZipCode + ": invalid provider " + p.String(), Err: ErrOption}
 		}
 	}
 	if a.TimeZone == "" || a.TimeZone == "Local" {
-		return &OptionError{Option: "WithAreas", Problem: "zip code " + a.ZipCode + ": no IANA time zone"}
+		return &Error{Op: "WithAreas", Problem: "zip code " + a.ZipCode + ": no IANA time zone", Err: ErrOption}
 	}
 	zone, err := time.LoadLocation(a.TimeZone)
 	if err != nil {
-		return &OptionError{Option: "WithAreas", Problem: "zip code " + a.ZipCode + ": time zone", Err: err}
+		return &Error{Op: "WithAreas", Problem: "zip code " + a.ZipCode + ": time zone", Err: ErrOption, Cause: err}
 	}
 	a.zone = zone
 	return nil

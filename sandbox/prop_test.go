@@ -16,6 +16,7 @@ import (
 	"github.com/phlebkit/phlebkit/appointment"
 	"github.com/phlebkit/phlebkit/order"
 	"github.com/phlebkit/phlebkit/sandbox"
+	"github.com/phlebkit/phlebkit/scheduling"
 	"github.com/phlebkit/phlebkit/track"
 	"github.com/phlebkit/phlebkit/webhook"
 	"github.com/phlebkit/phlebkit/webhook/webhookhttp"
@@ -140,11 +141,12 @@ func TestNothingForbidden(t *testing.T) {
 			t.Fatal(err)
 		}
 		recv.Now = m.srv.Now
-		controls := map[string]func(string) error{
-			"create_requisition": m.srv.CreateRequisition, "bypass_requisition": m.srv.BypassRequisition,
-			"confirm": m.srv.Confirm, "cancel_appointment": m.srv.CancelAppointment, "start_visit": m.srv.StartVisit,
-			"complete_draw": m.srv.CompleteDraw, "partial_results": m.srv.ReceivePartialResults,
-			"complete": m.srv.CompleteResults, "sample_error": m.srv.ReportSampleError, "correct": m.srv.CorrectResults,
+		controls := map[string]command{
+			"create_requisition": scheduling.Flow.CreateRequisition, "bypass_requisition": scheduling.Flow.BypassRequisition,
+			"confirm": scheduling.Flow.Confirm, "cancel_appointment": scheduling.Flow.CancelAppointment,
+			"start_visit": scheduling.Flow.StartVisit, "complete_draw": scheduling.Flow.CompleteDraw,
+			"partial_results": scheduling.Flow.ReceivePartialResults, "complete": scheduling.Flow.CompleteResults,
+			"sample_error": scheduling.Flow.ReportSampleError, "correct": scheduling.Flow.CorrectResults,
 		}
 		actions := map[string]func(*rapid.T){
 			"": m.check,
@@ -173,11 +175,11 @@ func TestNothingForbidden(t *testing.T) {
 				name := rapid.SampledFrom([]string{"create_requisition", "bypass_requisition", "confirm",
 					"cancel_appointment", "start_visit", "complete_draw", "partial_results", "complete",
 					"sample_error", "correct"}).Draw(t, "control")
-				_ = controls[name](id)
+				_ = m.srv.Apply(id, controls[name])
 			},
 			"pencil_in": func(t *rapid.T) {
 				start := m.srv.Now().Add(time.Duration(rapid.IntRange(-2, 100).Draw(t, "hours")) * time.Hour)
-				_ = m.srv.PencilIn(m.pick(t), start, start.Add(time.Hour))
+				_ = m.srv.Apply(m.pick(t), pencilIn(start, start.Add(time.Hour)))
 			},
 			"book_or_reschedule": func(t *rapid.T) {
 				id := m.pick(t)

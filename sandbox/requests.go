@@ -5,12 +5,12 @@ import (
 	"errors"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/phlebkit/phlebkit/appointment"
 	"github.com/phlebkit/phlebkit/internal/jsonwire"
 	"github.com/phlebkit/phlebkit/order"
 	"github.com/phlebkit/phlebkit/provider"
+	"github.com/phlebkit/phlebkit/scheduling"
 )
 
 // problem is one entry of the detail list of a 422 answer to a request
@@ -31,13 +31,12 @@ func (ps *problems) add(msg, typ string, loc ...any) {
 
 func (ps *problems) missing(loc ...any) { ps.add("field required", "value_error.missing", loc...) }
 
-// maxNotes is the longest notes may be, in characters, as scheduling's
-// rules say for access and appointment notes.
-const maxNotes = 1000
-
+// notes reports notes longer than scheduling's rules allow for access and
+// appointment notes.
 func (ps *problems) notes(s string, loc ...any) {
-	if utf8.RuneCountInString(s) > maxNotes {
-		ps.add("ensure this value has at most 1000 characters", "value_error.any_str.max_length", loc...)
+	if scheduling.CheckNotes(s, "") != nil {
+		ps.add("ensure this value has at most "+strconv.Itoa(scheduling.MaxNotes)+" characters",
+			"value_error.any_str.max_length", loc...)
 	}
 }
 

@@ -23,9 +23,9 @@ import (
 //
 // # The flow behind it
 //
-// Each order is a scheduling.Order: every change, whether a request made
-// over HTTP, a control called from Go ([Server.CreateRequisition],
-// [Server.CompleteDraw], …) or the passing of virtual time, is one of its
+// Each order is a scheduling.Flow: every change, whether a request made
+// over HTTP, a command run from Go ([Server.Apply]) or the passing of
+// virtual time, is one of its
 // commands, and the webhook events that command returns are what the
 // server delivers, decorated with what the order's create request gave
 // (patient names and contacts, lab test, the address's receiver and phone)
@@ -40,12 +40,12 @@ import (
 //
 // The clock starts at [WithStart] (by default the wall clock's current
 // second when [New] runs) and moves only when the test calls
-// [Server.Advance]. Every request and control happens at the clock's
+// [Server.Advance]. Every request and command happens at the clock's
 // current instant. While virtual time passes, what Junction and its
 // providers do on their own happens at its instant, earliest first:
 //
 //   - auto-cancellation of appointments booked before the requisition
-//     (scheduling.Order.Tick), at the instant its rule starts to hold;
+//     (scheduling.Flow.Tick), at the instant its rule starts to hold;
 //   - the provider's answer to an asynchronous booking: confirmed
 //     [WithAsyncConfirmDelay] after it (one minute by default), or
 //     cancelled when async_confirmation_timeout_millisecond runs out
@@ -54,7 +54,7 @@ import (
 //     requisition, 24 hours before its start
 //     (scheduling.ProviderRescheduleAt): the slot moves 24 hours later
 //     (our decision: the documentation does not say by how much; the
-//     same time the next day), through scheduling.Order.Reschedule. When
+//     same time the next day), through scheduling.Flow.Reschedule. When
 //     that instant had already passed when the appointment was booked or
 //     last moved, Getlabs does not reschedule it;
 //   - the steps of POST /v3/order/{order_id}/test with a delay.
@@ -72,7 +72,7 @@ import (
 // and given up after the eighth. [Server.Deliveries] logs every attempt.
 //
 // Deliveries are made only by [Server.Advance] and [Server.Flush], never by
-// a request or a control: a message is due at the instant its event
+// a request or a command: a message is due at the instant its event
 // happened (with chaos, up to [ChaosMaxDelay] later), and is attempted by
 // the first Advance or Flush whose time reaches its due instant. Advance
 // makes, in virtual-time order, every attempt due up to the new instant,
@@ -93,7 +93,7 @@ import (
 //
 // # Concurrency
 //
-// A Server is safe for concurrent use: requests, controls and clock calls
+// A Server is safe for concurrent use: requests, commands and clock calls
 // may come from many goroutines. One mutex guards all its state; it is
 // released while an attempt is delivered, so that a webhook handler may
 // call the server's API (to read an order, as Junction advises) and
@@ -127,7 +127,7 @@ type Server struct {
 }
 
 // New returns a Server configured by opts, not yet listening: use it as an
-// http.Handler, or call [Server.Start]. A bad option is an *[OptionError]
+// http.Handler, or call [Server.Start]. A bad option is an *[Error]
 // wrapping [ErrOption].
 func New(opts ...Option) (*Server, error) {
 	c := defaultConfig()
@@ -152,7 +152,7 @@ func New(opts ...Option) (*Server, error) {
 	}
 	reasons, err := appointment.DecodeCancellationReasons(reasonsJSON)
 	if err != nil {
-		return nil, &OptionError{Option: "cancellation reasons", Problem: "cannot decode", Err: err}
+		return nil, &Error{Op: "cancellation reasons", Problem: "cannot decode", Err: ErrOption, Cause: err}
 	}
 	if c.start.IsZero() {
 		c.start = time.Now().UTC().Truncate(time.Second) // the documented default clock
@@ -202,18 +202,18 @@ func NewServer(opts ...Option) (*Server, error) {
 
 // Start serves the API on a loopback port (127.0.0.1, or [::1] where IPv4
 // is missing) and sets URL. Starting twice, or after Close, is a
-// *[ServerError].
+// *[Error] wrapping [ErrServer].
 func (s *Server) Start() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.listening || s.closed {
-		return &ServerError{Problem: "already started or closed"}
+		return &Error{Op: "Start", Problem: "already started or closed", Err: ErrServer}
 	}
 	ln, err4 := net.Listen("tcp", "127.0.0.1:0")
 	if err4 != nil {
 		var err6 error
 		if ln, err6 = net.Listen("tcp6", "[::1]:0"); err6 != nil {
-			return &ServerError{Problem: "cannot listen on a loopback port", Err: errors.Join(err4, err6)}
+			return &Error{Op: "Start", Problem: "cannot listen on a loopback port", Err: ErrServer, Cause: errors.Join(err4, err6)}
 		}
 	}
 	s.httpSrv = &http.Server{Handler: s, ReadHeaderTimeout: readHeaderTimeout, ReadTimeout: readTimeout,

@@ -79,7 +79,7 @@ func (c *consumer) rawCall(method, path, body string) (int, []byte) {
 func (c *consumer) scheduled(start time.Time) order.Order {
 	c.t.Helper()
 	o := c.placeOrder(phoenix, nil)
-	if err := c.srv.CreateRequisition(o.ID); err != nil {
+	if err := c.srv.Apply(o.ID, scheduling.Flow.CreateRequisition); err != nil {
 		c.t.Fatal(err)
 	}
 	c.book(o.ID, start, nil)
@@ -246,7 +246,7 @@ func TestBook(t *testing.T) {
 	path := "/v3/order/" + o.ID + "/phlebotomy/appointment/book"
 	key := c.slotAt(phoenix, thursday15).BookingKey
 	c.refused(http.MethodPost, path, map[string]any{"booking_key": key}, http.StatusBadRequest, "requisition required")
-	if err := c.srv.CreateRequisition(o.ID); err != nil {
+	if err := c.srv.Apply(o.ID, scheduling.Flow.CreateRequisition); err != nil {
 		t.Fatal(err)
 	}
 	for _, tc := range []struct {
@@ -278,7 +278,7 @@ func TestBook(t *testing.T) {
 	t.Run("booking keys expire", func(t *testing.T) {
 		c := newConsumer(t, sandbox.WithBookingKeyTTL(time.Minute))
 		o := c.placeOrder(phoenix, nil)
-		if err := c.srv.CreateRequisition(o.ID); err != nil {
+		if err := c.srv.Apply(o.ID, scheduling.Flow.CreateRequisition); err != nil {
 			t.Fatal(err)
 		}
 		s := c.slotAt(phoenix, thursday15)
@@ -360,7 +360,7 @@ func TestRequest(t *testing.T) {
 	}
 	c.refused(http.MethodPost, path, map[string]any{"address": onalaska, "provider": "phlebfinders"},
 		http.StatusBadRequest, "active appointment exists")
-	if err := c.srv.PencilIn(o.ID, t0.Add(time.Hour), time.Time{}); !errors.Is(err, sandbox.ErrRefused) ||
+	if err := c.srv.Apply(o.ID, pencilIn(t0.Add(time.Hour), time.Time{})); !errors.Is(err, sandbox.ErrRefused) ||
 		!errors.Is(err, scheduling.ErrAutoCancel) {
 		t.Fatalf("penciling in an hour ahead before the requisition: %v", err)
 	}
@@ -371,7 +371,7 @@ func TestReschedule(t *testing.T) {
 	o := c.placeOrder(phoenix, nil)
 	path := "/v3/order/" + o.ID + "/phlebotomy/appointment/reschedule"
 	c.refused(http.MethodPatch, path, map[string]any{"booking_key": "bk_x"}, http.StatusBadRequest, "No active appointment")
-	if err := c.srv.CreateRequisition(o.ID); err != nil {
+	if err := c.srv.Apply(o.ID, scheduling.Flow.CreateRequisition); err != nil {
 		t.Fatal(err)
 	}
 	c.book(o.ID, thursday15, nil)
@@ -383,14 +383,14 @@ func TestReschedule(t *testing.T) {
 		!a.EventData.IsReschedule {
 		t.Fatalf("rescheduled = %+v", a)
 	}
-	if err := c.srv.StartVisit(o.ID); err != nil {
+	if err := c.srv.Apply(o.ID, scheduling.Flow.StartVisit); err != nil {
 		t.Fatal(err)
 	}
 	c.refused(http.MethodPatch, path, map[string]any{"booking_key": c.slotAt(phoenix, thursday15).BookingKey},
 		http.StatusBadRequest, "not allowed")
 
 	r := c.placeOrder(onalaska, map[string]any{"user_id": "9c0f0bde-53d5-4f5e-8d5a-21a8a2a0a002"})
-	if err := c.srv.CreateRequisition(r.ID); err != nil {
+	if err := c.srv.Apply(r.ID, scheduling.Flow.CreateRequisition); err != nil {
 		t.Fatal(err)
 	}
 	c.request(r.ID)
@@ -416,14 +416,14 @@ func TestCancelAppointment(t *testing.T) {
 	c.refused(http.MethodPatch, path, map[string]any{"cancellation_reason_id": other}, http.StatusBadRequest, "No active appointment")
 
 	d := c.placeOrder(phoenix, nil)
-	if err := c.srv.CreateRequisition(d.ID); err != nil {
+	if err := c.srv.Apply(d.ID, scheduling.Flow.CreateRequisition); err != nil {
 		t.Fatal(err)
 	}
 	c.book(d.ID, friday17, nil)
 	c.must(http.MethodPatch, "/v3/order/"+d.ID+"/phlebotomy/appointment/cancel", map[string]any{"cancellation_reason_id": other})
 
 	r := c.placeOrder(onalaska, map[string]any{"user_id": "9c0f0bde-53d5-4f5e-8d5a-21a8a2a0a003"})
-	if err := c.srv.CreateRequisition(r.ID); err != nil {
+	if err := c.srv.Apply(r.ID, scheduling.Flow.CreateRequisition); err != nil {
 		t.Fatal(err)
 	}
 	c.request(r.ID)
@@ -474,14 +474,14 @@ func TestGetAppointment(t *testing.T) {
 	o := c.placeOrder(phoenix, nil)
 	path := "/v3/order/" + o.ID + "/phlebotomy/appointment"
 	c.refused(http.MethodGet, path, nil, http.StatusNotFound, "No active appointment")
-	if err := c.srv.CreateRequisition(o.ID); err != nil {
+	if err := c.srv.Apply(o.ID, scheduling.Flow.CreateRequisition); err != nil {
 		t.Fatal(err)
 	}
 	b := c.book(o.ID, thursday15, nil)
 	if a := decodeAppointment(t, c.must(http.MethodGet, path, nil)); a.ID != b.ID || a.EffectiveStatus() != appointment.Confirmed {
 		t.Fatalf("active = %+v", a)
 	}
-	if err := c.srv.CompleteDraw(o.ID); err != nil {
+	if err := c.srv.Apply(o.ID, scheduling.Flow.CompleteDraw); err != nil {
 		t.Fatal(err)
 	}
 	c.refused(http.MethodGet, path, nil, http.StatusNotFound, "No active appointment")
@@ -626,27 +626,32 @@ func TestRouting(t *testing.T) {
 func TestControlErrors(t *testing.T) {
 	c := newConsumer(t)
 	o := c.placeOrder(phoenix, nil)
-	controls := map[string]func(string) error{
-		"CreateRequisition": c.srv.CreateRequisition, "BypassRequisition": c.srv.BypassRequisition,
-		"Confirm": c.srv.Confirm, "CancelAppointment": c.srv.CancelAppointment, "StartVisit": c.srv.StartVisit,
-		"CompleteDraw": c.srv.CompleteDraw, "ReceivePartialResults": c.srv.ReceivePartialResults,
-		"CompleteResults": c.srv.CompleteResults, "ReportSampleError": c.srv.ReportSampleError,
-		"CorrectResults": c.srv.CorrectResults,
-		"PencilIn":       func(id string) error { return c.srv.PencilIn(id, thursday15, time.Time{}) },
+	controls := map[string]command{
+		"CreateRequisition": scheduling.Flow.CreateRequisition, "BypassRequisition": scheduling.Flow.BypassRequisition,
+		"Confirm": scheduling.Flow.Confirm, "CancelAppointment": scheduling.Flow.CancelAppointment,
+		"StartVisit": scheduling.Flow.StartVisit, "CompleteDraw": scheduling.Flow.CompleteDraw,
+		"ReceivePartialResults": scheduling.Flow.ReceivePartialResults,
+		"CompleteResults":       scheduling.Flow.CompleteResults, "ReportSampleError": scheduling.Flow.ReportSampleError,
+		"CorrectResults": scheduling.Flow.CorrectResults,
+		"PencilIn":       pencilIn(thursday15, time.Time{}),
 	}
-	for name, f := range controls {
-		if err := f("nope"); !errors.Is(err, sandbox.ErrUnknownOrder) {
+	for name, cmd := range controls {
+		var se *sandbox.Error
+		if err := c.srv.Apply("nope", cmd); !errors.Is(err, sandbox.ErrUnknownOrder) || !errors.As(err, &se) ||
+			se.Op != "Apply" || se.OrderID != "nope" {
 			t.Errorf("%s on an unknown order: %v", name, err)
 		}
 		if name == "CreateRequisition" || name == "BypassRequisition" {
 			continue
 		}
-		err := f(o.ID)
-		var ce *sandbox.ControlError
-		if !errors.As(err, &ce) || !errors.Is(err, sandbox.ErrRefused) || !errors.Is(err, scheduling.ErrNotAllowed) ||
-			ce.OrderID != o.ID || !strings.HasPrefix(err.Error(), "sandbox: refused: ") {
+		err := c.srv.Apply(o.ID, cmd)
+		if !errors.As(err, &se) || !errors.Is(err, sandbox.ErrRefused) || !errors.Is(err, scheduling.ErrNotAllowed) ||
+			se.OrderID != o.ID || !strings.HasPrefix(err.Error(), "sandbox: refused: Apply ") {
 			t.Errorf("%s on an ordered order: %v", name, err)
 		}
+	}
+	if err := c.srv.Apply(o.ID, nil); !errors.Is(err, sandbox.ErrRefused) || err.Error() != `sandbox: refused: Apply "`+o.ID+`": nil command` {
+		t.Errorf("a nil command: %v", err)
 	}
 	if _, err := c.srv.Order("nope"); !errors.Is(err, sandbox.ErrUnknownOrder) {
 		t.Errorf("Order of an unknown order: %v", err)
@@ -668,7 +673,7 @@ func TestFarFuture(t *testing.T) {
 		c.srv.Advance(-time.Hour)
 	}
 	c.refused(http.MethodPost, "/v3/order", orderBody(phoenix, nil), http.StatusUnprocessableEntity, "out of range")
-	if err := c.srv.CreateRequisition(o.ID); !errors.Is(err, scheduling.ErrRange) {
+	if err := c.srv.Apply(o.ID, scheduling.Flow.CreateRequisition); !errors.Is(err, scheduling.ErrRange) {
 		t.Fatalf("CreateRequisition in the year %d: %v", c.srv.Now().Year(), err)
 	}
 	if got := c.getOrder(o.ID); got.Status() != order.Ordered {
@@ -676,5 +681,38 @@ func TestFarFuture(t *testing.T) {
 	}
 	if ss := c.slots(phoenix, ""); len(ss) != 0 {
 		t.Fatalf("%d slots after the year 9999", len(ss))
+	}
+}
+
+// TestSimulateEveryStatus drives a new order through POST
+// /v3/order/{order_id}/test to every order status reachable from ordered,
+// in an area where Getlabs books and in one where PhlebFinders takes
+// requests, at once and a step a minute: the statuses come from the order
+// lifecycle, so that a new one is walked without a change here.
+func TestSimulateEveryStatus(t *testing.T) {
+	for _, st := range order.Statuses() {
+		if st != order.Ordered && !order.Reachable(order.Ordered, st) {
+			continue
+		}
+		for _, area := range []map[string]any{phoenix, onalaska} {
+			for _, delay := range []string{"", "&delay=60"} {
+				t.Run(st.String()+" "+area["zip_code"].(string)+delay, func(t *testing.T) {
+					c := newConsumer(t, sandbox.WithPartialResultsWebhooks())
+					o := c.placeOrder(area, nil)
+					c.must(http.MethodPost, "/v3/order/"+o.ID+"/test?final_status="+st.String()+delay, nil)
+					c.srv.Advance(time.Hour)
+					got := c.getOrder(o.ID)
+					if got.Status() != st {
+						t.Fatalf("POST test?final_status=%s: status %v", st, got.Status())
+					}
+					if _, err := order.ValidateHistory(got.History); err != nil {
+						t.Fatal(err)
+					}
+					if tr := c.tracked(o.ID); tr.Status() != st {
+						t.Fatalf("the consumer tracked %v, want %v", tr.Status(), st)
+					}
+				})
+			}
+		}
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/phlebkit/phlebkit/sandbox"
+	"github.com/phlebkit/phlebkit/scheduling"
 	"github.com/phlebkit/phlebkit/webhook"
 )
 
@@ -32,7 +33,7 @@ func TestTimersAtOneInstant(t *testing.T) {
 	c := newConsumer(t, sandbox.WithAsyncConfirmDelay(time.Minute))
 	a := c.placeOrder(phoenix, nil)
 	b := c.placeOrder(phoenix, map[string]any{"user_id": "5e1b0c4a-7f3d-4b8e-9a21-3c4d5e6f7a10"})
-	if err := c.srv.CreateRequisition(b.ID); err != nil {
+	if err := c.srv.Apply(b.ID, scheduling.Flow.CreateRequisition); err != nil {
 		t.Fatal(err)
 	}
 	c.book(b.ID, thursday15, map[string]any{"async_confirmation": true}) // confirmed at t0+1m
@@ -65,10 +66,10 @@ func TestSampleID(t *testing.T) {
 	if got := c.getOrder(a.ID).SampleID; got != "" {
 		t.Fatalf("sample id before the requisition: %q", got)
 	}
-	if err := c.srv.BypassRequisition(a.ID); err != nil {
+	if err := c.srv.Apply(a.ID, scheduling.Flow.BypassRequisition); err != nil {
 		t.Fatal(err)
 	}
-	if err := c.srv.CreateRequisition(b.ID); err != nil {
+	if err := c.srv.Apply(b.ID, scheduling.Flow.CreateRequisition); err != nil {
 		t.Fatal(err)
 	}
 	if got := c.getOrder(a.ID).SampleID; got != "1000000001" {
@@ -115,7 +116,7 @@ func TestProviderReschedule(t *testing.T) {
 	request := newConsumer(t, sandbox.WithPreRequisitionScheduling())
 	r := request.placeOrder(onalaska, scheduled)
 	request.request(r.ID)
-	if err := request.srv.PencilIn(r.ID, tuesday15, time.Time{}); err != nil {
+	if err := request.srv.Apply(r.ID, pencilIn(tuesday15, time.Time{})); err != nil {
 		t.Fatal(err)
 	}
 	request.take()

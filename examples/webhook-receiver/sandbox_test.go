@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/phlebkit/phlebkit/sandbox"
+	"github.com/phlebkit/phlebkit/scheduling"
 	"github.com/phlebkit/phlebkit/track"
 )
 
@@ -134,7 +135,7 @@ func againstSandbox(t *testing.T, seed uint64) ([]string, map[string]track.Track
 	// Booked after the requisition, rescheduled, drawn, with results.
 	a := place("202b2c2f-fb4c-44dc-a4f8-621186fde227")
 	step()
-	must(srv.CreateRequisition(a))
+	must(srv.Apply(a, scheduling.Flow.CreateRequisition))
 	step()
 	api(http.MethodPost, "/v3/order/"+a+"/phlebotomy/appointment/book", map[string]any{"booking_key": keyAt(thursday)})
 	step()
@@ -144,14 +145,14 @@ func againstSandbox(t *testing.T, seed uint64) ([]string, map[string]track.Track
 	b := place("5e1b0c4a-7f3d-4b8e-9a21-3c4d5e6f7a01")
 	api(http.MethodPost, "/v3/order/"+b+"/phlebotomy/appointment/book", map[string]any{"booking_key": keyAt(thursday)})
 	srv.Advance(9 * time.Hour)
-	must(srv.CreateRequisition(b))
+	must(srv.Apply(b, scheduling.Flow.CreateRequisition))
 	api(http.MethodPost, "/v3/order/"+b+"/phlebotomy/appointment/book", map[string]any{"booking_key": keyAt(friday)})
 	srv.Advance(friday.Sub(srv.Now()))
-	must(srv.StartVisit(a))
+	must(srv.Apply(a, scheduling.Flow.StartVisit))
 	step()
-	must(srv.CompleteDraw(a))
+	must(srv.Apply(a, scheduling.Flow.CompleteDraw))
 	step()
-	must(srv.CompleteResults(a))
+	must(srv.Apply(a, scheduling.Flow.CompleteResults))
 	// Long enough for every retry.
 	srv.Advance(48 * time.Hour)
 	orders := map[string]track.Tracked{}
