@@ -10,8 +10,8 @@
 //		sandbox.WithWebhookHandler(receiver, secret))
 //	defer srv.Close()
 //	// POST srv.URL+"/v3/order", book an appointment, …
-//	srv.CreateRequisition(orderID) // what Junction's dashboard does
-//	srv.Advance(48 * time.Hour)    // deliver webhooks, let time-based rules act
+//	srv.Apply(orderID, scheduling.Flow.CreateRequisition) // what Junction's dashboard does
+//	srv.Advance(48 * time.Hour)                           // deliver webhooks, let time-based rules act
 //
 // # Endpoints
 //

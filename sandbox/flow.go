@@ -339,11 +339,8 @@ func (s *Server) lookup(op, id string) (*entry, error) {
 // scheduling.Flow.CreateRequisition (what Junction's dashboard does in
 // its sandbox, where it never happens on its own),
 // scheduling.Flow.StartVisit or scheduling.Flow.CompleteResults, or a
-// closure giving a command its other arguments, such as
-//
-//	func(f scheduling.Flow, now time.Time) (scheduling.Flow, []webhook.Event, error) {
-//		return f.PencilIn(start, end, now)
-//	}
+// closure giving a command its other arguments, such as a function
+// literal returning f.PencilIn(start, end, now) for the flow f at now.
 //
 // The command's webhooks are delivered by the next [Server.Flush] or
 // [Server.Advance]. An unknown order is an *[Error] wrapping
