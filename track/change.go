@@ -13,15 +13,13 @@ import (
 // Change is something that happened to an order or one of its
 // appointments, revealed by a delivery: an [OrderStep], an
 // [AppointmentStep], a [Rescheduled], an [ActiveChanged] or an
-// [AutoCancelled]. Switch on its type. Over all the deliveries of an
-// order, whatever their order and however often each arrives, each change
-// is reported exactly once.
+// [AutoCancelled]. Switch on its type; each has At, when it happened. Over
+// all the deliveries of an order, whatever their order and however often
+// each arrives, each change is reported exactly once.
 type Change interface {
-	// When returns when the change happened.
-	When() time.Time
 	// String returns a one-line description.
 	String() string
-	isChange()
+	when() time.Time
 }
 
 // OrderStep is one entry of the order's status history: the order moved
@@ -77,9 +75,9 @@ type Slot struct {
 	Start, End time.Time
 }
 
-// String returns the slot as "start/end" in RFC 3339 (an absent bound
+// slotText returns the slot as "start/end" in RFC 3339 (an absent bound
 // empty), or "none".
-func (s Slot) String() string {
+func slotText(s Slot) string {
 	if s.Start.IsZero() && s.End.IsZero() {
 		return "none"
 	}
@@ -155,26 +153,11 @@ type AutoCancelled struct {
 	Rule scheduling.Rule
 }
 
-func (OrderStep) isChange()       {}
-func (AppointmentStep) isChange() {}
-func (Rescheduled) isChange()     {}
-func (ActiveChanged) isChange()   {}
-func (AutoCancelled) isChange()   {}
-
-// When returns At.
-func (c OrderStep) When() time.Time { return c.At }
-
-// When returns At.
-func (c AppointmentStep) When() time.Time { return c.At }
-
-// When returns At.
-func (c Rescheduled) When() time.Time { return c.At }
-
-// When returns At.
-func (c ActiveChanged) When() time.Time { return c.At }
-
-// When returns At.
-func (c AutoCancelled) When() time.Time { return c.At }
+func (c OrderStep) when() time.Time       { return c.At }
+func (c AppointmentStep) when() time.Time { return c.At }
+func (c Rescheduled) when() time.Time     { return c.At }
+func (c ActiveChanged) when() time.Time   { return c.At }
+func (c AutoCancelled) when() time.Time   { return c.At }
 
 func stamp(t time.Time) string {
 	if t.IsZero() {
@@ -222,7 +205,7 @@ func (c AppointmentStep) String() string {
 // String returns a line such as "2026-11-23T12:00:00Z appointment ord-1-a1
 // moved from 2026-11-25T14:00:00Z/2026-11-25T16:00:00Z to …".
 func (c Rescheduled) String() string {
-	return stamp(c.At) + " appointment " + c.AppointmentID + " moved from " + c.From.String() + " to " + c.To.String()
+	return stamp(c.At) + " appointment " + c.AppointmentID + " moved from " + slotText(c.From) + " to " + slotText(c.To)
 }
 
 // String returns a line such as

@@ -155,14 +155,12 @@ func ExampleRecord() {
 	}
 	o, version, _ := store.Load(ctx, "ord-1")
 	fmt.Println(o.Status(), "version", version)
-	fmt.Println(store.IDs())
 	// Output:
 	// msg_ord-1_o1 1 changes
 	// msg_ord-1_o2 1 changes
 	// msg_ord-1_o2 0 changes
 	// msg_ord-1_o3 2 changes
 	// appointment_pending version 3
-	// [ord-1]
 }
 
 // A Store is any table with a version column; MemoryStore keeps it in
@@ -186,7 +184,7 @@ func ExampleMemoryStore() {
 	// unknown order's version: 0
 }
 
-// What an Order knows: the latest snapshot of the order and of each
+// What a Tracked knows: the latest snapshot of the order and of each
 // appointment.
 func ExampleTracked() {
 	var o track.Tracked
@@ -199,15 +197,14 @@ func ExampleTracked() {
 	for _, a := range o.Appointments() {
 		fmt.Println(a.ID, a.EffectiveStatus())
 	}
-	a, ok := o.Appointment("ord-1-a1")
-	fmt.Println(ok, a.Provider)
+	fmt.Println(o.Appointments()[0].Provider)
 	active, ok := o.Active()
 	fmt.Println(ok, active.ID)
 	// Output:
 	// ord-1 appointment_pending
 	// true 3 ord-1-a1
 	// ord-1-a1 pending
-	// true getlabs
+	// getlabs
 	// true ord-1-a1
 }
 
@@ -239,7 +236,7 @@ func ExampleTracked_MarshalJSON() {
 	// true true
 }
 
-// In a database column, an Order is a driver.Valuer and a sql.Scanner of
+// In a database column, a Tracked is a driver.Valuer and a sql.Scanner of
 // its stored form.
 func ExampleTracked_Value() {
 	var o track.Tracked
@@ -308,16 +305,12 @@ func ExampleRescheduled_String() {
 	fmt.Println(track.Rescheduled{AppointmentID: "ord-1-a1", Index: 2, At: hours(4),
 		From: track.Slot{Start: hours(50), End: hours(52)},
 		To:   track.Slot{Start: hours(74), End: hours(76)}})
+	// A slot not known (no snapshot showed one) is "none".
+	fmt.Println(track.Rescheduled{AppointmentID: "ord-1-a2", Index: 1, At: hours(5),
+		To: track.Slot{Start: hours(74), End: hours(76)}})
 	// Output:
 	// 2026-11-23T13:00:00Z appointment ord-1-a1 moved from 2026-11-25T11:00:00Z/2026-11-25T13:00:00Z to 2026-11-26T11:00:00Z/2026-11-26T13:00:00Z
-}
-
-func ExampleSlot_String() {
-	fmt.Println(track.Slot{Start: hours(50), End: hours(52)})
-	fmt.Println(track.Slot{}) // a request-tier appointment before a slot is penciled in
-	// Output:
-	// 2026-11-25T11:00:00Z/2026-11-25T13:00:00Z
-	// none
+	// 2026-11-23T14:00:00Z appointment ord-1-a2 moved from none to 2026-11-26T11:00:00Z/2026-11-26T13:00:00Z
 }
 
 // A cancelled appointment replaced by a new one: the order names the new

@@ -2,7 +2,6 @@ package track
 
 import (
 	"context"
-	"slices"
 	"strconv"
 	"sync"
 
@@ -12,14 +11,14 @@ import (
 // Store keeps one [Tracked] per order id, with a version that changes on each
 // write: what a receiver needs to apply events with compare-and-swap, so
 // that several receivers sharing it converge. A table with the order id, a
-// column for the Order (it is a [driver.Valuer] and a
+// column for the Tracked (it is a [driver.Valuer] and a
 // [database/sql.Scanner]) and a version column implements it:
 //
 //	Load: SELECT value, version FROM orders WHERE id = $1
 //	Swap: UPDATE orders SET value = $3, version = version + 1 WHERE id = $1 AND version = $2
 //	      (or an INSERT … ON CONFLICT DO NOTHING when version is 0)
 type Store interface {
-	// Load returns the order's value and its version, or the zero Order
+	// Load returns the order's value and its version, or the zero Tracked
 	// and version 0 when the store has none.
 	Load(ctx context.Context, orderID string) (Tracked, int64, error)
 	// Swap stores next as the order's value if its version is still
@@ -72,7 +71,7 @@ type stored struct {
 	version int64
 }
 
-// Load returns the order's value and version; the zero Order and 0 when
+// Load returns the order's value and version; the zero Tracked and 0 when
 // none is stored.
 func (m *MemoryStore) Load(_ context.Context, orderID string) (Tracked, int64, error) {
 	m.mu.Lock()
@@ -93,16 +92,4 @@ func (m *MemoryStore) Swap(_ context.Context, orderID string, version int64, nex
 	}
 	m.orders[orderID] = stored{o: next, version: version + 1}
 	return true, nil
-}
-
-// IDs returns the ids of the orders stored, sorted.
-func (m *MemoryStore) IDs() []string {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	ids := make([]string, 0, len(m.orders))
-	for id := range m.orders {
-		ids = append(ids, id)
-	}
-	slices.Sort(ids)
-	return ids
 }

@@ -21,12 +21,7 @@ import (
 // the histories that later changes need. The zero Tracked knows nothing; the
 // first event names the order.
 //
-// Three packages name an order, each from its side: an [order.Order] is one
-// snapshot as Junction sends it, a [scheduling.Flow] the state Junction keeps
-// and changes, and this Tracked what a consumer has learned from the
-// snapshots.
-//
-// An Tracked is a value. [Tracked.Apply] returns a new one and never changes
+// A Tracked is a value. [Tracked.Apply] returns a new one and never changes
 // the one it is called on; the new value may share memory with the old, so
 // treat what the accessors return as read-only. Which snapshot is newer is
 // decided by the histories the snapshots carry, never by the order in which
@@ -50,7 +45,7 @@ import (
 // two order snapshots updated at the same time naming the same
 // appointment.
 //
-// An Tracked round-trips through JSON ([Tracked.MarshalJSON]) and a database
+// A Tracked round-trips through JSON ([Tracked.MarshalJSON]) and a database
 // column ([Tracked.Value], [Tracked.Scan]) exactly.
 type Tracked struct {
 	id     string
@@ -80,7 +75,7 @@ type slotPoint struct {
 	slot Slot
 }
 
-// ID returns the order's id, empty for the zero Order.
+// ID returns the order's id, empty for the zero Tracked.
 func (o Tracked) ID() string { return o.id }
 
 // Snapshot returns the latest order snapshot and whether one has arrived.
@@ -90,7 +85,7 @@ func (o Tracked) Snapshot() (order.Order, bool) { return *o.ord(), o.snap != nil
 // latest snapshot's history, zero until an order event arrives.
 func (o Tracked) Status() order.Status { return o.ord().Status() }
 
-// noOrder stands for the snapshot of an Order that has none; never written
+// noOrder stands for the snapshot of a Tracked that has none; never written
 // to.
 var noOrder order.Order
 
@@ -110,15 +105,6 @@ func (o Tracked) Appointments() []appointment.Appointment {
 		out[i] = *a.snap
 	}
 	return out
-}
-
-// Appointment returns the latest snapshot of the appointment with id id,
-// and whether the order has it.
-func (o Tracked) Appointment(id string) (appointment.Appointment, bool) {
-	if i, ok := o.find(id); ok {
-		return *o.appts[i].snap, true
-	}
-	return appointment.Appointment{}, false
 }
 
 // Active returns the order's active appointment (pending, reserved,
@@ -587,10 +573,10 @@ func byTime(cs, acs []Change) []Change {
 	if len(acs) == 0 {
 		return cs
 	}
-	slices.SortStableFunc(acs, func(a, b Change) int { return a.When().Compare(b.When()) })
+	slices.SortStableFunc(acs, func(a, b Change) int { return a.when().Compare(b.when()) })
 	out := make([]Change, 0, len(cs)+len(acs))
 	for _, c := range cs {
-		for len(acs) > 0 && acs[0].When().Before(c.When()) {
+		for len(acs) > 0 && acs[0].when().Before(c.when()) {
 			out, acs = append(out, acs[0]), acs[1:]
 		}
 		out = append(out, c)

@@ -87,7 +87,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	logger := log.New(stderr, "", log.LstdFlags)
 	// A MemoryStore forgets everything on restart. A database implements
 	// the same track.Store interface with compare-and-swap on a row (the
-	// order's id, its stored track.Order, a version): see track.Store.
+	// order's id, its stored track.Tracked, a version): see track.Store.
 	store := &track.MemoryStore{}
 	h, err := newServer(secret, store, stdout, logger, time.Now)
 	if err != nil {
@@ -199,7 +199,7 @@ func (r *receiver) handle(ctx context.Context, e webhook.Event) error {
 	// Act on the changes here: notify the patient, update the order's
 	// row, … Record returns them once the new value is stored, so a change
 	// is lost if the process stops right now. Where that matters, apply
-	// the event with track.Order.Apply in a database transaction of your
+	// the event with track.Tracked.Apply in a database transaction of your
 	// own, and store the changes (an outbox table) in the same transaction
 	// as the order's new value.
 	r.mu.Lock()
