@@ -1,10 +1,14 @@
 package provider_test
 
 import (
-	"encoding/json"
+	"bytes"
+	"errors"
 	"os"
+	"strings"
 	"testing"
 
+	"github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -156,14 +160,14 @@ var decodeCases = []struct {
 		}}},
 	},
 	{
-		name: "central_labs compacted and escaped",
+		name: "central_labs compacted as encoding writes it",
 		in:   "{\"zip_code\":\"85004\",\"central_labs\": { \"a\" : [1, \"<&>\"] }}",
-		want: provider.AreaInfo{ZipCode: "85004", CentralLabs: json.RawMessage(`{"a":[1,"\u003c\u0026\u003e"]}`)},
+		want: provider.AreaInfo{ZipCode: "85004", CentralLabs: jsontext.Value(`{"a":[1,"<&>"]}`)},
 	},
 	{
 		name: "central_labs of any type is kept",
 		in:   `{"zip_code":"85004","central_labs":[]}`,
-		want: provider.AreaInfo{ZipCode: "85004", CentralLabs: json.RawMessage(`[]`)},
+		want: provider.AreaInfo{ZipCode: "85004", CentralLabs: jsontext.Value(`[]`)},
 	},
 }
 
@@ -203,40 +207,112 @@ var malformedCases = []struct {
 	{"empty", ``},
 	{"not json", `zip_code=85004`},
 	{"central_labs invalid", `{"central_labs":{"a":}}`},
+	{"repeated member", `{"zip_code":"85004","zip_code":"85005"}`},
+	{"repeated member in a provider", `{"phlebotomy":{"providers":[{"name":"getlabs","name":"phlebfinders"}]}}`},
+	{"invalid UTF-8", "{\"zip_code\":\"8500\xff\"}"},
+	{"member names are case-sensitive, so this repeats one", `{"phlebotomy":{"is_served":true,"is_served":false,"IS_SERVED":true}}`},
 }
 
 func TestDecodeMalformed(t *testing.T) {
 	before := provider.AreaInfo{
 		ZipCode:     "85004",
 		Phlebotomy:  provider.Coverage{IsServed: true, Providers: []provider.Listing{{Name: "getlabs", Tiers: []string{"appointment-ready"}}}},
-		CentralLabs: json.RawMessage(`{}`),
+		CentralLabs: jsontext.Value(`{}`),
 	}
 	for _, tc := range malformedCases {
 		t.Run(tc.name, func(t *testing.T) {
 			got, err := provider.ParseAreaInfo([]byte(tc.in))
 			require.ErrorIs(t, err, provider.ErrMalformed, "ParseAreaInfo(%s)", tc.in)
-			var me *provider.MalformedError
-			require.ErrorAs(t, err, &me)
+			var de *provider.DecodeError
+			require.ErrorAs(t, err, &de)
 			assert.Equal(t, provider.AreaInfo{}, got)
 
+			// The method reads one value: what follows it is the
+			// caller's decoder's business.
 			dst := before
 			dst.Phlebotomy.Providers = []provider.Listing{{Name: "getlabs", Tiers: []string{"appointment-ready"}}}
-			err = dst.UnmarshalJSON([]byte(tc.in))
+			err = dst.UnmarshalJSONFrom(jsontext.NewDecoder(strings.NewReader(tc.in)))
+			if tc.name == "trailing garbage" {
+				require.NoError(t, err)
+				return
+			}
 			require.ErrorIs(t, err, provider.ErrMalformed)
-			assert.Equal(t, before, dst, "a failed UnmarshalJSON changed the destination")
+			require.ErrorAs(t, err, &de)
+			assert.Equal(t, before, dst, "a failed decode changed the destination")
+
+			// Through json.Unmarshal, a syntax error around the value is
+			// the JSON package's own.
+			dst = before
+			err = json.Unmarshal([]byte(tc.in), &dst)
+			var sy *jsontext.SyntacticError
+			if !errors.As(err, &sy) {
+				require.ErrorIs(t, err, provider.ErrMalformed)
+			}
+			assert.Equal(t, before, dst, "a failed decode changed the destination")
 		})
 	}
 }
 
 func TestDecodeMalformedKeepsCause(t *testing.T) {
 	_, err := provider.ParseAreaInfo([]byte(`{"phlebotomy":{"is_served":"yes"}}`))
-	var typeErr *json.UnmarshalTypeError
-	require.ErrorAs(t, err, &typeErr)
-	assert.Equal(t, "phlebotomy.is_served", typeErr.Field)
+	var se *json.SemanticError
+	require.ErrorAs(t, err, &se)
+	var de *provider.DecodeError
+	require.ErrorAs(t, err, &de)
+	assert.Equal(t, "/phlebotomy/is_served", de.Path)
+
+	_, err = provider.ParseAreaInfo([]byte(`{"phlebotomy":{"providers":[{},{"tier":[1]}]}}`))
+	require.ErrorAs(t, err, &de)
+	assert.Equal(t, "/phlebotomy/providers/1/tier/0", de.Path)
+
+	_, err = provider.ParseAreaInfo([]byte(`{"zip_code":"1","zip_code":"2"}`))
+	var sy *jsontext.SyntacticError
+	require.ErrorAs(t, err, &sy)
+	require.ErrorAs(t, err, &de)
+	assert.Equal(t, "/zip_code", de.Path)
 
 	_, err = provider.ParseAreaInfo([]byte(`{`))
-	var syntaxErr *json.SyntaxError
-	require.ErrorAs(t, err, &syntaxErr)
+	require.ErrorAs(t, err, &sy)
+	require.ErrorAs(t, err, &de)
+	assert.Empty(t, de.Path)
+}
+
+// TestDecodeNested checks that decoding an AreaInfo, a Coverage or a
+// Listing inside a caller's own document keeps the rules and reports the
+// path from the document's root.
+func TestDecodeNested(t *testing.T) {
+	var doc struct {
+		Areas []provider.AreaInfo `json:"areas"`
+		Cov   provider.Coverage   `json:"cov"`
+		One   provider.Listing    `json:"one"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(`{"areas":[{"zip_code":"85004","central_labs":{ }},null],"cov":{"providers":[]},"one":{"name":"getlabs","tier":["appointment-ready"]}}`), &doc))
+	assert.Equal(t, []provider.AreaInfo{{ZipCode: "85004", CentralLabs: jsontext.Value(`{}`)}, {}}, doc.Areas)
+	assert.Equal(t, provider.Coverage{}, doc.Cov)
+	assert.Equal(t, provider.Listing{Name: "getlabs", Tiers: []string{"appointment-ready"}}, doc.One)
+
+	err := json.Unmarshal([]byte(`{"areas":[{},{"phlebotomy":{"is_served":1}}]}`), &doc)
+	var de *provider.DecodeError
+	require.ErrorAs(t, err, &de)
+	assert.Equal(t, "/areas/1/phlebotomy/is_served", de.Path)
+}
+
+func TestDecodeNilDestination(t *testing.T) {
+	for name, dst := range map[string]interface {
+		UnmarshalJSONFrom(*jsontext.Decoder) error
+	}{
+		"AreaInfo": (*provider.AreaInfo)(nil),
+		"Coverage": (*provider.Coverage)(nil),
+		"Listing":  (*provider.Listing)(nil),
+	} {
+		t.Run(name, func(t *testing.T) {
+			err := dst.UnmarshalJSONFrom(jsontext.NewDecoder(bytes.NewReader(nil)))
+			require.ErrorIs(t, err, provider.ErrMalformed)
+			var de *provider.DecodeError
+			require.ErrorAs(t, err, &de)
+			assert.Equal(t, "provider: malformed area info: decode into a nil pointer", err.Error())
+		})
+	}
 }
 
 func TestDecodeNull(t *testing.T) {
@@ -246,8 +322,9 @@ func TestDecodeNull(t *testing.T) {
 	info := provider.AreaInfo{ZipCode: "85004"}
 	require.NoError(t, json.Unmarshal([]byte(`null`), &info))
 	assert.Equal(t, "85004", info.ZipCode, "null must leave the destination unchanged")
-	require.NoError(t, info.UnmarshalJSON([]byte(`null`)))
-	assert.Equal(t, "85004", info.ZipCode)
+	c := provider.Coverage{IsServed: true}
+	require.NoError(t, json.Unmarshal([]byte(`null`), &c))
+	assert.True(t, c.IsServed, "null must leave the destination unchanged")
 }
 
 func TestEncode(t *testing.T) {
@@ -261,7 +338,7 @@ func TestEncode(t *testing.T) {
 			in: provider.AreaInfo{ZipCode: "85004", Phlebotomy: provider.Coverage{IsServed: true, Providers: []provider.Listing{
 				{Name: "getlabs", Tiers: []string{"appointment-ready"}},
 				{Name: "phlebfinders", Tiers: []string{"appointment-request"}},
-			}}, CentralLabs: json.RawMessage(`{"labcorp":{}}`)},
+			}}, CentralLabs: jsontext.Value(`{"labcorp":{}}`)},
 			want: `{"zip_code":"85004","phlebotomy":{"is_served":true,"providers":[` +
 				`{"name":"getlabs","service_types":["appointment-ready"]},` +
 				`{"name":"phlebfinders","service_types":["appointment-request"]}]},` +
@@ -294,8 +371,12 @@ func TestEncode(t *testing.T) {
 }
 
 func TestEncodeInvalidCentralLabs(t *testing.T) {
-	_, err := json.Marshal(provider.AreaInfo{CentralLabs: json.RawMessage(`{`)})
+	_, err := json.Marshal(provider.AreaInfo{CentralLabs: jsontext.Value(`{`)})
 	require.ErrorIs(t, err, provider.ErrMalformed)
+	var de *provider.DecodeError
+	require.ErrorAs(t, err, &de)
+	assert.Equal(t, "/central_labs", de.Path)
+	assert.False(t, errors.Is(err, provider.ErrUnknownProvider))
 }
 
 func TestFixtureRoundTrip(t *testing.T) {
@@ -338,7 +419,7 @@ func TestListing(t *testing.T) {
 	cases := []struct {
 		name     string
 		in       provider.Listing
-		provider provider.Provider
+		provider provider.Provider // what Parse makes of the name
 		err      error
 		offers   map[tier.Tier]bool
 	}{
@@ -375,7 +456,7 @@ func TestListing(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			p, err := tc.in.Provider()
+			p, err := provider.Parse(tc.in.Name)
 			if tc.err != nil {
 				require.ErrorIs(t, err, tc.err)
 			} else {
@@ -389,23 +470,29 @@ func TestListing(t *testing.T) {
 	}
 }
 
-// TestDecodeRepeatedKeys checks that a repeated key's last value wins
-// whole, instead of being decoded over what the first left behind.
+// TestDecodeRepeatedKeys checks that a repeated member is refused, at
+// every level and through every way in, with the destination unchanged.
 func TestDecodeRepeatedKeys(t *testing.T) {
-	info, err := provider.ParseAreaInfo([]byte(`{"zip_code":"85004","phlebotomy":{"is_served":true,
+	for _, doc := range []string{
+		`{"zip_code":"85004","phlebotomy":{"is_served":true,
 		"providers":[{"name":"getlabs","tier":["appointment-ready"]}],
-		"providers":[{"name":"phlebfinders"}]}}`))
-	require.NoError(t, err)
-	require.Len(t, info.Phlebotomy.Providers, 1)
-	assert.Equal(t, provider.Listing{Name: "phlebfinders"}, info.Phlebotomy.Providers[0])
-	_, err = info.ForBooking()
-	assert.ErrorIs(t, err, provider.ErrTierUnavailable, "phlebfinders must not inherit getlabs' tier")
-
-	info, err = provider.ParseAreaInfo([]byte(`{"zip_code":"85004",
+		"providers":[{"name":"phlebfinders"}]}}`,
+		`{"zip_code":"85004",
 		"phlebotomy":{"is_served":true,"providers":[{"name":"getlabs","tier":["appointment-ready"]}]},
-		"phlebotomy":{"providers":[{"name":"getlabs","tier":["appointment-ready"]}]}}`))
-	require.NoError(t, err)
-	assert.False(t, info.Phlebotomy.IsServed, "the second phlebotomy object does not say is_served")
+		"phlebotomy":{"providers":[{"name":"getlabs","tier":["appointment-ready"]}]}}`,
+		`{"phlebotomy":{"providers":[{"name":"getlabs","tier":["appointment-ready"],"tier":[]}]}}`,
+	} {
+		_, err := provider.ParseAreaInfo([]byte(doc))
+		require.ErrorIs(t, err, provider.ErrMalformed, doc)
+		info := provider.AreaInfo{ZipCode: "kept"}
+		require.ErrorIs(t, json.Unmarshal([]byte(doc), &info), provider.ErrMalformed)
+		assert.Equal(t, provider.AreaInfo{ZipCode: "kept"}, info)
+	}
+	var l provider.Listing
+	require.ErrorIs(t, json.Unmarshal([]byte(`{"name":"a","name":"b"}`), &l), provider.ErrMalformed)
+	var c provider.Coverage
+	require.ErrorIs(t, json.Unmarshal([]byte(`{"is_served":true,"is_served":true}`), &c), provider.ErrMalformed)
+	assert.Equal(t, provider.Coverage{}, c)
 }
 
 func TestListingDecodeNull(t *testing.T) {

@@ -3,12 +3,11 @@ package provider
 import (
 	"errors"
 	"strconv"
-
-	"github.com/phlebkit/phlebkit/tier"
 )
 
-// Sentinel errors. Every error this package returns wraps one of them, so
-// callers branch with [errors.Is] and read details with [errors.As].
+// Sentinel errors. Every error this package returns is an [*Error] or a
+// [*DecodeError] wrapping one of them, so callers branch with [errors.Is]
+// and read details with [errors.As].
 var (
 	// ErrUnknownProvider reports text that names no provider this package
 	// knows. An area-info response may still list such a name; it is kept
@@ -24,7 +23,8 @@ var (
 	// package's constants, such as the zero value.
 	ErrInvalidProvider = errors.New("provider: invalid provider")
 	// ErrMalformed reports an area-info document that cannot be decoded:
-	// invalid JSON, or a field of the wrong type.
+	// invalid JSON, a field of the wrong type, or a member repeated in one
+	// object.
 	ErrMalformed = errors.New("provider: malformed area info")
 	// ErrNotServed reports an area that Junction's phlebotomy network does
 	// not serve: is_served is false, or no provider is listed.
@@ -41,115 +41,98 @@ var (
 	ErrInvalidRadius = errors.New("provider: invalid radius")
 )
 
-// ParseError reports text that names no provider, or text decoded into a
-// nil pointer. It unwraps to [ErrUnknownProvider].
-type ParseError struct {
-	Text string // the rejected input
+// Error reports a value the package refuses, in the manner of
+// [io/fs.PathError]: the value at fault, why, and the sentinel it breaks.
+// Parse, MarshalText and UnmarshalText return it for a provider name or
+// value; [AreaQuery] for a zip code or radius; [AreaInfo.ForBooking] and
+// [AreaInfo.ForRequest] for an area that cannot serve what was asked.
+type Error struct {
+	// Value is the value at fault: the text given for a provider name,
+	// an invalid [Provider] in Go syntax such as "provider.Provider(7)",
+	// a query's zip code or radius, or the zip code of an area-info
+	// response that cannot serve what was asked.
+	Value string
+	// Reason says why, where the sentinel does not say it all, such as
+	// "retired" or "no getlabs for appointment-request"; it may be empty.
+	Reason string
+	// Err is the sentinel: [ErrUnknownProvider], [ErrNotAtHome],
+	// [ErrInvalidProvider], [ErrInvalidZipCode], [ErrInvalidRadius],
+	// [ErrNotServed] or [ErrTierUnavailable].
+	Err error
 }
 
-// Error returns a message such as `provider: unknown provider "foo"`.
-func (e *ParseError) Error() string { return "provider: unknown provider " + strconv.Quote(e.Text) }
+// Error returns a message in the words of the sentinel, such as
+// `provider: unknown provider "foo"`,
+// `provider: "axlehealth" cannot take an at-home booking: retired`,
+// `provider: invalid provider provider.Provider(0)`,
+// `provider: invalid zip_code "8500": want exactly five ASCII digits`,
+// `provider: zip 85004 has no getlabs for appointment-request` or
+// `provider: zip 99999 is not served: no provider for appointment-ready`.
+func (e *Error) Error() string {
+	q := strconv.Quote(e.Value)
+	var msg string
+	switch e.Err {
+	case ErrNotAtHome:
+		msg = "provider: " + q + " cannot take an at-home booking"
+	case ErrInvalidProvider:
+		msg = "provider: invalid provider " + e.Value // already in Go syntax
+	case ErrInvalidZipCode:
+		msg = "provider: invalid zip_code " + q
+	case ErrInvalidRadius:
+		msg = "provider: invalid radius " + q
+	case ErrNotServed, ErrTierUnavailable:
+		zip := e.Value
+		if !validZipCode(zip) {
+			zip = q
+		}
+		if e.Err == ErrNotServed {
+			return "provider: zip " + zip + " is not served: " + e.Reason
+		}
+		return "provider: zip " + zip + " has " + e.Reason
+	case nil:
+		msg = "provider: " + q
+	default:
+		msg = e.Err.Error() + " " + q
+	}
+	if e.Reason != "" {
+		msg += ": " + e.Reason
+	}
+	return msg
+}
 
-// Unwrap returns [ErrUnknownProvider].
-func (e *ParseError) Unwrap() error { return ErrUnknownProvider }
+// Unwrap returns Err.
+func (e *Error) Unwrap() error { return e.Err }
 
-// NotAtHomeError reports a provider name that Junction's API knows but
-// that cannot take an at-home phlebotomy booking. It unwraps to
-// [ErrNotAtHome].
-type NotAtHomeError struct {
-	Name   string // the wire name, such as "quest"
-	Reason string // why it takes no at-home booking
+// DecodeError reports an area-info document that cannot be decoded, or an
+// [AreaInfo] whose CentralLabs is not JSON and so cannot be encoded. It
+// unwraps to both [ErrMalformed] and its cause, such as a
+// *[github.com/go-json-experiment/json.SemanticError] or a
+// *[github.com/go-json-experiment/json/jsontext.SyntacticError].
+type DecodeError struct {
+	// Path is the JSON Pointer of the value at fault, such as
+	// "/phlebotomy/is_served"; empty when the document as a whole is.
+	Path string
+	// Err is the cause.
+	Err error
 }
 
 // Error returns a message such as
-// `provider: "axlehealth" cannot take an at-home booking: retired`.
-func (e *NotAtHomeError) Error() string {
-	return "provider: " + strconv.Quote(e.Name) + " cannot take an at-home booking: " + e.Reason
-}
-
-// Unwrap returns [ErrNotAtHome].
-func (e *NotAtHomeError) Unwrap() error { return ErrNotAtHome }
-
-// InvalidError reports a [Provider] value that is not one of the package's
-// constants. It unwraps to [ErrInvalidProvider].
-type InvalidError struct {
-	Provider Provider // the rejected value
-}
-
-// Error returns a message such as `provider: invalid provider provider.Provider(0)`.
-func (e *InvalidError) Error() string { return "provider: invalid provider " + e.Provider.String() }
-
-// Unwrap returns [ErrInvalidProvider].
-func (e *InvalidError) Unwrap() error { return ErrInvalidProvider }
-
-// MalformedError reports an area-info document that cannot be decoded or
-// an [AreaInfo] that cannot be encoded. It unwraps to both [ErrMalformed]
-// and the underlying error, such as a [*encoding/json.SyntaxError] or a
-// [*encoding/json.UnmarshalTypeError].
-type MalformedError struct {
-	Err error // the underlying error
-}
-
-// Error returns a message such as `provider: malformed area info: json: ...`.
-func (e *MalformedError) Error() string {
-	if e.Err == nil {
-		return "provider: malformed area info"
+// `provider: malformed area info at /phlebotomy/is_served: json: cannot unmarshal ...`.
+func (e *DecodeError) Error() string {
+	msg := "provider: malformed area info"
+	if e.Path != "" {
+		msg += " at " + e.Path
 	}
-	return "provider: malformed area info: " + e.Err.Error()
+	if e.Err != nil {
+		msg += ": " + e.Err.Error()
+	}
+	return msg
 }
 
-// Unwrap returns [ErrMalformed] and the underlying error.
-func (e *MalformedError) Unwrap() []error {
+// Unwrap returns [ErrMalformed] and the cause.
+func (e *DecodeError) Unwrap() []error {
 	if e.Err == nil {
 		return []error{ErrMalformed}
 	}
 	return []error{ErrMalformed, e.Err}
 }
-
-// AvailabilityError reports that an area-info response offers no provider
-// for what was asked. It unwraps to [ErrNotServed] or [ErrTierUnavailable].
-type AvailabilityError struct {
-	ZipCode  string    // the zip code of the response
-	Tier     tier.Tier // the tier asked for
-	Provider Provider  // the provider asked for; zero when none was named
-	Err      error     // [ErrNotServed] or [ErrTierUnavailable]
-}
-
-// Error returns a message such as
-// `provider: zip 85004 has no provider for appointment-request` or
-// `provider: zip 99999 is not served: no provider for appointment-ready`.
-func (e *AvailabilityError) Error() string {
-	who := "provider"
-	if e.Provider != 0 {
-		who = e.Provider.String()
-	}
-	zip := e.ZipCode
-	if !validZipCode(zip) {
-		zip = strconv.Quote(zip)
-	}
-	if errors.Is(e.Err, ErrNotServed) {
-		return "provider: zip " + zip + " is not served: no " + who + " for " + e.Tier.String()
-	}
-	return "provider: zip " + zip + " has no " + who + " for " + e.Tier.String()
-}
-
-// Unwrap returns [ErrNotServed] or [ErrTierUnavailable].
-func (e *AvailabilityError) Unwrap() error { return e.Err }
-
-// QueryError reports an [AreaQuery] parameter that Junction would reject.
-// It unwraps to [ErrInvalidZipCode] or [ErrInvalidRadius].
-type QueryError struct {
-	Param  string // the query parameter: "zip_code" or "radius"
-	Value  string // the rejected value, as text
-	Reason string // what is wanted instead
-	Err    error  // [ErrInvalidZipCode] or [ErrInvalidRadius]
-}
-
-// Error returns a message such as
-// `provider: invalid zip_code "8500": want exactly five ASCII digits`.
-func (e *QueryError) Error() string {
-	return "provider: invalid " + e.Param + " " + strconv.Quote(e.Value) + ": " + e.Reason
-}
-
-// Unwrap returns [ErrInvalidZipCode] or [ErrInvalidRadius].
-func (e *QueryError) Unwrap() error { return e.Err }

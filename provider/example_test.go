@@ -1,10 +1,11 @@
 package provider_test
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/go-json-experiment/json"
 
 	"github.com/phlebkit/phlebkit/provider"
 	"github.com/phlebkit/phlebkit/tier"
@@ -41,14 +42,21 @@ func ExampleParse() {
 	// false true
 }
 
-func ExampleNotAtHomeError() {
+func ExampleError() {
 	_, err := provider.Parse("axlehealth")
-	var ne *provider.NotAtHomeError
-	if errors.As(err, &ne) {
-		fmt.Printf("%s: %s\n", ne.Name, ne.Reason)
+	var pe *provider.Error
+	if errors.As(err, &pe) {
+		fmt.Printf("%s: %s (not at home: %t)\n", pe.Value, pe.Reason, errors.Is(pe, provider.ErrNotAtHome))
+	}
+
+	info := provider.AreaInfo{ZipCode: "99501"}
+	_, err = info.ForBooking()
+	if errors.As(err, &pe) {
+		fmt.Printf("%s: %s (not served: %t)\n", pe.Value, pe.Reason, errors.Is(pe, provider.ErrNotServed))
 	}
 	// Output:
-	// axlehealth: retired
+	// axlehealth: retired (not at home: true)
+	// 99501: no provider for appointment-ready (not served: true)
 }
 
 func ExampleAll() {
@@ -135,7 +143,7 @@ func ExampleAreaQuery() {
 	path, err := q.Path()
 	fmt.Println(path, err)
 
-	q.Radius = provider.Radius50
+	q.Radius = 50
 	query, err := q.Encode()
 	fmt.Println(query, err)
 	// Output:
@@ -145,7 +153,7 @@ func ExampleAreaQuery() {
 
 func ExampleAreaQuery_Validate() {
 	for _, q := range []provider.AreaQuery{
-		{ZipCode: "85004", Radius: provider.Radius100},
+		{ZipCode: "85004", Radius: 100},
 		{ZipCode: "85004-1234"},
 		{ZipCode: "85004", Radius: 30},
 	} {
@@ -159,7 +167,7 @@ func ExampleAreaQuery_Validate() {
 }
 
 func ExampleAreaQuery_Values() {
-	v, err := provider.AreaQuery{ZipCode: "54650", Radius: provider.Radius10}.Values()
+	v, err := provider.AreaQuery{ZipCode: "54650", Radius: 10}.Values()
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -190,7 +198,7 @@ func ExampleParseAreaInfo() {
 	// true
 }
 
-func ExampleAreaInfo_MarshalJSON() {
+func ExampleAreaInfo_MarshalJSONTo() {
 	info, err := provider.ParseAreaInfo([]byte(areaInfoResponse))
 	if err != nil {
 		fmt.Println(err)
@@ -255,17 +263,6 @@ func ExampleAreaInfo_Providers() {
 	// []
 }
 
-func ExampleAvailabilityError() {
-	info := provider.AreaInfo{ZipCode: "99501"}
-	_, err := info.ForBooking()
-	var ae *provider.AvailabilityError
-	if errors.As(err, &ae) {
-		fmt.Println(ae.ZipCode, ae.Tier, errors.Is(ae, provider.ErrNotServed))
-	}
-	// Output:
-	// 99501 appointment-ready true
-}
-
 // Example_chooseEndpoint chooses between the book and the request
 // endpoint from an area-info response: book when an appointment-ready
 // provider serves the area, else request with a provider that offers
@@ -312,7 +309,7 @@ func Example_chooseEndpoint() {
 	// 99501 cannot be served: provider: zip 99501 is not served: no provider for appointment-ready
 }
 
-func ExampleAreaInfo_UnmarshalJSON() {
+func ExampleAreaInfo_UnmarshalJSONFrom() {
 	var reply struct {
 		Area provider.AreaInfo `json:"area"`
 	}
@@ -337,7 +334,7 @@ func ExampleListing() {
 		return
 	}
 	for _, l := range info.Phlebotomy.Providers {
-		p, err := l.Provider()
+		p, err := provider.Parse(l.Name)
 		fmt.Printf("%s: ready=%t provider=%v notAtHome=%t unknown=%t\n", l.Name,
 			l.Offers(tier.AppointmentReady), p.IsValid(),
 			errors.Is(err, provider.ErrNotAtHome), errors.Is(err, provider.ErrUnknownProvider))
@@ -348,18 +345,26 @@ func ExampleListing() {
 	// mobile-draws: ready=false provider=false notAtHome=false unknown=true
 }
 
-func ExampleMalformedError() {
+func ExampleDecodeError() {
 	_, err := provider.ParseAreaInfo([]byte(`{"zip_code":"85004","phlebotomy":{"is_served":"yes"}}`))
-	var typeErr *json.UnmarshalTypeError
-	if errors.Is(err, provider.ErrMalformed) && errors.As(err, &typeErr) {
-		fmt.Println(typeErr.Field, "should be", typeErr.Type)
+	var de *provider.DecodeError
+	if errors.As(err, &de) {
+		fmt.Println(de.Path, errors.Is(err, provider.ErrMalformed))
+	}
+
+	// A member repeated in one object is refused: which value was meant
+	// cannot be known.
+	_, err = provider.ParseAreaInfo([]byte(`{"zip_code":"85004","zip_code":"54650"}`))
+	if errors.As(err, &de) {
+		fmt.Println(de.Path, errors.Is(err, provider.ErrMalformed))
 	}
 	// Output:
-	// phlebotomy.is_served should be bool
+	// /phlebotomy/is_served true
+	// /zip_code true
 }
 
 func ExampleRadius() {
-	for _, r := range []provider.Radius{provider.Radius10, provider.DefaultRadius, 30} {
+	for _, r := range []provider.Radius{10, provider.DefaultRadius, 30} {
 		fmt.Println(int(r), r.IsValid())
 	}
 	// Output:

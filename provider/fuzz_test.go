@@ -1,10 +1,13 @@
 package provider_test
 
 import (
-	"encoding/json"
+	"bytes"
 	"errors"
 	"reflect"
 	"testing"
+
+	"github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
 
 	"github.com/phlebkit/phlebkit/provider"
 	"github.com/phlebkit/phlebkit/tier"
@@ -20,19 +23,21 @@ func FuzzParse(f *testing.F) {
 	f.Fuzz(func(t *testing.T, s string) {
 		got, err := provider.Parse(s)
 		if err != nil {
-			var pe *provider.ParseError
-			var ne *provider.NotAtHomeError
+			var pe *provider.Error
+			if !errors.As(err, &pe) || pe.Value != s {
+				t.Fatalf("Parse(%q) error %v (%T) is not an *Error keeping the text", s, err, err)
+			}
 			switch {
-			case errors.As(err, &pe):
-				if !errors.Is(err, provider.ErrUnknownProvider) || errors.Is(err, provider.ErrNotAtHome) || pe.Text != s {
-					t.Fatalf("Parse(%q) = %v: a *ParseError must wrap only ErrUnknownProvider and keep the text", s, err)
+			case errors.Is(err, provider.ErrUnknownProvider):
+				if errors.Is(err, provider.ErrNotAtHome) || pe.Reason != "" {
+					t.Fatalf("Parse(%q) = %v: an unknown name must wrap only ErrUnknownProvider, with no reason", s, err)
 				}
-			case errors.As(err, &ne):
-				if !errors.Is(err, provider.ErrNotAtHome) || errors.Is(err, provider.ErrUnknownProvider) || ne.Name != s {
-					t.Fatalf("Parse(%q) = %v: a *NotAtHomeError must wrap only ErrNotAtHome and keep the name", s, err)
+			case errors.Is(err, provider.ErrNotAtHome):
+				if pe.Reason == "" {
+					t.Fatalf("Parse(%q) = %v: a name not at home must say why", s, err)
 				}
 			default:
-				t.Fatalf("Parse(%q) error %v has an unexpected type %T", s, err, err)
+				t.Fatalf("Parse(%q) error %v wraps neither ErrUnknownProvider nor ErrNotAtHome", s, err)
 			}
 			if got != 0 {
 				t.Fatalf("Parse(%q) = %v with an error, want the zero provider", s, got)
@@ -80,15 +85,31 @@ func FuzzAreaInfo(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		got, err := provider.ParseAreaInfo(data)
 
-		sentinel := provider.AreaInfo{ZipCode: "sentinel", CentralLabs: json.RawMessage(`{}`)}
+		sentinel := provider.AreaInfo{ZipCode: "sentinel", CentralLabs: jsontext.Value(`{}`)}
 		dst := sentinel
-		unmarshalErr := dst.UnmarshalJSON(data)
+		unmarshalErr := json.Unmarshal(data, &dst)
 		if unmarshalErr != nil {
-			if !errors.Is(unmarshalErr, provider.ErrMalformed) {
-				t.Fatalf("UnmarshalJSON error %v does not wrap ErrMalformed", unmarshalErr)
+			// A syntax error around the value is the JSON package's own,
+			// found after the method has decoded the value (data after
+			// it) or before the method runs (no value at all).
+			var sy *jsontext.SyntacticError
+			ours := errors.Is(unmarshalErr, provider.ErrMalformed)
+			if !ours && !errors.As(unmarshalErr, &sy) {
+				t.Fatalf("json.Unmarshal error %v is neither ErrMalformed nor a syntax error", unmarshalErr)
 			}
-			if !reflect.DeepEqual(dst, sentinel) {
-				t.Fatalf("a failed UnmarshalJSON changed the destination to %+v", dst)
+			if ours && !reflect.DeepEqual(dst, sentinel) {
+				t.Fatalf("a failed json.Unmarshal changed the destination to %+v", dst)
+			}
+		}
+
+		// The method on its own: one value, all or nothing.
+		one := sentinel
+		if err := one.UnmarshalJSONFrom(jsontext.NewDecoder(bytes.NewReader(data))); err != nil {
+			if !errors.Is(err, provider.ErrMalformed) {
+				t.Fatalf("UnmarshalJSONFrom error %v does not wrap ErrMalformed", err)
+			}
+			if !reflect.DeepEqual(one, sentinel) {
+				t.Fatalf("a failed UnmarshalJSONFrom changed the destination to %+v", one)
 			}
 		}
 
@@ -102,7 +123,7 @@ func FuzzAreaInfo(f *testing.F) {
 			return
 		}
 		if unmarshalErr != nil || !reflect.DeepEqual(dst, got) {
-			t.Fatalf("UnmarshalJSON = %+v, %v; ParseAreaInfo = %+v", dst, unmarshalErr, got)
+			t.Fatalf("json.Unmarshal = %+v, %v; ParseAreaInfo = %+v", dst, unmarshalErr, got)
 		}
 
 		// Selection never panics, and agrees with itself.

@@ -1,11 +1,11 @@
 package provider_test
 
 import (
-	"encoding/json"
 	"errors"
 	"slices"
 	"testing"
 
+	"github.com/go-json-experiment/json"
 	"pgregory.net/rapid"
 
 	"github.com/phlebkit/phlebkit/provider"

@@ -73,7 +73,7 @@ var providers = [...]meta{
 }
 
 // notAtHome lists the names Junction's API enums hold that cannot take an
-// at-home booking today, with the reason [NotAtHomeError] reports.
+// at-home booking today, with the reason their [*Error] gives.
 var notAtHome = [...]struct{ name, reason string }{
 	{"quest", "patient service centre network: the patient walks in"},
 	{"sonora_quest", "patient service centre network: the patient walks in"},
@@ -118,36 +118,37 @@ func lookup(s string) (Provider, bool) {
 //
 // A name from Junction's API enums that cannot take an at-home booking
 // ("quest", "sonora_quest": patient service centres; "axlehealth":
-// retired) yields a [*NotAtHomeError] wrapping [ErrNotAtHome]; any other
-// text yields a [*ParseError] wrapping [ErrUnknownProvider].
+// retired) yields an [*Error] wrapping [ErrNotAtHome], with the reason;
+// any other text yields an [*Error] wrapping [ErrUnknownProvider].
 func Parse(s string) (Provider, error) {
 	if p, ok := lookup(s); ok {
 		return p, nil
 	}
 	for _, n := range notAtHome {
 		if n.name == s {
-			return 0, &NotAtHomeError{Name: n.name, Reason: n.reason}
+			return 0, &Error{Value: n.name, Reason: n.reason, Err: ErrNotAtHome}
 		}
 	}
-	return 0, &ParseError{Text: s}
+	return 0, &Error{Value: s, Err: ErrUnknownProvider}
 }
 
 // MarshalText implements [encoding.TextMarshaler]: it returns the wire
-// name. An invalid provider yields an [*InvalidError] instead of text, so
+// name. An invalid provider yields an [*Error] wrapping [ErrInvalidProvider]
+// instead of text, so
 // a forgotten field is never written as a provider.
 func (p Provider) MarshalText() ([]byte, error) {
 	if !p.IsValid() {
-		return nil, &InvalidError{Provider: p}
+		return nil, &Error{Value: p.String(), Err: ErrInvalidProvider}
 	}
 	return []byte(providers[p].name), nil
 }
 
 // UnmarshalText implements [encoding.TextUnmarshaler] with the rules of
 // [Parse]. On error the receiver is left unchanged. A nil p cannot hold a
-// provider: any text is then a [*ParseError] wrapping [ErrUnknownProvider].
+// provider: any text is then an [*Error] wrapping [ErrUnknownProvider].
 func (p *Provider) UnmarshalText(text []byte) error {
 	if p == nil {
-		return &ParseError{Text: string(text)}
+		return &Error{Value: string(text), Err: ErrUnknownProvider}
 	}
 	parsed, err := Parse(string(text))
 	if err != nil {

@@ -1,11 +1,12 @@
 package provider_test
 
 import (
-	"encoding/json"
 	"errors"
 	"testing"
 	"time"
 
+	"github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -49,17 +50,18 @@ func TestParse(t *testing.T) {
 			case tc.notAtHome:
 				require.ErrorIs(t, err, provider.ErrNotAtHome, "Parse(%q)", tc.in)
 				assert.NotErrorIs(t, err, provider.ErrUnknownProvider)
-				var ne *provider.NotAtHomeError
-				require.ErrorAs(t, err, &ne)
-				assert.Equal(t, tc.in, ne.Name)
-				assert.NotEmpty(t, ne.Reason)
+				var pe *provider.Error
+				require.ErrorAs(t, err, &pe)
+				assert.Equal(t, tc.in, pe.Value)
+				assert.NotEmpty(t, pe.Reason)
 				assert.Equal(t, provider.Provider(0), got)
 			default:
 				require.ErrorIs(t, err, provider.ErrUnknownProvider, "Parse(%q)", tc.in)
 				assert.NotErrorIs(t, err, provider.ErrNotAtHome)
-				var pe *provider.ParseError
+				var pe *provider.Error
 				require.ErrorAs(t, err, &pe)
-				assert.Equal(t, tc.in, pe.Text)
+				assert.Equal(t, tc.in, pe.Value)
+				assert.Empty(t, pe.Reason)
 				assert.Equal(t, provider.Provider(0), got)
 			}
 		})
@@ -72,6 +74,7 @@ func TestErrorMessages(t *testing.T) {
 	_, axle := provider.Parse("axlehealth")
 	_, invalid := provider.Provider(7).MarshalText()
 	_, nullErr := provider.ParseAreaInfo([]byte(`null`))
+	radiusErr := provider.AreaQuery{ZipCode: "85004", Radius: 30}.Validate()
 	cases := []struct {
 		name string
 		err  error
@@ -83,31 +86,36 @@ func TestErrorMessages(t *testing.T) {
 		{"invalid", invalid, `provider: invalid provider provider.Provider(7)`},
 		{
 			"tier unavailable",
-			&provider.AvailabilityError{ZipCode: "85004", Tier: tier.AppointmentRequest, Err: provider.ErrTierUnavailable},
+			&provider.Error{Value: "85004", Reason: "no provider for appointment-request", Err: provider.ErrTierUnavailable},
 			`provider: zip 85004 has no provider for appointment-request`,
 		},
 		{
 			"named provider unavailable",
-			&provider.AvailabilityError{ZipCode: "85004", Tier: tier.AppointmentRequest, Provider: provider.Getlabs, Err: provider.ErrTierUnavailable},
+			&provider.Error{Value: "85004", Reason: "no getlabs for appointment-request", Err: provider.ErrTierUnavailable},
 			`provider: zip 85004 has no getlabs for appointment-request`,
 		},
 		{
 			"not served",
-			&provider.AvailabilityError{ZipCode: "99999", Tier: tier.AppointmentReady, Err: provider.ErrNotServed},
+			&provider.Error{Value: "99999", Reason: "no provider for appointment-ready", Err: provider.ErrNotServed},
 			`provider: zip 99999 is not served: no provider for appointment-ready`,
 		},
 		{
 			"odd zip is quoted",
-			&provider.AvailabilityError{ZipCode: "", Tier: tier.AppointmentReady, Err: provider.ErrNotServed},
+			&provider.Error{Value: "", Reason: "no provider for appointment-ready", Err: provider.ErrNotServed},
 			`provider: zip "" is not served: no provider for appointment-ready`,
 		},
 		{
 			"query zip",
-			&provider.QueryError{Param: "zip_code", Value: "8500", Reason: "want exactly five ASCII digits", Err: provider.ErrInvalidZipCode},
+			&provider.Error{Value: "8500", Reason: "want exactly five ASCII digits", Err: provider.ErrInvalidZipCode},
 			`provider: invalid zip_code "8500": want exactly five ASCII digits`,
 		},
-		{"malformed without cause", &provider.MalformedError{}, `provider: malformed area info`},
-		{"malformed with cause", &provider.MalformedError{Err: errors.New("document is null")}, `provider: malformed area info: document is null`},
+		{"query radius", radiusErr, `provider: invalid radius "30": want 10, 20, 25, 50 or 100 miles`},
+		{"no sentinel", &provider.Error{Value: "x"}, `provider: "x"`},
+		{"no sentinel, a reason", &provider.Error{Value: "x", Reason: "why"}, `provider: "x": why`},
+		{"another sentinel", &provider.Error{Value: "x", Err: provider.ErrMalformed}, `provider: malformed area info "x"`},
+		{"malformed without cause", &provider.DecodeError{}, `provider: malformed area info`},
+		{"malformed with cause", &provider.DecodeError{Err: errors.New("document is null")}, `provider: malformed area info: document is null`},
+		{"malformed at a path", &provider.DecodeError{Path: "/zip_code", Err: errors.New("bad")}, `provider: malformed area info at /zip_code: bad`},
 		{"null document", nullErr, `provider: malformed area info: document is null`},
 	}
 	for _, tc := range cases {
@@ -177,9 +185,9 @@ func TestMarshalTextInvalid(t *testing.T) {
 			text, err := p.MarshalText()
 			assert.Nil(t, text)
 			require.ErrorIs(t, err, provider.ErrInvalidProvider)
-			var ie *provider.InvalidError
-			require.ErrorAs(t, err, &ie)
-			assert.Equal(t, p, ie.Provider)
+			var pe *provider.Error
+			require.ErrorAs(t, err, &pe)
+			assert.Equal(t, p.String(), pe.Value)
 
 			_, err = json.Marshal(booking{Provider: p})
 			assert.ErrorIs(t, err, provider.ErrInvalidProvider)
@@ -199,7 +207,8 @@ func TestUnmarshalTextFailureLeavesReceiver(t *testing.T) {
 			assert.Equal(t, provider.Phlebfinders, got, "UnmarshalText(%q) changed the receiver", tc.in)
 
 			b := booking{Provider: provider.Getlabs}
-			data, err := json.Marshal(map[string]string{"provider": tc.in})
+			// Invalid UTF-8 is written as U+FFFD, as encoding/json does.
+			data, err := json.Marshal(map[string]string{"provider": tc.in}, jsontext.AllowInvalidUTF8(true))
 			require.NoError(t, err)
 			require.Error(t, json.Unmarshal(data, &b))
 			assert.Equal(t, provider.Getlabs, b.Provider)
@@ -270,29 +279,16 @@ func TestLeadOutrunsReschedule(t *testing.T) {
 }
 
 // TestNilReceivers checks that decoding into a nil pointer fails with the
-// package's typed errors and never panics: a *ParseError for a provider,
-// a *MalformedError for the area-info types.
+// package's typed errors and never panics: an *Error for a provider (the
+// area-info types are checked by TestDecodeNilDestination).
 func TestNilReceivers(t *testing.T) {
 	for _, text := range []string{"getlabs", "quest", "foo", ""} {
 		var p *provider.Provider
 		err := p.UnmarshalText([]byte(text))
-		var pe *provider.ParseError
+		var pe *provider.Error
 		require.ErrorAs(t, err, &pe, "UnmarshalText(%q)", text)
-		assert.Equal(t, text, pe.Text)
+		assert.Equal(t, text, pe.Value)
 		assert.ErrorIs(t, err, provider.ErrUnknownProvider)
 		assert.Equal(t, `provider: unknown provider "`+text+`"`, err.Error())
 	}
-	var me *provider.MalformedError
-	var a *provider.AreaInfo
-	err := a.UnmarshalJSON([]byte(`{}`))
-	require.ErrorAs(t, err, &me)
-	assert.ErrorIs(t, err, provider.ErrMalformed)
-	var c *provider.Coverage
-	err = c.UnmarshalJSON([]byte(`{}`))
-	require.ErrorAs(t, err, &me)
-	assert.ErrorIs(t, err, provider.ErrMalformed)
-	var l *provider.Listing
-	err = l.UnmarshalJSON([]byte(`{}`))
-	require.ErrorAs(t, err, &me)
-	assert.ErrorIs(t, err, provider.ErrMalformed)
 }

@@ -9,30 +9,21 @@ import (
 // answers with an [AreaInfo].
 const AreaInfoPath = "/v3/order/area/info"
 
-// Radius is the search radius of an area-info query, in miles. Junction
-// accepts 10, 20, 25, 50 and 100. The zero value means "not set" and is
-// sent as [DefaultRadius].
+// Radius is the search radius of an area-info query, in miles, such as
+// Radius(50). Junction accepts 10, 20, 25, 50 and 100 ([Radius.IsValid]).
+// The zero value means "not set" and is sent as [DefaultRadius].
 type Radius int
 
-// The radii Junction accepts.
-const (
-	Radius10  Radius = 10
-	Radius20  Radius = 20
-	Radius25  Radius = 25
-	Radius50  Radius = 50
-	Radius100 Radius = 100
-)
-
-// DefaultRadius is the radius Junction uses when none is given, and the
-// one [AreaQuery] sends for a zero Radius.
-const DefaultRadius = Radius25
+// DefaultRadius is the radius Junction uses when none is given, 25 miles,
+// and the one [AreaQuery] sends for a zero Radius.
+const DefaultRadius Radius = 25
 
 // IsValid reports whether r is one of the radii Junction accepts. The zero
 // value is not valid on its own; [AreaQuery] replaces it with
 // [DefaultRadius].
 func (r Radius) IsValid() bool {
 	switch r {
-	case Radius10, Radius20, Radius25, Radius50, Radius100:
+	case 10, 20, 25, 50, 100:
 		return true
 	}
 	return false
@@ -70,20 +61,14 @@ func (q AreaQuery) radius() Radius {
 }
 
 // Validate returns nil when Junction would accept q, or else a
-// [*QueryError] wrapping [ErrInvalidZipCode] or [ErrInvalidRadius]; the
+// [*Error] wrapping [ErrInvalidZipCode] or [ErrInvalidRadius]; the
 // zip code is checked first.
 func (q AreaQuery) Validate() error {
 	if !validZipCode(q.ZipCode) {
-		return &QueryError{
-			Param: "zip_code", Value: q.ZipCode,
-			Reason: "want exactly five ASCII digits", Err: ErrInvalidZipCode,
-		}
+		return &Error{Value: q.ZipCode, Reason: "want exactly five ASCII digits", Err: ErrInvalidZipCode}
 	}
 	if !q.radius().IsValid() {
-		return &QueryError{
-			Param: "radius", Value: strconv.Itoa(int(q.Radius)),
-			Reason: "want 10, 20, 25, 50 or 100 miles", Err: ErrInvalidRadius,
-		}
+		return &Error{Value: strconv.Itoa(int(q.Radius)), Reason: "want 10, 20, 25, 50 or 100 miles", Err: ErrInvalidRadius}
 	}
 	return nil
 }

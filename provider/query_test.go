@@ -2,6 +2,7 @@ package provider_test
 
 import (
 	"net/url"
+	"strconv"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -16,11 +17,11 @@ func TestRadiusIsValid(t *testing.T) {
 		in   provider.Radius
 		want bool
 	}{
-		{"10", provider.Radius10, true},
-		{"20", provider.Radius20, true},
-		{"25", provider.Radius25, true},
-		{"50", provider.Radius50, true},
-		{"100", provider.Radius100, true},
+		{"10", 10, true},
+		{"20", 20, true},
+		{"25", 25, true},
+		{"50", 50, true},
+		{"100", 100, true},
 		{"default", provider.DefaultRadius, true},
 		{"zero", 0, false},
 		{"15", 15, false},
@@ -43,11 +44,11 @@ func TestAreaQuery(t *testing.T) {
 		param string
 	}{
 		{name: "default radius", in: provider.AreaQuery{ZipCode: "85004"}, query: "zip_code=85004&radius=25"},
-		{name: "radius 10", in: provider.AreaQuery{ZipCode: "54650", Radius: provider.Radius10}, query: "zip_code=54650&radius=10"},
-		{name: "radius 20", in: provider.AreaQuery{ZipCode: "54650", Radius: provider.Radius20}, query: "zip_code=54650&radius=20"},
-		{name: "radius 25", in: provider.AreaQuery{ZipCode: "54650", Radius: provider.Radius25}, query: "zip_code=54650&radius=25"},
-		{name: "radius 50", in: provider.AreaQuery{ZipCode: "54650", Radius: provider.Radius50}, query: "zip_code=54650&radius=50"},
-		{name: "radius 100", in: provider.AreaQuery{ZipCode: "00501", Radius: provider.Radius100}, query: "zip_code=00501&radius=100"},
+		{name: "radius 10", in: provider.AreaQuery{ZipCode: "54650", Radius: 10}, query: "zip_code=54650&radius=10"},
+		{name: "radius 20", in: provider.AreaQuery{ZipCode: "54650", Radius: 20}, query: "zip_code=54650&radius=20"},
+		{name: "radius 25", in: provider.AreaQuery{ZipCode: "54650", Radius: 25}, query: "zip_code=54650&radius=25"},
+		{name: "radius 50", in: provider.AreaQuery{ZipCode: "54650", Radius: 50}, query: "zip_code=54650&radius=50"},
+		{name: "radius 100", in: provider.AreaQuery{ZipCode: "00501", Radius: 100}, query: "zip_code=00501&radius=100"},
 		{name: "empty zip", in: provider.AreaQuery{}, err: provider.ErrInvalidZipCode, param: "zip_code"},
 		{name: "four digits", in: provider.AreaQuery{ZipCode: "8500"}, err: provider.ErrInvalidZipCode, param: "zip_code"},
 		{name: "six digits", in: provider.AreaQuery{ZipCode: "850041"}, err: provider.ErrInvalidZipCode, param: "zip_code"},
@@ -69,9 +70,14 @@ func TestAreaQuery(t *testing.T) {
 			if tc.err != nil {
 				for _, e := range []error{err, encErr, pathErr, valErr} {
 					require.ErrorIs(t, e, tc.err)
-					var qe *provider.QueryError
-					require.ErrorAs(t, e, &qe)
-					assert.Equal(t, tc.param, qe.Param)
+					var pe *provider.Error
+					require.ErrorAs(t, e, &pe)
+					want := tc.in.ZipCode
+					if tc.param == "radius" {
+						want = strconv.Itoa(int(tc.in.Radius))
+					}
+					assert.Equal(t, want, pe.Value)
+					assert.NotEmpty(t, pe.Reason)
 				}
 				assert.Empty(t, query)
 				assert.Empty(t, path)

@@ -55,20 +55,20 @@ func containsProvider(ps []Provider, p Provider) bool {
 // listed with appointment-ready; it is the first element of
 // Providers(tier.AppointmentReady).
 //
-// It fails with an [*AvailabilityError] wrapping [ErrNotServed] when the
+// It fails with an [*Error] wrapping [ErrNotServed] when the
 // area is not served, or [ErrTierUnavailable] when no known provider is
 // listed with appointment-ready.
 func (a AreaInfo) ForBooking() (Provider, error) {
 	const t = tier.AppointmentReady
 	if !a.Served() {
-		return 0, &AvailabilityError{ZipCode: a.ZipCode, Tier: t, Err: ErrNotServed}
+		return 0, unavailable(a.ZipCode, 0, t, ErrNotServed)
 	}
 	for _, l := range a.Phlebotomy.Providers {
 		if p, ok := lookup(l.Name); ok && l.Offers(t) {
 			return p, nil
 		}
 	}
-	return 0, &AvailabilityError{ZipCode: a.ZipCode, Tier: t, Err: ErrTierUnavailable}
+	return 0, unavailable(a.ZipCode, 0, t, ErrTierUnavailable)
 }
 
 // ForRequest checks that the request endpoint
@@ -78,16 +78,15 @@ func (a AreaInfo) ForBooking() (Provider, error) {
 // [AreaInfo.Providers], the response is the authority, not
 // [Provider.Offers] (our decision).
 //
-// It fails with an [*InvalidError] wrapping [ErrInvalidProvider] for an
-// invalid p, or an [*AvailabilityError] wrapping [ErrNotServed] or
-// [ErrTierUnavailable].
+// It fails with an [*Error] wrapping [ErrInvalidProvider] for an invalid
+// p, [ErrNotServed] or [ErrTierUnavailable].
 func (a AreaInfo) ForRequest(p Provider) error {
 	const t = tier.AppointmentRequest
 	if !p.IsValid() {
-		return &InvalidError{Provider: p}
+		return &Error{Value: p.String(), Err: ErrInvalidProvider}
 	}
 	if !a.Served() {
-		return &AvailabilityError{ZipCode: a.ZipCode, Tier: t, Provider: p, Err: ErrNotServed}
+		return unavailable(a.ZipCode, p, t, ErrNotServed)
 	}
 	name := p.String()
 	for _, l := range a.Phlebotomy.Providers {
@@ -95,5 +94,17 @@ func (a AreaInfo) ForRequest(p Provider) error {
 			return nil
 		}
 	}
-	return &AvailabilityError{ZipCode: a.ZipCode, Tier: t, Provider: p, Err: ErrTierUnavailable}
+	return unavailable(a.ZipCode, p, t, ErrTierUnavailable)
+}
+
+// unavailable returns the [*Error] of an area that cannot serve tier t:
+// its Value is the zip code, its Reason names the provider asked for (any
+// provider when p is zero) and the tier, such as
+// "no getlabs for appointment-request".
+func unavailable(zip string, p Provider, t tier.Tier, sentinel error) error {
+	who := "provider"
+	if p != 0 {
+		who = p.String()
+	}
+	return &Error{Value: zip, Reason: "no " + who + " for " + t.String(), Err: sentinel}
 }

@@ -52,11 +52,10 @@ func TestForBooking(t *testing.T) {
 			got, err := tc.in.ForBooking()
 			if tc.err != nil {
 				require.ErrorIs(t, err, tc.err)
-				var ae *provider.AvailabilityError
-				require.ErrorAs(t, err, &ae)
-				assert.Equal(t, tc.in.ZipCode, ae.ZipCode)
-				assert.Equal(t, tier.AppointmentReady, ae.Tier)
-				assert.Equal(t, provider.Provider(0), ae.Provider)
+				var pe *provider.Error
+				require.ErrorAs(t, err, &pe)
+				assert.Equal(t, tc.in.ZipCode, pe.Value)
+				assert.Equal(t, "no provider for appointment-ready", pe.Reason)
 				assert.Equal(t, provider.Provider(0), got)
 				return
 			}
@@ -99,11 +98,10 @@ func TestForRequest(t *testing.T) {
 			if tc.err == provider.ErrInvalidProvider {
 				return
 			}
-			var ae *provider.AvailabilityError
-			require.ErrorAs(t, err, &ae)
-			assert.Equal(t, tc.in.ZipCode, ae.ZipCode)
-			assert.Equal(t, tier.AppointmentRequest, ae.Tier)
-			assert.Equal(t, tc.p, ae.Provider)
+			var pe *provider.Error
+			require.ErrorAs(t, err, &pe)
+			assert.Equal(t, tc.in.ZipCode, pe.Value)
+			assert.Equal(t, "no "+tc.p.String()+" for appointment-request", pe.Reason)
 		})
 	}
 }
