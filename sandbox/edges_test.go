@@ -25,6 +25,8 @@ func (c *consumer) exactly(method, path string, body any, status int, want strin
 
 func TestExactRefusals(t *testing.T) {
 	c := newConsumer(t)
+	c.exactly(http.MethodGet, "/v3/order/area/info?zip_code=10001", nil, http.StatusOK,
+		`{"zip_code":"10001","phlebotomy":{"is_served":false,"providers":[]}}`)
 	c.exactly(http.MethodGet, "/v3/order/area/info", nil, http.StatusUnprocessableEntity,
 		`{"detail":[{"loc":["query","zip_code"],"msg":"field required","type":"value_error.missing"}]}`)
 	c.exactly(http.MethodGet, "/v3/order/area/info?zip_code=85004&radius=30", nil, http.StatusUnprocessableEntity,

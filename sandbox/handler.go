@@ -12,6 +12,8 @@ import (
 	"strings"
 	"time"
 
+	jsonv2 "github.com/go-json-experiment/json"
+
 	"github.com/phlebkit/phlebkit/appointment"
 	"github.com/phlebkit/phlebkit/order"
 	"github.com/phlebkit/phlebkit/provider"
@@ -307,7 +309,13 @@ func (s *Server) areaInfo(w http.ResponseWriter, zip, radius string, hasRadius b
 	if a := s.areas[zip]; a != nil {
 		info = a.info()
 	}
-	writeJSON(w, http.StatusOK, info)
+	// AreaInfo's wire form (arrays never null) is written by JSON v2.
+	data, err := jsonv2.Marshal(info)
+	if err != nil {
+		detail(w, http.StatusInternalServerError, "Internal Server Error")
+		return
+	}
+	writeJSON(w, http.StatusOK, json.RawMessage(data))
 }
 
 // addressProblems turns the address rule's refusal into problems under loc.
