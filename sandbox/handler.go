@@ -329,7 +329,7 @@ func addressProblems(err error, loc ...any) problems {
 	}
 	for _, e := range each {
 		field := "address"
-		var ae *scheduling.AddressError
+		var ae *scheduling.RuleError
 		if errors.As(e, &ae) {
 			field = ae.Field
 		}

@@ -12,7 +12,7 @@ import (
 // ValidateAddress reports whether a phlebotomist can reach a: the first line
 // starts with a street number, the zip code has five digits or is a ZIP+4,
 // and the city and state are present. It returns nil, or every problem at
-// once as [errors.Join] of *[AddressError] values wrapping [ErrAddress], in
+// once as [errors.Join] of *[RuleError] values wrapping [ErrAddress], in
 // field order. It is a pure function of a.
 //
 // The street number is the first word of the first line, words being
@@ -50,18 +50,18 @@ import (
 func ValidateAddress(a appointment.Address) error {
 	var errs []error
 	if strings.TrimSpace(a.FirstLine) == "" {
-		errs = append(errs, &AddressError{Field: "first_line", Problem: "missing"})
+		errs = append(errs, addressError("first_line", a.FirstLine, "missing"))
 	} else if !streetNumber(firstWord(a.FirstLine)) {
-		errs = append(errs, &AddressError{Field: "first_line", Problem: "no street number before the street name"})
+		errs = append(errs, addressError("first_line", a.FirstLine, "no street number before the street name"))
 	}
 	if !zipCode(a.ZipCode) {
-		errs = append(errs, &AddressError{Field: "zip_code", Problem: "not five digits or ZIP+4"})
+		errs = append(errs, addressError("zip_code", a.ZipCode, "not five digits or ZIP+4"))
 	}
 	if strings.TrimSpace(a.City) == "" {
-		errs = append(errs, &AddressError{Field: "city", Problem: "missing"})
+		errs = append(errs, addressError("city", a.City, "missing"))
 	}
 	if strings.TrimSpace(a.State) == "" {
-		errs = append(errs, &AddressError{Field: "state", Problem: "missing"})
+		errs = append(errs, addressError("state", a.State, "missing"))
 	}
 	return errors.Join(errs...)
 }

@@ -30,16 +30,16 @@ func AgeOn(birth order.Date, day time.Time) int {
 	return age
 }
 
-// CheckAge reports an *[AgeError] wrapping [ErrUnderage] when someone born on
+// CheckAge reports a *[RuleError] wrapping [ErrUnderage] when someone born on
 // birth is under [MinAge] on day (see [AgeOn]), and nil otherwise. A zero
 // birth is a missing date of birth, which cannot show the patient is 18:
 // it is refused too.
 func CheckAge(birth order.Date, day time.Time) error {
 	if birth.IsZero() {
-		return &AgeError{On: day}
+		return ageError(birth, day, 0)
 	}
 	if age := AgeOn(birth, day); age < MinAge {
-		return &AgeError{BirthDate: birth, On: day, Age: age}
+		return ageError(birth, day, age)
 	}
 	return nil
 }

@@ -8,45 +8,27 @@ import (
 	"github.com/phlebkit/phlebkit/provider"
 )
 
-// LeadWarning is the recommendation a booking gets when it starts sooner
-// than its provider asks for. It is advice, not a rejection: the booking is
-// valid.
-type LeadWarning struct {
-	Provider    provider.Provider
-	Lead        time.Duration // how far ahead of its start the booking is made
-	Recommended time.Duration // how far ahead the provider asks for
-}
-
-// Reason says why the recommendation exists, in the words of Junction's
-// documentation.
-func (w LeadWarning) Reason() string {
-	return "book " + w.Provider.String() + " appointments at least " + hours(w.Recommended) +
-		" in advance to allow sufficient time for the requisition to be received and sent to the phlebotomist; " +
-		"an appointment still without a requisition is rescheduled by the provider, which tells the patient by SMS, " +
-		"whereas booking early lets Junction's auto-cancellation act first and send an appointment cancelled webhook"
-}
-
-// String returns a one-line summary of the warning.
-func (w LeadWarning) String() string {
-	return w.Provider.String() + " booking " + hours(w.Lead) + " ahead, " + hours(w.Recommended) + " recommended"
-}
-
 func hours(d time.Duration) string {
 	h := d.Hours()
 	return strconv.FormatFloat(h, 'f', -1, 64) + "h"
 }
 
-// CheckLead returns a warning, and true, when an appointment with p starting
-// at start is booked at now less than p's recommended lead time ahead
-// ([provider.Provider.RecommendedLead]: 48 hours for Getlabs, none for
-// others). Exactly the recommended lead is enough.
-func CheckLead(p provider.Provider, start, now time.Time) (LeadWarning, bool) {
+// CheckLead reports a *[RuleError] wrapping [ErrLeadTime] when an
+// appointment with p starting at start is booked at now less than p's
+// recommended lead time ahead ([provider.Provider.RecommendedLead]: 48
+// hours for Getlabs, none for others), and nil otherwise. Exactly the
+// recommended lead is enough. Junction recommends the lead time and does
+// not refuse a booking without it: treat the error as a warning, or as a
+// refusal where the team wants one ([Booking.EnforceLead]). Its Value is how
+// far ahead the booking is made, a time.Duration.
+func CheckLead(p provider.Provider, start, now time.Time) error {
 	rec := p.RecommendedLead()
 	lead := start.Sub(now)
 	if rec <= 0 || lead >= rec {
-		return LeadWarning{}, false
+		return nil
 	}
-	return LeadWarning{Provider: p, Lead: lead, Recommended: rec}, true
+	return &RuleError{Field: "start_at", Value: lead, Err: ErrLeadTime,
+		Problem: p.String() + " booking " + hours(lead) + " ahead, " + hours(rec) + " recommended"}
 }
 
 // ProviderRescheduleAt returns when p itself reschedules an appointment

@@ -7,13 +7,16 @@
 // under 18, see [AgeOn]), [ValidateAddress] (a street number the
 // phlebotomist can find, and a zip code or ZIP+4), [CheckNotes] (at most
 // [MaxNotes] characters) and [CheckActive] (one active appointment per
-// patient per provider); given a [Booking.PreRequisition], it also refuses
-// a booking that auto-cancellation would cancel the moment it is made.
+// patient per provider; [Booking.Rescheduling] leaves out the appointment a
+// reschedule moves); given a [Booking.PreRequisition] (from an order,
+// [PreRequisitionOf]), it also refuses a booking that auto-cancellation
+// would cancel the moment it is made, and with [Booking.EnforceLead] one
+// made less than the provider's lead time ahead ([ErrLeadTime]).
 //
 // Time rules: [AutoCancel] says when Junction cancels an appointment placed
 // before its order's requisition exists ([AutoCancel.Fires],
-// [AutoCancel.FiresAt]); [CheckLead] warns about Getlabs bookings made less
-// than 48 hours ahead; [ProviderRescheduleAt] is when Getlabs reschedules an
+// [AutoCancel.FiresAt]); [CheckLead] reports Getlabs bookings made less
+// than 48 hours ahead, a recommendation unless enforced; [ProviderRescheduleAt] is when Getlabs reschedules an
 // appointment still without a requisition; [Deadlines] orders them all.
 // [Refundable] and [RefundDeadline] give the refund rule, and
 // [NotesForBooking] and [NotesForReschedule] which notes reach the provider.
@@ -25,7 +28,7 @@
 // send, as [webhook.Event] values carrying order and appointment snapshots
 // exactly as Junction's payloads do, applying auto-cancellation as the clock
 // passes. The patient's time zone must have an IANA name, which every
-// appointment's iana_timezone carries (see [ZoneError]).
+// appointment's iana_timezone carries (see [ErrZone]).
 //
 // Storing: an [Flow] encodes to JSON of its own ([Flow.MarshalJSON]) and
 // decodes back, strictly, to an equal value ([Flow.UnmarshalJSON],

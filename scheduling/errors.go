@@ -3,7 +3,6 @@ package scheduling
 import (
 	"encoding/json"
 	"errors"
-	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -14,9 +13,10 @@ import (
 )
 
 // Sentinel errors of the rules. Every error this package returns wraps one
-// of them or of the flow's ([ErrRequisitionRequired], [ErrNotAllowed],
-// [ErrClock]), so callers branch with [errors.Is] and read details with
-// [errors.As]; the one exception is [Flow.Book] and [Flow.Request]
+// of them, [ErrLeadTime], or one of the flow's ([ErrRequisitionRequired],
+// [ErrNotAllowed], [ErrClock]), so callers branch with [errors.Is] and read
+// details with [errors.As] (a *[RuleError], a *[StateError], a
+// *[DecodeError] or an *[EncodeError]); the one exception is [Flow.Book] and [Flow.Request]
 // passing on the provider package's errors about an area.
 var (
 	// ErrUnderage reports a patient under 18 on the day of the appointment.
@@ -31,13 +31,22 @@ var (
 	// ErrTierMismatch reports a provider that does not offer the tier.
 	ErrTierMismatch = errors.New("scheduling: provider does not offer tier")
 	// ErrAutoCancel reports an appointment that Junction would
-	// auto-cancel the moment it is made: see [AutoCancelError].
+	// auto-cancel the moment it is made.
 	ErrAutoCancel = errors.New("scheduling: would be auto-cancelled at once")
-	// ErrZone reports a patient's time zone that has no IANA name: see
-	// [ZoneError].
+	// ErrZone reports a patient's time zone that has no IANA name. A zone
+	// has one when its name is neither "" nor "Local", [time.LoadLocation]
+	// knows the name, and the zone it loads gives the same UTC offsets;
+	// the offsets are compared on 1 January and 1 July of every year from
+	// 1970 to 2037 (our decision: the span zone files describe transition
+	// by transition, winter and summer).
+	//
+	// The zone database comes from the system: this package does not
+	// embed one. A program that may run without one, such as in a scratch
+	// container, imports time/tzdata in its main package or builds with
+	// -tags timetzdata.
 	ErrZone = errors.New("scheduling: no IANA time zone")
 	// ErrRange reports an instant outside the years 0000 to 9999 in UTC,
-	// which a [Flow] cannot store: see [RangeError].
+	// or a date that is not valid, which a [Flow] cannot store.
 	ErrRange = errors.New("scheduling: instant out of range")
 	// ErrMalformed reports a stored order, or part of one, that cannot be
 	// decoded ([DecodeError]), or a value that cannot be encoded exactly
@@ -48,181 +57,156 @@ var (
 	ErrSlot = errors.New("scheduling: invalid slot")
 )
 
-// AgeError reports a patient under 18 on the day of the appointment. It
-// unwraps to [ErrUnderage].
-type AgeError struct {
-	BirthDate order.Date // the patient's date of birth
-	On        time.Time  // the day of the appointment
-	Age       int        // the patient's age in whole years on that day
-}
+// ErrLeadTime reports a booking that starts sooner than its provider
+// asks for (Getlabs: 48 hours), where the booking enforces the provider's
+// lead time ([Booking.EnforceLead], [BookRequest.EnforceLead]); by default
+// the lead time is a recommendation, not a rule (see [CheckLead]). Getlabs
+// asks for the time so that the requisition can be received and sent to the
+// phlebotomist: an appointment still without one is rescheduled by the
+// provider, which tells the patient by SMS, whereas booking early lets
+// Junction's auto-cancellation act first and send an appointment cancelled
+// webhook.
+var ErrLeadTime = errors.New("scheduling: booked too close to the start")
 
-// Error returns a message such as
-// "scheduling: patient under 18: 17 on 2026-03-01 (born 2008-03-02)", or
-// "scheduling: patient under 18: no date of birth" when BirthDate is zero.
-func (e *AgeError) Error() string {
-	if e.BirthDate.IsZero() {
-		return "scheduling: patient under 18: no date of birth"
-	}
-	return fmt.Sprintf("scheduling: patient under 18: %d on %s (born %s)",
-		e.Age, e.On.Format(time.DateOnly), e.BirthDate)
-}
-
-// Unwrap returns [ErrUnderage].
-func (e *AgeError) Unwrap() error { return ErrUnderage }
-
-// AddressError reports one reason an address cannot be reached. It unwraps
-// to [ErrAddress].
-type AddressError struct {
-	Field   string // the address field at fault: first_line, zip_code, city, state
-	Problem string // what is missing or wrong
-}
-
-// Error returns a message such as
-// "scheduling: unreachable address: first_line: no street number".
-func (e *AddressError) Error() string {
-	return "scheduling: unreachable address: " + e.Field + ": " + e.Problem
-}
-
-// Unwrap returns [ErrAddress].
-func (e *AddressError) Unwrap() error { return ErrAddress }
-
-// ActiveAppointmentError reports appointments that are already active and
-// stand in the way of a new one. It unwraps to [ErrActiveAppointment].
-type ActiveAppointmentError struct {
-	// Provider is the provider the conflict is with; the zero Provider when
-	// the conflict is the order's own active appointment.
-	Provider provider.Provider
-	// IDs are the conflicting appointments' ids, sorted.
-	IDs []string
-}
-
-// Error returns a message such as
-// "scheduling: active appointment exists: with getlabs: a1, a2".
-func (e *ActiveAppointmentError) Error() string {
-	with := "on this order"
-	if e.Provider.IsValid() {
-		with = "with " + e.Provider.String()
-	}
-	return "scheduling: active appointment exists: " + with + ": " + strings.Join(e.IDs, ", ")
-}
-
-// Unwrap returns [ErrActiveAppointment].
-func (e *ActiveAppointmentError) Unwrap() error { return ErrActiveAppointment }
-
-// NotesError reports notes longer than [MaxNotes] characters. It unwraps to
-// [ErrNotesTooLong].
-type NotesError struct {
-	Field  string // access_notes or appointment_notes
-	Length int    // the length in characters (runes)
-}
-
-// Error returns a message such as
-// "scheduling: notes too long: appointment_notes has 1001 characters, at most 1000".
-func (e *NotesError) Error() string {
-	return fmt.Sprintf("scheduling: notes too long: %s has %d characters, at most %d", e.Field, e.Length, MaxNotes)
-}
-
-// Unwrap returns [ErrNotesTooLong].
-func (e *NotesError) Unwrap() error { return ErrNotesTooLong }
-
-// TierError reports a provider that cannot take an appointment of a tier.
-// It unwraps to [ErrTierMismatch].
-type TierError struct {
-	Provider provider.Provider
-	Tier     tier.Tier
-}
-
-// Error returns a message such as
-// "scheduling: provider does not offer tier: getlabs does not offer appointment-request".
-func (e *TierError) Error() string {
-	return "scheduling: provider does not offer tier: " + e.Provider.String() + " does not offer " + e.Tier.String()
-}
-
-// Unwrap returns [ErrTierMismatch].
-func (e *TierError) Unwrap() error { return ErrTierMismatch }
-
-// SlotError reports a slot that cannot be booked. It unwraps to [ErrSlot].
-type SlotError struct {
-	Problem string
-}
-
-// Error returns a message such as "scheduling: invalid slot: start is in the past".
-func (e *SlotError) Error() string { return "scheduling: invalid slot: " + e.Problem }
-
-// Unwrap returns [ErrSlot].
-func (e *SlotError) Unwrap() error { return ErrSlot }
-
-// AutoCancelError reports an appointment, made before its order's
-// requisition exists, that one of Junction's auto-cancellation rules would
-// cancel the moment it is made. It unwraps to [ErrAutoCancel].
-type AutoCancelError struct {
-	// Rule is the rule that holds: the first to have started to hold
-	// when both do (see [AutoCancel.FiresAt]).
-	Rule Rule
-	// At is the instant from which Rule holds, at or before the instant of
-	// the booking.
-	At time.Time
-}
-
-// Error returns a message such as
-// "scheduling: would be auto-cancelled at once: order_age holds since 2026-11-21T17:00:00.000000001Z".
-func (e *AutoCancelError) Error() string {
-	return "scheduling: would be auto-cancelled at once: " + e.Rule.String() + " holds since " +
-		e.At.UTC().Format(time.RFC3339Nano)
-}
-
-// Unwrap returns [ErrAutoCancel].
-func (e *AutoCancelError) Unwrap() error { return ErrAutoCancel }
-
-// ZoneError reports a patient's time zone that has no IANA name, so that
-// the appointment's iana_timezone could not name it. A zone has one when its
-// name is neither "" nor "Local", [time.LoadLocation] knows the name, and
-// the zone it loads gives the same UTC offsets; the offsets are compared on
-// 1 January and 1 July of every year from 1970 to 2037 (our decision: the
-// span zone files describe transition by transition, winter and summer).
-// It unwraps to [ErrZone] and, when there is one, to the error of
-// time.LoadLocation.
+// RuleError reports a value that breaks one of the package's rules: a
+// booking rule (age, address, notes, one active appointment, tier, slot,
+// auto-cancellation, lead time), the patient's time zone, an instant the
+// flow cannot store, or a command dated before the flow's last change. Err
+// is the sentinel that names the rule; Field and Value say what is at
+// fault. It unwraps to Err and, when there is one, to Cause.
 //
-// The zone database comes from the system: this package does not embed
-// one. A program that may run without one, such as in a scratch container,
-// imports time/tzdata in its main package or builds with -tags timetzdata.
-type ZoneError struct {
-	Zone    string // the location's name
-	Problem string // why it is not an IANA zone
-	Err     error  // the error of time.LoadLocation, or nil
+// Field and Value, by sentinel:
+//
+//   - [ErrUnderage]: "dob", the date of birth (an [order.Date]; the zero
+//     Date when it is missing);
+//   - [ErrAddress]: "first_line", "zip_code", "city" or "state", the
+//     field's text;
+//   - [ErrNotesTooLong]: "access_notes" or "appointment_notes", the length
+//     of the notes in characters (an int);
+//   - [ErrActiveAppointment]: "existing" (the patient's appointments) or
+//     "appointments" (the order's own), the ids of the active appointments
+//     in the way, sorted (a []string);
+//   - [ErrTierMismatch]: "provider", the [provider.Provider];
+//   - [ErrSlot]: "start_at" or "end_at", the instant (a time.Time);
+//   - [ErrAutoCancel]: "created_at" (rule 1, [OrderAge]) or "start_at"
+//     (rule 2, [StartSoon]), the [Deadline] that has already passed: the
+//     rule and the instant from which it holds;
+//   - [ErrLeadTime]: "start_at", how far ahead the booking is made (a
+//     time.Duration);
+//   - [ErrZone]: "time_zone", the zone's name (a string); Cause is the
+//     error of time.LoadLocation, if any;
+//   - [ErrRange]: what the instant or date is ("now", "activate_by",
+//     "dob", …), the time.Time or [order.Date];
+//   - [ErrClock]: "now", the command's instant (a time.Time).
+type RuleError struct {
+	// Field names what is at fault.
+	Field string
+	// Value is the value at fault.
+	Value any
+	// Problem says what is wrong, in words: the message after the
+	// sentinel's.
+	Problem string
+	// Err is the sentinel of the rule broken.
+	Err error
+	// Cause is an underlying error, such as time.LoadLocation's; nil
+	// when there is none.
+	Cause error
 }
 
-// Error returns a message such as
-// `scheduling: no IANA time zone: "Local": not an IANA name`.
-func (e *ZoneError) Error() string {
-	return "scheduling: no IANA time zone: " + strconv.Quote(e.Zone) + ": " + e.Problem
-}
-
-// Unwrap returns [ErrZone] and the error of time.LoadLocation, if any.
-func (e *ZoneError) Unwrap() []error {
+// Error returns the sentinel's message and the problem, such as
+// "scheduling: unreachable address: first_line: no street number before the street name"
+// or "scheduling: patient under 18: 17 on 2026-03-01 (born 2008-03-02)".
+func (e *RuleError) Error() string {
 	if e.Err == nil {
-		return []error{ErrZone}
+		return "scheduling: " + e.Problem
 	}
-	return []error{ErrZone, e.Err}
+	return e.Err.Error() + ": " + e.Problem
 }
 
-// RangeError reports an instant outside the years 0000 to 9999 in UTC,
-// which an [Flow] cannot store as an RFC 3339 timestamp. It unwraps to
-// [ErrRange].
-type RangeError struct {
-	Field string    // what the instant is: "now", "activate_by", "dob"
-	At    time.Time // the instant
+// Unwrap returns Err and, when there is one, Cause.
+func (e *RuleError) Unwrap() []error {
+	if e.Cause == nil {
+		return []error{e.Err}
+	}
+	return []error{e.Err, e.Cause}
 }
 
-// Error returns a message such as
-// "scheduling: instant out of range: now 10000-01-01T00:00:00Z is outside the years 0000 to 9999".
-func (e *RangeError) Error() string {
-	return "scheduling: instant out of range: " + e.Field + " " + e.At.UTC().Format(time.RFC3339Nano) +
-		" is outside the years 0000 to 9999"
+// ageError returns the error of a patient born on birth who is age on day,
+// under 18.
+func ageError(birth order.Date, day time.Time, age int) *RuleError {
+	if birth.IsZero() {
+		return &RuleError{Field: "dob", Value: birth, Problem: "no date of birth", Err: ErrUnderage}
+	}
+	return &RuleError{Field: "dob", Value: birth, Err: ErrUnderage,
+		Problem: strconv.Itoa(age) + " on " + day.Format(time.DateOnly) + " (born " + birth.String() + ")"}
 }
 
-// Unwrap returns [ErrRange].
-func (e *RangeError) Unwrap() error { return ErrRange }
+// addressError returns the error of an address whose field f, holding
+// value, has problem.
+func addressError(f, value, problem string) *RuleError {
+	return &RuleError{Field: f, Value: value, Problem: f + ": " + problem, Err: ErrAddress}
+}
+
+// activeError returns the error of active appointments ids standing in the
+// way: with provider p, or the order's own when p is not valid.
+func activeError(p provider.Provider, ids []string) *RuleError {
+	field, with := "appointments", "on this order"
+	if p.IsValid() {
+		field, with = "existing", "with "+p.String()
+	}
+	return &RuleError{Field: field, Value: ids, Problem: with + ": " + strings.Join(ids, ", "), Err: ErrActiveAppointment}
+}
+
+// notesError returns the error of notes in field that are n characters
+// long.
+func notesError(field string, n int) *RuleError {
+	return &RuleError{Field: field, Value: n, Err: ErrNotesTooLong,
+		Problem: field + " has " + strconv.Itoa(n) + " characters, at most " + strconv.Itoa(MaxNotes)}
+}
+
+// tierError returns the error of a provider that does not offer a tier.
+func tierError(p provider.Provider, tr tier.Tier) *RuleError {
+	return &RuleError{Field: "provider", Value: p, Err: ErrTierMismatch,
+		Problem: p.String() + " does not offer " + tr.String()}
+}
+
+// slotError returns the error of a slot whose field, at t, has problem.
+func slotError(field string, t time.Time, problem string) *RuleError {
+	return &RuleError{Field: field, Value: t, Problem: problem, Err: ErrSlot}
+}
+
+// autoCancelError returns the error of an appointment that rule cancels
+// from at, already passed.
+func autoCancelError(rule Rule, at time.Time) *RuleError {
+	d := Deadline{Kind: CancelOrderAge, At: at}
+	field := "created_at"
+	if rule == StartSoon {
+		d.Kind, field = CancelStartSoon, "start_at"
+	}
+	return &RuleError{Field: field, Value: d, Err: ErrAutoCancel,
+		Problem: rule.String() + " holds since " + at.UTC().Format(time.RFC3339Nano)}
+}
+
+// zoneError returns the error of a time zone named zone that has no IANA
+// name.
+func zoneError(zone, problem string, cause error) *RuleError {
+	return &RuleError{Field: "time_zone", Value: zone, Problem: strconv.Quote(zone) + ": " + problem, Err: ErrZone,
+		Cause: cause}
+}
+
+// rangeError returns the error of an instant field outside the years
+// 0000 to 9999 in UTC.
+func rangeError(field string, t time.Time) *RuleError {
+	return &RuleError{Field: field, Value: t, Err: ErrRange,
+		Problem: field + " " + t.UTC().Format(time.RFC3339Nano) + " is outside the years 0000 to 9999"}
+}
+
+// clockError returns the error of a command dated now, before the last
+// change at clock.
+func clockError(now, clock time.Time) *RuleError {
+	return &RuleError{Field: "now", Value: now, Err: ErrClock,
+		Problem: now.Format(time.RFC3339Nano) + " is before the last change at " + clock.Format(time.RFC3339Nano)}
+}
 
 // DecodeError reports JSON that does not decode into a [Flow] or a
 // [Placement] (see [Flow.UnmarshalJSON]). The value decoded into
@@ -233,8 +217,8 @@ type DecodeError struct {
 	// document as a whole is at fault.
 	Field string
 	// Err is the cause: a *json.SyntaxError or *json.UnmarshalTypeError,
-	// a status or tier parse error, a *time.ParseError, a *[RangeError], a
-	// *[ZoneError], an *appointment.DecodeError, or a plain error for a
+	// a status or tier parse error, a *time.ParseError, a *[RuleError] wrapping [ErrRange] or
+	// [ErrZone], an *appointment.DecodeError, or a plain error for a
 	// missing member, an unknown member or data after the value.
 	Err error
 }
@@ -257,8 +241,8 @@ type EncodeError struct {
 	// Field is the JSON path of the offending value, such as
 	// "appointments[0].appointment" or "time_zone".
 	Field string
-	// Err is the cause: a status or tier error, a *[RangeError], a
-	// *[ZoneError], the appointment package's error, or an error saying a
+	// Err is the cause: a status or tier error, a *[RuleError] wrapping [ErrRange] or
+	// [ErrZone], the appointment package's error, or an error saying a
 	// string is not valid UTF-8.
 	Err error
 }

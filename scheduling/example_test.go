@@ -53,16 +53,17 @@ func ExampleValidateBooking_preRequisition() {
 		},
 	}
 	err := scheduling.ValidateBooking(b, now)
-	var ace *scheduling.AutoCancelError
-	if errors.As(err, &ace) {
-		fmt.Println(ace.Rule, ace.At.Format(time.RFC3339Nano))
+	var re *scheduling.RuleError
+	if errors.As(err, &re) && errors.Is(re, scheduling.ErrAutoCancel) {
+		d := re.Value.(scheduling.Deadline)
+		fmt.Println(d.Kind, d.At.Format(time.RFC3339Nano))
 	}
 	fmt.Println(err)
 
 	b.PreRequisition = nil // the requisition exists
 	fmt.Println(scheduling.ValidateBooking(b, now))
 	// Output:
-	// order_age 2026-11-21T17:00:00.000000001Z
+	// cancel_order_age 2026-11-21T17:00:00.000000001Z
 	// scheduling: would be auto-cancelled at once: order_age holds since 2026-11-21T17:00:00.000000001Z
 	// <nil>
 }
@@ -160,13 +161,11 @@ func ExampleAutoCancel_startSoon() {
 
 func ExampleCheckLead() {
 	now := time.Date(2026, 11, 21, 9, 0, 0, 0, time.UTC)
-	if w, ok := scheduling.CheckLead(provider.Getlabs, now.Add(30*time.Hour), now); ok {
-		fmt.Println(w)
-	}
-	_, ok := scheduling.CheckLead(provider.Getlabs, now.Add(48*time.Hour), now)
-	fmt.Println("48h ahead warns:", ok)
+	err := scheduling.CheckLead(provider.Getlabs, now.Add(30*time.Hour), now)
+	fmt.Println(err)
+	fmt.Println("48h ahead warns:", scheduling.CheckLead(provider.Getlabs, now.Add(48*time.Hour), now) != nil)
 	// Output:
-	// getlabs booking 30h ahead, 48h recommended
+	// scheduling: booked too close to the start: getlabs booking 30h ahead, 48h recommended
 	// 48h ahead warns: false
 }
 
@@ -216,4 +215,75 @@ func ExampleNotesForReschedule() {
 	// {AccessNotes:Gate code #1234 AppointmentNotes:Please bring photo ID}
 	// {AccessNotes:Gate code #1234 AppointmentNotes:Please bring photo ID}
 	// {AccessNotes:Gate code #1234 AppointmentNotes:Patient prefers left arm}
+}
+
+// A back end books from the order Junction returned: before its
+// requisition exists, the auto-cancellation rules apply to the booking.
+func ExamplePreRequisitionOf() {
+	o := order.Order{
+		ID:        "ord-1",
+		CreatedAt: time.Date(2026, 11, 21, 9, 0, 0, 0, time.UTC),
+		Details:   order.Details{Type: order.ModalityAtHomePhlebotomy},
+		History: []order.HistoryEntry{
+			{ID: 1, CreatedAt: time.Date(2026, 11, 21, 9, 0, 0, 0, time.UTC), Status: order.Ordered},
+		},
+	}
+	b := scheduling.Booking{
+		Tier:           tier.AppointmentReady,
+		Provider:       provider.Getlabs,
+		BirthDate:      order.Date{Year: 1990, Month: time.June, Day: 15},
+		Address:        appointment.Address{FirstLine: "123 Main St.", City: "Phoenix", State: "AZ", ZipCode: "85004"},
+		Start:          time.Date(2026, 11, 24, 16, 0, 0, 0, time.UTC),
+		PreRequisition: scheduling.PreRequisitionOf(o),
+	}
+	fmt.Println(scheduling.ValidateBooking(b, time.Date(2026, 11, 21, 18, 0, 0, 0, time.UTC)))
+
+	o.History = append(o.History, order.HistoryEntry{ID: 2, CreatedAt: time.Date(2026, 11, 21, 19, 0, 0, 0, time.UTC),
+		Status: order.RequisitionCreated})
+	b.PreRequisition = scheduling.PreRequisitionOf(o)
+	fmt.Println(b.PreRequisition == nil, scheduling.ValidateBooking(b, time.Date(2026, 11, 21, 20, 0, 0, 0, time.UTC)))
+	// Output:
+	// scheduling: would be auto-cancelled at once: order_age holds since 2026-11-21T17:00:00.000000001Z
+	// true <nil>
+}
+
+// Rescheduling an appointment: it does not count against the rule of one
+// active appointment per provider, which it would break as a new booking.
+func ExampleBooking_rescheduling() {
+	now := time.Date(2026, 11, 21, 9, 0, 0, 0, time.UTC)
+	b := scheduling.Booking{
+		Tier:      tier.AppointmentReady,
+		Provider:  provider.Getlabs,
+		BirthDate: order.Date{Year: 1990, Month: time.June, Day: 15},
+		Address:   appointment.Address{FirstLine: "123 Main St.", City: "Phoenix", State: "AZ", ZipCode: "85004"},
+		Start:     time.Date(2026, 11, 25, 16, 0, 0, 0, time.UTC),
+		Existing: []appointment.Appointment{
+			{ID: "413d7205", Provider: "getlabs", Status: appointment.Confirmed},
+		},
+	}
+	fmt.Println(scheduling.ValidateBooking(b, now))
+	b.Rescheduling = "413d7205"
+	fmt.Println(scheduling.ValidateBooking(b, now))
+	// Output:
+	// scheduling: active appointment exists: with getlabs: 413d7205
+	// <nil>
+}
+
+// A team that wants the Getlabs lead time as a rule enforces it.
+func ExampleBooking_enforceLead() {
+	now := time.Date(2026, 11, 21, 9, 0, 0, 0, time.UTC)
+	b := scheduling.Booking{
+		Tier:      tier.AppointmentReady,
+		Provider:  provider.Getlabs,
+		BirthDate: order.Date{Year: 1990, Month: time.June, Day: 15},
+		Address:   appointment.Address{FirstLine: "123 Main St.", City: "Phoenix", State: "AZ", ZipCode: "85004"},
+		Start:     now.Add(30 * time.Hour),
+	}
+	fmt.Println(scheduling.ValidateBooking(b, now))
+	b.EnforceLead = true
+	err := scheduling.ValidateBooking(b, now)
+	fmt.Println(errors.Is(err, scheduling.ErrLeadTime), err)
+	// Output:
+	// <nil>
+	// true scheduling: booked too close to the start: getlabs booking 30h ahead, 48h recommended
 }

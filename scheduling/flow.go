@@ -55,21 +55,6 @@ func (e *StateError) Unwrap() []error {
 	return []error{ErrNotAllowed, e.Err}
 }
 
-// ClockError reports a command dated before the order's last change. It
-// unwraps to [ErrClock].
-type ClockError struct {
-	Now, Clock time.Time
-}
-
-// Error returns a message naming both instants.
-func (e *ClockError) Error() string {
-	return "scheduling: time went backwards: " + e.Now.Format(time.RFC3339Nano) + " is before the last change at " +
-		e.Clock.Format(time.RFC3339Nano)
-}
-
-// Unwrap returns [ErrClock].
-func (e *ClockError) Unwrap() error { return ErrClock }
-
 // Settings are a team's options that change the flow.
 type Settings struct {
 	// PreRequisitionScheduling lets the team book or request an appointment
@@ -128,7 +113,7 @@ type Placement struct {
 // at the change that made it hold, if later. Before the requisition, a
 // command that would leave an appointment that a rule cancels at once (a
 // booking or request more than 8 hours after the order, a slot less than 2
-// hours away) is refused with an *[AutoCancelError] instead (our decision:
+// hours away) is refused with an *[RuleError] wrapping [ErrAutoCancel] instead (our decision:
 // such an appointment would be cancelled the moment it is made).
 //
 // Where the documentation is silent the flow makes these choices (our
@@ -162,7 +147,7 @@ type Placement struct {
 // [DecodeFlow]) gives an equal value, on which every command behaves as on
 // the original. Commands write instants in UTC (webhooks' too), as [Place]
 // does, and refuse an instant outside the years 0000 to 9999 in UTC with a
-// *[RangeError] (our decision: the order could not be stored).
+// *[RuleError] wrapping [ErrRange] (our decision: the order could not be stored).
 type Flow struct {
 	// ID is the order's id.
 	ID string
@@ -196,7 +181,7 @@ type Flow struct {
 	Address appointment.Address
 	// TimeZone is the patient's time zone, which names the appointments'
 	// iana_timezone and tells the calendar day of an appointment for the
-	// age rule; nil means UTC. It has an IANA name (see [ZoneError]).
+	// age rule; nil means UTC. It has an IANA name (see [ErrZone]).
 	TimeZone *time.Location
 	// Settings are the team's options.
 	Settings Settings
@@ -225,7 +210,7 @@ type PlaceOrder struct {
 	Address appointment.Address
 	// TimeZone is the patient's time zone, which names the appointments'
 	// iana_timezone; nil means UTC. It must have an IANA name (see
-	// [ZoneError]): [Place] refuses one that has none, such as time.Local
+	// [ErrZone]): [Place] refuses one that has none, such as time.Local
 	// or a time.FixedZone with a made-up name, and stores the zone loaded
 	// from the name ([time.UTC] for nil).
 	TimeZone *time.Location
@@ -240,9 +225,9 @@ type PlaceOrder struct {
 // history, and Junction sends labtest.order.created.
 //
 // Place refuses, with every reason at once, a TimeZone without an IANA
-// name (a *[ZoneError] wrapping [ErrZone]), a now outside the years 0000 to
+// name (a *[RuleError] wrapping [ErrZone]), a now outside the years 0000 to
 // 9999 in UTC, and an ActivateBy or a date of birth that is neither zero
-// nor a valid date ([order.Date.IsValid]) (a *[RangeError] wrapping
+// nor a valid date ([order.Date.IsValid]) (a *[RuleError] wrapping
 // [ErrRange]; our decision: the order could not be stored).
 //
 // It stores what it is given in the form the order's JSON writes, so that
@@ -336,7 +321,7 @@ func (o *Flow) begin(t *tx, cmd string, now time.Time, hooks int) error {
 		return err
 	}
 	if now.Before(o.Clock) {
-		return &ClockError{Now: now, Clock: o.Clock}
+		return clockError(now, o.Clock)
 	}
 	t.o, t.now, t.cmd, t.hint = *o, now.UTC(), cmd, hooks
 	t.autoCancel(o.Clock)
@@ -535,6 +520,10 @@ type BookRequest struct {
 	// appointment_pending once the requisition exists, until the provider
 	// confirms it ([Flow.Confirm]) or it is cancelled.
 	Async bool
+	// EnforceLead refuses a booking that starts sooner than the provider's
+	// recommended lead time (Getlabs: 48 hours) with [ErrLeadTime], as
+	// [Booking.EnforceLead] does; by default the flow books it.
+	EnforceLead bool
 }
 
 // Book books an appointment-ready appointment at now. Before the
@@ -570,7 +559,7 @@ func (t *tx) book(r BookRequest) error {
 			return err
 		}
 	}
-	return t.place(tier.AppointmentReady, p, r.ID, r.Start, r.End, r.Notes, r.Existing, r.Async)
+	return t.place(tier.AppointmentReady, p, r.ID, r.Start, r.End, r.Notes, r.Existing, r.Async, r.EnforceLead)
 }
 
 // RequestAppointment is an appointment-request request: no time, a
@@ -610,17 +599,17 @@ func (t *tx) request(r RequestAppointment) error {
 			return err
 		}
 	}
-	return t.place(tier.AppointmentRequest, r.Provider, r.ID, time.Time{}, time.Time{}, r.Notes, r.Existing, false)
+	return t.place(tier.AppointmentRequest, r.Provider, r.ID, time.Time{}, time.Time{}, r.Notes, r.Existing, false, false)
 }
 
-func (t *tx) place(tr tier.Tier, p provider.Provider, id string, start, end time.Time, notes string, existing []appointment.Appointment, async bool) error {
+func (t *tx) place(tr tier.Tier, p provider.Provider, id string, start, end time.Time, notes string, existing []appointment.Appointment, async, lead bool) error {
 	var errs []error
 	if i := t.o.active(); i >= 0 {
-		errs = append(errs, &ActiveAppointmentError{IDs: []string{t.o.Appointments[i].ID}})
+		errs = append(errs, activeError(0, []string{t.o.Appointments[i].ID}))
 	}
 	b := Booking{
 		Tier: tr, Provider: p, BirthDate: t.o.Patient.DOB, Address: t.o.Address,
-		Start: start, End: end, TimeZone: t.o.TimeZone, AppointmentNotes: notes, Existing: existing,
+		Start: start, End: end, TimeZone: t.o.TimeZone, AppointmentNotes: notes, Existing: existing, EnforceLead: lead,
 	}
 	if err := ValidateBooking(b, t.now); err != nil {
 		errs = append(errs, err)
@@ -699,7 +688,7 @@ func (t *tx) confirm(i int, fresh bool) error {
 	return t.appt(i, appointment.Confirm, t.now, appointment.EventData{}, fresh)
 }
 
-// checkAutoCancel returns an *[AutoCancelError] when an appointment
+// checkAutoCancel returns an *[RuleError] wrapping [ErrAutoCancel] when an appointment
 // starting at start (zero for none yet), made at t.now, is one that an
 // auto-cancellation rule cancels at once; nil once the requisition exists.
 func (t *tx) checkAutoCancel(start time.Time) error {
@@ -719,13 +708,13 @@ func (t *tx) checkSlot(start, end time.Time, notes string) error {
 func slot(start, end, now time.Time) error {
 	switch {
 	case start.IsZero():
-		return &SlotError{Problem: "a slot needs a start time"}
+		return slotError("start_at", start, "a slot needs a start time")
 	case !storable(start) || !storable(end):
-		return &SlotError{Problem: outOfYears}
+		return storableSlot(start, end)
 	case !end.IsZero() && !end.After(start):
-		return &SlotError{Problem: "end is not after start"}
+		return slotError("end_at", end, "end is not after start")
 	case !start.After(now):
-		return &SlotError{Problem: "start is not in the future"}
+		return slotError("start_at", start, "start is not in the future")
 	}
 	return nil
 }

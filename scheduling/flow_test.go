@@ -309,9 +309,7 @@ func TestAutoCancellation(t *testing.T) {
 	t.Run("a booking that would be cancelled at once is refused", func(t *testing.T) {
 		o := place(beta)
 		_, hooks, err := o.Book(book(2.5), at(1))
-		var ace *AutoCancelError
-		require.ErrorAs(t, err, &ace)
-		assert.Equal(t, StartSoon, ace.Rule)
+		assert.Equal(t, CancelStartSoon, ruleError(t, err, ErrAutoCancel).Value.(Deadline).Kind)
 		assert.Nil(t, hooks)
 		// With the requisition the rules do not apply.
 		o, _ = must(t)(o.CreateRequisition(at(1)))
@@ -524,7 +522,7 @@ func deepCopy(o Flow) Flow {
 }
 
 func TestClockErrorMessage(t *testing.T) {
-	assert.EqualError(t, &ClockError{Now: t0, Clock: at(1)},
+	assert.EqualError(t, clockError(t0, at(1)),
 		"scheduling: time went backwards: 2026-11-21T09:00:00Z is before the last change at 2026-11-21T10:00:00Z")
 }
 
@@ -915,8 +913,8 @@ func TestSlotOutsideStorableYears(t *testing.T) {
 	inTokyo := time.Date(10000, 1, 1, 8, 0, 0, 0, time.FixedZone("JST", 9*60*60)) // 9999-12-31T23:00Z
 	rangeProblem := func(err error) bool {
 		for _, e := range err.(interface{ Unwrap() []error }).Unwrap() {
-			var se *SlotError
-			if errors.As(e, &se) && se.Problem == "outside the years 0000 to 9999" {
+			var se *RuleError
+			if errors.As(e, &se) && se.Err == ErrSlot && se.Problem == "outside the years 0000 to 9999" {
 				return true
 			}
 		}
@@ -1055,10 +1053,7 @@ func TestDeadOnArrival(t *testing.T) {
 				return
 			}
 			require.ErrorIs(t, err, ErrAutoCancel)
-			var ace *AutoCancelError
-			require.ErrorAs(t, err, &ace)
-			assert.Equal(t, c.rule, ace.Rule)
-			assert.Equal(t, c.at, ace.At)
+			assertAutoCancel(t, err, c.rule, c.at)
 			assert.Nil(t, hooks)
 		})
 	}
@@ -1086,4 +1081,21 @@ func TestCanReschedule(t *testing.T) {
 	assert.False(t, active(done).CanReschedule, "completed")
 	cancelled, _ := must(t)(o.Cancel(at(50)))
 	assert.False(t, active(cancelled).CanReschedule, "cancelled")
+}
+
+// TestBookEnforceLead: the flow books a Getlabs slot less than 48 hours
+// away unless the request enforces the lead time.
+func TestBookEnforceLead(t *testing.T) {
+	o, _ := must(t)(place(Settings{}).CreateRequisition(at(1)))
+	r := book(72)
+	r.Start = at(1).Add(48*time.Hour - 1) // 48 hours less 1 ns ahead
+	_, _, err := o.Book(r, at(1))
+	require.NoError(t, err)
+	r.EnforceLead = true
+	_, hooks, err := o.Book(r, at(1))
+	require.ErrorIs(t, err, ErrLeadTime)
+	assert.Nil(t, hooks)
+	r.Start = at(1).Add(48 * time.Hour)
+	_, _, err = o.Book(r, at(1))
+	assert.NoError(t, err)
 }

@@ -21,23 +21,33 @@ func storable(t time.Time) bool {
 	return firstUnix <= sec && sec < endUnix
 }
 
-// outOfYears is the [SlotError] problem of a slot that is not [storable].
-const outOfYears = "outside the years 0000 to 9999"
+// storableSlot returns an [ErrSlot] error when start or end is not
+// [storable], and nil otherwise.
+func storableSlot(start, end time.Time) error {
+	field, t := "start_at", start
+	if storable(start) {
+		if storable(end) {
+			return nil
+		}
+		field, t = "end_at", end
+	}
+	return slotError(field, t, "outside the years 0000 to 9999")
+}
 
-// inRange returns a *[RangeError] for field when t is not [storable], and
+// inRange returns a *[RuleError] wrapping [ErrRange] for field when t is not [storable], and
 // nil otherwise.
 func inRange(field string, t time.Time) error {
 	if storable(t) {
 		return nil
 	}
-	return &RangeError{Field: field, At: t}
+	return rangeError(field, t)
 }
 
-// dateInRange returns a *[RangeError] for field when d is neither zero nor
+// dateInRange returns a *[RuleError] wrapping [ErrRange] for field when d is neither zero nor
 // a valid date ([order.Date.IsValid]), and nil otherwise.
 func dateInRange(field string, d order.Date) error {
 	if d.IsZero() || d.IsValid() {
 		return nil
 	}
-	return &RangeError{Field: field, At: d.Time()}
+	return &RuleError{Field: field, Value: d, Problem: field + " " + d.String() + " is not a valid date", Err: ErrRange}
 }

@@ -83,7 +83,7 @@ type wireAppointment struct {
 // What cannot be written exactly is an error, a *[EncodeError] wrapping
 // [ErrMalformed], rather than a silent change: an invalid order status or
 // tier, an instant outside the years 0000 to 9999 in UTC, a date that is
-// neither zero nor valid, a time zone without an IANA name (see [ZoneError]), an appointment record that
+// neither zero nor valid, a time zone without an IANA name (see [ErrZone]), an appointment record that
 // [appointment.Appointment.MarshalJSON] refuses, and a string that is not
 // valid UTF-8, which JSON cannot carry.
 func (o Flow) MarshalJSON() ([]byte, error) {

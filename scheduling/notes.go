@@ -11,17 +11,17 @@ import (
 // be, in characters (Unicode code points, not bytes).
 const MaxNotes = 1000
 
-// CheckNotes reports a *[NotesError] wrapping [ErrNotesTooLong] for each of
+// CheckNotes reports a *[RuleError] wrapping [ErrNotesTooLong] for each of
 // the address's access notes and the appointment notes that is longer than
 // [MaxNotes] characters, joined with [errors.Join]; nil when both fit.
 // Invalid UTF-8 counts one character per bad byte.
 func CheckNotes(accessNotes, appointmentNotes string) error {
 	var errs []error
 	if n, over := tooLong(accessNotes); over {
-		errs = append(errs, &NotesError{Field: "access_notes", Length: n})
+		errs = append(errs, notesError("access_notes", n))
 	}
 	if n, over := tooLong(appointmentNotes); over {
-		errs = append(errs, &NotesError{Field: "appointment_notes", Length: n})
+		errs = append(errs, notesError("appointment_notes", n))
 	}
 	return errors.Join(errs...)
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/phlebkit/phlebkit/order"
 	"github.com/phlebkit/phlebkit/provider"
 	"github.com/phlebkit/phlebkit/tier"
+	"github.com/phlebkit/phlebkit/webhook"
 )
 
 func date(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, time.UTC) }
@@ -64,9 +65,9 @@ func TestAgeOn(t *testing.T) {
 				return
 			}
 			require.ErrorIs(t, err, ErrUnderage)
-			var ae *AgeError
-			require.ErrorAs(t, err, &ae)
-			assert.Equal(t, c.age, ae.Age)
+			re := ruleError(t, err, ErrUnderage)
+			assert.Equal(t, "dob", re.Field)
+			assert.Equal(t, order.DateOf(c.birth), re.Value)
 		})
 	}
 	err := CheckAge(dob(2008, 3, 2), date(2026, 3, 1))
@@ -135,9 +136,7 @@ func addressFields(t *testing.T, err error) []string {
 	require.ErrorIs(t, err, ErrAddress)
 	var fields []string
 	for _, e := range err.(interface{ Unwrap() []error }).Unwrap() {
-		var ae *AddressError
-		require.ErrorAs(t, e, &ae)
-		fields = append(fields, ae.Field)
+		fields = append(fields, ruleError(t, e, ErrAddress).Field)
 	}
 	return fields
 }
@@ -292,10 +291,9 @@ func TestCheckNotes(t *testing.T) {
 	require.ErrorIs(t, err, ErrNotesTooLong)
 	var fields []string
 	for _, e := range err.(interface{ Unwrap() []error }).Unwrap() {
-		var ne *NotesError
-		require.ErrorAs(t, e, &ne)
-		assert.Equal(t, MaxNotes+1, ne.Length)
-		fields = append(fields, ne.Field)
+		re := ruleError(t, e, ErrNotesTooLong)
+		assert.Equal(t, MaxNotes+1, re.Value)
+		fields = append(fields, re.Field)
 	}
 	assert.Equal(t, []string{"access_notes", "appointment_notes"}, fields)
 	assert.EqualError(t, CheckNotes("", long+"a"), "scheduling: notes too long: appointment_notes has 1001 characters, at most 1000")
@@ -331,9 +329,9 @@ func TestCheckActive(t *testing.T) {
 	err := CheckActive(provider.Getlabs, []appointment.Appointment{
 		appt("b", "getlabs", appointment.Confirmed), appt("c", "getlabs", appointment.Completed), appt("a", "getlabs", appointment.Reserved),
 	})
-	var ae *ActiveAppointmentError
-	require.ErrorAs(t, err, &ae)
-	assert.Equal(t, []string{"a", "b"}, ae.IDs)
+	re := ruleError(t, err, ErrActiveAppointment)
+	assert.Equal(t, []string{"a", "b"}, re.Value)
+	assert.Equal(t, "existing", re.Field)
 	assert.EqualError(t, err, "scheduling: active appointment exists: with getlabs: a, b")
 }
 
@@ -596,16 +594,17 @@ func TestCheckLead(t *testing.T) {
 		{"invalid provider", 0, time.Hour, false},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			w, warn := CheckLead(c.p, now.Add(c.lead), now)
-			assert.Equal(t, c.warn, warn)
-			if warn {
-				assert.Equal(t, LeadWarning{Provider: c.p, Lead: c.lead, Recommended: 48 * time.Hour}, w)
-				assert.Contains(t, w.Reason(), "48h in advance")
+			err := CheckLead(c.p, now.Add(c.lead), now)
+			assert.Equal(t, c.warn, err != nil)
+			if c.warn {
+				re := ruleError(t, err, ErrLeadTime)
+				assert.Equal(t, c.lead, re.Value)
+				assert.Equal(t, "start_at", re.Field)
 			}
 		})
 	}
-	w, _ := CheckLead(provider.Getlabs, now.Add(30*time.Hour), now)
-	assert.Equal(t, "getlabs booking 30h ahead, 48h recommended", w.String())
+	err := CheckLead(provider.Getlabs, now.Add(30*time.Hour), now)
+	assert.EqualError(t, err, "scheduling: booked too close to the start: getlabs booking 30h ahead, 48h recommended")
 }
 
 func TestProviderRescheduleAt(t *testing.T) {
@@ -670,10 +669,11 @@ func TestStrings(t *testing.T) {
 	assert.Equal(t, "cancel_start_soon", CancelStartSoon.String())
 	assert.Equal(t, "provider_reschedule", ProviderReschedule.String())
 	assert.Equal(t, "scheduling.DeadlineKind(9)", DeadlineKind(9).String())
-	assert.EqualError(t, &TierError{Provider: provider.Getlabs, Tier: tier.AppointmentRequest},
+	assert.EqualError(t, tierError(provider.Getlabs, tier.AppointmentRequest),
 		"scheduling: provider does not offer tier: getlabs does not offer appointment-request")
-	assert.EqualError(t, &SlotError{Problem: "x"}, "scheduling: invalid slot: x")
-	assert.EqualError(t, &ActiveAppointmentError{IDs: []string{"a"}}, "scheduling: active appointment exists: on this order: a")
+	assert.EqualError(t, slotError("start_at", t0, "x"), "scheduling: invalid slot: x")
+	assert.EqualError(t, activeError(0, []string{"a"}), "scheduling: active appointment exists: on this order: a")
+	assert.EqualError(t, &RuleError{Problem: "x"}, "scheduling: x")
 }
 
 // TestValidateBookingAutoCancel checks the auto-cancellation rules in
@@ -733,10 +733,7 @@ func TestValidateBookingAutoCancel(t *testing.T) {
 				return
 			}
 			require.ErrorIs(t, err, ErrAutoCancel)
-			var ace *AutoCancelError
-			require.ErrorAs(t, err, &ace)
-			assert.Equal(t, c.rule, ace.Rule)
-			assert.Equal(t, c.from, ace.At)
+			assertAutoCancel(t, err, c.rule, c.from)
 			// The error agrees with AutoCancel.Fires.
 			rule, fires := AutoCancel{OrderCreatedAt: b.PreRequisition.OrderCreatedAt, ActivateBy: b.PreRequisition.ActivateBy, Start: b.Start}.Fires(c.at)
 			assert.True(t, fires)
@@ -746,4 +743,143 @@ func TestValidateBookingAutoCancel(t *testing.T) {
 	err := ValidateBooking(Booking{Tier: tier.AppointmentReady, Provider: provider.Getlabs, BirthDate: dob(1990, 1, 1),
 		Address: validBooking().Address, Start: now.Add(time.Hour), PreRequisition: pre}, now)
 	assert.EqualError(t, err, "scheduling: would be auto-cancelled at once: start_soon holds since 2026-11-21T08:00:00.000000001Z")
+}
+
+// ruleError returns the *RuleError in err's tree that wraps sentinel.
+func ruleError(t require.TestingT, err error, sentinel error) *RuleError {
+	var found *RuleError
+	var walk func(error) bool
+	walk = func(e error) bool {
+		if re, ok := e.(*RuleError); ok && re.Err == sentinel {
+			found = re
+			return true
+		}
+		if j, ok := e.(interface{ Unwrap() []error }); ok {
+			for _, e := range j.Unwrap() {
+				if walk(e) {
+					return true
+				}
+			}
+		}
+		if u := errors.Unwrap(e); u != nil {
+			return walk(u)
+		}
+		return false
+	}
+	walk(err)
+	require.NotNil(t, found, "no *RuleError wrapping %v in %v", sentinel, err)
+	return found
+}
+
+// assertAutoCancel checks that err refuses an appointment that rule cancels
+// from at.
+func assertAutoCancel(t *testing.T, err error, rule Rule, at time.Time) {
+	t.Helper()
+	re := ruleError(t, err, ErrAutoCancel)
+	kind, field := CancelOrderAge, "created_at"
+	if rule == StartSoon {
+		kind, field = CancelStartSoon, "start_at"
+	}
+	assert.Equal(t, Deadline{Kind: kind, At: at}, re.Value)
+	assert.Equal(t, field, re.Field)
+}
+
+// TestValidateReschedule: the appointment being rescheduled does not count
+// against the one-active-appointment rule; any other active one does.
+func TestValidateReschedule(t *testing.T) {
+	b := validBooking()
+	b.Existing = []appointment.Appointment{appt("a1", "getlabs", appointment.Confirmed)}
+	require.ErrorIs(t, ValidateBooking(b, now), ErrActiveAppointment, "a new booking")
+	b.Rescheduling = "a1"
+	assert.NoError(t, ValidateBooking(b, now), "a reschedule of a1")
+	b.Rescheduling = "a2"
+	assert.ErrorIs(t, ValidateBooking(b, now), ErrActiveAppointment, "a reschedule of another appointment")
+	b.Rescheduling = "a1"
+	b.Existing = append(b.Existing, appt("a0", "getlabs", appointment.Pending))
+	err := ValidateBooking(b, now)
+	assert.Equal(t, []string{"a0"}, ruleError(t, err, ErrActiveAppointment).Value)
+	// The other rules still apply to the new slot.
+	b.Existing = b.Existing[:1]
+	b.BirthDate = dob(2008, 11, 25)
+	assert.Equal(t, []error{ErrUnderage}, sentinels(ValidateBooking(b, now)))
+}
+
+// TestEnforceLead checks the lead time at its boundary, to the nanosecond:
+// a warning by default, a refusal with EnforceLead.
+func TestEnforceLead(t *testing.T) {
+	for _, c := range []struct {
+		name    string
+		p       provider.Provider
+		tr      tier.Tier
+		lead    time.Duration
+		refused bool
+	}{
+		{"48h less 1ns", provider.Getlabs, tier.AppointmentReady, 48*time.Hour - 1, true},
+		{"48h", provider.Getlabs, tier.AppointmentReady, 48 * time.Hour, false},
+		{"48h and 1ns", provider.Getlabs, tier.AppointmentReady, 48*time.Hour + 1, false},
+		{"phlebfinders 1h", provider.Phlebfinders, tier.AppointmentRequest, 0, false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			b := validBooking()
+			b.Provider, b.Tier = c.p, c.tr
+			b.Start, b.End = time.Time{}, time.Time{}
+			if c.lead != 0 {
+				b.Start = now.Add(c.lead)
+			}
+			require.NoError(t, ValidateBooking(b, now), "a recommendation by default")
+			b.EnforceLead = true
+			err := ValidateBooking(b, now)
+			if !c.refused {
+				assert.NoError(t, err)
+				return
+			}
+			require.ErrorIs(t, err, ErrLeadTime)
+			re := ruleError(t, err, ErrLeadTime)
+			assert.Equal(t, c.lead, re.Value)
+			assert.Equal(t, CheckLead(c.p, b.Start, now), re)
+		})
+	}
+}
+
+// TestPreRequisitionOf reads the pre-requisition facts from an order as
+// Junction sends it, at each step of the flow.
+func TestPreRequisitionOf(t *testing.T) {
+	p := placeOrder()
+	p.Settings = beta
+	o, _ := mustPlace(p, t0)
+	want := &PreRequisition{OrderCreatedAt: t0}
+	assert.Equal(t, want, PreRequisitionOf(o.Snapshot()))
+	booked, _ := must(t)(o.Book(book(72), at(1)))
+	assert.Equal(t, want, PreRequisitionOf(booked.Snapshot()), "still ordered")
+	scheduled := p
+	scheduled.ActivateBy = adate(500)
+	so, _ := mustPlace(scheduled, t0)
+	assert.Equal(t, &PreRequisition{OrderCreatedAt: t0, ActivateBy: adate(500)}, PreRequisitionOf(so.Snapshot()))
+	for name, run := range map[string]func(Flow) (Flow, []webhook.Event, error){
+		"created":  func(o Flow) (Flow, []webhook.Event, error) { return o.CreateRequisition(at(2)) },
+		"bypassed": func(o Flow) (Flow, []webhook.Event, error) { return o.BypassRequisition(at(2)) },
+	} {
+		r, _ := must(t)(run(booked))
+		s := r.Snapshot()
+		assert.Nil(t, PreRequisitionOf(s), name)
+		// Only the latest entry: an order past its requisition has it.
+		s.History = nil
+		assert.Nil(t, PreRequisitionOf(s), name+", history left out")
+		s.History, s.LastEvent = s.History[:0], order.HistoryEntry{}
+		assert.NotNil(t, PreRequisitionOf(s), name+", no history at all")
+	}
+	// Cancelled before the requisition: still none.
+	c, _ := must(t)(o.Cancel(at(1)))
+	assert.NotNil(t, PreRequisitionOf(c.Snapshot()))
+	// Cancelled after it.
+	r, _ := must(t)(o.CreateRequisition(at(1)))
+	c, _ = must(t)(r.Cancel(at(2)))
+	assert.Nil(t, PreRequisitionOf(c.Snapshot()))
+	// It feeds ValidateBooking: 9 hours after the order, a booking is one
+	// that auto-cancellation would cancel at once.
+	b := validBooking()
+	b.PreRequisition = PreRequisitionOf(o.Snapshot())
+	assert.ErrorIs(t, ValidateBooking(b, at(9)), ErrAutoCancel)
+	b.PreRequisition = PreRequisitionOf(r.Snapshot())
+	assert.NoError(t, ValidateBooking(b, at(9)))
 }

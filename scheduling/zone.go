@@ -42,7 +42,7 @@ var zoneProbes = func() []int64 {
 
 // ianaZone returns the zone loaded from loc's IANA name, which then stands
 // for loc: time.UTC for nil (which this package reads as UTC). It returns
-// a *[ZoneError] when loc has no IANA name: its name is "" or "Local" (the
+// a *[RuleError] wrapping [ErrZone] when loc has no IANA name: its name is "" or "Local" (the
 // machine's zone, which another machine reads differently), time.LoadLocation
 // does not know it, or the zone it loads gives a different UTC offset than
 // loc on one of [zoneProbes] (a time.FixedZone named "EST" with an offset of
@@ -63,23 +63,23 @@ func ianaZone(loc *time.Location) (*time.Location, error) {
 		t := time.Unix(sec, 0)
 		_, want := t.In(iana).Zone()
 		if _, got := t.In(loc).Zone(); got != want {
-			return nil, &ZoneError{Zone: name, Problem: "offset differs from the IANA zone on " + t.UTC().Format(time.DateOnly)}
+			return nil, zoneError(name, "offset differs from the IANA zone on "+t.UTC().Format(time.DateOnly), nil)
 		}
 	}
 	return iana, nil
 }
 
 // zoneByName loads the IANA zone name, from the cache when it can. It
-// returns a *[ZoneError] for "" and "Local", which time.LoadLocation reads
+// returns a *[RuleError] wrapping [ErrZone] for "" and "Local", which time.LoadLocation reads
 // as UTC and as the machine's zone, and for a name the zone database does
 // not know.
 func zoneByName(name string) (*time.Location, error) {
 	if name == "" || name == "Local" {
-		return nil, &ZoneError{Zone: name, Problem: "not an IANA name"}
+		return nil, zoneError(name, "not an IANA name", nil)
 	}
 	loc, err := loadZone(name)
 	if err != nil {
-		return nil, &ZoneError{Zone: name, Problem: "unknown to the zone database", Err: err}
+		return nil, zoneError(name, "unknown to the zone database", err)
 	}
 	return loc, nil
 }

@@ -55,9 +55,9 @@ func TestPlaceTimeZone(t *testing.T) {
 			o, hooks, err := Place(p, t0)
 			if c.zone == "" {
 				require.ErrorIs(t, err, ErrZone)
-				var ze *ZoneError
-				require.ErrorAs(t, err, &ze)
-				assert.Equal(t, c.loc.String(), ze.Zone)
+				ze := ruleError(t, err, ErrZone)
+				assert.Equal(t, c.loc.String(), ze.Value)
+				assert.Equal(t, "time_zone", ze.Field)
 				assert.Equal(t, Flow{}, o)
 				assert.Nil(t, hooks)
 				return
@@ -116,13 +116,13 @@ func TestBookTimeZone(t *testing.T) {
 
 func TestZoneErrors(t *testing.T) {
 	_, err := ianaZone(time.FixedZone("Mars/Olympus_Mons", 0))
-	var ze *ZoneError
-	require.ErrorAs(t, err, &ze)
-	assert.Error(t, ze.Err, "time.LoadLocation's error")
+	ze := ruleError(t, err, ErrZone)
+	assert.Error(t, ze.Cause, "time.LoadLocation's error")
+	assert.ErrorIs(t, err, ze.Cause)
 	assert.EqualError(t, err, `scheduling: no IANA time zone: "Mars/Olympus_Mons": unknown to the zone database`)
 	_, err = ianaZone(time.Local)
 	assert.EqualError(t, err, `scheduling: no IANA time zone: "Local": not an IANA name`)
-	assert.Len(t, err.(*ZoneError).Unwrap(), 1)
+	assert.Len(t, err.(*RuleError).Unwrap(), 1)
 	// The first probe that differs is named: New York is on summer time
 	// in July.
 	_, err = ianaZone(time.FixedZone("America/New_York", -5*60*60))
@@ -145,14 +145,13 @@ func TestPlaceRange(t *testing.T) {
 	assert.Nil(t, hooks)
 	var fields []string
 	for _, e := range err.(interface{ Unwrap() []error }).Unwrap() {
-		var re *RangeError
-		require.ErrorAs(t, e, &re)
-		require.ErrorIs(t, e, ErrRange)
-		fields = append(fields, re.Field)
+		fields = append(fields, ruleError(t, e, ErrRange).Field)
 	}
 	assert.Equal(t, []string{"now", "activate_by", "dob"}, fields)
-	assert.EqualError(t, &RangeError{Field: "now", At: y10k},
+	assert.EqualError(t, rangeError("now", y10k),
 		"scheduling: instant out of range: now 10000-01-01T00:00:00Z is outside the years 0000 to 9999")
+	assert.EqualError(t, dateInRange("dob", dob(2023, 13, 40)),
+		"scheduling: instant out of range: dob 2023-13-40 is not a valid date")
 
 	_, _, err = Place(PlaceOrder{ID: "ord", UserID: "user-1", Patient: jane(), Address: home()}, time.Date(-1, 12, 31, 23, 59, 0, 0, time.UTC))
 	assert.ErrorIs(t, err, ErrRange, "before the year 0")
