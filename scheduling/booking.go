@@ -102,8 +102,9 @@ type PreRequisition struct {
 // PreRequisitionOf returns what the auto-cancellation rules need to know
 // about o, as Junction's order endpoints and webhooks carry it, for
 // [Booking.PreRequisition]: when it was created and its activate_by date;
-// nil once its requisition exists ([order.Order.HasRequisition]), when
-// those rules no longer apply.
+// nil once its requisition exists (its history holds requisition_created
+// or requisition_bypassed, or a later status), when those rules no longer
+// apply.
 func PreRequisitionOf(o order.Order) *PreRequisition {
 	if hasRequisition(&o) {
 		return nil
