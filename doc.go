@@ -15,8 +15,10 @@
 //   - [github.com/phlebkit/phlebkit/scheduling]: the scheduling rules as
 //     pure functions, and the coupled order and appointment flow with the
 //     webhooks it sends.
-//   - [github.com/phlebkit/phlebkit/webhook]: receiving Junction's webhooks:
-//     signature verification, typed events, an http.Handler.
+//   - [github.com/phlebkit/phlebkit/webhook]: Junction's webhooks without
+//     transport: signature verification and typed events.
+//   - [github.com/phlebkit/phlebkit/webhook/webhookhttp]: the webhook
+//     endpoint, an http.Handler.
 //   - [github.com/phlebkit/phlebkit/track]: a consumer's view of an order,
 //     right whatever order the webhooks arrive in, kept in a store with
 //     compare-and-swap.

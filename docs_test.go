@@ -986,3 +986,38 @@ func checkLinks(t *testing.T, links []docLinkRef) []string {
 	}
 	return errs
 }
+
+// TestDocPackages checks that the package documentation and README.md's
+// table of packages name every public package of the module.
+func TestDocPackages(t *testing.T) {
+	pkgDoc, err := os.ReadFile("doc.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	readme, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pkgs, err := modulePackages(".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const module = "github.com/phlebkit/phlebkit/"
+	n := 0
+	for _, p := range pkgs {
+		rel, ok := strings.CutPrefix(p, module)
+		if !ok {
+			continue
+		}
+		n++
+		if link := "[" + p + "]"; !bytes.Contains(pkgDoc, []byte(link)) {
+			t.Errorf("doc.go does not list package %s (as %s)", rel, link)
+		}
+		if row := "| [`" + rel + "`](" + rel + ") |"; !bytes.Contains(readme, []byte(row)) {
+			t.Errorf("README.md's table of packages has no row for %s (%s)", rel, row)
+		}
+	}
+	if n < 8 {
+		t.Errorf("found %d packages, want at least 8", n)
+	}
+}
