@@ -233,6 +233,8 @@ func TestRefused(t *testing.T) {
 	}{
 		{"another order", orderEvent("o2", step{order.Ordered, 0, ""}), ErrOtherOrder, "/data/id"},
 		{"no type", webhook.Event{}, ErrInvalidEvent, "/event_type"},
+		{"order event without its order", webhook.Event{Type: webhook.OrderUpdated}, ErrInvalidEvent, "/data/id"},
+		{"appointment event without its appointment", webhook.Event{Type: webhook.AppointmentUpdated}, ErrInvalidEvent, "/data/order_id"},
 		{"no order id", orderEvent("", step{order.Ordered, 0, ""}), ErrInvalidEvent, "/data/id"},
 		{"appointment without order id", noOrderID, ErrInvalidEvent, "/data/order_id"},
 		{"walk-in order", walkIn, ErrInvalidEvent, "/data/details/type"},
