@@ -205,7 +205,7 @@ func (o Tracked) applyOrder(s *order.Order) (Tracked, []Change, bool, error) {
 		return o, nil, false, &ConflictError{OrderID: s.ID, Index: i, HeldOrder: held, ReceivedOrder: s.History}
 	}
 	newer := !stale || n == len(held) && updatedLater(s, o.ord())
-	active := s.AppointmentID()
+	active := s.Details.AppointmentID // s.AppointmentID() without copying s: s is phlebotomy
 	pi, havePoint := findPoint(o.points, n, active)
 	if !newer && (havePoint || n == 0) { // !newer: stale, and not updated since
 		return o, nil, false, nil // nothing new: no allocation
@@ -320,12 +320,14 @@ func (o Tracked) activeChanged(changes []Change, n int, from, to string) []Chang
 
 // updatedLater reports whether order snapshot s, of the same history as
 // held, is the later of the two: updated later, or, updated at the same
-// time, naming an active appointment whose id sorts after held's.
+// time, naming an active appointment whose id sorts after held's. Both are
+// phlebotomy orders (or held the zero Order), so the active appointment is
+// details.data.appointment_id.
 func updatedLater(s, held *order.Order) bool {
 	if c := s.UpdatedAt.Compare(held.UpdatedAt); c != 0 {
 		return c > 0
 	}
-	return s.AppointmentID() > held.AppointmentID()
+	return s.Details.AppointmentID > held.Details.AppointmentID
 }
 
 // applyAppointment applies an appointment snapshot.
