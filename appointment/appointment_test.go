@@ -1,19 +1,33 @@
 package appointment
 
 import (
-	"encoding/json"
 	"errors"
+	"math"
 	"os"
 	"path/filepath"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 	_ "time/tzdata" // the tests must not depend on the system's zone database
 
+	"github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
+	"github.com/phlebkit/phlebkit/order"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
+
+// webhookData returns the data member of a published webhook example.
+func webhookData(t testing.TB, name string) []byte {
+	t.Helper()
+	var env struct {
+		Data jsontext.Value `json:"data"`
+	}
+	require.NoError(t, json.Unmarshal(fixture(t, name), &env))
+	return env.Data
+}
 
 // fixture reads one of the published example payloads.
 func fixture(t testing.TB, name string) []byte {
@@ -30,7 +44,7 @@ func utc(y int, m time.Month, d, h, min int) time.Time {
 var wantBooked = Appointment{
 	ID:     "413d7205-f8a9-42ed-aa4a-edb99e481ca0",
 	UserID: "202b2c2f-fb4c-44dc-a4f8-621186fde227",
-	Address: Address{
+	Address: order.Address{
 		FirstLine: "West Lincoln Street", City: "Phoenix", State: "AZ", ZipCode: "85004",
 		Unit: "14", AccessNotes: "Gate code #1234, use side entrance",
 	},
@@ -46,32 +60,30 @@ var wantBooked = Appointment{
 	AppointmentNotes: "Please bring photo ID",
 }
 
-var wantWebhook = Webhook{
-	EventType: WebhookUpdated,
-	Data: Appointment{
-		ID:                 "06c2c65b-74a0-4f25-a4a9-44f796296355",
-		UserID:             "acf79a82-0c2c-4ca0-998b-378931793905",
-		OrderID:            "1ed9c8d7-e1b4-4d61-8123-0f99de5ae99a",
-		OrderTransactionID: "6424dd45-ee1a-49c6-ad0c-5769b8e03fc1",
-		Address: Address{
-			FirstLine: "123 Main St.", SecondLine: "Apt. 208", City: "San Francisco", State: "CA",
-			ZipCode: "91189", Country: "United States",
-		},
-		Location:      Location{Lng: -122.4194155, Lat: 37.7749295},
-		StartAt:       utc(2022, 1, 1, 0, 0),
-		EndAt:         utc(2022, 1, 1, 0, 0),
-		IANATimezone:  "America/New_York",
-		Type:          Phlebotomy,
-		Provider:      "getlabs",
-		Status:        Pending,
-		EventStatus:   Confirmed,
-		ProviderID:    "123",
-		CanReschedule: true,
-		EventData:     EventData{Origin: "patient", IsReschedule: true},
-		History: []HistoryEntry{
-			{CreatedAt: utc(2022, 1, 1, 0, 0), Status: "scheduled"},
-			{CreatedAt: utc(2022, 1, 1, 0, 0), Status: "scheduled", Data: json.RawMessage(`{"origin":"patient","is_reschedule":true}`)},
-		},
+// wantUpdated is the data of the published appointment updated webhook.
+var wantUpdated = Appointment{
+	ID:                 "06c2c65b-74a0-4f25-a4a9-44f796296355",
+	UserID:             "acf79a82-0c2c-4ca0-998b-378931793905",
+	OrderID:            "1ed9c8d7-e1b4-4d61-8123-0f99de5ae99a",
+	OrderTransactionID: "6424dd45-ee1a-49c6-ad0c-5769b8e03fc1",
+	Address: order.Address{
+		FirstLine: "123 Main St.", SecondLine: "Apt. 208", City: "San Francisco", State: "CA",
+		ZipCode: "91189", Country: "United States",
+	},
+	Location:      Location{Lng: -122.4194155, Lat: 37.7749295},
+	StartAt:       utc(2022, 1, 1, 0, 0),
+	EndAt:         utc(2022, 1, 1, 0, 0),
+	IANATimezone:  "America/New_York",
+	Type:          Phlebotomy,
+	Provider:      "getlabs",
+	Status:        Pending,
+	EventStatus:   Confirmed,
+	ProviderID:    "123",
+	CanReschedule: true,
+	EventData:     EventData{Origin: "patient", IsReschedule: true},
+	History: []HistoryEntry{
+		{CreatedAt: utc(2022, 1, 1, 0, 0), Status: "scheduled"},
+		{CreatedAt: utc(2022, 1, 1, 0, 0), Status: "scheduled", Data: jsontext.Value(`{"origin":"patient","is_reschedule":true}`)},
 	},
 }
 
@@ -90,9 +102,11 @@ func TestDecodeBookedFixture(t *testing.T) {
 }
 
 func TestDecodeWebhookFixture(t *testing.T) {
-	var w Webhook
+	var w struct {
+		Data Appointment `json:"data"`
+	}
 	require.NoError(t, json.Unmarshal(fixture(t, "appointment-updated-webhook.json"), &w))
-	assert.Equal(t, wantWebhook, w)
+	assert.Equal(t, wantUpdated, w.Data)
 	// Both fields decode as sent; the event status wins.
 	assert.Equal(t, Pending, w.Data.Status)
 	assert.Equal(t, Confirmed, w.Data.EventStatus)
@@ -100,9 +114,9 @@ func TestDecodeWebhookFixture(t *testing.T) {
 	assert.NoError(t, ValidateHistory(w.Data.History))
 	assert.Equal(t, "Apt. 208", w.Data.Address.EffectiveSecondLine())
 
-	d, err := DecodeWebhook(fixture(t, "appointment-updated-webhook.json"))
+	d, err := Decode(webhookData(t, "appointment-updated-webhook.json"))
 	require.NoError(t, err)
-	assert.Equal(t, w, d)
+	assert.Equal(t, w.Data, d)
 }
 
 func TestEncodeUsesJunctionNames(t *testing.T) {
@@ -127,12 +141,11 @@ func TestEncodeUsesJunctionNames(t *testing.T) {
 
 	// Every field of the webhook fixture comes back under its own name,
 	// event_status in its event spelling.
-	b, err = json.Marshal(wantWebhook)
+	b, err = json.Marshal(wantUpdated)
 	require.NoError(t, err)
-	var got, want map[string]any
-	require.NoError(t, json.Unmarshal(b, &got))
-	require.NoError(t, json.Unmarshal(fixture(t, "appointment-updated-webhook.json"), &want))
-	gotData, wantData := got["data"].(map[string]any), want["data"].(map[string]any)
+	var gotData, wantData map[string]any
+	require.NoError(t, json.Unmarshal(b, &gotData))
+	require.NoError(t, json.Unmarshal(webhookData(t, "appointment-updated-webhook.json"), &wantData))
 	for k := range wantData {
 		assert.Contains(t, gotData, k)
 	}
@@ -174,11 +187,9 @@ func roundTrip(t testing.TB, data []byte) (Appointment, bool) {
 }
 
 func TestRoundTrip(t *testing.T) {
-	var env struct{ Data json.RawMessage }
-	require.NoError(t, json.Unmarshal(fixture(t, "appointment-updated-webhook.json"), &env))
 	for name, data := range map[string]string{
 		"booked":  string(fixture(t, "appointment-booked.json")),
-		"webhook": string(env.Data),
+		"webhook": string(webhookData(t, "appointment-updated-webhook.json")),
 		"empty":   `{}`,
 		"null":    `null`,
 		"request tier": `{"id":"a","status":"pending","start_at":null,"end_at":null,"provider":"phlebfinders",
@@ -187,6 +198,7 @@ func TestRoundTrip(t *testing.T) {
 			"events":[],"location":{"lng":0,"lat":-0},"address":null,"can_reschedule":false}`,
 		"raw history data":           `{"events":[{"data":"text \u2028 <b>","status":"no_show"},{"data":[ ],"status":""},null]}`,
 		"names in other letter case": `{"ID":"x","Status":"in-progress","EVENT_STATUS":"in_progress"}`,
+		"address with zip":           `{"address":{"first_line":"1 Main St","zip":"85004","phone_number":"+1"}}`,
 		"hand-made strings":          `{"appointment_notes":"caf\u00e9 \ud83d\ude00 \"<script>\"","provider":"\u0000"}`,
 	} {
 		t.Run(name, func(t *testing.T) {
@@ -208,37 +220,41 @@ func TestDecodeErrors(t *testing.T) {
 		unknown bool // wraps ErrUnknownStatus rather than ErrMalformed
 		msg     string
 	}{
-		"invalid JSON":       {data: base[:40], msg: "appointment: decode: unexpected end of JSON input"},
-		"trailing data":      {data: base + "}"},
+		"invalid JSON":       {data: base[:40], field: "/id", msg: "appointment: decode /id: unexpected EOF"},
+		"trailing data":      {data: base + "}", msg: "appointment: decode: invalid character '}' after top-level value"},
 		"empty input":        {data: ""},
 		"not an object":      {data: `["pending"]`},
-		"unknown status":     {data: edit(`"status": "pending"`, `"status": "no_show"`), field: "status", unknown: true, msg: `appointment: decode status: unknown status "no_show"`},
-		"empty status":       {data: edit(`"status": "pending"`, `"status": ""`), field: "status", unknown: true},
-		"capital status":     {data: edit(`"status": "pending"`, `"status": "Pending"`), field: "status", unknown: true},
-		"unknown event":      {data: edit(`"status": "pending"`, `"event_status": "arrived", "status": "pending"`), field: "event_status", unknown: true},
-		"status number":      {data: edit(`"status": "pending"`, `"status": 1`), field: "status", msg: "appointment: decode status: unexpected JSON number"},
-		"can_reschedule":     {data: edit(`"can_reschedule":true`, `"can_reschedule":"yes"`), field: "can_reschedule"},
-		"lat as text":        {data: edit(`"lat": 33.4421912`, `"lat": "33.44"`), field: "location.lat"},
-		"lat overflow":       {data: edit(`"lat": 33.4421912`, `"lat": 1e400`), field: "location.lat"},
-		"zip as number":      {data: edit(`"zip_code": "85004"`, `"zip_code": 85004`), field: "address.zip_code"},
-		"start_at":           {data: edit(`"2023-05-15T16:00:00+00:00"`, `"tomorrow"`), field: "start_at", msg: `appointment: decode start_at: malformed time "tomorrow"`},
-		"start_at number":    {data: edit(`"2023-05-15T16:00:00+00:00"`, `1684166400`), field: "start_at"},
-		"end_at":             {data: edit(`"2023-05-15T18:00:00+00:00"`, `"2023-05-15"`), field: "end_at"},
-		"event_data array":   {data: edit(`"type"`, `"event_data": [], "type"`), field: "event_data"},
-		"origin number":      {data: edit(`"type"`, `"event_data": {"origin": 5}, "type"`), field: "event_data.origin"},
-		"is_reschedule text": {data: edit(`"type"`, `"event_data": {"is_reschedule": "true"}, "type"`), field: "event_data.is_reschedule"},
-		"events object":      {data: edit(`"type"`, `"events": {}, "type"`), field: "events"},
-		"created_at":         {data: edit(`"type"`, `"events": [{"status":"pending"},{"created_at":"2022-13-01T00:00:00Z"}], "type"`), field: "events[1].created_at", msg: `appointment: decode events[1].created_at: malformed time "2022-13-01T00:00:00Z"`},
-		"history status":     {data: edit(`"type"`, `"events": [{"status":["pending"]}], "type"`), field: "events[0].status"},
+		"unknown status":     {data: edit(`"status": "pending"`, `"status": "no_show"`), field: "/status", unknown: true, msg: `appointment: decode /status: unknown status "no_show"`},
+		"empty status":       {data: edit(`"status": "pending"`, `"status": ""`), field: "/status", unknown: true},
+		"capital status":     {data: edit(`"status": "pending"`, `"status": "Pending"`), field: "/status", unknown: true},
+		"unknown event":      {data: edit(`"status": "pending"`, `"event_status": "arrived", "status": "pending"`), field: "/event_status", unknown: true},
+		"status number":      {data: edit(`"status": "pending"`, `"status": 1`), field: "/status", msg: "appointment: decode /status: unexpected JSON number"},
+		"can_reschedule":     {data: edit(`"can_reschedule":true`, `"can_reschedule":"yes"`), field: "/can_reschedule"},
+		"lat as text":        {data: edit(`"lat": 33.4421912`, `"lat": "33.44"`), field: "/location/lat"},
+		"lat overflow":       {data: edit(`"lat": 33.4421912`, `"lat": 1e400`), field: "/location/lat"},
+		"zip as number":      {data: edit(`"zip_code": "85004"`, `"zip_code": 85004`), field: "/address/zip_code"},
+		"start_at":           {data: edit(`"2023-05-15T16:00:00+00:00"`, `"tomorrow"`), field: "/start_at", msg: `appointment: decode /start_at: malformed time "tomorrow"`},
+		"start_at number":    {data: edit(`"2023-05-15T16:00:00+00:00"`, `1684166400`), field: "/start_at"},
+		"end_at":             {data: edit(`"2023-05-15T18:00:00+00:00"`, `"2023-05-15"`), field: "/end_at"},
+		"event_data array":   {data: edit(`"type"`, `"event_data": [], "type"`), field: "/event_data"},
+		"origin number":      {data: edit(`"type"`, `"event_data": {"origin": 5}, "type"`), field: "/event_data/origin"},
+		"is_reschedule text": {data: edit(`"type"`, `"event_data": {"is_reschedule": "true"}, "type"`), field: "/event_data/is_reschedule"},
+		"events object":      {data: edit(`"type"`, `"events": {}, "type"`), field: "/events"},
+		"created_at":         {data: edit(`"type"`, `"events": [{"status":"pending"},{"created_at":"2022-13-01T00:00:00Z"}], "type"`), field: "/events/1/created_at", msg: `appointment: decode /events/1/created_at: malformed time "2022-13-01T00:00:00Z"`},
+		"history status":     {data: edit(`"type"`, `"events": [{"status":["pending"]}], "type"`), field: "/events/0/status"},
+		"repeated member":    {data: edit(`"type"`, `"id": "x", "type"`), field: "/id", msg: `appointment: decode /id: duplicate object member name`},
+		"repeated deep":      {data: edit(`"type"`, `"event_data": {"k": {"a": 1, "a": 1}}, "type"`), field: "/event_data/k/a"},
+		"zip and zip_code":   {data: edit(`"zip_code": "85004"`, `"zip_code": "85004", "zip": "85005"`), field: "/address"},
+		"not UTF-8":          {data: edit(`"getlabs"`, "\"get\xfflabs\""), field: "/provider"},
 	} {
 		t.Run(name, func(t *testing.T) {
-			a := wantWebhook.Data // the destination: must stay as it is
+			a := wantUpdated // the destination: must stay as it is
 			a.History = append([]HistoryEntry(nil), a.History...)
 			before := a
 			err := a.UnmarshalJSON([]byte(c.data))
 			var de *DecodeError
 			require.ErrorAs(t, err, &de)
-			assert.Equal(t, c.field, de.Field)
+			assert.Equal(t, c.field, de.Path)
 			if c.unknown {
 				assert.ErrorIs(t, err, ErrUnknownStatus)
 				assert.NotErrorIs(t, err, ErrMalformed)
@@ -255,19 +271,27 @@ func TestDecodeErrors(t *testing.T) {
 			_, derr := Decode([]byte(c.data))
 			assert.Equal(t, err, derr)
 
-			// Through json.Unmarshal too; invalid JSON is reported by
-			// encoding/json itself.
+			// Through json.Unmarshal too, which checks what follows the
+			// value only once it has decoded it.
 			require.Error(t, json.Unmarshal([]byte(c.data), &a))
-			assert.Equal(t, before, a)
+			if name != "trailing data" {
+				assert.Equal(t, before, a)
+			}
 
-			// And inside a webhook, under data.
-			w := wantWebhook
-			wdata := `{"event_type":"labtest.appointment.updated","data":` + c.data + `}`
-			if json.Valid([]byte(c.data)) {
-				err = w.UnmarshalJSON([]byte(wdata))
+			// And inside a larger document, where the json package
+			// says where the appointment is.
+			var w struct {
+				Data Appointment `json:"data"`
+			}
+			w.Data = before
+			if jsontext.Value(c.data).IsValid() {
+				err = json.Unmarshal([]byte(`{"data":`+c.data+`}`), &w)
 				require.ErrorAs(t, err, &de)
-				assert.Equal(t, joinPath("data", c.field), de.Field)
-				assert.Equal(t, wantWebhook, w)
+				assert.Equal(t, c.field, de.Path)
+				var se *json.SemanticError
+				require.ErrorAs(t, err, &se)
+				assert.Equal(t, jsontext.Pointer("/data"), se.JSONPointer)
+				assert.Equal(t, before, w.Data)
 			}
 		})
 	}
@@ -282,38 +306,10 @@ func TestDecodeNull(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, Appointment{}, a0)
 	a := wantBooked
-	require.NoError(t, json.Unmarshal([]byte("null"), &a))
+	require.NoError(t, a.UnmarshalJSON([]byte("null")))
 	assert.Equal(t, wantBooked, a, "null leaves the value as it is, as encoding/json does")
-	w := wantWebhook
-	require.NoError(t, json.Unmarshal([]byte(" null "), &w))
-	assert.Equal(t, wantWebhook, w)
-	require.NoError(t, json.Unmarshal([]byte(`{"event_type":"labtest.appointment.updated","data":null}`), &w))
-	assert.Equal(t, Webhook{EventType: WebhookUpdated}, w)
-	require.NoError(t, json.Unmarshal([]byte(`{"event_type":"labtest.appointment.created"}`), &w))
-	assert.Equal(t, Webhook{EventType: WebhookCreated}, w)
-}
-
-func TestWebhookErrors(t *testing.T) {
-	w := wantWebhook
-	for data, field := range map[string]string{
-		`{"event_type": 3}`: "event_type",
-		`{"team_id": []}`:   "team_id",
-		`{"event_type": "labtest.appointment.created", "data": "x"}`:             "data",
-		`{"event_type": "labtest.appointment.updated", "data": {"status": "x"}}`: "data.status",
-		`[`: "",
-	} {
-		err := w.UnmarshalJSON([]byte(data))
-		var de *DecodeError
-		require.ErrorAs(t, err, &de, data)
-		assert.Equal(t, field, de.Field, data)
-		assert.Equal(t, wantWebhook, w)
-		_, derr := DecodeWebhook([]byte(data))
-		assert.Equal(t, err, derr)
-	}
-	b, err := json.Marshal(Webhook{EventType: WebhookCreated, TeamID: "t"})
-	require.NoError(t, err)
-	assert.JSONEq(t, `{"event_type":"labtest.appointment.created","team_id":"t",
-		"data":{"id":"","user_id":"","start_at":null,"end_at":null,"iana_timezone":"","type":"","provider":"","provider_id":"","can_reschedule":false}}`, string(b))
+	require.NoError(t, a.UnmarshalJSON([]byte(" null ")))
+	assert.Equal(t, wantBooked, a)
 }
 
 func TestEncodeErrors(t *testing.T) {
@@ -323,12 +319,19 @@ func TestEncodeErrors(t *testing.T) {
 		"year 10000":           {StartAt: time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)},
 		"negative year":        {EndAt: time.Date(-1, 1, 1, 0, 0, 0, 0, time.UTC)},
 		"history year":         {History: []HistoryEntry{{CreatedAt: time.Date(12000, 1, 1, 0, 0, 0, 0, time.UTC)}}},
-		"bad raw data":         {History: []HistoryEntry{{Data: json.RawMessage("{")}}},
-		"bad extra":            {EventData: EventData{Extra: map[string]json.RawMessage{"x": json.RawMessage("nope")}}},
+		"bad raw data":         {History: []HistoryEntry{{Data: jsontext.Value("{")}}},
+		"bad extra":            {EventData: EventData{Extra: map[string]jsontext.Value{"x": jsontext.Value("nope")}}},
+		"NaN":                  {Location: Location{Lat: math.NaN()}},
+		"infinity":             {Location: Location{Lng: math.Inf(-1)}},
 	} {
 		t.Run(name, func(t *testing.T) {
 			_, err := json.Marshal(a)
 			require.Error(t, err)
+			var ee *EncodeError
+			require.ErrorAs(t, err, &ee)
+			b, err := a.MarshalJSON()
+			assert.Nil(t, b)
+			require.ErrorAs(t, err, &ee)
 		})
 	}
 	_, err := json.Marshal(Appointment{Status: 9})
@@ -354,19 +357,24 @@ func TestEffectiveStatus(t *testing.T) {
 func TestEventData(t *testing.T) {
 	var d EventData
 	require.NoError(t, json.Unmarshal([]byte(`{"origin":"patient","is_reschedule":true,"reason":{"code": 3},"note":"<b>"}`), &d))
-	assert.Equal(t, EventData{Origin: "patient", IsReschedule: true, Extra: map[string]json.RawMessage{
-		"reason": json.RawMessage(`{"code":3}`), "note": json.RawMessage(`"\u003cb\u003e"`),
+	assert.Equal(t, EventData{Origin: "patient", IsReschedule: true, Extra: map[string]jsontext.Value{
+		"reason": jsontext.Value(`{"code":3}`), "note": jsontext.Value(`"<b>"`),
 	}}, d)
 	b, err := json.Marshal(d)
 	require.NoError(t, err)
-	assert.Equal(t, `{"is_reschedule":true,"note":"\u003cb\u003e","origin":"patient","reason":{"code":3}}`, string(b))
+	assert.Equal(t, `{"is_reschedule":true,"note":"<b>","origin":"patient","reason":{"code":3}}`, string(b))
 
 	// The typed fields win over Extra entries of the same name.
-	b, err = json.Marshal(EventData{Origin: "junction", Extra: map[string]json.RawMessage{"origin": json.RawMessage(`"x"`), "is_reschedule": json.RawMessage(`true`)}})
+	b, err = json.Marshal(EventData{Origin: "junction", Extra: map[string]jsontext.Value{"origin": jsontext.Value(`"x"`), "is_reschedule": jsontext.Value(`true`)}})
 	require.NoError(t, err)
 	assert.Equal(t, `{"origin":"junction"}`, string(b))
-	assert.True(t, EventData{}.IsZero())
-	assert.False(t, EventData{IsReschedule: true}.IsZero())
+	b, err = json.Marshal(EventData{Extra: map[string]jsontext.Value{"origin": jsontext.Value(`"x"`), "n": nil}})
+	require.NoError(t, err)
+	assert.Equal(t, `{"n":null}`, string(b))
+	assert.True(t, EventData{}.isZero())
+	assert.False(t, EventData{IsReschedule: true}.isZero())
+	assert.False(t, EventData{Origin: "x"}.isZero())
+	assert.False(t, EventData{Extra: map[string]jsontext.Value{"n": nil}}.isZero())
 
 	before := d
 	require.ErrorIs(t, json.Unmarshal([]byte(`{"origin":1}`), &d), ErrMalformed)
@@ -401,37 +409,27 @@ func TestParseTime(t *testing.T) {
 	} {
 		_, err := ParseTime(text)
 		require.ErrorIs(t, err, ErrMalformed, "ParseTime(%q)", text)
-		var pe *ParseError
-		require.ErrorAs(t, err, &pe)
-		assert.Equal(t, "time", pe.Kind)
+		var de *DecodeError
+		require.ErrorAs(t, err, &de)
+		assert.Equal(t, text, de.Text)
+		assert.Equal(t, "appointment: malformed time "+strconv.Quote(text), err.Error())
 	}
 }
 
 // TestNilReceivers decodes valid input into a nil pointer: an error, not a
 // panic.
 func TestNilReceivers(t *testing.T) {
-	var (
-		a *Appointment
-		w *Webhook
-		e *HistoryEntry
-		d *EventData
-		r *CancellationReason
-	)
-	for name, c := range map[string]struct {
-		unmarshal func([]byte) error
-		valid     string
-	}{
-		"Appointment":        {a.UnmarshalJSON, `{"id":"a1"}`},
-		"Webhook":            {w.UnmarshalJSON, `{"event_type":"labtest.appointment.created","data":{"id":"a1"}}`},
-		"HistoryEntry":       {e.UnmarshalJSON, `{"status":"pending"}`},
-		"EventData":          {d.UnmarshalJSON, `{"origin":"patient"}`},
-		"CancellationReason": {r.UnmarshalJSON, `{"id":"r1"}`},
+	var a *Appointment
+	var err error
+	assert.NotPanics(t, func() { err = a.UnmarshalJSON([]byte(`{"id":"a1"}`)) })
+	assert.Equal(t, &DecodeError{}, err)
+	assert.ErrorIs(t, err, ErrMalformed)
+	assert.NoError(t, a.UnmarshalJSON([]byte("null")))
+	for name, dst := range map[string]any{
+		"HistoryEntry": (*HistoryEntry)(nil), "EventData": (*EventData)(nil), "CancellationReason": (*CancellationReason)(nil),
 	} {
-		var err error
-		assert.NotPanics(t, func() { err = c.unmarshal([]byte(c.valid)) }, name)
-		assert.Equal(t, &DecodeError{}, err, name)
-		assert.ErrorIs(t, err, ErrMalformed, name)
-		assert.NoError(t, c.unmarshal([]byte("null")), name)
+		assert.NotPanics(t, func() { err = json.Unmarshal([]byte(`{}`), dst) }, name)
+		assert.Error(t, err, name)
 	}
 }
 
@@ -441,38 +439,40 @@ func TestErrorMessages(t *testing.T) {
 		want string
 	}{
 		{&DecodeError{}, "appointment: decode: malformed input"},
-		{&DecodeError{Field: "x", Err: errors.New("boom")}, "appointment: decode x: boom"},
-		{&HistoryError{Index: 3}, "appointment: invalid history: events[3]"},
-		{&HistoryError{Index: 0, To: Completed, Err: ErrInvalidTransition}, "appointment: invalid history: events[0]: creation to completed: invalid transition"},
-		{&ZoneError{Zone: ""}, `appointment: unknown time zone ""`},
-		{&ParseError{Kind: "time", Text: "x", Err: ErrMalformed}, `appointment: malformed time "x"`},
+		{&DecodeError{Path: "/x", Err: errors.New("boom")}, "appointment: decode /x: boom"},
+		{&DecodeError{Path: "/x", Err: errors.New("appointment: boom")}, "appointment: decode /x: boom"},
+		{&DecodeError{Text: "x", Err: ErrMalformed}, `appointment: malformed time "x"`},
+		{&DecodeError{Text: "", Err: ErrUnknownZone}, `appointment: unknown time zone ""`},
+		{&DecodeError{Text: "Mars", Err: ErrUnknownZone}, `appointment: unknown time zone "Mars"`},
+		{&DecodeError{Text: "go", Err: ErrUnknownTrigger}, `appointment: unknown trigger "go"`},
+		{&DecodeError{Path: "/status", Text: "x", Err: ErrUnknownStatus}, `appointment: decode /status: unknown status "x"`},
+		{&DecodeError{Path: "/k", Err: &json.SemanticError{JSONKind: '['}}, "appointment: decode /k: unexpected JSON array"},
+		{&DecodeError{Path: "/k", Err: &json.SemanticError{JSONKind: 'n'}}, "appointment: decode /k: unexpected JSON null"},
+		{&DecodeError{Path: "/k", Err: &json.SemanticError{JSONKind: 't'}}, "appointment: decode /k: unexpected JSON boolean"},
+		{&DecodeError{Path: "/k", Err: &json.SemanticError{JSONKind: '"'}}, "appointment: decode /k: unexpected JSON string"},
+		{&DecodeError{Path: "/k", Err: &json.SemanticError{JSONKind: '{'}}, "appointment: decode /k: unexpected JSON object"},
+		{&DecodeError{Path: "/k", Err: &json.SemanticError{}}, "appointment: decode /k: unexpected JSON value"},
+		{&EncodeError{}, "appointment: encode: malformed input"},
+		{&EncodeError{Text: "appointment.Status(9)", Err: ErrUnknownStatus}, `appointment: unknown status "appointment.Status(9)"`},
+		{&EncodeError{Path: "/status", Text: "appointment.Status(9)", Err: ErrUnknownStatus}, `appointment: encode /status: unknown status "appointment.Status(9)"`},
+		{&TransitionError{Index: 3, Err: ErrOutOfOrder}, "appointment: invalid history: events[3]: history goes back in time"},
+		{&TransitionError{Index: 0, To: Completed, Err: ErrInvalidTransition}, "appointment: invalid history: events[0]: creation to completed: invalid transition"},
+		{&TransitionError{Index: 2, From: Completed, To: Confirmed, Err: ErrInvalidTransition}, "appointment: invalid history: events[2]: completed to confirmed: invalid transition"},
+		{&TransitionError{From: Pending, Trigger: Start}, "appointment: invalid transition: start from pending"},
 	} {
 		assert.Equal(t, c.want, c.err.Error())
 	}
-	assert.ErrorIs(t, &HistoryError{}, ErrInvalidHistory)
-	assert.ErrorIs(t, &DecodeError{Field: "x", Err: errors.New("boom")}, ErrMalformed)
-}
-
-func TestDecodeWebhookRoutes(t *testing.T) {
-	// An order webhook is not an appointment webhook: route on event_type.
-	w := wantWebhook
-	_, err := DecodeWebhook([]byte(`{"event_type":"labtest.order.updated","data":{"status":"collecting_sample"}}`))
-	require.ErrorIs(t, err, ErrNotAppointment)
-	assert.False(t, errors.Is(err, ErrUnknownStatus))
-	assert.EqualError(t, err, `appointment: decode event_type: unknown webhook type "labtest.order.updated"`)
-	require.ErrorIs(t, json.Unmarshal([]byte(`{"event_type":"labtest.order.created"}`), &w), ErrNotAppointment)
-	assert.Equal(t, wantWebhook, w)
-
-	// The envelope's own fields.
-	w, err = DecodeWebhook([]byte(`{"event_type":"labtest.appointment.created","user_id":"u","client_user_id":"c","team_id":"t","data":{"id":"a1","external_id":"x-9"}}`))
-	require.NoError(t, err)
-	assert.Equal(t, Webhook{EventType: WebhookCreated, UserID: "u", ClientUserID: "c", TeamID: "t",
-		Data: Appointment{ID: "a1", ExternalID: "x-9"}}, w)
-	b, err := json.Marshal(w)
-	require.NoError(t, err)
-	back, err := DecodeWebhook(b)
-	require.NoError(t, err)
-	assert.Equal(t, w, back)
+	assert.ErrorIs(t, &TransitionError{Err: ErrOutOfOrder}, ErrInvalidHistory)
+	assert.ErrorIs(t, &TransitionError{Err: ErrOutOfOrder}, ErrOutOfOrder)
+	assert.NotErrorIs(t, &TransitionError{Err: ErrOutOfOrder}, ErrInvalidTransition)
+	assert.ErrorIs(t, &TransitionError{}, ErrInvalidTransition)
+	assert.NotErrorIs(t, &TransitionError{}, ErrInvalidHistory)
+	assert.ErrorIs(t, &DecodeError{Path: "/x", Err: errors.New("boom")}, ErrMalformed)
+	assert.ErrorIs(t, &EncodeError{Path: "/x", Err: errors.New("boom")}, ErrMalformed)
+	for _, sentinel := range []error{ErrUnknownStatus, ErrUnknownTrigger, ErrUnknownZone} {
+		assert.NotErrorIs(t, &DecodeError{Err: sentinel}, ErrMalformed)
+		assert.NotErrorIs(t, &EncodeError{Err: sentinel}, ErrMalformed)
+	}
 }
 
 // TestDecodeUnknownStatusKeepsTheRest: Junction's enums are non-exhaustive,
@@ -483,12 +483,16 @@ func TestDecodeUnknownStatusKeepsTheRest(t *testing.T) {
 	require.ErrorIs(t, err, ErrUnknownStatus)
 	assert.Equal(t, Appointment{ID: "a1", Provider: "getlabs", EventStatus: Confirmed}, a)
 
-	w, err := DecodeWebhook([]byte(`{"event_type":"labtest.appointment.updated","data":` + string(data) + `}`))
-	require.ErrorIs(t, err, ErrUnknownStatus)
-	assert.Equal(t, "a1", w.Data.ID)
 	var de *DecodeError
 	require.ErrorAs(t, err, &de)
-	assert.Equal(t, "data.status", de.Field)
+	assert.Equal(t, "/status", de.Path)
+	assert.Equal(t, "no_show", de.Text)
+
+	// Both unknown: status is named, wherever it stands.
+	_, err = Decode([]byte(`{"event_status":"x","status":"y"}`))
+	require.ErrorAs(t, err, &de)
+	assert.Equal(t, "/status", de.Path)
+	assert.Equal(t, "y", de.Text)
 
 	// UnmarshalJSON still leaves its destination as it was.
 	b := wantBooked
@@ -501,18 +505,14 @@ func TestDecodeUnknownStatusKeepsTheRest(t *testing.T) {
 	assert.Equal(t, Appointment{}, a)
 }
 
-func TestEffectiveSecondLinePrefersSecondLine(t *testing.T) {
-	assert.Equal(t, "Apt. 208", Address{SecondLine: "Apt. 208", Unit: "14"}.EffectiveSecondLine())
-	assert.Equal(t, "14", Address{Unit: "14"}.EffectiveSecondLine())
-}
-
-// TestUnmarshalJSONEmptyAndNull: every UnmarshalJSON of the package treats
-// empty input (which encoding/json never passes, but a caller may) as
-// malformed, and null as nothing to do; neither changes the destination.
+// TestUnmarshalJSONEmptyAndNull: decoding treats empty input as malformed
+// and leaves the destination alone. Null leaves an Appointment as it is,
+// as encoding/json does, and gives the zero value of the other types, as
+// the json package does.
 func TestUnmarshalJSONEmptyAndNull(t *testing.T) {
-	booked, webhook := wantBooked, wantWebhook
-	entry := wantWebhook.Data.History[1]
-	data := wantWebhook.Data.EventData
+	booked := wantBooked
+	entry := wantUpdated.History[1]
+	data := wantUpdated.EventData
 	reason := wantReasons[0]
 	for name, c := range map[string]struct {
 		unmarshal func([]byte) error
@@ -520,25 +520,31 @@ func TestUnmarshalJSONEmptyAndNull(t *testing.T) {
 		want      any
 	}{
 		"Appointment":        {booked.UnmarshalJSON, func() any { return booked }, wantBooked},
-		"Webhook":            {webhook.UnmarshalJSON, func() any { return webhook }, wantWebhook},
-		"HistoryEntry":       {entry.UnmarshalJSON, func() any { return entry }, wantWebhook.Data.History[1]},
-		"EventData":          {data.UnmarshalJSON, func() any { return data }, wantWebhook.Data.EventData},
-		"CancellationReason": {reason.UnmarshalJSON, func() any { return reason }, wantReasons[0]},
+		"HistoryEntry":       {func(b []byte) error { return json.Unmarshal(b, &entry) }, func() any { return entry }, wantUpdated.History[1]},
+		"EventData":          {func(b []byte) error { return json.Unmarshal(b, &data) }, func() any { return data }, wantUpdated.EventData},
+		"CancellationReason": {func(b []byte) error { return json.Unmarshal(b, &reason) }, func() any { return reason }, wantReasons[0]},
 	} {
 		t.Run(name, func(t *testing.T) {
 			for _, empty := range [][]byte{nil, {}, []byte(" "), []byte("\n\t")} {
-				err := c.unmarshal(empty)
-				var de *DecodeError
-				require.ErrorAs(t, err, &de, "%s.UnmarshalJSON(%q)", name, empty)
-				assert.ErrorIs(t, err, ErrMalformed)
-				assert.Equal(t, "", de.Field)
+				require.Error(t, c.unmarshal(empty), "%s.UnmarshalJSON(%q)", name, empty)
 				assert.Equal(t, c.want, c.value())
 			}
 			for _, null := range []string{"null", " null\n"} {
 				require.NoError(t, c.unmarshal([]byte(null)), "%s.UnmarshalJSON(%q)", name, null)
-				assert.Equal(t, c.want, c.value())
+				if name == "Appointment" {
+					assert.Equal(t, c.want, c.value())
+				} else {
+					assert.Zero(t, c.value())
+				}
 			}
 		})
+	}
+	for _, empty := range [][]byte{nil, {}, []byte(" ")} {
+		err := booked.UnmarshalJSON(empty)
+		var de *DecodeError
+		require.ErrorAs(t, err, &de)
+		assert.ErrorIs(t, err, ErrMalformed)
+		assert.Equal(t, "", de.Path)
 	}
 }
 
@@ -548,7 +554,7 @@ func TestDecodeRequestedFixture(t *testing.T) {
 	want := Appointment{
 		ID:     "413d7205-f8a9-42ed-aa4a-edb99e481ca0",
 		UserID: "202b2c2f-fb4c-44dc-a4f8-621186fde227",
-		Address: Address{
+		Address: order.Address{
 			FirstLine: "West Lincoln Street", City: "Phoenix", State: "AZ", ZipCode: "85004",
 			Unit: "14", AccessNotes: "Gate code #1234, use side entrance",
 		},

@@ -11,7 +11,7 @@
 // is an error wrapping [ErrUnknownStatus] that callers can handle: Junction
 // may add statuses.
 //
-// An [Trigger] ([Reserve], [Confirm], [Reschedule], [Start], [Complete],
+// A [Trigger] ([Reserve], [Confirm], [Reschedule], [Start], [Complete],
 // [Cancel]) moves an appointment from one status to the next. The allowed
 // moves live in one table, from which everything else is derived: [Next]
 // (a pure function), [CanTransition], [TriggerFor], [Reachable], [Path],
@@ -31,40 +31,51 @@
 //
 // # Values
 //
-// [Appointment] decodes straight from Junction's appointment JSON ([Decode],
-// or [DecodeString] for an appointment held as part of a larger document),
-// and [Webhook] from the envelope of an appointment webhook: [WebhookCreated],
-// [WebhookUpdated], or [WebhookUpdatedLegacy], Junction's former spelling of
-// the latter. [DecodeWebhook] reports any other event type with
-// [ErrNotAppointment], and a body without one as malformed. Junction sends
-// at-home phlebotomy appointments and walk-in patient service centre ones
-// on the same events: an appointment's [Type] ([Phlebotomy],
+// [Appointment] decodes straight from Junction's appointment JSON
+// ([Decode], or its UnmarshalJSON method), the data of the
+// labtest.appointment.* webhooks and the response of the appointment
+// endpoints; decoding the webhook envelope is package webhook's. Junction
+// sends at-home phlebotomy appointments and walk-in patient service centre
+// ones on the same events: an appointment's [Type] ([Phlebotomy],
 // [PatientServiceCenter], or one this package does not know, kept as sent)
 // tells them apart, and [Appointment.IsPhlebotomy] does so in one call.
-// Timestamps are [time.Time] values in UTC, zero when absent; on the wire
-// they come with or without a zone designator ([ParseTime]). [Appointment.EffectiveStatus] resolves a status and an event
-// status that disagree; [Appointment.LocalStart] gives the start in the
-// patient's time zone; [ValidateHistory] checks the events[] history
-// against the lifecycle. [DecodeCancellationReasons] decodes the list of
-// [CancellationReason] values Junction accepts when an appointment is
-// cancelled.
+// The address is an [order.Address] in its USAddress form (zip_code).
+// Times are [time.Time] values in UTC, zero when absent (null on the
+// wire); on the wire they come with or without a zone designator, which
+// when missing means UTC ([ParseTime]). [Appointment.EffectiveStatus]
+// resolves a status and an event status that disagree;
+// [Appointment.LocalStart] gives the start in the patient's time zone;
+// [ValidateHistory] checks the events[] history against the lifecycle.
+// [DecodeCancellationReasons] decodes the list of [CancellationReason]
+// values Junction accepts when an appointment is cancelled.
 //
-// The decoders read their input once, front to back, in time linear in its
-// size; a decoded value's strings share the memory of one copy of the
-// input. Unlike encoding/json they match member names exactly (our
-// decision), and a repeated member's last value replaces the first whole.
+// # JSON
+//
+// The JSON is github.com/go-json-experiment/json's, read and write: struct
+// tags give the plain members, and a few methods the special ones (times,
+// the two spellings of a status, provider data kept raw). Decoding takes
+// time linear in the size of its input, and never panics. Member names are
+// matched exactly (our decision: "Status" is not status); members this
+// package does not know are ignored, since Junction adds fields; a member
+// that appears twice in one object, anywhere in the document, is malformed
+// (our decision, the json package's default): a *[DecodeError] wrapping
+// [ErrMalformed] at the repeated member. Provider data (event_data members
+// other than origin and is_reschedule, and each history entry's data) is
+// kept as sent, in the form the json package writes it: compacted, strings
+// canonical. A failed decode leaves its destination unchanged.
 //
 // # Errors
 //
 // Every error wraps one of the package's sentinels ([ErrUnknownStatus],
 // [ErrUnknownTrigger], [ErrInvalidTransition], [ErrReentrantFire],
-// [ErrMachine], [ErrMalformed], [ErrNotAppointment], [ErrInvalidHistory],
-// [ErrOutOfOrder], [ErrNoStart], [ErrUnknownZone]), except that
-// [Machine.Fire] with a done context wraps the context's error; the typed
-// errors [ParseError], [TransitionError], [DecodeError], [EncodeError],
-// [HistoryError] and [ZoneError] carry the details. A decoding or encoding
-// error names the JSON path of the value at fault (empty when the document
-// as a whole is) and wraps exactly one of [ErrUnknownStatus],
-// [ErrNotAppointment] and [ErrMalformed]. A failed call never changes the
-// caller's values.
+// [ErrMachine], [ErrMalformed], [ErrInvalidHistory], [ErrOutOfOrder],
+// [ErrNoStart], [ErrUnknownZone]), except that [Machine.Fire] with a done
+// context wraps the context's error. Three typed errors carry the details,
+// in the style of io/fs.PathError: [DecodeError] for text or JSON this
+// package cannot read (the JSON Pointer of the fault, such as
+// "/events/1/created_at", the text at fault, the cause), [EncodeError] for
+// a value it cannot write, and [TransitionError] for a move the lifecycle
+// forbids, by a trigger or in a history. A decoding or encoding error wraps
+// exactly one of [ErrUnknownStatus], [ErrUnknownTrigger], [ErrUnknownZone]
+// and [ErrMalformed]. A failed call never changes the caller's values.
 package appointment

@@ -1,11 +1,12 @@
 package appointment
 
 import (
-	"encoding/json"
 	"math"
 	"testing"
 	"time"
 
+	"github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -13,50 +14,49 @@ import (
 func year(y int) time.Time { return time.Date(y, 1, 1, 0, 0, 0, 0, time.UTC) }
 
 // TestEncodeErrorsAreTyped: every value that cannot be encoded gives a
-// *EncodeError naming the field at fault and wrapping a sentinel, whether
-// it is encoded on its own, inside an appointment or inside a webhook.
+// *EncodeError naming the member at fault and wrapping a sentinel, whether
+// the appointment is encoded on its own or inside a larger document.
 func TestEncodeErrorsAreTyped(t *testing.T) {
 	hist := func(e HistoryEntry) []HistoryEntry { return []HistoryEntry{{Status: "pending"}, e} }
 	extra := func(kv ...string) EventData {
-		d := EventData{Extra: map[string]json.RawMessage{}}
+		d := EventData{Extra: map[string]jsontext.Value{}}
 		for i := 0; i < len(kv); i += 2 {
-			d.Extra[kv[i]] = json.RawMessage(kv[i+1])
+			d.Extra[kv[i]] = jsontext.Value(kv[i+1])
 		}
 		return d
 	}
 	for name, c := range map[string]struct {
 		a       Appointment
-		field   string
+		path    string
 		unknown bool // wraps ErrUnknownStatus rather than ErrMalformed
-		cause   any  // the type of the cause, when it is encoding/json's
 		msg     string
 	}{
-		"invalid status": {a: Appointment{Status: 9}, field: "status", unknown: true,
-			msg: `appointment: encode status: unknown status "appointment.Status(9)"`},
-		"invalid event status": {a: Appointment{EventStatus: 200}, field: "event_status", unknown: true},
-		"start year 10000": {a: Appointment{StartAt: year(10000)}, field: "start_at",
-			msg: `appointment: encode start_at: malformed time "10000-01-01 00:00:00 +0000 UTC"`},
-		"end year -1":         {a: Appointment{EndAt: year(-1)}, field: "end_at"},
-		"history year":        {a: Appointment{History: hist(HistoryEntry{CreatedAt: year(12000)})}, field: "events[1].created_at"},
-		"history raw data":    {a: Appointment{History: hist(HistoryEntry{Data: json.RawMessage("{")})}, field: "events[1].data", cause: new(*json.SyntaxError)},
-		"history data spaces": {a: Appointment{History: hist(HistoryEntry{Data: json.RawMessage(" ")})}, field: "events[1].data", cause: new(*json.SyntaxError)},
-		"extra": {a: Appointment{EventData: extra("x", "nope")}, field: "event_data.x", cause: new(*json.SyntaxError),
-			msg: "appointment: encode event_data.x: invalid character 'o' in literal null (expecting 'u')"},
-		"first bad extra in key order": {a: Appointment{EventData: extra("c", "{", "a", "1", "b", "tru", "d", "]")}, field: "event_data.b", cause: new(*json.SyntaxError)},
-		"nil extra beside a bad one": {a: Appointment{EventData: EventData{Extra: map[string]json.RawMessage{"a": nil, "b": json.RawMessage("{")}}},
-			field: "event_data.b", cause: new(*json.SyntaxError)},
-		"extra beside origin": {a: Appointment{EventData: EventData{Origin: "patient", Extra: map[string]json.RawMessage{"k": json.RawMessage("[1,")}}}, field: "event_data.k"},
-		"NaN latitude": {a: Appointment{Location: Location{Lat: math.NaN()}}, field: "location.lat", cause: new(*json.UnsupportedValueError),
-			msg: "appointment: encode location.lat: unsupported value: NaN"},
-		"infinite longitude": {a: Appointment{Location: Location{Lng: math.Inf(1), Lat: 1}}, field: "location.lng", cause: new(*json.UnsupportedValueError)},
-		"-Inf latitude":      {a: Appointment{Location: Location{Lng: 1, Lat: math.Inf(-1)}}, field: "location.lat"},
+		"invalid status": {a: Appointment{Status: 9}, path: "/status", unknown: true,
+			msg: `appointment: encode /status: unknown status "appointment.Status(9)"`},
+		"invalid event status": {a: Appointment{EventStatus: 200}, path: "/event_status", unknown: true},
+		"start year 10000": {a: Appointment{StartAt: year(10000)}, path: "/start_at",
+			msg: `appointment: encode /start_at: malformed time "10000-01-01 00:00:00 +0000 UTC"`},
+		"end year -1":         {a: Appointment{EndAt: year(-1)}, path: "/end_at"},
+		"history year":        {a: Appointment{History: hist(HistoryEntry{CreatedAt: year(12000)})}, path: "/events/1/created_at"},
+		"history raw data":    {a: Appointment{History: hist(HistoryEntry{Data: jsontext.Value("{")})}, path: "/events/1/data"},
+		"history data spaces": {a: Appointment{History: hist(HistoryEntry{Data: jsontext.Value(" ")})}, path: "/events/1/data"},
+		"extra": {a: Appointment{EventData: extra("x", "nope")}, path: "/event_data/x",
+			msg: "appointment: encode /event_data/x: invalid character 'o' in literal null (expecting 'u')"},
+		"first bad extra in key order": {a: Appointment{EventData: extra("c", "{", "a", "1", "b", "tru", "d", "]")}, path: "/event_data/b"},
+		"nil extra beside a bad one": {a: Appointment{EventData: EventData{Extra: map[string]jsontext.Value{"a": nil, "b": jsontext.Value("{")}}},
+			path: "/event_data/b"},
+		"extra beside origin": {a: Appointment{EventData: EventData{Origin: "patient", Extra: map[string]jsontext.Value{"k": jsontext.Value("[1,")}}}, path: "/event_data/k"},
+		"NaN latitude": {a: Appointment{Location: Location{Lat: math.NaN()}}, path: "/location/lat",
+			msg: "appointment: encode /location/lat: unsupported value: NaN"},
+		"infinite longitude": {a: Appointment{Location: Location{Lng: math.Inf(1), Lat: 1}}, path: "/location/lng"},
+		"-Inf latitude":      {a: Appointment{Location: Location{Lng: 1, Lat: math.Inf(-1)}}, path: "/location/lat"},
 	} {
 		t.Run(name, func(t *testing.T) {
-			check := func(err error, field string) {
+			check := func(err error) {
 				t.Helper()
 				var ee *EncodeError
 				require.ErrorAs(t, err, &ee)
-				assert.Equal(t, field, ee.Field)
+				assert.Equal(t, c.path, ee.Path)
 				if c.unknown {
 					assert.ErrorIs(t, err, ErrUnknownStatus)
 					assert.NotErrorIs(t, err, ErrMalformed)
@@ -64,71 +64,53 @@ func TestEncodeErrorsAreTyped(t *testing.T) {
 					assert.ErrorIs(t, err, ErrMalformed)
 					assert.NotErrorIs(t, err, ErrUnknownStatus)
 				}
-				if c.cause != nil {
-					assert.ErrorAs(t, err, c.cause)
-				}
 			}
 			b, err := c.a.MarshalJSON()
 			assert.Nil(t, b)
-			check(err, c.field)
+			check(err)
 			if c.msg != "" {
 				assert.Equal(t, c.msg, err.Error())
 			}
 			_, err = json.Marshal(c.a)
-			check(err, c.field)
-
-			w := Webhook{EventType: WebhookUpdated, Data: c.a}
-			b, err = w.MarshalJSON()
-			assert.Nil(t, b)
-			check(err, "data."+c.field)
-			_, err = json.Marshal(w)
-			check(err, "data."+c.field)
+			check(err)
+			_, err = json.Marshal(map[string]Appointment{"data": c.a})
+			check(err)
+			var se *json.SemanticError
+			require.ErrorAs(t, err, &se)
+			assert.Equal(t, jsontext.Pointer("/data"), se.JSONPointer)
 		})
 	}
 }
 
-// TestEncodeErrorsStandalone: the package's other types report their
-// encoding errors the same way when encoded on their own.
+// TestEncodeErrorsStandalone: the package's other types refuse what
+// Junction's JSON cannot hold when encoded on their own too.
 func TestEncodeErrorsStandalone(t *testing.T) {
 	for name, c := range map[string]struct {
-		v     json.Marshaler
-		field string
-		is    error
+		v    any
+		path string
 	}{
-		"history created_at":        {HistoryEntry{CreatedAt: year(10000), Status: "pending"}, "created_at", ErrMalformed},
-		"history data":              {HistoryEntry{Status: "pending", Data: json.RawMessage(`{"a":}`)}, "data", ErrMalformed},
-		"event data extra":          {EventData{Extra: map[string]json.RawMessage{"x": json.RawMessage("nope")}}, "x", ErrMalformed},
-		"location":                  {Location{Lat: math.NaN()}, "lat", ErrMalformed},
-		"webhook without a type":    {Webhook{Data: Appointment{ID: "a1"}}, "event_type", ErrMalformed},
-		"webhook of another type":   {Webhook{EventType: "labtest.order.updated"}, "event_type", ErrNotAppointment},
-		"webhook of a near type":    {Webhook{EventType: "labtest.appointment.somethingelse"}, "event_type", ErrNotAppointment},
-		"webhook type before data":  {Webhook{EventType: "x", Data: Appointment{Status: 9}}, "event_type", ErrNotAppointment},
-		"webhook with a bad status": {Webhook{EventType: WebhookCreated, Data: Appointment{Status: 9}}, "data.status", ErrUnknownStatus},
+		"history created_at": {HistoryEntry{CreatedAt: year(10000), Status: "pending"}, "/created_at"},
+		"history data":       {HistoryEntry{Status: "pending", Data: jsontext.Value(`{"a":}`)}, "/data"},
+		"event data extra":   {EventData{Extra: map[string]jsontext.Value{"x": jsontext.Value("nope")}}, "/x"},
+		"location":           {Location{Lat: math.NaN()}, "/lat"},
 	} {
 		t.Run(name, func(t *testing.T) {
-			for _, marshal := range []func() ([]byte, error){c.v.MarshalJSON, func() ([]byte, error) { return json.Marshal(c.v) }} {
-				b, err := marshal()
-				assert.Nil(t, b)
-				var ee *EncodeError
-				require.ErrorAs(t, err, &ee)
-				assert.Equal(t, c.field, ee.Field)
-				assert.ErrorIs(t, err, c.is)
-				for _, other := range []error{ErrMalformed, ErrUnknownStatus, ErrNotAppointment} {
-					if other != c.is {
-						assert.NotErrorIs(t, err, other)
-					}
-				}
-			}
+			_, err := json.Marshal(c.v)
+			var se *json.SemanticError
+			require.ErrorAs(t, err, &se)
+			assert.Equal(t, jsontext.Pointer(c.path), se.JSONPointer)
 		})
 	}
+	_, err := json.Marshal(HistoryEntry{CreatedAt: year(10000)})
+	assert.ErrorIs(t, err, ErrMalformed)
 }
 
 // TestEncodeEdges: what encodes without error, on the edge of what does not.
 func TestEncodeEdges(t *testing.T) {
 	// Extra members named origin or is_reschedule are dropped, whatever
 	// they hold.
-	b, err := json.Marshal(EventData{Extra: map[string]json.RawMessage{
-		"origin": json.RawMessage("nope"), "is_reschedule": json.RawMessage("{"), "k": nil,
+	b, err := json.Marshal(EventData{Extra: map[string]jsontext.Value{
+		"origin": jsontext.Value("nope"), "is_reschedule": jsontext.Value("{"), "k": nil,
 	}})
 	require.NoError(t, err)
 	assert.Equal(t, `{"k":null}`, string(b))
@@ -138,30 +120,23 @@ func TestEncodeEdges(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, `{"lng":-1.7976931348623157e+308,"lat":5e-324}`, string(b))
 
-	// The legacy event type encodes in its current spelling.
-	b, err = json.Marshal(Webhook{EventType: WebhookUpdatedLegacy, TeamID: "t"})
+	// A history entry writes its three members, null where empty, in
+	// Junction's order.
+	b, err = json.Marshal(HistoryEntry{})
 	require.NoError(t, err)
-	w, err := DecodeWebhook(b)
-	require.NoError(t, err)
-	assert.Equal(t, Webhook{EventType: WebhookUpdated, TeamID: "t"}, w)
+	assert.Equal(t, `{"created_at":null,"data":null,"status":""}`, string(b))
 }
 
 func TestEncodeErrorMessages(t *testing.T) {
-	unsupported := &json.UnsupportedValueError{Str: "NaN"}
-	unknown := &ParseError{Kind: "status", Text: "s", Err: ErrUnknownStatus}
-	notOurs := &ParseError{Kind: "webhook type", Text: "t", Err: ErrNotAppointment}
-	malformed := &ParseError{Kind: "time", Text: "x", Err: ErrMalformed}
 	for _, c := range []struct {
 		err    *EncodeError
 		want   string
 		unwrap []error
 	}{
 		{&EncodeError{}, "appointment: encode: malformed input", []error{ErrMalformed}},
-		{&EncodeError{Field: "x"}, "appointment: encode x: malformed input", []error{ErrMalformed}},
-		{&EncodeError{Field: "x.y", Err: unsupported}, "appointment: encode x.y: unsupported value: NaN", []error{ErrMalformed, unsupported}},
-		{&EncodeError{Field: "status", Err: unknown}, `appointment: encode status: unknown status "s"`, []error{unknown}},
-		{&EncodeError{Field: "event_type", Err: notOurs}, `appointment: encode event_type: unknown webhook type "t"`, []error{notOurs}},
-		{&EncodeError{Err: malformed}, `appointment: encode: malformed time "x"`, []error{malformed}},
+		{&EncodeError{Path: "/x"}, "appointment: encode /x: malformed input", []error{ErrMalformed}},
+		{&EncodeError{Path: "/status", Text: "s", Err: ErrUnknownStatus}, `appointment: encode /status: unknown status "s"`, []error{ErrUnknownStatus}},
+		{&EncodeError{Path: "/start_at", Text: "x", Err: ErrMalformed}, `appointment: encode /start_at: malformed time "x"`, []error{ErrMalformed}},
 	} {
 		assert.Equal(t, c.want, c.err.Error())
 		assert.Equal(t, c.unwrap, c.err.Unwrap(), "%v", c.err)

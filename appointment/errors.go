@@ -5,7 +5,8 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/phlebkit/phlebkit/internal/jsonwire"
+	"github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
 )
 
 // Sentinel errors. Every error this package returns wraps one of them, so
@@ -15,16 +16,11 @@ var (
 	// or a status value that is not valid. Junction calls its status enums
 	// non-exhaustive, so callers should expect it and keep going.
 	ErrUnknownStatus = errors.New("appointment: unknown status")
-	// ErrUnknownTrigger reports text that is not an event of this lifecycle.
+	// ErrUnknownTrigger reports text that is not a trigger of this
+	// lifecycle, or a trigger value that is not valid.
 	ErrUnknownTrigger = errors.New("appointment: unknown trigger")
-	// ErrNotAppointment reports a webhook whose event_type is not an
-	// appointment event, such as labtest.order.updated: a webhook for
-	// someone else, which a caller that routes on event_type can ignore.
-	// It is not malformed input: an error wrapping it does not wrap
-	// [ErrMalformed].
-	ErrNotAppointment = errors.New("appointment: not an appointment webhook")
-	// ErrInvalidTransition reports an event that is forbidden in a status,
-	// or a history step that no event makes.
+	// ErrInvalidTransition reports a trigger that is forbidden in a
+	// status, or a history step that no trigger makes.
 	ErrInvalidTransition = errors.New("appointment: invalid transition")
 	// ErrReentrantFire reports a [Machine.Fire] called from one of the
 	// same machine's callbacks with the context the callback was given,
@@ -33,11 +29,11 @@ var (
 	// ErrMachine reports a [Machine] that cannot be built as asked.
 	ErrMachine = errors.New("appointment: invalid machine")
 	// ErrMalformed reports input that does not have the shape Junction
-	// documents: invalid JSON, a value of the wrong JSON type, a timestamp
-	// that is not RFC 3339, a webhook without an event_type; and a value
-	// that Junction's JSON cannot hold, such as a NaN coordinate or invalid
-	// raw JSON. An unknown status is not malformed: it wraps
-	// [ErrUnknownStatus] instead.
+	// documents: invalid JSON, a value of the wrong JSON type, a repeated
+	// member, a timestamp that is not RFC 3339; and a value that Junction's
+	// JSON cannot hold, such as a NaN coordinate or invalid raw JSON. An
+	// unknown status is not malformed: it wraps [ErrUnknownStatus]
+	// instead.
 	ErrMalformed = errors.New("appointment: malformed input")
 	// ErrInvalidHistory reports an events[] history that is not a path
 	// through the lifecycle; see [ValidateHistory].
@@ -52,211 +48,191 @@ var (
 	ErrUnknownZone = errors.New("appointment: unknown time zone")
 )
 
-// ParseError reports text that does not name a value of this package, or a
-// malformed timestamp. It unwraps to its sentinel, which depends on Kind:
+// DecodeError reports text or JSON that this package cannot decode: JSON
+// that is not an [Appointment], an [EventData], a [HistoryEntry] or a list
+// of [CancellationReason] values; text that [ParseStatus], [ParseTrigger]
+// or [ParseTime] refuses; a status read from a database; an appointment's
+// time zone that cannot be loaded. The value being decoded into is left
+// unchanged.
 //
-//   - "status": a status [ParseStatus] does not accept, or an invalid
-//     [Status] value being encoded; [ErrUnknownStatus].
-//   - "event": an event [ParseTrigger] does not accept, or an invalid
-//     [Trigger] value being encoded; [ErrUnknownTrigger].
-//   - "time": a timestamp [ParseTime] does not accept, or a time outside
-//     the years 0000 to 9999 being encoded; [ErrMalformed].
-//   - "webhook type": a webhook's event_type; [ErrNotAppointment] for a type
-//     that is not an appointment webhook's, [ErrMalformed] for an absent or
-//     empty one.
-type ParseError struct {
-	Kind string // "status", "event", "time" or "webhook type"
-	Text string // the rejected input
-	Err  error  // the sentinel
-}
-
-// Error returns a message such as `appointment: unknown status "foo"` or
-// `appointment: malformed time "noon"`.
-func (e *ParseError) Error() string {
-	what := "unknown "
-	if e.Err == ErrMalformed {
-		what = "malformed "
-	}
-	return "appointment: " + what + e.Kind + " " + strconv.Quote(e.Text)
-}
-
-// Unwrap returns the sentinel.
-func (e *ParseError) Unwrap() error { return e.Err }
-
-// TransitionError reports an event that is forbidden in a status. It
-// unwraps to [ErrInvalidTransition]. [Next] and [Machine.Fire] return the
-// same pre-built value for a given pair, so rejecting does not allocate.
-type TransitionError struct {
-	From  Status
-	Event Trigger
-}
-
-// Error returns a message such as
-// `appointment: invalid transition: start from pending`.
-func (e *TransitionError) Error() string {
-	return "appointment: invalid transition: " + e.Event.String() + " from " + e.From.String()
-}
-
-// Unwrap returns [ErrInvalidTransition].
-func (e *TransitionError) Unwrap() error { return ErrInvalidTransition }
-
-// DecodeError reports JSON that cannot be decoded into an [Appointment],
-// a [Webhook], a [HistoryEntry], an [EventData] or a
-// [CancellationReason]. The value being decoded into is left unchanged.
-//
-// It unwraps to its cause and, unless the cause is an unknown status or a
-// webhook that is not an appointment's, to [ErrMalformed]: each error wraps
-// exactly one of [ErrUnknownStatus] (a status this package does not know;
-// Junction may add some), [ErrNotAppointment] (someone else's webhook) and
-// ErrMalformed (input that is broken).
+// Like [io/fs.PathError] it says where (Path), what (Text) and why (Err).
+// It unwraps to Err and, unless Err already wraps one of the package's
+// sentinels, to [ErrMalformed]: each error wraps exactly one of
+// [ErrUnknownStatus] (a status this package does not know; Junction may add
+// some), [ErrUnknownTrigger], [ErrUnknownZone] and ErrMalformed (input that
+// is broken).
 type DecodeError struct {
-	// Field is the JSON path of the offending value, such as "start_at",
-	// "address.zip_code" or "data.events[1].created_at"; empty when the
-	// document as a whole is at fault, as it is when it is not valid JSON.
-	Field string
-	// Err is the cause: a *[ParseError] for a status, timestamp or webhook
-	// type this package refuses; otherwise an error describing the JSON
-	// fault, such as "unexpected end of JSON input" for invalid JSON or
-	// "cannot read number as string" for a value of the wrong JSON type;
-	// or nil when the document as a whole is malformed (it then unwraps to
-	// [ErrMalformed] alone).
+	// Path is the JSON Pointer (RFC 6901) of the value at fault, such as
+	// "/start_at", "/address/zip_code" or "/events/1/created_at"; empty
+	// for text decoded on its own, and for a document that is at fault as
+	// a whole, as one that is not valid JSON is.
+	Path string
+	// Text is the text at fault, when there is one: an unknown status or
+	// trigger, a malformed time, a time zone.
+	Text string
+	// Err is the cause: a sentinel of this package, a *json.SemanticError
+	// for a value of the wrong JSON type, a *jsontext.SyntacticError for
+	// invalid JSON or a repeated member; nil when the document as a whole
+	// is malformed (it then unwraps to [ErrMalformed] alone).
+	Err error
+}
+
+// Error returns a message such as `appointment: unknown status "foo"`,
+// `appointment: decode /status: unknown status "no_show"`,
+// `appointment: decode /start_at: malformed time "noon"` or
+// `appointment: decode /address/zip_code: unexpected JSON number`.
+func (e *DecodeError) Error() string { return message("decode", e.Path, e.Text, e.Err) }
+
+// Unwrap returns the cause, and [ErrMalformed] unless the cause already
+// wraps a sentinel of this package.
+func (e *DecodeError) Unwrap() []error { return causes(e.Err) }
+
+// EncodeError reports a value that cannot be written: as Junction's JSON,
+// a [Status] or [Trigger] that is not valid, a time outside the years 0000
+// to 9999, raw JSON that is not valid (in [EventData].Extra or
+// [HistoryEntry].Data), or a coordinate that is NaN or infinite; or an
+// invalid Status or Trigger as text. Like [DecodeError] it says where
+// (Path, the JSON Pointer of the member), what (Text) and why (Err), and
+// unwraps to its cause and, unless the cause wraps a sentinel of this
+// package, to [ErrMalformed].
+type EncodeError struct {
+	// Path is the JSON Pointer of the offending value, such as "/status",
+	// "/event_data/reason" or "/events/1/data"; empty when the value
+	// encoded is at fault as a whole.
+	Path string
+	// Text is the value at fault as text, when there is one: an invalid
+	// status or trigger, a time out of range.
+	Text string
+	// Err is the cause: a sentinel of this package, or the json package's
+	// error, such as a *json.SemanticError for a NaN coordinate.
 	Err error
 }
 
 // Error returns a message such as
-// `appointment: decode status: unknown status "no_show"`,
-// `appointment: decode start_at: malformed time "noon"` or
-// `appointment: decode address.zip_code: unexpected JSON number`.
-func (e *DecodeError) Error() string {
+// `appointment: encode /status: unknown status "appointment.Status(9)"` or
+// `appointment: encode /events/1/data: unexpected EOF`.
+func (e *EncodeError) Error() string { return message("encode", e.Path, e.Text, e.Err) }
+
+// Unwrap returns the cause, and [ErrMalformed] unless the cause already
+// wraps a sentinel of this package.
+func (e *EncodeError) Unwrap() []error { return causes(e.Err) }
+
+// message writes the message of a *DecodeError or *EncodeError: op and path
+// unless the error is about text alone.
+func message(op, path, text string, err error) string {
+	textual := text != "" || errors.Is(err, ErrUnknownStatus) || errors.Is(err, ErrUnknownTrigger) ||
+		errors.Is(err, ErrUnknownZone) || errors.Is(err, errMalformedTime)
 	var b strings.Builder
-	b.WriteString("appointment: decode")
-	if e.Field != "" {
-		b.WriteString(" " + e.Field)
-	}
-	b.WriteString(": ")
-	var te *jsonwire.TypeError
-	switch {
-	case e.Err == nil:
-		b.WriteString("malformed input")
-	case errors.As(e.Err, &te):
-		b.WriteString("unexpected JSON " + te.Got.String())
-		if te.Value != "" {
-			b.WriteString(" " + te.Value)
+	b.WriteString("appointment: ")
+	if path != "" || !textual {
+		b.WriteString(op)
+		if path != "" {
+			b.WriteString(" " + path)
 		}
+		b.WriteString(": ")
+	}
+	var se *json.SemanticError
+	var syn *jsontext.SyntacticError
+	switch {
+	case textual:
+		b.WriteString(what(err) + " " + strconv.Quote(text))
+	case err == nil:
+		b.WriteString("malformed input")
+	case errors.As(err, &syn):
+		b.WriteString(syn.Err.Error())
+	case errors.As(err, &se) && se.Err != nil:
+		b.WriteString(se.Err.Error())
+	case errors.As(err, &se):
+		b.WriteString("unexpected JSON " + kindName(se.JSONKind))
 	default:
-		b.WriteString(strings.TrimPrefix(e.Err.Error(), "appointment: "))
+		b.WriteString(strings.TrimPrefix(err.Error(), "appointment: "))
 	}
 	return b.String()
 }
 
-// Unwrap returns the cause, and [ErrMalformed] unless the cause already
-// wraps it or wraps [ErrUnknownStatus] or [ErrNotAppointment].
-func (e *DecodeError) Unwrap() []error { return causes(e.Err) }
+// what names the fault of a text by the sentinel it wraps.
+func what(err error) string {
+	switch {
+	case errors.Is(err, ErrUnknownStatus):
+		return "unknown status"
+	case errors.Is(err, ErrUnknownTrigger):
+		return "unknown trigger"
+	case errors.Is(err, ErrUnknownZone):
+		return "unknown time zone"
+	}
+	return "malformed time" // the only text that is malformed
+}
+
+// kindName names a JSON kind in words.
+func kindName(k jsontext.Kind) string {
+	switch k {
+	case jsontext.KindNull:
+		return "null"
+	case jsontext.KindFalse, jsontext.KindTrue:
+		return "boolean"
+	case jsontext.KindString:
+		return "string"
+	case jsontext.KindNumber:
+		return "number"
+	case jsontext.KindBeginObject:
+		return "object"
+	case jsontext.KindBeginArray:
+		return "array"
+	case jsontext.KindInvalid, jsontext.KindEndObject, jsontext.KindEndArray:
+		return "value" // a kind the json package leaves unknown
+	}
+	return "value"
+}
 
 // causes returns what a *DecodeError or *EncodeError with cause err
 // unwraps to: the cause, and ErrMalformed unless the cause wraps one of the
-// sentinels a JSON error may carry; ErrMalformed alone without a cause.
+// package's sentinels; ErrMalformed alone without a cause.
 func causes(err error) []error {
 	switch {
 	case err == nil:
 		return []error{ErrMalformed}
-	case errors.Is(err, ErrUnknownStatus), errors.Is(err, ErrMalformed), errors.Is(err, ErrNotAppointment):
+	case errors.Is(err, ErrUnknownStatus), errors.Is(err, ErrMalformed), errors.Is(err, ErrUnknownTrigger),
+		errors.Is(err, ErrUnknownZone):
 		return []error{err}
 	}
 	return []error{ErrMalformed, err}
 }
 
-// under returns e, met while decoding the value at path prefix, with the
-// full path in its Field.
-func (e *DecodeError) under(prefix string) *DecodeError {
-	return &DecodeError{Field: joinPath(prefix, e.Field), Err: e.Err}
-}
-
-// EncodeError reports a value that cannot be encoded as Junction's JSON:
-// a [Status] that is not valid, a time outside the years 0000 to 9999,
-// raw JSON that is not valid (in [EventData].Extra or [HistoryEntry].Data),
-// a coordinate that is NaN or infinite, or a [Webhook] whose event type is
-// not an appointment webhook's. Every encoding error of the package is one,
-// also when encoding/json wraps it in a *json.MarshalerError.
+// TransitionError reports a move the lifecycle forbids: a trigger fired in
+// a status that does not allow it ([Next], [Machine.Fire]), or a step of
+// an events[] history that is not a path through the lifecycle
+// ([ValidateHistory]).
 //
-// Like [DecodeError], it unwraps to its cause and, unless the cause is an
-// invalid status or a webhook that is not an appointment's, to
-// [ErrMalformed].
-type EncodeError struct {
-	// Field is the JSON path of the offending value, such as "status",
-	// "event_data.reason" or "data.events[1].data"; empty when the value
-	// encoded is at fault as a whole.
-	Field string
-	// Err is the cause: a *[ParseError], a *json.SyntaxError for invalid
-	// raw JSON, a *json.UnsupportedValueError for a NaN or infinite
-	// number; nil when there is none to tell (it then unwraps to
-	// ErrMalformed alone).
+// For a trigger, Err is nil and it unwraps to [ErrInvalidTransition];
+// [Next] and [Machine.Fire] return the same pre-built value for a given
+// pair, so rejecting does not allocate. For a history, Err is the reason
+// and it unwraps to [ErrInvalidHistory] and the reason:
+// ErrInvalidTransition for a step no trigger makes, [ErrOutOfOrder] for a
+// timestamp earlier than the one before, or a *[DecodeError] wrapping
+// [ErrUnknownStatus] for a status this package does not know.
+type TransitionError struct {
+	// From is the status moved from: for a history, the status of the
+	// entry before Index, the zero Status for the first entry.
+	From Status
+	// Trigger is the trigger fired; the zero Trigger for a history.
+	Trigger Trigger
+	// To is the status of the history entry at Index: the zero Status
+	// when its text is unknown, and for a trigger.
+	To Status
+	// Index is the position in the history of the first entry at fault;
+	// 0 for a trigger.
+	Index int
+	// Err is the reason a history is invalid; nil for a trigger.
 	Err error
 }
 
 // Error returns a message such as
-// `appointment: encode events[1].data: unexpected end of JSON input`.
-func (e *EncodeError) Error() string {
-	var b strings.Builder
-	b.WriteString("appointment: encode")
-	if e.Field != "" {
-		b.WriteString(" " + e.Field)
-	}
-	b.WriteString(": ")
+// `appointment: invalid transition: start from pending` or
+// `appointment: invalid history: events[2]: completed to confirmed: invalid transition`.
+func (e *TransitionError) Error() string {
 	if e.Err == nil {
-		b.WriteString("malformed input")
-	} else {
-		b.WriteString(strings.TrimPrefix(strings.TrimPrefix(e.Err.Error(), "appointment: "), "json: "))
+		return "appointment: invalid transition: " + e.Trigger.String() + " from " + e.From.String()
 	}
-	return b.String()
-}
-
-// Unwrap returns the cause, and [ErrMalformed] unless the cause already
-// wraps it or wraps [ErrUnknownStatus] or [ErrNotAppointment].
-func (e *EncodeError) Unwrap() []error { return causes(e.Err) }
-
-// encodeError wraps err, met while encoding the value at path prefix, in
-// an *EncodeError whose Field is the full path.
-func encodeError(prefix string, err error) *EncodeError {
-	var ee *EncodeError
-	if errors.As(err, &ee) {
-		return &EncodeError{Field: joinPath(prefix, ee.Field), Err: ee.Err}
-	}
-	return &EncodeError{Field: prefix, Err: err}
-}
-
-func joinPath(prefix, field string) string {
-	switch {
-	case prefix == "":
-		return field
-	case field == "":
-		return prefix
-	}
-	return prefix + "." + field
-}
-
-// HistoryError reports where an events[] history stops being a path
-// through the lifecycle; see [ValidateHistory]. It unwraps to
-// [ErrInvalidHistory] and to the reason: [ErrInvalidTransition] for a step
-// no event makes, [ErrOutOfOrder] for a timestamp earlier than the one
-// before, or a *[ParseError] wrapping [ErrUnknownStatus] for a status this
-// package does not know.
-type HistoryError struct {
-	// Index is the position in the history of the first entry at fault.
-	Index int
-	// From is the status of the entry before Index: the zero Status for
-	// the first entry, which follows the appointment's creation.
-	From Status
-	// To is the status of the entry at Index: the zero Status when its
-	// text is unknown.
-	To Status
-	// Err is the reason.
-	Err error
-}
-
-// Error returns a message such as `appointment: invalid history: events[2]:
-// completed to confirmed: invalid transition`.
-func (e *HistoryError) Error() string {
 	msg := "appointment: invalid history: events[" + strconv.Itoa(e.Index) + "]"
 	if e.To.IsValid() {
 		from := "creation"
@@ -265,38 +241,14 @@ func (e *HistoryError) Error() string {
 		}
 		msg += ": " + from + " to " + e.To.String()
 	}
-	if e.Err != nil {
-		msg += ": " + strings.TrimPrefix(e.Err.Error(), "appointment: ")
-	}
-	return msg
+	return msg + ": " + strings.TrimPrefix(e.Err.Error(), "appointment: ")
 }
 
-// Unwrap returns [ErrInvalidHistory] and the reason.
-func (e *HistoryError) Unwrap() []error {
+// Unwrap returns [ErrInvalidTransition] for a trigger, and
+// [ErrInvalidHistory] and the reason for a history.
+func (e *TransitionError) Unwrap() []error {
 	if e.Err == nil {
-		return []error{ErrInvalidHistory}
+		return []error{ErrInvalidTransition}
 	}
 	return []error{ErrInvalidHistory, e.Err}
-}
-
-// ZoneError reports an appointment's IANA time zone that is empty or cannot
-// be loaded. It unwraps to [ErrUnknownZone] and, when there is one, to the
-// error of [time.LoadLocation].
-type ZoneError struct {
-	Zone string // the iana_timezone value
-	Err  error  // the error of time.LoadLocation, or nil
-}
-
-// Error returns a message such as
-// `appointment: unknown time zone "Mars/Olympus_Mons"`.
-func (e *ZoneError) Error() string {
-	return "appointment: unknown time zone " + strconv.Quote(e.Zone)
-}
-
-// Unwrap returns [ErrUnknownZone] and the cause.
-func (e *ZoneError) Unwrap() []error {
-	if e.Err == nil {
-		return []error{ErrUnknownZone}
-	}
-	return []error{ErrUnknownZone, e.Err}
 }

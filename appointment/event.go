@@ -35,7 +35,7 @@ var eventNames = [...]string{
 	Cancel:     "cancel",
 }
 
-// Triggers returns every valid event in declaration order.
+// Triggers returns every valid trigger in declaration order.
 func Triggers() []Trigger {
 	out := make([]Trigger, 0, numEvents)
 	for e := Trigger(1); e <= numEvents; e++ {
@@ -44,10 +44,10 @@ func Triggers() []Trigger {
 	return out
 }
 
-// IsValid reports whether e is one of the declared events.
+// IsValid reports whether e is one of the declared triggers.
 func (e Trigger) IsValid() bool { return e >= 1 && e <= numEvents }
 
-// String returns the event name, such as "reschedule". An invalid event
+// String returns the trigger name, such as "reschedule". An invalid trigger
 // prints as "appointment.Trigger(N)".
 func (e Trigger) String() string {
 	if !e.IsValid() {
@@ -56,22 +56,22 @@ func (e Trigger) String() string {
 	return eventNames[e]
 }
 
-// ParseTrigger parses an event name such as "reschedule". Anything else
-// returns a *[ParseError] wrapping [ErrUnknownTrigger].
+// ParseTrigger parses a trigger name such as "reschedule". Anything else
+// returns a *[DecodeError] wrapping [ErrUnknownTrigger].
 func ParseTrigger(text string) (Trigger, error) {
 	for e := Trigger(1); e <= numEvents; e++ {
 		if eventNames[e] == text {
 			return e, nil
 		}
 	}
-	return 0, &ParseError{Kind: "event", Text: text, Err: ErrUnknownTrigger}
+	return 0, &DecodeError{Text: text, Err: ErrUnknownTrigger}
 }
 
-// MarshalText writes the event name. An invalid event is an error wrapping
+// MarshalText writes the trigger name. An invalid trigger is an error wrapping
 // [ErrUnknownTrigger].
 func (e Trigger) MarshalText() ([]byte, error) {
 	if !e.IsValid() {
-		return nil, &ParseError{Kind: "event", Text: e.String(), Err: ErrUnknownTrigger}
+		return nil, &EncodeError{Text: e.String(), Err: ErrUnknownTrigger}
 	}
 	return []byte(eventNames[e]), nil
 }
@@ -83,7 +83,7 @@ func (e *Trigger) UnmarshalText(text []byte) error {
 		return err
 	}
 	if e == nil {
-		return &ParseError{Kind: "event", Text: string(text), Err: ErrUnknownTrigger}
+		return &DecodeError{Text: string(text), Err: ErrUnknownTrigger}
 	}
 	*e = v
 	return nil

@@ -2,14 +2,14 @@ package appointment_test
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
-	"strings"
 	"time"
 	_ "time/tzdata" // examples must not depend on the system's zone database
 
+	"github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
 	"github.com/phlebkit/phlebkit/appointment"
 )
 
@@ -50,55 +50,28 @@ func ExampleParseStatus() {
 	// skip: appointment: unknown status "no_show"
 }
 
-func ExampleDecodeWebhook() {
-	body := []byte(`{
-	  "event_type": "labtest.appointment.updated",
-	  "data": {
-	    "id": "06c2c65b-74a0-4f25-a4a9-44f796296355",
-	    "start_at": "2022-01-01T00:00:00",
-	    "iana_timezone": "America/New_York",
-	    "provider": "getlabs",
-	    "status": "pending",
-	    "event_status": "scheduled",
-	    "event_data": {"origin": "patient", "is_reschedule": true}
-	  }
+func ExampleDecode() {
+	// The data of a labtest.appointment.updated webhook: start_at without a
+	// zone designator is UTC.
+	data := []byte(`{
+	  "id": "06c2c65b-74a0-4f25-a4a9-44f796296355",
+	  "start_at": "2022-01-01T00:00:00",
+	  "iana_timezone": "America/New_York",
+	  "provider": "getlabs",
+	  "status": "pending",
+	  "event_status": "scheduled",
+	  "event_data": {"origin": "patient", "is_reschedule": true}
 	}`)
-	w, err := appointment.DecodeWebhook(body)
+	a, err := appointment.Decode(data)
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
-	a := w.Data
-	fmt.Println(w.EventType == appointment.WebhookUpdated)
 	fmt.Println(a.Status, a.EventStatus, a.EffectiveStatus())
 	fmt.Println(a.StartAt.Format(time.RFC3339), a.EventData.Origin, a.EventData.IsReschedule)
 	// Output:
-	// true
 	// pending confirmed confirmed
 	// 2022-01-01T00:00:00Z patient true
-}
-
-func ExampleDecodeWebhook_eventTypes() {
-	// One endpoint receives every event type: route on the outcome.
-	for _, body := range []string{
-		`{"event_type": "labtest.appointment.update", "data": {"id": "a1", "status": "confirmed"}}`,
-		`{"event_type": "labtest.order.updated", "data": {"id": "o1"}}`,
-		`{"id": "o1", "status": "collecting_sample"}`,
-	} {
-		w, err := appointment.DecodeWebhook([]byte(body))
-		switch {
-		case errors.Is(err, appointment.ErrNotAppointment):
-			fmt.Println("not ours:", err)
-		case err != nil:
-			fmt.Println("reject:", err, errors.Is(err, appointment.ErrMalformed))
-		default:
-			fmt.Println(w.EventType, w.Data.ID, w.Data.Status)
-		}
-	}
-	// Output:
-	// labtest.appointment.updated a1 confirmed
-	// not ours: appointment: decode event_type: unknown webhook type "labtest.order.updated"
-	// reject: appointment: decode event_type: malformed webhook type "" true
 }
 
 func ExampleDecode_errors() {
@@ -106,33 +79,19 @@ func ExampleDecode_errors() {
 		`{"id": "a", "status": "no_show"}`,
 		`{"id": "a", "start_at": "tomorrow"}`,
 		`{"id": "a", "can_reschedule": "yes"}`,
+		`{"id": "a", "events": [{"status": "pending"}, {"status": "scheduled", "status": "pending"}]}`,
 	} {
-		_, err := appointment.Decode([]byte(body))
+		a, err := appointment.Decode([]byte(body))
 		var de *appointment.DecodeError
 		errors.As(err, &de)
-		fmt.Printf("%s: unknown=%t malformed=%t\n", de.Field,
-			errors.Is(err, appointment.ErrUnknownStatus), errors.Is(err, appointment.ErrMalformed))
+		fmt.Printf("%s: unknown=%t malformed=%t id=%q\n", de.Path,
+			errors.Is(err, appointment.ErrUnknownStatus), errors.Is(err, appointment.ErrMalformed), a.ID)
 	}
 	// Output:
-	// status: unknown=true malformed=false
-	// start_at: unknown=false malformed=true
-	// can_reschedule: unknown=false malformed=true
-}
-
-func ExampleDecodeString() {
-	// An envelope decoder that holds its document as a string hands over
-	// the data member as it stands, without copying it.
-	doc := `{"event_type": "labtest.appointment.updated", "data": {"id": "a1", "status": "confirmed", "start_at": "2023-05-15T16:00:00+00:00"}}`
-	data := doc[strings.Index(doc, `{"id"`) : len(doc)-1]
-	a, err := appointment.DecodeString(data)
-	fmt.Println(a.ID, a.Status, a.StartAt.Format(time.RFC3339), err)
-
-	// Member names are matched exactly: "Status" is not status.
-	a, err = appointment.DecodeString(`{"id": "a2", "Status": "confirmed"}`)
-	fmt.Println(a.ID, a.Status.IsValid(), err)
-	// Output:
-	// a1 confirmed 2023-05-15T16:00:00Z <nil>
-	// a2 false <nil>
+	// /status: unknown=true malformed=false id="a"
+	// /start_at: unknown=false malformed=true id=""
+	// /can_reschedule: unknown=false malformed=true id=""
+	// /events/1/status: unknown=false malformed=true id=""
 }
 
 func ExampleMachine() {
@@ -174,7 +133,7 @@ func ExampleValidateHistory() {
 	err := appointment.ValidateHistory([]appointment.HistoryEntry{
 		entry(0, "pending"), entry(1, "scheduled"), entry(2, "completed"), entry(3, "scheduled"),
 	})
-	var he *appointment.HistoryError
+	var he *appointment.TransitionError
 	if errors.As(err, &he) {
 		fmt.Println(he.Index, he.From, he.To, errors.Is(err, appointment.ErrInvalidTransition))
 	}
@@ -289,23 +248,23 @@ func ExampleEncodeError() {
 	for _, a := range []appointment.Appointment{
 		{ID: "a1", Status: appointment.Status(42)},
 		{ID: "a2", Location: appointment.Location{Lng: math.NaN()}},
-		{ID: "a3", History: []appointment.HistoryEntry{{Status: "pending", Data: json.RawMessage(`{"origin":`)}}},
+		{ID: "a3", History: []appointment.HistoryEntry{{Status: "pending", Data: jsontext.Value(`{"origin":`)}}},
 	} {
-		_, err := json.Marshal(a)
+		_, err := a.MarshalJSON()
 		var ee *appointment.EncodeError
 		if errors.As(err, &ee) {
-			fmt.Printf("%s: unknown=%t malformed=%t\n", ee.Field,
+			fmt.Printf("%s: unknown=%t malformed=%t\n", ee.Path,
 				errors.Is(err, appointment.ErrUnknownStatus), errors.Is(err, appointment.ErrMalformed))
 			fmt.Println(ee)
 		}
 	}
 	// Output:
-	// status: unknown=true malformed=false
-	// appointment: encode status: unknown status "appointment.Status(42)"
-	// location.lng: unknown=false malformed=true
-	// appointment: encode location.lng: unsupported value: NaN
-	// events[0].data: unknown=false malformed=true
-	// appointment: encode events[0].data: unexpected end of JSON input
+	// /status: unknown=true malformed=false
+	// appointment: encode /status: unknown status "appointment.Status(42)"
+	// /location/lng: unknown=false malformed=true
+	// appointment: encode /location/lng: unsupported value: NaN
+	// /events/0/data/origin: unknown=false malformed=true
+	// appointment: encode /events/0/data/origin: unexpected EOF
 }
 
 func ExampleDecodeCancellationReasons() {
@@ -328,5 +287,5 @@ func ExampleDecodeCancellationReasons() {
 	// Output:
 	// 796da8c8-e654-4347-8ded-1026410c1976 Scheduled time no longer works true
 	// 2b9f23fd-163e-4483-bb10-90c74a67e0dc Other true
-	// appointment: decode [1].id: unexpected JSON number true
+	// appointment: decode /1/id: unexpected JSON number true
 }

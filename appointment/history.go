@@ -1,11 +1,10 @@
 package appointment
 
 import (
-	"encoding/json"
 	"fmt"
 	"time"
 
-	"github.com/phlebkit/phlebkit/internal/jsonwire"
+	"github.com/go-json-experiment/json/jsontext"
 )
 
 // HistoryEntry is one entry of an appointment's events[] history:
@@ -13,72 +12,23 @@ import (
 //
 // Status is kept as sent, an event status such as "scheduled", so that a
 // history holding a status this package does not know still decodes;
-// [HistoryEntry.ParseStatus] and [ValidateHistory] report it.
+// [ParseStatus] and [ValidateHistory] report it.
 type HistoryEntry struct {
 	// CreatedAt is when the entry was recorded (created_at), in UTC; zero
 	// (null on the wire) when Junction sends none.
-	CreatedAt time.Time
+	CreatedAt time.Time `json:"created_at"`
 	// Status is the event status as sent (status).
-	Status string
-	// Data is the provider-specific event data (data) as sent, compacted;
-	// nil when Junction sends null. It has the shape of [EventData] in
-	// Junction's examples.
-	Data json.RawMessage
-}
-
-// ParseStatus parses e.Status as [ParseStatus] does.
-func (e HistoryEntry) ParseStatus() (Status, error) { return ParseStatus(e.Status) }
-
-type wireEntry struct {
-	CreatedAt *string         `json:"created_at"`
-	Data      json.RawMessage `json:"data"`
-	Status    string          `json:"status"`
-}
-
-// MarshalJSON writes Junction's fields: created_at (null when absent), data
-// (null when nil) and status. A CreatedAt outside the years 0000 to 9999 and
-// a Data that is not valid JSON are an *[EncodeError] wrapping
-// [ErrMalformed] whose Field is "created_at" or "data".
-func (e HistoryEntry) MarshalJSON() ([]byte, error) {
-	created, err := timeText(e.CreatedAt)
-	if err != nil {
-		return nil, &EncodeError{Field: "created_at", Err: err}
-	}
-	b, err := json.Marshal(wireEntry{CreatedAt: created, Data: e.Data, Status: e.Status})
-	if err != nil {
-		return nil, &EncodeError{Field: "data", Err: checkRaw(e.Data)}
-	}
-	return b, nil
-}
-
-// UnmarshalJSON decodes Junction's fields. created_at must be a string that
-// [ParseTime] accepts, or null; status must be a string, or null for "";
-// data may be any JSON value, kept as encoding/json writes a
-// json.RawMessage: compacted, with <, >, &, U+2028 and U+2029 escaped.
-// Keys are matched exactly, and a repeated member's last value wins. Like
-// the standard library's decoders it leaves e unchanged for null; on error
-// (a *[DecodeError]) e is unchanged too.
-func (e *HistoryEntry) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.Reset(data)
-	var v HistoryEntry
-	present := r.Object()
-	if present {
-		readEntry(&r, &v)
-	}
-	if err := finish(&r); err != nil || !present {
-		return asError(err)
-	}
-	if e == nil {
-		return &DecodeError{}
-	}
-	*e = v
-	return nil
+	Status string `json:"status"`
+	// Data is the provider-specific event data (data) as sent, in the form
+	// the encoder writes it (compacted, strings canonical); nil when
+	// Junction sends null. It has the shape of [EventData] in Junction's
+	// examples.
+	Data jsontext.Value `json:"data"`
 }
 
 // ValidateHistory reports whether events, an appointment's events[]
 // history in the order Junction sends it, is a path through the lifecycle,
-// and if not, where it first breaks: a *[HistoryError] with the index of
+// and if not, where it first breaks: a *[TransitionError] with the index of
 // the entry at fault, wrapping [ErrInvalidHistory] and the reason.
 //
 // The rules, which Junction does not spell out (our decision):
@@ -109,23 +59,23 @@ func ValidateHistory(events []HistoryEntry) error {
 		seen bool // last holds a timestamp
 	)
 	for i, e := range events {
-		s, err := e.ParseStatus()
+		s, err := ParseStatus(e.Status)
 		if err != nil {
-			return &HistoryError{Index: i, From: prev, Err: err}
+			return &TransitionError{Index: i, From: prev, Err: err}
 		}
 		switch {
 		case i == 0:
 			if s != table.Initial() && !table.Reachable(table.Initial(), s) {
-				return &HistoryError{Index: i, To: s, Err: ErrInvalidTransition}
+				return &TransitionError{Index: i, To: s, Err: ErrInvalidTransition}
 			}
 		case s == prev:
 			// A reschedule self-loop, or a duplicate delivery.
 		case !table.CanTransition(prev, s):
-			return &HistoryError{Index: i, From: prev, To: s, Err: ErrInvalidTransition}
+			return &TransitionError{Index: i, From: prev, To: s, Err: ErrInvalidTransition}
 		}
 		if t := e.CreatedAt; !t.IsZero() {
 			if seen && t.Before(last) {
-				return &HistoryError{Index: i, From: prev, To: s, Err: fmt.Errorf("%w: %s is before %s",
+				return &TransitionError{Index: i, From: prev, To: s, Err: fmt.Errorf("%w: %s is before %s",
 					ErrOutOfOrder, formatTime(t), formatTime(last))}
 			}
 			last, seen = t, true

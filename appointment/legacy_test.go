@@ -8,6 +8,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/go-json-experiment/json/jsontext"
+	"github.com/phlebkit/phlebkit/order"
 )
 
 // This file keeps the decoder the package had before it read JSON in one
@@ -26,7 +29,11 @@ type legacyFault struct {
 func (f *legacyFault) Error() string { return f.field + ": " + f.sentinel.Error() }
 
 func (f *legacyFault) under(prefix string) *legacyFault {
-	return &legacyFault{field: joinPath(prefix, f.field), sentinel: f.sentinel}
+	field := prefix
+	if f.field != "" {
+		field += "." + f.field
+	}
+	return &legacyFault{field: field, sentinel: f.sentinel}
 }
 
 func legacyJSONFault(err error) *legacyFault {
@@ -43,8 +50,8 @@ type legacyWireAppointment struct {
 	OrderID            string          `json:"order_id"`
 	OrderTransactionID string          `json:"order_transaction_id"`
 	ExternalID         string          `json:"external_id"`
-	Address            Address         `json:"address"`
-	Location           wireLocation    `json:"location"`
+	Address            legacyAddress   `json:"address"`
+	Location           Location        `json:"location"`
 	StartAt            *string         `json:"start_at"`
 	EndAt              *string         `json:"end_at"`
 	IANATimezone       string          `json:"iana_timezone"`
@@ -57,6 +64,18 @@ type legacyWireAppointment struct {
 	AppointmentNotes   string          `json:"appointment_notes"`
 	EventData          json.RawMessage `json:"event_data"`
 	Events             json.RawMessage `json:"events"`
+}
+
+// legacyAddress is the former appointment address, in its one form.
+type legacyAddress struct {
+	FirstLine   string `json:"first_line"`
+	SecondLine  string `json:"second_line"`
+	City        string `json:"city"`
+	State       string `json:"state"`
+	ZipCode     string `json:"zip_code"`
+	Unit        string `json:"unit"`
+	AccessNotes string `json:"access_notes"`
+	Country     string `json:"country"`
 }
 
 // legacyParseTime is ParseTime as it was: RFC 3339, then the zone-less
@@ -75,16 +94,17 @@ func legacyParseTime(text string) (time.Time, bool) {
 
 func legacyIsNull(data []byte) bool { return string(bytes.Trim(data, " \t\r\n")) == "null" }
 
-func legacyNormalizeRaw(raw json.RawMessage) json.RawMessage {
+// legacyNormalizeRaw writes raw as the JSON stack of the package does:
+// compacted, strings canonical.
+func legacyNormalizeRaw(raw json.RawMessage) jsontext.Value {
 	if len(raw) == 0 || legacyIsNull(raw) {
 		return nil
 	}
-	var compact, out bytes.Buffer
-	if err := json.Compact(&compact, raw); err != nil {
-		panic(err) // encoding/json validated raw
+	v := jsontext.Value(bytes.Clone(raw))
+	if err := v.Format(); err != nil {
+		panic(err) // the documents compared are valid for both stacks
 	}
-	json.HTMLEscape(&out, compact.Bytes())
-	return out.Bytes()
+	return v
 }
 
 // legacyDecode is the former Decode. When the only trouble is an unknown
@@ -99,7 +119,8 @@ func legacyDecode(data []byte) (Appointment, *legacyFault) {
 	}
 	v := Appointment{
 		ID: w.ID, UserID: w.UserID, OrderID: w.OrderID, OrderTransactionID: w.OrderTransactionID,
-		ExternalID: w.ExternalID, Address: w.Address, Location: Location(w.Location),
+		ExternalID: w.ExternalID, Address: order.Address{FirstLine: w.Address.FirstLine, SecondLine: w.Address.SecondLine, City: w.Address.City,
+			State: w.Address.State, ZipCode: w.Address.ZipCode, Unit: w.Address.Unit, AccessNotes: w.Address.AccessNotes, Country: w.Address.Country}, Location: w.Location,
 		IANATimezone: w.IANATimezone, Type: w.Type, Provider: w.Provider, ProviderID: w.ProviderID,
 		CanReschedule: w.CanReschedule, AppointmentNotes: w.AppointmentNotes,
 	}
@@ -174,10 +195,10 @@ func legacyEventData(data []byte) (EventData, *legacyFault) {
 		}
 	}
 	for k, raw := range m {
-		m[k] = legacyNormalizeRaw(raw)
-	}
-	if len(m) > 0 {
-		v.Extra = m
+		if v.Extra == nil {
+			v.Extra = make(map[string]jsontext.Value)
+		}
+		v.Extra[k] = legacyNormalizeRaw(raw)
 	}
 	return v, nil
 }
@@ -207,48 +228,6 @@ func legacyEntry(data []byte) (HistoryEntry, *legacyFault) {
 	return v, nil
 }
 
-// legacyDecodeWebhook is the former DecodeWebhook.
-func legacyDecodeWebhook(data []byte) (Webhook, *legacyFault) {
-	if legacyIsNull(data) {
-		return Webhook{}, nil
-	}
-	var in struct {
-		EventType    string          `json:"event_type"`
-		Data         json.RawMessage `json:"data"`
-		UserID       string          `json:"user_id"`
-		ClientUserID string          `json:"client_user_id"`
-		TeamID       string          `json:"team_id"`
-	}
-	if err := json.Unmarshal(data, &in); err != nil {
-		return Webhook{}, legacyJSONFault(err)
-	}
-	var typ string
-	switch in.EventType {
-	case WebhookCreated, WebhookUpdated, WebhookUpdatedLegacy:
-		typ = WebhookUpdated
-		if in.EventType == WebhookCreated {
-			typ = WebhookCreated
-		}
-	case "":
-		return Webhook{}, &legacyFault{field: "event_type", sentinel: ErrMalformed}
-	default:
-		return Webhook{}, &legacyFault{field: "event_type", sentinel: ErrNotAppointment}
-	}
-	v := Webhook{EventType: typ, UserID: in.UserID, ClientUserID: in.ClientUserID, TeamID: in.TeamID}
-	var unknown *legacyFault
-	if len(in.Data) > 0 && !legacyIsNull(in.Data) {
-		d, fault := legacyDecode(in.Data)
-		if fault != nil {
-			if fault.sentinel != ErrUnknownStatus {
-				return Webhook{}, fault.under("data")
-			}
-			unknown = fault.under("data")
-		}
-		v.Data = d
-	}
-	return v, unknown
-}
-
 // legacyReason is CancellationReason as encoding/json decodes it without
 // its UnmarshalJSON method, as the former decoder did.
 type legacyReason struct {
@@ -264,16 +243,20 @@ var knownNames = []string{
 	"start_at", "end_at", "iana_timezone", "type", "provider", "status", "event_status", "provider_id",
 	"can_reschedule", "appointment_notes", "event_data", "events",
 	"first_line", "second_line", "city", "state", "zip_code", "unit", "access_notes", "country",
+	"receiver_name", "phone_number", "zip",
 	"lng", "lat", "created_at", "data",
-	"event_type", "client_user_id", "team_id",
 	"name", "is_refundable",
 }
 
-// exactKeys reports whether data, valid JSON, has no object that repeats a
-// member name, and no member name that encoding/json would match to a
-// known name it does not spell exactly: the documents on which the single
-// pass decoder and the former one must agree.
+// exactKeys reports whether data, valid JSON for both encoding/json and
+// the package's JSON stack, has no object that repeats a member name, no
+// member name that encoding/json would match to a known name it does not
+// spell exactly, and no address member the former decoder did not know:
+// the documents on which the decoder and the former one must agree.
 func exactKeys(data []byte) bool {
+	if !jsontext.Value(data).IsValid() {
+		return false
+	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	type level struct {
 		keys    map[string]bool // nil for an array
@@ -294,7 +277,7 @@ func exactKeys(data []byte) bool {
 		}
 		if top != nil && top.keys != nil && top.wantKey {
 			if k, ok := tok.(string); ok {
-				if top.keys[k] {
+				if top.keys[k] || k == "zip" || k == "receiver_name" || k == "phone_number" {
 					return false
 				}
 				top.keys[k] = true

@@ -11,7 +11,7 @@ import (
 //
 // Junction spells a status two ways: [Status.String] is the API's status
 // (confirmed) and [Status.EventStatus] the normalised event_status
-// (scheduled). [ParseStatus] accepts both. Each constant says which events
+// (scheduled). [ParseStatus] accepts both. Each constant says which triggers
 // may follow it; [Next] is the authority.
 type Status uint8
 
@@ -108,14 +108,14 @@ func (s Status) Active() bool {
 // status (pending, reserved, confirmed, in_progress, completed, cancelled),
 // the event status (scheduled) and the lifecycle documentation's
 // in-progress. Anything else, including other letter case, surrounding
-// spaces and the empty string, returns a *[ParseError] wrapping
+// spaces and the empty string, returns a *[DecodeError] wrapping
 // [ErrUnknownStatus]: Junction calls the enum non-exhaustive, so callers
 // should expect new values and keep going.
 func ParseStatus(text string) (Status, error) {
 	if s := parseStatus(text); s != 0 {
 		return s, nil
 	}
-	return 0, &ParseError{Kind: "status", Text: text, Err: ErrUnknownStatus}
+	return 0, &DecodeError{Text: text, Err: ErrUnknownStatus}
 }
 
 func parseStatus(text string) Status {
@@ -150,7 +150,7 @@ func MustParseStatus(text string) Status {
 // error wrapping [ErrUnknownStatus].
 func (s Status) MarshalText() ([]byte, error) {
 	if !s.IsValid() {
-		return nil, &ParseError{Kind: "status", Text: s.String(), Err: ErrUnknownStatus}
+		return nil, &EncodeError{Text: s.String(), Err: ErrUnknownStatus}
 	}
 	return []byte(statusNames[s]), nil
 }
@@ -158,13 +158,13 @@ func (s Status) MarshalText() ([]byte, error) {
 // UnmarshalText accepts what [ParseStatus] accepts. On error s is unchanged.
 func (s *Status) UnmarshalText(text []byte) error {
 	if s == nil {
-		return &ParseError{Kind: "status", Text: string(text), Err: ErrUnknownStatus}
+		return &DecodeError{Text: string(text), Err: ErrUnknownStatus}
 	}
 	if v := parseStatus(string(text)); v != 0 {
 		*s = v
 		return nil
 	}
-	return &ParseError{Kind: "status", Text: string(text), Err: ErrUnknownStatus}
+	return &DecodeError{Text: string(text), Err: ErrUnknownStatus}
 }
 
 // Value implements [driver.Valuer]: a database stores the API's status
@@ -192,5 +192,5 @@ func (s *Status) Scan(src any) error {
 	if src != nil {
 		text = fmt.Sprintf("%v (%T)", src, src)
 	}
-	return &ParseError{Kind: "status", Text: text, Err: ErrUnknownStatus}
+	return &DecodeError{Text: text, Err: ErrUnknownStatus}
 }

@@ -60,9 +60,9 @@ func TestInvalidStatusText(t *testing.T) {
 		assert.Zero(t, s, "ParseStatus(%q)", text)
 		require.ErrorIs(t, err, ErrUnknownStatus, "ParseStatus(%q)", text)
 		assert.NotErrorIs(t, err, ErrMalformed)
-		var pe *ParseError
-		require.ErrorAs(t, err, &pe)
-		assert.Equal(t, ParseError{Kind: "status", Text: text, Err: ErrUnknownStatus}, *pe)
+		var de *DecodeError
+		require.ErrorAs(t, err, &de)
+		assert.Equal(t, DecodeError{Text: text, Err: ErrUnknownStatus}, *de)
 		assert.Equal(t, "appointment: unknown status "+strconv.Quote(text), err.Error())
 	}
 	assert.Panics(t, func() { MustParseStatus("Pending") })
@@ -130,9 +130,9 @@ func TestStatusSQL(t *testing.T) {
 	for src, text := range map[any]string{nil: "NULL", 3: "3 (int)", 2.5: "2.5 (float64)", true: "true (bool)", "Pending": "Pending", "": ""} {
 		err := s.Scan(src)
 		require.ErrorIs(t, err, ErrUnknownStatus, "Scan(%#v)", src)
-		var pe *ParseError
-		require.ErrorAs(t, err, &pe)
-		assert.Equal(t, ParseError{Kind: "status", Text: text, Err: ErrUnknownStatus}, *pe, "Scan(%#v)", src)
+		var de *DecodeError
+		require.ErrorAs(t, err, &de)
+		assert.Equal(t, DecodeError{Text: text, Err: ErrUnknownStatus}, *de, "Scan(%#v)", src)
 		assert.Equal(t, Confirmed, s)
 	}
 	require.ErrorIs(t, s.Scan([]byte("")), ErrUnknownStatus)
@@ -165,7 +165,7 @@ func TestEventText(t *testing.T) {
 		e, err := ParseTrigger(text)
 		assert.Zero(t, e)
 		require.ErrorIs(t, err, ErrUnknownTrigger)
-		assert.Equal(t, "appointment: unknown event "+strconv.Quote(text), err.Error())
+		assert.Equal(t, "appointment: unknown trigger "+strconv.Quote(text), err.Error())
 	}
 	e := Start
 	require.ErrorIs(t, e.UnmarshalText([]byte("begin")), ErrUnknownTrigger)

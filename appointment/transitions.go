@@ -40,7 +40,7 @@ var table = lifecycle.MustNew(lifecycle.Spec[Status, Trigger]{
 	Initial:    Pending,
 	StatusName: Status.String,
 	EventName:  Trigger.String,
-	Reject:     func(s Status, e Trigger) error { return &TransitionError{From: s, Event: e} },
+	Reject:     func(s Status, e Trigger) error { return &TransitionError{From: s, Trigger: e} },
 	Edges:      edges,
 })
 
@@ -73,11 +73,11 @@ var dense = func() (d [numStatuses + 1][numEvents + 1]struct {
 	return d
 }()
 
-// Next returns the status that event e leads to from status from. A
-// forbidden pair (or an invalid status or event) returns from unchanged and
+// Next returns the status that trigger e leads to from status from. A
+// forbidden pair (or an invalid status or trigger) returns from unchanged and
 // a *[TransitionError] wrapping [ErrInvalidTransition]. For valid inputs
 // neither outcome allocates: each forbidden pair has one pre-built error,
-// while a status or event out of range gets a new one.
+// while a status or trigger out of range gets a new one.
 //
 // The reschedule self-loop on reserved is inferred (our decision): Getlabs
 // reschedules appointments that still lack a requisition.
@@ -89,19 +89,19 @@ func Next(from Status, e Trigger) (Status, error) {
 		}
 		return from, c.err
 	}
-	return from, &TransitionError{From: from, Event: e}
+	return from, &TransitionError{From: from, Trigger: e}
 }
 
 // Transitions returns every allowed transition, ordered by From, then by
 // Event, both in declaration order.
 func Transitions() []Transition { return slices.Clone(transitions) }
 
-// CanTransition reports whether one event leads from from to to. For the
+// CanTransition reports whether one trigger leads from from to to. For the
 // self-loops (reserved and confirmed, by reschedule) from and to are equal.
 func CanTransition(from, to Status) bool { return table.CanTransition(from, to) }
 
-// TriggerFor returns the event that leads from from to to in one step, and
-// whether there is one. In this lifecycle at most one event links two
+// TriggerFor returns the trigger that leads from from to to in one step, and
+// whether there is one. In this lifecycle at most one trigger links two
 // statuses.
 func TriggerFor(from, to Status) (Trigger, bool) { return table.EventFor(from, to) }
 
@@ -135,11 +135,11 @@ func Path(from, to Status) ([]Transition, bool) {
 // and cancelled. It is derived from the transition table.
 func (s Status) Terminal() bool { return table.Terminal(s) }
 
-// Triggers returns the events allowed in s, in declaration order.
+// Triggers returns the triggers allowed in s, in declaration order.
 func (s Status) Triggers() []Trigger { return table.EventsFrom(s) }
 
 // Mermaid returns the appointment lifecycle as a Mermaid stateDiagram-v2,
 // drawn from the transition table: the initial status, every transition
-// labelled with its event, and the terminal statuses. The output is
+// labelled with its trigger, and the terminal statuses. The output is
 // deterministic.
 func Mermaid() string { return table.Mermaid() }

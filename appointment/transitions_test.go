@@ -74,7 +74,7 @@ func diffNext(next func(Status, Trigger) (Status, error)) []string {
 				diffs = append(diffs, fmt.Sprintf("Next(%q, %q) = %q, %v; want rejection", from, e, got, err))
 			case !ok && !errors.Is(err, ErrInvalidTransition):
 				diffs = append(diffs, fmt.Sprintf("Next(%q, %q) error %v does not wrap ErrInvalidTransition", from, e, err))
-			case !ok && (!errors.As(err, &te) || te.From != from || te.Event != e):
+			case !ok && (!errors.As(err, &te) || te.From != from || te.Trigger != e):
 				diffs = append(diffs, fmt.Sprintf("Next(%q, %q) error %#v is not the pair's *TransitionError", from, e, err))
 			}
 		}
@@ -97,7 +97,7 @@ func TestNextRejectionIsTyped(t *testing.T) {
 			_, err := Next(from, e)
 			var te *TransitionError
 			require.ErrorAs(t, err, &te, "Next(%q, %q)", from, e)
-			assert.Equal(t, TransitionError{From: from, Event: e}, *te)
+			assert.Equal(t, TransitionError{From: from, Trigger: e}, *te)
 			assert.Equal(t, fmt.Sprintf("appointment: invalid transition: %s from %s", e, from), err.Error())
 			_, again := Next(from, e)
 			assert.Same(t, err, again, "Next(%q, %q) must return the pre-built error", from, e)
@@ -117,7 +117,7 @@ func TestMutationsAreCaught(t *testing.T) {
 		tb, err := lifecycle.New(lifecycle.Spec[Status, Trigger]{
 			Name: "appointment", Statuses: numStatuses, Events: numEvents, Initial: Pending,
 			StatusName: Status.String, EventName: Trigger.String,
-			Reject: func(s Status, e Trigger) error { return &TransitionError{From: s, Event: e} },
+			Reject: func(s Status, e Trigger) error { return &TransitionError{From: s, Trigger: e} },
 			Edges:  es,
 		})
 		if err != nil {
@@ -370,7 +370,7 @@ func TestNextBounds(t *testing.T) {
 		assert.Equal(t, last, got)
 		var te *TransitionError
 		require.ErrorAs(t, err, &te, "Next(%q, %q)", last, e)
-		assert.Equal(t, TransitionError{From: last, Event: e}, *te)
+		assert.Equal(t, TransitionError{From: last, Trigger: e}, *te)
 		_, again := Next(last, e)
 		assert.Same(t, err, again, "Next(%q, %q) must return the pre-built error", last, e)
 	}
@@ -389,6 +389,6 @@ func TestNextBounds(t *testing.T) {
 		assert.Equal(t, c.from, got)
 		var te *TransitionError
 		require.ErrorAs(t, err, &te, "Next(%q, %q)", c.from, c.e)
-		assert.Equal(t, TransitionError{From: c.from, Event: c.e}, *te)
+		assert.Equal(t, TransitionError{From: c.from, Trigger: c.e}, *te)
 	}
 }

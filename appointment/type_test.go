@@ -48,9 +48,10 @@ func TestDecodePatientServiceCenter(t *testing.T) {
 	_, ok := roundTrip(t, fixture(t, "appointment-psc.json"))
 	require.True(t, ok)
 
-	body := `{"event_type":"labtest.appointment.created","data":` + string(fixture(t, "appointment-psc.json")) + `}`
-	w, err := DecodeWebhook([]byte(body))
-	require.NoError(t, err)
+	var w struct {
+		Data Appointment `json:"data"`
+	}
+	require.NoError(t, json.Unmarshal(fixture(t, "appointment-psc.json"), &w.Data))
 	assert.Equal(t, want, w.Data)
 	assert.False(t, w.Data.IsPhlebotomy())
 

@@ -1,10 +1,13 @@
 package appointment
 
-import "time"
+import (
+	"fmt"
+	"time"
+)
 
 // TimeZone loads the appointment's IANA time zone (iana_timezone) with
 // [time.LoadLocation]. An empty zone, "Local" (the machine's zone, not an
-// IANA name) and a zone that cannot be loaded are a *[ZoneError] wrapping
+// IANA name) and a zone that cannot be loaded are a *[DecodeError] wrapping
 // [ErrUnknownZone]. "UTC" is accepted.
 //
 // The zone database comes from the system. This package does not embed one
@@ -15,11 +18,11 @@ import "time"
 func (a Appointment) TimeZone() (*time.Location, error) {
 	switch a.IANATimezone {
 	case "", "Local":
-		return nil, &ZoneError{Zone: a.IANATimezone}
+		return nil, &DecodeError{Text: a.IANATimezone, Err: ErrUnknownZone}
 	}
 	loc, err := time.LoadLocation(a.IANATimezone)
 	if err != nil {
-		return nil, &ZoneError{Zone: a.IANATimezone, Err: err}
+		return nil, &DecodeError{Text: a.IANATimezone, Err: fmt.Errorf("%w: %w", ErrUnknownZone, err)}
 	}
 	return loc, nil
 }
@@ -27,7 +30,7 @@ func (a Appointment) TimeZone() (*time.Location, error) {
 // LocalStart returns the start of the appointment in its own time zone, the
 // time to show the patient. An appointment without a start time returns
 // [ErrNoStart]; a zone [Appointment.TimeZone] cannot load returns its
-// *[ZoneError]. The start is checked first. For the end of the slot, use
+// *[DecodeError]. The start is checked first. For the end of the slot, use
 // EndAt with TimeZone.
 func (a Appointment) LocalStart() (time.Time, error) {
 	start := a.StartAt

@@ -246,7 +246,7 @@ func (s *Server) createOrder(w http.ResponseWriter, body []byte) {
 	id := s.newID(orderKind)
 	o, events, err := scheduling.Place(scheduling.PlaceOrder{
 		ID: id, TeamID: s.cfg.teamID, ClientUserID: c.UserID, UserID: c.UserID, Patient: c.Patient, TimeZone: zone,
-		Address: appointment.Address{FirstLine: ad.FirstLine, SecondLine: ad.SecondLine, City: ad.City,
+		Address: order.Address{FirstLine: ad.FirstLine, SecondLine: ad.SecondLine, City: ad.City,
 			State: ad.State, ZipCode: ad.ZipCode, Country: ad.Country, AccessNotes: c.AccessNotes},
 		ActivateBy: c.ActivateBy,
 		Settings: scheduling.Settings{PreRequisitionScheduling: s.cfg.preReq,

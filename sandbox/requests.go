@@ -6,7 +6,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/phlebkit/phlebkit/appointment"
 	"github.com/phlebkit/phlebkit/internal/jsonwire"
 	"github.com/phlebkit/phlebkit/order"
 	"github.com/phlebkit/phlebkit/provider"
@@ -287,8 +286,8 @@ func readObject(r *jsonwire.Reader, member func(key string)) bool {
 
 // readUSAddress reads a USAddress member: first_line, second_line, city,
 // state, zip_code, the deprecated unit and access_notes.
-func readUSAddress(r *jsonwire.Reader) (appointment.Address, bool) {
-	var a appointment.Address
+func readUSAddress(r *jsonwire.Reader) (order.Address, bool) {
+	var a order.Address
 	ok := readObject(r, func(key string) {
 		switch key {
 		case "first_line":
@@ -314,7 +313,7 @@ func readUSAddress(r *jsonwire.Reader) (appointment.Address, bool) {
 
 // checkUSAddress reports the required members of a USAddress that are
 // missing, under loc, and access notes that are too long.
-func (ps *problems) checkUSAddress(a appointment.Address, loc ...any) {
+func (ps *problems) checkUSAddress(a order.Address, loc ...any) {
 	at := func(field string) []any { return append(append([]any(nil), loc...), field) }
 	ps.required(a.FirstLine, at("first_line")...)
 	ps.required(a.City, at("city")...)
@@ -325,27 +324,27 @@ func (ps *problems) checkUSAddress(a appointment.Address, loc ...any) {
 
 // decodeAddress decodes the body of the availability endpoint: a
 // USAddress.
-func decodeAddress(data []byte) (appointment.Address, problems) {
+func decodeAddress(data []byte) (order.Address, problems) {
 	var (
 		ps problems
 		rd reader
 	)
 	if blank(data) {
 		ps.missing("body")
-		return appointment.Address{}, ps
+		return order.Address{}, ps
 	}
 	rd.r.Reset(data)
 	a, ok := readUSAddress(&rd.r)
 	if rd.syntax(&ps) {
-		return appointment.Address{}, ps
+		return order.Address{}, ps
 	}
 	if !ok {
 		ps.missing("body")
-		return appointment.Address{}, ps
+		return order.Address{}, ps
 	}
 	ps.checkUSAddress(a, "body")
 	if len(ps) > 0 {
-		return appointment.Address{}, ps
+		return order.Address{}, ps
 	}
 	return a, nil
 }
@@ -457,7 +456,7 @@ func decodeReschedule(data []byte) (rescheduleRequest, problems) {
 
 // requestRequest is the body of the request endpoint.
 type requestRequest struct {
-	Address          appointment.Address
+	Address          order.Address
 	Provider         provider.Provider
 	AppointmentNotes string
 }

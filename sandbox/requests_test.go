@@ -7,7 +7,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/phlebkit/phlebkit/appointment"
 	"github.com/phlebkit/phlebkit/order"
 	"github.com/phlebkit/phlebkit/provider"
 )
@@ -96,7 +95,7 @@ func TestDecodeCreateOrder(t *testing.T) {
 
 func TestDecodeAddress(t *testing.T) {
 	a, ps := decodeAddress([]byte(validAddress))
-	want := appointment.Address{FirstLine: "123 West Lincoln Street", City: "Phoenix", State: "AZ", ZipCode: "85004",
+	want := order.Address{FirstLine: "123 West Lincoln Street", City: "Phoenix", State: "AZ", ZipCode: "85004",
 		Unit: "14", AccessNotes: "Gate code #1234, use side entrance"}
 	if ps != nil || a != want {
 		t.Fatalf("decoded %+v, %v", a, ps)
@@ -172,7 +171,7 @@ func TestDecodeReschedule(t *testing.T) {
 
 func TestDecodeRequest(t *testing.T) {
 	q, ps := decodeRequest([]byte(validRequest))
-	want := requestRequest{Address: appointment.Address{FirstLine: "456 Main Street", City: "Onalaska", State: "WI",
+	want := requestRequest{Address: order.Address{FirstLine: "456 Main Street", City: "Onalaska", State: "WI",
 		ZipCode: "54650"}, Provider: provider.Phlebfinders, AppointmentNotes: "Call on arrival"}
 	if ps != nil || q != want {
 		t.Fatalf("decoded %+v, %v", q, ps)
@@ -274,7 +273,7 @@ func (c createOrder) body() []byte {
 	return b
 }
 
-func addressBody(a appointment.Address) map[string]any {
+func addressBody(a order.Address) map[string]any {
 	return map[string]any{"first_line": a.FirstLine, "second_line": a.SecondLine, "city": a.City, "state": a.State,
 		"zip_code": a.ZipCode, "unit": a.Unit, "access_notes": a.AccessNotes}
 }

@@ -6,7 +6,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/phlebkit/phlebkit/appointment"
+	"github.com/phlebkit/phlebkit/order"
 )
 
 // ValidateAddress reports whether a phlebotomist can reach a: the first line
@@ -43,11 +43,11 @@ import (
 // as a street number, and requiring the city and state, are our decisions.
 // The unit belongs in the second line; the deprecated unit field is read
 // when the second line is empty (see
-// [appointment.Address.EffectiveSecondLine]); neither is required, since
+// [order.Address.EffectiveSecondLine]); neither is required, since
 // not every address has a unit. The rule is for addresses a caller sends;
 // Junction's own sandbox address, "West Lincoln Street" with the number in
 // the unit, is refused by it.
-func ValidateAddress(a appointment.Address) error {
+func ValidateAddress(a order.Address) error {
 	var errs []error
 	if strings.TrimSpace(a.FirstLine) == "" {
 		errs = append(errs, addressError("first_line", a.FirstLine, "missing"))

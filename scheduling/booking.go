@@ -54,7 +54,7 @@ type Booking struct {
 	// BirthDate is the patient's date of birth.
 	BirthDate order.Date
 	// Address is where the blood is drawn, with its access notes.
-	Address appointment.Address
+	Address order.Address
 	// Start and End bound the slot of a booking. A request has no slot:
 	// leave them zero.
 	Start, End time.Time

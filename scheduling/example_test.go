@@ -18,7 +18,7 @@ func ExampleValidateBooking() {
 		Tier:      tier.AppointmentReady,
 		Provider:  provider.Getlabs,
 		BirthDate: order.Date{Year: 2009, Month: time.January, Day: 1},
-		Address: appointment.Address{
+		Address: order.Address{
 			FirstLine: "West Lincoln Street", City: "Phoenix", State: "AZ", ZipCode: "85004",
 			Unit: "14", AccessNotes: "Gate code #1234, use side entrance",
 		},
@@ -46,7 +46,7 @@ func ExampleValidateBooking_preRequisition() {
 		Tier:      tier.AppointmentReady,
 		Provider:  provider.Getlabs,
 		BirthDate: order.Date{Year: 1990, Month: time.June, Day: 15},
-		Address:   appointment.Address{FirstLine: "123 Main St.", City: "Phoenix", State: "AZ", ZipCode: "85004"},
+		Address:   order.Address{FirstLine: "123 Main St.", City: "Phoenix", State: "AZ", ZipCode: "85004"},
 		Start:     time.Date(2026, 11, 24, 16, 0, 0, 0, time.UTC),
 		PreRequisition: &scheduling.PreRequisition{
 			OrderCreatedAt: time.Date(2026, 11, 21, 9, 0, 0, 0, time.UTC), // 9 hours ago
@@ -83,7 +83,7 @@ func ExampleAgeOn() {
 
 func ExampleValidateAddress() {
 	for _, line := range []string{"123 Main St.", "1200-1210 Broadway", "N89W16758 Appleton Ave", "123½ Main St", "West Lincoln Street"} {
-		err := scheduling.ValidateAddress(appointment.Address{FirstLine: line, City: "Phoenix", State: "AZ", ZipCode: "85004-1234"})
+		err := scheduling.ValidateAddress(order.Address{FirstLine: line, City: "Phoenix", State: "AZ", ZipCode: "85004-1234"})
 		fmt.Printf("%-23s %v\n", line, err)
 	}
 	// Output:
@@ -205,7 +205,7 @@ func ExampleRefundable() {
 
 func ExampleNotesForReschedule() {
 	booked := appointment.Appointment{
-		Address:          appointment.Address{AccessNotes: "Gate code #1234"},
+		Address:          order.Address{AccessNotes: "Gate code #1234"},
 		AppointmentNotes: "Please bring photo ID",
 	}
 	fmt.Printf("%+v\n", scheduling.NotesForBooking(booked.Address, "Please bring photo ID"))
@@ -232,7 +232,7 @@ func ExamplePreRequisitionOf() {
 		Tier:           tier.AppointmentReady,
 		Provider:       provider.Getlabs,
 		BirthDate:      order.Date{Year: 1990, Month: time.June, Day: 15},
-		Address:        appointment.Address{FirstLine: "123 Main St.", City: "Phoenix", State: "AZ", ZipCode: "85004"},
+		Address:        order.Address{FirstLine: "123 Main St.", City: "Phoenix", State: "AZ", ZipCode: "85004"},
 		Start:          time.Date(2026, 11, 24, 16, 0, 0, 0, time.UTC),
 		PreRequisition: scheduling.PreRequisitionOf(o),
 	}
@@ -255,7 +255,7 @@ func ExampleBooking_rescheduling() {
 		Tier:      tier.AppointmentReady,
 		Provider:  provider.Getlabs,
 		BirthDate: order.Date{Year: 1990, Month: time.June, Day: 15},
-		Address:   appointment.Address{FirstLine: "123 Main St.", City: "Phoenix", State: "AZ", ZipCode: "85004"},
+		Address:   order.Address{FirstLine: "123 Main St.", City: "Phoenix", State: "AZ", ZipCode: "85004"},
 		Start:     time.Date(2026, 11, 25, 16, 0, 0, 0, time.UTC),
 		Existing: []appointment.Appointment{
 			{ID: "413d7205", Provider: "getlabs", Status: appointment.Confirmed},
@@ -276,7 +276,7 @@ func ExampleBooking_enforceLead() {
 		Tier:      tier.AppointmentReady,
 		Provider:  provider.Getlabs,
 		BirthDate: order.Date{Year: 1990, Month: time.June, Day: 15},
-		Address:   appointment.Address{FirstLine: "123 Main St.", City: "Phoenix", State: "AZ", ZipCode: "85004"},
+		Address:   order.Address{FirstLine: "123 Main St.", City: "Phoenix", State: "AZ", ZipCode: "85004"},
 		Start:     now.Add(30 * time.Hour),
 	}
 	fmt.Println(scheduling.ValidateBooking(b, now))

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/go-json-experiment/json/jsontext"
 	"github.com/phlebkit/phlebkit/appointment"
 	"github.com/phlebkit/phlebkit/order"
 	"github.com/phlebkit/phlebkit/provider"
@@ -178,7 +179,7 @@ type Flow struct {
 	// rule reads.
 	Patient order.Patient
 	// Address is the patient's address, with its access notes.
-	Address appointment.Address
+	Address order.Address
 	// TimeZone is the patient's time zone, which names the appointments'
 	// iana_timezone and tells the calendar day of an appointment for the
 	// age rule; nil means UTC. It has an IANA name (see [ErrZone]).
@@ -207,7 +208,7 @@ type PlaceOrder struct {
 	// rule reads.
 	Patient order.Patient
 	// Address is the patient's address, with its access notes.
-	Address appointment.Address
+	Address order.Address
 	// TimeZone is the patient's time zone, which names the appointments'
 	// iana_timezone; nil means UTC. It must have an IANA name (see
 	// [ErrZone]): [Place] refuses one that has none, such as time.Local
@@ -411,7 +412,7 @@ func (t *tx) appt(i int, e appointment.Trigger, at time.Time, data appointment.E
 	if !fresh {
 		a.History = slices.Grow(slices.Clip(a.History), 1)
 	}
-	a.History = append(a.History, appointment.HistoryEntry{CreatedAt: at.UTC(), Status: next.EventStatus(), Data: raw})
+	a.History = append(a.History, appointment.HistoryEntry{CreatedAt: at.UTC(), Status: next.EventStatus(), Data: jsontext.Value(raw)})
 	t.o.appointmentEvent(t.emit(), webhook.AppointmentUpdated, i)
 	return nil
 }

@@ -8,7 +8,6 @@ import (
 	"time"
 	_ "time/tzdata" // the examples name IANA zones; a program decides whether to embed the database
 
-	"github.com/phlebkit/phlebkit/appointment"
 	"github.com/phlebkit/phlebkit/order"
 	"github.com/phlebkit/phlebkit/provider"
 	"github.com/phlebkit/phlebkit/scheduling"
@@ -25,7 +24,7 @@ func jane(id string) scheduling.PlaceOrder {
 		ID:      id,
 		UserID:  "user-1",
 		Patient: order.Patient{DOB: order.Date{Year: 1990, Month: time.June, Day: 15}, FirstName: "Jane", LastName: "Doe"},
-		Address: appointment.Address{FirstLine: "123 Main St.", SecondLine: "Apt. 208", City: "Phoenix",
+		Address: order.Address{FirstLine: "123 Main St.", SecondLine: "Apt. 208", City: "Phoenix",
 			State: "AZ", ZipCode: "85004", AccessNotes: "Gate code #1234"},
 	}
 }

@@ -26,7 +26,7 @@ func at(h float64) time.Time { return t0.Add(time.Duration(h * float64(time.Hour
 func jane() order.Patient { return order.Patient{DOB: dob(1990, 6, 15)} }
 
 // home is the patient's address in most tests.
-func home() appointment.Address { return validBooking().Address }
+func home() order.Address { return validBooking().Address }
 
 // placeOrder is the order most tests place.
 func placeOrder() PlaceOrder {

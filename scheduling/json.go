@@ -42,21 +42,21 @@ import (
 //	}
 
 type wireOrder struct {
-	ID           string              `json:"id"`
-	TeamID       string              `json:"team_id"`
-	ClientUserID string              `json:"client_user_id"`
-	Status       *string             `json:"status"`
-	CreatedAt    *string             `json:"created_at"`
-	ActivateBy   order.Date          `json:"activate_by"`
-	Requisition  bool                `json:"requisition"`
-	UserID       string              `json:"user_id"`
-	Patient      order.Patient       `json:"patient"`
-	Address      appointment.Address `json:"address"`
-	TimeZone     *string             `json:"time_zone"`
-	Settings     Settings            `json:"settings"`
-	Appointments []wireAppointment   `json:"appointments"`
-	History      []wireEntry         `json:"history"`
-	Clock        *string             `json:"clock"`
+	ID           string            `json:"id"`
+	TeamID       string            `json:"team_id"`
+	ClientUserID string            `json:"client_user_id"`
+	Status       *string           `json:"status"`
+	CreatedAt    *string           `json:"created_at"`
+	ActivateBy   order.Date        `json:"activate_by"`
+	Requisition  bool              `json:"requisition"`
+	UserID       string            `json:"user_id"`
+	Patient      order.Patient     `json:"patient"`
+	Address      order.Address     `json:"address"`
+	TimeZone     *string           `json:"time_zone"`
+	Settings     Settings          `json:"settings"`
+	Appointments []wireAppointment `json:"appointments"`
+	History      []wireEntry       `json:"history"`
+	Clock        *string           `json:"clock"`
 }
 
 type wireEntry struct {
@@ -186,7 +186,7 @@ var errNotFlow = errors.New("status text or detail the flow does not record")
 // encodePatient writes the members "patient", "address" and "time_zone"
 // of the order's JSON: the patient as [order.Patient] writes itself (its
 // date of birth "1990-06-15", or null when zero), the address as
-// [appointment.Address] does, and the time zone's IANA name, "UTC" for nil.
+// [order.Address] does, and the time zone's IANA name, "UTC" for nil.
 func encodePatient(buf *bytes.Buffer, o *Flow) error {
 	if f, ok := invalidPatient(&o.Patient); !ok {
 		return &EncodeError{Field: "patient." + f, Err: errNotUTF8}
@@ -294,7 +294,7 @@ func writeInstant(buf *bytes.Buffer, field string, t time.Time) error {
 
 // invalidAddress returns the name of the first field of a that is not valid
 // UTF-8, and false; or "" and true.
-func invalidAddress(a *appointment.Address) (string, bool) {
+func invalidAddress(a *order.Address) (string, bool) {
 	for _, f := range [...]struct{ name, s string }{
 		{"first_line", a.FirstLine}, {"second_line", a.SecondLine}, {"city", a.City}, {"state", a.State},
 		{"zip_code", a.ZipCode}, {"unit", a.Unit}, {"access_notes", a.AccessNotes}, {"country", a.Country},

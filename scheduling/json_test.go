@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"pgregory.net/rapid"
 
+	"github.com/go-json-experiment/json/jsontext"
 	"github.com/phlebkit/phlebkit/appointment"
 	"github.com/phlebkit/phlebkit/order"
 	"github.com/phlebkit/phlebkit/tier"
@@ -338,7 +339,7 @@ func TestEncodeOrderErrors(t *testing.T) {
 		{"record address not UTF-8", func(o *Flow) { o.Appointments[0].Address.FirstLine = "1\xff" }, "appointments[0].appointment.address.first_line", nil},
 		{"origin not UTF-8", func(o *Flow) { o.Appointments[0].EventData.Origin = "\xff" }, "appointments[0].appointment.event_data.origin", nil},
 		{"event data key not UTF-8", func(o *Flow) {
-			o.Appointments[0].EventData.Extra = map[string]json.RawMessage{"\xff": json.RawMessage(`1`)}
+			o.Appointments[0].EventData.Extra = map[string]jsontext.Value{"\xff": jsontext.Value(`1`)}
 		}, "appointments[0].appointment.event_data", nil},
 		{"history status not UTF-8", func(o *Flow) {
 			o.Appointments[0].History = []appointment.HistoryEntry{{Status: "pending"}, {Status: "\xff"}}

@@ -5,6 +5,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/phlebkit/phlebkit/appointment"
+	"github.com/phlebkit/phlebkit/order"
 )
 
 // MaxNotes is the longest that access notes and appointment notes may each
@@ -48,7 +49,7 @@ type ProviderNotes struct {
 // NotesForBooking returns the notes that go to the provider when an
 // appointment is booked or requested at address with appointmentNotes: the
 // address's access notes, and the appointment notes as given.
-func NotesForBooking(address appointment.Address, appointmentNotes string) ProviderNotes {
+func NotesForBooking(address order.Address, appointmentNotes string) ProviderNotes {
 	return ProviderNotes{AccessNotes: address.AccessNotes, AppointmentNotes: appointmentNotes}
 }
 

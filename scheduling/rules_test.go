@@ -123,8 +123,8 @@ func TestAgeIsMonotone(t *testing.T) {
 
 // usAddress is an address in the test tables: a first line and a zip code
 // in an otherwise complete address.
-func usAddress(line, city, state, zip string) appointment.Address {
-	return appointment.Address{FirstLine: line, City: city, State: state, ZipCode: zip}
+func usAddress(line, city, state, zip string) order.Address {
+	return order.Address{FirstLine: line, City: city, State: state, ZipCode: zip}
 }
 
 // addressFields returns the fields ValidateAddress finds at fault, in order.
@@ -147,7 +147,7 @@ func addressFields(t *testing.T, err error) []string {
 func TestValidateAddressUS(t *testing.T) {
 	for _, c := range []struct {
 		why     string
-		address appointment.Address
+		address order.Address
 		refused []string // the fields at fault; none when accepted
 	}{
 		// Accepted.
@@ -187,7 +187,7 @@ func TestValidateAddressUS(t *testing.T) {
 		{"no city", usAddress("1600 Pennsylvania Avenue NW", "", "DC", "20500"), []string{"city"}},
 		{"no state", usAddress("1600 Pennsylvania Avenue NW", "Washington", " ", "20500"), []string{"state"}},
 		{"white space only", usAddress("\u00a0\t", "Washington", "DC", "20500"), []string{"first_line"}},
-		{"nothing", appointment.Address{}, []string{"first_line", "zip_code", "city", "state"}},
+		{"nothing", order.Address{}, []string{"first_line", "zip_code", "city", "state"}},
 	} {
 		t.Run(c.why, func(t *testing.T) {
 			a := c.address
@@ -300,7 +300,7 @@ func TestCheckNotes(t *testing.T) {
 }
 
 func TestProviderNotes(t *testing.T) {
-	addr := appointment.Address{AccessNotes: "Gate code #1234"}
+	addr := order.Address{AccessNotes: "Gate code #1234"}
 	assert.Equal(t, ProviderNotes{"Gate code #1234", "Please bring photo ID"}, NotesForBooking(addr, "Please bring photo ID"))
 	prev := appointment.Appointment{Address: addr, AppointmentNotes: "Please bring photo ID"}
 	assert.Equal(t, ProviderNotes{"Gate code #1234", "Left arm"}, NotesForReschedule(prev, "Left arm"))
@@ -340,7 +340,7 @@ func validBooking() Booking {
 		Tier:      tier.AppointmentReady,
 		Provider:  provider.Getlabs,
 		BirthDate: dob(1990, 6, 15),
-		Address: appointment.Address{FirstLine: "123 Main St.", City: "Phoenix", State: "AZ", ZipCode: "85004",
+		Address: order.Address{FirstLine: "123 Main St.", City: "Phoenix", State: "AZ", ZipCode: "85004",
 			AccessNotes: "Gate code #1234"},
 		Start:            time.Date(2026, 11, 24, 16, 0, 0, 0, time.UTC),
 		End:              time.Date(2026, 11, 24, 18, 0, 0, 0, time.UTC),

@@ -20,7 +20,7 @@ var (
 	monday = time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
 	jane   = scheduling.PlaceOrder{
 		ID: "ord-1", UserID: "user-1", Patient: order.Patient{DOB: order.Date{Year: 1990, Month: time.June, Day: 15}},
-		Address: appointment.Address{FirstLine: "123 Main St.", City: "Phoenix", State: "AZ", ZipCode: "85004"},
+		Address: order.Address{FirstLine: "123 Main St.", City: "Phoenix", State: "AZ", ZipCode: "85004"},
 	}
 )
 

@@ -121,7 +121,7 @@ func TestExtendAppointment(t *testing.T) {
 			require.NoError(t, err)
 			_, _, err = held.Apply(c.news)
 			require.ErrorIs(t, err, c.want)
-			he, ok := errors.AsType[*appointment.HistoryError](err)
+			he, ok := errors.AsType[*appointment.TransitionError](err)
 			require.True(t, ok, "%v", err)
 			assert.Equal(t, 2, he.Index)
 			assert.Equal(t, appointment.Confirmed, he.From)

@@ -87,7 +87,7 @@ type lifecycle struct {
 
 var (
 	flowStart   = time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
-	flowAddress = appointment.Address{FirstLine: "123 Main St.", City: "Phoenix", State: "AZ", ZipCode: "85004",
+	flowAddress = order.Address{FirstLine: "123 Main St.", City: "Phoenix", State: "AZ", ZipCode: "85004",
 		AccessNotes: "Gate code #1234"}
 )
 
@@ -254,7 +254,7 @@ func markAutoCancellations(auto map[string]bool, command string, events []webhoo
 			continue
 		}
 		h := e.Appointment.History
-		if last, _ := h[len(h)-1].ParseStatus(); last == appointment.Cancelled {
+		if last, _ := appointment.ParseStatus(h[len(h)-1].Status); last == appointment.Cancelled {
 			auto[e.Appointment.ID] = command != "cancel_appointment" && (command != "cancel" || !orderSent)
 		}
 	}
@@ -573,7 +573,7 @@ func checkInOrder(t *rapid.T, lc lifecycle, changes []Change) {
 		want = nil
 		var prev appointment.Status
 		for k, e := range h {
-			to, err := e.ParseStatus()
+			to, err := appointment.ParseStatus(e.Status)
 			require.NoError(t, err)
 			at := e.CreatedAt
 			want = append(want, text(AppointmentStep{OrderID: lc.flow.ID, AppointmentID: id, Index: k, At: at,
@@ -612,7 +612,7 @@ func inferable(lc lifecycle, orderHistory []order.HistoryEntry, h []appointment.
 	if n < 2 || !lc.auto[lc.idOf(h)] {
 		return false
 	}
-	if prev, _ := h[n-2].ParseStatus(); prev == appointment.Reserved {
+	if prev, _ := appointment.ParseStatus(h[n-2].Status); prev == appointment.Reserved {
 		return true
 	}
 	at := h[n-1].CreatedAt

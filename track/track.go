@@ -401,7 +401,7 @@ func appointmentSteps(s *appointment.Appointment, from int) ([]Change, error) {
 		j--
 	}
 	if err := appointment.ValidateHistory(events[j:]); err != nil {
-		if he, ok := errors.AsType[*appointment.HistoryError](err); ok {
+		if he, ok := errors.AsType[*appointment.TransitionError](err); ok {
 			at := *he
 			at.Index += j
 			err = &at
@@ -413,10 +413,10 @@ func appointmentSteps(s *appointment.Appointment, from int) ([]Change, error) {
 		prev    appointment.Status
 	)
 	if from > 0 {
-		prev, _ = events[from-1].ParseStatus()
+		prev, _ = appointment.ParseStatus(events[from-1].Status)
 	}
 	for k := from; k < len(events); k++ {
-		to, _ := events[k].ParseStatus() // checked above
+		to, _ := appointment.ParseStatus(events[k].Status) // checked above
 		st := AppointmentStep{OrderID: s.OrderID, AppointmentID: s.ID, Index: k, From: prev, To: to, Reschedule: isReschedule(prev, to)}
 		st.At = events[k].CreatedAt
 		changes = append(changes, st)
@@ -432,8 +432,8 @@ func (a *appt) rescheduled(changes []Change, orderID string, n int) []Change {
 	if n < 2 || n > len(ev) {
 		return changes
 	}
-	from, _ := ev[n-2].ParseStatus()
-	to, _ := ev[n-1].ParseStatus()
+	from, _ := appointment.ParseStatus(ev[n-2].Status)
+	to, _ := appointment.ParseStatus(ev[n-1].Status)
 	if !isReschedule(from, to) {
 		return changes
 	}
@@ -486,8 +486,8 @@ func (o Tracked) autoCancelled(a *appointment.Appointment) (scheduling.Rule, tim
 	if n < 2 || o.snap == nil {
 		return 0, time.Time{}, false
 	}
-	last, _ := ev[n-1].ParseStatus()
-	prev, _ := ev[n-2].ParseStatus()
+	last, _ := appointment.ParseStatus(ev[n-1].Status)
+	prev, _ := appointment.ParseStatus(ev[n-2].Status)
 	if last != appointment.Cancelled {
 		return 0, time.Time{}, false
 	}

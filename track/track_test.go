@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/go-json-experiment/json/jsontext"
 	"github.com/phlebkit/phlebkit/appointment"
 	"github.com/phlebkit/phlebkit/order"
 	"github.com/phlebkit/phlebkit/scheduling"
@@ -77,7 +78,7 @@ func apptEvent(orderID, id string, start float64, steps ...astep) webhook.Event 
 	for i, s := range steps {
 		e := appointment.HistoryEntry{CreatedAt: at(s.h), Status: s.s.EventStatus()}
 		if i > 0 && s.s == steps[i-1].s {
-			e.Data = json.RawMessage(`{"is_reschedule":true}`)
+			e.Data = jsontext.Value(`{"is_reschedule":true}`)
 		}
 		a.History = append(a.History, e)
 	}

@@ -15,7 +15,7 @@ import (
 // verifying it: use [Verifier.Parse] for a delivery received over HTTP. The
 // envelope is read in one pass over one copy of body, and the order or
 // appointment in data is decoded by [order.DecodeString] or
-// [appointment.DecodeString], with their guarantees; decoding is linear in the
+// [appointment.Decode], with their guarantees; decoding is linear in the
 // size of body. The strings of the event share that copy, so body may be
 // reused once Decode returns. The legacy type labtest.appointment.update
 // decodes as [AppointmentUpdated].
@@ -114,7 +114,7 @@ func decode(src string) (Event, error) {
 		}
 		return e, nil
 	}
-	a, err := appointment.DecodeString(data)
+	a, err := appointment.Decode([]byte(data))
 	if err != nil && !errors.Is(err, appointment.ErrUnknownStatus) {
 		return Event{}, dataError(err)
 	}

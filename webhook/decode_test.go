@@ -478,7 +478,7 @@ func TestDecodeDataErrors(t *testing.T) {
 	_, err = Decode(wrap("labtest.appointment.updated", []byte(`{"type": "phlebotomy", "end_at": "noon"}`)))
 	var ae *appointment.DecodeError
 	require.ErrorAs(t, err, &ae)
-	assert.Equal(t, "end_at", ae.Field)
+	assert.Equal(t, "/end_at", ae.Path)
 	require.ErrorIs(t, err, appointment.ErrMalformed)
 }
 

@@ -198,9 +198,15 @@ func inner(err error) (field, prefix string) {
 	case *order.EncodeError:
 		field, prefix = e.Field, "order: encode"
 	case *appointment.DecodeError:
-		field, prefix = e.Field, "appointment: decode"
+		if e.Path != "" {
+			return dotted(e.Path), "appointment: decode " + e.Path + ": "
+		}
+		field, prefix = "", "appointment: decode"
 	case *appointment.EncodeError:
-		field, prefix = e.Field, "appointment: encode"
+		if e.Path != "" {
+			return dotted(e.Path), "appointment: encode " + e.Path + ": "
+		}
+		field, prefix = "", "appointment: encode"
 	default:
 		return "", ""
 	}
@@ -208,6 +214,26 @@ func inner(err error) (field, prefix string) {
 		prefix += " " + field
 	}
 	return field, prefix + ": "
+}
+
+// dotted returns a JSON Pointer such as "/events/1/created_at" as a path in
+// this package's form, "events[1].created_at".
+func dotted(pointer string) string {
+	var b strings.Builder
+	for tok := range strings.SplitSeq(strings.TrimPrefix(pointer, "/"), "/") {
+		if tok == "" && pointer == "" {
+			break
+		}
+		if _, err := strconv.Atoi(tok); err == nil {
+			b.WriteString("[" + tok + "]")
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteByte('.')
+		}
+		b.WriteString(strings.ReplaceAll(strings.ReplaceAll(tok, "~1", "/"), "~0", "~"))
+	}
+	return b.String()
 }
 
 // IgnoredError reports an event that is not about an at-home phlebotomy

@@ -37,7 +37,7 @@ func TestZeroErrors(t *testing.T) {
 
 func TestErrorUnwrap(t *testing.T) {
 	orderUnknown := &order.DecodeError{Field: "status", Err: &order.ParseError{Kind: "status", Text: "x", Err: order.ErrUnknownStatus}}
-	apptUnknown := &appointment.DecodeError{Field: "status", Err: &appointment.ParseError{Kind: "status", Text: "x", Err: appointment.ErrUnknownStatus}}
+	apptUnknown := &appointment.DecodeError{Path: "/status", Text: "x", Err: appointment.ErrUnknownStatus}
 	orderBad := &order.DecodeError{Field: "created_at", Err: &order.MalformedError{Kind: "time", Text: "x"}}
 	other := errors.New("something else")
 	for _, c := range []struct {
@@ -68,16 +68,16 @@ func TestErrorMessages(t *testing.T) {
 			`webhook: decode data.events[2].status: unknown status "no_show"`},
 		{&DecodeError{Field: "data", Err: &order.DecodeError{}}, "webhook: decode data: malformed input"},
 		{&DecodeError{Field: "data", Err: &appointment.DecodeError{}}, "webhook: decode data: malformed input"},
-		{&DecodeError{Field: "data.start_at", Err: &appointment.DecodeError{Field: "start_at",
-			Err: &appointment.ParseError{Kind: "time", Text: "noon", Err: appointment.ErrMalformed}}},
+		{&DecodeError{Field: "data.start_at", Err: &appointment.DecodeError{Path: "/start_at",
+			Text: "noon", Err: appointment.ErrMalformed}},
 			`webhook: decode data.start_at: malformed time "noon"`},
 		// A cause that is not a nested decoder's is told whole.
 		{&DecodeError{Field: "event_type", Err: errors.New("missing")}, "webhook: decode event_type: missing"},
 		{&DecodeError{Field: "x", Err: errors.New("order: decode x: y")}, "webhook: decode x: order: decode x: y"},
 		{&EncodeError{Field: "data.created_at", Err: &order.EncodeError{Field: "created_at",
 			Err: &order.MalformedError{Kind: "time", Text: "t"}}}, `webhook: encode data.created_at: malformed time "t"`},
-		{&EncodeError{Field: "data.status", Err: &appointment.EncodeError{Field: "status",
-			Err: &appointment.ParseError{Kind: "status", Text: "s", Err: appointment.ErrUnknownStatus}}},
+		{&EncodeError{Field: "data.status", Err: &appointment.EncodeError{Path: "/status",
+			Text: "s", Err: appointment.ErrUnknownStatus}},
 			`webhook: encode data.status: unknown status "s"`},
 		{&EncodeError{Field: "data", Err: &appointment.EncodeError{}}, "webhook: encode data: malformed input"},
 		{&EncodeError{Field: "event_type", Err: &ParseError{Text: "webhook.Type(0)"}}, `webhook: encode event_type: unknown event type "webhook.Type(0)"`},

@@ -87,7 +87,7 @@ func walkOrder(w io.Writer) error {
 var (
 	monday  = time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
 	patient = order.Patient{DOB: order.Date{Year: 1990, Month: time.June, Day: 15}}
-	address = appointment.Address{
+	address = order.Address{
 		FirstLine: "123 Main St.", SecondLine: "Apt. 208", City: "Phoenix", State: "AZ", ZipCode: "85004",
 		AccessNotes: "Gate code #1234, use side entrance",
 	}

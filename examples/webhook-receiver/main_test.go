@@ -27,7 +27,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/phlebkit/phlebkit/appointment"
 	"github.com/phlebkit/phlebkit/order"
 	"github.com/phlebkit/phlebkit/provider"
 	"github.com/phlebkit/phlebkit/scheduling"
@@ -52,7 +51,7 @@ var (
 
 func hours(h float64) time.Time { return monday.Add(time.Duration(h * float64(time.Hour))) }
 
-var address = appointment.Address{FirstLine: "123 Main St.", City: "Phoenix", State: "AZ", ZipCode: "85004"}
+var address = order.Address{FirstLine: "123 Main St.", City: "Phoenix", State: "AZ", ZipCode: "85004"}
 
 // lifecycle returns the events Junction sends for one order, in the order
 // it sends them: the order is placed, its requisition created, an
