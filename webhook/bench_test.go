@@ -164,7 +164,7 @@ func vectorKey(tb testing.TB) []byte {
 // on the published appointment webhook. The sub-benchmarks are named as
 // keys, so that benchstat -col /impl sets the two side by side.
 func BenchmarkParse(b *testing.B) {
-	v, key := MustVerifier(vectorSecret), vectorKey(b)
+	v, key := mustVerifier(vectorSecret), vectorKey(b)
 	at := time.Date(2026, 11, 21, 9, 30, 0, 0, time.UTC)
 	for _, c := range []struct {
 		name  string

@@ -201,7 +201,7 @@ func TestDecodeFixtureFields(t *testing.T) {
 }
 
 // TestDecodeEnvelope checks each envelope member on its own, and that keys
-// are matched exactly, the last of repeated keys winning.
+// are matched exactly.
 func TestDecodeEnvelope(t *testing.T) {
 	data := string(appointmentData(t))
 	for _, c := range []struct {
@@ -225,8 +225,6 @@ func TestDecodeEnvelope(t *testing.T) {
 			Event{Type: AppointmentUpdated}},
 		{"keys matched exactly", `{"event_type": "labtest.appointment.created", "data": ` + data + `, "User_ID": "x", "TEAM_ID": "y"}`,
 			Event{Type: AppointmentCreated}},
-		{"last repeated key wins", `{"event_type": "daily.data.sleep.created", "user_id": "a", "data": null, "user_id": "b", "event_type": "labtest.appointment.created", "data": ` + data + `}`,
-			Event{Type: AppointmentCreated, UserID: "b"}},
 		{"white space around", " \n\t{\"event_type\" : \"labtest.appointment.created\" ,\r\n \"data\" : " + data + " } \n",
 			Event{Type: AppointmentCreated}},
 	} {
@@ -245,8 +243,8 @@ func TestDecodeIgnored(t *testing.T) {
 	for _, c := range []struct {
 		name      string
 		body      string
-		eventType string // IgnoredError.EventType
-		kind      string // IgnoredError.Kind
+		eventType string // the type as sent
+		kind      string // the order's or appointment's kind (Value)
 		typ       Type   // the event's Type
 		order     []byte // the order decoded beside the error, if any
 		appt      []byte // the appointment decoded beside the error, if any
@@ -268,37 +266,48 @@ func TestDecodeIgnored(t *testing.T) {
 			eventType: "provider.connection.created", msg: "webhook: not an at-home phlebotomy event: provider.connection.created"},
 		{name: "walk-in order", body: string(wrap("labtest.order.updated", walkIn)),
 			eventType: "labtest.order.updated", kind: "walk_in_test", typ: OrderUpdated, order: walkIn,
-			msg: "webhook: not an at-home phlebotomy event: labtest.order.updated of a walk_in_test order"},
+			msg: "webhook: not an at-home phlebotomy event: a walk_in_test order"},
 		{name: "testkit order", body: string(wrap("labtest.order.created", testkit)),
 			eventType: "labtest.order.created", kind: "testkit", typ: OrderCreated, order: testkit,
-			msg: "webhook: not an at-home phlebotomy event: labtest.order.created of a testkit order"},
+			msg: "webhook: not an at-home phlebotomy event: a testkit order"},
 		{name: "on-site order", body: string(wrap("labtest.order.updated", onSite)),
 			eventType: "labtest.order.updated", kind: "on_site_collection", typ: OrderUpdated, order: onSite,
-			msg: "webhook: not an at-home phlebotomy event: labtest.order.updated of an on_site_collection order"},
+			msg: "webhook: not an at-home phlebotomy event: an on_site_collection order"},
 		{name: "order without details", body: string(wrap("labtest.order.updated", []byte(`{"id": "o1", "events": [{"id": 1, "status": "received.at_home_phlebotomy.no_show"}]}`))),
 			eventType: "labtest.order.updated", typ: OrderUpdated, order: []byte(`{"id": "o1", "events": [{"id": 1, "status": "received.at_home_phlebotomy.no_show"}]}`),
-			msg: "webhook: not an at-home phlebotomy event: labtest.order.updated of an order of no kind"},
+			msg: "webhook: not an at-home phlebotomy event: an order of no kind"},
 		{name: "patient service centre appointment", body: string(wrap("labtest.appointment.updated", psc)),
 			eventType: "labtest.appointment.updated", kind: "patient_service_center", typ: AppointmentUpdated, appt: psc,
-			msg: "webhook: not an at-home phlebotomy event: labtest.appointment.updated of a patient_service_center appointment"},
+			msg: "webhook: not an at-home phlebotomy event: a patient_service_center appointment"},
 		{name: "legacy type of a psc appointment", body: string(wrap("labtest.appointment.update", psc)),
 			eventType: "labtest.appointment.update", kind: "patient_service_center", typ: AppointmentUpdated, appt: psc,
-			msg: "webhook: not an at-home phlebotomy event: labtest.appointment.update of a patient_service_center appointment"},
+			msg: "webhook: not an at-home phlebotomy event: a patient_service_center appointment"},
 		{name: "appointment without a type", body: string(wrap("labtest.appointment.created", []byte(`{"id": "a1", "status": "no_show"}`))),
 			eventType: "labtest.appointment.created", typ: AppointmentCreated, appt: []byte(`{"id": "a1"}`),
-			msg: "webhook: not an at-home phlebotomy event: labtest.appointment.created of an appointment of no kind"},
+			msg: "webhook: not an at-home phlebotomy event: an appointment of no kind"},
 		{name: "appointment of an unknown type", body: string(wrap("labtest.appointment.created", []byte(`{"id": "a1", "type": "in_clinic"}`))),
 			eventType: "labtest.appointment.created", kind: "in_clinic", typ: AppointmentCreated, appt: []byte(`{"id": "a1", "type": "in_clinic"}`),
-			msg: "webhook: not an at-home phlebotomy event: labtest.appointment.created of an in_clinic appointment"},
+			msg: "webhook: not an at-home phlebotomy event: an in_clinic appointment"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			e, err := Decode([]byte(c.body))
 			require.ErrorIs(t, err, ErrNotPhlebotomy)
 			assert.NotErrorIs(t, err, ErrMalformed)
 			assert.NotErrorIs(t, err, ErrUnknownStatus)
-			var ie *IgnoredError
-			require.ErrorAs(t, err, &ie)
-			assert.Equal(t, &IgnoredError{EventType: c.eventType, Kind: c.kind}, ie)
+			var de *DecodeError
+			require.ErrorAs(t, err, &de)
+			assert.Equal(t, "decode", de.Op)
+			if c.typ == 0 {
+				require.ErrorIs(t, err, ErrUnknownType, "a type that is not ours")
+				assert.Equal(t, &DecodeError{Op: "decode", Path: "/event_type", Value: c.eventType, Err: ErrUnknownType}, de)
+			} else {
+				assert.NotErrorIs(t, err, ErrUnknownType)
+				path := "/data/details/type"
+				if c.typ.IsAppointment() {
+					path = "/data/type"
+				}
+				assert.Equal(t, &DecodeError{Op: "decode", Path: path, Value: c.kind, Err: ErrNotPhlebotomy}, de)
+			}
 			assert.EqualError(t, err, c.msg)
 			want := Event{Type: c.typ, UserID: envUserID, ClientUserID: envClientUserID, TeamID: envTeamID}
 			if c.order != nil {
@@ -334,91 +343,100 @@ func malformedCases(tb testing.TB) []wantMalformed {
 		{"array", `[]`, "", "webhook: decode: cannot read array as object"},
 		{"string", `"labtest.order.updated"`, "", "webhook: decode: cannot read string as object"},
 		{"number", `42`, "", "webhook: decode: cannot read number as object"},
-		{"not JSON", `event_type=labtest.order.updated`, "", "webhook: decode: invalid character 'e' looking for beginning of value"},
-		{"cut short", `{"event_type": "labtest.order.updated", "data": {"id": "o1"`, "data",
-			"webhook: decode data: unexpected end of JSON input"},
+		{"not JSON", `event_type=labtest.order.updated`, "", "webhook: decode: invalid character 'e' at start of value"},
+		{"cut short", `{"event_type": "labtest.order.updated", "data": {"id": "o1"`, "/data",
+			"webhook: decode /data: unexpected end of JSON input"},
 		{"trailing text", `{"event_type": "labtest.order.updated", "data": ` + data + `} {}`, "",
 			"webhook: decode: invalid character '{' after top-level value"},
 		{"trailing comma", `{"event_type": "labtest.order.updated", "data": ` + data + `,}`, "",
-			"webhook: decode: invalid character '}' looking for beginning of object key string"},
-		{"invalid JSON in data", `{"event_type": "labtest.order.updated", "data": {"id": }}`, "data.id",
-			"webhook: decode data.id: invalid character '}' looking for beginning of value"},
-		{"invalid JSON in an ignored event's data", `{"event_type": "daily.data.sleep.created", "data": [1,]}`, "data[1]",
-			"webhook: decode data[1]: invalid character ']' looking for beginning of value"},
+			"webhook: decode: invalid character ',' at start of value"},
+		{"invalid JSON in data", `{"event_type": "labtest.order.updated", "data": {"id": }}`, "/data/id",
+			"webhook: decode /data/id: invalid character '}' at start of value"},
+		{"invalid JSON in an ignored event's data", `{"event_type": "daily.data.sleep.created", "data": [1,]}`, "/data",
+			"webhook: decode /data: invalid character ']' after object value (expecting ',' or '}')"},
 
 		// event_type.
-		{"no event_type", `{"data": ` + data + `}`, "event_type", "webhook: decode event_type: missing"},
-		{"empty object", `{}`, "event_type", "webhook: decode event_type: missing"},
-		{"null event_type", `{"event_type": null, "data": ` + data + `}`, "event_type", "webhook: decode event_type: missing"},
-		{"empty event_type", `{"event_type": "", "data": ` + data + `}`, "event_type", "webhook: decode event_type: missing"},
-		{"last event_type empty", `{"event_type": "labtest.order.updated", "data": ` + data + `, "event_type": ""}`, "event_type",
-			"webhook: decode event_type: missing"},
-		{"event_type a number", `{"event_type": 3, "data": ` + data + `}`, "event_type",
-			"webhook: decode event_type: cannot read number as string"},
-		{"event_type an object", `{"data": ` + data + `, "event_type": {"name": "labtest.order.updated"}}`, "event_type",
-			"webhook: decode event_type: cannot read object as string"},
+		{"no event_type", `{"data": ` + data + `}`, "/event_type", "webhook: decode /event_type: missing"},
+		{"empty object", `{}`, "/event_type", "webhook: decode /event_type: missing"},
+		{"null event_type", `{"event_type": null, "data": ` + data + `}`, "/event_type", "webhook: decode /event_type: missing"},
+		{"empty event_type", `{"event_type": "", "data": ` + data + `}`, "/event_type", "webhook: decode /event_type: missing"},
+		// A member repeated, whatever its values.
+		{"event_type twice", `{"event_type": "labtest.order.updated", "data": ` + data + `, "event_type": ""}`, "/event_type",
+			"webhook: decode /event_type: repeated member"},
+		{"event_type twice the same", `{"event_type": "labtest.order.updated", "data": ` + data + `, "event_type": "labtest.order.updated"}`, "/event_type",
+			"webhook: decode /event_type: repeated member"},
+		{"data twice", `{"event_type": "labtest.order.updated", "data": null, "data": ` + data + `}`, "/data",
+			"webhook: decode /data: repeated member"},
+		{"user_id twice", `{"event_type": "daily.data.sleep.created", "user_id": "a", "user_id": "b"}`, "/user_id",
+			"webhook: decode /user_id: repeated member"},
+		{"escaped repeat", `{"event_type": "labtest.order.updated", "data": ` + data + `, "team_id": "a", "team\u005fid": "b"}`, "/team_id",
+			"webhook: decode /team_id: repeated member"},
+		{"event_type a number", `{"event_type": 3, "data": ` + data + `}`, "/event_type",
+			"webhook: decode /event_type: cannot read number as string"},
+		{"event_type an object", `{"data": ` + data + `, "event_type": {"name": "labtest.order.updated"}}`, "/event_type",
+			"webhook: decode /event_type: cannot read object as string"},
 
 		// The other envelope members.
-		{"user_id a number", `{"event_type": "labtest.order.updated", "data": ` + data + `, "user_id": 7}`, "user_id",
-			"webhook: decode user_id: cannot read number as string"},
-		{"client_user_id a boolean", `{"event_type": "labtest.order.updated", "client_user_id": true, "data": ` + data + `}`, "client_user_id",
-			"webhook: decode client_user_id: cannot read bool as string"},
-		{"team_id an array", `{"team_id": [], "event_type": "labtest.order.updated", "data": ` + data + `}`, "team_id",
-			"webhook: decode team_id: cannot read array as string"},
-		{"bad id of an ignored event", `{"event_type": "daily.data.sleep.created", "user_id": {}}`, "user_id",
-			"webhook: decode user_id: cannot read object as string"},
-		{"invalid escape in an id", `{"event_type": "labtest.order.updated", "team_id": "a\x"}`, "team_id",
-			`webhook: decode team_id: invalid character 'x' in string escape code`},
+		{"user_id a number", `{"event_type": "labtest.order.updated", "data": ` + data + `, "user_id": 7}`, "/user_id",
+			"webhook: decode /user_id: cannot read number as string"},
+		{"client_user_id a boolean", `{"event_type": "labtest.order.updated", "client_user_id": true, "data": ` + data + `}`, "/client_user_id",
+			"webhook: decode /client_user_id: cannot read bool as string"},
+		{"team_id an array", `{"team_id": [], "event_type": "labtest.order.updated", "data": ` + data + `}`, "/team_id",
+			"webhook: decode /team_id: cannot read array as string"},
+		{"bad id of an ignored event", `{"event_type": "daily.data.sleep.created", "user_id": {}}`, "/user_id",
+			"webhook: decode /user_id: cannot read object as string"},
+		{"invalid escape in an id", `{"event_type": "labtest.order.updated", "team_id": "a\x"}`, "/team_id",
+			"webhook: decode /team_id: invalid escape sequence `\\x` in string"},
 
 		// data.
-		{"order without data", `{"event_type": "labtest.order.updated"}`, "data", "webhook: decode data: missing"},
-		{"order with null data", `{"event_type": "labtest.order.created", "data": null}`, "data", "webhook: decode data: missing"},
-		{"appointment without data", `{"event_type": "labtest.appointment.created", "user_id": "u"}`, "data", "webhook: decode data: missing"},
-		{"appointment with null data", `{"event_type": "labtest.appointment.update", "data": null}`, "data", "webhook: decode data: missing"},
-		{"order data a string", `{"event_type": "labtest.order.updated", "data": "` + envUserID + `"}`, "data",
-			"webhook: decode data: cannot read string as object"},
-		{"order data an array", `{"event_type": "labtest.order.updated", "data": [` + data + `]}`, "data",
-			"webhook: decode data: cannot read array as object"},
-		{"appointment data a number", `{"event_type": "labtest.appointment.updated", "data": 1}`, "data",
-			"webhook: decode data: unexpected JSON number"},
-		{"appointment data an array", `{"event_type": "labtest.appointment.updated", "data": []}`, "data",
-			"webhook: decode data: unexpected JSON array"},
+		{"order without data", `{"event_type": "labtest.order.updated"}`, "/data", "webhook: decode /data: missing"},
+		{"order with null data", `{"event_type": "labtest.order.created", "data": null}`, "/data", "webhook: decode /data: missing"},
+		{"appointment without data", `{"event_type": "labtest.appointment.created", "user_id": "u"}`, "/data", "webhook: decode /data: missing"},
+		{"appointment with null data", `{"event_type": "labtest.appointment.update", "data": null}`, "/data", "webhook: decode /data: missing"},
+		{"order data a string", `{"event_type": "labtest.order.updated", "data": "` + envUserID + `"}`, "/data",
+			"webhook: decode /data: cannot read string as object"},
+		{"order data an array", `{"event_type": "labtest.order.updated", "data": [` + data + `]}`, "/data",
+			"webhook: decode /data: cannot read array as object"},
+		{"appointment data a number", `{"event_type": "labtest.appointment.updated", "data": 1}`, "/data",
+			"webhook: decode /data: cannot read number as object"},
+		{"appointment data an array", `{"event_type": "labtest.appointment.updated", "data": []}`, "/data",
+			"webhook: decode /data: cannot read array as object"},
 
 		// Faults inside an order.
-		{"order id a number", ord(`"user_id": 5`), "data.user_id", "webhook: decode data.user_id: cannot read number as string"},
-		{"order history time", ord(`"events": [{"id": 1}, {"id": 2}, {"id": 3, "created_at": "noon"}]`), "data.events[2].created_at",
-			`webhook: decode data.events[2].created_at: malformed time "noon"`},
-		{"order history id", ord(`"events": [{"id": 1}, {"id": 2}, {"id": 2.5}]`), "data.events[2].id",
-			"webhook: decode data.events[2].id: cannot read number 2.5 as int64"},
-		{"order history status", ord(`"events": [{"id": 1}, {"id": 2, "status": 3}]`), "data.events[1].status",
-			"webhook: decode data.events[1].status: cannot read number as string"},
-		{"order history entry", ord(`"events": [{"id": 1}, "ordered"]`), "data.events[1]",
-			"webhook: decode data.events[1]: cannot read string as object"},
-		{"order last_event time", ord(`"last_event": {"created_at": "2022-01-01"}`), "data.last_event.created_at",
-			`webhook: decode data.last_event.created_at: malformed time "2022-01-01"`},
-		{"order details data time", ord(`"details": {"type": "at_home_phlebotomy", "data": {"created_at": "soon"}}`), "data.details.data.created_at",
-			`webhook: decode data.details.data.created_at: malformed time "soon"`},
-		{"order dob", ord(`"patient_details": {"dob": "1 May 1990"}`), "data.patient_details.dob",
-			`webhook: decode data.patient_details.dob: malformed date "1 May 1990"`},
+		{"order id a number", ord(`"user_id": 5`), "/data/user_id", "webhook: decode /data/user_id: cannot read number as string"},
+		{"order history time", ord(`"events": [{"id": 1}, {"id": 2}, {"id": 3, "created_at": "noon"}]`), "/data/events/2/created_at",
+			`webhook: decode /data/events/2/created_at: malformed time "noon"`},
+		{"order history id", ord(`"events": [{"id": 1}, {"id": 2}, {"id": 2.5}]`), "/data/events/2/id",
+			"webhook: decode /data/events/2/id: cannot read number 2.5 as int64"},
+		{"order history status", ord(`"events": [{"id": 1}, {"id": 2, "status": 3}]`), "/data/events/1/status",
+			"webhook: decode /data/events/1/status: cannot read number as string"},
+		{"order history entry", ord(`"events": [{"id": 1}, "ordered"]`), "/data/events/1",
+			"webhook: decode /data/events/1: cannot read string as object"},
+		{"order last_event time", ord(`"last_event": {"created_at": "2022-01-01"}`), "/data/last_event/created_at",
+			`webhook: decode /data/last_event/created_at: malformed time "2022-01-01"`},
+		{"order details data time", string(wrap("labtest.order.updated", []byte(`{"id": "o1", "details": {"type": "at_home_phlebotomy", "data": {"created_at": "soon"}}}`))), "/data/details/data/created_at",
+			`webhook: decode /data/details/data/created_at: malformed time "soon"`},
+		{"order dob", ord(`"patient_details": {"dob": "1 May 1990"}`), "/data/patient_details/dob",
+			`webhook: decode /data/patient_details/dob: malformed date "1 May 1990"`},
 		{"order transaction time", ord(`"order_transaction": {"orders": [{"id": "o1", "low_level_status_created_at": "x"}]}`),
-			"data.order_transaction.orders[0].low_level_status_created_at",
-			`webhook: decode data.order_transaction.orders[0].low_level_status_created_at: malformed time "x"`},
-		{"order fasting a string", ord(`"lab_test": {"fasting": "no"}`), "data.lab_test.fasting",
-			"webhook: decode data.lab_test.fasting: cannot read string as bool"},
+			"/data/order_transaction/orders/0/low_level_status_created_at",
+			`webhook: decode /data/order_transaction/orders/0/low_level_status_created_at: malformed time "x"`},
+		{"order fasting a string", ord(`"lab_test": {"fasting": "no"}`), "/data/lab_test/fasting",
+			"webhook: decode /data/lab_test/fasting: cannot read string as bool"},
 
 		// Faults inside an appointment.
-		{"appointment id a number", appt(`"user_id": 5`), "data.user_id", "webhook: decode data.user_id: unexpected JSON number"},
-		{"appointment start_at", appt(`"start_at": "noon"`), "data.start_at", `webhook: decode data.start_at: malformed time "noon"`},
-		{"appointment zip code", appt(`"address": {"zip_code": 85004}`), "data.address.zip_code",
-			"webhook: decode data.address.zip_code: unexpected JSON number"},
-		{"appointment history time", appt(`"events": [{}, {"created_at": "later"}]`), "data.events[1].created_at",
-			`webhook: decode data.events[1].created_at: malformed time "later"`},
-		{"appointment history an object", appt(`"events": {"status": "pending"}`), "data.events",
-			"webhook: decode data.events: unexpected JSON object"},
-		{"appointment reschedule flag", appt(`"event_data": {"is_reschedule": "yes"}`), "data.event_data.is_reschedule",
-			"webhook: decode data.event_data.is_reschedule: unexpected JSON string"},
-		{"appointment location", appt(`"location": {"lat": "north"}`), "data.location.lat",
-			"webhook: decode data.location.lat: unexpected JSON string"},
+		{"appointment id a number", appt(`"user_id": 5`), "/data/user_id", "webhook: decode /data/user_id: cannot read number as string"},
+		{"appointment start_at", appt(`"start_at": "noon"`), "/data/start_at", `webhook: decode /data/start_at: malformed time "noon"`},
+		{"appointment zip code", appt(`"address": {"zip_code": 85004}`), "/data/address/zip_code",
+			"webhook: decode /data/address/zip_code: cannot read number as string"},
+		{"appointment history time", appt(`"events": [{}, {"created_at": "later"}]`), "/data/events/1/created_at",
+			`webhook: decode /data/events/1/created_at: malformed time "later"`},
+		{"appointment history an object", appt(`"events": {"status": "pending"}`), "/data/events",
+			"webhook: decode /data/events: cannot read object as array"},
+		{"appointment reschedule flag", appt(`"event_data": {"is_reschedule": "yes"}`), "/data/event_data/is_reschedule",
+			"webhook: decode /data/event_data/is_reschedule: cannot read string as bool"},
+		{"appointment location", appt(`"location": {"lat": "north"}`), "/data/location/lat",
+			"webhook: decode /data/location/lat: cannot read string as float64"},
 	}
 }
 
@@ -431,7 +449,7 @@ func TestDecodeMalformed(t *testing.T) {
 			assert.NotErrorIs(t, err, ErrNotPhlebotomy)
 			var de *DecodeError
 			require.ErrorAs(t, err, &de)
-			assert.Equal(t, c.field, de.Field)
+			assert.Equal(t, c.field, de.Path)
 			assert.EqualError(t, err, c.msg)
 			assert.True(t, reflect.DeepEqual(e, Event{}), "a malformed body gives the zero Event, got %v", e)
 		})
@@ -454,10 +472,10 @@ func TestDecodeDepth(t *testing.T) {
 		require.ErrorAs(t, err, &de)
 		// The envelope is the first level: the array at fault is the
 		// 10000th, the 9999th element down.
-		assert.True(t, strings.HasPrefix(de.Field, "data[0]"), "depth %d", n)
-		assert.Equal(t, 9999, strings.Count(de.Field, "[0]"), "depth %d", n)
-		assert.Len(t, de.Field, len("data")+3*9999, "depth %d", n)
-		assert.True(t, strings.HasSuffix(err.Error(), "[0]: exceeded max depth"), "depth %d", n)
+		assert.True(t, strings.HasPrefix(de.Path, "/data/0"), "depth %d", n)
+		assert.Equal(t, 9999, strings.Count(de.Path, "/0"), "depth %d", n)
+		assert.Len(t, de.Path, len("/data")+2*9999, "depth %d", n)
+		assert.True(t, strings.HasSuffix(err.Error(), "/0: exceeded max depth"), "depth %d", n)
 	}
 	_, err := Decode([]byte(`{"event_type": "daily.data.sleep.created", "data": ` + strings.Repeat("[", 9999) + strings.Repeat("]", 9999) + `}`))
 	require.ErrorIs(t, err, ErrNotPhlebotomy, "10000 levels in all are allowed")
@@ -496,19 +514,19 @@ func TestDecodeUnknownStatus(t *testing.T) {
 	}{
 		{"order history", "labtest.order.updated",
 			phleb(`"events": [{"id": 1, "status": "received.at_home_phlebotomy.ordered"}, {"id": 2, "status": "received.at_home_phlebotomy.requisition_created"}, {"id": 3, "status": "collecting_sample.at_home_phlebotomy.no_show"}]`),
-			"data.events[2].status", `webhook: decode data.events[2].status: unknown status "collecting_sample.at_home_phlebotomy.no_show"`,
+			"/data/events/2/status", `webhook: decode /data/events/2/status: unknown status "collecting_sample.at_home_phlebotomy.no_show"`,
 			order.ErrUnknownStatus},
 		{"order last_event", "labtest.order.created", phleb(`"last_event": {"id": 9, "status": "on_hold"}`),
-			"data.last_event.status", `webhook: decode data.last_event.status: unknown status "on_hold"`, order.ErrUnknownStatus},
+			"/data/last_event/status", `webhook: decode /data/last_event/status: unknown status "on_hold"`, order.ErrUnknownStatus},
 		{"order transaction", "labtest.order.updated", phleb(`"order_transaction": {"orders": [{"id": "o0"}, {"id": "o1", "low_level_status": "paused"}]}`),
-			"data.order_transaction.orders[1].low_level_status",
-			`webhook: decode data.order_transaction.orders[1].low_level_status: unknown status "paused"`, order.ErrUnknownStatus},
+			"/data/order_transaction/orders/1/low_level_status",
+			`webhook: decode /data/order_transaction/orders/1/low_level_status: unknown status "paused"`, order.ErrUnknownStatus},
 		{"order high-level status", "labtest.order.updated", phleb(`"status": "on_hold"`),
-			"data.status", `webhook: decode data.status: unknown high-level status "on_hold"`, order.ErrUnknownStatus},
+			"/data/status", `webhook: decode /data/status: unknown high-level status "on_hold"`, order.ErrUnknownStatus},
 		{"appointment status", "labtest.appointment.updated", []byte(`{"id": "a1", "type": "phlebotomy", "status": "no_show"}`),
-			"data.status", `webhook: decode data.status: unknown status "no_show"`, appointment.ErrUnknownStatus},
+			"/data/status", `webhook: decode /data/status: unknown status "no_show"`, appointment.ErrUnknownStatus},
 		{"appointment event status", "labtest.appointment.created", []byte(`{"id": "a1", "type": "phlebotomy", "status": "pending", "event_status": "no_show"}`),
-			"data.event_status", `webhook: decode data.event_status: unknown status "no_show"`, appointment.ErrUnknownStatus},
+			"/data/event_status", `webhook: decode /data/event_status: unknown status "no_show"`, appointment.ErrUnknownStatus},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			e, err := Decode(wrap(c.eventType, c.data))
@@ -518,7 +536,7 @@ func TestDecodeUnknownStatus(t *testing.T) {
 			assert.NotErrorIs(t, err, ErrNotPhlebotomy)
 			var de *DecodeError
 			require.ErrorAs(t, err, &de)
-			assert.Equal(t, c.field, de.Field)
+			assert.Equal(t, c.field, de.Path)
 			assert.EqualError(t, err, c.msg)
 
 			// The rest of the event comes beside the error.
@@ -536,7 +554,7 @@ func TestDecodeUnknownStatus(t *testing.T) {
 }
 
 func TestParse(t *testing.T) {
-	v := MustVerifier(vectorSecret)
+	v := mustVerifier(vectorSecret)
 	at := time.Date(2026, 11, 21, 9, 30, 0, 0, time.UTC)
 	body := acceptedBodies(t)["order updated"]
 	want, err := Decode(body)
@@ -573,7 +591,7 @@ func TestParse(t *testing.T) {
 		"ignored body":   wrap("daily.data.sleep.created", []byte(`{}`)),
 	} {
 		t.Run("unverified "+name, func(t *testing.T) {
-			h := MustVerifier(otherSecret).Sign("msg_x", at, b)
+			h := mustVerifier(otherSecret).Sign("msg_x", at, b)
 			e, err := v.Parse(h, b, at)
 			require.ErrorIs(t, err, ErrUnverified)
 			require.ErrorIs(t, err, ErrNoSignature)
@@ -743,18 +761,18 @@ func TestMarshalErrors(t *testing.T) {
 		want    error   // the package's sentinel
 		msg     string
 	}{
-		{"zero event", Event{}, "event_type", []error{ErrUnknownType}, ErrMalformed,
-			`webhook: encode event_type: unknown event type "webhook.Type(0)"`},
-		{"type out of range", Event{Type: AppointmentUpdated + 1, Order: o}, "event_type", []error{ErrUnknownType}, ErrMalformed,
-			`webhook: encode event_type: unknown event type "webhook.Type(5)"`},
-		{"order status", Event{Type: OrderUpdated, Order: &badOrder}, "data.events[1].status", []error{order.ErrUnknownStatus}, ErrUnknownStatus,
-			`webhook: encode data.events[1].status: unknown status "order.Status(99)"`},
-		{"order time", Event{Type: OrderCreated, Order: &badTime}, "data.created_at", []error{order.ErrMalformed}, ErrMalformed,
-			`webhook: encode data.created_at: malformed time "10000-01-01 00:00:00 +0000 UTC"`},
-		{"appointment location", Event{Type: AppointmentUpdated, Appointment: &badAppt}, "data.location.lat", []error{appointment.ErrMalformed}, ErrMalformed,
-			`webhook: encode data.location.lat: unsupported value: NaN`},
-		{"appointment status", Event{Type: AppointmentCreated, Appointment: &badApptStatus}, "data.status", []error{appointment.ErrUnknownStatus}, ErrUnknownStatus,
-			`webhook: encode data.status: unknown status "appointment.Status(42)"`},
+		{"zero event", Event{}, "/event_type", []error{ErrUnknownType}, ErrMalformed,
+			`webhook: encode /event_type: unknown event type "webhook.Type(0)"`},
+		{"type out of range", Event{Type: AppointmentUpdated + 1, Order: o}, "/event_type", []error{ErrUnknownType}, ErrMalformed,
+			`webhook: encode /event_type: unknown event type "webhook.Type(5)"`},
+		{"order status", Event{Type: OrderUpdated, Order: &badOrder}, "/data/events/1/status", []error{order.ErrUnknownStatus}, ErrUnknownStatus,
+			`webhook: encode /data/events/1/status: unknown status "order.Status(99)"`},
+		{"order time", Event{Type: OrderCreated, Order: &badTime}, "/data/created_at", []error{order.ErrMalformed}, ErrMalformed,
+			`webhook: encode /data/created_at: malformed time "10000-01-01 00:00:00 +0000 UTC"`},
+		{"appointment location", Event{Type: AppointmentUpdated, Appointment: &badAppt}, "/data/location/lat", []error{appointment.ErrMalformed}, ErrMalformed,
+			`webhook: encode /data/location/lat: unsupported value: NaN`},
+		{"appointment status", Event{Type: AppointmentCreated, Appointment: &badApptStatus}, "/data/status", []error{appointment.ErrUnknownStatus}, ErrUnknownStatus,
+			`webhook: encode /data/status: unknown status "appointment.Status(42)"`},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			b, err := json.Marshal(c.e)
@@ -768,9 +786,10 @@ func TestMarshalErrors(t *testing.T) {
 					assert.NotErrorIs(t, err, other)
 				}
 			}
-			var ee *EncodeError
-			require.ErrorAs(t, err, &ee)
-			assert.Equal(t, c.field, ee.Field)
+			var de *DecodeError
+			require.ErrorAs(t, err, &de)
+			assert.Equal(t, "encode", de.Op)
+			assert.Equal(t, c.field, de.Path)
 			_, err = c.e.MarshalJSON()
 			assert.EqualError(t, err, c.msg)
 		})

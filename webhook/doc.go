@@ -53,8 +53,8 @@
 // entries is the HMAC-SHA256 of "{svix-id}.{svix-timestamp}.{body}" under
 // one of the endpoint's secrets (Junction delivers through Svix), compared
 // in constant time, and its timestamp is within [Tolerance] (5 minutes) of
-// the time of verification, which the caller gives. A
-// delivery that fails is never decoded. Several secrets verify together
+// the time of verification, which the caller gives. A delivery that
+// fails is never decoded. Several secrets verify together
 // while a secret is rotated.
 //
 // Exact types. An event's [Type] is one of the four lab-testing types
@@ -70,17 +70,20 @@
 //   - [ErrUnverified] (a *[VerifyError], with the reason:
 //     [ErrMissingHeader], [ErrMalformedHeader], [ErrStaleTimestamp],
 //     [ErrFutureTimestamp], [ErrNoSignature]): not from Junction;
-//   - [ErrNotPhlebotomy] (an *[IgnoredError]): another event type
-//     (daily.data.*, labtest.result.*, …), or an order or appointment of
-//     another kind (walk-in, testkit, on-site; a patient service centre
-//     appointment), which Junction sends to the same endpoint. Acknowledge
-//     and ignore it;
+//   - [ErrNotPhlebotomy] (a *[DecodeError] whose Value is the type as sent,
+//     or the order's or appointment's kind): another event type
+//     (daily.data.*, labtest.result.*, …; [ErrUnknownType] too), or an
+//     order or appointment of another kind (walk-in, testkit, on-site; a
+//     patient service centre appointment), which Junction sends to the same
+//     endpoint. Acknowledge and ignore it;
 //   - [ErrUnknownStatus] (a *[DecodeError]): a phlebotomy order or
 //     appointment with a status this library does not know; Junction's
 //     enums are non-exhaustive, so the rest of the event comes beside it;
-//   - [ErrMalformed] (a *[DecodeError] naming the field, such as
-//     "data.events[2].created_at"): a body that is not a webhook Junction
-//     would send.
+//   - [ErrMalformed] (a *[DecodeError] whose Path is the JSON Pointer of
+//     the value at fault, such as "/data/events/2/created_at"): a body that
+//     is not a webhook Junction would send. A member that appears twice in
+//     an object is refused so, whatever its values (our decision, JSON
+//     v2's default).
 //
 // No input makes the package panic, decoding is linear in the size of the
 // body, and no response or error holds the body (an error may quote the
@@ -92,8 +95,8 @@
 // may deliver a message more than once; it delivers it again when the
 // endpoint does not answer 2xx within 15 seconds (after 5 seconds, 5
 // minutes, 30 minutes, 2, 5, 10 and 10 hours). The same event may arrive
-// twice, and an older event after a newer one. The library cannot tell; the caller's
-// processing must be idempotent and tolerate disorder:
+// twice, and an older event after a newer one. The library cannot tell;
+// the caller's processing must be idempotent and tolerate disorder:
 //
 //   - [Event].ID is the message id (svix-id), the same on every delivery of
 //     one message: the key to process each message once;

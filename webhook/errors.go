@@ -1,10 +1,16 @@
 package webhook
 
 import (
+	"cmp"
 	"errors"
+	"io"
+	"reflect"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
 
 	"github.com/phlebkit/phlebkit/appointment"
 	"github.com/phlebkit/phlebkit/order"
@@ -75,23 +81,21 @@ func (e *VerifyError) Unwrap() []error {
 	return []error{ErrUnverified, e.Err}
 }
 
-// SecretError reports a signing secret that cannot be used. It unwraps to
+// secretError reports a signing secret that cannot be used. It unwraps to
 // [ErrInvalidSecret]; it never holds the secret.
-type SecretError struct {
-	Problem string // what is wrong, such as "empty"
+type secretError struct {
+	problem string // what is wrong, such as "empty"
 }
 
-// Error returns a message such as "webhook: invalid secret: empty".
-func (e *SecretError) Error() string { return "webhook: invalid secret: " + e.Problem }
-
-// Unwrap returns [ErrInvalidSecret].
-func (e *SecretError) Unwrap() error { return ErrInvalidSecret }
+func (e *secretError) Error() string { return ErrInvalidSecret.Error() + ": " + e.problem }
+func (e *secretError) Unwrap() error { return ErrInvalidSecret }
 
 // Sentinel errors of decoding.
 var (
 	// ErrMalformed reports a body that is not a webhook envelope Junction
-	// would send: invalid JSON, a value of the wrong type, no event_type,
-	// no data, or data its package refuses.
+	// would send: invalid JSON, a value of the wrong type, a repeated
+	// member, no event_type, no data, or data its package refuses; and an
+	// event that cannot be written.
 	ErrMalformed = errors.New("webhook: malformed body")
 	// ErrUnknownStatus reports a phlebotomy order or appointment with a
 	// status this library does not know. Junction's enums are
@@ -103,165 +107,159 @@ var (
 	// endpoint; a receiver acknowledges and ignores them.
 	ErrNotPhlebotomy = errors.New("webhook: not an at-home phlebotomy event")
 	// ErrUnknownType reports text that is not a lab-testing order or
-	// appointment event type.
+	// appointment event type. A body of such a type wraps it beside
+	// [ErrNotPhlebotomy].
 	ErrUnknownType = errors.New("webhook: unknown event type")
 )
 
-// ParseError reports text that is not an event type of this package. It
-// unwraps to [ErrUnknownType].
-type ParseError struct {
-	Text string // the rejected input
-}
-
-// Error returns a message such as `webhook: unknown event type "daily.data.sleep.created"`.
-func (e *ParseError) Error() string { return "webhook: unknown event type " + strconv.Quote(e.Text) }
-
-// Unwrap returns [ErrUnknownType].
-func (e *ParseError) Unwrap() error { return ErrUnknownType }
-
-// DecodeError reports a body that cannot be decoded as a webhook event. It
-// unwraps to [ErrUnknownStatus] when the cause is a status this library
-// does not know, to [ErrMalformed] otherwise, and to the cause: an error of
-// [order.Decode] or [appointment.Decode] for a fault in data (which
-// errors.As finds, with its own Field, relative to data), or an error
-// describing the JSON fault.
+// DecodeError reports, in the style of io/fs.PathError, what went wrong
+// with a webhook body or an event type, and where:
+//
+//   - Op "decode": a body [Decode] refuses, or an event that is not this
+//     library's. It unwraps to [ErrNotPhlebotomy] for an event type that is
+//     not ours (Err is [ErrUnknownType], which it unwraps to too, and Value
+//     the type as sent) or an order or appointment of another kind (Err is
+//     [ErrNotPhlebotomy], Value the kind); to [ErrUnknownStatus] for a
+//     status this library does not know; to [ErrMalformed] otherwise. It
+//     unwraps to Err too: the error of [order.Decode] or
+//     [appointment.Decode] for a fault in data, with its own path relative
+//     to data, or the JSON error of github.com/go-json-experiment/json;
+//   - Op "encode": an [Event] that cannot be written as a body. It unwraps
+//     like a decoding error, an invalid type being [ErrMalformed] and
+//     [ErrUnknownType];
+//   - Op "parse": text that is not an event type ([ParseType],
+//     [Type.UnmarshalText]). It unwraps to [ErrUnknownType] alone.
 type DecodeError struct {
-	// Field is the JSON path of the value at fault, such as "event_type"
-	// or "data.events[2].status"; empty when the body as a whole is.
-	Field string
+	// Op is "decode", "encode" or "parse".
+	Op string
+	// Path is the JSON Pointer (RFC 6901) of the value at fault in the
+	// body, such as "/event_type" or "/data/events/2/status"; empty when
+	// the body as a whole is at fault, and for text parsed on its own.
+	Path string
+	// Value is the text at fault when there is one: an event type as sent,
+	// or the kind of an order or appointment that is not at-home
+	// phlebotomy (its details.type or type, such as "walk_in_test").
+	Value string
 	// Err is the cause.
 	Err error
-}
-
-// Error returns the field, then the cause, such as
-// `webhook: decode data.events[2].status: unknown status "no_show"`.
-func (e *DecodeError) Error() string { return message("webhook: decode", e.Field, e.Err) }
-
-// Unwrap returns [ErrUnknownStatus] or [ErrMalformed], and the cause.
-func (e *DecodeError) Unwrap() []error { return causes(e.Err) }
-
-// EncodeError reports an [Event] that cannot be written as a webhook body.
-// Like [DecodeError], it unwraps to [ErrUnknownStatus] when the cause is a
-// status that is not valid, to [ErrMalformed] otherwise, and to the cause:
-// a *[ParseError] for an invalid type, or the error of
-// [order.Order.MarshalJSON] or [appointment.Appointment.MarshalJSON].
-type EncodeError struct {
-	// Field is the JSON path of the value at fault: "event_type", or a
-	// path in data such as "data.events[1].status".
-	Field string
-	// Err is the cause.
-	Err error
-}
-
-// Error returns the field, then the cause, such as
-// `webhook: encode data.events[1].status: unknown status "order.Status(99)"`.
-func (e *EncodeError) Error() string { return message("webhook: encode", e.Field, e.Err) }
-
-// Unwrap returns [ErrUnknownStatus] or [ErrMalformed], and the cause.
-func (e *EncodeError) Unwrap() []error { return causes(e.Err) }
-
-// causes returns what a *DecodeError or an *EncodeError with cause err
-// unwraps to: the sentinel for the cause, then the cause.
-func causes(err error) []error {
-	if err == nil {
-		return []error{ErrMalformed}
-	}
-	if errors.Is(err, order.ErrUnknownStatus) || errors.Is(err, appointment.ErrUnknownStatus) {
-		return []error{ErrUnknownStatus, err}
-	}
-	return []error{ErrMalformed, err}
-}
-
-// message returns what, the field and the cause: "webhook: decode
-// data.start_at: malformed time \"noon\"". The cause is told without the
-// words that begin a nested package's error ("order: decode
-// events[2].status: "), since the field already says where.
-func message(what, field string, err error) string {
-	if field != "" {
-		what += " " + field
-	}
-	if err == nil {
-		return what + ": malformed body"
-	}
-	_, prefix := inner(err)
-	return what + ": " + strings.TrimPrefix(strings.TrimPrefix(err.Error(), prefix), "webhook: ")
-}
-
-// inner returns the field of an error of the order or appointment codecs,
-// relative to the order or the appointment, and the words its message
-// starts with, field included ("order: decode events[2].status: "); both
-// are empty for any other error.
-func inner(err error) (field, prefix string) {
-	switch e := err.(type) {
-	case *order.DecodeError:
-		field, prefix = e.Field, "order: decode"
-	case *order.EncodeError:
-		field, prefix = e.Field, "order: encode"
-	case *appointment.DecodeError:
-		if e.Path != "" {
-			return dotted(e.Path), "appointment: decode " + e.Path + ": "
-		}
-		field, prefix = "", "appointment: decode"
-	case *appointment.EncodeError:
-		if e.Path != "" {
-			return dotted(e.Path), "appointment: encode " + e.Path + ": "
-		}
-		field, prefix = "", "appointment: encode"
-	default:
-		return "", ""
-	}
-	if field != "" {
-		prefix += " " + field
-	}
-	return field, prefix + ": "
-}
-
-// dotted returns a JSON Pointer such as "/events/1/created_at" as a path in
-// this package's form, "events[1].created_at".
-func dotted(pointer string) string {
-	var b strings.Builder
-	for tok := range strings.SplitSeq(strings.TrimPrefix(pointer, "/"), "/") {
-		if tok == "" && pointer == "" {
-			break
-		}
-		if _, err := strconv.Atoi(tok); err == nil {
-			b.WriteString("[" + tok + "]")
-			continue
-		}
-		if b.Len() > 0 {
-			b.WriteByte('.')
-		}
-		b.WriteString(strings.ReplaceAll(strings.ReplaceAll(tok, "~1", "/"), "~0", "~"))
-	}
-	return b.String()
-}
-
-// IgnoredError reports an event that is not about an at-home phlebotomy
-// order or appointment. It unwraps to [ErrNotPhlebotomy].
-type IgnoredError struct {
-	// EventType is the event type as sent, such as "daily.data.sleep.created".
-	EventType string
-	// Kind is, for an order or appointment event, what the data is
-	// instead: the order's modality (details.type, such as "walk_in_test")
-	// or the appointment's type (such as "patient_service_center"); empty
-	// when absent, and for an event type that is not ours.
-	Kind string
 }
 
 // Error returns a message such as
+// `webhook: decode /data/events/2/status: unknown status "no_show"`,
 // `webhook: not an at-home phlebotomy event: daily.data.sleep.created` or
-// `webhook: not an at-home phlebotomy event: labtest.order.updated of a walk_in_test order`.
-func (e *IgnoredError) Error() string {
-	msg := ErrNotPhlebotomy.Error() + ": " + e.EventType
-	t := parseType(e.EventType)
+// `webhook: unknown event type "daily.data.sleep.created"`.
+func (e *DecodeError) Error() string {
 	switch {
-	case t.IsOrder():
-		msg += " of " + article(e.Kind, "order")
-	case t.IsAppointment():
-		msg += " of " + article(e.Kind, "appointment")
+	case e.Op == "parse":
+		return ErrUnknownType.Error() + " " + strconv.Quote(e.Value)
+	case e.Op != "encode" && e.Err == ErrUnknownType:
+		return ErrNotPhlebotomy.Error() + ": " + e.Value
+	case e.Err == ErrNotPhlebotomy:
+		return ErrNotPhlebotomy.Error() + ": " + article(e.Value, noun(e.Path))
 	}
-	return msg
+	msg := "webhook: " + cmp.Or(e.Op, "decode")
+	if e.Path != "" {
+		msg += " " + e.Path
+	}
+	switch {
+	case e.Err == nil:
+		return msg + ": malformed body"
+	case e.Err == ErrUnknownType:
+		return msg + ": unknown event type " + strconv.Quote(e.Value)
+	}
+	return msg + ": " + cause(e.Err)
 }
+
+// Unwrap returns the sentinel, as the type's documentation says, then Err.
+func (e *DecodeError) Unwrap() []error {
+	switch {
+	case e.Op == "parse":
+		return []error{ErrUnknownType}
+	case e.Err == nil:
+		return []error{ErrMalformed}
+	case e.Err == ErrNotPhlebotomy:
+		return []error{ErrNotPhlebotomy}
+	case e.Err == ErrUnknownType && e.Op != "encode":
+		return []error{ErrNotPhlebotomy, ErrUnknownType}
+	case errors.Is(e.Err, order.ErrUnknownStatus) || errors.Is(e.Err, appointment.ErrUnknownStatus):
+		return []error{ErrUnknownStatus, e.Err}
+	}
+	return []error{ErrMalformed, e.Err}
+}
+
+// cause tells err without the words that begin a nested package's message
+// ("order: decode /events/2/status: "), since the path already says where.
+func cause(err error) string {
+	var se *json.SemanticError
+	var ye *jsontext.SyntacticError
+	switch {
+	case errors.As(err, &ye):
+		if errors.Is(ye.Err, jsontext.ErrDuplicateName) {
+			return "repeated member"
+		}
+		if ye.Err == io.ErrUnexpectedEOF {
+			return "unexpected end of JSON input"
+		}
+		return strings.TrimPrefix(ye.Err.Error(), "jsontext: ")
+	case errors.As(err, &se) && se.Err == nil && se.JSONKind != 0:
+		return "cannot read " + kindName(se.JSONKind) + " as " + typeName(se.GoType)
+	}
+	if _, prefix := inner(err); prefix != "" {
+		return strings.TrimPrefix(err.Error(), prefix)
+	}
+	return strings.TrimPrefix(err.Error(), "webhook: ")
+}
+
+// kindName names a kind of JSON value as JSON does.
+func kindName(k jsontext.Kind) string {
+	switch k {
+	case jsontext.KindNull:
+		return "null"
+	case jsontext.KindFalse, jsontext.KindTrue:
+		return "bool"
+	case jsontext.KindString:
+		return "string"
+	case jsontext.KindNumber:
+		return "number"
+	case jsontext.KindBeginObject:
+		return "object"
+	case jsontext.KindBeginArray:
+		return "array"
+	case jsontext.KindInvalid, jsontext.KindEndObject, jsontext.KindEndArray:
+	}
+	return "value"
+}
+
+// typeName names a Go type by the JSON value it reads: "object" for a
+// struct or a map, "array" for a slice or an array, its Go name otherwise
+// ("string", "bool", "int64").
+func typeName(t reflect.Type) string {
+	if t == nil {
+		return "value"
+	}
+	switch t.Kind() {
+	case reflect.Struct, reflect.Map:
+		return "object"
+	case reflect.Slice, reflect.Array:
+		return "array"
+	}
+	return t.String()
+}
+
+// noun returns "appointment" for the path of an appointment's type,
+// "order" otherwise.
+func noun(path string) string {
+	if path == appointmentKindPath {
+		return "appointment"
+	}
+	return "order"
+}
+
+// The paths of what makes an order or an appointment at-home phlebotomy.
+const (
+	orderKindPath       = "/data/details/type"
+	appointmentKindPath = "/data/type"
+)
 
 // article returns "a walk_in_test order", "an on_site_collection order", or
 // "an order of no kind" for an empty kind.
@@ -274,6 +272,3 @@ func article(kind, noun string) string {
 	}
 	return "a " + kind + " " + noun
 }
-
-// Unwrap returns [ErrNotPhlebotomy].
-func (e *IgnoredError) Unwrap() error { return ErrNotPhlebotomy }

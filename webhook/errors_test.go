@@ -21,11 +21,12 @@ func TestZeroErrors(t *testing.T) {
 		want error
 	}{
 		{&VerifyError{}, "webhook: unverified delivery: ", ErrUnverified},
-		{&SecretError{}, "webhook: invalid secret: ", ErrInvalidSecret},
-		{&ParseError{}, `webhook: unknown event type ""`, ErrUnknownType},
+		{&secretError{}, "webhook: invalid secret: ", ErrInvalidSecret},
 		{&DecodeError{}, "webhook: decode: malformed body", ErrMalformed},
-		{&EncodeError{}, "webhook: encode: malformed body", ErrMalformed},
-		{&IgnoredError{}, "webhook: not an at-home phlebotomy event: ", ErrNotPhlebotomy},
+		{&DecodeError{Op: "encode"}, "webhook: encode: malformed body", ErrMalformed},
+		{&DecodeError{Op: "parse"}, `webhook: unknown event type ""`, ErrUnknownType},
+		{&DecodeError{Err: ErrNotPhlebotomy}, "webhook: not an at-home phlebotomy event: an order of no kind", ErrNotPhlebotomy},
+		{&DecodeError{Err: ErrUnknownType}, "webhook: not an at-home phlebotomy event: ", ErrNotPhlebotomy},
 	} {
 		assert.EqualError(t, c.err, c.msg)
 		assert.ErrorIs(t, c.err, c.want, c.msg)
@@ -51,10 +52,22 @@ func TestErrorUnwrap(t *testing.T) {
 		{"other", other, ErrMalformed},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			for _, err := range []interface{ Unwrap() []error }{&DecodeError{Err: c.cause}, &EncodeError{Err: c.cause}} {
-				assert.Equal(t, []error{c.want, c.cause}, err.Unwrap())
+			for _, op := range []string{"decode", "encode"} {
+				assert.Equal(t, []error{c.want, c.cause}, (&DecodeError{Op: op, Err: c.cause}).Unwrap())
 			}
 		})
+	}
+	for _, c := range []struct {
+		err  *DecodeError
+		want []error
+	}{
+		{&DecodeError{Op: "decode", Err: ErrUnknownType}, []error{ErrNotPhlebotomy, ErrUnknownType}},
+		{&DecodeError{Op: "encode", Err: ErrUnknownType}, []error{ErrMalformed, ErrUnknownType}},
+		{&DecodeError{Op: "parse", Err: ErrUnknownType}, []error{ErrUnknownType}},
+		{&DecodeError{Op: "decode", Err: ErrNotPhlebotomy}, []error{ErrNotPhlebotomy}},
+		{&DecodeError{Op: "decode"}, []error{ErrMalformed}},
+	} {
+		assert.Equal(t, c.want, c.err.Unwrap(), "%#v", c.err)
 	}
 }
 
@@ -63,28 +76,29 @@ func TestErrorMessages(t *testing.T) {
 		err error
 		msg string
 	}{
-		{&DecodeError{Field: "data.events[2].status", Err: &order.DecodeError{Field: "events[2].status",
+		{&DecodeError{Op: "decode", Path: "/data/events/2/status", Err: &order.DecodeError{Field: "events[2].status",
 			Err: &order.ParseError{Kind: "status", Text: "no_show", Err: order.ErrUnknownStatus}}},
-			`webhook: decode data.events[2].status: unknown status "no_show"`},
-		{&DecodeError{Field: "data", Err: &order.DecodeError{}}, "webhook: decode data: malformed input"},
-		{&DecodeError{Field: "data", Err: &appointment.DecodeError{}}, "webhook: decode data: malformed input"},
-		{&DecodeError{Field: "data.start_at", Err: &appointment.DecodeError{Path: "/start_at",
+			`webhook: decode /data/events/2/status: unknown status "no_show"`},
+		{&DecodeError{Op: "decode", Path: "/data", Err: &order.DecodeError{}}, "webhook: decode /data: malformed input"},
+		{&DecodeError{Op: "decode", Path: "/data", Err: &appointment.DecodeError{}}, "webhook: decode /data: malformed input"},
+		{&DecodeError{Op: "decode", Path: "/data/start_at", Err: &appointment.DecodeError{Path: "/start_at",
 			Text: "noon", Err: appointment.ErrMalformed}},
-			`webhook: decode data.start_at: malformed time "noon"`},
+			`webhook: decode /data/start_at: malformed time "noon"`},
 		// A cause that is not a nested decoder's is told whole.
-		{&DecodeError{Field: "event_type", Err: errors.New("missing")}, "webhook: decode event_type: missing"},
-		{&DecodeError{Field: "x", Err: errors.New("order: decode x: y")}, "webhook: decode x: order: decode x: y"},
-		{&EncodeError{Field: "data.created_at", Err: &order.EncodeError{Field: "created_at",
-			Err: &order.MalformedError{Kind: "time", Text: "t"}}}, `webhook: encode data.created_at: malformed time "t"`},
-		{&EncodeError{Field: "data.status", Err: &appointment.EncodeError{Path: "/status",
+		{&DecodeError{Op: "decode", Path: "/event_type", Err: errors.New("missing")}, "webhook: decode /event_type: missing"},
+		{&DecodeError{Op: "decode", Path: "/x", Err: errors.New("order: decode x: y")}, "webhook: decode /x: order: decode x: y"},
+		{&DecodeError{Op: "encode", Path: "/data/created_at", Err: &order.EncodeError{Field: "created_at",
+			Err: &order.MalformedError{Kind: "time", Text: "t"}}}, `webhook: encode /data/created_at: malformed time "t"`},
+		{&DecodeError{Op: "encode", Path: "/data/status", Err: &appointment.EncodeError{Path: "/status",
 			Text: "s", Err: appointment.ErrUnknownStatus}},
-			`webhook: encode data.status: unknown status "s"`},
-		{&EncodeError{Field: "data", Err: &appointment.EncodeError{}}, "webhook: encode data: malformed input"},
-		{&EncodeError{Field: "event_type", Err: &ParseError{Text: "webhook.Type(0)"}}, `webhook: encode event_type: unknown event type "webhook.Type(0)"`},
-		{&IgnoredError{EventType: "labtest.order.created", Kind: "Other"}, "webhook: not an at-home phlebotomy event: labtest.order.created of an Other order"},
-		{&IgnoredError{EventType: "labtest.order.created", Kind: "x"}, "webhook: not an at-home phlebotomy event: labtest.order.created of a x order"},
-		{&IgnoredError{EventType: "labtest.appointment.created", Kind: "unit"}, "webhook: not an at-home phlebotomy event: labtest.appointment.created of an unit appointment"},
-		{&IgnoredError{EventType: "labtest.result.critical", Kind: "testkit"}, "webhook: not an at-home phlebotomy event: labtest.result.critical"},
+			`webhook: encode /data/status: unknown status "s"`},
+		{&DecodeError{Op: "encode", Path: "/data", Err: &appointment.EncodeError{}}, "webhook: encode /data: malformed input"},
+		{&DecodeError{Op: "encode", Path: "/event_type", Value: "webhook.Type(0)", Err: ErrUnknownType}, `webhook: encode /event_type: unknown event type "webhook.Type(0)"`},
+		{&DecodeError{Op: "parse", Value: "daily.data.sleep.created", Err: ErrUnknownType}, `webhook: unknown event type "daily.data.sleep.created"`},
+		{&DecodeError{Op: "decode", Path: "/data/details/type", Value: "Other", Err: ErrNotPhlebotomy}, "webhook: not an at-home phlebotomy event: an Other order"},
+		{&DecodeError{Op: "decode", Path: "/data/details/type", Value: "x", Err: ErrNotPhlebotomy}, "webhook: not an at-home phlebotomy event: a x order"},
+		{&DecodeError{Op: "decode", Path: "/data/type", Value: "unit", Err: ErrNotPhlebotomy}, "webhook: not an at-home phlebotomy event: an unit appointment"},
+		{&DecodeError{Op: "decode", Path: "/event_type", Value: "labtest.result.critical", Err: ErrUnknownType}, "webhook: not an at-home phlebotomy event: labtest.result.critical"},
 		{&VerifyError{Err: ErrNoSignature, Header: HeaderSignature}, "webhook: no matching signature: svix-signature"},
 		{&VerifyError{Err: ErrMissingHeader, Header: HeaderID}, "webhook: missing header: svix-id"},
 		{&VerifyError{Err: ErrMalformedHeader, Header: HeaderTimestamp}, "webhook: malformed header: svix-timestamp"},

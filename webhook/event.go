@@ -45,11 +45,6 @@ var typeNames = [...]string{
 // Junction's documentation and event catalog from 2023-10 to 2025-02.
 const legacyAppointmentUpdated = "labtest.appointment.update"
 
-// Types returns every valid type in declaration order.
-func Types() []Type {
-	return []Type{OrderCreated, OrderUpdated, AppointmentCreated, AppointmentUpdated}
-}
-
 // IsValid reports whether t is one of the declared types.
 func (t Type) IsValid() bool { return t >= OrderCreated && t <= numTypes }
 
@@ -72,12 +67,12 @@ func (t Type) String() string {
 // ParseType parses an event type: one of the four lab-testing order and
 // appointment types, or the legacy labtest.appointment.update. Any other
 // text, such as daily.data.sleep.created or labtest.result.critical, is a
-// *[ParseError] wrapping [ErrUnknownType].
+// *[DecodeError] with Op "parse" wrapping [ErrUnknownType].
 func ParseType(text string) (Type, error) {
 	if t := parseType(text); t != 0 {
 		return t, nil
 	}
-	return 0, &ParseError{Text: text}
+	return 0, &DecodeError{Op: "parse", Value: text, Err: ErrUnknownType}
 }
 
 func parseType(text string) Type {
@@ -95,10 +90,10 @@ func parseType(text string) Type {
 }
 
 // MarshalText writes Junction's spelling. An invalid type is a
-// *[ParseError] wrapping [ErrUnknownType].
+// *[DecodeError] with Op "encode" wrapping [ErrUnknownType].
 func (t Type) MarshalText() ([]byte, error) {
 	if !t.IsValid() {
-		return nil, &ParseError{Text: t.String()}
+		return nil, &DecodeError{Op: "encode", Value: t.String(), Err: ErrUnknownType}
 	}
 	return []byte(typeNames[t]), nil
 }
@@ -110,7 +105,7 @@ func (t *Type) UnmarshalText(text []byte) error {
 		return err
 	}
 	if t == nil {
-		return &ParseError{Text: string(text)}
+		return &DecodeError{Op: "parse", Value: string(text), Err: ErrUnknownType}
 	}
 	*t = v
 	return nil

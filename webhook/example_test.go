@@ -75,7 +75,10 @@ func ExampleVerifier_Parse() {
 // Junction would: sign the body with the endpoint's test secret and send
 // the headers Sign returns.
 func ExampleVerifier_Sign() {
-	v := webhook.MustVerifier(secret) // the test's secret, shared with the handler
+	v, err := webhook.NewVerifier(secret) // the test's secret, shared with the handler
+	if err != nil {
+		panic(err)
+	}
 	var handled []string
 	h := &webhookhttp.Handler{
 		Verifier: v,
@@ -114,9 +117,14 @@ func ExampleSign() {
 	// svix-signature: v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=
 }
 
-// ExampleVerify checks one delivery against a secret, here Svix's published
-// test vector, at times inside and outside the five minutes' tolerance.
-func ExampleVerify() {
+// ExampleVerifier_Verify checks one delivery against a secret, here Svix's
+// published test vector, at times inside and outside the five minutes'
+// tolerance.
+func ExampleVerifier_Verify() {
+	v, err := webhook.NewVerifier(secret)
+	if err != nil {
+		panic(err)
+	}
 	h := http.Header{}
 	h.Set("svix-id", "msg_p5jXN8AQM9LWM0D4loKWxJek")
 	h.Set("svix-timestamp", "1614265330")
@@ -124,10 +132,10 @@ func ExampleVerify() {
 	body := []byte(`{"test": 2432232314}`)
 	sent := time.Unix(1614265330, 0)
 
-	fmt.Println(webhook.Verify(secret, h, body, sent.Add(webhook.Tolerance)))
-	err := webhook.Verify(secret, h, body, sent.Add(time.Hour))
+	fmt.Println(v.Verify(h, body, sent.Add(webhook.Tolerance)))
+	err = v.Verify(h, body, sent.Add(time.Hour))
 	fmt.Println(errors.Is(err, webhook.ErrUnverified), errors.Is(err, webhook.ErrStaleTimestamp))
-	err = webhook.Verify(secret, h, []byte(`{"test": 1}`), sent)
+	err = v.Verify(h, []byte(`{"test": 1}`), sent)
 	fmt.Println(err)
 	// Output:
 	// <nil>
@@ -144,8 +152,8 @@ func ExampleNewVerifier() {
 		panic(err)
 	}
 	body := []byte(sleepCreated)
-	fromOld := webhook.MustVerifier(secret).Sign("msg_1", at, body)
-	fromNew := webhook.MustVerifier(newSecret).Sign("msg_2", at, body)
+	fromOld, _ := webhook.Sign(secret, "msg_1", at, body)
+	fromNew, _ := webhook.Sign(newSecret, "msg_2", at, body)
 	fmt.Println(v.Verify(fromOld, body, at), v.Verify(fromNew, body, at))
 
 	_, err = webhook.NewVerifier("whsec_not base64")
@@ -161,10 +169,10 @@ func ExampleNewVerifier() {
 func ExampleDecode() {
 	for _, body := range []string{walkInOrder, sleepCreated, `{"data": {}}`} {
 		e, err := webhook.Decode([]byte(body))
-		var ignored *webhook.IgnoredError
+		var de *webhook.DecodeError
 		switch {
-		case errors.Is(err, webhook.ErrNotPhlebotomy) && errors.As(err, &ignored):
-			fmt.Printf("ignore %q (kind %q), order %q\n", ignored.EventType, ignored.Kind, e.OrderID())
+		case errors.Is(err, webhook.ErrNotPhlebotomy) && errors.As(err, &de):
+			fmt.Printf("ignore %s %q, order %q\n", de.Path, de.Value, e.OrderID())
 		case errors.Is(err, webhook.ErrMalformed):
 			fmt.Println("malformed:", err)
 		case err == nil:
@@ -172,9 +180,9 @@ func ExampleDecode() {
 		}
 	}
 	// Output:
-	// ignore "labtest.order.updated" (kind "walk_in_test"), order "9f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a"
-	// ignore "daily.data.sleep.created" (kind ""), order ""
-	// malformed: webhook: decode event_type: missing
+	// ignore /data/details/type "walk_in_test", order "9f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a"
+	// ignore /event_type "daily.data.sleep.created", order ""
+	// malformed: webhook: decode /event_type: missing
 }
 
 // ExampleDecode_unknownStatus decodes an order with a status this library
@@ -186,13 +194,13 @@ func ExampleDecode_unknownStatus() {
 	e, err := webhook.Decode([]byte(body))
 	var de *webhook.DecodeError
 	if errors.Is(err, webhook.ErrUnknownStatus) && errors.As(err, &de) {
-		fmt.Println(de.Field)
+		fmt.Println(de.Path)
 		fmt.Println(err)
 		fmt.Println(e.OrderID(), e.Order.History[0].StatusText)
 	}
 	// Output:
-	// data.events[0].status
-	// webhook: decode data.events[0].status: unknown status "collecting_sample.at_home_phlebotomy.on_hold"
+	// /data/events/0/status
+	// webhook: decode /data/events/0/status: unknown status "collecting_sample.at_home_phlebotomy.on_hold"
 	// o1 collecting_sample.at_home_phlebotomy.on_hold
 }
 
@@ -240,10 +248,8 @@ func ExampleParseType() {
 		t, err := webhook.ParseType(text)
 		fmt.Println(t, t.IsOrder(), t.IsAppointment(), err)
 	}
-	fmt.Println(webhook.Types())
 	// Output:
 	// labtest.order.created true false <nil>
 	// labtest.appointment.updated false true <nil>
 	// webhook.Type(0) false false webhook: unknown event type "labtest.result.critical"
-	// [labtest.order.created labtest.order.updated labtest.appointment.created labtest.appointment.updated]
 }

@@ -36,7 +36,7 @@ func seedBodies(tb testing.TB) [][]byte {
 }
 
 // FuzzDecode decodes arbitrary bytes as a webhook body: Decode never
-// panics; every error is a *DecodeError or an *IgnoredError wrapping
+// panics; every error is a *DecodeError wrapping
 // exactly one of ErrMalformed, ErrUnknownStatus and ErrNotPhlebotomy; a
 // malformed body gives the zero Event; an event with a valid type writes
 // back with MarshalJSON and decodes equal, with the same outcome;
@@ -45,7 +45,7 @@ func FuzzDecode(f *testing.F) {
 	for _, b := range seedBodies(f) {
 		f.Add(b)
 	}
-	v := MustVerifier(vectorSecret)
+	v := mustVerifier(vectorSecret)
 	at := time.Date(2026, 11, 21, 9, 30, 0, 0, time.UTC)
 	f.Fuzz(func(t *testing.T, body []byte) {
 		e, err := Decode(body)
@@ -120,7 +120,7 @@ func FuzzDecode(f *testing.F) {
 	})
 }
 
-// oneSentinel checks that err is nil, or a *DecodeError or *IgnoredError
+// oneSentinel checks that err is nil, or a *DecodeError
 // wrapping exactly one decoding sentinel, and returns that sentinel.
 func oneSentinel(t *testing.T, body []byte, err error) error {
 	t.Helper()
@@ -139,9 +139,8 @@ func oneSentinel(t *testing.T, body []byte, err error) error {
 		t.Fatalf("Decode(%q) = %v: wraps %d of the sentinels, want 1", body, err, n)
 	}
 	var de *DecodeError
-	var ie *IgnoredError
-	if !errors.As(err, &de) && !errors.As(err, &ie) {
-		t.Fatalf("Decode(%q) = %T %v: not a *DecodeError or *IgnoredError", body, err, err)
+	if !errors.As(err, &de) {
+		t.Fatalf("Decode(%q) = %T %v: not a *DecodeError", body, err, err)
 	}
 	return found
 }
@@ -150,7 +149,7 @@ func oneSentinel(t *testing.T, body []byte, err error) error {
 // panics, accepts only the four types and the legacy spelling, and what it
 // accepts writes back as its current spelling, which parses equal.
 func FuzzParseType(f *testing.F) {
-	for _, t := range Types() {
+	for _, t := range types {
 		f.Add(t.String())
 	}
 	for _, s := range []string{legacyAppointmentUpdated, "", "daily.data.sleep.created", "labtest.result.critical",
@@ -160,8 +159,8 @@ func FuzzParseType(f *testing.F) {
 	f.Fuzz(func(t *testing.T, text string) {
 		got, err := ParseType(text)
 		if err != nil {
-			var pe *ParseError
-			if got != 0 || !errors.As(err, &pe) || pe.Text != text || !errors.Is(err, ErrUnknownType) {
+			var de *DecodeError
+			if got != 0 || !errors.As(err, &de) || de.Value != text || !errors.Is(err, ErrUnknownType) {
 				t.Fatalf("ParseType(%q) = %v, %v", text, got, err)
 			}
 			return

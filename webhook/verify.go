@@ -81,10 +81,10 @@ func (k *key) sign(dst []byte, id, timestamp string, body []byte) []byte {
 // secrets: the endpoint's signing secret as Junction shows it
 // ("whsec_" and base64, the prefix optional as in Svix's libraries), or
 // several while the endpoint's secret is rotated. No secret, or one that is
-// empty or not base64, is a *[SecretError] wrapping [ErrInvalidSecret].
+// empty or not base64, is an error wrapping [ErrInvalidSecret].
 func NewVerifier(secrets ...string) (*Verifier, error) {
 	if len(secrets) == 0 {
-		return nil, &SecretError{Problem: "no secret given"}
+		return nil, &secretError{"no secret given"}
 	}
 	v := &Verifier{keys: make([]*key, len(secrets))}
 	for i, s := range secrets {
@@ -97,23 +97,13 @@ func NewVerifier(secrets ...string) (*Verifier, error) {
 	return v, nil
 }
 
-// MustVerifier is like [NewVerifier] but panics on error. It is meant for
-// hard-coded secrets in tests and examples.
-func MustVerifier(secrets ...string) *Verifier {
-	v, err := NewVerifier(secrets...)
-	if err != nil {
-		panic(err)
-	}
-	return v
-}
-
 func decodeSecret(s string) ([]byte, error) {
 	b, err := base64.StdEncoding.DecodeString(strings.TrimPrefix(s, secretPrefix))
 	if err != nil {
-		return nil, &SecretError{Problem: "not base64 after the " + secretPrefix + " prefix"}
+		return nil, &secretError{"not base64 after the " + secretPrefix + " prefix"}
 	}
 	if len(b) == 0 {
-		return nil, &SecretError{Problem: "empty"}
+		return nil, &secretError{"empty"}
 	}
 	return b, nil
 }
@@ -241,17 +231,8 @@ func (v *Verifier) Sign(id string, at time.Time, body []byte) map[string][]strin
 	}
 }
 
-// Verify is [Verifier.Verify] with one secret, decoded on each call.
-func Verify(secret string, h map[string][]string, body []byte, now time.Time) error {
-	v, err := NewVerifier(secret)
-	if err != nil {
-		return err
-	}
-	return v.Verify(h, body, now)
-}
-
 // Sign is [Verifier.Sign] with one secret: the headers of a delivery of
-// body with message id id, sent at at. A bad secret is a *[SecretError].
+// body with message id id, sent at at. A bad secret is an error wrapping [ErrInvalidSecret].
 func Sign(secret, id string, at time.Time, body []byte) (map[string][]string, error) {
 	v, err := NewVerifier(secret)
 	if err != nil {

@@ -26,6 +26,25 @@ const (
 
 var vectorTime = time.Unix(1614265330, 0)
 
+// mustVerifier returns the verifier of secrets, hard-coded valid ones.
+func mustVerifier(secrets ...string) *Verifier {
+	v, err := NewVerifier(secrets...)
+	if err != nil {
+		panic(err)
+	}
+	return v
+}
+
+// verifyWith verifies with one secret, decoded on each call: the error of
+// NewVerifier, or of Verify.
+func verifyWith(secret string, h map[string][]string, body []byte, now time.Time) error {
+	v, err := NewVerifier(secret)
+	if err != nil {
+		return err
+	}
+	return v.Verify(h, body, now)
+}
+
 func vectorHeader(sig string) http.Header {
 	h := http.Header{}
 	h.Set(HeaderID, vectorID)
@@ -35,7 +54,7 @@ func vectorHeader(sig string) http.Header {
 }
 
 func TestVector(t *testing.T) {
-	require.NoError(t, Verify(vectorSecret, vectorHeader(vectorSig), []byte(vectorBody), vectorTime))
+	require.NoError(t, verifyWith(vectorSecret, vectorHeader(vectorSig), []byte(vectorBody), vectorTime))
 	h, err := Sign(vectorSecret, vectorID, vectorTime, []byte(vectorBody))
 	require.NoError(t, err)
 	assert.Equal(t, vectorHeader(vectorSig), http.Header(h), "Sign writes the published signature")
@@ -95,7 +114,7 @@ func TestVerifyHeaders(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			before := c.header.Clone()
-			err := Verify(vectorSecret, c.header, body, vectorTime)
+			err := verifyWith(vectorSecret, c.header, body, vectorTime)
 			assert.Equal(t, before, c.header, "Verify must not change the headers")
 			if c.want == nil {
 				require.NoError(t, err)
@@ -127,7 +146,7 @@ func TestTimestampRange(t *testing.T) {
 	} {
 		h := vectorHeader(vectorSig)
 		h.Set(HeaderTimestamp, strconv.FormatInt(c.ts, 10))
-		err := Verify(vectorSecret, h, body, vectorTime)
+		err := verifyWith(vectorSecret, h, body, vectorTime)
 		require.ErrorIs(t, err, c.want, "timestamp %d", c.ts)
 	}
 	// The bounds as written in a header: 2^40 seconds either side of 1970.
@@ -140,7 +159,7 @@ func TestTimestampRange(t *testing.T) {
 	} {
 		h := vectorHeader(vectorSig)
 		h.Set(HeaderTimestamp, ts)
-		require.ErrorIs(t, Verify(vectorSecret, h, body, vectorTime), want, "timestamp %s", ts)
+		require.ErrorIs(t, verifyWith(vectorSecret, h, body, vectorTime), want, "timestamp %s", ts)
 	}
 }
 
@@ -148,7 +167,7 @@ func TestTimestampRange(t *testing.T) {
 // states, whatever the id's length up to the pool's bound, and does not
 // allocate.
 func TestVerifyReusesState(t *testing.T) {
-	v := MustVerifier(vectorSecret)
+	v := mustVerifier(vectorSecret)
 	body := []byte(vectorBody)
 	for _, n := range []int{len(vectorID), 1000} {
 		id := strings.Repeat("m", n)
@@ -169,12 +188,12 @@ func TestRotatedSecret(t *testing.T) {
 	body := []byte(vectorBody)
 	h, err := Sign(otherSecret, vectorID, vectorTime, body)
 	require.NoError(t, err)
-	v := MustVerifier(vectorSecret, otherSecret)
+	v := mustVerifier(vectorSecret, otherSecret)
 	require.NoError(t, v.Verify(h, body, vectorTime), "the second secret verifies")
 	require.NoError(t, v.Verify(vectorHeader(vectorSig), body, vectorTime), "the first one still does")
-	require.ErrorIs(t, MustVerifier(vectorSecret).Verify(h, body, vectorTime), ErrNoSignature)
+	require.ErrorIs(t, mustVerifier(vectorSecret).Verify(h, body, vectorTime), ErrNoSignature)
 	// The secret without its prefix, as Svix's libraries accept it.
-	require.NoError(t, Verify(strings.TrimPrefix(vectorSecret, "whsec_"), vectorHeader(vectorSig), body, vectorTime))
+	require.NoError(t, verifyWith(strings.TrimPrefix(vectorSecret, "whsec_"), vectorHeader(vectorSig), body, vectorTime))
 }
 
 func TestTolerance(t *testing.T) {
@@ -194,7 +213,7 @@ func TestTolerance(t *testing.T) {
 		{24 * time.Hour, ErrStaleTimestamp},
 	} {
 		t.Run(c.now.String(), func(t *testing.T) {
-			err := Verify(vectorSecret, vectorHeader(vectorSig), body, vectorTime.Add(c.now))
+			err := verifyWith(vectorSecret, vectorHeader(vectorSig), body, vectorTime.Add(c.now))
 			if c.want == nil {
 				require.NoError(t, err)
 				return
@@ -206,9 +225,9 @@ func TestTolerance(t *testing.T) {
 			assert.True(t, ve.Now.Equal(vectorTime.Add(c.now)))
 		})
 	}
-	err := Verify(vectorSecret, vectorHeader(vectorSig), body, vectorTime.Add(6*time.Minute))
+	err := verifyWith(vectorSecret, vectorHeader(vectorSig), body, vectorTime.Add(6*time.Minute))
 	assert.EqualError(t, err, "webhook: timestamp too old: svix-timestamp 2021-02-25T15:02:10Z is 6m0s before 2021-02-25T15:08:10Z")
-	err = Verify(vectorSecret, vectorHeader(vectorSig), body, vectorTime.Add(-6*time.Minute))
+	err = verifyWith(vectorSecret, vectorHeader(vectorSig), body, vectorTime.Add(-6*time.Minute))
 	assert.EqualError(t, err, "webhook: timestamp too new: svix-timestamp 2021-02-25T15:02:10Z is 6m0s after 2021-02-25T14:56:10Z")
 }
 
@@ -224,7 +243,7 @@ func TestBadSecrets(t *testing.T) {
 			v, err := NewVerifier(secrets...)
 			assert.Nil(t, v)
 			require.ErrorIs(t, err, ErrInvalidSecret)
-			var se *SecretError
+			var se *secretError
 			require.ErrorAs(t, err, &se)
 			for _, s := range secrets {
 				if s != "" && s != "whsec_" {
@@ -233,10 +252,10 @@ func TestBadSecrets(t *testing.T) {
 			}
 		})
 	}
-	require.ErrorIs(t, Verify("", vectorHeader(vectorSig), nil, vectorTime), ErrInvalidSecret)
+	require.ErrorIs(t, verifyWith("", vectorHeader(vectorSig), nil, vectorTime), ErrInvalidSecret)
 	_, err := Sign("whsec_", "id", vectorTime, nil)
 	require.ErrorIs(t, err, ErrInvalidSecret)
-	assert.Panics(t, func() { MustVerifier() })
+	assert.Panics(t, func() { mustVerifier() })
 }
 
 func TestZeroVerifier(t *testing.T) {
@@ -247,7 +266,7 @@ func TestZeroVerifier(t *testing.T) {
 }
 
 func TestSignVerifyRoundTrip(t *testing.T) {
-	v := MustVerifier(vectorSecret)
+	v := mustVerifier(vectorSecret)
 	for _, body := range []string{"", "{}", vectorBody, strings.Repeat("é", 10000)} {
 		at := time.Date(2026, 11, 21, 9, 30, 15, 999_999_999, time.UTC)
 		h := v.Sign("msg_"+strconv.Itoa(len(body)), at, []byte(body))
@@ -269,7 +288,7 @@ func FuzzVerify(f *testing.F) {
 	f.Add("", "", "", []byte{}, int64(0))
 	f.Add(vectorID, "-1", "v1,", []byte("x"), int64(-400))
 	f.Add(vectorID, vectorTS, "v1,a v1,b v2,c", []byte(vectorBody), int64(300))
-	v := MustVerifier(vectorSecret)
+	v := mustVerifier(vectorSecret)
 	f.Fuzz(func(t *testing.T, id, ts, sig string, body []byte, skew int64) {
 		h := http.Header{}
 		h.Set(HeaderID, id)

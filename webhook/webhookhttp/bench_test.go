@@ -17,7 +17,7 @@ import (
 // httptest.ResponseRecorder: the cost of the Handler's own layer.
 func BenchmarkHandler(b *testing.B) {
 	body := wrap("labtest.order.updated", fixture(b, "order-updated.json"))
-	v := webhook.MustVerifier(vectorSecret)
+	v := mustVerifier(vectorSecret)
 	hdr := v.Sign("msg_p5jXN8AQM9LWM0D4loKWxJek", handlerNow, body)
 	h := &Handler{
 		Verifier: v,

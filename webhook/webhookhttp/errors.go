@@ -7,33 +7,30 @@ import "errors"
 // size limit, or a body that cannot be read.
 var ErrRequest = errors.New("webhookhttp: bad request")
 
-// RequestError reports an HTTP request that a [Handler] cannot take for a
-// delivery. It unwraps to [ErrRequest] and to the cause, if any. It never
-// holds the body.
-type RequestError struct {
-	// Problem is what is wrong, such as "method GET not allowed" or "body
-	// over 1048576 bytes".
-	Problem string
-	// Err is the cause: the *http.MaxBytesError of a body over the limit,
-	// the error of reading the body; nil for a method.
-	Err error
+// requestError reports an HTTP request that a [Handler] cannot take for a
+// delivery. It unwraps to [ErrRequest] and to the cause, if any: the
+// *http.MaxBytesError of a body over the limit, which errors.As finds, or
+// the error of reading the body. It never holds the body.
+type requestError struct {
+	problem string // what is wrong, such as "method GET not allowed"
+	err     error  // the cause; nil for a method
 }
 
 // Error returns a message such as "webhookhttp: bad request: method GET not allowed".
-func (e *RequestError) Error() string {
-	msg := ErrRequest.Error() + ": " + e.Problem
-	if e.Err != nil {
-		msg += ": " + e.Err.Error()
+func (e *requestError) Error() string {
+	msg := ErrRequest.Error() + ": " + e.problem
+	if e.err != nil {
+		msg += ": " + e.err.Error()
 	}
 	return msg
 }
 
 // Unwrap returns [ErrRequest] and the cause.
-func (e *RequestError) Unwrap() []error {
-	if e.Err == nil {
+func (e *requestError) Unwrap() []error {
+	if e.err == nil {
 		return []error{ErrRequest}
 	}
-	return []error{ErrRequest, e.Err}
+	return []error{ErrRequest, e.err}
 }
 
 // ErrHandler reports a [Handler] that is not set up: no Verifier, one

@@ -17,13 +17,13 @@ func TestZeroErrors(t *testing.T) {
 		msg  string
 		want error
 	}{
-		{&RequestError{}, "webhookhttp: bad request: ", ErrRequest},
+		{&requestError{}, "webhookhttp: bad request: ", ErrRequest},
 		{&handlerError{}, "webhookhttp: handler not set up: ", ErrHandler},
 	} {
 		assert.EqualError(t, c.err, c.msg)
 		assert.ErrorIs(t, c.err, c.want, c.msg)
 	}
-	assert.Equal(t, []error{ErrRequest}, (&RequestError{}).Unwrap(), "no nil cause")
+	assert.Equal(t, []error{ErrRequest}, (&requestError{}).Unwrap(), "no nil cause")
 }
 
 func TestErrorMessages(t *testing.T) {
@@ -31,9 +31,9 @@ func TestErrorMessages(t *testing.T) {
 		err error
 		msg string
 	}{
-		{&RequestError{Problem: "method GET not allowed"}, "webhookhttp: bad request: method GET not allowed"},
-		{&RequestError{Problem: "cannot read the body", Err: io.ErrUnexpectedEOF}, "webhookhttp: bad request: cannot read the body: unexpected EOF"},
-		{&RequestError{Problem: "body over 10 bytes", Err: &http.MaxBytesError{Limit: 10}}, "webhookhttp: bad request: body over 10 bytes: http: request body too large"},
+		{&requestError{problem: "method GET not allowed"}, "webhookhttp: bad request: method GET not allowed"},
+		{&requestError{problem: "cannot read the body", err: io.ErrUnexpectedEOF}, "webhookhttp: bad request: cannot read the body: unexpected EOF"},
+		{&requestError{problem: "body over 10 bytes", err: &http.MaxBytesError{Limit: 10}}, "webhookhttp: bad request: body over 10 bytes: http: request body too large"},
 	} {
 		assert.EqualError(t, c.err, c.msg)
 		assert.True(t, strings.HasPrefix(c.err.Error(), "webhookhttp: "))

@@ -73,7 +73,7 @@ type Handler struct {
 	// time.Now, the only place the library reads the clock.
 	Now func() time.Time
 	// Ignored, when set, is called with each verified event the Handler
-	// acknowledges without calling Handle, and the *IgnoredError saying
+	// acknowledges without calling Handle, and the *webhook.DecodeError saying
 	// why, before the Handler answers.
 	Ignored func(ctx context.Context, e webhook.Event, err error)
 	// Rejected, when set, is called with each request answered with an
@@ -85,9 +85,10 @@ type Handler struct {
 }
 
 // NewHandler returns a Handler that verifies deliveries with secret (see
-// [webhook.NewVerifier]) and calls handle with each at-home phlebotomy event, with
-// the defaults for everything else. A bad secret is a *[webhook.SecretError]; a
-// nil handle is an error wrapping [ErrHandler].
+// [webhook.NewVerifier]) and calls handle with each at-home phlebotomy
+// event, with the defaults for everything else. A bad secret is an error
+// wrapping [webhook.ErrInvalidSecret]; a nil handle is an error wrapping
+// [ErrHandler].
 func NewHandler(secret string, handle func(ctx context.Context, e webhook.Event) error) (*Handler, error) {
 	if handle == nil {
 		return nil, errNoHandle
@@ -111,7 +112,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if r.Method != http.MethodPost {
 		w.Header().Set("Allow", http.MethodPost)
-		h.reject(w, r, http.StatusMethodNotAllowed, &RequestError{Problem: "method " + r.Method + " not allowed"})
+		h.reject(w, r, http.StatusMethodNotAllowed, &requestError{problem: "method " + r.Method + " not allowed"})
 		return
 	}
 	limit := h.MaxBodyBytes
@@ -178,7 +179,7 @@ var (
 // readBody reads r's body, at most limit bytes. A request that declares a
 // longer body is refused before reading; otherwise the body is read into
 // one buffer of the declared size and one byte more, so that the end is
-// seen without growing it. Any error is a *RequestError.
+// seen without growing it. Any error is a *requestError.
 func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, error) {
 	if r.ContentLength > limit {
 		return nil, tooLarge(limit, &http.MaxBytesError{Limit: limit})
@@ -208,12 +209,12 @@ func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, erro
 		if errors.As(err, &mbe) {
 			return nil, tooLarge(limit, err)
 		}
-		return nil, &RequestError{Problem: "cannot read the body", Err: err}
+		return nil, &requestError{problem: "cannot read the body", err: err}
 	}
 }
 
-func tooLarge(limit int64, err error) *RequestError {
-	return &RequestError{Problem: "body over " + strconv.FormatInt(limit, 10) + " bytes", Err: err}
+func tooLarge(limit int64, err error) *requestError {
+	return &requestError{problem: "body over " + strconv.FormatInt(limit, 10) + " bytes", err: err}
 }
 
 // reason is the response body for each error status: fixed text, so that

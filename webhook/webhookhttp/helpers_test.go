@@ -6,7 +6,18 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/phlebkit/phlebkit/webhook"
 )
+
+// mustVerifier returns the verifier of secrets, hard-coded valid ones.
+func mustVerifier(secrets ...string) *webhook.Verifier {
+	v, err := webhook.NewVerifier(secrets...)
+	if err != nil {
+		panic(err)
+	}
+	return v
+}
 
 // The signing secret of Svix's published test vector, and a second valid
 // secret, as after a rotation.

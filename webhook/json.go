@@ -1,0 +1,275 @@
+package webhook
+
+import (
+	"bytes"
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
+
+	"github.com/phlebkit/phlebkit/appointment"
+	"github.com/phlebkit/phlebkit/order"
+)
+
+// wireEvent is the envelope of a webhook body, its data kept as the JSON
+// it is until the type says what it holds.
+type wireEvent struct {
+	EventType    string         `json:"event_type"`
+	Data         jsontext.Value `json:"data"`
+	UserID       string         `json:"user_id"`
+	ClientUserID string         `json:"client_user_id"`
+	TeamID       string         `json:"team_id"`
+}
+
+// outEvent is the envelope as [Event.MarshalJSON] writes it.
+type outEvent struct {
+	EventType    Type   `json:"event_type"`
+	Data         any    `json:"data"`
+	UserID       string `json:"user_id"`
+	ClientUserID string `json:"client_user_id"`
+	TeamID       string `json:"team_id"`
+}
+
+// Decode decodes the body of a webhook delivery into an [Event], without
+// verifying it: use [Verifier.Parse] for a delivery received over HTTP. The
+// envelope is read with github.com/go-json-experiment/json, and the order
+// or appointment in data by [order.Decode] or [appointment.Decode], with
+// their guarantees; decoding is linear in the size of body, and body may be
+// reused once Decode returns. The legacy type labtest.appointment.update
+// decodes as [AppointmentUpdated].
+//
+// Junction sends many event types to the same endpoint. Decode returns
+// exactly one of these outcomes, each a *[DecodeError], beside what it
+// could read of the event:
+//
+//   - [ErrNotPhlebotomy] for an event type that is not a lab-testing order
+//     or appointment event (daily.data.*, labtest.result.*,
+//     labtest.order.deleted, …; it wraps [ErrUnknownType] too), with the
+//     envelope's ids; and for an order or an appointment that is not
+//     at-home phlebotomy (a walk-in, testkit or on-site order; a patient
+//     service centre appointment), with the order or appointment too. The
+//     caller ignores them with one errors.Is;
+//   - [ErrUnknownStatus] for an at-home phlebotomy order or appointment
+//     with a status this package does not know (Junction's enums are
+//     non-exhaustive), with the rest of the event decoded;
+//   - [ErrMalformed] for a body that is not a webhook envelope: invalid
+//     JSON, a value of the wrong JSON type, a member repeated, no
+//     event_type (absent, null or ""), no data (absent or null) for a
+//     lab-testing event, or data that its package refuses. The event is
+//     then the zero Event.
+//
+// Keys are matched exactly. A member that appears twice is refused as
+// malformed, whatever its values (our decision, JSON v2's default: a body
+// that says two things is not one Junction sends). Members other than the
+// envelope's five are skipped.
+func Decode(body []byte) (Event, error) {
+	var w wireEvent
+	if err := json.Unmarshal(body, &w); err != nil {
+		return Event{}, jsonError("decode", err)
+	}
+	if w.EventType == "" {
+		if w.Data == nil && w.UserID == "" && w.ClientUserID == "" && w.TeamID == "" && isNull(body) {
+			return Event{}, &DecodeError{Op: "decode", Err: errNullBody}
+		}
+		return Event{}, &DecodeError{Op: "decode", Path: "/event_type", Err: errMissing}
+	}
+	e := Event{UserID: w.UserID, ClientUserID: w.ClientUserID, TeamID: w.TeamID}
+	if e.Type = parseType(w.EventType); e.Type == 0 {
+		return e, &DecodeError{Op: "decode", Path: "/event_type", Value: w.EventType, Err: ErrUnknownType}
+	}
+	if w.Data == nil || w.Data.Kind() == 'n' {
+		return Event{}, &DecodeError{Op: "decode", Path: "/data", Err: errMissing}
+	}
+	if e.Type.IsOrder() {
+		o, err := order.Decode(w.Data)
+		if err != nil && !errors.Is(err, order.ErrUnknownStatus) {
+			return Event{}, dataError("decode", err)
+		}
+		e.Order = &o
+		if !o.IsPhlebotomy() {
+			return e, &DecodeError{Op: "decode", Path: orderKindPath, Value: string(o.Details.Type), Err: ErrNotPhlebotomy}
+		}
+		if err != nil {
+			return e, dataError("decode", err)
+		}
+		return e, nil
+	}
+	a, err := appointment.Decode(w.Data)
+	if err != nil && !errors.Is(err, appointment.ErrUnknownStatus) {
+		return Event{}, dataError("decode", err)
+	}
+	e.Appointment = &a
+	if !a.IsPhlebotomy() {
+		return e, &DecodeError{Op: "decode", Path: appointmentKindPath, Value: string(a.Type), Err: ErrNotPhlebotomy}
+	}
+	if err != nil {
+		return e, dataError("decode", err)
+	}
+	return e, nil
+}
+
+// Parse verifies a delivery as [Verifier.Verify] does, at now, then decodes
+// its body as [Decode] does. A delivery that fails verification is not
+// decoded: the error is the *[VerifyError] and the event the zero Event.
+// A verified delivery's event has ID set to its message id (svix-id), also
+// beside an error of Decode, so that the delivery can be logged by it.
+func (v *Verifier) Parse(h map[string][]string, body []byte, now time.Time) (Event, error) {
+	id, err := v.verify(h, body, now)
+	if err != nil {
+		return Event{}, err
+	}
+	e, err := Decode(body)
+	e.ID = id
+	return e, err
+}
+
+// MarshalJSON writes the event as Junction's webhook body:
+// {"event_type", "data", "user_id", "client_user_id", "team_id"}, data
+// being the order or the appointment in Junction's JSON (the one the type
+// says; the other is not written). ID is not part of the body: it travels
+// in the svix-id header. Decoding what it writes gives the same event, ID
+// aside, and the same error, if any, with one exception: an appointment
+// keeps no text of a status it does not know (its status is zero), so an
+// appointment event decoded beside [ErrUnknownStatus] is written without
+// that status and decodes back without the error. The legacy type spelling
+// is written as labtest.appointment.updated. An invalid type, a type
+// without its order or appointment, or data its package cannot encode, is
+// a *[DecodeError] with Op "encode".
+func (e Event) MarshalJSON() ([]byte, error) {
+	out := outEvent{EventType: e.Type, UserID: e.UserID, ClientUserID: e.ClientUserID, TeamID: e.TeamID}
+	switch {
+	case e.Type.IsOrder() && e.Order != nil:
+		out.Data = e.Order
+	case e.Type.IsAppointment() && e.Appointment != nil:
+		out.Data = e.Appointment
+	case e.Type.IsValid():
+		return nil, &DecodeError{Op: "encode", Path: "/data", Err: errNoData}
+	default:
+		return nil, &DecodeError{Op: "encode", Path: "/event_type", Value: e.Type.String(), Err: ErrUnknownType}
+	}
+	b, err := json.Marshal(out)
+	if err != nil {
+		return nil, dataError("encode", err)
+	}
+	return b, nil
+}
+
+// UnmarshalJSON decodes a webhook body as [Decode] does, so that an Event
+// stored as [Event.MarshalJSON] writes it reads back equal. ID, which the
+// body does not carry, is left as it is. Like the standard library's
+// decoders it leaves e unchanged for null; on any error of Decode, e is
+// unchanged too, even for an ignored event or an unknown status (use
+// Decode to see the rest of the event then).
+func (e *Event) UnmarshalJSON(data []byte) error {
+	if isNull(data) {
+		return nil
+	}
+	v, err := Decode(data)
+	if err != nil {
+		return err
+	}
+	if e == nil {
+		return &DecodeError{Op: "decode", Err: errNilEvent}
+	}
+	v.ID = e.ID
+	*e = v
+	return nil
+}
+
+var (
+	errNilEvent = errors.New("nil *Event")
+	errMissing  = errors.New("missing")
+	errNullBody = errors.New("the body is null")
+	errNoData   = errors.New("no order or appointment for the type")
+)
+
+// jsonError turns an error of the JSON decoder into a *DecodeError at the
+// JSON Pointer it names.
+func jsonError(op string, err error) *DecodeError {
+	var se *json.SemanticError
+	var ye *jsontext.SyntacticError
+	switch {
+	case errors.As(err, &ye):
+		return &DecodeError{Op: op, Path: string(ye.JSONPointer), Err: err}
+	case errors.As(err, &se):
+		return &DecodeError{Op: op, Path: string(se.JSONPointer), Err: err}
+	}
+	return &DecodeError{Op: op, Err: err}
+}
+
+// dataError turns an error of the order or appointment codec into a
+// *DecodeError whose path is under /data.
+func dataError(op string, err error) *DecodeError {
+	path, _ := inner(err)
+	return &DecodeError{Op: op, Path: "/data" + path, Err: innerErr(err)}
+}
+
+// innerErr returns the order's or appointment's own error within err, the
+// JSON encoder's wrapping aside; err itself otherwise.
+func innerErr(err error) error {
+	var (
+		od *order.DecodeError
+		oe *order.EncodeError
+		ad *appointment.DecodeError
+		ae *appointment.EncodeError
+	)
+	switch {
+	case errors.As(err, &od):
+		return od
+	case errors.As(err, &oe):
+		return oe
+	case errors.As(err, &ad):
+		return ad
+	case errors.As(err, &ae):
+		return ae
+	}
+	return err
+}
+
+// inner returns the JSON Pointer, relative to the order or the
+// appointment, of an error of their codecs, and the words its message
+// starts with, path included ("order: decode /events/2/status: "); both
+// are empty for any other error.
+func inner(err error) (path, prefix string) {
+	switch e := innerErr(err).(type) {
+	case *order.DecodeError:
+		path, prefix = pointer(e.Field), "order: decode "+e.Field
+	case *order.EncodeError:
+		path, prefix = pointer(e.Field), "order: encode "+e.Field
+	case *appointment.DecodeError:
+		path, prefix = e.Path, "appointment: decode "+e.Path
+	case *appointment.EncodeError:
+		path, prefix = e.Path, "appointment: encode "+e.Path
+	default:
+		return "", ""
+	}
+	return path, strings.TrimSuffix(prefix, " ") + ": "
+}
+
+// pointer returns the JSON Pointer of a path in the dotted style
+// "events[2].status": "/events/2/status".
+func pointer(field string) string {
+	if field == "" {
+		return ""
+	}
+	var b strings.Builder
+	for _, part := range strings.Split(field, ".") {
+		name, index, _ := strings.Cut(part, "[")
+		if name != "" {
+			b.WriteString("/" + strings.NewReplacer("~", "~0", "/", "~1").Replace(name))
+		}
+		for index != "" {
+			var i string
+			i, index, _ = strings.Cut(index, "]")
+			b.WriteString("/" + i)
+			index = strings.TrimPrefix(index, "[")
+		}
+	}
+	return b.String()
+}
+
+// isNull reports whether data is the JSON literal null, with only JSON's own
+// white space around it.
+func isNull(data []byte) bool { return string(bytes.Trim(data, " \t\r\n")) == "null" }
