@@ -5,6 +5,7 @@ import (
 
 	"github.com/go-json-experiment/json/jsontext"
 	"github.com/phlebkit/phlebkit/order"
+	"github.com/phlebkit/phlebkit/provider"
 )
 
 // Appointment is an appointment as Junction sends it: the data of a
@@ -59,9 +60,15 @@ type Appointment struct {
 	// visit, [PatientServiceCenter] for a walk-in one, or a type this
 	// package does not know, kept as sent.
 	Type Type `json:"type"`
-	// Provider is the phlebotomy provider, such as "getlabs", kept as sent
-	// even when this package does not know it.
-	Provider string `json:"provider"`
+	// Provider is the phlebotomy provider (provider), such as
+	// [provider.Getlabs]; the zero Provider when Junction names one that
+	// [provider.Parse] does not know, or none.
+	Provider provider.Provider `json:"provider"`
+	// ProviderText is the provider's name as sent when [provider.Parse]
+	// does not know it, such as "quest" for a patient service centre or a
+	// provider Junction adds; empty otherwise. It is written back in place
+	// of a zero Provider, so that such a name survives a round trip.
+	ProviderText string `json:"-"`
 	// Status is the API's status (status). Junction may send it alongside
 	// an event status that disagrees; see [Appointment.EffectiveStatus].
 	Status Status `json:"status"`

@@ -15,6 +15,7 @@ import (
 	"github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
 	"github.com/phlebkit/phlebkit/order"
+	"github.com/phlebkit/phlebkit/provider"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -53,7 +54,7 @@ var wantBooked = Appointment{
 	EndAt:            utc(2023, 5, 15, 18, 0),
 	IANATimezone:     "America/Phoenix",
 	Type:             Phlebotomy,
-	Provider:         "getlabs",
+	Provider:         provider.Getlabs,
 	Status:           Pending,
 	ProviderID:       "e89eb489-7382-4966-bb14-7ab4763eba6c",
 	CanReschedule:    true,
@@ -75,7 +76,7 @@ var wantUpdated = Appointment{
 	EndAt:         utc(2022, 1, 1, 0, 0),
 	IANATimezone:  "America/New_York",
 	Type:          Phlebotomy,
-	Provider:      "getlabs",
+	Provider:      provider.Getlabs,
 	Status:        Pending,
 	EventStatus:   Confirmed,
 	ProviderID:    "123",
@@ -481,7 +482,7 @@ func TestDecodeUnknownStatusKeepsTheRest(t *testing.T) {
 	data := []byte(`{"id":"a1","provider":"getlabs","status":"no_show","event_status":"scheduled"}`)
 	a, err := Decode(data)
 	require.ErrorIs(t, err, ErrUnknownStatus)
-	assert.Equal(t, Appointment{ID: "a1", Provider: "getlabs", EventStatus: Confirmed}, a)
+	assert.Equal(t, Appointment{ID: "a1", Provider: provider.Getlabs, EventStatus: Confirmed}, a)
 
 	var de *DecodeError
 	require.ErrorAs(t, err, &de)
@@ -560,7 +561,7 @@ func TestDecodeRequestedFixture(t *testing.T) {
 		},
 		Location:         Location{Lng: -112.0772235, Lat: 33.4421912},
 		Type:             Phlebotomy,
-		Provider:         "phlebfinders",
+		Provider:         provider.Phlebfinders,
 		Status:           Pending,
 		ProviderID:       "e89eb489-7382-4966-bb14-7ab4763eba6c",
 		AppointmentNotes: "Please bring photo ID",
@@ -575,7 +576,8 @@ func TestDecodeRequestedFixture(t *testing.T) {
 	assert.True(t, a.StartAt.IsZero(), "no start_at")
 	assert.True(t, a.EndAt.IsZero(), "no end_at")
 	assert.Equal(t, "", a.IANATimezone)
-	assert.Equal(t, "phlebfinders", a.Provider)
+	assert.Equal(t, provider.Phlebfinders, a.Provider)
+	assert.Equal(t, "", a.ProviderText)
 	assert.False(t, a.CanReschedule)
 	assert.True(t, a.IsPhlebotomy())
 	_, err := a.LocalStart()

@@ -11,6 +11,7 @@ import (
 	"github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
 	"github.com/phlebkit/phlebkit/appointment"
+	"github.com/phlebkit/phlebkit/provider"
 )
 
 func ExampleNext() {
@@ -213,7 +214,7 @@ func ExampleMermaid() {
 func ExampleAppointment_MarshalJSON() {
 	a := appointment.Appointment{
 		ID:          "a1",
-		Provider:    "phlebfinders",
+		Provider:    provider.Phlebfinders,
 		Status:      appointment.Confirmed,
 		EventStatus: appointment.Confirmed,
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
 	"github.com/phlebkit/phlebkit/order"
+	"github.com/phlebkit/phlebkit/provider"
 )
 
 // The wire layer. Every type decodes with github.com/go-json-experiment/json
@@ -34,6 +35,7 @@ type appointmentIn struct {
 	EndAt       wireTime   `json:"end_at"`
 	Status      statusText `json:"status"`
 	EventStatus statusText `json:"event_status"`
+	Provider    string     `json:"provider"`
 }
 
 // appointmentOut is what an appointment encodes to, member by member in
@@ -88,6 +90,10 @@ func Decode(data []byte) (Appointment, error) {
 func (in *appointmentIn) appointment() (Appointment, error) {
 	a := Appointment(in.plainAppointment)
 	a.StartAt, a.EndAt = time.Time(in.StartAt), time.Time(in.EndAt)
+	a.Provider, a.ProviderText = 0, in.Provider
+	if p, err := provider.Parse(in.Provider); err == nil {
+		a.Provider, a.ProviderText = p, ""
+	}
 	if len(a.History) == 0 {
 		a.History = nil
 	}
@@ -132,9 +138,13 @@ func isNull(data []byte) bool { return len(data) > 0 && bytes.TrimLeft(data, " \
 // Address, Location or EventData and an empty history are left out.
 // EventStatus is spelled as an event status ("scheduled").
 //
+// The provider is written as Provider's name, or as ProviderText when
+// Provider is zero.
+//
 // A value that Junction's JSON cannot hold is an *[EncodeError] with the
 // JSON Pointer of the member: an invalid non-zero status (wrapping
-// [ErrUnknownStatus]), and, wrapping [ErrMalformed], a time outside the
+// [ErrUnknownStatus]), and, wrapping [ErrMalformed], an invalid non-zero
+// Provider (wrapping [provider.ErrInvalidProvider] too), a time outside the
 // years 0000 to 9999, a NaN or infinite coordinate, and invalid raw JSON in
 // EventData.Extra or in a history entry's Data.
 func (a Appointment) MarshalJSON() ([]byte, error) {
@@ -148,11 +158,17 @@ func (a Appointment) MarshalJSON() ([]byte, error) {
 		EndAt:              wireTime(a.EndAt),
 		IANATimezone:       a.IANATimezone,
 		Type:               a.Type,
-		Provider:           a.Provider,
+		Provider:           a.ProviderText,
 		ProviderID:         a.ProviderID,
 		CanReschedule:      a.CanReschedule,
 		AppointmentNotes:   a.AppointmentNotes,
 		History:            a.History,
+	}
+	switch {
+	case a.Provider.IsValid():
+		out.Provider = a.Provider.String()
+	case a.Provider != 0:
+		return nil, &EncodeError{Path: "/provider", Text: a.Provider.String(), Err: provider.ErrInvalidProvider}
 	}
 	if a.Address != (order.Address{}) {
 		out.Address = &a.Address

@@ -11,6 +11,7 @@ import (
 
 	"github.com/go-json-experiment/json/jsontext"
 	"github.com/phlebkit/phlebkit/order"
+	"github.com/phlebkit/phlebkit/provider"
 )
 
 // This file keeps the decoder the package had before it read JSON in one
@@ -121,7 +122,7 @@ func legacyDecode(data []byte) (Appointment, *legacyFault) {
 		ID: w.ID, UserID: w.UserID, OrderID: w.OrderID, OrderTransactionID: w.OrderTransactionID,
 		ExternalID: w.ExternalID, Address: order.Address{FirstLine: w.Address.FirstLine, SecondLine: w.Address.SecondLine, City: w.Address.City,
 			State: w.Address.State, ZipCode: w.Address.ZipCode, Unit: w.Address.Unit, AccessNotes: w.Address.AccessNotes, Country: w.Address.Country}, Location: w.Location,
-		IANATimezone: w.IANATimezone, Type: w.Type, Provider: w.Provider, ProviderID: w.ProviderID,
+		IANATimezone: w.IANATimezone, Type: w.Type, ProviderText: w.Provider, ProviderID: w.ProviderID,
 		CanReschedule: w.CanReschedule, AppointmentNotes: w.AppointmentNotes,
 	}
 	for _, f := range []struct {
@@ -136,6 +137,9 @@ func legacyDecode(data []byte) (Appointment, *legacyFault) {
 			}
 			*f.dst = t
 		}
+	}
+	if p, err := provider.Parse(v.ProviderText); err == nil {
+		v.Provider, v.ProviderText = p, ""
 	}
 	var unknown *legacyFault
 	for _, f := range []struct {

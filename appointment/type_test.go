@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"testing"
 
+	"github.com/phlebkit/phlebkit/provider"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -37,7 +38,7 @@ func TestType(t *testing.T) {
 func TestDecodePatientServiceCenter(t *testing.T) {
 	want := wantBooked
 	want.Type = PatientServiceCenter
-	want.Provider = "quest"
+	want.Provider, want.ProviderText = 0, "quest"
 
 	a, err := Decode(fixture(t, "appointment-psc.json"))
 	require.NoError(t, err)
@@ -79,4 +80,42 @@ func TestDecodeUnknownType(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, Type(""), a.Type, "an absent type is empty")
 	assert.False(t, a.IsPhlebotomy(), "an absent type is not phlebotomy")
+}
+
+// TestProvider: a provider that provider.Parse knows is typed; any other
+// name is kept as sent in ProviderText and written back, so that the round
+// trip is exact.
+func TestProvider(t *testing.T) {
+	for text, want := range map[string]Appointment{
+		`"getlabs"`:      {Provider: provider.Getlabs},
+		`"phlebfinders"`: {Provider: provider.Phlebfinders},
+		`"quest"`:        {ProviderText: "quest"},
+		`"axlehealth"`:   {ProviderText: "axlehealth"},
+		`"Getlabs"`:      {ProviderText: "Getlabs"},
+		`"new_one"`:      {ProviderText: "new_one"},
+		`""`:             {},
+		`null`:           {},
+	} {
+		a, ok := roundTrip(t, []byte(`{"provider":`+text+`}`))
+		require.True(t, ok, text)
+		assert.Equal(t, want, a, text)
+		b, err := a.MarshalJSON()
+		require.NoError(t, err)
+		if text != `null` {
+			assert.Contains(t, string(b), `"provider":`+text, text)
+		}
+	}
+
+	// Provider wins over a text beside it; an invalid Provider is refused.
+	b, err := Appointment{Provider: provider.Getlabs, ProviderText: "quest"}.MarshalJSON()
+	require.NoError(t, err)
+	assert.Contains(t, string(b), `"provider":"getlabs"`)
+	_, err = Appointment{Provider: 9}.MarshalJSON()
+	var ee *EncodeError
+	require.ErrorAs(t, err, &ee)
+	assert.Equal(t, "/provider", ee.Path)
+	assert.ErrorIs(t, err, provider.ErrInvalidProvider)
+	assert.ErrorIs(t, err, ErrMalformed)
+	_, err = Decode([]byte(`{"provider":3}`))
+	require.ErrorAs(t, err, new(*DecodeError))
 }

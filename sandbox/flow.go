@@ -112,7 +112,7 @@ func (s *Server) timer(e *entry) (time.Time, timer, bool) {
 	// A reserved appointment is active, has its slot, and its order no
 	// requisition.
 	if act.EffectiveStatus() == appointment.Reserved {
-		p, _ := provider.Parse(act.Provider)
+		p := act.Provider
 		start := act.StartAt
 		if at, ok := scheduling.ProviderRescheduleAt(p, start); ok {
 			if at.After(e.moved) {

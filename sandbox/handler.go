@@ -485,7 +485,7 @@ func (s *Server) reschedule(w http.ResponseWriter, _ *http.Request, e *entry, bo
 		detail(w, http.StatusBadRequest, "No active appointment to reschedule")
 		return
 	}
-	p, _ := provider.Parse(act.Provider)
+	p := act.Provider
 	k, ok := s.key(w, e, q.BookingKey, p)
 	if !ok {
 		return

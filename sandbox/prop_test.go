@@ -100,7 +100,7 @@ func (m *machine) check(t *rapid.T) {
 		if err != nil || !a.EffectiveStatus().Active() || appointment.ValidateHistory(a.History) != nil {
 			t.Fatalf("active appointment of %s: %v, %v", id, a.EffectiveStatus(), err)
 		}
-		key := o.UserID + "/" + a.Provider
+		key := o.UserID + "/" + a.Provider.String()
 		if other, ok := active[key]; ok {
 			t.Fatalf("orders %s and %s both have an active %s appointment for one patient", other, id, a.Provider)
 		}

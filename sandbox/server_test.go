@@ -267,7 +267,7 @@ func TestBook(t *testing.T) {
 	}
 	a := decodeAppointment(t, c.must(http.MethodPost, path, map[string]any{"booking_key": key,
 		"sync_confirmation_timeout_millisecond": 10000, "appointment_notes": strings.Repeat("é", 1000)}))
-	if a.EffectiveStatus() != appointment.Confirmed || a.OrderID != o.ID || a.Provider != "getlabs" || !a.CanReschedule ||
+	if a.EffectiveStatus() != appointment.Confirmed || a.OrderID != o.ID || a.Provider != provider.Getlabs || !a.CanReschedule ||
 		a.Location != (appointment.Location{Lng: -112.0772235, Lat: 33.4421912}) {
 		t.Fatalf("booked = %+v", a)
 	}
@@ -354,7 +354,7 @@ func TestRequest(t *testing.T) {
 	c.refused(http.MethodPost, "/v3/order/"+far.ID+"/phlebotomy/appointment/request",
 		map[string]any{"address": nyc, "provider": "phlebfinders"}, http.StatusUnprocessableEntity, "not served")
 	a := c.request(o.ID)
-	if a.Provider != "phlebfinders" || a.IANATimezone != "America/Chicago" ||
+	if a.Provider != provider.Phlebfinders || a.IANATimezone != "America/Chicago" ||
 		a.Location != (appointment.Location{Lng: -91.2351, Lat: 43.8841}) {
 		t.Fatalf("requested = %+v", a)
 	}

@@ -28,9 +28,8 @@ func CheckActive(p provider.Provider, existing []appointment.Appointment) error 
 // when skip is not empty.
 func checkActive(p provider.Provider, existing []appointment.Appointment, skip string) error {
 	var ids []string
-	name := p.String()
 	for i := range existing {
-		if a := &existing[i]; a.Provider == name && a.EffectiveStatus().Active() && (skip == "" || a.ID != skip) {
+		if a := &existing[i]; p.IsValid() && a.Provider == p && a.EffectiveStatus().Active() && (skip == "" || a.ID != skip) {
 			ids = append(ids, a.ID)
 		}
 	}

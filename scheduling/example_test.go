@@ -25,7 +25,7 @@ func ExampleValidateBooking() {
 		Start: time.Date(2026, 11, 24, 16, 0, 0, 0, time.UTC),
 		End:   time.Date(2026, 11, 24, 18, 0, 0, 0, time.UTC),
 		Existing: []appointment.Appointment{
-			{ID: "413d7205", Provider: "getlabs", Status: appointment.Confirmed},
+			{ID: "413d7205", Provider: provider.Getlabs, Status: appointment.Confirmed},
 		},
 	}
 	err := scheduling.ValidateBooking(b, now)
@@ -106,8 +106,8 @@ func ExampleCheckNotes() {
 
 func ExampleCheckActive() {
 	existing := []appointment.Appointment{
-		{ID: "a1", Provider: "getlabs", Status: appointment.Completed},
-		{ID: "a2", Provider: "phlebfinders", Status: appointment.Pending},
+		{ID: "a1", Provider: provider.Getlabs, Status: appointment.Completed},
+		{ID: "a2", Provider: provider.Phlebfinders, Status: appointment.Pending},
 	}
 	fmt.Println(scheduling.CheckActive(provider.Getlabs, existing))
 	fmt.Println(scheduling.CheckActive(provider.Phlebfinders, existing))
@@ -258,7 +258,7 @@ func ExampleBooking_rescheduling() {
 		Address:   order.Address{FirstLine: "123 Main St.", City: "Phoenix", State: "AZ", ZipCode: "85004"},
 		Start:     time.Date(2026, 11, 25, 16, 0, 0, 0, time.UTC),
 		Existing: []appointment.Appointment{
-			{ID: "413d7205", Provider: "getlabs", Status: appointment.Confirmed},
+			{ID: "413d7205", Provider: provider.Getlabs, Status: appointment.Confirmed},
 		},
 	}
 	fmt.Println(scheduling.ValidateBooking(b, now))

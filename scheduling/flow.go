@@ -648,7 +648,7 @@ func (t *tx) place(tr tier.Tier, p provider.Provider, id string, start, end time
 	t.o.Appointments = append(t.o.Appointments, Placement{Tier: tr, PlacedAt: t.now})
 	a := &t.o.Appointments[i]
 	a.ID, a.UserID, a.OrderID = id, t.o.UserID, t.o.ID
-	a.Address, a.Type, a.Provider = t.o.Address, appointment.Phlebotomy, p.String()
+	a.Address, a.Type, a.Provider = t.o.Address, appointment.Phlebotomy, p
 	a.Status, a.EventStatus = appointment.Pending, appointment.Pending
 	a.AppointmentNotes = notes
 	a.IANATimezone = loc.String()

@@ -345,7 +345,7 @@ func TestRefusals(t *testing.T) {
 		}, []error{ErrActiveAppointment, ErrNotAllowed}},
 		{"active appointment with the provider on another order", func() (Flow, []webhook.Event, error) {
 			r := book(72)
-			r.Existing = []appointment.Appointment{{ID: "other", Provider: "getlabs", Status: appointment.Confirmed}}
+			r.Existing = []appointment.Appointment{{ID: "other", Provider: provider.Getlabs, Status: appointment.Confirmed}}
 			return withReq.Book(r, at(2))
 		}, []error{ErrActiveAppointment}},
 		{"underage patient", func() (Flow, []webhook.Event, error) {
@@ -438,7 +438,7 @@ func TestBookFromArea(t *testing.T) {
 	r.Provider, r.Area = 0, &area
 	o2, _ := must(t)(o.Book(r, at(2)))
 	a, _ := o2.Active()
-	assert.Equal(t, "getlabs", a.Provider)
+	assert.Equal(t, provider.Getlabs, a.Provider)
 	assert.Equal(t, tier.AppointmentReady, a.Tier)
 
 	q := request()
@@ -467,7 +467,7 @@ func TestAppointmentRecord(t *testing.T) {
 	assert.Equal(t, "appt-42", a.ID)
 	assert.Equal(t, "user-1", a.UserID)
 	assert.Equal(t, "ord", a.OrderID)
-	assert.Equal(t, "getlabs", a.Provider)
+	assert.Equal(t, provider.Getlabs, a.Provider)
 	assert.Equal(t, appointment.Phlebotomy, a.Type)
 	assert.Equal(t, "MST", a.IANATimezone)
 	assert.Equal(t, p.Address, a.Address)
@@ -653,7 +653,7 @@ func drawCommand(t *rapid.T, clock time.Time) (string, func(Flow) (Flow, []webho
 		r := BookRequest{Provider: rapid.SampledFrom([]provider.Provider{provider.Getlabs, provider.Phlebfinders}).Draw(t, "provider"),
 			Start: start, End: start.Add(2 * time.Hour), Notes: notes()}
 		if rapid.IntRange(0, 5).Draw(t, "conflict") == 0 {
-			r.Existing = []appointment.Appointment{{ID: "x", Provider: "getlabs", Status: appointment.Confirmed}}
+			r.Existing = []appointment.Appointment{{ID: "x", Provider: provider.Getlabs, Status: appointment.Confirmed}}
 		}
 		r.Async = rapid.IntRange(0, 3).Draw(t, "async") == 0
 		run = func(o Flow) (Flow, []webhook.Event, error) { return o.Book(r, now) }

@@ -315,7 +315,7 @@ func invalidRecord(a *appointment.Appointment) (string, bool) {
 	for _, f := range [...]struct{ name, s string }{
 		{"id", a.ID}, {"user_id", a.UserID}, {"order_id", a.OrderID}, {"order_transaction_id", a.OrderTransactionID},
 		{"external_id", a.ExternalID}, {"iana_timezone", a.IANATimezone}, {"type", string(a.Type)},
-		{"provider", a.Provider}, {"provider_id", a.ProviderID}, {"appointment_notes", a.AppointmentNotes},
+		{"provider", a.ProviderText}, {"provider_id", a.ProviderID}, {"appointment_notes", a.AppointmentNotes},
 		{"event_data.origin", a.EventData.Origin},
 	} {
 		if !utf8.ValidString(f.s) {

@@ -308,7 +308,13 @@ func TestProviderNotes(t *testing.T) {
 }
 
 func appt(id, prov string, s appointment.Status) appointment.Appointment {
-	return appointment.Appointment{ID: id, Provider: prov, Status: s}
+	a := appointment.Appointment{ID: id, Status: s}
+	if p, err := provider.Parse(prov); err == nil {
+		a.Provider = p
+	} else {
+		a.ProviderText = prov
+	}
+	return a
 }
 
 func TestCheckActive(t *testing.T) {

@@ -18,6 +18,7 @@ import (
 	"github.com/go-json-experiment/json/jsontext"
 	"github.com/phlebkit/phlebkit/appointment"
 	"github.com/phlebkit/phlebkit/order"
+	"github.com/phlebkit/phlebkit/provider"
 	"github.com/phlebkit/phlebkit/scheduling"
 	"github.com/phlebkit/phlebkit/webhook"
 )
@@ -71,7 +72,7 @@ type astep struct {
 // apptEvent returns the appointment event whose history is steps, with the
 // slot starting at start hours (none when negative).
 func apptEvent(orderID, id string, start float64, steps ...astep) webhook.Event {
-	a := appointment.Appointment{ID: id, OrderID: orderID, Type: appointment.Phlebotomy, Provider: "getlabs"}
+	a := appointment.Appointment{ID: id, OrderID: orderID, Type: appointment.Phlebotomy, Provider: provider.Getlabs}
 	if start >= 0 {
 		a.StartAt, a.EndAt = at(start), at(start+2)
 	}

@@ -17,6 +17,7 @@ import (
 
 	"github.com/phlebkit/phlebkit/appointment"
 	"github.com/phlebkit/phlebkit/order"
+	"github.com/phlebkit/phlebkit/provider"
 )
 
 // The envelope the tests wrap bare orders in. client_user_id is the
@@ -186,7 +187,7 @@ func TestDecodeFixtureFields(t *testing.T) {
 	assert.Equal(t, appointment.Confirmed, a.EffectiveStatus())
 	assert.True(t, a.EventData.IsReschedule)
 	assert.Equal(t, "patient", a.EventData.Origin)
-	assert.Equal(t, "getlabs", a.Provider)
+	assert.Equal(t, provider.Getlabs, a.Provider)
 	assert.Equal(t, day(2022, 1, 1), a.StartAt)
 	require.Len(t, a.History, 2)
 	assert.Equal(t, "scheduled", a.History[1].Status)
