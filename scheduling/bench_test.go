@@ -1,7 +1,7 @@
 package scheduling
 
 import (
-	"encoding/json"
+	"github.com/go-json-experiment/json"
 	"testing"
 	"time"
 
@@ -153,7 +153,7 @@ func BenchmarkPlace(b *testing.B) {
 	}
 }
 
-func BenchmarkOrderJSON(b *testing.B) {
+func BenchmarkFlowJSON(b *testing.B) {
 	p := placeOrder()
 	p.TimeZone, p.Settings = loadTestZone("America/Phoenix"), beta
 	o, _ := mustPlace(p, t0)

@@ -30,9 +30,13 @@
 // passes. The patient's time zone must have an IANA name, which every
 // appointment's iana_timezone carries (see [ErrZone]).
 //
-// Storing: an [Flow] encodes to JSON of its own ([Flow.MarshalJSON]) and
+// Storing: a [Flow] encodes to JSON of its own ([Flow.MarshalJSON]) and
 // decodes back, strictly, to an equal value ([Flow.UnmarshalJSON],
-// [DecodeFlow]); a [Placement] encodes the same way alone.
+// [DecodeFlow]); a [Placement] encodes the same way alone. Decoding matches
+// member names exactly and refuses an unknown member, a member given twice
+// (our decision: a stored flow is written by this package, which never
+// repeats one) and data after the value, each a *[DecodeError] whose Path
+// is the JSON Pointer of the fault.
 //
 // Every error wraps one of the package's sentinels ([ErrUnderage],
 // [ErrAddress], [ErrActiveAppointment], [ErrNotesTooLong],

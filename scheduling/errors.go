@@ -1,11 +1,13 @@
 package scheduling
 
 import (
-	"encoding/json"
 	"errors"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
 
 	"github.com/phlebkit/phlebkit/order"
 	"github.com/phlebkit/phlebkit/provider"
@@ -209,23 +211,25 @@ func clockError(now, clock time.Time) *RuleError {
 }
 
 // DecodeError reports JSON that does not decode into a [Flow] or a
-// [Placement] (see [Flow.UnmarshalJSON]). The value decoded into
-// is left unchanged. It unwraps to [ErrMalformed] and to its cause.
+// [Placement] (see [Flow.UnmarshalJSON]). The value decoded into is left
+// unchanged. It unwraps to [ErrMalformed] and to its cause.
 type DecodeError struct {
-	// Field is the JSON path of the offending value, such as "clock",
-	// "time_zone" or "appointments[1].tier"; empty when the
-	// document as a whole is at fault.
-	Field string
-	// Err is the cause: a *json.SyntaxError or *json.UnmarshalTypeError,
-	// a status or tier parse error, a *time.ParseError, a *[RuleError] wrapping [ErrRange] or
-	// [ErrZone], an *appointment.DecodeError, or a plain error for a
-	// missing member, an unknown member or data after the value.
+	// Path is the JSON Pointer of the value at fault, such as "/clock",
+	// "/time_zone" or "/appointments/1/tier"; empty when the document as a
+	// whole is at fault.
+	Path string
+	// Err is the cause: a *json.SemanticError (a value of the wrong JSON
+	// type, an unknown member), a *jsontext.SyntacticError (invalid JSON,
+	// a member given twice, data after the value), a status, tier or date
+	// that does not parse, a *[RuleError] wrapping [ErrRange] or
+	// [ErrZone], the appointment package's error, or a plain error for a
+	// missing member or a history out of order.
 	Err error
 }
 
 // Error returns a message such as
-// `scheduling: decode time_zone: no IANA time zone: "Mars/Olympus": unknown to the zone database`.
-func (e *DecodeError) Error() string { return codecMessage("scheduling: decode", e.Field, e.Err) }
+// `scheduling: decode /time_zone: no IANA time zone: "Mars/Olympus": unknown to the zone database`.
+func (e *DecodeError) Error() string { return codecMessage("scheduling: decode", e.Path, e.Err) }
 
 // Unwrap returns [ErrMalformed] and the cause.
 func (e *DecodeError) Unwrap() []error {
@@ -238,18 +242,20 @@ func (e *DecodeError) Unwrap() []error {
 // EncodeError reports a value that cannot be written as JSON exactly (see
 // [Flow.MarshalJSON]). It unwraps to [ErrMalformed] and to its cause.
 type EncodeError struct {
-	// Field is the JSON path of the offending value, such as
-	// "appointments[0].appointment" or "time_zone".
-	Field string
-	// Err is the cause: a status or tier error, a *[RuleError] wrapping [ErrRange] or
-	// [ErrZone], the appointment package's error, or an error saying a
-	// string is not valid UTF-8.
+	// Path is the JSON Pointer of the value at fault, such as
+	// "/appointments/0/appointment" or "/time_zone".
+	Path string
+	// Err is the cause: [order.ErrUnknownStatus], [tier.ErrInvalidTier],
+	// a *[RuleError] wrapping [ErrRange] or [ErrZone], the error of a
+	// value's own encoding (a date that is not valid, an appointment
+	// record), or a *jsontext.SyntacticError for a string that is not
+	// valid UTF-8.
 	Err error
 }
 
 // Error returns a message such as
-// "scheduling: encode clock: instant out of range: clock 10000-01-01T00:00:00Z is outside the years 0000 to 9999".
-func (e *EncodeError) Error() string { return codecMessage("scheduling: encode", e.Field, e.Err) }
+// "scheduling: encode /clock: instant out of range: clock 10000-01-01T00:00:00Z is outside the years 0000 to 9999".
+func (e *EncodeError) Error() string { return codecMessage("scheduling: encode", e.Path, e.Err) }
 
 // Unwrap returns [ErrMalformed] and the cause.
 func (e *EncodeError) Unwrap() []error {
@@ -259,60 +265,46 @@ func (e *EncodeError) Unwrap() []error {
 	return []error{ErrMalformed, e.Err}
 }
 
-func codecMessage(what, field string, err error) string {
+func codecMessage(what, path string, err error) string {
 	var b strings.Builder
 	b.WriteString(what)
-	if field != "" {
-		b.WriteString(" " + field)
+	if path != "" {
+		b.WriteString(" " + path)
 	}
 	b.WriteString(": ")
-	var ute *json.UnmarshalTypeError
 	var pe *time.ParseError
+	se, semantic := errors.AsType[*json.SemanticError](err)
+	syn, syntactic := errors.AsType[*jsontext.SyntacticError](err)
 	switch {
 	case err == nil:
 		b.WriteString("malformed")
-	case errors.As(err, &ute):
-		b.WriteString("unexpected JSON " + ute.Value)
-	case errors.As(err, &pe) && pe.Layout == time.DateOnly:
-		b.WriteString("malformed date " + strconv.Quote(pe.Value) + ", want YYYY-MM-DD")
 	case errors.As(err, &pe):
 		b.WriteString("malformed time " + strconv.Quote(pe.Value) + ", want RFC 3339 with a zone designator")
+	case semantic && se.Err == nil && se.JSONKind != 0:
+		b.WriteString("unexpected JSON " + kindName(se.JSONKind))
+	case semantic && se.Err != nil:
+		b.WriteString(se.Err.Error())
+	case syntactic && syn.Err != nil:
+		b.WriteString(syn.Err.Error())
 	default:
 		b.WriteString(strings.TrimPrefix(err.Error(), "scheduling: "))
 	}
 	return b.String()
 }
 
-// decodeError returns err, met while decoding the value at path prefix, as
-// a *DecodeError whose Field is the full path.
-func decodeError(prefix string, err error) *DecodeError {
-	var de *DecodeError
-	if errors.As(err, &de) {
-		return &DecodeError{Field: joinPath(prefix, de.Field), Err: de.Err}
+// kindName names a JSON kind as a message says it.
+func kindName(k jsontext.Kind) string {
+	switch k {
+	case 'n':
+		return "null"
+	case 'f', 't':
+		return "boolean"
+	case '"':
+		return "string"
+	case '0':
+		return "number"
+	case '{', '}':
+		return "object"
 	}
-	var ute *json.UnmarshalTypeError
-	if errors.As(err, &ute) {
-		return &DecodeError{Field: joinPath(prefix, ute.Field), Err: ute}
-	}
-	return &DecodeError{Field: prefix, Err: err}
-}
-
-// encodeError returns err, met while encoding the value at path prefix, as
-// an *EncodeError whose Field is the full path.
-func encodeError(prefix string, err error) *EncodeError {
-	var ee *EncodeError
-	if errors.As(err, &ee) {
-		return &EncodeError{Field: joinPath(prefix, ee.Field), Err: ee.Err}
-	}
-	return &EncodeError{Field: prefix, Err: err}
-}
-
-func joinPath(prefix, field string) string {
-	switch {
-	case prefix == "":
-		return field
-	case field == "":
-		return prefix
-	}
-	return prefix + "." + field
+	return "array"
 }

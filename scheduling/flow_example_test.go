@@ -217,7 +217,7 @@ func ExampleFlow_MarshalJSON() {
 	// ord-8-a1 appointment-request 2026-11-23T09:00:00Z UTC
 	// 2026-11-23T10:00:00Z labtest.order.updated ord-8 collecting_sample.at_home_phlebotomy.appointment_scheduled
 	// 2026-11-23T10:00:00Z labtest.appointment.updated ord-8-a1 confirmed
-	// scheduling: decode time_zone: missing
+	// scheduling: decode /time_zone: missing
 }
 
 // Decoding a stored order is strict: every fault is a *DecodeError naming
@@ -229,12 +229,12 @@ func ExampleDecodeFlow() {
 	_, err := scheduling.DecodeFlow(stored)
 	var de *scheduling.DecodeError
 	if errors.As(err, &de) {
-		fmt.Println(de.Field, errors.Is(err, scheduling.ErrMalformed))
+		fmt.Println(de.Path, errors.Is(err, scheduling.ErrMalformed))
 	}
 	fmt.Println(err)
 	// Output:
-	// appointments[0].placed_at true
-	// scheduling: decode appointments[0].placed_at: malformed time "soon", want RFC 3339 with a zone designator
+	// /appointments/0/placed_at true
+	// scheduling: decode /appointments/0/placed_at: malformed time "soon", want RFC 3339 with a zone designator
 }
 
 // A booking with asynchronous confirmation stays pending until the provider

@@ -1,8 +1,9 @@
 package scheduling
 
 import (
-	"encoding/json"
 	"errors"
+	"github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
 	"reflect"
 	"strings"
 	"testing"
@@ -12,7 +13,6 @@ import (
 	"github.com/stretchr/testify/require"
 	"pgregory.net/rapid"
 
-	"github.com/go-json-experiment/json/jsontext"
 	"github.com/phlebkit/phlebkit/appointment"
 	"github.com/phlebkit/phlebkit/order"
 	"github.com/phlebkit/phlebkit/tier"
@@ -29,10 +29,10 @@ func reload(t require.TestingT, o Flow) Flow {
 	return back
 }
 
-// TestOrderJSONRoundTrip stores orders at each stage of their lives, loads
+// TestFlowJSONRoundTrip stores orders at each stage of their lives, loads
 // them back, and checks that the loaded order is equal to the original and
 // takes the next command the same way.
-func TestOrderJSONRoundTrip(t *testing.T) {
+func TestFlowJSONRoundTrip(t *testing.T) {
 	phoenix := loadTestZone("America/Phoenix")
 	p := placeOrder()
 	p.TimeZone, p.Settings, p.ActivateBy = phoenix, beta, adate(500)
@@ -84,10 +84,10 @@ func phoenix0(t *testing.T) *time.Location {
 	return loc
 }
 
-// TestOrderJSONProperty runs random commands on an order and on a copy
+// TestFlowJSONProperty runs random commands on an order and on a copy
 // that is stored and loaded back at random points: both give the same
 // results, webhooks and errors, and stay equal.
-func TestOrderJSONProperty(t *testing.T) {
+func TestFlowJSONProperty(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		p, now := drawPlaceOrder(t)
 		o, _, err := Place(p, now)
@@ -110,8 +110,8 @@ func TestOrderJSONProperty(t *testing.T) {
 	})
 }
 
-// TestOrderJSONForm pins the stored form.
-func TestOrderJSONForm(t *testing.T) {
+// TestFlowJSONForm pins the stored form.
+func TestFlowJSONForm(t *testing.T) {
 	o, _ := mustPlace(PlaceOrder{ID: "ord", TeamID: "team-1", ClientUserID: "client-1", UserID: "user-1", Patient: jane(), Address: home(), Settings: beta}, t0)
 	o, _ = must(t)(o.Request(request(), at(1)))
 	b, err := json.Marshal(o)
@@ -149,9 +149,9 @@ func TestOrderJSONForm(t *testing.T) {
 	assert.Equal(t, o, reload(t, o))
 }
 
-// TestOrderJSONNormalises shows what a value built by hand loses on the
+// TestFlowJSONNormalises shows what a value built by hand loses on the
 // way: only what Place would have normalised.
-func TestOrderJSONNormalises(t *testing.T) {
+func TestFlowJSONNormalises(t *testing.T) {
 	tokyo := loadTestZone("Asia/Tokyo")
 	o, _ := must(t)(place(Settings{}).CreateRequisition(at(1)))
 	hand := o
@@ -162,7 +162,7 @@ func TestOrderJSONNormalises(t *testing.T) {
 }
 
 // validOrderJSON is an order with every member set, to break in
-// TestDecodeOrderErrors.
+// TestDecodeFlowErrors.
 func validOrderJSON(t *testing.T) string {
 	p := placeOrder()
 	p.TimeZone, p.Settings, p.ActivateBy = loadTestZone("America/New_York"), beta, adate(500)
@@ -174,7 +174,7 @@ func validOrderJSON(t *testing.T) string {
 	return string(b)
 }
 
-func TestDecodeOrderErrors(t *testing.T) {
+func TestDecodeFlowErrors(t *testing.T) {
 	valid := validOrderJSON(t)
 	good, err := DecodeFlow([]byte(valid))
 	require.NoError(t, err)
@@ -196,69 +196,72 @@ func TestDecodeOrderErrors(t *testing.T) {
 		field string
 		cause error // a sentinel the error also wraps, if any
 	}{
-		{"invalid JSON", `{"id":`, "", nil},
+		{"invalid JSON", `{"id":`, "/id", nil},
 		{"not an object", `[]`, "", nil},
 		{"data after the order", valid + ` {}`, "", nil},
-		{"unknown member", replace(`"id":`, `"owner":"x","id":`), "", nil},
-		{"unknown member of the patient", replace(`"dob":"1990-06-15"`, `"age":36,"dob":"1990-06-15"`), "", nil},
+		{"repeated member", replace(`"id":"ord"`, `"id":"ord","id":"ord"`), "/id", nil},
+		{"repeated member of the patient", replace(`"dob":"1990-06-15"`, `"dob":"1990-06-15","dob":"1990-06-15"`), "/patient/dob", nil},
+		{"member in another case", replace(`"id":"ord"`, `"ID":"ord"`), "/ID", nil},
+		{"unknown member", replace(`"id":`, `"owner":"x","id":`), "/owner", nil},
+		{"unknown member of the patient", replace(`"dob":"1990-06-15"`, `"age":36,"dob":"1990-06-15"`), "/patient/age", nil},
 		{"unknown member of the address", replace(`"city":"Phoenix","state":"AZ","zip_code":"85004","access_notes":"Gate code #1234"},"time_zone"`,
-			`"city":"Phoenix","state":"AZ","zip_code":"85004","access_notes":"Gate code #1234","floor":2},"time_zone"`), "", nil},
-		{"unknown member of the settings", replace(`"partial_results_webhooks":false`, `"partial_results_webhooks":false,"beta":true`), "", nil},
-		{"unknown member of an appointment", replace(`"tier":"appointment-ready"`, `"tier":"appointment-ready","provider":"getlabs"`), "", nil},
-		{"id of the wrong type", replace(`"id":"ord"`, `"id":7`), "id", nil},
-		{"requisition of the wrong type", replace(`"requisition":false`, `"requisition":"no"`), "requisition", nil},
-		{"no status", replace(`"status":"ordered",`, ``), "status", errMissing},
-		{"null status", replace(`"status":"ordered"`, `"status":null`), "status", errMissing},
-		{"unknown status", replace(`"status":"ordered"`, `"status":"no_show"`), "status", order.ErrUnknownStatus},
-		{"no created_at", replace(`"created_at":"2026-11-21T09:00:00Z",`, ``), "created_at", errMissing},
-		{"created_at without a zone", replace(`"created_at":"2026-11-21T09:00:00Z"`, `"created_at":"2026-11-21T09:00:00"`), "created_at", nil},
-		{"created_at before the year 0 in UTC", replace(`"created_at":"2026-11-21T09:00:00Z"`, `"created_at":"0000-01-01T00:00:00+01:00"`), "created_at", ErrRange},
-		{"malformed activate_by", replace(`"activate_by":"2026-12-12"`, `"activate_by":"soon"`), "", order.ErrMalformed},
-		{"no clock", replace(`,"clock":"2026-11-21T10:00:00Z"`, ``), "clock", errMissing},
-		{"clock in 10000", replace(`"clock":"2026-11-21T10:00:00Z"`, `"clock":"9999-12-31T23:00:00-01:00"`), "clock", ErrRange},
-		{"no time zone", replace(`,"time_zone":"America/New_York"`, ``), "time_zone", errMissing},
-		{"empty time zone", replace(`"time_zone":"America/New_York"`, `"time_zone":""`), "time_zone", ErrZone},
-		{"the machine's time zone", replace(`"time_zone":"America/New_York"`, `"time_zone":"Local"`), "time_zone", ErrZone},
-		{"unknown time zone", replace(`"time_zone":"America/New_York"`, `"time_zone":"Mars/Olympus_Mons"`), "time_zone", ErrZone},
-		{"a path for a time zone", replace(`"time_zone":"America/New_York"`, `"time_zone":"../../etc/passwd"`), "time_zone", ErrZone},
-		{"birth date in another order", replace(`"dob":"1990-06-15"`, `"dob":"06/15/1990"`), "", order.ErrMalformed},
-		{"user id of the wrong type", replace(`"user_id":"user-1","patient"`, `"user_id":1,"patient"`), "user_id", nil},
-		{"appointments not a list", edit(func(m map[string]any) { m["appointments"] = 7 }), "appointments", nil},
-		{"a null appointment", replace(`"appointments":[`, `"appointments":[null,`), "appointments[0].appointment", errMissing},
+			`"city":"Phoenix","state":"AZ","zip_code":"85004","access_notes":"Gate code #1234","floor":2},"time_zone"`), "/address/floor", nil},
+		{"unknown member of the settings", replace(`"partial_results_webhooks":false`, `"partial_results_webhooks":false,"beta":true`), "/settings/beta", nil},
+		{"unknown member of an appointment", replace(`"tier":"appointment-ready"`, `"tier":"appointment-ready","provider":"getlabs"`), "/appointments/0/provider", nil},
+		{"id of the wrong type", replace(`"id":"ord"`, `"id":7`), "/id", nil},
+		{"requisition of the wrong type", replace(`"requisition":false`, `"requisition":"no"`), "/requisition", nil},
+		{"no status", replace(`"status":"ordered",`, ``), "/status", errMissing},
+		{"null status", replace(`"status":"ordered"`, `"status":null`), "/status", errMissing},
+		{"unknown status", replace(`"status":"ordered"`, `"status":"no_show"`), "/status", order.ErrUnknownStatus},
+		{"no created_at", replace(`"created_at":"2026-11-21T09:00:00Z",`, ``), "/created_at", errMissing},
+		{"created_at without a zone", replace(`"created_at":"2026-11-21T09:00:00Z"`, `"created_at":"2026-11-21T09:00:00"`), "/created_at", nil},
+		{"created_at before the year 0 in UTC", replace(`"created_at":"2026-11-21T09:00:00Z"`, `"created_at":"0000-01-01T00:00:00+01:00"`), "/created_at", ErrRange},
+		{"malformed activate_by", replace(`"activate_by":"2026-12-12"`, `"activate_by":"soon"`), "/activate_by", order.ErrMalformed},
+		{"no clock", replace(`,"clock":"2026-11-21T10:00:00Z"`, ``), "/clock", errMissing},
+		{"clock in 10000", replace(`"clock":"2026-11-21T10:00:00Z"`, `"clock":"9999-12-31T23:00:00-01:00"`), "/clock", ErrRange},
+		{"no time zone", replace(`,"time_zone":"America/New_York"`, ``), "/time_zone", errMissing},
+		{"empty time zone", replace(`"time_zone":"America/New_York"`, `"time_zone":""`), "/time_zone", ErrZone},
+		{"the machine's time zone", replace(`"time_zone":"America/New_York"`, `"time_zone":"Local"`), "/time_zone", ErrZone},
+		{"unknown time zone", replace(`"time_zone":"America/New_York"`, `"time_zone":"Mars/Olympus_Mons"`), "/time_zone", ErrZone},
+		{"a path for a time zone", replace(`"time_zone":"America/New_York"`, `"time_zone":"../../etc/passwd"`), "/time_zone", ErrZone},
+		{"birth date in another order", replace(`"dob":"1990-06-15"`, `"dob":"06/15/1990"`), "/patient/dob", order.ErrMalformed},
+		{"user id of the wrong type", replace(`"user_id":"user-1","patient"`, `"user_id":1,"patient"`), "/user_id", nil},
+		{"appointments not a list", edit(func(m map[string]any) { m["appointments"] = 7 }), "/appointments", nil},
+		{"a null appointment", replace(`"appointments":[`, `"appointments":[null,`), "/appointments/0/appointment", errMissing},
 		{"a record that is null", edit(func(m map[string]any) {
 			m["appointments"].([]any)[0].(map[string]any)["appointment"] = nil
-		}), "appointments[0].appointment", errMissing},
-		{"no record", replace(`"appointment":{`, `"x":{`), "", nil},
+		}), "/appointments/0/appointment", errMissing},
+		{"no record", replace(`"appointment":{`, `"x":{`), "/appointments/0/x", nil},
 		{"a record that is not an object", edit(func(m map[string]any) {
 			m["appointments"].([]any)[0].(map[string]any)["appointment"] = []any{}
-		}), "appointments[0].appointment", appointment.ErrMalformed},
-		{"unknown appointment status", replace(`"status":"reserved"`, `"status":"no_show"`), "appointments[0].appointment", appointment.ErrUnknownStatus},
-		{"malformed start", replace(`"start_at":"2026-11-24T09:00:00Z"`, `"start_at":"tomorrow"`), "appointments[0].appointment", appointment.ErrMalformed},
-		{"no tier", replace(`"tier":"appointment-ready",`, ``), "appointments[0].tier", errMissing},
-		{"unknown tier", replace(`"tier":"appointment-ready"`, `"tier":"walk-in"`), "appointments[0].tier", tier.ErrUnknownTier},
-		{"no history", edit(func(m map[string]any) { delete(m, "history") }), "history", errMissing},
-		{"empty history", edit(func(m map[string]any) { m["history"] = []any{} }), "history", errMissing},
-		{"history not a list", edit(func(m map[string]any) { m["history"] = 7 }), "history", nil},
-		{"history entry without an id", replace(`{"id":1,`, `{`), "history[0].id", errMissing},
-		{"history entry without a time", replace(`"id":1,"created_at":"2026-11-21T09:00:00Z",`, `"id":1,`), "history[0].created_at", errMissing},
+		}), "/appointments/0/appointment", appointment.ErrMalformed},
+		{"unknown appointment status", replace(`"status":"reserved"`, `"status":"no_show"`), "/appointments/0/appointment/status", appointment.ErrUnknownStatus},
+		{"malformed start", replace(`"start_at":"2026-11-24T09:00:00Z"`, `"start_at":"tomorrow"`), "/appointments/0/appointment/start_at", appointment.ErrMalformed},
+		{"no tier", replace(`"tier":"appointment-ready",`, ``), "/appointments/0/tier", errMissing},
+		{"unknown tier", replace(`"tier":"appointment-ready"`, `"tier":"walk-in"`), "/appointments/0/tier", tier.ErrUnknownTier},
+		{"no history", edit(func(m map[string]any) { delete(m, "history") }), "/history", errMissing},
+		{"empty history", edit(func(m map[string]any) { m["history"] = []any{} }), "/history", errMissing},
+		{"history not a list", edit(func(m map[string]any) { m["history"] = 7 }), "/history", nil},
+		{"history entry without an id", replace(`{"id":1,`, `{`), "/history/0/id", errMissing},
+		{"history entry without a time", replace(`"id":1,"created_at":"2026-11-21T09:00:00Z",`, `"id":1,`), "/history/0/created_at", errMissing},
 		{"history entry without a status", replace(`"created_at":"2026-11-21T09:00:00Z","status":"ordered"}`, `"created_at":"2026-11-21T09:00:00Z"}`),
-			"history[0].status", errMissing},
+			"/history/0/status", errMissing},
 		{"history entry of an unknown status", replace(`"created_at":"2026-11-21T09:00:00Z","status":"ordered"}`,
-			`"created_at":"2026-11-21T09:00:00Z","status":"lost"}`), "history[0].status", order.ErrUnknownStatus},
+			`"created_at":"2026-11-21T09:00:00Z","status":"lost"}`), "/history/0/status", order.ErrUnknownStatus},
 		{"history not ending in the order's status", replace(`"created_at":"2026-11-21T09:00:00Z","status":"ordered"}`,
-			`"created_at":"2026-11-21T09:00:00Z","status":"requisition_created"}`), "history[0].status", errHistoryOrder},
+			`"created_at":"2026-11-21T09:00:00Z","status":"requisition_created"}`), "/history/0/status", errHistoryOrder},
 		{"history ids not increasing", replace(`"history":[`, `"history":[{"id":1,"created_at":"2026-11-21T08:00:00Z","status":"ordered"},`),
-			"history[1].id", errHistoryOrder},
+			"/history/1/id", errHistoryOrder},
 		{"history going back in time", replace(`"history":[`, `"history":[{"id":0,"created_at":"2026-11-21T09:00:00.000000001Z","status":"ordered"},`),
-			"history[1].created_at", errHistoryOrder},
-		{"no placed_at", replace(`,"placed_at":"2026-11-21T10:00:00Z"`, ``), "appointments[0].placed_at", errMissing},
+			"/history/1/created_at", errHistoryOrder},
+		{"no placed_at", replace(`,"placed_at":"2026-11-21T10:00:00Z"`, ``), "/appointments/0/placed_at", errMissing},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			_, err := DecodeFlow([]byte(c.json))
 			var de *DecodeError
 			require.ErrorAs(t, err, &de)
 			require.ErrorIs(t, err, ErrMalformed)
-			assert.Equal(t, c.field, de.Field, "%v", err)
+			assert.Equal(t, c.field, de.Path, "%v", err)
 			if c.cause != nil {
 				assert.ErrorIs(t, err, c.cause)
 			}
@@ -296,21 +299,21 @@ func TestDecodeOrderErrors(t *testing.T) {
 	assert.Equal(t, tier.AppointmentReady, a.Tier)
 	// Messages.
 	_, err = DecodeFlow([]byte(replace(`"time_zone":"America/New_York"`, `"time_zone":"Local"`)))
-	assert.EqualError(t, err, `scheduling: decode time_zone: no IANA time zone: "Local": not an IANA name`)
+	assert.EqualError(t, err, `scheduling: decode /time_zone: no IANA time zone: "Local": not an IANA name`)
 	_, err = DecodeFlow([]byte(replace(`"requisition":false`, `"requisition":"no"`)))
-	assert.EqualError(t, err, `scheduling: decode requisition: unexpected JSON string`)
+	assert.EqualError(t, err, `scheduling: decode /requisition: unexpected JSON string`)
 	_, err = DecodeFlow([]byte(replace(`"tier":"appointment-ready",`, ``)))
-	assert.EqualError(t, err, `scheduling: decode appointments[0].tier: missing`)
+	assert.EqualError(t, err, `scheduling: decode /appointments/0/tier: missing`)
 	assert.EqualError(t, &DecodeError{}, `scheduling: decode: malformed`)
 	_, err = DecodeFlow([]byte(replace(`"clock":"2026-11-21T10:00:00Z"`, `"clock":"2026-11-21T10:00:00"`)))
-	assert.EqualError(t, err, `scheduling: decode clock: malformed time "2026-11-21T10:00:00", want RFC 3339 with a zone designator`)
+	assert.EqualError(t, err, `scheduling: decode /clock: malformed time "2026-11-21T10:00:00", want RFC 3339 with a zone designator`)
 	var pe *time.ParseError
 	assert.ErrorAs(t, err, &pe)
 	assert.Equal(t, []error{ErrMalformed}, (&DecodeError{}).Unwrap())
 	assert.Equal(t, []error{ErrMalformed}, (&EncodeError{}).Unwrap())
 }
 
-func TestEncodeOrderErrors(t *testing.T) {
+func TestEncodeFlowErrors(t *testing.T) {
 	o, _ := must(t)(place(beta).Book(book(72), at(1)))
 	y10k := time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)
 	for _, c := range []struct {
@@ -319,49 +322,49 @@ func TestEncodeOrderErrors(t *testing.T) {
 		field  string
 		cause  error
 	}{
-		{"zero order", func(o *Flow) { *o = Flow{} }, "status", order.ErrUnknownStatus},
-		{"invalid status", func(o *Flow) { o.Status = 99 }, "status", order.ErrUnknownStatus},
-		{"created in 10000", func(o *Flow) { o.CreatedAt = y10k }, "created_at", ErrRange},
-		{"activate_by in 10000", func(o *Flow) { o.ActivateBy = order.DateOf(y10k) }, "activate_by", order.ErrMalformed},
-		{"clock before the year 0", func(o *Flow) { o.Clock = time.Date(-1, 1, 1, 0, 0, 0, 0, time.UTC) }, "clock", ErrRange},
-		{"born in 10000", func(o *Flow) { o.Patient.DOB = order.DateOf(y10k) }, "patient", order.ErrMalformed},
-		{"the machine's zone", func(o *Flow) { o.TimeZone = time.Local }, "time_zone", ErrZone},
-		{"id not UTF-8", func(o *Flow) { o.ID = "ord\xff" }, "id", nil},
-		{"user id not UTF-8", func(o *Flow) { o.UserID = "\xc3" }, "user_id", nil},
-		{"name not UTF-8", func(o *Flow) { o.Patient.LastName = "\xc3" }, "patient.last_name", nil},
-		{"address not UTF-8", func(o *Flow) { o.Address.AccessNotes = "gate \xff" }, "address.access_notes", nil},
-		{"country not UTF-8", func(o *Flow) { o.Address.Country = "\xff" }, "address.country", nil},
-		{"no tier", func(o *Flow) { o.Appointments[0].Tier = 0 }, "appointments[0].tier", tier.ErrInvalidTier},
-		{"placed in 10000", func(o *Flow) { o.Appointments[0].PlacedAt = y10k }, "appointments[0].placed_at", ErrRange},
-		{"invalid appointment status", func(o *Flow) { o.Appointments[0].Status = 99 }, "appointments[0].appointment", appointment.ErrUnknownStatus},
-		{"start in 10000", func(o *Flow) { o.Appointments[0].StartAt = y10k }, "appointments[0].appointment", appointment.ErrMalformed},
-		{"notes not UTF-8", func(o *Flow) { o.Appointments[0].AppointmentNotes = "\xff" }, "appointments[0].appointment.appointment_notes", nil},
-		{"record address not UTF-8", func(o *Flow) { o.Appointments[0].Address.FirstLine = "1\xff" }, "appointments[0].appointment.address.first_line", nil},
-		{"origin not UTF-8", func(o *Flow) { o.Appointments[0].EventData.Origin = "\xff" }, "appointments[0].appointment.event_data.origin", nil},
+		{"zero order", func(o *Flow) { *o = Flow{} }, "/status", order.ErrUnknownStatus},
+		{"invalid status", func(o *Flow) { o.Status = 99 }, "/status", order.ErrUnknownStatus},
+		{"created in 10000", func(o *Flow) { o.CreatedAt = y10k }, "/created_at", ErrRange},
+		{"activate_by in 10000", func(o *Flow) { o.ActivateBy = order.DateOf(y10k) }, "/activate_by", order.ErrMalformed},
+		{"clock before the year 0", func(o *Flow) { o.Clock = time.Date(-1, 1, 1, 0, 0, 0, 0, time.UTC) }, "/clock", ErrRange},
+		{"born in 10000", func(o *Flow) { o.Patient.DOB = order.DateOf(y10k) }, "/patient/dob", order.ErrMalformed},
+		{"the machine's zone", func(o *Flow) { o.TimeZone = time.Local }, "/time_zone", ErrZone},
+		{"id not UTF-8", func(o *Flow) { o.ID = "ord\xff" }, "/id", nil},
+		{"user id not UTF-8", func(o *Flow) { o.UserID = "\xc3" }, "/user_id", nil},
+		{"name not UTF-8", func(o *Flow) { o.Patient.LastName = "\xc3" }, "/patient/last_name", nil},
+		{"address not UTF-8", func(o *Flow) { o.Address.AccessNotes = "gate \xff" }, "/address/access_notes", nil},
+		{"country not UTF-8", func(o *Flow) { o.Address.Country = "\xff" }, "/address/country", nil},
+		{"no tier", func(o *Flow) { o.Appointments[0].Tier = 0 }, "/appointments/0/tier", tier.ErrInvalidTier},
+		{"placed in 10000", func(o *Flow) { o.Appointments[0].PlacedAt = y10k }, "/appointments/0/placed_at", ErrRange},
+		{"invalid appointment status", func(o *Flow) { o.Appointments[0].Status = 99 }, "/appointments/0/appointment/status", appointment.ErrUnknownStatus},
+		{"start in 10000", func(o *Flow) { o.Appointments[0].StartAt = y10k }, "/appointments/0/appointment/start_at", appointment.ErrMalformed},
+		{"notes not UTF-8", func(o *Flow) { o.Appointments[0].AppointmentNotes = "\xff" }, "/appointments/0/appointment/appointment_notes", nil},
+		{"record address not UTF-8", func(o *Flow) { o.Appointments[0].Address.FirstLine = "1\xff" }, "/appointments/0/appointment/address/first_line", nil},
+		{"origin not UTF-8", func(o *Flow) { o.Appointments[0].EventData.Origin = "\xff" }, "/appointments/0/appointment/event_data/origin", nil},
 		{"event data key not UTF-8", func(o *Flow) {
 			o.Appointments[0].EventData.Extra = map[string]jsontext.Value{"\xff": jsontext.Value(`1`)}
-		}, "appointments[0].appointment.event_data", nil},
+		}, "/appointments/0/appointment/event_data", nil},
 		{"history status not UTF-8", func(o *Flow) {
 			o.Appointments[0].History = []appointment.HistoryEntry{{Status: "pending"}, {Status: "\xff"}}
-		}, "appointments[0].appointment.events[1].status", nil},
-		{"team not UTF-8", func(o *Flow) { o.TeamID = "\xff" }, "team_id", nil},
-		{"client user not UTF-8", func(o *Flow) { o.ClientUserID = "\xff" }, "client_user_id", nil},
+		}, "/appointments/0/appointment/events/1/status", nil},
+		{"team not UTF-8", func(o *Flow) { o.TeamID = "\xff" }, "/team_id", nil},
+		{"client user not UTF-8", func(o *Flow) { o.ClientUserID = "\xff" }, "/client_user_id", nil},
 		{"history status unknown", func(o *Flow) {
 			o.History = []order.HistoryEntry{{ID: 1, CreatedAt: t0, Status: order.Ordered}, {ID: 2, CreatedAt: t0}}
-		}, "history[1].status", order.ErrUnknownStatus},
+		}, "/history/1/status", order.ErrUnknownStatus},
 		{"history status as text", func(o *Flow) {
 			o.History = []order.HistoryEntry{{ID: 1, CreatedAt: t0, Status: order.Ordered, StatusText: "ordered"}}
-		}, "history[0].status", errNotFlow},
+		}, "/history/0/status", errNotFlow},
 		{"history status detail", func(o *Flow) {
 			o.History = []order.HistoryEntry{{ID: 1, CreatedAt: t0, Status: order.Ordered, Detail: "sample_hemolyzed"}}
-		}, "history[0].status", errNotFlow},
+		}, "/history/0/status", errNotFlow},
 		{"history in 10000", func(o *Flow) {
 			o.History = []order.HistoryEntry{{ID: 1, CreatedAt: y10k, Status: order.Ordered}}
-		}, "history[0].created_at", ErrRange},
+		}, "/history/0/created_at", ErrRange},
 		{"second appointment", func(o *Flow) {
 			o.Appointments = append(o.Appointments, o.Appointments[0])
 			o.Appointments[1].ExternalID = "\xff"
-		}, "appointments[1].appointment.external_id", nil},
+		}, "/appointments/1/appointment/external_id", nil},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			o := deepCopy(o)
@@ -370,7 +373,7 @@ func TestEncodeOrderErrors(t *testing.T) {
 			assert.Nil(t, b)
 			var ee *EncodeError
 			require.ErrorAs(t, err, &ee)
-			assert.Equal(t, c.field, ee.Field)
+			assert.Equal(t, c.field, ee.Path)
 			assert.ErrorIs(t, err, ErrMalformed)
 			if c.cause != nil {
 				assert.ErrorIs(t, err, c.cause)
@@ -382,20 +385,20 @@ func TestEncodeOrderErrors(t *testing.T) {
 	bad := o
 	bad.TimeZone = time.Local
 	_, err := bad.MarshalJSON()
-	assert.EqualError(t, err, `scheduling: encode time_zone: no IANA time zone: "Local": not an IANA name`)
+	assert.EqualError(t, err, `scheduling: encode /time_zone: no IANA time zone: "Local": not an IANA name`)
 	_, err = Placement{}.MarshalJSON()
 	assert.ErrorIs(t, err, tier.ErrInvalidTier)
 	bad = o
 	bad.Clock = y10k
 	_, err = bad.MarshalJSON()
-	assert.EqualError(t, err, "scheduling: encode clock: instant out of range: clock 10000-01-01T00:00:00Z is outside the years 0000 to 9999")
+	assert.EqualError(t, err, "scheduling: encode /clock: instant out of range: clock 10000-01-01T00:00:00Z is outside the years 0000 to 9999")
 }
 
-// FuzzOrderJSON decodes arbitrary input as a stored order: it never
+// FuzzFlowJSON decodes arbitrary input as a stored order: it never
 // panics, every error is a *DecodeError, a failed decoding leaves the
 // destination as it was, and what decodes encodes and decodes back to an
 // equal value, on which the commands run without panicking.
-func FuzzOrderJSON(f *testing.F) {
+func FuzzFlowJSON(f *testing.F) {
 	seeds := func() []Flow {
 		var os []Flow
 		p := placeOrder()
