@@ -87,6 +87,15 @@
 // MiB. Nothing accepted can put an order in a state Junction's rules
 // forbid: every change goes through the flow, which refuses it otherwise.
 //
+// Request bodies are decoded with github.com/go-json-experiment/json into
+// the module's own types (order.Patient, order.Address, order.Date):
+// member names match exactly, members the server does not read are
+// ignored, and a member given twice or a string that is not valid UTF-8
+// makes the body malformed JSON, a 422 of type value_error.jsondecode
+// (our decision: which of two values to take is a guess). A 422 locates
+// a member of the wrong type by its path, such as
+// ["body", "patient_details", "dob"].
+//
 // # Controls
 //
 // What Junction, the laboratory and the providers do on their own, a test

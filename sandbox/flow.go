@@ -257,6 +257,7 @@ func (e *entry) decorateOrder(o *order.Order) {
 	p.DOB = o.Patient.DOB
 	o.Patient = p
 	o.Address = e.req.Address
+	o.Address.AccessNotes = "" // the order's patient_address has none in Junction's examples
 	o.LabTest = e.labTest
 	if slices.ContainsFunc(o.History, func(h order.HistoryEntry) bool {
 		return h.Status == order.RequisitionCreated || h.Status == order.RequisitionBypassed

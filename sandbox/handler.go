@@ -2,7 +2,6 @@ package sandbox
 
 import (
 	_ "embed" // the published cancellation reasons
-	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
@@ -168,33 +167,6 @@ func (m *missWriter) Write(b []byte) (int, error) { return len(b), nil }
 
 func (m *missWriter) WriteHeader(status int) { m.status = status }
 
-// writeJSON answers status with v's JSON.
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	b, err := json.Marshal(v)
-	if err != nil {
-		// The server writes only what Junction's JSON holds: unreachable.
-		status, b = http.StatusInternalServerError, []byte(`{"detail":"Internal Server Error"}`)
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	_, _ = w.Write(b)
-}
-
-// detail answers status with {"detail": msg}, as Junction's API does.
-func detail(w http.ResponseWriter, status int, msg string) {
-	writeJSON(w, status, struct {
-		Detail string `json:"detail"`
-	}{msg})
-}
-
-// invalid answers 422 with the list of problems, as Junction's API does
-// for a request that does not validate.
-func invalid(w http.ResponseWriter, ps problems) {
-	writeJSON(w, http.StatusUnprocessableEntity, struct {
-		Detail problems `json:"detail"`
-	}{ps})
-}
-
 // refuse answers a refusal of the flow: 400 for a command the order's or
 // appointment's status does not allow (or that needs the requisition, or
 // an appointment the order or patient already has), 422 for a request
@@ -242,12 +214,10 @@ func (s *Server) createOrder(w http.ResponseWriter, body []byte) {
 	if area != nil {
 		zone = area.zone
 	}
-	ad := c.Address
 	id := s.newID(orderKind)
 	o, events, err := scheduling.Place(scheduling.PlaceOrder{
 		ID: id, TeamID: s.cfg.teamID, ClientUserID: c.UserID, UserID: c.UserID, Patient: c.Patient, TimeZone: zone,
-		Address: order.Address{FirstLine: ad.FirstLine, SecondLine: ad.SecondLine, City: ad.City,
-			State: ad.State, ZipCode: ad.ZipCode, Country: ad.Country, AccessNotes: c.AccessNotes},
+		Address:    c.Address,
 		ActivateBy: c.ActivateBy,
 		Settings: scheduling.Settings{PreRequisitionScheduling: s.cfg.preReq,
 			PartialResultsWebhooks: s.cfg.partialHooks},

@@ -53,11 +53,11 @@ func TestDecodeCreateOrder(t *testing.T) {
 		Patient: order.Patient{DOB: order.Date{Year: 1990, Month: 1, Day: 1}, Gender: "male", FirstName: "John", LastName: "Doe",
 			PhoneNumber: "+11231234123", Email: "john@example.com"},
 		Address: order.Address{ReceiverName: "John Doe", FirstLine: "123 Main Street", City: "Phoenix", State: "AZ",
-			ZipCode: "85004", Country: "US", PhoneNumber: "+11231234123"},
-		AccessNotes: "Gate code #1234", ActivateBy: order.Date{Year: 2026, Month: 12, Day: 1},
+			ZipCode: "85004", Country: "US", PhoneNumber: "+11231234123", AccessNotes: "Gate code #1234"},
+		ActivateBy: order.Date{Year: 2026, Month: 12, Day: 1},
 	}
-	if c.public() != want.public() {
-		t.Fatalf("decoded %+v\nwant %+v", c.public(), want.public())
+	if c != want {
+		t.Fatalf("decoded %+v\nwant %+v", c, want)
 	}
 	for _, tc := range []struct {
 		name, body string
@@ -223,34 +223,38 @@ func TestDecodeSimulationFlags(t *testing.T) {
 	}
 }
 
-func TestSplitPath(t *testing.T) {
-	for p, want := range map[string][]any{
-		"":                         nil,
-		"user_id":                  {"user_id"},
-		"patient_details.dob":      {"patient_details", "dob"},
-		"slots[2].start":           {"slots", 2, "start"},
-		"[0]":                      {0},
-		"a[x]":                     {"a", "x"},
-		"a[1":                      {"a", "[1"},
-		"address.zip_code[3][4].b": {"address", "zip_code", 3, 4, "b"},
+// TestDecodeFaults checks where and how each kind of fault is reported:
+// JSON that does not parse (a repeated member, invalid UTF-8 included),
+// a body that is not an object, a member of the wrong type, a value a
+// domain type refuses.
+func TestDecodeFaults(t *testing.T) {
+	for _, tc := range []struct {
+		body, loc, typ string
+	}{
+		{`{"booking_key": "k", "booking_key": "l"}`, "body", "value_error.jsondecode"},
+		{"{\"booking_key\": \"\xff\"}", "body", "value_error.jsondecode"},
+		{`[1,`, "body", "type_error.dict"},
+		{`"k"`, "body", "type_error.dict"},
+		{`{"booking_key": 1}`, "body.booking_key", "type_error.str"},
+		{`{"async_confirmation": "yes"}`, "body.async_confirmation", "type_error.bool"},
+		{`{"sync_confirmation_timeout_millisecond": "1"}`, "body.sync_confirmation_timeout_millisecond", "type_error.integer"},
+		{`{"sync_confirmation_timeout_millisecond": 1.5}`, "body.sync_confirmation_timeout_millisecond", "value_error"},
+		{`{"address": []}`, "body.address", "type_error.dict"},
+		{`{"address": {"zip": "85004", "zip_code": "54650"}}`, "body.address", "value_error"},
 	} {
-		if got := splitPath(p); !reflect.DeepEqual(got, want) {
-			t.Errorf("splitPath(%q) = %v, want %v", p, got, want)
+		var in struct {
+			bookRequest
+			Sync    *int64         `json:"sync_confirmation_timeout_millisecond"`
+			Address *order.Address `json:"address"`
+		}
+		ps := decodeBody([]byte(tc.body), &in)
+		if len(ps) != 1 || locs(ps)[0] != tc.loc || ps[0].Type != tc.typ || ps[0].Msg == "" {
+			t.Errorf("%q: %+v, want one at %s of type %s", tc.body, ps, tc.loc, tc.typ)
 		}
 	}
-}
-
-// public is what a createOrder says, without the decoder's bookkeeping.
-type publicOrder struct {
-	UserID, LabTestID, CollectionMethod string
-	Patient                             order.Patient
-	Address                             order.Address
-	AccessNotes                         string
-	ActivateBy                          order.Date
-}
-
-func (c createOrder) public() publicOrder {
-	return publicOrder{c.UserID, c.LabTestID, c.CollectionMethod, c.Patient, c.Address, c.AccessNotes, c.ActivateBy}
+	if kindName(nil) != "dict" {
+		t.Error("kindName(nil)")
+	}
 }
 
 // The encoders below write a decoded request back as a body, for the
@@ -264,7 +268,7 @@ func (c createOrder) body() []byte {
 			"gender": p.Gender, "phone_number": p.PhoneNumber, "email": p.Email},
 		"patient_address": map[string]any{"receiver_name": a.ReceiverName, "first_line": a.FirstLine,
 			"second_line": a.SecondLine, "city": a.City, "state": a.State, "zip": a.ZipCode, "country": a.Country,
-			"phone_number": a.PhoneNumber, "access_notes": c.AccessNotes},
+			"phone_number": a.PhoneNumber, "access_notes": a.AccessNotes, "unit": a.Unit},
 	}
 	if !c.ActivateBy.IsZero() {
 		m["activate_by"] = c.ActivateBy.String()
@@ -275,7 +279,8 @@ func (c createOrder) body() []byte {
 
 func addressBody(a order.Address) map[string]any {
 	return map[string]any{"first_line": a.FirstLine, "second_line": a.SecondLine, "city": a.City, "state": a.State,
-		"zip_code": a.ZipCode, "unit": a.Unit, "access_notes": a.AccessNotes}
+		"zip_code": a.ZipCode, "unit": a.Unit, "access_notes": a.AccessNotes, "receiver_name": a.ReceiverName,
+		"country": a.Country, "phone_number": a.PhoneNumber}
 }
 
 func (b bookRequest) body() []byte {

@@ -1,0 +1,415 @@
+package sandbox
+
+import (
+	"bytes"
+	"errors"
+	"net/http"
+	"reflect"
+	"strconv"
+
+	"github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
+
+	"github.com/phlebkit/phlebkit/order"
+	"github.com/phlebkit/phlebkit/provider"
+	"github.com/phlebkit/phlebkit/scheduling"
+)
+
+// The server's wire layer: request bodies decoded and answers written with
+// github.com/go-json-experiment/json, into and from the module's domain
+// types (order.Patient, order.Address, order.Date, …). Decoding matches
+// member names exactly, ignores members it does not know (Junction's API
+// skips them too), and refuses a repeated member and invalid UTF-8 as
+// malformed JSON.
+
+// problem is one entry of the detail list of a 422 answer to a request
+// that does not validate, in the form Junction's API writes it:
+// where ("body", then the member names and indices), what, and a type.
+type problem struct {
+	Loc  []any  `json:"loc"`
+	Msg  string `json:"msg"`
+	Type string `json:"type"`
+}
+
+// problems collects what is wrong with a request.
+type problems []problem
+
+func (ps *problems) add(msg, typ string, loc ...any) {
+	*ps = append(*ps, problem{Loc: loc, Msg: msg, Type: typ})
+}
+
+func (ps *problems) missing(loc ...any) { ps.add("field required", "value_error.missing", loc...) }
+
+// required reports a required string that is empty (absent, null or "").
+func (ps *problems) required(s string, loc ...any) {
+	if s == "" {
+		ps.missing(loc...)
+	}
+}
+
+// notes reports notes longer than scheduling's rules allow for access and
+// appointment notes.
+func (ps *problems) notes(s string, loc ...any) {
+	if scheduling.CheckNotes(s, "") != nil {
+		ps.add("ensure this value has at most "+strconv.Itoa(scheduling.MaxNotes)+" characters",
+			"value_error.any_str.max_length", loc...)
+	}
+}
+
+// date parses a date member given as text: absent, null and "" are the
+// zero Date, reported missing when required.
+func (ps *problems) date(text string, required bool, loc ...any) order.Date {
+	if text == "" {
+		if required {
+			ps.missing(loc...)
+		}
+		return order.Date{}
+	}
+	d, err := order.ParseDate(text)
+	if err != nil {
+		ps.add("invalid date format", "value_error.date", loc...)
+	}
+	return d
+}
+
+// blank reports whether data holds only JSON white space.
+func blank(data []byte) bool { return len(bytes.Trim(data, " \t\r\n")) == 0 }
+
+// decodeBody decodes a request body into v, which must be an object, and
+// reports what keeps it from doing so: a body that is absent or null, not
+// an object, not JSON, or with a member of the wrong type. A fault has
+// its place as loc ("body", then the JSON Pointer's tokens).
+func decodeBody(data []byte, v any) problems {
+	var ps problems
+	if blank(data) {
+		ps.missing("body")
+		return ps
+	}
+	err := json.Unmarshal(data, v)
+	top := jsontext.Value(bytes.TrimLeft(data, " \t\r\n")).Kind()
+	var syntax *jsontext.SyntacticError
+	var semantic *json.SemanticError
+	switch {
+	case errors.As(err, &syntax):
+		ps.add(err.Error(), "value_error.jsondecode", "body")
+	case err != nil && top != '{':
+		ps.add("value is not a valid dict", "type_error.dict", "body")
+	case errors.As(err, &semantic):
+		loc := []any{"body"}
+		for tok := range semantic.JSONPointer.Tokens() {
+			loc = append(loc, tok)
+		}
+		typ := "value_error"
+		if semantic.Err == nil {
+			typ = "type_error." + kindName(semantic.GoType)
+		}
+		ps.add(err.Error(), typ, loc...)
+	case err != nil:
+		ps.add(err.Error(), "value_error.jsondecode", "body")
+	case top == 'n':
+		ps.missing("body")
+	}
+	return ps
+}
+
+// kindName names the JSON type a Go type wants, as Junction's API names
+// it in a type error: str, bool, integer, or dict for an object.
+func kindName(t reflect.Type) string {
+	if t == nil {
+		return "dict"
+	}
+	switch t.Kind() {
+	case reflect.String:
+		return "str"
+	case reflect.Bool:
+		return "bool"
+	case reflect.Int64:
+		return "integer"
+	}
+	return "dict"
+}
+
+// createOrder is the body of POST /v3/order, as far as the server reads it.
+type createOrder struct {
+	UserID           string
+	LabTestID        string
+	CollectionMethod string
+	Patient          order.Patient
+	Address          order.Address // with its access notes
+	ActivateBy       order.Date
+}
+
+// createOrderIn is the wire form of createOrder, with its dates as text,
+// so that a date that does not parse is one problem among the others.
+type createOrderIn struct {
+	UserID           string         `json:"user_id"`
+	LabTestID        string         `json:"lab_test_id"`
+	CollectionMethod string         `json:"collection_method"`
+	Patient          *patientIn     `json:"patient_details"`
+	Address          *order.Address `json:"patient_address"`
+	ActivateBy       string         `json:"activate_by"`
+}
+
+type patientIn struct {
+	order.Patient
+	DOB string `json:"dob"`
+}
+
+// decodeCreateOrder decodes and checks the body of POST /v3/order:
+// user_id, lab_test_id, patient_details (first_name, last_name, dob,
+// gender, phone_number, email) and patient_address (first_line, city,
+// state, zip, country; receiver_name, second_line, phone_number and
+// access_notes optional) are required; collection_method and activate_by
+// are optional.
+func decodeCreateOrder(data []byte) (createOrder, problems) {
+	var in createOrderIn
+	if ps := decodeBody(data, &in); ps != nil {
+		return createOrder{}, ps
+	}
+	c := createOrder{UserID: in.UserID, LabTestID: in.LabTestID, CollectionMethod: in.CollectionMethod}
+	var ps problems
+	ps.required(c.UserID, "body", "user_id")
+	ps.required(c.LabTestID, "body", "lab_test_id")
+	if p := in.Patient; p == nil {
+		ps.missing("body", "patient_details")
+	} else {
+		c.Patient = p.Patient
+		ps.required(p.FirstName, "body", "patient_details", "first_name")
+		ps.required(p.LastName, "body", "patient_details", "last_name")
+		c.Patient.DOB = ps.date(p.DOB, true, "body", "patient_details", "dob")
+		ps.required(p.Gender, "body", "patient_details", "gender")
+		ps.required(p.PhoneNumber, "body", "patient_details", "phone_number")
+		ps.required(p.Email, "body", "patient_details", "email")
+	}
+	if a := in.Address; a == nil {
+		ps.missing("body", "patient_address")
+	} else {
+		c.Address = *a
+		ps.required(a.FirstLine, "body", "patient_address", "first_line")
+		ps.required(a.City, "body", "patient_address", "city")
+		ps.required(a.State, "body", "patient_address", "state")
+		ps.required(a.ZipCode, "body", "patient_address", "zip")
+		ps.required(a.Country, "body", "patient_address", "country")
+		ps.notes(a.AccessNotes, "body", "patient_address", "access_notes")
+	}
+	c.ActivateBy = ps.date(in.ActivateBy, false, "body", "activate_by")
+	if ps != nil {
+		return createOrder{}, ps
+	}
+	return c, nil
+}
+
+// checkUSAddress reports the required members of a USAddress that are
+// missing, under loc, and access notes that are too long.
+func (ps *problems) checkUSAddress(a *order.Address, loc ...any) {
+	if a == nil {
+		ps.missing(loc...)
+		return
+	}
+	at := func(field string) []any { return append(append([]any(nil), loc...), field) }
+	ps.required(a.FirstLine, at("first_line")...)
+	ps.required(a.City, at("city")...)
+	ps.required(a.State, at("state")...)
+	ps.required(a.ZipCode, at("zip_code")...)
+	ps.notes(a.AccessNotes, at("access_notes")...)
+}
+
+// decodeAddress decodes the body of the availability endpoint: a
+// USAddress (first_line, city, state and zip_code required; second_line,
+// the deprecated unit and access_notes optional).
+func decodeAddress(data []byte) (order.Address, problems) {
+	var a *order.Address
+	if ps := decodeBody(data, &a); ps != nil {
+		return order.Address{}, ps
+	}
+	var ps problems
+	ps.checkUSAddress(a, "body")
+	if ps != nil {
+		return order.Address{}, ps
+	}
+	return *a, nil
+}
+
+// Bounds of the book endpoint's timeouts, in milliseconds.
+const (
+	minSyncTimeout      = 1000
+	maxSyncTimeout      = 10000
+	defaultSyncTimeout  = 2500
+	minAsyncTimeout     = 60_000
+	maxAsyncTimeout     = 172_800_000
+	defaultAsyncTimeout = maxAsyncTimeout
+)
+
+// bookRequest is the body of the book endpoint.
+type bookRequest struct {
+	BookingKey       string `json:"booking_key"`
+	AppointmentNotes string `json:"appointment_notes"`
+	Async            bool   `json:"async_confirmation"`
+	SyncTimeoutMS    int64  `json:"-"`
+	AsyncTimeoutMS   int64  `json:"-"`
+}
+
+// decodeBook decodes and checks the body of POST
+// /v3/order/{order_id}/phlebotomy/appointment/book: booking_key is
+// required; appointment_notes at most 1000 characters;
+// sync_confirmation_timeout_millisecond from 1000 to 10000 (default 2500);
+// async_confirmation_timeout_millisecond from 60000 to 172800000 (default
+// the maximum, our decision). A timeout given as null takes its default.
+func decodeBook(data []byte) (bookRequest, problems) {
+	var in struct {
+		bookRequest
+		Sync  *int64 `json:"sync_confirmation_timeout_millisecond"`
+		Async *int64 `json:"async_confirmation_timeout_millisecond"`
+	}
+	if ps := decodeBody(data, &in); ps != nil {
+		return bookRequest{}, ps
+	}
+	b := in.bookRequest
+	b.SyncTimeoutMS, b.AsyncTimeoutMS = defaultSyncTimeout, defaultAsyncTimeout
+	if in.Sync != nil {
+		b.SyncTimeoutMS = *in.Sync
+	}
+	if in.Async != nil {
+		b.AsyncTimeoutMS = *in.Async
+	}
+	var ps problems
+	ps.required(b.BookingKey, "body", "booking_key")
+	ps.notes(b.AppointmentNotes, "body", "appointment_notes")
+	if b.SyncTimeoutMS < minSyncTimeout || b.SyncTimeoutMS > maxSyncTimeout {
+		ps.add("ensure this value is between 1000 and 10000", "value_error.number.range",
+			"body", "sync_confirmation_timeout_millisecond")
+	}
+	if b.AsyncTimeoutMS < minAsyncTimeout || b.AsyncTimeoutMS > maxAsyncTimeout {
+		ps.add("ensure this value is between 60000 and 172800000", "value_error.number.range",
+			"body", "async_confirmation_timeout_millisecond")
+	}
+	if ps != nil {
+		return bookRequest{}, ps
+	}
+	return b, nil
+}
+
+// rescheduleRequest is the body of the reschedule endpoint.
+type rescheduleRequest struct {
+	BookingKey       string `json:"booking_key"`
+	AppointmentNotes string `json:"appointment_notes"`
+}
+
+// decodeReschedule decodes and checks the body of PATCH
+// /v3/order/{order_id}/phlebotomy/appointment/reschedule: booking_key is
+// required, appointment_notes at most 1000 characters.
+func decodeReschedule(data []byte) (rescheduleRequest, problems) {
+	var q rescheduleRequest
+	if ps := decodeBody(data, &q); ps != nil {
+		return rescheduleRequest{}, ps
+	}
+	var ps problems
+	ps.required(q.BookingKey, "body", "booking_key")
+	ps.notes(q.AppointmentNotes, "body", "appointment_notes")
+	if ps != nil {
+		return rescheduleRequest{}, ps
+	}
+	return q, nil
+}
+
+// requestRequest is the body of the request endpoint.
+type requestRequest struct {
+	Address          order.Address
+	Provider         provider.Provider
+	AppointmentNotes string
+}
+
+// decodeRequest decodes and checks the body of POST
+// /v3/order/{order_id}/phlebotomy/appointment/request: address (a
+// USAddress) and provider are required, the provider one this library
+// knows; appointment_notes at most 1000 characters.
+func decodeRequest(data []byte) (requestRequest, problems) {
+	var in struct {
+		Address          *order.Address `json:"address"`
+		Provider         string         `json:"provider"`
+		AppointmentNotes string         `json:"appointment_notes"`
+	}
+	if ps := decodeBody(data, &in); ps != nil {
+		return requestRequest{}, ps
+	}
+	var ps problems
+	ps.checkUSAddress(in.Address, "body", "address")
+	p, err := provider.Parse(in.Provider)
+	switch {
+	case in.Provider == "":
+		ps.missing("body", "provider")
+	case err != nil:
+		ps.add(err.Error(), "type_error.enum", "body", "provider")
+	}
+	ps.notes(in.AppointmentNotes, "body", "appointment_notes")
+	if ps != nil {
+		return requestRequest{}, ps
+	}
+	return requestRequest{Address: *in.Address, Provider: p, AppointmentNotes: in.AppointmentNotes}, nil
+}
+
+// cancelRequest is the body of the cancel appointment endpoint.
+type cancelRequest struct {
+	ReasonID string `json:"cancellation_reason_id"`
+	Notes    string `json:"notes"`
+}
+
+// decodeCancel decodes and checks the body of PATCH
+// /v3/order/{order_id}/phlebotomy/appointment/cancel:
+// cancellation_reason_id is required, notes at most 1000 characters (our
+// decision, as for the other notes).
+func decodeCancel(data []byte) (cancelRequest, problems) {
+	var q cancelRequest
+	if ps := decodeBody(data, &q); ps != nil {
+		return cancelRequest{}, ps
+	}
+	var ps problems
+	ps.required(q.ReasonID, "body", "cancellation_reason_id")
+	ps.notes(q.Notes, "body", "notes")
+	if ps != nil {
+		return cancelRequest{}, ps
+	}
+	return q, nil
+}
+
+// decodeSimulationFlags checks the optional body of POST
+// /v3/order/{order_id}/test: nothing, null, or an object (Junction's
+// SimulationFlags, which shape the results this server does not make).
+func decodeSimulationFlags(data []byte) problems {
+	if blank(data) {
+		return nil
+	}
+	var flags struct{}
+	ps := decodeBody(data, &flags)
+	if len(ps) == 1 && ps[0].Type == "value_error.missing" {
+		return nil // null
+	}
+	return ps
+}
+
+// writeJSON answers status with v's JSON.
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	b, err := json.Marshal(v, json.Deterministic(true))
+	if err != nil {
+		// The server writes only what Junction's JSON holds: unreachable.
+		status, b = http.StatusInternalServerError, []byte(`{"detail":"Internal Server Error"}`)
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_, _ = w.Write(b)
+}
+
+// detail answers status with {"detail": msg}, as Junction's API does.
+func detail(w http.ResponseWriter, status int, msg string) {
+	writeJSON(w, status, struct {
+		Detail string `json:"detail"`
+	}{msg})
+}
+
+// invalid answers 422 with the list of problems, as Junction's API does
+// for a request that does not validate.
+func invalid(w http.ResponseWriter, ps problems) {
+	writeJSON(w, http.StatusUnprocessableEntity, struct {
+		Detail problems `json:"detail"`
+	}{ps})
+}
