@@ -11,8 +11,6 @@ import (
 	"strings"
 	"time"
 
-	jsonv2 "github.com/go-json-experiment/json"
-
 	"github.com/phlebkit/phlebkit/appointment"
 	"github.com/phlebkit/phlebkit/order"
 	"github.com/phlebkit/phlebkit/provider"
@@ -279,13 +277,7 @@ func (s *Server) areaInfo(w http.ResponseWriter, zip, radius string, hasRadius b
 	if a := s.areas[zip]; a != nil {
 		info = a.info()
 	}
-	// AreaInfo's wire form (arrays never null) is written by JSON v2.
-	data, err := jsonv2.Marshal(info)
-	if err != nil {
-		detail(w, http.StatusInternalServerError, "Internal Server Error")
-		return
-	}
-	writeJSON(w, http.StatusOK, json.RawMessage(data))
+	writeJSON(w, http.StatusOK, info) // JSON v2: its lists are arrays, never null
 }
 
 // addressProblems turns the address rule's refusal into problems under loc.

@@ -99,11 +99,12 @@ func decodeBody(data []byte, v any) problems {
 		for tok := range semantic.JSONPointer.Tokens() {
 			loc = append(loc, tok)
 		}
-		typ := "value_error"
-		if semantic.Err == nil {
-			typ = "type_error." + kindName(semantic.GoType)
+		// The messages are the server's own: v2's vary from run to run.
+		if name := kindName(semantic.GoType); semantic.Err == nil || name == "integer" {
+			ps.add(typeMessages[name], "type_error."+name, loc...)
+		} else {
+			ps.add(semantic.Err.Error(), "value_error", loc...) // what a domain type refused
 		}
-		ps.add(err.Error(), typ, loc...)
 	case err != nil:
 		ps.add(err.Error(), "value_error.jsondecode", "body")
 	case top == 'n':
@@ -112,22 +113,29 @@ func decodeBody(data []byte, v any) problems {
 	return ps
 }
 
+// typeMessages are the messages of type errors, by [kindName], as
+// Junction's API writes them.
+var typeMessages = map[string]string{
+	"str":     "str type expected",
+	"bool":    "value could not be parsed to a boolean",
+	"integer": "value is not a valid integer",
+	"dict":    "value is not a valid dict",
+}
+
 // kindName names the JSON type a Go type wants, as Junction's API names
 // it in a type error: str, bool, integer, or dict for an object.
 func kindName(t reflect.Type) string {
-	if t == nil {
-		return "dict"
-	}
-	switch t.Kind() {
-	case reflect.String:
-		return "str"
-	case reflect.Bool:
-		return "bool"
-	case reflect.Int64:
-		return "integer"
+	if t != nil {
+		if name, ok := kindNames[t.Kind()]; ok {
+			return name
+		}
 	}
 	return "dict"
 }
+
+// kindNames are the names of the kinds of the request bodies' members
+// other than objects.
+var kindNames = map[reflect.Kind]string{reflect.String: "str", reflect.Bool: "bool", reflect.Int64: "integer"}
 
 // createOrder is the body of POST /v3/order, as far as the server reads it.
 type createOrder struct {

@@ -238,7 +238,7 @@ func TestDecodeFaults(t *testing.T) {
 		{`{"booking_key": 1}`, "body.booking_key", "type_error.str"},
 		{`{"async_confirmation": "yes"}`, "body.async_confirmation", "type_error.bool"},
 		{`{"sync_confirmation_timeout_millisecond": "1"}`, "body.sync_confirmation_timeout_millisecond", "type_error.integer"},
-		{`{"sync_confirmation_timeout_millisecond": 1.5}`, "body.sync_confirmation_timeout_millisecond", "value_error"},
+		{`{"sync_confirmation_timeout_millisecond": 1.5}`, "body.sync_confirmation_timeout_millisecond", "type_error.integer"},
 		{`{"address": []}`, "body.address", "type_error.dict"},
 		{`{"address": {"zip": "85004", "zip_code": "54650"}}`, "body.address", "value_error"},
 	} {
