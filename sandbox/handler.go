@@ -212,10 +212,14 @@ func (s *Server) createOrder(w http.ResponseWriter, body []byte) {
 	if area != nil {
 		zone = area.zone
 	}
+	// The flow's address is the appointments' (a USAddress): without the
+	// receiver and phone of the order's patient_address.
+	at := c.Address
+	at.ReceiverName, at.PhoneNumber = "", ""
 	id := s.newID(orderKind)
 	o, events, err := scheduling.Place(scheduling.PlaceOrder{
 		ID: id, TeamID: s.cfg.teamID, ClientUserID: c.UserID, UserID: c.UserID, Patient: c.Patient, TimeZone: zone,
-		Address:    c.Address,
+		Address:    at,
 		ActivateBy: c.ActivateBy,
 		Settings: scheduling.Settings{PreRequisitionScheduling: s.cfg.preReq,
 			PartialResultsWebhooks: s.cfg.partialHooks},
