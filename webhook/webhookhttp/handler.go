@@ -176,10 +176,17 @@ var (
 	errNoVerifier = &handlerError{"no Verifier with a secret"}
 )
 
+// firstBuffer is the most readBody reserves before any byte arrives: a
+// delivery of a declared length up to it (Junction's are a few KiB) is
+// read into one buffer; a longer one grows as its bytes arrive.
+const firstBuffer = 4 << 10
+
 // readBody reads r's body, at most limit bytes. A request that declares a
-// longer body is refused before reading; otherwise the body is read into
-// one buffer of the declared size and one byte more, so that the end is
-// seen without growing it. Any error is a *requestError.
+// longer body is refused before reading. The buffer starts at the declared
+// length and one byte more (so that the end is seen without growing it),
+// but at most firstBuffer, or 512 bytes when the length is unknown, and
+// grows only as bytes arrive: what a request claims reserves no memory.
+// Any error is a *requestError.
 func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, error) {
 	if r.ContentLength > limit {
 		return nil, tooLarge(limit, &http.MaxBytesError{Limit: limit})
@@ -189,7 +196,7 @@ func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, erro
 	}
 	size := int64(512)
 	if r.ContentLength >= 0 {
-		size = r.ContentLength + 1
+		size = min(r.ContentLength+1, firstBuffer)
 	}
 	body := make([]byte, 0, size)
 	rd := http.MaxBytesReader(w, r.Body, limit)

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -282,7 +283,7 @@ func TestReadBodyAllocs(t *testing.T) {
 
 // TestReadBodyBuffer checks the buffer a body is read into: the declared
 // length and one byte more, so that the end is seen without growing it,
-// or 512 bytes to start with when the length is unknown.
+// up to 4 KiB; or 512 bytes to start with when the length is unknown.
 func TestReadBodyBuffer(t *testing.T) {
 	w := httptest.NewRecorder()
 	for _, c := range []struct {
@@ -295,6 +296,8 @@ func TestReadBodyBuffer(t *testing.T) {
 		{"", -1, 512},
 		{"{}", -1, 512},
 		{strings.Repeat(" ", 511), -1, 512},
+		{strings.Repeat(" ", 4095), 4095, 4096},
+		{"{}", DefaultMaxBodyBytes, 4096}, // a claim reserves no more
 	} {
 		r := httptest.NewRequest(http.MethodPost, "/", strings.NewReader(c.body))
 		r.ContentLength = c.length
@@ -713,4 +716,52 @@ func TestHandlerConcurrent(t *testing.T) {
 		assert.False(t, seen[e.ID], "each delivery handled once")
 		seen[e.ID] = true
 	}
+}
+
+// trickle is a request body that sends one byte of the many its request
+// declares, then ends as a client that goes away does.
+type trickle struct{ sent bool }
+
+func (b *trickle) Read(p []byte) (int, error) {
+	if b.sent || len(p) == 0 {
+		return 0, io.ErrUnexpectedEOF
+	}
+	b.sent = true
+	p[0] = '{'
+	return 1, nil
+}
+
+func (*trickle) Close() error { return nil }
+
+// TestHandlerClaimedLength sends requests that each declare a body of
+// 1 MiB, the default limit, and send one byte: the memory the Handler
+// takes for each must follow the bytes that arrived, not the length the
+// request claims, or unauthenticated clients could hold a megabyte each
+// for as long as they keep their connection open.
+func TestHandlerClaimedLength(t *testing.T) {
+	const n = 100
+	h := (&recorder{}).handler()
+	h.Rejected = nil
+	reqs := make([]*http.Request, n)
+	for i := range reqs {
+		reqs[i] = signed("msg_claim", nil)
+		reqs[i].ContentLength = DefaultMaxBodyBytes
+		reqs[i].Body = &trickle{}
+	}
+	ws := make([]*httptest.ResponseRecorder, n)
+	for i := range ws {
+		ws[i] = httptest.NewRecorder()
+	}
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	for i, r := range reqs {
+		h.ServeHTTP(ws[i], r)
+	}
+	runtime.ReadMemStats(&after)
+	for _, w := range ws {
+		require.Equal(t, http.StatusBadRequest, w.Code, "a body cut short cannot be read")
+	}
+	perRequest := (after.TotalAlloc - before.TotalAlloc) / n
+	assert.Less(t, perRequest, uint64(16<<10), "bytes allocated per request claiming %d bytes and sending 1", DefaultMaxBodyBytes)
 }
