@@ -50,7 +50,9 @@ type VerifyError struct {
 	// Err is the reason: [ErrMissingHeader], [ErrMalformedHeader],
 	// [ErrStaleTimestamp], [ErrFutureTimestamp] or [ErrNoSignature].
 	Err error
-	// Header is the header at fault, such as "svix-timestamp".
+	// Header is the header at fault, such as "svix-timestamp", in the
+	// spelling the delivery uses: "webhook-timestamp" for a delivery with
+	// the Standard Webhooks headers.
 	Header string
 	// Sent and Now are the delivery's timestamp and the time of
 	// verification, for a timestamp out of tolerance; zero otherwise.

@@ -108,17 +108,28 @@ func decodeSecret(s string) ([]byte, error) {
 	return b, nil
 }
 
-// headers are the three signing headers of a delivery.
+// headers are the three signing headers of a delivery, and the names of
+// the spelling it uses, for errors.
 type headers struct {
 	id, timestamp, signature string
+	names                    *[3]string // id, timestamp, signature
 }
+
+// The names of the signing headers in each spelling.
+var (
+	svixNames     = [3]string{HeaderID, HeaderTimestamp, HeaderSignature}
+	standardNames = [3]string{"webhook-id", "webhook-timestamp", "webhook-signature"}
+)
 
 // readHeaders returns the svix- headers of h, or the webhook- ones when the
 // three svix- headers are all absent or empty.
 func readHeaders(h map[string][]string) headers {
-	hs := headers{get(h, "Svix-Id"), get(h, "Svix-Timestamp"), get(h, "Svix-Signature")}
-	if hs == (headers{}) {
-		hs = headers{get(h, "Webhook-Id"), get(h, "Webhook-Timestamp"), get(h, "Webhook-Signature")}
+	hs := headers{get(h, "Svix-Id"), get(h, "Svix-Timestamp"), get(h, "Svix-Signature"), &svixNames}
+	if hs.id == "" && hs.timestamp == "" && hs.signature == "" {
+		std := headers{get(h, "Webhook-Id"), get(h, "Webhook-Timestamp"), get(h, "Webhook-Signature"), &standardNames}
+		if std.id != "" || std.timestamp != "" || std.signature != "" {
+			return std
+		}
 	}
 	return hs
 }
@@ -160,7 +171,7 @@ func (v *Verifier) Verify(h map[string][]string, body []byte, now time.Time) err
 func (v *Verifier) verify(h map[string][]string, body []byte, now time.Time) (string, error) {
 	hs := readHeaders(h)
 	for _, c := range [...]struct{ name, value string }{
-		{HeaderID, hs.id}, {HeaderTimestamp, hs.timestamp}, {HeaderSignature, hs.signature},
+		{hs.names[0], hs.id}, {hs.names[1], hs.timestamp}, {hs.names[2], hs.signature},
 	} {
 		if c.value == "" {
 			return "", &VerifyError{Err: ErrMissingHeader, Header: c.name}
@@ -169,14 +180,14 @@ func (v *Verifier) verify(h map[string][]string, body []byte, now time.Time) (st
 	sec, err := strconv.ParseInt(hs.timestamp, 10, 64)
 	var canon [20]byte
 	if err != nil || string(strconv.AppendInt(canon[:0], sec, 10)) != hs.timestamp || sec < minUnix || sec > maxUnix {
-		return "", &VerifyError{Err: ErrMalformedHeader, Header: HeaderTimestamp}
+		return "", &VerifyError{Err: ErrMalformedHeader, Header: hs.names[1]}
 	}
 	sent := time.Unix(sec, 0).UTC()
 	if now.Sub(sent) > Tolerance {
-		return "", &VerifyError{Err: ErrStaleTimestamp, Header: HeaderTimestamp, Sent: sent, Now: now}
+		return "", &VerifyError{Err: ErrStaleTimestamp, Header: hs.names[1], Sent: sent, Now: now}
 	}
 	if sent.Sub(now) > Tolerance {
-		return "", &VerifyError{Err: ErrFutureTimestamp, Header: HeaderTimestamp, Sent: sent, Now: now}
+		return "", &VerifyError{Err: ErrFutureTimestamp, Header: hs.names[1], Sent: sent, Now: now}
 	}
 	if v != nil {
 		var buf [64]byte
@@ -187,7 +198,7 @@ func (v *Verifier) verify(h map[string][]string, body []byte, now time.Time) (st
 			}
 		}
 	}
-	return "", &VerifyError{Err: ErrNoSignature, Header: HeaderSignature}
+	return "", &VerifyError{Err: ErrNoSignature, Header: hs.names[2]}
 }
 
 // The range of timestamps a time.Time holds without overflow when compared

@@ -321,3 +321,52 @@ func mustInt(t *testing.T, s string) int64 {
 	}
 	return n
 }
+
+// TestHeaderSpelling checks that a failure names the header of the
+// spelling the delivery uses: svix- or Standard Webhooks' webhook-.
+func TestHeaderSpelling(t *testing.T) {
+	body := []byte(vectorBody)
+	standard := func(drop string, set ...string) http.Header {
+		h := http.Header{"Webhook-Id": {vectorID}, "Webhook-Timestamp": {vectorTS}, "Webhook-Signature": {vectorSig}}
+		h.Del(drop)
+		for i := 0; i+1 < len(set); i += 2 {
+			h.Set(set[i], set[i+1])
+		}
+		return h
+	}
+	for _, c := range []struct {
+		name   string
+		header http.Header
+		now    time.Time
+		want   error
+		named  string
+	}{
+		{"standard: no id", standard("webhook-id"), vectorTime, ErrMissingHeader, "webhook-id"},
+		{"standard: no timestamp", standard("webhook-timestamp"), vectorTime, ErrMissingHeader, "webhook-timestamp"},
+		{"standard: no signature", standard("webhook-signature"), vectorTime, ErrMissingHeader, "webhook-signature"},
+		{"standard: malformed timestamp", standard("", "webhook-timestamp", "soon"), vectorTime, ErrMalformedHeader, "webhook-timestamp"},
+		{"standard: stale", standard(""), vectorTime.Add(time.Hour), ErrStaleTimestamp, "webhook-timestamp"},
+		{"standard: too new", standard(""), vectorTime.Add(-time.Hour), ErrFutureTimestamp, "webhook-timestamp"},
+		{"standard: wrong signature", standard("", "webhook-signature", otherSigFor(t)), vectorTime, ErrNoSignature, "webhook-signature"},
+		{"svix: no signature", func() http.Header { h := vectorHeader(vectorSig); h.Del(HeaderSignature); return h }(), vectorTime, ErrMissingHeader, "svix-signature"},
+		{"svix: stale", vectorHeader(vectorSig), vectorTime.Add(time.Hour), ErrStaleTimestamp, "svix-timestamp"},
+		{"svix: wrong signature", vectorHeader(otherSigFor(t)), vectorTime, ErrNoSignature, "svix-signature"},
+		{"none at all", http.Header{}, vectorTime, ErrMissingHeader, "svix-id"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			err := mustVerifier(vectorSecret).Verify(c.header, body, c.now)
+			require.ErrorIs(t, err, c.want)
+			var ve *VerifyError
+			require.ErrorAs(t, err, &ve)
+			assert.Equal(t, c.named, ve.Header)
+			assert.Contains(t, err.Error(), ": "+c.named)
+		})
+	}
+}
+
+// otherSigFor returns the vector's signature under otherSecret.
+func otherSigFor(t *testing.T) string {
+	h, err := Sign(otherSecret, vectorID, vectorTime, []byte(vectorBody))
+	require.NoError(t, err)
+	return http.Header(h).Get(HeaderSignature)
+}
