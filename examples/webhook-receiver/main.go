@@ -128,16 +128,19 @@ func serve(ctx context.Context, ln net.Listener, h http.Handler, logger *log.Log
 }
 
 // newHTTPServer returns the server of h, with timeouts that keep slow
-// clients from holding connections. Junction gives up on a delivery not
-// answered within 15 seconds; the Handler gives its Handle 10
-// (webhookhttp.DefaultTimeout), and the write timeout leaves it time to answer
-// after that.
+// clients from holding connections: reading the headers, reading the whole
+// request, writing the answer, and waiting idle between two requests of a
+// kept-alive connection. Junction gives up on a delivery not answered
+// within 15 seconds; the Handler gives its Handle 10
+// (webhookhttp.DefaultTimeout), and the write timeout leaves it time to
+// answer after that.
 func newHTTPServer(h http.Handler) *http.Server {
 	return &http.Server{
 		Handler:           h,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       15 * time.Second,
 		WriteTimeout:      15 * time.Second,
+		IdleTimeout:       60 * time.Second,
 	}
 }
 

@@ -634,12 +634,13 @@ func TestServeListenerFails(t *testing.T) {
 }
 
 // TestHTTPServer checks the server's timeouts: slow clients cannot hold a
-// connection, and the Handler has time to answer once Handle's time is
-// out.
+// connection, idle ones are closed, and the Handler has time to answer
+// once Handle's time is out.
 func TestHTTPServer(t *testing.T) {
 	srv := newHTTPServer(http.NotFoundHandler())
 	assert.Positive(t, srv.ReadHeaderTimeout)
 	assert.Positive(t, srv.ReadTimeout)
+	assert.Positive(t, srv.IdleTimeout, "an idle keep-alive connection is closed")
 	assert.LessOrEqual(t, srv.ReadTimeout, 15*time.Second, "Junction waits 15 seconds")
 	assert.Greater(t, srv.WriteTimeout, webhookhttp.DefaultTimeout)
 	assert.Positive(t, shutdownGrace)
