@@ -239,10 +239,9 @@ func typeName(t reflect.Type) string {
 	if t == nil {
 		return "value"
 	}
-	switch t.Kind() {
-	case reflect.Struct, reflect.Map:
+	if k := t.Kind(); k == reflect.Struct || k == reflect.Map {
 		return "object"
-	case reflect.Slice, reflect.Array:
+	} else if k == reflect.Slice || k == reflect.Array {
 		return "array"
 	}
 	return t.String()
