@@ -87,7 +87,7 @@ func TestAddressRoundTrip(t *testing.T) {
 		if a == (Address{}) {
 			continue
 		}
-		ob, err := o.MarshalJSON()
+		ob, err := json.Marshal(o)
 		require.NoError(t, err)
 		back2, err := Decode(ob)
 		require.NoError(t, err)
@@ -105,11 +105,11 @@ func TestAddressForms(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, `{"first_line":"","city":"","state":"","zip_code":""}`, string(b), "the USAddress form's required members")
 
-	ob, err := Order{Address: Address{FirstLine: "1 A St.", ZipCode: "85004"}}.MarshalJSON()
+	ob, err := json.Marshal(Order{Address: Address{FirstLine: "1 A St.", ZipCode: "85004"}})
 	require.NoError(t, err)
 	assert.Contains(t, string(ob), `"patient_address":{"receiver_name":"","first_line":"1 A St.","second_line":"",`+
 		`"city":"","state":"","zip":"85004","country":"","phone_number":""}`, "an order's form")
-	ob, err = Order{Address: fullAddress}.MarshalJSON()
+	ob, err = json.Marshal(Order{Address: fullAddress})
 	require.NoError(t, err)
 	assert.Contains(t, string(ob), `"unit":"14"`)
 	assert.Contains(t, string(ob), `"access_notes":"Gate #12"`)
@@ -136,7 +136,7 @@ func TestDecodeOrderAddress(t *testing.T) {
 				require.ErrorIs(t, err, ErrMalformed)
 				var de *DecodeError
 				require.ErrorAs(t, err, &de)
-				assert.Contains(t, de.Field, "patient_address")
+				assert.Contains(t, de.Path, "/patient_address")
 				assert.Zero(t, o)
 				return
 			}

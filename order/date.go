@@ -33,7 +33,7 @@ const dateTimeLayout = "2006-01-02T15:04:05"
 // "1990-01-01T00:00:00+00:00". A timestamp gives the date it is written
 // with, before any offset is applied: a date of birth has no time zone (our
 // decision; Junction sends midnight with offset zero). Anything else,
-// including the empty string, returns a *[MalformedError] wrapping
+// including the empty string, returns a *[ParseError] wrapping
 // [ErrMalformed].
 func ParseDate(text string) (Date, error) {
 	var (
@@ -46,7 +46,7 @@ func ParseDate(text string) (Date, error) {
 		t, err = time.Parse(dateTimeLayout, text)
 	}
 	if err != nil {
-		return Date{}, &MalformedError{Kind: "date", Text: text}
+		return Date{}, &ParseError{Kind: "date", Text: text, Err: ErrMalformed}
 	}
 	return DateOf(t), nil
 }
@@ -102,14 +102,14 @@ func appendPadded(b []byte, n, width int) []byte {
 }
 
 // MarshalText writes "2006-01-02", or nothing for the absent Date. A Date
-// that is neither absent nor valid is a *[MalformedError] wrapping
+// that is neither absent nor valid is a *[ParseError] wrapping
 // [ErrMalformed].
 func (d Date) MarshalText() ([]byte, error) {
 	if d.IsZero() {
 		return []byte{}, nil
 	}
 	if !d.IsValid() {
-		return nil, &MalformedError{Kind: "date", Text: d.String()}
+		return nil, &ParseError{Kind: "date", Text: d.String(), Err: ErrMalformed}
 	}
 	return d.appendText(make([]byte, 0, len(time.DateOnly))), nil
 }
@@ -125,40 +125,7 @@ func (d *Date) UnmarshalText(text []byte) error {
 		}
 	}
 	if d == nil {
-		return &DecodeError{}
-	}
-	*d = v
-	return nil
-}
-
-// MarshalJSON writes d as a JSON string "2006-01-02", or null for the
-// absent Date. A Date that is neither absent nor valid is a
-// *[MalformedError] wrapping [ErrMalformed].
-func (d Date) MarshalJSON() ([]byte, error) {
-	if d.IsZero() {
-		return []byte("null"), nil
-	}
-	if !d.IsValid() {
-		return nil, &MalformedError{Kind: "date", Text: d.String()}
-	}
-	return append(d.appendText([]byte{'"'}), '"'), nil
-}
-
-// UnmarshalJSON accepts a JSON string that [Date.UnmarshalText] accepts.
-// Like the standard library's decoders it leaves d unchanged for null; on
-// error, a *[DecodeError], d is unchanged too.
-func (d *Date) UnmarshalJSON(data []byte) error {
-	if isNull(data) {
-		return nil
-	}
-	var dec decoder
-	dec.r.Reset(data)
-	v := dec.date()
-	if err := dec.r.End(); err != nil {
-		return wireError("", err)
-	}
-	if d == nil {
-		return &DecodeError{}
+		return &ParseError{Kind: "date", Text: string(text), Err: ErrMalformed}
 	}
 	*d = v
 	return nil

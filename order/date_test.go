@@ -1,11 +1,11 @@
 package order
 
 import (
-	"encoding/json"
 	"errors"
 	"testing"
 	"time"
 
+	"github.com/go-json-experiment/json"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -44,9 +44,9 @@ var rejectedDates = []string{
 func TestParseDateRejects(t *testing.T) {
 	for _, text := range rejectedDates {
 		got, err := ParseDate(text)
-		var me *MalformedError
-		if !errors.As(err, &me) || !errors.Is(err, ErrMalformed) || me.Text != text || !got.IsZero() {
-			t.Errorf("ParseDate(%q) = %v, %v, want a *MalformedError", text, got, err)
+		var pe *ParseError
+		if !errors.As(err, &pe) || !errors.Is(err, ErrMalformed) || pe.Text != text || pe.Kind != "date" || !got.IsZero() {
+			t.Errorf("ParseDate(%q) = %v, %v, want a *ParseError", text, got, err)
 			continue
 		}
 		assert.Equal(t, `order: malformed date "`+text+`"`, err.Error())
@@ -93,8 +93,8 @@ func TestDateValues(t *testing.T) {
 			assert.Equal(t, c.d, DateOf(c.d.Time()))
 		default:
 			assert.ErrorIs(t, err, ErrMalformed, "%#v.MarshalText()", c.d)
-			_, err = c.d.MarshalJSON()
-			assert.ErrorIs(t, err, ErrMalformed, "%#v.MarshalJSON()", c.d)
+			_, err = json.Marshal(c.d)
+			assert.ErrorIs(t, err, ErrMalformed, "json.Marshal(%#v)", c.d)
 		}
 	}
 	assert.True(t, Date{}.Time().IsZero())
@@ -114,21 +114,24 @@ func TestDateText(t *testing.T) {
 	assert.Equal(t, Date{2001, time.May, 5}, d, "unchanged on error")
 
 	var nilDate *Date
-	var de *DecodeError
-	assert.ErrorAs(t, nilDate.UnmarshalText([]byte("2001-05-05")), &de)
+	var pe *ParseError
+	assert.ErrorAs(t, nilDate.UnmarshalText([]byte("2001-05-05")), &pe)
 	assert.ErrorIs(t, nilDate.UnmarshalText([]byte("2001-05-05")), ErrMalformed)
 	assert.ErrorIs(t, nilDate.UnmarshalText([]byte("x")), ErrMalformed)
 }
 
+// TestDateJSON checks a Date inside a document: its text form, "" for the
+// absent Date (left out with omitzero), and null read as the absent Date.
 func TestDateJSON(t *testing.T) {
 	type doc struct {
 		DOB  Date `json:"dob"`
 		Next Date `json:"next"`
+		Skip Date `json:"skip,omitzero"`
 	}
 	in := doc{DOB: Date{1990, time.January, 1}}
 	b, err := json.Marshal(in)
 	require.NoError(t, err)
-	assert.Equal(t, `{"dob":"1990-01-01","next":null}`, string(b))
+	assert.Equal(t, `{"dob":"1990-01-01","next":""}`, string(b))
 	var out doc
 	require.NoError(t, json.Unmarshal(b, &out))
 	assert.Equal(t, in, out)
@@ -138,8 +141,8 @@ func TestDateJSON(t *testing.T) {
 		want Date
 		err  bool
 	}{
-		{`null`, Date{2001, time.May, 5}, false},
-		{` null `, Date{2001, time.May, 5}, false},
+		{`null`, Date{}, false},
+		{` null `, Date{}, false},
 		{`"2020-02-02"`, Date{2020, time.February, 2}, false},
 		{`"1990-01-01T00:00:00+00:00"`, Date{1990, time.January, 1}, false},
 		{`""`, Date{}, false},
@@ -149,21 +152,17 @@ func TestDateJSON(t *testing.T) {
 		{`"2020-02-02`, Date{2001, time.May, 5}, true},
 	} {
 		d := Date{2001, time.May, 5}
-		err := d.UnmarshalJSON([]byte(c.data))
-		assert.Equal(t, c.want, d, "UnmarshalJSON(%s)", c.data)
+		err := json.Unmarshal([]byte(c.data), &d)
 		if !c.err {
-			assert.NoError(t, err, "UnmarshalJSON(%s)", c.data)
+			assert.NoError(t, err, "Unmarshal(%s)", c.data)
+			assert.Equal(t, c.want, d, "Unmarshal(%s)", c.data)
 			continue
 		}
-		var de *DecodeError
-		assert.ErrorAs(t, err, &de, "UnmarshalJSON(%s)", c.data)
-		assert.ErrorIs(t, err, ErrMalformed, "UnmarshalJSON(%s)", c.data)
-		assert.Empty(t, de.Field, "UnmarshalJSON(%s)", c.data)
+		assert.Error(t, err, "Unmarshal(%s)", c.data)
+		if c.data == `"2020-02-30"` {
+			assert.ErrorIs(t, err, ErrMalformed)
+		}
 	}
-	var nilDate *Date
-	assert.NoError(t, nilDate.UnmarshalJSON([]byte("null")))
-	assert.ErrorIs(t, nilDate.UnmarshalJSON([]byte(`"2020-02-02"`)), ErrMalformed)
-	assert.ErrorIs(t, nilDate.UnmarshalJSON([]byte(`"x"`)), ErrMalformed)
 }
 
 func FuzzParseDate(f *testing.F) {

@@ -25,17 +25,30 @@ var (
 	ErrMachine = errors.New("order: invalid machine")
 )
 
-// ParseError reports text that does not name a value of this package, or
-// text decoded into a nil pointer. It unwraps to [ErrUnknownStatus] or
-// [ErrUnknownTrigger].
+// ParseError reports text that is not a value of its kind, such as a status
+// this package does not know or a timestamp that is not RFC 3339, or a value
+// that cannot be written, such as a date that does not exist. It unwraps to
+// its sentinel: [ErrUnknownStatus] or [ErrUnknownTrigger] for text that
+// names no status or trigger, [ErrMalformed] for a date or time.
 type ParseError struct {
-	Kind string // "status", "high-level status" or "event"
-	Text string // the rejected input
-	Err  error  // the sentinel
+	// Kind is what the text should have been: "status", "high-level
+	// status", "trigger", "date" or "time".
+	Kind string
+	// Text is the rejected input, or the value that cannot be written.
+	Text string
+	// Err is the sentinel.
+	Err error
 }
 
-// Error returns a message such as `order: unknown status "foo"`.
-func (e *ParseError) Error() string { return "order: unknown " + e.Kind + " " + strconv.Quote(e.Text) }
+// Error returns a message such as `order: unknown status "foo"` or
+// `order: malformed time "noon"`.
+func (e *ParseError) Error() string {
+	what := "unknown "
+	if errors.Is(e.Err, ErrMalformed) {
+		what = "malformed "
+	}
+	return "order: " + what + e.Kind + " " + strconv.Quote(e.Text)
+}
 
 // Unwrap returns the sentinel.
 func (e *ParseError) Unwrap() error { return e.Err }
@@ -80,52 +93,44 @@ var (
 	ErrIDNotIncreasing = errors.New("order: history ids do not increase")
 )
 
-// MalformedError reports text that cannot be read as a value of its kind,
-// such as a timestamp that is not RFC 3339, or a value that cannot be
-// written. It unwraps to [ErrMalformed].
-type MalformedError struct {
-	Kind string // "time" or "date"
-	Text string // the rejected text, or the value that cannot be written
-}
-
-// Error returns a message such as `order: malformed time "noon"`.
-func (e *MalformedError) Error() string {
-	return "order: malformed " + e.Kind + " " + strconv.Quote(e.Text)
-}
-
-// Unwrap returns [ErrMalformed].
-func (e *MalformedError) Unwrap() error { return ErrMalformed }
-
-// DecodeError reports JSON that cannot be decoded into an [Order] (or a
-// [Date]). The value decoded into is left unchanged.
+// DecodeError reports JSON that cannot be decoded into an [Order] (Op
+// "decode"), or an Order that cannot be written as JSON (Op "encode"). The
+// value decoded into is left unchanged.
 //
 // It unwraps to its cause and, unless the cause is an unknown status, to
 // [ErrMalformed]: errors.Is(err, ErrUnknownStatus) tells a status this
 // package does not know (Junction may add some) from input that is broken.
 type DecodeError struct {
-	// Field is the JSON path of the offending value, such as
-	// "events[2].status" or "details.data.created_at"; empty when the
+	// Op is "decode" or "encode".
+	Op string
+	// Path is the JSON Pointer (RFC 6901) of the value at fault, such as
+	// "/events/2/status" or "/details/data/created_at"; empty when the
 	// document as a whole is at fault.
-	Field string
-	// Err is the cause: a *[ParseError] for an unknown status, a
-	// *[MalformedError] for a timestamp or date that cannot be read, the
-	// reader's description of invalid JSON or of a value of the wrong JSON
-	// type, or nil when the destination cannot be written (it then unwraps
-	// to [ErrMalformed] alone).
+	Path string
+	// Err is the cause: a *[ParseError] for an unknown or invalid status,
+	// or for a timestamp or date that cannot be read or written; for JSON
+	// that is invalid or has a value of the wrong type, the
+	// *jsontext.SyntacticError or *json.SemanticError of
+	// github.com/go-json-experiment/json; nil when the destination cannot
+	// be written (it then unwraps to [ErrMalformed] alone).
 	Err error
 }
 
 // Error returns a message such as
-// `order: decode events[2].status: unknown status "no_show"`.
+// `order: decode /events/2/status: unknown status "no_show"` or
+// `order: decode /id: cannot read number as string`.
 func (e *DecodeError) Error() string {
-	msg := "order: decode"
-	if e.Field != "" {
-		msg += " " + e.Field
+	msg := "order: " + e.Op
+	if msg == "order: " {
+		msg = "order: decode"
+	}
+	if e.Path != "" {
+		msg += " " + e.Path
 	}
 	if e.Err == nil {
 		return msg + ": malformed input"
 	}
-	return msg + ": " + strings.TrimPrefix(e.Err.Error(), "order: ")
+	return msg + ": " + jsonMessage(e.Err)
 }
 
 // Unwrap returns the cause, and [ErrMalformed] unless the cause already
@@ -139,27 +144,6 @@ func (e *DecodeError) Unwrap() []error {
 	}
 	return []error{ErrMalformed, e.Err}
 }
-
-// EncodeError reports an [Order] that cannot be written as JSON: a status
-// or high-level status that is neither zero nor valid (the cause wraps
-// [ErrUnknownStatus]), or a time or date that RFC 3339 cannot write (the
-// cause wraps [ErrMalformed]).
-type EncodeError struct {
-	// Field is the JSON path of the value at fault, such as
-	// "events[2].status".
-	Field string
-	// Err is the cause: a *[ParseError] or a *[MalformedError].
-	Err error
-}
-
-// Error returns a message such as
-// `order: encode events[2].status: unknown status "order.Status(99)"`.
-func (e *EncodeError) Error() string {
-	return "order: encode " + e.Field + ": " + strings.TrimPrefix(e.Err.Error(), "order: ")
-}
-
-// Unwrap returns the cause.
-func (e *EncodeError) Unwrap() error { return e.Err }
 
 // HistoryError reports where an events[] history stops being a path through
 // the lifecycle; see [ValidateHistory]. It unwraps to [ErrInvalidHistory]

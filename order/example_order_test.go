@@ -1,12 +1,11 @@
 package order_test
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
 
-	jsonv2 "github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json"
 	"github.com/phlebkit/phlebkit/order"
 )
 
@@ -73,26 +72,28 @@ func ExampleDecode_errors() {
 	fmt.Println(err)
 	fmt.Println(errors.Is(err, order.ErrUnknownStatus), o.ID, o.History[1].Status, o.History[1].StatusText)
 	// Output:
-	// order: decode events[1].created_at: malformed time "noon"
+	// order: decode /events/1/created_at: malformed time "noon"
 	// true
-	// order: decode events[1].status: unknown status "collecting_sample.at_home_phlebotomy.redraw_available"
+	// order: decode /events/1/status: unknown status "collecting_sample.at_home_phlebotomy.redraw_available"
 	// true o-1 order.Status(0) collecting_sample.at_home_phlebotomy.redraw_available
 }
 
-func ExampleDecodeString() {
-	// A webhook envelope's decoder hands over the data member's text
-	// without copying it.
+// An order inside a webhook envelope decodes in the same pass as the
+// envelope.
+func ExampleOrder_UnmarshalJSONFrom() {
 	body := `{"event_type": "labtest.order.created", "data": {"id": "o-1", "details": {"type": "at_home_phlebotomy"},
 		"events": [{"id": 7, "status": "received.at_home_phlebotomy.ordered"}]}}`
-	var env struct{ Data json.RawMessage }
-	if err := json.Unmarshal([]byte(body), &env); err != nil {
-		fmt.Println(err)
-		return
+	var env struct {
+		Data order.Order `json:"data"`
 	}
-	o, err := order.DecodeString(string(env.Data))
-	fmt.Println(o.ID, o.Status(), err)
+	err := json.Unmarshal([]byte(body), &env)
+	fmt.Println(env.Data.ID, env.Data.Status(), err)
+
+	err = json.Unmarshal([]byte(`{"data": {"events": [{"id": 7, "created_at": "noon"}]}}`), &env)
+	fmt.Println(errors.Is(err, order.ErrMalformed))
 	// Output:
 	// o-1 ordered <nil>
+	// true
 }
 
 // Orders of every modality arrive on the same webhook events. Only an
@@ -172,7 +173,7 @@ func ExampleValidateHistory_invalid() {
 	// 2 true
 }
 
-func ExampleOrder_MarshalJSON() {
+func ExampleOrder_MarshalJSONTo() {
 	o, err := order.Decode([]byte(`{"id": "o-1", "details": {"type": "at_home_phlebotomy"},
 		"created_at": "2022-01-01T09:00:00-05:00",
 		"events": [{"id": 1, "created_at": "2022-01-01T09:00:00-05:00", "status": "ordered"}],
@@ -225,16 +226,16 @@ func ExampleHistoryEntry_Text() {
 // USAddress form on its own and the order's form inside an order.
 func ExampleAddress() {
 	var a order.Address
-	if err := jsonv2.Unmarshal([]byte(`{"first_line": "123 Main St.", "unit": "14", "city": "Phoenix",
+	if err := json.Unmarshal([]byte(`{"first_line": "123 Main St.", "unit": "14", "city": "Phoenix",
 		"state": "AZ", "zip": "85004"}`), &a); err != nil {
 		fmt.Println(err)
 		return
 	}
 	fmt.Println(a.ZipCode, a.EffectiveSecondLine())
-	b, _ := jsonv2.Marshal(a)
+	b, _ := json.Marshal(a)
 	fmt.Println(string(b))
 
-	err := jsonv2.Unmarshal([]byte(`{"zip": "85004", "zip_code": "54650"}`), &a)
+	err := json.Unmarshal([]byte(`{"zip": "85004", "zip_code": "54650"}`), &a)
 	fmt.Println(errors.Is(err, order.ErrMalformed))
 	// Output:
 	// 85004 14
