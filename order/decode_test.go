@@ -304,11 +304,11 @@ func TestDecodeDetails(t *testing.T) {
 		details string
 		want    Details
 	}{
-		"type first":        {`{"type": "at_home_phlebotomy", "data": ` + data + `}`, appt},
-		"data first":        {`{"data": ` + data + `, "type": "at_home_phlebotomy"}`, appt},
-		"null data":         {`{"type": "at_home_phlebotomy", "data": null}`, Details{Type: ModalityAtHomePhlebotomy}},
-		"no data":           {`{"type": "at_home_phlebotomy"}`, Details{Type: ModalityAtHomePhlebotomy}},
-		"null appointment":  {`{"type": "at_home_phlebotomy", "data": {"id": "d", "appointment_id": null}}`, Details{Type: ModalityAtHomePhlebotomy, ID: "d"}},
+		"type first":       {`{"type": "at_home_phlebotomy", "data": ` + data + `}`, appt},
+		"data first":       {`{"data": ` + data + `, "type": "at_home_phlebotomy"}`, appt},
+		"null data":        {`{"type": "at_home_phlebotomy", "data": null}`, Details{Type: ModalityAtHomePhlebotomy}},
+		"no data":          {`{"type": "at_home_phlebotomy"}`, Details{Type: ModalityAtHomePhlebotomy}},
+		"null appointment": {`{"type": "at_home_phlebotomy", "data": {"id": "d", "appointment_id": null}}`, Details{Type: ModalityAtHomePhlebotomy, ID: "d"}},
 	} {
 		t.Run(name, func(t *testing.T) {
 			o, err := Decode([]byte(`{"details": ` + c.details + `}`))

@@ -31,12 +31,16 @@
 // [Patient] (a [Date] of birth), the [Address] (zip or zip_code), the
 // [LabTest], the [Details], timestamps in UTC, the events[] history
 // ([HistoryEntry]), last_event, the deprecated high-level status,
-// activate_by and the order [Transaction]. [Decode] and [DecodeString] read
-// it in one pass, in time linear in the input, with strings that share one
-// copy of it; [Order.UnmarshalJSON] does the same for encoding/json, and
-// [Order.MarshalJSON] writes it back so that every decoded order
-// round-trips. Every decoding error is a *[DecodeError] naming the JSON path
-// of the value at fault.
+// activate_by and the order [Transaction]. [Decode] reads it in one pass,
+// in time linear in the input, with github.com/go-json-experiment/json;
+// [Order.UnmarshalJSONFrom] does the same inside a larger document, and
+// [Order.MarshalJSONTo] writes it back so that every decoded order
+// round-trips. Member names are matched exactly, letter case included;
+// members this package does not model are skipped; a member repeated in one
+// object, anywhere in the document, is refused as malformed (our decision:
+// which of two values Junction meant cannot be known), as is invalid UTF-8.
+// Every decoding error is a *[DecodeError] naming the JSON Pointer of the
+// value at fault, such as /events/1/created_at.
 //
 // Orders of every modality arrive on the same webhook events.
 // [Order.IsPhlebotomy] tells an at-home phlebotomy order ([Modality]), the
@@ -65,7 +69,9 @@
 // Every error wraps one of the package's sentinels: [ErrUnknownStatus],
 // [ErrUnknownTrigger], [ErrInvalidTransition], [ErrReentrantFire],
 // [ErrMachine], [ErrMalformed], [ErrNotPhlebotomy], [ErrInvalidHistory],
-// [ErrOutOfOrder], [ErrIDNotIncreasing]. Details are in [*ParseError],
-// [*TransitionError], [*MalformedError], [*DecodeError], [*EncodeError] and
-// [*HistoryError]. A failed call never changes the caller's values.
+// [ErrOutOfOrder], [ErrIDNotIncreasing]. Details are in [*ParseError] (text
+// that is not a value of its kind), [*DecodeError] (JSON that cannot be
+// read, or an order that cannot be written, with the JSON Pointer of the
+// value at fault), [*TransitionError] and [*HistoryError]. A failed call
+// never changes the caller's values.
 package order

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unsafe"
 
 	"github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
@@ -51,8 +52,14 @@ import (
 // modality shares, is parsed when it can be. An empty status is left zero
 // on any order.
 func Decode(data []byte) (Order, error) {
-	var w wireOrder
-	if err := json.Unmarshal(data, &w); err != nil {
+	// Short lists are read into space allocated with the rest.
+	var w struct {
+		wireOrder
+		events [8]wireEntry
+		orders [4]wireTxOrder
+	}
+	w.Events, w.Transaction.Orders = w.events[:0], w.orders[:0]
+	if err := json.Unmarshal(data, &w.wireOrder); err != nil {
 		return Order{}, decodeError(err)
 	}
 	o, path, err := w.order()
@@ -161,21 +168,14 @@ func jsonMessage(err error) string {
 	return strings.TrimPrefix(err.Error(), "order: ")
 }
 
+// kindNames name the JSON kinds as JSON does.
+var kindNames = map[jsontext.Kind]string{'n': "null", 't': "boolean", 'f': "boolean", '"': "string", '0': "number",
+	'{': "object", '[': "array"}
+
 // kindName names a JSON kind as JSON does.
 func kindName(k jsontext.Kind) string {
-	switch k {
-	case 'n':
-		return "null"
-	case 't', 'f':
-		return "boolean"
-	case '"':
-		return "string"
-	case '0':
-		return "number"
-	case '{':
-		return "object"
-	case '[':
-		return "array"
+	if name, ok := kindNames[k]; ok {
+		return name
 	}
 	return "value"
 }
@@ -194,10 +194,9 @@ func typeName(t reflect.Type) string {
 	case dateType:
 		return "date"
 	}
-	switch t.Kind() {
-	case reflect.Struct, reflect.Map, reflect.Pointer:
+	if k := t.Kind(); k == reflect.Struct || k == reflect.Pointer {
 		return "object"
-	case reflect.Slice, reflect.Array:
+	} else if k == reflect.Slice {
 		return "array"
 	}
 	return t.Kind().String()
@@ -346,13 +345,11 @@ func (w *wireDetails) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
 		rawPath jsontext.Pointer
 		hasType bool
 	)
-	switch k := dec.PeekKind(); k {
-	case 'n':
+	if k := dec.PeekKind(); k == 'n' {
 		_, err := dec.ReadToken()
 		w.details = Details{}
 		return err
-	case '{':
-	default:
+	} else if k != '{' {
 		return &json.SemanticError{JSONKind: k, GoType: reflect.TypeFor[Details]()}
 	}
 	if _, err := dec.ReadToken(); err != nil {
@@ -363,7 +360,7 @@ func (w *wireDetails) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
 		if err != nil {
 			return err
 		}
-		switch memberName(name) {
+		switch unquoted(name) {
 		case "type":
 			if err := json.UnmarshalDecode(dec, &d.Type); err != nil {
 				return err
@@ -411,11 +408,12 @@ func (w *wireDetails) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
 	return nil
 }
 
-// memberName returns the text of a member name as the decoder read it,
-// quoted.
-func memberName(quoted jsontext.Value) string {
+// unquoted returns the text of a JSON string as the decoder read it. The
+// result shares the decoder's buffer when the string has no escape: it is
+// valid only until the decoder reads on, and must be copied to be kept.
+func unquoted(quoted jsontext.Value) string {
 	if bytes.IndexByte(quoted, '\\') < 0 {
-		return string(quoted[1 : len(quoted)-1])
+		return unsafe.String(unsafe.SliceData(quoted[1:]), len(quoted)-2)
 	}
 	b, _ := jsontext.AppendUnquote(nil, quoted)
 	return string(b)
@@ -434,18 +432,16 @@ func (w *wireTime) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
 	if err != nil {
 		return err
 	}
-	switch k := v.Kind(); k {
-	case 'n':
+	if k := v.Kind(); k == 'n' {
 		w.t = time.Time{}
 		return nil
-	case '"':
-	default:
+	} else if k != '"' {
 		return &json.SemanticError{JSONKind: k, GoType: timeType}
 	}
-	text := memberName(v)
-	t, ok := parseTime(text)
+	// parseTime keeps nothing of the text it reads.
+	t, ok := parseTime(unquoted(v))
 	if !ok {
-		return &ParseError{Kind: "time", Text: text, Err: ErrMalformed}
+		return &ParseError{Kind: "time", Text: strings.Clone(unquoted(v)), Err: ErrMalformed}
 	}
 	w.t = t
 	return nil

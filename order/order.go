@@ -5,7 +5,7 @@ import "time"
 // Order is a Junction lab-testing order as the labtest.order.created and
 // labtest.order.updated webhooks and the order endpoints carry it: the data
 // of the webhook, or the order of the endpoint's response. [Decode] reads
-// it from that JSON in one pass and [Order.MarshalJSON] writes it back with
+// it from that JSON in one pass and [Order.MarshalJSONTo] writes it back with
 // Junction's field names; decoding what it writes gives an equal value.
 //
 // Junction sends orders of every modality on the same events. Only an

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	jsonv2 "github.com/go-json-experiment/json"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -515,7 +516,7 @@ func TestStored(t *testing.T) {
 }
 
 func mustJSON(t *testing.T, v any) string {
-	b, err := json.Marshal(v)
+	b, err := jsonv2.Marshal(v)
 	require.NoError(t, err)
 	return string(b)
 }
