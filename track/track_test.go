@@ -469,7 +469,7 @@ func TestStored(t *testing.T) {
 		name, doc, id, path string
 		cause               error
 	}{
-		{"cause", `{"id":"o1","order":{"events":7}}`, "o1", "/order", order.ErrMalformed},
+		{"cause", `{"id":"o1","order":{"events":7}}`, "o1", "/order/events", order.ErrMalformed},
 		{"repeated member", `{"id":"o1","points":[],"id":"o1"}`, "o1", "/id", nil},
 		{"unknown member", `{"id":"o1","Points":[]}`, "o1", "/Points", nil},
 		{"wrong type", `{"id":"o1","points":[{"events":"1"}]}`, "o1", "/points/0/events", nil},
