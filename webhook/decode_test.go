@@ -488,9 +488,9 @@ func TestDecodeDataErrors(t *testing.T) {
 	_, err := Decode(wrap("labtest.order.updated", []byte(`{"details": {"type": "at_home_phlebotomy"}, "events": [{}, {}, {"created_at": "noon"}]}`)))
 	var oe *order.DecodeError
 	require.ErrorAs(t, err, &oe)
-	assert.Equal(t, "events[2].created_at", oe.Field)
+	assert.Equal(t, "/events/2/created_at", oe.Path)
 	require.ErrorIs(t, err, order.ErrMalformed)
-	var me *order.MalformedError
+	var me *order.ParseError
 	require.ErrorAs(t, err, &me)
 	assert.Equal(t, "noon", me.Text)
 

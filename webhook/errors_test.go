@@ -37,9 +37,9 @@ func TestZeroErrors(t *testing.T) {
 }
 
 func TestErrorUnwrap(t *testing.T) {
-	orderUnknown := &order.DecodeError{Field: "status", Err: &order.ParseError{Kind: "status", Text: "x", Err: order.ErrUnknownStatus}}
+	orderUnknown := &order.DecodeError{Op: "decode", Path: "/status", Err: &order.ParseError{Kind: "status", Text: "x", Err: order.ErrUnknownStatus}}
 	apptUnknown := &appointment.DecodeError{Path: "/status", Text: "x", Err: appointment.ErrUnknownStatus}
-	orderBad := &order.DecodeError{Field: "created_at", Err: &order.MalformedError{Kind: "time", Text: "x"}}
+	orderBad := &order.DecodeError{Op: "decode", Path: "/created_at", Err: &order.ParseError{Kind: "time", Text: "x", Err: order.ErrMalformed}}
 	other := errors.New("something else")
 	for _, c := range []struct {
 		name  string
@@ -76,7 +76,7 @@ func TestErrorMessages(t *testing.T) {
 		err error
 		msg string
 	}{
-		{&DecodeError{Op: "decode", Path: "/data/events/2/status", Err: &order.DecodeError{Field: "events[2].status",
+		{&DecodeError{Op: "decode", Path: "/data/events/2/status", Err: &order.DecodeError{Op: "decode", Path: "/events/2/status",
 			Err: &order.ParseError{Kind: "status", Text: "no_show", Err: order.ErrUnknownStatus}}},
 			`webhook: decode /data/events/2/status: unknown status "no_show"`},
 		{&DecodeError{Op: "decode", Path: "/data", Err: &order.DecodeError{}}, "webhook: decode /data: malformed input"},
@@ -87,8 +87,8 @@ func TestErrorMessages(t *testing.T) {
 		// A cause that is not a nested decoder's is told whole.
 		{&DecodeError{Op: "decode", Path: "/event_type", Err: errors.New("missing")}, "webhook: decode /event_type: missing"},
 		{&DecodeError{Op: "decode", Path: "/x", Err: errors.New("order: decode x: y")}, "webhook: decode /x: order: decode x: y"},
-		{&DecodeError{Op: "encode", Path: "/data/created_at", Err: &order.EncodeError{Field: "created_at",
-			Err: &order.MalformedError{Kind: "time", Text: "t"}}}, `webhook: encode /data/created_at: malformed time "t"`},
+		{&DecodeError{Op: "encode", Path: "/data/created_at", Err: &order.DecodeError{Op: "encode", Path: "/created_at",
+			Err: &order.ParseError{Kind: "time", Text: "t", Err: order.ErrMalformed}}}, `webhook: encode /data/created_at: malformed time "t"`},
 		{&DecodeError{Op: "encode", Path: "/data/status", Err: &appointment.EncodeError{Path: "/status",
 			Text: "s", Err: appointment.ErrUnknownStatus}},
 			`webhook: encode /data/status: unknown status "s"`},

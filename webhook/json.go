@@ -211,15 +211,12 @@ func dataError(op string, err error) *DecodeError {
 func innerErr(err error) error {
 	var (
 		od *order.DecodeError
-		oe *order.EncodeError
 		ad *appointment.DecodeError
 		ae *appointment.EncodeError
 	)
 	switch {
 	case errors.As(err, &od):
 		return od
-	case errors.As(err, &oe):
-		return oe
 	case errors.As(err, &ad):
 		return ad
 	case errors.As(err, &ae):
@@ -235,9 +232,11 @@ func innerErr(err error) error {
 func inner(err error) (path, prefix string) {
 	switch e := innerErr(err).(type) {
 	case *order.DecodeError:
-		path, prefix = pointer(e.Field), "order: decode "+e.Field
-	case *order.EncodeError:
-		path, prefix = pointer(e.Field), "order: encode "+e.Field
+		op := e.Op
+		if op == "" {
+			op = "decode"
+		}
+		path, prefix = e.Path, "order: "+op+" "+e.Path
 	case *appointment.DecodeError:
 		path, prefix = e.Path, "appointment: decode "+e.Path
 	case *appointment.EncodeError:
@@ -246,28 +245,6 @@ func inner(err error) (path, prefix string) {
 		return "", ""
 	}
 	return path, strings.TrimSuffix(prefix, " ") + ": "
-}
-
-// pointer returns the JSON Pointer of a path in the dotted style
-// "events[2].status": "/events/2/status".
-func pointer(field string) string {
-	if field == "" {
-		return ""
-	}
-	var b strings.Builder
-	for _, part := range strings.Split(field, ".") {
-		name, index, _ := strings.Cut(part, "[")
-		if name != "" {
-			b.WriteString("/" + strings.NewReplacer("~", "~0", "/", "~1").Replace(name))
-		}
-		for index != "" {
-			var i string
-			i, index, _ = strings.Cut(index, "]")
-			b.WriteString("/" + i)
-			index = strings.TrimPrefix(index, "[")
-		}
-	}
-	return b.String()
 }
 
 // isNull reports whether data is the JSON literal null, with only JSON's own
