@@ -3,6 +3,9 @@ package order
 import (
 	"strconv"
 	"time"
+
+	"github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
 )
 
 // Date is a calendar date with no time of day and no time zone, such as a
@@ -129,4 +132,38 @@ func (d *Date) UnmarshalText(text []byte) error {
 	}
 	*d = v
 	return nil
+}
+
+// MarshalJSONTo writes d as a JSON string "2006-01-02", or null for the
+// absent Date, for github.com/go-json-experiment/json. A Date that is
+// neither absent nor valid is a *[ParseError] wrapping [ErrMalformed].
+func (d Date) MarshalJSONTo(enc *jsontext.Encoder) error {
+	if d.IsZero() {
+		return enc.WriteToken(jsontext.Null)
+	}
+	b, err := d.MarshalText()
+	if err != nil {
+		return err
+	}
+	return enc.WriteToken(jsontext.String(string(b)))
+}
+
+// UnmarshalJSONFrom reads a JSON string that [Date.UnmarshalText] accepts,
+// or null for the absent Date, for github.com/go-json-experiment/json. On
+// error d is unchanged.
+func (d *Date) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	v, err := dec.ReadValue()
+	if err != nil {
+		return err
+	}
+	if d == nil {
+		return &ParseError{Kind: "date", Text: string(v), Err: ErrMalformed}
+	}
+	if k := v.Kind(); k == 'n' {
+		*d = Date{}
+		return nil
+	} else if k != '"' {
+		return &json.SemanticError{JSONKind: k, GoType: dateType}
+	}
+	return d.UnmarshalText([]byte(unquoted(v)))
 }

@@ -2,10 +2,12 @@ package order
 
 import (
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -120,8 +122,9 @@ func TestDateText(t *testing.T) {
 	assert.ErrorIs(t, nilDate.UnmarshalText([]byte("x")), ErrMalformed)
 }
 
-// TestDateJSON checks a Date inside a document: its text form, "" for the
-// absent Date (left out with omitzero), and null read as the absent Date.
+// TestDateJSON checks a Date inside a document: its text form, null for the
+// absent Date (left out with omitzero), and null or "" read as the absent
+// Date.
 func TestDateJSON(t *testing.T) {
 	type doc struct {
 		DOB  Date `json:"dob"`
@@ -131,7 +134,7 @@ func TestDateJSON(t *testing.T) {
 	in := doc{DOB: Date{1990, time.January, 1}}
 	b, err := json.Marshal(in)
 	require.NoError(t, err)
-	assert.Equal(t, `{"dob":"1990-01-01","next":""}`, string(b))
+	assert.Equal(t, `{"dob":"1990-01-01","next":null}`, string(b))
 	var out doc
 	require.NoError(t, json.Unmarshal(b, &out))
 	assert.Equal(t, in, out)
@@ -148,8 +151,11 @@ func TestDateJSON(t *testing.T) {
 		{`""`, Date{}, false},
 		{`"2020-02-30"`, Date{2001, time.May, 5}, true},
 		{`20200202`, Date{2001, time.May, 5}, true},
-		{`"2020-02-02" x`, Date{2001, time.May, 5}, true},
+		// The reader finds what follows the value once the value is read.
+		{`"2020-02-02" x`, Date{2020, time.February, 2}, true},
 		{`"2020-02-02`, Date{2001, time.May, 5}, true},
+		{`{}`, Date{2001, time.May, 5}, true},
+		{`"\u0032020-02-02"`, Date{2020, time.February, 2}, false},
 	} {
 		d := Date{2001, time.May, 5}
 		err := json.Unmarshal([]byte(c.data), &d)
@@ -159,10 +165,14 @@ func TestDateJSON(t *testing.T) {
 			continue
 		}
 		assert.Error(t, err, "Unmarshal(%s)", c.data)
+		assert.Equal(t, c.want, d, "unchanged on error: Unmarshal(%s)", c.data)
 		if c.data == `"2020-02-30"` {
 			assert.ErrorIs(t, err, ErrMalformed)
 		}
 	}
+	var nilDate *Date
+	assert.ErrorIs(t, nilDate.UnmarshalJSONFrom(jsontext.NewDecoder(strings.NewReader(`null`))), ErrMalformed)
+	assert.Error(t, (&Date{}).UnmarshalJSONFrom(jsontext.NewDecoder(strings.NewReader(``))))
 }
 
 func FuzzParseDate(f *testing.F) {
