@@ -396,9 +396,9 @@ func (s *Server) simulate(e *entry, target order.Status, every time.Duration) {
 		s.step(e)
 		return
 	}
-	// Every step moves the order along its lifecycle, which has no cycle
-	// a simulation takes more than once: a bound only guards the loop.
-	for range 32 {
+	// Every step moves the order one transition along a shortest path, or
+	// starts a visit before its draw: a bound only guards the loop.
+	for range 2 * len(order.Statuses()) {
 		if !e.sim.on {
 			return
 		}
