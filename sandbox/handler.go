@@ -76,7 +76,7 @@ func (s *Server) routes() *http.ServeMux {
 		_, _ = w.Write(reasonsJSON)
 	})
 	onOrder("GET /v3/order/{order_id}", func(w http.ResponseWriter, _ *http.Request, e *entry, _ []byte) {
-		writeJSON(w, http.StatusOK, orderJSON{e.snapshot()})
+		writeJSON(w, http.StatusOK, e.snapshot())
 	})
 	onOrder("POST /v3/order/{order_id}/cancel", func(w http.ResponseWriter, _ *http.Request, e *entry, _ []byte) {
 		s.cancelOrder(w, e)
@@ -185,18 +185,6 @@ type orderResponse struct {
 	Order   order.Order `json:"order"`
 	Status  string      `json:"status"`
 	Message string      `json:"message"`
-}
-
-// orderJSON is an order that encoding/json writes in Junction's JSON.
-type orderJSON struct{ order.Order }
-
-// MarshalJSON writes the order in Junction's JSON.
-func (o orderJSON) MarshalJSON() ([]byte, error) { return jsonv2.Marshal(o.Order) }
-
-// MarshalJSON writes r with its order in Junction's JSON.
-func (r orderResponse) MarshalJSON() ([]byte, error) {
-	type plain orderResponse
-	return jsonv2.Marshal(plain(r))
 }
 
 func (s *Server) createOrder(w http.ResponseWriter, body []byte) {
