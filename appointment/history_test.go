@@ -191,7 +191,7 @@ func TestValidateHistoryReportsForbiddenStep(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		h := genHistory(t, rapid.IntRange(1, 8).Draw(t, "len"))
 		k := len(h)
-		prev := MustParseStatus(h[k-1].Status)
+		prev := mustStatus(h[k-1].Status)
 		var bad []Status
 		for _, s := range allStatuses {
 			if !oneStep(prev, s) {

@@ -214,15 +214,26 @@ type statusText struct {
 
 // UnmarshalJSONFrom reads a string or null.
 func (s *statusText) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
-	if dec.PeekKind() == 'n' {
-		_, err := dec.ReadToken()
-		return err
+	text, set, err := readString(dec)
+	s.text, s.set = text, set
+	return err
+}
+
+// readString reads a string, or null (set is then false). Reading the
+// token itself, rather than through the json package's string decoder,
+// spares a lookup per value.
+func readString(dec *jsontext.Decoder) (text string, set bool, err error) {
+	tok, err := dec.ReadToken()
+	if err != nil {
+		return "", false, err
 	}
-	if err := json.UnmarshalDecode(dec, &s.text); err != nil {
-		return err
+	if k := tok.Kind(); k != jsontext.KindString {
+		if k == jsontext.KindNull {
+			return "", false, nil
+		}
+		return "", false, &DecodeError{Err: &json.SemanticError{JSONKind: k}}
 	}
-	s.set = true
-	return nil
+	return tok.String(), true, nil
 }
 
 // status parses the text, if any; unknown text is a *DecodeError at path.
@@ -242,12 +253,8 @@ type wireTime time.Time
 
 // UnmarshalJSONFrom reads a string [ParseTime] accepts, or null.
 func (t *wireTime) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
-	if dec.PeekKind() == 'n' {
-		_, err := dec.ReadToken()
-		return err
-	}
-	var text string
-	if err := json.UnmarshalDecode(dec, &text); err != nil {
+	text, set, err := readString(dec)
+	if err != nil || !set {
 		return err
 	}
 	v, err := ParseTime(text)

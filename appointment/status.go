@@ -136,16 +136,6 @@ func parseStatus(text string) Status {
 	return 0
 }
 
-// MustParseStatus is like [ParseStatus] but panics on error. It is meant for
-// hard-coded values in tests and examples.
-func MustParseStatus(text string) Status {
-	s, err := ParseStatus(text)
-	if err != nil {
-		panic(err)
-	}
-	return s
-}
-
 // MarshalText writes the API's status spelling. An invalid status is an
 // error wrapping [ErrUnknownStatus].
 func (s Status) MarshalText() ([]byte, error) {

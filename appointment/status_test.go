@@ -45,7 +45,7 @@ func TestStatusText(t *testing.T) {
 				got, err := ParseStatus(text)
 				require.NoError(t, err, "ParseStatus(%q)", text)
 				assert.Equal(t, w.status, got, "ParseStatus(%q)", text)
-				assert.Equal(t, w.status, MustParseStatus(text))
+				assert.Equal(t, w.status, mustStatus(text))
 			}
 			b, err := w.status.MarshalText()
 			require.NoError(t, err)
@@ -65,7 +65,7 @@ func TestInvalidStatusText(t *testing.T) {
 		assert.Equal(t, DecodeError{Text: text, Err: ErrUnknownStatus}, *de)
 		assert.Equal(t, "appointment: unknown status "+strconv.Quote(text), err.Error())
 	}
-	assert.Panics(t, func() { MustParseStatus("Pending") })
+	assert.Panics(t, func() { mustStatus("Pending") })
 	for _, s := range invalidStatuses {
 		assert.False(t, s.IsValid())
 		assert.Equal(t, "appointment.Status("+strconv.Itoa(int(s))+")", s.String())
@@ -185,4 +185,13 @@ func TestParseStatusDoesNotAllocate(t *testing.T) {
 	b := []byte("in_progress")
 	assert.Zero(t, testing.AllocsPerRun(100, func() { s, _ = ParseStatus("scheduled") }))
 	assert.Zero(t, testing.AllocsPerRun(100, func() { _ = s.UnmarshalText(b) }))
+}
+
+// mustStatus is ParseStatus for hard-coded text: it panics on error.
+func mustStatus(text string) Status {
+	s, err := ParseStatus(text)
+	if err != nil {
+		panic(err)
+	}
+	return s
 }

@@ -110,10 +110,6 @@ func TriggerFor(from, to Status) (Trigger, bool) { return table.EventFor(from, t
 // from completed or cancelled.
 func Reachable(from, to Status) bool { return table.Reachable(from, to) }
 
-// ReachableFrom returns the statuses reachable from s in one or more
-// transitions, in declaration order.
-func ReachableFrom(s Status) []Status { return table.ReachableFrom(s) }
-
 // Path returns a shortest sequence of transitions from from to to, and
 // whether one exists; from a status to itself it is empty. Webhooks may
 // arrive late, out of order or not at all, so a consumer that last saw from

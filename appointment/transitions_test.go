@@ -246,11 +246,7 @@ func reachable(from Status) map[Status]bool {
 func TestReachability(t *testing.T) {
 	for _, from := range allStatuses {
 		want := reachable(from)
-		var wantList []Status
 		for _, to := range allStatuses {
-			if want[to] {
-				wantList = append(wantList, to)
-			}
 			assert.Equal(t, want[to], Reachable(from, to), "Reachable(%q, %q)", from, to)
 			path, ok := Path(from, to)
 			if from == to {
@@ -263,10 +259,11 @@ func TestReachability(t *testing.T) {
 				checkPath(t, from, to, path)
 			}
 		}
-		assert.Equal(t, wantList, ReachableFrom(from), "ReachableFrom(%q)", from)
 	}
 	// Every other status is reachable from pending, and pending from none.
-	assert.Equal(t, []Status{Reserved, Confirmed, InProgress, Completed, Cancelled}, ReachableFrom(Pending))
+	for _, s := range []Status{Reserved, Confirmed, InProgress, Completed, Cancelled} {
+		assert.True(t, Reachable(Pending, s))
+	}
 	for _, s := range allStatuses {
 		assert.False(t, Reachable(s, Pending))
 	}
@@ -275,7 +272,7 @@ func TestReachability(t *testing.T) {
 		assert.False(t, ok)
 		_, ok = Path(Pending, s)
 		assert.False(t, ok)
-		assert.Nil(t, ReachableFrom(s))
+		assert.False(t, Reachable(s, Cancelled))
 		assert.False(t, Reachable(Pending, s))
 	}
 }
