@@ -3,6 +3,7 @@ package phlebkit_test
 import (
 	"bufio"
 	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"go/ast"
@@ -598,7 +599,10 @@ func exportImporter(fset *token.FileSet, paths []string) (types.Importer, error)
 	}
 	return importer.ForCompiler(fset, "gc", func(path string) (io.ReadCloser, error) {
 		file, ok := exports[path]
-		if !ok {
+		if problem, bad := strings.CutPrefix(file, "?"); bad {
+			return nil, errors.New(problem)
+		}
+		if !ok || file == "" {
 			return nil, fmt.Errorf("no export data for %q", path)
 		}
 		return os.Open(file)
@@ -619,7 +623,7 @@ func exportData(paths []string) (map[string]string, error) {
 		}
 	}
 	if len(missing) > 0 {
-		args := append([]string{"list", "-e", "-export", "-deps", "-f", "{{.ImportPath}}\t{{.Export}}"}, missing...)
+		args := append([]string{"list", "-e", "-export", "-deps", "-json=ImportPath,Export,Error"}, missing...)
 		var stderr bytes.Buffer
 		cmd := exec.Command("go", args...)
 		cmd.Stderr = &stderr
@@ -627,9 +631,18 @@ func exportData(paths []string) (map[string]string, error) {
 		if err != nil {
 			return nil, fmt.Errorf("go list: %v\n%s", err, stderr.Bytes())
 		}
-		for line := range strings.Lines(string(out)) {
-			path, file, _ := strings.Cut(strings.TrimSpace(line), "\t")
-			exported[path] = file
+		for dec := json.NewDecoder(bytes.NewReader(out)); dec.More(); {
+			var p struct {
+				ImportPath, Export string
+				Error              *struct{ Err string }
+			}
+			if err := dec.Decode(&p); err != nil {
+				return nil, fmt.Errorf("go list: %v", err)
+			}
+			if p.Export == "" && p.Error != nil {
+				p.Export = "?" + strings.TrimSpace(p.Error.Err) // for the importer to report
+			}
+			exported[p.ImportPath] = p.Export
 		}
 	}
 	return exported, nil
