@@ -3,8 +3,10 @@
 // by its packages:
 //
 //   - [github.com/phlebkit/phlebkit/order]: the order lifecycle as a state
-//     machine, its statuses in every wire form, and the order value decoded
-//     from Junction's JSON.
+//     machine driven by triggers, its statuses in every wire form, and the
+//     order value decoded from Junction's JSON, with the one patient address
+//     ([github.com/phlebkit/phlebkit/order.Address]) and date
+//     ([github.com/phlebkit/phlebkit/order.Date]) every package uses.
 //   - [github.com/phlebkit/phlebkit/appointment]: the appointment lifecycle
 //     on the same engine, and the appointment value decoded from Junction's
 //     JSON.
@@ -13,18 +15,22 @@
 //   - [github.com/phlebkit/phlebkit/provider]: the phlebotomy providers and
 //     area coverage.
 //   - [github.com/phlebkit/phlebkit/scheduling]: the scheduling rules as
-//     pure functions, and the coupled order and appointment flow with the
-//     webhooks it sends.
+//     pure functions, and the coupled order and appointment flow
+//     ([github.com/phlebkit/phlebkit/scheduling.Flow]) with the webhooks it
+//     sends.
 //   - [github.com/phlebkit/phlebkit/webhook]: Junction's webhooks without
 //     transport: signature verification and typed events.
 //   - [github.com/phlebkit/phlebkit/webhook/webhookhttp]: the webhook
 //     endpoint, an http.Handler.
-//   - [github.com/phlebkit/phlebkit/track]: a consumer's view of an order,
-//     right whatever order the webhooks arrive in, kept in a store with
-//     compare-and-swap.
+//   - [github.com/phlebkit/phlebkit/track]: a consumer's view of an order
+//     ([github.com/phlebkit/phlebkit/track.Tracked]), right whatever order
+//     the webhooks arrive in, kept in a store with compare-and-swap.
 //   - [github.com/phlebkit/phlebkit/sandbox]: an offline fake of Junction's
 //     at-home phlebotomy API, with a virtual clock and signed webhooks, for
 //     tests.
+//
+// Errors wrap each package's sentinels for errors.Is, with the details in
+// a few types per package for errors.As, in the style of io/fs.PathError.
 //
 // Run the walkthrough with go run ./examples/lifecycle.
 package phlebkit

@@ -46,7 +46,15 @@ var docContexts = map[string]string{
 var (
 	now     time.Time
 	patient order.Patient
+	address order.Address
+	phoenix *time.Location
 	slot    struct{ Start, End time.Time }
+)`,
+	"booking": `
+var (
+	now  time.Time
+	body []byte
+	slot struct{ Start, End time.Time }
 )`,
 	"secret": `const secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"`,
 	"receiver": `
