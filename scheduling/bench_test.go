@@ -1,11 +1,15 @@
 package scheduling
 
 import (
-	"github.com/go-json-experiment/json"
 	"testing"
 	"time"
 
+	"github.com/go-json-experiment/json"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/phlebkit/phlebkit/appointment"
+	"github.com/phlebkit/phlebkit/order"
 	"github.com/phlebkit/phlebkit/webhook"
 )
 
@@ -37,8 +41,8 @@ func BenchmarkAutoCancel(b *testing.B) {
 	})
 }
 
-func BenchmarkOrder(b *testing.B) {
-	placed, _ := mustPlace(PlaceOrder{ID: "ord", UserID: "user-1", Patient: jane(), Address: home()}, t0)
+func BenchmarkFlow(b *testing.B) {
+	placed, _ := mustPlace(placeOrder(), t0)
 	withReq, _, _ := placed.CreateRequisition(at(1))
 	booked, _, err := withReq.Book(book(72), at(2))
 	if err != nil {
@@ -77,53 +81,178 @@ func BenchmarkOrder(b *testing.B) {
 		}
 	})
 	// A whole lifecycle: placed, booked before the requisition,
-	// requisition, reschedule, visit, draw, partial results, results.
+	// requisition, reschedule, visit, draw, partial results, results; its
+	// webhooks carry their snapshots.
 	b.Run("lifecycle", func(b *testing.B) {
 		b.ReportAllocs()
+		cpu := processCPU()
 		for b.Loop() {
-			if n := lifecycle(); n != 14 {
+			if n := lifecycle(false); n != 14 {
 				b.Fatal(n)
 			}
 		}
+		reportCPU(b, cpu)
 	})
-	// The same on every core at once: ns/op is the wall time per lifecycle,
-	// so 1e6 lifecycles take 1e6 times that.
-	b.Run("lifecycle/parallel", func(b *testing.B) {
+	// The baseline: the same lifecycle with webhooks that carry no
+	// snapshot (type, ids and message id only).
+	b.Run("lifecycle-bare", func(b *testing.B) {
 		b.ReportAllocs()
+		cpu := processCPU()
+		for b.Loop() {
+			if n := lifecycle(true); n != 14 {
+				b.Fatal(n)
+			}
+		}
+		reportCPU(b, cpu)
+	})
+	// The lifecycle on every core at once: ns/op is the wall time per
+	// lifecycle, so 1e6 lifecycles take 1e6 times that.
+	b.Run("lifecycle-parallel", func(b *testing.B) {
+		b.ReportAllocs()
+		cpu := processCPU()
 		b.RunParallel(func(pb *testing.PB) {
 			for pb.Next() {
-				if n := lifecycle(); n != 14 {
+				if n := lifecycle(false); n != 14 {
 					b.Error(n)
 					return
 				}
 			}
 		})
+		reportCPU(b, cpu)
 	})
+}
+
+// reportCPU reports the CPU time the process used per iteration since
+// start, user and system, garbage collection included: on a machine
+// other programs share, it varies less than the wall time.
+func reportCPU(b *testing.B, start time.Duration) {
+	if cpu := processCPU() - start; cpu > 0 {
+		b.ReportMetric(float64(cpu.Nanoseconds())/float64(b.N), "cpu-ns/op")
+	}
+}
+
+// bareStep runs step i of the lifecycle as the exported command does,
+// with webhooks that carry no snapshot. It calls the command's own code
+// through a switch, not a function value, so that its tx stays on the
+// stack as the exported command's does.
+func bareStep(o Flow, i int) (Flow, []webhook.Event, error) {
+	t := tx{bare: true}
+	var err error
+	switch i {
+	case 0:
+		if err = o.begin(&t, "book", at(1), 2, 2); err == nil {
+			err = t.book(book(72))
+		}
+	case 1:
+		if err = o.begin(&t, "create_requisition", at(2), 3, 1); err == nil {
+			err = t.requisition(order.CreateRequisition)
+		}
+	case 2:
+		if err = o.begin(&t, "reschedule", at(3), 1, 1); err == nil {
+			err = t.reschedule(at(80), at(82), "")
+		}
+	case 3:
+		if err = o.begin(&t, "start_visit", at(79), 0, 1); err == nil {
+			err = t.startVisit()
+		}
+	case 4:
+		if err = o.begin(&t, "complete_draw", at(80), 1, 1); err == nil {
+			err = t.completeDraw()
+		}
+	case 5:
+		if err = o.begin(&t, "receive_partial_results", at(90), 1, 0); err == nil {
+			err = t.order(order.ReceivePartialResults, !t.o.Settings.PartialResultsWebhooks)
+		}
+	default:
+		if err = o.begin(&t, "complete", at(100), 1, 0); err == nil {
+			err = t.order(order.Complete, false)
+		}
+	}
+	return o.done(&t, err)
 }
 
 // lifecycle runs a whole lifecycle: placed, booked before the requisition,
 // requisition, reschedule, visit, draw, partial results with their webhook,
-// results. It returns how many webhooks the steps sent.
-func lifecycle() int {
-	o, hooks := mustPlace(PlaceOrder{ID: "ord", UserID: "user-1", Patient: jane(), Address: home(), Settings: Settings{PreRequisitionScheduling: true,
-		PartialResultsWebhooks: true}}, t0)
+// results. It returns how many webhooks the steps sent. bare runs it with
+// webhooks that carry no snapshot; otherwise it calls the exported
+// commands.
+func lifecycle(bare bool) int {
+	p := placeOrder()
+	p.Settings = Settings{PreRequisitionScheduling: true, PartialResultsWebhooks: true}
+	o, hooks, err := placeFlow(p, t0, bare)
+	if err != nil {
+		return 0
+	}
 	n := len(hooks)
-	for _, step := range []func(Flow) (Flow, []webhook.Event, error){
-		func(o Flow) (Flow, []webhook.Event, error) { return o.Book(book(72), at(1)) },
-		func(o Flow) (Flow, []webhook.Event, error) { return o.CreateRequisition(at(2)) },
-		func(o Flow) (Flow, []webhook.Event, error) { return o.Reschedule(at(80), at(82), "", at(3)) },
-		func(o Flow) (Flow, []webhook.Event, error) { return o.StartVisit(at(79)) },
-		func(o Flow) (Flow, []webhook.Event, error) { return o.CompleteDraw(at(80)) },
-		func(o Flow) (Flow, []webhook.Event, error) { return o.ReceivePartialResults(at(90)) },
-		func(o Flow) (Flow, []webhook.Event, error) { return o.CompleteResults(at(100)) },
-	} {
-		var err error
-		if o, hooks, err = step(o); err != nil {
+	for i := range 7 {
+		if bare {
+			o, hooks, err = bareStep(o, i)
+		} else {
+			switch i {
+			case 0:
+				o, hooks, err = o.Book(book(72), at(1))
+			case 1:
+				o, hooks, err = o.CreateRequisition(at(2))
+			case 2:
+				o, hooks, err = o.Reschedule(at(80), at(82), "", at(3))
+			case 3:
+				o, hooks, err = o.StartVisit(at(79))
+			case 4:
+				o, hooks, err = o.CompleteDraw(at(80))
+			case 5:
+				o, hooks, err = o.ReceivePartialResults(at(90))
+			default:
+				o, hooks, err = o.CompleteResults(at(100))
+			}
+		}
+		if err != nil {
 			return 0
 		}
 		n += len(hooks)
 	}
 	return n
+}
+
+// TestBareLifecycle checks the baseline of BenchmarkFlow: the same
+// webhooks, message ids and flow as the real lifecycle, without snapshots.
+func TestBareLifecycle(t *testing.T) {
+	assert.Equal(t, 14, lifecycle(false))
+	assert.Equal(t, 14, lifecycle(true))
+	p := placeOrder()
+	p.Settings = Settings{PreRequisitionScheduling: true, PartialResultsWebhooks: true}
+	o, hooks, err := placeFlow(p, t0, true)
+	require.NoError(t, err)
+	full, fullHooks, _ := Place(p, t0)
+	assert.Equal(t, full, o)
+	assert.Equal(t, fullHooks[0].ID, hooks[0].ID)
+	assert.Nil(t, hooks[0].Order)
+	for i := range 7 {
+		var fullHooks []webhook.Event
+		o, hooks, err = bareStep(o, i)
+		require.NoError(t, err)
+		switch i {
+		case 0:
+			full, fullHooks, err = full.Book(book(72), at(1))
+		case 1:
+			full, fullHooks, err = full.CreateRequisition(at(2))
+		case 2:
+			full, fullHooks, err = full.Reschedule(at(80), at(82), "", at(3))
+		case 3:
+			full, fullHooks, err = full.StartVisit(at(79))
+		case 4:
+			full, fullHooks, err = full.CompleteDraw(at(80))
+		case 5:
+			full, fullHooks, err = full.ReceivePartialResults(at(90))
+		default:
+			full, fullHooks, err = full.CompleteResults(at(100))
+		}
+		require.NoError(t, err)
+		assert.Equal(t, full, o, "step %d", i)
+		assert.Equal(t, ids(fullHooks), ids(hooks), "step %d", i)
+		for _, h := range hooks {
+			assert.True(t, h.Order == nil && h.Appointment == nil, "step %d: a snapshot", i)
+		}
+	}
 }
 
 func BenchmarkPlace(b *testing.B) {

@@ -295,16 +295,19 @@ func codecMessage(what, path string, err error) string {
 // kindName names a JSON kind as a message says it.
 func kindName(k jsontext.Kind) string {
 	switch k {
-	case 'n':
+	case jsontext.KindNull:
 		return "null"
-	case 'f', 't':
+	case jsontext.KindFalse, jsontext.KindTrue:
 		return "boolean"
-	case '"':
+	case jsontext.KindString:
 		return "string"
-	case '0':
+	case jsontext.KindNumber:
 		return "number"
-	case '{', '}':
+	case jsontext.KindBeginObject, jsontext.KindEndObject:
 		return "object"
+	case jsontext.KindBeginArray, jsontext.KindEndArray:
+		return "array"
+	case jsontext.KindInvalid:
 	}
-	return "array"
+	return "value"
 }

@@ -1,7 +1,6 @@
 package scheduling
 
 import (
-	"encoding/json"
 	"errors"
 	"slices"
 	"strconv"
@@ -95,8 +94,9 @@ type Placement struct {
 // Flow is one at-home phlebotomy order together with its appointments, as
 // a value: the state Junction keeps and changes, of which an [order.Order]
 // is one snapshot as Junction sends it (see [Flow.Snapshot]), and from
-// whose webhooks a consumer's track.Flow learns. Its commands ([Flow.CreateRequisition], [Flow.Book],
-// [Flow.Request], [Flow.Reschedule], …) are pure: each takes the instant
+// whose webhooks a consumer's track.Tracked learns. Its commands
+// ([Flow.CreateRequisition], [Flow.Book], [Flow.Request],
+// [Flow.Reschedule], …) are pure: each takes the instant
 // it happens at and returns the new value and the webhooks Junction would
 // send, in order; or a typed error and the value unchanged. A command never
 // writes to the value it is called on: what it changes, it copies first.
@@ -132,9 +132,11 @@ type Placement struct {
 // rescheduled to.
 //
 // Each webhook is a [webhook.Event] as Junction sends it: its order or
-// appointment snapshot carries the history up to that change (see
-// [Flow.Snapshot]), and shares it with the order value, so treat it as
-// read-only. Its ID, the message id Svix would give it, is made up and
+// appointment snapshot, by pointer, carries the history up to that change
+// (see [Flow.Snapshot]). Snapshots share what did not change with the flow
+// value (histories; the appointment of a command's last appointment
+// webhook is the flow's own), so treat them as read-only, as the flow's
+// slices. Its ID, the message id Svix would give it, is made up and
 // stable (our decision): "msg_<order id>_o<history entry id>" for an order
 // webhook, "msg_<appointment id>_<length of its history>" for an
 // appointment webhook.
@@ -237,6 +239,11 @@ type PlaceOrder struct {
 // zone loaded from its IANA name (time.UTC for nil). Behaviour does not
 // change: the rules compare instants.
 func Place(p PlaceOrder, now time.Time) (Flow, []webhook.Event, error) {
+	return placeFlow(p, now, false)
+}
+
+// placeFlow is [Place]; bare leaves the webhook without its snapshot.
+func placeFlow(p PlaceOrder, now time.Time, bare bool) (Flow, []webhook.Event, error) {
 	loc, zoneErr := ianaZone(p.TimeZone)
 	if err := errors.Join(zoneErr, inRange("now", now), dateInRange("activate_by", p.ActivateBy),
 		dateInRange("dob", p.Patient.DOB)); err != nil {
@@ -249,10 +256,10 @@ func Place(p PlaceOrder, now time.Time) (Flow, []webhook.Event, error) {
 		CreatedAt: now, ActivateBy: p.ActivateBy, UserID: p.UserID, Patient: p.Patient, Address: p.Address,
 		TimeZone: loc, Settings: p.Settings, Clock: now,
 	}
-	hooks := make([]webhook.Event, 1)
-	o.orderEvent(&hooks[0], webhook.OrderCreated)
-	name(hooks)
-	return o, hooks, nil
+	t := tx{o: o, now: now, orders: 1, bare: bare}
+	t.orderEvent(webhook.OrderCreated)
+	t.name()
+	return t.o, t.hooks, nil
 }
 
 // Active returns the order's active appointment (pending, reserved,
@@ -289,13 +296,23 @@ func (o *Flow) autoCancel() (AutoCancel, bool) {
 // tx is a command under way: a copy of the order, changed in place, and the
 // webhooks it has sent so far.
 type tx struct {
-	o       Flow
-	now     time.Time
-	cmd     string
-	hooks   []webhook.Event
-	hint    int  // how many webhooks the command usually sends
-	owned   bool // t.o.Appointments is this command's own copy
-	history bool // t.o.History is this command's own copy
+	o     Flow
+	now   time.Time
+	cmd   string
+	hooks []webhook.Event
+	// orders and appts are how many order and appointment webhooks the
+	// command usually sends.
+	orders, appts int
+	bare          bool // the webhooks carry no snapshot (for measuring what snapshots cost)
+	// orderSnaps and apptSnaps hold the snapshots the webhooks point to:
+	// one allocation of each kind for the webhooks the command usually
+	// sends.
+	orderSnaps []order.Order
+	apptSnaps  []appointment.Appointment
+	// subjects are what each webhook's message id names, by position.
+	subjects [maxSubjects]subject
+	owned    bool // t.o.Appointments is this command's own copy
+	history  bool // t.o.History is this command's own copy
 }
 
 // own gives the command its own copy of the appointments, with room for
@@ -312,9 +329,10 @@ func (t *tx) own(extra int) {
 
 // begin starts a command at now in t, on a copy of the order: it checks the
 // order and the clock, and applies auto-cancellation up to now. The command
-// then changes t.o and ends with [Flow.done]. hooks is how many webhooks
-// the command usually sends, the room its list of webhooks starts with.
-func (o *Flow) begin(t *tx, cmd string, now time.Time, hooks int) error {
+// then changes t.o and ends with [Flow.done]. orders and appts are how
+// many order and appointment webhooks the command usually sends, the room
+// its webhooks and their snapshots start with.
+func (o *Flow) begin(t *tx, cmd string, now time.Time, orders, appts int) error {
 	if !o.Status.IsValid() {
 		return &StateError{Command: cmd, Order: o.Status, Err: order.ErrUnknownStatus}
 	}
@@ -324,7 +342,7 @@ func (o *Flow) begin(t *tx, cmd string, now time.Time, hooks int) error {
 	if now.Before(o.Clock) {
 		return clockError(now, o.Clock)
 	}
-	t.o, t.now, t.cmd, t.hint = *o, now.UTC(), cmd, hooks
+	t.o, t.now, t.cmd, t.orders, t.appts = *o, now.UTC(), cmd, orders, appts
 	t.autoCancel(o.Clock)
 	return nil
 }
@@ -338,20 +356,27 @@ func (o Flow) done(t *tx, err error) (Flow, []webhook.Event, error) {
 	}
 	t.autoCancel(t.now)
 	t.o.Clock = t.now
-	name(t.hooks)
+	t.name()
+	t.share()
 	return t.o, t.hooks, nil
 }
 
-// emit adds a webhook, zero, for the caller to fill in. The slot past the
-// end of the slice is zero already (make and growslice zero what they
+// emit adds a webhook of type typ from the flow, for the caller to add its
+// snapshot to, and records that it is about id, numbered n. The slot past
+// the end of the slice is zero already (make and growslice zero what they
 // allocate): reslicing spares copying a zero Event into it.
-func (t *tx) emit() *webhook.Event {
+func (t *tx) emit(typ webhook.Type, id string, n int64) *webhook.Event {
 	if t.hooks == nil {
-		t.hooks = make([]webhook.Event, 0, t.hint)
+		t.hooks = make([]webhook.Event, 0, max(t.orders+t.appts, 1))
 	}
-	n := len(t.hooks)
-	t.hooks = slices.Grow(t.hooks, 1)[:n+1]
-	return &t.hooks[n]
+	i := len(t.hooks)
+	t.hooks = slices.Grow(t.hooks, 1)[:i+1]
+	if i < maxSubjects {
+		t.subjects[i] = subject{id: id, n: n}
+	}
+	e := &t.hooks[i]
+	e.Type, e.UserID, e.ClientUserID, e.TeamID = typ, t.o.UserID, t.o.ClientUserID, t.o.TeamID
+	return e
 }
 
 // refuse returns the error for a command the current statuses do not allow.
@@ -373,9 +398,9 @@ func (t *tx) order(e order.Trigger, quiet bool) error {
 		return t.refuse(err)
 	}
 	if !t.history {
-		// Room for as many entries as the command usually sends webhooks,
-		// an upper bound on its order steps.
-		t.o.History = slices.Grow(slices.Clip(t.o.History), max(t.hint, 1))
+		// Room for as many entries as the command usually sends order
+		// webhooks, its order steps.
+		t.o.History = slices.Grow(slices.Clip(t.o.History), max(t.orders, 1))
 		t.history = true
 	}
 	var id int64 = 1
@@ -385,7 +410,7 @@ func (t *tx) order(e order.Trigger, quiet bool) error {
 	t.o.Status = next
 	t.o.History = append(t.o.History, order.HistoryEntry{ID: id, CreatedAt: t.now.UTC(), Status: next})
 	if !quiet {
-		t.o.orderEvent(t.emit(), webhook.OrderUpdated)
+		t.orderEvent(webhook.OrderUpdated)
 	}
 	return nil
 }
@@ -400,25 +425,27 @@ func (t *tx) appt(i int, e appointment.Trigger, at time.Time, data appointment.E
 		return t.refuse(err)
 	}
 	t.own(0)
+	t.touch(i)
 	a := &t.o.Appointments[i]
 	a.Status, a.EventStatus, a.EventData = next, next, data
 	a.CanReschedule = next == appointment.Reserved || next == appointment.Confirmed
-	var raw json.RawMessage
+	var raw jsontext.Value
 	if data.IsReschedule {
 		// Each entry gets its own bytes: a caller writing to one entry's
 		// Data must not change another order's.
-		raw = json.RawMessage(rescheduleData)
+		raw = jsontext.Value(rescheduleData)
 	}
 	if !fresh {
 		a.History = slices.Grow(slices.Clip(a.History), 1)
 	}
-	a.History = append(a.History, appointment.HistoryEntry{CreatedAt: at.UTC(), Status: next.EventStatus(), Data: jsontext.Value(raw)})
-	t.o.appointmentEvent(t.emit(), webhook.AppointmentUpdated, i)
+	a.History = append(a.History, appointment.HistoryEntry{CreatedAt: at.UTC(), Status: next.EventStatus(), Data: raw})
+	t.appointmentEvent(webhook.AppointmentUpdated, i)
 	return nil
 }
 
-// rescheduleData is the data of a reschedule event, as Junction's example
-// webhook carries it; the flow sets no other event data.
+// rescheduleData is the data of a reschedule entry of an appointment's
+// history, as Junction's example webhook carries it; the flow sets no other
+// event data.
 const rescheduleData = `{"is_reschedule":true}`
 
 // autoCancel cancels the active appointment if an auto-cancellation rule
@@ -446,7 +473,7 @@ func (t *tx) autoCancel(since time.Time) {
 // labtest.appointment.updated; the order stays ordered.
 func (o Flow) Tick(now time.Time) (Flow, []webhook.Event, error) {
 	var t tx
-	err := o.begin(&t, "tick", now, 1)
+	err := o.begin(&t, "tick", now, 0, 1)
 	return o.done(&t, err)
 }
 
@@ -457,7 +484,7 @@ func (o Flow) Tick(now time.Time) (Flow, []webhook.Event, error) {
 // appointment still pending stays pending.
 func (o Flow) CreateRequisition(now time.Time) (Flow, []webhook.Event, error) {
 	var t tx
-	err := o.begin(&t, "create_requisition", now, 4)
+	err := o.begin(&t, "create_requisition", now, 3, 1)
 	if err == nil {
 		err = t.requisition(order.CreateRequisition)
 	}
@@ -469,7 +496,7 @@ func (o Flow) CreateRequisition(now time.Time) (Flow, []webhook.Event, error) {
 // requisition_bypassed, then as [Flow.CreateRequisition] describes.
 func (o Flow) BypassRequisition(now time.Time) (Flow, []webhook.Event, error) {
 	var t tx
-	err := o.begin(&t, "bypass_requisition", now, 4)
+	err := o.begin(&t, "bypass_requisition", now, 3, 1)
 	if err == nil {
 		err = t.requisition(order.BypassRequisition)
 	}
@@ -545,7 +572,7 @@ type BookRequest struct {
 // [provider.ErrTierUnavailable]) comes alone.
 func (o Flow) Book(r BookRequest, now time.Time) (Flow, []webhook.Event, error) {
 	var t tx
-	err := o.begin(&t, "book", now, 4)
+	err := o.begin(&t, "book", now, 2, 2)
 	if err == nil {
 		err = t.book(r)
 	}
@@ -587,7 +614,7 @@ type RequestAppointment struct {
 // provider package's error alone.
 func (o Flow) Request(r RequestAppointment, now time.Time) (Flow, []webhook.Event, error) {
 	var t tx
-	err := o.begin(&t, "request", now, 2)
+	err := o.begin(&t, "request", now, 1, 1)
 	if err == nil {
 		err = t.request(r)
 	}
@@ -667,7 +694,7 @@ func (t *tx) place(tr tier.Tier, p provider.Provider, id string, start, end time
 			return err
 		}
 	}
-	t.o.appointmentEvent(t.emit(), webhook.AppointmentCreated, i)
+	t.appointmentEvent(webhook.AppointmentCreated, i)
 	if tr != tier.AppointmentReady || async {
 		return nil
 	}
@@ -729,7 +756,7 @@ func slot(start, end, now time.Time) error {
 // away (otherwise [ErrAutoCancel]).
 func (o Flow) PencilIn(start, end, now time.Time) (Flow, []webhook.Event, error) {
 	var t tx
-	err := o.begin(&t, "pencil_in", now, 2)
+	err := o.begin(&t, "pencil_in", now, 1, 1)
 	if err == nil {
 		err = t.pencilIn(start, end)
 	}
@@ -745,6 +772,7 @@ func (t *tx) pencilIn(start, end time.Time) error {
 		return err
 	}
 	t.own(0)
+	t.touch(i)
 	a := &t.o.Appointments[i]
 	a.StartAt, a.EndAt = start.UTC(), time.Time{}
 	if !end.IsZero() {
@@ -760,7 +788,7 @@ func (t *tx) pencilIn(start, end time.Time) error {
 // unconfirmed booking is declined with [Flow.CancelAppointment].
 func (o Flow) Confirm(now time.Time) (Flow, []webhook.Event, error) {
 	var t tx
-	err := o.begin(&t, "confirm", now, 2)
+	err := o.begin(&t, "confirm", now, 1, 1)
 	if err == nil {
 		err = t.confirmBooking()
 	}
@@ -786,7 +814,7 @@ func (t *tx) confirmBooking() error {
 // appointment, the slot at least 2 hours away (otherwise [ErrAutoCancel]).
 func (o Flow) Reschedule(start, end time.Time, notes string, now time.Time) (Flow, []webhook.Event, error) {
 	var t tx
-	err := o.begin(&t, "reschedule", now, 2)
+	err := o.begin(&t, "reschedule", now, 1, 1)
 	if err == nil {
 		err = t.reschedule(start, end, notes)
 	}
@@ -805,6 +833,7 @@ func (t *tx) reschedule(start, end time.Time, notes string) error {
 		return err
 	}
 	t.own(0)
+	t.touch(i)
 	a := &t.o.Appointments[i]
 	a.StartAt, a.EndAt = start.UTC(), time.Time{}
 	if !end.IsZero() {
@@ -826,7 +855,7 @@ func (t *tx) reschedule(start, end time.Time, notes string) error {
 // caller keeps its own.
 func (o Flow) CancelAppointment(now time.Time) (Flow, []webhook.Event, error) {
 	var t tx
-	err := o.begin(&t, "cancel_appointment", now, 2)
+	err := o.begin(&t, "cancel_appointment", now, 1, 1)
 	if err == nil {
 		err = t.cancelAppointment()
 	}
@@ -850,7 +879,7 @@ func (t *tx) cancelAppointment() error {
 // appointment moves to in_progress; the order does not change.
 func (o Flow) StartVisit(now time.Time) (Flow, []webhook.Event, error) {
 	var t tx
-	err := o.begin(&t, "start_visit", now, 1)
+	err := o.begin(&t, "start_visit", now, 0, 1)
 	if err == nil {
 		err = t.startVisit()
 	}
@@ -870,7 +899,7 @@ func (t *tx) startVisit() error {
 // moves to draw_completed (labtest.order.updated).
 func (o Flow) CompleteDraw(now time.Time) (Flow, []webhook.Event, error) {
 	var t tx
-	err := o.begin(&t, "complete_draw", now, 2)
+	err := o.begin(&t, "complete_draw", now, 1, 1)
 	if err == nil {
 		err = t.completeDraw()
 	}
@@ -893,7 +922,7 @@ func (t *tx) completeDraw() error {
 // only with [Settings.PartialResultsWebhooks].
 func (o Flow) ReceivePartialResults(now time.Time) (Flow, []webhook.Event, error) {
 	var t tx
-	err := o.begin(&t, "receive_partial_results", now, 1)
+	err := o.begin(&t, "receive_partial_results", now, 1, 0)
 	if err == nil {
 		err = t.order(order.ReceivePartialResults, !t.o.Settings.PartialResultsWebhooks)
 	}
@@ -903,7 +932,7 @@ func (o Flow) ReceivePartialResults(now time.Time) (Flow, []webhook.Event, error
 // CompleteResults records the final results: the order moves to completed.
 func (o Flow) CompleteResults(now time.Time) (Flow, []webhook.Event, error) {
 	var t tx
-	err := o.begin(&t, "complete", now, 1)
+	err := o.begin(&t, "complete", now, 1, 0)
 	if err == nil {
 		err = t.order(order.Complete, false)
 	}
@@ -914,7 +943,7 @@ func (o Flow) CompleteResults(now time.Time) (Flow, []webhook.Event, error) {
 // sample: the order moves to sample_error, for good.
 func (o Flow) ReportSampleError(now time.Time) (Flow, []webhook.Event, error) {
 	var t tx
-	err := o.begin(&t, "report_sample_error", now, 1)
+	err := o.begin(&t, "report_sample_error", now, 1, 0)
 	if err == nil {
 		err = t.order(order.ReportSampleError, false)
 	}
@@ -924,7 +953,7 @@ func (o Flow) ReportSampleError(now time.Time) (Flow, []webhook.Event, error) {
 // CorrectResults records corrected results: the order moves to corrected.
 func (o Flow) CorrectResults(now time.Time) (Flow, []webhook.Event, error) {
 	var t tx
-	err := o.begin(&t, "correct_results", now, 1)
+	err := o.begin(&t, "correct_results", now, 1, 0)
 	if err == nil {
 		err = t.order(order.CorrectResults, false)
 	}
@@ -936,7 +965,7 @@ func (o Flow) CorrectResults(now time.Time) (Flow, []webhook.Event, error) {
 // labtest.order.updated, then labtest.appointment.updated.
 func (o Flow) Cancel(now time.Time) (Flow, []webhook.Event, error) {
 	var t tx
-	err := o.begin(&t, "cancel", now, 2)
+	err := o.begin(&t, "cancel", now, 1, 1)
 	if err == nil {
 		err = t.cancel()
 	}

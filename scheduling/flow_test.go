@@ -2,8 +2,10 @@ package scheduling
 
 import (
 	"errors"
+	"os/exec"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -1098,4 +1100,24 @@ func TestBookEnforceLead(t *testing.T) {
 	r.Start = at(1).Add(48 * time.Hour)
 	_, _, err = o.Book(r, at(1))
 	assert.NoError(t, err)
+}
+
+// TestNoTransport: the flow, whose commands return webhook events, does not
+// bring in HTTP, nor does anything it imports.
+func TestNoTransport(t *testing.T) {
+	gobin, err := exec.LookPath("go")
+	if err != nil {
+		t.Skip("no go command:", err)
+	}
+	out, err := exec.Command(gobin, "list", "-deps", ".").Output()
+	if err != nil {
+		t.Fatalf("go list -deps: %v", err)
+	}
+	deps := strings.Fields(string(out))
+	require.Contains(t, deps, "github.com/phlebkit/phlebkit/scheduling", "go list -deps lists the package itself")
+	for _, dep := range deps {
+		if dep == "net/http" || strings.HasPrefix(dep, "net/http/") {
+			t.Errorf("scheduling depends on %s", dep)
+		}
+	}
 }

@@ -167,12 +167,57 @@ func TestSnapshotOfNothing(t *testing.T) {
 }
 
 // TestNameAllocatesOnce checks that a command's message ids share one
-// string.
+// string, and that ids past the ones a command records are read from the
+// snapshots.
 func TestNameAllocatesOnce(t *testing.T) {
 	o, _ := must(t)(place(Settings{}).CreateRequisition(at(1)))
-	_, hooks := must(t)(o.Book(book(72), at(2)))
+	var tr tx
+	require.NoError(t, o.begin(&tr, "book", at(2), 2, 2))
+	require.NoError(t, tr.book(book(72)))
+	require.Len(t, tr.hooks, 4)
+	tr.name()
+	tr.share()
+	want := ids(tr.hooks)
+	assert.Equal(t, []string{"msg_ord_o3", "msg_ord-a1_1", "msg_ord_o4", "msg_ord-a1_2"}, want)
+	assert.Equal(t, 1.0, testing.AllocsPerRun(10, tr.name))
+	assert.Equal(t, want, ids(tr.hooks))
+
+	// More webhooks than a command records: the rest are named from
+	// their snapshots.
+	var many tx
+	for range 3 {
+		many.hooks = append(many.hooks, tr.hooks...)
+	}
+	copy(many.subjects[:], append(append([]subject{}, tr.subjects[:4]...), tr.subjects[:4]...))
+	many.name()
+	assert.Equal(t, append(append(append([]string{}, want...), want...), want...), ids(many.hooks))
+}
+
+// TestSnapshotsOfOneCommand: each appointment webhook of a command carries
+// the appointment as it was at that change; the last is the appointment of
+// the flow the command returns, which later commands leave as it is.
+func TestSnapshotsOfOneCommand(t *testing.T) {
+	o, _ := must(t)(place(Settings{}).CreateRequisition(at(1)))
+	o, hooks := must(t)(o.Book(book(72), at(2)))
 	require.Len(t, hooks, 4)
-	want := ids(hooks)
-	assert.Equal(t, 1.0, testing.AllocsPerRun(10, func() { name(hooks) }))
-	assert.Equal(t, want, ids(hooks))
+	assert.Equal(t, appointment.Pending, hooks[1].Appointment.Status)
+	assert.Len(t, hooks[1].Appointment.History, 1)
+	assert.Equal(t, appointment.Confirmed, hooks[3].Appointment.Status)
+	assert.Same(t, &o.Appointments[0].Appointment, hooks[3].Appointment)
+	assert.Equal(t, len(hooks[3].Appointment.History), cap(hooks[3].Appointment.History), "clipped")
+	before := *hooks[3].Appointment
+	r, rh := must(t)(o.Reschedule(at(90), at(92), "Left arm", at(3)))
+	c, _ := must(t)(r.CancelAppointment(at(4)))
+	assert.Equal(t, before, *hooks[3].Appointment)
+	assert.Equal(t, "Left arm", rh[1].Appointment.AppointmentNotes)
+	assert.Equal(t, appointment.Cancelled, c.Appointments[0].Status)
+	assert.Equal(t, appointment.Confirmed, rh[1].Appointment.Status)
+	// An auto-cancellation before the command's own change: the
+	// cancellation's snapshot, then the order's.
+	b, _ := must(t)(place(beta).Book(book(72), at(1)))
+	tk, hooks := must(t)(b.Tick(at(9)))
+	require.Len(t, hooks, 1)
+	assert.Equal(t, appointment.Cancelled, hooks[0].Appointment.Status)
+	assert.Same(t, &tk.Appointments[0].Appointment, hooks[0].Appointment)
+	assert.Equal(t, appointment.Reserved, b.Appointments[0].Status)
 }
