@@ -259,9 +259,7 @@ func (e *entry) decorateOrder(o *order.Order) {
 	o.Address = e.req.Address
 	o.Address.AccessNotes = "" // the order's patient_address has none in Junction's examples
 	o.LabTest = e.labTest
-	if slices.ContainsFunc(o.History, func(h order.HistoryEntry) bool {
-		return h.Status == order.RequisitionCreated || h.Status == order.RequisitionBypassed
-	}) {
+	if scheduling.PreRequisitionOf(*o) == nil { // the requisition exists
 		o.SampleID = strconv.FormatUint(1_000_000_000+e.seq, 10)
 	}
 	last, _ := o.Current()
