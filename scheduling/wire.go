@@ -11,16 +11,16 @@ import (
 
 // Snapshot returns the order as Junction's order endpoints and its
 // labtest.order.* webhooks carry it now: an at-home phlebotomy order with
-// its whole status history (Events, ids 1, 2, 3, …), LastEvent, the
-// deprecated high-level status, the patient's date of birth and address
-// (zip code as zip), activate_by, origin initial, and in its details the
-// id of its latest appointment, which stays there after that appointment
-// is cancelled (inferred: Junction names the active appointment, and the
-// documentation does not say what it names once none is active). The
-// flow knows no patient names, lab test, sample or order transaction:
-// those fields are zero, for a caller to fill in.
+// its whole status history (History, ids 1, 2, 3, …), LastEvent, the
+// deprecated high-level status, the patient and the address as the flow
+// holds them, activate_by, origin initial, and in its details the id of its
+// latest appointment, which stays there after that appointment is
+// cancelled (inferred: Junction names the active appointment, and the
+// documentation does not say what it names once none is active). The flow
+// knows no lab test, sample or order transaction: those fields are zero,
+// for a caller to fill in.
 //
-// The snapshot shares its history with o: treat Events as read-only.
+// The snapshot shares its history with o: treat History as read-only.
 func (o Flow) Snapshot() order.Order { return o.snapshot() }
 
 func (o *Flow) snapshot() order.Order {
@@ -32,10 +32,7 @@ func (o *Flow) snapshot() order.Order {
 // fillSnapshot writes the order's snapshot into s, which is zero.
 func (o *Flow) fillSnapshot(s *order.Order) {
 	s.ID, s.TeamID, s.UserID = o.ID, o.TeamID, o.UserID
-	s.Patient = o.Patient
-	a := &o.Address
-	s.Address = order.Address{FirstLine: a.FirstLine, SecondLine: a.SecondLine, City: a.City, State: a.State,
-		ZipCode: a.ZipCode, Country: a.Country}
+	s.Patient, s.Address = o.Patient, o.Address
 	s.Details.Type, s.Details.CreatedAt, s.Details.UpdatedAt = order.ModalityAtHomePhlebotomy, o.CreatedAt, o.CreatedAt
 	s.CreatedAt, s.UpdatedAt, s.Origin = o.CreatedAt, o.CreatedAt, order.OriginInitial
 	s.ActivateBy = o.ActivateBy

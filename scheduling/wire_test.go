@@ -25,8 +25,9 @@ func TestWireSnapshots(t *testing.T) {
 	assert.Equal(t, webhook.Event{ID: "msg_ord_o1", Type: webhook.OrderCreated, UserID: "user-1", ClientUserID: "client-1",
 		TeamID: "team-1", Order: &order.Order{
 			ID: "ord", TeamID: "team-1", UserID: "user-1",
-			Patient:   order.Patient{DOB: dob(1990, 6, 15), FirstName: "Jane", LastName: "Doe"},
-			Address:   order.Address{FirstLine: "123 Main St.", SecondLine: "Apt 4", City: "Phoenix", State: "AZ", ZipCode: "85004", Country: "US"},
+			Patient: order.Patient{DOB: dob(1990, 6, 15), FirstName: "Jane", LastName: "Doe"},
+			Address: order.Address{FirstLine: "123 Main St.", SecondLine: "Apt 4", City: "Phoenix", State: "AZ", ZipCode: "85004",
+				Country: "US", AccessNotes: "Gate code #1234"},
 			Details:   order.Details{Type: order.ModalityAtHomePhlebotomy, CreatedAt: t0, UpdatedAt: t0},
 			CreatedAt: t0, UpdatedAt: t0,
 			History:   []order.HistoryEntry{{ID: 1, CreatedAt: t0, Status: order.Ordered}},
