@@ -233,7 +233,7 @@ func plainStatus(phlebotomy bool, text string) string {
 }
 
 func dateText(text string) string {
-	d, _ := ParseDate(text)
+	d, _ := parseDate(text)
 	return d.String()
 }
 

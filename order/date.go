@@ -31,14 +31,14 @@ func DateOf(t time.Time) Date {
 // dateTimeLayout is an RFC 3339 timestamp without its zone designator.
 const dateTimeLayout = "2006-01-02T15:04:05"
 
-// ParseDate parses a date as Junction sends one: "2020-01-01", or an RFC
+// parseDate parses a date as Junction sends one: "2020-01-01", or an RFC
 // 3339 timestamp with or without a zone designator, such as
 // "1990-01-01T00:00:00+00:00". A timestamp gives the date it is written
 // with, before any offset is applied: a date of birth has no time zone (our
 // decision; Junction sends midnight with offset zero). Anything else,
 // including the empty string, returns a *[ParseError] wrapping
 // [ErrMalformed].
-func ParseDate(text string) (Date, error) {
+func parseDate(text string) (Date, error) {
 	var (
 		t   time.Time
 		err error
@@ -61,12 +61,12 @@ func (d Date) IsZero() bool { return d == Date{} }
 // to 9999, a month from 1 to 12 and a day that exists in that month. The
 // absent Date is not valid.
 func (d Date) IsValid() bool {
-	return d.Year >= 0 && d.Year <= 9999 && DateOf(d.Time()) == d
+	return d.Year >= 0 && d.Year <= 9999 && DateOf(d.midnight()) == d
 }
 
-// Time returns midnight UTC at the start of d, or the zero time.Time when d
-// is absent.
-func (d Date) Time() time.Time {
+// midnight returns midnight UTC at the start of d, or the zero time.Time
+// when d is absent.
+func (d Date) midnight() time.Time {
 	if d.IsZero() {
 		return time.Time{}
 	}
@@ -117,13 +117,18 @@ func (d Date) MarshalText() ([]byte, error) {
 	return d.appendText(make([]byte, 0, len(time.DateOnly))), nil
 }
 
-// UnmarshalText accepts what [ParseDate] accepts, and the empty text for
-// the absent Date. On error d is unchanged.
+// UnmarshalText accepts a date as Junction sends one: "2020-01-01", or an
+// RFC 3339 timestamp with or without a zone designator, such as
+// "1990-01-01T00:00:00+00:00". A timestamp gives the date it is written
+// with, before any offset is applied: a date of birth has no time zone (our
+// decision; Junction sends midnight with offset zero). The empty text is
+// the absent Date. Anything else is a *[ParseError] wrapping
+// [ErrMalformed]. On error d is unchanged.
 func (d *Date) UnmarshalText(text []byte) error {
 	var v Date
 	if len(text) > 0 {
 		var err error
-		if v, err = ParseDate(string(text)); err != nil {
+		if v, err = parseDate(string(text)); err != nil {
 			return err
 		}
 	}

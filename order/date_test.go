@@ -30,9 +30,9 @@ func TestParseDate(t *testing.T) {
 		{"1990-01-01T00:30:00+01:00", Date{1990, time.January, 1}},
 		{"0000-01-01T00:00:00+01:00", Date{0, time.January, 1}},
 	} {
-		got, err := ParseDate(c.text)
+		got, err := parseDate(c.text)
 		if err != nil || got != c.want {
-			t.Errorf("ParseDate(%q) = %v, %v, want %v", c.text, got, err, c.want)
+			t.Errorf("parseDate(%q) = %v, %v, want %v", c.text, got, err, c.want)
 		}
 	}
 }
@@ -45,10 +45,10 @@ var rejectedDates = []string{
 
 func TestParseDateRejects(t *testing.T) {
 	for _, text := range rejectedDates {
-		got, err := ParseDate(text)
+		got, err := parseDate(text)
 		var pe *ParseError
 		if !errors.As(err, &pe) || !errors.Is(err, ErrMalformed) || pe.Text != text || pe.Kind != "date" || !got.IsZero() {
-			t.Errorf("ParseDate(%q) = %v, %v, want a *ParseError", text, got, err)
+			t.Errorf("parseDate(%q) = %v, %v, want a *ParseError", text, got, err)
 			continue
 		}
 		assert.Equal(t, `order: malformed date "`+text+`"`, err.Error())
@@ -88,18 +88,18 @@ func TestDateValues(t *testing.T) {
 		case c.valid:
 			require.NoError(t, err)
 			assert.Equal(t, c.text, string(b))
-			back, err := ParseDate(string(b))
+			back, err := parseDate(string(b))
 			require.NoError(t, err)
 			assert.Equal(t, c.d, back)
-			assert.Equal(t, time.Date(c.d.Year, c.d.Month, c.d.Day, 0, 0, 0, 0, time.UTC), c.d.Time())
-			assert.Equal(t, c.d, DateOf(c.d.Time()))
+			assert.Equal(t, time.Date(c.d.Year, c.d.Month, c.d.Day, 0, 0, 0, 0, time.UTC), c.d.midnight())
+			assert.Equal(t, c.d, DateOf(c.d.midnight()))
 		default:
 			assert.ErrorIs(t, err, ErrMalformed, "%#v.MarshalText()", c.d)
 			_, err = json.Marshal(c.d)
 			assert.ErrorIs(t, err, ErrMalformed, "json.Marshal(%#v)", c.d)
 		}
 	}
-	assert.True(t, Date{}.Time().IsZero())
+	assert.True(t, Date{}.midnight().IsZero())
 	assert.Equal(t, Date{2024, time.March, 1}, DateOf(time.Date(2024, 3, 1, 23, 0, 0, 0, time.FixedZone("", -5*3600))))
 }
 
@@ -184,18 +184,18 @@ func FuzzParseDate(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, text string) {
-		d, err := ParseDate(text)
+		d, err := parseDate(text)
 		if err != nil {
 			if !errors.Is(err, ErrMalformed) || !d.IsZero() {
-				t.Fatalf("ParseDate(%q) = %v, %v", text, d, err)
+				t.Fatalf("parseDate(%q) = %v, %v", text, d, err)
 			}
 			return
 		}
 		if !d.IsValid() || len(text) < 10 || text[:10] != d.String() {
-			t.Fatalf("ParseDate(%q) = %#v, which is not the date it starts with", text, d)
+			t.Fatalf("parseDate(%q) = %#v, which is not the date it starts with", text, d)
 		}
-		if back, err := ParseDate(d.String()); err != nil || back != d {
-			t.Fatalf("ParseDate(%q) = %v, which reads back as %v, %v", text, d, back, err)
+		if back, err := parseDate(d.String()); err != nil || back != d {
+			t.Fatalf("parseDate(%q) = %v, which reads back as %v, %v", text, d, back, err)
 		}
 		b, err := json.Marshal(d)
 		if err != nil {

@@ -353,12 +353,12 @@ func TestDecodeValues(t *testing.T) {
 			"low_level_status_created_at": "2022-01-02T00:00:00+01:00", "created_at": "2022-01-01T00:00:00Z",
 			"updated_at": "2022-01-03T00:00:00Z"}]}, "notes": "a\u00e9\n", "lab_test": {"fasting": null}}`, Order{
 			ActivateBy: Date{2025, 4, 1},
-			Origin:     OriginRedraw,
+			Origin:     "redraw",
 			Notes:      "aé\n",
 			History: []HistoryEntry{{ID: -3, CreatedAt: ts(2022, 1, 1, 0, 0, 0).Add(123456789), StatusText: "x",
-				Detail: DetailSampleHemolyzed}},
-			Transaction: Transaction{ID: "t", Status: TransactionCancelled, Orders: []TransactionOrder{{ID: "o",
-				ParentID: "p", Origin: OriginRecreation, StatusCreatedAt: ts(2022, 1, 1, 23, 0, 0),
+				Detail: "sample_hemolyzed"}},
+			Transaction: Transaction{ID: "t", Status: "cancelled", Orders: []TransactionOrder{{ID: "o",
+				ParentID: "p", Origin: "recreation", StatusCreatedAt: ts(2022, 1, 1, 23, 0, 0),
 				CreatedAt: day(2022, 1, 1), UpdatedAt: day(2022, 1, 3)}}},
 		}},
 	} {

@@ -6,12 +6,12 @@
 // value written by [Status.String] and [Status.MarshalText]; the full form
 // [HIGH-LEVEL].at_home_phlebotomy.[LOW-LEVEL] of webhook events, written by
 // [Status.Full]; and the coarse [HighLevel] status of the deprecated
-// top-level field. [ParseStatus] reads the first two, [ParseHighLevel] the
-// third.
+// top-level field. [ParseStatus] reads the first two,
+// [HighLevel.UnmarshalText] the third.
 //
 // The transitions live in one table. Everything else is derived from it:
 // [Next], a pure lookup that neither allocates nor changes its input;
-// [CanTransition], [TriggerFor], [Reachable], [ReachableFrom] and [Path] for
+// [TriggerFor], [ReachableFrom] and [Path] for
 // reconciling webhooks that arrive late, twice or out of order;
 // [Status.Terminal], [Status.Cancellable] and [Status.Triggers]; [Mermaid];
 // and [Machine], a concurrency-safe machine backed by
@@ -50,7 +50,8 @@
 // becomes [Ordered]. A status this package does not know keeps its text too,
 // and [Decode] returns the order beside an error wrapping
 // [ErrUnknownStatus]. [Order.Current], [Order.Status] and
-// [Order.AppointmentID] answer the usual questions in one call.
+// [Order.AppointmentID] answer the usual questions in one call, and
+// [Order.HasRequisition] says whether the history shows the requisition.
 //
 // # History
 //
@@ -72,6 +73,6 @@
 // [ErrOutOfOrder], [ErrIDNotIncreasing]. Details are in [*ParseError] (text
 // that is not a value of its kind), [*DecodeError] (JSON that cannot be
 // read, or an order that cannot be written, with the JSON Pointer of the
-// value at fault), [*TransitionError] and [*HistoryError]. A failed call
-// never changes the caller's values.
+// value at fault) and [*TransitionError] (a trigger or a history entry the
+// lifecycle forbids). A failed call never changes the caller's values.
 package order

@@ -75,9 +75,9 @@ func TestMarshalShape(t *testing.T) {
 	o := Order{
 		Details:       Details{Type: ModalityWalkInTest, ID: "dropped", AppointmentID: "dropped"},
 		HighLevelText: "on_hold",
-		History:       []HistoryEntry{{ID: 1, StatusText: "received.walk_in_test.ordered", Detail: DetailSampleHemolyzed}, {ID: 2}},
+		History:       []HistoryEntry{{ID: 1, StatusText: "received.walk_in_test.ordered", Detail: "sample_hemolyzed"}, {ID: 2}},
 		LastEvent:     HistoryEntry{ID: 2, Status: Ordered, StatusText: "ignored"},
-		Transaction:   Transaction{Status: TransactionActive},
+		Transaction:   Transaction{Status: "active"},
 	}
 	b, err = json.Marshal(o)
 	require.NoError(t, err)

@@ -13,9 +13,9 @@ var (
 	// or a status value that is not valid. Junction calls its status enums
 	// non-exhaustive, so callers should expect it and keep going.
 	ErrUnknownStatus = errors.New("order: unknown status")
-	// ErrUnknownTrigger reports text that is not an event of this lifecycle.
+	// ErrUnknownTrigger reports text that is not a trigger of this lifecycle.
 	ErrUnknownTrigger = errors.New("order: unknown trigger")
-	// ErrInvalidTransition reports an event that is forbidden in a status.
+	// ErrInvalidTransition reports a trigger that is forbidden in a status.
 	ErrInvalidTransition = errors.New("order: invalid transition")
 	// ErrReentrantFire reports a [Machine.Fire] called from one of the
 	// same machine's callbacks with the context the callback was given,
@@ -52,23 +52,6 @@ func (e *ParseError) Error() string {
 
 // Unwrap returns the sentinel.
 func (e *ParseError) Unwrap() error { return e.Err }
-
-// TransitionError reports an event that is forbidden in a status. It
-// unwraps to [ErrInvalidTransition]. [Next] and [Machine.Fire] return the
-// same pre-built value for a given pair, so rejecting does not allocate.
-type TransitionError struct {
-	From  Status
-	Event Trigger
-}
-
-// Error returns a message such as
-// `order: invalid transition: complete_draw from appointment_pending`.
-func (e *TransitionError) Error() string {
-	return "order: invalid transition: " + e.Event.String() + " from " + e.From.String()
-}
-
-// Unwrap returns [ErrInvalidTransition].
-func (e *TransitionError) Unwrap() error { return ErrInvalidTransition }
 
 // Sentinel errors of the order value and its history.
 var (
@@ -145,29 +128,44 @@ func (e *DecodeError) Unwrap() []error {
 	return []error{ErrMalformed, e.Err}
 }
 
-// HistoryError reports where an events[] history stops being a path through
-// the lifecycle; see [ValidateHistory]. It unwraps to [ErrInvalidHistory]
-// and to the reason: [ErrInvalidTransition] for a step the table does not
-// make, [ErrOutOfOrder] for a timestamp earlier than the one before,
+// TransitionError reports a move the lifecycle forbids: a trigger fired in
+// a status that does not allow it ([Next], [Machine.Fire]), or an entry of
+// an events[] history that is not a step along the lifecycle
+// ([ValidateHistory]).
+//
+// For a trigger, Err is nil and it unwraps to [ErrInvalidTransition];
+// [Next] and [Machine.Fire] return the same pre-built value for a given
+// pair, so rejecting does not allocate. For a history, Err is the reason
+// and it unwraps to [ErrInvalidHistory] and the reason:
+// [ErrInvalidTransition] for a step the table does not make,
+// [ErrOutOfOrder] for a timestamp earlier than the one before,
 // [ErrIDNotIncreasing] for an id that does not increase, a *[ParseError]
 // wrapping [ErrUnknownStatus] for a status this package does not know, or
 // [ErrNotPhlebotomy] for a status of another modality.
-type HistoryError struct {
-	// Index is the position in the history of the first entry at fault.
-	Index int
-	// From is the status of the entry before Index: the zero Status for
-	// the first entry, which follows the order's creation.
+type TransitionError struct {
+	// From is the status moved from: for a history, the status of the
+	// entry before Index, the zero Status for the first entry, which
+	// follows the order's creation.
 	From Status
-	// To is the status of the entry at Index: the zero Status when the
-	// entry has none this package knows.
+	// Trigger is the trigger fired; the zero Trigger for a history.
+	Trigger Trigger
+	// To is the status of the history entry at Index: the zero Status
+	// when the entry has none this package knows, and for a trigger.
 	To Status
-	// Err is the reason.
+	// Index is the position in the history of the first entry at fault;
+	// 0 for a trigger.
+	Index int
+	// Err is the reason a history is invalid; nil for a trigger.
 	Err error
 }
 
-// Error returns a message such as `order: invalid history: events[2]:
-// completed to appointment_scheduled: invalid transition`.
-func (e *HistoryError) Error() string {
+// Error returns a message such as
+// `order: invalid transition: complete_draw from appointment_pending` or
+// `order: invalid history: events[2]: completed to appointment_scheduled: invalid transition`.
+func (e *TransitionError) Error() string {
+	if e.Err == nil {
+		return "order: invalid transition: " + e.Trigger.String() + " from " + e.From.String()
+	}
 	msg := "order: invalid history: events[" + strconv.Itoa(e.Index) + "]"
 	if e.To != 0 {
 		from := "creation"
@@ -176,16 +174,14 @@ func (e *HistoryError) Error() string {
 		}
 		msg += ": " + from + " to " + e.To.String()
 	}
-	if e.Err != nil {
-		msg += ": " + strings.TrimPrefix(e.Err.Error(), "order: ")
-	}
-	return msg
+	return msg + ": " + strings.TrimPrefix(e.Err.Error(), "order: ")
 }
 
-// Unwrap returns [ErrInvalidHistory] and the reason.
-func (e *HistoryError) Unwrap() []error {
+// Unwrap returns [ErrInvalidTransition] for a trigger, and
+// [ErrInvalidHistory] and the reason for a history.
+func (e *TransitionError) Unwrap() []error {
 	if e.Err == nil {
-		return []error{ErrInvalidHistory}
+		return []error{ErrInvalidTransition}
 	}
 	return []error{ErrInvalidHistory, e.Err}
 }

@@ -55,7 +55,7 @@ var eventNames = [...]string{
 	Cancel:                "cancel",
 }
 
-// Triggers returns every valid event in declaration order.
+// Triggers returns every valid trigger in declaration order.
 func Triggers() []Trigger {
 	out := make([]Trigger, 0, numEvents)
 	for e := Trigger(1); e <= numEvents; e++ {
@@ -64,11 +64,11 @@ func Triggers() []Trigger {
 	return out
 }
 
-// IsValid reports whether e is one of the declared events.
+// IsValid reports whether e is one of the declared triggers.
 func (e Trigger) IsValid() bool { return e >= 1 && e <= numEvents }
 
 // String returns the snake_case name, such as "schedule_appointment". An
-// invalid event prints as "order.Trigger(N)".
+// invalid trigger prints as "order.Trigger(N)".
 func (e Trigger) String() string {
 	if !e.IsValid() {
 		return "order.Trigger(" + strconv.Itoa(int(e)) + ")"
@@ -76,34 +76,35 @@ func (e Trigger) String() string {
 	return eventNames[e]
 }
 
-// ParseTrigger parses an event name such as "schedule_appointment". Anything
-// else returns an error wrapping [ErrUnknownTrigger].
-func ParseTrigger(text string) (Trigger, error) {
+// parseTrigger parses a trigger name such as "schedule_appointment".
+// Anything else returns an error wrapping [ErrUnknownTrigger].
+func parseTrigger(text string) (Trigger, error) {
 	for e := Trigger(1); e <= numEvents; e++ {
 		if eventNames[e] == text {
 			return e, nil
 		}
 	}
-	return 0, &ParseError{Kind: "event", Text: text, Err: ErrUnknownTrigger}
+	return 0, &ParseError{Kind: "trigger", Text: text, Err: ErrUnknownTrigger}
 }
 
-// MarshalText writes the event name. An invalid event is an error wrapping
-// [ErrUnknownTrigger].
+// MarshalText writes the trigger name. An invalid trigger is an error
+// wrapping [ErrUnknownTrigger].
 func (e Trigger) MarshalText() ([]byte, error) {
 	if !e.IsValid() {
-		return nil, &ParseError{Kind: "event", Text: e.String(), Err: ErrUnknownTrigger}
+		return nil, &ParseError{Kind: "trigger", Text: e.String(), Err: ErrUnknownTrigger}
 	}
 	return []byte(eventNames[e]), nil
 }
 
-// UnmarshalText accepts what [ParseTrigger] accepts. On error e is unchanged.
-// A nil e cannot hold an event: any text is then a *[ParseError] wrapping
-// [ErrUnknownTrigger].
+// UnmarshalText accepts a trigger name such as "schedule_appointment";
+// anything else is a *[ParseError] wrapping [ErrUnknownTrigger]. On error e
+// is unchanged. A nil e cannot hold a trigger: any text is then such an
+// error too.
 func (e *Trigger) UnmarshalText(text []byte) error {
 	if e == nil {
-		return &ParseError{Kind: "event", Text: string(text), Err: ErrUnknownTrigger}
+		return &ParseError{Kind: "trigger", Text: string(text), Err: ErrUnknownTrigger}
 	}
-	v, err := ParseTrigger(string(text))
+	v, err := parseTrigger(string(text))
 	if err != nil {
 		return err
 	}

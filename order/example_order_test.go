@@ -102,7 +102,7 @@ func ExampleOrder_IsPhlebotomy() {
 	o, err := order.Decode([]byte(`{"id": "w-1", "details": {"type": "walk_in_test"}, "status": "received",
 		"events": [{"id": 1, "status": "received.walk_in_test.ordered"}]}`))
 	fmt.Println(err)
-	fmt.Println(o.IsPhlebotomy(), o.Details.Type, o.Details.Type.IsKnown())
+	fmt.Println(o.IsPhlebotomy(), o.Details.Type, o.Details.Type == order.ModalityWalkInTest)
 	cur, _ := o.Current()
 	fmt.Println(o.Status().IsValid(), cur.StatusText, o.HighLevel)
 
@@ -164,7 +164,7 @@ func ExampleValidateHistory_invalid() {
 		{ID: 3, CreatedAt: at, Status: order.AppointmentScheduled},
 	})
 	fmt.Println(err)
-	var he *order.HistoryError
+	var he *order.TransitionError
 	if errors.As(err, &he) {
 		fmt.Println(he.Index, errors.Is(err, order.ErrInvalidTransition))
 	}
@@ -195,31 +195,31 @@ func ExampleOrder_MarshalJSONTo() {
 	// <nil> true
 }
 
-func ExampleParseDate() {
+func ExampleDate_UnmarshalText() {
 	// Junction sends a date of birth both ways; both are the same date.
 	for _, text := range []string{"1990-01-01", "1990-01-01T00:00:00+00:00", "1990-02-30"} {
-		d, err := order.ParseDate(text)
+		var d order.Date
+		err := d.UnmarshalText([]byte(text))
 		fmt.Println(d, err)
 	}
-	d := order.Date{Year: 1990, Month: time.January, Day: 1}
-	fmt.Println(d.Time().Format(time.RFC3339), order.DateOf(d.Time()) == d)
+	fmt.Println(order.DateOf(time.Date(1990, time.January, 1, 23, 0, 0, 0, time.UTC)))
 	// Output:
 	// 1990-01-01 <nil>
 	// 1990-01-01 <nil>
 	//  order: malformed date "1990-02-30"
-	// 1990-01-01T00:00:00Z true
+	// 1990-01-01
 }
 
 func ExampleHistoryEntry_Text() {
 	for _, e := range []order.HistoryEntry{
-		{ID: 1, Status: order.DrawCompleted, Detail: order.DetailSampleHemolyzed},
+		{ID: 1, Status: order.DrawCompleted, Detail: "sample_hemolyzed"},
 		{ID: 2, StatusText: "failed.testkit.lost"},
 	} {
-		fmt.Println(e.Text(), e.Detail, e.Detail.IsKnown())
+		fmt.Printf("%s %q\n", e.Text(), e.Detail)
 	}
 	// Output:
-	// collecting_sample.at_home_phlebotomy.draw_completed sample_hemolyzed true
-	// failed.testkit.lost  false
+	// collecting_sample.at_home_phlebotomy.draw_completed "sample_hemolyzed"
+	// failed.testkit.lost ""
 }
 
 // An address decodes from either spelling of the zip code, and writes the
@@ -241,4 +241,19 @@ func ExampleAddress() {
 	// 85004 14
 	// {"first_line":"123 Main St.","unit":"14","city":"Phoenix","state":"AZ","zip_code":"85004"}
 	// true
+}
+
+// Whether the requisition exists decides what a booking may do before it.
+func ExampleOrder_HasRequisition() {
+	o, err := order.Decode([]byte(`{"id": "o-1", "details": {"type": "at_home_phlebotomy"},
+		"events": [{"id": 1, "status": "received.at_home_phlebotomy.ordered"}]}`))
+	fmt.Println(o.HasRequisition(), err)
+	o, err = order.Decode([]byte(`{"id": "o-1", "details": {"type": "at_home_phlebotomy"},
+		"events": [{"id": 1, "status": "received.at_home_phlebotomy.ordered"},
+			{"id": 2, "status": "received.at_home_phlebotomy.requisition_created"},
+			{"id": 3, "status": "cancelled.at_home_phlebotomy.cancelled"}]}`))
+	fmt.Println(o.HasRequisition(), o.Status(), err)
+	// Output:
+	// false <nil>
+	// true cancelled <nil>
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/phlebkit/phlebkit/order"
 )
@@ -20,7 +21,7 @@ func ExampleNext() {
 
 	var te *order.TransitionError
 	if errors.As(err, &te) {
-		fmt.Println(te.From.Full(), te.Event)
+		fmt.Println(te.From.Full(), te.Trigger)
 	}
 	// Output:
 	// draw_completed <nil>
@@ -49,12 +50,16 @@ func ExampleParseStatus() {
 	// skip: order: unknown status "completed.walk_in_test.completed"
 }
 
-func ExampleParseHighLevel() {
+func ExampleHighLevel_UnmarshalText() {
 	// The deprecated top-level status field carries only the high-level part.
-	h, err := order.ParseHighLevel("collecting_sample")
-	fmt.Println(h, err, h.Statuses())
+	var h order.HighLevel
+	err := h.UnmarshalText([]byte("collecting_sample"))
+	fmt.Println(h, err, order.AppointmentScheduled.HighLevel() == h)
+	err = h.UnmarshalText([]byte("on_hold"))
+	fmt.Println(h, err)
 	// Output:
-	// collecting_sample <nil> [appointment_pending appointment_scheduled draw_completed appointment_cancelled]
+	// collecting_sample <nil> true
+	// collecting_sample order: unknown high-level status "on_hold"
 }
 
 func ExampleStatus_MarshalText() {
@@ -83,15 +88,14 @@ func ExampleStatus_Triggers() {
 	// [reschedule_appointment cancel_appointment complete_draw cancel]
 }
 
-func ExampleCanTransition() {
-	fmt.Println(order.CanTransition(order.Ordered, order.RequisitionCreated))
-	fmt.Println(order.CanTransition(order.Ordered, order.AppointmentScheduled))
+func ExampleTriggerFor() {
 	e, ok := order.TriggerFor(order.AppointmentCancelled, order.AppointmentScheduled)
 	fmt.Println(e, ok)
+	_, ok = order.TriggerFor(order.Ordered, order.AppointmentScheduled)
+	fmt.Println(ok)
 	// Output:
-	// true
-	// false
 	// schedule_appointment true
+	// false
 }
 
 func ExamplePath() {
@@ -113,22 +117,10 @@ func ExamplePath() {
 
 func ExampleReachableFrom() {
 	fmt.Println(order.ReachableFrom(order.PartialResults))
-	fmt.Println(order.Reachable(order.Completed, order.Cancelled))
+	fmt.Println(slices.Contains(order.ReachableFrom(order.Completed), order.Cancelled))
 	// Output:
 	// [partial_results completed sample_error corrected]
 	// false
-}
-
-func ExampleTransitions() {
-	n := 0
-	for _, t := range order.Transitions() {
-		if t.Trigger == order.Cancel {
-			n++
-		}
-	}
-	fmt.Println(len(order.Transitions()), "transitions,", n, "of them cancel the order")
-	// Output:
-	// 26 transitions, 7 of them cancel the order
 }
 
 func ExampleNewMachine() {
@@ -212,29 +204,4 @@ func ExampleStatus_Full() {
 	// partial_results
 	// sample_with_lab.at_home_phlebotomy.partial_results
 	// sample_with_lab
-}
-
-func ExampleParseTrigger() {
-	e, err := order.ParseTrigger("reschedule_appointment")
-	fmt.Println(e, err)
-	_, err = order.ParseTrigger("reschedule")
-	fmt.Println(errors.Is(err, order.ErrUnknownTrigger), err)
-	// Output:
-	// reschedule_appointment <nil>
-	// true order: unknown event "reschedule"
-}
-
-func ExampleStatus_Scan() {
-	// A database column holds either wire form; Value writes the low-level one.
-	var s order.Status
-	err := s.Scan([]byte("collecting_sample.at_home_phlebotomy.draw_completed"))
-	fmt.Println(s, err)
-	v, err := s.Value()
-	fmt.Println(v, err)
-	err = s.Scan(nil)
-	fmt.Println(s, err)
-	// Output:
-	// draw_completed <nil>
-	// draw_completed <nil>
-	// draw_completed order: unknown status "NULL"
 }

@@ -102,12 +102,12 @@ func TestOrderFixtures(t *testing.T) {
 				from, to := history[i-1], history[i]
 				path, ok := Path(from, to)
 				require.True(t, ok, "Path(%q, %q)", from, to)
-				assert.Equal(t, len(path) == 1, CanTransition(from, to), "CanTransition(%q, %q)", from, to)
+				assert.Equal(t, len(path) == 1, table.CanTransition(from, to), "table.CanTransition(%q, %q)", from, to)
 				steps = append(steps, len(path))
 			}
 			assert.Equal(t, fx.steps, steps)
 
-			h, err := ParseHighLevel(o.Status)
+			h, err := parseHighLevel(o.Status)
 			require.NoError(t, err, "status")
 			assert.Equal(t, o.Status, h.String())
 			assert.Equal(t, fx.high, h)

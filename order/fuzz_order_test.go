@@ -169,9 +169,9 @@ func FuzzValidateHistory(f *testing.F) {
 			}
 			return
 		}
-		var he *HistoryError
+		var he *TransitionError
 		if !errors.As(err, &he) || !errors.Is(err, ErrInvalidHistory) {
-			t.Fatalf("ValidateHistory(%v) = %v, not a *HistoryError", h, err)
+			t.Fatalf("ValidateHistory(%v) = %v, not a *TransitionError", h, err)
 		}
 		if he.Index != wantIndex || !errors.Is(err, wantReason) {
 			t.Fatalf("ValidateHistory(%v) = %v; want %v at %d", h, err, wantReason, wantIndex)

@@ -66,15 +66,15 @@ func FuzzParseHighLevel(f *testing.F) {
 		f.Add(readFixtureOrder(f, fx.file, fx.wrapped).Status)
 	}
 	f.Fuzz(func(t *testing.T, text string) {
-		h, err := ParseHighLevel(text)
+		h, err := parseHighLevel(text)
 		if err != nil {
 			if !errors.Is(err, ErrUnknownStatus) || h != 0 {
-				t.Fatalf("ParseHighLevel(%q) = %v, %v", text, h, err)
+				t.Fatalf("parseHighLevel(%q) = %v, %v", text, h, err)
 			}
 			return
 		}
 		if h.String() != text {
-			t.Fatalf("ParseHighLevel(%q) = %v", text, h)
+			t.Fatalf("parseHighLevel(%q) = %v", text, h)
 		}
 		var back HighLevel
 		if b, err := h.MarshalText(); err != nil || back.UnmarshalText(b) != nil || back != h {
@@ -90,18 +90,17 @@ func FuzzParseEvent(f *testing.F) {
 	f.Add("")
 	f.Add("Cancel")
 	f.Fuzz(func(t *testing.T, text string) {
-		e, err := ParseTrigger(text)
+		e, err := parseTrigger(text)
 		if err != nil {
 			if !errors.Is(err, ErrUnknownTrigger) || e != 0 {
-				t.Fatalf("ParseEvent(%q) = %v, %v", text, e, err)
+				t.Fatalf("parseTrigger(%q) = %v, %v", text, e, err)
 			}
 			return
 		}
 		if e.String() != text {
-			t.Fatalf("ParseEvent(%q) = %v", text, e)
+			t.Fatalf("parseTrigger(%q) = %v", text, e)
 		}
-		var back Trigger
-		if b, err := e.MarshalText(); err != nil || back.UnmarshalText(b) != nil || back != e {
+		if back, err := parseTrigger(e.String()); err != nil || back != e {
 			t.Fatalf("round trip of %v failed", e)
 		}
 	})

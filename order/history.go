@@ -28,9 +28,6 @@ type Step struct {
 	Jump bool
 }
 
-// To returns the status the step leads to, the entry's status.
-func (s Step) To() Status { return s.Entry.Status }
-
 // jumps are the steps a history may take that the table makes in more than
 // one transition; their transitions are the table's [Path]. Junction's own
 // webhook example goes from requisition_created straight to
@@ -65,7 +62,7 @@ func jump(from, to Status) ([]Transition, bool) {
 // ValidateHistory reads events, an at-home phlebotomy order's events[]
 // history in the order Junction sends it, against the lifecycle. It
 // returns one [Step] per entry, or, where the history first breaks, the
-// steps before that entry and a *[HistoryError] with the entry's index,
+// steps before that entry and a *[TransitionError] with the entry's index,
 // wrapping [ErrInvalidHistory] and the reason.
 //
 // The rules, which Junction does not spell out in full (our decisions):
@@ -117,16 +114,16 @@ func ValidateHistory(events []HistoryEntry) ([]Step, error) {
 	for i, e := range events {
 		s, err := entryStatus(e)
 		if err != nil {
-			return steps, &HistoryError{Index: i, From: prev, Err: err}
+			return steps, &TransitionError{Index: i, From: prev, Err: err}
 		}
 		step := Step{Index: i, Entry: e, From: prev}
 		if i == 0 {
 			if s != Ordered {
-				return steps, &HistoryError{Index: i, To: s, Err: ErrInvalidTransition}
+				return steps, &TransitionError{Index: i, To: s, Err: ErrInvalidTransition}
 			}
 		} else {
 			if e.ID <= prevID {
-				return steps, &HistoryError{Index: i, From: prev, To: s,
+				return steps, &TransitionError{Index: i, From: prev, To: s,
 					Err: fmt.Errorf("%w: %d after %d", ErrIDNotIncreasing, e.ID, prevID)}
 			}
 			start := len(trs)
@@ -136,13 +133,13 @@ func ValidateHistory(events []HistoryEntry) ([]Step, error) {
 				trs = append(trs, path...)
 				step.Jump = true
 			} else {
-				return steps, &HistoryError{Index: i, From: prev, To: s, Err: ErrInvalidTransition}
+				return steps, &TransitionError{Index: i, From: prev, To: s, Err: ErrInvalidTransition}
 			}
 			step.Transitions = trs[start:len(trs):len(trs)]
 		}
 		if t := e.CreatedAt; !t.IsZero() {
 			if hasSeen && t.Before(seen) {
-				return steps, &HistoryError{Index: i, From: prev, To: s, Err: fmt.Errorf("%w: %s is before %s",
+				return steps, &TransitionError{Index: i, From: prev, To: s, Err: fmt.Errorf("%w: %s is before %s",
 					ErrOutOfOrder, t.UTC().Format(time.RFC3339Nano), seen.UTC().Format(time.RFC3339Nano))}
 			}
 			seen, hasSeen = t, true

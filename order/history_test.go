@@ -96,7 +96,7 @@ func TestValidateHistoryValid(t *testing.T) {
 			require.NoError(t, err)
 			assert.Equal(t, wantSteps(t, h), steps)
 			for i, s := range steps {
-				assert.Equal(t, h[i].Status, s.To())
+				assert.Equal(t, h[i].Status, s.Entry.Status)
 			}
 		})
 	}
@@ -211,7 +211,7 @@ func TestValidateHistoryInvalid(t *testing.T) {
 			assert.Equal(t, orig, c.h, "ValidateHistory changed its input")
 			require.ErrorIs(t, err, ErrInvalidHistory)
 			require.ErrorIs(t, err, c.reason)
-			var he *HistoryError
+			var he *TransitionError
 			require.ErrorAs(t, err, &he)
 			assert.Equal(t, c.index, he.Index)
 			assert.Equal(t, c.from, he.From)
@@ -241,11 +241,17 @@ func TestValidateHistoryInvalid(t *testing.T) {
 	}
 }
 
-func TestHistoryErrorMessage(t *testing.T) {
-	assert.Equal(t, "order: invalid history: events[3]", (&HistoryError{Index: 3}).Error())
-	assert.Equal(t, []error{ErrInvalidHistory}, (&HistoryError{}).Unwrap())
+func TestTransitionErrorMessage(t *testing.T) {
+	assert.Equal(t, "order: invalid history: events[3]: history goes back in time",
+		(&TransitionError{Index: 3, Err: ErrOutOfOrder}).Error())
+	assert.Equal(t, []error{ErrInvalidHistory, ErrOutOfOrder}, (&TransitionError{Err: ErrOutOfOrder}).Unwrap())
+	assert.Equal(t, []error{ErrInvalidTransition}, (&TransitionError{}).Unwrap())
 	assert.Equal(t, "order: invalid history: events[1]: creation to ordered: boom",
-		(&HistoryError{Index: 1, To: Ordered, Err: errors.New("boom")}).Error())
+		(&TransitionError{Index: 1, To: Ordered, Err: errors.New("boom")}).Error())
+	assert.Equal(t, "order: invalid history: events[2]: completed to ordered: boom",
+		(&TransitionError{Index: 2, From: Completed, To: Ordered, Err: errors.New("boom")}).Error())
+	assert.Equal(t, "order: invalid transition: cancel from completed",
+		(&TransitionError{From: Completed, Trigger: Cancel}).Error())
 }
 
 // walk draws a valid history from the expected table and the documented
@@ -312,7 +318,7 @@ func TestValidateHistoryWalks(t *testing.T) {
 			t.Fatalf("ValidateHistory(%v) = %+v, want %+v", h, steps, want)
 		}
 		for i, s := range steps {
-			if _, isJump := jumpPaths[[2]Status{s.From, s.To()}]; isJump != s.Jump || (i > 0 && len(s.Transitions) == 0) {
+			if _, isJump := jumpPaths[[2]Status{s.From, s.Entry.Status}]; isJump != s.Jump || (i > 0 && len(s.Transitions) == 0) {
 				t.Fatalf("step %d = %+v", i, s)
 			}
 			prev := s.From
@@ -325,8 +331,8 @@ func TestValidateHistoryWalks(t *testing.T) {
 				}
 				prev = tr.To
 			}
-			if i > 0 && prev != s.To() {
-				t.Fatalf("step %d: transitions end in %v, not %v", i, prev, s.To())
+			if i > 0 && prev != s.Entry.Status {
+				t.Fatalf("step %d: transitions end in %v, not %v", i, prev, s.Entry.Status)
 			}
 		}
 	})
@@ -379,7 +385,7 @@ func TestValidateHistoryOneFault(t *testing.T) {
 			}
 		}
 		steps, err := ValidateHistory(h)
-		var he *HistoryError
+		var he *TransitionError
 		if !errors.As(err, &he) || he.Index != k || !errors.Is(err, reason) || len(steps) != k {
 			t.Fatalf("ValidateHistory(%v) = %d steps, %v; want %v at %d", h, len(steps), err, reason, k)
 		}

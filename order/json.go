@@ -33,13 +33,13 @@ import (
 // Order. Member names are matched exactly, letter case included.
 // Timestamps are RFC 3339, with or without a zone designator (none means
 // UTC), and are returned in UTC. Dates (dob, activate_by) are read as
-// [ParseDate] reads them; an empty one is absent. The zip code of
+// [Date.UnmarshalText] reads them; an empty one is absent. The zip code of
 // patient_address is read as [Address] describes.
 //
 // The order's modality decides how its statuses are read. On an at-home
 // phlebotomy order, events[].status, last_event.status and
 // order_transaction.orders[].low_level_status are parsed as [ParseStatus]
-// parses them, and the top-level status as [ParseHighLevel] does. Junction's
+// parses them, and the top-level status as [HighLevel.UnmarshalText] does. Junction's
 // status enums are non-exhaustive: a status this package does not know is
 // kept as text (StatusText, HighLevelText) beside a zero status, and Decode
 // returns the whole order together with a *[DecodeError] wrapping
@@ -219,28 +219,28 @@ type wireOrder struct {
 	LastEvent   wireEntry       `json:"last_event"`
 	Status      string          `json:"status"`
 	ActivateBy  Date            `json:"activate_by"`
-	Origin      Origin          `json:"origin"`
+	Origin      string          `json:"origin"`
 	Transaction wireTransaction `json:"order_transaction"`
 }
 
 type wireEntry struct {
-	ID        int64        `json:"id"`
-	CreatedAt wireTime     `json:"created_at"`
-	Status    string       `json:"status"`
-	Detail    StatusDetail `json:"status_detail"`
+	ID        int64    `json:"id"`
+	CreatedAt wireTime `json:"created_at"`
+	Status    string   `json:"status"`
+	Detail    string   `json:"status_detail"`
 }
 
 type wireTransaction struct {
-	ID     string            `json:"id"`
-	Status TransactionStatus `json:"status"`
-	Orders []wireTxOrder     `json:"orders"`
+	ID     string        `json:"id"`
+	Status string        `json:"status"`
+	Orders []wireTxOrder `json:"orders"`
 }
 
 type wireTxOrder struct {
 	ID              string   `json:"id"`
 	Status          string   `json:"low_level_status"`
 	StatusCreatedAt wireTime `json:"low_level_status_created_at"`
-	Origin          Origin   `json:"origin"`
+	Origin          string   `json:"origin"`
 	ParentID        string   `json:"parent_id"`
 	CreatedAt       wireTime `json:"created_at"`
 	UpdatedAt       wireTime `json:"updated_at"`
@@ -299,7 +299,7 @@ func parseStatuses(o *Order) (path string, first error) {
 		}
 	}
 	if o.HighLevelText != "" {
-		h, err := ParseHighLevel(o.HighLevelText)
+		h, err := parseHighLevel(o.HighLevelText)
 		switch {
 		case err == nil:
 			o.HighLevel, o.HighLevelText = h, ""
@@ -666,7 +666,7 @@ func (e *encoder) status(path string, s Status, text string, spell func(Status) 
 
 func (e *encoder) entry(path string, h HistoryEntry) outEntry {
 	return outEntry{ID: h.ID, CreatedAt: e.time(path+"/created_at", h.CreatedAt),
-		Status: e.status(path+"/status", h.Status, h.StatusText, Status.Full), Detail: optional(string(h.Detail))}
+		Status: e.status(path+"/status", h.Status, h.StatusText, Status.Full), Detail: optional(h.Detail)}
 }
 
 func (o Order) wire() (outOrder, error) {
@@ -674,7 +674,7 @@ func (o Order) wire() (outOrder, error) {
 	w := outOrder{ID: o.ID, TeamID: o.TeamID, UserID: o.UserID, SampleID: optional(o.SampleID), Notes: optional(o.Notes),
 		CreatedAt: e.time("/created_at", o.CreatedAt), UpdatedAt: e.time("/updated_at", o.UpdatedAt),
 		Events: make([]outEntry, len(o.History)), Status: optional(o.HighLevelText),
-		ActivateBy: e.date("/activate_by", o.ActivateBy), Origin: optional(string(o.Origin))}
+		ActivateBy: e.date("/activate_by", o.ActivateBy), Origin: optional(o.Origin)}
 	if p := o.Patient; p != (Patient{}) {
 		w.Patient = &outPatient{DOB: e.date("/patient_details/dob", p.DOB), Gender: p.Gender, FirstName: p.FirstName,
 			LastName: p.LastName, PhoneNumber: p.PhoneNumber, Email: p.Email}
@@ -708,11 +708,11 @@ func (o Order) wire() (outOrder, error) {
 		w.Status = optional(string(b))
 	}
 	if t := o.Transaction; t.ID != "" || t.Status != "" || len(t.Orders) > 0 {
-		w.Transaction = &outTransation{ID: t.ID, Status: optional(string(t.Status)), Orders: make([]outTxOrder, len(t.Orders))}
+		w.Transaction = &outTransation{ID: t.ID, Status: optional(t.Status), Orders: make([]outTxOrder, len(t.Orders))}
 		for i, v := range t.Orders {
 			p := "/order_transaction/orders/" + strconv.Itoa(i)
 			w.Transaction.Orders[i] = outTxOrder{ID: v.ID, Status: e.status(p+"/low_level_status", v.Status, v.StatusText, Status.String),
-				StatusCreatedAt: e.time(p+"/low_level_status_created_at", v.StatusCreatedAt), Origin: optional(string(v.Origin)),
+				StatusCreatedAt: e.time(p+"/low_level_status_created_at", v.StatusCreatedAt), Origin: optional(v.Origin),
 				ParentID: optional(v.ParentID), CreatedAt: e.time(p+"/created_at", v.CreatedAt), UpdatedAt: e.time(p+"/updated_at", v.UpdatedAt)}
 		}
 	}

@@ -152,7 +152,7 @@ func TestMachineRejects(t *testing.T) {
 	err = m.Fire(context.Background(), Cancel)
 	var te *TransitionError
 	require.ErrorAs(t, err, &te)
-	assert.Equal(t, TransitionError{From: Completed, Event: Cancel}, *te)
+	assert.Equal(t, TransitionError{From: Completed, Trigger: Cancel}, *te)
 	_, nerr := Next(Completed, Cancel)
 	assert.Same(t, nerr, err)
 	require.ErrorIs(t, m.Fire(context.Background(), Trigger(99)), ErrInvalidTransition)

@@ -50,7 +50,7 @@ type Order struct {
 	LastEvent HistoryEntry
 	// HighLevel is the deprecated top-level status (status), which carries
 	// only the high-level part, such as collecting_sample; zero when absent
-	// or not one [ParseHighLevel] accepts.
+	// or not one [HighLevel.UnmarshalText] accepts.
 	HighLevel HighLevel
 	// HighLevelText is the top-level status as sent when HighLevel could
 	// not be parsed from it; empty otherwise.
@@ -58,9 +58,10 @@ type Order struct {
 	// ActivateBy is the day a scheduled order is to be processed
 	// (activate_by); the zero Date for an order processed at once.
 	ActivateBy Date
-	// Origin says why the order exists: an initial order, a redraw or a
-	// recreation (origin).
-	Origin Origin
+	// Origin says why the order exists (origin), as sent: "initial" (the
+	// order as first placed), "redraw" (a new draw for an order whose
+	// sample could not be used) or "recreation" (the order placed again).
+	Origin string
 	// Transaction is the order transaction the order belongs to
 	// (order_transaction); the zero Transaction when null.
 	Transaction Transaction
@@ -73,8 +74,8 @@ type Order struct {
 func (o Order) IsPhlebotomy() bool { return o.Details.Type == ModalityAtHomePhlebotomy }
 
 // Current returns the order's latest history entry and whether it has one:
-// the last entry of Events, or LastEvent when it has a greater id than that
-// entry (a history that stops short of last_event) or Events is empty.
+// the last entry of History, or LastEvent when it has a greater id than that
+// entry (a history that stops short of last_event) or History is empty.
 func (o Order) Current() (HistoryEntry, bool) {
 	last := o.LastEvent
 	hasLast := last != HistoryEntry{}
@@ -229,9 +230,14 @@ type HistoryEntry struct {
 	// this package does not know. It is empty when Status is set, and when
 	// Junction sent no status.
 	StatusText string
-	// Detail says more about the status, such as why a sample failed
-	// (status_detail); empty when absent.
-	Detail StatusDetail
+	// Detail says more about the status (status_detail), as sent; empty
+	// when absent. Junction calls it descriptive only, and lists
+	// fulfillment_error, date_of_collection_unspecified,
+	// demographic_information_unspecified, demographic_information_mismatch,
+	// sample_quantity_not_sufficient, sample_contaminated,
+	// sample_stability_exceeded, sample_hemolyzed and
+	// sample_improper_collection.
+	Detail string
 }
 
 // Text returns the entry's status as events[] carries it: the full form of
@@ -249,8 +255,10 @@ func (e HistoryEntry) Text() string {
 type Transaction struct {
 	// ID is the transaction's id.
 	ID string
-	// Status is the transaction's status, such as [TransactionActive].
-	Status TransactionStatus
+	// Status is the transaction's status, as sent: "active" (an order of
+	// the transaction is still in progress), "completed" (its results are
+	// final) or "cancelled".
+	Status string
 	// Orders are the transaction's orders (orders); nil when empty.
 	Orders []TransactionOrder
 }
@@ -270,8 +278,8 @@ type TransactionOrder struct {
 	// StatusCreatedAt is when the order entered its status
 	// (low_level_status_created_at).
 	StatusCreatedAt time.Time
-	// Origin says why the order exists (origin).
-	Origin Origin
+	// Origin says why the order exists (origin), as [Order.Origin] does.
+	Origin string
 	// ParentID is the order this one was made from, for a redraw or a
 	// recreation (parent_id).
 	ParentID string
@@ -303,104 +311,48 @@ const (
 	ModalityOnSiteCollection Modality = "on_site_collection"
 )
 
-// IsKnown reports whether m is one of the modalities this package lists.
-func (m Modality) IsKnown() bool {
-	switch m {
-	case ModalityAtHomePhlebotomy, ModalityWalkInTest, ModalityTestkit, ModalityOnSiteCollection:
-		return true
+// HasRequisition reports whether o's history shows that its requisition
+// exists: whether an entry of History, or LastEvent, has a status that an
+// order reaches only through requisition_created or requisition_bypassed.
+// Derived from the transition table, these are requisition_created,
+// requisition_bypassed and every status after them (appointment_pending,
+// appointment_scheduled, appointment_cancelled, draw_completed,
+// partial_results, completed, sample_error, corrected); ordered and
+// cancelled are not, since an order is cancelled from ordered too.
+//
+// It reads only the Status of those entries: an entry whose status is kept
+// as text (unknown, or of an order that is not at-home phlebotomy) counts
+// for nothing, so an order of another modality never has one. The
+// deprecated top-level status and order_transaction are not read.
+func (o Order) HasRequisition() bool {
+	for _, e := range o.History {
+		if requisitioned(e.Status) {
+			return true
+		}
 	}
-	return false
+	return requisitioned(o.LastEvent.Status)
 }
 
-// Origin says why an order exists (origin). It is an open set: a value this
-// package does not list is kept as sent.
-type Origin string
-
-// The origins Junction documents.
-const (
-	// OriginInitial: the order as first placed.
-	OriginInitial Origin = "initial"
-	// OriginRedraw: a new draw for an order whose sample could not be used.
-	OriginRedraw Origin = "redraw"
-	// OriginRecreation: the order placed again.
-	OriginRecreation Origin = "recreation"
-)
-
-// IsKnown reports whether o is one of the origins this package lists.
-func (o Origin) IsKnown() bool {
-	switch o {
-	case OriginInitial, OriginRedraw, OriginRecreation:
-		return true
+// afterRequisition holds, for each status, whether an order reaches it only
+// through requisition_created or requisition_bypassed: it is not reached
+// from ordered along the table once those two are taken away.
+var afterRequisition = func() (after [numStatuses + 1]bool) {
+	var seen [numStatuses + 1]bool
+	seen[Ordered] = true
+	for changed := true; changed; {
+		changed = false
+		for _, e := range edges {
+			if seen[e.From] && !seen[e.To] && e.To != RequisitionCreated && e.To != RequisitionBypassed {
+				seen[e.To], changed = true, true
+			}
+		}
 	}
-	return false
-}
-
-// TransactionStatus is the status of an order transaction
-// (order_transaction.status). It is an open set: a value this package does
-// not list is kept as sent.
-type TransactionStatus string
-
-// The transaction statuses Junction documents.
-const (
-	// TransactionActive: an order of the transaction is still in progress.
-	TransactionActive TransactionStatus = "active"
-	// TransactionCompleted: the transaction's results are final.
-	TransactionCompleted TransactionStatus = "completed"
-	// TransactionCancelled: the transaction was cancelled.
-	TransactionCancelled TransactionStatus = "cancelled"
-)
-
-// IsKnown reports whether s is one of the transaction statuses this package
-// lists.
-func (s TransactionStatus) IsKnown() bool {
-	switch s {
-	case TransactionActive, TransactionCompleted, TransactionCancelled:
-		return true
+	for s := Status(1); s <= numStatuses; s++ {
+		after[s] = !seen[s]
 	}
-	return false
-}
+	return after
+}()
 
-// StatusDetail says more about a history entry's status (status_detail),
-// such as why a sample could not be processed. Junction calls it
-// descriptive only. It is an open set: a value this package does not list
-// is kept as sent.
-type StatusDetail string
-
-// The status details in Junction's API enums.
-const (
-	// DetailFulfillmentError: Junction could not fulfil the order.
-	DetailFulfillmentError StatusDetail = "fulfillment_error"
-	// DetailDateOfCollectionUnspecified: the sample came without its date
-	// of collection.
-	DetailDateOfCollectionUnspecified StatusDetail = "date_of_collection_unspecified"
-	// DetailDemographicInformationUnspecified: the sample came without the
-	// patient's demographic information.
-	DetailDemographicInformationUnspecified StatusDetail = "demographic_information_unspecified"
-	// DetailDemographicInformationMismatch: the patient's demographic
-	// information on the sample does not match the order.
-	DetailDemographicInformationMismatch StatusDetail = "demographic_information_mismatch"
-	// DetailSampleQuantityNotSufficient: too little sample to test.
-	DetailSampleQuantityNotSufficient StatusDetail = "sample_quantity_not_sufficient"
-	// DetailSampleContaminated: the sample was contaminated.
-	DetailSampleContaminated StatusDetail = "sample_contaminated"
-	// DetailSampleStabilityExceeded: the sample reached the laboratory too
-	// late to be tested.
-	DetailSampleStabilityExceeded StatusDetail = "sample_stability_exceeded"
-	// DetailSampleHemolyzed: the sample was hemolyzed.
-	DetailSampleHemolyzed StatusDetail = "sample_hemolyzed"
-	// DetailSampleImproperCollection: the sample was not collected as it
-	// should have been.
-	DetailSampleImproperCollection StatusDetail = "sample_improper_collection"
-)
-
-// IsKnown reports whether d is one of the status details this package
-// lists.
-func (d StatusDetail) IsKnown() bool {
-	switch d {
-	case DetailFulfillmentError, DetailDateOfCollectionUnspecified, DetailDemographicInformationUnspecified,
-		DetailDemographicInformationMismatch, DetailSampleQuantityNotSufficient, DetailSampleContaminated,
-		DetailSampleStabilityExceeded, DetailSampleHemolyzed, DetailSampleImproperCollection:
-		return true
-	}
-	return false
-}
+// requisitioned reports whether s is a status an order reaches only once
+// its requisition exists.
+func requisitioned(s Status) bool { return s.IsValid() && afterRequisition[s] }

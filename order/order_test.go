@@ -62,10 +62,10 @@ func TestDecodeFixtures(t *testing.T) {
 				{ID: 3, CreatedAt: day(2022, 1, 3), Status: AppointmentScheduled},
 			},
 			HighLevel: HighLevelCollectingSample,
-			Origin:    OriginInitial,
-			Transaction: Transaction{ID: "6424dd45-ee1a-49c6-ad0c-5769b8e03fc1", Status: TransactionActive,
+			Origin:    "initial",
+			Transaction: Transaction{ID: "6424dd45-ee1a-49c6-ad0c-5769b8e03fc1", Status: "active",
 				Orders: []TransactionOrder{{ID: "84d96c03-6b1c-4226-ad8f-ef44a6bc08af", Status: AppointmentScheduled,
-					StatusCreatedAt: day(2022, 1, 3), Origin: OriginInitial, CreatedAt: jan1, UpdatedAt: jan1}}},
+					StatusCreatedAt: day(2022, 1, 3), Origin: "initial", CreatedAt: jan1, UpdatedAt: jan1}}},
 		}},
 		{"order-imported.json", Order{
 			ID:     "d3ec7ac7-2584-4254-9709-fc61d80635c4",
@@ -110,10 +110,10 @@ func TestDecodeFixtures(t *testing.T) {
 			},
 			LastEvent: HistoryEntry{ID: 6, CreatedAt: day(2022, 1, 6), StatusText: "completed.walk_in_test.completed"},
 			HighLevel: HighLevelCompleted,
-			Origin:    OriginInitial,
-			Transaction: Transaction{ID: "6424dd45-ee1a-49c6-ad0c-5769b8e03fc1", Status: TransactionCompleted,
+			Origin:    "initial",
+			Transaction: Transaction{ID: "6424dd45-ee1a-49c6-ad0c-5769b8e03fc1", Status: "completed",
 				Orders: []TransactionOrder{{ID: "84d96c03-6b1c-4226-ad8f-ef44a6bc08af", StatusText: "completed",
-					StatusCreatedAt: day(2022, 1, 6), Origin: OriginInitial, CreatedAt: jan1, UpdatedAt: jan1}}},
+					StatusCreatedAt: day(2022, 1, 6), Origin: "initial", CreatedAt: jan1, UpdatedAt: jan1}}},
 		}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
@@ -143,7 +143,6 @@ func TestNotPhlebotomyFixtures(t *testing.T) {
 			require.NoError(t, err)
 			assert.False(t, o.IsPhlebotomy())
 			assert.Equal(t, c.modality, o.Details.Type)
-			assert.True(t, o.Details.Type.IsKnown())
 			assert.Equal(t, Details{Type: c.modality}, o.Details, "details.data is not read")
 			assert.Equal(t, c.hl, o.HighLevel, "the high-level status is shared by every modality")
 			assert.Empty(t, o.AppointmentID())
@@ -163,7 +162,7 @@ func TestNotPhlebotomyFixtures(t *testing.T) {
 			steps, err := ValidateHistory(o.History)
 			assert.Empty(t, steps)
 			require.ErrorIs(t, err, ErrNotPhlebotomy)
-			var he *HistoryError
+			var he *TransitionError
 			require.ErrorAs(t, err, &he)
 			assert.Equal(t, 0, he.Index)
 		})
@@ -218,36 +217,51 @@ func TestIsPhlebotomy(t *testing.T) {
 	}
 }
 
-func TestOpenEnums(t *testing.T) {
-	for _, m := range []Modality{ModalityAtHomePhlebotomy, ModalityWalkInTest, ModalityTestkit, ModalityOnSiteCollection} {
-		assert.True(t, m.IsKnown(), m)
-	}
-	for _, o := range []Origin{OriginInitial, OriginRedraw, OriginRecreation} {
-		assert.True(t, o.IsKnown(), o)
-	}
-	for _, s := range []TransactionStatus{TransactionActive, TransactionCompleted, TransactionCancelled} {
-		assert.True(t, s.IsKnown(), s)
-	}
-	for _, d := range []StatusDetail{DetailFulfillmentError, DetailDateOfCollectionUnspecified,
-		DetailDemographicInformationUnspecified, DetailDemographicInformationMismatch,
-		DetailSampleQuantityNotSufficient, DetailSampleContaminated, DetailSampleStabilityExceeded,
-		DetailSampleHemolyzed, DetailSampleImproperCollection} {
-		assert.True(t, d.IsKnown(), d)
-	}
-	assert.False(t, Modality("").IsKnown())
-	assert.False(t, Modality("psc").IsKnown())
-	assert.False(t, Origin("").IsKnown())
-	assert.False(t, Origin("import").IsKnown())
-	assert.False(t, TransactionStatus("").IsKnown())
-	assert.False(t, TransactionStatus("failed").IsKnown())
-	assert.False(t, StatusDetail("").IsKnown())
-	assert.False(t, StatusDetail("sample_lost").IsKnown())
-}
-
 func TestHistoryEntryText(t *testing.T) {
 	assert.Equal(t, "collecting_sample.at_home_phlebotomy.draw_completed", HistoryEntry{Status: DrawCompleted}.Text())
 	assert.Equal(t, "completed.walk_in_test.completed", HistoryEntry{StatusText: "completed.walk_in_test.completed"}.Text())
 	assert.Equal(t, "", HistoryEntry{}.Text())
 	assert.Equal(t, "corrected", HistoryEntry{Status: Corrected, StatusText: "corrected"}.Text()[len("completed.at_home_phlebotomy."):],
 		"Status wins over StatusText")
+}
+
+func TestHasRequisition(t *testing.T) {
+	with := map[Status]bool{RequisitionCreated: true, RequisitionBypassed: true, AppointmentPending: true,
+		AppointmentScheduled: true, AppointmentCancelled: true, DrawCompleted: true, PartialResults: true,
+		Completed: true, SampleError: true, Corrected: true}
+	for _, s := range Statuses() {
+		assert.Equal(t, with[s], Order{History: []HistoryEntry{{ID: 1, Status: Ordered}, {ID: 2, Status: s}}}.HasRequisition(),
+			"history ending %v", s)
+		assert.Equal(t, with[s], Order{LastEvent: HistoryEntry{Status: s}}.HasRequisition(), "last_event %v", s)
+		// Every way from ordered to a status with a requisition passes a requisition status.
+		if path, ok := Path(Ordered, s); ok && with[s] {
+			assert.Contains(t, []Status{RequisitionCreated, RequisitionBypassed}, path[0].To, "%v", s)
+		}
+	}
+	for name, c := range map[string]struct {
+		o    Order
+		want bool
+	}{
+		"zero order":      {Order{}, false},
+		"ordered":         {Order{History: []HistoryEntry{{ID: 1, Status: Ordered}}}, false},
+		"cancelled early": {Order{History: []HistoryEntry{{ID: 1, Status: Ordered}, {ID: 2, Status: Cancelled}}}, false},
+		"cancelled after the requisition": {Order{History: []HistoryEntry{{ID: 1, Status: Ordered},
+			{ID: 2, Status: RequisitionCreated}, {ID: 3, Status: Cancelled}}}, true},
+		"only an early entry says so": {Order{History: []HistoryEntry{{ID: 2, Status: RequisitionBypassed}},
+			LastEvent: HistoryEntry{ID: 3, Status: Cancelled}}, true},
+		"unknown status kept as text": {Order{History: []HistoryEntry{{ID: 1, StatusText: "received.at_home_phlebotomy.lab_hold"}}}, false},
+		"another modality": {Order{Details: Details{Type: ModalityWalkInTest},
+			History: []HistoryEntry{{ID: 1, StatusText: "received.walk_in_test.requisition_created"}}}, false},
+		"invalid status":     {Order{History: []HistoryEntry{{ID: 1, Status: numStatuses + 1}}}, false},
+		"high-level only":    {Order{HighLevel: HighLevelCollectingSample}, false},
+		"transaction only":   {Order{Transaction: Transaction{Orders: []TransactionOrder{{Status: Completed}}}}, false},
+		"last_event says so": {Order{History: []HistoryEntry{{ID: 1, Status: Ordered}}, LastEvent: HistoryEntry{ID: 2, Status: AppointmentPending}}, true},
+	} {
+		assert.Equal(t, c.want, c.o.HasRequisition(), name)
+	}
+	for _, name := range orderFixtures {
+		o, err := Decode(fixture(t, name))
+		require.NoError(t, err)
+		assert.Equal(t, o.IsPhlebotomy(), o.HasRequisition(), name)
+	}
 }

@@ -1,8 +1,6 @@
 package order
 
 import (
-	"database/sql/driver"
-	"fmt"
 	"strconv"
 	"strings"
 )
@@ -10,7 +8,7 @@ import (
 // Status is the low-level status of an at-home phlebotomy order. Its text
 // form is the wire value (appointment_scheduled); the zero value is invalid.
 //
-// Each constant says which events may follow it; [Next] is the authority.
+// Each constant says which triggers may follow it; [Next] is the authority.
 type Status uint8
 
 const (
@@ -153,7 +151,8 @@ func (s Status) HighLevel() HighLevel {
 // status. Anything else, including other modalities, a full form whose
 // high-level part does not belong to its low-level part, other letter case,
 // surrounding spaces and a high-level status alone, returns an error
-// wrapping [ErrUnknownStatus]; use [ParseHighLevel] for the high-level form.
+// wrapping [ErrUnknownStatus]; use [HighLevel.UnmarshalText] for the
+// high-level form.
 func ParseStatus(text string) (Status, error) {
 	if s := parseLow(text); s != 0 {
 		return s, nil
@@ -198,16 +197,6 @@ func parseLow(text string) Status {
 	return 0
 }
 
-// MustParseStatus is like [ParseStatus] but panics on error. It is meant for
-// hard-coded values in tests and examples.
-func MustParseStatus(text string) Status {
-	s, err := ParseStatus(text)
-	if err != nil {
-		panic(err)
-	}
-	return s
-}
-
 // MarshalText writes the low-level form. An invalid status is an error
 // wrapping [ErrUnknownStatus].
 func (s Status) MarshalText() ([]byte, error) {
@@ -230,34 +219,6 @@ func (s *Status) UnmarshalText(text []byte) error {
 	}
 	*s = v
 	return nil
-}
-
-// Value implements [driver.Valuer]: a database stores the low-level form.
-// An invalid status is an error.
-func (s Status) Value() (driver.Value, error) {
-	b, err := s.MarshalText()
-	if err != nil {
-		return nil, err
-	}
-	return string(b), nil
-}
-
-// Scan implements [database/sql.Scanner] for a text column holding either
-// wire form. NULL, other types and a nil s are each a *[ParseError]
-// wrapping [ErrUnknownStatus] (use sql.Null[Status] for a nullable
-// column); on error s is unchanged.
-func (s *Status) Scan(src any) error {
-	switch v := src.(type) {
-	case string:
-		return s.UnmarshalText([]byte(v))
-	case []byte:
-		return s.UnmarshalText(v)
-	}
-	text := "NULL"
-	if src != nil {
-		text = fmt.Sprintf("%v (%T)", src, src)
-	}
-	return &ParseError{Kind: "status", Text: text, Err: ErrUnknownStatus}
 }
 
 // HighLevel is the coarse status of a lab-testing order, shared by every
@@ -294,34 +255,22 @@ var highLevelNames = [...]string{
 	HighLevelFailed:           "failed",
 }
 
-// IsValid reports whether h is one of the declared high-level statuses.
-func (h HighLevel) IsValid() bool { return h >= 1 && h <= numHighLevels }
+// valid reports whether h is one of the declared high-level statuses.
+func (h HighLevel) valid() bool { return h >= 1 && h <= numHighLevels }
 
 // String returns the wire value, such as "collecting_sample". An invalid
 // value prints as "order.HighLevel(N)".
 func (h HighLevel) String() string {
-	if !h.IsValid() {
+	if !h.valid() {
 		return "order.HighLevel(" + strconv.Itoa(int(h)) + ")"
 	}
 	return highLevelNames[h]
 }
 
-// Statuses returns the low-level statuses that belong to h, in declaration
-// order.
-func (h HighLevel) Statuses() []Status {
-	var out []Status
-	for s := Status(1); s <= numStatuses; s++ {
-		if statusHighLevel[s] == h {
-			out = append(out, s)
-		}
-	}
-	return out
-}
-
-// ParseHighLevel parses a high-level status such as "collecting_sample", as
+// parseHighLevel parses a high-level status such as "collecting_sample", as
 // the deprecated top-level status field of an order carries it. Anything
 // else returns an error wrapping [ErrUnknownStatus].
-func ParseHighLevel(text string) (HighLevel, error) {
+func parseHighLevel(text string) (HighLevel, error) {
 	for h := HighLevel(1); h <= numHighLevels; h++ {
 		if highLevelNames[h] == text {
 			return h, nil
@@ -333,20 +282,21 @@ func ParseHighLevel(text string) (HighLevel, error) {
 // MarshalText writes the wire value. An invalid value is an error wrapping
 // [ErrUnknownStatus].
 func (h HighLevel) MarshalText() ([]byte, error) {
-	if !h.IsValid() {
+	if !h.valid() {
 		return nil, &ParseError{Kind: "high-level status", Text: h.String(), Err: ErrUnknownStatus}
 	}
 	return []byte(highLevelNames[h]), nil
 }
 
-// UnmarshalText accepts what [ParseHighLevel] accepts. On error h is
+// UnmarshalText accepts a high-level status such as "collecting_sample", as
+// the deprecated top-level status field of an order carries it. On error h is
 // unchanged. A nil h cannot hold a status: any text is then a *[ParseError]
 // wrapping [ErrUnknownStatus].
 func (h *HighLevel) UnmarshalText(text []byte) error {
 	if h == nil {
 		return &ParseError{Kind: "high-level status", Text: string(text), Err: ErrUnknownStatus}
 	}
-	v, err := ParseHighLevel(string(text))
+	v, err := parseHighLevel(string(text))
 	if err != nil {
 		return err
 	}

@@ -1,12 +1,10 @@
 package order
 
 import (
-	"slices"
-
 	"github.com/phlebkit/phlebkit/internal/lifecycle"
 )
 
-// Transition is one allowed move of the order lifecycle: Event fired in From
+// Transition is one allowed move of the order lifecycle: Trigger fired in From
 // leads to To.
 type Transition struct {
 	From    Status
@@ -53,19 +51,9 @@ var table = lifecycle.MustNew(lifecycle.Spec[Status, Trigger]{
 	Initial:    Ordered,
 	StatusName: Status.String,
 	EventName:  Trigger.String,
-	Reject:     func(s Status, e Trigger) error { return &TransitionError{From: s, Event: e} },
+	Reject:     func(s Status, e Trigger) error { return &TransitionError{From: s, Trigger: e} },
 	Edges:      edges,
 })
-
-// transitions is table.Edges() in this package's type.
-var transitions = func() []Transition {
-	es := table.Edges()
-	out := make([]Transition, len(es))
-	for i, e := range es {
-		out[i] = Transition(e)
-	}
-	return out
-}()
 
 // dense is table laid out as a fixed-size array, so that Next is one
 // bounds-checked load: the generic table's own lookup is not inlined across
@@ -86,8 +74,8 @@ var dense = func() (d [numStatuses + 1][numEvents + 1]struct {
 	return d
 }()
 
-// Next returns the status that event e leads to from status from. A
-// forbidden pair (or an invalid status or event) returns from unchanged and
+// Next returns the status that trigger e leads to from status from. A
+// forbidden pair (or an invalid status or trigger) returns from unchanged and
 // a *[TransitionError] wrapping [ErrInvalidTransition]. For valid inputs
 // neither outcome allocates: each forbidden pair has one pre-built error.
 func Next(from Status, e Trigger) (Status, error) {
@@ -98,25 +86,14 @@ func Next(from Status, e Trigger) (Status, error) {
 		}
 		return from, c.err
 	}
-	// Past the last status or event: invalid, so forbidden.
-	return from, &TransitionError{From: from, Event: e}
+	// Past the last status or trigger: invalid, so forbidden.
+	return from, &TransitionError{From: from, Trigger: e}
 }
 
-// Transitions returns every allowed transition, ordered by From, then by
-// Event, both in declaration order.
-func Transitions() []Transition { return slices.Clone(transitions) }
-
-// CanTransition reports whether one event leads from from to to.
-func CanTransition(from, to Status) bool { return table.CanTransition(from, to) }
-
-// TriggerFor returns the event that leads from from to to in one step, and
-// whether there is one. In this lifecycle at most one event links two
+// TriggerFor returns the trigger that leads from from to to in one step, and
+// whether there is one. In this lifecycle at most one trigger links two
 // statuses.
 func TriggerFor(from, to Status) (Trigger, bool) { return table.EventFor(from, to) }
-
-// Reachable reports whether to can be reached from from in one or more
-// transitions.
-func Reachable(from, to Status) bool { return table.Reachable(from, to) }
 
 // ReachableFrom returns the statuses reachable from s in one or more
 // transitions, in declaration order.
@@ -155,10 +132,10 @@ func (s Status) Terminal() bool { return table.Terminal(s) }
 // corrected.
 func (s Status) Cancellable() bool { return table.Allowed(s, Cancel) }
 
-// Triggers returns the events allowed in s, in declaration order.
+// Triggers returns the triggers allowed in s, in declaration order.
 func (s Status) Triggers() []Trigger { return table.EventsFrom(s) }
 
 // Mermaid returns the order lifecycle as a Mermaid stateDiagram-v2, drawn
 // from the transition table: the initial status, every transition labelled
-// with its event, and the terminal statuses.
+// with its trigger, and the terminal statuses.
 func Mermaid() string { return table.Mermaid() }

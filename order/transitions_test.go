@@ -119,7 +119,7 @@ func TestNextRejectionIsTyped(t *testing.T) {
 			_, err := Next(from, e)
 			var te *TransitionError
 			require.ErrorAs(t, err, &te, "Next(%q, %q)", from, e)
-			assert.Equal(t, TransitionError{From: from, Event: e}, *te)
+			assert.Equal(t, TransitionError{From: from, Trigger: e}, *te)
 			assert.Equal(t, fmt.Sprintf("order: invalid transition: %s from %s", e, from), err.Error())
 			_, again := Next(from, e)
 			assert.Same(t, err, again, "Next(%q, %q) must return the pre-built error", from, e)
@@ -138,7 +138,7 @@ func TestMutationsAreCaught(t *testing.T) {
 		tb, err := lifecycle.New(lifecycle.Spec[Status, Trigger]{
 			Name: "order", Statuses: numStatuses, Events: numEvents, Initial: Ordered,
 			StatusName: Status.String, EventName: Trigger.String,
-			Reject: func(s Status, e Trigger) error { return &TransitionError{From: s, Event: e} },
+			Reject: func(s Status, e Trigger) error { return &TransitionError{From: s, Trigger: e} },
 			Edges:  es,
 		})
 		require.NoError(t, err)
@@ -179,7 +179,7 @@ func TestCanTransitionExhaustive(t *testing.T) {
 					want, wantEvent = true, e
 				}
 			}
-			assert.Equal(t, want, CanTransition(from, to), "CanTransition(%q, %q)", from, to)
+			assert.Equal(t, want, table.CanTransition(from, to), "table.CanTransition(%q, %q)", from, to)
 			e, ok := TriggerFor(from, to)
 			assert.Equal(t, want, ok, "EventFor(%q, %q)", from, to)
 			assert.Equal(t, wantEvent, e, "EventFor(%q, %q)", from, to)
@@ -196,10 +196,10 @@ func TestTransitions(t *testing.T) {
 			}
 		}
 	}
-	got := Transitions()
+	got := slices.Clone(transitions)
 	assert.Equal(t, want, got)
 	got[0].To = Cancelled
-	assert.Equal(t, want, Transitions(), "Transitions must return a copy")
+	assert.Equal(t, want, slices.Clone(transitions), "Transitions must return a copy")
 }
 
 func TestStatusEvents(t *testing.T) {
@@ -259,7 +259,7 @@ func TestReachability(t *testing.T) {
 			if want[to] {
 				wantList = append(wantList, to)
 			}
-			assert.Equal(t, want[to], Reachable(from, to), "Reachable(%q, %q)", from, to)
+			assert.Equal(t, want[to], table.Reachable(from, to), "table.Reachable(%q, %q)", from, to)
 			path, ok := Path(from, to)
 			if from == to {
 				assert.True(t, ok)
@@ -276,7 +276,7 @@ func TestReachability(t *testing.T) {
 	// Every status is reachable from ordered, and ordered from none.
 	assert.Len(t, ReachableFrom(Ordered), numStatuses-1)
 	for _, s := range allStatuses {
-		assert.False(t, Reachable(s, Ordered))
+		assert.False(t, table.Reachable(s, Ordered))
 	}
 	_, ok := Path(0, Ordered)
 	assert.False(t, ok)
@@ -313,7 +313,7 @@ func checkPath(t *testing.T, from, to Status, path []Transition) {
 func TestObservedJumpIsAPath(t *testing.T) {
 	// An older webhook example goes from requisition_created straight to
 	// appointment_scheduled: not one step, but a valid path.
-	assert.False(t, CanTransition(RequisitionCreated, AppointmentScheduled))
+	assert.False(t, table.CanTransition(RequisitionCreated, AppointmentScheduled))
 	path, ok := Path(RequisitionCreated, AppointmentScheduled)
 	require.True(t, ok)
 	assert.Equal(t, []Transition{
@@ -363,7 +363,7 @@ func TestNextBounds(t *testing.T) {
 		}
 		var te *TransitionError
 		require.ErrorAs(t, err, &te, "Next(%q, %q)", c.from, c.e)
-		assert.Equal(t, TransitionError{From: c.from, Event: c.e}, *te)
+		assert.Equal(t, TransitionError{From: c.from, Trigger: c.e}, *te)
 		assert.Equal(t, c.from, got, "Next(%q, %q) = %q, want it unchanged", c.from, c.e, got)
 	}
 }
@@ -372,7 +372,7 @@ func TestMermaid(t *testing.T) {
 	m := Mermaid()
 	assert.Equal(t, m, Mermaid())
 	lines := []string{"stateDiagram-v2", "    [*] --> ordered"}
-	for _, tr := range Transitions() {
+	for _, tr := range slices.Clone(transitions) {
 		lines = append(lines, fmt.Sprintf("    %s --> %s: %s", tr.From, tr.To, tr.Trigger))
 	}
 	lines = append(lines, "    sample_error --> [*]", "    cancelled --> [*]")
@@ -382,3 +382,13 @@ func TestMermaid(t *testing.T) {
 	}
 	assert.Equal(t, want, m)
 }
+
+// transitions is table.Edges() in this package's type.
+var transitions = func() []Transition {
+	es := table.Edges()
+	out := make([]Transition, len(es))
+	for i, e := range es {
+		out[i] = Transition(e)
+	}
+	return out
+}()

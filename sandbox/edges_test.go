@@ -120,11 +120,11 @@ func TestSimulationEdges(t *testing.T) {
 	c.must(http.MethodPost, "/v3/order/"+o.ID+"/test?final_status=corrected&delay=31536000", nil)
 	c.srv.Advance(10 * 365 * 24 * time.Hour)
 	got := c.getOrder(o.ID)
-	if got.Status() != order.Corrected || got.Transaction.Status != order.TransactionCompleted {
+	if got.Status() != order.Corrected || got.Transaction.Status != "completed" {
 		t.Fatalf("corrected: %v, transaction %v", got.Status(), got.Transaction.Status)
 	}
 	d := c.placeOrder(phoenix, nil)
-	if got := decodeOrder(t, c.must(http.MethodPost, "/v3/order/"+d.ID+"/test", nil)); got.Transaction.Status != order.TransactionCompleted {
+	if got := decodeOrder(t, c.must(http.MethodPost, "/v3/order/"+d.ID+"/test", nil)); got.Transaction.Status != "completed" {
 		t.Fatalf("completed: transaction %v", got.Transaction.Status)
 	}
 

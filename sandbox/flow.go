@@ -263,14 +263,14 @@ func (e *entry) decorateOrder(o *order.Order) {
 		o.SampleID = strconv.FormatUint(1_000_000_000+e.seq, 10)
 	}
 	last, _ := o.Current()
-	status := order.TransactionActive
+	status := "active"
 	if h := last.Status.HighLevel(); h == order.HighLevelCompleted {
-		status = order.TransactionCompleted
+		status = "completed"
 	} else if h == order.HighLevelCancelled {
-		status = order.TransactionCancelled
+		status = "cancelled"
 	}
 	o.Transaction = order.Transaction{ID: e.txID, Status: status, Orders: []order.TransactionOrder{{
-		ID: o.ID, Status: last.Status, StatusCreatedAt: last.CreatedAt, Origin: order.OriginInitial,
+		ID: o.ID, Status: last.Status, StatusCreatedAt: last.CreatedAt, Origin: "initial",
 		CreatedAt: o.CreatedAt, UpdatedAt: o.UpdatedAt,
 	}}}
 }

@@ -65,8 +65,8 @@ func (ps *problems) date(text string, required bool, loc ...any) order.Date {
 		}
 		return order.Date{}
 	}
-	d, err := order.ParseDate(text)
-	if err != nil {
+	var d order.Date
+	if err := d.UnmarshalText([]byte(text)); err != nil {
 		ps.add("invalid date format", "value_error.date", loc...)
 	}
 	return d

@@ -34,7 +34,7 @@ func (o *Flow) fillSnapshot(s *order.Order) {
 	s.ID, s.TeamID, s.UserID = o.ID, o.TeamID, o.UserID
 	s.Patient, s.Address = o.Patient, o.Address
 	s.Details.Type, s.Details.CreatedAt, s.Details.UpdatedAt = order.ModalityAtHomePhlebotomy, o.CreatedAt, o.CreatedAt
-	s.CreatedAt, s.UpdatedAt, s.Origin = o.CreatedAt, o.CreatedAt, order.OriginInitial
+	s.CreatedAt, s.UpdatedAt, s.Origin = o.CreatedAt, o.CreatedAt, "initial"
 	s.ActivateBy = o.ActivateBy
 	if n := len(o.Appointments); n > 0 {
 		s.Details.AppointmentID, s.Details.UpdatedAt = o.Appointments[n-1].ID, o.Appointments[n-1].PlacedAt

@@ -32,7 +32,7 @@ func TestWireSnapshots(t *testing.T) {
 			CreatedAt: t0, UpdatedAt: t0,
 			History:   []order.HistoryEntry{{ID: 1, CreatedAt: t0, Status: order.Ordered}},
 			LastEvent: order.HistoryEntry{ID: 1, CreatedAt: t0, Status: order.Ordered},
-			HighLevel: order.HighLevelReceived, ActivateBy: order.DateOf(at(30)), Origin: order.OriginInitial,
+			HighLevel: order.HighLevelReceived, ActivateBy: order.DateOf(at(30)), Origin: "initial",
 		}}, created)
 	assert.Equal(t, *created.Order, o.Snapshot())
 

@@ -39,7 +39,7 @@ type OrderStep struct {
 	To order.Status
 	// Detail says more about To, such as why a sample failed; empty when
 	// Junction sends none.
-	Detail order.StatusDetail
+	Detail string
 	// Jump reports a step that skips statuses the lifecycle passes
 	// through: requisition_created to appointment_scheduled, as Junction's
 	// own example history does. Transitions then lists the moves it stands

@@ -50,7 +50,7 @@ type Error struct {
 	// Err is the sentinel: [ErrInvalidEvent], [ErrOtherOrder],
 	// [ErrMalformed] or [ErrContention].
 	Err error
-	// Cause is what caused the fault, such as an *order.HistoryError;
+	// Cause is what caused the fault, such as an *order.TransitionError;
 	// nil when there is none.
 	Cause error
 }

@@ -46,7 +46,7 @@ func TestExtendOrder(t *testing.T) {
 			require.NoError(t, err)
 			_, _, err = held.Apply(c.news)
 			require.ErrorIs(t, err, c.want)
-			he, ok := errors.AsType[*order.HistoryError](err)
+			he, ok := errors.AsType[*order.TransitionError](err)
 			require.True(t, ok, "%v", err)
 			assert.Equal(t, 2, he.Index)
 		})

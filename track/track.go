@@ -286,7 +286,7 @@ func allOrderSteps(id string, events []order.HistoryEntry, from int) ([]Change, 
 	var changes []Change
 	for _, st := range steps[from:] {
 		changes = append(changes, OrderStep{
-			OrderID: id, EventID: st.Entry.ID, At: st.Entry.CreatedAt, From: st.From, To: st.To(),
+			OrderID: id, EventID: st.Entry.ID, At: st.Entry.CreatedAt, From: st.From, To: st.Entry.Status,
 			Detail: st.Entry.Detail, Jump: st.Jump, Transitions: st.Transitions,
 		})
 	}
