@@ -257,3 +257,84 @@ func ExampleOrder_HasRequisition() {
 	// false <nil>
 	// true cancelled <nil>
 }
+
+func ExampleAddress_EffectiveSecondLine() {
+	fmt.Println(order.Address{SecondLine: "Apt. 208", Unit: "14"}.EffectiveSecondLine())
+	fmt.Println(order.Address{Unit: "14"}.EffectiveSecondLine())
+	// Output:
+	// Apt. 208
+	// 14
+}
+
+// A Date inside a document is its text form, or null when absent.
+func ExampleDate_MarshalJSONTo() {
+	doc := struct {
+		DOB        order.Date `json:"dob"`
+		ActivateBy order.Date `json:"activate_by"`
+	}{DOB: order.Date{Year: 1990, Month: time.January, Day: 1}}
+	b, err := json.Marshal(doc)
+	fmt.Println(string(b), err)
+	err = json.Unmarshal([]byte(`{"dob": "1990-01-01T00:00:00+00:00", "activate_by": null}`), &doc)
+	fmt.Println(doc.DOB, doc.ActivateBy.IsZero(), err)
+	// Output:
+	// {"dob":"1990-01-01","activate_by":null} <nil>
+	// 1990-01-01 true <nil>
+}
+
+// A DecodeError names the value at fault with its JSON Pointer; a repeated
+// member is refused.
+func ExampleDecodeError() {
+	for _, data := range []string{
+		`{"events": [{"id": 1}, {"id": "2"}]}`,
+		`{"id": "o-1", "id": "o-2"}`,
+		`{"patient_address": {"zip": "85004", "zip_code": "54650"}}`,
+	} {
+		_, err := order.Decode([]byte(data))
+		var de *order.DecodeError
+		if errors.As(err, &de) {
+			fmt.Println(de.Path, errors.Is(err, order.ErrMalformed))
+		}
+		fmt.Println(err)
+	}
+	// Output:
+	// /events/1/id true
+	// order: decode /events/1/id: cannot read string as int64
+	// /id true
+	// order: decode /id: repeated member
+	// /patient_address true
+	// order: decode /patient_address: malformed input: zip "85004" and zip_code "54650" differ
+}
+
+// A TransitionError says which move the lifecycle forbids: a trigger, or a
+// step of a history.
+func ExampleTransitionError() {
+	_, err := order.Next(order.Completed, order.Cancel)
+	var te *order.TransitionError
+	if errors.As(err, &te) {
+		fmt.Println(te.From, te.Trigger, errors.Is(err, order.ErrInvalidTransition))
+	}
+	_, err = order.ValidateHistory([]order.HistoryEntry{{ID: 1, Status: order.Ordered}, {ID: 2, Status: order.Completed}})
+	if errors.As(err, &te) {
+		fmt.Println(te.Index, te.From, te.To, errors.Is(err, order.ErrInvalidHistory))
+	}
+	// Output:
+	// completed cancel true
+	// 1 ordered completed true
+}
+
+// A ParseError holds the text that is not a value of its kind.
+func ExampleParseError() {
+	_, err := order.ParseStatus("no_show")
+	var pe *order.ParseError
+	if errors.As(err, &pe) {
+		fmt.Println(pe.Kind, pe.Text, errors.Is(err, order.ErrUnknownStatus))
+	}
+	var d order.Date
+	err = d.UnmarshalText([]byte("1990-02-30"))
+	if errors.As(err, &pe) {
+		fmt.Println(pe.Kind, pe.Text, errors.Is(err, order.ErrMalformed))
+	}
+	// Output:
+	// status no_show true
+	// date 1990-02-30 true
+}
