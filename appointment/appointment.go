@@ -59,7 +59,7 @@ type Appointment struct {
 	// Type is the appointment type (type): [Phlebotomy] for an at-home
 	// visit, [PatientServiceCenter] for a walk-in one, or a type this
 	// package does not know, kept as sent.
-	Type Type `json:"type"`
+	Type Kind `json:"type"`
 	// Provider is the phlebotomy provider (provider), such as
 	// [provider.Getlabs]; the zero Provider when Junction names one that
 	// [provider.Parse] does not know, or none.
@@ -94,27 +94,28 @@ type Appointment struct {
 	History []HistoryEntry `json:"events"`
 }
 
-// Type is the type of an appointment, as Junction spells it in the type
-// field. Junction calls its enums non-exhaustive, so a Type may hold text
-// this package does not know ([Type.IsKnown] reports false); such a type is
-// kept as sent, neither an error nor taken for phlebotomy.
-type Type string
+// Kind is what an appointment is, an at-home visit or a walk-in one, as
+// Junction spells it in the appointment's type field. Junction calls its
+// enums non-exhaustive, so a Kind may hold text this package does not know
+// ([Kind.IsKnown] reports false); such a kind is kept as sent, neither an
+// error nor taken for phlebotomy.
+type Kind string
 
-// The appointment types Junction documents.
+// The appointment kinds Junction documents.
 const (
 	// Phlebotomy is an at-home phlebotomy appointment: a phlebotomist
 	// visits the patient. It is the appointment this package models.
-	Phlebotomy Type = "phlebotomy"
+	Phlebotomy Kind = "phlebotomy"
 	// PatientServiceCenter is a walk-in appointment at a patient service
 	// centre (a lab's own site, such as Quest's). Junction sends it on the
 	// same labtest.appointment.* events as an at-home one.
-	PatientServiceCenter Type = "patient_service_center"
+	PatientServiceCenter Kind = "patient_service_center"
 )
 
-// IsKnown reports whether t is one of the types Junction documents:
+// IsKnown reports whether k is one of the kinds Junction documents:
 // [Phlebotomy] or [PatientServiceCenter].
-func (t Type) IsKnown() bool {
-	switch t {
+func (k Kind) IsKnown() bool {
+	switch k {
 	case Phlebotomy, PatientServiceCenter:
 		return true
 	}

@@ -36,7 +36,7 @@
 // labtest.appointment.* webhooks and the response of the appointment
 // endpoints; decoding the webhook envelope is package webhook's. Junction
 // sends at-home phlebotomy appointments and walk-in patient service centre
-// ones on the same events: an appointment's [Type] ([Phlebotomy],
+// ones on the same events: an appointment's [Kind] ([Phlebotomy],
 // [PatientServiceCenter], or one this package does not know, kept as sent)
 // tells them apart, and [Appointment.IsPhlebotomy] does so in one call.
 // The address is an [order.Address] in its USAddress form (zip_code).

@@ -51,7 +51,7 @@ type appointmentOut struct {
 	StartAt            wireTime       `json:"start_at"`
 	EndAt              wireTime       `json:"end_at"`
 	IANATimezone       string         `json:"iana_timezone"`
-	Type               Type           `json:"type"`
+	Type               Kind           `json:"type"`
 	Provider           string         `json:"provider"`
 	Status             string         `json:"status,omitempty"`
 	EventStatus        string         `json:"event_status,omitempty"`

@@ -56,7 +56,7 @@ type legacyWireAppointment struct {
 	StartAt            *string         `json:"start_at"`
 	EndAt              *string         `json:"end_at"`
 	IANATimezone       string          `json:"iana_timezone"`
-	Type               Type            `json:"type"`
+	Type               Kind            `json:"type"`
 	Provider           string          `json:"provider"`
 	Status             *string         `json:"status"`
 	EventStatus        *string         `json:"event_status"`

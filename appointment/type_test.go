@@ -11,7 +11,7 @@ import (
 
 func TestType(t *testing.T) {
 	for _, c := range []struct {
-		typ        Type
+		typ        Kind
 		known, phl bool
 	}{
 		{Phlebotomy, true, true},
@@ -26,8 +26,8 @@ func TestType(t *testing.T) {
 		assert.Equal(t, c.known, c.typ.IsKnown(), "Type(%q).IsKnown()", c.typ)
 		assert.Equal(t, c.phl, Appointment{Type: c.typ}.IsPhlebotomy(), "Appointment{Type: %q}.IsPhlebotomy()", c.typ)
 	}
-	assert.Equal(t, Type("phlebotomy"), Phlebotomy)
-	assert.Equal(t, Type("patient_service_center"), PatientServiceCenter)
+	assert.Equal(t, Kind("phlebotomy"), Phlebotomy)
+	assert.Equal(t, Kind("patient_service_center"), PatientServiceCenter)
 	var a Appointment
 	a.Type = "phlebotomy" // an untyped constant still assigns
 	assert.True(t, a.IsPhlebotomy())
@@ -72,13 +72,13 @@ func TestDecodeUnknownType(t *testing.T) {
 	for _, text := range []string{"mobile_lab", "", "Phlebotomy"} {
 		a, ok := roundTrip(t, []byte(`{"id":"a1","type":`+quote(text)+`}`))
 		require.True(t, ok)
-		assert.Equal(t, Type(text), a.Type)
+		assert.Equal(t, Kind(text), a.Type)
 		assert.False(t, a.Type.IsKnown())
 		assert.False(t, a.IsPhlebotomy())
 	}
 	a, err := Decode([]byte(`{"id":"a1"}`))
 	require.NoError(t, err)
-	assert.Equal(t, Type(""), a.Type, "an absent type is empty")
+	assert.Equal(t, Kind(""), a.Type, "an absent type is empty")
 	assert.False(t, a.IsPhlebotomy(), "an absent type is not phlebotomy")
 }
 
