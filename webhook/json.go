@@ -2,6 +2,7 @@ package webhook
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
 	"strings"
 	"time"
@@ -70,7 +71,7 @@ func Decode(body []byte) (Event, error) {
 		return Event{}, jsonError("decode", err)
 	}
 	if w.EventType == "" {
-		if w.Data == nil && w.UserID == "" && w.ClientUserID == "" && w.TeamID == "" && isNull(body) {
+		if isNull(body) {
 			return Event{}, &DecodeError{Op: "decode", Err: errNullBody}
 		}
 		return Event{}, &DecodeError{Op: "decode", Path: "/event_type", Err: errMissing}
@@ -232,11 +233,7 @@ func innerErr(err error) error {
 func inner(err error) (path, prefix string) {
 	switch e := innerErr(err).(type) {
 	case *order.DecodeError:
-		op := e.Op
-		if op == "" {
-			op = "decode"
-		}
-		path, prefix = e.Path, "order: "+op+" "+e.Path
+		path, prefix = e.Path, "order: "+cmp.Or(e.Op, "decode")+" "+e.Path
 	case *appointment.DecodeError:
 		path, prefix = e.Path, "appointment: decode "+e.Path
 	case *appointment.EncodeError:

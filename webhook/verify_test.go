@@ -352,6 +352,17 @@ func TestHeaderSpelling(t *testing.T) {
 		{"svix: stale", vectorHeader(vectorSig), vectorTime.Add(time.Hour), ErrStaleTimestamp, "svix-timestamp"},
 		{"svix: wrong signature", vectorHeader(otherSigFor(t)), vectorTime, ErrNoSignature, "svix-signature"},
 		{"none at all", http.Header{}, vectorTime, ErrMissingHeader, "svix-id"},
+		{"standard: id only", http.Header{"Webhook-Id": {vectorID}}, vectorTime, ErrMissingHeader, "webhook-timestamp"},
+		{"standard: signature only", http.Header{"Webhook-Signature": {vectorSig}}, vectorTime, ErrMissingHeader, "webhook-id"},
+		// Any svix- header present: the svix- spelling is the one in use,
+		// whatever webhook- headers come beside.
+		{"svix without id, standard whole", mixed(HeaderID), vectorTime, ErrMissingHeader, "svix-id"},
+		{"svix without timestamp, standard whole", mixed(HeaderTimestamp), vectorTime, ErrMissingHeader, "svix-timestamp"},
+		{"svix without signature, standard whole", mixed(HeaderSignature), vectorTime, ErrMissingHeader, "svix-signature"},
+		// A header spelt by hand, without a value, is missing.
+		{"svix keys without values", map[string][]string{"svix-id": {}, "svix-timestamp": {}, "svix-signature": {}}, vectorTime, ErrMissingHeader, "svix-id"},
+		{"svix key in lower case without a value", map[string][]string{"svix-id": {vectorID}, "svix-timestamp": {vectorTS}, "svix-signature": nil},
+			vectorTime, ErrMissingHeader, "svix-signature"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			err := mustVerifier(vectorSecret).Verify(c.header, body, c.now)
@@ -362,6 +373,17 @@ func TestHeaderSpelling(t *testing.T) {
 			assert.Contains(t, err.Error(), ": "+c.named)
 		})
 	}
+}
+
+// mixed returns the vector's svix- headers but drop, beside the whole
+// Standard Webhooks set.
+func mixed(drop string) http.Header {
+	h := vectorHeader(vectorSig)
+	h.Del(drop)
+	h.Set("webhook-id", vectorID)
+	h.Set("webhook-timestamp", vectorTS)
+	h.Set("webhook-signature", vectorSig)
+	return h
 }
 
 // otherSigFor returns the vector's signature under otherSecret.
