@@ -210,7 +210,7 @@ func (s *Server) apply(e *entry, cmd command) error {
 		return err
 	}
 	e.flow = o
-	if after, ok := o.Active(); ok && (!had || after.ID != before.ID || !after.StartAt.Equal(before.StartAt)) {
+	if after, ok := o.Active(); ok && (!had || !after.StartAt.Equal(before.StartAt)) {
 		e.moved = s.clock // booked, requested, penciled in or moved
 	}
 	for i := range events {
@@ -394,9 +394,10 @@ func (s *Server) simulate(e *entry, target order.Status, every time.Duration) {
 		s.step(e)
 		return
 	}
-	// Every step moves the order one transition along a shortest path, or
-	// starts a visit before its draw: a bound only guards the loop.
-	for range 2 * len(order.Statuses()) {
+	// A shortest path enters each status once at most, and one step more
+	// starts the visit before the draw: there are no more steps than
+	// statuses. The bound only guards the loop.
+	for range order.Statuses() {
 		if !e.sim.on {
 			return
 		}
