@@ -5,6 +5,9 @@ import (
 	"errors"
 	"reflect"
 	"testing"
+
+	"github.com/phlebkit/phlebkit/order"
+	"github.com/phlebkit/phlebkit/webhook"
 )
 
 // FuzzStored checks that decoding a stored form never panics, that every
@@ -20,6 +23,17 @@ func FuzzStored(f *testing.F) {
 		}
 		f.Add(b)
 	}
+	// The value of snapshots of one history naming different appointments.
+	replay := orderEvent("o1", step{order.Ordered, 0, "a1"})
+	replay.Order.UpdatedAt = at(0.7)
+	o, _ := run(f, []webhook.Event{orderEvent("o1", step{order.Ordered, 0, ""}), replay,
+		orderEvent("o1", step{order.Ordered, 0, "a1"}, step{order.RequisitionCreated, 1, "a1"})})
+	b, err := json.Marshal(o)
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(b)
+	f.Add(append([]byte(`{"id":"o1",`), b[1:]...)) // a repeated member
 	f.Add([]byte(`{}`))
 	f.Add([]byte(`null`))
 	f.Add([]byte(`{"id":"o1","points":[{"events":1}]}`))
@@ -27,8 +41,8 @@ func FuzzStored(f *testing.F) {
 		held, _ := run(t, events[:2])
 		o := held
 		if err := o.UnmarshalJSON(data); err != nil {
-			if !errors.Is(err, ErrMalformed) {
-				t.Fatalf("error %v does not wrap ErrMalformed", err)
+			if _, ok := errors.AsType[*Error](err); !ok || !errors.Is(err, ErrMalformed) {
+				t.Fatalf("error %v is not an *Error wrapping ErrMalformed", err)
 			}
 			if !reflect.DeepEqual(o, held) {
 				t.Fatal("a failed decode changed the value")

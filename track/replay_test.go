@@ -110,3 +110,33 @@ func TestStoredJSONv2(t *testing.T) {
 	assert.Equal(t, "track: error", (&Error{}).Error())
 	assert.Equal(t, []error{ErrOtherOrder, ErrInvalidEvent}, (&Error{Err: ErrOtherOrder}).Unwrap())
 }
+
+// TestReplayedAtOnce checks order snapshots of one history updated at the
+// same time that name different appointments: the one naming the greater
+// id is kept, whichever arrives first.
+func TestReplayedAtOnce(t *testing.T) {
+	a1 := orderEvent("o1", step{order.Ordered, 0, "a1"})
+	a2 := orderEvent("o1", step{order.Ordered, 0, "a2"})
+	for _, events := range [][]webhook.Event{{a1, a2}, {a2, a1}} {
+		o, _ := run(t, events)
+		snap, _ := o.Snapshot()
+		assert.Equal(t, "a2", snap.AppointmentID())
+		assert.Len(t, o.points, 2, "a point for each appointment named")
+	}
+}
+
+// TestErrorMessage checks the parts of an Error's message.
+func TestErrorMessage(t *testing.T) {
+	for _, c := range []struct {
+		err  Error
+		want string
+	}{
+		{Error{Op: "apply", OrderID: "o1", Path: "/data/events", Err: ErrInvalidEvent, Cause: errors.New("order: bad")},
+			`track: invalid event: apply order "o1" at /data/events: order: bad`},
+		{Error{Op: "scan", Reason: "NULL", Err: ErrMalformed}, `track: malformed stored order: scan: NULL`},
+		{Error{Op: "decode", Path: "/id", Err: ErrMalformed}, `track: malformed stored order: decode at /id`},
+		{Error{Reason: "x", Err: ErrContention}, `track: too much contention: x`},
+	} {
+		assert.EqualError(t, &c.err, c.want)
+	}
+}

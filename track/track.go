@@ -324,10 +324,8 @@ func (o Tracked) activeChanged(changes []Change, n int, from, to string) []Chang
 // phlebotomy orders (or held the zero Order), so the active appointment is
 // details.data.appointment_id.
 func updatedLater(s, held *order.Order) bool {
-	if c := s.UpdatedAt.Compare(held.UpdatedAt); c != 0 {
-		return c > 0
-	}
-	return s.Details.AppointmentID > held.Details.AppointmentID
+	return s.UpdatedAt.After(held.UpdatedAt) ||
+		s.UpdatedAt.Equal(held.UpdatedAt) && s.Details.AppointmentID > held.Details.AppointmentID
 }
 
 // applyAppointment applies an appointment snapshot.

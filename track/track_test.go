@@ -443,6 +443,8 @@ func TestStored(t *testing.T) {
 		"point beyond":        `{"id":"o1","points":[{"events":1,"appointment_id":""}]}`,
 		"points out of order": `{"id":"o1","order":` + mustJSON(t, *o.snap) + `,"points":[{"events":2},{"events":1}]}`,
 		"points repeated":     `{"id":"o1","order":` + mustJSON(t, *o.snap) + `,"points":[{"events":1},{"events":1}]}`,
+		"appointments repeated": `{"id":"o1","appointments":[{"appointment":` + mustJSON(t, *o.appts[0].snap) + `,"slots":[{"events":0}]},` +
+			`{"appointment":` + mustJSON(t, *o.appts[0].snap) + `,"slots":[{"events":0}]}]}`,
 		"points out of id order": `{"id":"o1","order":` + mustJSON(t, *o.snap) +
 			`,"points":[{"events":1,"appointment_id":"a2"},{"events":1,"appointment_id":"a1"}]}`,
 		"slots repeated":               `{"id":"o1","appointments":[{"appointment":` + mustJSON(t, *o.appts[0].snap) + `,"slots":[{"events":1},{"events":1}]}]}`,
