@@ -13,6 +13,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/phlebkit/phlebkit/webhook/internal/secret"
 )
 
 // The test vector Svix publishes.
@@ -391,4 +393,15 @@ func otherSigFor(t *testing.T) string {
 	h, err := Sign(otherSecret, vectorID, vectorTime, []byte(vectorBody))
 	require.NoError(t, err)
 	return http.Header(h).Get(HeaderSignature)
+}
+
+// TestHeld checks what package webhookhttp is told about a Verifier: that
+// it holds a secret only when it has one.
+func TestHeld(t *testing.T) {
+	var nilVerifier *Verifier
+	assert.False(t, secret.Held(nilVerifier))
+	assert.False(t, secret.Held(&Verifier{}))
+	assert.False(t, secret.Held(nil))
+	assert.False(t, secret.Held("not a verifier"))
+	assert.True(t, secret.Held(mustVerifier(vectorSecret)))
 }
