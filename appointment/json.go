@@ -129,8 +129,8 @@ func (a *Appointment) UnmarshalJSON(data []byte) error {
 	return nil
 }
 
-// isNull reports whether data, valid JSON, is null.
-func isNull(data []byte) bool { return len(data) > 0 && bytes.TrimLeft(data, " \t\r\n")[0] == 'n' }
+// isNull reports whether data, valid JSON (so not blank), is null.
+func isNull(data []byte) bool { return bytes.TrimLeft(data, " \t\r\n")[0] == 'n' }
 
 // MarshalJSON writes Junction's field names. Both encoding/json and
 // github.com/go-json-experiment/json call it. A zero StartAt or EndAt is
