@@ -299,7 +299,8 @@ func allOrderSteps(id string, events []order.HistoryEntry, from int) ([]Change, 
 // the entry n. (Points are lengths of 1 and more, within the order's
 // history.)
 func (o Tracked) activeChanges(changes []Change, n int, id string) []Change {
-	for k, _ := findPoint(o.points, n-1, ""); k < len(o.points) && o.points[k].n == n-1; k++ {
+	// The point (n, id) follows those of length n-1: no bound is needed.
+	for k, _ := findPoint(o.points, n-1, ""); o.points[k].n == n-1; k++ {
 		changes = o.activeChanged(changes, n, o.points[k].appointmentID, id)
 	}
 	for k, _ := findPoint(o.points, n+1, ""); k < len(o.points) && o.points[k].n == n+1; k++ {
