@@ -101,28 +101,13 @@ type PreRequisition struct {
 // PreRequisitionOf returns what the auto-cancellation rules need to know
 // about o, as Junction's order endpoints and webhooks carry it, for
 // [Booking.PreRequisition]: when it was created and its activate_by date;
-// nil once its requisition exists (its history holds requisition_created
-// or requisition_bypassed, or a later status), when those rules no longer
-// apply.
+// nil once its requisition exists ([order.Order.HasRequisition]), when
+// those rules no longer apply.
 func PreRequisitionOf(o order.Order) *PreRequisition {
-	if hasRequisition(&o) {
+	if o.HasRequisition() {
 		return nil
 	}
 	return &PreRequisition{OrderCreatedAt: o.CreatedAt, ActivateBy: o.ActivateBy}
-}
-
-// hasRequisition reports whether o's requisition exists: whether its
-// history, or its last event, holds requisition_created or
-// requisition_bypassed, or a status that only an order with its
-// requisition reaches.
-func hasRequisition(o *order.Order) bool {
-	past := func(s order.Status) bool { return s.IsValid() && s != order.Ordered && s != order.Cancelled }
-	for i := range o.History {
-		if past(o.History[i].Status) {
-			return true
-		}
-	}
-	return past(o.LastEvent.Status)
 }
 
 // ValidateBooking checks every rule a booking or request must pass at now
