@@ -14,7 +14,7 @@
 // A [Trigger] ([Reserve], [Confirm], [Reschedule], [Start], [Complete],
 // [Cancel]) moves an appointment from one status to the next. The allowed
 // moves live in one table, from which everything else is derived: [Next]
-// (a pure function), [CanTransition], [TriggerFor], [Reachable], [Path],
+// (a pure function), [TriggerFor], [Reachable], [Path],
 // [Transitions], [Status.Terminal], [Mermaid], and [Machine], a state
 // machine backed by github.com/looplab/fsm with typed callbacks
 // ([OnEnter], [AfterTrigger], [AfterAny]).

@@ -190,6 +190,37 @@ func ExamplePath() {
 	// confirmed complete completed
 }
 
+func ExampleReachable() {
+	fmt.Println(appointment.Reachable(appointment.Reserved, appointment.Completed))
+	fmt.Println(appointment.Reachable(appointment.Completed, appointment.Cancelled))
+	// Output:
+	// true
+	// false
+}
+
+func ExampleTransitions() {
+	for _, t := range appointment.Transitions() {
+		if t.From == appointment.Confirmed {
+			fmt.Println(t.From, "--"+t.Trigger.String()+"->", t.To)
+		}
+	}
+	// Output:
+	// confirmed --reschedule-> confirmed
+	// confirmed --start-> in_progress
+	// confirmed --complete-> completed
+	// confirmed --cancel-> cancelled
+}
+
+func ExampleParseTrigger() {
+	e, err := appointment.ParseTrigger("reschedule")
+	fmt.Println(e, err)
+	_, err = appointment.ParseTrigger("rebook")
+	fmt.Println(errors.Is(err, appointment.ErrUnknownTrigger))
+	// Output:
+	// reschedule <nil>
+	// true
+}
+
 func ExampleMermaid() {
 	fmt.Print(appointment.Mermaid())
 	// Output:

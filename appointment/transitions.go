@@ -93,12 +93,8 @@ func Next(from Status, e Trigger) (Status, error) {
 }
 
 // Transitions returns every allowed transition, ordered by From, then by
-// Event, both in declaration order.
+// Trigger, both in declaration order.
 func Transitions() []Transition { return slices.Clone(transitions) }
-
-// CanTransition reports whether one trigger leads from from to to. For the
-// self-loops (reserved and confirmed, by reschedule) from and to are equal.
-func CanTransition(from, to Status) bool { return table.CanTransition(from, to) }
 
 // TriggerFor returns the trigger that leads from from to to in one step, and
 // whether there is one. In this lifecycle at most one trigger links two

@@ -11,7 +11,7 @@
 //
 // The transitions live in one table. Everything else is derived from it:
 // [Next], a pure lookup that neither allocates nor changes its input;
-// [TriggerFor], [ReachableFrom] and [Path] for
+// [Transitions], [TriggerFor], [Reachable] and [Path] for
 // reconciling webhooks that arrive late, twice or out of order;
 // [Status.Terminal], [Status.Cancellable] and [Status.Triggers]; [Mermaid];
 // and [Machine], a concurrency-safe machine backed by

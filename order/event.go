@@ -76,9 +76,9 @@ func (e Trigger) String() string {
 	return eventNames[e]
 }
 
-// parseTrigger parses a trigger name such as "schedule_appointment".
+// ParseTrigger parses a trigger name such as "schedule_appointment".
 // Anything else returns an error wrapping [ErrUnknownTrigger].
-func parseTrigger(text string) (Trigger, error) {
+func ParseTrigger(text string) (Trigger, error) {
 	for e := Trigger(1); e <= numEvents; e++ {
 		if eventNames[e] == text {
 			return e, nil
@@ -104,7 +104,7 @@ func (e *Trigger) UnmarshalText(text []byte) error {
 	if e == nil {
 		return &ParseError{Kind: "trigger", Text: string(text), Err: ErrUnknownTrigger}
 	}
-	v, err := parseTrigger(string(text))
+	v, err := ParseTrigger(string(text))
 	if err != nil {
 		return err
 	}

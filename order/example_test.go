@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"slices"
 
 	"github.com/phlebkit/phlebkit/order"
 )
@@ -115,12 +114,35 @@ func ExamplePath() {
 	// false
 }
 
-func ExampleReachableFrom() {
-	fmt.Println(order.ReachableFrom(order.PartialResults))
-	fmt.Println(slices.Contains(order.ReachableFrom(order.Completed), order.Cancelled))
+func ExampleReachable() {
+	fmt.Println(order.Reachable(order.PartialResults, order.Corrected))
+	fmt.Println(order.Reachable(order.Completed, order.Cancelled))
 	// Output:
-	// [partial_results completed sample_error corrected]
+	// true
 	// false
+}
+
+func ExampleTransitions() {
+	for _, t := range order.Transitions() {
+		if t.From == order.DrawCompleted {
+			fmt.Println(t.From, "--"+t.Trigger.String()+"->", t.To)
+		}
+	}
+	// Output:
+	// draw_completed --receive_partial_results-> partial_results
+	// draw_completed --complete-> completed
+	// draw_completed --report_sample_error-> sample_error
+	// draw_completed --cancel-> cancelled
+}
+
+func ExampleParseTrigger() {
+	e, err := order.ParseTrigger("schedule_appointment")
+	fmt.Println(e, err)
+	_, err = order.ParseTrigger("schedule")
+	fmt.Println(errors.Is(err, order.ErrUnknownTrigger))
+	// Output:
+	// schedule_appointment <nil>
+	// true
 }
 
 func ExampleNewMachine() {

@@ -90,17 +90,17 @@ func FuzzParseEvent(f *testing.F) {
 	f.Add("")
 	f.Add("Cancel")
 	f.Fuzz(func(t *testing.T, text string) {
-		e, err := parseTrigger(text)
+		e, err := ParseTrigger(text)
 		if err != nil {
 			if !errors.Is(err, ErrUnknownTrigger) || e != 0 {
-				t.Fatalf("parseTrigger(%q) = %v, %v", text, e, err)
+				t.Fatalf("ParseTrigger(%q) = %v, %v", text, e, err)
 			}
 			return
 		}
 		if e.String() != text {
-			t.Fatalf("parseTrigger(%q) = %v", text, e)
+			t.Fatalf("ParseTrigger(%q) = %v", text, e)
 		}
-		if back, err := parseTrigger(e.String()); err != nil || back != e {
+		if back, err := ParseTrigger(e.String()); err != nil || back != e {
 			t.Fatalf("round trip of %v failed", e)
 		}
 	})

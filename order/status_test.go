@@ -170,7 +170,7 @@ func TestEventText(t *testing.T) {
 	for _, e := range allEvents {
 		assert.True(t, e.IsValid())
 		assert.Equal(t, names[e], e.String())
-		got, err := parseTrigger(names[e])
+		got, err := ParseTrigger(names[e])
 		require.NoError(t, err)
 		assert.Equal(t, e, got)
 		b, err := json.Marshal(e)
@@ -181,7 +181,7 @@ func TestEventText(t *testing.T) {
 	}
 	for _, text := range []string{"", "Cancel", "cancel ", "reschedule", "order.Trigger(1)"} {
 		e := Cancel
-		_, err := parseTrigger(text)
+		_, err := ParseTrigger(text)
 		assert.ErrorIs(t, err, ErrUnknownTrigger, "ParseEvent(%q)", text)
 		assert.EqualError(t, err, "order: unknown trigger "+quote(text))
 		require.Error(t, e.UnmarshalText([]byte(text)))

@@ -1,6 +1,8 @@
 package order
 
 import (
+	"slices"
+
 	"github.com/phlebkit/phlebkit/internal/lifecycle"
 )
 
@@ -55,6 +57,16 @@ var table = lifecycle.MustNew(lifecycle.Spec[Status, Trigger]{
 	Edges:      edges,
 })
 
+// transitions is table.Edges() in this package's type.
+var transitions = func() []Transition {
+	es := table.Edges()
+	out := make([]Transition, len(es))
+	for i, e := range es {
+		out[i] = Transition(e)
+	}
+	return out
+}()
+
 // dense is table laid out as a fixed-size array, so that Next is one
 // bounds-checked load: the generic table's own lookup is not inlined across
 // packages. Every cell of a forbidden pair holds its pre-built error.
@@ -95,9 +107,14 @@ func Next(from Status, e Trigger) (Status, error) {
 // statuses.
 func TriggerFor(from, to Status) (Trigger, bool) { return table.EventFor(from, to) }
 
-// ReachableFrom returns the statuses reachable from s in one or more
-// transitions, in declaration order.
-func ReachableFrom(s Status) []Status { return table.ReachableFrom(s) }
+// Transitions returns every allowed transition, ordered by From, then by
+// Trigger, both in declaration order.
+func Transitions() []Transition { return slices.Clone(transitions) }
+
+// Reachable reports whether to can be reached from from in one or more
+// transitions. Every status but ordered is reachable from ordered; nothing
+// is reachable from sample_error or cancelled.
+func Reachable(from, to Status) bool { return table.Reachable(from, to) }
 
 // Path returns a shortest sequence of transitions from from to to, and
 // whether one exists; from a status to itself it is empty. It says what the
