@@ -28,6 +28,9 @@
 //   - [github.com/phlebkit/phlebkit/sandbox]: an offline fake of Junction's
 //     at-home phlebotomy API, with a virtual clock and signed webhooks, for
 //     tests.
+//   - [github.com/phlebkit/phlebkit/junction]: a typed client for
+//     Junction's at-home phlebotomy API, and the request and response
+//     bodies of its endpoints, which the sandbox answers with too.
 //
 // Errors wrap each package's sentinels for errors.Is, with the details in
 // a few types per package for errors.As, in the style of io/fs.PathError.

@@ -63,14 +63,14 @@ func (d Detail) MarshalJSONTo(enc *jsontext.Encoder) error {
 // error d is unchanged.
 func (d *Detail) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
 	var v Detail
-	switch dec.PeekKind() {
-	case '"':
+	switch k := dec.PeekKind(); {
+	case k == '"':
 		tok, err := dec.ReadToken()
 		if err != nil {
 			return err
 		}
 		v.Message = tok.String()
-	case '[':
+	case k == '[':
 		v.Problems = []Problem{}
 		if err := json.UnmarshalDecode(dec, &v.Problems); err != nil {
 			return err
@@ -148,14 +148,14 @@ func (p *Problem) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
 		v.Loc = make([]any, 0, len(w.Loc))
 	}
 	for i, raw := range w.Loc {
-		switch raw.Kind() {
-		case '"':
+		switch k := raw.Kind(); {
+		case k == '"':
 			var s string
 			if err := json.Unmarshal(raw, &s); err != nil {
 				return err
 			}
 			v.Loc = append(v.Loc, s)
-		case '0':
+		case k == '0':
 			n, err := strconv.Atoi(string(raw))
 			if err != nil {
 				return &json.SemanticError{JSONPointer: jsontext.Pointer("/loc/" + strconv.Itoa(i)), Err: errLoc}
