@@ -120,11 +120,12 @@ func TestEncodeEdges(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, `{"lng":-1.7976931348623157e+308,"lat":5e-324}`, string(b))
 
-	// A history entry writes its three members, null where empty, in
-	// Junction's order.
+	// A history entry writes its three members in Junction's order: data
+	// null when empty; created_at, which Junction does not allow to be
+	// null, as the zero time.
 	b, err = json.Marshal(HistoryEntry{})
 	require.NoError(t, err)
-	assert.Equal(t, `{"created_at":null,"data":null,"status":""}`, string(b))
+	assert.Equal(t, `{"created_at":"0001-01-01T00:00:00Z","data":null,"status":""}`, string(b))
 }
 
 func TestEncodeErrorMessages(t *testing.T) {

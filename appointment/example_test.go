@@ -252,7 +252,7 @@ func ExampleAppointment_MarshalJSON() {
 	b, err := json.Marshal(a)
 	fmt.Println(string(b), err)
 	// Output:
-	// {"id":"a1","user_id":"","start_at":null,"end_at":null,"iana_timezone":"","type":"","provider":"phlebfinders","status":"confirmed","event_status":"scheduled","provider_id":"","can_reschedule":false} <nil>
+	// {"id":"a1","user_id":"","order_id":"","address":{"first_line":"","city":"","state":"","zip_code":""},"location":{"lng":0,"lat":0},"start_at":null,"end_at":null,"type":"","provider":"phlebfinders","status":"confirmed","event_status":"scheduled","provider_id":"","can_reschedule":false,"events":[]} <nil>
 }
 
 func ExampleAppointment_IsPhlebotomy() {

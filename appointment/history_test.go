@@ -248,7 +248,7 @@ func TestHistoryEntryJSON(t *testing.T) {
 
 	b, err = json.Marshal(HistoryEntry{Status: "pending"})
 	require.NoError(t, err)
-	assert.Equal(t, `{"created_at":null,"data":null,"status":"pending"}`, string(b))
+	assert.Equal(t, `{"created_at":"0001-01-01T00:00:00Z","data":null,"status":"pending"}`, string(b))
 
 	before := e
 	for _, bad := range []string{`{"created_at":"yesterday"}`, `{"created_at":7}`, `{"status":1}`, `[]`, `{`, ``, `{"status":"a","status":"a"}`} {

@@ -43,27 +43,28 @@ type appointmentIn struct {
 type appointmentOut struct {
 	ID                 string         `json:"id"`
 	UserID             string         `json:"user_id"`
-	OrderID            string         `json:"order_id,omitempty"`
+	OrderID            string         `json:"order_id"`
 	OrderTransactionID string         `json:"order_transaction_id,omitempty"`
 	ExternalID         string         `json:"external_id,omitempty"`
-	Address            *order.Address `json:"address,omitempty"`
-	Location           *Location      `json:"location,omitempty"`
+	Address            order.Address  `json:"address"`
+	Location           Location       `json:"location"`
 	StartAt            wireTime       `json:"start_at"`
 	EndAt              wireTime       `json:"end_at"`
-	IANATimezone       string         `json:"iana_timezone"`
+	IANATimezone       string         `json:"iana_timezone,omitempty"`
 	Type               Kind           `json:"type"`
 	Provider           string         `json:"provider"`
-	Status             string         `json:"status,omitempty"`
-	EventStatus        string         `json:"event_status,omitempty"`
+	Status             string         `json:"status"`
+	EventStatus        string         `json:"event_status"`
 	ProviderID         string         `json:"provider_id"`
 	CanReschedule      bool           `json:"can_reschedule"`
 	AppointmentNotes   string         `json:"appointment_notes,omitempty"`
 	EventData          *EventData     `json:"event_data,omitempty"`
-	History            []HistoryEntry `json:"events,omitempty"`
+	History            []HistoryEntry `json:"events"`
 }
 
 // Decode decodes an appointment from Junction's JSON; null gives the zero
-// Appointment. status and event_status accept what [ParseStatus] accepts;
+// Appointment. status and event_status accept what [ParseStatus] accepts,
+// and "" or null for the zero Status;
 // start_at, end_at and events[].created_at what [ParseTime] accepts. Every
 // error it returns is a *[DecodeError] whose Path is the JSON Pointer of
 // the value at fault.
@@ -133,10 +134,15 @@ func (a *Appointment) UnmarshalJSON(data []byte) error {
 func isNull(data []byte) bool { return bytes.TrimLeft(data, " \t\r\n")[0] == 'n' }
 
 // MarshalJSON writes Junction's field names. Both encoding/json and
-// github.com/go-json-experiment/json call it. A zero StartAt or EndAt is
-// null; a zero Status or EventStatus, empty optional strings, a zero
-// Address, Location or EventData and an empty history are left out.
-// EventStatus is spelled as an event status ("scheduled").
+// github.com/go-json-experiment/json call it. Every member Junction's
+// OpenAPI document marks required for an appointment is written, with the
+// JSON type it gives, null only where it allows: a zero StartAt or EndAt is
+// null; a zero Status or EventStatus is ""; the address, the location and
+// the history (events) are written even when empty; a history entry's zero
+// created_at, which may not be null, is "0001-01-01T00:00:00Z", which
+// decodes back to the zero time. The optional members left out when empty
+// are order_transaction_id, external_id, iana_timezone, appointment_notes
+// and event_data. EventStatus is spelled as an event status ("scheduled").
 //
 // The provider is written as Provider's name, or as ProviderText when
 // Provider is zero.
@@ -152,6 +158,8 @@ func (a Appointment) MarshalJSON() ([]byte, error) {
 		ID:                 a.ID,
 		UserID:             a.UserID,
 		OrderID:            a.OrderID,
+		Address:            a.Address,
+		Location:           a.Location,
 		OrderTransactionID: a.OrderTransactionID,
 		ExternalID:         a.ExternalID,
 		StartAt:            wireTime(a.StartAt),
@@ -169,12 +177,6 @@ func (a Appointment) MarshalJSON() ([]byte, error) {
 		out.Provider = a.Provider.String()
 	case a.Provider != 0:
 		return nil, &EncodeError{Path: "/provider", Text: a.Provider.String(), Err: provider.ErrInvalidProvider}
-	}
-	if a.Address != (order.Address{}) {
-		out.Address = &a.Address
-	}
-	if a.Location != (Location{}) {
-		out.Location = &a.Location
 	}
 	if !a.EventData.isZero() {
 		out.EventData = &a.EventData
@@ -205,19 +207,8 @@ func statusWire(s Status, spell func(Status) string, path string) (string, error
 	return spell(s), nil
 }
 
-// statusText is a status as sent: absent (or null), or text that
-// [ParseStatus] may refuse.
-type statusText struct {
-	text string
-	set  bool
-}
-
-// UnmarshalJSONFrom reads a string or null.
-func (s *statusText) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
-	text, set, err := readString(dec)
-	s.text, s.set = text, set
-	return err
-}
+// statusText is a status as sent, null read as "".
+type statusText string
 
 // readString reads a string, or null (set is then false). Reading the
 // token itself, rather than through the json package's string decoder,
@@ -236,15 +227,16 @@ func readString(dec *jsontext.Decoder) (text string, set bool, err error) {
 	return tok.String(), true, nil
 }
 
-// status parses the text, if any; unknown text is a *DecodeError at path.
+// status parses the text, if any: null and "" are the zero Status;
+// unknown text is a *DecodeError at path.
 func (s statusText) status(path string) (Status, error) {
-	if !s.set {
+	if s == "" {
 		return 0, nil
 	}
-	if v := parseStatus(s.text); v != 0 {
+	if v := parseStatus(string(s)); v != 0 {
 		return v, nil
 	}
-	return 0, &DecodeError{Path: path, Text: s.text, Err: ErrUnknownStatus}
+	return 0, &DecodeError{Path: path, Text: string(s), Err: ErrUnknownStatus}
 }
 
 // wireTime is a time as Junction's JSON holds it: null for the zero time,
@@ -278,6 +270,20 @@ func (t wireTime) MarshalJSONTo(enc *jsontext.Encoder) error {
 		return &EncodeError{Text: v.String(), Err: errMalformedTime}
 	}
 	return enc.WriteToken(jsontext.String(v.Format(time.RFC3339Nano)))
+}
+
+// stamp is a time that Junction does not allow to be null: it is written
+// as RFC 3339 in UTC, the zero time too ("0001-01-01T00:00:00Z", which
+// reads back as the zero time).
+type stamp time.Time
+
+// MarshalJSONTo writes RFC 3339 in UTC; an instant outside the years 0000
+// to 9999 is an error wrapping [ErrMalformed].
+func (t stamp) MarshalJSONTo(enc *jsontext.Encoder) error {
+	if v := time.Time(t); !v.IsZero() {
+		return wireTime(v).MarshalJSONTo(enc)
+	}
+	return enc.WriteToken(jsontext.String("0001-01-01T00:00:00Z"))
 }
 
 // ParseTime parses a timestamp as Junction sends it: RFC 3339 with a zone
@@ -333,7 +339,7 @@ type entryIn struct {
 
 // entryOut is what a history entry encodes to.
 type entryOut struct {
-	CreatedAt wireTime       `json:"created_at"`
+	CreatedAt stamp          `json:"created_at"`
 	Data      jsontext.Value `json:"data"`
 	Status    string         `json:"status"`
 }
@@ -357,7 +363,7 @@ func (e *HistoryEntry) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
 }
 
 // MarshalJSONTo writes Junction's fields, for
-// github.com/go-json-experiment/json: created_at (null when zero), data
+// github.com/go-json-experiment/json: created_at ("0001-01-01T00:00:00Z" when zero), data
 // (null when nil) and status. A CreatedAt outside the years 0000 to 9999
 // and a Data that is not valid JSON are errors wrapping [ErrMalformed].
 func (e HistoryEntry) MarshalJSONTo(enc *jsontext.Encoder) error {
@@ -365,7 +371,7 @@ func (e HistoryEntry) MarshalJSONTo(enc *jsontext.Encoder) error {
 	if len(data) == 0 {
 		data = jsontext.Value("null")
 	}
-	if err := json.MarshalEncode(enc, entryOut{CreatedAt: wireTime(e.CreatedAt), Data: data, Status: e.Status}); err != nil {
+	if err := json.MarshalEncode(enc, entryOut{CreatedAt: stamp(e.CreatedAt), Data: data, Status: e.Status}); err != nil {
 		return encodeError(err)
 	}
 	return nil

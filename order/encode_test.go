@@ -65,12 +65,20 @@ func TestMarshalGolden(t *testing.T) {
 	}
 }
 
+// zeroTime is how a zero timestamp that Junction does not allow to be null
+// is written.
+const zeroTime = "0001-01-01T00:00:00Z"
+
 func TestMarshalShape(t *testing.T) {
 	b, err := json.Marshal(Order{})
 	require.NoError(t, err)
-	assert.Equal(t, `{"id":"","team_id":"","user_id":"","patient_details":null,"patient_address":null,"lab_test":null,`+
-		`"details":null,"sample_id":null,"notes":null,"created_at":null,"updated_at":null,"events":[],"last_event":null,`+
-		`"status":null,"activate_by":null,"origin":null,"order_transaction":null}`, string(b))
+	assert.Equal(t, `{"id":"","team_id":"","user_id":"","patient_details":null,"patient_address":null,`+
+		`"lab_test":{"id":"","slug":"","name":"","sample_type":"","method":"","fasting":false,"price":0,"is_active":false,`+
+		`"status":"","lab":null,"markers":null},"details":{"type":"","data":null},"sample_id":null,"notes":null,`+
+		`"created_at":"0001-01-01T00:00:00Z","updated_at":"0001-01-01T00:00:00Z","events":[],`+
+		`"last_event":{"id":0,"created_at":"0001-01-01T00:00:00Z","status":""},"status":null,"health_insurance_id":null,`+
+		`"requisition_form_url":null,"shipping_details":null,"has_abn":false,"activate_by":null,"origin":null,`+
+		`"order_transaction":null}`, string(b))
 
 	o := Order{
 		Details:       Details{Type: ModalityWalkInTest, ID: "dropped", AppointmentID: "dropped"},
@@ -86,10 +94,10 @@ func TestMarshalShape(t *testing.T) {
 	assert.Equal(t, map[string]any{"type": "walk_in_test", "data": nil}, doc["details"], "data only for phlebotomy")
 	assert.Equal(t, "on_hold", doc["status"])
 	assert.Equal(t, []any{
-		map[string]any{"id": 1.0, "created_at": nil, "status": "received.walk_in_test.ordered", "status_detail": "sample_hemolyzed"},
-		map[string]any{"id": 2.0, "created_at": nil, "status": nil},
+		map[string]any{"id": 1.0, "created_at": zeroTime, "status": "received.walk_in_test.ordered", "status_detail": "sample_hemolyzed"},
+		map[string]any{"id": 2.0, "created_at": zeroTime, "status": ""},
 	}, doc["events"])
-	assert.Equal(t, map[string]any{"id": 2.0, "created_at": nil, "status": "received.at_home_phlebotomy.ordered"}, doc["last_event"])
+	assert.Equal(t, map[string]any{"id": 2.0, "created_at": zeroTime, "status": "received.at_home_phlebotomy.ordered"}, doc["last_event"])
 	assert.Equal(t, map[string]any{"id": "", "status": "active", "orders": []any{}}, doc["order_transaction"])
 
 	o = Order{Details: Details{Type: ModalityAtHomePhlebotomy, UpdatedAt: day(2020, 1, 1)},
@@ -99,7 +107,7 @@ func TestMarshalShape(t *testing.T) {
 	doc = nil
 	require.NoError(t, json.Unmarshal(b, &doc))
 	assert.Equal(t, map[string]any{"type": "at_home_phlebotomy", "data": map[string]any{"id": "", "appointment_id": nil,
-		"created_at": nil, "updated_at": "2020-01-01T00:00:00Z"}}, doc["details"])
+		"created_at": zeroTime, "updated_at": "2020-01-01T00:00:00Z"}}, doc["details"])
 	orders := doc["order_transaction"].(map[string]any)["orders"].([]any)
 	assert.Equal(t, "draw_completed", orders[0].(map[string]any)["low_level_status"], "the short form")
 	assert.Equal(t, "lost", orders[1].(map[string]any)["low_level_status"])

@@ -191,7 +191,7 @@ func ExampleOrder_MarshalJSONTo() {
 	back, err := order.Decode(out)
 	fmt.Println(err, back.History[0] == o.History[0])
 	// Output:
-	// {"id":"o-1","team_id":"","user_id":"","patient_details":null,"patient_address":null,"lab_test":null,"details":{"type":"at_home_phlebotomy","data":null},"sample_id":null,"notes":null,"created_at":"2022-01-01T14:00:00Z","updated_at":null,"events":[{"id":1,"created_at":"2022-01-01T14:00:00Z","status":"received.at_home_phlebotomy.ordered"}],"last_event":null,"status":null,"activate_by":null,"origin":null,"order_transaction":{"id":"t-1","status":null,"orders":[{"id":"o-1","low_level_status":"ordered","low_level_status_created_at":null,"origin":null,"parent_id":null,"created_at":null,"updated_at":null}]}}
+	// {"id":"o-1","team_id":"","user_id":"","patient_details":null,"patient_address":null,"lab_test":{"id":"","slug":"","name":"","sample_type":"","method":"","fasting":false,"price":0,"is_active":false,"status":"","lab":null,"markers":null},"details":{"type":"at_home_phlebotomy","data":null},"sample_id":null,"notes":null,"created_at":"2022-01-01T14:00:00Z","updated_at":"0001-01-01T00:00:00Z","events":[{"id":1,"created_at":"2022-01-01T14:00:00Z","status":"received.at_home_phlebotomy.ordered"}],"last_event":{"id":0,"created_at":"0001-01-01T00:00:00Z","status":""},"status":null,"health_insurance_id":null,"requisition_form_url":null,"shipping_details":null,"has_abn":false,"activate_by":null,"origin":null,"order_transaction":{"id":"t-1","status":"","orders":[{"id":"o-1","low_level_status":"ordered","low_level_status_created_at":null,"origin":null,"parent_id":null,"created_at":"0001-01-01T00:00:00Z","updated_at":"0001-01-01T00:00:00Z"}]}}
 	// <nil> true
 }
 

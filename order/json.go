@@ -56,9 +56,8 @@ func Decode(data []byte) (Order, error) {
 	var w struct {
 		wireOrder
 		events [8]wireEntry
-		orders [4]wireTxOrder
 	}
-	w.Events, w.Transaction.Orders = w.events[:0], w.orders[:0]
+	w.Events = w.events[:0]
 	if err := json.Unmarshal(data, &w.wireOrder); err != nil {
 		return Order{}, decodeError(err)
 	}
@@ -202,32 +201,38 @@ func typeName(t reflect.Type) string {
 	return t.Kind().String()
 }
 
-// wireOrder is an order as Junction writes it, statuses as text.
+// wireOrder is an order as Junction writes it, statuses as text; it is
+// read and written by its struct tags, and a member that Junction allows to
+// be null is written as null when empty.
 type wireOrder struct {
-	ID          string          `json:"id"`
-	TeamID      string          `json:"team_id"`
-	UserID      string          `json:"user_id"`
-	Patient     Patient         `json:"patient_details"`
-	Address     Address         `json:"patient_address"`
-	LabTest     LabTest         `json:"lab_test"`
-	Details     wireDetails     `json:"details"`
-	SampleID    string          `json:"sample_id"`
-	Notes       string          `json:"notes"`
-	CreatedAt   wireTime        `json:"created_at"`
-	UpdatedAt   wireTime        `json:"updated_at"`
-	Events      []wireEntry     `json:"events"`
-	LastEvent   wireEntry       `json:"last_event"`
-	Status      string          `json:"status"`
-	ActivateBy  Date            `json:"activate_by"`
-	Origin      string          `json:"origin"`
-	Transaction wireTransaction `json:"order_transaction"`
+	ID                 string                   `json:"id"`
+	TeamID             string                   `json:"team_id"`
+	UserID             string                   `json:"user_id"`
+	Patient            orNull[wirePatient]      `json:"patient_details"`
+	Address            orNull[orderAddress]     `json:"patient_address"`
+	LabTest            wireLabTest              `json:"lab_test"`
+	Details            wireDetails              `json:"details"`
+	SampleID           text                     `json:"sample_id"`
+	Notes              text                     `json:"notes"`
+	CreatedAt          stamp                    `json:"created_at"`
+	UpdatedAt          stamp                    `json:"updated_at"`
+	Events             []wireEntry              `json:"events"`
+	LastEvent          wireEntry                `json:"last_event"`
+	Status             text                     `json:"status"`
+	HealthInsuranceID  text                     `json:"health_insurance_id"`
+	RequisitionFormURL text                     `json:"requisition_form_url"`
+	ShippingDetails    orNull[orderAddress]     `json:"shipping_details"`
+	HasABN             bool                     `json:"has_abn"`
+	ActivateBy         Date                     `json:"activate_by"`
+	Origin             text                     `json:"origin"`
+	Transaction        orNull[*wireTransaction] `json:"order_transaction"`
 }
 
 type wireEntry struct {
-	ID        int64    `json:"id"`
-	CreatedAt wireTime `json:"created_at"`
-	Status    string   `json:"status"`
-	Detail    string   `json:"status_detail"`
+	ID        int64  `json:"id"`
+	CreatedAt stamp  `json:"created_at"`
+	Status    string `json:"status"`
+	Detail    text   `json:"status_detail,omitempty"`
 }
 
 type wireTransaction struct {
@@ -237,24 +242,96 @@ type wireTransaction struct {
 }
 
 type wireTxOrder struct {
-	ID              string   `json:"id"`
-	Status          string   `json:"low_level_status"`
-	StatusCreatedAt wireTime `json:"low_level_status_created_at"`
-	Origin          string   `json:"origin"`
-	ParentID        string   `json:"parent_id"`
-	CreatedAt       wireTime `json:"created_at"`
-	UpdatedAt       wireTime `json:"updated_at"`
+	ID              string        `json:"id"`
+	Status          text          `json:"low_level_status"`
+	StatusCreatedAt orNull[stamp] `json:"low_level_status_created_at"`
+	Origin          text          `json:"origin"`
+	ParentID        text          `json:"parent_id"`
+	CreatedAt       stamp         `json:"created_at"`
+	UpdatedAt       stamp         `json:"updated_at"`
+}
+
+// wirePatient is patient_details: the date of birth as the date-time
+// Junction documents, midnight at offset zero ("1990-01-01T00:00:00+00:00"),
+// and "" when absent (dob is required, and not nullable).
+type wirePatient struct {
+	DOB birth `json:"dob"`
+	Patient
+}
+
+type birth Date
+
+func (d birth) MarshalJSONTo(enc *jsontext.Encoder) error {
+	b, err := Date(d).MarshalText()
+	if err != nil {
+		return err
+	}
+	if len(b) > 0 {
+		b = append(b, "T00:00:00+00:00"...)
+	}
+	return enc.WriteToken(jsontext.String(string(b)))
+}
+
+func (d *birth) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	return (*Date)(d).UnmarshalJSONFrom(dec)
+}
+
+// wireLabTest is lab_test: its lab and markers, which [LabTest] does not
+// model, are skipped, and written as null.
+type wireLabTest struct {
+	LabTest
+	Lab     skipped `json:"lab"`
+	Markers skipped `json:"markers"`
+}
+
+type skipped struct{}
+
+func (skipped) MarshalJSONTo(enc *jsontext.Encoder) error      { return enc.WriteToken(jsontext.Null) }
+func (*skipped) UnmarshalJSONFrom(dec *jsontext.Decoder) error { return dec.SkipValue() }
+
+// text is a string that is null on the wire when empty.
+type text string
+
+func (t text) MarshalJSONTo(enc *jsontext.Encoder) error {
+	if t == "" {
+		return enc.WriteToken(jsontext.Null)
+	}
+	return enc.WriteToken(jsontext.String(string(t)))
+}
+
+// orNull is a value that is null on the wire when zero.
+type orNull[T comparable] struct{ v T }
+
+func (n orNull[T]) MarshalJSONTo(enc *jsontext.Encoder) error {
+	var zero T
+	if n.v == zero {
+		return enc.WriteToken(jsontext.Null)
+	}
+	return json.MarshalEncode(enc, n.v)
+}
+
+func (n *orNull[T]) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	return json.UnmarshalDecode(dec, &n.v)
 }
 
 // order returns the order w holds, its statuses parsed as [Decode]
 // describes, and the first unknown status with its JSON Pointer.
 func (w *wireOrder) order() (o Order, path string, err error) {
+	p := w.Patient.v.Patient
+	p.DOB = Date(w.Patient.v.DOB)
 	o = Order{
-		ID: w.ID, TeamID: w.TeamID, UserID: w.UserID, Patient: w.Patient, Address: w.Address, LabTest: w.LabTest,
-		Details: w.Details.details, SampleID: w.SampleID, Notes: w.Notes,
+		ID: w.ID, TeamID: w.TeamID, UserID: w.UserID, Patient: p, Address: Address(w.Address.v),
+		LabTest: w.LabTest.LabTest, SampleID: string(w.SampleID), Notes: string(w.Notes),
 		CreatedAt: w.CreatedAt.t, UpdatedAt: w.UpdatedAt.t, LastEvent: w.LastEvent.entry(),
-		HighLevelText: w.Status, ActivateBy: w.ActivateBy, Origin: w.Origin,
-		Transaction: Transaction{ID: w.Transaction.ID, Status: w.Transaction.Status},
+		HighLevelText: string(w.Status), ActivateBy: w.ActivateBy, Origin: string(w.Origin),
+		HasABN: w.HasABN, HealthInsuranceID: string(w.HealthInsuranceID), RequisitionFormURL: string(w.RequisitionFormURL),
+		ShippingDetails: Address(w.ShippingDetails.v),
+	}
+	if w.Details.Type == ModalityAtHomePhlebotomy {
+		d := w.Details.Data.v
+		o.Details = Details{Type: w.Details.Type, ID: d.ID, AppointmentID: string(d.AppointmentID), CreatedAt: d.CreatedAt.t, UpdatedAt: d.UpdatedAt.t}
+	} else {
+		o.Details.Type = w.Details.Type
 	}
 	if len(w.Events) > 0 {
 		o.History = make([]HistoryEntry, len(w.Events))
@@ -262,11 +339,14 @@ func (w *wireOrder) order() (o Order, path string, err error) {
 			o.History[i] = w.Events[i].entry()
 		}
 	}
-	if len(w.Transaction.Orders) > 0 {
-		o.Transaction.Orders = make([]TransactionOrder, len(w.Transaction.Orders))
-		for i, t := range w.Transaction.Orders {
-			o.Transaction.Orders[i] = TransactionOrder{ID: t.ID, StatusText: t.Status, StatusCreatedAt: t.StatusCreatedAt.t,
-				Origin: t.Origin, ParentID: t.ParentID, CreatedAt: t.CreatedAt.t, UpdatedAt: t.UpdatedAt.t}
+	if t := w.Transaction.v; t != nil {
+		o.Transaction = Transaction{ID: t.ID, Status: t.Status}
+		if len(t.Orders) > 0 {
+			o.Transaction.Orders = make([]TransactionOrder, len(t.Orders))
+			for i, t := range t.Orders {
+				o.Transaction.Orders[i] = TransactionOrder{ID: t.ID, StatusText: string(t.Status), StatusCreatedAt: t.StatusCreatedAt.v.t,
+					Origin: string(t.Origin), ParentID: string(t.ParentID), CreatedAt: t.CreatedAt.t, UpdatedAt: t.UpdatedAt.t}
+			}
 		}
 	}
 	path, err = parseStatuses(&o)
@@ -274,7 +354,7 @@ func (w *wireOrder) order() (o Order, path string, err error) {
 }
 
 func (w *wireEntry) entry() HistoryEntry {
-	return HistoryEntry{ID: w.ID, CreatedAt: w.CreatedAt.t, StatusText: w.Status, Detail: w.Detail}
+	return HistoryEntry{ID: w.ID, CreatedAt: w.CreatedAt.t, StatusText: w.Status, Detail: string(w.Detail)}
 }
 
 // parseStatuses parses the status texts left in o, as [Decode] describes,
@@ -326,28 +406,30 @@ func parseInto(s *Status, text *string) error {
 
 // wireDetails is details: details.data is read only for an at-home
 // phlebotomy order, whose data has a shape this package knows; the data of
-// another modality is skipped. When data comes before type, its text is
-// kept until type is known.
-type wireDetails struct{ details Details }
+// another modality is skipped, and written as null. When data comes before
+// type, its text is kept until type is known.
+type wireDetails struct {
+	Type Modality         `json:"type"`
+	Data orNull[wireData] `json:"data"`
+}
 
 type wireData struct {
-	ID            string   `json:"id"`
-	AppointmentID string   `json:"appointment_id"`
-	CreatedAt     wireTime `json:"created_at"`
-	UpdatedAt     wireTime `json:"updated_at"`
+	ID            string `json:"id"`
+	AppointmentID text   `json:"appointment_id"`
+	CreatedAt     stamp  `json:"created_at"`
+	UpdatedAt     stamp  `json:"updated_at"`
 }
 
 func (w *wireDetails) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
 	var (
-		d       Details
-		data    wireData
+		d       wireDetails
 		raw     []byte // data read before type
 		rawPath jsontext.Pointer
 		hasType bool
 	)
 	if k := dec.PeekKind(); k == 'n' {
 		_, err := dec.ReadToken()
-		w.details = Details{}
+		*w = wireDetails{}
 		return err
 	} else if k != '{' {
 		return &json.SemanticError{JSONKind: k, GoType: reflect.TypeFor[Details]()}
@@ -362,49 +444,40 @@ func (w *wireDetails) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
 		}
 		switch unquoted(name) {
 		case "type":
-			if err := json.UnmarshalDecode(dec, &d.Type); err != nil {
-				return err
-			}
+			err = json.UnmarshalDecode(dec, &d.Type)
 			hasType = true
 		case "data":
 			switch {
 			case !hasType:
-				v, err := dec.ReadValue()
-				if err != nil {
-					return err
+				var v jsontext.Value
+				if v, err = dec.ReadValue(); err == nil {
+					raw, rawPath = bytes.Clone(v), dec.StackPointer()
 				}
-				raw, rawPath = bytes.Clone(v), dec.StackPointer()
 			case d.Type == ModalityAtHomePhlebotomy:
-				if err := json.UnmarshalDecode(dec, &data); err != nil {
-					return err
-				}
+				err = json.UnmarshalDecode(dec, &d.Data.v)
 			default:
-				if err := dec.SkipValue(); err != nil {
-					return err
-				}
+				err = dec.SkipValue()
 			}
 		default:
-			if err := dec.SkipValue(); err != nil {
-				return err
-			}
+			err = dec.SkipValue()
+		}
+		if err != nil {
+			return err
 		}
 	}
 	if _, err := dec.ReadToken(); err != nil {
 		return err
 	}
-	if d.Type == ModalityAtHomePhlebotomy {
-		if raw != nil {
-			if err := json.Unmarshal(raw, &data); err != nil {
-				var sem *json.SemanticError
-				if errors.As(err, &sem) {
-					sem.JSONPointer = rawPath + sem.JSONPointer
-				}
-				return err
+	if raw != nil && d.Type == ModalityAtHomePhlebotomy {
+		if err := json.Unmarshal(raw, &d.Data.v); err != nil {
+			var sem *json.SemanticError
+			if errors.As(err, &sem) {
+				sem.JSONPointer = rawPath + sem.JSONPointer
 			}
+			return err
 		}
-		d.ID, d.AppointmentID, d.CreatedAt, d.UpdatedAt = data.ID, data.AppointmentID, data.CreatedAt.t, data.UpdatedAt.t
 	}
-	w.details = d
+	*w = d
 	return nil
 }
 
@@ -419,15 +492,18 @@ func unquoted(quoted jsontext.Value) string {
 	return string(b)
 }
 
-// wireTime is a timestamp as Junction writes it: RFC 3339, with or without
-// a zone designator (none means UTC), or null for the zero time.
-type wireTime struct{ t time.Time }
+// stamp is a timestamp as Junction writes it: RFC 3339, with or without a
+// zone designator (none means UTC); null reads as the zero time. It is
+// written in RFC 3339 in UTC, the zero time too ("0001-01-01T00:00:00Z"),
+// since Junction's timestamps are not nullable: one that is is an
+// orNull[stamp].
+type stamp struct{ t time.Time }
 
 // localLayout is an RFC 3339 timestamp without its zone designator, as some
 // Junction payloads send it ("2022-01-01T00:00:00"); it means UTC.
 const localLayout = "2006-01-02T15:04:05"
 
-func (w *wireTime) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+func (w *stamp) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
 	v, err := dec.ReadValue()
 	if err != nil {
 		return err
@@ -445,6 +521,21 @@ func (w *wireTime) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
 	}
 	w.t = t
 	return nil
+}
+
+func (w stamp) MarshalJSONTo(enc *jsontext.Encoder) error {
+	if !inRange(w.t) {
+		return &ParseError{Kind: "time", Text: w.t.String(), Err: ErrMalformed}
+	}
+	return enc.WriteToken(jsontext.String(w.t.UTC().Format(time.RFC3339Nano)))
+}
+
+// stampOf returns t as a stamp, the zero stamp for any zero time.
+func stampOf(t time.Time) stamp {
+	if t.IsZero() {
+		return stamp{}
+	}
+	return stamp{t}
 }
 
 // parseTime parses a timestamp as Junction sends it: RFC 3339 with a zone
@@ -505,68 +596,12 @@ func (a *Address) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
 	return nil
 }
 
-// MarshalJSONTo writes o with Junction's field names, in the shape
-// [Decode] reads, for github.com/go-json-experiment/json: for any Order
-// that Decode returned, decoding what it writes gives an equal Order,
-// beside the same error if there was one.
-//
-// Statuses are written in the form Junction uses for each field: the full
-// form in events[] and last_event, the low-level form in
-// order_transaction, the high-level status alone in status; a zero status
-// writes its text (StatusText, HighLevelText) instead, and null when that
-// is empty. Absent timestamps and dates, empty optional strings
-// (sample_id, notes, appointment_id, parent_id, origin, the transaction's
-// status), and a zero Patient, Address, LabTest, Details, LastEvent or
-// Transaction are null; an empty status_detail is left out. The address is
-// written in the order's form, with zip. details.data is written only for
-// an at-home phlebotomy order.
-//
-// A status or high-level status that is neither zero nor valid is a
-// *[DecodeError] (Op "encode") wrapping [ErrUnknownStatus]; a time or date
-// that RFC 3339 cannot write (outside the years 0000 to 9999) is one
-// wrapping [ErrMalformed].
-func (o Order) MarshalJSONTo(enc *jsontext.Encoder) error {
-	w, err := o.wire()
-	if err != nil {
-		return err
-	}
-	return json.MarshalEncode(enc, &w)
-}
+// orderAddress is an address in an order's form (patient_address,
+// shipping_details): zip, not zip_code, and every member Junction
+// documents there, the nullable ones null when empty.
+type orderAddress Address
 
-// outOrder is an order as MarshalJSONTo writes it; nil is null.
-type outOrder struct {
-	ID          string         `json:"id"`
-	TeamID      string         `json:"team_id"`
-	UserID      string         `json:"user_id"`
-	Patient     *outPatient    `json:"patient_details"`
-	Address     *orderAddress  `json:"patient_address"`
-	LabTest     *LabTest       `json:"lab_test"`
-	Details     *outDetails    `json:"details"`
-	SampleID    *string        `json:"sample_id"`
-	Notes       *string        `json:"notes"`
-	CreatedAt   *string        `json:"created_at"`
-	UpdatedAt   *string        `json:"updated_at"`
-	Events      []outEntry     `json:"events"`
-	LastEvent   *outEntry      `json:"last_event"`
-	Status      *string        `json:"status"`
-	ActivateBy  *string        `json:"activate_by"`
-	Origin      *string        `json:"origin"`
-	Transaction *outTransation `json:"order_transaction"`
-}
-
-// outPatient is Patient with its date of birth null when absent.
-type outPatient struct {
-	DOB         *string `json:"dob"`
-	Gender      string  `json:"gender"`
-	FirstName   string  `json:"first_name"`
-	LastName    string  `json:"last_name"`
-	PhoneNumber string  `json:"phone_number"`
-	Email       string  `json:"email"`
-}
-
-// orderAddress is an order's patient_address as Junction writes it: zip,
-// not zip_code, and every member it documents there.
-type orderAddress struct {
+type zipAddress struct {
 	ReceiverName string `json:"receiver_name"`
 	FirstLine    string `json:"first_line"`
 	SecondLine   string `json:"second_line"`
@@ -579,150 +614,112 @@ type orderAddress struct {
 	AccessNotes  string `json:"access_notes,omitempty"`
 }
 
-type outDetails struct {
-	Type Modality `json:"type"`
-	Data *outData `json:"data"`
+func (a orderAddress) MarshalJSONTo(enc *jsontext.Encoder) error {
+	return json.MarshalEncode(enc, zipAddress(a))
 }
 
-type outData struct {
-	ID            string  `json:"id"`
-	AppointmentID *string `json:"appointment_id"`
-	CreatedAt     *string `json:"created_at"`
-	UpdatedAt     *string `json:"updated_at"`
+func (a *orderAddress) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	return (*Address)(a).UnmarshalJSONFrom(dec)
 }
 
-type outEntry struct {
-	ID        int64   `json:"id"`
-	CreatedAt *string `json:"created_at"`
-	Status    *string `json:"status"`
-	Detail    *string `json:"status_detail,omitempty"`
-}
-
-type outTransation struct {
-	ID     string       `json:"id"`
-	Status *string      `json:"status"`
-	Orders []outTxOrder `json:"orders"`
-}
-
-type outTxOrder struct {
-	ID              string  `json:"id"`
-	Status          *string `json:"low_level_status"`
-	StatusCreatedAt *string `json:"low_level_status_created_at"`
-	Origin          *string `json:"origin"`
-	ParentID        *string `json:"parent_id"`
-	CreatedAt       *string `json:"created_at"`
-	UpdatedAt       *string `json:"updated_at"`
+// MarshalJSONTo writes o with Junction's field names, in the shape
+// [Decode] reads, for github.com/go-json-experiment/json: for any Order
+// that Decode returned, decoding what it writes gives an equal Order,
+// beside the same error if there was one.
+//
+// Every member Junction's OpenAPI document marks required for an order is
+// written, with the JSON type it gives; a member is null only where the
+// document allows it. Statuses are written in the form Junction uses for
+// each field: the full form in events[] and last_event, the low-level form
+// in order_transaction, the high-level status alone in status; a zero
+// status writes its text (StatusText, HighLevelText) instead: null when
+// that is empty where Junction allows null (status, low_level_status), ""
+// in events[] and last_event, where it does not. Empty optional strings
+// (sample_id, notes, health_insurance_id, requisition_form_url,
+// appointment_id, parent_id, origin), an absent activate_by or
+// low_level_status_created_at, and a zero Patient, Address,
+// ShippingDetails or Transaction are null; an empty status_detail is left
+// out. A zero timestamp that Junction does not allow to be null
+// (created_at, updated_at, and those of events[], last_event,
+// details.data and order_transaction.orders[]) is written as
+// "0001-01-01T00:00:00Z", which decodes back to the zero time; a zero
+// LastEvent as {"id": 0, "created_at": "0001-01-01T00:00:00Z",
+// "status": ""}; zero Details as {"type": "", "data": null}. The date of
+// birth is written as midnight at offset zero ("1990-01-01T00:00:00+00:00"),
+// the date-time Junction documents, and as "" when absent. The addresses
+// are written in the order's form, with zip. details.data is written only
+// for an at-home phlebotomy order; lab_test's lab and markers are null.
+//
+// A status or high-level status that is neither zero nor valid is a
+// *[DecodeError] (Op "encode") wrapping [ErrUnknownStatus]; a time or date
+// that RFC 3339 cannot write (outside the years 0000 to 9999) is one
+// wrapping [ErrMalformed].
+func (o Order) MarshalJSONTo(enc *jsontext.Encoder) error {
+	w, err := o.wire()
+	if err != nil {
+		return err
+	}
+	// Written apart first, so that a value that cannot be written leaves
+	// nothing behind.
+	b, err := json.Marshal(&w)
+	if err != nil {
+		de := decodeError(err)
+		de.Op = "encode"
+		return de
+	}
+	return enc.WriteValue(b)
 }
 
 // encoder gathers the first error met while o is turned into its wire form.
 type encoder struct{ err error }
 
-func (e *encoder) fail(path string, err error) {
-	if e.err == nil {
+// status returns spell(s) for a valid status, text for the zero Status.
+func (e *encoder) status(path string, s Status, text string, spell func(Status) string) string {
+	if s == 0 {
+		return text
+	}
+	if _, err := s.MarshalText(); err != nil && e.err == nil {
 		e.err = &DecodeError{Op: "encode", Path: path, Err: err}
 	}
+	return spell(s)
 }
 
-// time returns t in RFC 3339, or null for the zero time.
-func (e *encoder) time(path string, t time.Time) *string {
-	if t.IsZero() {
-		return nil
-	}
-	if !inRange(t) {
-		e.fail(path, &ParseError{Kind: "time", Text: t.String(), Err: ErrMalformed})
-		return nil
-	}
-	s := t.UTC().Format(time.RFC3339Nano)
-	return &s
+func (e *encoder) entry(path string, h HistoryEntry) wireEntry {
+	return wireEntry{ID: h.ID, CreatedAt: stampOf(h.CreatedAt), Status: e.status(path+"/status", h.Status, h.StatusText, Status.Full),
+		Detail: text(h.Detail)}
 }
 
-// date returns d as text, or null for the absent Date.
-func (e *encoder) date(path string, d Date) *string {
-	if d.IsZero() {
-		return nil
-	}
-	b, err := d.MarshalText()
-	if err != nil {
-		e.fail(path, err)
-		return nil
-	}
-	s := string(b)
-	return &s
-}
-
-// status returns spell(s) for a valid status, text for the zero Status,
-// null for an empty text.
-func (e *encoder) status(path string, s Status, text string, spell func(Status) string) *string {
-	if s == 0 {
-		return optional(text)
-	}
-	if _, err := s.MarshalText(); err != nil {
-		e.fail(path, err)
-		return nil
-	}
-	v := spell(s)
-	return &v
-}
-
-func (e *encoder) entry(path string, h HistoryEntry) outEntry {
-	return outEntry{ID: h.ID, CreatedAt: e.time(path+"/created_at", h.CreatedAt),
-		Status: e.status(path+"/status", h.Status, h.StatusText, Status.Full), Detail: optional(h.Detail)}
-}
-
-func (o Order) wire() (outOrder, error) {
+func (o Order) wire() (wireOrder, error) {
 	var e encoder
-	w := outOrder{ID: o.ID, TeamID: o.TeamID, UserID: o.UserID, SampleID: optional(o.SampleID), Notes: optional(o.Notes),
-		CreatedAt: e.time("/created_at", o.CreatedAt), UpdatedAt: e.time("/updated_at", o.UpdatedAt),
-		Events: make([]outEntry, len(o.History)), Status: optional(o.HighLevelText),
-		ActivateBy: e.date("/activate_by", o.ActivateBy), Origin: optional(o.Origin)}
-	if p := o.Patient; p != (Patient{}) {
-		w.Patient = &outPatient{DOB: e.date("/patient_details/dob", p.DOB), Gender: p.Gender, FirstName: p.FirstName,
-			LastName: p.LastName, PhoneNumber: p.PhoneNumber, Email: p.Email}
-	}
-	if o.Address != (Address{}) {
-		a := orderAddress(o.Address)
-		w.Address = &a
-	}
-	if o.LabTest != (LabTest{}) {
-		w.LabTest = &o.LabTest
-	}
-	if d := o.Details; d != (Details{}) {
-		w.Details = &outDetails{Type: d.Type}
-		if o.IsPhlebotomy() && (d.ID != "" || d.AppointmentID != "" || !d.CreatedAt.IsZero() || !d.UpdatedAt.IsZero()) {
-			w.Details.Data = &outData{ID: d.ID, AppointmentID: optional(d.AppointmentID),
-				CreatedAt: e.time("/details/data/created_at", d.CreatedAt), UpdatedAt: e.time("/details/data/updated_at", d.UpdatedAt)}
-		}
+	p := o.Patient
+	w := wireOrder{ID: o.ID, TeamID: o.TeamID, UserID: o.UserID, Patient: orNull[wirePatient]{wirePatient{birth(p.DOB), p}},
+		Address: orNull[orderAddress]{orderAddress(o.Address)}, LabTest: wireLabTest{LabTest: o.LabTest},
+		Details: wireDetails{Type: o.Details.Type}, SampleID: text(o.SampleID), Notes: text(o.Notes),
+		CreatedAt: stampOf(o.CreatedAt), UpdatedAt: stampOf(o.UpdatedAt), Events: make([]wireEntry, len(o.History)),
+		LastEvent: e.entry("/last_event", o.LastEvent), Status: text(o.HighLevelText),
+		HealthInsuranceID: text(o.HealthInsuranceID), RequisitionFormURL: text(o.RequisitionFormURL),
+		ShippingDetails: orNull[orderAddress]{orderAddress(o.ShippingDetails)}, HasABN: o.HasABN,
+		ActivateBy: o.ActivateBy, Origin: text(o.Origin)}
+	if d := o.Details; o.IsPhlebotomy() {
+		w.Details.Data.v = wireData{ID: d.ID, AppointmentID: text(d.AppointmentID), CreatedAt: stampOf(d.CreatedAt), UpdatedAt: stampOf(d.UpdatedAt)}
 	}
 	for i, h := range o.History {
 		w.Events[i] = e.entry("/events/"+strconv.Itoa(i), h)
 	}
-	if o.LastEvent != (HistoryEntry{}) {
-		last := e.entry("/last_event", o.LastEvent)
-		w.LastEvent = &last
-	}
 	if o.HighLevel != 0 {
 		b, err := o.HighLevel.MarshalText()
-		if err != nil {
-			e.fail("/status", err)
+		if err != nil && e.err == nil {
+			e.err = &DecodeError{Op: "encode", Path: "/status", Err: err}
 		}
-		w.Status = optional(string(b))
+		w.Status = text(b)
 	}
 	if t := o.Transaction; t.ID != "" || t.Status != "" || len(t.Orders) > 0 {
-		w.Transaction = &outTransation{ID: t.ID, Status: optional(t.Status), Orders: make([]outTxOrder, len(t.Orders))}
+		w.Transaction.v = &wireTransaction{ID: t.ID, Status: t.Status, Orders: make([]wireTxOrder, len(t.Orders))}
 		for i, v := range t.Orders {
-			p := "/order_transaction/orders/" + strconv.Itoa(i)
-			w.Transaction.Orders[i] = outTxOrder{ID: v.ID, Status: e.status(p+"/low_level_status", v.Status, v.StatusText, Status.String),
-				StatusCreatedAt: e.time(p+"/low_level_status_created_at", v.StatusCreatedAt), Origin: optional(v.Origin),
-				ParentID: optional(v.ParentID), CreatedAt: e.time(p+"/created_at", v.CreatedAt), UpdatedAt: e.time(p+"/updated_at", v.UpdatedAt)}
+			w.Transaction.v.Orders[i] = wireTxOrder{ID: v.ID, Status: text(e.status("/order_transaction/orders/"+strconv.Itoa(i)+"/low_level_status",
+				v.Status, v.StatusText, Status.String)), StatusCreatedAt: orNull[stamp]{stampOf(v.StatusCreatedAt)}, Origin: text(v.Origin),
+				ParentID: text(v.ParentID), CreatedAt: stampOf(v.CreatedAt), UpdatedAt: stampOf(v.UpdatedAt)}
 		}
 	}
 	return w, e.err
-}
-
-// optional returns nil for "", so that it is written as null.
-func optional(s string) *string {
-	if s == "" {
-		return nil
-	}
-	return &s
 }

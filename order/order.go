@@ -65,6 +65,19 @@ type Order struct {
 	// Transaction is the order transaction the order belongs to
 	// (order_transaction); the zero Transaction when null.
 	Transaction Transaction
+	// HasABN reports whether the patient signed an Advance Beneficiary
+	// Notice for the order (has_abn).
+	HasABN bool
+	// HealthInsuranceID is the id of the health insurance the order is
+	// billed to (health_insurance_id); empty when null.
+	HealthInsuranceID string
+	// RequisitionFormURL is where the order's requisition form can be
+	// fetched (requisition_form_url); empty when null.
+	RequisitionFormURL string
+	// ShippingDetails is where a test kit is shipped (shipping_details),
+	// written with zip as an order's patient_address is; the zero Address
+	// when null.
+	ShippingDetails Address
 }
 
 // IsPhlebotomy reports whether o is an at-home phlebotomy order: whether
@@ -176,7 +189,8 @@ func (a Address) EffectiveSecondLine() string {
 }
 
 // LabTest is the test an order is for (lab_test): the few fields a consumer
-// uses. Its JSON form is Junction's.
+// uses. Its JSON form is Junction's; an [Order] writes the lab and markers
+// it does not model as null.
 type LabTest struct {
 	// ID is the lab test's id.
 	ID string `json:"id"`
@@ -191,6 +205,13 @@ type LabTest struct {
 	Method Modality `json:"method"`
 	// Fasting reports whether the patient must fast before the draw.
 	Fasting bool `json:"fasting"`
+	// Price is the lab test's price (price).
+	Price float64 `json:"price"`
+	// IsActive reports whether the lab test can be ordered (is_active).
+	IsActive bool `json:"is_active"`
+	// Status is the lab test's status as sent (status): "active",
+	// "pending_approval" or "inactive".
+	Status string `json:"status"`
 }
 
 // Details says how an order's sample is collected (details): its modality

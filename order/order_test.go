@@ -76,7 +76,7 @@ func TestDecodeFixtures(t *testing.T) {
 			Address: Address{ReceiverName: "John Doe", FirstLine: "123 Main Street", City: "New York", State: "NY",
 				ZipCode: "12345", Country: "US", PhoneNumber: "+11231234123"},
 			LabTest: LabTest{ID: "d0b479ec-afcc-4763-985c-4e23f17149f5", Slug: "59d4dfa1-testosterone",
-				Name: "Testosterone", SampleType: "serum", Method: ModalityAtHomePhlebotomy},
+				Name: "Testosterone", SampleType: "serum", Method: ModalityAtHomePhlebotomy, IsActive: true, Status: "active"},
 			Details: Details{Type: ModalityAtHomePhlebotomy, ID: "21cb5e3f-25e3-443d-9fee-272de1393310",
 				CreatedAt: imported, UpdatedAt: imported},
 			SampleID:  "1234567890",

@@ -126,7 +126,7 @@ func TestFlowJSONForm(t *testing.T) {
 		"appointments": [{
 			"appointment": {"id": "ord-a1", "user_id": "user-1", "order_id": "ord",
 				"address": {"first_line": "123 Main St.", "city": "Phoenix", "state": "AZ", "zip_code": "85004", "access_notes": "Gate code #1234"},
-				"start_at": null, "end_at": null, "iana_timezone": "UTC", "type": "phlebotomy", "provider": "phlebfinders",
+				"location": {"lng": 0, "lat": 0}, "start_at": null, "end_at": null, "iana_timezone": "UTC", "type": "phlebotomy", "provider": "phlebfinders",
 				"status": "pending", "event_status": "pending", "provider_id": "", "can_reschedule": false,
 				"appointment_notes": "Patient prefers left arm",
 				"events": [{"created_at": "2026-11-21T10:00:00Z", "data": null, "status": "pending"}]},

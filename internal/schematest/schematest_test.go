@@ -1,0 +1,45 @@
+package schematest
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestCheck(t *testing.T) {
+	doc, err := Load("testdata/schemas.json")
+	require.NoError(t, err)
+	strict := Options{Formats: true, Enums: true}
+	good := `{"id": "84d96c03-6b1c-4226-ad8f-ef44a6bc08af", "when": null, "kind": "a", "n": 3, "child": {"x": true},
+		"tags": ["abc"], "zip": "85004"}`
+	assert.Empty(t, doc.Check("Thing", []byte(good), strict))
+	for _, c := range []struct {
+		doc  string
+		opts Options
+		want []string
+	}{
+		{`{"when": null, "kind": "a", "child": null, "tags": []}`, Options{}, []string{`/: missing required member "id"`}},
+		{`{"id": null, "when": 1, "kind": "a", "child": null, "tags": {}}`, Options{},
+			[]string{"/id: want string, have null", "/tags: want array, have object", "/when: want string, have number"}},
+		{`{"id": "x", "when": "2020-01-01", "kind": "c", "n": 1.5, "child": {"x": 1, "y": 2}, "tags": ["abcd"], "zip": "1"}`, strict,
+			[]string{`/child/x: want boolean, have number`, `/child/y: member not allowed`, `/id: "x" is not a uuid`,
+				`/kind: c is not one of [a b]`, `/n: want integer, have number`, `/tags/0: longer than 3 characters`,
+				`/when: "2020-01-01" is not an RFC 3339 date-time`, `/zip: "1" does not match "^\\d{5}$"`}},
+		{`{"id": "x", "when": null, "kind": "c", "n": 10, "child": null, "tags": []}`, Options{}, nil},
+		{`{"id": "", "when": null, "kind": "a", "n": -1, "child": null, "tags": []}`, Options{Formats: true},
+			[]string{`/id: "" is not a uuid`, "/n: -1 is below 0"}},
+		{`[]`, Options{}, []string{"/: want object, have array"}},
+		{`{`, Options{}, nil},
+	} {
+		got := doc.Check("Thing", []byte(c.doc), c.opts)
+		if c.want == nil && c.doc == `{` {
+			assert.Len(t, got, 1, c.doc)
+			continue
+		}
+		assert.Equal(t, c.want, got, c.doc)
+	}
+	assert.Equal(t, []string{`no schema "Nope"`}, doc.Check("Nope", []byte(`{}`), Options{}))
+	_, err = Load("testdata/missing.json")
+	assert.Error(t, err)
+}
