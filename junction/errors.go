@@ -129,9 +129,11 @@ func statusSentinel(code int) error {
 }
 
 // RequestError reports a call that got no answer to act on: the
-// transport failed (Err wraps [ErrTransport] and the cause, such as
-// context.DeadlineExceeded or a *url.Error), or a request could not be
-// built. Attempts says how many times it was sent.
+// transport failed (Err is the cause, such as a *url.Error), or the
+// context ended (Err is the context's error), perhaps while the client
+// waited to retry after Last. It unwraps to [ErrTransport], Err and Last,
+// so that errors.Is(err, context.DeadlineExceeded) and, after a wait cut
+// short, errors.Is(err, ErrRateLimited) both hold.
 type RequestError struct {
 	// Op names the call, such as "book".
 	Op string
@@ -139,6 +141,9 @@ type RequestError struct {
 	Attempts int
 	// Err is the cause.
 	Err error
+	// Last is the error of the last attempt when the context ended while
+	// the client waited to retry; nil otherwise.
+	Last error
 }
 
 // Error returns "junction: book: " followed by the cause.
@@ -148,13 +153,26 @@ func (e *RequestError) Error() string {
 		msg += e.Op + ": "
 	}
 	if e.Err == nil {
-		return msg + ErrTransport.Error()
+		return msg + "no answer"
 	}
-	return msg + strings.TrimPrefix(e.Err.Error(), "junction: ")
+	msg += "no answer: " + e.Err.Error()
+	if e.Last != nil {
+		msg += " (after " + strings.TrimPrefix(e.Last.Error(), "junction: ") + ")"
+	}
+	return msg
 }
 
-// Unwrap returns [ErrTransport] and the cause.
-func (e *RequestError) Unwrap() []error { return []error{ErrTransport, e.Err} }
+// Unwrap returns [ErrTransport], the cause and the last attempt's error.
+func (e *RequestError) Unwrap() []error {
+	errs := []error{ErrTransport}
+	if e.Err != nil {
+		errs = append(errs, e.Err)
+	}
+	if e.Last != nil {
+		errs = append(errs, e.Last)
+	}
+	return errs
+}
 
 // DecodeError reports JSON that cannot be read: an answer's body that is
 // not the endpoint's JSON, or an error body [DecodeErrorBody] refuses. Path
