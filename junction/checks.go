@@ -108,7 +108,7 @@ func outOf(op, field string, v *int64, lo, hi int64) error {
 		return nil
 	}
 	return local(op, http.StatusUnprocessableEntity, nil, Problem{Loc: []any{"body", field},
-		Msg: "ensure this value is between " + strconv.FormatInt(lo, 10) + " and " + strconv.FormatInt(hi, 10),
+		Msg:  "ensure this value is between " + strconv.FormatInt(lo, 10) + " and " + strconv.FormatInt(hi, 10),
 		Type: "value_error.number.range"})
 }
 

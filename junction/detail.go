@@ -104,7 +104,9 @@ type Problem struct {
 	Type string
 }
 
-// String returns the problem as "body.patient_details.dob: msg".
+// String returns the problem as "body.patient_details.dob: msg": its
+// location joined by dots (an entry neither a string nor an int written
+// "?"), then its message.
 func (p Problem) String() string {
 	var b strings.Builder
 	for i, l := range p.Loc {
@@ -116,6 +118,8 @@ func (p Problem) String() string {
 			b.WriteString(l)
 		case int:
 			b.WriteString(strconv.Itoa(l))
+		default:
+			b.WriteByte('?')
 		}
 	}
 	if b.Len() > 0 {
@@ -158,11 +162,11 @@ func (p *Problem) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
 		case k == '0':
 			n, err := strconv.Atoi(string(raw))
 			if err != nil {
-				return &json.SemanticError{JSONPointer: jsontext.Pointer("/loc/" + strconv.Itoa(i)), Err: errLoc}
+				return &json.SemanticError{JSONPointer: dec.StackPointer() + jsontext.Pointer("/loc/"+strconv.Itoa(i)), Err: errLoc}
 			}
 			v.Loc = append(v.Loc, n)
 		default:
-			return &json.SemanticError{JSONPointer: jsontext.Pointer("/loc/" + strconv.Itoa(i)), Err: errLoc}
+			return &json.SemanticError{JSONPointer: dec.StackPointer() + jsontext.Pointer("/loc/"+strconv.Itoa(i)), Err: errLoc}
 		}
 	}
 	*p = v
@@ -186,7 +190,7 @@ func (p Problem) MarshalJSONTo(enc *jsontext.Encoder) error {
 		case int:
 			raw = strconv.AppendInt(nil, int64(l), 10)
 		default:
-			return &json.SemanticError{JSONPointer: jsontext.Pointer("/loc/" + strconv.Itoa(i)), Err: errLoc}
+			return &json.SemanticError{JSONPointer: enc.StackPointer() + jsontext.Pointer("/loc/"+strconv.Itoa(i)), Err: errLoc}
 		}
 		w.Loc = append(w.Loc, raw)
 	}

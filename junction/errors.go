@@ -8,6 +8,8 @@ import (
 
 	"github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
+
+	"github.com/phlebkit/phlebkit/appointment"
 )
 
 // Sentinel errors. Every error the client returns wraps one of them, so
@@ -237,6 +239,10 @@ func decodeError(err error) *DecodeError {
 		de.Reason = message(syn.Err)
 	case errors.As(err, &sem):
 		de.Path = string(sem.JSONPointer)
+		var ae *appointment.DecodeError
+		if errors.As(sem.Err, &ae) { // an appointment reports the rest of the path
+			de.Path += ae.Path
+		}
 		if sem.Err != nil {
 			de.Reason = message(sem.Err)
 		} else {

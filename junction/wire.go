@@ -245,7 +245,7 @@ func (s *TimeSlot) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
 		}
 		t, err := appointment.ParseTime(f.text)
 		if err != nil {
-			return &json.SemanticError{JSONPointer: jsontext.Pointer("/" + f.name), Err: err}
+			return &json.SemanticError{JSONPointer: dec.StackPointer() + jsontext.Pointer("/"+f.name), Err: err}
 		}
 		*f.to = t
 	}
