@@ -516,6 +516,7 @@ func TestCommandsDoNotWriteShared(t *testing.T) {
 }
 
 func deepCopy(o Flow) Flow {
+	o.History = slices.Clone(o.History)
 	o.Appointments = slices.Clone(o.Appointments)
 	for i := range o.Appointments {
 		o.Appointments[i].History = slices.Clone(o.Appointments[i].History)
@@ -541,7 +542,8 @@ func TestFlowStateMachine(t *testing.T) {
 				name, run := drawCommand(t, m.o.Clock)
 				m.step(t, name, run)
 			},
-			"": m.check,
+			"fork": m.fork,
+			"":     m.check,
 		})
 	})
 }
@@ -706,11 +708,89 @@ type flowModel struct {
 	orderSnap order.Order
 	apptSnap  map[string]appointment.Appointment
 	ids       map[string]bool
+	// past are the flows the model went through, each with a deep copy
+	// made when it was current; held are the webhooks it received, each
+	// with a deep copy of its snapshot made when it arrived. Neither may
+	// change, whatever is done later with the flows and snapshots.
+	past []heldFlow
+	held []heldEvent
+}
+
+type heldFlow struct{ flow, copy Flow }
+
+type heldEvent struct {
+	event webhook.Event
+	order order.Order
+	appt  appointment.Appointment
+}
+
+// hold keeps w and a deep copy of its snapshot.
+func (m *flowModel) hold(w webhook.Event) {
+	h := heldEvent{event: w}
+	if w.Order != nil {
+		h.order = *w.Order
+		h.order.History = slices.Clone(h.order.History)
+	}
+	if w.Appointment != nil {
+		h.appt = *w.Appointment
+		h.appt.History = slices.Clone(h.appt.History)
+	}
+	m.held = append(m.held, h)
+}
+
+// fork runs a command on the current flow or one the model went through,
+// as a caller trying another branch would; appends to the histories of
+// the snapshots it gets and of every snapshot held, as a caller extending
+// a snapshot's history would; and checks that no flow or snapshot held
+// changed.
+func (m *flowModel) fork(t *rapid.T) {
+	current := heldFlow{flow: m.o, copy: deepCopy(m.o)}
+	from := m.o
+	if i := rapid.IntRange(-1, len(m.past)-1).Draw(t, "past"); i >= 0 {
+		from = m.past[i].flow
+	}
+	name, run := drawCommand(t, from.Clock)
+	_, hooks, err := run(from)
+	if err != nil {
+		name += " (refused)"
+	}
+	for _, w := range hooks {
+		if w.Order != nil {
+			w.Order.History = append(w.Order.History, order.HistoryEntry{ID: 1 << 40, Status: order.Cancelled})
+			w.Order.ID = "changed"
+		}
+		if w.Appointment != nil {
+			w.Appointment.History = append(w.Appointment.History, appointment.HistoryEntry{Status: "changed"})
+			w.Appointment.ID = "changed"
+		}
+	}
+	for _, h := range m.held {
+		// Appending to a copy of the slice leaves the snapshot as it is
+		// unless the append writes into memory it shares.
+		if h.event.Order != nil {
+			_ = append(h.event.Order.History, order.HistoryEntry{ID: 1 << 41, Status: order.Cancelled})
+		}
+		if h.event.Appointment != nil {
+			_ = append(h.event.Appointment.History, appointment.HistoryEntry{Status: "changed"})
+		}
+	}
+	for i, p := range append(m.past, current) {
+		require.True(t, reflect.DeepEqual(p.copy, p.flow), "%s on a past flow changed past flow %d", name, i)
+	}
+	for i, h := range m.held {
+		if h.event.Order != nil {
+			require.True(t, reflect.DeepEqual(h.order, *h.event.Order), "%s on a past flow changed webhook %d's order", name, i)
+		}
+		if h.event.Appointment != nil {
+			require.True(t, reflect.DeepEqual(h.appt, *h.event.Appointment), "%s on a past flow changed webhook %d's appointment", name, i)
+		}
+	}
 }
 
 func newFlowModel(o Flow, hooks []webhook.Event) *flowModel {
 	m := &flowModel{o: o, apptSeen: map[string]appointment.Status{}, apptSnap: map[string]appointment.Appointment{},
 		ids: map[string]bool{hooks[0].ID: true}, orderSnap: *hooks[0].Order}
+	m.hold(hooks[0])
 	m.orderSeen = hooks[0].Order.Status()
 	m.lastAt = hooks[0].At()
 	return m
@@ -731,8 +811,10 @@ func (m *flowModel) step(t *rapid.T, name string, run func(Flow) (Flow, []webhoo
 		}
 		t.Fatalf("%s: unexpected error %v", name, err)
 	}
+	m.past = append(m.past, heldFlow{flow: m.o, copy: before})
 	created := map[string]bool{}
 	for _, w := range hooks {
+		m.hold(w)
 		m.wire(t, name, next, w)
 		require.False(t, w.At().Before(m.lastAt), "%s: webhook %v earlier than %v", name, w, m.lastAt)
 		require.False(t, w.At().After(next.Clock), "%s: webhook %v after the clock", name, w)

@@ -1,6 +1,7 @@
 package scheduling
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -221,4 +222,130 @@ func TestSnapshotsOfOneCommand(t *testing.T) {
 	assert.Equal(t, appointment.Cancelled, hooks[0].Appointment.Status)
 	assert.Same(t, &tk.Appointments[0].Appointment, hooks[0].Appointment)
 	assert.Equal(t, appointment.Reserved, b.Appointments[0].Status)
+}
+
+// TestSnapshotsStayAsSent walks a lifecycle and, from every flow on the
+// way, a second branch, then appends to the history of every snapshot
+// received: each snapshot still holds what it held when it arrived, and
+// each flow what it held when it was returned.
+func TestSnapshotsStayAsSent(t *testing.T) {
+	type held struct {
+		event webhook.Event
+		order order.Order
+		appt  appointment.Appointment
+	}
+	var all []held
+	keep := func(hooks []webhook.Event) {
+		for _, w := range hooks {
+			h := held{event: w}
+			if w.Order != nil {
+				h.order = *w.Order
+				h.order.History = slices.Clone(w.Order.History)
+			}
+			if w.Appointment != nil {
+				h.appt = *w.Appointment
+				h.appt.History = slices.Clone(w.Appointment.History)
+			}
+			all = append(all, h)
+		}
+	}
+	p := placeOrder()
+	p.Settings = Settings{PreRequisitionScheduling: true, PartialResultsWebhooks: true}
+	o, hooks, err := Place(p, t0)
+	require.NoError(t, err)
+	keep(hooks)
+	flows, copies := []Flow{o}, []Flow{deepCopy(o)}
+	steps := []func(Flow) (Flow, []webhook.Event, error){
+		func(o Flow) (Flow, []webhook.Event, error) { return o.Book(book(72), at(1)) },
+		func(o Flow) (Flow, []webhook.Event, error) { return o.CreateRequisition(at(2)) },
+		func(o Flow) (Flow, []webhook.Event, error) { return o.Reschedule(at(80), at(82), "", at(3)) },
+		func(o Flow) (Flow, []webhook.Event, error) { return o.StartVisit(at(79)) },
+		func(o Flow) (Flow, []webhook.Event, error) { return o.CompleteDraw(at(80)) },
+		func(o Flow) (Flow, []webhook.Event, error) { return o.ReceivePartialResults(at(90)) },
+		func(o Flow) (Flow, []webhook.Event, error) { return o.CompleteResults(at(100)) },
+	}
+	for _, step := range steps {
+		o, hooks, err = step(o)
+		require.NoError(t, err)
+		keep(hooks)
+		flows, copies = append(flows, o), append(copies, deepCopy(o))
+	}
+	// A second branch from every flow: cancelled there, its webhooks
+	// written to by their receiver.
+	for _, f := range flows {
+		_, hooks, err := f.Cancel(at(100))
+		if err != nil {
+			continue
+		}
+		for _, w := range hooks {
+			if w.Order != nil {
+				w.Order.History = append(w.Order.History, order.HistoryEntry{ID: 99, Status: order.Completed})
+			}
+			if w.Appointment != nil {
+				w.Appointment.History = append(w.Appointment.History, appointment.HistoryEntry{Status: "changed"})
+			}
+		}
+	}
+	// Every receiver extends its snapshot's history.
+	for _, h := range all {
+		if h.event.Order != nil {
+			_ = append(h.event.Order.History, order.HistoryEntry{ID: 99, Status: order.Completed})
+		}
+		if h.event.Appointment != nil {
+			_ = append(h.event.Appointment.History, appointment.HistoryEntry{Status: "changed"})
+		}
+	}
+	for i, h := range all {
+		if h.event.Order != nil {
+			assert.Equal(t, h.order, *h.event.Order, "webhook %d", i)
+		}
+		if h.event.Appointment != nil {
+			assert.Equal(t, h.appt, *h.event.Appointment, "webhook %d", i)
+		}
+	}
+	for i := range flows {
+		assert.Equal(t, copies[i], flows[i], "flow %d", i)
+	}
+	// The lifecycle's flows share one history.
+	assert.Same(t, &flows[0].History[0], &flows[len(flows)-1].History[0])
+}
+
+// TestHistoryOfCallerNotWritten runs commands on a flow whose history the
+// caller built with spare capacity: the flow never writes to it.
+func TestHistoryOfCallerNotWritten(t *testing.T) {
+	o := place(beta)
+	h := append(make([]order.HistoryEntry, 0, 8), o.History...)
+	o.History = h
+	r, _ := must(t)(o.CreateRequisition(at(1)))
+	assert.Len(t, r.History, 2)
+	assert.Equal(t, make([]order.HistoryEntry, 7), h[1:cap(h)])
+}
+
+// TestBranchesAtOnce runs commands on one flow from several goroutines at
+// once, racing for the room after its history: each gets the flow of its
+// own command (run it with -race).
+func TestBranchesAtOnce(t *testing.T) {
+	o, _ := must(t)(place(beta).Book(book(72), at(1)))
+	require.Greater(t, cap(o.History), len(o.History))
+	// The same flow, its history without room the flow made: commands
+	// copy it.
+	other := deepCopy(o)
+	requisition, _ := must(t)(other.CreateRequisition(at(2)))
+	cancelled, _ := must(t)(other.Cancel(at(2)))
+	results := make(chan [2]Flow, 8)
+	for i := range 8 {
+		go func() {
+			if i%2 == 0 {
+				got, _, _ := o.CreateRequisition(at(2))
+				results <- [2]Flow{requisition, got}
+			} else {
+				got, _, _ := o.Cancel(at(2))
+				results <- [2]Flow{cancelled, got}
+			}
+		}()
+	}
+	for range 8 {
+		r := <-results
+		assert.Equal(t, r[0], r[1])
+	}
 }
