@@ -433,7 +433,11 @@ func (t *tx) appt(i int, e appointment.Trigger, at time.Time, data appointment.E
 		raw = jsontext.Value(rescheduleData)
 	}
 	if !fresh {
-		a.History = slices.Grow(slices.Clip(a.History), 1)
+		// A copy just long enough: the appointment webhook that shares
+		// the history clips it, so the next command copies it again.
+		h := make([]appointment.HistoryEntry, len(a.History), len(a.History)+1)
+		copy(h, a.History)
+		a.History = h
 	}
 	a.History = append(a.History, appointment.HistoryEntry{CreatedAt: at.UTC(), Status: next.EventStatus(), Data: raw})
 	t.appointmentEvent(webhook.AppointmentUpdated, i)
