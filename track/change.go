@@ -16,9 +16,19 @@ import (
 // [AutoCancelled]. Switch on its type; each has At, when it happened. Over
 // all the deliveries of an order, whatever their order and however often
 // each arrives, each change is reported exactly once.
+//
+// Each change has a key that names it among all the changes of all orders:
+// its order's id, its kind, and what places it in the order's or the
+// appointment's history (the entry's id or index, and for an
+// [ActiveChanged] the two appointments), joined by "/", each id escaped as
+// a URL path segment. Since each change is reported once, the key is what a
+// side effect can be made idempotent on. [MarshalChange] and
+// [UnmarshalChange] give a change's stored form.
 type Change interface {
 	// String returns a one-line description.
 	String() string
+	// Key returns the change's key, such as "ord-1/order_step/3".
+	Key() string
 	when() time.Time
 }
 
