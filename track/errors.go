@@ -27,6 +27,11 @@ var (
 	// ErrContention reports a [Record] that gave up after losing the
 	// compare-and-swap too many times in a row.
 	ErrContention = errors.New("track: too much contention")
+	// ErrBrokenStore reports a [Store] that refused a swap at the version
+	// it still reports: not contention, since no other writer changed the
+	// version, but a store that does not implement Swap as [Store] says
+	// (such as one that does not insert an order's first value).
+	ErrBrokenStore = errors.New("track: store refused a swap at its own version")
 )
 
 // Error reports what this package refuses, other than diverging
@@ -48,7 +53,7 @@ type Error struct {
 	// Reason says what is wrong; empty when Err and Cause say it.
 	Reason string
 	// Err is the sentinel: [ErrInvalidEvent], [ErrOtherOrder],
-	// [ErrMalformed] or [ErrContention].
+	// [ErrMalformed], [ErrContention] or [ErrBrokenStore].
 	Err error
 	// Cause is what caused the fault, such as an *order.TransitionError;
 	// nil when there is none.

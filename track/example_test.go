@@ -421,15 +421,34 @@ func Example_errors() {
 	// track: invalid event: apply order "ord-1" at /data/details/type: order of modality "walk_in_test" is not at-home phlebotomy
 }
 
-// losing is a store whose every compare-and-swap loses to another writer.
-type losing struct{ track.MemoryStore }
+// losing is a store whose every compare-and-swap loses to another writer,
+// which moves the version on each time.
+type losing struct{ version int64 }
+
+func (l *losing) Load(context.Context, string) (track.Tracked, int64, error) {
+	l.version++
+	return track.Tracked{}, l.version, nil
+}
 
 func (*losing) Swap(context.Context, string, int64, track.Tracked) (bool, error) { return false, nil }
 
-// Record gives up after losing the compare-and-swap 100 times in a row.
+// updateOnly is a store whose Swap only updates: it never writes an
+// order's first value, so nothing is ever stored.
+type updateOnly struct{ track.MemoryStore }
+
+func (*updateOnly) Swap(context.Context, string, int64, track.Tracked) (bool, error) {
+	return false, nil
+}
+
+// Record gives up after losing the compare-and-swap 100 times in a row to
+// other writers. A store that refuses a swap at the version it still
+// reports is broken, not contended.
 func ExampleRecord_contention() {
 	_, err := track.Record(context.Background(), &losing{}, booked()[0])
 	fmt.Println(errors.Is(err, track.ErrContention), err)
+	_, err = track.Record(context.Background(), &updateOnly{}, booked()[0])
+	fmt.Println(errors.Is(err, track.ErrBrokenStore), err)
 	// Output:
 	// true track: too much contention: record order "ord-1": 100 swaps lost in a row
+	// true track: store refused a swap at its own version: record order "ord-1": Swap refused version 0, which Load still returns
 }

@@ -9,20 +9,33 @@ import (
 )
 
 // Store keeps one [Tracked] per order id, with a version that changes on each
-// write: what a receiver needs to apply events with compare-and-swap, so
-// that several receivers sharing it converge. A table with the order id, a
-// column for the Tracked (it is a [driver.Valuer] and a
-// [database/sql.Scanner]) and a version column implements it:
+// write: what [Record] needs to apply events with compare-and-swap, so that
+// several receivers sharing it converge. [MemoryStore] is one in memory;
+// package [github.com/phlebkit/phlebkit/track/tracksql] is one in a
+// database, which also keeps the changes in the same transaction as the
+// value, and should be preferred to writing one.
 //
-//	Load: SELECT value, version FROM orders WHERE id = $1
-//	Swap: UPDATE orders SET value = $3, version = version + 1 WHERE id = $1 AND version = $2
-//	      (or an INSERT … ON CONFLICT DO NOTHING when version is 0)
+// A table with the order id as its key, a column for the Tracked (it is a
+// [driver.Valuer] and a [database/sql.Scanner]) and a version column
+// implements it with three statements, the first write of an order being
+// an insert:
+//
+//	Load:                SELECT value, version FROM orders WHERE id = $1
+//	                     (no row: the zero Tracked and version 0)
+//	Swap, version 0:     INSERT INTO orders (id, value, version) VALUES ($1, $3, 1)
+//	                     ON CONFLICT (id) DO NOTHING
+//	Swap, version above: UPDATE orders SET value = $3, version = version + 1
+//	                     WHERE id = $1 AND version = $2
+//
+// Swap reports whether its statement wrote a row.
 type Store interface {
 	// Load returns the order's value and its version, or the zero Tracked
 	// and version 0 when the store has none.
 	Load(ctx context.Context, orderID string) (Tracked, int64, error)
 	// Swap stores next as the order's value if its version is still
-	// version, and reports whether it did.
+	// version, and reports whether it did. At version 0 the store has no
+	// value for the order yet: Swap adds it, unless another writer added
+	// one first.
 	Swap(ctx context.Context, orderID string, version int64, next Tracked) (bool, error)
 }
 
@@ -34,14 +47,27 @@ const maxAttempts = 100
 // record a set of events, in whatever order, each change is returned by
 // exactly one Record call. An event that reveals nothing writes nothing.
 //
-// Errors: the store's own; Apply's (wrapping [ErrInvalidEvent]); and
-// [ErrContention] after 100 lost swaps in a row.
+// Record returns the changes once the new value is stored: a process that
+// stops before acting on them loses them. Where that matters, use
+// [github.com/phlebkit/phlebkit/track/tracksql], which stores the changes
+// in the same transaction as the value.
+//
+// Errors: the store's own; Apply's (wrapping [ErrInvalidEvent]);
+// [ErrContention] after 100 swaps in a row lost to other writers; and
+// [ErrBrokenStore] when the store refuses a swap at the very version it
+// still reports, which no other writer explains (such as a Swap at version
+// 0 that does not insert).
 func Record(ctx context.Context, s Store, e webhook.Event) ([]Change, error) {
 	id := e.OrderID()
+	lost := int64(-1) // the version of the last swap lost
 	for range maxAttempts {
 		held, version, err := s.Load(ctx, id)
 		if err != nil {
 			return nil, err
+		}
+		if version == lost {
+			return nil, &Error{Op: "record", OrderID: id,
+				Reason: "Swap refused version " + strconv.FormatInt(version, 10) + ", which Load still returns", Err: ErrBrokenStore}
 		}
 		next, changes, changed, err := held.apply(&e)
 		if err != nil || !changed {
@@ -54,6 +80,7 @@ func Record(ctx context.Context, s Store, e webhook.Event) ([]Change, error) {
 		if ok {
 			return changes, nil
 		}
+		lost = version
 	}
 	return nil, &Error{Op: "record", OrderID: id, Reason: strconv.Itoa(maxAttempts) + " swaps lost in a row", Err: ErrContention}
 }

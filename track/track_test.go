@@ -569,10 +569,15 @@ func TestRecordConcurrent(t *testing.T) {
 type failingStore struct {
 	load, swap error
 	lose       bool
+	loads      *int64 // counts loads, the version Load returns; nil for 0
 }
 
 func (s failingStore) Load(context.Context, string) (Tracked, int64, error) {
-	return Tracked{}, 0, s.load
+	if s.loads == nil {
+		return Tracked{}, 0, s.load
+	}
+	*s.loads++
+	return Tracked{}, *s.loads, s.load
 }
 func (s failingStore) Swap(context.Context, string, int64, Tracked) (bool, error) {
 	return !s.lose, s.swap
@@ -585,9 +590,15 @@ func TestRecordErrors(t *testing.T) {
 	require.ErrorIs(t, err, boom)
 	_, err = Record(context.Background(), failingStore{swap: boom}, e)
 	require.ErrorIs(t, err, boom)
-	_, err = Record(context.Background(), failingStore{lose: true}, e)
+	loads := int64(0)
+	_, err = Record(context.Background(), failingStore{lose: true, loads: &loads}, e)
 	require.ErrorIs(t, err, ErrContention)
 	assert.Equal(t, `track: too much contention: record order "o1": 100 swaps lost in a row`, err.Error())
+	assert.Equal(t, int64(100), loads)
+	_, err = Record(context.Background(), failingStore{lose: true}, e)
+	require.ErrorIs(t, err, ErrBrokenStore)
+	require.NotErrorIs(t, err, ErrContention)
+	assert.Equal(t, `track: store refused a swap at its own version: record order "o1": Swap refused version 0, which Load still returns`, err.Error())
 	_, err = Record(context.Background(), &MemoryStore{}, webhook.Event{})
 	require.ErrorIs(t, err, ErrInvalidEvent)
 	// Nothing new: no write.
