@@ -25,6 +25,9 @@
 //   - [github.com/phlebkit/phlebkit/track]: a consumer's view of an order
 //     ([github.com/phlebkit/phlebkit/track.Tracked]), right whatever order
 //     the webhooks arrive in, kept in a store with compare-and-swap.
+//   - [github.com/phlebkit/phlebkit/track/tracksql]: tracked orders and
+//     their changes in SQLite or PostgreSQL, through database/sql, with
+//     the changes handed to your code at least once.
 //   - [github.com/phlebkit/phlebkit/sandbox]: an offline fake of Junction's
 //     at-home phlebotomy API, with a virtual clock and signed webhooks, for
 //     tests.

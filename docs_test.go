@@ -66,12 +66,17 @@ var (
 	receiver http.Handler
 	orderID  string
 )`,
+	"tracksql": `
+var event webhook.Event
+
+func notify(ctx context.Context, key string, c track.Change) error { return nil }`,
 }
 
 // godocContexts are the contexts of the code blocks in a file's doc
 // comments, by the file's slash path from the module root.
 var godocContexts = map[string][]string{
-	"sandbox/doc.go": {"secret", "sandbox"},
+	"sandbox/doc.go":        {"secret", "sandbox"},
+	"track/tracksql/doc.go": {"ctx", "tracksql"},
 }
 
 // docPackages are the standard library packages a block may name without

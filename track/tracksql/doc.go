@@ -1,0 +1,79 @@
+// Package tracksql keeps tracked orders ([track.Tracked]) and the changes
+// they reveal ([track.Change]) in a database, through [database/sql], so
+// that a webhook receiver survives a restart or a crash without losing or
+// repeating a change, and several receivers can share one database. It
+// works unchanged on SQLite and PostgreSQL, and imports no driver: open a
+// *sql.DB with the driver of your choice (such as modernc.org/sqlite, pure
+// Go, or github.com/jackc/pgx/v5/stdlib) and pass it to [Open].
+//
+//	db, err := sql.Open("sqlite", "file:track.db?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)")
+//	store, err := tracksql.Open(ctx, db) // creates or migrates its tables
+//
+//	// In the webhook handler: the value and its changes, in one transaction.
+//	_, err = store.Record(ctx, event)
+//
+//	// Elsewhere, for as long as the program runs: each change to your code.
+//	err = store.Run(ctx, func(ctx context.Context, d tracksql.Delivery) error {
+//		return notify(ctx, d.Key, d.Change) // an error: handed out again later
+//	})
+//
+// # Guarantees
+//
+// [Store.Record] applies an event to the order's value and stores the new
+// value and the changes it revealed in one transaction (a transactional
+// outbox), with the order's row locked, so concurrent deliveries of one
+// order, in one process or many, wait for each other. Each change is
+// stored exactly once, whatever the order and number of the deliveries
+// and whichever process receives them; if the database fails, nothing is
+// stored and the delivery can be answered with an error, so that it comes
+// again.
+//
+// [Store.Run] (or [Store.Dispatch], once) hands each stored change to your
+// function at least once: again after a failure, with a backoff, and
+// again when a process that leased it stopped before marking it done
+// (its lease expires). A change can therefore reach your function more
+// than once; [Delivery.Key] is the same each time, for your function to be
+// idempotent on. For a side effect that is a write to the same database,
+// [Store.RecordTx] applies the event inside your own transaction: the
+// change and your write are committed together, exactly once.
+//
+// On PostgreSQL, several dispatchers share the work: each leases a batch
+// of changes with FOR UPDATE SKIP LOCKED, so no change is handed to two at
+// once while its lease runs. On SQLite, which has one writer at a time,
+// leasing is a single statement and is as safe.
+//
+// Time comes from a clock, [time.Now] unless [WithClock] sets another.
+//
+// # Schema
+//
+// [Open] creates these tables, or migrates older ones, in one transaction,
+// and records [SchemaVersion] in phlebkit_schema; tables of a newer
+// version are refused (an *[Error] wrapping [ErrSchema]). Times are Unix
+// nanoseconds, by the store's clock.
+//
+//	phlebkit_schema   (version INTEGER NOT NULL)            -- one row
+//	phlebkit_orders   (order_id   TEXT PRIMARY KEY,
+//	                   value      TEXT NOT NULL,            -- track.Tracked's stored form (JSON)
+//	                   version    BIGINT NOT NULL,          -- 1 at the first write, +1 at each
+//	                   updated_at BIGINT NOT NULL)
+//	phlebkit_changes  (id           INTEGER PRIMARY KEY AUTOINCREMENT,  -- PostgreSQL: BIGINT identity
+//	                   change_key   TEXT NOT NULL UNIQUE,   -- track.Change's Key
+//	                   order_id     TEXT NOT NULL,
+//	                   kind         TEXT NOT NULL,          -- order_step, appointment_step, rescheduled,
+//	                                                        -- active_changed or auto_cancelled
+//	                   body         TEXT NOT NULL,          -- track.MarshalChange's JSON
+//	                   recorded_at  BIGINT NOT NULL,
+//	                   attempts     INTEGER NOT NULL,       -- times handed out
+//	                   available_at BIGINT NOT NULL,        -- due from: recorded, lease end, or retry
+//	                   lease        TEXT,                   -- the dispatcher holding it, if any
+//	                   done_at      BIGINT,                 -- accepted; NULL while not
+//	                   last_error   TEXT)                   -- the last failure, first 1000 bytes
+//
+// with indexes on the changes not done (by id) and on done_at.
+//
+// Errors: an *[Error] says what was done (Op), to which order or change,
+// and wraps one sentinel: [ErrDatabase] when the database fails,
+// [ErrSchema], [ErrDialect], or [track.ErrMalformed] for a stored value or
+// change that cannot be read; an event that [track.Tracked.Apply] refuses
+// is its error, wrapping [track.ErrInvalidEvent]. Branch with errors.Is.
+package tracksql
