@@ -96,14 +96,14 @@ func TestDecodeCancellationReasonsErrors(t *testing.T) {
 		msg   string
 	}{
 		"empty input":      {data: ``},
-		"invalid JSON":     {data: `[{"id":"r1"`, field: "/0", msg: "appointment: decode /0: unexpected EOF"},
+		"invalid JSON":     {data: `[{"id":"r1"`, field: "/0", msg: "appointment: decode /0: unexpected end of JSON input"},
 		"trailing data":    {data: `[] []`},
-		"object":           {data: `{"reasons":[]}`, msg: "appointment: decode: unexpected JSON object"},
+		"object":           {data: `{"reasons":[]}`, msg: "appointment: decode: cannot read object as array"},
 		"repeated member":  {data: `[{"id":"a","id":"b"}]`, field: "/0/id"},
 		"string":           {data: `"r1"`},
-		"element string":   {data: `["r1"]`, field: "/0", msg: "appointment: decode /0: unexpected JSON string"},
+		"element string":   {data: `["r1"]`, field: "/0", msg: "appointment: decode /0: cannot read string as object"},
 		"element array":    {data: `[{"id":"r1"},[]]`, field: "/1"},
-		"id number":        {data: `[{"id":5}]`, field: "/0/id", msg: "appointment: decode /0/id: unexpected JSON number"},
+		"id number":        {data: `[{"id":5}]`, field: "/0/id", msg: "appointment: decode /0/id: cannot read number as string"},
 		"name array":       {data: `[{"id":"a"},{"id":"b"},{"name":["x"]}]`, field: "/2/name"},
 		"refundable text":  {data: `[{"is_refundable":"yes"}]`, field: "/0/is_refundable"},
 		"refundable 1":     {data: `[{"is_refundable":1}]`, field: "/0/is_refundable"},

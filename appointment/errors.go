@@ -5,8 +5,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/go-json-experiment/json"
-	"github.com/go-json-experiment/json/jsontext"
+	"github.com/phlebkit/phlebkit/internal/jsonerr"
 )
 
 // Sentinel errors. Every error this package returns wraps one of them, so
@@ -80,7 +79,7 @@ type DecodeError struct {
 // Error returns a message such as `appointment: unknown status "foo"`,
 // `appointment: decode /status: unknown status "no_show"`,
 // `appointment: decode /start_at: malformed time "noon"` or
-// `appointment: decode /address/zip_code: unexpected JSON number`.
+// `appointment: decode /address/zip_code: cannot read number as string`.
 func (e *DecodeError) Error() string { return message("decode", e.Path, e.Text, e.Err) }
 
 // Unwrap returns the cause, and [ErrMalformed] unless the cause already
@@ -110,7 +109,7 @@ type EncodeError struct {
 
 // Error returns a message such as
 // `appointment: encode /status: unknown status "appointment.Status(9)"` or
-// `appointment: encode /events/1/data: unexpected EOF`.
+// `appointment: encode /events/1/data: unexpected end of JSON input`.
 func (e *EncodeError) Error() string { return message("encode", e.Path, e.Text, e.Err) }
 
 // Unwrap returns the cause, and [ErrMalformed] unless the cause already
@@ -131,21 +130,13 @@ func message(op, path, text string, err error) string {
 		}
 		b.WriteString(": ")
 	}
-	var se *json.SemanticError
-	var syn *jsontext.SyntacticError
 	switch {
 	case textual:
 		b.WriteString(what(err) + " " + strconv.Quote(text))
 	case err == nil:
 		b.WriteString("malformed input")
-	case errors.As(err, &syn):
-		b.WriteString(syn.Err.Error())
-	case errors.As(err, &se) && se.Err != nil:
-		b.WriteString(se.Err.Error())
-	case errors.As(err, &se):
-		b.WriteString("unexpected JSON " + kindName(se.JSONKind))
 	default:
-		b.WriteString(strings.TrimPrefix(err.Error(), "appointment: "))
+		b.WriteString(strings.TrimPrefix(jsonerr.Message(err), "appointment: "))
 	}
 	return b.String()
 }
@@ -161,27 +152,6 @@ func what(err error) string {
 		return "unknown time zone"
 	}
 	return "malformed time" // the only text that is malformed
-}
-
-// kindName names a JSON kind in words.
-func kindName(k jsontext.Kind) string {
-	switch k {
-	case jsontext.KindNull:
-		return "null"
-	case jsontext.KindFalse, jsontext.KindTrue:
-		return "boolean"
-	case jsontext.KindString:
-		return "string"
-	case jsontext.KindNumber:
-		return "number"
-	case jsontext.KindBeginObject:
-		return "object"
-	case jsontext.KindBeginArray:
-		return "array"
-	case jsontext.KindInvalid, jsontext.KindEndObject, jsontext.KindEndArray:
-		return "value" // a kind the json package leaves unknown
-	}
-	return "value"
 }
 
 // causes returns what a *DecodeError or *EncodeError with cause err

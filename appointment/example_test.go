@@ -296,7 +296,7 @@ func ExampleEncodeError() {
 	// /location/lng: unknown=false malformed=true
 	// appointment: encode /location/lng: unsupported value: NaN
 	// /events/0/data/origin: unknown=false malformed=true
-	// appointment: encode /events/0/data/origin: unexpected EOF
+	// appointment: encode /events/0/data/origin: unexpected end of JSON input
 }
 
 func ExampleDecodeCancellationReasons() {
@@ -319,5 +319,5 @@ func ExampleDecodeCancellationReasons() {
 	// Output:
 	// 796da8c8-e654-4347-8ded-1026410c1976 Scheduled time no longer works true
 	// 2b9f23fd-163e-4483-bb10-90c74a67e0dc Other true
-	// appointment: decode /1/id: unexpected JSON number true
+	// appointment: decode /1/id: cannot read number as string true
 }

@@ -2,15 +2,15 @@ package appointment
 
 import (
 	"bytes"
-	"cmp"
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
 	"github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
+
+	"github.com/phlebkit/phlebkit/internal/jsonerr"
 	"github.com/phlebkit/phlebkit/order"
 	"github.com/phlebkit/phlebkit/provider"
 )
@@ -23,12 +23,9 @@ import (
 // writes it). Errors of the json package are turned into a *DecodeError or
 // *EncodeError whose Path is the JSON Pointer of the value at fault.
 
-// plainAppointment is an Appointment without its methods: its struct tags
-// give the members that need nothing special.
-type plainAppointment Appointment
-
-// appointmentIn is what an appointment decodes from: the plain members,
-// shadowed by those whose wire form is special.
+// appointmentIn is what an appointment decodes from: the plain members
+// (the struct tags of Appointment, without its methods), shadowed by those
+// whose wire form is special.
 type appointmentIn struct {
 	plainAppointment
 	StartAt     wireTime   `json:"start_at"`
@@ -37,6 +34,8 @@ type appointmentIn struct {
 	EventStatus statusText `json:"event_status"`
 	Provider    string     `json:"provider"`
 }
+
+type plainAppointment Appointment
 
 // appointmentOut is what an appointment encodes to, member by member in
 // Junction's order.
@@ -64,10 +63,9 @@ type appointmentOut struct {
 
 // Decode decodes an appointment from Junction's JSON; null gives the zero
 // Appointment. status and event_status accept what [ParseStatus] accepts,
-// and "" or null for the zero Status;
-// start_at, end_at and events[].created_at what [ParseTime] accepts. Every
-// error it returns is a *[DecodeError] whose Path is the JSON Pointer of
-// the value at fault.
+// and "" or null for the zero Status; start_at, end_at and
+// events[].created_at what [ParseTime] accepts. Every error it returns is a
+// *[DecodeError] whose Path is the JSON Pointer of the value at fault.
 //
 // Junction's status enums are non-exhaustive. When the only trouble is a
 // status this package does not know, Decode returns the rest of the
@@ -83,12 +81,6 @@ func Decode(data []byte) (Appointment, error) {
 	if err := json.Unmarshal(data, &in); err != nil {
 		return Appointment{}, decodeError(err)
 	}
-	return in.appointment()
-}
-
-// appointment returns the decoded appointment, and the error of its unknown
-// status beside it.
-func (in *appointmentIn) appointment() (Appointment, error) {
 	a := Appointment(in.plainAppointment)
 	a.StartAt, a.EndAt = time.Time(in.StartAt), time.Time(in.EndAt)
 	a.Provider, a.ProviderText = 0, in.Provider
@@ -112,26 +104,16 @@ func (in *appointmentIn) appointment() (Appointment, error) {
 // leaves a unchanged. On error, a *[DecodeError] (also when the only
 // trouble is an unknown status), a is unchanged too.
 func (a *Appointment) UnmarshalJSON(data []byte) error {
-	var in appointmentIn
-	if err := json.Unmarshal(data, &in); err != nil {
-		return decodeError(err)
-	}
-	v, err := in.appointment()
-	if err != nil {
+	v, err := Decode(data)
+	switch {
+	case err != nil || bytes.TrimLeft(data, " \t\r\n")[0] == 'n': // null leaves a as it is
 		return err
-	}
-	if isNull(data) {
-		return nil
-	}
-	if a == nil {
+	case a == nil:
 		return &DecodeError{}
 	}
 	*a = v
 	return nil
 }
-
-// isNull reports whether data, valid JSON (so not blank), is null.
-func isNull(data []byte) bool { return bytes.TrimLeft(data, " \t\r\n")[0] == 'n' }
 
 // MarshalJSON writes Junction's field names. Both encoding/json and
 // github.com/go-json-experiment/json call it. Every member Junction's
@@ -154,23 +136,13 @@ func isNull(data []byte) bool { return bytes.TrimLeft(data, " \t\r\n")[0] == 'n'
 // years 0000 to 9999, a NaN or infinite coordinate, and invalid raw JSON in
 // EventData.Extra or in a history entry's Data.
 func (a Appointment) MarshalJSON() ([]byte, error) {
-	out := appointmentOut{
-		ID:                 a.ID,
-		UserID:             a.UserID,
-		OrderID:            a.OrderID,
-		Address:            a.Address,
-		Location:           a.Location,
-		OrderTransactionID: a.OrderTransactionID,
-		ExternalID:         a.ExternalID,
-		StartAt:            wireTime(a.StartAt),
-		EndAt:              wireTime(a.EndAt),
-		IANATimezone:       a.IANATimezone,
-		Type:               a.Type,
-		Provider:           a.ProviderText,
-		ProviderID:         a.ProviderID,
-		CanReschedule:      a.CanReschedule,
-		AppointmentNotes:   a.AppointmentNotes,
-		History:            a.History,
+	out := appointmentOut{ID: a.ID, UserID: a.UserID, OrderID: a.OrderID, OrderTransactionID: a.OrderTransactionID,
+		ExternalID: a.ExternalID, Address: a.Address, Location: a.Location, StartAt: wireTime(a.StartAt),
+		EndAt: wireTime(a.EndAt), IANATimezone: a.IANATimezone, Type: a.Type, Provider: a.ProviderText,
+		ProviderID: a.ProviderID, CanReschedule: a.CanReschedule, AppointmentNotes: a.AppointmentNotes,
+		History: a.History}
+	if d := a.EventData; d.Origin != "" || d.IsReschedule || len(d.Extra) > 0 {
+		out.EventData = &d
 	}
 	switch {
 	case a.Provider.IsValid():
@@ -178,15 +150,17 @@ func (a Appointment) MarshalJSON() ([]byte, error) {
 	case a.Provider != 0:
 		return nil, &EncodeError{Path: "/provider", Text: a.Provider.String(), Err: provider.ErrInvalidProvider}
 	}
-	if !a.EventData.isZero() {
-		out.EventData = &a.EventData
-	}
-	var err error
-	if out.Status, err = statusWire(a.Status, Status.String, "/status"); err != nil {
-		return nil, err
-	}
-	if out.EventStatus, err = statusWire(a.EventStatus, Status.EventStatus, "/event_status"); err != nil {
-		return nil, err
+	for _, s := range []struct {
+		s     Status
+		spell func(Status) string
+		out   *string
+		path  string
+	}{{a.Status, Status.String, &out.Status, "/status"}, {a.EventStatus, Status.EventStatus, &out.EventStatus, "/event_status"}} {
+		if s.s != 0 && !s.s.IsValid() {
+			return nil, &EncodeError{Path: s.path, Text: s.s.String(), Err: ErrUnknownStatus}
+		} else if s.s != 0 {
+			*s.out = s.spell(s.s)
+		}
 	}
 	b, err := json.Marshal(&out)
 	if err != nil {
@@ -195,40 +169,11 @@ func (a Appointment) MarshalJSON() ([]byte, error) {
 	return b, nil
 }
 
-// statusWire returns s as spell writes it, "" for the zero Status; an
-// invalid status is an *EncodeError at path.
-func statusWire(s Status, spell func(Status) string, path string) (string, error) {
-	if s == 0 {
-		return "", nil
-	}
-	if !s.IsValid() {
-		return "", &EncodeError{Path: path, Text: s.String(), Err: ErrUnknownStatus}
-	}
-	return spell(s), nil
-}
-
 // statusText is a status as sent, null read as "".
 type statusText string
 
-// readString reads a string, or null (set is then false). Reading the
-// token itself, rather than through the json package's string decoder,
-// spares a lookup per value.
-func readString(dec *jsontext.Decoder) (text string, set bool, err error) {
-	tok, err := dec.ReadToken()
-	if err != nil {
-		return "", false, err
-	}
-	if k := tok.Kind(); k != jsontext.KindString {
-		if k == jsontext.KindNull {
-			return "", false, nil
-		}
-		return "", false, &DecodeError{Err: &json.SemanticError{JSONKind: k}}
-	}
-	return tok.String(), true, nil
-}
-
-// status parses the text, if any: null and "" are the zero Status;
-// unknown text is a *DecodeError at path.
+// status parses the text: "" is the zero Status; unknown text is a
+// *DecodeError at path.
 func (s statusText) status(path string) (Status, error) {
 	if s == "" {
 		return 0, nil
@@ -245,31 +190,26 @@ type wireTime time.Time
 
 // UnmarshalJSONFrom reads a string [ParseTime] accepts, or null.
 func (t *wireTime) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
-	text, set, err := readString(dec)
-	if err != nil || !set {
+	tok, err := dec.ReadToken() // the token itself: no lookup of the json package
+	switch k := tok.Kind(); {
+	case err != nil || k == 'n':
 		return err
+	case k != '"':
+		return &DecodeError{Err: &json.SemanticError{JSONKind: k}}
 	}
-	v, err := ParseTime(text)
-	if err != nil {
-		return err
-	}
+	v, err := ParseTime(tok.String())
 	*t = wireTime(v)
-	return nil
+	return err
 }
 
 // MarshalJSONTo writes null for the zero time, otherwise RFC 3339 in UTC;
 // an instant outside the years 0000 to 9999 is an error wrapping
 // [ErrMalformed].
 func (t wireTime) MarshalJSONTo(enc *jsontext.Encoder) error {
-	v := time.Time(t)
-	if v.IsZero() {
+	if time.Time(t).IsZero() {
 		return enc.WriteToken(jsontext.Null)
 	}
-	v = v.UTC()
-	if !inRange(v) {
-		return &EncodeError{Text: v.String(), Err: errMalformedTime}
-	}
-	return enc.WriteToken(jsontext.String(v.Format(time.RFC3339Nano)))
+	return stamp(t).MarshalJSONTo(enc)
 }
 
 // stamp is a time that Junction does not allow to be null: it is written
@@ -280,10 +220,11 @@ type stamp time.Time
 // MarshalJSONTo writes RFC 3339 in UTC; an instant outside the years 0000
 // to 9999 is an error wrapping [ErrMalformed].
 func (t stamp) MarshalJSONTo(enc *jsontext.Encoder) error {
-	if v := time.Time(t); !v.IsZero() {
-		return wireTime(v).MarshalJSONTo(enc)
+	v := time.Time(t).UTC()
+	if !inRange(v) {
+		return &EncodeError{Text: v.String(), Err: errMalformedTime}
 	}
-	return enc.WriteToken(jsontext.String("0001-01-01T00:00:00Z"))
+	return enc.WriteToken(jsontext.String(formatTime(v)))
 }
 
 // ParseTime parses a timestamp as Junction sends it: RFC 3339 with a zone
@@ -328,18 +269,10 @@ func inRange(t time.Time) bool {
 	return y >= 0 && y <= 9999
 }
 
-// plainEntry is a HistoryEntry without its methods.
-type plainEntry HistoryEntry
-
-// entryIn is what a history entry decodes from.
-type entryIn struct {
-	plainEntry
-	CreatedAt wireTime `json:"created_at"`
-}
-
-// entryOut is what a history entry encodes to.
-type entryOut struct {
-	CreatedAt stamp          `json:"created_at"`
+// entryWire is a history entry as Junction writes it; HistoryEntry's own
+// struct tags give the rest.
+type entryWire struct {
+	CreatedAt wireTime       `json:"created_at"`
 	Data      jsontext.Value `json:"data"`
 	Status    string         `json:"status"`
 }
@@ -351,27 +284,29 @@ type entryOut struct {
 // [HistoryEntry]). Null gives the zero HistoryEntry, as the json package
 // gives for null; on error e is unchanged.
 func (e *HistoryEntry) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
-	var in entryIn
+	var in entryWire
 	if err := json.UnmarshalDecode(dec, &in); err != nil {
 		return decodeError(err)
 	}
-	v := HistoryEntry(in.plainEntry)
-	v.CreatedAt = time.Time(in.CreatedAt)
-	v.Data = raw(v.Data)
-	*e = v
+	*e = HistoryEntry{CreatedAt: time.Time(in.CreatedAt), Status: in.Status, Data: raw(in.Data)}
 	return nil
 }
 
 // MarshalJSONTo writes Junction's fields, for
-// github.com/go-json-experiment/json: created_at ("0001-01-01T00:00:00Z" when zero), data
-// (null when nil) and status. A CreatedAt outside the years 0000 to 9999
-// and a Data that is not valid JSON are errors wrapping [ErrMalformed].
+// github.com/go-json-experiment/json: created_at ("0001-01-01T00:00:00Z"
+// when zero), data (null when nil) and status. A CreatedAt outside the
+// years 0000 to 9999 and a Data that is not valid JSON are errors wrapping
+// [ErrMalformed].
 func (e HistoryEntry) MarshalJSONTo(enc *jsontext.Encoder) error {
-	data := e.Data
-	if len(data) == 0 {
-		data = jsontext.Value("null")
+	out := struct {
+		CreatedAt stamp          `json:"created_at"`
+		Data      jsontext.Value `json:"data"`
+		Status    string         `json:"status"`
+	}{stamp(e.CreatedAt), e.Data, e.Status}
+	if len(out.Data) == 0 {
+		out.Data = jsontext.Value("null")
 	}
-	if err := json.MarshalEncode(enc, entryOut{CreatedAt: stamp(e.CreatedAt), Data: data, Status: e.Status}); err != nil {
+	if err := json.MarshalEncode(enc, out); err != nil {
 		return encodeError(err)
 	}
 	return nil
@@ -388,8 +323,13 @@ func raw(v jsontext.Value) jsontext.Value {
 	return v
 }
 
-// isZero reports whether d carries nothing.
-func (d EventData) isZero() bool { return d.Origin == "" && !d.IsReschedule && len(d.Extra) == 0 }
+// eventDataWire is event data as Junction writes it: origin,
+// is_reschedule, and every other member in Extra.
+type eventDataWire struct {
+	Origin       string                    `json:"origin"`
+	IsReschedule bool                      `json:"is_reschedule"`
+	Extra        map[string]jsontext.Value `json:",embed"`
+}
 
 // UnmarshalJSONFrom decodes a JSON object, or null, for
 // github.com/go-json-experiment/json. origin must be a string and
@@ -398,52 +338,14 @@ func (d EventData) isZero() bool { return d.Origin == "" && !d.IsReschedule && l
 // compacted, strings canonical. Null gives the zero EventData, as the json
 // package gives for null; on error d is unchanged.
 func (d *EventData) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
-	if err := d.unmarshal(dec); err != nil {
+	var in eventDataWire
+	if err := json.UnmarshalDecode(dec, &in); err != nil {
 		return decodeError(err)
 	}
-	return nil
-}
-
-func (d *EventData) unmarshal(dec *jsontext.Decoder) error {
-	if dec.PeekKind() != '{' {
-		var v struct{} // null, or the json package's error for another kind
-		if err := json.UnmarshalDecode(dec, &v); err != nil {
-			return err
-		}
-		*d = EventData{}
-		return nil
+	for k, v := range in.Extra {
+		in.Extra[k] = raw(v)
 	}
-	if _, err := dec.ReadToken(); err != nil {
-		return err
-	}
-	var v EventData
-	for dec.PeekKind() != '}' {
-		name, err := dec.ReadToken()
-		if err != nil {
-			return err
-		}
-		switch k := name.String(); k {
-		case "origin":
-			err = json.UnmarshalDecode(dec, &v.Origin)
-		case "is_reschedule":
-			err = json.UnmarshalDecode(dec, &v.IsReschedule)
-		default:
-			var r jsontext.Value
-			if r, err = dec.ReadValue(); err == nil {
-				if v.Extra == nil {
-					v.Extra = make(map[string]jsontext.Value)
-				}
-				v.Extra[k] = raw(r.Clone())
-			}
-		}
-		if err != nil {
-			return err
-		}
-	}
-	if _, err := dec.ReadToken(); err != nil {
-		return err
-	}
-	*d = v
+	*d = EventData(in)
 	return nil
 }
 
@@ -452,51 +354,24 @@ func (d *EventData) unmarshal(dec *jsontext.Decoder) error {
 // with keys in sorted order. A member of Extra that is not valid JSON is
 // an error wrapping [ErrMalformed]; a nil member is written as null.
 func (d EventData) MarshalJSONTo(enc *jsontext.Encoder) error {
-	if err := d.marshal(enc); err != nil {
+	m := make(map[string]any, len(d.Extra)+2)
+	for k, v := range d.Extra {
+		if m[k] = v; v == nil {
+			m[k] = jsontext.Value("null")
+		}
+	}
+	delete(m, "origin")
+	delete(m, "is_reschedule")
+	if d.Origin != "" {
+		m["origin"] = d.Origin
+	}
+	if d.IsReschedule {
+		m["is_reschedule"] = true
+	}
+	if err := json.MarshalEncode(enc, m, json.Deterministic(true)); err != nil {
 		return encodeError(err)
 	}
 	return nil
-}
-
-func (d EventData) marshal(enc *jsontext.Encoder) error {
-	keys := make([]string, 0, len(d.Extra)+2)
-	for k := range d.Extra {
-		if k != "origin" && k != "is_reschedule" {
-			keys = append(keys, k)
-		}
-	}
-	if d.Origin != "" {
-		keys = append(keys, "origin")
-	}
-	if d.IsReschedule {
-		keys = append(keys, "is_reschedule")
-	}
-	slices.Sort(keys)
-	if err := enc.WriteToken(jsontext.BeginObject); err != nil {
-		return err
-	}
-	for _, k := range keys {
-		if err := enc.WriteToken(jsontext.String(k)); err != nil {
-			return err
-		}
-		var err error
-		switch v := d.Extra[k]; k {
-		case "origin":
-			err = enc.WriteToken(jsontext.String(d.Origin))
-		case "is_reschedule":
-			err = enc.WriteToken(jsontext.True)
-		default:
-			if len(v) == 0 {
-				err = enc.WriteToken(jsontext.Null)
-			} else {
-				err = enc.WriteValue(v)
-			}
-		}
-		if err != nil {
-			return err
-		}
-	}
-	return enc.WriteToken(jsontext.EndObject)
 }
 
 // DecodeCancellationReasons decodes the response of Junction's
@@ -518,42 +393,27 @@ func DecodeCancellationReasons(data []byte) ([]CancellationReason, error) {
 
 // decodeError turns an error of the json package, or one of this package's
 // that it wraps, into a *DecodeError with the JSON Pointer of the fault.
-func decodeError(err error) *DecodeError {
-	var de *DecodeError
-	if errors.As(err, &de) {
-		return &DecodeError{Path: cmp.Or(de.Path, pointer(err)), Text: de.Text, Err: de.Err}
-	}
-	return &DecodeError{Path: pointer(err), Err: err}
-}
-
-// encodeError turns an error of the json package, or one of this package's
-// that it wraps, into an *EncodeError with the JSON Pointer of the fault.
-func encodeError(err error) *EncodeError {
-	var ee *EncodeError
-	if errors.As(err, &ee) {
-		return &EncodeError{Path: cmp.Or(ee.Path, pointer(err)), Text: ee.Text, Err: ee.Err}
-	}
-	return &EncodeError{Path: pointer(err), Err: err}
-}
-
-// pointer returns the JSON Pointer of the innermost error of the json
-// package in err's chain (a method's error is wrapped at the method's
-// value, and may itself wrap one deeper down). Pointers are absolute: the
-// methods of the nested types share the decoder or encoder of the whole
-// document, and a *DecodeError or *EncodeError they return carries the
+// Pointers are absolute: the methods of the nested types share the decoder
+// of the whole document, and a *DecodeError they return carries the
 // absolute pointer already.
-func pointer(err error) string {
-	var p jsontext.Pointer
-	for err != nil {
-		switch e := err.(type) {
-		case *json.SemanticError:
-			p = e.JSONPointer
-		case *jsontext.SyntacticError:
-			p = e.JSONPointer
-		case *DecodeError, *EncodeError:
-			return string(p)
-		}
-		err = errors.Unwrap(err)
+func decodeError(err error) *DecodeError {
+	if de, ok := errors.AsType[*DecodeError](err); ok {
+		return &DecodeError{Path: cmpOr(de.Path, jsonerr.Pointer(err)), Text: de.Text, Err: de.Err}
+	}
+	return &DecodeError{Path: string(jsonerr.Pointer(err)), Err: err}
+}
+
+// encodeError is decodeError for an encoder's error.
+func encodeError(err error) *EncodeError {
+	if ee, ok := errors.AsType[*EncodeError](err); ok {
+		return &EncodeError{Path: cmpOr(ee.Path, jsonerr.Pointer(err)), Text: ee.Text, Err: ee.Err}
+	}
+	return &EncodeError{Path: string(jsonerr.Pointer(err)), Err: err}
+}
+
+func cmpOr(path string, p jsontext.Pointer) string {
+	if path != "" {
+		return path
 	}
 	return string(p)
 }

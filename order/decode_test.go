@@ -29,7 +29,7 @@ var decodeCases = []struct {
 	msg               string
 }{
 	// The document.
-	{name: "empty", data: ``, msg: "order: decode: unexpected EOF"},
+	{name: "empty", data: ``, msg: "order: decode: unexpected end of JSON input"},
 	{name: "not JSON", data: `x`},
 	{name: "array", data: `[]`, msg: "order: decode: cannot read array as object"},
 	{name: "string", data: `"order"`},

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"strconv"
 	"strings"
+
+	"github.com/phlebkit/phlebkit/internal/jsonerr"
 )
 
 // Sentinel errors. Every error this package returns wraps one of them, so
@@ -113,7 +115,7 @@ func (e *DecodeError) Error() string {
 	if e.Err == nil {
 		return msg + ": malformed input"
 	}
-	return msg + ": " + jsonMessage(e.Err)
+	return msg + ": " + strings.TrimPrefix(jsonerr.Message(e.Err), "order: ")
 }
 
 // Unwrap returns the cause, and [ErrMalformed] unless the cause already

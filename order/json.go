@@ -12,17 +12,19 @@ import (
 
 	"github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
+
+	"github.com/phlebkit/phlebkit/internal/jsonerr"
 )
 
 // This file is the order's wire layer: Junction's JSON, read and written
-// with github.com/go-json-experiment/json. Statuses are read as text and
-// parsed once the order's modality is known; the types below that mirror
-// the order are what the JSON looks like.
+// with github.com/go-json-experiment/json by the struct tags of the types
+// below, which mirror the order as Junction writes it. Statuses are read as
+// text and parsed once the order's modality is known.
 
 // Decode decodes an order from Junction's JSON: the data of a
 // labtest.order.* webhook, or the order of an order endpoint's response.
-// It reads the input in one pass, in time linear in its length. Null gives
-// the zero Order.
+// It reads the input in time linear in its length. Null gives the zero
+// Order.
 //
 // Decoding is strict about shape and lenient about presence: a member that
 // is absent or null leaves its field zero, and members this package does
@@ -34,16 +36,18 @@ import (
 // Timestamps are RFC 3339, with or without a zone designator (none means
 // UTC), and are returned in UTC. Dates (dob, activate_by) are read as
 // [Date.UnmarshalText] reads them; an empty one is absent. The zip code of
-// patient_address is read as [Address] describes.
+// patient_address and shipping_details is read as [Address] describes.
+// details.data is read only for an at-home phlebotomy order; the data of
+// another modality is skipped, once checked to be valid JSON.
 //
 // The order's modality decides how its statuses are read. On an at-home
 // phlebotomy order, events[].status, last_event.status and
 // order_transaction.orders[].low_level_status are parsed as [ParseStatus]
-// parses them, and the top-level status as [HighLevel.UnmarshalText] does. Junction's
-// status enums are non-exhaustive: a status this package does not know is
-// kept as text (StatusText, HighLevelText) beside a zero status, and Decode
-// returns the whole order together with a *[DecodeError] wrapping
-// [ErrUnknownStatus] that names the first such status (in events,
+// parses them, and the top-level status as [HighLevel.UnmarshalText] does.
+// Junction's status enums are non-exhaustive: a status this package does
+// not know is kept as text (StatusText, HighLevelText) beside a zero
+// status, and Decode returns the whole order together with a *[DecodeError]
+// wrapping [ErrUnknownStatus] that names the first such status (in events,
 // last_event, order_transaction, status), so that the caller can still see
 // the order. An order of any other modality, or without details (our
 // decision: nothing says it is at-home phlebotomy), decodes without that
@@ -52,7 +56,7 @@ import (
 // modality shares, is parsed when it can be. An empty status is left zero
 // on any order.
 func Decode(data []byte) (Order, error) {
-	// Short lists are read into space allocated with the rest.
+	// Short histories are read into space allocated with the rest.
 	var w struct {
 		wireOrder
 		events [8]wireEntry
@@ -61,9 +65,9 @@ func Decode(data []byte) (Order, error) {
 	if err := json.Unmarshal(data, &w.wireOrder); err != nil {
 		return Order{}, decodeError(err)
 	}
-	o, path, err := w.order()
-	if err != nil {
-		return o, &DecodeError{Op: "decode", Path: path, Err: err}
+	o, de := w.order()
+	if de != nil {
+		return o, de
 	}
 	return o, nil
 }
@@ -73,137 +77,40 @@ func Decode(data []byte) (Order, error) {
 // document decodes in the same pass. Null gives the zero Order. On error o
 // is unchanged, even when the only trouble is an unknown status (use
 // Decode to see the rest of the order then); the error is a
-// *json.SemanticError or a *jsontext.SyntacticError whose JSON Pointer
-// names the value at fault, wrapping the causes Decode reports.
+// *json.SemanticError whose JSON Pointer names the value at fault in the
+// whole document, wrapping the *[DecodeError] Decode would report, its Path
+// that same pointer.
 func (o *Order) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
 	var w wireOrder
+	var v Order
+	de := (*DecodeError)(nil)
 	if err := json.UnmarshalDecode(dec, &w); err != nil {
-		return wrapMalformed(err)
+		de = decodeError(err)
+	} else if v, de = w.order(); de != nil {
+		de.Path = string(dec.StackPointer()) + de.Path
+	} else if o == nil {
+		de = &DecodeError{Op: "decode"}
 	}
-	v, path, err := w.order()
-	if err != nil {
-		return &json.SemanticError{JSONPointer: dec.StackPointer() + jsontext.Pointer(path), Err: err}
-	}
-	if o == nil {
-		return &json.SemanticError{Err: ErrMalformed}
+	if de != nil {
+		return &json.SemanticError{JSONPointer: jsontext.Pointer(de.Path), Err: de}
 	}
 	*o = v
 	return nil
 }
 
-// wrapMalformed makes an error of the JSON decoder wrap [ErrMalformed] too,
-// keeping its type and its JSON Pointer.
-func wrapMalformed(err error) error {
-	if errors.Is(err, ErrMalformed) || errors.Is(err, ErrUnknownStatus) {
-		return err
-	}
-	var syn *jsontext.SyntacticError
-	var sem *json.SemanticError
-	switch {
-	case errors.As(err, &syn):
-		syn.Err = malformed{syn.Err}
-	case errors.As(err, &sem):
-		sem.Err = malformed{sem.Err}
-	}
-	return err
-}
-
-// malformed is a cause of the JSON decoder, wrapping [ErrMalformed] beside
-// it.
-type malformed struct{ err error }
-
-func (m malformed) Error() string {
-	if m.err == nil {
-		return ErrMalformed.Error()
-	}
-	return m.err.Error()
-}
-
-func (m malformed) Unwrap() []error { return []error{ErrMalformed, m.err} }
-
-// decodeError turns an error of the JSON decoder into a *DecodeError naming
-// the JSON Pointer of the value at fault, with the cause of this package's
-// own when there is one.
+// decodeError turns an error of the json package into a *DecodeError
+// naming the JSON Pointer of the value at fault, with this package's own
+// cause when there is one.
 func decodeError(err error) *DecodeError {
-	de := &DecodeError{Op: "decode", Err: err}
-	var syn *jsontext.SyntacticError
-	var sem *json.SemanticError
-	switch {
-	case errors.As(err, &syn):
-		de.Path = string(syn.JSONPointer)
-	case errors.As(err, &sem):
-		de.Path = string(sem.JSONPointer)
-		var pe *ParseError
-		if errors.As(sem.Err, &pe) || errors.Is(sem.Err, ErrMalformed) {
-			de.Err = sem.Err
-		}
+	de := &DecodeError{Op: "decode", Path: string(jsonerr.Pointer(err)), Err: err}
+	if sem, ok := errors.AsType[*json.SemanticError](err); ok && errors.Is(sem.Err, ErrMalformed) {
+		de.Err = sem.Err
 	}
 	return de
 }
 
-// jsonMessage describes an error of the JSON decoder in this package's
-// words, without the path: "cannot read number as string", "repeated
-// member", "invalid character '}' at start of value".
-func jsonMessage(err error) string {
-	var syn *jsontext.SyntacticError
-	var sem *json.SemanticError
-	switch {
-	case errors.As(err, &syn):
-		if errors.Is(syn.Err, jsontext.ErrDuplicateName) {
-			return "repeated member"
-		}
-		if syn.Err != nil {
-			return syn.Err.Error()
-		}
-	case errors.As(err, &sem):
-		kind := kindName(sem.JSONKind)
-		if sem.JSONKind == '0' && len(sem.JSONValue) > 0 {
-			kind += " " + string(sem.JSONValue)
-		}
-		if sem.GoType != nil {
-			return "cannot read " + kind + " as " + typeName(sem.GoType)
-		}
-	}
-	return strings.TrimPrefix(err.Error(), "order: ")
-}
-
-// kindNames name the JSON kinds as JSON does.
-var kindNames = map[jsontext.Kind]string{'n': "null", 't': "boolean", 'f': "boolean", '"': "string", '0': "number",
-	'{': "object", '[': "array"}
-
-// kindName names a JSON kind as JSON does.
-func kindName(k jsontext.Kind) string {
-	if name, ok := kindNames[k]; ok {
-		return name
-	}
-	return "value"
-}
-
-var (
-	timeType = reflect.TypeFor[time.Time]()
-	dateType = reflect.TypeFor[Date]()
-)
-
-// typeName names what a Go type is read from: "string", "int64", "time",
-// "date", "object" or "array".
-func typeName(t reflect.Type) string {
-	switch t {
-	case timeType:
-		return "time"
-	case dateType:
-		return "date"
-	}
-	if k := t.Kind(); k == reflect.Struct || k == reflect.Pointer {
-		return "object"
-	} else if k == reflect.Slice {
-		return "array"
-	}
-	return t.Kind().String()
-}
-
-// wireOrder is an order as Junction writes it, statuses as text; it is
-// read and written by its struct tags, and a member that Junction allows to
-// be null is written as null when empty.
+// wireOrder is an order as Junction writes it, statuses as text. A member
+// that Junction allows to be null is written as null when empty.
 type wireOrder struct {
 	ID                 string                   `json:"id"`
 	TeamID             string                   `json:"team_id"`
@@ -251,14 +158,44 @@ type wireTxOrder struct {
 	UpdatedAt       stamp         `json:"updated_at"`
 }
 
-// wirePatient is patient_details: the date of birth as the date-time
-// Junction documents, midnight at offset zero ("1990-01-01T00:00:00+00:00"),
-// and "" when absent (dob is required, and not nullable).
+// wireDetails is details. Its data is read once the type is known (data
+// may come first), and only for an at-home phlebotomy order.
+type wireDetails struct {
+	Type Modality `json:"type"`
+	Data wireData `json:"data"`
+}
+
+// wireData is details.data: kept as read until the type is known; written
+// from v, null when zero.
+type wireData struct {
+	raw jsontext.Value
+	v   orNull[phlebotomyData]
+}
+
+type phlebotomyData struct {
+	ID            string `json:"id"`
+	AppointmentID text   `json:"appointment_id"`
+	CreatedAt     stamp  `json:"created_at"`
+	UpdatedAt     stamp  `json:"updated_at"`
+}
+
+func (d *wireData) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	v, err := dec.ReadValue()
+	d.raw = bytes.Clone(v)
+	return err
+}
+
+func (d wireData) MarshalJSONTo(enc *jsontext.Encoder) error { return d.v.MarshalJSONTo(enc) }
+
+// wirePatient is patient_details, its date of birth written as the
+// date-time Junction documents.
 type wirePatient struct {
 	DOB birth `json:"dob"`
 	Patient
 }
 
+// birth is a date of birth: written as midnight at offset zero
+// ("1990-01-01T00:00:00+00:00"), "" when absent (dob may not be null).
 type birth Date
 
 func (d birth) MarshalJSONTo(enc *jsontext.Encoder) error {
@@ -289,7 +226,7 @@ type skipped struct{}
 func (skipped) MarshalJSONTo(enc *jsontext.Encoder) error      { return enc.WriteToken(jsontext.Null) }
 func (*skipped) UnmarshalJSONFrom(dec *jsontext.Decoder) error { return dec.SkipValue() }
 
-// text is a string that is null on the wire when empty.
+// text is a string written as null when empty.
 type text string
 
 func (t text) MarshalJSONTo(enc *jsontext.Encoder) error {
@@ -299,12 +236,11 @@ func (t text) MarshalJSONTo(enc *jsontext.Encoder) error {
 	return enc.WriteToken(jsontext.String(string(t)))
 }
 
-// orNull is a value that is null on the wire when zero.
+// orNull is a value written as null when zero.
 type orNull[T comparable] struct{ v T }
 
 func (n orNull[T]) MarshalJSONTo(enc *jsontext.Encoder) error {
-	var zero T
-	if n.v == zero {
+	if n.v == *new(T) {
 		return enc.WriteToken(jsontext.Null)
 	}
 	return json.MarshalEncode(enc, n.v)
@@ -315,23 +251,28 @@ func (n *orNull[T]) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
 }
 
 // order returns the order w holds, its statuses parsed as [Decode]
-// describes, and the first unknown status with its JSON Pointer.
-func (w *wireOrder) order() (o Order, path string, err error) {
-	p := w.Patient.v.Patient
-	p.DOB = Date(w.Patient.v.DOB)
-	o = Order{
-		ID: w.ID, TeamID: w.TeamID, UserID: w.UserID, Patient: p, Address: Address(w.Address.v),
-		LabTest: w.LabTest.LabTest, SampleID: string(w.SampleID), Notes: string(w.Notes),
-		CreatedAt: w.CreatedAt.t, UpdatedAt: w.UpdatedAt.t, LastEvent: w.LastEvent.entry(),
-		HighLevelText: string(w.Status), ActivateBy: w.ActivateBy, Origin: string(w.Origin),
-		HasABN: w.HasABN, HealthInsuranceID: string(w.HealthInsuranceID), RequisitionFormURL: string(w.RequisitionFormURL),
-		ShippingDetails: Address(w.ShippingDetails.v),
+// describes. The error, with the JSON Pointer of its value, is that of
+// details.data, with the zero Order, or that of the first unknown status,
+// with the order.
+func (w *wireOrder) order() (Order, *DecodeError) {
+	p, data := w.Patient.v.Patient, &w.Details.Data
+	if w.Details.Type == ModalityAtHomePhlebotomy && data.raw != nil {
+		if err := json.Unmarshal(data.raw, &data.v.v); err != nil {
+			de := decodeError(err)
+			de.Path = "/details/data" + de.Path
+			return Order{}, de
+		}
 	}
-	if w.Details.Type == ModalityAtHomePhlebotomy {
-		d := w.Details.Data.v
-		o.Details = Details{Type: w.Details.Type, ID: d.ID, AppointmentID: string(d.AppointmentID), CreatedAt: d.CreatedAt.t, UpdatedAt: d.UpdatedAt.t}
-	} else {
-		o.Details.Type = w.Details.Type
+	p.DOB = Date(w.Patient.v.DOB)
+	d := data.v.v
+	o := Order{
+		ID: w.ID, TeamID: w.TeamID, UserID: w.UserID, Patient: p, Address: Address(w.Address.v),
+		LabTest: w.LabTest.LabTest, Details: Details{Type: w.Details.Type, ID: d.ID, AppointmentID: string(d.AppointmentID),
+			CreatedAt: d.CreatedAt.t, UpdatedAt: d.UpdatedAt.t}, SampleID: string(w.SampleID), Notes: string(w.Notes),
+		CreatedAt: w.CreatedAt.t, UpdatedAt: w.UpdatedAt.t, LastEvent: w.LastEvent.entry(),
+		HighLevelText: string(w.Status), ActivateBy: w.ActivateBy, Origin: string(w.Origin), HasABN: w.HasABN,
+		HealthInsuranceID: string(w.HealthInsuranceID), RequisitionFormURL: string(w.RequisitionFormURL),
+		ShippingDetails: Address(w.ShippingDetails.v),
 	}
 	if len(w.Events) > 0 {
 		o.History = make([]HistoryEntry, len(w.Events))
@@ -343,14 +284,16 @@ func (w *wireOrder) order() (o Order, path string, err error) {
 		o.Transaction = Transaction{ID: t.ID, Status: t.Status}
 		if len(t.Orders) > 0 {
 			o.Transaction.Orders = make([]TransactionOrder, len(t.Orders))
-			for i, t := range t.Orders {
-				o.Transaction.Orders[i] = TransactionOrder{ID: t.ID, StatusText: string(t.Status), StatusCreatedAt: t.StatusCreatedAt.v.t,
-					Origin: string(t.Origin), ParentID: string(t.ParentID), CreatedAt: t.CreatedAt.t, UpdatedAt: t.UpdatedAt.t}
-			}
+		}
+		for i, t := range t.Orders {
+			o.Transaction.Orders[i] = TransactionOrder{ID: t.ID, StatusText: string(t.Status), StatusCreatedAt: t.StatusCreatedAt.v.t,
+				Origin: string(t.Origin), ParentID: string(t.ParentID), CreatedAt: t.CreatedAt.t, UpdatedAt: t.UpdatedAt.t}
 		}
 	}
-	path, err = parseStatuses(&o)
-	return o, path, err
+	if path, err := parseStatuses(&o); err != nil {
+		return o, &DecodeError{Op: "decode", Path: path, Err: err}
+	}
+	return o, nil
 }
 
 func (w *wireEntry) entry() HistoryEntry {
@@ -404,82 +347,36 @@ func parseInto(s *Status, text *string) error {
 	return nil
 }
 
-// wireDetails is details: details.data is read only for an at-home
-// phlebotomy order, whose data has a shape this package knows; the data of
-// another modality is skipped, and written as null. When data comes before
-// type, its text is kept until type is known.
-type wireDetails struct {
-	Type Modality         `json:"type"`
-	Data orNull[wireData] `json:"data"`
-}
+// stamp is a timestamp as Junction writes it: RFC 3339, with or without a
+// zone designator (none means UTC); null reads as the zero time. It is
+// written in RFC 3339 in UTC, the zero time too ("0001-01-01T00:00:00Z"),
+// since most of Junction's timestamps may not be null; one that may is an
+// orNull[stamp].
+type stamp struct{ t time.Time }
 
-type wireData struct {
-	ID            string `json:"id"`
-	AppointmentID text   `json:"appointment_id"`
-	CreatedAt     stamp  `json:"created_at"`
-	UpdatedAt     stamp  `json:"updated_at"`
-}
-
-func (w *wireDetails) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
-	var (
-		d       wireDetails
-		raw     []byte // data read before type
-		rawPath jsontext.Pointer
-		hasType bool
-	)
-	if k := dec.PeekKind(); k == 'n' {
-		_, err := dec.ReadToken()
-		*w = wireDetails{}
+func (w *stamp) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	v, err := dec.ReadValue()
+	switch k := v.Kind(); {
+	case err != nil:
 		return err
-	} else if k != '{' {
-		return &json.SemanticError{JSONKind: k, GoType: reflect.TypeFor[Details]()}
+	case k == 'n':
+		w.t = time.Time{}
+		return nil
+	case k != '"':
+		return &json.SemanticError{JSONKind: k, GoType: timeType}
 	}
-	if _, err := dec.ReadToken(); err != nil {
-		return err
+	t, ok := parseTime(unquoted(v)) // which keeps nothing of the text
+	if !ok {
+		return &ParseError{Kind: "time", Text: strings.Clone(unquoted(v)), Err: ErrMalformed}
 	}
-	for dec.PeekKind() != '}' {
-		name, err := dec.ReadValue()
-		if err != nil {
-			return err
-		}
-		switch unquoted(name) {
-		case "type":
-			err = json.UnmarshalDecode(dec, &d.Type)
-			hasType = true
-		case "data":
-			switch {
-			case !hasType:
-				var v jsontext.Value
-				if v, err = dec.ReadValue(); err == nil {
-					raw, rawPath = bytes.Clone(v), dec.StackPointer()
-				}
-			case d.Type == ModalityAtHomePhlebotomy:
-				err = json.UnmarshalDecode(dec, &d.Data.v)
-			default:
-				err = dec.SkipValue()
-			}
-		default:
-			err = dec.SkipValue()
-		}
-		if err != nil {
-			return err
-		}
-	}
-	if _, err := dec.ReadToken(); err != nil {
-		return err
-	}
-	if raw != nil && d.Type == ModalityAtHomePhlebotomy {
-		if err := json.Unmarshal(raw, &d.Data.v); err != nil {
-			var sem *json.SemanticError
-			if errors.As(err, &sem) {
-				sem.JSONPointer = rawPath + sem.JSONPointer
-			}
-			return err
-		}
-	}
-	*w = d
+	w.t = t
 	return nil
 }
+
+var (
+	timeType = reflect.TypeFor[time.Time]()
+	dateType = reflect.TypeFor[Date]()
+)
 
 // unquoted returns the text of a JSON string as the decoder read it. The
 // result shares the decoder's buffer when the string has no escape: it is
@@ -492,50 +389,11 @@ func unquoted(quoted jsontext.Value) string {
 	return string(b)
 }
 
-// stamp is a timestamp as Junction writes it: RFC 3339, with or without a
-// zone designator (none means UTC); null reads as the zero time. It is
-// written in RFC 3339 in UTC, the zero time too ("0001-01-01T00:00:00Z"),
-// since Junction's timestamps are not nullable: one that is is an
-// orNull[stamp].
-type stamp struct{ t time.Time }
-
-// localLayout is an RFC 3339 timestamp without its zone designator, as some
-// Junction payloads send it ("2022-01-01T00:00:00"); it means UTC.
-const localLayout = "2006-01-02T15:04:05"
-
-func (w *stamp) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
-	v, err := dec.ReadValue()
-	if err != nil {
-		return err
-	}
-	if k := v.Kind(); k == 'n' {
-		w.t = time.Time{}
-		return nil
-	} else if k != '"' {
-		return &json.SemanticError{JSONKind: k, GoType: timeType}
-	}
-	// parseTime keeps nothing of the text it reads.
-	t, ok := parseTime(unquoted(v))
-	if !ok {
-		return &ParseError{Kind: "time", Text: strings.Clone(unquoted(v)), Err: ErrMalformed}
-	}
-	w.t = t
-	return nil
-}
-
 func (w stamp) MarshalJSONTo(enc *jsontext.Encoder) error {
 	if !inRange(w.t) {
 		return &ParseError{Kind: "time", Text: w.t.String(), Err: ErrMalformed}
 	}
 	return enc.WriteToken(jsontext.String(w.t.UTC().Format(time.RFC3339Nano)))
-}
-
-// stampOf returns t as a stamp, the zero stamp for any zero time.
-func stampOf(t time.Time) stamp {
-	if t.IsZero() {
-		return stamp{}
-	}
-	return stamp{t}
 }
 
 // parseTime parses a timestamp as Junction sends it: RFC 3339 with a zone
@@ -549,16 +407,13 @@ func parseTime(text string) (time.Time, bool) {
 	// Each text is tried against one layout: the zone-less layout takes
 	// nothing after the seconds but a fraction, and RFC 3339 wants a Z or
 	// an offset after the T.
-	layout := localLayout
+	layout := dateTimeLayout
 	if _, clock, found := strings.Cut(text, "T"); !found || strings.ContainsAny(clock, "Z+-") {
 		layout = time.RFC3339Nano
 	}
 	t, err := time.Parse(layout, text)
-	if err != nil {
-		return time.Time{}, false
-	}
 	t = t.UTC()
-	return t, inRange(t)
+	return t, err == nil && inRange(t)
 }
 
 // inRange reports whether t, in UTC, falls in the years RFC 3339 can write.
@@ -567,15 +422,14 @@ func inRange(t time.Time) bool {
 	return y >= 0 && y <= 9999
 }
 
-// usAddress is an Address without its methods: its struct tags give the
-// USAddress form, with zip_code.
-type usAddress Address
-
-// addressIn is what an address decodes from: the USAddress form, and zip.
+// addressIn is what an address decodes from: the USAddress form (the
+// struct tags of Address, without its methods), and zip.
 type addressIn struct {
 	usAddress
 	Zip string `json:"zip"`
 }
+
+type usAddress Address
 
 // UnmarshalJSONFrom decodes an address in either form, as [Address]
 // describes, for github.com/go-json-experiment/json. Null gives the zero
@@ -598,7 +452,7 @@ func (a *Address) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
 
 // orderAddress is an address in an order's form (patient_address,
 // shipping_details): zip, not zip_code, and every member Junction
-// documents there, the nullable ones null when empty.
+// documents there.
 type orderAddress Address
 
 type zipAddress struct {
@@ -627,41 +481,37 @@ func (a *orderAddress) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
 // that Decode returned, decoding what it writes gives an equal Order,
 // beside the same error if there was one.
 //
-// Every member Junction's OpenAPI document marks required for an order is
-// written, with the JSON type it gives; a member is null only where the
-// document allows it. Statuses are written in the form Junction uses for
-// each field: the full form in events[] and last_event, the low-level form
-// in order_transaction, the high-level status alone in status; a zero
-// status writes its text (StatusText, HighLevelText) instead: null when
-// that is empty where Junction allows null (status, low_level_status), ""
-// in events[] and last_event, where it does not. Empty optional strings
-// (sample_id, notes, health_insurance_id, requisition_form_url,
-// appointment_id, parent_id, origin), an absent activate_by or
-// low_level_status_created_at, and a zero Patient, Address,
-// ShippingDetails or Transaction are null; an empty status_detail is left
-// out. A zero timestamp that Junction does not allow to be null
-// (created_at, updated_at, and those of events[], last_event,
-// details.data and order_transaction.orders[]) is written as
-// "0001-01-01T00:00:00Z", which decodes back to the zero time; a zero
-// LastEvent as {"id": 0, "created_at": "0001-01-01T00:00:00Z",
-// "status": ""}; zero Details as {"type": "", "data": null}. The date of
-// birth is written as midnight at offset zero ("1990-01-01T00:00:00+00:00"),
-// the date-time Junction documents, and as "" when absent. The addresses
-// are written in the order's form, with zip. details.data is written only
-// for an at-home phlebotomy order; lab_test's lab and markers are null.
+// Every member that Junction's OpenAPI document marks required for an order
+// is written, with the JSON type it gives, null only where it allows:
+// empty optional strings (sample_id, notes, health_insurance_id,
+// requisition_form_url, appointment_id, parent_id, origin), an absent
+// activate_by or low_level_status_created_at, and a zero Patient, Address,
+// ShippingDetails or Transaction are null, and so is details.data but for
+// an at-home phlebotomy order with some of it set; an empty status_detail
+// is left out. A zero timestamp that may not be null (the others) is
+// written as "0001-01-01T00:00:00Z", a zero LastEvent as {"id": 0,
+// "created_at": "0001-01-01T00:00:00Z", "status": ""}, zero Details as
+// {"type": "", "data": null}; lab_test's lab and markers are null. The date
+// of birth is written as the date-time Junction documents, midnight at
+// offset zero ("1990-01-01T00:00:00+00:00"), and "" when absent; the
+// addresses in the order's form, with zip.
+//
+// Statuses are written in the form Junction uses for each field: the full
+// form in events[] and last_event, the low-level form in
+// order_transaction, the high-level status alone in status; a zero status
+// writes its text (StatusText, HighLevelText) instead, null when that is
+// empty where null is allowed (status, low_level_status).
 //
 // A status or high-level status that is neither zero nor valid is a
 // *[DecodeError] (Op "encode") wrapping [ErrUnknownStatus]; a time or date
 // that RFC 3339 cannot write (outside the years 0000 to 9999) is one
-// wrapping [ErrMalformed].
+// wrapping [ErrMalformed]. Nothing is written then.
 func (o Order) MarshalJSONTo(enc *jsontext.Encoder) error {
 	w, err := o.wire()
 	if err != nil {
 		return err
 	}
-	// Written apart first, so that a value that cannot be written leaves
-	// nothing behind.
-	b, err := json.Marshal(&w)
+	b, err := json.Marshal(&w) // apart, so that nothing is written on error
 	if err != nil {
 		de := decodeError(err)
 		de.Op = "encode"
@@ -670,56 +520,62 @@ func (o Order) MarshalJSONTo(enc *jsontext.Encoder) error {
 	return enc.WriteValue(b)
 }
 
-// encoder gathers the first error met while o is turned into its wire form.
-type encoder struct{ err error }
-
-// status returns spell(s) for a valid status, text for the zero Status.
-func (e *encoder) status(path string, s Status, text string, spell func(Status) string) string {
-	if s == 0 {
-		return text
-	}
-	if _, err := s.MarshalText(); err != nil && e.err == nil {
-		e.err = &DecodeError{Op: "encode", Path: path, Err: err}
-	}
-	return spell(s)
-}
-
-func (e *encoder) entry(path string, h HistoryEntry) wireEntry {
-	return wireEntry{ID: h.ID, CreatedAt: stampOf(h.CreatedAt), Status: e.status(path+"/status", h.Status, h.StatusText, Status.Full),
-		Detail: text(h.Detail)}
-}
-
+// wire returns o's wire form, or the *DecodeError of its first invalid
+// status.
 func (o Order) wire() (wireOrder, error) {
-	var e encoder
-	p := o.Patient
+	var first error
+	status := func(s Status, text string, spell func(Status) string, path func() string) string {
+		if s == 0 {
+			return text
+		}
+		if _, err := s.MarshalText(); err != nil && first == nil {
+			first = &DecodeError{Op: "encode", Path: path(), Err: err}
+		}
+		return spell(s)
+	}
+	entry := func(h HistoryEntry, path func() string) wireEntry {
+		return wireEntry{ID: h.ID, CreatedAt: stampOf(h.CreatedAt), Status: status(h.Status, h.StatusText, Status.Full, path),
+			Detail: text(h.Detail)}
+	}
+	p, d := o.Patient, o.Details
 	w := wireOrder{ID: o.ID, TeamID: o.TeamID, UserID: o.UserID, Patient: orNull[wirePatient]{wirePatient{birth(p.DOB), p}},
 		Address: orNull[orderAddress]{orderAddress(o.Address)}, LabTest: wireLabTest{LabTest: o.LabTest},
-		Details: wireDetails{Type: o.Details.Type}, SampleID: text(o.SampleID), Notes: text(o.Notes),
-		CreatedAt: stampOf(o.CreatedAt), UpdatedAt: stampOf(o.UpdatedAt), Events: make([]wireEntry, len(o.History)),
-		LastEvent: e.entry("/last_event", o.LastEvent), Status: text(o.HighLevelText),
+		Details: wireDetails{Type: d.Type}, SampleID: text(o.SampleID), Notes: text(o.Notes), CreatedAt: stampOf(o.CreatedAt),
+		UpdatedAt: stampOf(o.UpdatedAt), Events: make([]wireEntry, len(o.History)), Status: text(o.HighLevelText),
+		LastEvent:         entry(o.LastEvent, func() string { return "/last_event/status" }),
 		HealthInsuranceID: text(o.HealthInsuranceID), RequisitionFormURL: text(o.RequisitionFormURL),
-		ShippingDetails: orNull[orderAddress]{orderAddress(o.ShippingDetails)}, HasABN: o.HasABN,
-		ActivateBy: o.ActivateBy, Origin: text(o.Origin)}
-	if d := o.Details; o.IsPhlebotomy() {
-		w.Details.Data.v = wireData{ID: d.ID, AppointmentID: text(d.AppointmentID), CreatedAt: stampOf(d.CreatedAt), UpdatedAt: stampOf(d.UpdatedAt)}
+		ShippingDetails: orNull[orderAddress]{orderAddress(o.ShippingDetails)}, HasABN: o.HasABN, ActivateBy: o.ActivateBy,
+		Origin: text(o.Origin)}
+	if o.IsPhlebotomy() {
+		w.Details.Data.v.v = phlebotomyData{ID: d.ID, AppointmentID: text(d.AppointmentID), CreatedAt: stampOf(d.CreatedAt),
+			UpdatedAt: stampOf(d.UpdatedAt)}
 	}
 	for i, h := range o.History {
-		w.Events[i] = e.entry("/events/"+strconv.Itoa(i), h)
+		w.Events[i] = entry(h, func() string { return "/events/" + strconv.Itoa(i) + "/status" })
 	}
 	if o.HighLevel != 0 {
 		b, err := o.HighLevel.MarshalText()
-		if err != nil && e.err == nil {
-			e.err = &DecodeError{Op: "encode", Path: "/status", Err: err}
+		if err != nil && first == nil {
+			first = &DecodeError{Op: "encode", Path: "/status", Err: err}
 		}
 		w.Status = text(b)
 	}
 	if t := o.Transaction; t.ID != "" || t.Status != "" || len(t.Orders) > 0 {
 		w.Transaction.v = &wireTransaction{ID: t.ID, Status: t.Status, Orders: make([]wireTxOrder, len(t.Orders))}
 		for i, v := range t.Orders {
-			w.Transaction.v.Orders[i] = wireTxOrder{ID: v.ID, Status: text(e.status("/order_transaction/orders/"+strconv.Itoa(i)+"/low_level_status",
-				v.Status, v.StatusText, Status.String)), StatusCreatedAt: orNull[stamp]{stampOf(v.StatusCreatedAt)}, Origin: text(v.Origin),
-				ParentID: text(v.ParentID), CreatedAt: stampOf(v.CreatedAt), UpdatedAt: stampOf(v.UpdatedAt)}
+			w.Transaction.v.Orders[i] = wireTxOrder{ID: v.ID, Status: text(status(v.Status, v.StatusText, Status.String,
+				func() string { return "/order_transaction/orders/" + strconv.Itoa(i) + "/low_level_status" })),
+				StatusCreatedAt: orNull[stamp]{stampOf(v.StatusCreatedAt)}, Origin: text(v.Origin), ParentID: text(v.ParentID),
+				CreatedAt: stampOf(v.CreatedAt), UpdatedAt: stampOf(v.UpdatedAt)}
 		}
 	}
-	return w, e.err
+	return w, first
+}
+
+// stampOf returns t as a stamp, the zero stamp for any zero time.
+func stampOf(t time.Time) stamp {
+	if t.IsZero() {
+		return stamp{}
+	}
+	return stamp{t}
 }

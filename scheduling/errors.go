@@ -6,9 +6,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/go-json-experiment/json"
-	"github.com/go-json-experiment/json/jsontext"
-
+	"github.com/phlebkit/phlebkit/internal/jsonerr"
 	"github.com/phlebkit/phlebkit/order"
 	"github.com/phlebkit/phlebkit/provider"
 	"github.com/phlebkit/phlebkit/tier"
@@ -273,41 +271,13 @@ func codecMessage(what, path string, err error) string {
 	}
 	b.WriteString(": ")
 	var pe *time.ParseError
-	se, semantic := errors.AsType[*json.SemanticError](err)
-	syn, syntactic := errors.AsType[*jsontext.SyntacticError](err)
 	switch {
 	case err == nil:
 		b.WriteString("malformed")
 	case errors.As(err, &pe):
 		b.WriteString("malformed time " + strconv.Quote(pe.Value) + ", want RFC 3339 with a zone designator")
-	case semantic && se.Err == nil && se.JSONKind != 0:
-		b.WriteString("unexpected JSON " + kindName(se.JSONKind))
-	case semantic && se.Err != nil:
-		b.WriteString(se.Err.Error())
-	case syntactic && syn.Err != nil:
-		b.WriteString(syn.Err.Error())
 	default:
-		b.WriteString(strings.TrimPrefix(err.Error(), "scheduling: "))
+		b.WriteString(strings.TrimPrefix(jsonerr.Message(err), "scheduling: "))
 	}
 	return b.String()
-}
-
-// kindName names a JSON kind as a message says it.
-func kindName(k jsontext.Kind) string {
-	switch k {
-	case jsontext.KindNull:
-		return "null"
-	case jsontext.KindFalse, jsontext.KindTrue:
-		return "boolean"
-	case jsontext.KindString:
-		return "string"
-	case jsontext.KindNumber:
-		return "number"
-	case jsontext.KindBeginObject, jsontext.KindEndObject:
-		return "object"
-	case jsontext.KindBeginArray, jsontext.KindEndArray:
-		return "array"
-	case jsontext.KindInvalid:
-	}
-	return "value"
 }

@@ -301,7 +301,7 @@ func TestDecodeFlowErrors(t *testing.T) {
 	_, err = DecodeFlow([]byte(replace(`"time_zone":"America/New_York"`, `"time_zone":"Local"`)))
 	assert.EqualError(t, err, `scheduling: decode /time_zone: no IANA time zone: "Local": not an IANA name`)
 	_, err = DecodeFlow([]byte(replace(`"requisition":false`, `"requisition":"no"`)))
-	assert.EqualError(t, err, `scheduling: decode /requisition: unexpected JSON string`)
+	assert.EqualError(t, err, `scheduling: decode /requisition: cannot read string as bool`)
 	_, err = DecodeFlow([]byte(replace(`"tier":"appointment-ready",`, ``)))
 	assert.EqualError(t, err, `scheduling: decode /appointments/0/tier: missing`)
 	assert.EqualError(t, &DecodeError{}, `scheduling: decode: malformed`)

@@ -381,7 +381,7 @@ func malformedCases(tb testing.TB) []wantMalformed {
 		{"user_id a number", `{"event_type": "labtest.order.updated", "data": ` + data + `, "user_id": 7}`, "/user_id",
 			"webhook: decode /user_id: cannot read number as string"},
 		{"client_user_id a boolean", `{"event_type": "labtest.order.updated", "client_user_id": true, "data": ` + data + `}`, "/client_user_id",
-			"webhook: decode /client_user_id: cannot read bool as string"},
+			"webhook: decode /client_user_id: cannot read boolean as string"},
 		{"team_id an array", `{"team_id": [], "event_type": "labtest.order.updated", "data": ` + data + `}`, "/team_id",
 			"webhook: decode /team_id: cannot read array as string"},
 		{"bad id of an ignored event", `{"event_type": "daily.data.sleep.created", "user_id": {}}`, "/user_id",

@@ -3,16 +3,12 @@ package webhook
 import (
 	"cmp"
 	"errors"
-	"io"
-	"reflect"
 	"strconv"
 	"strings"
 	"time"
 
-	"github.com/go-json-experiment/json"
-	"github.com/go-json-experiment/json/jsontext"
-
 	"github.com/phlebkit/phlebkit/appointment"
+	"github.com/phlebkit/phlebkit/internal/jsonerr"
 	"github.com/phlebkit/phlebkit/order"
 )
 
@@ -192,59 +188,10 @@ func (e *DecodeError) Unwrap() []error {
 // cause tells err without the words that begin a nested package's message
 // ("order: decode /events/2/status: "), since the path already says where.
 func cause(err error) string {
-	var se *json.SemanticError
-	var ye *jsontext.SyntacticError
-	switch {
-	case errors.As(err, &ye):
-		if errors.Is(ye.Err, jsontext.ErrDuplicateName) {
-			return "repeated member"
-		}
-		if ye.Err == io.ErrUnexpectedEOF {
-			return "unexpected end of JSON input"
-		}
-		return strings.TrimPrefix(ye.Err.Error(), "jsontext: ")
-	case errors.As(err, &se) && se.Err == nil && se.JSONKind != 0:
-		return "cannot read " + kindName(se.JSONKind) + " as " + typeName(se.GoType)
-	}
 	if _, prefix := inner(err); prefix != "" {
 		return strings.TrimPrefix(err.Error(), prefix)
 	}
-	return strings.TrimPrefix(err.Error(), "webhook: ")
-}
-
-// kindName names a kind of JSON value as JSON does.
-func kindName(k jsontext.Kind) string {
-	switch k {
-	case jsontext.KindNull:
-		return "null"
-	case jsontext.KindFalse, jsontext.KindTrue:
-		return "bool"
-	case jsontext.KindString:
-		return "string"
-	case jsontext.KindNumber:
-		return "number"
-	case jsontext.KindBeginObject:
-		return "object"
-	case jsontext.KindBeginArray:
-		return "array"
-	case jsontext.KindInvalid, jsontext.KindEndObject, jsontext.KindEndArray:
-	}
-	return "value"
-}
-
-// typeName names a Go type by the JSON value it reads: "object" for a
-// struct or a map, "array" for a slice or an array, its Go name otherwise
-// ("string", "bool", "int64").
-func typeName(t reflect.Type) string {
-	if t == nil {
-		return "value"
-	}
-	if k := t.Kind(); k == reflect.Struct || k == reflect.Map {
-		return "object"
-	} else if k == reflect.Slice || k == reflect.Array {
-		return "array"
-	}
-	return t.String()
+	return strings.TrimPrefix(jsonerr.Message(err), "webhook: ")
 }
 
 // noun returns "appointment" for the path of an appointment's type,
