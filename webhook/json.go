@@ -11,6 +11,7 @@ import (
 	"github.com/go-json-experiment/json/jsontext"
 
 	"github.com/phlebkit/phlebkit/appointment"
+	"github.com/phlebkit/phlebkit/internal/jsonerr"
 	"github.com/phlebkit/phlebkit/order"
 )
 
@@ -68,7 +69,7 @@ type outEvent struct {
 func Decode(body []byte) (Event, error) {
 	var w wireEvent
 	if err := json.Unmarshal(body, &w); err != nil {
-		return Event{}, jsonError("decode", err)
+		return Event{}, &DecodeError{Op: "decode", Path: string(jsonerr.Pointer(err)), Err: err}
 	}
 	if w.EventType == "" {
 		if isNull(body) {
@@ -83,29 +84,27 @@ func Decode(body []byte) (Event, error) {
 	if w.Data == nil || w.Data.Kind() == 'n' {
 		return Event{}, &DecodeError{Op: "decode", Path: "/data", Err: errMissing}
 	}
+	var (
+		err              error
+		phlebotomy       bool
+		kindPath, kind   string
+		unknownStatusErr error
+	)
 	if e.Type.IsOrder() {
-		o, err := order.Decode(w.Data)
-		if err != nil && !errors.Is(err, order.ErrUnknownStatus) {
-			return Event{}, dataError("decode", err)
-		}
-		e.Order = &o
-		if !o.IsPhlebotomy() {
-			return e, &DecodeError{Op: "decode", Path: orderKindPath, Value: string(o.Details.Type), Err: ErrNotPhlebotomy}
-		}
-		if err != nil {
-			return e, dataError("decode", err)
-		}
-		return e, nil
+		o, oerr := order.Decode(w.Data)
+		e.Order, err, unknownStatusErr = &o, oerr, order.ErrUnknownStatus
+		phlebotomy, kindPath, kind = o.IsPhlebotomy(), orderKindPath, string(o.Details.Type)
+	} else {
+		a, aerr := appointment.Decode(w.Data)
+		e.Appointment, err, unknownStatusErr = &a, aerr, appointment.ErrUnknownStatus
+		phlebotomy, kindPath, kind = a.IsPhlebotomy(), appointmentKindPath, string(a.Type)
 	}
-	a, err := appointment.Decode(w.Data)
-	if err != nil && !errors.Is(err, appointment.ErrUnknownStatus) {
+	switch {
+	case err != nil && !errors.Is(err, unknownStatusErr):
 		return Event{}, dataError("decode", err)
-	}
-	e.Appointment = &a
-	if !a.IsPhlebotomy() {
-		return e, &DecodeError{Op: "decode", Path: appointmentKindPath, Value: string(a.Type), Err: ErrNotPhlebotomy}
-	}
-	if err != nil {
+	case !phlebotomy:
+		return e, &DecodeError{Op: "decode", Path: kindPath, Value: kind, Err: ErrNotPhlebotomy}
+	case err != nil:
 		return e, dataError("decode", err)
 	}
 	return e, nil
@@ -185,20 +184,6 @@ var (
 	errNullBody = errors.New("the body is null")
 	errNoData   = errors.New("no order or appointment for the type")
 )
-
-// jsonError turns an error of the JSON decoder into a *DecodeError at the
-// JSON Pointer it names.
-func jsonError(op string, err error) *DecodeError {
-	var se *json.SemanticError
-	var ye *jsontext.SyntacticError
-	switch {
-	case errors.As(err, &ye):
-		return &DecodeError{Op: op, Path: string(ye.JSONPointer), Err: err}
-	case errors.As(err, &se):
-		return &DecodeError{Op: op, Path: string(se.JSONPointer), Err: err}
-	}
-	return &DecodeError{Op: op, Err: err}
-}
 
 // dataError turns an error of the order or appointment codec into a
 // *DecodeError whose path is under /data.
