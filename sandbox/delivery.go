@@ -10,6 +10,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strconv"
 	"time"
 
@@ -148,11 +149,13 @@ type deliverer struct {
 	q        queue
 	seq      uint64
 	log      []Delivery
+	keep     int  // how many entries of the log are kept
 	closed   bool // nothing more is delivered
 }
 
 func newDeliverer(c *config) *deliverer {
-	d := &deliverer{url: c.hookURL, handler: c.hookHandler, verifier: c.verifier, client: c.client, chaos: c.chaos}
+	d := &deliverer{url: c.hookURL, handler: c.hookHandler, verifier: c.verifier, client: c.client, chaos: c.chaos,
+		keep: c.keepDeliveries}
 	if d.client == nil {
 		d.client = &http.Client{Timeout: answerTimeout}
 	}
@@ -265,6 +268,14 @@ func (d *deliverer) serve(h http.Header, body []byte) (res result) {
 	return result{status: rec.Code}
 }
 
+// minLogTrim is how many entries beyond twice the retention limit the
+// log holds before it is trimmed: trimming copies the kept entries, so
+// that its cost per entry is constant.
+const minLogTrim = 64
+
+// kept returns the entries of the log within the retention limit.
+func (d *deliverer) kept() []Delivery { return d.log[max(len(d.log)-d.keep, 0):] }
+
 // record logs the attempt's result and schedules the next attempt of a
 // failed one, or gives it up after the last.
 func (d *deliverer) record(a *attempt, r result) {
@@ -277,6 +288,9 @@ func (d *deliverer) record(a *attempt, r result) {
 		MessageID: a.msg.id, Type: a.msg.typ, OrderID: a.msg.orderID, Copy: a.copy, Attempt: a.n,
 		At: a.due, StatusCode: r.status, Err: r.err, OK: ok, Final: final,
 	})
+	if len(d.log) >= 2*d.keep+minLogTrim {
+		d.log = slices.Clone(d.kept())
+	}
 	if !final && !d.closed { // no retry once Close came during the attempt
 		d.push(&attempt{due: a.due.Add(retrySchedule[a.n]), msg: a.msg, copy: a.copy, n: a.n + 1})
 	}

@@ -1,7 +1,7 @@
 package sandbox
 
 import (
-	"cmp"
+	"container/heap"
 	"slices"
 	"strconv"
 	"time"
@@ -17,12 +17,17 @@ import (
 // entry is one order the server holds: its flow, and what only the server
 // knows of it.
 type entry struct {
-	seq     uint64          // creation order, for ties
-	flow    scheduling.Flow // the order and its appointments
-	req     createOrder     // the create request, for decoration
-	labTest order.LabTest
-	area    *Area  // the area of the patient's zip code, nil when not served
-	txID    string // the order transaction's id
+	seq       uint64          // creation order, for ties
+	version   uint64          // how many times it changed, for its timer in the heap
+	dirty     bool            // changed since the last settle
+	finished  bool            // counted among the finished orders
+	removed   bool            // forgotten: beyond the retention limit, or reset
+	detailsID string          // details.data.id
+	flow      scheduling.Flow // the order and its appointments
+	req       createOrder     // the create request, for decoration
+	labTest   order.LabTest
+	area      *Area  // the area of the patient's zip code, nil when not served
+	txID      string // the order transaction's id
 	// moved is when the active appointment was booked or last moved, by
 	// the patient or by Getlabs: Getlabs reschedules it only if the
 	// instant of its own reschedule came later. (Only Getlabs' bookings
@@ -136,28 +141,18 @@ func (s *Server) timer(e *entry) (time.Time, timer, bool) {
 // fireTimers fires every timer due at or before the clock, earliest first,
 // ties in timer order and then in the orders' creation order.
 func (s *Server) fireTimers() {
-	type due struct {
-		at   time.Time
-		kind timer
-		e    *entry
+	var due []timerItem
+	for {
+		it, ok := s.nextTimer()
+		if !ok || it.at.After(s.clock) {
+			break
+		}
+		heap.Pop(&s.timers)
+		due = append(due, it)
 	}
-	var ds []due
-	for _, e := range s.orders {
-		if at, k, ok := s.timer(e); ok && !at.After(s.clock) {
-			ds = append(ds, due{at, k, e})
-		}
-	}
-	slices.SortFunc(ds, func(a, b due) int {
-		if c := a.at.Compare(b.at); c != 0 {
-			return c
-		}
-		if a.kind != b.kind {
-			return int(a.kind) - int(b.kind)
-		}
-		return cmp.Compare(a.e.seq, b.e.seq)
-	})
-	for _, d := range ds {
+	for _, d := range due {
 		d.e.fired[d.kind] = d.at
+		s.touch(d.e)
 		s.fire(d.e, d.kind, d.at)
 	}
 }
@@ -210,6 +205,7 @@ func (s *Server) apply(e *entry, cmd command) error {
 		return err
 	}
 	e.flow = o
+	s.touch(e)
 	if after, ok := o.Active(); ok && (!had || !after.StartAt.Equal(before.StartAt)) {
 		e.moved = s.clock // booked, requested, penciled in or moved
 	}
@@ -299,9 +295,10 @@ func (e *entry) appointmentByID(id string) (appointment.Appointment, bool) {
 // existing returns the active appointments of the patient's other orders,
 // for the one-active-appointment-per-provider rule.
 func (s *Server) existing(e *entry) []appointment.Appointment {
+	s.settle()
 	var out []appointment.Appointment
-	for _, o := range s.orders {
-		if o == e || o.flow.UserID != e.flow.UserID {
+	for o := range s.byUser[e.flow.UserID] {
+		if o == e {
 			continue
 		}
 		if a, ok := o.flow.Active(); ok {
@@ -389,6 +386,7 @@ func (s *Server) Order(orderID string) (order.Order, error) {
 // simulate begins a simulation of e towards target, one step every every,
 // the first now; with every zero, all steps happen now.
 func (s *Server) simulate(e *entry, target order.Status, every time.Duration) {
+	s.touch(e)
 	e.sim = simulation{on: true, target: target, every: every, next: s.clock}
 	if every > 0 {
 		s.step(e)
@@ -404,6 +402,7 @@ func (s *Server) simulate(e *entry, target order.Status, every time.Duration) {
 		s.step(e)
 	}
 	e.sim.on = false
+	s.touch(e)
 }
 
 // step makes the simulation's next step at the clock, and schedules the
@@ -419,6 +418,7 @@ func (s *Server) step(e *entry) {
 			cmd = p.command(s, e, len(path) == 1)
 		}
 	}
+	defer s.touch(e)
 	if cmd == nil || s.apply(e, cmd) != nil || e.flow.Status == e.sim.target {
 		e.sim.on = false
 		return

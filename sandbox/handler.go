@@ -231,6 +231,7 @@ func (s *Server) createOrder(w http.ResponseWriter, body []byte) {
 	s.orderSeq++
 	e := &entry{seq: s.orderSeq, flow: o, req: c, labTest: test, area: area, txID: s.newID(transactionKind)}
 	s.orders[id] = e
+	s.touch(e)
 	for i := range events {
 		s.send(e, events[i])
 	}
@@ -342,23 +343,20 @@ func (s *Server) availability(w http.ResponseWriter, body []byte, startDate stri
 		y, m, d = from.Date()
 		from = time.Date(y, m, d, 0, 0, 0, 0, a.zone)
 	}
-	for k, v := range s.keys {
-		if !v.expires.After(s.clock) {
-			delete(s.keys, k)
-		}
-	}
 	writeJSON(w, http.StatusOK, slots(a, p, from, s.clock, s.cfg.keyTTL, func(k bookingKey) string {
 		s.keySeq++
-		text := keyText(s.keySeq)
-		s.keys[text] = k
-		return text
+		k.seq = s.keySeq
+		return s.keys.text(k)
 	}))
 }
 
 // key returns the slot a booking key stands for, for an appointment of e
 // with p (any provider when p is zero), or answers why it cannot be used.
 func (s *Server) key(w http.ResponseWriter, e *entry, text string, p provider.Provider) (bookingKey, bool) {
-	k, ok := s.keys[text]
+	k, ok := s.keys.parse(text)
+	if _, used := s.used[text]; used {
+		ok = false
+	}
 	switch {
 	case !ok:
 		invalid(w, problems{{Loc: []any{"body", "booking_key"}, Msg: "unknown booking key", Type: "value_error.booking_key"}})
@@ -396,12 +394,13 @@ func (s *Server) book(w http.ResponseWriter, _ *http.Request, e *entry, body []b
 		refuse(w, err)
 		return
 	}
-	delete(s.keys, b.BookingKey)
+	s.markUsed(b.BookingKey, k.expires)
 	if b.Async {
 		e.async = asyncBooking{id: id, cancelAt: s.clock.Add(time.Duration(b.AsyncTimeoutMS) * time.Millisecond)}
 		if s.cfg.asyncDelay >= 0 {
 			e.async.confirmAt = s.clock.Add(s.cfg.asyncDelay)
 		}
+		s.touch(e)
 	}
 	a, _ := e.appointmentByID(id)
 	writeJSON(w, http.StatusOK, a)
@@ -462,7 +461,7 @@ func (s *Server) reschedule(w http.ResponseWriter, _ *http.Request, e *entry, bo
 		refuse(w, err)
 		return
 	}
-	delete(s.keys, q.BookingKey)
+	s.markUsed(q.BookingKey, k.expires)
 	a, _ := e.appointmentByID(act.ID)
 	writeJSON(w, http.StatusOK, a)
 }

@@ -6,6 +6,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestIDs(t *testing.T) {
@@ -33,8 +34,43 @@ func TestIDs(t *testing.T) {
 			seen[id] = true
 		}
 	}
-	if k1, k2 := keyText(1), keyText(2); k1 != "bk_27eiv0aytrp35" || k2 != "bk_2aus68bjl7emm" {
-		t.Fatalf("keys %s, %s", k1, k2)
+}
+
+func TestBookingKeys(t *testing.T) {
+	c := keyCodec{secret: 7}
+	k := bookingKey{provider: 1, zip: "08540", start: at0.Add(48 * time.Hour), end: at0.Add(50 * time.Hour),
+		expires: at0.Add(15*time.Minute + 3), seq: 1<<63 + 5}
+	text := c.text(k)
+	if got, ok := c.parse(text); !ok || got != k {
+		t.Fatalf("parse(text(%+v)) = %+v, %v", k, got, ok)
+	}
+	if text != c.text(k) || text == (keyCodec{secret: 8}).text(k) || !strings.HasPrefix(text, "bk_") {
+		t.Fatalf("text %s: not the same for the same key and secret, or the same for another secret", text)
+	}
+	k2 := k
+	k2.seq++
+	if c.text(k2) == text {
+		t.Fatal("two keys with the same text")
+	}
+	if _, ok := (keyCodec{secret: 8}).parse(text); ok {
+		t.Fatal("a key of another secret parsed")
+	}
+	for i := 3; i < len(text); i++ {
+		b := []byte(text)
+		b[i] ^= 1 // another base64 digit, or none
+		if _, ok := c.parse(string(b)); ok {
+			t.Fatalf("%s, changed at %d, parsed", b, i)
+		}
+	}
+	for _, bad := range []string{"", "bk_", text[:len(text)-1], text + "A", "xx" + text[2:], "bk_" + strings.Repeat("!", len(text)-3)} {
+		if _, ok := c.parse(bad); ok {
+			t.Errorf("parse(%q) succeeded", bad)
+		}
+	}
+	for _, zip := range []string{"00000", "85004", "99999"} {
+		if got := zipText(zipNumber(zip)); got != zip {
+			t.Errorf("zipText(zipNumber(%s)) = %s", zip, got)
+		}
 	}
 }
 

@@ -22,6 +22,12 @@ const (
 	DefaultAsyncConfirmDelay = time.Minute
 	// DefaultTeamID is the team_id of orders and webhooks.
 	DefaultTeamID = "6353bcab-3526-4838-8c92-063fa760fb6b"
+	// DefaultRetainedOrders is how many finished orders a server keeps
+	// (our decision): see [WithRetention].
+	DefaultRetainedOrders = 1000
+	// DefaultRetainedDeliveries is how many entries of the delivery log a
+	// server keeps (our decision): see [WithRetention].
+	DefaultRetainedDeliveries = 10_000
 )
 
 // Option configures a [Server] made by [New] or [NewServer].
@@ -31,26 +37,68 @@ type Option struct {
 
 // config is what the options set.
 type config struct {
-	start        time.Time
-	areas        []Area
-	areasSet     bool
-	labTests     []order.LabTest
-	labTestsSet  bool
-	hookURL      string
-	hookHandler  http.Handler
-	verifier     *webhook.Verifier
-	client       *http.Client
-	chaos        bool
-	seed         uint64
-	keyTTL       time.Duration
-	asyncDelay   time.Duration
-	teamID       string
-	preReq       bool
-	partialHooks bool
+	start          time.Time
+	areas          []Area
+	areasSet       bool
+	labTests       []order.LabTest
+	labTestsSet    bool
+	hookURL        string
+	hookHandler    http.Handler
+	verifier       *webhook.Verifier
+	client         *http.Client
+	chaos          bool
+	seed           uint64
+	keyTTL         time.Duration
+	asyncDelay     time.Duration
+	teamID         string
+	preReq         bool
+	partialHooks   bool
+	apiKeys        map[string]bool // nil: any key that is not empty
+	keepOrders     int
+	keepDeliveries int
 }
 
 func defaultConfig() config {
-	return config{keyTTL: DefaultBookingKeyTTL, asyncDelay: DefaultAsyncConfirmDelay, teamID: DefaultTeamID}
+	return config{keyTTL: DefaultBookingKeyTTL, asyncDelay: DefaultAsyncConfirmDelay, teamID: DefaultTeamID,
+		keepOrders: DefaultRetainedOrders, keepDeliveries: DefaultRetainedDeliveries}
+}
+
+// WithAPIKeys sets the API keys the server accepts in the x-vital-api-key
+// header; a request with another key, or none, is answered 401. Without
+// it, any key that is not empty is accepted. Each key must be non-empty;
+// at least one is needed.
+func WithAPIKeys(keys ...string) Option {
+	keys = append([]string(nil), keys...)
+	return Option{func(c *config) error {
+		if len(keys) == 0 {
+			return &Error{Op: "WithAPIKeys", Problem: "no key", Err: ErrOption}
+		}
+		set := map[string]bool{}
+		for _, k := range keys {
+			if k == "" {
+				return &Error{Op: "WithAPIKeys", Problem: "empty key", Err: ErrOption}
+			}
+			set[k] = true
+		}
+		c.apiKeys = set
+		return nil
+	}}
+}
+
+// WithRetention bounds what the server remembers (defaults
+// [DefaultRetainedOrders] and [DefaultRetainedDeliveries]): at most
+// orders finished orders (cancelled, failed, or with final results), the
+// oldest to finish forgotten first, as if they did not exist; and the
+// latest deliveries entries of the delivery log. Neither may be negative.
+// [Server.Reset] forgets everything at once.
+func WithRetention(orders, deliveries int) Option {
+	return Option{func(c *config) error {
+		if orders < 0 || deliveries < 0 {
+			return &Error{Op: "WithRetention", Problem: "negative", Err: ErrOption}
+		}
+		c.keepOrders, c.keepDeliveries = orders, deliveries
+		return nil
+	}}
 }
 
 // WithStart sets the virtual clock's first instant. Without it the clock

@@ -106,24 +106,32 @@ type Server struct {
 	// set by [Server.Start]: read it once Start has returned.
 	URL string
 
-	cfg       config
-	mu        sync.Mutex
-	clock     time.Time
-	target    time.Time
-	running   bool
-	orders    map[string]*entry
-	orderSeq  uint64
-	idSeq     uint64
-	keys      map[string]bookingKey
-	keySeq    uint64
-	reasons   []appointment.CancellationReason
-	areas     map[string]*Area
-	labTests  map[string]order.LabTest
-	hooks     *deliverer
-	mux       *http.ServeMux
-	httpSrv   *http.Server
-	listening bool
-	closed    bool
+	cfg         config
+	mu          sync.Mutex
+	clock       time.Time
+	target      time.Time
+	running     bool
+	orders      map[string]*entry
+	byUser      map[string]map[*entry]struct{} // orders with an active appointment, by user
+	timers      timerHeap
+	dirty       []*entry // orders changed since the last settle
+	finished    []*entry // finished orders, oldest first
+	orderSeq    uint64
+	idSeq       uint64
+	keys        keyCodec
+	keySeq      uint64
+	used        map[string]time.Time // booking keys used up, until they expire
+	usedCleanAt int
+	idem        map[string]*idemResult
+	idemQ       []*idemResult // oldest first
+	reasons     []appointment.CancellationReason
+	areas       map[string]*Area
+	labTests    map[string]order.LabTest
+	hooks       *deliverer
+	mux         *http.ServeMux
+	httpSrv     *http.Server
+	listening   bool
+	closed      bool
 }
 
 // New returns a Server configured by opts, not yet listening: use it as an
@@ -158,10 +166,10 @@ func New(opts ...Option) (*Server, error) {
 		c.start = time.Now().UTC().Truncate(time.Second) // the documented default clock
 	}
 	s := &Server{
-		cfg: c, clock: c.start, target: c.start,
-		orders: map[string]*entry{}, keys: map[string]bookingKey{}, reasons: reasons,
-		areas: map[string]*Area{}, labTests: map[string]order.LabTest{}, hooks: newDeliverer(&c),
+		cfg: c, clock: c.start, target: c.start, keys: keyCodec{secret: mix(uint64(c.start.UnixNano()))},
+		reasons: reasons, areas: map[string]*Area{}, labTests: map[string]order.LabTest{}, hooks: newDeliverer(&c),
 	}
+	s.clear()
 	s.mux = s.routes()
 	for i := range c.areas {
 		s.areas[c.areas[i].ZipCode] = &c.areas[i]
@@ -302,20 +310,43 @@ func (s *Server) run() {
 // attempt or an order's timer.
 func (s *Server) nextDue() (time.Time, bool) {
 	at, ok := s.hooks.next()
-	for _, e := range s.orders {
-		if t, _, has := s.timer(e); has && (!ok || t.Before(at)) {
-			at, ok = t, true
-		}
+	if it, has := s.nextTimer(); has && (!ok || it.at.Before(at)) {
+		at, ok = it.at, true
 	}
 	return at, ok
 }
 
-// Deliveries returns the log of every webhook attempt made so far, oldest
-// first.
+// clear empties the server of orders, used booking keys, idempotency
+// results, deliveries to come and the delivery log.
+func (s *Server) clear() {
+	for _, e := range s.orders {
+		e.removed = true
+	}
+	s.orders, s.byUser = map[string]*entry{}, map[string]map[*entry]struct{}{}
+	s.timers, s.dirty, s.finished = nil, nil, nil
+	s.used, s.usedCleanAt = map[string]time.Time{}, minUsedClean
+	s.idem, s.idemQ = map[string]*idemResult{}, nil
+	s.hooks.q, s.hooks.log = nil, nil
+}
+
+// Reset forgets every order, every webhook attempt still to come, the
+// delivery log, the booking keys used up and the answers kept for
+// idempotency keys, as if the server were new; the clock stays where it
+// is, and ids and booking keys made later differ from those made before.
+// A delivery under way when Reset is called is logged after it.
+func (s *Server) Reset() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.clear()
+}
+
+// Deliveries returns the log of the webhook attempts made so far, oldest
+// first: every attempt, or the latest ones within the retention limit
+// ([WithRetention]).
 func (s *Server) Deliveries() []Delivery {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return slices.Clone(s.hooks.log)
+	return slices.Clone(s.hooks.kept())
 }
 
 // Pending returns how many webhook attempts are scheduled and not yet

@@ -1,7 +1,8 @@
 package sandbox
 
 import (
-	"strconv"
+	"encoding/base64"
+	"encoding/binary"
 	"time"
 
 	"github.com/phlebkit/phlebkit/provider"
@@ -21,12 +22,16 @@ const (
 var slotHours = [...]int{8, 10, 12, 14, 16}
 
 // bookingKey is what a booking key stands for: a slot with a provider in
-// an area, until it expires.
+// an area, until it expires. The key's text carries all of it (see
+// [keyCodec]): the server stores no key it hands out, so that the cost of
+// a call, and the memory the server holds, do not grow with the keys
+// issued.
 type bookingKey struct {
 	provider   provider.Provider
 	zip        string
 	start, end time.Time
 	expires    time.Time
+	seq        uint64 // the key's number, so that no two keys are the same
 }
 
 // availability is the response of the availability endpoint.
@@ -158,7 +163,84 @@ func isUUID(s string) bool {
 	return true
 }
 
-// keyText returns the text of the n-th booking key.
-func keyText(n uint64) string {
-	return "bk_" + strconv.FormatUint(mix(n), 36)
+// keyCodec writes a booking key as text and reads it back: "bk_" and the
+// unpadded URL-safe base64 of the key's fields in binary and a check
+// value keyed with secret, so that text the server did not write is
+// refused rather than read as some slot.
+type keyCodec struct{ secret uint64 }
+
+// keyLen is the length of a booking key's binary form: the provider (1
+// byte), the zip code (4), the start (8: Unix seconds), the length (4:
+// seconds), the expiry (8 and 4: Unix seconds and nanoseconds), the
+// sequence number (8) and the check value (8).
+const keyLen = 1 + 4 + 8 + 4 + 8 + 4 + 8 + 8
+
+// keyPrefix starts every booking key.
+const keyPrefix = "bk_"
+
+// text returns k's text.
+func (c keyCodec) text(k bookingKey) string {
+	b := make([]byte, 0, keyLen)
+	b = append(b, byte(k.provider))
+	b = binary.BigEndian.AppendUint32(b, zipNumber(k.zip))
+	b = binary.BigEndian.AppendUint64(b, uint64(k.start.Unix()))
+	b = binary.BigEndian.AppendUint32(b, uint32(k.end.Sub(k.start)/time.Second))
+	b = binary.BigEndian.AppendUint64(b, uint64(k.expires.Unix()))
+	b = binary.BigEndian.AppendUint32(b, uint32(k.expires.Nanosecond()))
+	b = binary.BigEndian.AppendUint64(b, k.seq)
+	b = binary.BigEndian.AppendUint64(b, c.check(b))
+	return keyPrefix + base64.RawURLEncoding.EncodeToString(b)
+}
+
+// parse returns the key whose text is text, and whether it is one the
+// server wrote.
+func (c keyCodec) parse(text string) (bookingKey, bool) {
+	if len(text) != len(keyPrefix)+base64.RawURLEncoding.EncodedLen(keyLen) || text[:len(keyPrefix)] != keyPrefix {
+		return bookingKey{}, false
+	}
+	b, err := base64.RawURLEncoding.DecodeString(text[len(keyPrefix):])
+	if err != nil || binary.BigEndian.Uint64(b[keyLen-8:]) != c.check(b[:keyLen-8]) {
+		return bookingKey{}, false
+	}
+	start := time.Unix(int64(binary.BigEndian.Uint64(b[5:])), 0).UTC()
+	return bookingKey{
+		provider: provider.Provider(b[0]),
+		zip:      zipText(binary.BigEndian.Uint32(b[1:])),
+		start:    start,
+		end:      start.Add(time.Duration(binary.BigEndian.Uint32(b[13:])) * time.Second),
+		expires:  time.Unix(int64(binary.BigEndian.Uint64(b[17:])), int64(binary.BigEndian.Uint32(b[25:]))).UTC(),
+		seq:      binary.BigEndian.Uint64(b[29:]),
+	}, true
+}
+
+// check returns the check value of a key's binary fields: each 8 bytes (the
+// last ones padded with zeros) mixed into the secret in turn.
+func (c keyCodec) check(b []byte) uint64 {
+	h := mix(c.secret)
+	for len(b) > 0 {
+		var chunk [8]byte
+		n := copy(chunk[:], b)
+		b = b[n:]
+		h = mix(h ^ binary.BigEndian.Uint64(chunk[:]))
+	}
+	return h
+}
+
+// zipNumber returns a five-digit zip code as a number.
+func zipNumber(zip string) uint32 {
+	var n uint32
+	for i := range len(zip) {
+		n = n*10 + uint32(zip[i]-'0')
+	}
+	return n
+}
+
+// zipText returns the five-digit zip code of a number from [zipNumber].
+func zipText(n uint32) string {
+	var b [5]byte
+	for i := 4; i >= 0; i-- {
+		b[i] = byte('0' + n%10)
+		n /= 10
+	}
+	return string(b[:])
 }
