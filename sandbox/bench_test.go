@@ -90,7 +90,7 @@ func BenchmarkLifecycle(b *testing.B) {
 			srv := newBenchServer(b, &events)
 			lifecycle(b, srv, func(method, path string, body []byte) []byte {
 				rec := httptest.NewRecorder()
-				srv.ServeHTTP(rec, httptest.NewRequest(method, path, bytes.NewReader(body)))
+				srv.ServeHTTP(rec, newRequest(method, path, bytes.NewReader(body)))
 				if rec.Code != http.StatusOK {
 					b.Fatalf("%s %s: %d %s", method, path, rec.Code, rec.Body.Bytes())
 				}
@@ -139,7 +139,7 @@ func BenchmarkAdvance(b *testing.B) {
 	srv := newBenchServer(b, &events)
 	for range 100 {
 		rec := httptest.NewRecorder()
-		srv.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/v3/order", bytes.NewReader(benchOrder)))
+		srv.ServeHTTP(rec, newRequest(http.MethodPost, "/v3/order", bytes.NewReader(benchOrder)))
 	}
 	srv.Flush()
 	b.ReportAllocs()

@@ -53,7 +53,7 @@ type consumer struct {
 // opts say otherwise.
 func newConsumer(t testing.TB, opts ...sandbox.Option) *consumer {
 	t.Helper()
-	c := &consumer{t: t, http: &http.Client{Timeout: 10 * time.Second}}
+	c := &consumer{t: t, http: &http.Client{Timeout: 10 * time.Second, Transport: keyed{}}}
 	recv, err := webhookhttp.NewHandler(testSecret, c.handle)
 	if err != nil {
 		t.Fatal(err)

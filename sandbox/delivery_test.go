@@ -61,7 +61,7 @@ func newPlain(t *testing.T, opts ...sandbox.Option) (*sandbox.Server, *consumer)
 		t.Fatal(err)
 	}
 	t.Cleanup(srv.Close)
-	return srv, &consumer{t: t, srv: srv, http: &http.Client{Timeout: 10 * time.Second}}
+	return srv, &consumer{t: t, srv: srv, http: &http.Client{Timeout: 10 * time.Second, Transport: keyed{}}}
 }
 
 func TestRetrySchedule(t *testing.T) {
@@ -196,7 +196,7 @@ func TestReentrantAdvance(t *testing.T) {
 	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		id, _ := strings.CutPrefix(r.Header.Get(webhook.HeaderID), "msg_")
 		id, _, _ = strings.Cut(id, "_")
-		resp, err := http.Get(srv.URL + "/v3/order/" + id)
+		resp, err := apiClient.Get(srv.URL + "/v3/order/" + id)
 		if err != nil || resp.StatusCode != http.StatusOK {
 			t.Errorf("GET from the handler: %v %v", resp, err)
 		}
@@ -314,7 +314,7 @@ func TestOptions(t *testing.T) {
 	}{{sandbox.LabTestAtHomePhlebotomy, http.StatusOK, `"team_id":"team-1"`}, {sandbox.LabTestWalkIn, 422, "lab test not found"}} {
 		body, _ := json.Marshal(orderBody(phoenix, map[string]any{"lab_test_id": tc.labTest}))
 		rec := httptest.NewRecorder()
-		srv.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/v3/order", bytes.NewReader(body)))
+		srv.ServeHTTP(rec, newRequest(http.MethodPost, "/v3/order", bytes.NewReader(body)))
 		if rec.Code != tc.status || !strings.Contains(rec.Body.String(), tc.want) {
 			t.Errorf("lab test %s: %d %s", tc.labTest, rec.Code, rec.Body.String())
 		}

@@ -191,13 +191,13 @@ func TestServerLifecycle(t *testing.T) {
 	if !strings.HasPrefix(srv.URL, "http://127.0.0.1:") {
 		t.Fatalf("URL %s", srv.URL)
 	}
-	resp, err := http.Get(srv.URL + "/v3/order/phlebotomy/appointment/cancellation-reasons")
+	resp, err := apiClient.Get(srv.URL + "/v3/order/phlebotomy/appointment/cancellation-reasons")
 	if err != nil {
 		t.Fatal(err)
 	}
 	resp.Body.Close()
 	srv.Close()
-	if resp, err := http.Get(srv.URL + "/v3/order/phlebotomy/appointment/cancellation-reasons"); err == nil {
+	if resp, err := apiClient.Get(srv.URL + "/v3/order/phlebotomy/appointment/cancellation-reasons"); err == nil {
 		resp.Body.Close()
 		t.Fatal("a closed server still answers")
 	}

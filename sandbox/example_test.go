@@ -36,6 +36,7 @@ func post(method, url, body string) []byte {
 	if err != nil {
 		panic(err)
 	}
+	req.Header.Set("X-Vital-Api-Key", "sk_us_test") // any key that is not empty, unless WithAPIKeys says which
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		panic(err)
@@ -111,7 +112,7 @@ func ExampleNew() {
 		panic(err)
 	}
 	rec := httptest.NewRecorder()
-	srv.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/v3/order/area/info?zip_code=54650", nil))
+	srv.ServeHTTP(rec, newRequest(http.MethodGet, "/v3/order/area/info?zip_code=54650", nil))
 	fmt.Println(rec.Code, rec.Body.String())
 	// Output:
 	// 200 {"zip_code":"54650","phlebotomy":{"is_served":true,"providers":[{"name":"phlebfinders","service_types":["appointment-request"]}]}}

@@ -355,6 +355,7 @@ func (s *Server) Apply(orderID string, cmd func(scheduling.Flow, time.Time) (sch
 	if err := s.apply(e, cmd); err != nil {
 		return &Error{Op: "Apply", OrderID: orderID, Err: ErrRefused, Cause: err}
 	}
+	s.settle()
 	return nil
 }
 

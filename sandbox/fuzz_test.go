@@ -184,7 +184,7 @@ func FuzzServeHTTP(f *testing.F) {
 		}
 		id := placeForFuzz(t, s)
 		path = strings.ReplaceAll(path, "{id}", id)
-		req := httptest.NewRequest(http.MethodGet, "/", bytes.NewReader(body))
+		req := newRequest(http.MethodGet, "/", bytes.NewReader(body))
 		req.Method = method
 		if u, err := req.URL.Parse(path); err == nil {
 			req.URL = u
@@ -220,7 +220,7 @@ func placeForFuzz(t *testing.T, s *Server) string {
 	t.Helper()
 	body := strings.Replace(validCreateOrder, "123 Main Street", "123 West Lincoln Street", 1)
 	rec := httptest.NewRecorder()
-	s.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/v3/order", strings.NewReader(body)))
+	s.ServeHTTP(rec, newRequest(http.MethodPost, "/v3/order", strings.NewReader(body)))
 	var r struct {
 		Order struct {
 			ID string `json:"id"`

@@ -37,6 +37,10 @@ func (s *Server) routes() *http.ServeMux {
 	mux := http.NewServeMux()
 	handle := func(pattern string, fn func(w http.ResponseWriter, r *http.Request, body []byte)) {
 		mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
+			if !s.authorized(r.Header.Get(apiKeyHeader)) {
+				detail(w, http.StatusUnauthorized, msgUnauthorized)
+				return
+			}
 			body, ok := readBody(w, r)
 			if !ok {
 				return
@@ -44,6 +48,7 @@ func (s *Server) routes() *http.ServeMux {
 			s.mu.Lock()
 			defer s.mu.Unlock()
 			fn(w, r, body)
+			s.settle()
 		})
 	}
 	// onOrder registers an endpoint of one order: the {order_id} must be a
@@ -63,7 +68,7 @@ func (s *Server) routes() *http.ServeMux {
 			fn(w, r, e, body)
 		})
 	}
-	handle("POST /v3/order", func(w http.ResponseWriter, _ *http.Request, body []byte) { s.createOrder(w, body) })
+	handle("POST /v3/order", s.createOrderIdempotent)
 	handle("GET /v3/order/area/info", func(w http.ResponseWriter, r *http.Request, _ []byte) {
 		q := r.URL.Query()
 		s.areaInfo(w, q.Get("zip_code"), q.Get("radius"), q.Has("radius"))
@@ -187,11 +192,85 @@ type orderResponse struct {
 	Message string      `json:"message"`
 }
 
-func (s *Server) createOrder(w http.ResponseWriter, body []byte) {
+// The headers the server reads.
+const (
+	apiKeyHeader         = "X-Vital-Api-Key"
+	idempotencyKeyHeader = "X-Idempotency-Key"
+)
+
+// msgUnauthorized is the detail of a 401 answer (our wording: Junction's
+// documentation says only that the API key is missing or invalid).
+const msgUnauthorized = "The API key is missing or invalid."
+
+// authorized reports whether key is one the server accepts
+// ([WithAPIKeys]).
+func (s *Server) authorized(key string) bool {
+	if s.cfg.apiKeys == nil {
+		return key != ""
+	}
+	return s.cfg.apiKeys[key]
+}
+
+// captured is an answer written to memory, to be saved for an
+// idempotency key and then sent.
+type captured struct {
+	header http.Header
+	status int
+	body   []byte
+}
+
+func (c *captured) Header() http.Header { return c.header }
+func (c *captured) Write(b []byte) (int, error) {
+	c.body = append(c.body, b...)
+	return len(b), nil
+}
+func (c *captured) WriteHeader(status int) { c.status = status }
+
+// replay sends a saved answer.
+func replay(w http.ResponseWriter, status int, body []byte) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_, _ = w.Write(body)
+}
+
+// createOrderIdempotent answers POST /v3/order, with X-Idempotency-Key as
+// Junction's documentation describes it: the answer to the first request
+// with a key is saved, whether it succeeded or failed, and sent again to
+// every later request with the key, whatever its body; an answer to a
+// body that does not validate is not saved. (X-Idempotency-Error: no-cache
+// asks Junction not to save a failure; here a create fails only when its
+// body does not validate, so it changes nothing.) Keys are kept a day of
+// virtual time, at most 10,000 of them, oldest dropped first (our
+// decisions); a key is at most 255 bytes.
+func (s *Server) createOrderIdempotent(w http.ResponseWriter, r *http.Request, body []byte) {
+	key := r.Header.Get(idempotencyKeyHeader)
+	if len(key) > maxIdempotencyK {
+		invalid(w, problems{{Loc: []any{"header", "x-idempotency-key"}, Msg: "ensure this value has at most 255 characters",
+			Type: "value_error.any_str.max_length"}})
+		return
+	}
+	if key == "" {
+		s.createOrder(w, body)
+		return
+	}
+	if saved, ok := s.recall(key); ok {
+		replay(w, saved.status, saved.body)
+		return
+	}
+	c := &captured{header: http.Header{}}
+	if s.createOrder(c, body) {
+		s.remember(key, c.status, c.body)
+	}
+	replay(w, c.status, c.body)
+}
+
+// createOrder answers POST /v3/order, and reports whether the order's
+// creation began: the body validated.
+func (s *Server) createOrder(w http.ResponseWriter, body []byte) (executed bool) {
 	c, ps := decodeCreateOrder(body)
 	if len(ps) > 0 {
 		invalid(w, ps)
-		return
+		return false
 	}
 	test, known := s.labTests[c.LabTestID]
 	switch {
@@ -205,7 +284,7 @@ func (s *Server) createOrder(w http.ResponseWriter, body []byte) {
 	}
 	if len(ps) > 0 {
 		invalid(w, ps)
-		return
+		return false
 	}
 	area := s.areas[zip5(c.Address.ZipCode)]
 	var zone *time.Location
@@ -226,7 +305,7 @@ func (s *Server) createOrder(w http.ResponseWriter, body []byte) {
 	}, s.clock)
 	if err != nil {
 		refuse(w, err)
-		return
+		return true
 	}
 	s.orderSeq++
 	e := &entry{seq: s.orderSeq, flow: o, req: c, labTest: test, area: area, txID: s.newID(transactionKind)}
@@ -236,6 +315,7 @@ func (s *Server) createOrder(w http.ResponseWriter, body []byte) {
 		s.send(e, events[i])
 	}
 	writeJSON(w, http.StatusOK, orderResponse{Order: e.snapshot(), Status: "success", Message: "Order created successfully"})
+	return true
 }
 
 // zip5 returns the five-digit zip code of a zip code or ZIP+4.

@@ -109,7 +109,7 @@ func TestUnreadableBody(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	req := httptest.NewRequest(http.MethodPost, "/v3/order", nil)
+	req := newRequest(http.MethodPost, "/v3/order", nil)
 	req.Body = failingBody{}
 	rec := httptest.NewRecorder()
 	s.ServeHTTP(rec, req)

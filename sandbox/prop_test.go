@@ -41,7 +41,7 @@ func (m *machine) call(t *rapid.T, method, path string, body any) (int, []byte) 
 		}
 	}
 	rec := httptest.NewRecorder()
-	m.srv.ServeHTTP(rec, httptest.NewRequest(method, path, bytes.NewReader(b)))
+	m.srv.ServeHTTP(rec, newRequest(method, path, bytes.NewReader(b)))
 	switch rec.Code {
 	case http.StatusOK, http.StatusBadRequest, http.StatusNotFound, http.StatusUnprocessableEntity:
 	default:

@@ -71,6 +71,7 @@ func againstSandbox(t *testing.T, seed uint64) ([]string, map[string]track.Track
 		if err != nil {
 			t.Fatal(err)
 		}
+		req.Header.Set("X-Vital-Api-Key", "sk_us_test")
 		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
 			t.Fatal(err)
