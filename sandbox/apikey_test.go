@@ -1,6 +1,7 @@
 package sandbox_test
 
 import (
+	"bytes"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -28,3 +29,24 @@ func (keyed) RoundTrip(r *http.Request) (*http.Response, error) {
 
 // apiClient is an HTTP client that sends the API key.
 var apiClient = &http.Client{Transport: keyed{}}
+
+// goErrorPrefixes start the messages of this module's Go errors and of the
+// JSON packages: none may reach the wire.
+var goErrorPrefixes = []string{"scheduling:", "provider:", "order:", "appointment:", "sandbox:", "tier:", "webhook:",
+	"track:", "lifecycle:", "jsontext:", "json:", "junction:"}
+
+// checkWire fails t when an error answer carries the text of a Go error.
+func checkWire(t interface {
+	Helper()
+	Fatalf(string, ...any)
+}, status int, body []byte) {
+	t.Helper()
+	if status < 400 {
+		return
+	}
+	for _, p := range goErrorPrefixes {
+		if bytes.Contains(body, []byte(p)) {
+			t.Fatalf("answer %d %s carries a Go error (%q)", status, body, p)
+		}
+	}
+}

@@ -17,13 +17,14 @@ import (
 
 // send sends a request to srv's handler with the given headers and returns
 // the answer.
-func send(srv http.Handler, method, path string, body []byte, headers map[string]string) *httptest.ResponseRecorder {
+func send(t testing.TB, srv http.Handler, method, path string, body []byte, headers map[string]string) *httptest.ResponseRecorder {
 	req := httptest.NewRequest(method, path, bytes.NewReader(body))
 	for k, v := range headers {
 		req.Header.Set(k, v)
 	}
 	rec := httptest.NewRecorder()
 	srv.ServeHTTP(rec, req)
+	checkWire(t, rec.Code, rec.Body.Bytes())
 	return rec
 }
 
@@ -51,18 +52,18 @@ func TestAPIKey(t *testing.T) {
 		{"second key", strict, "sk_us_two", http.StatusOK},
 	} {
 		for _, path := range []string{"/v3/order/phlebotomy/appointment/cancellation-reasons", "/v3/order/area/info?zip_code=85004"} {
-			rec := send(tc.srv, http.MethodGet, path, nil, map[string]string{"x-vital-api-key": tc.key})
+			rec := send(t, tc.srv, http.MethodGet, path, nil, map[string]string{"x-vital-api-key": tc.key})
 			if rec.Code != tc.want || tc.want == http.StatusUnauthorized && rec.Body.String() != unauthorized {
 				t.Errorf("%s: GET %s = %d %s, want %d", tc.name, path, rec.Code, rec.Body.Bytes(), tc.want)
 			}
 		}
 	}
 	// A path the server does not have is 404 with a key or without.
-	if rec := send(open, http.MethodGet, "/v3/nothing", nil, nil); rec.Code != http.StatusNotFound {
+	if rec := send(t, open, http.MethodGet, "/v3/nothing", nil, nil); rec.Code != http.StatusNotFound {
 		t.Errorf("unknown path without a key: %d", rec.Code)
 	}
 	// The body of a request without a key is not read.
-	if rec := send(open, http.MethodPost, "/v3/order", []byte("{"), nil); rec.Code != http.StatusUnauthorized {
+	if rec := send(t, open, http.MethodPost, "/v3/order", []byte("{"), nil); rec.Code != http.StatusUnauthorized {
 		t.Errorf("POST without a key: %d", rec.Code)
 	}
 	for _, bad := range []sandbox.Option{sandbox.WithAPIKeys(), sandbox.WithAPIKeys("sk", "")} {
@@ -84,7 +85,7 @@ func TestIdempotencyKey(t *testing.T) {
 		for k, v := range headers {
 			h[k] = v
 		}
-		return send(srv, http.MethodPost, "/v3/order", body, h)
+		return send(t, srv, http.MethodPost, "/v3/order", body, h)
 	}
 	id := func(rec *httptest.ResponseRecorder) string {
 		t.Helper()

@@ -104,6 +104,7 @@ func (c *consumer) call(method, path string, body any) (int, []byte) {
 	if err != nil {
 		c.t.Fatal(err)
 	}
+	checkWire(c.t, resp.StatusCode, out)
 	return resp.StatusCode, out
 }
 

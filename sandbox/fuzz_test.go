@@ -192,9 +192,14 @@ func FuzzServeHTTP(f *testing.F) {
 		rec := httptest.NewRecorder()
 		s.ServeHTTP(rec, req)
 		switch rec.Code {
-		case 200, 400, 404, 405, 413, 422:
+		case 200, 400, 401, 404, 405, 413, 422:
 		default:
 			t.Fatalf("%s %s: status %d", method, path, rec.Code)
+		}
+		for _, p := range []string{"scheduling:", "provider:", "order:", "appointment:", "sandbox:", "jsontext:", "json:"} {
+			if rec.Code >= 400 && strings.Contains(rec.Body.String(), p) {
+				t.Fatalf("%s %s: answer %s carries a Go error", method, path, rec.Body.Bytes())
+			}
 		}
 		if !json.Valid(rec.Body.Bytes()) {
 			t.Fatalf("%s %s: answer %q is not JSON", method, path, rec.Body.Bytes())

@@ -62,7 +62,7 @@ func (s *Server) routes() *http.ServeMux {
 			}
 			e, ok := s.orders[strings.ToLower(id)]
 			if !ok {
-				detail(w, http.StatusNotFound, "Order not found")
+				detail(w, http.StatusNotFound, msgNotFound)
 				return
 			}
 			fn(w, r, e, body)
@@ -169,20 +169,6 @@ func (m *missWriter) Header() http.Header {
 func (m *missWriter) Write(b []byte) (int, error) { return len(b), nil }
 
 func (m *missWriter) WriteHeader(status int) { m.status = status }
-
-// refuse answers a refusal of the flow: 400 for a command the order's or
-// appointment's status does not allow (or that needs the requisition, or
-// an appointment the order or patient already has), 422 for a request
-// the rules refuse (age, address, notes, slot, provider, area,
-// auto-cancellation).
-func refuse(w http.ResponseWriter, err error) {
-	status := http.StatusUnprocessableEntity
-	if errors.Is(err, scheduling.ErrNotAllowed) || errors.Is(err, scheduling.ErrRequisitionRequired) ||
-		errors.Is(err, scheduling.ErrActiveAppointment) {
-		status = http.StatusBadRequest
-	}
-	detail(w, status, err.Error())
-}
 
 // orderResponse is the answer of POST /v3/order and POST
 // /v3/order/{order_id}/cancel, as Junction writes it (PostOrderResponse).
@@ -304,7 +290,7 @@ func (s *Server) createOrder(w http.ResponseWriter, body []byte) (executed bool)
 			PartialResultsWebhooks: s.cfg.partialHooks},
 	}, s.clock)
 	if err != nil {
-		refuse(w, err)
+		detail(w, http.StatusUnprocessableEntity, msgCannotProcess) // a clock beyond the year 9999
 		return true
 	}
 	s.orderSeq++
@@ -330,7 +316,7 @@ func (s *Server) cancelOrder(w http.ResponseWriter, e *entry) {
 		return
 	}
 	if err := s.apply(e, scheduling.Flow.Cancel); err != nil {
-		refuse(w, err)
+		refuse(w, err, cancelAction)
 		return
 	}
 	writeJSON(w, http.StatusOK, orderResponse{Order: e.snapshot(), Status: "success", Message: "Order cancelled successfully"})
@@ -341,7 +327,7 @@ func (s *Server) areaInfo(w http.ResponseWriter, zip, radius string, hasRadius b
 	if zip == "" {
 		ps.missing("query", "zip_code")
 	} else if err := (provider.AreaQuery{ZipCode: zip}).Validate(); err != nil {
-		ps.add(err.Error(), "value_error.zip_code", "query", "zip_code")
+		ps.add(msgZipPattern, "value_error.str.regex", "query", "zip_code")
 	}
 	if hasRadius {
 		// A radius sent must be one Junction accepts; AreaQuery would
@@ -363,26 +349,6 @@ func (s *Server) areaInfo(w http.ResponseWriter, zip, radius string, hasRadius b
 		info = a.info()
 	}
 	writeJSON(w, http.StatusOK, info) // JSON v2: its lists are arrays, never null
-}
-
-// addressProblems turns the address rule's refusal into problems under loc.
-func addressProblems(err error, loc ...any) problems {
-	var ps problems
-	var each []error
-	if j, ok := err.(interface{ Unwrap() []error }); ok {
-		each = j.Unwrap()
-	} else {
-		each = []error{err}
-	}
-	for _, e := range each {
-		field := "address"
-		var ae *scheduling.RuleError
-		if errors.As(e, &ae) {
-			field = ae.Field
-		}
-		ps.add(e.Error(), "value_error.address", append(append([]any(nil), loc...), field)...)
-	}
-	return ps
 }
 
 func (s *Server) availability(w http.ResponseWriter, body []byte, startDate string) {
@@ -407,12 +373,12 @@ func (s *Server) availability(w http.ResponseWriter, body []byte, startDate stri
 	}
 	a := s.areas[zip5(addr.ZipCode)]
 	if a == nil {
-		detail(w, http.StatusUnprocessableEntity, "zip code "+zip5(addr.ZipCode)+" is not served for at-home phlebotomy")
+		detail(w, http.StatusUnprocessableEntity, "zip code "+zip5(addr.ZipCode)+msgNotServed)
 		return
 	}
 	p, err := a.info().ForBooking()
 	if err != nil {
-		detail(w, http.StatusUnprocessableEntity, err.Error())
+		detail(w, http.StatusUnprocessableEntity, "zip code "+a.ZipCode+msgNoBookingInArea)
 		return
 	}
 	today := s.clock.In(a.zone)
@@ -471,7 +437,7 @@ func (s *Server) book(w http.ResponseWriter, _ *http.Request, e *entry, body []b
 	if err := s.apply(e, func(o scheduling.Flow, now time.Time) (scheduling.Flow, []webhook.Event, error) {
 		return o.Book(r, now)
 	}); err != nil {
-		refuse(w, err)
+		refuse(w, err, bookAction)
 		return
 	}
 	s.markUsed(b.BookingKey, k.expires)
@@ -512,7 +478,7 @@ func (s *Server) request(w http.ResponseWriter, _ *http.Request, e *entry, body 
 	if err := s.apply(e, func(o scheduling.Flow, now time.Time) (scheduling.Flow, []webhook.Event, error) {
 		return o.Request(r, now)
 	}); err != nil {
-		refuse(w, err)
+		refuse(w, err, requestAction)
 		return
 	}
 	a, _ := e.appointmentByID(id)
@@ -538,7 +504,7 @@ func (s *Server) reschedule(w http.ResponseWriter, _ *http.Request, e *entry, bo
 	if err := s.apply(e, func(o scheduling.Flow, now time.Time) (scheduling.Flow, []webhook.Event, error) {
 		return o.Reschedule(k.start, k.end, q.AppointmentNotes, now)
 	}); err != nil {
-		refuse(w, err)
+		refuse(w, err, rescheduleAction)
 		return
 	}
 	s.markUsed(q.BookingKey, k.expires)
@@ -564,7 +530,7 @@ func (s *Server) cancelAppointment(w http.ResponseWriter, _ *http.Request, e *en
 		return
 	}
 	if err := s.apply(e, scheduling.Flow.CancelAppointment); err != nil {
-		refuse(w, err)
+		refuse(w, err, cancelApptAction)
 		return
 	}
 	reason := s.reasons[i]
@@ -585,7 +551,7 @@ func (s *Server) test(w http.ResponseWriter, e *entry, body []byte, finalStatus,
 	if finalStatus != "" {
 		st, err := order.ParseStatus(finalStatus)
 		if err != nil {
-			ps.add(err.Error(), "type_error.enum", "query", "final_status")
+			ps.add(msgEnum, "type_error.enum", "query", "final_status")
 		}
 		target = st
 	}
@@ -608,8 +574,7 @@ func (s *Server) test(w http.ResponseWriter, e *entry, body []byte, finalStatus,
 		return
 	}
 	if _, active := e.flow.Active(); !active && appoints(path) && !s.canPlace(e) {
-		detail(w, http.StatusUnprocessableEntity, "zip code "+zip5(e.flow.Address.ZipCode)+
-			" is not served for at-home phlebotomy")
+		detail(w, http.StatusUnprocessableEntity, "zip code "+zip5(e.flow.Address.ZipCode)+msgNotServed)
 		return
 	}
 	s.simulate(e, target, time.Duration(seconds)*time.Second)

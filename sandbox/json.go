@@ -91,7 +91,7 @@ func decodeBody(data []byte, v any) problems {
 	var semantic *json.SemanticError
 	switch {
 	case errors.As(err, &syntax):
-		ps.add(err.Error(), "value_error.jsondecode", "body")
+		ps.add(msgInvalidJSON, "value_error.jsondecode", "body")
 	case err != nil && top != '{':
 		ps.add("value is not a valid dict", "type_error.dict", "body")
 	case errors.As(err, &semantic):
@@ -103,10 +103,10 @@ func decodeBody(data []byte, v any) problems {
 		if name := kindName(semantic.GoType); semantic.Err == nil || name == "integer" {
 			ps.add(typeMessages[name], "type_error."+name, loc...)
 		} else {
-			ps.add(semantic.Err.Error(), "value_error", loc...) // what a domain type refused
+			ps.add(msgInvalidValue, "value_error", loc...) // what a domain type refused
 		}
 	case err != nil:
-		ps.add(err.Error(), "value_error.jsondecode", "body")
+		ps.add(msgInvalidJSON, "value_error.jsondecode", "body")
 	case top == 'n':
 		ps.missing("body")
 	}
@@ -245,7 +245,7 @@ const (
 	defaultSyncTimeout  = 2500
 	minAsyncTimeout     = 60_000
 	maxAsyncTimeout     = 172_800_000
-	defaultAsyncTimeout = maxAsyncTimeout
+	defaultAsyncTimeout = 15 * 60 * 1000 // Junction's OpenAPI document: 15 minutes
 )
 
 // bookRequest is the body of the book endpoint.
@@ -262,7 +262,8 @@ type bookRequest struct {
 // required; appointment_notes at most 1000 characters;
 // sync_confirmation_timeout_millisecond from 1000 to 10000 (default 2500);
 // async_confirmation_timeout_millisecond from 60000 to 172800000 (default
-// the maximum, our decision). A timeout given as null takes its default.
+// 15 minutes, as Junction's OpenAPI document says). A timeout given as null
+// takes its default.
 func decodeBook(data []byte) (bookRequest, problems) {
 	var in struct {
 		bookRequest
@@ -347,7 +348,7 @@ func decodeRequest(data []byte) (requestRequest, problems) {
 	case in.Provider == "":
 		ps.missing("body", "provider")
 	case err != nil:
-		ps.add(err.Error(), "type_error.enum", "body", "provider")
+		ps.add(msgProviderEnum, "type_error.enum", "body", "provider")
 	}
 	ps.notes(in.AppointmentNotes, "body", "appointment_notes")
 	if ps != nil {

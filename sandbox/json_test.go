@@ -125,7 +125,7 @@ func TestDecodeBook(t *testing.T) {
 		t.Fatalf("decoded %+v, %v", b, ps)
 	}
 	b, ps = decodeBook([]byte(`{"booking_key": "k", "sync_confirmation_timeout_millisecond": null, "async_confirmation_timeout_millisecond": null}`))
-	if ps != nil || b != (bookRequest{BookingKey: "k", SyncTimeoutMS: 2500, AsyncTimeoutMS: 172_800_000}) {
+	if ps != nil || b != (bookRequest{BookingKey: "k", SyncTimeoutMS: 2500, AsyncTimeoutMS: 900_000}) {
 		t.Fatalf("defaults: %+v, %v", b, ps)
 	}
 	for _, tc := range []struct {

@@ -42,6 +42,7 @@ func (m *machine) call(t *rapid.T, method, path string, body any) (int, []byte) 
 	}
 	rec := httptest.NewRecorder()
 	m.srv.ServeHTTP(rec, newRequest(method, path, bytes.NewReader(b)))
+	checkWire(t, rec.Code, rec.Body.Bytes())
 	switch rec.Code {
 	case http.StatusOK, http.StatusBadRequest, http.StatusNotFound, http.StatusUnprocessableEntity:
 	default:

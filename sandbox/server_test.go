@@ -71,6 +71,7 @@ func (c *consumer) rawCall(method, path, body string) (int, []byte) {
 	if _, err := buf.ReadFrom(resp.Body); err != nil {
 		c.t.Fatal(err)
 	}
+	checkWire(c.t, resp.StatusCode, buf.Bytes())
 	return resp.StatusCode, buf.Bytes()
 }
 
@@ -186,8 +187,8 @@ func TestAreaInfo(t *testing.T) {
 	}
 	for _, tc := range []struct{ query, want string }{
 		{"", `"zip_code"`},
-		{"zip_code=8500", "invalid zip_code"},
-		{"zip_code=85004-1234", "invalid zip_code"},
+		{"zip_code=8500", "does not match regex"},
+		{"zip_code=85004-1234", "does not match regex"},
 		{"zip_code=85004&radius=30", "radius must be"},
 		{"zip_code=85004&radius=0", "radius must be"},
 		{"zip_code=85004&radius=", "not a valid integer"},
@@ -232,7 +233,7 @@ func TestAvailability(t *testing.T) {
 		{"no zip code", "", with(phoenix, map[string]any{"zip_code": nil}), `"zip_code"`},
 		{"no street number", "", with(phoenix, map[string]any{"first_line": "West Lincoln Street"}), "street number"},
 		{"not served", "", with(phoenix, map[string]any{"zip_code": "10001"}), "10001 is not served"},
-		{"no appointment-ready provider", "", onalaska, "no provider for appointment-ready"},
+		{"no appointment-ready provider", "", onalaska, "no provider that books"},
 	} {
 		func() {
 			c.refused(http.MethodPost, path+tc.query, tc.body, http.StatusUnprocessableEntity, tc.want)
@@ -245,7 +246,7 @@ func TestBook(t *testing.T) {
 	o := c.placeOrder(phoenix, nil)
 	path := "/v3/order/" + o.ID + "/phlebotomy/appointment/book"
 	key := c.slotAt(phoenix, thursday15).BookingKey
-	c.refused(http.MethodPost, path, map[string]any{"booking_key": key}, http.StatusBadRequest, "requisition required")
+	c.refused(http.MethodPost, path, map[string]any{"booking_key": key}, http.StatusBadRequest, "does not have a requisition")
 	if err := c.srv.Apply(o.ID, scheduling.Flow.CreateRequisition); err != nil {
 		t.Fatal(err)
 	}
@@ -273,7 +274,7 @@ func TestBook(t *testing.T) {
 	}
 	c.refused(http.MethodPost, path, map[string]any{"booking_key": key}, http.StatusUnprocessableEntity, "unknown booking key")
 	c.refused(http.MethodPost, path, map[string]any{"booking_key": c.slotAt(phoenix, friday17).BookingKey},
-		http.StatusBadRequest, "active appointment exists")
+		http.StatusBadRequest, "already has an active appointment")
 
 	t.Run("booking keys expire", func(t *testing.T) {
 		c := newConsumer(t, sandbox.WithBookingKeyTTL(time.Minute))
@@ -301,7 +302,7 @@ func TestBook(t *testing.T) {
 			"patient_details": map[string]any{"first_name": "J", "last_name": "D", "dob": "2010-06-01",
 				"gender": "female", "phone_number": "1", "email": "e"}})
 		c.refused(http.MethodPost, "/v3/order/"+child.ID+"/phlebotomy/appointment/book",
-			map[string]any{"booking_key": c.slotAt(phoenix, thursday15).BookingKey}, http.StatusUnprocessableEntity, "under 18")
+			map[string]any{"booking_key": c.slotAt(phoenix, thursday15).BookingKey}, http.StatusUnprocessableEntity, "at least 18")
 
 		o := c.placeOrder(phoenix, nil)
 		tempe := with(phoenix, map[string]any{"zip_code": "85281", "city": "Tempe"})
@@ -315,11 +316,11 @@ func TestBook(t *testing.T) {
 		c.srv.Advance(4*time.Hour + 30*time.Minute) // 13:30 UTC, 90 minutes before the 15:00 slot
 		c.refused(http.MethodPost, "/v3/order/"+o.ID+"/phlebotomy/appointment/book",
 			map[string]any{"booking_key": c.slotAt(phoenix, time.Date(2026, 11, 23, 15, 0, 0, 0, time.UTC)).BookingKey},
-			http.StatusUnprocessableEntity, "would be auto-cancelled at once")
+			http.StatusUnprocessableEntity, "cancelled at once")
 		c.book(o.ID, thursday15, nil)
 		second := c.placeOrder(phoenix, nil) // the same patient
 		c.refused(http.MethodPost, "/v3/order/"+second.ID+"/phlebotomy/appointment/book",
-			map[string]any{"booking_key": c.slotAt(phoenix, friday17).BookingKey}, http.StatusBadRequest, "active appointment exists")
+			map[string]any{"booking_key": c.slotAt(phoenix, friday17).BookingKey}, http.StatusBadRequest, "already has an active appointment")
 		c.must(http.MethodPost, "/v3/order/"+second.ID+"/cancel", nil)
 		c.refused(http.MethodPost, "/v3/order/"+second.ID+"/phlebotomy/appointment/book",
 			map[string]any{"booking_key": c.slotAt(phoenix, friday17).BookingKey}, http.StatusBadRequest, "not allowed")
@@ -339,9 +340,9 @@ func TestRequest(t *testing.T) {
 		{"address without city", map[string]any{"provider": "phlebfinders", "address": with(onalaska, map[string]any{"city": nil})}, `"city"`},
 		{"no street number", map[string]any{"provider": "phlebfinders", "address": with(onalaska, map[string]any{"first_line": "Main Street"})}, "street number"},
 		{"no provider", map[string]any{"address": onalaska}, `"provider"`},
-		{"unknown provider", map[string]any{"address": onalaska, "provider": "acme"}, "unknown provider"},
-		{"not at home", map[string]any{"address": onalaska, "provider": "quest"}, "cannot take an at-home booking"},
-		{"provider not in the area", map[string]any{"address": onalaska, "provider": "getlabs"}, "has no getlabs for appointment-request"},
+		{"unknown provider", map[string]any{"address": onalaska, "provider": "acme"}, "not a valid enumeration member"},
+		{"not at home", map[string]any{"address": onalaska, "provider": "quest"}, "permitted: 'getlabs', 'phlebfinders'"},
+		{"provider not in the area", map[string]any{"address": onalaska, "provider": "getlabs"}, "does not offer this service type"},
 		{"another zip code", map[string]any{"address": with(onalaska, map[string]any{"zip_code": "10001"}), "provider": "phlebfinders"}, "10001 is not the order's 54650"},
 		{"notes too long", map[string]any{"address": onalaska, "provider": "phlebfinders", "appointment_notes": strings.Repeat("x", 1001)}, "1000 characters"},
 	} {
@@ -359,7 +360,7 @@ func TestRequest(t *testing.T) {
 		t.Fatalf("requested = %+v", a)
 	}
 	c.refused(http.MethodPost, path, map[string]any{"address": onalaska, "provider": "phlebfinders"},
-		http.StatusBadRequest, "active appointment exists")
+		http.StatusBadRequest, "already has an active appointment")
 	if err := c.srv.Apply(o.ID, pencilIn(t0.Add(time.Hour), time.Time{})); !errors.Is(err, sandbox.ErrRefused) ||
 		!errors.Is(err, scheduling.ErrAutoCancel) {
 		t.Fatalf("penciling in an hour ahead before the requisition: %v", err)
@@ -387,7 +388,7 @@ func TestReschedule(t *testing.T) {
 		t.Fatal(err)
 	}
 	c.refused(http.MethodPatch, path, map[string]any{"booking_key": c.slotAt(phoenix, thursday15).BookingKey},
-		http.StatusBadRequest, "not allowed")
+		http.StatusBadRequest, "cannot be rescheduled")
 
 	r := c.placeOrder(onalaska, map[string]any{"user_id": "9c0f0bde-53d5-4f5e-8d5a-21a8a2a0a002"})
 	if err := c.srv.Apply(r.ID, scheduling.Flow.CreateRequisition); err != nil {
@@ -540,13 +541,13 @@ func TestSimulate(t *testing.T) {
 		status      int
 		want        string
 	}{
-		{"?final_status=shipped", "", http.StatusUnprocessableEntity, "unknown status"},
-		{"?final_status=completed.walk_in_test.completed", "", http.StatusUnprocessableEntity, "unknown status"},
+		{"?final_status=shipped", "", http.StatusUnprocessableEntity, "not a valid enumeration member"},
+		{"?final_status=completed.walk_in_test.completed", "", http.StatusUnprocessableEntity, "not a valid enumeration member"},
 		{"?delay=-1", "", http.StatusUnprocessableEntity, `"delay"`},
 		{"?delay=soon", "", http.StatusUnprocessableEntity, `"delay"`},
 		{"?delay=31536001", "", http.StatusUnprocessableEntity, `"delay"`},
 		{"", "[1]", http.StatusUnprocessableEntity, "value is not a valid dict"},
-		{"", "{", http.StatusUnprocessableEntity, "unexpected EOF"},
+		{"", "{", http.StatusUnprocessableEntity, "Invalid JSON"},
 	} {
 		status, out := c.rawCall(http.MethodPost, path+tc.query, tc.body)
 		if status != tc.status || !strings.Contains(string(out), tc.want) {
@@ -672,7 +673,7 @@ func TestFarFuture(t *testing.T) {
 		c.srv.Advance(math.MaxInt64)
 		c.srv.Advance(-time.Hour)
 	}
-	c.refused(http.MethodPost, "/v3/order", orderBody(phoenix, nil), http.StatusUnprocessableEntity, "out of range")
+	c.refused(http.MethodPost, "/v3/order", orderBody(phoenix, nil), http.StatusUnprocessableEntity, "cannot be processed")
 	if err := c.srv.Apply(o.ID, scheduling.Flow.CreateRequisition); !errors.Is(err, scheduling.ErrRange) {
 		t.Fatalf("CreateRequisition in the year %d: %v", c.srv.Now().Year(), err)
 	}
