@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/phlebkit/phlebkit/appointment"
+	"github.com/phlebkit/phlebkit/junction"
 	"github.com/phlebkit/phlebkit/order"
 	"github.com/phlebkit/phlebkit/provider"
 	"github.com/phlebkit/phlebkit/scheduling"
@@ -17,14 +18,14 @@ import (
 // entry is one order the server holds: its flow, and what only the server
 // knows of it.
 type entry struct {
-	seq       uint64          // creation order, for ties
-	version   uint64          // how many times it changed, for its timer in the heap
-	dirty     bool            // changed since the last settle
-	finished  bool            // counted among the finished orders
-	removed   bool            // forgotten: beyond the retention limit, or reset
-	detailsID string          // details.data.id
-	flow      scheduling.Flow // the order and its appointments
-	req       createOrder     // the create request, for decoration
+	seq       uint64                      // creation order, for ties
+	version   uint64                      // how many times it changed, for its timer in the heap
+	dirty     bool                        // changed since the last settle
+	finished  bool                        // counted among the finished orders
+	removed   bool                        // forgotten: beyond the retention limit, or reset
+	detailsID string                      // details.data.id
+	flow      scheduling.Flow             // the order and its appointments
+	req       junction.CreateOrderRequest // the create request, for decoration: Patient and Address set
 	labTest   order.LabTest
 	area      *Area  // the area of the patient's zip code, nil when not served
 	txID      string // the order transaction's id
@@ -249,10 +250,10 @@ func (e *entry) snapshot() order.Order {
 // the patient's names and contacts, the whole address, the lab test, a
 // sample id once the requisition exists, and the order transaction.
 func (e *entry) decorateOrder(o *order.Order) {
-	p := e.req.Patient
+	p := *e.req.Patient
 	p.DOB = o.Patient.DOB
 	o.Patient = p
-	o.Address = e.req.Address
+	o.Address = *e.req.Address
 	o.Address.AccessNotes = "" // the order's patient_address has none in Junction's examples
 	o.LabTest = e.labTest
 	if scheduling.PreRequisitionOf(*o) == nil { // the requisition exists

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/phlebkit/phlebkit/appointment"
+	"github.com/phlebkit/phlebkit/junction"
 	"github.com/phlebkit/phlebkit/order"
 	"github.com/phlebkit/phlebkit/provider"
 	"github.com/phlebkit/phlebkit/scheduling"
@@ -170,14 +171,6 @@ func (m *missWriter) Write(b []byte) (int, error) { return len(b), nil }
 
 func (m *missWriter) WriteHeader(status int) { m.status = status }
 
-// orderResponse is the answer of POST /v3/order and POST
-// /v3/order/{order_id}/cancel, as Junction writes it (PostOrderResponse).
-type orderResponse struct {
-	Order   order.Order `json:"order"`
-	Status  string      `json:"status"`
-	Message string      `json:"message"`
-}
-
 // The headers the server reads.
 const (
 	apiKeyHeader         = "X-Vital-Api-Key"
@@ -260,7 +253,7 @@ func (s *Server) createOrder(w http.ResponseWriter, body []byte) (executed bool)
 	}
 	test, known := s.labTests[c.LabTestID]
 	switch {
-	case c.CollectionMethod != "" && c.CollectionMethod != string(order.ModalityAtHomePhlebotomy):
+	case c.CollectionMethod != "" && c.CollectionMethod != order.ModalityAtHomePhlebotomy:
 		ps.add("only at_home_phlebotomy orders are supported", "value_error.collection_method", "body", "collection_method")
 	case !known:
 		ps.add("lab test not found", "value_error.lab_test_id", "body", "lab_test_id")
@@ -279,11 +272,11 @@ func (s *Server) createOrder(w http.ResponseWriter, body []byte) (executed bool)
 	}
 	// The flow's address is the appointments' (a USAddress): without the
 	// receiver and phone of the order's patient_address.
-	at := c.Address
+	at := *c.Address
 	at.ReceiverName, at.PhoneNumber = "", ""
 	id := s.newID(orderKind)
 	o, events, err := scheduling.Place(scheduling.PlaceOrder{
-		ID: id, TeamID: s.cfg.teamID, ClientUserID: c.UserID, UserID: c.UserID, Patient: c.Patient, TimeZone: zone,
+		ID: id, TeamID: s.cfg.teamID, ClientUserID: c.UserID, UserID: c.UserID, Patient: *c.Patient, TimeZone: zone,
 		Address:    at,
 		ActivateBy: c.ActivateBy,
 		Settings: scheduling.Settings{PreRequisitionScheduling: s.cfg.preReq,
@@ -300,7 +293,7 @@ func (s *Server) createOrder(w http.ResponseWriter, body []byte) (executed bool)
 	for i := range events {
 		s.send(e, events[i])
 	}
-	writeJSON(w, http.StatusOK, orderResponse{Order: e.snapshot(), Status: "success", Message: "Order created successfully"})
+	writeJSON(w, http.StatusOK, junction.OrderResponse{Order: e.snapshot(), Status: "success", Message: "Order created successfully"})
 	return true
 }
 
@@ -319,7 +312,7 @@ func (s *Server) cancelOrder(w http.ResponseWriter, e *entry) {
 		refuse(w, err, cancelAction)
 		return
 	}
-	writeJSON(w, http.StatusOK, orderResponse{Order: e.snapshot(), Status: "success", Message: "Order cancelled successfully"})
+	writeJSON(w, http.StatusOK, junction.OrderResponse{Order: e.snapshot(), Status: "success", Message: "Order cancelled successfully"})
 }
 
 func (s *Server) areaInfo(w http.ResponseWriter, zip, radius string, hasRadius bool) {
@@ -433,7 +426,7 @@ func (s *Server) book(w http.ResponseWriter, _ *http.Request, e *entry, body []b
 	}
 	id := s.newID(appointmentKind)
 	r := scheduling.BookRequest{ID: id, Start: k.start, End: k.end, Provider: k.provider, Notes: b.AppointmentNotes,
-		Existing: s.existing(e), Async: b.Async}
+		Existing: s.existing(e), Async: b.AsyncConfirmation}
 	if err := s.apply(e, func(o scheduling.Flow, now time.Time) (scheduling.Flow, []webhook.Event, error) {
 		return o.Book(r, now)
 	}); err != nil {
@@ -441,8 +434,8 @@ func (s *Server) book(w http.ResponseWriter, _ *http.Request, e *entry, body []b
 		return
 	}
 	s.markUsed(b.BookingKey, k.expires)
-	if b.Async {
-		e.async = asyncBooking{id: id, cancelAt: s.clock.Add(time.Duration(b.AsyncTimeoutMS) * time.Millisecond)}
+	if b.AsyncConfirmation {
+		e.async = asyncBooking{id: id, cancelAt: s.clock.Add(time.Duration(*b.AsyncConfirmationTimeoutMS) * time.Millisecond)}
 		if s.cfg.asyncDelay >= 0 {
 			e.async.confirmAt = s.clock.Add(s.cfg.asyncDelay)
 		}
@@ -458,7 +451,7 @@ func (s *Server) request(w http.ResponseWriter, _ *http.Request, e *entry, body 
 		invalid(w, ps)
 		return
 	}
-	if err := scheduling.ValidateAddress(q.Address); err != nil {
+	if err := scheduling.ValidateAddress(*q.Address); err != nil {
 		invalid(w, addressProblems(err, "body", "address"))
 		return
 	}
@@ -518,7 +511,7 @@ func (s *Server) cancelAppointment(w http.ResponseWriter, _ *http.Request, e *en
 		invalid(w, ps)
 		return
 	}
-	i := slices.IndexFunc(s.reasons, func(r appointment.CancellationReason) bool { return r.ID == q.ReasonID })
+	i := slices.IndexFunc(s.reasons, func(r appointment.CancellationReason) bool { return r.ID == q.CancellationReasonID })
 	if i < 0 {
 		invalid(w, problems{{Loc: []any{"body", "cancellation_reason_id"}, Msg: "unknown cancellation reason",
 			Type: "value_error.cancellation_reason_id"}})
@@ -578,5 +571,5 @@ func (s *Server) test(w http.ResponseWriter, e *entry, body []byte, finalStatus,
 		return
 	}
 	s.simulate(e, target, time.Duration(seconds)*time.Second)
-	writeJSON(w, http.StatusOK, orderResponse{Order: e.snapshot(), Status: "success", Message: "Order simulation started"})
+	writeJSON(w, http.StatusOK, junction.OrderResponse{Order: e.snapshot(), Status: "success", Message: "Order simulation started"})
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
 
+	"github.com/phlebkit/phlebkit/junction"
 	"github.com/phlebkit/phlebkit/order"
 	"github.com/phlebkit/phlebkit/provider"
 	"github.com/phlebkit/phlebkit/scheduling"
@@ -22,20 +23,13 @@ import (
 // skips them too), and refuses a repeated member and invalid UTF-8 as
 // malformed JSON.
 
-// problem is one entry of the detail list of a 422 answer to a request
-// that does not validate, in the form Junction's API writes it:
+// problems collects what is wrong with a request: the detail list of a
+// 422 answer, in the form Junction's API writes it (HTTPValidationError):
 // where ("body", then the member names and indices), what, and a type.
-type problem struct {
-	Loc  []any  `json:"loc"`
-	Msg  string `json:"msg"`
-	Type string `json:"type"`
-}
-
-// problems collects what is wrong with a request.
-type problems []problem
+type problems []junction.Problem
 
 func (ps *problems) add(msg, typ string, loc ...any) {
-	*ps = append(*ps, problem{Loc: loc, Msg: msg, Type: typ})
+	*ps = append(*ps, junction.Problem{Loc: loc, Msg: msg, Type: typ})
 }
 
 func (ps *problems) missing(loc ...any) { ps.add("field required", "value_error.missing", loc...) }
@@ -54,22 +48,6 @@ func (ps *problems) notes(s string, loc ...any) {
 		ps.add("ensure this value has at most "+strconv.Itoa(scheduling.MaxNotes)+" characters",
 			"value_error.any_str.max_length", loc...)
 	}
-}
-
-// date parses a date member given as text: absent, null and "" are the
-// zero Date, reported missing when required.
-func (ps *problems) date(text string, required bool, loc ...any) order.Date {
-	if text == "" {
-		if required {
-			ps.missing(loc...)
-		}
-		return order.Date{}
-	}
-	var d order.Date
-	if err := d.UnmarshalText([]byte(text)); err != nil {
-		ps.add("invalid date format", "value_error.date", loc...)
-	}
-	return d
 }
 
 // blank reports whether data holds only JSON white space.
@@ -97,12 +75,21 @@ func decodeBody(data []byte, v any) problems {
 	case errors.As(err, &semantic):
 		loc := []any{"body"}
 		for tok := range semantic.JSONPointer.Tokens() {
-			loc = append(loc, tok)
+			if n, err := strconv.Atoi(tok); err == nil && n >= 0 {
+				loc = append(loc, n) // an index: no member of a request body is named by digits
+			} else {
+				loc = append(loc, tok)
+			}
 		}
 		// The messages are the server's own: v2's vary from run to run.
-		if name := kindName(semantic.GoType); semantic.Err == nil || name == "integer" {
+		switch name := kindName(semantic.GoType); {
+		case semantic.GoType == dateType:
+			ps.add("invalid date format", "value_error.date", loc...)
+		case semantic.GoType == providerType:
+			ps.add(msgProviderEnum, "type_error.enum", loc...)
+		case semantic.Err == nil || name == "integer":
 			ps.add(typeMessages[name], "type_error."+name, loc...)
-		} else {
+		default:
 			ps.add(msgInvalidValue, "value_error", loc...) // what a domain type refused
 		}
 	case err != nil:
@@ -133,66 +120,46 @@ func kindName(t reflect.Type) string {
 	return "dict"
 }
 
+// The domain types whose refusals have words of their own.
+var (
+	dateType     = reflect.TypeFor[order.Date]()
+	providerType = reflect.TypeFor[provider.Provider]()
+)
+
 // kindNames are the names of the kinds of the request bodies' members
 // other than objects.
 var kindNames = map[reflect.Kind]string{reflect.String: "str", reflect.Bool: "bool", reflect.Int64: "integer"}
 
-// createOrder is the body of POST /v3/order, as far as the server reads it.
-type createOrder struct {
-	UserID           string
-	LabTestID        string
-	CollectionMethod string
-	Patient          order.Patient
-	Address          order.Address // with its access notes
-	ActivateBy       order.Date
-}
-
-// createOrderIn is the wire form of createOrder, with its dates as text,
-// so that a date that does not parse is one problem among the others.
-type createOrderIn struct {
-	UserID           string         `json:"user_id"`
-	LabTestID        string         `json:"lab_test_id"`
-	CollectionMethod string         `json:"collection_method"`
-	Patient          *patientIn     `json:"patient_details"`
-	Address          *order.Address `json:"patient_address"`
-	ActivateBy       string         `json:"activate_by"`
-}
-
-type patientIn struct {
-	order.Patient
-	DOB string `json:"dob"`
-}
-
-// decodeCreateOrder decodes and checks the body of POST /v3/order:
-// user_id, lab_test_id, patient_details (first_name, last_name, dob,
-// gender, phone_number, email) and patient_address (first_line, city,
-// state, zip, country; receiver_name, second_line, phone_number and
-// access_notes optional) are required; collection_method and activate_by
-// are optional.
-func decodeCreateOrder(data []byte) (createOrder, problems) {
-	var in createOrderIn
-	if ps := decodeBody(data, &in); ps != nil {
-		return createOrder{}, ps
+// decodeCreateOrder decodes and checks the body of POST /v3/order
+// (junction.CreateOrderRequest): user_id, lab_test_id, patient_details
+// (first_name, last_name, dob, gender, phone_number, email) and
+// patient_address (first_line, city, state, zip, country; receiver_name,
+// second_line, phone_number and access_notes optional) are required;
+// collection_method and activate_by are optional. A body it accepts has
+// Patient and Address set.
+func decodeCreateOrder(data []byte) (junction.CreateOrderRequest, problems) {
+	var c junction.CreateOrderRequest
+	if ps := decodeBody(data, &c); ps != nil {
+		return junction.CreateOrderRequest{}, ps
 	}
-	c := createOrder{UserID: in.UserID, LabTestID: in.LabTestID, CollectionMethod: in.CollectionMethod}
 	var ps problems
 	ps.required(c.UserID, "body", "user_id")
 	ps.required(c.LabTestID, "body", "lab_test_id")
-	if p := in.Patient; p == nil {
+	if p := c.Patient; p == nil {
 		ps.missing("body", "patient_details")
 	} else {
-		c.Patient = p.Patient
 		ps.required(p.FirstName, "body", "patient_details", "first_name")
 		ps.required(p.LastName, "body", "patient_details", "last_name")
-		c.Patient.DOB = ps.date(p.DOB, true, "body", "patient_details", "dob")
+		if p.DOB.IsZero() {
+			ps.missing("body", "patient_details", "dob")
+		}
 		ps.required(p.Gender, "body", "patient_details", "gender")
 		ps.required(p.PhoneNumber, "body", "patient_details", "phone_number")
 		ps.required(p.Email, "body", "patient_details", "email")
 	}
-	if a := in.Address; a == nil {
+	if a := c.Address; a == nil {
 		ps.missing("body", "patient_address")
 	} else {
-		c.Address = *a
 		ps.required(a.FirstLine, "body", "patient_address", "first_line")
 		ps.required(a.City, "body", "patient_address", "city")
 		ps.required(a.State, "body", "patient_address", "state")
@@ -200,9 +167,8 @@ func decodeCreateOrder(data []byte) (createOrder, problems) {
 		ps.required(a.Country, "body", "patient_address", "country")
 		ps.notes(a.AccessNotes, "body", "patient_address", "access_notes")
 	}
-	c.ActivateBy = ps.date(in.ActivateBy, false, "body", "activate_by")
 	if ps != nil {
-		return createOrder{}, ps
+		return junction.CreateOrderRequest{}, ps
 	}
 	return c, nil
 }
@@ -248,135 +214,97 @@ const (
 	defaultAsyncTimeout = 15 * 60 * 1000 // Junction's OpenAPI document: 15 minutes
 )
 
-// bookRequest is the body of the book endpoint.
-type bookRequest struct {
-	BookingKey       string `json:"booking_key"`
-	AppointmentNotes string `json:"appointment_notes"`
-	Async            bool   `json:"async_confirmation"`
-	SyncTimeoutMS    int64  `json:"-"`
-	AsyncTimeoutMS   int64  `json:"-"`
-}
-
 // decodeBook decodes and checks the body of POST
-// /v3/order/{order_id}/phlebotomy/appointment/book: booking_key is
-// required; appointment_notes at most 1000 characters;
-// sync_confirmation_timeout_millisecond from 1000 to 10000 (default 2500);
-// async_confirmation_timeout_millisecond from 60000 to 172800000 (default
-// 15 minutes, as Junction's OpenAPI document says). A timeout given as null
-// takes its default.
-func decodeBook(data []byte) (bookRequest, problems) {
-	var in struct {
-		bookRequest
-		Sync  *int64 `json:"sync_confirmation_timeout_millisecond"`
-		Async *int64 `json:"async_confirmation_timeout_millisecond"`
+// /v3/order/{order_id}/phlebotomy/appointment/book
+// (junction.BookRequest): booking_key is required; appointment_notes at
+// most 1000 characters; sync_confirmation_timeout_millisecond from 1000 to
+// 10000 (default 2500); async_confirmation_timeout_millisecond from 60000
+// to 172800000 (default 15 minutes, as Junction's OpenAPI document says).
+// A timeout absent or null takes its default: a body it accepts has both
+// set.
+func decodeBook(data []byte) (junction.BookRequest, problems) {
+	var b junction.BookRequest
+	if ps := decodeBody(data, &b); ps != nil {
+		return junction.BookRequest{}, ps
 	}
-	if ps := decodeBody(data, &in); ps != nil {
-		return bookRequest{}, ps
+	if b.SyncConfirmationTimeoutMS == nil {
+		b.SyncConfirmationTimeoutMS = new(int64(defaultSyncTimeout))
 	}
-	b := in.bookRequest
-	b.SyncTimeoutMS, b.AsyncTimeoutMS = defaultSyncTimeout, defaultAsyncTimeout
-	if in.Sync != nil {
-		b.SyncTimeoutMS = *in.Sync
-	}
-	if in.Async != nil {
-		b.AsyncTimeoutMS = *in.Async
+	if b.AsyncConfirmationTimeoutMS == nil {
+		b.AsyncConfirmationTimeoutMS = new(int64(defaultAsyncTimeout))
 	}
 	var ps problems
 	ps.required(b.BookingKey, "body", "booking_key")
 	ps.notes(b.AppointmentNotes, "body", "appointment_notes")
-	if b.SyncTimeoutMS < minSyncTimeout || b.SyncTimeoutMS > maxSyncTimeout {
+	if n := *b.SyncConfirmationTimeoutMS; n < minSyncTimeout || n > maxSyncTimeout {
 		ps.add("ensure this value is between 1000 and 10000", "value_error.number.range",
 			"body", "sync_confirmation_timeout_millisecond")
 	}
-	if b.AsyncTimeoutMS < minAsyncTimeout || b.AsyncTimeoutMS > maxAsyncTimeout {
+	if n := *b.AsyncConfirmationTimeoutMS; n < minAsyncTimeout || n > maxAsyncTimeout {
 		ps.add("ensure this value is between 60000 and 172800000", "value_error.number.range",
 			"body", "async_confirmation_timeout_millisecond")
 	}
 	if ps != nil {
-		return bookRequest{}, ps
+		return junction.BookRequest{}, ps
 	}
 	return b, nil
 }
 
-// rescheduleRequest is the body of the reschedule endpoint.
-type rescheduleRequest struct {
-	BookingKey       string `json:"booking_key"`
-	AppointmentNotes string `json:"appointment_notes"`
-}
-
 // decodeReschedule decodes and checks the body of PATCH
-// /v3/order/{order_id}/phlebotomy/appointment/reschedule: booking_key is
-// required, appointment_notes at most 1000 characters.
-func decodeReschedule(data []byte) (rescheduleRequest, problems) {
-	var q rescheduleRequest
+// /v3/order/{order_id}/phlebotomy/appointment/reschedule
+// (junction.RescheduleRequest): booking_key is required,
+// appointment_notes at most 1000 characters.
+func decodeReschedule(data []byte) (junction.RescheduleRequest, problems) {
+	var q junction.RescheduleRequest
 	if ps := decodeBody(data, &q); ps != nil {
-		return rescheduleRequest{}, ps
+		return junction.RescheduleRequest{}, ps
 	}
 	var ps problems
 	ps.required(q.BookingKey, "body", "booking_key")
 	ps.notes(q.AppointmentNotes, "body", "appointment_notes")
 	if ps != nil {
-		return rescheduleRequest{}, ps
+		return junction.RescheduleRequest{}, ps
 	}
 	return q, nil
 }
 
-// requestRequest is the body of the request endpoint.
-type requestRequest struct {
-	Address          order.Address
-	Provider         provider.Provider
-	AppointmentNotes string
-}
-
 // decodeRequest decodes and checks the body of POST
-// /v3/order/{order_id}/phlebotomy/appointment/request: address (a
-// USAddress) and provider are required, the provider one this library
-// knows; appointment_notes at most 1000 characters.
-func decodeRequest(data []byte) (requestRequest, problems) {
-	var in struct {
-		Address          *order.Address `json:"address"`
-		Provider         string         `json:"provider"`
-		AppointmentNotes string         `json:"appointment_notes"`
-	}
-	if ps := decodeBody(data, &in); ps != nil {
-		return requestRequest{}, ps
+// /v3/order/{order_id}/phlebotomy/appointment/request
+// (junction.RequestAppointmentRequest): address (a USAddress) and provider
+// are required, the provider one this library knows; appointment_notes
+// at most 1000 characters. A body it accepts has Address set.
+func decodeRequest(data []byte) (junction.RequestAppointmentRequest, problems) {
+	var q junction.RequestAppointmentRequest
+	if ps := decodeBody(data, &q); ps != nil {
+		return junction.RequestAppointmentRequest{}, ps
 	}
 	var ps problems
-	ps.checkUSAddress(in.Address, "body", "address")
-	p, err := provider.Parse(in.Provider)
-	switch {
-	case in.Provider == "":
+	ps.checkUSAddress(q.Address, "body", "address")
+	if !q.Provider.IsValid() {
 		ps.missing("body", "provider")
-	case err != nil:
-		ps.add(msgProviderEnum, "type_error.enum", "body", "provider")
 	}
-	ps.notes(in.AppointmentNotes, "body", "appointment_notes")
+	ps.notes(q.AppointmentNotes, "body", "appointment_notes")
 	if ps != nil {
-		return requestRequest{}, ps
+		return junction.RequestAppointmentRequest{}, ps
 	}
-	return requestRequest{Address: *in.Address, Provider: p, AppointmentNotes: in.AppointmentNotes}, nil
-}
-
-// cancelRequest is the body of the cancel appointment endpoint.
-type cancelRequest struct {
-	ReasonID string `json:"cancellation_reason_id"`
-	Notes    string `json:"notes"`
+	return q, nil
 }
 
 // decodeCancel decodes and checks the body of PATCH
-// /v3/order/{order_id}/phlebotomy/appointment/cancel:
-// cancellation_reason_id is required, notes at most 1000 characters (our
-// decision, as for the other notes).
-func decodeCancel(data []byte) (cancelRequest, problems) {
-	var q cancelRequest
+// /v3/order/{order_id}/phlebotomy/appointment/cancel
+// (junction.CancelAppointmentRequest): cancellation_reason_id is
+// required, notes at most 1000 characters (our decision, as for the other
+// notes).
+func decodeCancel(data []byte) (junction.CancelAppointmentRequest, problems) {
+	var q junction.CancelAppointmentRequest
 	if ps := decodeBody(data, &q); ps != nil {
-		return cancelRequest{}, ps
+		return junction.CancelAppointmentRequest{}, ps
 	}
 	var ps problems
-	ps.required(q.ReasonID, "body", "cancellation_reason_id")
+	ps.required(q.CancellationReasonID, "body", "cancellation_reason_id")
 	ps.notes(q.Notes, "body", "notes")
 	if ps != nil {
-		return cancelRequest{}, ps
+		return junction.CancelAppointmentRequest{}, ps
 	}
 	return q, nil
 }
@@ -410,15 +338,11 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 
 // detail answers status with {"detail": msg}, as Junction's API does.
 func detail(w http.ResponseWriter, status int, msg string) {
-	writeJSON(w, status, struct {
-		Detail string `json:"detail"`
-	}{msg})
+	writeJSON(w, status, junction.ErrorBody{Detail: junction.Detail{Message: msg}})
 }
 
 // invalid answers 422 with the list of problems, as Junction's API does
-// for a request that does not validate.
+// for a request that does not validate (HTTPValidationError).
 func invalid(w http.ResponseWriter, ps problems) {
-	writeJSON(w, http.StatusUnprocessableEntity, struct {
-		Detail problems `json:"detail"`
-	}{ps})
+	writeJSON(w, http.StatusUnprocessableEntity, junction.ErrorBody{Detail: junction.Detail{Problems: ps}})
 }

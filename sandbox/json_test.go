@@ -7,6 +7,9 @@ import (
 	"strings"
 	"testing"
 
+	jsonv2 "github.com/go-json-experiment/json"
+
+	"github.com/phlebkit/phlebkit/junction"
 	"github.com/phlebkit/phlebkit/order"
 	"github.com/phlebkit/phlebkit/provider"
 )
@@ -48,15 +51,15 @@ func TestDecodeCreateOrder(t *testing.T) {
 	if ps != nil {
 		t.Fatal(ps)
 	}
-	want := createOrder{
+	want := junction.CreateOrderRequest{
 		UserID: "202b2c2f-fb4c-44dc-a4f8-621186fde227", LabTestID: LabTestAtHomePhlebotomy, CollectionMethod: "at_home_phlebotomy",
-		Patient: order.Patient{DOB: order.Date{Year: 1990, Month: 1, Day: 1}, Gender: "male", FirstName: "John", LastName: "Doe",
+		Patient: &order.Patient{DOB: order.Date{Year: 1990, Month: 1, Day: 1}, Gender: "male", FirstName: "John", LastName: "Doe",
 			PhoneNumber: "+11231234123", Email: "john@example.com"},
-		Address: order.Address{ReceiverName: "John Doe", FirstLine: "123 Main Street", City: "Phoenix", State: "AZ",
+		Address: &order.Address{ReceiverName: "John Doe", FirstLine: "123 Main Street", City: "Phoenix", State: "AZ",
 			ZipCode: "85004", Country: "US", PhoneNumber: "+11231234123", AccessNotes: "Gate code #1234"},
 		ActivateBy: order.Date{Year: 2026, Month: 12, Day: 1},
 	}
-	if c != want {
+	if !reflect.DeepEqual(c, want) {
 		t.Fatalf("decoded %+v\nwant %+v", c, want)
 	}
 	for _, tc := range []struct {
@@ -79,14 +82,18 @@ func TestDecodeCreateOrder(t *testing.T) {
 		  "patient_details": {"first_name": "a", "last_name": "b", "dob": "1990-02-30", "gender": "g", "phone_number": "p", "email": "e"},
 		  "patient_address": {"first_line": "1 A", "city": "c", "state": "s", "zip": "z", "country": "US", "access_notes": "` +
 			strings.Repeat("n", 1001) + `"}}`,
-			[]string{"body.patient_details.dob", "body.patient_address.access_notes", "body.activate_by"}},
+			[]string{"body.activate_by"}}, // the first fault: decoding stops there
+		{"long access notes", `{"user_id": "u", "lab_test_id": "l",
+		  "patient_details": {"first_name": "a", "last_name": "b", "dob": "1990-02-03", "gender": "g", "phone_number": "p", "email": "e"},
+		  "patient_address": {"first_line": "1 A", "city": "c", "state": "s", "zip": "z", "country": "US", "access_notes": "` +
+			strings.Repeat("n", 1001) + `"}}`, []string{"body.patient_address.access_notes"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c, ps := decodeCreateOrder([]byte(tc.body))
 			if got := locs(ps); !slices.Equal(got, tc.want) {
 				t.Fatalf("problems at %v, want %v (%v)", got, tc.want, ps)
 			}
-			if !reflect.DeepEqual(c, createOrder{}) {
+			if !reflect.DeepEqual(c, junction.CreateOrderRequest{}) {
 				t.Fatalf("refused body decoded to %+v", c)
 			}
 		})
@@ -120,12 +127,13 @@ func TestDecodeAddress(t *testing.T) {
 
 func TestDecodeBook(t *testing.T) {
 	b, ps := decodeBook([]byte(validBook))
-	if ps != nil || b != (bookRequest{BookingKey: "bk_1", AppointmentNotes: "Please bring photo ID", Async: true,
-		SyncTimeoutMS: 2500, AsyncTimeoutMS: 60000}) {
+	if ps != nil || !reflect.DeepEqual(b, junction.BookRequest{BookingKey: "bk_1", AppointmentNotes: "Please bring photo ID",
+		AsyncConfirmation: true, SyncConfirmationTimeoutMS: new(int64(2500)), AsyncConfirmationTimeoutMS: new(int64(60000))}) {
 		t.Fatalf("decoded %+v, %v", b, ps)
 	}
 	b, ps = decodeBook([]byte(`{"booking_key": "k", "sync_confirmation_timeout_millisecond": null, "async_confirmation_timeout_millisecond": null}`))
-	if ps != nil || b != (bookRequest{BookingKey: "k", SyncTimeoutMS: 2500, AsyncTimeoutMS: 900_000}) {
+	if ps != nil || !reflect.DeepEqual(b, junction.BookRequest{BookingKey: "k", SyncConfirmationTimeoutMS: new(int64(2500)),
+		AsyncConfirmationTimeoutMS: new(int64(900_000))}) {
 		t.Fatalf("defaults: %+v, %v", b, ps)
 	}
 	for _, tc := range []struct {
@@ -151,7 +159,7 @@ func TestDecodeBook(t *testing.T) {
 
 func TestDecodeReschedule(t *testing.T) {
 	q, ps := decodeReschedule([]byte(validReschedule))
-	if ps != nil || q != (rescheduleRequest{BookingKey: "bk_2", AppointmentNotes: "Patient prefers left arm"}) {
+	if ps != nil || q != (junction.RescheduleRequest{BookingKey: "bk_2", AppointmentNotes: "Patient prefers left arm"}) {
 		t.Fatalf("decoded %+v, %v", q, ps)
 	}
 	for _, tc := range []struct {
@@ -171,9 +179,9 @@ func TestDecodeReschedule(t *testing.T) {
 
 func TestDecodeRequest(t *testing.T) {
 	q, ps := decodeRequest([]byte(validRequest))
-	want := requestRequest{Address: order.Address{FirstLine: "456 Main Street", City: "Onalaska", State: "WI",
+	want := junction.RequestAppointmentRequest{Address: &order.Address{FirstLine: "456 Main Street", City: "Onalaska", State: "WI",
 		ZipCode: "54650"}, Provider: provider.Phlebfinders, AppointmentNotes: "Call on arrival"}
-	if ps != nil || q != want {
+	if ps != nil || !reflect.DeepEqual(q, want) {
 		t.Fatalf("decoded %+v, %v", q, ps)
 	}
 	for _, tc := range []struct {
@@ -181,11 +189,14 @@ func TestDecodeRequest(t *testing.T) {
 		want []string
 	}{
 		{"{}", []string{"body.address", "body.provider"}},
-		{`{"address": {}, "provider": "acme"}`, []string{"body.address.first_line", "body.address.city", "body.address.state",
+		{`{"address": {}, "provider": "acme"}`, []string{"body.provider"}},
+		{`{"address": {}}`, []string{"body.address.first_line", "body.address.city", "body.address.state",
 			"body.address.zip_code", "body.provider"}},
 		{`{"address": [], "provider": "phlebfinders"}`, []string{"body.address"}},
 		{`{"address": {"first_line": "1 A", "city": "c", "state": "s", "zip_code": "z"}, "provider": "quest",
-		  "appointment_notes": "` + strings.Repeat("x", 1001) + `"}`, []string{"body.provider", "body.appointment_notes"}},
+		  "appointment_notes": "` + strings.Repeat("x", 1001) + `"}`, []string{"body.provider"}},
+		{`{"address": {"first_line": "1 A", "city": "c", "state": "s", "zip_code": "z"}, "provider": "getlabs",
+		  "appointment_notes": "` + strings.Repeat("x", 1001) + `"}`, []string{"body.appointment_notes"}},
 	} {
 		if _, ps := decodeRequest([]byte(tc.body)); !slices.Equal(locs(ps), tc.want) {
 			t.Errorf("%.80q: problems at %v, want %v", tc.body, locs(ps), tc.want)
@@ -195,7 +206,7 @@ func TestDecodeRequest(t *testing.T) {
 
 func TestDecodeCancel(t *testing.T) {
 	q, ps := decodeCancel([]byte(validCancel))
-	if ps != nil || q != (cancelRequest{ReasonID: "796da8c8-e654-4347-8ded-1026410c1976", Notes: "moved away"}) {
+	if ps != nil || q != (junction.CancelAppointmentRequest{CancellationReasonID: "796da8c8-e654-4347-8ded-1026410c1976", Notes: "moved away"}) {
 		t.Fatalf("decoded %+v, %v", q, ps)
 	}
 	for _, tc := range []struct {
@@ -241,14 +252,20 @@ func TestDecodeFaults(t *testing.T) {
 		{`{"sync_confirmation_timeout_millisecond": 1.5}`, "body.sync_confirmation_timeout_millisecond", "type_error.integer"},
 		{`{"address": []}`, "body.address", "type_error.dict"},
 		{`{"address": {"zip": "85004", "zip_code": "54650"}}`, "body.address", "value_error"},
+		{`{"patient_details": {"dob": "1990-02-30"}}`, "body.patient_details.dob", "value_error.date"},
+		{`{"provider": "acme"}`, "body.provider", "type_error.enum"},
+		{`{"list": ["a", 1]}`, "body.list.1", "type_error.str"},
 	} {
 		var in struct {
-			bookRequest
-			Sync    *int64         `json:"sync_confirmation_timeout_millisecond"`
-			Address *order.Address `json:"address"`
+			junction.BookRequest
+			Address  *order.Address    `json:"address"`
+			Patient  *order.Patient    `json:"patient_details"`
+			Provider provider.Provider `json:"provider"`
+			List     []string          `json:"list"`
 		}
 		ps := decodeBody([]byte(tc.body), &in)
-		if len(ps) != 1 || locs(ps)[0] != tc.loc || ps[0].Type != tc.typ || ps[0].Msg == "" {
+		if len(ps) != 1 || locs(ps)[0] != tc.loc || ps[0].Type != tc.typ || ps[0].Msg == "" ||
+			tc.loc == "body.list.1" && ps[0].Loc[2] != 1 {
 			t.Errorf("%q: %+v, want one at %s of type %s", tc.body, ps, tc.loc, tc.typ)
 		}
 	}
@@ -257,23 +274,13 @@ func TestDecodeFaults(t *testing.T) {
 	}
 }
 
-// The encoders below write a decoded request back as a body, for the
-// round trips of the fuzz tests.
-
-func (c createOrder) body() []byte {
-	p, a := c.Patient, c.Address
-	m := map[string]any{
-		"user_id": c.UserID, "lab_test_id": c.LabTestID, "collection_method": c.CollectionMethod,
-		"patient_details": map[string]any{"first_name": p.FirstName, "last_name": p.LastName, "dob": p.DOB.String(),
-			"gender": p.Gender, "phone_number": p.PhoneNumber, "email": p.Email},
-		"patient_address": map[string]any{"receiver_name": a.ReceiverName, "first_line": a.FirstLine,
-			"second_line": a.SecondLine, "city": a.City, "state": a.State, "zip": a.ZipCode, "country": a.Country,
-			"phone_number": a.PhoneNumber, "access_notes": a.AccessNotes, "unit": a.Unit},
+// wire writes a decoded request back as a body, for the round trips of
+// the fuzz tests.
+func wire(v any) []byte {
+	b, err := jsonv2.Marshal(v)
+	if err != nil {
+		panic(err)
 	}
-	if !c.ActivateBy.IsZero() {
-		m["activate_by"] = c.ActivateBy.String()
-	}
-	b, _ := json.Marshal(m)
 	return b
 }
 
@@ -281,27 +288,4 @@ func addressBody(a order.Address) map[string]any {
 	return map[string]any{"first_line": a.FirstLine, "second_line": a.SecondLine, "city": a.City, "state": a.State,
 		"zip_code": a.ZipCode, "unit": a.Unit, "access_notes": a.AccessNotes, "receiver_name": a.ReceiverName,
 		"country": a.Country, "phone_number": a.PhoneNumber}
-}
-
-func (b bookRequest) body() []byte {
-	out, _ := json.Marshal(map[string]any{"booking_key": b.BookingKey, "appointment_notes": b.AppointmentNotes,
-		"async_confirmation": b.Async, "sync_confirmation_timeout_millisecond": b.SyncTimeoutMS,
-		"async_confirmation_timeout_millisecond": b.AsyncTimeoutMS})
-	return out
-}
-
-func (q rescheduleRequest) body() []byte {
-	out, _ := json.Marshal(map[string]any{"booking_key": q.BookingKey, "appointment_notes": q.AppointmentNotes})
-	return out
-}
-
-func (q requestRequest) body() []byte {
-	out, _ := json.Marshal(map[string]any{"address": addressBody(q.Address), "provider": q.Provider,
-		"appointment_notes": q.AppointmentNotes})
-	return out
-}
-
-func (q cancelRequest) body() []byte {
-	out, _ := json.Marshal(map[string]any{"cancellation_reason_id": q.ReasonID, "notes": q.Notes})
-	return out
 }

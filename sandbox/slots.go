@@ -5,6 +5,8 @@ import (
 	"encoding/binary"
 	"time"
 
+	"github.com/phlebkit/phlebkit/junction"
+	"github.com/phlebkit/phlebkit/order"
 	"github.com/phlebkit/phlebkit/provider"
 	"github.com/phlebkit/phlebkit/tier"
 )
@@ -32,27 +34,6 @@ type bookingKey struct {
 	start, end time.Time
 	expires    time.Time
 	seq        uint64 // the key's number, so that no two keys are the same
-}
-
-// availability is the response of the availability endpoint.
-type availability struct {
-	Slots    []daySlots `json:"slots"`
-	Timezone string     `json:"timezone"`
-}
-
-type daySlots struct {
-	Date  string     `json:"date"`
-	Slots []timeSlot `json:"slots"`
-}
-
-type timeSlot struct {
-	BookingKey               string  `json:"booking_key"`
-	Start                    string  `json:"start"`
-	End                      string  `json:"end"`
-	ExpiresAt                string  `json:"expires_at"`
-	Price                    float64 `json:"price"`
-	IsPriority               bool    `json:"is_priority"`
-	NumAppointmentsAvailable int     `json:"num_appointments_available"`
 }
 
 // wireTime writes an instant as Junction's slot and appointment times are
@@ -94,17 +75,18 @@ func windows(a *Area, from, now time.Time) []window {
 // provider p, from the day from on, at now: the windows of [windows], by
 // day, each with a new booking key that expires ttl after now. newKey
 // stores a key and returns its text.
-func slots(a *Area, p provider.Provider, from, now time.Time, ttl time.Duration, newKey func(bookingKey) string) availability {
-	out := availability{Slots: []daySlots{}, Timezone: a.TimeZone}
+func slots(a *Area, p provider.Provider, from, now time.Time, ttl time.Duration, newKey func(bookingKey) string) junction.Availability {
+	out := junction.Availability{Slots: []junction.DaySlots{}, Timezone: a.TimeZone}
 	for _, w := range windows(a, from, now) {
-		date := w.start.In(a.zone).Format(time.DateOnly)
+		y, m, d := w.start.In(a.zone).Date()
+		date := order.Date{Year: y, Month: m, Day: d}
 		if n := len(out.Slots); n == 0 || out.Slots[n-1].Date != date {
-			out.Slots = append(out.Slots, daySlots{Date: date, Slots: []timeSlot{}})
+			out.Slots = append(out.Slots, junction.DaySlots{Date: date, Slots: []junction.TimeSlot{}})
 		}
 		k := bookingKey{provider: p, zip: a.ZipCode, start: w.start, end: w.end, expires: now.Add(ttl)}
 		day := &out.Slots[len(out.Slots)-1]
-		day.Slots = append(day.Slots, timeSlot{
-			BookingKey: newKey(k), Start: wireTime(w.start), End: wireTime(w.end), ExpiresAt: wireTime(k.expires),
+		day.Slots = append(day.Slots, junction.TimeSlot{
+			BookingKey: newKey(k), Start: w.start, End: w.end, ExpiresAt: k.expires,
 			NumAppointmentsAvailable: slotCapacity,
 		})
 	}
