@@ -21,7 +21,7 @@ import (
 // Junction meant cannot be known) and invalid UTF-8 are a [*DecodeError]
 // wrapping [ErrMalformed], and a failed decode leaves the destination
 // unchanged. Encoding ([AreaInfo.MarshalJSONTo]) writes Junction's member
-// names.
+// names, every member its OpenAPI schema requires.
 type AreaInfo struct {
 	// ZipCode is the zip code the response describes.
 	ZipCode string `json:"zip_code"`
@@ -29,10 +29,11 @@ type AreaInfo struct {
 	Phlebotomy Coverage `json:"phlebotomy"`
 	// CentralLabs is the response's central_labs object (patient service
 	// centres per laboratory), kept as JSON and not interpreted; it is nil
-	// when the response has none or has null. A decoded value is stored
-	// as [AreaInfo.MarshalJSONTo] writes it (compact), so that decoding what
-	// was encoded gives an equal value.
-	CentralLabs jsontext.Value `json:"central_labs,omitzero"`
+	// when the response has none, null or an empty object, and written as
+	// an empty object when nil (Junction's schema requires the member). A
+	// decoded value is stored as [AreaInfo.MarshalJSONTo] writes it
+	// (compact), so that decoding what was encoded gives an equal value.
+	CentralLabs jsontext.Value `json:"central_labs"`
 }
 
 // Coverage is the phlebotomy part of an area-info response.

@@ -287,7 +287,7 @@ func TestDecodeNested(t *testing.T) {
 		One   provider.Listing    `json:"one"`
 	}
 	require.NoError(t, json.Unmarshal([]byte(`{"areas":[{"zip_code":"85004","central_labs":{ }},null],"cov":{"providers":[]},"one":{"name":"getlabs","tier":["appointment-ready"]}}`), &doc))
-	assert.Equal(t, []provider.AreaInfo{{ZipCode: "85004", CentralLabs: jsontext.Value(`{}`)}, {}}, doc.Areas)
+	assert.Equal(t, []provider.AreaInfo{{ZipCode: "85004"}, {}}, doc.Areas) // an empty central_labs is nil
 	assert.Equal(t, provider.Coverage{}, doc.Cov)
 	assert.Equal(t, provider.Listing{Name: "getlabs", Tiers: []string{"appointment-ready"}}, doc.One)
 
@@ -345,14 +345,14 @@ func TestEncode(t *testing.T) {
 				`"central_labs":{"labcorp":{}}}`,
 		},
 		{
-			name: "zero value writes arrays, never null, and no central_labs",
+			name: "zero value writes arrays, never null, and central_labs empty",
 			in:   provider.AreaInfo{Phlebotomy: provider.Coverage{Providers: []provider.Listing{{Name: "x"}}}},
-			want: `{"zip_code":"","phlebotomy":{"is_served":false,"providers":[{"name":"x","service_types":[]}]}}`,
+			want: `{"zip_code":"","phlebotomy":{"is_served":false,"providers":[{"name":"x","service_types":[]}]},"central_labs":{}}`,
 		},
 		{
 			name: "no providers",
 			in:   provider.AreaInfo{ZipCode: "99999"},
-			want: `{"zip_code":"99999","phlebotomy":{"is_served":false,"providers":[]}}`,
+			want: `{"zip_code":"99999","phlebotomy":{"is_served":false,"providers":[]},"central_labs":{}}`,
 		},
 	}
 	for _, tc := range cases {

@@ -207,7 +207,7 @@ func ExampleAreaInfo_MarshalJSONTo() {
 	data, err := json.Marshal(info)
 	fmt.Println(string(data), err)
 	// Output:
-	// {"zip_code":"85004","phlebotomy":{"is_served":true,"providers":[{"name":"getlabs","service_types":["appointment-ready"]},{"name":"phlebfinders","service_types":["appointment-request"]}]}} <nil>
+	// {"zip_code":"85004","phlebotomy":{"is_served":true,"providers":[{"name":"getlabs","service_types":["appointment-ready"]},{"name":"phlebfinders","service_types":["appointment-request"]}]},"central_labs":{}} <nil>
 }
 
 func ExampleAreaInfo_ForBooking() {

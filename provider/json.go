@@ -71,7 +71,9 @@ func (w *wireAreaInfo) areaInfo() (AreaInfo, error) {
 			// The decoder has validated it: unreachable.
 			return AreaInfo{}, &DecodeError{Path: "/central_labs", Err: err}
 		}
-		a.CentralLabs = labs
+		if string(labs) != emptyObject {
+			a.CentralLabs = labs
+		}
 	}
 	return a, nil
 }
@@ -189,15 +191,22 @@ func (a *AreaInfo) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
 // plainAreaInfo is an [AreaInfo] without its methods, written by its tags.
 type plainAreaInfo AreaInfo
 
+// emptyObject is central_labs when no laboratory is listed.
+const emptyObject = "{}"
+
 // MarshalJSONTo writes a to enc with Junction's member names: zip_code,
-// phlebotomy.is_served, phlebotomy.providers (an array, never null), and for
+// phlebotomy.is_served, phlebotomy.providers (an array, never null), for
 // each provider name and service_types (the schema's spelling, never tier;
-// an array, never null); central_labs only when CentralLabs is not nil.
+// an array, never null), and central_labs (an empty object when
+// CentralLabs is nil).
 // CentralLabs that is not valid JSON is a [*DecodeError] wrapping
 // [ErrMalformed], reported before anything is written.
 func (a AreaInfo) MarshalJSONTo(enc *jsontext.Encoder) error {
 	if a.CentralLabs != nil && !a.CentralLabs.IsValid() {
 		return &DecodeError{Path: "/central_labs", Err: errors.New("central_labs is not valid JSON")}
+	}
+	if a.CentralLabs == nil {
+		a.CentralLabs = jsontext.Value(emptyObject)
 	}
 	return json.MarshalEncode(enc, (*plainAreaInfo)(&a))
 }

@@ -58,7 +58,7 @@ func newConsumer(t testing.TB, opts ...sandbox.Option) *consumer {
 	if err != nil {
 		t.Fatal(err)
 	}
-	opts = append([]sandbox.Option{sandbox.WithStart(t0), sandbox.WithWebhookHandler(recv, testSecret)}, opts...)
+	opts = append([]sandbox.Option{sandbox.WithStart(t0), sandbox.WithWebhookHandler(checkedReceiver(t, recv), testSecret)}, opts...)
 	srv, err := sandbox.NewServer(opts...)
 	if err != nil {
 		t.Fatal(err)
@@ -105,6 +105,7 @@ func (c *consumer) call(method, path string, body any) (int, []byte) {
 		c.t.Fatal(err)
 	}
 	checkWire(c.t, resp.StatusCode, out)
+	checkAnswer(c.t, method, path, resp.StatusCode, out)
 	return resp.StatusCode, out
 }
 

@@ -26,7 +26,7 @@ func (c *consumer) exactly(method, path string, body any, status int, want strin
 func TestExactRefusals(t *testing.T) {
 	c := newConsumer(t)
 	c.exactly(http.MethodGet, "/v3/order/area/info?zip_code=10001", nil, http.StatusOK,
-		`{"zip_code":"10001","phlebotomy":{"is_served":false,"providers":[]}}`)
+		`{"zip_code":"10001","phlebotomy":{"is_served":false,"providers":[]},"central_labs":{}}`)
 	c.exactly(http.MethodGet, "/v3/order/area/info", nil, http.StatusUnprocessableEntity,
 		`{"detail":[{"loc":["query","zip_code"],"msg":"field required","type":"value_error.missing"}]}`)
 	c.exactly(http.MethodGet, "/v3/order/area/info?zip_code=85004&radius=30", nil, http.StatusUnprocessableEntity,

@@ -115,7 +115,7 @@ func ExampleNew() {
 	srv.ServeHTTP(rec, newRequest(http.MethodGet, "/v3/order/area/info?zip_code=54650", nil))
 	fmt.Println(rec.Code, rec.Body.String())
 	// Output:
-	// 200 {"zip_code":"54650","phlebotomy":{"is_served":true,"providers":[{"name":"phlebfinders","service_types":["appointment-request"]}]}}
+	// 200 {"zip_code":"54650","phlebotomy":{"is_served":true,"providers":[{"name":"phlebfinders","service_types":["appointment-request"]}]},"central_labs":{}}
 }
 
 // ExampleWithWebhookHandler receives the sandbox's signed webhooks on a

@@ -107,9 +107,10 @@ func TestFieldNamesMatchFixtures(t *testing.T) {
 		got := keyPaths(t, c.must(http.MethodGet, "/v3/order/"+o.ID, nil))
 		published := union(fixture(t, "order-updated.json", ""), fixture(t, "order-imported.json", "order"),
 			// last_event replaces the deprecated status (DOMAIN.md §6); parent_id is in
-			// order_transaction.orders[] of the OpenAPI schema, which requires has_abn.
+			// order_transaction.orders[] of the OpenAPI schema, which requires has_abn;
+			// access_notes is in its PatientAddressCompatible.
 			set("last_event", "last_event.id", "last_event.created_at", "last_event.status",
-				"order_transaction.orders[].parent_id", "has_abn"))
+				"order_transaction.orders[].parent_id", "has_abn", "patient_address.access_notes"))
 		if extra := missing(got, published); len(extra) > 0 {
 			t.Errorf("names no payload has: %v", extra)
 		}

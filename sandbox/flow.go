@@ -254,8 +254,8 @@ func (e *entry) decorateOrder(o *order.Order) {
 	p.DOB = o.Patient.DOB
 	o.Patient = p
 	o.Address = *e.req.Address
-	o.Address.AccessNotes = "" // the order's patient_address has none in Junction's examples
 	o.LabTest = e.labTest
+	o.Details.ID = e.detailsID
 	if scheduling.PreRequisitionOf(*o) == nil { // the requisition exists
 		o.SampleID = strconv.FormatUint(1_000_000_000+e.seq, 10)
 	}
@@ -320,6 +320,7 @@ const (
 	orderKind       = 'o'
 	appointmentKind = 'a'
 	transactionKind = 't'
+	detailsKind     = 'd'
 )
 
 // lookup returns the order with id id, for the call op.

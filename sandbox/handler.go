@@ -287,7 +287,8 @@ func (s *Server) createOrder(w http.ResponseWriter, body []byte) (executed bool)
 		return true
 	}
 	s.orderSeq++
-	e := &entry{seq: s.orderSeq, flow: o, req: c, labTest: test, area: area, txID: s.newID(transactionKind)}
+	e := &entry{seq: s.orderSeq, flow: o, req: c, labTest: test, area: area, txID: s.newID(transactionKind),
+		detailsID: s.newID(detailsKind)}
 	s.orders[id] = e
 	s.touch(e)
 	for i := range events {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"reflect"
+	"regexp"
 	"strconv"
 
 	"github.com/go-json-experiment/json"
@@ -143,7 +144,9 @@ func decodeCreateOrder(data []byte) (junction.CreateOrderRequest, problems) {
 		return junction.CreateOrderRequest{}, ps
 	}
 	var ps problems
-	ps.required(c.UserID, "body", "user_id")
+	if ps.required(c.UserID, "body", "user_id"); c.UserID != "" && !isUUID(c.UserID) {
+		ps.add("value is not a valid uuid", "type_error.uuid", "body", "user_id")
+	}
 	ps.required(c.LabTestID, "body", "lab_test_id")
 	if p := c.Patient; p == nil {
 		ps.missing("body", "patient_details")
@@ -163,7 +166,9 @@ func decodeCreateOrder(data []byte) (junction.CreateOrderRequest, problems) {
 		ps.required(a.FirstLine, "body", "patient_address", "first_line")
 		ps.required(a.City, "body", "patient_address", "city")
 		ps.required(a.State, "body", "patient_address", "state")
-		ps.required(a.ZipCode, "body", "patient_address", "zip")
+		if ps.required(a.ZipCode, "body", "patient_address", "zip"); a.ZipCode != "" && !zipPattern.MatchString(a.ZipCode) {
+			ps.add(msgAddressZip, "value_error.str.regex", "body", "patient_address", "zip")
+		}
 		ps.required(a.Country, "body", "patient_address", "country")
 		ps.notes(a.AccessNotes, "body", "patient_address", "access_notes")
 	}
@@ -172,6 +177,9 @@ func decodeCreateOrder(data []byte) (junction.CreateOrderRequest, problems) {
 	}
 	return c, nil
 }
+
+// zipPattern is the pattern of a zip code in Junction's addresses.
+var zipPattern = regexp.MustCompile(`^\d{5}(-\d{4})?$`)
 
 // checkUSAddress reports the required members of a USAddress that are
 // missing, under loc, and access notes that are too long.

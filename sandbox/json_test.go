@@ -75,7 +75,7 @@ func TestDecodeCreateOrder(t *testing.T) {
 		{"empty object", "{}", []string{"body.user_id", "body.lab_test_id", "body.patient_details", "body.patient_address"}},
 		{"wrong type", `{"patient_details": {"dob": 19900101}}`, []string{"body.patient_details.dob"}},
 		{"nested missing", `{"user_id": "u", "lab_test_id": "l", "patient_details": {}, "patient_address": null}`,
-			[]string{"body.patient_details.first_name", "body.patient_details.last_name", "body.patient_details.dob",
+			[]string{"body.user_id", "body.patient_details.first_name", "body.patient_details.last_name", "body.patient_details.dob",
 				"body.patient_details.gender", "body.patient_details.phone_number", "body.patient_details.email",
 				"body.patient_address"}},
 		{"bad dates", `{"user_id": "u", "lab_test_id": "l", "activate_by": "2026-13-01",
@@ -83,10 +83,14 @@ func TestDecodeCreateOrder(t *testing.T) {
 		  "patient_address": {"first_line": "1 A", "city": "c", "state": "s", "zip": "z", "country": "US", "access_notes": "` +
 			strings.Repeat("n", 1001) + `"}}`,
 			[]string{"body.activate_by"}}, // the first fault: decoding stops there
-		{"long access notes", `{"user_id": "u", "lab_test_id": "l",
+		{"long access notes", `{"user_id": "202b2c2f-fb4c-44dc-a4f8-621186fde227", "lab_test_id": "l",
 		  "patient_details": {"first_name": "a", "last_name": "b", "dob": "1990-02-03", "gender": "g", "phone_number": "p", "email": "e"},
-		  "patient_address": {"first_line": "1 A", "city": "c", "state": "s", "zip": "z", "country": "US", "access_notes": "` +
+		  "patient_address": {"first_line": "1 A", "city": "c", "state": "s", "zip": "85004", "country": "US", "access_notes": "` +
 			strings.Repeat("n", 1001) + `"}}`, []string{"body.patient_address.access_notes"}},
+		{"user not a UUID, zip not a zip", `{"user_id": "u", "lab_test_id": "l",
+		  "patient_details": {"first_name": "a", "last_name": "b", "dob": "1990-02-03", "gender": "g", "phone_number": "p", "email": "e"},
+		  "patient_address": {"first_line": "1 A", "city": "c", "state": "s", "zip": "8500", "country": "US"}}`,
+			[]string{"body.user_id", "body.patient_address.zip"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c, ps := decodeCreateOrder([]byte(tc.body))

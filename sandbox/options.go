@@ -357,12 +357,12 @@ const (
 func DefaultLabTests() []order.LabTest {
 	return []order.LabTest{
 		{ID: LabTestAtHomePhlebotomy, Slug: "sandbox-testosterone", Name: "Testosterone", SampleType: "serum",
-			Method: order.ModalityAtHomePhlebotomy},
+			Method: order.ModalityAtHomePhlebotomy, Price: 49, IsActive: true, Status: "active"},
 		{ID: LabTestWalkIn, Slug: "sandbox-lipid-panel", Name: "Lipid Panel", SampleType: "serum",
-			Method: order.ModalityWalkInTest},
+			Method: order.ModalityWalkInTest, Price: 29, IsActive: true, Status: "active"},
 		{ID: LabTestTestkit, Slug: "sandbox-hba1c", Name: "HbA1c", SampleType: "dried blood spot",
-			Method: order.ModalityTestkit},
+			Method: order.ModalityTestkit, Price: 39, IsActive: true, Status: "active"},
 		{ID: LabTestOnSite, Slug: "sandbox-cbc", Name: "Complete Blood Count", SampleType: "whole blood",
-			Method: order.ModalityOnSiteCollection},
+			Method: order.ModalityOnSiteCollection, Price: 35, IsActive: true, Status: "active"},
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"math"
 	"net/http"
 	"os"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -27,7 +28,7 @@ func orderBody(address map[string]any, changes map[string]any) map[string]any {
 		"patient_details": map[string]any{"first_name": "John", "last_name": "Doe", "dob": "1990-01-01",
 			"gender": "male", "phone_number": "+16025550123", "email": "john@example.com"},
 		"patient_address": map[string]any{"first_line": address["first_line"], "city": address["city"],
-			"state": address["state"], "zip": address["zip_code"], "country": "US"},
+			"state": address["state"], "zip": address["zip_code"], "country": "US", "access_notes": address["access_notes"]},
 	}
 	for k, v := range changes {
 		if v == nil {
@@ -105,8 +106,11 @@ func TestCreateOrder(t *testing.T) {
 	if o.Status() != order.Ordered || !o.IsPhlebotomy() || o.ActivateBy != (order.Date{Year: 2026, Month: 12, Day: 1}) ||
 		o.TeamID != sandbox.DefaultTeamID || o.Patient.DOB != (order.Date{Year: 1990, Month: 1, Day: 1}) ||
 		o.Address.ZipCode != "85004" || o.LabTest.ID != sandbox.LabTestAtHomePhlebotomy || !o.CreatedAt.Equal(t0) ||
-		o.Transaction.Status != "active" || len(o.History) != 1 {
+		o.Transaction.Status != "active" || len(o.History) != 1 || o.Address.AccessNotes != phoenix["access_notes"] {
 		t.Fatalf("created order = %+v", o)
+	}
+	if got := c.getOrder(o.ID); got.Address.AccessNotes != phoenix["access_notes"] {
+		t.Fatalf("GET: access notes %q", got.Address.AccessNotes)
 	}
 
 	long := strings.Repeat("x", 1001)
@@ -170,8 +174,8 @@ func TestCancelOrder(t *testing.T) {
 	if got.Status() != order.Cancelled || got.Transaction.Status != "cancelled" {
 		t.Fatalf("cancelled = %v, transaction %v", got.Status(), got.Transaction.Status)
 	}
-	for _, final := range []string{"partial_results", "sample_error", "completed"} {
-		d := c.placeOrder(phoenix, map[string]any{"user_id": "6a0c1a67-7d38-4d34-bd1b-" + final[:4] + "00000000"})
+	for i, final := range []string{"partial_results", "sample_error", "completed"} {
+		d := c.placeOrder(phoenix, map[string]any{"user_id": "6a0c1a67-7d38-4d34-bd1b-00000000000" + strconv.Itoa(i)})
 		c.must(http.MethodPost, "/v3/order/"+d.ID+"/test?final_status="+final, nil)
 		c.refused(http.MethodPost, "/v3/order/"+d.ID+"/cancel", nil, http.StatusBadRequest,
 			"Transition from "+final+" to cancelled is not allowed")
