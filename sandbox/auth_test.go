@@ -107,8 +107,8 @@ func TestIdempotencyKey(t *testing.T) {
 	if rec := post([]byte(`{}`), map[string]string{"X-Idempotency-Key": "k1"}); rec.Body.String() != first.Body.String() {
 		t.Fatalf("later answer %s", rec.Body.Bytes())
 	}
-	if id(post(body, map[string]string{"X-Idempotency-Key": "k2"})) == id(first) ||
-		id(post(body, nil)) == id(post(body, nil)) {
+	none1, none2 := id(post(body, nil)), id(post(body, nil))
+	if id(post(body, map[string]string{"X-Idempotency-Key": "k2"})) == id(first) || none1 == none2 {
 		t.Fatal("another key, or none, gave the same order")
 	}
 	// A body that does not validate is not saved: the key still works.
