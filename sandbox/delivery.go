@@ -53,6 +53,10 @@ const (
 // delivery: the default client's timeout.
 const answerTimeout = 15 * time.Second
 
+// errPanicked is the Err of a logged attempt whose in-process handler
+// panicked, with the panic's value.
+var errPanicked = errors.New("sandbox: webhook handler panicked")
+
 // ErrAnswerLost is the Err of a logged attempt whose 2xx answer chaos
 // lost ([ChaosLostPercent]).
 var ErrAnswerLost = errors.New("sandbox: answer lost")
@@ -261,7 +265,7 @@ func (d *deliverer) serve(h http.Header, body []byte) (res result) {
 	rec := httptest.NewRecorder()
 	defer func() {
 		if p := recover(); p != nil {
-			res = result{status: http.StatusInternalServerError, err: fmt.Errorf("sandbox: webhook handler panicked: %v", p)}
+			res = result{status: http.StatusInternalServerError, err: fmt.Errorf("%w: %v", errPanicked, p)}
 		}
 	}()
 	d.handler.ServeHTTP(rec, req)

@@ -104,6 +104,7 @@ func (s *Server) routes() *http.ServeMux {
 	onOrder("POST /v3/order/{order_id}/phlebotomy/appointment/request", s.request)
 	onOrder("PATCH /v3/order/{order_id}/phlebotomy/appointment/reschedule", s.reschedule)
 	onOrder("PATCH /v3/order/{order_id}/phlebotomy/appointment/cancel", s.cancelAppointment)
+	s.controls(mux)
 	return mux
 }
 

@@ -267,7 +267,24 @@ func (s *Server) Now() time.Time {
 func (s *Server) Advance(d time.Duration) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if t := s.clock.Add(max(d, 0)); t.After(s.target) {
+	s.runTo(s.clock.Add(max(d, 0)))
+}
+
+// advanceTo is [Server.Advance] to the instant t; it reports false, and
+// does nothing, when t is before the clock.
+func (s *Server) advanceTo(t time.Time) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if t.Before(s.clock) {
+		return false
+	}
+	s.runTo(t.UTC())
+	return true
+}
+
+// runTo runs the clock to t, or extends the run under way to it.
+func (s *Server) runTo(t time.Time) {
+	if t.After(s.target) {
 		s.target = t
 	}
 	s.run()

@@ -20,7 +20,7 @@ import (
 // order goes to, and the appointment's verb, for the words of a refusal.
 type action struct {
 	target order.Status
-	verb   string // such as "booked", "rescheduled"
+	verb   string // such as "booked", "rescheduled"; empty for a command of the order
 }
 
 // The actions of the endpoints.
@@ -71,6 +71,8 @@ func refusal(err error, a action) (int, string) {
 			return http.StatusBadRequest, msgPatientActive
 		}
 		return http.StatusBadRequest, msgOrderActive
+	case errors.As(err, &se) && a.verb == "":
+		return http.StatusBadRequest, "Transition from " + se.Order.String() + " to " + a.target.String() + " is not allowed"
 	case errors.As(err, &se):
 		return http.StatusBadRequest, "Appointment in status " + se.Appointment.String() + " cannot be " + a.verb
 	case errors.Is(err, scheduling.ErrUnderage):
