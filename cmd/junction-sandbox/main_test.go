@@ -221,7 +221,11 @@ func TestCommand(t *testing.T) {
 		id := placed.Order.ID
 		p.must(http.MethodPost, "/_sandbox/orders/"+id+"/create-requisition", nil, nil)
 		var av struct {
-			Slots []struct{ Slots []struct{ BookingKey string `json:"booking_key"` } }
+			Slots []struct {
+				Slots []struct {
+					BookingKey string `json:"booking_key"`
+				}
+			}
 		}
 		p.must(http.MethodPost, "/v3/order/phlebotomy/appointment/availability",
 			map[string]any{"first_line": "123 Main St.", "city": "Phoenix", "state": "AZ", "zip_code": "85004"}, &av)
