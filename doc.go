@@ -34,6 +34,9 @@
 //   - [github.com/phlebkit/phlebkit/junction]: a typed client for
 //     Junction's at-home phlebotomy API, and the request and response
 //     bodies of its endpoints, which the sandbox answers with too.
+//   - [github.com/phlebkit/phlebkit/cmd/junction-sandbox]: the sandbox as
+//     a command serving on an address, with its controls over HTTP, for
+//     tests in any language.
 //
 // Errors wrap each package's sentinels for errors.Is, with the details in
 // a few types per package for errors.As, in the style of io/fs.PathError.
