@@ -5,8 +5,11 @@ import (
 	"database/sql/driver"
 	"errors"
 	"fmt"
+	"runtime"
 	"strconv"
+	"sync"
 	"time"
+	"weak"
 
 	"github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
@@ -53,20 +56,94 @@ type (
 // an *[Error] wrapping [ErrMalformed], whose Path is the JSON Pointer of the
 // value at fault.
 func (o Tracked) MarshalJSON() ([]byte, error) {
-	s := storedForm[*order.Order, *appointment.Appointment]{ID: o.id, Order: o.snap}
-	for _, p := range o.points {
-		s.Points = append(s.Points, storedPoint{Events: p.n, AppointmentID: p.appointmentID})
+	bad := func(path string, err error) error {
+		return &Error{Op: "encode", OrderID: o.id, Path: path + pointer(err), Err: ErrMalformed, Cause: err}
 	}
-	for _, a := range o.appts {
-		sa := storedAppointment[*appointment.Appointment]{Appointment: a.snap, Slots: make([]storedSlot, len(a.slots))}
-		for i, sl := range a.slots {
-			sa.Slots[i] = storedSlot{Events: sl.n, StartAt: sl.slot.Start, EndAt: sl.slot.End}
+	// The snapshots' JSON is encoded once per snapshot (see encoded), and
+	// put in as it is; the rest is written here, as json.Marshal would
+	// write the stored form.
+	var snap []byte
+	if o.snap != nil {
+		var err error
+		if snap, err = encoded(o.snap); err != nil {
+			return nil, bad("/order", err)
 		}
-		s.Appointments = append(s.Appointments, sa)
 	}
-	b, err := json.Marshal(s)
+	appts := make([][]byte, len(o.appts))
+	size := 64 + len(snap) + 48*len(o.points)
+	for i, a := range o.appts {
+		var err error
+		if appts[i], err = encoded(a.snap); err != nil {
+			return nil, bad("/appointments/"+strconv.Itoa(i)+"/appointment", err)
+		}
+		size += len(appts[i]) + 80*len(a.slots)
+	}
+	b := append(make([]byte, 0, size), `{"id":`...)
+	b, err := jsontext.AppendQuote(b, o.id)
 	if err != nil {
-		return nil, &Error{Op: "encode", OrderID: o.id, Path: pointer(err), Err: ErrMalformed, Cause: err}
+		return nil, bad("/id", err)
+	}
+	if snap != nil {
+		b = append(append(b, `,"order":`...), snap...)
+	}
+	for i, p := range o.points {
+		if i == 0 {
+			b = append(b, `,"points":[`...)
+		} else {
+			b = append(b, ',')
+		}
+		b = strconv.AppendInt(append(b, `{"events":`...), int64(p.n), 10)
+		if b, err = jsontext.AppendQuote(append(b, `,"appointment_id":`...), p.appointmentID); err != nil {
+			return nil, bad("/points/"+strconv.Itoa(i)+"/appointment_id", err)
+		}
+		b = append(b, '}')
+	}
+	if len(o.points) > 0 {
+		b = append(b, ']')
+	}
+	for i, a := range o.appts {
+		if i == 0 {
+			b = append(b, `,"appointments":[`...)
+		} else {
+			b = append(b, ',')
+		}
+		slots := make([]storedSlot, len(a.slots))
+		for j, sl := range a.slots {
+			slots[j] = storedSlot{Events: sl.n, StartAt: sl.slot.Start, EndAt: sl.slot.End}
+		}
+		js, err := json.Marshal(slots)
+		if err != nil {
+			return nil, bad("/appointments/"+strconv.Itoa(i)+"/slots", err)
+		}
+		b = append(append(append(append(b, `{"appointment":`...), appts[i]...), `,"slots":`...), js...)
+		b = append(b, '}')
+	}
+	if len(o.appts) > 0 {
+		b = append(b, ']')
+	}
+	return append(b, '}'), nil
+}
+
+// encodedSnapshots holds the JSON of the snapshots a Tracked holds, by a
+// weak pointer to the snapshot, each encoded once: a Tracked never writes
+// to a snapshot it holds, and values that share one (each Apply returns a
+// value sharing the snapshots it did not replace) share its JSON. An entry
+// goes once its snapshot is no longer reachable.
+var encodedSnapshots sync.Map // weak.Pointer[order.Order] or weak.Pointer[appointment.Appointment] → []byte
+
+// encoded returns the JSON of the snapshot p points to, encoding it the
+// first time.
+func encoded[T any](p *T) (jsontext.Value, error) {
+	k := weak.Make(p)
+	if b, ok := encodedSnapshots.Load(k); ok {
+		return b.([]byte), nil
+	}
+	b, err := json.Marshal(p)
+	if err != nil {
+		return nil, err
+	}
+	if _, loaded := encodedSnapshots.LoadOrStore(k, b); !loaded {
+		runtime.AddCleanup(p, func(k weak.Pointer[T]) { encodedSnapshots.Delete(k) }, k)
 	}
 	return b, nil
 }

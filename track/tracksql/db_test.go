@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -42,7 +43,7 @@ func eachDB(t *testing.T, f func(t *testing.T, open opener)) {
 
 // sqliteDSN returns the data source name of an SQLite file in dir.
 func sqliteDSN(dir string) string {
-	return "file:" + filepath.Join(dir, "track.db") + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)"
+	return "file:" + filepath.Join(dir, "track.db") + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)" + os.Getenv("SQLITE_EXTRA")
 }
 
 func sqliteDB(t testing.TB) opener {
@@ -109,6 +110,7 @@ func (c *clock) Advance(d time.Duration) {
 // open opens a Store on a new *sql.DB of open.
 func open(t testing.TB, o opener, opts ...Option) *Store {
 	t.Helper()
+	opts = append([]Option{WithLogger(slog.New(slog.DiscardHandler))}, opts...)
 	s, err := Open(context.Background(), o(), opts...)
 	require.NoError(t, err)
 	return s

@@ -56,8 +56,8 @@
 //	                   value      TEXT NOT NULL,            -- track.Tracked's stored form (JSON)
 //	                   version    BIGINT NOT NULL,          -- 1 at the first write, +1 at each
 //	                   updated_at BIGINT NOT NULL)
-//	phlebkit_changes  (id           INTEGER PRIMARY KEY AUTOINCREMENT,  -- PostgreSQL: BIGINT identity
-//	                   change_key   TEXT NOT NULL UNIQUE,   -- track.Change's Key
+//	phlebkit_changes  (id           INTEGER PRIMARY KEY,    -- PostgreSQL: BIGINT identity
+//	                   change_key   TEXT NOT NULL,          -- track.Change's Key, stored once
 //	                   order_id     TEXT NOT NULL,
 //	                   kind         TEXT NOT NULL,          -- order_step, appointment_step, rescheduled,
 //	                                                        -- active_changed or auto_cancelled

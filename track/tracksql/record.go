@@ -7,43 +7,104 @@ import (
 	"errors"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/phlebkit/phlebkit/track"
 	"github.com/phlebkit/phlebkit/webhook"
 )
 
-// querier is what a statement runs on: a *sql.Tx, or the *sql.Conn of an
-// SQLite transaction begun by hand.
+// querier is what the statements creating the tables run on: a *sql.Tx,
+// or the *sql.Conn of an SQLite transaction begun by hand.
 type querier interface {
 	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
-	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
 // queries are the statements whose text depends on the dialect.
 type queries struct {
-	lock   string // reads an order's row and locks it for the transaction
-	lockTx string // the same, in a transaction the caller began
-	claim  string // leases changes
+	take  string // takes the database's write lock (SQLite); empty for none
+	read  string // reads an order's row
+	lock  string // reads an order's row and locks it for the transaction
+	claim string // leases changes
 }
 
 func queriesFor(d Dialect) queries {
-	const claim = `UPDATE phlebkit_changes SET lease = $1, available_at = $2, attempts = attempts + 1
+	// The value is read only when the version is not the one cached ($2).
+	const (
+		read  = "SELECT version, CASE WHEN version = $2 THEN NULL ELSE value END FROM phlebkit_orders WHERE order_id = $1"
+		claim = `UPDATE phlebkit_changes SET lease = $1, available_at = $2, attempts = attempts + 1
 WHERE id IN (SELECT id FROM phlebkit_changes WHERE done_at IS NULL AND available_at <= $3 ORDER BY id LIMIT $4%s)
 RETURNING id, change_key, order_id, body, attempts, recorded_at`
+	)
 	if d == PostgreSQL {
-		lock := "SELECT value, version FROM phlebkit_orders WHERE order_id = $1 FOR UPDATE"
-		return queries{lock: lock, lockTx: lock, claim: strings.Replace(claim, "%s", " FOR UPDATE SKIP LOCKED", 1)}
+		return queries{read: read, lock: read + " FOR UPDATE", claim: strings.Replace(claim, "%s", " FOR UPDATE SKIP LOCKED", 1)}
 	}
-	// SQLite locks the whole database for a writer. A transaction Store
-	// begins is BEGIN IMMEDIATE, which takes that lock first; in the
-	// caller's, a write as the first statement takes it.
+	// SQLite locks the whole database for a writer, and a transaction that
+	// has read may not write once another has: a write as the first
+	// statement takes the lock before anything is read (waiting while the
+	// database is busy), even one that changes no row.
 	return queries{
-		lock:   "SELECT value, version FROM phlebkit_orders WHERE order_id = $1",
-		lockTx: "UPDATE phlebkit_orders SET version = version WHERE order_id = $1 RETURNING value, version",
-		claim:  strings.Replace(claim, "%s", "", 1),
+		take:  "UPDATE phlebkit_orders SET version = version WHERE 0",
+		read:  read,
+		lock:  read,
+		claim: strings.Replace(claim, "%s", "", 1),
 	}
+}
+
+// statements are the statements a Store prepares once, for all its
+// transactions.
+type statements struct {
+	take, read, lock, insertOrder, updateOrder *sql.Stmt
+
+	mu      sync.Mutex
+	changes map[int]*sql.Stmt // INSERT of n changes, by n
+}
+
+// prepare prepares the statements of s.
+func (s *Store) prepare(ctx context.Context) error {
+	for _, p := range []struct {
+		st    **sql.Stmt
+		query string
+	}{
+		{&s.st.take, s.q.take},
+		{&s.st.read, s.q.read},
+		{&s.st.lock, s.q.lock},
+		{&s.st.insertOrder, "INSERT INTO phlebkit_orders (order_id, value, version, updated_at) VALUES ($1, $2, 1, $3) ON CONFLICT (order_id) DO NOTHING"},
+		{&s.st.updateOrder, "UPDATE phlebkit_orders SET value = $1, version = $2, updated_at = $3 WHERE order_id = $4 AND version = $5"},
+	} {
+		if p.query == "" {
+			continue
+		}
+		st, err := s.db.PrepareContext(ctx, p.query)
+		if err != nil {
+			s.Close()
+			return &Error{Op: "open", Reason: "preparing statements", Err: ErrDatabase, Cause: err}
+		}
+		*p.st = st
+	}
+	return nil
+}
+
+// Close releases the statements the store prepared on its database. It
+// does not close the database, and the store must not be used after.
+func (s *Store) Close() error {
+	var errs []error
+	s.st.mu.Lock()
+	defer s.st.mu.Unlock()
+	for _, st := range []*sql.Stmt{s.st.take, s.st.read, s.st.lock, s.st.insertOrder, s.st.updateOrder} {
+		if st != nil {
+			errs = append(errs, st.Close())
+		}
+	}
+	for _, st := range s.st.changes {
+		errs = append(errs, st.Close())
+	}
+	s.st.changes = nil
+	if err := errors.Join(errs...); err != nil {
+		return &Error{Op: "close", Err: ErrDatabase, Cause: err}
+	}
+	return nil
 }
 
 // Record applies e to the order's value and returns the changes e
@@ -52,10 +113,15 @@ RETURNING id, change_key, order_id, body, attempts, recorded_at`
 // out. So a change is never lost: it is stored with the value that
 // revealed it, or neither is. Whichever processes record a set of events on
 // one database, in whatever order, each change is returned and stored by
-// exactly one Record call; the order's row is locked for the transaction,
-// so concurrent deliveries of an order wait for each other, and the first
-// event of an order is handled as any other. An event that reveals
-// nothing (a duplicate, or a stale snapshot) stores nothing.
+// exactly one Record call; the order's row is locked for the transaction
+// (on SQLite, the database is), so concurrent deliveries of an order wait
+// for each other, and the first event of an order is handled as any
+// other. An event that reveals nothing (a duplicate, or a stale snapshot)
+// stores nothing.
+//
+// A Store keeps the values it read or wrote lately in memory, and reads a
+// stored value again only when its version changed: change the tables
+// through a Store only.
 //
 // Errors: an *[track.Error] or *[track.ConflictError] wrapping
 // [track.ErrInvalidEvent] for an event Apply refuses (sending it again
@@ -65,14 +131,33 @@ RETURNING id, change_key, order_id, body, attempts, recorded_at`
 // after which nothing was stored: the delivery can be answered with an
 // error, so that it comes again.
 func (s *Store) Record(ctx context.Context, e webhook.Event) ([]track.Change, error) {
-	var changes []track.Change
-	err := s.write(ctx, "record", e.OrderID(), func(ctx context.Context, q querier) error {
-		var err error
-		changes, err = s.record(ctx, q, s.q.lock, &e)
-		return err
+	var (
+		changes []track.Change
+		rows    *rowStore
+	)
+	fail := func(reason string, err error) error {
+		return &Error{Op: "record", OrderID: e.OrderID(), Reason: reason, Err: ErrDatabase, Cause: err}
+	}
+	err := s.retryBusy(ctx, func() error { // a busy SQLite database: nothing was done, do it again
+		tx, err := s.db.BeginTx(ctx, nil)
+		if err != nil {
+			return fail("begin", err)
+		}
+		rows = &rowStore{s: s, tx: tx}
+		if changes, err = s.record(ctx, rows, &e); err != nil {
+			_ = tx.Rollback()
+			return err
+		}
+		if err := tx.Commit(); err != nil {
+			return fail("commit", err)
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, err
+	}
+	if rows.version > 0 { // committed: cache the value written
+		s.cache.put(e.OrderID(), rows.version, rows.written)
 	}
 	if len(changes) > 0 {
 		select {
@@ -94,55 +179,73 @@ func (s *Store) Record(ctx context.Context, e webhook.Event) ([]track.Change, er
 // On PostgreSQL, tx should be READ COMMITTED (the default): at stricter
 // levels, a concurrent delivery of the same order fails tx with a
 // serialization error, to be retried. On SQLite, call RecordTx before tx
-// reads anything, so that it takes the database's write lock before
-// reading: a transaction that has read may fail to write once another
-// has.
+// reads anything: its first statement takes the database's write lock,
+// and a transaction that has read may fail to take it once another has
+// written.
 //
 // Errors: those of Record. After an error, roll tx back.
 func (s *Store) RecordTx(ctx context.Context, tx *sql.Tx, e webhook.Event) ([]track.Change, error) {
 	if tx == nil {
 		return nil, &Error{Op: "record", OrderID: e.OrderID(), Reason: "no transaction", Err: ErrDatabase}
 	}
-	return s.record(ctx, tx, s.q.lockTx, &e)
+	return s.record(ctx, &rowStore{s: s, tx: tx}, &e)
 }
 
-// record records e with q, reading the order's row with lock.
-func (s *Store) record(ctx context.Context, q querier, lock string, e *webhook.Event) ([]track.Change, error) {
-	rows := &rowStore{s: s, q: q, lock: lock}
+// record records e with rows.
+func (s *Store) record(ctx context.Context, rows *rowStore, e *webhook.Event) ([]track.Change, error) {
 	changes, err := track.Record(ctx, rows, *e)
 	if err != nil || len(changes) == 0 {
 		return nil, err
 	}
-	if err := s.insertChanges(ctx, q, e.OrderID(), changes); err != nil {
+	if err := s.insertChanges(ctx, rows.tx, e.OrderID(), changes); err != nil {
 		return nil, err
 	}
 	return changes, nil
 }
 
 // rowStore is the [track.Store] of one transaction: Load locks the order's
-// row, Swap writes it.
+// row, Swap writes it. Values read are cached at once, since they are
+// committed; the value written is kept in written, for the caller to cache
+// once the transaction is committed.
 type rowStore struct {
-	s    *Store
-	q    querier
-	lock string
+	s       *Store
+	tx      *sql.Tx
+	version int64 // of the value written; 0 until one is
+	written track.Tracked
 }
 
 func (r *rowStore) Load(ctx context.Context, orderID string) (track.Tracked, int64, error) {
+	if r.s.st.take != nil {
+		if _, err := r.tx.StmtContext(ctx, r.s.st.take).ExecContext(ctx); err != nil {
+			return track.Tracked{}, 0, &Error{Op: "record", OrderID: orderID, Err: ErrDatabase, Cause: err}
+		}
+	}
+	return r.s.load(ctx, r.tx.StmtContext(ctx, r.s.st.lock), "record", orderID)
+}
+
+// load reads the order's row with st, and its value unless the cache has
+// it at the version the row has.
+func (s *Store) load(ctx context.Context, st *sql.Stmt, op, orderID string) (track.Tracked, int64, error) {
+	held, cachedVersion := s.cache.get(orderID)
 	var (
 		value   []byte
 		version int64
 	)
-	err := r.q.QueryRowContext(ctx, r.lock, orderID).Scan(&value, &version)
+	err := st.QueryRowContext(ctx, orderID, cachedVersion).Scan(&version, &value)
 	if errors.Is(err, sql.ErrNoRows) {
 		return track.Tracked{}, 0, nil
 	}
 	if err != nil {
-		return track.Tracked{}, 0, &Error{Op: "record", OrderID: orderID, Err: ErrDatabase, Cause: err}
+		return track.Tracked{}, 0, &Error{Op: op, OrderID: orderID, Err: ErrDatabase, Cause: err}
+	}
+	if value == nil && version == cachedVersion {
+		return held, version, nil
 	}
 	var o track.Tracked
 	if err := o.UnmarshalJSON(value); err != nil {
-		return track.Tracked{}, 0, &Error{Op: "record", OrderID: orderID, Reason: "the stored value", Err: track.ErrMalformed, Cause: err}
+		return track.Tracked{}, 0, &Error{Op: op, OrderID: orderID, Reason: "the stored value", Err: track.ErrMalformed, Cause: err}
 	}
+	s.cache.put(orderID, version, o)
 	return o, version, nil
 }
 
@@ -154,11 +257,9 @@ func (r *rowStore) Swap(ctx context.Context, orderID string, version int64, next
 	now := r.s.cfg.now().UnixNano()
 	var res sql.Result
 	if version == 0 {
-		res, err = r.q.ExecContext(ctx, `INSERT INTO phlebkit_orders (order_id, value, version, updated_at) VALUES ($1, $2, 1, $3)
-ON CONFLICT (order_id) DO NOTHING`, orderID, string(b), now)
+		res, err = r.tx.StmtContext(ctx, r.s.st.insertOrder).ExecContext(ctx, orderID, string(b), now)
 	} else {
-		res, err = r.q.ExecContext(ctx, `UPDATE phlebkit_orders SET value = $1, version = $2, updated_at = $3
-WHERE order_id = $4 AND version = $5`, string(b), version+1, now, orderID, version)
+		res, err = r.tx.StmtContext(ctx, r.s.st.updateOrder).ExecContext(ctx, string(b), version+1, now, orderID, version)
 	}
 	if err != nil {
 		return false, &Error{Op: "record", OrderID: orderID, Err: ErrDatabase, Cause: err}
@@ -166,6 +267,9 @@ WHERE order_id = $4 AND version = $5`, string(b), version+1, now, orderID, versi
 	n, err := res.RowsAffected()
 	if err != nil {
 		return false, &Error{Op: "record", OrderID: orderID, Err: ErrDatabase, Cause: err}
+	}
+	if n == 1 {
+		r.version, r.written = version+1, next
 	}
 	return n == 1, nil
 }
@@ -179,39 +283,63 @@ const (
 
 // insertChanges stores changes in the outbox, a few INSERT statements of
 // many rows each.
-func (s *Store) insertChanges(ctx context.Context, q querier, orderID string, changes []track.Change) error {
+func (s *Store) insertChanges(ctx context.Context, tx *sql.Tx, orderID string, changes []track.Change) error {
 	now := s.cfg.now().UnixNano()
 	for len(changes) > 0 {
 		chunk := changes[:min(len(changes), maxChangeRows)]
 		changes = changes[len(chunk):]
-		var b strings.Builder
-		b.WriteString("INSERT INTO phlebkit_changes (change_key, order_id, kind, body, recorded_at, available_at) VALUES ")
 		args := make([]any, 0, len(chunk)*changeColumns)
-		for i, c := range chunk {
+		for _, c := range chunk {
 			body, err := track.MarshalChange(c)
 			if err != nil {
 				return &Error{Op: "record", OrderID: orderID, Key: c.Key(), Err: track.ErrMalformed, Cause: err}
 			}
-			if i > 0 {
-				b.WriteString(", ")
-			}
-			b.WriteString("(")
-			for j := range changeColumns {
-				if j > 0 {
-					b.WriteString(", ")
-				}
-				b.WriteString("$" + strconv.Itoa(i*changeColumns+j+1))
-			}
-			b.WriteString(")")
 			k := c.Key()
 			args = append(args, k, orderID, kindOf(k), string(body), now, now)
 		}
-		b.WriteString(" ON CONFLICT (change_key) DO NOTHING")
-		if _, err := q.ExecContext(ctx, b.String(), args...); err != nil {
+		st, err := s.insertStmt(ctx, len(chunk))
+		if err == nil {
+			_, err = tx.StmtContext(ctx, st).ExecContext(ctx, args...)
+		}
+		if err != nil {
 			return &Error{Op: "record", OrderID: orderID, Reason: "storing the changes", Err: ErrDatabase, Cause: err}
 		}
 	}
 	return nil
+}
+
+// insertStmt returns the statement that inserts n changes, prepared the
+// first time.
+func (s *Store) insertStmt(ctx context.Context, n int) (*sql.Stmt, error) {
+	s.st.mu.Lock()
+	defer s.st.mu.Unlock()
+	if st, ok := s.st.changes[n]; ok {
+		return st, nil
+	}
+	var b strings.Builder
+	b.WriteString("INSERT INTO phlebkit_changes (change_key, order_id, kind, body, recorded_at, available_at) VALUES ")
+	for i := range n {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString("(")
+		for j := range changeColumns {
+			if j > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString("$" + strconv.Itoa(i*changeColumns+j+1))
+		}
+		b.WriteString(")")
+	}
+	st, err := s.db.PrepareContext(ctx, b.String())
+	if err != nil {
+		return nil, err
+	}
+	if s.st.changes == nil {
+		s.st.changes = map[int]*sql.Stmt{}
+	}
+	s.st.changes[n] = st
+	return st, nil
 }
 
 // kindOf returns the kind a change's key names: its second segment.
@@ -227,18 +355,14 @@ func kindOf(key string) string {
 // [track.ErrMalformed] that names the order; a database failure one
 // wrapping [ErrDatabase].
 func (s *Store) Load(ctx context.Context, orderID string) (track.Tracked, int64, error) {
-	r := rowStore{s: s, q: s.db, lock: "SELECT value, version FROM phlebkit_orders WHERE order_id = $1"}
-	o, v, err := r.Load(ctx, orderID)
-	if e, ok := errors.AsType[*Error](err); ok {
-		e.Op = "load"
-	}
-	return o, v, err
+	return s.load(ctx, s.st.read, "load", orderID)
 }
 
 // write runs f in a transaction and commits it; f's error, or a failure to
 // begin or commit, rolls it back. On SQLite the transaction is begun with
 // BEGIN IMMEDIATE on a connection of its own, so that it holds the
-// database's write lock from its start, and a busy database is waited for.
+// database's write lock from its start, and a busy database is waited for:
+// f may read, then write.
 func (s *Store) write(ctx context.Context, op, orderID string, f func(context.Context, querier) error) error {
 	fail := func(reason string, err error) error {
 		return &Error{Op: op, OrderID: orderID, Reason: reason, Err: ErrDatabase, Cause: err}
@@ -301,7 +425,7 @@ func (s *Store) retryBusy(ctx context.Context, f func() error) error {
 		select {
 		case <-ctx.Done():
 			t.Stop()
-			return errors.Join(err, ctx.Err())
+			return err
 		case <-t.C:
 		}
 		wait = min(2*wait, 100*time.Millisecond)

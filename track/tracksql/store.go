@@ -134,10 +134,12 @@ func WithLogger(l *slog.Logger) Option {
 // through [database/sql]. Its methods are safe for concurrent use, and
 // several Stores, in one process or many, may share one database.
 type Store struct {
-	db   *sql.DB
-	cfg  config
-	q    queries
-	wake chan struct{} // a change was recorded: wakes Run
+	db    *sql.DB
+	cfg   config
+	q     queries
+	wake  chan struct{} // a change was recorded: wakes Run
+	cache cache
+	st    statements
 }
 
 // Open returns a Store on db, creating its tables when the database has
@@ -187,6 +189,9 @@ func Open(ctx context.Context, db *sql.DB, opts ...Option) (*Store, error) {
 	}
 	s := &Store{db: db, cfg: cfg, q: queriesFor(cfg.dialect), wake: make(chan struct{}, 1)}
 	if err := s.migrate(ctx); err != nil {
+		return nil, err
+	}
+	if err := s.prepare(ctx); err != nil {
 		return nil, err
 	}
 	return s, nil
@@ -296,7 +301,7 @@ func (s *Store) migrate(ctx context.Context) error {
 // migrations returns the statements that bring the tables from each
 // version to the next: element i from version i to i+1.
 func migrations(d Dialect) [][]string {
-	id := "id INTEGER PRIMARY KEY AUTOINCREMENT"
+	id := "id INTEGER PRIMARY KEY"
 	if d == PostgreSQL {
 		id = "id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY"
 	}
@@ -309,7 +314,7 @@ func migrations(d Dialect) [][]string {
 )`,
 		`CREATE TABLE phlebkit_changes (
 	` + id + `,
-	change_key   TEXT NOT NULL UNIQUE,
+	change_key   TEXT NOT NULL,
 	order_id     TEXT NOT NULL,
 	kind         TEXT NOT NULL,
 	body         TEXT NOT NULL,
