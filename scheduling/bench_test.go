@@ -105,6 +105,23 @@ func BenchmarkFlow(b *testing.B) {
 		}
 		reportCPU(b, cpu)
 	})
+	// What the lifecycle's order snapshots cost alone: allocated as the
+	// commands allocate them (one block per command) and filled, without
+	// the walk. Most of the difference between lifecycle and
+	// lifecycle-bare is this.
+	b.Run("lifecycle-snapshots-only", func(b *testing.B) {
+		final, perCommand := lifecycleOrderHooks()
+		b.ReportAllocs()
+		for b.Loop() {
+			for _, n := range perCommand {
+				s := make([]order.Order, n)
+				for i := range s {
+					final.fillSnapshot(&s[i])
+				}
+				snapshotSink = s
+			}
+		}
+	})
 	// The lifecycle on every core at once: ns/op is the wall time per
 	// lifecycle, so 1e6 lifecycles take 1e6 times that.
 	b.Run("lifecycle-parallel", func(b *testing.B) {
@@ -213,11 +230,52 @@ func lifecycle(bare bool) int {
 	return n
 }
 
+// snapshotSink keeps the snapshots lifecycle-snapshots-only allocates.
+var snapshotSink []order.Order
+
+// lifecycleOrderHooks runs the lifecycle of BenchmarkFlow and returns the
+// flow it ends with and, for each command that sent order webhooks, how
+// many it sent.
+func lifecycleOrderHooks() (Flow, []int) {
+	p := placeOrder()
+	p.Settings = Settings{PreRequisitionScheduling: true, PartialResultsWebhooks: true}
+	o, hooks, _ := Place(p, t0)
+	var counts []int
+	count := func(hooks []webhook.Event) {
+		n := 0
+		for _, h := range hooks {
+			if h.Order != nil {
+				n++
+			}
+		}
+		if n > 0 {
+			counts = append(counts, n)
+		}
+	}
+	count(hooks)
+	for _, step := range []func(Flow) (Flow, []webhook.Event, error){
+		func(o Flow) (Flow, []webhook.Event, error) { return o.Book(book(72), at(1)) },
+		func(o Flow) (Flow, []webhook.Event, error) { return o.CreateRequisition(at(2)) },
+		func(o Flow) (Flow, []webhook.Event, error) { return o.Reschedule(at(80), at(82), "", at(3)) },
+		func(o Flow) (Flow, []webhook.Event, error) { return o.StartVisit(at(79)) },
+		func(o Flow) (Flow, []webhook.Event, error) { return o.CompleteDraw(at(80)) },
+		func(o Flow) (Flow, []webhook.Event, error) { return o.ReceivePartialResults(at(90)) },
+		func(o Flow) (Flow, []webhook.Event, error) { return o.CompleteResults(at(100)) },
+	} {
+		o, hooks, _ = step(o)
+		count(hooks)
+	}
+	return o, counts
+}
+
 // TestBareLifecycle checks the baseline of BenchmarkFlow: the same
 // webhooks, message ids and flow as the real lifecycle, without snapshots.
 func TestBareLifecycle(t *testing.T) {
 	assert.Equal(t, 14, lifecycle(false))
 	assert.Equal(t, 14, lifecycle(true))
+	final, counts := lifecycleOrderHooks()
+	assert.Equal(t, order.Completed, final.Status)
+	assert.Equal(t, []int{1, 3, 1, 1, 1, 1}, counts)
 	p := placeOrder()
 	p.Settings = Settings{PreRequisitionScheduling: true, PartialResultsWebhooks: true}
 	o, hooks, err := placeFlow(p, t0, true)
