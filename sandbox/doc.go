@@ -16,16 +16,24 @@
 // # Endpoints
 //
 // The server answers these endpoints of Junction's API, with Junction's
-// paths, methods, bodies and JSON field names; every response decodes
-// with this module's decoders (order.Decode, appointment.Decode,
-// provider.ParseAreaInfo, appointment.DecodeCancellationReasons):
+// paths, methods, bodies and JSON field names, reading and writing the
+// junction package's request and response types (the client's own);
+// every answer and every webhook carries every member Junction's OpenAPI
+// document requires, with its type, null only where the document allows
+// it, and ids in its forms (UUIDs). Every request needs an
+// x-vital-api-key header: any key that is not empty, or one of
+// [WithAPIKeys]; without one it is answered 401 {"detail": "The API key
+// is missing or invalid."} (our wording) before its body is read.
 //
 //   - POST /v3/order: places an at-home phlebotomy order from user_id,
 //     lab_test_id (one of [DefaultLabTests] or [WithLabTests]),
 //     patient_details, patient_address (with access_notes) and
 //     activate_by; answers {"order", "status", "message"} as Junction
-//     does, the order ordered. A lab test or collection_method of another
-//     modality is refused with 422.
+//     does, the order ordered, its address with its access_notes. A lab
+//     test or collection_method of another modality is refused with 422.
+//     With X-Idempotency-Key, the first answer for the key is saved and
+//     sent again for the key, as Junction's documentation describes;
+//     an answer to a body that does not validate is not saved.
 //   - GET /v3/order/{order_id}: the order.
 //   - POST /v3/order/{order_id}/cancel: cancels the order, answering as
 //     POST /v3/order does; 400 "Transition from X to cancelled is not
@@ -75,26 +83,46 @@
 // # Errors
 //
 // Every refusal is a 4xx with a JSON body {"detail": ...}, as Junction's
-// API answers: 422 with a list of {"loc", "msg", "type"} for a request
-// that does not validate (a missing or mistyped member, notes over 1000
-// characters, an unreachable address, an unknown or expired booking key,
-// an unknown cancellation reason, an order id that is not a UUID); 422
-// with a message for what the scheduling rules refuse (an underage
-// patient, a slot auto-cancellation would cancel at once, an area not
-// served); 400 with a message for a command the order's or appointment's
-// status does not allow, or that needs the requisition; 404 for an
-// unknown order or path; 405 for another method; 413 for a body over 1
-// MiB. Nothing accepted can put an order in a state Junction's rules
-// forbid: every change goes through the flow, which refuses it otherwise.
+// API answers, in Junction's words, never the text of this module's Go
+// errors: 422 with a list of {"loc", "msg", "type"} (Junction's
+// HTTPValidationError) for a request that does not validate (a missing or
+// mistyped member, a user_id that is not a UUID, a zip code that does not
+// match Junction's pattern, notes over 1000 characters, an unreachable
+// address, an unknown or expired booking key, an unknown cancellation
+// reason, an order id that is not a UUID); 422 with a message for what
+// the scheduling rules refuse (an underage patient, a slot
+// auto-cancellation would cancel at once, an area not served); 400 with a
+// message for a command the order's or appointment's status does not
+// allow ("Transition from X to Y is not allowed", Junction's words), or
+// that needs the requisition or has an active appointment in its way; 401
+// without a valid API key; 404 for an unknown order or path; 405 for
+// another method; 413 for a body over 1 MiB. Where Junction publishes no
+// wording, the words are ours. Nothing accepted can put an order in a
+// state Junction's rules forbid: every change goes through the flow,
+// which refuses it otherwise.
 //
 // Request bodies are decoded with github.com/go-json-experiment/json into
-// the module's own types (order.Patient, order.Address, order.Date):
-// member names match exactly, members the server does not read are
-// ignored, and a member given twice or a string that is not valid UTF-8
-// makes the body malformed JSON, a 422 of type value_error.jsondecode
-// (our decision: which of two values to take is a guess). A 422 locates
-// a member of the wrong type by its path, such as
-// ["body", "patient_details", "dob"].
+// the junction package's types: member names match exactly, members the
+// server does not read are ignored, and a member given twice or a string
+// that is not valid UTF-8 makes the body malformed JSON, a 422 of type
+// value_error.jsondecode (our decision: which of two values to take is a
+// guess). A 422 locates a member of the wrong type by its path, such as
+// ["body", "patient_details", "dob"]; decoding stops at the first such
+// member.
+//
+// # Load
+//
+// A call costs the same however many orders, booking keys and deliveries
+// the server has seen: booking keys carry their slot (the server stores
+// only those used up, until they expire), each order's next timer waits
+// in a heap, and orders with an active appointment are indexed by user.
+// What the server remembers is bounded by what is live: finished orders
+// (cancelled, failed, or with final results) beyond [WithRetention]'s
+// limit are forgotten, oldest first, as is the delivery log beyond its
+// own; the answers kept for idempotency keys are dropped after a day of
+// virtual time, at most 10,000 kept. [Server.Reset] forgets everything.
+// The server [Server.Start] serves has read, write and idle timeouts, and
+// [Server.Close] returns within about five seconds whatever clients do.
 //
 // # Controls
 //
@@ -103,6 +131,26 @@
 // scheduling.Flow.CreateRequisition (what Junction's dashboard does),
 // scheduling.Flow.PencilIn, scheduling.Flow.Confirm,
 // scheduling.Flow.StartVisit, scheduling.Flow.CompleteDraw or
-// scheduling.Flow.CompleteResults. What happens as
-// time passes, and how webhooks are delivered, is described on [Server].
+// scheduling.Flow.CompleteResults. What happens as time passes, and how
+// webhooks are delivered, is described on [Server].
+//
+// The same controls answer over HTTP under [ControlPrefix], without an
+// API key, for tests in other languages (the command
+// github.com/phlebkit/phlebkit/cmd/junction-sandbox serves them):
+//
+//   - POST /_sandbox/orders/{order_id}/{command}, where command is
+//     create-requisition, bypass-requisition, pencil-in (with a body
+//     {"start", "end"}, RFC 3339), confirm, start-visit, complete-draw,
+//     partial-results, results, sample-error or corrected-results: runs
+//     the flow's command and answers the order, as GET /v3/order/{order_id}
+//     does; a refusal is 400 in Junction's words, an unknown order or
+//     command 404;
+//   - GET /_sandbox/clock, POST /_sandbox/clock/advance with {"by": a Go
+//     duration such as "48h"} ([Server.Advance]), POST /_sandbox/clock/set
+//     with {"to": an RFC 3339 instant not before the clock}, POST
+//     /_sandbox/flush ([Server.Flush]) and POST /_sandbox/reset
+//     ([Server.Reset]): each answers {"now": the clock};
+//   - GET /_sandbox/deliveries: [Server.Deliveries] as a list of
+//     {"message_id", "type", "order_id", "copy", "attempt", "at",
+//     "status_code", "error", "ok", "final"}.
 package sandbox

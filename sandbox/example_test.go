@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"time"
 
 	"github.com/phlebkit/phlebkit/appointment"
@@ -111,8 +113,10 @@ func ExampleNew() {
 	if err != nil {
 		panic(err)
 	}
+	req := httptest.NewRequest(http.MethodGet, "/v3/order/area/info?zip_code=54650", nil)
+	req.Header.Set("X-Vital-Api-Key", "sk_us_test")
 	rec := httptest.NewRecorder()
-	srv.ServeHTTP(rec, newRequest(http.MethodGet, "/v3/order/area/info?zip_code=54650", nil))
+	srv.ServeHTTP(rec, req)
 	fmt.Println(rec.Code, rec.Body.String())
 	// Output:
 	// 200 {"zip_code":"54650","phlebotomy":{"is_served":true,"providers":[{"name":"phlebfinders","service_types":["appointment-request"]}]},"central_labs":{}}
@@ -316,4 +320,83 @@ func ExampleServer_Apply() {
 	// completed
 	// corrected
 	// sandbox: refused: Apply "066a48f6-5d86-4cd6-9650-431fd64b428c": scheduling: not allowed: complete_draw: order corrected, no active appointment
+}
+
+// ExampleWithAPIKeys accepts one API key: a request with another, or
+// none, is refused as Junction refuses it.
+func ExampleWithAPIKeys() {
+	srv, err := sandbox.New(sandbox.WithStart(time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)),
+		sandbox.WithAPIKeys("sk_us_mine"))
+	if err != nil {
+		panic(err)
+	}
+	for _, key := range []string{"", "sk_us_other", "sk_us_mine"} {
+		req := httptest.NewRequest(http.MethodGet, "/v3/order/phlebotomy/appointment/cancellation-reasons", nil)
+		req.Header.Set("X-Vital-Api-Key", key)
+		rec := httptest.NewRecorder()
+		srv.ServeHTTP(rec, req)
+		fmt.Println(rec.Code, strings.Contains(rec.Body.String(), `"detail"`))
+	}
+	// Output:
+	// 401 true
+	// 401 true
+	// 200 false
+}
+
+// ExampleWithRetention keeps one finished order: the older one is
+// forgotten once the newer one finishes.
+func ExampleWithRetention() {
+	srv, err := sandbox.NewServer(sandbox.WithStart(time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)),
+		sandbox.WithRetention(1, 100))
+	if err != nil {
+		panic(err)
+	}
+	defer srv.Close()
+	first := orderID(post(http.MethodPost, srv.URL+"/v3/order", newOrder))
+	second := orderID(post(http.MethodPost, srv.URL+"/v3/order", newOrder))
+	for _, id := range []string{first, second} {
+		post(http.MethodPost, srv.URL+"/v3/order/"+id+"/cancel", "")
+	}
+	_, err = srv.Order(first)
+	fmt.Println(errors.Is(err, sandbox.ErrUnknownOrder))
+	o, err := srv.Order(second)
+	fmt.Println(o.Status(), err)
+	// Output:
+	// true
+	// cancelled <nil>
+}
+
+// ExampleServer_Reset forgets every order and delivery; the clock stays.
+func ExampleServer_Reset() {
+	srv, err := sandbox.NewServer(sandbox.WithStart(time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)))
+	if err != nil {
+		panic(err)
+	}
+	defer srv.Close()
+	id := orderID(post(http.MethodPost, srv.URL+"/v3/order", newOrder))
+	srv.Advance(time.Hour)
+	srv.Reset()
+	_, err = srv.Order(id)
+	fmt.Println(errors.Is(err, sandbox.ErrUnknownOrder), srv.Now().Format(time.RFC3339))
+	// Output:
+	// true 2026-11-23T10:00:00Z
+}
+
+// Example_controls drives an order and the clock over HTTP, as a test in
+// another language does, through the controls under ControlPrefix.
+func Example_controls() {
+	srv, err := sandbox.NewServer(sandbox.WithStart(time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)))
+	if err != nil {
+		panic(err)
+	}
+	defer srv.Close()
+	id := orderID(post(http.MethodPost, srv.URL+"/v3/order", newOrder))
+	o, err := order.Decode(post(http.MethodPost, srv.URL+sandbox.ControlPrefix+"orders/"+id+"/create-requisition", ""))
+	fmt.Println(o.Status(), err)
+	fmt.Println(string(post(http.MethodPost, srv.URL+sandbox.ControlPrefix+"orders/"+id+"/results", "")))
+	fmt.Println(string(post(http.MethodPost, srv.URL+sandbox.ControlPrefix+"clock/advance", `{"by": "48h"}`)))
+	// Output:
+	// requisition_created <nil>
+	// {"detail":"Transition from requisition_created to completed is not allowed"}
+	// {"now":"2026-11-25T09:00:00Z"}
 }
