@@ -4,11 +4,13 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"database/sql"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"log"
+	"log/slog"
 	"math/rand/v2"
 	"net"
 	"net/http"
@@ -18,6 +20,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -31,6 +34,7 @@ import (
 	"github.com/phlebkit/phlebkit/provider"
 	"github.com/phlebkit/phlebkit/scheduling"
 	"github.com/phlebkit/phlebkit/track"
+	"github.com/phlebkit/phlebkit/track/tracksql"
 	"github.com/phlebkit/phlebkit/webhook"
 	"github.com/phlebkit/phlebkit/webhook/webhookhttp"
 )
@@ -165,22 +169,89 @@ func (b *lockedBuffer) lines() []string {
 	return strings.Split(strings.TrimSuffix(s, "\n"), "\n")
 }
 
-// testReceiver is newServer behind a test HTTP server, with a fixed clock,
-// its output and its log.
+// testReceiver is the receiver behind a test HTTP server, on a SQLite
+// file of its own, with a fixed clock, its dispatcher running, its output
+// and its log.
 type testReceiver struct {
 	url       string
+	h         http.Handler
+	r         *receiver
 	out, logs *lockedBuffer
 }
 
-func newReceiver(t *testing.T, store track.Store) *testReceiver {
+// newReceiver returns a receiver on a new SQLite file in the outbox mode,
+// or in the in-transaction mode when tx is set.
+func newReceiver(t *testing.T, tx bool) *testReceiver {
 	t.Helper()
-	r := &testReceiver{out: &lockedBuffer{}, logs: &lockedBuffer{}}
-	h, err := newServer(secret, store, r.out, log.New(r.logs, "", 0), func() time.Time { return deliveredAt })
+	return newReceiverOn(t, filepath.Join(t.TempDir(), "receiver.db"), tx, func() time.Time { return deliveredAt })
+}
+
+// newReceiverOn returns a receiver on database, verifying deliveries at
+// the time now gives.
+func newReceiverOn(t *testing.T, database string, tx bool, now func() time.Time) *testReceiver {
+	t.Helper()
+	db, err := openDatabase(t.Context(), database)
 	require.NoError(t, err)
+	tr := &testReceiver{out: &lockedBuffer{}, logs: &lockedBuffer{}}
+	logger := slog.New(slog.NewJSONHandler(tr.logs, nil))
+	st, err := openStore(t.Context(), db, tx, time.Minute, tracksql.WithLogger(logger))
+	require.NoError(t, err)
+	tr.r = &receiver{db: db, store: st, out: tr.out, log: logger, tx: tx}
+	h, err := tr.r.handler(secret, now)
+	require.NoError(t, err)
+	tr.h = h
 	srv := httptest.NewServer(h)
-	t.Cleanup(srv.Close)
-	r.url = srv.URL + path
-	return r
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- tr.r.dispatch(ctx) }()
+	t.Cleanup(func() {
+		srv.Close()
+		cancel()
+		assert.NoError(t, <-done)
+		assert.NoError(t, db.Close())
+	})
+	tr.url = srv.URL + path
+	return tr
+}
+
+// lines returns the lines the handler printed once every change recorded
+// has been handed to it, without their keys.
+func (r *testReceiver) lines(t *testing.T) []string {
+	t.Helper()
+	r.settle(t)
+	return withoutKeys(t, r.out.lines())
+}
+
+// settle waits until every change recorded has been handed to the handler.
+func (r *testReceiver) settle(t *testing.T) {
+	t.Helper()
+	waitDone(t, r.r.db)
+}
+
+// waitDone waits until every change recorded in db is done: handed to
+// the handler, which accepted it.
+func waitDone(t *testing.T, db *sql.DB) {
+	t.Helper()
+	for {
+		var n int
+		require.NoError(t, db.QueryRowContext(t.Context(), "SELECT count(*) FROM phlebkit_changes WHERE done_at IS NULL").Scan(&n))
+		if n == 0 {
+			return
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// withoutKeys returns lines without the key each ends with.
+func withoutKeys(t testing.TB, lines []string) []string {
+	t.Helper()
+	out := make([]string, len(lines))
+	for i, l := range lines {
+		line, _, ok := strings.Cut(l, " key=")
+		require.True(t, ok, "line %q has no key", l)
+		out[i] = line
+	}
+	return out
 }
 
 // post sends body with the headers h and returns the status.
@@ -237,9 +308,9 @@ func (r *testReceiver) deliver(t testing.TB, ds []delivery) {
 // in the order Junction sends them.
 func inOrder(t *testing.T, ds []delivery) []string {
 	t.Helper()
-	r := newReceiver(t, &track.MemoryStore{})
+	r := newReceiver(t, false)
 	r.deliver(t, ds)
-	return r.out.lines()
+	return r.lines(t)
 }
 
 // TestGolden delivers the lifecycle shuffled, with duplicates, and checks
@@ -248,20 +319,22 @@ func inOrder(t *testing.T, ds []delivery) []string {
 // lines, each order's and each appointment's steps in the same order.
 func TestGolden(t *testing.T) {
 	ds := deliveries(t, lifecycle(t))
-	r := newReceiver(t, &track.MemoryStore{})
+	r := newReceiver(t, false)
 	r.deliver(t, shuffled(ds, 1))
-	got := r.out.lines()
+	got := r.lines(t)
+	printed := strings.Join(got, "\n") + "\n"
 
 	golden := filepath.Join("testdata", "changes.golden")
 	if *update {
-		require.NoError(t, os.WriteFile(golden, []byte(r.out.String()), 0o644))
+		require.NoError(t, os.WriteFile(golden, []byte(printed), 0o644))
 	}
 	want, err := os.ReadFile(golden)
 	require.NoError(t, err)
-	assert.Equal(t, string(want), r.out.String(), "output differs from %s (run go test -update to accept)", golden)
+	assert.Equal(t, string(want), printed, "output differs from %s (run go test -update to accept)", golden)
 
 	sameChanges(t, got, inOrder(t, ds))
-	assert.Empty(t, r.logs.String(), "nothing refused or ignored")
+	assert.NotContains(t, r.logs.String(), `"level":"WARN"`, "nothing refused")
+	assert.NotContains(t, r.logs.String(), `"msg":"ignored"`, "nothing ignored")
 }
 
 // TestInOrder checks what delivery in order prints: each order step and
@@ -302,14 +375,15 @@ func stamp(t *testing.T, line string) string {
 }
 
 // TestShuffles delivers the lifecycle in many orders, with duplicates:
-// each prints the same lines as delivery in order.
+// each prints the same lines as delivery in order. -receiver.seeds sets
+// how many orders.
 func TestShuffles(t *testing.T) {
 	ds := deliveries(t, lifecycle(t))
 	want := inOrder(t, ds)
-	for seed := range uint64(50) {
-		r := newReceiver(t, &track.MemoryStore{})
+	for seed := range uint64(*sandboxSeeds) {
+		r := newReceiver(t, false)
 		r.deliver(t, shuffled(ds, seed))
-		if !sameChanges(t, r.out.lines(), want) {
+		if !sameChanges(t, r.lines(t), want) {
 			t.Fatalf("seed %d", seed)
 		}
 	}
@@ -321,7 +395,7 @@ func TestShuffles(t *testing.T) {
 func TestConcurrent(t *testing.T) {
 	ds := deliveries(t, lifecycle(t))
 	want := inOrder(t, ds)
-	r := newReceiver(t, &track.MemoryStore{})
+	r := newReceiver(t, false)
 	all := shuffled(append(slices.Clone(ds), ds...), 7)
 	headers := make([]http.Header, len(all))
 	for i, d := range all {
@@ -340,8 +414,7 @@ func TestConcurrent(t *testing.T) {
 		})
 	}
 	wg.Wait()
-	got := r.out.lines()
-	assert.ElementsMatch(t, want, got)
+	assert.ElementsMatch(t, want, r.lines(t))
 }
 
 // sameChanges checks that got and want hold the same lines, and the steps
@@ -387,7 +460,7 @@ func steps(t *testing.T, lines []string) map[string][]string {
 // 401 and prints nothing, and the real delivery is still recorded after.
 func TestUnverified(t *testing.T) {
 	d := deliveries(t, lifecycle(t))[0]
-	r := newReceiver(t, &track.MemoryStore{})
+	r := newReceiver(t, false)
 	other, err := webhook.Sign("whsec_"+"c2VjcmV0IG9mIGFub3RoZXIgZW5kcG9pbnQ=", d.id, deliveredAt, d.body)
 	require.NoError(t, err)
 	tampered := bytes.Replace(d.body, []byte(`"ord-1"`), []byte(`"ord-9"`), 1)
@@ -407,20 +480,20 @@ func TestUnverified(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			assert.Equal(t, http.StatusUnauthorized, r.post(t, c.h, c.body))
-			assert.Empty(t, r.out.String())
+			assert.Empty(t, r.lines(t))
 		})
 	}
-	assert.Contains(t, r.logs.String(), "answered 401 to POST "+path)
+	assert.Contains(t, r.logs.String(), `"msg":"rejected","status":401,"method":"POST","path":"`+path+`"`)
 
 	r.deliver(t, []delivery{d})
-	assert.Equal(t, []string{"ord-1 2026-11-23T09:00:00Z order ord-1 #1 created ordered"}, r.out.lines())
+	assert.Equal(t, []string{"ord-1 2026-11-23T09:00:00Z order ord-1 #1 created ordered"}, r.lines(t))
 }
 
 // TestNotOurs sends signed events that are not about at-home phlebotomy:
 // each is acknowledged, so that Junction does not send it again, and
 // prints nothing.
 func TestNotOurs(t *testing.T) {
-	r := newReceiver(t, &track.MemoryStore{})
+	r := newReceiver(t, false)
 	for i, body := range []string{
 		`{"event_type":"daily.data.sleep.created","data":{"user_id":"user-1","date":"2026-11-23"},"user_id":"user-1","client_user_id":"client-1","team_id":"team-1"}`,
 		`{"event_type":"labtest.result.critical","data":{"order_id":"ord-1"},"user_id":"user-1","client_user_id":"client-1","team_id":"team-1"}`,
@@ -428,21 +501,21 @@ func TestNotOurs(t *testing.T) {
 	} {
 		id := fmt.Sprintf("msg_other_%d", i)
 		assert.Equal(t, http.StatusNoContent, r.post(t, signed(t, id, deliveredAt, []byte(body)), []byte(body)), body)
-		assert.Contains(t, r.logs.String(), "ignored "+id+": ")
+		assert.Contains(t, r.logs.String(), `"msg":"ignored","msg_id":"`+id+`"`)
 	}
-	assert.Empty(t, r.out.String())
+	assert.Empty(t, r.lines(t))
 }
 
 // TestRequest sends requests that are not deliveries at all.
 func TestRequest(t *testing.T) {
 	d := deliveries(t, lifecycle(t))[0]
-	r := newReceiver(t, &track.MemoryStore{})
+	r := newReceiver(t, false)
 	h := signed(t, d.id, deliveredAt, d.body)
 	assert.Equal(t, http.StatusMethodNotAllowed, send(t, http.MethodGet, r.url, h, nil))
 	assert.Equal(t, http.StatusNotFound, send(t, http.MethodPost, strings.TrimSuffix(r.url, path)+"/other", h, d.body))
 	malformed := []byte(`{"event_type":"labtest.order.created","data":{"id":7}}`)
 	assert.Equal(t, http.StatusBadRequest, r.post(t, signed(t, "msg_bad", deliveredAt, malformed), malformed))
-	assert.Empty(t, r.out.String())
+	assert.Empty(t, r.lines(t))
 }
 
 // TestNotRecorded sends an order event whose history contradicts the one
@@ -458,62 +531,21 @@ func TestNotRecorded(t *testing.T) {
 	other.Order.History[1].Status = order.Cancelled
 	other.ID = "msg_other"
 
-	r := newReceiver(t, &track.MemoryStore{})
+	r := newReceiver(t, false)
 	r.deliver(t, deliveries(t, []webhook.Event{first, second}))
-	printed := r.out.String()
+	printed := r.lines(t)
 	r.deliver(t, deliveries(t, []webhook.Event{other}))
-	assert.Equal(t, printed, r.out.String(), "nothing more printed")
-	assert.Contains(t, r.logs.String(), "not recorded msg_other (")
+	assert.Equal(t, printed, r.lines(t), "nothing more printed")
+	assert.Contains(t, r.logs.String(), `"msg":"not recorded","msg_id":"msg_other","order_id":"ord-1"`)
 	assert.Contains(t, r.logs.String(), track.ErrConflict.Error())
 }
 
-// failingStore is a MemoryStore whose writes fail while fail is set.
-type failingStore struct {
-	track.MemoryStore
-	mu   sync.Mutex
-	fail bool
-}
-
-var errDown = errors.New("the database is down")
-
-func (s *failingStore) Swap(ctx context.Context, id string, version int64, next track.Tracked) (bool, error) {
-	s.mu.Lock()
-	fail := s.fail
-	s.mu.Unlock()
-	if fail {
-		return false, errDown
-	}
-	return s.MemoryStore.Swap(ctx, id, version, next)
-}
-
-// TestStoreDown checks that an event the store cannot record is answered
-// 500, so that Junction delivers it again, and prints nothing until it is
-// recorded.
-func TestStoreDown(t *testing.T) {
-	ds := deliveries(t, lifecycle(t))[:2]
-	store := &failingStore{fail: true}
-	r := newReceiver(t, store)
-	for _, d := range ds {
-		assert.Equal(t, http.StatusInternalServerError, r.post(t, signed(t, d.id, deliveredAt, d.body), d.body))
-	}
-	assert.Empty(t, r.out.String())
-	assert.Contains(t, r.logs.String(), "answered 500 to POST "+path+": "+errDown.Error())
-
-	store.mu.Lock()
-	store.fail = false
-	store.mu.Unlock()
-	r.deliver(t, ds)
-	assert.Equal(t, []string{
-		"ord-1 2026-11-23T09:00:00Z order ord-1 #1 created ordered",
-		"ord-1 2026-11-23T10:00:00Z order ord-1 #2 ordered -> requisition_created",
-	}, r.out.lines())
-}
-
-// TestNewServerSecret checks that a secret that cannot be used is refused.
-func TestNewServerSecret(t *testing.T) {
-	for _, s := range []string{"", "whsec_", "whsec_not base64!"} {
-		_, err := newServer(s, &track.MemoryStore{}, io.Discard, log.New(io.Discard, "", 0), nil)
-		assert.ErrorIs(t, err, webhook.ErrInvalidSecret, "newServer(%q)", s)
+// TestHandlerSecret checks that a secret that cannot be used is refused.
+func TestHandlerSecret(t *testing.T) {
+	for _, sec := range []string{"", "whsec_", "whsec_not base64!"} {
+		r := &receiver{log: slog.New(slog.DiscardHandler)}
+		_, err := r.handler(sec, nil)
+		assert.ErrorIs(t, err, webhook.ErrInvalidSecret, "handler(%q)", sec)
 	}
 }
 
@@ -539,13 +571,13 @@ func TestRunRefuses(t *testing.T) {
 		{name: "unknown flag", args: []string{"-port", "80"}, secret: secret, want: "flag provided but not defined: -port"},
 		{name: "argument", args: []string{"serve"}, secret: secret, want: `unexpected argument "serve"`},
 		{name: "bad address", args: []string{"-addr", "127.0.0.1:http-alt-x"}, secret: secret, want: "listen tcp"},
+		{name: "no lease", args: []string{"-lease", "0s"}, secret: secret, want: "-lease and -keep must be positive"},
+		{name: "bad database", args: []string{"-db", "postgres://127.0.0.1:1/none?connect_timeout=1"}, secret: secret, want: "database: "},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			// Were run to serve, it would stop at once.
-			ctx, cancel := context.WithCancel(t.Context())
-			cancel()
 			var stdout, stderr bytes.Buffer
-			err := run(ctx, c.args, env(c.secret), &stdout, &stderr)
+			args := append([]string{"-db", filepath.Join(t.TempDir(), "r.db")}, c.args...)
+			err := run(t.Context(), args, env(c.secret), &stdout, &stderr)
 			require.Error(t, err)
 			assert.Contains(t, err.Error(), c.want)
 			if c.is != nil {
@@ -576,7 +608,7 @@ func TestRun(t *testing.T) {
 	}
 	done := make(chan error, 1)
 	go func() {
-		done <- run(ctx, []string{"-addr", "127.0.0.1:0"}, getenv, stdout, stderr)
+		done <- run(ctx, []string{"-addr", "127.0.0.1:0", "-db", filepath.Join(t.TempDir(), "r.db")}, getenv, stdout, stderr)
 		_ = stderr.Close()
 	}()
 
@@ -584,10 +616,11 @@ func TestRun(t *testing.T) {
 	d := deliveries(t, lifecycle(t))[0]
 	now := time.Now() // the program verifies with the system clock
 	assert.Equal(t, http.StatusNoContent, send(t, http.MethodPost, url, signed(t, d.id, now, d.body), d.body))
-	assert.Equal(t, []string{"ord-1 2026-11-23T09:00:00Z order ord-1 #1 created ordered"}, stdout.lines())
+	assert.Equal(t, http.StatusOK, send(t, http.MethodGet, strings.TrimSuffix(url, path)+healthPath, nil, nil))
 
 	cancel()
 	require.NoError(t, <-done)
+	assert.Equal(t, []string{"ord-1 2026-11-23T09:00:00Z order ord-1 #1 created ordered"}, withoutKeys(t, stdout.lines()))
 }
 
 // TestServeGraceful checks that a delivery under way when the program is
@@ -606,7 +639,7 @@ func TestServeGraceful(t *testing.T) {
 	defer cancel()
 	done := make(chan error, 1)
 	go func() {
-		done <- serve(ctx, ln, h, log.New(logw, "", 0))
+		done <- serve(ctx, ln, h, idle, slog.New(slog.NewJSONHandler(logw, nil)))
 		_ = logw.Close()
 	}()
 	answered := make(chan int, 1)
@@ -618,7 +651,7 @@ func TestServeGraceful(t *testing.T) {
 
 	<-started
 	cancel()
-	assert.Equal(t, "shutting down", <-logs)
+	assert.Equal(t, "shutting down", logMessage(t, <-logs))
 	close(release)
 	assert.Equal(t, http.StatusNoContent, <-answered)
 	require.NoError(t, <-done)
@@ -629,7 +662,7 @@ func TestServeListenerFails(t *testing.T) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
 	require.NoError(t, ln.Close())
-	err = serve(t.Context(), ln, http.NotFoundHandler(), log.New(io.Discard, "", 0))
+	err = serve(t.Context(), ln, http.NotFoundHandler(), idle, slog.New(slog.DiscardHandler))
 	assert.ErrorIs(t, err, net.ErrClosed)
 }
 
@@ -644,6 +677,12 @@ func TestHTTPServer(t *testing.T) {
 	assert.LessOrEqual(t, srv.ReadTimeout, 15*time.Second, "Junction waits 15 seconds")
 	assert.Greater(t, srv.WriteTimeout, webhookhttp.DefaultTimeout)
 	assert.Positive(t, shutdownGrace)
+}
+
+// idle is a dispatcher with nothing to dispatch.
+func idle(ctx context.Context) error {
+	<-ctx.Done()
+	return nil
 }
 
 // logLines returns a writer for a program's log and a channel of the lines
@@ -674,7 +713,9 @@ func scanLines(r io.Reader) <-chan string {
 func listeningURL(t *testing.T, lines <-chan string) string {
 	t.Helper()
 	for l := range lines {
-		if _, url, ok := strings.Cut(l, "listening on "); ok {
+		var rec struct{ Msg, URL string }
+		if json.Unmarshal([]byte(l), &rec) == nil && rec.Msg == "listening" {
+			url := rec.URL
 			go func() { // drain the rest of the log
 				for range lines {
 				}
@@ -684,6 +725,14 @@ func listeningURL(t *testing.T, lines <-chan string) string {
 	}
 	t.Fatal("the program ended without listening")
 	return ""
+}
+
+// logMessage returns the message of a JSON log line.
+func logMessage(t *testing.T, line string) string {
+	t.Helper()
+	var rec struct{ Msg string }
+	require.NoError(t, json.Unmarshal([]byte(line), &rec), "log line %q", line)
+	return rec.Msg
 }
 
 // mainEnv, when set in the environment, makes the test binary run main
@@ -697,7 +746,11 @@ func TestMain(m *testing.M) {
 		main()
 		os.Exit(0)
 	}
-	os.Exit(m.Run())
+	code := m.Run()
+	if binDir != "" {
+		_ = os.RemoveAll(binDir)
+	}
+	os.Exit(code)
 }
 
 // program returns the command that runs main in a copy of the test binary
@@ -734,7 +787,7 @@ func TestMainSignal(t *testing.T) {
 	if runtime.GOOS == "windows" {
 		t.Skip("no SIGTERM to send on windows")
 	}
-	cmd := program(t, "-addr 127.0.0.1:0", secretVar+"="+secret)
+	cmd := program(t, "-addr 127.0.0.1:0 -db "+filepath.Join(t.TempDir(), "r.db"), secretVar+"="+secret)
 	outR, outW := io.Pipe()
 	errR, errW := io.Pipe()
 	cmd.Stdout, cmd.Stderr = outW, errW
@@ -752,7 +805,8 @@ func TestMainSignal(t *testing.T) {
 	url := listeningURL(t, scanLines(errR))
 	d := deliveries(t, lifecycle(t))[0]
 	assert.Equal(t, http.StatusNoContent, send(t, http.MethodPost, url, signed(t, d.id, time.Now(), d.body), d.body))
-	assert.Equal(t, "ord-1 2026-11-23T09:00:00Z order ord-1 #1 created ordered", <-out)
+	line, _, _ := strings.Cut(<-out, " key=")
+	assert.Equal(t, "ord-1 2026-11-23T09:00:00Z order ord-1 #1 created ordered", line)
 
 	require.NoError(t, cmd.Process.Signal(syscall.SIGTERM))
 	require.NoError(t, <-exited)
@@ -761,4 +815,33 @@ func TestMainSignal(t *testing.T) {
 		rest = append(rest, l)
 	}
 	assert.Empty(t, rest, "nothing more printed")
+}
+
+// cutKey splits a printed line into the change, as the line without its
+// key, and the key.
+func cutKey(t testing.TB, l string) (line, key string) {
+	t.Helper()
+	line, key, ok := strings.Cut(l, " key=")
+	require.True(t, ok, "line %q has no key", l)
+	return line, key
+}
+
+// TestPrune deletes the changes handled long enough ago, and keeps the
+// others.
+func TestPrune(t *testing.T) {
+	r := newReceiver(t, false)
+	r.deliver(t, deliveries(t, lifecycle(t)))
+	r.settle(t)
+	count := func() (n int) {
+		require.NoError(t, r.r.db.QueryRowContext(t.Context(), "SELECT count(*) FROM phlebkit_changes").Scan(&n))
+		return n
+	}
+	handled := count()
+	require.Positive(t, handled)
+	r.r.keep = time.Hour
+	r.r.prune(t.Context(), time.Now())
+	assert.Equal(t, handled, count(), "handled within the hour: kept")
+	r.r.prune(t.Context(), time.Now().Add(2*time.Hour))
+	assert.Zero(t, count())
+	assert.Contains(t, r.logs.String(), `"msg":"pruned","changes":`+strconv.Itoa(handled))
 }

@@ -2,15 +2,13 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"flag"
 	"io"
-	"log"
 	"net/http"
+	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -19,48 +17,79 @@ import (
 	"github.com/phlebkit/phlebkit/track"
 )
 
-var sandboxSeeds = flag.Int("receiver.seeds", 20, "how many chaos seeds TestAgainstSandbox runs")
-
-// syncBuffer is an io.Writer safe for the receiver's concurrent handlers.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) lines() []string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return strings.Split(strings.TrimSuffix(s.b.String(), "\n"), "\n")
-}
+var sandboxSeeds = flag.Int("receiver.seeds", 4, "how many seeds TestShuffles and TestAgainstSandbox run")
 
 // againstSandbox runs the receiver behind a sandbox of Junction, in chaos
 // mode with seed unless seed is 0, drives two orders through the sandbox's
 // API, and returns the lines the receiver printed and the orders it holds.
 func againstSandbox(t *testing.T, seed uint64) ([]string, map[string]track.Tracked) {
 	t.Helper()
-	var out syncBuffer
-	var store track.MemoryStore
 	var srv *sandbox.Server
-	h, err := newServer(secret, &store, &out, log.New(io.Discard, "", 0), func() time.Time { return srv.Now() })
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := newReceiverOn(t, filepath.Join(t.TempDir(), "receiver.db"), false, func() time.Time { return srv.Now() })
+	h := r.h
 	opts := []sandbox.Option{sandbox.WithStart(time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)),
 		sandbox.WithWebhookHandler(h, secret), sandbox.WithPreRequisitionScheduling()}
 	if seed != 0 {
 		opts = append(opts, sandbox.WithChaos(seed))
 	}
-	srv, err = sandbox.NewServer(opts...)
+	srv, err := sandbox.NewServer(opts...)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer srv.Close()
+	ids := scenario(t, srv)
+	orders := map[string]track.Tracked{}
+	for _, id := range ids {
+		o, _, err := r.r.store.Load(t.Context(), id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		orders[id] = o
+	}
+	return r.lines(t), orders
+}
+
+// TestAgainstSandbox runs the receiver behind the sandbox, delivering in
+// order and then with chaos (reordered, duplicated, delayed, retried) for
+// many seeds: it must print the same changes, each once, and hold the same
+// orders. -receiver.seeds sets how many seeds.
+func TestAgainstSandbox(t *testing.T) {
+	want, wantOrders := againstSandbox(t, 0)
+	for _, s := range []string{"active appointment", "auto-cancelled", "moved from", "-> completed"} {
+		if !slices.ContainsFunc(want, func(l string) bool { return strings.Contains(strings.ToLower(l), strings.ToLower(s)) }) {
+			t.Errorf("no change mentions %q:\n%s", s, strings.Join(want, "\n"))
+		}
+	}
+	inOrder := slices.Clone(want)
+	slices.Sort(want)
+	reordered := 0
+	for seed := uint64(1); seed <= uint64(*sandboxSeeds); seed++ {
+		got, orders := againstSandbox(t, seed)
+		if !slices.Equal(inOrder, got) {
+			reordered++
+		}
+		slices.Sort(got)
+		if !slices.Equal(want, got) {
+			t.Fatalf("seed %d: printed\n%s\nwant\n%s", seed, strings.Join(got, "\n"), strings.Join(want, "\n"))
+		}
+		for id, o := range orders {
+			if !o.Equal(wantOrders[id]) {
+				t.Fatalf("seed %d: order %s differs from in-order delivery", seed, id)
+			}
+		}
+	}
+	if *sandboxSeeds > 1 && reordered == 0 {
+		t.Error("chaos never changed the order in which changes were printed")
+	}
+}
+
+// scenario drives two orders through srv's API and controls, and returns
+// their ids: one booked after its requisition, rescheduled, drawn and
+// completed; one booked before its requisition, auto-cancelled, and
+// booked again. It ends with 48 hours of virtual time, long enough for
+// every retry of every webhook.
+func scenario(t *testing.T, srv *sandbox.Server) []string {
+	t.Helper()
 	api := func(method, path string, body any) []byte {
 		t.Helper()
 		b, err := json.Marshal(body)
@@ -156,45 +185,5 @@ func againstSandbox(t *testing.T, seed uint64) ([]string, map[string]track.Track
 	must(srv.Apply(a, scheduling.Flow.CompleteResults))
 	// Long enough for every retry.
 	srv.Advance(48 * time.Hour)
-	orders := map[string]track.Tracked{}
-	for _, id := range []string{a, b} {
-		o, _, err := store.Load(context.Background(), id)
-		must(err)
-		orders[id] = o
-	}
-	return out.lines(), orders
-}
-
-// TestAgainstSandbox runs the receiver behind the sandbox, delivering in
-// order and then with chaos (reordered, duplicated, delayed, retried) for
-// many seeds: it must print the same changes, each once, and hold the same
-// orders. -receiver.seeds sets how many seeds.
-func TestAgainstSandbox(t *testing.T) {
-	want, wantOrders := againstSandbox(t, 0)
-	for _, s := range []string{"active appointment", "auto-cancelled", "moved from", "-> completed"} {
-		if !slices.ContainsFunc(want, func(l string) bool { return strings.Contains(strings.ToLower(l), strings.ToLower(s)) }) {
-			t.Errorf("no change mentions %q:\n%s", s, strings.Join(want, "\n"))
-		}
-	}
-	inOrder := slices.Clone(want)
-	slices.Sort(want)
-	reordered := 0
-	for seed := uint64(1); seed <= uint64(*sandboxSeeds); seed++ {
-		got, orders := againstSandbox(t, seed)
-		if !slices.Equal(inOrder, got) {
-			reordered++
-		}
-		slices.Sort(got)
-		if !slices.Equal(want, got) {
-			t.Fatalf("seed %d: printed\n%s\nwant\n%s", seed, strings.Join(got, "\n"), strings.Join(want, "\n"))
-		}
-		for id, o := range orders {
-			if !o.Equal(wantOrders[id]) {
-				t.Fatalf("seed %d: order %s differs from in-order delivery", seed, id)
-			}
-		}
-	}
-	if *sandboxSeeds > 1 && reordered == 0 {
-		t.Error("chaos never changed the order in which changes were printed")
-	}
+	return []string{a, b}
 }
