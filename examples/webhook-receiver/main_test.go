@@ -335,6 +335,10 @@ func TestGolden(t *testing.T) {
 	sameChanges(t, got, inOrder(t, ds))
 	assert.NotContains(t, r.logs.String(), `"level":"WARN"`, "nothing refused")
 	assert.NotContains(t, r.logs.String(), `"msg":"ignored"`, "nothing ignored")
+	for _, private := range []string{secret, "1990-06-15", address.FirstLine, "Phoenix"} {
+		assert.NotContains(t, r.logs.String(), private, "the log holds no secret and nothing of a body")
+	}
+	assert.Contains(t, r.logs.String(), `"msg":"recorded","msg_id":"`+ds[0].id+`","order_id":"ord-1","type":"labtest.order.created","changes":1`)
 }
 
 // TestInOrder checks what delivery in order prints: each order step and
