@@ -62,6 +62,9 @@ func (d Detail) MarshalJSONTo(enc *jsontext.Encoder) error {
 // zero Detail, and any other JSON value into Message as compact JSON. On
 // error d is unchanged.
 func (d *Detail) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	if d == nil {
+		return errNilDestination
+	}
 	var v Detail
 	switch k := dec.PeekKind(); {
 	case k == '"':
@@ -143,6 +146,9 @@ var errLoc = errors.New("junction: loc entry is neither a string nor an integer"
 // UnmarshalJSONFrom reads a problem, for github.com/go-json-experiment/json:
 // each loc entry must be a string or an integer. On error p is unchanged.
 func (p *Problem) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	if p == nil {
+		return errNilDestination
+	}
 	var w problemWire
 	if err := json.UnmarshalDecode(dec, &w); err != nil {
 		return err

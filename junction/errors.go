@@ -52,6 +52,9 @@ var (
 	ErrConfig = errors.New("junction: invalid configuration")
 )
 
+// errNilDestination is the error of decoding into a nil pointer.
+var errNilDestination = &DecodeError{Reason: "nil destination", Err: ErrMalformed}
+
 // APIError is a refusal: an answer of Junction's API that is not a
 // success, with its status code and Junction's detail, or the same
 // refusal made by the client's local checks without calling Junction

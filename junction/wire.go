@@ -101,6 +101,9 @@ func (r CreateOrderRequest) MarshalJSONTo(enc *jsontext.Encoder) error {
 // UnmarshalJSONFrom reads r from Junction's JSON, for
 // github.com/go-json-experiment/json. On error r is unchanged.
 func (r *CreateOrderRequest) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	if r == nil {
+		return errNilDestination
+	}
 	var v plainCreateOrder
 	if err := json.UnmarshalDecode(dec, &v); err != nil {
 		return err
@@ -229,6 +232,9 @@ func (s TimeSlot) MarshalJSONTo(enc *jsontext.Encoder) error {
 // reads them, in UTC; a time that is absent, null or "" is zero. On error
 // s is unchanged.
 func (s *TimeSlot) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	if s == nil {
+		return errNilDestination
+	}
 	var in timeSlotIn
 	if err := json.UnmarshalDecode(dec, &in); err != nil {
 		return err
