@@ -112,18 +112,13 @@ func outOf(op, field string, v *int64, lo, hi int64) error {
 		Type: "value_error.number.range"})
 }
 
-// readyProvider returns p, or the provider that offers appointment-ready
-// when p is zero.
+// readyProvider returns p, or Getlabs, the provider that offers
+// appointment-ready, when p is zero.
 func readyProvider(p provider.Provider) provider.Provider {
 	if p.IsValid() {
 		return p
 	}
-	for _, q := range provider.All() {
-		if q.Offers(tier.AppointmentReady) {
-			return q
-		}
-	}
-	return 0
+	return provider.Getlabs
 }
 
 // slotBooking returns the booking scheduling's rules check for a book or

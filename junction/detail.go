@@ -160,11 +160,8 @@ func (p *Problem) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
 	for i, raw := range w.Loc {
 		switch k := raw.Kind(); {
 		case k == '"':
-			var s string
-			if err := json.Unmarshal(raw, &s); err != nil {
-				return err
-			}
-			v.Loc = append(v.Loc, s)
+			s, _ := jsontext.AppendUnquote(nil, raw) // valid: the decoder has read it
+			v.Loc = append(v.Loc, string(s))
 		case k == '0':
 			n, err := strconv.Atoi(string(raw))
 			if err != nil {

@@ -140,7 +140,7 @@ func (c *Client) send(ctx context.Context, k call) (answer, error) {
 		return answer{}, err
 	}
 	defer resp.Body.Close()
-	data, err := readBody(resp.Body, resp.ContentLength, c.maxBody)
+	data, err := io.ReadAll(io.LimitReader(resp.Body, c.maxBody+1))
 	if err != nil {
 		return answer{}, err
 	}
@@ -172,24 +172,4 @@ func apiError(op string, a answer) *APIError {
 		e.Detail = b.Detail
 	}
 	return e
-}
-
-// readBody reads r to its end, or to one byte more than limit: into a
-// buffer of the answer's Content-Length when it gives one within the
-// limit, else as io.ReadAll does. length is -1 when unknown.
-func readBody(r io.Reader, length, limit int64) ([]byte, error) {
-	lr := io.LimitReader(r, limit+1)
-	if length < 0 || length > limit {
-		return io.ReadAll(lr)
-	}
-	buf := make([]byte, length+1) // one more, to see the end without growing
-	n, err := io.ReadFull(lr, buf)
-	if err == io.ErrUnexpectedEOF || err == io.EOF {
-		err = nil
-	}
-	if err != nil || n <= int(length) {
-		return buf[:n], err
-	}
-	rest, err := io.ReadAll(lr) // longer than announced
-	return append(buf, rest...), err
 }

@@ -259,11 +259,11 @@ func (c *Client) Simulate(ctx context.Context, orderID string, r SimulateRequest
 		}
 		q.Set("final_status", r.FinalStatus.String())
 	}
-	if r.Delay != 0 {
-		if r.Delay < 0 || r.Delay%time.Second != 0 {
-			return local(op, http.StatusUnprocessableEntity, nil,
-				Problem{Loc: []any{"query", "delay"}, Msg: "not a whole number of seconds from 0", Type: "value_error.number"})
-		}
+	if r.Delay < 0 || r.Delay%time.Second != 0 {
+		return local(op, http.StatusUnprocessableEntity, nil,
+			Problem{Loc: []any{"query", "delay"}, Msg: "not a whole number of seconds from 0", Type: "value_error.number"})
+	}
+	if r.Delay > 0 {
 		q.Set("delay", strconv.FormatInt(int64(r.Delay/time.Second), 10))
 	}
 	cfg := options(opts)

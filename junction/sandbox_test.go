@@ -482,3 +482,26 @@ func TestAPIErrorIs(t *testing.T) {
 		}
 	}
 }
+
+// TestSandboxKeysAndIdempotency checks the client against the sandbox's
+// API keys and idempotency keys.
+func TestSandboxKeysAndIdempotency(t *testing.T) {
+	srv, c := newSandbox(t, []sandbox.Option{sandbox.WithAPIKeys("sk_us_test")})
+	ctx := context.Background()
+	first, err := c.CreateOrder(ctx, newOrderRequest(""), junction.WithIdempotencyKey("order-1"))
+	require.NoError(t, err)
+	again, err := c.CreateOrder(ctx, newOrderRequest(""), junction.WithIdempotencyKey("order-1"))
+	require.NoError(t, err)
+	assert.Equal(t, first.Order.ID, again.Order.ID, "the same key returns the first order")
+	other, err := c.CreateOrder(ctx, newOrderRequest(""))
+	require.NoError(t, err)
+	assert.NotEqual(t, first.Order.ID, other.Order.ID, "the client makes a new key per call")
+	assert.Equal(t, "gate code 1234", first.Order.Address.AccessNotes)
+
+	wrong, err := junction.New("sk_us_wrong", junction.WithBaseURL(srv.URL))
+	require.NoError(t, err)
+	_, err = wrong.GetOrder(ctx, first.Order.ID)
+	ae := requireAPIError(t, err, 401, junction.ErrUnauthorized, false)
+	assert.NotEmpty(t, ae.Detail.Message)
+	assert.NotContains(t, err.Error(), "sk_us_wrong")
+}
