@@ -2,6 +2,7 @@ package appointment
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
 	"strings"
@@ -397,23 +398,20 @@ func DecodeCancellationReasons(data []byte) ([]CancellationReason, error) {
 // of the whole document, and a *DecodeError they return carries the
 // absolute pointer already.
 func decodeError(err error) *DecodeError {
+	d := DecodeError{Err: err}
 	if de, ok := errors.AsType[*DecodeError](err); ok {
-		return &DecodeError{Path: cmpOr(de.Path, jsonerr.Pointer(err)), Text: de.Text, Err: de.Err}
+		d = *de
 	}
-	return &DecodeError{Path: string(jsonerr.Pointer(err)), Err: err}
+	d.Path = cmp.Or(d.Path, string(jsonerr.Pointer(err)))
+	return &d
 }
 
 // encodeError is decodeError for an encoder's error.
 func encodeError(err error) *EncodeError {
+	e := EncodeError{Err: err}
 	if ee, ok := errors.AsType[*EncodeError](err); ok {
-		return &EncodeError{Path: cmpOr(ee.Path, jsonerr.Pointer(err)), Text: ee.Text, Err: ee.Err}
+		e = *ee
 	}
-	return &EncodeError{Path: string(jsonerr.Pointer(err)), Err: err}
-}
-
-func cmpOr(path string, p jsontext.Pointer) string {
-	if path != "" {
-		return path
-	}
-	return string(p)
+	e.Path = cmp.Or(e.Path, string(jsonerr.Pointer(err)))
+	return &e
 }

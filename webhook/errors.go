@@ -188,7 +188,7 @@ func (e *DecodeError) Unwrap() []error {
 // cause tells err without the words that begin a nested package's message
 // ("order: decode /events/2/status: "), since the path already says where.
 func cause(err error) string {
-	if _, prefix := inner(err); prefix != "" {
+	if _, prefix, _ := inner(err); prefix != "" {
 		return strings.TrimPrefix(err.Error(), prefix)
 	}
 	return strings.TrimPrefix(jsonerr.Message(err), "webhook: ")

@@ -188,45 +188,26 @@ var (
 // dataError turns an error of the order or appointment codec into a
 // *DecodeError whose path is under /data.
 func dataError(op string, err error) *DecodeError {
-	path, _ := inner(err)
-	return &DecodeError{Op: op, Path: "/data" + path, Err: innerErr(err)}
+	path, _, e := inner(err)
+	return &DecodeError{Op: op, Path: "/data" + path, Err: e}
 }
 
-// innerErr returns the order's or appointment's own error within err, the
-// JSON encoder's wrapping aside; err itself otherwise.
-func innerErr(err error) error {
-	var (
-		od *order.DecodeError
-		ad *appointment.DecodeError
-		ae *appointment.EncodeError
-	)
-	switch {
-	case errors.As(err, &od):
-		return od
-	case errors.As(err, &ad):
-		return ad
-	case errors.As(err, &ae):
-		return ae
+// inner returns the JSON Pointer, relative to the order or the appointment,
+// of an error of their codecs within err, the words its message starts
+// with, path included ("order: decode /events/2/status: "), and that error,
+// the JSON encoder's wrapping aside; empty strings and err itself for any
+// other error.
+func inner(err error) (path, prefix string, _ error) {
+	if e, ok := errors.AsType[*order.DecodeError](err); ok {
+		return e.Path, strings.TrimSuffix("order: "+cmp.Or(e.Op, "decode")+" "+e.Path, " ") + ": ", e
 	}
-	return err
-}
-
-// inner returns the JSON Pointer, relative to the order or the
-// appointment, of an error of their codecs, and the words its message
-// starts with, path included ("order: decode /events/2/status: "); both
-// are empty for any other error.
-func inner(err error) (path, prefix string) {
-	switch e := innerErr(err).(type) {
-	case *order.DecodeError:
-		path, prefix = e.Path, "order: "+cmp.Or(e.Op, "decode")+" "+e.Path
-	case *appointment.DecodeError:
-		path, prefix = e.Path, "appointment: decode "+e.Path
-	case *appointment.EncodeError:
-		path, prefix = e.Path, "appointment: encode "+e.Path
-	default:
-		return "", ""
+	if e, ok := errors.AsType[*appointment.DecodeError](err); ok {
+		return e.Path, strings.TrimSuffix("appointment: decode "+e.Path, " ") + ": ", e
 	}
-	return path, strings.TrimSuffix(prefix, " ") + ": "
+	if e, ok := errors.AsType[*appointment.EncodeError](err); ok {
+		return e.Path, strings.TrimSuffix("appointment: encode "+e.Path, " ") + ": ", e
+	}
+	return "", "", err
 }
 
 // isNull reports whether data is the JSON literal null, with only JSON's own

@@ -62,26 +62,18 @@ func Message(err error) string {
 // kindName names the JSON kind of sem's value as JSON does, with the value
 // of a number: "boolean", "number 1.5".
 func kindName(sem *json.SemanticError) string {
-	switch sem.JSONKind {
-	case 'n':
-		return "null"
-	case 't', 'f':
-		return "boolean"
-	case '"':
-		return "string"
-	case '0':
-		if len(sem.JSONValue) > 0 {
-			return "number " + string(sem.JSONValue)
-		}
-		return "number"
-	case '{':
-		return "object"
-	case '[':
-		return "array"
-	case jsontext.KindInvalid, jsontext.KindEndObject, jsontext.KindEndArray:
+	name, ok := kindNames[sem.JSONKind]
+	if !ok {
+		return "value"
 	}
-	return "value"
+	if sem.JSONKind == '0' && len(sem.JSONValue) > 0 {
+		name += " " + string(sem.JSONValue)
+	}
+	return name
 }
+
+var kindNames = map[jsontext.Kind]string{'n': "null", 't': "boolean", 'f': "boolean", '"': "string", '0': "number",
+	'{': "object", '[': "array"}
 
 var textType = reflect.TypeFor[encoding.TextUnmarshaler]()
 
