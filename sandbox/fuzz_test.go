@@ -177,6 +177,12 @@ func FuzzServeHTTP(f *testing.F) {
 		{"PATCH", "/v3/order/" + id + "/phlebotomy/appointment/reschedule", validReschedule},
 		{"PATCH", "/v3/order/" + id + "/phlebotomy/appointment/cancel", validCancel},
 		{"DELETE", "/v3/order/x/y/z", "\x00"},
+		{"POST", "/_sandbox/orders/" + id + "/create-requisition", ""},
+		{"POST", "/_sandbox/orders/" + id + "/pencil-in", `{"start": "2026-11-26T15:00:00Z", "end": "2026-11-26T17:00:00Z"}`},
+		{"POST", "/_sandbox/clock/advance", `{"by": "48h"}`},
+		{"POST", "/_sandbox/clock/set", `{"to": "2026-11-30T09:00:00Z"}`},
+		{"GET", "/_sandbox/deliveries", ""},
+		{"POST", "/_sandbox/reset", ""},
 	} {
 		f.Add(s.method, s.path, []byte(s.body))
 	}
