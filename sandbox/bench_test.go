@@ -118,6 +118,7 @@ func BenchmarkLifecycle(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
+				req.Header.Set("X-Vital-Api-Key", testAPIKey)
 				resp, err := client.Do(req)
 				if err != nil {
 					b.Fatal(err)
