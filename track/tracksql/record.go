@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"database/sql/driver"
 	"errors"
+	"fmt"
 	"strconv"
 	"strings"
 	"sync"
@@ -138,6 +139,12 @@ func (s *Store) Record(ctx context.Context, e webhook.Event) ([]track.Change, er
 	fail := func(reason string, err error) error {
 		return &Error{Op: "record", OrderID: e.OrderID(), Reason: reason, Err: ErrDatabase, Cause: err}
 	}
+	if s.cfg.dialect == PostgreSQL {
+		return s.recordSwap(ctx, &e)
+	}
+	if s.stale(&e) {
+		return nil, nil
+	}
 	err := s.retryBusy(ctx, func() error { // a busy SQLite database: nothing was done, do it again
 		tx, err := s.db.BeginTx(ctx, nil)
 		if err != nil {
@@ -159,13 +166,162 @@ func (s *Store) Record(ctx context.Context, e webhook.Event) ([]track.Change, er
 	if rows.version > 0 { // committed: cache the value written
 		s.cache.put(e.OrderID(), rows.version, rows.written)
 	}
+	s.woken(changes)
+	return changes, nil
+}
+
+// woken wakes Run when changes were recorded.
+func (s *Store) woken(changes []track.Change) {
 	if len(changes) > 0 {
 		select {
 		case s.wake <- struct{}{}:
 		default:
 		}
 	}
+}
+
+// maxSwaps bounds how often recordSwap tries again after losing the
+// compare-and-swap to another writer.
+const maxSwaps = 100
+
+// recordSwap is Record on PostgreSQL, in two round trips and no lock held
+// in between: read the order's row, apply e, then write the new value, if
+// the row's version is still the one read, and the changes, in one
+// statement (so in one transaction). Another writer got there first: the
+// statement writes nothing, and it starts again.
+func (s *Store) recordSwap(ctx context.Context, e *webhook.Event) ([]track.Change, error) {
+	id := e.OrderID()
+	held, version := s.cache.get(id)
+	for i := range maxSwaps {
+		// First, the value in memory, if any: it is the stored value as
+		// long as the row's version is still its version, which the
+		// write checks. Then the row as read.
+		p := &pending{s: s, fixed: i == 0 && version > 0, held: held, heldVersion: version}
+		changes, err := track.Record(ctx, p, *e)
+		switch {
+		case err != nil && p.fixed:
+			continue // read the row, and apply e to it
+		case err != nil || p.next == nil:
+			return nil, err // refused, failed, or nothing new
+		case len(changes) > maxChangeRows:
+			return s.recordLocked(ctx, e)
+		}
+		ok, err := s.swap(ctx, id, p.version, *p.next, changes)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			s.cache.put(id, p.version+1, *p.next)
+			s.woken(changes)
+			return changes, nil
+		}
+	}
+	return nil, &Error{Op: "record", OrderID: id, Reason: strconv.Itoa(maxSwaps) + " swaps lost in a row", Err: track.ErrContention}
+}
+
+// stale reports whether the value of e's order kept in memory shows that e
+// brings nothing new: then the stored value, which knows at least as much
+// (a value only ever learns more), does not either.
+func (s *Store) stale(e *webhook.Event) bool {
+	held, version := s.cache.get(e.OrderID())
+	if version == 0 {
+		return false
+	}
+	p := &pending{fixed: true, held: held, heldVersion: version}
+	_, err := track.Record(context.Background(), p, *e)
+	return err == nil && p.next == nil
+}
+
+// recordLocked is Record in a transaction, the order's row locked.
+func (s *Store) recordLocked(ctx context.Context, e *webhook.Event) ([]track.Change, error) {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, &Error{Op: "record", OrderID: e.OrderID(), Reason: "begin", Err: ErrDatabase, Cause: err}
+	}
+	changes, err := s.record(ctx, &rowStore{s: s, tx: tx}, e)
+	if err != nil {
+		_ = tx.Rollback()
+		return nil, err
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, &Error{Op: "record", OrderID: e.OrderID(), Reason: "commit", Err: ErrDatabase, Cause: err}
+	}
+	s.woken(changes)
 	return changes, nil
+}
+
+// pending is the [track.Store] of recordSwap: Load reads the order's row,
+// or, when fixed, returns held; Swap keeps the new value for recordSwap to
+// write.
+type pending struct {
+	s           *Store
+	fixed       bool
+	held        track.Tracked
+	heldVersion int64
+	version     int64 // of the value Swap replaces
+	next        *track.Tracked
+}
+
+func (p *pending) Load(ctx context.Context, orderID string) (track.Tracked, int64, error) {
+	if p.fixed {
+		return p.held, p.heldVersion, nil
+	}
+	return p.s.load(ctx, p.s.st.read, "record", orderID)
+}
+
+func (p *pending) Swap(_ context.Context, _ string, version int64, next track.Tracked) (bool, error) {
+	p.version, p.next = version, &next
+	return true, nil
+}
+
+// swap writes next as the order's value if its version is still version,
+// with changes, in one statement, and reports whether it did.
+func (s *Store) swap(ctx context.Context, orderID string, version int64, next track.Tracked, changes []track.Change) (bool, error) {
+	b, err := next.MarshalJSON()
+	if err != nil {
+		return false, &Error{Op: "record", OrderID: orderID, Err: track.ErrMalformed, Cause: err}
+	}
+	now := s.cfg.now().UnixNano()
+	var (
+		q    strings.Builder
+		args []any
+	)
+	if version == 0 {
+		q.WriteString("INSERT INTO phlebkit_orders (order_id, value, version, updated_at) VALUES ($1, $2, 1, $3) ON CONFLICT (order_id) DO NOTHING")
+		args = []any{orderID, string(b), now}
+	} else {
+		q.WriteString("UPDATE phlebkit_orders SET value = $2, version = $4, updated_at = $3 WHERE order_id = $1 AND version = $5")
+		args = []any{orderID, string(b), now, version + 1, version}
+	}
+	if len(changes) > 0 {
+		// The changes are inserted only if the order's row was written.
+		order := q.String() + " RETURNING 1"
+		q.Reset()
+		q.WriteString("WITH written AS (" + order + ")\nINSERT INTO phlebkit_changes (change_key, order_id, kind, body, recorded_at, available_at)\nSELECT * FROM (VALUES ")
+		for i, c := range changes {
+			body, err := track.MarshalChange(c)
+			if err != nil {
+				return false, &Error{Op: "record", OrderID: orderID, Key: c.Key(), Err: track.ErrMalformed, Cause: err}
+			}
+			k := c.Key()
+			n := len(args)
+			if i > 0 {
+				q.WriteString(", ")
+			}
+			fmt.Fprintf(&q, "($%d::text, $1::text, $%d::text, $%d::text, $3::bigint, $3::bigint)", n+1, n+2, n+3)
+			args = append(args, k, kindOf(k), string(body))
+		}
+		q.WriteString(") AS c WHERE EXISTS (SELECT FROM written)")
+	}
+	res, err := s.db.ExecContext(ctx, q.String(), args...)
+	if err != nil {
+		return false, &Error{Op: "record", OrderID: orderID, Err: ErrDatabase, Cause: err}
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, &Error{Op: "record", OrderID: orderID, Err: ErrDatabase, Cause: err}
+	}
+	return n == int64(max(len(changes), 1)), nil
 }
 
 // RecordTx is [Store.Record] in tx, a transaction the caller began on the
