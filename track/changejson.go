@@ -24,7 +24,7 @@ type (
 		From        order.Status     `json:"from,omitzero"`
 		To          order.Status     `json:"to"`
 		Detail      string           `json:"detail,omitempty"`
-		Jump        bool             `json:"jump,omitempty"`
+		Jump        bool             `json:"jump,omitzero"`
 		Transitions []transitionForm `json:"transitions,omitempty"`
 	}
 	transitionForm struct {
@@ -40,7 +40,7 @@ type (
 		At            time.Time          `json:"at,omitzero"`
 		From          appointment.Status `json:"from,omitzero"`
 		To            appointment.Status `json:"to"`
-		Reschedule    bool               `json:"reschedule,omitempty"`
+		Reschedule    bool               `json:"reschedule,omitzero"`
 	}
 	rescheduledForm struct {
 		Kind          string    `json:"kind"`

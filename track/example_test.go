@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
 	"slices"
 	"time"
 
@@ -451,4 +452,35 @@ func ExampleRecord_contention() {
 	// Output:
 	// true track: too much contention: record order "ord-1": 100 swaps lost in a row
 	// true track: store refused a swap at its own version: record order "ord-1": Swap refused version 0, which Load still returns
+}
+
+// A change's stored form, and its key: what a table of changes (an outbox)
+// holds, read back into an equal value.
+func ExampleMarshalChange() {
+	var o track.Tracked
+	var changes []track.Change
+	for _, e := range booked()[:3] {
+		next, cs, _ := o.Apply(e)
+		o, changes = next, append(changes, cs...)
+	}
+	for _, c := range changes[2:4] {
+		b, err := track.MarshalChange(c)
+		if err != nil {
+			panic(err)
+		}
+		back, err := track.UnmarshalChange(b)
+		fmt.Println(c.Key())
+		fmt.Println(string(b))
+		fmt.Println(reflect.DeepEqual(c, back), err)
+	}
+	_, err := track.UnmarshalChange([]byte(`{"kind": "order_step", "order_id": "ord-1", "to": "lost"}`))
+	fmt.Println(errors.Is(err, track.ErrMalformed))
+	// Output:
+	// ord-1/order_step/3
+	// {"kind":"order_step","order_id":"ord-1","event_id":3,"at":"2026-11-23T12:00:00Z","from":"requisition_created","to":"appointment_pending","transitions":[{"from":"requisition_created","trigger":"place_appointment","to":"appointment_pending"}]}
+	// true <nil>
+	// ord-1/active_changed/3//ord-1-a1
+	// {"kind":"active_changed","order_id":"ord-1","event_id":3,"at":"2026-11-23T12:00:00Z","from":"","to":"ord-1-a1"}
+	// true <nil>
+	// true
 }

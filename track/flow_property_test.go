@@ -57,6 +57,7 @@ func TestFlowDeliveries(t *testing.T) {
 		lc := drawLifecycle(t, "ord-1")
 		want, wantChanges := inOrder(t, lc.events)
 		checkInOrder(t, lc, wantChanges)
+		checkStoredChanges(t, wantChanges)
 		seen.add(lc, wantChanges)
 		wire := wireForms(t, lc.events)
 		for s := range schedulesPerLifecycle {
@@ -72,6 +73,24 @@ func TestFlowDeliveries(t *testing.T) {
 		}
 	})
 	seen.check(t)
+}
+
+// checkStoredChanges checks that each change of an order's lifecycle has a
+// key of its own and round-trips exactly through its stored form.
+func checkStoredChanges(t require.TestingT, changes []Change) {
+	keys := map[string]Change{}
+	for _, c := range changes {
+		k := c.Key()
+		prev, dup := keys[k]
+		require.False(t, dup, "key %s of %v and %v", k, prev, c)
+		keys[k] = c
+		b, err := MarshalChange(c)
+		require.NoError(t, err)
+		back, err := UnmarshalChange(b)
+		require.NoError(t, err)
+		require.Equal(t, c, back, "round trip of %s", b)
+		require.Equal(t, k, back.Key())
+	}
 }
 
 // A lifecycle is what the flow did to one order: the webhook events of its
