@@ -430,12 +430,12 @@ func (r *rowStore) Swap(ctx context.Context, orderID string, version int64, next
 	return n == 1, nil
 }
 
-// changeColumns is how many columns insertChanges writes per change, and
-// maxChangeRows how many changes one INSERT writes at most.
-const (
-	changeColumns = 6
-	maxChangeRows = 200
-)
+// changeColumns is how many columns insertChanges writes per change.
+const changeColumns = 6
+
+// maxChangeRows is how many changes one INSERT writes at most: a variable,
+// for tests.
+var maxChangeRows = 200
 
 // insertChanges stores changes in the outbox, a few INSERT statements of
 // many rows each.

@@ -1,0 +1,290 @@
+package tracksql
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/phlebkit/phlebkit/order"
+	"github.com/phlebkit/phlebkit/track"
+	"github.com/phlebkit/phlebkit/webhook"
+)
+
+// longHistory returns an order event whose history has n entries: the
+// order scheduled, then rescheduled again and again.
+func longHistory(id string, n int) webhook.Event {
+	statuses := []order.Status{order.Ordered, order.RequisitionCreated, order.AppointmentPending}
+	o := order.Order{ID: id, CreatedAt: monday, Details: order.Details{Type: order.ModalityAtHomePhlebotomy, AppointmentID: id + "-a1"}}
+	for i := range n {
+		st := order.AppointmentScheduled
+		if i < len(statuses) {
+			st = statuses[i]
+		}
+		o.History = append(o.History, order.HistoryEntry{ID: int64(i + 1), CreatedAt: hours(float64(i)), Status: st})
+	}
+	o.UpdatedAt = hours(float64(n))
+	return webhook.Event{Type: webhook.OrderUpdated, Order: &o}
+}
+
+// TestManyChanges records events revealing more changes than one statement
+// stores: they are stored in several, or, on PostgreSQL, in a transaction.
+func TestManyChanges(t *testing.T) {
+	eachDB(t, func(t *testing.T, db opener) {
+		defer func(n int) { maxChangeRows = n }(maxChangeRows)
+		maxChangeRows = 3
+		ctx := context.Background()
+		s := open(t, db)
+		short, long := longHistory("ord-1", 2), longHistory("ord-1", 12)
+		_, want := inOrder(t, []webhook.Event{short, long})
+		var got []track.Change
+		for _, e := range []webhook.Event{short, long, long} {
+			changes, err := s.Record(ctx, e)
+			require.NoError(t, err)
+			got = append(got, changes...)
+		}
+		assert.Equal(t, want, got)
+		assert.Len(t, want, 12)
+		assert.Equal(t, byKey(t, want), stored(t, s.db))
+		_, version, err := open(t, db).Load(ctx, "ord-1")
+		require.NoError(t, err)
+		assert.Equal(t, int64(2), version)
+	})
+}
+
+func TestClose(t *testing.T) {
+	eachDB(t, func(t *testing.T, db opener) {
+		ctx := context.Background()
+		s := open(t, db)
+		_, err := s.Record(ctx, lifecycle(t, "ord-1")[0])
+		require.NoError(t, err)
+		require.NoError(t, s.Close())
+		_, _, err = s.Load(ctx, "ord-2")
+		require.ErrorIs(t, err, ErrDatabase, "its statements are closed")
+		require.NoError(t, s.Close(), "again")
+	})
+}
+
+func TestRecordTxDone(t *testing.T) {
+	eachDB(t, func(t *testing.T, db opener) {
+		ctx := context.Background()
+		s := open(t, db)
+		tx, err := s.db.BeginTx(ctx, nil)
+		require.NoError(t, err)
+		require.NoError(t, tx.Commit())
+		_, err = s.RecordTx(ctx, tx, lifecycle(t, "ord-1")[0])
+		require.ErrorIs(t, err, ErrDatabase)
+		var e *Error
+		require.ErrorAs(t, err, &e)
+		assert.Equal(t, "record", e.Op)
+		assert.Equal(t, "ord-1", e.OrderID)
+		assert.ErrorIs(t, err, sql.ErrTxDone)
+	})
+}
+
+// TestSchemaRows: a schema table that is not this package's is refused.
+func TestSchemaRows(t *testing.T) {
+	eachDB(t, func(t *testing.T, db opener) {
+		ctx := context.Background()
+		s := open(t, db)
+		_, err := s.db.Exec("INSERT INTO phlebkit_schema (version) VALUES (1)")
+		require.NoError(t, err)
+		_, err = Open(ctx, db())
+		require.ErrorIs(t, err, ErrSchema)
+		assert.EqualError(t, err, "tracksql: unusable schema: open: phlebkit_schema holds 2 rows, not one")
+		_, err = s.db.Exec("DELETE FROM phlebkit_schema")
+		require.NoError(t, err)
+		_, err = s.db.Exec("INSERT INTO phlebkit_schema (version) VALUES (-1)")
+		require.NoError(t, err)
+		_, err = Open(ctx, db())
+		require.ErrorIs(t, err, ErrSchema)
+		// Tables of version 0, or none: created; here they exist.
+		_, err = s.db.Exec("UPDATE phlebkit_schema SET version = 0")
+		require.NoError(t, err)
+		_, err = Open(ctx, db())
+		require.ErrorIs(t, err, ErrDatabase, "the tables exist already")
+	})
+}
+
+// TestMigrated: opening tables of the current version changes nothing.
+func TestMigrated(t *testing.T) {
+	eachDB(t, func(t *testing.T, db opener) {
+		ctx := context.Background()
+		s := open(t, db)
+		_, err := s.Record(ctx, lifecycle(t, "ord-1")[0])
+		require.NoError(t, err)
+		s2 := open(t, db)
+		var rows int
+		require.NoError(t, s2.db.QueryRow("SELECT count(*) FROM phlebkit_schema").Scan(&rows))
+		assert.Equal(t, 1, rows)
+		_, version, err := s2.Load(ctx, "ord-1")
+		require.NoError(t, err)
+		assert.Equal(t, int64(1), version)
+	})
+}
+
+func TestFirstWord(t *testing.T) {
+	assert.Equal(t, "8.0.36", firstWord("8.0.36 MySQL Community Server"))
+	assert.Equal(t, "abc", firstWord("abc"))
+	long := "0123456789012345678901234567890123456789xyz"
+	assert.Equal(t, long[:40], firstWord(long))
+}
+
+type codeError int
+
+func (e codeError) Error() string { return fmt.Sprintf("code %d", int(e)) }
+func (e codeError) Code() int     { return int(e) }
+
+func TestIsBusy(t *testing.T) {
+	for _, c := range []struct {
+		err  error
+		busy bool
+	}{
+		{codeError(5), true},
+		{codeError(6), true},
+		{codeError(5 | 2<<8), true}, // SQLITE_BUSY_SNAPSHOT
+		{codeError(262), true},      // SQLITE_LOCKED_SHAREDCACHE
+		{codeError(1), false},
+		{codeError(7), false},
+		{fmt.Errorf("wrapped: %w", codeError(5)), true},
+		{errors.New("database is locked"), true},
+		{errors.New("SQLITE_BUSY: the database file is locked"), true},
+		{errors.New("no such table"), false},
+	} {
+		assert.Equal(t, c.busy, isBusy(c.err), "%v", c.err)
+	}
+}
+
+// TestBusy: without a busy timeout, SQLite fails a writer at once while
+// another holds the lock; Record waits and tries again.
+func TestBusy(t *testing.T) {
+	dsn := "file:" + t.TempDir() + "/track.db?_pragma=journal_mode(WAL)"
+	openDB := func() *sql.DB {
+		db, err := sql.Open("sqlite", dsn)
+		require.NoError(t, err)
+		t.Cleanup(func() { db.Close() })
+		return db
+	}
+	ctx := context.Background()
+	holder := openDB()
+	s, err := Open(ctx, openDB())
+	require.NoError(t, err)
+	tx, err := holder.BeginTx(ctx, nil)
+	require.NoError(t, err)
+	_, err = tx.Exec(s.q.take)
+	require.NoError(t, err)
+	var (
+		wg      sync.WaitGroup
+		changes []track.Change
+		recErr  error
+	)
+	wg.Go(func() { changes, recErr = s.Record(ctx, lifecycle(t, "ord-1")[0]) })
+	time.Sleep(20 * time.Millisecond) // let Record find the database busy
+	require.NoError(t, tx.Rollback())
+	wg.Wait()
+	require.NoError(t, recErr)
+	assert.Len(t, changes, 1)
+
+	// Busy until ctx is done: the busy error.
+	tx, err = holder.BeginTx(ctx, nil)
+	require.NoError(t, err)
+	defer tx.Rollback()
+	_, err = tx.Exec(s.q.take)
+	require.NoError(t, err)
+	short, cancel := context.WithTimeout(ctx, 30*time.Millisecond)
+	defer cancel()
+	_, err = s.Record(short, lifecycle(t, "ord-1")[1])
+	require.ErrorIs(t, err, ErrDatabase)
+	assert.True(t, isBusy(err), "%v", err)
+}
+
+// TestTakeLocks: on SQLite, the statement Record begins with takes the
+// database's write lock, though it changes nothing.
+func TestTakeLocks(t *testing.T) {
+	dsn := "file:" + t.TempDir() + "/track.db?_pragma=journal_mode(WAL)"
+	a, err := sql.Open("sqlite", dsn)
+	require.NoError(t, err)
+	defer a.Close()
+	b, err := sql.Open("sqlite", dsn)
+	require.NoError(t, err)
+	defer b.Close()
+	s, err := Open(context.Background(), a)
+	require.NoError(t, err)
+	tx, err := a.Begin()
+	require.NoError(t, err)
+	defer tx.Rollback()
+	_, err = tx.Exec(s.q.take)
+	require.NoError(t, err)
+	_, err = b.Exec("INSERT INTO phlebkit_orders (order_id, value, version, updated_at) VALUES ('x', '{}', 1, 0)")
+	require.Error(t, err)
+	assert.True(t, isBusy(err), "%v", err)
+}
+
+func TestCacheEvicts(t *testing.T) {
+	var c cache
+	for i := range cacheSize + 2 {
+		c.put(fmt.Sprint(i), int64(i+1), track.Tracked{})
+	}
+	c.put("5", 100, track.Tracked{}) // again: nothing evicted
+	_, v := c.get("0")
+	assert.Zero(t, v, "the oldest went")
+	_, v = c.get("1")
+	assert.Zero(t, v)
+	_, v = c.get("2")
+	assert.Equal(t, int64(3), v)
+	_, v = c.get("5")
+	assert.Equal(t, int64(100), v)
+	_, v = c.get(fmt.Sprint(cacheSize + 1))
+	assert.Equal(t, int64(cacheSize+2), v)
+	assert.Len(t, c.entries, cacheSize)
+	c.put("new", 1, track.Tracked{})
+	_, v = c.get("2")
+	assert.Zero(t, v, "then the next oldest")
+	_, v = c.get("3")
+	assert.Equal(t, int64(4), v)
+}
+
+// TestStaleCache: a store whose value in memory is behind the database
+// (another store wrote since) reads the row again.
+func TestStaleCache(t *testing.T) {
+	eachDB(t, func(t *testing.T, db opener) {
+		ctx := context.Background()
+		a, b := open(t, db), open(t, db)
+		events := lifecycle(t, "ord-1")[:6]
+		_, err := a.Record(ctx, events[0])
+		require.NoError(t, err)
+		for _, e := range events[1:5] {
+			_, err = b.Record(ctx, e)
+			require.NoError(t, err)
+		}
+		changes, err := a.Record(ctx, events[5])
+		require.NoError(t, err)
+		_, want := inOrder(t, events)
+		_, first := inOrder(t, events[:5])
+		assert.Equal(t, want[len(first):], changes)
+		changes, err = a.Record(ctx, events[1])
+		require.NoError(t, err)
+		assert.Empty(t, changes, "known from memory")
+		// A conflicting history, refused against the value in memory and
+		// then against the row.
+		k := 0
+		for events[k].Order == nil || len(events[k].Order.History) < 2 {
+			k++
+		}
+		require.Less(t, k, 6, "an order event with two entries among those recorded")
+		bad := events[k]
+		o := *bad.Order
+		o.History = append([]order.HistoryEntry(nil), o.History...)
+		o.History[1].Status = order.RequisitionBypassed
+		bad.Order = &o
+		_, err = a.Record(ctx, bad)
+		require.ErrorIs(t, err, track.ErrInvalidEvent)
+		assert.Equal(t, byKey(t, want), stored(t, a.db))
+	})
+}
