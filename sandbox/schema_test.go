@@ -216,6 +216,10 @@ func TestSchemasAlongEveryPath(t *testing.T) {
 	gone := c.placeOrder(phoenix, map[string]any{"user_id": "3f1c6c1e-6a4f-4f55-9d2e-6a0f5d1b2c02"})
 	c.book(gone.ID, thursday15, nil)
 	c.must(http.MethodPatch, "/v3/order/"+gone.ID+"/phlebotomy/appointment/cancel", map[string]any{"cancellation_reason_id": reason})
+	penciled := c.placeOrder(onalaska, map[string]any{"user_id": "3f1c6c1e-6a4f-4f55-9d2e-6a0f5d1b2c07"})
+	c.request(penciled.ID)
+	c.step(penciled.ID, pencilIn(thursday15, thursday15.Add(2*time.Hour))) // reserved: no requisition yet
+	c.step(penciled.ID, scheduling.Flow.CreateRequisition)
 	pending := c.placeOrder(onalaska, map[string]any{"user_id": "3f1c6c1e-6a4f-4f55-9d2e-6a0f5d1b2c03"})
 	c.request(pending.ID)
 	c.step(pending.ID, scheduling.Flow.CreateRequisition)
