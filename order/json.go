@@ -308,17 +308,28 @@ func parseStatuses(o *Order) (path string, first error) {
 			path, first = p(), err
 		}
 	}
+	// parse parses a non-empty *text into *s and empties *text; it leaves
+	// both alone when the text is not a status.
+	parse := func(s *Status, text *string, p func() string) {
+		if *text == "" {
+			return
+		}
+		v, err := ParseStatus(*text)
+		if err == nil {
+			*s, *text = v, ""
+		}
+		note(err, p)
+	}
 	phlebotomy := o.IsPhlebotomy()
 	if phlebotomy {
 		for i := range o.History {
 			e := &o.History[i]
-			note(parseInto(&e.Status, &e.StatusText), func() string { return "/events/" + strconv.Itoa(i) + "/status" })
+			parse(&e.Status, &e.StatusText, func() string { return "/events/" + strconv.Itoa(i) + "/status" })
 		}
-		note(parseInto(&o.LastEvent.Status, &o.LastEvent.StatusText), func() string { return "/last_event/status" })
+		parse(&o.LastEvent.Status, &o.LastEvent.StatusText, func() string { return "/last_event/status" })
 		for i := range o.Transaction.Orders {
 			t := &o.Transaction.Orders[i]
-			note(parseInto(&t.Status, &t.StatusText),
-				func() string { return "/order_transaction/orders/" + strconv.Itoa(i) + "/low_level_status" })
+			parse(&t.Status, &t.StatusText, func() string { return "/order_transaction/orders/" + strconv.Itoa(i) + "/low_level_status" })
 		}
 	}
 	if o.HighLevelText != "" {
@@ -331,20 +342,6 @@ func parseStatuses(o *Order) (path string, first error) {
 		}
 	}
 	return path, first
-}
-
-// parseInto parses a non-empty *text into *s and empties *text; it leaves
-// both alone and returns the error when the text is not a status.
-func parseInto(s *Status, text *string) error {
-	if *text == "" {
-		return nil
-	}
-	v, err := ParseStatus(*text)
-	if err != nil {
-		return err
-	}
-	*s, *text = v, ""
-	return nil
 }
 
 // stamp is a timestamp as Junction writes it: RFC 3339, with or without a
@@ -482,19 +479,17 @@ func (a *orderAddress) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
 // beside the same error if there was one.
 //
 // Every member that Junction's OpenAPI document marks required for an order
-// is written, with the JSON type it gives, null only where it allows:
-// empty optional strings (sample_id, notes, health_insurance_id,
-// requisition_form_url, appointment_id, parent_id, origin), an absent
-// activate_by or low_level_status_created_at, and a zero Patient, Address,
+// is written, with the JSON type it gives, null only where it allows: an
+// empty optional string, an absent activate_by or
+// low_level_status_created_at, and a zero Patient, Address,
 // ShippingDetails or Transaction are null, and so is details.data but for
 // an at-home phlebotomy order with some of it set; an empty status_detail
-// is left out. A zero timestamp that may not be null (the others) is
-// written as "0001-01-01T00:00:00Z", a zero LastEvent as {"id": 0,
-// "created_at": "0001-01-01T00:00:00Z", "status": ""}, zero Details as
-// {"type": "", "data": null}; lab_test's lab and markers are null. The date
-// of birth is written as the date-time Junction documents, midnight at
-// offset zero ("1990-01-01T00:00:00+00:00"), and "" when absent; the
-// addresses in the order's form, with zip.
+// is left out. A zero timestamp that may not be null is written as
+// "0001-01-01T00:00:00Z", a zero LastEvent as {"id": 0, "created_at":
+// "0001-01-01T00:00:00Z", "status": ""}, zero Details as {"type": "",
+// "data": null}; lab_test's lab and markers are null. The date of birth is
+// written as the date-time Junction documents ("1990-01-01T00:00:00+00:00"),
+// "" when absent; the addresses in the order's form, with zip.
 //
 // Statuses are written in the form Junction uses for each field: the full
 // form in events[] and last_event, the low-level form in
