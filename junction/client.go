@@ -62,13 +62,13 @@ type Option func(*Client) error
 // http.DefaultClient, retries as [DefaultRetryPolicy] says, makes an
 // idempotency key for each create-order call, and runs its local checks
 // before booking, requesting and rescheduling. An empty API key, or an
-// option it cannot use, is a *[ConfigError] wrapping [ErrConfig].
+// option it cannot use, is an error wrapping [ErrConfig].
 func New(apiKey string, opts ...Option) (*Client, error) {
 	if apiKey == "" {
-		return nil, &ConfigError{Option: "api key", Problem: "empty"}
+		return nil, &configError{option: "api key", problem: "empty"}
 	}
 	if strings.ContainsAny(apiKey, "\r\n") {
-		return nil, &ConfigError{Option: "api key", Problem: "holds a line break"}
+		return nil, &configError{option: "api key", problem: "holds a line break"}
 	}
 	c := &Client{
 		key: apiKey, base: ProductionUS, hc: http.DefaultClient, agent: UserAgent,
@@ -95,7 +95,7 @@ func WithBaseURL(base string) Option {
 		u, err := url.Parse(base)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" ||
 			u.Fragment != "" || u.User != nil {
-			return &ConfigError{Option: "base URL", Problem: "want an absolute http or https URL without query, fragment or user"}
+			return &configError{option: "base URL", problem: "want an absolute http or https URL without query, fragment or user"}
 		}
 		c.base = strings.TrimSuffix(u.String(), "/")
 		return nil
@@ -120,7 +120,7 @@ func WithHTTPClient(hc *http.Client) Option {
 func WithUserAgent(product string) Option {
 	return func(c *Client) error {
 		if strings.ContainsAny(product, "\r\n") {
-			return &ConfigError{Option: "user agent", Problem: "holds a line break"}
+			return &configError{option: "user agent", problem: "holds a line break"}
 		}
 		c.agent = UserAgent
 		if product = strings.TrimSpace(product); product != "" {
@@ -132,11 +132,11 @@ func WithUserAgent(product string) Option {
 
 // WithRetryPolicy replaces [DefaultRetryPolicy]. A field that is zero
 // takes the default's value; MaxAttempts 1 turns retries off. A negative
-// field is a *[ConfigError].
+// field makes [New] fail with an error wrapping [ErrConfig].
 func WithRetryPolicy(p RetryPolicy) Option {
 	return func(c *Client) error {
 		if p.MaxAttempts < 0 || p.BaseDelay < 0 || p.MaxDelay < 0 || p.MaxElapsed < 0 {
-			return &ConfigError{Option: "retry policy", Problem: "negative"}
+			return &configError{option: "retry policy", problem: "negative"}
 		}
 		c.retry = p.withDefaults()
 		return nil
@@ -225,30 +225,25 @@ func WithLeadTime() Option {
 func WithMaxResponseBytes(n int64) Option {
 	return func(c *Client) error {
 		if n <= 0 {
-			return &ConfigError{Option: "max response bytes", Problem: "not positive"}
+			return &configError{option: "max response bytes", problem: "not positive"}
 		}
 		c.maxBody = n
 		return nil
 	}
 }
 
-// ConfigError reports an option [New] cannot use. It unwraps to
+// configError reports an option [New] cannot use. It unwraps to
 // [ErrConfig].
-type ConfigError struct {
-	// Option names the option, such as "base URL".
-	Option string
-	// Problem says what is wrong with it.
-	Problem string
+type configError struct {
+	option  string // such as "base URL"
+	problem string // what is wrong with it
 }
 
-// Error returns "junction: invalid configuration: base URL: " and the
-// problem.
-func (e *ConfigError) Error() string {
-	return ErrConfig.Error() + ": " + e.Option + ": " + e.Problem
+func (e *configError) Error() string {
+	return ErrConfig.Error() + ": " + e.option + ": " + e.problem
 }
 
-// Unwrap returns [ErrConfig].
-func (e *ConfigError) Unwrap() error { return ErrConfig }
+func (e *configError) Unwrap() error { return ErrConfig }
 
 // newUUID returns a random UUID, version 4.
 func newUUID() string {

@@ -229,7 +229,6 @@ func TestErrorMessages(t *testing.T) {
 		{&junction.DecodeError{Err: junction.ErrMalformed}, "junction: decode"},
 		{&junction.DecodeError{Op: "book", StatusCode: 200, Path: "/id", Err: errors.New("jsontext: bad")}, "junction: book: decode 200 answer /id: bad"},
 		{&junction.DecodeError{Path: "/id", Reason: "why", Err: errors.New("other")}, "junction: decode /id: why"},
-		{&junction.ConfigError{Option: "base URL", Problem: "bad"}, "junction: invalid configuration: base URL: bad"},
 	}
 	for _, tt := range tests {
 		assert.EqualError(t, tt.err, tt.want)
@@ -241,7 +240,6 @@ func TestErrorMessages(t *testing.T) {
 	assert.Equal(t, []error{junction.ErrMalformed}, (&junction.DecodeError{Err: junction.ErrMalformed}).Unwrap())
 	assert.Equal(t, []error{junction.ErrMalformed, cause}, (&junction.DecodeError{Err: cause}).Unwrap())
 	assert.Equal(t, []error{junction.ErrValidation, cause}, (&junction.APIError{StatusCode: 422, Cause: cause}).Unwrap())
-	assert.ErrorIs(t, &junction.ConfigError{}, junction.ErrConfig)
 }
 
 func TestOptionsEdges(t *testing.T) {

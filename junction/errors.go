@@ -12,9 +12,10 @@ import (
 	"github.com/phlebkit/phlebkit/appointment"
 )
 
-// Sentinel errors. Every error the client returns wraps one of them, so
+// Sentinel errors. Every error the package returns wraps one of them, so
 // that callers branch with [errors.Is]; the details are in an *[APIError],
-// a *[RequestError] or a *[DecodeError] for [errors.As].
+// a *[RequestError] or a *[DecodeError] for [errors.As] ([New]'s errors,
+// wrapping [ErrConfig], say what is wrong in their text).
 var (
 	// ErrValidation reports a request Junction refused as invalid (422), or
 	// that the client's local checks refused before sending it: a missing
@@ -76,8 +77,8 @@ type APIError struct {
 	// Local reports that the client's local checks refused the request:
 	// nothing was sent.
 	Local bool
-	// RetryAfter is the Retry-After of a 429 or 503 answer in seconds, as
-	// sent; empty when there was none.
+	// RetryAfter is the answer's Retry-After header as sent (seconds, or
+	// an HTTP date), such as on a 429 or a 503; empty when there was none.
 	RetryAfter string
 	// Cause is what a local check refused (a scheduling rule's error); nil
 	// for an answer of Junction's.
