@@ -762,6 +762,7 @@ func TestMain(m *testing.M) {
 func program(t *testing.T, args string, env ...string) *exec.Cmd {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	dieWithTest(cmd)
 	for _, kv := range os.Environ() {
 		if !strings.HasPrefix(kv, secretVar+"=") {
 			cmd.Env = append(cmd.Env, kv)

@@ -110,6 +110,7 @@ func (p *process) ensure() (string, error) {
 
 func (p *process) startLocked() (string, error) {
 	cmd := exec.Command(p.bin, p.args...)
+	dieWithTest(cmd)
 	cmd.Env = append([]string{secretVar + "=" + secret, "PATH=" + os.Getenv("PATH")}, p.env...)
 	outR, outW, err := os.Pipe()
 	if err != nil {
