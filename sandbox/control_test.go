@@ -52,6 +52,7 @@ func TestControls(t *testing.T) {
 		t.Fatalf("set to %s: %v", clock.Now, err)
 	}
 	c.controlOK(http.MethodPost, "clock/set", map[string]any{"to": to}) // the same instant: nothing moves
+	c.controlOK(http.MethodPost, "clock/advance", map[string]any{"by": "0s"})
 
 	// An order walked by the controls, as Junction, the provider and the
 	// laboratory would.

@@ -336,9 +336,6 @@ func (s *Server) nextDue() (time.Time, bool) {
 // clear empties the server of orders, used booking keys, idempotency
 // results, deliveries to come and the delivery log.
 func (s *Server) clear() {
-	for _, e := range s.orders {
-		e.removed = true
-	}
 	s.orders, s.byUser = map[string]*entry{}, map[string]map[*entry]struct{}{}
 	s.timers, s.dirty, s.finished = nil, nil, nil
 	s.used, s.usedCleanAt = map[string]time.Time{}, minUsedClean

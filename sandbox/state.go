@@ -59,7 +59,8 @@ func (h *timerHeap) Pop() any {
 	return it
 }
 
-// current reports whether it is the order's timer as the order is now.
+// current reports whether it is the order's timer as the order is now, and
+// the order is still held.
 func (it *timerItem) current() bool { return !it.e.removed && it.e.version == it.version }
 
 // touch records that e changed: its timer and its place in the indexes
@@ -77,9 +78,6 @@ func (s *Server) touch(e *entry) {
 func (s *Server) settle() {
 	for _, e := range s.dirty {
 		e.dirty = false
-		if e.removed {
-			continue
-		}
 		if at, k, ok := s.timer(e); ok {
 			heap.Push(&s.timers, timerItem{at: at, kind: k, e: e, version: e.version})
 		}
@@ -115,7 +113,7 @@ func finished(st order.Status) bool { return slices.Contains(finishedStatuses, s
 // takes it out otherwise.
 func (s *Server) index(e *entry) {
 	user := e.flow.UserID
-	if _, active := e.flow.Active(); active && !e.removed {
+	if _, active := e.flow.Active(); active {
 		set := s.byUser[user]
 		if set == nil {
 			set = map[*entry]struct{}{}

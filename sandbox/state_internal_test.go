@@ -176,3 +176,21 @@ func TestIndexesStayBounded(t *testing.T) {
 		t.Fatal("a timer of a forgotten order")
 	}
 }
+
+// TestForgottenOrderStops checks that an order forgotten beyond the
+// retention limit does nothing more: its simulation, under way, stops.
+func TestForgottenOrderStops(t *testing.T) {
+	s, err := New(WithStart(at0), WithRetention(0, 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := s.orders[placeForFuzz(t, s)]
+	s.mu.Lock()
+	s.simulate(e, order.Corrected, time.Hour) // a step an hour: completed, then corrected
+	s.settle()
+	s.mu.Unlock()
+	s.Advance(24 * time.Hour)
+	if !e.removed || e.flow.Status != order.Completed {
+		t.Fatalf("removed %v, status %s: the forgotten order moved on", e.removed, e.flow.Status)
+	}
+}
