@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -286,5 +287,72 @@ func TestStaleCache(t *testing.T) {
 		_, err = a.Record(ctx, bad)
 		require.ErrorIs(t, err, track.ErrInvalidEvent)
 		assert.Equal(t, byKey(t, want), stored(t, a.db))
+	})
+}
+
+func TestOptions(t *testing.T) {
+	db := sqliteDB(t)
+	s := open(t, db, WithLease(0), WithBackoff(0, -1), WithBatch(0), WithPollInterval(0), WithClock(nil), WithLogger(nil), nil)
+	assert.Equal(t, time.Minute, s.cfg.lease)
+	assert.Equal(t, time.Second, s.cfg.backoffMin)
+	assert.Equal(t, time.Hour, s.cfg.backoffMax)
+	assert.Equal(t, 32, s.cfg.batch)
+	assert.Equal(t, time.Second, s.cfg.poll)
+	assert.NotNil(t, s.cfg.now)
+	assert.NotNil(t, s.cfg.logger)
+	s = open(t, db, WithLease(time.Nanosecond), WithBackoff(time.Hour, time.Minute), WithBatch(1), WithPollInterval(time.Nanosecond))
+	assert.Equal(t, time.Nanosecond, s.cfg.lease)
+	assert.Equal(t, time.Hour, s.cfg.backoffMin)
+	assert.Equal(t, time.Hour, s.cfg.backoffMax, "most below first is first")
+	assert.Equal(t, 1, s.cfg.batch)
+	assert.Equal(t, time.Nanosecond, s.cfg.poll)
+	s = open(t, db, WithBackoff(time.Second, 2*time.Second))
+	assert.Equal(t, 2*time.Second, s.cfg.backoffMax)
+}
+
+func TestFirstWordSpace(t *testing.T) {
+	assert.Equal(t, "", firstWord(" PostgreSQL"))
+}
+
+// TestLongFailure: the text of a failure is kept to its first 1000 bytes,
+// valid UTF-8.
+func TestLongFailure(t *testing.T) {
+	s := open(t, sqliteDB(t))
+	changes := recordAll(t, s, "ord-1")
+	long := strings.Repeat("x", 999) + "é" + strings.Repeat("y", 10)
+	n, err := s.Dispatch(context.Background(), func(_ context.Context, d Delivery) error {
+		if d.Key == changes[0].Key() {
+			return errors.New(long)
+		}
+		return nil
+	})
+	require.NoError(t, err)
+	assert.Equal(t, len(changes)-1, n)
+	var text string
+	require.NoError(t, s.db.QueryRow("SELECT last_error FROM phlebkit_changes WHERE change_key = $1", changes[0].Key()).Scan(&text))
+	assert.Equal(t, strings.Repeat("x", 999)+"\uFFFD", text)
+}
+
+// TestKnownWithoutDatabase: a delivery the value in memory already knows
+// is answered without the database.
+func TestKnownWithoutDatabase(t *testing.T) {
+	eachDB(t, func(t *testing.T, db opener) {
+		ctx := context.Background()
+		d := db()
+		s, err := Open(ctx, d)
+		require.NoError(t, err)
+		events := lifecycle(t, "ord-1")
+		for _, e := range events[:4] {
+			_, err := s.Record(ctx, e)
+			require.NoError(t, err)
+		}
+		require.NoError(t, d.Close())
+		for _, e := range events[:4] {
+			changes, err := s.Record(ctx, e)
+			require.NoError(t, err)
+			assert.Empty(t, changes)
+		}
+		_, err = s.Record(ctx, events[4])
+		require.ErrorIs(t, err, ErrDatabase, "news needs the database")
 	})
 }
