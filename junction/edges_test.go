@@ -278,3 +278,20 @@ func TestProblemInvalidUTF8(t *testing.T) {
 	_, err := json.Marshal(junction.Problem{Loc: []any{"\xff"}, Msg: "m"})
 	assert.Error(t, err)
 }
+
+func TestDefaultKeysAreUUIDs(t *testing.T) {
+	srv, seen := script(t, answer{200, `{"order":{"id":"o-1"},"status":"success","message":"m"}`, nil})
+	c, err := junction.New(apiKey, junction.WithBaseURL(srv.URL))
+	require.NoError(t, err)
+	keys := map[string]bool{}
+	for range 64 {
+		_, err := c.CreateOrder(context.Background(), newOrderRequest(""))
+		require.NoError(t, err)
+	}
+	for _, r := range seen.requests {
+		k := r.Header.Get("X-Idempotency-Key")
+		assert.Regexp(t, `^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`, k)
+		keys[k] = true
+	}
+	assert.Len(t, keys, 64)
+}
