@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"os"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -294,4 +296,39 @@ func TestDefaultKeysAreUUIDs(t *testing.T) {
 		keys[k] = true
 	}
 	assert.Len(t, keys, 64)
+}
+
+// TestPublishedAnswers serves Junction's published example answers and
+// checks that the client reads them.
+func TestPublishedAnswers(t *testing.T) {
+	read := func(name string) string {
+		data, err := os.ReadFile(filepath.Join("testdata", name))
+		require.NoError(t, err)
+		return string(data)
+	}
+	ctx := context.Background()
+	srv, _ := script(t, answer{200, read("appointment-booked.json"), nil})
+	c, _ := client(t, srv, 0)
+	a, err := c.Book(ctx, "o-1", junction.BookRequest{BookingKey: "k"})
+	require.NoError(t, err)
+	assert.Equal(t, provider.Getlabs, a.Provider)
+	assert.NotEmpty(t, a.Address.AccessNotes)
+
+	srv, _ = script(t, answer{200, read("area-info.json"), nil})
+	c, _ = client(t, srv, 0)
+	info, err := c.AreaInfo(ctx, provider.AreaQuery{ZipCode: "85004"})
+	require.NoError(t, err)
+	assert.True(t, info.Served())
+
+	srv, _ = script(t, answer{200, read("cancellation-reasons.json"), nil})
+	c, _ = client(t, srv, 0)
+	reasons, err := c.CancellationReasons(ctx)
+	require.NoError(t, err)
+	assert.Len(t, reasons, 11)
+
+	srv, _ = script(t, answer{200, read("order-imported.json"), nil})
+	c, _ = client(t, srv, 0)
+	placed, err := c.CancelOrder(ctx, "o-1")
+	require.NoError(t, err)
+	assert.Equal(t, order.RequisitionBypassed, placed.Order.Status())
 }
