@@ -21,12 +21,17 @@
 //
 // [Store.Record] applies an event to the order's value and stores the new
 // value and the changes it revealed in one transaction (a transactional
-// outbox), with the order's row locked, so concurrent deliveries of one
-// order, in one process or many, wait for each other. Each change is
+// outbox). Concurrent deliveries of one order, in one process or many, are
+// put in sequence: on PostgreSQL, the new value and the changes are
+// written by one statement only if the order's version is still the one
+// read (compare-and-swap), and read and applied again otherwise; on
+// SQLite, the transaction holds the database's write lock. Each change is
 // stored exactly once, whatever the order and number of the deliveries
 // and whichever process receives them; if the database fails, nothing is
 // stored and the delivery can be answered with an error, so that it comes
-// again.
+// again. A Store keeps the values of the orders it saw lately in memory,
+// by version, so that a duplicate delivery touches no table, and news
+// needs no decoding of the stored value.
 //
 // [Store.Run] (or [Store.Dispatch], once) hands each stored change to your
 // function at least once: again after a failure, with a backoff, and

@@ -36,9 +36,9 @@ type Error struct {
 	Key string
 	// Reason says what is wrong; empty when Err and Cause say it.
 	Reason string
-	// Err is the sentinel: [ErrSchema], [ErrDialect], [ErrDatabase], or
+	// Err is the sentinel: [ErrSchema], [ErrDialect], [ErrDatabase],
 	// [track.ErrMalformed] for a stored value or change that cannot be
-	// read.
+	// read, or [track.ErrContention].
 	Err error
 	// Cause is the underlying error; nil when there is none.
 	Cause error

@@ -114,11 +114,12 @@ func (s *Store) Close() error {
 // out. So a change is never lost: it is stored with the value that
 // revealed it, or neither is. Whichever processes record a set of events on
 // one database, in whatever order, each change is returned and stored by
-// exactly one Record call; the order's row is locked for the transaction
-// (on SQLite, the database is), so concurrent deliveries of an order wait
-// for each other, and the first event of an order is handled as any
-// other. An event that reveals nothing (a duplicate, or a stale snapshot)
-// stores nothing.
+// exactly one Record call: on PostgreSQL, the value and the changes are
+// written by one statement, only if the order's version is still the one
+// read (else Record reads and applies again); on SQLite, the transaction
+// holds the database's write lock. The first event of an order is handled
+// as any other. An event that reveals nothing (a duplicate, or a stale
+// snapshot) stores nothing.
 //
 // A Store keeps the values it read or wrote lately in memory, and reads a
 // stored value again only when its version changed: change the tables
@@ -130,7 +131,8 @@ func (s *Store) Close() error {
 // order when its stored value cannot be read (the other orders are not
 // affected); an *[Error] wrapping [ErrDatabase] when the database fails,
 // after which nothing was stored: the delivery can be answered with an
-// error, so that it comes again.
+// error, so that it comes again; on PostgreSQL, an *[Error] wrapping
+// [track.ErrContention] after 100 swaps lost in a row.
 func (s *Store) Record(ctx context.Context, e webhook.Event) ([]track.Change, error) {
 	var (
 		changes []track.Change
