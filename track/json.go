@@ -70,16 +70,13 @@ func (o Tracked) MarshalJSON() ([]byte, error) {
 		}
 	}
 	appts := make([][]byte, len(o.appts))
-	size := 64 + len(snap) + 48*len(o.points)
 	for i, a := range o.appts {
 		var err error
 		if appts[i], err = encoded(a.snap); err != nil {
 			return nil, bad("/appointments/"+strconv.Itoa(i)+"/appointment", err)
 		}
-		size += len(appts[i]) + 80*len(a.slots)
 	}
-	b := append(make([]byte, 0, size), `{"id":`...)
-	b, err := jsontext.AppendQuote(b, o.id)
+	b, err := jsontext.AppendQuote([]byte(`{"id":`), o.id)
 	if err != nil {
 		return nil, bad("/id", err)
 	}

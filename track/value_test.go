@@ -3,6 +3,8 @@ package track
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
+	"runtime"
 	"testing"
 	"time"
 
@@ -185,4 +187,33 @@ func TestStoredWithoutID(t *testing.T) {
 			require.ErrorIs(t, v.UnmarshalJSON([]byte(doc)), ErrMalformed)
 		})
 	}
+}
+
+// TestEncodedSnapshotsGo: the JSON kept for the snapshots of values no
+// longer reachable goes with them.
+func TestEncodedSnapshotsGo(t *testing.T) {
+	count := func() int {
+		n := 0
+		encodedSnapshots.Range(func(any, any) bool { n++; return true })
+		return n
+	}
+	runtime.GC()
+	before := count()
+	func() {
+		for i := range 50 {
+			o := apply(t, Tracked{}, orderEvent(fmt.Sprint("gone-", i), step{order.Ordered, 0, ""}),
+				apptEvent(fmt.Sprint("gone-", i), "a1", 48, astep{appointment.Pending, 1}))
+			_, err := o.MarshalJSON()
+			require.NoError(t, err)
+		}
+	}()
+	require.GreaterOrEqual(t, count(), before+100)
+	for range 1000 {
+		if count() <= before {
+			return
+		}
+		runtime.GC()
+		time.Sleep(time.Millisecond)
+	}
+	t.Fatalf("%d snapshots' JSON kept, %d before", count(), before)
 }

@@ -1,6 +1,7 @@
 package tracksql
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -83,7 +84,7 @@ func (s *Store) Dispatch(ctx context.Context, handle func(context.Context, Deliv
 		for i, c := range batch {
 			if ctx.Err() != nil {
 				s.release(ctx, token, batch[i:])
-				break
+				return accepted, nil
 			}
 			ok, err := s.hand(ctx, c, token, handle)
 			if err != nil {
@@ -148,7 +149,7 @@ func (s *Store) claim(ctx context.Context) ([]claimed, string, error) {
 	if err != nil {
 		return nil, "", &Error{Op: "dispatch", Reason: "leasing changes", Err: ErrDatabase, Cause: err}
 	}
-	slices.SortFunc(batch, func(a, b claimed) int { return int(min(max(a.id-b.id, -1), 1)) })
+	slices.SortFunc(batch, func(a, b claimed) int { return cmp.Compare(a.id, b.id) })
 	return batch, token, nil
 }
 
@@ -198,10 +199,7 @@ const maxErrorText = 1000
 // unless another dispatcher leased it since.
 func (s *Store) fail(ctx context.Context, c claimed, token string, cause error) error {
 	text := cause.Error()
-	if len(text) > maxErrorText {
-		text = text[:maxErrorText]
-	}
-	text = strings.ToValidUTF8(text, "\uFFFD")
+	text = strings.ToValidUTF8(text[:min(len(text), maxErrorText)], "\uFFFD")
 	at := s.cfg.now().Add(s.backoff(c.attempts)).UnixNano()
 	err := s.retryBusy(ctx, func() error {
 		_, err := s.db.ExecContext(context.WithoutCancel(ctx),
@@ -218,10 +216,10 @@ func (s *Store) fail(ctx context.Context, c claimed, token string, cause error) 
 // backoff returns how long a change waits after its attempts-th failure.
 func (s *Store) backoff(attempts int) time.Duration {
 	d := s.cfg.backoffMin
-	for i := 1; i < attempts && d < s.cfg.backoffMax; i++ {
-		d *= 2
+	for i := 1; i < min(attempts, 64); i++ {
+		d = min(2*d, s.cfg.backoffMax)
 	}
-	return min(d, s.cfg.backoffMax)
+	return d
 }
 
 // release hands leased changes back, due at once and their attempt not

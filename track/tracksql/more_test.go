@@ -308,6 +308,64 @@ func TestOptions(t *testing.T) {
 	assert.Equal(t, time.Nanosecond, s.cfg.poll)
 	s = open(t, db, WithBackoff(time.Second, 2*time.Second))
 	assert.Equal(t, 2*time.Second, s.cfg.backoffMax)
+	s = open(t, db, WithBackoff(time.Minute, 0))
+	assert.Equal(t, time.Minute, s.cfg.backoffMin)
+	assert.Equal(t, time.Hour, s.cfg.backoffMax)
+}
+
+func TestErrorMessages(t *testing.T) {
+	_, err := Open(context.Background(), sqliteDB(t)(), WithDialect(Dialect(9)))
+	assert.EqualError(t, err, "tracksql: unknown dialect: open: tracksql.Dialect(9)")
+	for _, c := range []struct {
+		err  Error
+		want string
+	}{
+		{Error{Err: ErrDatabase}, "tracksql: database failed"},
+		{Error{Err: ErrSchema, Reason: "why"}, "tracksql: unusable schema: why"},
+		{Error{Err: ErrDialect, OrderID: "o"}, `tracksql: unknown dialect order "o"`},
+		{Error{Err: ErrDatabase, Key: "k"}, `tracksql: database failed change "k"`},
+		{Error{Op: "load", Err: track.ErrMalformed}, "tracksql: load: track: malformed stored order"},
+		{Error{Op: "load", Err: track.ErrMalformed, Cause: errors.New("boom")}, "tracksql: load: boom"},
+		{Error{Op: "record", Err: track.ErrContention, Reason: "100 swaps lost in a row"}, "tracksql: record: 100 swaps lost in a row: track: too much contention"},
+		{Error{}, "tracksql: error"},
+		{Error{Reason: "why"}, "tracksql: why"},
+	} {
+		assert.Equal(t, c.want, c.err.Error())
+	}
+}
+
+// TestCachedVersion: the value a store keeps in memory after recording is
+// at the version stored.
+func TestCachedVersion(t *testing.T) {
+	eachDB(t, func(t *testing.T, db opener) {
+		ctx := context.Background()
+		s := open(t, db)
+		for i, e := range lifecycle(t, "ord-1")[:5] {
+			_, err := s.Record(ctx, e)
+			require.NoError(t, err)
+			held, version := s.cache.get("ord-1")
+			stored, want, err := open(t, db).Load(ctx, "ord-1")
+			require.NoError(t, err)
+			assert.Equal(t, want, version, "event %d", i)
+			assert.True(t, stored.Equal(held))
+		}
+	})
+}
+
+// TestFailedOpenKeepsConnection: Open refusing the tables rolls its
+// transaction back and gives the connection back to the pool.
+func TestFailedOpenKeepsConnection(t *testing.T) {
+	db := sqliteDB(t)
+	s := open(t, db)
+	_, err := s.db.Exec("UPDATE phlebkit_schema SET version = 99")
+	require.NoError(t, err)
+	d := db()
+	_, err = Open(context.Background(), d)
+	require.ErrorIs(t, err, ErrSchema)
+	assert.Equal(t, 1, d.Stats().OpenConnections)
+	var version int
+	require.NoError(t, d.QueryRow("SELECT version FROM phlebkit_schema").Scan(&version))
+	assert.Equal(t, 99, version)
 }
 
 func TestFirstWordSpace(t *testing.T) {

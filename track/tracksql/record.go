@@ -165,7 +165,7 @@ func (s *Store) Record(ctx context.Context, e webhook.Event) ([]track.Change, er
 	if err != nil {
 		return nil, err
 	}
-	if rows.version > 0 { // committed: cache the value written
+	if rows.version != 0 { // committed: cache the value written
 		s.cache.put(e.OrderID(), rows.version, rows.written)
 	}
 	s.woken(changes)
@@ -174,7 +174,7 @@ func (s *Store) Record(ctx context.Context, e webhook.Event) ([]track.Change, er
 
 // woken wakes Run when changes were recorded.
 func (s *Store) woken(changes []track.Change) {
-	if len(changes) > 0 {
+	if len(changes) != 0 {
 		select {
 		case s.wake <- struct{}{}:
 		default:
@@ -198,7 +198,7 @@ func (s *Store) recordSwap(ctx context.Context, e *webhook.Event) ([]track.Chang
 		// First, the value in memory, if any: it is the stored value as
 		// long as the row's version is still its version, which the
 		// write checks. Then the row as read.
-		p := &pending{s: s, fixed: i == 0 && version > 0, held: held, heldVersion: version}
+		p := &pending{s: s, fixed: i == 0 && version != 0, held: held, heldVersion: version}
 		changes, err := track.Record(ctx, p, *e)
 		switch {
 		case err != nil && p.fixed:
@@ -295,7 +295,7 @@ func (s *Store) swap(ctx context.Context, orderID string, version int64, next tr
 		q.WriteString("UPDATE phlebkit_orders SET value = $2, version = $4, updated_at = $3 WHERE order_id = $1 AND version = $5")
 		args = []any{orderID, string(b), now, version + 1, version}
 	}
-	if len(changes) > 0 {
+	if len(changes) != 0 {
 		// The changes are inserted only if the order's row was written.
 		order := q.String() + " RETURNING 1"
 		q.Reset()
@@ -396,7 +396,7 @@ func (s *Store) load(ctx context.Context, st *sql.Stmt, op, orderID string) (tra
 	if err != nil {
 		return track.Tracked{}, 0, &Error{Op: op, OrderID: orderID, Err: ErrDatabase, Cause: err}
 	}
-	if value == nil && version == cachedVersion {
+	if value == nil { // the version is the one cached: the value is NOT NULL
 		return held, version, nil
 	}
 	var o track.Tracked
@@ -446,14 +446,14 @@ func (s *Store) insertChanges(ctx context.Context, tx *sql.Tx, orderID string, c
 	for len(changes) > 0 {
 		chunk := changes[:min(len(changes), maxChangeRows)]
 		changes = changes[len(chunk):]
-		args := make([]any, 0, len(chunk)*changeColumns)
-		for _, c := range chunk {
+		args := make([]any, len(chunk)*changeColumns)
+		for i, c := range chunk {
 			body, err := track.MarshalChange(c)
 			if err != nil {
 				return &Error{Op: "record", OrderID: orderID, Key: c.Key(), Err: track.ErrMalformed, Cause: err}
 			}
 			k := c.Key()
-			args = append(args, k, orderID, kindOf(k), string(body), now, now)
+			copy(args[i*changeColumns:], []any{k, orderID, kindOf(k), string(body), now, now})
 		}
 		st, err := s.insertStmt(ctx, len(chunk))
 		if err == nil {
@@ -562,9 +562,7 @@ func (s *Store) write(ctx context.Context, op, orderID string, f func(context.Co
 // is done; a connection that cannot roll back is discarded, so that no
 // other statement runs in the transaction.
 func (s *Store) rollback(ctx context.Context, conn *sql.Conn) {
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
-	defer cancel()
-	if _, err := conn.ExecContext(ctx, "ROLLBACK"); err != nil {
+	if _, err := conn.ExecContext(context.WithoutCancel(ctx), "ROLLBACK"); err != nil {
 		_ = conn.Raw(func(any) error { return driver.ErrBadConn })
 	}
 }
