@@ -1,7 +1,8 @@
-package main
+package sandboxcmd
 
 import (
 	"bytes"
+	"encoding/json"
 	"io"
 	"net/http"
 	"os"
@@ -11,6 +12,9 @@ import (
 	"testing"
 	"time"
 )
+
+// secret is an endpoint secret, as Junction's dashboard shows one.
+const secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
 
 // env returns a getenv over m.
 func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
@@ -82,7 +86,8 @@ func TestRun(t *testing.T) {
 	stop := make(chan os.Signal, 1)
 	exited := make(chan int, 1)
 	go func() {
-		exited <- run([]string{"-addr", "127.0.0.1:0", "-clock", "real", "-speed", "3600", "-webhook-url", "http://127.0.0.1:1"},
+		exited <- Run([]string{"-addr", "127.0.0.1:0", "-clock", "real", "-speed", "3600", "-webhook-url", "http://127.0.0.1:1",
+			"-start", "2026-11-23T09:00:00Z"},
 			env(nil), &stdout, &stderr, stop)
 	}()
 	var url string
@@ -97,11 +102,28 @@ func TestRun(t *testing.T) {
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
-	resp, err := http.Get(url + "/_sandbox/clock")
-	if err != nil || resp.StatusCode != http.StatusOK {
-		t.Fatalf("clock: %v %v", resp, err)
+	// The clock follows the wall clock, 3600 times as fast: an hour of
+	// virtual time in a second or so.
+	begin := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
+	for deadline := time.Now().Add(30 * time.Second); ; { // a guard, not a timing
+		resp, err := http.Get(url + "/_sandbox/clock")
+		if err != nil || resp.StatusCode != http.StatusOK {
+			t.Fatalf("clock: %v %v", resp, err)
+		}
+		var clock struct{ Now time.Time }
+		err = json.NewDecoder(resp.Body).Decode(&clock)
+		resp.Body.Close()
+		if err != nil || clock.Now.Before(begin) {
+			t.Fatalf("clock %v: %v", clock.Now, err)
+		}
+		if clock.Now.After(begin.Add(time.Hour)) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the clock stays at %s", clock.Now)
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
-	resp.Body.Close()
 	stop <- syscall.SIGTERM
 	if code := <-exited; code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr.String())
@@ -114,13 +136,13 @@ func TestRun(t *testing.T) {
 	}
 
 	// Bad flags: 2; an address taken: 1.
-	if code := run([]string{"-clock", "x"}, env(nil), io.Discard, &stderr, stop); code != 2 {
+	if code := Run([]string{"-clock", "x"}, env(nil), io.Discard, &stderr, stop); code != 2 {
 		t.Errorf("bad flag: exit %d", code)
 	}
-	if code := run([]string{"-webhook-url", "ftp://x"}, env(nil), io.Discard, &stderr, stop); code != 2 {
+	if code := Run([]string{"-webhook-url", "ftp://x"}, env(nil), io.Discard, &stderr, stop); code != 2 {
 		t.Errorf("bad option: exit %d", code)
 	}
-	if code := run([]string{"-addr", "256.0.0.1:1"}, env(nil), io.Discard, &stderr, stop); code != 1 {
+	if code := Run([]string{"-addr", "256.0.0.1:1"}, env(nil), io.Discard, &stderr, stop); code != 1 {
 		t.Errorf("address that cannot be listened on: exit %d", code)
 	}
 	if !strings.Contains(stderr.String(), "junction-sandbox: ") {
