@@ -102,7 +102,11 @@ type Placement struct {
 // writes to the value it is called on: what it changes, it copies first.
 // Like any Go value holding slices, the new value shares what did not change
 // (the history of an appointment the command did not touch) with the old
-// one, so treat the slices of an Flow as read-only.
+// one, so treat the slices of a Flow as read-only. The order's History
+// also shares its entries with the flows before it: it has room after its
+// entries that a later command fills in place, unless another command on
+// the same flow already has, so append to a copy of it
+// ([slices.Clone]), never to History itself.
 //
 // An appointment's status is its [appointment.Appointment.EffectiveStatus];
 // the flow keeps Status and EventStatus equal.
@@ -145,7 +149,7 @@ type Placement struct {
 // auto-cancellation up to its instant; the value it returns is the one it
 // was called on, to which [Flow.Tick] applies that cancellation.
 //
-// An Flow is meant to be stored between commands: it encodes to JSON of
+// A Flow is meant to be stored between commands: it encodes to JSON of
 // its own ([Flow.MarshalJSON]), and decoding that ([Flow.UnmarshalJSON],
 // [DecodeFlow]) gives an equal value, on which every command behaves as on
 // the original. Commands write instants in UTC (webhooks' too), as [Place]
@@ -252,7 +256,7 @@ func placeFlow(p PlaceOrder, now time.Time, bare bool) (Flow, []webhook.Event, e
 	now = now.UTC()
 	o := Flow{
 		ID: p.ID, TeamID: p.TeamID, ClientUserID: p.ClientUserID, Status: order.Ordered,
-		History:   []order.HistoryEntry{{ID: 1, CreatedAt: now, Status: order.Ordered}},
+		History:   appendHistory(nil, order.HistoryEntry{ID: 1, CreatedAt: now, Status: order.Ordered}),
 		CreatedAt: now, ActivateBy: p.ActivateBy, UserID: p.UserID, Patient: p.Patient, Address: p.Address,
 		TimeZone: loc, Settings: p.Settings, Clock: now,
 	}
@@ -312,7 +316,6 @@ type tx struct {
 	// subjects are what each webhook's message id names, by position.
 	subjects [maxSubjects]subject
 	owned    bool // t.o.Appointments is this command's own copy
-	history  bool // t.o.History is this command's own copy
 }
 
 // own gives the command its own copy of the appointments, with room for
@@ -397,18 +400,12 @@ func (t *tx) order(e order.Trigger, quiet bool) error {
 	if err != nil {
 		return t.refuse(err)
 	}
-	if !t.history {
-		// Room for as many entries as the command usually sends order
-		// webhooks, its order steps.
-		t.o.History = slices.Grow(slices.Clip(t.o.History), max(t.orders, 1))
-		t.history = true
-	}
 	var id int64 = 1
 	if n := len(t.o.History); n > 0 {
 		id = t.o.History[n-1].ID + 1
 	}
 	t.o.Status = next
-	t.o.History = append(t.o.History, order.HistoryEntry{ID: id, CreatedAt: t.now.UTC(), Status: next})
+	t.o.History = appendHistory(t.o.History, order.HistoryEntry{ID: id, CreatedAt: t.now.UTC(), Status: next})
 	if !quiet {
 		t.orderEvent(webhook.OrderUpdated)
 	}
@@ -436,7 +433,11 @@ func (t *tx) appt(i int, e appointment.Trigger, at time.Time, data appointment.E
 		raw = jsontext.Value(rescheduleData)
 	}
 	if !fresh {
-		a.History = slices.Grow(slices.Clip(a.History), 1)
+		// A copy just long enough: the appointment webhook that shares
+		// the history clips it, so the next command copies it again.
+		h := make([]appointment.HistoryEntry, len(a.History), len(a.History)+1)
+		copy(h, a.History)
+		a.History = h
 	}
 	a.History = append(a.History, appointment.HistoryEntry{CreatedAt: at.UTC(), Status: next.EventStatus(), Data: raw})
 	t.appointmentEvent(webhook.AppointmentUpdated, i)

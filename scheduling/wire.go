@@ -64,11 +64,9 @@ type subject struct {
 // orderEvent sends the order webhook of type typ for the order's latest
 // change, with its snapshot.
 func (t *tx) orderEvent(typ webhook.Type) {
-	var n int64
-	if h := t.o.History; len(h) > 0 {
-		n = h[len(h)-1].ID
-	}
-	e := t.emit(typ, t.o.ID, n)
+	// An order webhook follows the history entry of its change.
+	h := t.o.History
+	e := t.emit(typ, t.o.ID, h[len(h)-1].ID)
 	if t.bare {
 		return
 	}
