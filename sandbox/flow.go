@@ -207,8 +207,10 @@ func (s *Server) apply(e *entry, cmd command) error {
 	}
 	e.flow = o
 	s.touch(e)
-	if after, ok := o.Active(); ok && (!had || !after.StartAt.Equal(before.StartAt)) {
-		e.moved = s.clock // booked, requested, penciled in or moved
+	// Booked, requested, penciled in or moved (or no longer active: then
+	// moved is not read until the next appointment sets it again).
+	if after, _ := o.Active(); !had || !after.StartAt.Equal(before.StartAt) {
+		e.moved = s.clock
 	}
 	for i := range events {
 		s.send(e, events[i])

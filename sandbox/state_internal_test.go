@@ -194,3 +194,77 @@ func TestForgottenOrderStops(t *testing.T) {
 		t.Fatalf("removed %v, status %s: the forgotten order moved on", e.removed, e.flow.Status)
 	}
 }
+
+// TestExistingAppointments checks that the active appointments of the
+// patient's other orders are those the one-active rule sees, the order's
+// own left out.
+func TestExistingAppointments(t *testing.T) {
+	s, err := New(WithStart(at0), WithPreRequisitionScheduling())
+	if err != nil {
+		t.Fatal(err)
+	}
+	booked := s.orders[placeForFuzz(t, s)] // in Phoenix: booked with Getlabs
+	s.simulate(booked, order.AppointmentScheduled, 0)
+	onalaska := strings.NewReplacer(`"zip": "85004"`, `"zip": "54650"`, `"city": "Phoenix"`, `"city": "Onalaska"`).
+		Replace(validCreateOrder)
+	rec := httptest.NewRecorder()
+	s.ServeHTTP(rec, newRequest(http.MethodPost, "/v3/order", strings.NewReader(onalaska)))
+	if rec.Code != http.StatusOK {
+		t.Fatalf("%d %s", rec.Code, rec.Body.Bytes())
+	}
+	var requested *entry
+	for _, e := range s.orders {
+		if e != booked {
+			requested = e
+		}
+	}
+	s.simulate(requested, order.AppointmentPending, 0) // the same patient, requested from PhlebFinders
+	third := s.orders[placeForFuzz(t, s)]
+	for range 20 { // the index is a map: any order of iteration
+		for _, tc := range []struct {
+			e    *entry
+			want []*entry
+		}{{booked, []*entry{requested}}, {requested, []*entry{booked}}, {third, []*entry{booked, requested}}} {
+			got := s.existing(tc.e)
+			if len(got) != len(tc.want) {
+				t.Fatalf("%d appointments of the patient's other orders, want %d", len(got), len(tc.want))
+			}
+			for _, w := range tc.want {
+				act, _ := w.flow.Active()
+				found := false
+				for _, a := range got {
+					found = found || a.ID == act.ID
+				}
+				if !found {
+					t.Fatalf("appointment %s not among the others'", act.ID)
+				}
+			}
+		}
+	}
+}
+
+// TestRefusedSimulationStops checks that a simulation stops where the
+// rules refuse a step, with a delay between steps too.
+func TestRefusedSimulationStops(t *testing.T) {
+	s, err := New(WithStart(at0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	minor := strings.Replace(validCreateOrder, `"dob": "1990-01-01T00:00:00+00:00"`, `"dob": "2015-01-01"`, 1)
+	rec := httptest.NewRecorder()
+	s.ServeHTTP(rec, newRequest(http.MethodPost, "/v3/order", strings.NewReader(minor)))
+	if rec.Code != http.StatusOK {
+		t.Fatalf("%d %s", rec.Code, rec.Body.Bytes())
+	}
+	var e *entry
+	for _, o := range s.orders {
+		e = o
+	}
+	s.mu.Lock()
+	s.simulate(e, order.Completed, time.Hour)
+	s.mu.Unlock()
+	s.Advance(5 * time.Hour)
+	if e.sim.on || e.flow.Status != order.RequisitionCreated {
+		t.Fatalf("simulation on %v, status %s", e.sim.on, e.flow.Status)
+	}
+}
