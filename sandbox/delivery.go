@@ -153,6 +153,7 @@ type deliverer struct {
 	q        queue
 	seq      uint64
 	log      []Delivery
+	head     int  // where the oldest entry of a full log is
 	keep     int  // how many entries of the log are kept
 	closed   bool // nothing more is delivered
 }
@@ -272,13 +273,24 @@ func (d *deliverer) serve(h http.Header, body []byte) (res result) {
 	return result{status: rec.Code}
 }
 
-// minLogTrim is how many entries beyond twice the retention limit the
-// log holds before it is trimmed: trimming copies the kept entries, so
-// that its cost per entry is constant.
-const minLogTrim = 64
+// kept returns the log, oldest first: the latest entries within the
+// retention limit.
+func (d *deliverer) kept() []Delivery {
+	return append(slices.Clone(d.log[d.head:]), d.log[:d.head]...)
+}
 
-// kept returns the entries of the log within the retention limit.
-func (d *deliverer) kept() []Delivery { return d.log[max(len(d.log)-d.keep, 0):] }
+// logged adds an entry to the log: a ring of at most keep entries, whose
+// oldest is at head once it is full.
+func (d *deliverer) logged(e Delivery) {
+	switch {
+	case d.keep == 0:
+	case len(d.log) < d.keep:
+		d.log = append(d.log, e)
+	default:
+		d.log[d.head] = e
+		d.head = (d.head + 1) % d.keep
+	}
+}
 
 // record logs the attempt's result and schedules the next attempt of a
 // failed one, or gives it up after the last.
@@ -288,13 +300,10 @@ func (d *deliverer) record(a *attempt, r result) {
 		ok, r.err = false, ErrAnswerLost
 	}
 	final := ok || a.n >= len(retrySchedule)
-	d.log = append(d.log, Delivery{
+	d.logged(Delivery{
 		MessageID: a.msg.id, Type: a.msg.typ, OrderID: a.msg.orderID, Copy: a.copy, Attempt: a.n,
 		At: a.due, StatusCode: r.status, Err: r.err, OK: ok, Final: final,
 	})
-	if len(d.log) >= 2*d.keep+minLogTrim {
-		d.log = slices.Clone(d.kept())
-	}
 	if !final && !d.closed { // no retry once Close came during the attempt
 		d.push(&attempt{due: a.due.Add(retrySchedule[a.n]), msg: a.msg, copy: a.copy, n: a.n + 1})
 	}

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"net"
 	"net/http"
-	"slices"
 	"sync"
 	"time"
 	_ "time/tzdata" // the areas' time zones, wherever the tests run
@@ -340,7 +339,7 @@ func (s *Server) clear() {
 	s.timers, s.dirty, s.finished = nil, nil, nil
 	s.used, s.usedCleanAt = map[string]time.Time{}, minUsedClean
 	s.idem, s.idemQ = map[string]*idemResult{}, nil
-	s.hooks.q, s.hooks.log = nil, nil
+	s.hooks.q, s.hooks.log, s.hooks.head = nil, nil, 0
 }
 
 // Reset forgets every order, every webhook attempt still to come, the
@@ -360,7 +359,7 @@ func (s *Server) Reset() {
 func (s *Server) Deliveries() []Delivery {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return slices.Clone(s.hooks.kept())
+	return s.hooks.kept()
 }
 
 // Pending returns how many webhook attempts are scheduled and not yet
