@@ -259,6 +259,7 @@ func TestDecodeFaults(t *testing.T) {
 		{`{"patient_details": {"dob": "1990-02-30"}}`, "body.patient_details.dob", "value_error.date"},
 		{`{"provider": "acme"}`, "body.provider", "type_error.enum"},
 		{`{"list": ["a", 1]}`, "body.list.1", "type_error.str"},
+		{`{"list": [0]}`, "body.list.0", "type_error.str"},
 	} {
 		var in struct {
 			junction.BookRequest
@@ -269,7 +270,7 @@ func TestDecodeFaults(t *testing.T) {
 		}
 		ps := decodeBody([]byte(tc.body), &in)
 		if len(ps) != 1 || locs(ps)[0] != tc.loc || ps[0].Type != tc.typ || ps[0].Msg == "" ||
-			tc.loc == "body.list.1" && ps[0].Loc[2] != 1 {
+			tc.loc == "body.list.1" && ps[0].Loc[2] != 1 || tc.loc == "body.list.0" && ps[0].Loc[2] != 0 {
 			t.Errorf("%q: %+v, want one at %s of type %s", tc.body, ps, tc.loc, tc.typ)
 		}
 	}
