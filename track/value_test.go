@@ -7,6 +7,7 @@ import (
 	"runtime"
 	"testing"
 	"time"
+	"weak"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -192,28 +193,35 @@ func TestStoredWithoutID(t *testing.T) {
 // TestEncodedSnapshotsGo: the JSON kept for the snapshots of values no
 // longer reachable goes with them.
 func TestEncodedSnapshotsGo(t *testing.T) {
-	count := func() int {
-		n := 0
-		encodedSnapshots.Range(func(any, any) bool { n++; return true })
-		return n
-	}
-	runtime.GC()
-	before := count()
+	var keys []any // weak pointers to the snapshots: they keep nothing alive
 	func() {
 		for i := range 50 {
 			o := apply(t, Tracked{}, orderEvent(fmt.Sprint("gone-", i), step{order.Ordered, 0, ""}),
 				apptEvent(fmt.Sprint("gone-", i), "a1", 48, astep{appointment.Pending, 1}))
 			_, err := o.MarshalJSON()
 			require.NoError(t, err)
+			keys = append(keys, weak.Make(o.snap), weak.Make(o.appts[0].snap))
+			for _, k := range keys[len(keys)-2:] {
+				_, ok := encodedSnapshots.Load(k)
+				require.True(t, ok, "kept while the value is")
+			}
 		}
 	}()
-	require.GreaterOrEqual(t, count(), before+100)
+	kept := func() int {
+		n := 0
+		for _, k := range keys {
+			if _, ok := encodedSnapshots.Load(k); ok {
+				n++
+			}
+		}
+		return n
+	}
 	for range 1000 {
-		if count() <= before {
+		if kept() == 0 {
 			return
 		}
 		runtime.GC()
 		time.Sleep(time.Millisecond)
 	}
-	t.Fatalf("%d snapshots' JSON kept, %d before", count(), before)
+	t.Fatalf("the JSON of %d snapshots no longer reachable is kept", kept())
 }

@@ -132,7 +132,9 @@ func (s *Store) claim(ctx context.Context) ([]claimed, string, error) {
 	var batch []claimed
 	err := s.retryBusy(ctx, func() error {
 		batch = batch[:0]
-		rows, err := s.db.QueryContext(ctx, s.q.claim, token, now.Add(s.cfg.lease).UnixNano(), now.UnixNano(), s.cfg.batch)
+		// Not cancelled with ctx: changes leased are always read, to be
+		// handed out or released.
+		rows, err := s.db.QueryContext(context.WithoutCancel(ctx), s.q.claim, token, now.Add(s.cfg.lease).UnixNano(), now.UnixNano(), s.cfg.batch)
 		if err != nil {
 			return err
 		}
