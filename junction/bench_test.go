@@ -37,7 +37,7 @@ func BenchmarkLifecycle(b *testing.B) {
 		if err := srv.Apply(id, scheduling.Flow.CreateRequisition); err != nil {
 			b.Fatal(err)
 		}
-		o, err := c.GetOrder(ctx, id)
+		o, err := c.Order(ctx, id)
 		if err != nil {
 			b.Fatal(err)
 		}

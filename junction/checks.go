@@ -33,7 +33,7 @@ import (
 // requisition), and with [WithLeadTime] the provider's lead time.
 // [WithoutLocalChecks] turns all of this off.
 type Facts struct {
-	// Order is the order, as CreateOrder or GetOrder returned it: its
+	// Order is the order, as CreateOrder or Order returned it: its
 	// patient's date of birth, its address with the access notes, whether
 	// its requisition exists and when it was created. For a reschedule,
 	// its active appointment (details.data.appointment_id) is the one

@@ -48,6 +48,9 @@ func marshal(op string, v any) ([]byte, error) {
 // retried without risk of a second order.
 func (c *Client) CreateOrder(ctx context.Context, r CreateOrderRequest, opts ...CallOption) (OrderResponse, error) {
 	const op = "create order"
+	if c == nil {
+		return OrderResponse{}, errNilClient(op)
+	}
 	cfg := options(opts)
 	key := cfg.key
 	if !cfg.keySet {
@@ -65,9 +68,12 @@ func (c *Client) CreateOrder(ctx context.Context, r CreateOrderRequest, opts ...
 	return out, nil
 }
 
-// GetOrder returns an order (GET /v3/order/{order_id}).
-func (c *Client) GetOrder(ctx context.Context, orderID string) (order.Order, error) {
+// Order returns an order (GET /v3/order/{order_id}).
+func (c *Client) Order(ctx context.Context, orderID string) (order.Order, error) {
 	const op = "get order"
+	if c == nil {
+		return order.Order{}, errNilClient(op)
+	}
 	path, err := orderURL(op, orderID, "")
 	if err != nil {
 		return order.Order{}, err
@@ -86,6 +92,9 @@ func (c *Client) GetOrder(ctx context.Context, orderID string) (order.Order, err
 // only with [WithIdempotencyKey].
 func (c *Client) CancelOrder(ctx context.Context, orderID string, opts ...CallOption) (OrderResponse, error) {
 	const op = "cancel order"
+	if c == nil {
+		return OrderResponse{}, errNilClient(op)
+	}
 	path, err := orderURL(op, orderID, "/cancel")
 	if err != nil {
 		return OrderResponse{}, err
@@ -105,6 +114,9 @@ func (c *Client) CancelOrder(ctx context.Context, orderID string, opts ...CallOp
 // provider package's error.
 func (c *Client) AreaInfo(ctx context.Context, q provider.AreaQuery) (provider.AreaInfo, error) {
 	const op = "area info"
+	if c == nil {
+		return provider.AreaInfo{}, errNilClient(op)
+	}
 	v, err := q.Values()
 	if err != nil {
 		field := "zip_code"
@@ -127,6 +139,9 @@ func (c *Client) AreaInfo(ctx context.Context, q provider.AreaQuery) (provider.A
 // as it does a GET (our decision). Each slot's booking key expires.
 func (c *Client) Availability(ctx context.Context, r AvailabilityRequest) (Availability, error) {
 	const op = "availability"
+	if c == nil {
+		return Availability{}, errNilClient(op)
+	}
 	var q url.Values
 	if !r.StartDate.IsZero() {
 		text, err := r.StartDate.MarshalText()
@@ -153,6 +168,9 @@ func (c *Client) Availability(ctx context.Context, r AvailabilityRequest) (Avail
 // retries it only with [WithIdempotencyKey].
 func (c *Client) Book(ctx context.Context, orderID string, r BookRequest, opts ...CallOption) (appointment.Appointment, error) {
 	const op = "book"
+	if c == nil {
+		return appointment.Appointment{}, errNilClient(op)
+	}
 	cfg := options(opts)
 	if err := c.checkBook(op, r, cfg.facts); err != nil {
 		return appointment.Appointment{}, err
@@ -167,6 +185,9 @@ func (c *Client) Book(ctx context.Context, orderID string, r BookRequest, opts .
 // [WithIdempotencyKey].
 func (c *Client) Request(ctx context.Context, orderID string, r RequestAppointmentRequest, opts ...CallOption) (appointment.Appointment, error) {
 	const op = "request"
+	if c == nil {
+		return appointment.Appointment{}, errNilClient(op)
+	}
 	cfg := options(opts)
 	if err := c.checkRequest(op, r, cfg.facts); err != nil {
 		return appointment.Appointment{}, err
@@ -180,6 +201,9 @@ func (c *Client) Request(ctx context.Context, orderID string, r RequestAppointme
 // with [WithIdempotencyKey].
 func (c *Client) Reschedule(ctx context.Context, orderID string, r RescheduleRequest, opts ...CallOption) (appointment.Appointment, error) {
 	const op = "reschedule"
+	if c == nil {
+		return appointment.Appointment{}, errNilClient(op)
+	}
 	cfg := options(opts)
 	if err := c.checkReschedule(op, r, cfg.facts); err != nil {
 		return appointment.Appointment{}, err
@@ -193,6 +217,9 @@ func (c *Client) Reschedule(ctx context.Context, orderID string, r RescheduleReq
 // It is retried only with [WithIdempotencyKey].
 func (c *Client) CancelAppointment(ctx context.Context, orderID string, r CancelAppointmentRequest, opts ...CallOption) (appointment.Appointment, error) {
 	const op = "cancel appointment"
+	if c == nil {
+		return appointment.Appointment{}, errNilClient(op)
+	}
 	cfg := options(opts)
 	if r.CancellationReasonID == "" && c.checks {
 		return appointment.Appointment{}, local(op, http.StatusUnprocessableEntity, nil, Problem{
@@ -206,6 +233,9 @@ func (c *Client) CancelAppointment(ctx context.Context, orderID string, r Cancel
 // an *[APIError] wrapping [ErrNotFound].
 func (c *Client) Appointment(ctx context.Context, orderID string) (appointment.Appointment, error) {
 	const op = "get appointment"
+	if c == nil {
+		return appointment.Appointment{}, errNilClient(op)
+	}
 	path, err := orderURL(op, orderID, "/phlebotomy/appointment")
 	if err != nil {
 		return appointment.Appointment{}, err
@@ -222,6 +252,9 @@ func (c *Client) Appointment(ctx context.Context, orderID string) (appointment.A
 // /v3/order/phlebotomy/appointment/cancellation-reasons).
 func (c *Client) CancellationReasons(ctx context.Context) ([]appointment.CancellationReason, error) {
 	const op = "cancellation reasons"
+	if c == nil {
+		return nil, errNilClient(op)
+	}
 	var out []appointment.CancellationReason
 	if err := c.do(ctx, call{op: op, method: http.MethodGet, path: reasonsPath, retry: true}, &out); err != nil {
 		return nil, err
@@ -247,6 +280,9 @@ type SimulateRequest struct {
 // [WithIdempotencyKey].
 func (c *Client) Simulate(ctx context.Context, orderID string, r SimulateRequest, opts ...CallOption) error {
 	const op = "simulate"
+	if c == nil {
+		return errNilClient(op)
+	}
 	path, err := orderURL(op, orderID, "/test")
 	if err != nil {
 		return err
@@ -287,4 +323,10 @@ func (c *Client) appointmentCall(ctx context.Context, op, method, orderID, rest 
 		return appointment.Appointment{}, err
 	}
 	return out, nil
+}
+
+// errNilClient is what a method of a nil *Client returns, in place of a
+// panic: an error wrapping [ErrConfig].
+func errNilClient(op string) error {
+	return &configError{option: op, problem: "nil client (build one with New)"}
 }

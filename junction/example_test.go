@@ -65,7 +65,7 @@ func Example() {
 	}
 	o := placed.Order
 	_ = srv.Apply(o.ID, scheduling.Flow.CreateRequisition) // what Junction's dashboard does
-	if o, err = c.GetOrder(ctx, o.ID); err != nil {
+	if o, err = c.Order(ctx, o.ID); err != nil {
 		log.Fatal(err)
 	}
 
@@ -114,7 +114,7 @@ func ExampleClient_CreateOrder() {
 		log.Fatal(err)
 	}
 	fmt.Println(placed.Status, placed.Message, placed.Order.Status())
-	o, err := c.GetOrder(ctx, placed.Order.ID)
+	o, err := c.Order(ctx, placed.Order.ID)
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -98,13 +98,13 @@ func TestBookingLifecycle(t *testing.T) {
 	assert.Equal(t, order.Ordered, placed.Order.Status())
 	id := placed.Order.ID
 
-	o, err := c.GetOrder(ctx, id)
+	o, err := c.Order(ctx, id)
 	require.NoError(t, err)
 	assert.Equal(t, id, o.ID)
 	assert.Equal(t, ada.DOB, o.Patient.DOB)
 
 	require.NoError(t, srv.Apply(id, scheduling.Flow.CreateRequisition))
-	o, err = c.GetOrder(ctx, id)
+	o, err = c.Order(ctx, id)
 	require.NoError(t, err)
 
 	av, err := c.Availability(ctx, junction.AvailabilityRequest{Address: home, StartDate: order.Date{Year: 2026, Month: 11, Day: 25}})
@@ -126,7 +126,7 @@ func TestBookingLifecycle(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, a.ID, got.ID)
 
-	o, err = c.GetOrder(ctx, id)
+	o, err = c.Order(ctx, id)
 	require.NoError(t, err)
 	assert.Equal(t, order.AppointmentScheduled, o.Status())
 	next := av.Slots[1].Slots[2]
@@ -165,7 +165,7 @@ func TestRequestAndSimulate(t *testing.T) {
 	o2 := place(t, c, newOrderRequest(""))
 	require.NoError(t, c.Simulate(ctx, o2.ID, junction.SimulateRequest{FinalStatus: order.Completed}))
 	srv.Advance(time.Hour)
-	got, err := c.GetOrder(ctx, o2.ID)
+	got, err := c.Order(ctx, o2.ID)
 	require.NoError(t, err)
 	assert.Equal(t, order.Completed, got.Status())
 	require.NoError(t, c.Simulate(ctx, place(t, c, newOrderRequest("")).ID,
@@ -203,8 +203,8 @@ func TestSandboxRefusals(t *testing.T) {
 			_, err := c.CreateOrder(ctx, r)
 			return err
 		}, 422, junction.ErrValidation},
-		{"get unknown order", func() error { _, err := c.GetOrder(ctx, unknownOrder); return err }, 404, junction.ErrNotFound},
-		{"get order by a bad id", func() error { _, err := c.GetOrder(ctx, "not-a-uuid"); return err }, 422, junction.ErrValidation},
+		{"get unknown order", func() error { _, err := c.Order(ctx, unknownOrder); return err }, 404, junction.ErrNotFound},
+		{"get order by a bad id", func() error { _, err := c.Order(ctx, "not-a-uuid"); return err }, 422, junction.ErrValidation},
 		{"cancel unknown order", func() error { _, err := c.CancelOrder(ctx, unknownOrder); return err }, 404, junction.ErrNotFound},
 		{"availability in an area not served", func() error {
 			_, err := c.Availability(ctx, junction.AvailabilityRequest{Address: other})
@@ -391,7 +391,7 @@ func TestLocalChecks(t *testing.T) {
 			_, err := c.Availability(ctx, junction.AvailabilityRequest{Address: home, StartDate: order.Date{Year: 2026, Month: 2, Day: 30}})
 			return err
 		}, 422, junction.ErrValidation, order.ErrMalformed},
-		{"get order without an id", func() error { _, err := c.GetOrder(ctx, ""); return err }, 422, junction.ErrValidation, nil},
+		{"get order without an id", func() error { _, err := c.Order(ctx, ""); return err }, 422, junction.ErrValidation, nil},
 		{"cancel order without an id", func() error { _, err := c.CancelOrder(ctx, ""); return err }, 422, junction.ErrValidation, nil},
 		{"appointment without an id", func() error { _, err := c.Appointment(ctx, ""); return err }, 422, junction.ErrValidation, nil},
 		{"simulate without an id", func() error { return c.Simulate(ctx, "", junction.SimulateRequest{}) }, 422, junction.ErrValidation, nil},
@@ -446,12 +446,12 @@ func TestLocalChecksAgree(t *testing.T) {
 		junction.WithFacts(junction.Facts{Order: o, Slot: av.Slots[0].Slots[0]}))
 	require.NoError(t, err)
 	assert.Equal(t, appointment.Reserved, a.Status)
-	o, err = c.GetOrder(ctx, o.ID)
+	o, err = c.Order(ctx, o.ID)
 	require.NoError(t, err)
 	require.NoError(t, srv.Apply(o.ID, scheduling.Flow.CreateRequisition))
 	a, err = c.Appointment(ctx, o.ID)
 	require.NoError(t, err)
-	o, err = c.GetOrder(ctx, o.ID)
+	o, err = c.Order(ctx, o.ID)
 	require.NoError(t, err)
 	next := av.Slots[1].Slots[0]
 	_, err = c.Reschedule(ctx, o.ID, junction.RescheduleRequest{BookingKey: next.BookingKey},
@@ -500,7 +500,7 @@ func TestSandboxKeysAndIdempotency(t *testing.T) {
 
 	wrong, err := junction.New("sk_us_wrong", junction.WithBaseURL(srv.URL))
 	require.NoError(t, err)
-	_, err = wrong.GetOrder(ctx, first.Order.ID)
+	_, err = wrong.Order(ctx, first.Order.ID)
 	ae := requireAPIError(t, err, 401, junction.ErrUnauthorized, false)
 	assert.NotEmpty(t, ae.Detail.Message)
 	assert.NotContains(t, err.Error(), "sk_us_wrong")

@@ -101,7 +101,7 @@ func (b *Backend) createOrder(w http.ResponseWriter, r *http.Request) {
 
 func (b *Backend) slots(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	o, err := b.junction.GetOrder(ctx, r.PathValue("id"))
+	o, err := b.junction.Order(ctx, r.PathValue("id"))
 	if err != nil {
 		fail(w, err)
 		return
@@ -193,7 +193,7 @@ func (b *Backend) book(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
-	o, err := b.junction.GetOrder(ctx, r.PathValue("id"))
+	o, err := b.junction.Order(ctx, r.PathValue("id"))
 	if err != nil {
 		fail(w, err)
 		return
@@ -214,7 +214,7 @@ func (b *Backend) reschedule(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
-	o, err := b.junction.GetOrder(ctx, r.PathValue("id"))
+	o, err := b.junction.Order(ctx, r.PathValue("id"))
 	if err != nil {
 		fail(w, err)
 		return
