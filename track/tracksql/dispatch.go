@@ -72,6 +72,9 @@ type claimed struct {
 // is a database failure, an *[Error] wrapping [ErrDatabase], on which
 // Dispatch stops; a nil handle is one too.
 func (s *Store) Dispatch(ctx context.Context, handle func(context.Context, Delivery) error) (int, error) {
+	if err := s.usable("dispatch", ctx); err != nil {
+		return 0, err
+	}
 	if handle == nil {
 		return 0, &Error{Op: "dispatch", Reason: "no handler", Err: ErrDatabase}
 	}
@@ -106,6 +109,9 @@ func (s *Store) Dispatch(ctx context.Context, handle func(context.Context, Deliv
 // poll interval: the changes wait in the database meanwhile. Several Runs,
 // in one process or many, may share a database.
 func (s *Store) Run(ctx context.Context, handle func(context.Context, Delivery) error) error {
+	if err := s.usable("dispatch", ctx); err != nil {
+		return err
+	}
 	for {
 		if _, err := s.Dispatch(ctx, handle); err != nil && ctx.Err() == nil {
 			s.cfg.logger.ErrorContext(ctx, "tracksql: dispatch failed", "err", err)
@@ -245,6 +251,9 @@ func (s *Store) release(ctx context.Context, token string, batch []claimed) {
 // how many it deleted. Changes not done yet are kept, however old. A
 // database failure is an *[Error] wrapping [ErrDatabase].
 func (s *Store) Prune(ctx context.Context, olderThan time.Time) (int64, error) {
+	if err := s.usable("prune", ctx); err != nil {
+		return 0, err
+	}
 	var n int64
 	err := s.retryBusy(ctx, func() error {
 		res, err := s.db.ExecContext(ctx, "DELETE FROM phlebkit_changes WHERE done_at IS NOT NULL AND done_at < $1", olderThan.UnixNano())

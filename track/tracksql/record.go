@@ -90,6 +90,9 @@ func (s *Store) prepare(ctx context.Context) error {
 // Close releases the statements the store prepared on its database. It
 // does not close the database, and the store must not be used after.
 func (s *Store) Close() error {
+	if s == nil {
+		return nil
+	}
 	var errs []error
 	s.st.mu.Lock()
 	defer s.st.mu.Unlock()
@@ -134,6 +137,9 @@ func (s *Store) Close() error {
 // error, so that it comes again; on PostgreSQL, an *[Error] wrapping
 // [track.ErrContention] after 100 swaps lost in a row.
 func (s *Store) Record(ctx context.Context, e webhook.Event) ([]track.Change, error) {
+	if err := s.usable("record", ctx); err != nil {
+		return nil, err
+	}
 	var (
 		changes []track.Change
 		rows    *rowStore
@@ -343,6 +349,9 @@ func (s *Store) swap(ctx context.Context, orderID string, version int64, next tr
 //
 // Errors: those of Record. After an error, roll tx back.
 func (s *Store) RecordTx(ctx context.Context, tx *sql.Tx, e webhook.Event) ([]track.Change, error) {
+	if err := s.usable("record", ctx); err != nil {
+		return nil, err
+	}
 	if tx == nil {
 		return nil, &Error{Op: "record", OrderID: e.OrderID(), Reason: "no transaction", Err: ErrDatabase}
 	}
@@ -513,6 +522,9 @@ func kindOf(key string) string {
 // [track.ErrMalformed] that names the order; a database failure one
 // wrapping [ErrDatabase].
 func (s *Store) Load(ctx context.Context, orderID string) (track.Tracked, int64, error) {
+	if err := s.usable("load", ctx); err != nil {
+		return track.Tracked{}, 0, err
+	}
 	return s.load(ctx, s.st.read, "load", orderID)
 }
 

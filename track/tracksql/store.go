@@ -198,7 +198,24 @@ func Open(ctx context.Context, db *sql.DB, opts ...Option) (*Store, error) {
 }
 
 // Dialect returns the dialect of the store's database.
-func (s *Store) Dialect() Dialect { return s.cfg.dialect }
+func (s *Store) Dialect() Dialect {
+	if s == nil {
+		return 0
+	}
+	return s.cfg.dialect
+}
+
+// usable reports a nil Store or a nil context, which would otherwise
+// panic, as an *[Error] wrapping [ErrDatabase].
+func (s *Store) usable(op string, ctx context.Context) error {
+	switch {
+	case s == nil:
+		return &Error{Op: op, Reason: "nil store (open one with Open)", Err: ErrDatabase}
+	case ctx == nil:
+		return &Error{Op: op, Reason: "nil context", Err: ErrDatabase}
+	}
+	return nil
+}
 
 // detect asks the database which dialect it speaks.
 func detect(ctx context.Context, db *sql.DB) (Dialect, error) {
