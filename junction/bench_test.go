@@ -85,6 +85,7 @@ func recorded(b *testing.B) (appt, av []byte) {
 		if err != nil {
 			b.Fatal(err)
 		}
+		req.Header.Set("x-vital-api-key", apiKey)
 		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
 			b.Fatal(err)
