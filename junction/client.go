@@ -7,6 +7,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/phlebkit/phlebkit/internal/uuid"
 )
 
 // Junction's API hosts (DOMAIN: "Calling the API"). API keys belong to one
@@ -249,15 +251,5 @@ func (e *configError) Unwrap() error { return ErrConfig }
 func newUUID() string {
 	var b [16]byte
 	_, _ = rand.Read(b[:]) // never fails (crypto/rand)
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	const hex = "0123456789abcdef"
-	out := make([]byte, 0, 36)
-	for i, x := range b {
-		if i == 4 || i == 6 || i == 8 || i == 10 {
-			out = append(out, '-')
-		}
-		out = append(out, hex[x>>4], hex[x&0x0f])
-	}
-	return string(out)
+	return uuid.V4(b)
 }

@@ -67,8 +67,8 @@ func (b *Backend) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /orders", b.createOrder)
 	mux.HandleFunc("GET /orders/{id}/slots", b.slots)
-	mux.HandleFunc("POST /orders/{id}/appointment", b.book)
-	mux.HandleFunc("PATCH /orders/{id}/appointment", b.reschedule)
+	mux.HandleFunc("POST /orders/{id}/appointment", b.place(b.book))
+	mux.HandleFunc("PATCH /orders/{id}/appointment", b.place(b.reschedule))
 	mux.HandleFunc("DELETE /orders/{id}/appointment", b.cancel)
 	return mux
 }
@@ -187,46 +187,36 @@ func (b *Backend) facts(ctx context.Context, o order.Order, key string) junction
 	return f
 }
 
-func (b *Backend) book(w http.ResponseWriter, r *http.Request) {
-	var c change
-	if !read(w, r, &c) {
-		return
+// place is the handler that books a slot for an order's appointment, or
+// reschedules it: the two differ only in the call to Junction.
+func (b *Backend) place(call func(ctx context.Context, orderID string, c change, facts junction.CallOption) (appointment.Appointment, error)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		var c change
+		if !read(w, r, &c) {
+			return
+		}
+		ctx := r.Context()
+		o, err := b.junction.Order(ctx, r.PathValue("id"))
+		if err != nil {
+			fail(w, err)
+			return
+		}
+		a, err := call(ctx, o.ID, c, junction.WithFacts(b.facts(ctx, o, c.BookingKey)))
+		if err != nil {
+			fail(w, err)
+			return
+		}
+		b.used(c.BookingKey)
+		write(w, http.StatusOK, view(a))
 	}
-	ctx := r.Context()
-	o, err := b.junction.Order(ctx, r.PathValue("id"))
-	if err != nil {
-		fail(w, err)
-		return
-	}
-	a, err := b.junction.Book(ctx, o.ID, junction.BookRequest{BookingKey: c.BookingKey, AppointmentNotes: c.Notes},
-		junction.WithFacts(b.facts(ctx, o, c.BookingKey)))
-	if err != nil {
-		fail(w, err)
-		return
-	}
-	b.used(c.BookingKey)
-	write(w, http.StatusOK, view(a))
 }
 
-func (b *Backend) reschedule(w http.ResponseWriter, r *http.Request) {
-	var c change
-	if !read(w, r, &c) {
-		return
-	}
-	ctx := r.Context()
-	o, err := b.junction.Order(ctx, r.PathValue("id"))
-	if err != nil {
-		fail(w, err)
-		return
-	}
-	a, err := b.junction.Reschedule(ctx, o.ID, junction.RescheduleRequest{BookingKey: c.BookingKey, AppointmentNotes: c.Notes},
-		junction.WithFacts(b.facts(ctx, o, c.BookingKey)))
-	if err != nil {
-		fail(w, err)
-		return
-	}
-	b.used(c.BookingKey)
-	write(w, http.StatusOK, view(a))
+func (b *Backend) book(ctx context.Context, orderID string, c change, facts junction.CallOption) (appointment.Appointment, error) {
+	return b.junction.Book(ctx, orderID, junction.BookRequest{BookingKey: c.BookingKey, AppointmentNotes: c.Notes}, facts)
+}
+
+func (b *Backend) reschedule(ctx context.Context, orderID string, c change, facts junction.CallOption) (appointment.Appointment, error) {
+	return b.junction.Reschedule(ctx, orderID, junction.RescheduleRequest{BookingKey: c.BookingKey, AppointmentNotes: c.Notes}, facts)
 }
 
 // used forgets a booking key Junction has used up.
