@@ -243,6 +243,53 @@ func TestExistingAppointments(t *testing.T) {
 	}
 }
 
+// TestIndexForgetsInactive checks that an order leaves its patient's index
+// of active appointments when its appointment ends, and that the patient
+// leaves the index with the last one, while the other orders stay.
+func TestIndexForgetsInactive(t *testing.T) {
+	s, err := New(WithStart(at0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := s.orders[placeForFuzz(t, s)] // in Phoenix: booked with Getlabs
+	s.simulate(a, order.AppointmentScheduled, 0)
+	onalaska := strings.NewReplacer(`"zip": "85004"`, `"zip": "54650"`, `"city": "Phoenix"`, `"city": "Onalaska"`).
+		Replace(validCreateOrder)
+	rec := httptest.NewRecorder()
+	s.ServeHTTP(rec, newRequest(http.MethodPost, "/v3/order", strings.NewReader(onalaska)))
+	if rec.Code != http.StatusOK {
+		t.Fatalf("%d %s", rec.Code, rec.Body.Bytes())
+	}
+	var b *entry
+	for _, e := range s.orders {
+		if e != a {
+			b = e
+		}
+	}
+	s.simulate(b, order.AppointmentPending, 0) // the same patient, requested from PhlebFinders
+	s.settle()
+	user := a.flow.UserID
+	if user != b.flow.UserID {
+		t.Fatalf("two patients: %s and %s", user, b.flow.UserID)
+	}
+	if got := len(s.byUser[user]); got != 2 {
+		t.Fatalf("%d orders indexed, want 2", got)
+	}
+	s.simulate(a, order.DrawCompleted, 0) // the appointment is over
+	s.settle()
+	if _, ok := s.byUser[user][a]; ok || len(s.byUser[user]) != 1 {
+		t.Fatalf("index after one draw: %v, want only the other order", s.byUser[user])
+	}
+	if _, ok := s.byUser[user][b]; !ok {
+		t.Fatal("the order still booked left the index")
+	}
+	s.simulate(b, order.DrawCompleted, 0)
+	s.settle()
+	if set, ok := s.byUser[user]; ok {
+		t.Fatalf("the patient is still indexed with %d orders", len(set))
+	}
+}
+
 // TestRefusedSimulationStops checks that a simulation stops where the
 // rules refuse a step, with a delay between steps too.
 func TestRefusedSimulationStops(t *testing.T) {
