@@ -195,15 +195,12 @@ func TestForgottenOrderStops(t *testing.T) {
 	}
 }
 
-// TestExistingAppointments checks that the active appointments of the
-// patient's other orders are those the one-active rule sees, the order's
-// own left out.
-func TestExistingAppointments(t *testing.T) {
-	s, err := New(WithStart(at0), WithPreRequisitionScheduling())
-	if err != nil {
-		t.Fatal(err)
-	}
-	booked := s.orders[placeForFuzz(t, s)] // in Phoenix: booked with Getlabs
+// twoActive places two orders of one patient with active appointments:
+// one in Phoenix booked with Getlabs, one in Onalaska requested from
+// PhlebFinders.
+func twoActive(t *testing.T, s *Server) (booked, requested *entry) {
+	t.Helper()
+	booked = s.orders[placeForFuzz(t, s)]
 	s.simulate(booked, order.AppointmentScheduled, 0)
 	onalaska := strings.NewReplacer(`"zip": "85004"`, `"zip": "54650"`, `"city": "Phoenix"`, `"city": "Onalaska"`).
 		Replace(validCreateOrder)
@@ -212,13 +209,24 @@ func TestExistingAppointments(t *testing.T) {
 	if rec.Code != http.StatusOK {
 		t.Fatalf("%d %s", rec.Code, rec.Body.Bytes())
 	}
-	var requested *entry
 	for _, e := range s.orders {
 		if e != booked {
 			requested = e
 		}
 	}
-	s.simulate(requested, order.AppointmentPending, 0) // the same patient, requested from PhlebFinders
+	s.simulate(requested, order.AppointmentPending, 0)
+	return booked, requested
+}
+
+// TestExistingAppointments checks that the active appointments of the
+// patient's other orders are those the one-active rule sees, the order's
+// own left out.
+func TestExistingAppointments(t *testing.T) {
+	s, err := New(WithStart(at0), WithPreRequisitionScheduling())
+	if err != nil {
+		t.Fatal(err)
+	}
+	booked, requested := twoActive(t, s)
 	third := s.orders[placeForFuzz(t, s)]
 	for range 20 { // the index is a map: any order of iteration
 		for _, tc := range []struct {
@@ -251,22 +259,7 @@ func TestIndexForgetsInactive(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a := s.orders[placeForFuzz(t, s)] // in Phoenix: booked with Getlabs
-	s.simulate(a, order.AppointmentScheduled, 0)
-	onalaska := strings.NewReplacer(`"zip": "85004"`, `"zip": "54650"`, `"city": "Phoenix"`, `"city": "Onalaska"`).
-		Replace(validCreateOrder)
-	rec := httptest.NewRecorder()
-	s.ServeHTTP(rec, newRequest(http.MethodPost, "/v3/order", strings.NewReader(onalaska)))
-	if rec.Code != http.StatusOK {
-		t.Fatalf("%d %s", rec.Code, rec.Body.Bytes())
-	}
-	var b *entry
-	for _, e := range s.orders {
-		if e != a {
-			b = e
-		}
-	}
-	s.simulate(b, order.AppointmentPending, 0) // the same patient, requested from PhlebFinders
+	a, b := twoActive(t, s)
 	s.settle()
 	user := a.flow.UserID
 	if user != b.flow.UserID {
