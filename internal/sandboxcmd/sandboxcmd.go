@@ -25,15 +25,18 @@ import (
 
 // Timeouts of the server (our decisions): how long a client may take to
 // send a request's headers and the whole request, to read the answer, and
-// how long an idle keep-alive connection stays open; and how long a
-// shutdown waits for requests under way.
+// how long an idle keep-alive connection stays open.
 const (
 	readHeaderTimeout = 10 * time.Second
 	readTimeout       = 30 * time.Second
 	writeTimeout      = 30 * time.Second
 	idleTimeout       = 2 * time.Minute
-	shutdownTimeout   = 5 * time.Second
 )
+
+// shutdownTimeout is how long a stop waits for requests under way (our
+// decision) before it closes their connections. A variable only so that a
+// test can stop with a request under way without waiting this long.
+var shutdownTimeout = 5 * time.Second
 
 // tick is how often the real-time clock moves the virtual clock.
 const tick = 100 * time.Millisecond

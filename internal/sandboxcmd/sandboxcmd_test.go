@@ -128,6 +128,9 @@ func TestRun(t *testing.T) {
 	if code := <-exited; code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr.String())
 	}
+	if s := stderr.String(); s != "" {
+		t.Errorf("a clean stop wrote on stderr: %q", s)
+	}
 	out := stdout.String()
 	for _, want := range []string{"webhook secret whsec_", "following the wall clock ×3600", "junction-sandbox: stopped"} {
 		if !strings.Contains(out, want) {
