@@ -2,6 +2,7 @@ package sandbox
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
 	"net/http"
 	"reflect"
@@ -83,13 +84,13 @@ func decodeBody(data []byte, v any) problems {
 			}
 		}
 		// The messages are the server's own: v2's vary from run to run.
-		switch name := kindName(semantic.GoType); {
+		switch name, msg := typeError(semantic.GoType); {
 		case semantic.GoType == dateType:
 			ps.add("invalid date format", "value_error.date", loc...)
 		case semantic.GoType == providerType:
 			ps.add(msgProviderEnum, "type_error.enum", loc...)
 		case semantic.Err == nil || name == "integer":
-			ps.add(typeMessages[name], "type_error."+name, loc...)
+			ps.add(msg, "type_error."+name, loc...)
 		default:
 			ps.add(msgInvalidValue, "value_error", loc...) // what a domain type refused
 		}
@@ -101,24 +102,20 @@ func decodeBody(data []byte, v any) problems {
 	return ps
 }
 
-// typeMessages are the messages of type errors, by [kindName], as
-// Junction's API writes them.
-var typeMessages = map[string]string{
-	"str":     "str type expected",
-	"bool":    "value could not be parsed to a boolean",
-	"integer": "value is not a valid integer",
-	"dict":    "value is not a valid dict",
-}
-
-// kindName names the JSON type a Go type wants, as Junction's API names
-// it in a type error: str, bool, integer, or dict for an object.
-func kindName(t reflect.Type) string {
-	if t != nil {
-		if name, ok := kindNames[t.Kind()]; ok {
-			return name
-		}
+// typeError returns the name and the message of the type error Junction's
+// API writes for a member of Go type t: str, bool, integer, or dict for an
+// object (and for a nil t).
+func typeError(t reflect.Type) (name, msg string) {
+	switch {
+	case t == nil:
+	case t.Kind() == reflect.String:
+		return "str", "str type expected"
+	case t.Kind() == reflect.Bool:
+		return "bool", "value could not be parsed to a boolean"
+	case t.Kind() == reflect.Int64:
+		return "integer", "value is not a valid integer"
 	}
-	return "dict"
+	return "dict", "value is not a valid dict"
 }
 
 // The domain types whose refusals have words of their own.
@@ -127,63 +124,58 @@ var (
 	providerType = reflect.TypeFor[provider.Provider]()
 )
 
-// kindNames are the names of the kinds of the request bodies' members
-// other than objects.
-var kindNames = map[reflect.Kind]string{reflect.String: "str", reflect.Bool: "bool", reflect.Int64: "integer"}
+// decodeChecked decodes a request body into a T as decodeBody does, then
+// has check report what is wrong with its members; it returns the zero T
+// beside any problem.
+func decodeChecked[T any](data []byte, check func(*T, *problems)) (T, problems) {
+	var v T
+	ps := decodeBody(data, &v)
+	if ps == nil {
+		check(&v, &ps)
+	}
+	if ps != nil {
+		return *new(T), ps
+	}
+	return v, nil
+}
 
 // decodeCreateOrder decodes and checks the body of POST /v3/order
 // (junction.CreateOrderRequest): user_id, lab_test_id, patient_details
 // (first_name, last_name, dob, gender, phone_number, email) and
-// patient_address (first_line, city, state, zip, country; receiver_name,
-// second_line, phone_number and access_notes optional) are required;
+// patient_address (an address in the order's form) are required;
 // collection_method and activate_by are optional. A body it accepts has
 // Patient and Address set.
 func decodeCreateOrder(data []byte) (junction.CreateOrderRequest, problems) {
-	var c junction.CreateOrderRequest
-	if ps := decodeBody(data, &c); ps != nil {
-		return junction.CreateOrderRequest{}, ps
-	}
-	var ps problems
-	if ps.required(c.UserID, "body", "user_id"); c.UserID != "" && !isUUID(c.UserID) {
-		ps.add("value is not a valid uuid", "type_error.uuid", "body", "user_id")
-	}
-	ps.required(c.LabTestID, "body", "lab_test_id")
-	if p := c.Patient; p == nil {
-		ps.missing("body", "patient_details")
-	} else {
-		ps.required(p.FirstName, "body", "patient_details", "first_name")
-		ps.required(p.LastName, "body", "patient_details", "last_name")
-		if p.DOB.IsZero() {
-			ps.missing("body", "patient_details", "dob")
+	return decodeChecked(data, func(c *junction.CreateOrderRequest, ps *problems) {
+		if ps.required(c.UserID, "body", "user_id"); c.UserID != "" && !isUUID(c.UserID) {
+			ps.add("value is not a valid uuid", "type_error.uuid", "body", "user_id")
 		}
-		ps.required(p.Gender, "body", "patient_details", "gender")
-		ps.required(p.PhoneNumber, "body", "patient_details", "phone_number")
-		ps.required(p.Email, "body", "patient_details", "email")
-	}
-	if a := c.Address; a == nil {
-		ps.missing("body", "patient_address")
-	} else {
-		ps.required(a.FirstLine, "body", "patient_address", "first_line")
-		ps.required(a.City, "body", "patient_address", "city")
-		ps.required(a.State, "body", "patient_address", "state")
-		if ps.required(a.ZipCode, "body", "patient_address", "zip"); a.ZipCode != "" && !zipPattern.MatchString(a.ZipCode) {
-			ps.add(msgAddressZip, "value_error.str.regex", "body", "patient_address", "zip")
+		ps.required(c.LabTestID, "body", "lab_test_id")
+		if p := c.Patient; p == nil {
+			ps.missing("body", "patient_details")
+		} else {
+			ps.required(p.FirstName, "body", "patient_details", "first_name")
+			ps.required(p.LastName, "body", "patient_details", "last_name")
+			if p.DOB.IsZero() {
+				ps.missing("body", "patient_details", "dob")
+			}
+			ps.required(p.Gender, "body", "patient_details", "gender")
+			ps.required(p.PhoneNumber, "body", "patient_details", "phone_number")
+			ps.required(p.Email, "body", "patient_details", "email")
 		}
-		ps.required(a.Country, "body", "patient_address", "country")
-		ps.notes(a.AccessNotes, "body", "patient_address", "access_notes")
-	}
-	if ps != nil {
-		return junction.CreateOrderRequest{}, ps
-	}
-	return c, nil
+		ps.address(c.Address, "zip", "body", "patient_address")
+	})
 }
 
 // zipPattern is the pattern of a zip code in Junction's addresses.
 var zipPattern = regexp.MustCompile(`^\d{5}(-\d{4})?$`)
 
-// checkUSAddress reports the required members of a USAddress that are
-// missing, under loc, and access notes that are too long.
-func (ps *problems) checkUSAddress(a *order.Address, loc ...any) {
+// address reports what is missing from an address under loc, and access
+// notes that are too long: first_line, city, state and the zip code are
+// required. zip names the zip code's member: "zip_code" in a USAddress,
+// "zip" in an order's form, which also requires country and a zip code
+// that matches zipPattern.
+func (ps *problems) address(a *order.Address, zip string, loc ...any) {
 	if a == nil {
 		ps.missing(loc...)
 		return
@@ -192,7 +184,13 @@ func (ps *problems) checkUSAddress(a *order.Address, loc ...any) {
 	ps.required(a.FirstLine, at("first_line")...)
 	ps.required(a.City, at("city")...)
 	ps.required(a.State, at("state")...)
-	ps.required(a.ZipCode, at("zip_code")...)
+	ps.required(a.ZipCode, at(zip)...)
+	if zip == "zip" {
+		if a.ZipCode != "" && !zipPattern.MatchString(a.ZipCode) {
+			ps.add(msgAddressZip, "value_error.str.regex", at(zip)...)
+		}
+		ps.required(a.Country, at("country")...)
+	}
 	ps.notes(a.AccessNotes, at("access_notes")...)
 }
 
@@ -200,27 +198,12 @@ func (ps *problems) checkUSAddress(a *order.Address, loc ...any) {
 // USAddress (first_line, city, state and zip_code required; second_line,
 // the deprecated unit and access_notes optional).
 func decodeAddress(data []byte) (order.Address, problems) {
-	var a *order.Address
-	if ps := decodeBody(data, &a); ps != nil {
-		return order.Address{}, ps
-	}
-	var ps problems
-	ps.checkUSAddress(a, "body")
+	a, ps := decodeChecked(data, func(a **order.Address, ps *problems) { ps.address(*a, "zip_code", "body") })
 	if ps != nil {
 		return order.Address{}, ps
 	}
 	return *a, nil
 }
-
-// Bounds of the book endpoint's timeouts, in milliseconds.
-const (
-	minSyncTimeout      = 1000
-	maxSyncTimeout      = 10000
-	defaultSyncTimeout  = 2500
-	minAsyncTimeout     = 60_000
-	maxAsyncTimeout     = 172_800_000
-	defaultAsyncTimeout = 15 * 60 * 1000 // Junction's OpenAPI document: 15 minutes
-)
 
 // decodeBook decodes and checks the body of POST
 // /v3/order/{order_id}/phlebotomy/appointment/book
@@ -231,31 +214,20 @@ const (
 // A timeout absent or null takes its default: a body it accepts has both
 // set.
 func decodeBook(data []byte) (junction.BookRequest, problems) {
-	var b junction.BookRequest
-	if ps := decodeBody(data, &b); ps != nil {
-		return junction.BookRequest{}, ps
-	}
-	if b.SyncConfirmationTimeoutMS == nil {
-		b.SyncConfirmationTimeoutMS = new(int64(defaultSyncTimeout))
-	}
-	if b.AsyncConfirmationTimeoutMS == nil {
-		b.AsyncConfirmationTimeoutMS = new(int64(defaultAsyncTimeout))
-	}
-	var ps problems
-	ps.required(b.BookingKey, "body", "booking_key")
-	ps.notes(b.AppointmentNotes, "body", "appointment_notes")
-	if n := *b.SyncConfirmationTimeoutMS; n < minSyncTimeout || n > maxSyncTimeout {
-		ps.add("ensure this value is between 1000 and 10000", "value_error.number.range",
-			"body", "sync_confirmation_timeout_millisecond")
-	}
-	if n := *b.AsyncConfirmationTimeoutMS; n < minAsyncTimeout || n > maxAsyncTimeout {
-		ps.add("ensure this value is between 60000 and 172800000", "value_error.number.range",
-			"body", "async_confirmation_timeout_millisecond")
-	}
-	if ps != nil {
-		return junction.BookRequest{}, ps
-	}
-	return b, nil
+	return decodeChecked(data, func(b *junction.BookRequest, ps *problems) {
+		b.SyncConfirmationTimeoutMS = cmp.Or(b.SyncConfirmationTimeoutMS, new(int64(2500)))
+		b.AsyncConfirmationTimeoutMS = cmp.Or(b.AsyncConfirmationTimeoutMS, new(int64(15*60*1000)))
+		ps.required(b.BookingKey, "body", "booking_key")
+		ps.notes(b.AppointmentNotes, "body", "appointment_notes")
+		if n := *b.SyncConfirmationTimeoutMS; n < 1000 || n > 10_000 {
+			ps.add("ensure this value is between 1000 and 10000", "value_error.number.range",
+				"body", "sync_confirmation_timeout_millisecond")
+		}
+		if n := *b.AsyncConfirmationTimeoutMS; n < 60_000 || n > 172_800_000 {
+			ps.add("ensure this value is between 60000 and 172800000", "value_error.number.range",
+				"body", "async_confirmation_timeout_millisecond")
+		}
+	})
 }
 
 // decodeReschedule decodes and checks the body of PATCH
@@ -263,17 +235,10 @@ func decodeBook(data []byte) (junction.BookRequest, problems) {
 // (junction.RescheduleRequest): booking_key is required,
 // appointment_notes at most 1000 characters.
 func decodeReschedule(data []byte) (junction.RescheduleRequest, problems) {
-	var q junction.RescheduleRequest
-	if ps := decodeBody(data, &q); ps != nil {
-		return junction.RescheduleRequest{}, ps
-	}
-	var ps problems
-	ps.required(q.BookingKey, "body", "booking_key")
-	ps.notes(q.AppointmentNotes, "body", "appointment_notes")
-	if ps != nil {
-		return junction.RescheduleRequest{}, ps
-	}
-	return q, nil
+	return decodeChecked(data, func(q *junction.RescheduleRequest, ps *problems) {
+		ps.required(q.BookingKey, "body", "booking_key")
+		ps.notes(q.AppointmentNotes, "body", "appointment_notes")
+	})
 }
 
 // decodeRequest decodes and checks the body of POST
@@ -282,20 +247,13 @@ func decodeReschedule(data []byte) (junction.RescheduleRequest, problems) {
 // are required, the provider one this library knows; appointment_notes
 // at most 1000 characters. A body it accepts has Address set.
 func decodeRequest(data []byte) (junction.RequestAppointmentRequest, problems) {
-	var q junction.RequestAppointmentRequest
-	if ps := decodeBody(data, &q); ps != nil {
-		return junction.RequestAppointmentRequest{}, ps
-	}
-	var ps problems
-	ps.checkUSAddress(q.Address, "body", "address")
-	if !q.Provider.IsValid() {
-		ps.missing("body", "provider")
-	}
-	ps.notes(q.AppointmentNotes, "body", "appointment_notes")
-	if ps != nil {
-		return junction.RequestAppointmentRequest{}, ps
-	}
-	return q, nil
+	return decodeChecked(data, func(q *junction.RequestAppointmentRequest, ps *problems) {
+		ps.address(q.Address, "zip_code", "body", "address")
+		if !q.Provider.IsValid() {
+			ps.missing("body", "provider")
+		}
+		ps.notes(q.AppointmentNotes, "body", "appointment_notes")
+	})
 }
 
 // decodeCancel decodes and checks the body of PATCH
@@ -304,17 +262,10 @@ func decodeRequest(data []byte) (junction.RequestAppointmentRequest, problems) {
 // required, notes at most 1000 characters (our decision, as for the other
 // notes).
 func decodeCancel(data []byte) (junction.CancelAppointmentRequest, problems) {
-	var q junction.CancelAppointmentRequest
-	if ps := decodeBody(data, &q); ps != nil {
-		return junction.CancelAppointmentRequest{}, ps
-	}
-	var ps problems
-	ps.required(q.CancellationReasonID, "body", "cancellation_reason_id")
-	ps.notes(q.Notes, "body", "notes")
-	if ps != nil {
-		return junction.CancelAppointmentRequest{}, ps
-	}
-	return q, nil
+	return decodeChecked(data, func(q *junction.CancelAppointmentRequest, ps *problems) {
+		ps.required(q.CancellationReasonID, "body", "cancellation_reason_id")
+		ps.notes(q.Notes, "body", "notes")
+	})
 }
 
 // decodeSimulationFlags checks the optional body of POST

@@ -274,8 +274,8 @@ func TestDecodeFaults(t *testing.T) {
 			t.Errorf("%q: %+v, want one at %s of type %s", tc.body, ps, tc.loc, tc.typ)
 		}
 	}
-	if kindName(nil) != "dict" {
-		t.Error("kindName(nil)")
+	if name, _ := typeError(nil); name != "dict" {
+		t.Error("typeError(nil)")
 	}
 }
 
