@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/go-json-experiment/json/jsontext"
+
+	"github.com/phlebkit/phlebkit/internal/jsonerr"
 )
 
 func FuzzParseStatus(f *testing.F) {
@@ -120,9 +122,9 @@ func FuzzParseTime(f *testing.F) {
 		if got.Location() != time.UTC {
 			t.Fatalf("ParseTime(%q) = %v, not in UTC", text, got)
 		}
-		back, err := ParseTime(formatTime(got))
+		back, err := ParseTime(jsonerr.FormatTime(got))
 		if err != nil || back != got {
-			t.Fatalf("ParseTime(%q) = %v, which reads back through %q as %v, %v", text, got, formatTime(got), back, err)
+			t.Fatalf("ParseTime(%q) = %v, which reads back through %q as %v, %v", text, got, jsonerr.FormatTime(got), back, err)
 		}
 		b, err := Appointment{StartAt: got}.MarshalJSON()
 		if err != nil {

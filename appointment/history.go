@@ -5,6 +5,8 @@ import (
 	"time"
 
 	"github.com/go-json-experiment/json/jsontext"
+
+	"github.com/phlebkit/phlebkit/internal/jsonerr"
 )
 
 // HistoryEntry is one entry of an appointment's events[] history:
@@ -76,7 +78,7 @@ func ValidateHistory(events []HistoryEntry) error {
 		if t := e.CreatedAt; !t.IsZero() {
 			if seen && t.Before(last) {
 				return &TransitionError{Index: i, From: prev, To: s, Err: fmt.Errorf("%w: %s is before %s",
-					ErrOutOfOrder, formatTime(t), formatTime(last))}
+					ErrOutOfOrder, jsonerr.FormatTime(t), jsonerr.FormatTime(last))}
 			}
 			last, seen = t, true
 		}

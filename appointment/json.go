@@ -5,7 +5,6 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/go-json-experiment/json"
@@ -189,23 +188,15 @@ func (s statusText) status(path string) (Status, error) {
 // otherwise RFC 3339 in UTC; decoding accepts what [ParseTime] accepts.
 type wireTime time.Time
 
-// UnmarshalJSONFrom reads a string [ParseTime] accepts, or null.
 func (t *wireTime) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
-	tok, err := dec.ReadToken() // the token itself: no lookup of the json package
-	switch k := tok.Kind(); {
-	case err != nil || k == 'n':
-		return err
-	case k != '"':
-		return &DecodeError{Err: &json.SemanticError{JSONKind: k}}
+	v, err := jsonerr.ReadTime(dec, func(text string) error { return &DecodeError{Text: text, Err: errMalformedTime} })
+	if se, ok := err.(*json.SemanticError); ok { // named by its kind alone: "unexpected JSON object"
+		se.GoType, err = nil, &DecodeError{Err: se}
 	}
-	v, err := ParseTime(tok.String())
 	*t = wireTime(v)
 	return err
 }
 
-// MarshalJSONTo writes null for the zero time, otherwise RFC 3339 in UTC;
-// an instant outside the years 0000 to 9999 is an error wrapping
-// [ErrMalformed].
 func (t wireTime) MarshalJSONTo(enc *jsontext.Encoder) error {
 	if time.Time(t).IsZero() {
 		return enc.WriteToken(jsontext.Null)
@@ -213,19 +204,15 @@ func (t wireTime) MarshalJSONTo(enc *jsontext.Encoder) error {
 	return stamp(t).MarshalJSONTo(enc)
 }
 
-// stamp is a time that Junction does not allow to be null: it is written
-// as RFC 3339 in UTC, the zero time too ("0001-01-01T00:00:00Z", which
-// reads back as the zero time).
+// stamp is a time that Junction does not allow to be null: the zero time
+// is written as "0001-01-01T00:00:00Z", which reads back as the zero time.
 type stamp time.Time
 
-// MarshalJSONTo writes RFC 3339 in UTC; an instant outside the years 0000
-// to 9999 is an error wrapping [ErrMalformed].
 func (t stamp) MarshalJSONTo(enc *jsontext.Encoder) error {
-	v := time.Time(t).UTC()
-	if !inRange(v) {
-		return &EncodeError{Text: v.String(), Err: errMalformedTime}
+	if !jsonerr.InRange(time.Time(t)) {
+		return &EncodeError{Text: time.Time(t).UTC().String(), Err: errMalformedTime}
 	}
-	return enc.WriteToken(jsontext.String(formatTime(v)))
+	return enc.WriteToken(jsontext.String(jsonerr.FormatTime(time.Time(t))))
 }
 
 // ParseTime parses a timestamp as Junction sends it: RFC 3339 with a zone
@@ -241,34 +228,16 @@ func (t stamp) MarshalJSONTo(enc *jsontext.Encoder) error {
 // outside the years 0000 to 9999 once in UTC, returns a *[DecodeError]
 // wrapping [ErrMalformed].
 func ParseTime(text string) (time.Time, error) {
-	// Each text is tried against one layout: the zone-less layout takes
-	// nothing after the seconds but a fraction, and RFC 3339 wants a Z or
-	// an offset after the T.
-	layout := "2006-01-02T15:04:05.999999999"
-	if _, clock, found := strings.Cut(text, "T"); !found || strings.ContainsAny(clock, "Z+-") {
-		layout = time.RFC3339Nano
-	}
-	t, err := time.Parse(layout, text)
-	if err != nil || !inRange(t.UTC()) {
+	t, ok := jsonerr.ParseTime(text)
+	if !ok {
 		return time.Time{}, &DecodeError{Text: text, Err: errMalformedTime}
 	}
-	return t.UTC(), nil
+	return t, nil
 }
 
 // errMalformedTime is the cause of a time that RFC 3339 cannot read or
 // write.
 var errMalformedTime = fmt.Errorf("%w: time", ErrMalformed)
-
-// formatTime writes t as [ParseTime] reads it back. It is meant for
-// messages: an instant outside the years 0000 to 9999 is written too, in
-// the form time.Time.Format gives it.
-func formatTime(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
-
-// inRange reports whether t, in UTC, falls in the years RFC 3339 can write.
-func inRange(t time.Time) bool {
-	y := t.Year()
-	return y >= 0 && y <= 9999
-}
 
 // entryWire is a history entry as Junction writes it; HistoryEntry's own
 // struct tags give the rest.

@@ -10,6 +10,8 @@ import (
 	jsonv2 "github.com/go-json-experiment/json"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/phlebkit/phlebkit/internal/jsonerr"
 )
 
 // plainOrder is the baseline Decode is measured against: the fields Order
@@ -250,7 +252,7 @@ func dateText(text string) string {
 }
 
 func parsed(text string) time.Time {
-	t, _ := parseTime(text)
+	t, _ := jsonerr.ParseTime(text)
 	return t
 }
 

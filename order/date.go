@@ -6,6 +6,8 @@ import (
 
 	"github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
+
+	"github.com/phlebkit/phlebkit/internal/jsonerr"
 )
 
 // Date is a calendar date with no time of day and no time zone, such as a
@@ -170,5 +172,5 @@ func (d *Date) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
 	} else if k != '"' {
 		return &json.SemanticError{JSONKind: k, GoType: dateType}
 	}
-	return d.UnmarshalText([]byte(unquoted(v)))
+	return d.UnmarshalText([]byte(jsonerr.Unquoted(v)))
 }

@@ -6,9 +6,7 @@ import (
 	"fmt"
 	"reflect"
 	"strconv"
-	"strings"
 	"time"
-	"unsafe"
 
 	"github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
@@ -351,73 +349,19 @@ func parseStatuses(o *Order) (path string, first error) {
 // orNull[stamp].
 type stamp struct{ t time.Time }
 
-func (w *stamp) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
-	v, err := dec.ReadValue()
-	switch k := v.Kind(); {
-	case err != nil:
-		return err
-	case k == 'n':
-		w.t = time.Time{}
-		return nil
-	case k != '"':
-		return &json.SemanticError{JSONKind: k, GoType: timeType}
-	}
-	t, ok := parseTime(unquoted(v)) // which keeps nothing of the text
-	if !ok {
-		return &ParseError{Kind: "time", Text: strings.Clone(unquoted(v)), Err: ErrMalformed}
-	}
-	w.t = t
-	return nil
-}
-
-var (
-	timeType = reflect.TypeFor[time.Time]()
-	dateType = reflect.TypeFor[Date]()
-)
-
-// unquoted returns the text of a JSON string as the decoder read it. The
-// result shares the decoder's buffer when the string has no escape: it is
-// valid only until the decoder reads on, and must be copied to be kept.
-func unquoted(quoted jsontext.Value) string {
-	if bytes.IndexByte(quoted, '\\') < 0 {
-		return unsafe.String(unsafe.SliceData(quoted[1:]), len(quoted)-2)
-	}
-	b, _ := jsontext.AppendUnquote(nil, quoted)
-	return string(b)
+func (w *stamp) UnmarshalJSONFrom(dec *jsontext.Decoder) (err error) {
+	w.t, err = jsonerr.ReadTime(dec, func(text string) error { return &ParseError{Kind: "time", Text: text, Err: ErrMalformed} })
+	return err
 }
 
 func (w stamp) MarshalJSONTo(enc *jsontext.Encoder) error {
-	if !inRange(w.t) {
+	if !jsonerr.InRange(w.t) {
 		return &ParseError{Kind: "time", Text: w.t.String(), Err: ErrMalformed}
 	}
-	return enc.WriteToken(jsontext.String(w.t.UTC().Format(time.RFC3339Nano)))
+	return enc.WriteToken(jsontext.String(jsonerr.FormatTime(w.t)))
 }
 
-// parseTime parses a timestamp as Junction sends it: RFC 3339 with a zone
-// designator ("2023-05-15T16:00:00+00:00", "2022-01-01T00:00:00Z") or
-// without one ("2022-01-01T00:00:00"), which means UTC; fractional seconds
-// are accepted in both. The result is in UTC. RFC 3339 is read as Go's
-// time.RFC3339Nano layout reads it. It reports false for anything else,
-// including a date alone, a space instead of the T, and an instant outside
-// the years 0000 to 9999 once in UTC.
-func parseTime(text string) (time.Time, bool) {
-	// Each text is tried against one layout: the zone-less layout takes
-	// nothing after the seconds but a fraction, and RFC 3339 wants a Z or
-	// an offset after the T.
-	layout := dateTimeLayout
-	if _, clock, found := strings.Cut(text, "T"); !found || strings.ContainsAny(clock, "Z+-") {
-		layout = time.RFC3339Nano
-	}
-	t, err := time.Parse(layout, text)
-	t = t.UTC()
-	return t, err == nil && inRange(t)
-}
-
-// inRange reports whether t, in UTC, falls in the years RFC 3339 can write.
-func inRange(t time.Time) bool {
-	y := t.UTC().Year()
-	return y >= 0 && y <= 9999
-}
+var dateType = reflect.TypeFor[Date]()
 
 // addressIn is what an address decodes from: the USAddress form (the
 // struct tags of Address, without its methods), and zip.

@@ -1,15 +1,19 @@
-// Package jsonerr says in words what went wrong in an error of
-// github.com/go-json-experiment/json, and where, for the messages of the
-// module's decoding and encoding errors.
+// Package jsonerr holds what the module's wire types share: it says in
+// words what went wrong in an error of github.com/go-json-experiment/json,
+// and where, for the messages of their decoding and encoding errors; and
+// it reads and writes Junction's timestamps.
 package jsonerr
 
 import (
+	"bytes"
 	"encoding"
 	"errors"
 	"io"
 	"reflect"
 	"strconv"
 	"strings"
+	"time"
+	"unsafe"
 
 	"github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
@@ -94,4 +98,65 @@ func TypeName(t reflect.Type) string {
 	default:
 		return k.String()
 	}
+}
+
+// ParseTime parses a timestamp as Junction sends it: RFC 3339 with a zone
+// designator ("2023-05-15T16:00:00+00:00", "2022-01-01T00:00:00Z") or
+// without one ("2022-01-01T00:00:00"), which means UTC; fractional seconds
+// are accepted in both. RFC 3339 is read as Go's time.RFC3339Nano layout
+// reads it. The result is in UTC. It reports false for anything else,
+// including a date alone, a space instead of the T, and an instant outside
+// the years 0000 to 9999 once in UTC.
+func ParseTime(text string) (time.Time, bool) {
+	// Each text is tried against one layout: the zone-less layout takes
+	// nothing after the seconds but a fraction, and RFC 3339 wants a Z or
+	// an offset after the T.
+	layout := "2006-01-02T15:04:05"
+	if _, clock, found := strings.Cut(text, "T"); !found || strings.ContainsAny(clock, "Z+-") {
+		layout = time.RFC3339Nano
+	}
+	t, err := time.Parse(layout, text)
+	t = t.UTC()
+	return t, err == nil && InRange(t)
+}
+
+// ReadTime reads a timestamp that [ParseTime] accepts from dec, or null
+// for the zero time. Any other JSON value is a *json.SemanticError naming
+// time.Time; a string ParseTime refuses is the error bad returns for its
+// text.
+func ReadTime(dec *jsontext.Decoder, bad func(text string) error) (time.Time, error) {
+	v, err := dec.ReadValue()
+	switch k := v.Kind(); {
+	case err != nil || k == 'n':
+		return time.Time{}, err
+	case k != '"':
+		return time.Time{}, &json.SemanticError{JSONKind: k, GoType: reflect.TypeFor[time.Time]()}
+	}
+	t, ok := ParseTime(Unquoted(v)) // which keeps nothing of the text
+	if !ok {
+		return time.Time{}, bad(strings.Clone(Unquoted(v)))
+	}
+	return t, nil
+}
+
+// FormatTime writes t as [ParseTime] reads it back: RFC 3339 in UTC. An
+// instant outside the years 0000 to 9999 ([InRange]) is written too, in
+// the form time.Time.Format gives it, for messages.
+func FormatTime(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
+
+// InRange reports whether t, in UTC, falls in the years RFC 3339 can write.
+func InRange(t time.Time) bool {
+	y := t.UTC().Year()
+	return y >= 0 && y <= 9999
+}
+
+// Unquoted returns the text of a JSON string as a decoder read it. The
+// result shares the decoder's buffer when the string has no escape: it is
+// valid only until the decoder reads on, and must be copied to be kept.
+func Unquoted(quoted jsontext.Value) string {
+	if bytes.IndexByte(quoted, '\\') < 0 {
+		return unsafe.String(unsafe.SliceData(quoted[1:]), len(quoted)-2)
+	}
+	b, _ := jsontext.AppendUnquote(nil, quoted)
+	return string(b)
 }
