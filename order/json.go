@@ -14,11 +14,6 @@ import (
 	"github.com/phlebkit/phlebkit/internal/jsonerr"
 )
 
-// This file is the order's wire layer: Junction's JSON, read and written
-// with github.com/go-json-experiment/json by the struct tags of the types
-// below, which mirror the order as Junction writes it. Statuses are read as
-// text and parsed once the order's modality is known.
-
 // Decode decodes an order from Junction's JSON: the data of a
 // labtest.order.* webhook, or the order of an order endpoint's response.
 // It reads the input in time linear in its length. Null gives the zero
@@ -96,9 +91,8 @@ func (o *Order) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
 	return nil
 }
 
-// decodeError turns an error of the json package into a *DecodeError
-// naming the JSON Pointer of the value at fault, with this package's own
-// cause when there is one.
+// decodeError turns an error of the json package into a *DecodeError at
+// the JSON Pointer of the fault, its cause this package's when it has one.
 func decodeError(err error) *DecodeError {
 	de := &DecodeError{Op: "decode", Path: string(jsonerr.Pointer(err)), Err: err}
 	if sem, ok := errors.AsType[*json.SemanticError](err); ok && errors.Is(sem.Err, ErrMalformed) {
@@ -107,7 +101,7 @@ func decodeError(err error) *DecodeError {
 	return de
 }
 
-// wireOrder is an order as Junction writes it, statuses as text. A member
+// wireOrder is an order as Junction writes it, statuses as text; a member
 // that Junction allows to be null is written as null when empty.
 type wireOrder struct {
 	ID                 string                   `json:"id"`
@@ -156,15 +150,13 @@ type wireTxOrder struct {
 	UpdatedAt       stamp         `json:"updated_at"`
 }
 
-// wireDetails is details. Its data is read once the type is known (data
-// may come first), and only for an at-home phlebotomy order.
+// wireDetails is details; its data is kept as read until the type is
+// known (data may come first), and is written from v, null when zero.
 type wireDetails struct {
 	Type Modality `json:"type"`
 	Data wireData `json:"data"`
 }
 
-// wireData is details.data: kept as read until the type is known; written
-// from v, null when zero.
 type wireData struct {
 	raw jsontext.Value
 	v   orNull[phlebotomyData]
@@ -186,14 +178,13 @@ func (d *wireData) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
 func (d wireData) MarshalJSONTo(enc *jsontext.Encoder) error { return d.v.MarshalJSONTo(enc) }
 
 // wirePatient is patient_details, its date of birth written as the
-// date-time Junction documents.
+// date-time Junction documents: midnight at offset zero, "" when absent
+// (dob may not be null).
 type wirePatient struct {
 	DOB birth `json:"dob"`
 	Patient
 }
 
-// birth is a date of birth: written as midnight at offset zero
-// ("1990-01-01T00:00:00+00:00"), "" when absent (dob may not be null).
 type birth Date
 
 func (d birth) MarshalJSONTo(enc *jsontext.Encoder) error {
@@ -211,7 +202,7 @@ func (d *birth) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
 	return (*Date)(d).UnmarshalJSONFrom(dec)
 }
 
-// wireLabTest is lab_test: its lab and markers, which [LabTest] does not
+// wireLabTest is lab_test; its lab and markers, which [LabTest] does not
 // model, are skipped, and written as null.
 type wireLabTest struct {
 	LabTest
@@ -301,11 +292,6 @@ func (w *wireEntry) entry() HistoryEntry {
 // parseStatuses parses the status texts left in o, as [Decode] describes,
 // and returns the JSON Pointer and the error of the first unknown one.
 func parseStatuses(o *Order) (path string, first error) {
-	note := func(err error, p func() string) {
-		if err != nil && first == nil {
-			path, first = p(), err
-		}
-	}
 	// parse parses a non-empty *text into *s and empties *text; it leaves
 	// both alone when the text is not a status.
 	parse := func(s *Status, text *string, p func() string) {
@@ -313,10 +299,12 @@ func parseStatuses(o *Order) (path string, first error) {
 			return
 		}
 		v, err := ParseStatus(*text)
-		if err == nil {
+		switch {
+		case err == nil:
 			*s, *text = v, ""
+		case first == nil:
+			path, first = p(), err
 		}
-		note(err, p)
 	}
 	phlebotomy := o.IsPhlebotomy()
 	if phlebotomy {
@@ -330,14 +318,15 @@ func parseStatuses(o *Order) (path string, first error) {
 			parse(&t.Status, &t.StatusText, func() string { return "/order_transaction/orders/" + strconv.Itoa(i) + "/low_level_status" })
 		}
 	}
-	if o.HighLevelText != "" {
-		h, err := parseHighLevel(o.HighLevelText)
-		switch {
-		case err == nil:
-			o.HighLevel, o.HighLevelText = h, ""
-		case phlebotomy:
-			note(err, func() string { return "/status" })
-		}
+	if o.HighLevelText == "" {
+		return path, first
+	}
+	h, err := parseHighLevel(o.HighLevelText)
+	switch {
+	case err == nil:
+		o.HighLevel, o.HighLevelText = h, ""
+	case phlebotomy && first == nil:
+		path, first = "/status", err
 	}
 	return path, first
 }
@@ -363,29 +352,24 @@ func (w stamp) MarshalJSONTo(enc *jsontext.Encoder) error {
 
 var dateType = reflect.TypeFor[Date]()
 
-// addressIn is what an address decodes from: the USAddress form (the
-// struct tags of Address, without its methods), and zip.
-type addressIn struct {
-	usAddress
-	Zip string `json:"zip"`
-}
-
-type usAddress Address
-
 // UnmarshalJSONFrom decodes an address in either form, as [Address]
 // describes, for github.com/go-json-experiment/json. Null gives the zero
 // Address. On error a is unchanged.
 func (a *Address) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
-	var in addressIn
+	var in struct {
+		zipAddress
+		ZipCode string `json:"zip_code"`
+	}
 	if err := json.UnmarshalDecode(dec, &in); err != nil {
 		return err
 	}
-	v := Address(in.usAddress)
-	switch {
-	case v.ZipCode == "":
-		v.ZipCode = in.Zip
-	case in.Zip != "" && in.Zip != v.ZipCode:
-		return fmt.Errorf("%w: zip %q and zip_code %q differ", ErrMalformed, in.Zip, v.ZipCode)
+	v := Address(in.zipAddress)
+	switch zip := v.ZipCode; {
+	case in.ZipCode == "":
+	case zip != "" && zip != in.ZipCode:
+		return fmt.Errorf("%w: zip %q and zip_code %q differ", ErrMalformed, zip, in.ZipCode)
+	default:
+		v.ZipCode = in.ZipCode
 	}
 	*a = v
 	return nil
@@ -393,7 +377,7 @@ func (a *Address) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
 
 // orderAddress is an address in an order's form (patient_address,
 // shipping_details): zip, not zip_code, and every member Junction
-// documents there.
+// documents there (zipAddress).
 type orderAddress Address
 
 type zipAddress struct {

@@ -15,20 +15,12 @@ import (
 	"github.com/phlebkit/phlebkit/order"
 )
 
-// wireEvent is the envelope of a webhook body, its data kept as the JSON
-// it is until the type says what it holds.
-type wireEvent struct {
-	EventType    string         `json:"event_type"`
-	Data         jsontext.Value `json:"data"`
-	UserID       string         `json:"user_id"`
-	ClientUserID string         `json:"client_user_id"`
-	TeamID       string         `json:"team_id"`
-}
-
-// outEvent is the envelope as [Event.MarshalJSON] writes it.
-type outEvent struct {
-	EventType    Type   `json:"event_type"`
-	Data         any    `json:"data"`
+// envelope is a webhook body: its event type T and data D as read
+// (string, JSON kept as it is until the type says what it holds) or
+// written (Type, the order or the appointment).
+type envelope[T, D any] struct {
+	EventType    T      `json:"event_type"`
+	Data         D      `json:"data"`
 	UserID       string `json:"user_id"`
 	ClientUserID string `json:"client_user_id"`
 	TeamID       string `json:"team_id"`
@@ -67,7 +59,7 @@ type outEvent struct {
 // that says two things is not one Junction sends). Members other than the
 // envelope's five are skipped.
 func Decode(body []byte) (Event, error) {
-	var w wireEvent
+	var w envelope[string, jsontext.Value]
 	if err := json.Unmarshal(body, &w); err != nil {
 		return Event{}, &DecodeError{Op: "decode", Path: string(jsonerr.Pointer(err)), Err: err}
 	}
@@ -138,7 +130,7 @@ func (v *Verifier) Parse(h map[string][]string, body []byte, now time.Time) (Eve
 // without its order or appointment, or data its package cannot encode, is
 // a *[DecodeError] with Op "encode".
 func (e Event) MarshalJSON() ([]byte, error) {
-	out := outEvent{EventType: e.Type, UserID: e.UserID, ClientUserID: e.ClientUserID, TeamID: e.TeamID}
+	out := envelope[Type, any]{EventType: e.Type, UserID: e.UserID, ClientUserID: e.ClientUserID, TeamID: e.TeamID}
 	switch {
 	case e.Type.IsOrder() && e.Order != nil:
 		out.Data = e.Order
