@@ -15,17 +15,10 @@ import (
 	"github.com/phlebkit/phlebkit/provider"
 )
 
-// The wire layer. Every type decodes with github.com/go-json-experiment/json
-// from its struct tags; a type only takes over where the wire form is
-// special: times (zone-less means UTC, null is the zero time), statuses
-// (two spellings, an unknown one kept aside so that the rest still
-// decodes), and raw provider data (kept as sent, in the form the encoder
-// writes it). Errors of the json package are turned into a *DecodeError or
-// *EncodeError whose Path is the JSON Pointer of the value at fault.
-
-// appointmentIn is what an appointment decodes from: the plain members
-// (the struct tags of Appointment, without its methods), shadowed by those
-// whose wire form is special.
+// appointmentIn is what an appointment decodes from: the struct tags of
+// Appointment (without its methods), shadowed where the wire form is
+// special: times, statuses (an unknown one kept aside so that the rest
+// still decodes) and the provider.
 type appointmentIn struct {
 	plainAppointment
 	StartAt     wireTime   `json:"start_at"`
@@ -150,17 +143,12 @@ func (a Appointment) MarshalJSON() ([]byte, error) {
 	case a.Provider != 0:
 		return nil, &EncodeError{Path: "/provider", Text: a.Provider.String(), Err: provider.ErrInvalidProvider}
 	}
-	for _, s := range []struct {
-		s     Status
-		spell func(Status) string
-		out   *string
-		path  string
-	}{{a.Status, Status.String, &out.Status, "/status"}, {a.EventStatus, Status.EventStatus, &out.EventStatus, "/event_status"}} {
-		if s.s != 0 && !s.s.IsValid() {
-			return nil, &EncodeError{Path: s.path, Text: s.s.String(), Err: ErrUnknownStatus}
-		} else if s.s != 0 {
-			*s.out = s.spell(s.s)
-		}
+	var err error
+	if out.Status, err = spelled(a.Status, Status.String, "/status"); err != nil {
+		return nil, err
+	}
+	if out.EventStatus, err = spelled(a.EventStatus, Status.EventStatus, "/event_status"); err != nil {
+		return nil, err
 	}
 	b, err := json.Marshal(&out)
 	if err != nil {
@@ -169,11 +157,22 @@ func (a Appointment) MarshalJSON() ([]byte, error) {
 	return b, nil
 }
 
-// statusText is a status as sent, null read as "".
+// spelled writes s as as does, "" for the zero Status; an invalid s is an
+// *EncodeError at path.
+func spelled(s Status, as func(Status) string, path string) (string, error) {
+	switch {
+	case s == 0:
+		return "", nil
+	case !s.IsValid():
+		return "", &EncodeError{Path: path, Text: s.String(), Err: ErrUnknownStatus}
+	}
+	return as(s), nil
+}
+
+// statusText is a status as sent, null read as "". Its status is the zero
+// Status for "", a *DecodeError at path for unknown text.
 type statusText string
 
-// status parses the text: "" is the zero Status; unknown text is a
-// *DecodeError at path.
 func (s statusText) status(path string) (Status, error) {
 	if s == "" {
 		return 0, nil
@@ -184,17 +183,25 @@ func (s statusText) status(path string) (Status, error) {
 	return 0, &DecodeError{Path: path, Text: string(s), Err: ErrUnknownStatus}
 }
 
-// wireTime is a time as Junction's JSON holds it: null for the zero time,
-// otherwise RFC 3339 in UTC; decoding accepts what [ParseTime] accepts.
-type wireTime time.Time
+// stamp is a time as Junction's JSON holds it, read as [ParseTime] reads
+// it (null is the zero time), written in RFC 3339 in UTC: the zero time as
+// "0001-01-01T00:00:00Z", which reads back as the zero time.
+type stamp time.Time
 
-func (t *wireTime) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+func (t *stamp) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
 	v, err := jsonerr.ReadTime(dec, func(text string) error { return &DecodeError{Text: text, Err: errMalformedTime} })
 	if se, ok := err.(*json.SemanticError); ok { // named by its kind alone: "unexpected JSON object"
 		se.GoType, err = nil, &DecodeError{Err: se}
 	}
-	*t = wireTime(v)
+	*t = stamp(v)
 	return err
+}
+
+// wireTime is a stamp written as null when zero.
+type wireTime time.Time
+
+func (t *wireTime) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	return (*stamp)(t).UnmarshalJSONFrom(dec)
 }
 
 func (t wireTime) MarshalJSONTo(enc *jsontext.Encoder) error {
@@ -203,10 +210,6 @@ func (t wireTime) MarshalJSONTo(enc *jsontext.Encoder) error {
 	}
 	return stamp(t).MarshalJSONTo(enc)
 }
-
-// stamp is a time that Junction does not allow to be null: the zero time
-// is written as "0001-01-01T00:00:00Z", which reads back as the zero time.
-type stamp time.Time
 
 func (t stamp) MarshalJSONTo(enc *jsontext.Encoder) error {
 	if !jsonerr.InRange(time.Time(t)) {
@@ -235,14 +238,12 @@ func ParseTime(text string) (time.Time, error) {
 	return t, nil
 }
 
-// errMalformedTime is the cause of a time that RFC 3339 cannot read or
-// write.
+// errMalformedTime is the cause of a time RFC 3339 cannot read or write.
 var errMalformedTime = fmt.Errorf("%w: time", ErrMalformed)
 
-// entryWire is a history entry as Junction writes it; HistoryEntry's own
-// struct tags give the rest.
+// entryWire is a history entry as Junction writes it.
 type entryWire struct {
-	CreatedAt wireTime       `json:"created_at"`
+	CreatedAt stamp          `json:"created_at"`
 	Data      jsontext.Value `json:"data"`
 	Status    string         `json:"status"`
 }
@@ -268,11 +269,7 @@ func (e *HistoryEntry) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
 // years 0000 to 9999 and a Data that is not valid JSON are errors wrapping
 // [ErrMalformed].
 func (e HistoryEntry) MarshalJSONTo(enc *jsontext.Encoder) error {
-	out := struct {
-		CreatedAt stamp          `json:"created_at"`
-		Data      jsontext.Value `json:"data"`
-		Status    string         `json:"status"`
-	}{stamp(e.CreatedAt), e.Data, e.Status}
+	out := entryWire{stamp(e.CreatedAt), e.Data, e.Status}
 	if len(out.Data) == 0 {
 		out.Data = jsontext.Value("null")
 	}
@@ -282,9 +279,8 @@ func (e HistoryEntry) MarshalJSONTo(enc *jsontext.Encoder) error {
 	return nil
 }
 
-// raw returns v, a raw value as the json package decoded it, in the form
-// the encoder writes it (compacted, strings canonical), so that decoding
-// what encoding wrote gives the same bytes; nil for null.
+// raw returns v, as the json package decoded it, in the form the encoder
+// writes it (compacted, strings canonical); nil for null.
 func raw(v jsontext.Value) jsontext.Value {
 	if len(v) == 0 || v.Kind() == 'n' {
 		return nil
