@@ -30,8 +30,7 @@ type appointmentIn struct {
 
 type plainAppointment Appointment
 
-// appointmentOut is what an appointment encodes to, member by member in
-// Junction's order.
+// appointmentOut is what an appointment encodes to, in Junction's order.
 type appointmentOut struct {
 	ID                 string         `json:"id"`
 	UserID             string         `json:"user_id"`
@@ -54,21 +53,20 @@ type appointmentOut struct {
 	History            []HistoryEntry `json:"events"`
 }
 
-// Decode decodes an appointment from Junction's JSON; null gives the zero
-// Appointment. status and event_status accept what [ParseStatus] accepts,
-// and "" or null for the zero Status; start_at, end_at and
-// events[].created_at what [ParseTime] accepts. Every error it returns is a
-// *[DecodeError] whose Path is the JSON Pointer of the value at fault.
+// Decode decodes an appointment from Junction's JSON, in time linear in
+// the size of data; null gives the zero Appointment. status and
+// event_status accept what [ParseStatus] accepts, and "" or null for the
+// zero Status; start_at, end_at and events[].created_at what [ParseTime]
+// accepts. Keys are matched exactly; a repeated member is malformed;
+// unknown members are ignored. Every error it returns is a *[DecodeError]
+// whose Path is the JSON Pointer of the value at fault.
 //
 // Junction's status enums are non-exhaustive. When the only trouble is a
 // status this package does not know, Decode returns the rest of the
-// appointment beside the error (which wraps [ErrUnknownStatus]), with that
-// status zero, so that a caller can log the appointment's id and keep
-// going; when both status and event_status are unknown, the error names
-// status. On any other error it returns the zero Appointment.
-//
-// Keys are matched exactly; a repeated member is malformed; unknown members
-// are ignored. Decoding takes time linear in the size of data.
+// appointment, that status zero, beside the error (which wraps
+// [ErrUnknownStatus]), so that a caller can log the appointment's id and
+// keep going; when both status and event_status are unknown, the error
+// names status. On any other error it returns the zero Appointment.
 func Decode(data []byte) (Appointment, error) {
 	var in appointmentIn
 	if err := json.Unmarshal(data, &in); err != nil {
@@ -86,10 +84,7 @@ func Decode(data []byte) (Appointment, error) {
 	var err, eventErr error
 	a.Status, err = in.Status.status("/status")
 	a.EventStatus, eventErr = in.EventStatus.status("/event_status")
-	if err == nil {
-		err = eventErr
-	}
-	return a, err
+	return a, cmp.Or(err, eventErr)
 }
 
 // UnmarshalJSON decodes an appointment as [Decode] does. Both
@@ -108,7 +103,7 @@ func (a *Appointment) UnmarshalJSON(data []byte) error {
 	return nil
 }
 
-// MarshalJSON writes Junction's field names. Both encoding/json and
+// MarshalJSON writes Junction's field names; both encoding/json and
 // github.com/go-json-experiment/json call it. Every member Junction's
 // OpenAPI document marks required for an appointment is written, with the
 // JSON type it gives, null only where it allows: a zero StartAt or EndAt is
@@ -117,10 +112,8 @@ func (a *Appointment) UnmarshalJSON(data []byte) error {
 // created_at, which may not be null, is "0001-01-01T00:00:00Z", which
 // decodes back to the zero time. The optional members left out when empty
 // are order_transaction_id, external_id, iana_timezone, appointment_notes
-// and event_data. EventStatus is spelled as an event status ("scheduled").
-//
-// The provider is written as Provider's name, or as ProviderText when
-// Provider is zero.
+// and event_data. EventStatus is spelled as an event status ("scheduled");
+// the provider as Provider's name, or as ProviderText when Provider is zero.
 //
 // A value that Junction's JSON cannot hold is an *[EncodeError] with the
 // JSON Pointer of the member: an invalid non-zero status (wrapping
@@ -249,11 +242,10 @@ type entryWire struct {
 }
 
 // UnmarshalJSONFrom decodes Junction's fields, for
-// github.com/go-json-experiment/json. created_at must be a string that
-// [ParseTime] accepts, or null; status must be a string, or null for "";
-// data may be any JSON value, kept in the form the encoder writes it (see
-// [HistoryEntry]). Null gives the zero HistoryEntry, as the json package
-// gives for null; on error e is unchanged.
+// github.com/go-json-experiment/json: created_at a string that [ParseTime]
+// accepts, or null; status a string, or null for ""; data any JSON value,
+// kept in the form the encoder writes it (see [HistoryEntry]). Null gives
+// the zero HistoryEntry, as the json package does; on error e is unchanged.
 func (e *HistoryEntry) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
 	var in entryWire
 	if err := json.UnmarshalDecode(dec, &in); err != nil {
@@ -289,8 +281,8 @@ func raw(v jsontext.Value) jsontext.Value {
 	return v
 }
 
-// eventDataWire is event data as Junction writes it: origin,
-// is_reschedule, and every other member in Extra.
+// eventDataWire is event data as Junction writes it: Extra holds every
+// member but origin and is_reschedule.
 type eventDataWire struct {
 	Origin       string                    `json:"origin"`
 	IsReschedule bool                      `json:"is_reschedule"`
@@ -298,11 +290,11 @@ type eventDataWire struct {
 }
 
 // UnmarshalJSONFrom decodes a JSON object, or null, for
-// github.com/go-json-experiment/json. origin must be a string and
-// is_reschedule a boolean, either may be null; other members may be any
-// JSON value, and are kept in Extra in the form the encoder writes them:
-// compacted, strings canonical. Null gives the zero EventData, as the json
-// package gives for null; on error d is unchanged.
+// github.com/go-json-experiment/json: origin a string and is_reschedule a
+// boolean, either may be null; other members any JSON value, kept in Extra
+// in the form the encoder writes them (compacted, strings canonical). Null
+// gives the zero EventData, as the json package does; on error d is
+// unchanged.
 func (d *EventData) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
 	var in eventDataWire
 	if err := json.UnmarshalDecode(dec, &in); err != nil {
@@ -359,9 +351,7 @@ func DecodeCancellationReasons(data []byte) ([]CancellationReason, error) {
 
 // decodeError turns an error of the json package, or one of this package's
 // that it wraps, into a *DecodeError with the JSON Pointer of the fault.
-// Pointers are absolute: the methods of the nested types share the decoder
-// of the whole document, and a *DecodeError they return carries the
-// absolute pointer already.
+// Pointers are absolute: a *DecodeError of a nested type's method has it.
 func decodeError(err error) *DecodeError {
 	d := DecodeError{Err: err}
 	if de, ok := errors.AsType[*DecodeError](err); ok {

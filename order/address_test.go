@@ -77,7 +77,7 @@ func TestAddressRoundTrip(t *testing.T) {
 		require.NoError(t, json.Unmarshal(b, &back), "%s", b)
 		assert.Equal(t, a, back, "the USAddress form %s", b)
 
-		b, err = json.Marshal(orderAddress(a))
+		b, err = json.Marshal(orderAddress{a})
 		require.NoError(t, err)
 		back = Address{}
 		require.NoError(t, json.Unmarshal(b, &back), "%s", b)

@@ -14,43 +14,40 @@ import (
 	"github.com/phlebkit/phlebkit/internal/jsonerr"
 )
 
-// Decode decodes an order from Junction's JSON: the data of a
-// labtest.order.* webhook, or the order of an order endpoint's response.
-// It reads the input in time linear in its length. Null gives the zero
-// Order.
+// Decode decodes an order from Junction's JSON (the data of a
+// labtest.order.* webhook, or the order of an order endpoint's response) in
+// time linear in its length. Null gives the zero Order.
 //
 // Decoding is strict about shape and lenient about presence: a member that
 // is absent or null leaves its field zero, and members this package does
-// not model are skipped; but JSON that is invalid (including invalid UTF-8
-// and a member repeated in one object), a value of the wrong JSON type, an
-// id that is not an integer, or a timestamp or date that cannot be read is
-// a *[DecodeError] wrapping [ErrMalformed], and Decode returns the zero
-// Order. Member names are matched exactly, letter case included.
-// Timestamps are RFC 3339, with or without a zone designator (none means
-// UTC), and are returned in UTC. Dates (dob, activate_by) are read as
-// [Date.UnmarshalText] reads them; an empty one is absent. The zip code of
-// patient_address and shipping_details is read as [Address] describes.
-// details.data is read only for an at-home phlebotomy order; the data of
-// another modality is skipped, once checked to be valid JSON.
+// not model are skipped; but invalid JSON (invalid UTF-8 and a member
+// repeated in one object included), a value of the wrong JSON type, an id
+// that is not an integer, or a timestamp or date that cannot be read is a
+// *[DecodeError] wrapping [ErrMalformed], beside the zero Order. Member
+// names are matched exactly, letter case included. Timestamps are RFC
+// 3339, with or without a zone designator (none means UTC), returned in
+// UTC. Dates (dob, activate_by) are read as [Date.UnmarshalText] reads
+// them; an empty one is absent. The zip code of patient_address and
+// shipping_details is read as [Address] describes. details.data is read
+// only for an at-home phlebotomy order; another modality's is skipped,
+// once checked to be valid JSON.
 //
 // The order's modality decides how its statuses are read. On an at-home
 // phlebotomy order, events[].status, last_event.status and
 // order_transaction.orders[].low_level_status are parsed as [ParseStatus]
-// parses them, and the top-level status as [HighLevel.UnmarshalText] does.
+// parses them, the top-level status as [HighLevel.UnmarshalText] does.
 // Junction's status enums are non-exhaustive: a status this package does
 // not know is kept as text (StatusText, HighLevelText) beside a zero
-// status, and Decode returns the whole order together with a *[DecodeError]
-// wrapping [ErrUnknownStatus] that names the first such status (in events,
-// last_event, order_transaction, status), so that the caller can still see
-// the order. An order of any other modality, or without details (our
-// decision: nothing says it is at-home phlebotomy), decodes without that
-// error: its statuses are not this package's, so they stay text and are
-// never parsed into a [Status]; only its high-level status, which every
-// modality shares, is parsed when it can be. An empty status is left zero
-// on any order.
+// status, and Decode returns the whole order with a *[DecodeError]
+// wrapping [ErrUnknownStatus] naming the first such status (in events,
+// last_event, order_transaction, status). An order of another modality,
+// or without details (our decision: nothing says it is at-home
+// phlebotomy), decodes without that error: its statuses stay text, never
+// parsed into a [Status]; only its high-level status, which every modality
+// shares, is parsed when it can be. An empty status is left zero.
 func Decode(data []byte) (Order, error) {
-	// Short histories are read into space allocated with the rest.
-	var w struct {
+	var w struct { // short histories are read into space allocated with the rest
+
 		wireOrder
 		events [8]wireEntry
 	}
@@ -76,7 +73,7 @@ func Decode(data []byte) (Order, error) {
 func (o *Order) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
 	var w wireOrder
 	var v Order
-	de := (*DecodeError)(nil)
+	var de *DecodeError
 	if err := json.UnmarshalDecode(dec, &w); err != nil {
 		de = decodeError(err)
 	} else if v, de = w.order(); de != nil {
@@ -104,27 +101,27 @@ func decodeError(err error) *DecodeError {
 // wireOrder is an order as Junction writes it, statuses as text; a member
 // that Junction allows to be null is written as null when empty.
 type wireOrder struct {
-	ID                 string                   `json:"id"`
-	TeamID             string                   `json:"team_id"`
-	UserID             string                   `json:"user_id"`
-	Patient            orNull[wirePatient]      `json:"patient_details"`
-	Address            orNull[orderAddress]     `json:"patient_address"`
-	LabTest            wireLabTest              `json:"lab_test"`
-	Details            wireDetails              `json:"details"`
-	SampleID           text                     `json:"sample_id"`
-	Notes              text                     `json:"notes"`
-	CreatedAt          stamp                    `json:"created_at"`
-	UpdatedAt          stamp                    `json:"updated_at"`
-	Events             []wireEntry              `json:"events"`
-	LastEvent          wireEntry                `json:"last_event"`
-	Status             text                     `json:"status"`
-	HealthInsuranceID  text                     `json:"health_insurance_id"`
-	RequisitionFormURL text                     `json:"requisition_form_url"`
-	ShippingDetails    orNull[orderAddress]     `json:"shipping_details"`
-	HasABN             bool                     `json:"has_abn"`
-	ActivateBy         Date                     `json:"activate_by"`
-	Origin             text                     `json:"origin"`
-	Transaction        orNull[*wireTransaction] `json:"order_transaction"`
+	ID                 string               `json:"id"`
+	TeamID             string               `json:"team_id"`
+	UserID             string               `json:"user_id"`
+	Patient            orNull[wirePatient]  `json:"patient_details"`
+	Address            orNull[orderAddress] `json:"patient_address"`
+	LabTest            wireLabTest          `json:"lab_test"`
+	Details            wireDetails          `json:"details"`
+	SampleID           text                 `json:"sample_id"`
+	Notes              text                 `json:"notes"`
+	CreatedAt          stamp                `json:"created_at"`
+	UpdatedAt          stamp                `json:"updated_at"`
+	Events             []wireEntry          `json:"events"`
+	LastEvent          wireEntry            `json:"last_event"`
+	Status             text                 `json:"status"`
+	HealthInsuranceID  text                 `json:"health_insurance_id"`
+	RequisitionFormURL text                 `json:"requisition_form_url"`
+	ShippingDetails    orNull[orderAddress] `json:"shipping_details"`
+	HasABN             bool                 `json:"has_abn"`
+	ActivateBy         Date                 `json:"activate_by"`
+	Origin             text                 `json:"origin"`
+	Transaction        *wireTransaction     `json:"order_transaction"`
 }
 
 type wireEntry struct {
@@ -185,10 +182,10 @@ type wirePatient struct {
 	Patient
 }
 
-type birth Date
+type birth struct{ Date }
 
 func (d birth) MarshalJSONTo(enc *jsontext.Encoder) error {
-	b, err := Date(d).MarshalText()
+	b, err := d.MarshalText()
 	if err != nil {
 		return err
 	}
@@ -196,10 +193,6 @@ func (d birth) MarshalJSONTo(enc *jsontext.Encoder) error {
 		b = append(b, "T00:00:00+00:00"...)
 	}
 	return enc.WriteToken(jsontext.String(string(b)))
-}
-
-func (d *birth) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
-	return (*Date)(d).UnmarshalJSONFrom(dec)
 }
 
 // wireLabTest is lab_test; its lab and markers, which [LabTest] does not
@@ -240,9 +233,8 @@ func (n *orNull[T]) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
 }
 
 // order returns the order w holds, its statuses parsed as [Decode]
-// describes. The error, with the JSON Pointer of its value, is that of
-// details.data, with the zero Order, or that of the first unknown status,
-// with the order.
+// describes, or the error of details.data (with the zero Order) or of the
+// first unknown status (with the order).
 func (w *wireOrder) order() (Order, *DecodeError) {
 	p, data := w.Patient.v.Patient, &w.Details.Data
 	if w.Details.Type == ModalityAtHomePhlebotomy && data.raw != nil {
@@ -252,16 +244,16 @@ func (w *wireOrder) order() (Order, *DecodeError) {
 			return Order{}, de
 		}
 	}
-	p.DOB = Date(w.Patient.v.DOB)
+	p.DOB = w.Patient.v.DOB.Date
 	d := data.v.v
 	o := Order{
-		ID: w.ID, TeamID: w.TeamID, UserID: w.UserID, Patient: p, Address: Address(w.Address.v),
+		ID: w.ID, TeamID: w.TeamID, UserID: w.UserID, Patient: p, Address: w.Address.v.Address,
 		LabTest: w.LabTest.LabTest, Details: Details{Type: w.Details.Type, ID: d.ID, AppointmentID: string(d.AppointmentID),
 			CreatedAt: d.CreatedAt.t, UpdatedAt: d.UpdatedAt.t}, SampleID: string(w.SampleID), Notes: string(w.Notes),
 		CreatedAt: w.CreatedAt.t, UpdatedAt: w.UpdatedAt.t, LastEvent: w.LastEvent.entry(),
 		HighLevelText: string(w.Status), ActivateBy: w.ActivateBy, Origin: string(w.Origin), HasABN: w.HasABN,
 		HealthInsuranceID: string(w.HealthInsuranceID), RequisitionFormURL: string(w.RequisitionFormURL),
-		ShippingDetails: Address(w.ShippingDetails.v),
+		ShippingDetails: w.ShippingDetails.v.Address,
 	}
 	if len(w.Events) > 0 {
 		o.History = make([]HistoryEntry, len(w.Events))
@@ -269,7 +261,7 @@ func (w *wireOrder) order() (Order, *DecodeError) {
 			o.History[i] = w.Events[i].entry()
 		}
 	}
-	if t := w.Transaction.v; t != nil {
+	if t := w.Transaction; t != nil {
 		o.Transaction = Transaction{ID: t.ID, Status: t.Status}
 		if len(t.Orders) > 0 {
 			o.Transaction.Orders = make([]TransactionOrder, len(t.Orders))
@@ -331,11 +323,9 @@ func parseStatuses(o *Order) (path string, first error) {
 	return path, first
 }
 
-// stamp is a timestamp as Junction writes it: RFC 3339, with or without a
-// zone designator (none means UTC); null reads as the zero time. It is
-// written in RFC 3339 in UTC, the zero time too ("0001-01-01T00:00:00Z"),
-// since most of Junction's timestamps may not be null; one that may is an
-// orNull[stamp].
+// stamp is a timestamp, read as jsonerr.ReadTime reads it, written in RFC
+// 3339 in UTC, the zero time too ("0001-01-01T00:00:00Z"), since most of
+// Junction's timestamps may not be null; one that may is an orNull[stamp].
 type stamp struct{ t time.Time }
 
 func (w *stamp) UnmarshalJSONFrom(dec *jsontext.Decoder) (err error) {
@@ -378,7 +368,7 @@ func (a *Address) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
 // orderAddress is an address in an order's form (patient_address,
 // shipping_details): zip, not zip_code, and every member Junction
 // documents there (zipAddress).
-type orderAddress Address
+type orderAddress struct{ Address }
 
 type zipAddress struct {
 	ReceiverName string `json:"receiver_name"`
@@ -394,11 +384,7 @@ type zipAddress struct {
 }
 
 func (a orderAddress) MarshalJSONTo(enc *jsontext.Encoder) error {
-	return json.MarshalEncode(enc, zipAddress(a))
-}
-
-func (a *orderAddress) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
-	return (*Address)(a).UnmarshalJSONFrom(dec)
+	return json.MarshalEncode(enc, zipAddress(a.Address))
 }
 
 // MarshalJSONTo writes o with Junction's field names, in the shape
@@ -443,7 +429,7 @@ func (o Order) MarshalJSONTo(enc *jsontext.Encoder) error {
 	return enc.WriteValue(b)
 }
 
-// wire returns o's wire form, or the *DecodeError of its first invalid
+// wire returns o's wire form, and the *DecodeError of its first invalid
 // status.
 func (o Order) wire() (wireOrder, error) {
 	var first error
@@ -461,13 +447,13 @@ func (o Order) wire() (wireOrder, error) {
 			Detail: text(h.Detail)}
 	}
 	p, d := o.Patient, o.Details
-	w := wireOrder{ID: o.ID, TeamID: o.TeamID, UserID: o.UserID, Patient: orNull[wirePatient]{wirePatient{birth(p.DOB), p}},
-		Address: orNull[orderAddress]{orderAddress(o.Address)}, LabTest: wireLabTest{LabTest: o.LabTest},
+	w := wireOrder{ID: o.ID, TeamID: o.TeamID, UserID: o.UserID, Patient: orNull[wirePatient]{wirePatient{birth{p.DOB}, p}},
+		Address: orNull[orderAddress]{orderAddress{o.Address}}, LabTest: wireLabTest{LabTest: o.LabTest},
 		Details: wireDetails{Type: d.Type}, SampleID: text(o.SampleID), Notes: text(o.Notes), CreatedAt: stampOf(o.CreatedAt),
 		UpdatedAt: stampOf(o.UpdatedAt), Events: make([]wireEntry, len(o.History)), Status: text(o.HighLevelText),
 		LastEvent:         entry(o.LastEvent, func() string { return "/last_event/status" }),
 		HealthInsuranceID: text(o.HealthInsuranceID), RequisitionFormURL: text(o.RequisitionFormURL),
-		ShippingDetails: orNull[orderAddress]{orderAddress(o.ShippingDetails)}, HasABN: o.HasABN, ActivateBy: o.ActivateBy,
+		ShippingDetails: orNull[orderAddress]{orderAddress{o.ShippingDetails}}, HasABN: o.HasABN, ActivateBy: o.ActivateBy,
 		Origin: text(o.Origin)}
 	if o.IsPhlebotomy() {
 		w.Details.Data.v.v = phlebotomyData{ID: d.ID, AppointmentID: text(d.AppointmentID), CreatedAt: stampOf(d.CreatedAt),
@@ -484,9 +470,9 @@ func (o Order) wire() (wireOrder, error) {
 		w.Status = text(b)
 	}
 	if t := o.Transaction; t.ID != "" || t.Status != "" || len(t.Orders) > 0 {
-		w.Transaction.v = &wireTransaction{ID: t.ID, Status: t.Status, Orders: make([]wireTxOrder, len(t.Orders))}
+		w.Transaction = &wireTransaction{ID: t.ID, Status: t.Status, Orders: make([]wireTxOrder, len(t.Orders))}
 		for i, v := range t.Orders {
-			w.Transaction.v.Orders[i] = wireTxOrder{ID: v.ID, Status: text(status(v.Status, v.StatusText, Status.String,
+			w.Transaction.Orders[i] = wireTxOrder{ID: v.ID, Status: text(status(v.Status, v.StatusText, Status.String,
 				func() string { return "/order_transaction/orders/" + strconv.Itoa(i) + "/low_level_status" })),
 				StatusCreatedAt: orNull[stamp]{stampOf(v.StatusCreatedAt)}, Origin: text(v.Origin), ParentID: text(v.ParentID),
 				CreatedAt: stampOf(v.CreatedAt), UpdatedAt: stampOf(v.UpdatedAt)}

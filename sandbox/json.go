@@ -18,13 +18,6 @@ import (
 	"github.com/phlebkit/phlebkit/scheduling"
 )
 
-// The server's wire layer: request bodies decoded and answers written with
-// github.com/go-json-experiment/json, into and from the module's domain
-// types (order.Patient, order.Address, order.Date, …). Decoding matches
-// member names exactly, ignores members it does not know (Junction's API
-// skips them too), and refuses a repeated member and invalid UTF-8 as
-// malformed JSON.
-
 // problems collects what is wrong with a request: the detail list of a
 // 422 answer, in the form Junction's API writes it (HTTPValidationError):
 // where ("body", then the member names and indices), what, and a type.
@@ -55,10 +48,13 @@ func (ps *problems) notes(s string, loc ...any) {
 // blank reports whether data holds only JSON white space.
 func blank(data []byte) bool { return len(bytes.Trim(data, " \t\r\n")) == 0 }
 
-// decodeBody decodes a request body into v, which must be an object, and
-// reports what keeps it from doing so: a body that is absent or null, not
-// an object, not JSON, or with a member of the wrong type. A fault has
-// its place as loc ("body", then the JSON Pointer's tokens).
+// decodeBody decodes a request body into v, which must be an object, with
+// github.com/go-json-experiment/json, and reports what keeps it from doing
+// so: a body that is absent or null, not an object, not JSON (a repeated
+// member and invalid UTF-8 included), or with a member of the wrong type,
+// at its place as loc ("body", then the JSON Pointer's tokens). Member
+// names are matched exactly; members it does not know are ignored, as
+// Junction's API ignores them.
 func decodeBody(data []byte, v any) problems {
 	var ps problems
 	if blank(data) {
@@ -272,15 +268,10 @@ func decodeCancel(data []byte) (junction.CancelAppointmentRequest, problems) {
 // /v3/order/{order_id}/test: nothing, null, or an object (Junction's
 // SimulationFlags, which shape the results this server does not make).
 func decodeSimulationFlags(data []byte) problems {
-	if blank(data) {
-		return nil
+	if ps := decodeBody(data, &struct{}{}); len(ps) != 1 || ps[0].Type != "value_error.missing" {
+		return ps
 	}
-	var flags struct{}
-	ps := decodeBody(data, &flags)
-	if len(ps) == 1 && ps[0].Type == "value_error.missing" {
-		return nil // null
-	}
-	return ps
+	return nil // nothing, or null
 }
 
 // writeJSON answers status with v's JSON.

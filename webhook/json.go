@@ -76,12 +76,9 @@ func Decode(body []byte) (Event, error) {
 	if w.Data == nil || w.Data.Kind() == 'n' {
 		return Event{}, &DecodeError{Op: "decode", Path: "/data", Err: errMissing}
 	}
-	var (
-		err              error
-		phlebotomy       bool
-		kindPath, kind   string
-		unknownStatusErr error
-	)
+	var err, unknownStatusErr error
+	var phlebotomy bool
+	var kindPath, kind string
 	if e.Type.IsOrder() {
 		o, oerr := order.Decode(w.Data)
 		e.Order, err, unknownStatusErr = &o, oerr, order.ErrUnknownStatus
@@ -177,18 +174,16 @@ var (
 	errNoData   = errors.New("no order or appointment for the type")
 )
 
-// dataError turns an error of the order or appointment codec into a
-// *DecodeError whose path is under /data.
+// dataError is the *DecodeError, under /data, of the data's codec's err.
 func dataError(op string, err error) *DecodeError {
 	path, _, e := inner(err)
 	return &DecodeError{Op: op, Path: "/data" + path, Err: e}
 }
 
-// inner returns the JSON Pointer, relative to the order or the appointment,
-// of an error of their codecs within err, the words its message starts
-// with, path included ("order: decode /events/2/status: "), and that error,
-// the JSON encoder's wrapping aside; empty strings and err itself for any
-// other error.
+// inner returns an error of the order's or the appointment's codec within
+// err (the JSON encoder's wrapping aside), its JSON Pointer and the words
+// its message starts with ("order: decode /events/2/status: "); empty
+// strings and err itself for any other error.
 func inner(err error) (path, prefix string, _ error) {
 	if e, ok := errors.AsType[*order.DecodeError](err); ok {
 		return e.Path, strings.TrimSuffix("order: "+cmp.Or(e.Op, "decode")+" "+e.Path, " ") + ": ", e

@@ -100,13 +100,10 @@ func TypeName(t reflect.Type) string {
 	}
 }
 
-// ParseTime parses a timestamp as Junction sends it: RFC 3339 with a zone
-// designator ("2023-05-15T16:00:00+00:00", "2022-01-01T00:00:00Z") or
-// without one ("2022-01-01T00:00:00"), which means UTC; fractional seconds
-// are accepted in both. RFC 3339 is read as Go's time.RFC3339Nano layout
-// reads it. The result is in UTC. It reports false for anything else,
-// including a date alone, a space instead of the T, and an instant outside
-// the years 0000 to 9999 once in UTC.
+// ParseTime parses a timestamp as appointment.ParseTime documents it (RFC
+// 3339 as time.RFC3339Nano reads it, or without a zone designator, which
+// means UTC), in UTC, and reports whether it could: not for a date alone,
+// a space instead of the T, or an instant outside the years 0000 to 9999.
 func ParseTime(text string) (time.Time, bool) {
 	// Each text is tried against one layout: the zone-less layout takes
 	// nothing after the seconds but a fraction, and RFC 3339 wants a Z or
