@@ -18,9 +18,8 @@ import (
 	"github.com/phlebkit/phlebkit/scheduling"
 )
 
-// problems collects what is wrong with a request: the detail list of a
-// 422 answer, in the form Junction's API writes it (HTTPValidationError):
-// where ("body", then the member names and indices), what, and a type.
+// problems is what is wrong with a request, the detail list of a 422
+// answer as Junction's API writes it (HTTPValidationError).
 type problems []junction.Problem
 
 func (ps *problems) add(msg, typ string, loc ...any) {
@@ -36,8 +35,7 @@ func (ps *problems) required(s string, loc ...any) {
 	}
 }
 
-// notes reports notes longer than scheduling's rules allow for access and
-// appointment notes.
+// notes reports notes longer than scheduling's rules allow.
 func (ps *problems) notes(s string, loc ...any) {
 	if scheduling.CheckNotes(s, "") != nil {
 		ps.add("ensure this value has at most "+strconv.Itoa(scheduling.MaxNotes)+" characters",
@@ -57,16 +55,13 @@ func blank(data []byte) bool { return len(bytes.Trim(data, " \t\r\n")) == 0 }
 // Junction's API ignores them.
 func decodeBody(data []byte, v any) problems {
 	var ps problems
-	if blank(data) {
-		ps.missing("body")
-		return ps
-	}
 	err := json.Unmarshal(data, v)
 	top := jsontext.Value(bytes.TrimLeft(data, " \t\r\n")).Kind()
-	var syntax *jsontext.SyntacticError
 	var semantic *json.SemanticError
 	switch {
-	case errors.As(err, &syntax):
+	case blank(data) || err == nil && top == 'n':
+		ps.missing("body")
+	case errors.As(err, new(*jsontext.SyntacticError)):
 		ps.add(msgInvalidJSON, "value_error.jsondecode", "body")
 	case err != nil && top != '{':
 		ps.add("value is not a valid dict", "type_error.dict", "body")
@@ -92,8 +87,6 @@ func decodeBody(data []byte, v any) problems {
 		}
 	case err != nil:
 		ps.add(msgInvalidJSON, "value_error.jsondecode", "body")
-	case top == 'n':
-		ps.missing("body")
 	}
 	return ps
 }
@@ -120,9 +113,8 @@ var (
 	providerType = reflect.TypeFor[provider.Provider]()
 )
 
-// decodeChecked decodes a request body into a T as decodeBody does, then
-// has check report what is wrong with its members; it returns the zero T
-// beside any problem.
+// decodeChecked decodes a body into a T as decodeBody does, then has check
+// report what is wrong with its members; the zero T beside any problem.
 func decodeChecked[T any](data []byte, check func(*T, *problems)) (T, problems) {
 	var v T
 	ps := decodeBody(data, &v)
@@ -136,11 +128,9 @@ func decodeChecked[T any](data []byte, check func(*T, *problems)) (T, problems) 
 }
 
 // decodeCreateOrder decodes and checks the body of POST /v3/order
-// (junction.CreateOrderRequest): user_id, lab_test_id, patient_details
-// (first_name, last_name, dob, gender, phone_number, email) and
-// patient_address (an address in the order's form) are required;
-// collection_method and activate_by are optional. A body it accepts has
-// Patient and Address set.
+// (junction.CreateOrderRequest): user_id (a UUID), lab_test_id,
+// patient_details (first_name, last_name, dob, gender, phone_number,
+// email) and patient_address (in the order's form) are required.
 func decodeCreateOrder(data []byte) (junction.CreateOrderRequest, problems) {
 	return decodeChecked(data, func(c *junction.CreateOrderRequest, ps *problems) {
 		if ps.required(c.UserID, "body", "user_id"); c.UserID != "" && !isUUID(c.UserID) {
@@ -166,11 +156,10 @@ func decodeCreateOrder(data []byte) (junction.CreateOrderRequest, problems) {
 // zipPattern is the pattern of a zip code in Junction's addresses.
 var zipPattern = regexp.MustCompile(`^\d{5}(-\d{4})?$`)
 
-// address reports what is missing from an address under loc, and access
-// notes that are too long: first_line, city, state and the zip code are
-// required. zip names the zip code's member: "zip_code" in a USAddress,
-// "zip" in an order's form, which also requires country and a zip code
-// that matches zipPattern.
+// address reports what is missing from an address under loc (first_line,
+// city, state, the zip code), and access notes that are too long. zip
+// names the zip code's member: "zip_code" in a USAddress, "zip" in an
+// order's form, which also requires country and a zip code of zipPattern.
 func (ps *problems) address(a *order.Address, zip string, loc ...any) {
 	if a == nil {
 		ps.missing(loc...)
@@ -191,8 +180,7 @@ func (ps *problems) address(a *order.Address, zip string, loc ...any) {
 }
 
 // decodeAddress decodes the body of the availability endpoint: a
-// USAddress (first_line, city, state and zip_code required; second_line,
-// the deprecated unit and access_notes optional).
+// USAddress.
 func decodeAddress(data []byte) (order.Address, problems) {
 	a, ps := decodeChecked(data, func(a **order.Address, ps *problems) { ps.address(*a, "zip_code", "body") })
 	if ps != nil {
@@ -201,14 +189,10 @@ func decodeAddress(data []byte) (order.Address, problems) {
 	return *a, nil
 }
 
-// decodeBook decodes and checks the body of POST
-// /v3/order/{order_id}/phlebotomy/appointment/book
-// (junction.BookRequest): booking_key is required; appointment_notes at
-// most 1000 characters; sync_confirmation_timeout_millisecond from 1000 to
-// 10000 (default 2500); async_confirmation_timeout_millisecond from 60000
-// to 172800000 (default 15 minutes, as Junction's OpenAPI document says).
-// A timeout absent or null takes its default: a body it accepts has both
-// set.
+// decodeBook decodes and checks the body of the book endpoint
+// (junction.BookRequest): booking_key is required; the timeouts, when
+// absent or null, take their defaults (15 minutes for the async one, as
+// Junction's OpenAPI document says), so that a body it accepts has both.
 func decodeBook(data []byte) (junction.BookRequest, problems) {
 	return decodeChecked(data, func(b *junction.BookRequest, ps *problems) {
 		b.SyncConfirmationTimeoutMS = cmp.Or(b.SyncConfirmationTimeoutMS, new(int64(2500)))
@@ -226,10 +210,8 @@ func decodeBook(data []byte) (junction.BookRequest, problems) {
 	})
 }
 
-// decodeReschedule decodes and checks the body of PATCH
-// /v3/order/{order_id}/phlebotomy/appointment/reschedule
-// (junction.RescheduleRequest): booking_key is required,
-// appointment_notes at most 1000 characters.
+// decodeReschedule decodes and checks the body of the reschedule endpoint
+// (junction.RescheduleRequest).
 func decodeReschedule(data []byte) (junction.RescheduleRequest, problems) {
 	return decodeChecked(data, func(q *junction.RescheduleRequest, ps *problems) {
 		ps.required(q.BookingKey, "body", "booking_key")
@@ -237,11 +219,9 @@ func decodeReschedule(data []byte) (junction.RescheduleRequest, problems) {
 	})
 }
 
-// decodeRequest decodes and checks the body of POST
-// /v3/order/{order_id}/phlebotomy/appointment/request
-// (junction.RequestAppointmentRequest): address (a USAddress) and provider
-// are required, the provider one this library knows; appointment_notes
-// at most 1000 characters. A body it accepts has Address set.
+// decodeRequest decodes and checks the body of the request endpoint
+// (junction.RequestAppointmentRequest): address (a USAddress) and a
+// provider this library knows are required.
 func decodeRequest(data []byte) (junction.RequestAppointmentRequest, problems) {
 	return decodeChecked(data, func(q *junction.RequestAppointmentRequest, ps *problems) {
 		ps.address(q.Address, "zip_code", "body", "address")
@@ -252,11 +232,9 @@ func decodeRequest(data []byte) (junction.RequestAppointmentRequest, problems) {
 	})
 }
 
-// decodeCancel decodes and checks the body of PATCH
-// /v3/order/{order_id}/phlebotomy/appointment/cancel
-// (junction.CancelAppointmentRequest): cancellation_reason_id is
-// required, notes at most 1000 characters (our decision, as for the other
-// notes).
+// decodeCancel decodes and checks the body of the cancel endpoint
+// (junction.CancelAppointmentRequest); its notes are held to the limit of
+// the other notes (our decision).
 func decodeCancel(data []byte) (junction.CancelAppointmentRequest, problems) {
 	return decodeChecked(data, func(q *junction.CancelAppointmentRequest, ps *problems) {
 		ps.required(q.CancellationReasonID, "body", "cancellation_reason_id")
@@ -264,9 +242,9 @@ func decodeCancel(data []byte) (junction.CancelAppointmentRequest, problems) {
 	})
 }
 
-// decodeSimulationFlags checks the optional body of POST
-// /v3/order/{order_id}/test: nothing, null, or an object (Junction's
-// SimulationFlags, which shape the results this server does not make).
+// decodeSimulationFlags checks the optional body of the test endpoint:
+// nothing, null, or an object (Junction's SimulationFlags, which shape the
+// results this server does not make).
 func decodeSimulationFlags(data []byte) problems {
 	if ps := decodeBody(data, &struct{}{}); len(ps) != 1 || ps[0].Type != "value_error.missing" {
 		return ps
@@ -277,8 +255,7 @@ func decodeSimulationFlags(data []byte) problems {
 // writeJSON answers status with v's JSON.
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	b, err := json.Marshal(v, json.Deterministic(true))
-	if err != nil {
-		// The server writes only what Junction's JSON holds: unreachable.
+	if err != nil { // unreachable: the server writes only what Junction's JSON holds
 		status, b = http.StatusInternalServerError, []byte(`{"detail":"Internal Server Error"}`)
 	}
 	w.Header().Set("Content-Type", "application/json")
@@ -291,8 +268,7 @@ func detail(w http.ResponseWriter, status int, msg string) {
 	writeJSON(w, status, junction.ErrorBody{Detail: junction.Detail{Message: msg}})
 }
 
-// invalid answers 422 with the list of problems, as Junction's API does
-// for a request that does not validate (HTTPValidationError).
+// invalid answers 422 with the problems, as Junction's API does.
 func invalid(w http.ResponseWriter, ps problems) {
 	writeJSON(w, http.StatusUnprocessableEntity, junction.ErrorBody{Detail: junction.Detail{Problems: ps}})
 }
