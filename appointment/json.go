@@ -87,10 +87,9 @@ func Decode(data []byte) (Appointment, error) {
 	return a, cmp.Or(err, eventErr)
 }
 
-// UnmarshalJSON decodes an appointment as [Decode] does. Both
-// encoding/json and github.com/go-json-experiment/json call it. Null
-// leaves a unchanged. On error, a *[DecodeError] (also when the only
-// trouble is an unknown status), a is unchanged too.
+// UnmarshalJSON decodes an appointment as [Decode] does; both encoding/json
+// and github.com/go-json-experiment/json call it. Null leaves a unchanged,
+// and so does any error (a *[DecodeError]), an unknown status too.
 func (a *Appointment) UnmarshalJSON(data []byte) error {
 	v, err := Decode(data)
 	switch {
@@ -167,13 +166,11 @@ func spelled(s Status, as func(Status) string, path string) (string, error) {
 type statusText string
 
 func (s statusText) status(path string) (Status, error) {
-	if s == "" {
-		return 0, nil
+	v := parseStatus(string(s))
+	if v == 0 && s != "" {
+		return 0, &DecodeError{Path: path, Text: string(s), Err: ErrUnknownStatus}
 	}
-	if v := parseStatus(string(s)); v != 0 {
-		return v, nil
-	}
-	return 0, &DecodeError{Path: path, Text: string(s), Err: ErrUnknownStatus}
+	return v, nil
 }
 
 // stamp is a time as Junction's JSON holds it, read as [ParseTime] reads
@@ -215,14 +212,13 @@ func (t stamp) MarshalJSONTo(enc *jsontext.Encoder) error {
 // designator ("2023-05-15T16:00:00+00:00", "2022-01-01T00:00:00Z") or
 // without one ("2022-01-01T00:00:00"), which means UTC; fractional seconds
 // are accepted in both. The result is in UTC, with the offset applied:
-// Junction's times are UTC, and a value in UTC compares with ==.
-//
-// RFC 3339 is read as Go's time.RFC3339Nano layout reads it: it also
-// takes a comma before the fraction and more than nine fractional digits
-// (truncated), and wants upper-case T and Z. Anything else, including a
-// date alone, a space instead of the T, the empty string, and an instant
-// outside the years 0000 to 9999 once in UTC, returns a *[DecodeError]
-// wrapping [ErrMalformed].
+// Junction's times are UTC, and a value in UTC compares with ==. RFC 3339
+// is read as Go's time.RFC3339Nano layout reads it: it also takes a comma
+// before the fraction and more than nine fractional digits (truncated),
+// and wants upper-case T and Z. Anything else, including a date alone, a
+// space instead of the T, the empty string, and an instant outside the
+// years 0000 to 9999 once in UTC, is a *[DecodeError] wrapping
+// [ErrMalformed].
 func ParseTime(text string) (time.Time, error) {
 	t, ok := jsonerr.ParseTime(text)
 	if !ok {
@@ -257,8 +253,8 @@ func (e *HistoryEntry) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
 
 // MarshalJSONTo writes Junction's fields, for
 // github.com/go-json-experiment/json: created_at ("0001-01-01T00:00:00Z"
-// when zero), data (null when nil) and status. A CreatedAt outside the
-// years 0000 to 9999 and a Data that is not valid JSON are errors wrapping
+// when zero), data (null when empty) and status. A CreatedAt outside the
+// years 0000 to 9999 and invalid JSON in Data are errors wrapping
 // [ErrMalformed].
 func (e HistoryEntry) MarshalJSONTo(enc *jsontext.Encoder) error {
 	out := entryWire{stamp(e.CreatedAt), e.Data, e.Status}
@@ -314,9 +310,7 @@ func (d *EventData) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
 func (d EventData) MarshalJSONTo(enc *jsontext.Encoder) error {
 	m := make(map[string]any, len(d.Extra)+2)
 	for k, v := range d.Extra {
-		if m[k] = v; v == nil {
-			m[k] = jsontext.Value("null")
-		}
+		m[k] = v // nil is written as null
 	}
 	delete(m, "origin")
 	delete(m, "is_reschedule")
@@ -336,11 +330,9 @@ func (d EventData) MarshalJSONTo(enc *jsontext.Encoder) error {
 // cancellation reasons endpoint: a JSON array of reasons; null gives nil,
 // and an empty array an empty slice. Like an appointment, a reason is
 // decoded strictly about shape and leniently about presence: a missing or
-// null field leaves its zero value.
-//
-// Every error it returns is a *[DecodeError] wrapping [ErrMalformed], whose
-// Path is the JSON Pointer of the value at fault, such as "/3/id"; the
-// result is then nil.
+// null field leaves its zero value. Every error it returns is a
+// *[DecodeError] wrapping [ErrMalformed], whose Path is the JSON Pointer of
+// the value at fault, such as "/3/id"; the result is then nil.
 func DecodeCancellationReasons(data []byte) ([]CancellationReason, error) {
 	var out []CancellationReason
 	if err := json.Unmarshal(data, &out); err != nil {

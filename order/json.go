@@ -63,13 +63,12 @@ func Decode(data []byte) (Order, error) {
 }
 
 // UnmarshalJSONFrom decodes an order as [Decode] does, for
-// github.com/go-json-experiment/json, so that an order inside another
-// document decodes in the same pass. Null gives the zero Order. On error o
-// is unchanged, even when the only trouble is an unknown status (use
-// Decode to see the rest of the order then); the error is a
-// *json.SemanticError whose JSON Pointer names the value at fault in the
-// whole document, wrapping the *[DecodeError] Decode would report, its Path
-// that same pointer.
+// github.com/go-json-experiment/json, in the pass that decodes the
+// document around it. Null gives the zero Order. On error o is unchanged,
+// even when the only trouble is an unknown status (Decode shows the rest
+// then); the error is a *json.SemanticError whose JSON Pointer names the
+// value at fault in the whole document, wrapping the *[DecodeError] Decode
+// would report, its Path that same pointer.
 func (o *Order) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
 	var w wireOrder
 	var v Order
@@ -147,8 +146,8 @@ type wireTxOrder struct {
 	UpdatedAt       stamp         `json:"updated_at"`
 }
 
-// wireDetails is details; its data is kept as read until the type is
-// known (data may come first), and is written from v, null when zero.
+// wireDetails is details; its data is kept until the type is known (data
+// may come first), and is written from v, null when zero.
 type wireDetails struct {
 	Type Modality `json:"type"`
 	Data wireData `json:"data"`
@@ -399,22 +398,20 @@ func (a orderAddress) MarshalJSONTo(enc *jsontext.Encoder) error {
 // ShippingDetails or Transaction are null, and so is details.data but for
 // an at-home phlebotomy order with some of it set; an empty status_detail
 // is left out. A zero timestamp that may not be null is written as
-// "0001-01-01T00:00:00Z", a zero LastEvent as {"id": 0, "created_at":
-// "0001-01-01T00:00:00Z", "status": ""}, zero Details as {"type": "",
-// "data": null}; lab_test's lab and markers are null. The date of birth is
-// written as the date-time Junction documents ("1990-01-01T00:00:00+00:00"),
-// "" when absent; the addresses in the order's form, with zip.
+// "0001-01-01T00:00:00Z" (in a zero LastEvent too, its id 0 and status
+// ""), zero Details as {"type": "", "data": null}; lab_test's lab and
+// markers are null. The date of birth is written as the date-time Junction
+// documents ("1990-01-01T00:00:00+00:00"), "" when absent; the addresses
+// in the order's form, with zip.
 //
 // Statuses are written in the form Junction uses for each field: the full
 // form in events[] and last_event, the low-level form in
 // order_transaction, the high-level status alone in status; a zero status
-// writes its text (StatusText, HighLevelText) instead, null when that is
-// empty where null is allowed (status, low_level_status).
-//
-// A status or high-level status that is neither zero nor valid is a
-// *[DecodeError] (Op "encode") wrapping [ErrUnknownStatus]; a time or date
-// that RFC 3339 cannot write (outside the years 0000 to 9999) is one
-// wrapping [ErrMalformed]. Nothing is written then.
+// writes its text (StatusText, HighLevelText), null when empty where null
+// is allowed (status, low_level_status). A status or high-level status
+// that is neither zero nor valid is a *[DecodeError] (Op "encode")
+// wrapping [ErrUnknownStatus]; a time or date outside the years 0000 to
+// 9999 is one wrapping [ErrMalformed]. Nothing is written then.
 func (o Order) MarshalJSONTo(enc *jsontext.Encoder) error {
 	w, err := o.wire()
 	if err != nil {

@@ -15,9 +15,8 @@ import (
 	"github.com/phlebkit/phlebkit/order"
 )
 
-// envelope is a webhook body: its event type T and data D as read
-// (string, JSON kept as it is until the type says what it holds) or
-// written (Type, the order or the appointment).
+// envelope is a webhook body, its event type and data as read (the data
+// kept until the type says what it holds) or written.
 type envelope[T, D any] struct {
 	EventType    T      `json:"event_type"`
 	Data         D      `json:"data"`
@@ -27,12 +26,11 @@ type envelope[T, D any] struct {
 }
 
 // Decode decodes the body of a webhook delivery into an [Event], without
-// verifying it: use [Verifier.Parse] for a delivery received over HTTP. The
-// envelope is read with github.com/go-json-experiment/json, and the order
-// or appointment in data by [order.Decode] or [appointment.Decode], with
-// their guarantees; decoding is linear in the size of body, and body may be
-// reused once Decode returns. The legacy type labtest.appointment.update
-// decodes as [AppointmentUpdated].
+// verifying it ([Verifier.Parse] verifies a delivery received over HTTP).
+// The order or appointment in data is read by [order.Decode] or
+// [appointment.Decode], with their guarantees; decoding is linear in the
+// size of body, which may be reused once Decode returns. The legacy type
+// labtest.appointment.update decodes as [AppointmentUpdated].
 //
 // Junction sends many event types to the same endpoint. Decode returns
 // exactly one of these outcomes, each a *[DecodeError], beside what it
@@ -54,10 +52,10 @@ type envelope[T, D any] struct {
 //     lab-testing event, or data that its package refuses. The event is
 //     then the zero Event.
 //
-// Keys are matched exactly. A member that appears twice is refused as
-// malformed, whatever its values (our decision, JSON v2's default: a body
-// that says two things is not one Junction sends). Members other than the
-// envelope's five are skipped.
+// Keys are matched exactly; members other than the envelope's five are
+// skipped. A member that appears twice is malformed, whatever its values
+// (our decision, JSON v2's default: Junction sends no body that says two
+// things).
 func Decode(body []byte) (Event, error) {
 	var w envelope[string, jsontext.Value]
 	if err := json.Unmarshal(body, &w); err != nil {
@@ -114,18 +112,17 @@ func (v *Verifier) Parse(h map[string][]string, body []byte, now time.Time) (Eve
 	return e, err
 }
 
-// MarshalJSON writes the event as Junction's webhook body:
-// {"event_type", "data", "user_id", "client_user_id", "team_id"}, data
-// being the order or the appointment in Junction's JSON (the one the type
-// says; the other is not written). ID is not part of the body: it travels
-// in the svix-id header. Decoding what it writes gives the same event, ID
-// aside, and the same error, if any, with one exception: an appointment
-// keeps no text of a status it does not know (its status is zero), so an
-// appointment event decoded beside [ErrUnknownStatus] is written without
-// that status and decodes back without the error. The legacy type spelling
-// is written as labtest.appointment.updated. An invalid type, a type
-// without its order or appointment, or data its package cannot encode, is
-// a *[DecodeError] with Op "encode".
+// MarshalJSON writes the event as Junction's webhook body: {"event_type",
+// "data", "user_id", "client_user_id", "team_id"}, data the order or the
+// appointment the type says, in Junction's JSON (the legacy type as
+// labtest.appointment.updated). ID travels in the svix-id header, not the
+// body. Decoding what it writes gives the same event, ID aside, and the
+// same error, if any, but for one case: an appointment keeps no text of a
+// status it does not know, so an appointment event decoded beside
+// [ErrUnknownStatus] is written without that status and decodes back
+// without the error. An invalid type, a type without its order or
+// appointment, or data its package cannot encode, is a *[DecodeError]
+// with Op "encode".
 func (e Event) MarshalJSON() ([]byte, error) {
 	out := envelope[Type, any]{EventType: e.Type, UserID: e.UserID, ClientUserID: e.ClientUserID, TeamID: e.TeamID}
 	switch {
@@ -146,11 +143,10 @@ func (e Event) MarshalJSON() ([]byte, error) {
 }
 
 // UnmarshalJSON decodes a webhook body as [Decode] does, so that an Event
-// stored as [Event.MarshalJSON] writes it reads back equal. ID, which the
-// body does not carry, is left as it is. Like the standard library's
-// decoders it leaves e unchanged for null; on any error of Decode, e is
-// unchanged too, even for an ignored event or an unknown status (use
-// Decode to see the rest of the event then).
+// stored as [Event.MarshalJSON] writes it reads back equal; ID, which the
+// body does not carry, is left as it is. Null leaves e unchanged, as with
+// the standard library's decoders, and so does any error of Decode, even
+// for an ignored event or an unknown status (Decode shows the rest then).
 func (e *Event) UnmarshalJSON(data []byte) error {
 	if isNull(data) {
 		return nil
@@ -197,6 +193,5 @@ func inner(err error) (path, prefix string, _ error) {
 	return "", "", err
 }
 
-// isNull reports whether data is the JSON literal null, with only JSON's own
-// white space around it.
+// isNull reports whether data is null, with only JSON white space around.
 func isNull(data []byte) bool { return string(bytes.Trim(data, " \t\r\n")) == "null" }

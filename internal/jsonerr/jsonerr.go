@@ -1,7 +1,6 @@
-// Package jsonerr holds what the module's wire types share: it says in
-// words what went wrong in an error of github.com/go-json-experiment/json,
-// and where, for the messages of their decoding and encoding errors; and
-// it reads and writes Junction's timestamps.
+// Package jsonerr holds what the module's wire types share: what went
+// wrong in an error of github.com/go-json-experiment/json, in words and
+// where, and Junction's timestamps, read and written.
 package jsonerr
 
 import (
@@ -39,8 +38,7 @@ func Pointer(err error) jsontext.Pointer {
 // end of JSON input", "invalid character '}' at start of value" for
 // invalid JSON; "cannot read number as string" for a value of the wrong
 // JSON type ("unexpected JSON number" when the Go type is not known); the
-// cause's own message for an error a method returned; err's message for any
-// other error.
+// cause's message for an error a method returned; else err's message.
 func Message(err error) string {
 	if syn, ok := errors.AsType[*jsontext.SyntacticError](err); ok && syn.Err != nil {
 		switch {
