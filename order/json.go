@@ -55,11 +55,7 @@ func Decode(data []byte) (Order, error) {
 	if err := json.Unmarshal(data, &w.wireOrder); err != nil {
 		return Order{}, decodeError(err)
 	}
-	o, de := w.order()
-	if de != nil {
-		return o, de
-	}
-	return o, nil
+	return w.order()
 }
 
 // UnmarshalJSONFrom decodes an order as [Decode] does, for
@@ -75,7 +71,8 @@ func (o *Order) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
 	var de *DecodeError
 	if err := json.UnmarshalDecode(dec, &w); err != nil {
 		de = decodeError(err)
-	} else if v, de = w.order(); de != nil {
+	} else if v, err = w.order(); err != nil {
+		de = err.(*DecodeError)
 		de.Path = string(dec.StackPointer()) + de.Path
 	} else if o == nil {
 		de = &DecodeError{Op: "decode"}
@@ -234,7 +231,7 @@ func (n *orNull[T]) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
 // order returns the order w holds, its statuses parsed as [Decode]
 // describes, or the error of details.data (with the zero Order) or of the
 // first unknown status (with the order).
-func (w *wireOrder) order() (Order, *DecodeError) {
+func (w *wireOrder) order() (Order, error) {
 	p, data := w.Patient.v.Patient, &w.Details.Data
 	if w.Details.Type == ModalityAtHomePhlebotomy && data.raw != nil {
 		if err := json.Unmarshal(data.raw, &data.v.v); err != nil {
