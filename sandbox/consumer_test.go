@@ -622,11 +622,11 @@ func TestConsumerAreaInfo(t *testing.T) {
 }
 
 // command is one of the flow's commands, as Server.Apply takes it.
-type command = func(scheduling.Flow, time.Time) (scheduling.Flow, []webhook.Event, error)
+type command = func(scheduling.Flow, time.Time) (scheduling.Flow, []scheduling.Webhook, error)
 
 // pencilIn is the flow's PencilIn at start and end.
 func pencilIn(start, end time.Time) command {
-	return func(f scheduling.Flow, now time.Time) (scheduling.Flow, []webhook.Event, error) {
+	return func(f scheduling.Flow, now time.Time) (scheduling.Flow, []scheduling.Webhook, error) {
 		return f.PencilIn(start, end, now)
 	}
 }

@@ -8,7 +8,6 @@ import (
 
 	"github.com/phlebkit/phlebkit/order"
 	"github.com/phlebkit/phlebkit/scheduling"
-	"github.com/phlebkit/phlebkit/webhook"
 )
 
 // ControlPrefix starts the paths of the server's controls: what its Go
@@ -66,7 +65,7 @@ func pencilInCommand(body []byte) (command, problems) {
 	if ps != nil {
 		return nil, ps
 	}
-	return func(f scheduling.Flow, now time.Time) (scheduling.Flow, []webhook.Event, error) {
+	return func(f scheduling.Flow, now time.Time) (scheduling.Flow, []scheduling.Webhook, error) {
 		return f.PencilIn(b.Start.UTC(), b.End.UTC(), now)
 	}, nil
 }

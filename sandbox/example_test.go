@@ -301,7 +301,7 @@ func ExampleServer_Apply() {
 	id := orderID(post(http.MethodPost, srv.URL+"/v3/order", newOrder))
 	post(http.MethodPost, srv.URL+"/v3/order/"+id+"/test?final_status=appointment_scheduled", "")
 	srv.Advance(6 * time.Hour)
-	for _, step := range []func(scheduling.Flow, time.Time) (scheduling.Flow, []webhook.Event, error){
+	for _, step := range []func(scheduling.Flow, time.Time) (scheduling.Flow, []scheduling.Webhook, error){
 		scheduling.Flow.StartVisit, scheduling.Flow.CompleteDraw, scheduling.Flow.ReceivePartialResults,
 		scheduling.Flow.CompleteResults, scheduling.Flow.CorrectResults,
 	} {

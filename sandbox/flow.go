@@ -12,7 +12,6 @@ import (
 	"github.com/phlebkit/phlebkit/provider"
 	"github.com/phlebkit/phlebkit/scheduling"
 	"github.com/phlebkit/phlebkit/tier"
-	"github.com/phlebkit/phlebkit/webhook"
 )
 
 // entry is one order the server holds: its flow, and what only the server
@@ -173,7 +172,7 @@ func (s *Server) fire(e *entry, k timer, at time.Time) {
 			end = end.Add(providerRescheduleShift)
 		}
 		e.moved = s.clock
-		_ = s.apply(e, func(o scheduling.Flow, now time.Time) (scheduling.Flow, []webhook.Event, error) {
+		_ = s.apply(e, func(o scheduling.Flow, now time.Time) (scheduling.Flow, []scheduling.Webhook, error) {
 			return o.Reschedule(start, end, "", now)
 		})
 	case asyncConfirmTimer:
@@ -195,7 +194,7 @@ const providerRescheduleShift = 24 * time.Hour
 // command is a command of the flow, at an instant: a method expression
 // such as scheduling.Flow.CompleteDraw, or a closure over a command's
 // other arguments.
-type command = func(scheduling.Flow, time.Time) (scheduling.Flow, []webhook.Event, error)
+type command = func(scheduling.Flow, time.Time) (scheduling.Flow, []scheduling.Webhook, error)
 
 // apply runs cmd on e's flow at the clock and sends the webhooks it
 // returns; on error the order is unchanged.
@@ -218,20 +217,18 @@ func (s *Server) apply(e *entry, cmd command) error {
 	return nil
 }
 
-// send decorates ev and schedules its delivery.
-func (s *Server) send(e *entry, ev webhook.Event) {
+// send builds w's event, decorates it and schedules its delivery.
+func (s *Server) send(e *entry, w scheduling.Webhook) {
 	if !s.hooks.enabled() {
 		return
 	}
+	// The event's snapshot is its own: it can be decorated in place.
+	ev := w.Event()
 	switch {
 	case ev.Type.IsOrder() && ev.Order != nil:
-		o := *ev.Order
-		e.decorateOrder(&o)
-		ev.Order = &o
+		e.decorateOrder(ev.Order)
 	case ev.Type.IsAppointment() && ev.Appointment != nil:
-		a := *ev.Appointment
-		e.decorateAppointment(&a)
-		ev.Appointment = &a
+		e.decorateAppointment(ev.Appointment)
 	}
 	body, err := ev.MarshalJSON()
 	if err != nil {
@@ -346,7 +343,7 @@ func (s *Server) lookup(op, id string) (*entry, error) {
 // [Server.Advance]. An unknown order is an *[Error] wrapping
 // [ErrUnknownOrder]; a command the flow refuses an *[Error] wrapping
 // [ErrRefused] and the flow's error, and the order is unchanged.
-func (s *Server) Apply(orderID string, cmd func(scheduling.Flow, time.Time) (scheduling.Flow, []webhook.Event, error)) error {
+func (s *Server) Apply(orderID string, cmd func(scheduling.Flow, time.Time) (scheduling.Flow, []scheduling.Webhook, error)) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	e, err := s.lookup("Apply", orderID)
@@ -480,13 +477,13 @@ func (s *Server) place(e *entry, last bool) command {
 		}
 		r := scheduling.BookRequest{ID: s.newID(appointmentKind), Start: w.start, End: w.end, Provider: p,
 			Existing: s.existing(e), Async: last}
-		return func(o scheduling.Flow, now time.Time) (scheduling.Flow, []webhook.Event, error) {
+		return func(o scheduling.Flow, now time.Time) (scheduling.Flow, []scheduling.Webhook, error) {
 			return o.Book(r, now)
 		}
 	}
 	for _, p := range info.Providers(tier.AppointmentRequest) {
 		r := scheduling.RequestAppointment{ID: s.newID(appointmentKind), Provider: p, Existing: s.existing(e)}
-		return func(o scheduling.Flow, now time.Time) (scheduling.Flow, []webhook.Event, error) {
+		return func(o scheduling.Flow, now time.Time) (scheduling.Flow, []scheduling.Webhook, error) {
 			return o.Request(r, now)
 		}
 	}
@@ -509,7 +506,7 @@ func (s *Server) schedule(e *entry, _ bool) command {
 	if !ok {
 		return nil
 	}
-	return func(o scheduling.Flow, now time.Time) (scheduling.Flow, []webhook.Event, error) {
+	return func(o scheduling.Flow, now time.Time) (scheduling.Flow, []scheduling.Webhook, error) {
 		return o.PencilIn(w.start, w.end, now)
 	}
 }
@@ -521,7 +518,7 @@ func (s *Server) moveToFirstSlot(e *entry, _ bool) command {
 	if !ok {
 		return nil
 	}
-	return func(o scheduling.Flow, now time.Time) (scheduling.Flow, []webhook.Event, error) {
+	return func(o scheduling.Flow, now time.Time) (scheduling.Flow, []scheduling.Webhook, error) {
 		return o.Reschedule(w.start, w.end, "", now)
 	}
 }

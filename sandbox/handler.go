@@ -16,7 +16,6 @@ import (
 	"github.com/phlebkit/phlebkit/order"
 	"github.com/phlebkit/phlebkit/provider"
 	"github.com/phlebkit/phlebkit/scheduling"
-	"github.com/phlebkit/phlebkit/webhook"
 )
 
 // reasonsJSON is the response of the cancellation reasons endpoint as
@@ -429,7 +428,7 @@ func (s *Server) book(w http.ResponseWriter, _ *http.Request, e *entry, body []b
 	id := s.newID(appointmentKind)
 	r := scheduling.BookRequest{ID: id, Start: k.start, End: k.end, Provider: k.provider, Notes: b.AppointmentNotes,
 		Existing: s.existing(e), Async: b.AsyncConfirmation}
-	if err := s.apply(e, func(o scheduling.Flow, now time.Time) (scheduling.Flow, []webhook.Event, error) {
+	if err := s.apply(e, func(o scheduling.Flow, now time.Time) (scheduling.Flow, []scheduling.Webhook, error) {
 		return o.Book(r, now)
 	}); err != nil {
 		refuse(w, err, bookAction)
@@ -470,7 +469,7 @@ func (s *Server) request(w http.ResponseWriter, _ *http.Request, e *entry, body 
 	id := s.newID(appointmentKind)
 	r := scheduling.RequestAppointment{ID: id, Provider: q.Provider, Area: &info, Notes: q.AppointmentNotes,
 		Existing: s.existing(e)}
-	if err := s.apply(e, func(o scheduling.Flow, now time.Time) (scheduling.Flow, []webhook.Event, error) {
+	if err := s.apply(e, func(o scheduling.Flow, now time.Time) (scheduling.Flow, []scheduling.Webhook, error) {
 		return o.Request(r, now)
 	}); err != nil {
 		refuse(w, err, requestAction)
@@ -496,7 +495,7 @@ func (s *Server) reschedule(w http.ResponseWriter, _ *http.Request, e *entry, bo
 	if !ok {
 		return
 	}
-	if err := s.apply(e, func(o scheduling.Flow, now time.Time) (scheduling.Flow, []webhook.Event, error) {
+	if err := s.apply(e, func(o scheduling.Flow, now time.Time) (scheduling.Flow, []scheduling.Webhook, error) {
 		return o.Reschedule(k.start, k.end, q.AppointmentNotes, now)
 	}); err != nil {
 		refuse(w, err, rescheduleAction)

@@ -82,45 +82,41 @@ func BenchmarkFlow(b *testing.B) {
 	})
 	// A whole lifecycle: placed, booked before the requisition,
 	// requisition, reschedule, visit, draw, partial results, results; its
-	// webhooks carry their snapshots.
+	// webhooks refer to what their events are built from.
 	b.Run("lifecycle", func(b *testing.B) {
 		b.ReportAllocs()
 		cpu := processCPU()
 		for b.Loop() {
-			if n := lifecycle(false); n != 14 {
+			if n := lifecycle(withData); n != 14 {
 				b.Fatal(n)
 			}
 		}
 		reportCPU(b, cpu)
 	})
-	// The baseline: the same lifecycle with webhooks that carry no
-	// snapshot (type, ids and message id only).
+	// The baseline: the same lifecycle with webhooks that refer to no
+	// data (type and message id only).
 	b.Run("lifecycle-bare", func(b *testing.B) {
 		b.ReportAllocs()
 		cpu := processCPU()
 		for b.Loop() {
-			if n := lifecycle(true); n != 14 {
+			if n := lifecycle(bare); n != 14 {
 				b.Fatal(n)
 			}
 		}
 		reportCPU(b, cpu)
 	})
-	// What the lifecycle's order snapshots cost alone: allocated as the
-	// commands allocate them (one block per command) and filled, without
-	// the walk. Most of the difference between lifecycle and
-	// lifecycle-bare is this.
-	b.Run("lifecycle-snapshots-only", func(b *testing.B) {
-		final, perCommand := lifecycleOrderHooks()
+	// The lifecycle with the event of every webhook built, as a consumer
+	// given every webhook pays for them: an order.Order per order
+	// webhook, a copy of the appointment per appointment webhook.
+	b.Run("lifecycle-events", func(b *testing.B) {
 		b.ReportAllocs()
+		cpu := processCPU()
 		for b.Loop() {
-			for _, n := range perCommand {
-				s := make([]order.Order, n)
-				for i := range s {
-					final.fillSnapshot(&s[i])
-				}
-				snapshotSink = s
+			if n := lifecycle(withEvents); n != 14 {
+				b.Fatal(n)
 			}
 		}
+		reportCPU(b, cpu)
 	})
 	// The lifecycle on every core at once: ns/op is the wall time per
 	// lifecycle, so 1e6 lifecycles take 1e6 times that.
@@ -129,7 +125,7 @@ func BenchmarkFlow(b *testing.B) {
 		cpu := processCPU()
 		b.RunParallel(func(pb *testing.PB) {
 			for pb.Next() {
-				if n := lifecycle(false); n != 14 {
+				if n := lifecycle(withData); n != 14 {
 					b.Error(n)
 					return
 				}
@@ -152,7 +148,7 @@ func reportCPU(b *testing.B, start time.Duration) {
 // with webhooks that carry no snapshot. It calls the command's own code
 // through a switch, not a function value, so that its tx stays on the
 // stack as the exported command's does.
-func bareStep(o Flow, i int) (Flow, []webhook.Event, error) {
+func bareStep(o Flow, i int) (Flow, []Webhook, error) {
 	t := tx{bare: true}
 	var err error
 	switch i {
@@ -188,21 +184,32 @@ func bareStep(o Flow, i int) (Flow, []webhook.Event, error) {
 	return o.done(&t, err)
 }
 
+// How lifecycle runs: with webhooks that refer to no data, as the
+// commands send them, or with the event of every webhook built.
+const (
+	bare = iota
+	withData
+	withEvents
+)
+
 // lifecycle runs a whole lifecycle: placed, booked before the requisition,
 // requisition, reschedule, visit, draw, partial results with their webhook,
 // results. It returns how many webhooks the steps sent. bare runs it with
-// webhooks that carry no snapshot; otherwise it calls the exported
-// commands.
-func lifecycle(bare bool) int {
+// webhooks that refer to no data; otherwise it calls the exported
+// commands, and withEvents builds every webhook's event.
+func lifecycle(mode int) int {
 	p := placeOrder()
 	p.Settings = Settings{PreRequisitionScheduling: true, PartialResultsWebhooks: true}
-	o, hooks, err := placeFlow(p, t0, bare)
+	o, hooks, err := placeFlow(p, t0, mode == bare)
 	if err != nil {
 		return 0
 	}
 	n := len(hooks)
+	if mode == withEvents {
+		build(hooks)
+	}
 	for i := range 7 {
-		if bare {
+		if mode == bare {
 			o, hooks, err = bareStep(o, i)
 		} else {
 			switch i {
@@ -226,66 +233,40 @@ func lifecycle(bare bool) int {
 			return 0
 		}
 		n += len(hooks)
+		if mode == withEvents {
+			build(hooks)
+		}
 	}
 	return n
 }
 
-// snapshotSink keeps the snapshots lifecycle-snapshots-only allocates.
-var snapshotSink []order.Order
+// eventSink keeps the events lifecycle builds.
+var eventSink webhook.Event
 
-// lifecycleOrderHooks runs the lifecycle of BenchmarkFlow and returns the
-// flow it ends with and, for each command that sent order webhooks, how
-// many it sent.
-func lifecycleOrderHooks() (Flow, []int) {
-	p := placeOrder()
-	p.Settings = Settings{PreRequisitionScheduling: true, PartialResultsWebhooks: true}
-	o, hooks, _ := Place(p, t0)
-	var counts []int
-	count := func(hooks []webhook.Event) {
-		n := 0
-		for _, h := range hooks {
-			if h.Order != nil {
-				n++
-			}
-		}
-		if n > 0 {
-			counts = append(counts, n)
-		}
+// build builds the event of every webhook of hooks.
+func build(hooks []Webhook) {
+	for _, w := range hooks {
+		eventSink = w.Event()
 	}
-	count(hooks)
-	for _, step := range []func(Flow) (Flow, []webhook.Event, error){
-		func(o Flow) (Flow, []webhook.Event, error) { return o.Book(book(72), at(1)) },
-		func(o Flow) (Flow, []webhook.Event, error) { return o.CreateRequisition(at(2)) },
-		func(o Flow) (Flow, []webhook.Event, error) { return o.Reschedule(at(80), at(82), "", at(3)) },
-		func(o Flow) (Flow, []webhook.Event, error) { return o.StartVisit(at(79)) },
-		func(o Flow) (Flow, []webhook.Event, error) { return o.CompleteDraw(at(80)) },
-		func(o Flow) (Flow, []webhook.Event, error) { return o.ReceivePartialResults(at(90)) },
-		func(o Flow) (Flow, []webhook.Event, error) { return o.CompleteResults(at(100)) },
-	} {
-		o, hooks, _ = step(o)
-		count(hooks)
-	}
-	return o, counts
 }
 
 // TestBareLifecycle checks the baseline of BenchmarkFlow: the same
-// webhooks, message ids and flow as the real lifecycle, without snapshots.
+// webhooks, message ids and flow as the real lifecycle, the webhooks
+// referring to no data.
 func TestBareLifecycle(t *testing.T) {
-	assert.Equal(t, 14, lifecycle(false))
-	assert.Equal(t, 14, lifecycle(true))
-	final, counts := lifecycleOrderHooks()
-	assert.Equal(t, order.Completed, final.Status)
-	assert.Equal(t, []int{1, 3, 1, 1, 1, 1}, counts)
+	assert.Equal(t, 14, lifecycle(withData))
+	assert.Equal(t, 14, lifecycle(bare))
+	assert.Equal(t, 14, lifecycle(withEvents))
 	p := placeOrder()
 	p.Settings = Settings{PreRequisitionScheduling: true, PartialResultsWebhooks: true}
 	o, hooks, err := placeFlow(p, t0, true)
 	require.NoError(t, err)
 	full, fullHooks, _ := Place(p, t0)
 	assert.Equal(t, full, o)
-	assert.Equal(t, fullHooks[0].ID, hooks[0].ID)
-	assert.Nil(t, hooks[0].Order)
+	assert.Equal(t, ids(fullHooks), ids(hooks))
+	assert.Equal(t, Webhook{ID: hooks[0].ID, Type: webhook.OrderCreated, userID: "user-1"}, hooks[0])
 	for i := range 7 {
-		var fullHooks []webhook.Event
+		var fullHooks []Webhook
 		o, hooks, err = bareStep(o, i)
 		require.NoError(t, err)
 		switch i {
@@ -307,10 +288,18 @@ func TestBareLifecycle(t *testing.T) {
 		require.NoError(t, err)
 		assert.Equal(t, full, o, "step %d", i)
 		assert.Equal(t, ids(fullHooks), ids(hooks), "step %d", i)
-		for _, h := range hooks {
-			assert.True(t, h.Order == nil && h.Appointment == nil, "step %d: a snapshot", i)
+		for k, h := range hooks {
+			want := fullHooks[k]
+			want.n, want.order, want.appt = 0, nil, nil
+			assert.Equal(t, want, h, "step %d: data", i)
+			assert.Equal(t, webhook.Event{ID: h.ID, Type: h.Type, UserID: "user-1"}, h.Event(), "step %d", i)
 		}
 	}
+	final, _ := mustPlace(p, t0)
+	for i := range 7 {
+		final, _, _ = bareStep(final, i)
+	}
+	assert.Equal(t, order.Completed, final.Status)
 }
 
 func BenchmarkPlace(b *testing.B) {

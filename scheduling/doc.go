@@ -25,9 +25,11 @@
 // status history as a value, the state Junction keeps (order.Order is what
 // Junction sends of it; [Flow.Snapshot] gives that); [Place] makes one,
 // and its commands return the new value and the webhooks Junction would
-// send, as [webhook.Event] values carrying order and appointment snapshots
-// exactly as Junction's payloads do, applying auto-cancellation as the clock
-// passes. The patient's time zone must have an IANA name, which every
+// send ([Webhook]), applying auto-cancellation as the clock passes. A
+// webhook holds what its event is built from, sharing it with the flow and
+// the command's other webhooks; [Webhook.Event] builds the [webhook.Event]
+// a consumer receives, carrying the order or appointment snapshot exactly
+// as Junction's payload does, as it was at that change. The patient's time zone must have an IANA name, which every
 // appointment's iana_timezone carries (see [ErrZone]).
 //
 // Storing: a [Flow] encodes to JSON of its own ([Flow.MarshalJSON]) and

@@ -135,15 +135,15 @@ type Placement struct {
 // age rule on the day it is requested, and again on the day penciled in or
 // rescheduled to.
 //
-// Each webhook is a [webhook.Event] as Junction sends it: its order or
-// appointment snapshot, by pointer, carries the history up to that change
-// (see [Flow.Snapshot]). Snapshots share what did not change with the flow
-// value (histories; the appointment of a command's last appointment
-// webhook is the flow's own), so treat them as read-only, as the flow's
-// slices. Its ID, the message id Svix would give it, is made up and
-// stable (our decision): "msg_<order id>_o<history entry id>" for an order
-// webhook, "msg_<appointment id>_<length of its history>" for an
-// appointment webhook.
+// Each webhook is a [Webhook]: its message id and type, and what its
+// order or appointment snapshot is built from, which [Webhook.Event] turns
+// into the [webhook.Event] Junction sends, its snapshot carrying the
+// history up to that change (see [Flow.Snapshot]). A command copies no
+// order for its webhooks: they share the histories with the flow, which
+// is why the flow's slices are read-only. Its ID, the message id Svix
+// would give it, is made up and stable (our decision): "msg_<order
+// id>_o<history entry id>" for an order webhook, "msg_<appointment
+// id>_<length of its history>" for an appointment webhook.
 //
 // A refused command reports the statuses it found after applying
 // auto-cancellation up to its instant; the value it returns is the one it
@@ -242,12 +242,12 @@ type PlaceOrder struct {
 // in UTC without their monotonic clock reading, and the TimeZone as the
 // zone loaded from its IANA name (time.UTC for nil). Behaviour does not
 // change: the rules compare instants.
-func Place(p PlaceOrder, now time.Time) (Flow, []webhook.Event, error) {
+func Place(p PlaceOrder, now time.Time) (Flow, []Webhook, error) {
 	return placeFlow(p, now, false)
 }
 
-// placeFlow is [Place]; bare leaves the webhook without its snapshot.
-func placeFlow(p PlaceOrder, now time.Time, bare bool) (Flow, []webhook.Event, error) {
+// placeFlow is [Place]; bare leaves the webhook without its data.
+func placeFlow(p PlaceOrder, now time.Time, bare bool) (Flow, []Webhook, error) {
 	loc, zoneErr := ianaZone(p.TimeZone)
 	if err := errors.Join(zoneErr, inRange("now", now), dateInRange("activate_by", p.ActivateBy),
 		dateInRange("dob", p.Patient.DOB)); err != nil {
@@ -303,16 +303,17 @@ type tx struct {
 	o     Flow
 	now   time.Time
 	cmd   string
-	hooks []webhook.Event
+	hooks []Webhook
 	// orders and appts are how many order and appointment webhooks the
 	// command usually sends.
 	orders, appts int
-	bare          bool // the webhooks carry no snapshot (for measuring what snapshots cost)
-	// orderSnaps and apptSnaps hold the snapshots the webhooks point to:
-	// one allocation of each kind for the webhooks the command usually
-	// sends.
-	orderSnaps []order.Order
-	apptSnaps  []appointment.Appointment
+	bare          bool // the webhooks refer to no data (for measuring what the data costs)
+	// data is what the command's order webhooks are built from, allocated
+	// with the first of them.
+	data *orderData
+	// apptSnaps hold the appointment snapshots the webhooks point to: one
+	// allocation for those the command usually takes.
+	apptSnaps []appointment.Appointment
 	// subjects are what each webhook's message id names, by position.
 	subjects [maxSubjects]subject
 	owned    bool // t.o.Appointments is this command's own copy
@@ -353,7 +354,7 @@ func (o *Flow) begin(t *tx, cmd string, now time.Time, orders, appts int) error 
 // done ends a command: on error it returns the order it was called on,
 // unchanged; otherwise it applies auto-cancellation again and dates the
 // result.
-func (o Flow) done(t *tx, err error) (Flow, []webhook.Event, error) {
+func (o Flow) done(t *tx, err error) (Flow, []Webhook, error) {
 	if err != nil {
 		return o, nil, err
 	}
@@ -364,22 +365,23 @@ func (o Flow) done(t *tx, err error) (Flow, []webhook.Event, error) {
 	return t.o, t.hooks, nil
 }
 
-// emit adds a webhook of type typ from the flow, for the caller to add its
-// snapshot to, and records that it is about id, numbered n. The slot past
-// the end of the slice is zero already (make and growslice zero what they
-// allocate): reslicing spares copying a zero Event into it.
-func (t *tx) emit(typ webhook.Type, id string, n int64) *webhook.Event {
+// emit adds a webhook of type typ, with the envelope, for the caller to
+// add what its data refers to, and records that it is about id, numbered
+// n. The slot past the end of the slice is zero already (make and
+// growslice zero what they allocate): reslicing spares copying a zero
+// Webhook into it.
+func (t *tx) emit(typ webhook.Type, id string, n int64) *Webhook {
 	if t.hooks == nil {
-		t.hooks = make([]webhook.Event, 0, max(t.orders+t.appts, 1))
+		t.hooks = make([]Webhook, 0, max(t.orders+t.appts, 1))
 	}
 	i := len(t.hooks)
 	t.hooks = slices.Grow(t.hooks, 1)[:i+1]
 	if i < maxSubjects {
 		t.subjects[i] = subject{id: id, n: n}
 	}
-	e := &t.hooks[i]
-	e.Type, e.UserID, e.ClientUserID, e.TeamID = typ, t.o.UserID, t.o.ClientUserID, t.o.TeamID
-	return e
+	w := &t.hooks[i]
+	w.Type, w.userID, w.clientUserID, w.teamID = typ, t.o.UserID, t.o.ClientUserID, t.o.TeamID
+	return w
 }
 
 // refuse returns the error for a command the current statuses do not allow.
@@ -472,7 +474,7 @@ func (t *tx) autoCancel(since time.Time) {
 // Tick advances the order's clock to now, applying auto-cancellation when
 // its rule fires: the active appointment is cancelled and Junction sends
 // labtest.appointment.updated; the order stays ordered.
-func (o Flow) Tick(now time.Time) (Flow, []webhook.Event, error) {
+func (o Flow) Tick(now time.Time) (Flow, []Webhook, error) {
 	var t tx
 	err := o.begin(&t, "tick", now, 0, 1)
 	return o.done(&t, err)
@@ -483,7 +485,7 @@ func (o Flow) Tick(now time.Time) (Flow, []webhook.Event, error) {
 // appointment_pending; and when that appointment is reserved, on to
 // appointment_scheduled while the appointment is confirmed. A request-tier
 // appointment still pending stays pending.
-func (o Flow) CreateRequisition(now time.Time) (Flow, []webhook.Event, error) {
+func (o Flow) CreateRequisition(now time.Time) (Flow, []Webhook, error) {
 	var t tx
 	err := o.begin(&t, "create_requisition", now, 3, 1)
 	if err == nil {
@@ -495,7 +497,7 @@ func (o Flow) CreateRequisition(now time.Time) (Flow, []webhook.Event, error) {
 // BypassRequisition records that no requisition is needed because one
 // already existed (imported orders). The order moves to
 // requisition_bypassed, then as [Flow.CreateRequisition] describes.
-func (o Flow) BypassRequisition(now time.Time) (Flow, []webhook.Event, error) {
+func (o Flow) BypassRequisition(now time.Time) (Flow, []Webhook, error) {
 	var t tx
 	err := o.begin(&t, "bypass_requisition", now, 3, 1)
 	if err == nil {
@@ -571,7 +573,7 @@ type BookRequest struct {
 // provider is to be chosen from the area and none can be, the provider
 // package's error (wrapping [provider.ErrNotServed] or
 // [provider.ErrTierUnavailable]) comes alone.
-func (o Flow) Book(r BookRequest, now time.Time) (Flow, []webhook.Event, error) {
+func (o Flow) Book(r BookRequest, now time.Time) (Flow, []Webhook, error) {
 	var t tx
 	err := o.begin(&t, "book", now, 2, 2)
 	if err == nil {
@@ -613,7 +615,7 @@ type RequestAppointment struct {
 // appointment_pending. It is refused as [Flow.Book] is; an Area that does
 // not list the provider with appointment-request is refused with the
 // provider package's error alone.
-func (o Flow) Request(r RequestAppointment, now time.Time) (Flow, []webhook.Event, error) {
+func (o Flow) Request(r RequestAppointment, now time.Time) (Flow, []Webhook, error) {
 	var t tx
 	err := o.begin(&t, "request", now, 1, 1)
 	if err == nil {
@@ -755,7 +757,7 @@ func slot(start, end, now time.Time) error {
 // slot must be in the future and within the years 0000 to 9999 in UTC, the
 // patient 18 on its day, and, before the requisition, at least 2 hours
 // away (otherwise [ErrAutoCancel]).
-func (o Flow) PencilIn(start, end, now time.Time) (Flow, []webhook.Event, error) {
+func (o Flow) PencilIn(start, end, now time.Time) (Flow, []Webhook, error) {
 	var t tx
 	err := o.begin(&t, "pencil_in", now, 1, 1)
 	if err == nil {
@@ -787,7 +789,7 @@ func (t *tx) pencilIn(start, end time.Time) error {
 // appointment is confirmed and the order moves to appointment_scheduled;
 // without it the appointment is reserved and the order stays ordered. An
 // unconfirmed booking is declined with [Flow.CancelAppointment].
-func (o Flow) Confirm(now time.Time) (Flow, []webhook.Event, error) {
+func (o Flow) Confirm(now time.Time) (Flow, []Webhook, error) {
 	var t tx
 	err := o.begin(&t, "confirm", now, 1, 1)
 	if err == nil {
@@ -813,7 +815,7 @@ func (t *tx) confirmBooking() error {
 // our decision). The new slot must be in the future and within the years
 // 0000 to 9999 in UTC, the patient 18 on its day, and, for a reserved
 // appointment, the slot at least 2 hours away (otherwise [ErrAutoCancel]).
-func (o Flow) Reschedule(start, end time.Time, notes string, now time.Time) (Flow, []webhook.Event, error) {
+func (o Flow) Reschedule(start, end time.Time, notes string, now time.Time) (Flow, []Webhook, error) {
 	var t tx
 	err := o.begin(&t, "reschedule", now, 1, 1)
 	if err == nil {
@@ -854,7 +856,7 @@ func (t *tx) reschedule(start, end time.Time, notes string) error {
 // appointment_cancelled, from which a new appointment can be booked or
 // requested. Junction's appointment carries no cancellation reason: the
 // caller keeps its own.
-func (o Flow) CancelAppointment(now time.Time) (Flow, []webhook.Event, error) {
+func (o Flow) CancelAppointment(now time.Time) (Flow, []Webhook, error) {
 	var t tx
 	err := o.begin(&t, "cancel_appointment", now, 1, 1)
 	if err == nil {
@@ -878,7 +880,7 @@ func (t *tx) cancelAppointment() error {
 
 // StartVisit records that the phlebotomist is on the way: the confirmed
 // appointment moves to in_progress; the order does not change.
-func (o Flow) StartVisit(now time.Time) (Flow, []webhook.Event, error) {
+func (o Flow) StartVisit(now time.Time) (Flow, []Webhook, error) {
 	var t tx
 	err := o.begin(&t, "start_visit", now, 0, 1)
 	if err == nil {
@@ -898,7 +900,7 @@ func (t *tx) startVisit() error {
 // CompleteDraw records that the blood was drawn: the appointment, confirmed
 // or in progress, completes (labtest.appointment.updated) and the order
 // moves to draw_completed (labtest.order.updated).
-func (o Flow) CompleteDraw(now time.Time) (Flow, []webhook.Event, error) {
+func (o Flow) CompleteDraw(now time.Time) (Flow, []Webhook, error) {
 	var t tx
 	err := o.begin(&t, "complete_draw", now, 1, 1)
 	if err == nil {
@@ -921,7 +923,7 @@ func (t *tx) completeDraw() error {
 // ReceivePartialResults records partial results: the order moves to
 // partial_results, as often as they come. Junction sends a webhook for it
 // only with [Settings.PartialResultsWebhooks].
-func (o Flow) ReceivePartialResults(now time.Time) (Flow, []webhook.Event, error) {
+func (o Flow) ReceivePartialResults(now time.Time) (Flow, []Webhook, error) {
 	var t tx
 	err := o.begin(&t, "receive_partial_results", now, 1, 0)
 	if err == nil {
@@ -931,7 +933,7 @@ func (o Flow) ReceivePartialResults(now time.Time) (Flow, []webhook.Event, error
 }
 
 // CompleteResults records the final results: the order moves to completed.
-func (o Flow) CompleteResults(now time.Time) (Flow, []webhook.Event, error) {
+func (o Flow) CompleteResults(now time.Time) (Flow, []Webhook, error) {
 	var t tx
 	err := o.begin(&t, "complete", now, 1, 0)
 	if err == nil {
@@ -942,7 +944,7 @@ func (o Flow) CompleteResults(now time.Time) (Flow, []webhook.Event, error) {
 
 // ReportSampleError records that the laboratory could not process the
 // sample: the order moves to sample_error, for good.
-func (o Flow) ReportSampleError(now time.Time) (Flow, []webhook.Event, error) {
+func (o Flow) ReportSampleError(now time.Time) (Flow, []Webhook, error) {
 	var t tx
 	err := o.begin(&t, "report_sample_error", now, 1, 0)
 	if err == nil {
@@ -952,7 +954,7 @@ func (o Flow) ReportSampleError(now time.Time) (Flow, []webhook.Event, error) {
 }
 
 // CorrectResults records corrected results: the order moves to corrected.
-func (o Flow) CorrectResults(now time.Time) (Flow, []webhook.Event, error) {
+func (o Flow) CorrectResults(now time.Time) (Flow, []Webhook, error) {
 	var t tx
 	err := o.begin(&t, "correct_results", now, 1, 0)
 	if err == nil {
@@ -964,7 +966,7 @@ func (o Flow) CorrectResults(now time.Time) (Flow, []webhook.Event, error) {
 // Cancel cancels the order, when its status allows it
 // ([order.Status.Cancellable]), and its active appointment with it:
 // labtest.order.updated, then labtest.appointment.updated.
-func (o Flow) Cancel(now time.Time) (Flow, []webhook.Event, error) {
+func (o Flow) Cancel(now time.Time) (Flow, []Webhook, error) {
 	var t tx
 	err := o.begin(&t, "cancel", now, 1, 1)
 	if err == nil {

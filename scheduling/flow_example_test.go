@@ -11,7 +11,6 @@ import (
 	"github.com/phlebkit/phlebkit/order"
 	"github.com/phlebkit/phlebkit/provider"
 	"github.com/phlebkit/phlebkit/scheduling"
-	"github.com/phlebkit/phlebkit/webhook"
 )
 
 var (
@@ -29,12 +28,12 @@ func jane(id string) scheduling.PlaceOrder {
 	}
 }
 
-func show(hooks []webhook.Event, err error) {
+func show(hooks []scheduling.Webhook, err error) {
 	if err != nil {
 		fmt.Println(err)
 	}
 	for _, w := range hooks {
-		fmt.Println(w)
+		fmt.Println(w.Event())
 	}
 }
 
@@ -267,11 +266,28 @@ func ExampleFlow_Snapshot() {
 		fmt.Println(e.ID, e.CreatedAt.Format(time.RFC3339), e.Status.Full())
 	}
 	fmt.Println("appointment:", s.AppointmentID(), "zip:", s.Address.ZipCode, "high-level:", s.HighLevel)
-	fmt.Println("the last webhook carries the same:", hooks[0].ID, len(hooks[0].Order.History) == len(s.History))
+	fmt.Println("the last webhook carries the same:", hooks[0].ID, len(hooks[0].Event().Order.History) == len(s.History))
 	// Output:
 	// 1 2026-11-23T09:00:00Z received.at_home_phlebotomy.ordered
 	// 2 2026-11-23T10:00:00Z received.at_home_phlebotomy.requisition_created
 	// 3 2026-11-23T11:00:00Z collecting_sample.at_home_phlebotomy.appointment_pending
 	// appointment: ord-11-a1 zip: 85004 high-level: collecting_sample
 	// the last webhook carries the same: msg_ord-11_o3 true
+}
+
+// A command's webhooks hold what their events are built from; Event gives
+// each as the consumer receives it, with its order or appointment
+// snapshot as it was at that change, however the flow moves on.
+func ExampleWebhook_Event() {
+	p := jane("ord-12")
+	p.TeamID = "team-1"
+	o, _, _ := scheduling.Place(p, monday)
+	o, hooks, _ := o.CreateRequisition(monday.Add(time.Hour))
+	_, _, _ = o.Cancel(monday.Add(2 * time.Hour))
+	for _, w := range hooks {
+		e := w.Event()
+		fmt.Println(w.ID, w.Type, e.TeamID, e.Order.ID, len(e.Order.History), e.Order.Status().Full())
+	}
+	// Output:
+	// msg_ord-12_o2 labtest.order.updated team-1 ord-12 2 received.at_home_phlebotomy.requisition_created
 }

@@ -5,6 +5,7 @@ import (
 	"os/exec"
 	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -46,7 +47,7 @@ func place(s Settings) Flow {
 }
 
 // mustPlace is Place for hard-coded orders that it cannot refuse.
-func mustPlace(p PlaceOrder, now time.Time) (Flow, []webhook.Event) {
+func mustPlace(p PlaceOrder, now time.Time) (Flow, []Webhook) {
 	o, hooks, err := Place(p, now)
 	if err != nil {
 		panic(err)
@@ -58,9 +59,10 @@ var beta = Settings{PreRequisitionScheduling: true}
 
 // seq renders webhooks as "type status" lines, the appointment's id left
 // out, so that scenarios read like DOMAIN.md's table.
-func seq(hooks []webhook.Event) []string {
+func seq(hooks []Webhook) []string {
 	out := []string{}
-	for _, w := range hooks {
+	for _, hw := range hooks {
+		w := hw.Event()
 		switch w.Type {
 		case webhook.OrderCreated, webhook.OrderUpdated:
 			out = append(out, w.Type.String()+" "+w.Order.Status().Full())
@@ -105,7 +107,7 @@ func TestScenarios(t *testing.T) {
 		o, hooks := mustPlace(PlaceOrder{ID: "ord", UserID: "user-1", Patient: jane(), Address: home()}, t0)
 		assert.Equal(t, []string{ordCreated}, seq(hooks))
 		assert.Equal(t, order.Ordered, o.Status)
-		assert.Equal(t, t0, hooks[0].At())
+		assert.Equal(t, t0, hooks[0].Event().At())
 	})
 	t.Run("requisition created, no appointment", func(t *testing.T) {
 		o, hooks := must(t)(place(Settings{}).CreateRequisition(at(1)))
@@ -167,7 +169,7 @@ func TestScenarios(t *testing.T) {
 		o, _ = must(t)(o.Book(book(72), at(2)))
 		o, hooks := must(t)(o.Reschedule(at(96), at(98), "", at(3)))
 		assert.Equal(t, []string{ordScheduled, apConfirmed}, seq(hooks))
-		assert.True(t, hooks[1].Appointment.EventData.IsReschedule)
+		assert.True(t, hooks[1].Event().Appointment.EventData.IsReschedule)
 		a, _ := o.Active()
 		start := a.StartAt
 		assert.Equal(t, at(96), start)
@@ -268,8 +270,8 @@ func TestScenarios(t *testing.T) {
 }
 
 // must takes a command's results and fails the test on an error.
-func must(t *testing.T) func(Flow, []webhook.Event, error) (Flow, []webhook.Event) {
-	return func(o Flow, hooks []webhook.Event, err error) (Flow, []webhook.Event) {
+func must(t *testing.T) func(Flow, []Webhook, error) (Flow, []Webhook) {
+	return func(o Flow, hooks []Webhook, err error) (Flow, []Webhook) {
 		t.Helper()
 		require.NoError(t, err)
 		return o, hooks
@@ -283,7 +285,7 @@ func TestAutoCancellation(t *testing.T) {
 		assert.Empty(t, hooks, "exactly 8 hours is not more than 8 hours")
 		o, hooks = must(t)(o.Tick(at(30)))
 		assert.Equal(t, []string{apCancelled}, seq(hooks))
-		assert.Equal(t, t0.Add(8*time.Hour+1), hooks[0].At(), "dated when the rule starts to hold")
+		assert.Equal(t, t0.Add(8*time.Hour+1), hooks[0].Event().At(), "dated when the rule starts to hold")
 		assert.Equal(t, order.Ordered, o.Status)
 		assert.Equal(t, at(30), o.Clock)
 	})
@@ -300,7 +302,7 @@ func TestAutoCancellation(t *testing.T) {
 		assert.Empty(t, hooks, "exactly 2 hours before the start")
 		_, hooks = must(t)(o.Tick(at(19)))
 		assert.Equal(t, []string{apCancelled}, seq(hooks))
-		assert.Equal(t, at(18).Add(1), hooks[0].At())
+		assert.Equal(t, at(18).Add(1), hooks[0].Event().At())
 	})
 	t.Run("a pending request is subject to rule 1 only", func(t *testing.T) {
 		o, _ := mustPlace(PlaceOrder{ID: "ord", UserID: "user-1", Patient: jane(), Address: home(), Settings: beta, ActivateBy: adate(500)}, t0)
@@ -333,77 +335,77 @@ func TestRefusals(t *testing.T) {
 	booked, _ := must(t)(withReq.Book(book(72), at(2)))
 	for _, c := range []struct {
 		name string
-		run  func() (Flow, []webhook.Event, error)
+		run  func() (Flow, []Webhook, error)
 		want []error
 	}{
-		{"booking before the requisition without the beta", func() (Flow, []webhook.Event, error) {
+		{"booking before the requisition without the beta", func() (Flow, []Webhook, error) {
 			return place(Settings{}).Book(book(72), at(1))
 		}, []error{ErrRequisitionRequired}},
-		{"requesting before the requisition without the beta", func() (Flow, []webhook.Event, error) {
+		{"requesting before the requisition without the beta", func() (Flow, []Webhook, error) {
 			return place(Settings{}).Request(request(), at(1))
 		}, []error{ErrRequisitionRequired}},
-		{"second active appointment on the order", func() (Flow, []webhook.Event, error) {
+		{"second active appointment on the order", func() (Flow, []Webhook, error) {
 			return booked.Request(request(), at(3))
 		}, []error{ErrActiveAppointment, ErrNotAllowed}},
-		{"active appointment with the provider on another order", func() (Flow, []webhook.Event, error) {
+		{"active appointment with the provider on another order", func() (Flow, []Webhook, error) {
 			r := book(72)
 			r.Existing = []appointment.Appointment{{ID: "other", Provider: provider.Getlabs, Status: appointment.Confirmed}}
 			return withReq.Book(r, at(2))
 		}, []error{ErrActiveAppointment}},
-		{"underage patient", func() (Flow, []webhook.Event, error) {
+		{"underage patient", func() (Flow, []Webhook, error) {
 			o := withReq
 			o.Patient.DOB = dob(2010, 1, 1)
 			return o.Book(book(72), at(2))
 		}, []error{ErrUnderage}},
-		{"unreachable address", func() (Flow, []webhook.Event, error) {
+		{"unreachable address", func() (Flow, []Webhook, error) {
 			o := withReq
 			o.Address.FirstLine = "West Lincoln Street"
 			return o.Book(book(72), at(2))
 		}, []error{ErrAddress}},
-		{"requesting getlabs", func() (Flow, []webhook.Event, error) {
+		{"requesting getlabs", func() (Flow, []Webhook, error) {
 			r := request()
 			r.Provider = provider.Getlabs
 			return withReq.Request(r, at(2))
 		}, []error{ErrTierMismatch}},
-		{"booking with no provider and no area", func() (Flow, []webhook.Event, error) {
+		{"booking with no provider and no area", func() (Flow, []Webhook, error) {
 			r := book(72)
 			r.Provider = 0
 			return withReq.Book(r, at(2))
 		}, []error{ErrTierMismatch}},
-		{"slot in the past", func() (Flow, []webhook.Event, error) { return withReq.Book(book(1), at(2)) }, []error{ErrSlot}},
-		{"time going backwards", func() (Flow, []webhook.Event, error) { return booked.Tick(at(1)) }, []error{ErrClock}},
-		{"pencil in a ready appointment", func() (Flow, []webhook.Event, error) {
+		{"slot in the past", func() (Flow, []Webhook, error) { return withReq.Book(book(1), at(2)) }, []error{ErrSlot}},
+		{"time going backwards", func() (Flow, []Webhook, error) { return booked.Tick(at(1)) }, []error{ErrClock}},
+		{"pencil in a ready appointment", func() (Flow, []Webhook, error) {
 			return booked.PencilIn(at(80), time.Time{}, at(3))
 		}, []error{ErrNotAllowed}},
-		{"reschedule a pending request", func() (Flow, []webhook.Event, error) {
+		{"reschedule a pending request", func() (Flow, []Webhook, error) {
 			o, _, _ := withReq.Request(request(), at(2))
 			return o.Reschedule(at(80), time.Time{}, "", at(3))
 		}, []error{ErrNotAllowed, appointment.ErrInvalidTransition}},
-		{"reschedule into the past", func() (Flow, []webhook.Event, error) {
+		{"reschedule into the past", func() (Flow, []Webhook, error) {
 			return booked.Reschedule(at(2), time.Time{}, "", at(3))
 		}, []error{ErrSlot}},
-		{"complete a draw before the visit is confirmed", func() (Flow, []webhook.Event, error) {
+		{"complete a draw before the visit is confirmed", func() (Flow, []Webhook, error) {
 			o, _, _ := place(beta).Book(book(72), at(1))
 			return o.CompleteDraw(at(2))
 		}, []error{ErrNotAllowed, appointment.ErrInvalidTransition}},
-		{"cancel with no appointment", func() (Flow, []webhook.Event, error) {
+		{"cancel with no appointment", func() (Flow, []Webhook, error) {
 			return withReq.CancelAppointment(at(2))
 		}, []error{ErrNotAllowed}},
-		{"complete results before the draw", func() (Flow, []webhook.Event, error) {
+		{"complete results before the draw", func() (Flow, []Webhook, error) {
 			return booked.CompleteResults(at(3))
 		}, []error{ErrNotAllowed, order.ErrInvalidTransition}},
-		{"second requisition", func() (Flow, []webhook.Event, error) {
+		{"second requisition", func() (Flow, []Webhook, error) {
 			return withReq.CreateRequisition(at(2))
 		}, []error{ErrNotAllowed, order.ErrInvalidTransition}},
-		{"zero order", func() (Flow, []webhook.Event, error) { return Flow{}.Tick(at(1)) }, []error{ErrNotAllowed, order.ErrUnknownStatus}},
-		{"reschedule to a day the patient is 17", func() (Flow, []webhook.Event, error) {
+		{"zero order", func() (Flow, []Webhook, error) { return Flow{}.Tick(at(1)) }, []error{ErrNotAllowed, order.ErrUnknownStatus}},
+		{"reschedule to a day the patient is 17", func() (Flow, []Webhook, error) {
 			o := withReq
 			o.Patient.DOB = dob(2008, 11, 25)     // 18 on 2026-11-25
 			o, _, err := o.Book(book(100), at(2)) // 2026-11-25T13:00Z
 			require.NoError(t, err)
 			return o.Reschedule(at(40), time.Time{}, "", at(3)) // 2026-11-23
 		}, []error{ErrUnderage}},
-		{"pencil in on a day the patient is 17", func() (Flow, []webhook.Event, error) {
+		{"pencil in on a day the patient is 17", func() (Flow, []Webhook, error) {
 			o := withReq
 			o.Patient.DOB = dob(2008, 11, 21) // 18 on the day of the request
 			o, _, err := o.Request(request(), at(2))
@@ -411,7 +413,7 @@ func TestRefusals(t *testing.T) {
 			o.Patient.DOB = dob(2008, 11, 25)
 			return o.PencilIn(at(40), time.Time{}, at(3))
 		}, []error{ErrUnderage}},
-		{"no date of birth", func() (Flow, []webhook.Event, error) {
+		{"no date of birth", func() (Flow, []Webhook, error) {
 			o := withReq
 			o.Patient.DOB = order.Date{}
 			return o.Book(book(72), at(2))
@@ -613,7 +615,7 @@ var commandNames = func() []string {
 // rescheduled and drawn; now and then it jumps, or goes backwards. Slots
 // are mostly well ahead; now and then close or past. Instants are given in
 // any of zones.
-func drawCommand(t *rapid.T, clock time.Time) (string, func(Flow) (Flow, []webhook.Event, error)) {
+func drawCommand(t *rapid.T, clock time.Time) (string, func(Flow) (Flow, []Webhook, error)) {
 	in := func(tm time.Time, label string) time.Time {
 		if loc := rapid.SampledFrom(zones).Draw(t, label+" zone"); loc != nil {
 			return tm.In(loc)
@@ -646,12 +648,12 @@ func drawCommand(t *rapid.T, clock time.Time) (string, func(Flow) (Flow, []webho
 		return ""
 	}
 	name := rapid.SampledFrom(commandNames).Draw(t, "command")
-	var run func(Flow) (Flow, []webhook.Event, error)
+	var run func(Flow) (Flow, []Webhook, error)
 	switch name {
 	case "create_requisition":
-		run = func(o Flow) (Flow, []webhook.Event, error) { return o.CreateRequisition(now) }
+		run = func(o Flow) (Flow, []Webhook, error) { return o.CreateRequisition(now) }
 	case "bypass_requisition":
-		run = func(o Flow) (Flow, []webhook.Event, error) { return o.BypassRequisition(now) }
+		run = func(o Flow) (Flow, []Webhook, error) { return o.BypassRequisition(now) }
 	case "book":
 		start := ahead("start")
 		r := BookRequest{Provider: rapid.SampledFrom([]provider.Provider{provider.Getlabs, provider.Phlebfinders}).Draw(t, "provider"),
@@ -660,37 +662,37 @@ func drawCommand(t *rapid.T, clock time.Time) (string, func(Flow) (Flow, []webho
 			r.Existing = []appointment.Appointment{{ID: "x", Provider: provider.Getlabs, Status: appointment.Confirmed}}
 		}
 		r.Async = rapid.IntRange(0, 3).Draw(t, "async") == 0
-		run = func(o Flow) (Flow, []webhook.Event, error) { return o.Book(r, now) }
+		run = func(o Flow) (Flow, []Webhook, error) { return o.Book(r, now) }
 	case "confirm":
-		run = func(o Flow) (Flow, []webhook.Event, error) { return o.Confirm(now) }
+		run = func(o Flow) (Flow, []Webhook, error) { return o.Confirm(now) }
 	case "request":
 		r := request()
 		r.Notes = notes()
-		run = func(o Flow) (Flow, []webhook.Event, error) { return o.Request(r, now) }
+		run = func(o Flow) (Flow, []Webhook, error) { return o.Request(r, now) }
 	case "pencil_in":
 		start := ahead("start")
-		run = func(o Flow) (Flow, []webhook.Event, error) { return o.PencilIn(start, time.Time{}, now) }
+		run = func(o Flow) (Flow, []Webhook, error) { return o.PencilIn(start, time.Time{}, now) }
 	case "reschedule":
 		start, n := ahead("start"), notes()
-		run = func(o Flow) (Flow, []webhook.Event, error) { return o.Reschedule(start, time.Time{}, n, now) }
+		run = func(o Flow) (Flow, []Webhook, error) { return o.Reschedule(start, time.Time{}, n, now) }
 	case "cancel_appointment":
-		run = func(o Flow) (Flow, []webhook.Event, error) { return o.CancelAppointment(now) }
+		run = func(o Flow) (Flow, []Webhook, error) { return o.CancelAppointment(now) }
 	case "start_visit":
-		run = func(o Flow) (Flow, []webhook.Event, error) { return o.StartVisit(now) }
+		run = func(o Flow) (Flow, []Webhook, error) { return o.StartVisit(now) }
 	case "complete_draw":
-		run = func(o Flow) (Flow, []webhook.Event, error) { return o.CompleteDraw(now) }
+		run = func(o Flow) (Flow, []Webhook, error) { return o.CompleteDraw(now) }
 	case "partial_results":
-		run = func(o Flow) (Flow, []webhook.Event, error) { return o.ReceivePartialResults(now) }
+		run = func(o Flow) (Flow, []Webhook, error) { return o.ReceivePartialResults(now) }
 	case "complete":
-		run = func(o Flow) (Flow, []webhook.Event, error) { return o.CompleteResults(now) }
+		run = func(o Flow) (Flow, []Webhook, error) { return o.CompleteResults(now) }
 	case "sample_error":
-		run = func(o Flow) (Flow, []webhook.Event, error) { return o.ReportSampleError(now) }
+		run = func(o Flow) (Flow, []Webhook, error) { return o.ReportSampleError(now) }
 	case "correct":
-		run = func(o Flow) (Flow, []webhook.Event, error) { return o.CorrectResults(now) }
+		run = func(o Flow) (Flow, []Webhook, error) { return o.CorrectResults(now) }
 	case "cancel":
-		run = func(o Flow) (Flow, []webhook.Event, error) { return o.Cancel(now) }
+		run = func(o Flow) (Flow, []Webhook, error) { return o.Cancel(now) }
 	case "tick":
-		run = func(o Flow) (Flow, []webhook.Event, error) { return o.Tick(now) }
+		run = func(o Flow) (Flow, []Webhook, error) { return o.Tick(now) }
 	}
 	return name, run
 }
@@ -718,31 +720,57 @@ type flowModel struct {
 
 type heldFlow struct{ flow, copy Flow }
 
+// heldEvent is a webhook the model received: the Webhook, a deep copy of
+// its Event made when it arrived, and the Event the receiver built then,
+// which it may change.
 type heldEvent struct {
-	event webhook.Event
-	order order.Order
-	appt  appointment.Appointment
+	hook  Webhook
+	copy  webhook.Event
+	built webhook.Event
 }
 
-// hold keeps w and a deep copy of its snapshot.
-func (m *flowModel) hold(w webhook.Event) {
-	h := heldEvent{event: w}
-	if w.Order != nil {
-		h.order = *w.Order
-		h.order.History = slices.Clone(h.order.History)
+// deepEvent returns e with copies of its snapshots and their histories.
+func deepEvent(e webhook.Event) webhook.Event {
+	if e.Order != nil {
+		o := *e.Order
+		o.History = slices.Clone(o.History)
+		e.Order = &o
 	}
-	if w.Appointment != nil {
-		h.appt = *w.Appointment
-		h.appt.History = slices.Clone(h.appt.History)
+	if e.Appointment != nil {
+		a := *e.Appointment
+		a.History = slices.Clone(a.History)
+		e.Appointment = &a
 	}
-	m.held = append(m.held, h)
+	return e
+}
+
+// hold keeps w, a deep copy of its event and the event built now, and
+// returns the event.
+func (m *flowModel) hold(w Webhook) webhook.Event {
+	e := w.Event()
+	m.held = append(m.held, heldEvent{hook: w, copy: deepEvent(e), built: e})
+	return e
+}
+
+// scribble changes e as a receiver might: it extends the histories of its
+// snapshots and writes to their fields.
+func scribble(e webhook.Event) {
+	if e.Order != nil {
+		e.Order.History = append(e.Order.History, order.HistoryEntry{ID: 1 << 40, Status: order.Cancelled})
+		e.Order.ID, e.Order.Patient.FirstName, e.Order.Address.City = "changed", "changed", "changed"
+		e.Order.Details.AppointmentID = "changed"
+	}
+	if e.Appointment != nil {
+		e.Appointment.History = append(e.Appointment.History, appointment.HistoryEntry{Status: "changed"})
+		e.Appointment.ID, e.Appointment.Status, e.Appointment.AppointmentNotes = "changed", appointment.Cancelled, "changed"
+	}
 }
 
 // fork runs a command on the current flow or one the model went through,
-// as a caller trying another branch would; appends to the histories of
-// the snapshots it gets and of every snapshot held, as a caller extending
-// a snapshot's history would; and checks that no flow or snapshot held
-// changed.
+// as a caller trying another branch would; changes the flow it gets back
+// and the events it builds from its webhooks, and every event held, as a
+// caller would; and checks that no flow held changed, and that each
+// webhook held still builds the event it built when it arrived.
 func (m *flowModel) fork(t *rapid.T) {
 	current := heldFlow{flow: m.o, copy: deepCopy(m.o)}
 	from := m.o
@@ -750,53 +778,39 @@ func (m *flowModel) fork(t *rapid.T) {
 		from = m.past[i].flow
 	}
 	name, run := drawCommand(t, from.Clock)
-	_, hooks, err := run(from)
+	next, hooks, err := run(from)
 	if err != nil {
 		name += " (refused)"
 	}
 	for _, w := range hooks {
-		if w.Order != nil {
-			w.Order.History = append(w.Order.History, order.HistoryEntry{ID: 1 << 40, Status: order.Cancelled})
-			w.Order.ID = "changed"
-		}
-		if w.Appointment != nil {
-			w.Appointment.History = append(w.Appointment.History, appointment.HistoryEntry{Status: "changed"})
-			w.Appointment.ID = "changed"
-		}
+		scribble(w.Event())
 	}
-	for _, h := range m.held {
-		// Appending to a copy of the slice leaves the snapshot as it is
-		// unless the append writes into memory it shares.
-		if h.event.Order != nil {
-			_ = append(h.event.Order.History, order.HistoryEntry{ID: 1 << 41, Status: order.Cancelled})
-		}
-		if h.event.Appointment != nil {
-			_ = append(h.event.Appointment.History, appointment.HistoryEntry{Status: "changed"})
-		}
+	// The flow's own fields are the caller's to change.
+	next.ID, next.TeamID, next.UserID, next.ClientUserID = "changed", "changed", "changed", "changed"
+	next.Patient.FirstName, next.Address.City, next.CreatedAt = "changed", "changed", time.Time{}
+	next.History, next.Appointments = nil, nil
+	for i := range m.held {
+		scribble(m.held[i].built)
 	}
 	for i, p := range append(m.past, current) {
 		require.True(t, reflect.DeepEqual(p.copy, p.flow), "%s on a past flow changed past flow %d", name, i)
 	}
 	for i, h := range m.held {
-		if h.event.Order != nil {
-			require.True(t, reflect.DeepEqual(h.order, *h.event.Order), "%s on a past flow changed webhook %d's order", name, i)
-		}
-		if h.event.Appointment != nil {
-			require.True(t, reflect.DeepEqual(h.appt, *h.event.Appointment), "%s on a past flow changed webhook %d's appointment", name, i)
-		}
+		require.True(t, reflect.DeepEqual(h.copy, h.hook.Event()), "%s on a past flow changed webhook %d", name, i)
 	}
 }
 
-func newFlowModel(o Flow, hooks []webhook.Event) *flowModel {
+func newFlowModel(o Flow, hooks []Webhook) *flowModel {
 	m := &flowModel{o: o, apptSeen: map[string]appointment.Status{}, apptSnap: map[string]appointment.Appointment{},
-		ids: map[string]bool{hooks[0].ID: true}, orderSnap: *hooks[0].Order}
-	m.hold(hooks[0])
-	m.orderSeen = hooks[0].Order.Status()
-	m.lastAt = hooks[0].At()
+		ids: map[string]bool{hooks[0].ID: true}}
+	e := m.hold(hooks[0])
+	m.orderSnap = *e.Order
+	m.orderSeen = e.Order.Status()
+	m.lastAt = e.At()
 	return m
 }
 
-func (m *flowModel) step(t *rapid.T, name string, run func(Flow) (Flow, []webhook.Event, error)) {
+func (m *flowModel) step(t *rapid.T, name string, run func(Flow) (Flow, []Webhook, error)) {
 	before := deepCopy(m.o)
 	next, hooks, err := run(m.o)
 	require.True(t, reflect.DeepEqual(before, m.o), "%s changed the value it was called on", name)
@@ -813,9 +827,10 @@ func (m *flowModel) step(t *rapid.T, name string, run func(Flow) (Flow, []webhoo
 	}
 	m.past = append(m.past, heldFlow{flow: m.o, copy: before})
 	created := map[string]bool{}
-	for _, w := range hooks {
-		m.hold(w)
+	for _, hw := range hooks {
+		w := m.hold(hw)
 		m.wire(t, name, next, w)
+		m.sent(t, name, next, w)
 		require.False(t, w.At().Before(m.lastAt), "%s: webhook %v earlier than %v", name, w, m.lastAt)
 		require.False(t, w.At().After(next.Clock), "%s: webhook %v after the clock", name, w)
 		m.lastAt = w.At()
@@ -855,6 +870,45 @@ func (m *flowModel) step(t *rapid.T, name string, run func(Flow) (Flow, []webhoo
 		m.quietSince = true
 	}
 	m.o = next
+}
+
+// sent checks an event built from a webhook against the state it reports,
+// rebuilt from the flow the command returned: an order event carries the
+// snapshot ([Flow.Snapshot]) of that flow with its history cut at the
+// entry the message id names; an appointment event, the appointment with
+// its history cut at the length the message id names, and, when that is
+// its last change, the appointment as the flow holds it.
+func (m *flowModel) sent(t *rapid.T, name string, next Flow, e webhook.Event) {
+	cut := strings.LastIndexByte(e.ID, '_')
+	require.Positive(t, cut, "%s: message id %q", name, e.ID)
+	num := e.ID[cut+1:]
+	env := webhook.Event{ID: e.ID, Type: e.Type, UserID: next.UserID, ClientUserID: next.ClientUserID, TeamID: next.TeamID}
+	if e.Type.IsOrder() {
+		require.Equal(t, "msg_"+next.ID+"_o", e.ID[:cut+2], "%s: message id %q", name, e.ID)
+		id, err := strconv.ParseInt(num[1:], 10, 64)
+		require.NoError(t, err)
+		at := slices.IndexFunc(next.History, func(h order.HistoryEntry) bool { return h.ID == id })
+		require.GreaterOrEqual(t, at, 0, "%s: message id %q names no entry", name, e.ID)
+		then := next
+		then.History = next.History[:at+1]
+		want := then.Snapshot()
+		env.Order = &want
+		require.True(t, reflect.DeepEqual(env, e), "%s: order webhook %s is not the flow's snapshot at its change", name, e.ID)
+		return
+	}
+	n, err := strconv.Atoi(num)
+	require.NoError(t, err)
+	i := slices.IndexFunc(next.Appointments, func(a Placement) bool { return "msg_"+a.ID == e.ID[:cut] })
+	require.GreaterOrEqual(t, i, 0, "%s: message id %q names no appointment", name, e.ID)
+	a := next.Appointments[i].Appointment
+	require.LessOrEqual(t, n, len(a.History))
+	require.NotNil(t, e.Appointment)
+	require.True(t, reflect.DeepEqual(a.History[:n:n], e.Appointment.History), "%s: appointment webhook %s's history", name, e.ID)
+	if n == len(a.History) {
+		a.History = a.History[:n:n]
+		env.Appointment = &a
+		require.True(t, reflect.DeepEqual(env, e), "%s: appointment webhook %s is not the flow's appointment", name, e.ID)
+	}
 }
 
 // wire checks an event as Junction sends it: a message id of its own, the
@@ -1036,15 +1090,15 @@ func TestSlotOutsideStorableYears(t *testing.T) {
 	requested, _ := must(t)(withReq.Request(request(), at(2)))
 	for _, c := range []struct {
 		name string
-		run  func(start, end time.Time) (Flow, []webhook.Event, error)
+		run  func(start, end time.Time) (Flow, []Webhook, error)
 	}{
-		{"Book", func(start, end time.Time) (Flow, []webhook.Event, error) {
+		{"Book", func(start, end time.Time) (Flow, []Webhook, error) {
 			return withReq.Book(BookRequest{Provider: provider.Getlabs, Start: start, End: end}, at(2))
 		}},
-		{"Reschedule", func(start, end time.Time) (Flow, []webhook.Event, error) {
+		{"Reschedule", func(start, end time.Time) (Flow, []Webhook, error) {
 			return booked.Reschedule(start, end, "", at(3))
 		}},
-		{"PencilIn", func(start, end time.Time) (Flow, []webhook.Event, error) {
+		{"PencilIn", func(start, end time.Time) (Flow, []Webhook, error) {
 			return requested.PencilIn(start, end, at(3))
 		}},
 	} {
@@ -1075,50 +1129,50 @@ func TestDeadOnArrival(t *testing.T) {
 	}
 	for _, c := range []struct {
 		name string
-		run  func() (Flow, []webhook.Event, error)
+		run  func() (Flow, []Webhook, error)
 		rule Rule      // 0 when accepted
 		at   time.Time // when the rule began to hold
 	}{
-		{"book 8h-1ns after the order", func() (Flow, []webhook.Event, error) { return place(beta).Book(book(72), eight.Add(-ns)) }, 0, time.Time{}},
-		{"book 8h after the order", func() (Flow, []webhook.Event, error) { return place(beta).Book(book(72), eight) }, 0, time.Time{}},
-		{"book 8h+1ns after the order", func() (Flow, []webhook.Event, error) { return place(beta).Book(book(72), eight.Add(ns)) }, OrderAge, eight.Add(ns)},
-		{"book 9h after the order", func() (Flow, []webhook.Event, error) { return place(beta).Book(book(72), at(9)) }, OrderAge, eight.Add(ns)},
-		{"book 9h after a scheduled order", func() (Flow, []webhook.Event, error) { return scheduled().Book(book(72), at(9)) }, 0, time.Time{}},
-		{"request 8h after the order", func() (Flow, []webhook.Event, error) { return place(beta).Request(request(), eight) }, 0, time.Time{}},
-		{"request 8h+1ns after the order", func() (Flow, []webhook.Event, error) { return place(beta).Request(request(), eight.Add(ns)) }, OrderAge, eight.Add(ns)},
-		{"request 9h after a scheduled order", func() (Flow, []webhook.Event, error) { return scheduled().Request(request(), at(9)) }, 0, time.Time{}},
-		{"book 2h+1ns ahead", func() (Flow, []webhook.Event, error) {
+		{"book 8h-1ns after the order", func() (Flow, []Webhook, error) { return place(beta).Book(book(72), eight.Add(-ns)) }, 0, time.Time{}},
+		{"book 8h after the order", func() (Flow, []Webhook, error) { return place(beta).Book(book(72), eight) }, 0, time.Time{}},
+		{"book 8h+1ns after the order", func() (Flow, []Webhook, error) { return place(beta).Book(book(72), eight.Add(ns)) }, OrderAge, eight.Add(ns)},
+		{"book 9h after the order", func() (Flow, []Webhook, error) { return place(beta).Book(book(72), at(9)) }, OrderAge, eight.Add(ns)},
+		{"book 9h after a scheduled order", func() (Flow, []Webhook, error) { return scheduled().Book(book(72), at(9)) }, 0, time.Time{}},
+		{"request 8h after the order", func() (Flow, []Webhook, error) { return place(beta).Request(request(), eight) }, 0, time.Time{}},
+		{"request 8h+1ns after the order", func() (Flow, []Webhook, error) { return place(beta).Request(request(), eight.Add(ns)) }, OrderAge, eight.Add(ns)},
+		{"request 9h after a scheduled order", func() (Flow, []Webhook, error) { return scheduled().Request(request(), at(9)) }, 0, time.Time{}},
+		{"book 2h+1ns ahead", func() (Flow, []Webhook, error) {
 			return place(beta).Book(BookRequest{Provider: provider.Getlabs, Start: at(3).Add(ns)}, at(1))
 		}, 0, time.Time{}},
-		{"book 2h ahead", func() (Flow, []webhook.Event, error) {
+		{"book 2h ahead", func() (Flow, []Webhook, error) {
 			return place(beta).Book(BookRequest{Provider: provider.Getlabs, Start: at(3)}, at(1))
 		}, 0, time.Time{}},
-		{"book 2h-1ns ahead", func() (Flow, []webhook.Event, error) {
+		{"book 2h-1ns ahead", func() (Flow, []Webhook, error) {
 			return place(beta).Book(BookRequest{Provider: provider.Getlabs, Start: at(3).Add(-ns)}, at(1))
 		}, StartSoon, at(1).Add(-ns + 1)},
-		{"book 90 minutes ahead", func() (Flow, []webhook.Event, error) {
+		{"book 90 minutes ahead", func() (Flow, []Webhook, error) {
 			return place(beta).Book(BookRequest{Provider: provider.Getlabs, Start: at(2.5)}, at(1))
 		}, StartSoon, at(0.5).Add(ns)},
-		{"book 90 minutes ahead, scheduled order", func() (Flow, []webhook.Event, error) {
+		{"book 90 minutes ahead, scheduled order", func() (Flow, []Webhook, error) {
 			return scheduled().Book(BookRequest{Provider: provider.Getlabs, Start: at(2.5)}, at(1))
 		}, StartSoon, at(0.5).Add(ns)},
-		{"reschedule a reserved appointment 2h ahead", func() (Flow, []webhook.Event, error) {
+		{"reschedule a reserved appointment 2h ahead", func() (Flow, []Webhook, error) {
 			o, _ := must(t)(place(beta).Book(book(72), at(1)))
 			return o.Reschedule(at(4), time.Time{}, "", at(2))
 		}, 0, time.Time{}},
-		{"reschedule a reserved appointment 2h-1ns ahead", func() (Flow, []webhook.Event, error) {
+		{"reschedule a reserved appointment 2h-1ns ahead", func() (Flow, []Webhook, error) {
 			o, _ := must(t)(place(beta).Book(book(72), at(1)))
 			return o.Reschedule(at(4).Add(-ns), time.Time{}, "", at(2))
 		}, StartSoon, at(2).Add(-ns + 1)},
-		{"pencil in a pending request 2h ahead", func() (Flow, []webhook.Event, error) {
+		{"pencil in a pending request 2h ahead", func() (Flow, []Webhook, error) {
 			o, _ := must(t)(place(beta).Request(request(), at(1)))
 			return o.PencilIn(at(4), time.Time{}, at(2))
 		}, 0, time.Time{}},
-		{"pencil in a pending request 2h-1ns ahead", func() (Flow, []webhook.Event, error) {
+		{"pencil in a pending request 2h-1ns ahead", func() (Flow, []Webhook, error) {
 			o, _ := must(t)(place(beta).Request(request(), at(1)))
 			return o.PencilIn(at(4).Add(-ns), time.Time{}, at(2))
 		}, StartSoon, at(2).Add(-ns + 1)},
-		{"pencil in 90 minutes ahead after the requisition", func() (Flow, []webhook.Event, error) {
+		{"pencil in 90 minutes ahead after the requisition", func() (Flow, []Webhook, error) {
 			o, _ := must(t)(place(beta).Request(request(), at(1)))
 			o, _ = must(t)(o.CreateRequisition(at(1)))
 			return o.PencilIn(at(3.5), time.Time{}, at(2))
@@ -1128,8 +1182,8 @@ func TestDeadOnArrival(t *testing.T) {
 			o, hooks, err := c.run()
 			if c.rule == 0 {
 				require.NoError(t, err)
-				for _, w := range hooks {
-					if w.Appointment != nil {
+				for _, hw := range hooks {
+					if w := hw.Event(); w.Appointment != nil {
 						assert.NotEqual(t, appointment.Cancelled, w.Appointment.EffectiveStatus(), "cancelled in the same command: %v", w)
 					}
 				}

@@ -16,7 +16,6 @@ import (
 	"github.com/phlebkit/phlebkit/appointment"
 	"github.com/phlebkit/phlebkit/order"
 	"github.com/phlebkit/phlebkit/tier"
-	"github.com/phlebkit/phlebkit/webhook"
 )
 
 // reload stores o as JSON and loads it back, as a service storing orders
@@ -49,15 +48,15 @@ func TestFlowJSONRoundTrip(t *testing.T) {
 	for _, c := range []struct {
 		name string
 		o    Flow
-		next func(Flow) (Flow, []webhook.Event, error)
+		next func(Flow) (Flow, []Webhook, error)
 	}{
-		{"placed", placed, func(o Flow) (Flow, []webhook.Event, error) { return o.Book(book(72), at(1)) }},
-		{"requested", requested, func(o Flow) (Flow, []webhook.Event, error) { return o.PencilIn(at(50), at(51), at(2)) }},
-		{"booked before the requisition", booked, func(o Flow) (Flow, []webhook.Event, error) { return o.CreateRequisition(at(2)) }},
-		{"confirmed", confirmed, func(o Flow) (Flow, []webhook.Event, error) { return o.Reschedule(at(80), at(82), "", at(3)) }},
-		{"rescheduled", rescheduled, func(o Flow) (Flow, []webhook.Event, error) { return o.StartVisit(at(79)) }},
-		{"cancelled", cancelled, func(o Flow) (Flow, []webhook.Event, error) { return o.Request(request(), at(5)) }},
-		{"booked again", rebooked, func(o Flow) (Flow, []webhook.Event, error) { return o.CompleteDraw(at(90)) }},
+		{"placed", placed, func(o Flow) (Flow, []Webhook, error) { return o.Book(book(72), at(1)) }},
+		{"requested", requested, func(o Flow) (Flow, []Webhook, error) { return o.PencilIn(at(50), at(51), at(2)) }},
+		{"booked before the requisition", booked, func(o Flow) (Flow, []Webhook, error) { return o.CreateRequisition(at(2)) }},
+		{"confirmed", confirmed, func(o Flow) (Flow, []Webhook, error) { return o.Reschedule(at(80), at(82), "", at(3)) }},
+		{"rescheduled", rescheduled, func(o Flow) (Flow, []Webhook, error) { return o.StartVisit(at(79)) }},
+		{"cancelled", cancelled, func(o Flow) (Flow, []Webhook, error) { return o.Request(request(), at(5)) }},
+		{"booked again", rebooked, func(o Flow) (Flow, []Webhook, error) { return o.CompleteDraw(at(90)) }},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			back := reload(t, c.o)

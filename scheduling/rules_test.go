@@ -16,7 +16,6 @@ import (
 	"github.com/phlebkit/phlebkit/order"
 	"github.com/phlebkit/phlebkit/provider"
 	"github.com/phlebkit/phlebkit/tier"
-	"github.com/phlebkit/phlebkit/webhook"
 )
 
 func date(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, time.UTC) }
@@ -861,9 +860,9 @@ func TestPreRequisitionOf(t *testing.T) {
 	scheduled.ActivateBy = adate(500)
 	so, _ := mustPlace(scheduled, t0)
 	assert.Equal(t, &PreRequisition{OrderCreatedAt: t0, ActivateBy: adate(500)}, PreRequisitionOf(so.Snapshot()))
-	for name, run := range map[string]func(Flow) (Flow, []webhook.Event, error){
-		"created":  func(o Flow) (Flow, []webhook.Event, error) { return o.CreateRequisition(at(2)) },
-		"bypassed": func(o Flow) (Flow, []webhook.Event, error) { return o.BypassRequisition(at(2)) },
+	for name, run := range map[string]func(Flow) (Flow, []Webhook, error){
+		"created":  func(o Flow) (Flow, []Webhook, error) { return o.CreateRequisition(at(2)) },
+		"bypassed": func(o Flow) (Flow, []Webhook, error) { return o.BypassRequisition(at(2)) },
 	} {
 		r, _ := must(t)(run(booked))
 		s := r.Snapshot()

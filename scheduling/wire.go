@@ -3,11 +3,106 @@ package scheduling
 import (
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/phlebkit/phlebkit/appointment"
 	"github.com/phlebkit/phlebkit/order"
 	"github.com/phlebkit/phlebkit/webhook"
 )
+
+// Webhook is one webhook a command says Junction sends, in the order it
+// sends them: its message id, its type and envelope, and what its data is
+// built from. [Webhook.Event] gives it as a consumer receives it.
+//
+// A Webhook holds no copy of the order. An order webhook refers to what
+// all order webhooks of its command share, copied once per command: the
+// parts of the order no command changes (its id, patient, address and
+// dates), the order's history (shared with the flow, of which the webhook
+// takes the entries up to its change) and the order's latest appointment's
+// id and placed-at. An appointment webhook refers to the appointment as
+// it was at its change. What a webhook refers to is never written again,
+// by later commands, by commands on other flows descending from the same
+// one, or by changes the caller makes to the [Flow] it got back or to the
+// events it built: its event is the same whenever it is built. The zero
+// Webhook has no data.
+type Webhook struct {
+	// ID is the message id (svix-id) Junction gives the webhook, the same
+	// on every retry: made up and stable (our decision),
+	// "msg_<order id>_o<history entry id>" for an order webhook,
+	// "msg_<appointment id>_<length of its history>" for an appointment
+	// webhook.
+	ID string
+	// Type is the webhook's event type.
+	Type webhook.Type
+
+	// n is how many entries of order.history an order webhook carries (a
+	// history of 2³¹ entries cannot be held in memory).
+	n int32
+	// The envelope's ids: the order's.
+	userID, clientUserID, teamID string
+	// order is what the command's order webhooks are built from; nil for
+	// an appointment webhook, and for a webhook built without data (a
+	// benchmark's baseline).
+	order *orderData
+	// appt is the appointment at its change, for an appointment webhook.
+	appt *appointment.Appointment
+}
+
+// Event returns the webhook as a consumer receives it: the
+// [webhook.Event] with its envelope (the order's user, client user and
+// team) and its data: for an order webhook a fresh [order.Order], built
+// from what the webhook holds as [Flow.Snapshot] builds one, with the
+// history up to the webhook's change; for an appointment webhook a fresh
+// copy of the appointment as it was at its change. Each call returns values
+// of its own, which the caller may change; only the entries of their
+// histories are shared, so treat those as read-only (appending to a
+// history copies it). Building the order allocates it: build the events a
+// consumer is given, not those of webhooks only looked at by Type.
+func (w Webhook) Event() webhook.Event {
+	e := webhook.Event{ID: w.ID, Type: w.Type, UserID: w.userID, ClientUserID: w.clientUserID, TeamID: w.teamID}
+	switch {
+	case w.order != nil:
+		s := new(order.Order)
+		w.order.fill(s, w.teamID, w.userID, int(w.n))
+		e.Order = s
+	case w.appt != nil:
+		a := new(appointment.Appointment)
+		*a = *w.appt
+		e.Appointment = a
+	}
+	return e
+}
+
+// orderData is what the order webhooks of one command are built from,
+// besides the envelope: the parts of the order no command changes, the
+// order's history, with the entries of every webhook of the command, and
+// its latest appointment (the same for every order webhook of a command:
+// a command that makes an appointment makes it before its first order
+// webhook).
+type orderData struct {
+	id         string
+	patient    order.Patient
+	address    order.Address
+	createdAt  time.Time
+	activateBy order.Date
+	history    []order.HistoryEntry
+	hasAppt    bool
+	apptID     string
+	placedAt   time.Time
+}
+
+// data returns what an order snapshot of o is built from, its history
+// clipped.
+func (o *Flow) data() orderData {
+	n := len(o.History)
+	d := orderData{id: o.ID, patient: o.Patient, address: o.Address, createdAt: o.CreatedAt,
+		activateBy: o.ActivateBy, history: o.History[:n:n]}
+	if k := len(o.Appointments); k > 0 {
+		a := &o.Appointments[k-1]
+		d.hasAppt, d.apptID, d.placedAt = true, a.ID, a.PlacedAt
+	}
+	return d
+}
 
 // Snapshot returns the order as Junction's order endpoints and its
 // labtest.order.* webhooks carry it now: an at-home phlebotomy order with
@@ -21,34 +116,34 @@ import (
 // for a caller to fill in.
 //
 // The snapshot shares its history with o: treat History as read-only.
-func (o Flow) Snapshot() order.Order { return o.snapshot() }
-
-func (o *Flow) snapshot() order.Order {
+func (o Flow) Snapshot() order.Order {
 	var s order.Order
-	o.fillSnapshot(&s)
+	d := o.data()
+	d.fill(&s, o.TeamID, o.UserID, len(o.History))
 	return s
 }
 
-// fillSnapshot writes the order's snapshot into s, which is zero.
-func (o *Flow) fillSnapshot(s *order.Order) {
-	s.ID, s.TeamID, s.UserID = o.ID, o.TeamID, o.UserID
-	s.Patient, s.Address = o.Patient, o.Address
-	s.Details.Type, s.Details.CreatedAt, s.Details.UpdatedAt = order.ModalityAtHomePhlebotomy, o.CreatedAt, o.CreatedAt
-	s.CreatedAt, s.UpdatedAt, s.Origin = o.CreatedAt, o.CreatedAt, "initial"
-	s.ActivateBy = o.ActivateBy
-	if n := len(o.Appointments); n > 0 {
-		s.Details.AppointmentID, s.Details.UpdatedAt = o.Appointments[n-1].ID, o.Appointments[n-1].PlacedAt
+// fill writes into s, which is zero, the snapshot of the order of team
+// teamID and user userID with the first n entries of its history.
+func (d *orderData) fill(s *order.Order, teamID, userID string, n int) {
+	s.ID, s.TeamID, s.UserID = d.id, teamID, userID
+	s.Patient, s.Address = d.patient, d.address
+	s.Details.Type, s.Details.CreatedAt, s.Details.UpdatedAt = order.ModalityAtHomePhlebotomy, d.createdAt, d.createdAt
+	s.CreatedAt, s.UpdatedAt, s.Origin = d.createdAt, d.createdAt, "initial"
+	s.ActivateBy = d.activateBy
+	if d.hasAppt {
+		s.Details.AppointmentID, s.Details.UpdatedAt = d.apptID, d.placedAt
 	}
-	if n := len(o.History); n > 0 {
-		s.History = o.History[:n:n]
-		s.LastEvent = o.History[n-1]
+	if n > 0 {
+		s.History = d.history[:n:n]
+		s.LastEvent = s.History[n-1]
 		s.UpdatedAt = s.LastEvent.CreatedAt
 		s.HighLevel = s.LastEvent.Status.HighLevel()
 	}
 }
 
 // maxSubjects is how many webhooks of a command [tx.name] names from what
-// the command recorded; beyond them it reads the snapshots. No command
+// the command recorded; beyond them it reads what the webhooks hold. No command
 // sends more than six.
 const maxSubjects = 8
 
@@ -62,23 +157,24 @@ type subject struct {
 }
 
 // orderEvent sends the order webhook of type typ for the order's latest
-// change, with its snapshot.
+// change: it carries the history up to that change, which the command's
+// order data holds from then on.
 func (t *tx) orderEvent(typ webhook.Type) {
 	// An order webhook follows the history entry of its change.
 	h := t.o.History
-	e := t.emit(typ, t.o.ID, h[len(h)-1].ID)
+	n := len(h)
+	w := t.emit(typ, t.o.ID, h[n-1].ID)
 	if t.bare {
 		return
 	}
-	if len(t.orderSnaps) == cap(t.orderSnaps) {
-		// Room for the order webhooks the command usually sends; one
-		// more at a time beyond them.
-		t.orderSnaps = make([]order.Order, 0, max(t.orders, 1))
-		t.orders = 0
+	if t.data == nil {
+		d := t.o.data()
+		t.data = &d
 	}
-	t.orderSnaps = t.orderSnaps[:len(t.orderSnaps)+1]
-	e.Order = &t.orderSnaps[len(t.orderSnaps)-1]
-	t.o.fillSnapshot(e.Order)
+	// The history only grows during a command: the data keeps the
+	// longest, whose first n entries are this webhook's.
+	t.data.history = h[:n:n]
+	w.order, w.n = t.data, int32(n)
 }
 
 // appointmentEvent sends the appointment webhook of type typ for the
@@ -90,7 +186,7 @@ func (t *tx) orderEvent(typ webhook.Type) {
 func (t *tx) appointmentEvent(typ webhook.Type, i int) {
 	a := &t.o.Appointments[i].Appointment
 	n := len(a.History)
-	e := t.emit(typ, a.ID, int64(n))
+	w := t.emit(typ, a.ID, int64(n))
 	if t.bare {
 		return
 	}
@@ -98,7 +194,7 @@ func (t *tx) appointmentEvent(typ webhook.Type, i int) {
 		t.subjects[k].appt = i + 1
 		return
 	}
-	e.Appointment = t.snapshot(i)
+	w.appt = t.snapshot(i)
 }
 
 // snapshot returns a copy of appointment i, its history clipped, among the
@@ -107,7 +203,10 @@ func (t *tx) snapshot(i int) *appointment.Appointment {
 	a := &t.o.Appointments[i].Appointment
 	n := len(a.History)
 	if len(t.apptSnaps) == cap(t.apptSnaps) {
-		t.apptSnaps = make([]appointment.Appointment, 0, max(t.appts, 1))
+		// Room for the snapshots of the appointment webhooks the command
+		// usually sends but the last, which shares the flow's appointment
+		// ([tx.share]); one more at a time beyond them.
+		t.apptSnaps = make([]appointment.Appointment, 0, max(t.appts-1, 1))
 		t.appts = 0
 	}
 	t.apptSnaps = append(t.apptSnaps, *a)
@@ -121,7 +220,7 @@ func (t *tx) snapshot(i int) *appointment.Appointment {
 func (t *tx) touch(i int) {
 	for k := range min(len(t.hooks), maxSubjects) {
 		if t.subjects[k].appt == i+1 {
-			t.hooks[k].Appointment = t.snapshot(i)
+			t.hooks[k].appt = t.snapshot(i)
 			t.subjects[k].appt = 0
 		}
 	}
@@ -136,7 +235,7 @@ func (t *tx) share() {
 		if i := t.subjects[k].appt - 1; i >= 0 {
 			a := &t.o.Appointments[i].Appointment
 			a.History = a.History[:len(a.History):len(a.History)]
-			t.hooks[k].Appointment = a
+			t.hooks[k].appt = a
 		}
 	}
 }
@@ -184,9 +283,9 @@ func (t *tx) subject(i int) (string, int64) {
 	if i < maxSubjects {
 		return t.subjects[i].id, t.subjects[i].n
 	}
-	e := &t.hooks[i]
-	if e.Type.IsOrder() {
-		return e.Order.ID, e.Order.LastEvent.ID
+	w := &t.hooks[i]
+	if w.Type.IsOrder() {
+		return w.order.id, w.order.history[w.n-1].ID
 	}
-	return e.Appointment.ID, int64(len(e.Appointment.History))
+	return w.appt.ID, int64(len(w.appt.History))
 }

@@ -1,7 +1,6 @@
 package scheduling
 
 import (
-	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -22,7 +21,7 @@ func TestWireSnapshots(t *testing.T) {
 	o, hooks, err := Place(p, t0)
 	require.NoError(t, err)
 	require.Len(t, hooks, 1)
-	created := hooks[0]
+	created := hooks[0].Event()
 	assert.Equal(t, webhook.Event{ID: "msg_ord_o1", Type: webhook.OrderCreated, UserID: "user-1", ClientUserID: "client-1",
 		TeamID: "team-1", Order: &order.Order{
 			ID: "ord", TeamID: "team-1", UserID: "user-1",
@@ -43,24 +42,24 @@ func TestWireSnapshots(t *testing.T) {
 	assert.Equal(t, []string{"msg_ord_o3", "msg_ord-a1_1", "msg_ord_o4", "msg_ord-a1_2"}, ids(hooks))
 	// The order names the appointment from the webhook that moves it to
 	// appointment_pending on.
-	assert.Equal(t, "ord-a1", hooks[0].Order.AppointmentID())
-	assert.Equal(t, at(2), hooks[0].Order.Details.UpdatedAt)
-	assert.Equal(t, order.HighLevelCollectingSample, hooks[0].Order.HighLevel)
+	assert.Equal(t, "ord-a1", hooks[0].Event().Order.AppointmentID())
+	assert.Equal(t, at(2), hooks[0].Event().Order.Details.UpdatedAt)
+	assert.Equal(t, order.HighLevelCollectingSample, hooks[0].Event().Order.HighLevel)
 	// Each snapshot has the history up to its change, and no more.
-	assert.Len(t, hooks[0].Order.History, 3)
-	assert.Len(t, hooks[2].Order.History, 4)
-	assert.Equal(t, []string{"pending"}, statuses(*hooks[1].Appointment))
-	assert.Equal(t, appointment.Pending, hooks[1].Appointment.Status)
-	assert.Equal(t, []string{"pending", "scheduled"}, statuses(*hooks[3].Appointment))
-	assert.Equal(t, appointment.Confirmed, hooks[3].Appointment.Status)
-	assert.Equal(t, appointment.Phlebotomy, hooks[3].Appointment.Type)
-	assert.True(t, hooks[3].Appointment.CanReschedule)
+	assert.Len(t, hooks[0].Event().Order.History, 3)
+	assert.Len(t, hooks[2].Event().Order.History, 4)
+	assert.Equal(t, []string{"pending"}, statuses(*hooks[1].Event().Appointment))
+	assert.Equal(t, appointment.Pending, hooks[1].Event().Appointment.Status)
+	assert.Equal(t, []string{"pending", "scheduled"}, statuses(*hooks[3].Event().Appointment))
+	assert.Equal(t, appointment.Confirmed, hooks[3].Event().Appointment.Status)
+	assert.Equal(t, appointment.Phlebotomy, hooks[3].Event().Appointment.Type)
+	assert.True(t, hooks[3].Event().Appointment.CanReschedule)
 
 	o, hooks = must(t)(o.CancelAppointment(at(3)))
 	require.Equal(t, []string{ordApptCanc, apCancelled}, seq(hooks))
-	assert.Equal(t, "ord-a1", hooks[0].Order.AppointmentID(), "the cancelled appointment stays named")
+	assert.Equal(t, "ord-a1", hooks[0].Event().Order.AppointmentID(), "the cancelled appointment stays named")
 	o, hooks = must(t)(o.Book(book(80), at(4)))
-	assert.Equal(t, "ord-a2", hooks[0].Order.AppointmentID())
+	assert.Equal(t, "ord-a2", hooks[0].Event().Order.AppointmentID())
 	assert.Equal(t, "msg_ord-a2_1", hooks[1].ID)
 
 	// Partial results without their webhook still enter the history: the
@@ -70,7 +69,7 @@ func TestWireSnapshots(t *testing.T) {
 	assert.Empty(t, hooks)
 	o, hooks = must(t)(o.CompleteResults(at(82)))
 	require.Len(t, hooks, 1)
-	h := hooks[0].Order.History
+	h := hooks[0].Event().Order.History
 	assert.Equal(t, []order.Status{order.PartialResults, order.Completed}, []order.Status{h[len(h)-2].Status, h[len(h)-1].Status})
 	assert.Equal(t, o.History, h)
 	for i, e := range o.History {
@@ -78,7 +77,7 @@ func TestWireSnapshots(t *testing.T) {
 	}
 }
 
-func ids(hooks []webhook.Event) []string {
+func ids(hooks []Webhook) []string {
 	var out []string
 	for _, h := range hooks {
 		out = append(out, h.ID)
@@ -99,8 +98,8 @@ func statuses(a appointment.Appointment) []string {
 func TestSnapshotsShareNothingWritable(t *testing.T) {
 	o, _ := must(t)(place(Settings{}).CreateRequisition(at(1)))
 	o, booked := must(t)(o.Book(book(72), at(2)))
-	before := booked[3].Appointment.History
-	order0 := booked[2].Order.History
+	before := booked[3].Event().Appointment.History
+	order0 := booked[2].Event().Order.History
 	_, _ = must(t)(o.Reschedule(at(90), at(92), "", at(3)))
 	_, _ = must(t)(o.CancelAppointment(at(3)))
 	assert.Len(t, before, 2)
@@ -202,51 +201,39 @@ func TestSnapshotsOfOneCommand(t *testing.T) {
 	o, _ := must(t)(place(Settings{}).CreateRequisition(at(1)))
 	o, hooks := must(t)(o.Book(book(72), at(2)))
 	require.Len(t, hooks, 4)
-	assert.Equal(t, appointment.Pending, hooks[1].Appointment.Status)
-	assert.Len(t, hooks[1].Appointment.History, 1)
-	assert.Equal(t, appointment.Confirmed, hooks[3].Appointment.Status)
-	assert.Same(t, &o.Appointments[0].Appointment, hooks[3].Appointment)
-	assert.Equal(t, len(hooks[3].Appointment.History), cap(hooks[3].Appointment.History), "clipped")
-	before := *hooks[3].Appointment
+	assert.Equal(t, appointment.Pending, hooks[1].Event().Appointment.Status)
+	assert.Len(t, hooks[1].Event().Appointment.History, 1)
+	assert.Equal(t, appointment.Confirmed, hooks[3].Event().Appointment.Status)
+	assert.Same(t, &o.Appointments[0].Appointment, hooks[3].appt, "the flow's own appointment")
+	assert.Equal(t, len(hooks[3].Event().Appointment.History), cap(hooks[3].Event().Appointment.History), "clipped")
+	before := *hooks[3].Event().Appointment
 	r, rh := must(t)(o.Reschedule(at(90), at(92), "Left arm", at(3)))
 	c, _ := must(t)(r.CancelAppointment(at(4)))
-	assert.Equal(t, before, *hooks[3].Appointment)
-	assert.Equal(t, "Left arm", rh[1].Appointment.AppointmentNotes)
+	assert.Equal(t, before, *hooks[3].Event().Appointment)
+	assert.Equal(t, "Left arm", rh[1].Event().Appointment.AppointmentNotes)
 	assert.Equal(t, appointment.Cancelled, c.Appointments[0].Status)
-	assert.Equal(t, appointment.Confirmed, rh[1].Appointment.Status)
+	assert.Equal(t, appointment.Confirmed, rh[1].Event().Appointment.Status)
 	// An auto-cancellation before the command's own change: the
 	// cancellation's snapshot, then the order's.
 	b, _ := must(t)(place(beta).Book(book(72), at(1)))
 	tk, hooks := must(t)(b.Tick(at(9)))
 	require.Len(t, hooks, 1)
-	assert.Equal(t, appointment.Cancelled, hooks[0].Appointment.Status)
-	assert.Same(t, &tk.Appointments[0].Appointment, hooks[0].Appointment)
+	assert.Equal(t, appointment.Cancelled, hooks[0].Event().Appointment.Status)
+	assert.Same(t, &tk.Appointments[0].Appointment, hooks[0].appt)
 	assert.Equal(t, appointment.Reserved, b.Appointments[0].Status)
 }
 
 // TestSnapshotsStayAsSent walks a lifecycle and, from every flow on the
-// way, a second branch, then appends to the history of every snapshot
-// received: each snapshot still holds what it held when it arrived, and
-// each flow what it held when it was returned.
+// way, a second branch, then changes every event built from a webhook,
+// extending its snapshot's history, as a receiver might: each webhook
+// still builds the event it built when it arrived, and each flow holds
+// what it held when it was returned.
 func TestSnapshotsStayAsSent(t *testing.T) {
-	type held struct {
-		event webhook.Event
-		order order.Order
-		appt  appointment.Appointment
-	}
-	var all []held
-	keep := func(hooks []webhook.Event) {
+	var all []heldEvent
+	keep := func(hooks []Webhook) {
 		for _, w := range hooks {
-			h := held{event: w}
-			if w.Order != nil {
-				h.order = *w.Order
-				h.order.History = slices.Clone(w.Order.History)
-			}
-			if w.Appointment != nil {
-				h.appt = *w.Appointment
-				h.appt.History = slices.Clone(w.Appointment.History)
-			}
-			all = append(all, h)
+			e := w.Event()
+			all = append(all, heldEvent{hook: w, copy: deepEvent(e), built: e})
 		}
 	}
 	p := placeOrder()
@@ -255,14 +242,14 @@ func TestSnapshotsStayAsSent(t *testing.T) {
 	require.NoError(t, err)
 	keep(hooks)
 	flows, copies := []Flow{o}, []Flow{deepCopy(o)}
-	steps := []func(Flow) (Flow, []webhook.Event, error){
-		func(o Flow) (Flow, []webhook.Event, error) { return o.Book(book(72), at(1)) },
-		func(o Flow) (Flow, []webhook.Event, error) { return o.CreateRequisition(at(2)) },
-		func(o Flow) (Flow, []webhook.Event, error) { return o.Reschedule(at(80), at(82), "", at(3)) },
-		func(o Flow) (Flow, []webhook.Event, error) { return o.StartVisit(at(79)) },
-		func(o Flow) (Flow, []webhook.Event, error) { return o.CompleteDraw(at(80)) },
-		func(o Flow) (Flow, []webhook.Event, error) { return o.ReceivePartialResults(at(90)) },
-		func(o Flow) (Flow, []webhook.Event, error) { return o.CompleteResults(at(100)) },
+	steps := []func(Flow) (Flow, []Webhook, error){
+		func(o Flow) (Flow, []Webhook, error) { return o.Book(book(72), at(1)) },
+		func(o Flow) (Flow, []Webhook, error) { return o.CreateRequisition(at(2)) },
+		func(o Flow) (Flow, []Webhook, error) { return o.Reschedule(at(80), at(82), "", at(3)) },
+		func(o Flow) (Flow, []Webhook, error) { return o.StartVisit(at(79)) },
+		func(o Flow) (Flow, []Webhook, error) { return o.CompleteDraw(at(80)) },
+		func(o Flow) (Flow, []Webhook, error) { return o.ReceivePartialResults(at(90)) },
+		func(o Flow) (Flow, []Webhook, error) { return o.CompleteResults(at(100)) },
 	}
 	for _, step := range steps {
 		o, hooks, err = step(o)
@@ -270,38 +257,24 @@ func TestSnapshotsStayAsSent(t *testing.T) {
 		keep(hooks)
 		flows, copies = append(flows, o), append(copies, deepCopy(o))
 	}
-	// A second branch from every flow: cancelled there, its webhooks
-	// written to by their receiver.
+	// A second branch from every flow: cancelled there, the events built
+	// from its webhooks changed by their receiver.
 	for _, f := range flows {
 		_, hooks, err := f.Cancel(at(100))
 		if err != nil {
 			continue
 		}
 		for _, w := range hooks {
-			if w.Order != nil {
-				w.Order.History = append(w.Order.History, order.HistoryEntry{ID: 99, Status: order.Completed})
-			}
-			if w.Appointment != nil {
-				w.Appointment.History = append(w.Appointment.History, appointment.HistoryEntry{Status: "changed"})
-			}
+			scribble(w.Event())
 		}
 	}
-	// Every receiver extends its snapshot's history.
+	// Every receiver changes the event it built.
 	for _, h := range all {
-		if h.event.Order != nil {
-			_ = append(h.event.Order.History, order.HistoryEntry{ID: 99, Status: order.Completed})
-		}
-		if h.event.Appointment != nil {
-			_ = append(h.event.Appointment.History, appointment.HistoryEntry{Status: "changed"})
-		}
+		scribble(h.built)
 	}
 	for i, h := range all {
-		if h.event.Order != nil {
-			assert.Equal(t, h.order, *h.event.Order, "webhook %d", i)
-		}
-		if h.event.Appointment != nil {
-			assert.Equal(t, h.appt, *h.event.Appointment, "webhook %d", i)
-		}
+		assert.Equal(t, h.copy, h.hook.Event(), "webhook %d", i)
+		assert.NotEqual(t, h.copy, h.built, "webhook %d: the receiver's event unchanged", i)
 	}
 	for i := range flows {
 		assert.Equal(t, copies[i], flows[i], "flow %d", i)
@@ -322,30 +295,70 @@ func TestHistoryOfCallerNotWritten(t *testing.T) {
 }
 
 // TestBranchesAtOnce runs commands on one flow from several goroutines at
-// once, racing for the room after its history: each gets the flow of its
-// own command (run it with -race).
+// once, racing for the room after its history: each gets the flow and the
+// webhooks of its own command (run it with -race).
 func TestBranchesAtOnce(t *testing.T) {
 	o, _ := must(t)(place(beta).Book(book(72), at(1)))
 	require.Greater(t, cap(o.History), len(o.History))
 	// The same flow, its history without room the flow made: commands
 	// copy it.
 	other := deepCopy(o)
-	requisition, _ := must(t)(other.CreateRequisition(at(2)))
-	cancelled, _ := must(t)(other.Cancel(at(2)))
-	results := make(chan [2]Flow, 8)
+	requisition, requisitionHooks := must(t)(other.CreateRequisition(at(2)))
+	cancelled, cancelledHooks := must(t)(other.Cancel(at(2)))
+	type result struct {
+		want, got           Flow
+		wantHooks, gotHooks []Webhook
+	}
+	results := make(chan result, 8)
 	for i := range 8 {
 		go func() {
 			if i%2 == 0 {
-				got, _, _ := o.CreateRequisition(at(2))
-				results <- [2]Flow{requisition, got}
+				got, hooks, _ := o.CreateRequisition(at(2))
+				results <- result{requisition, got, requisitionHooks, hooks}
 			} else {
-				got, _, _ := o.Cancel(at(2))
-				results <- [2]Flow{cancelled, got}
+				got, hooks, _ := o.Cancel(at(2))
+				results <- result{cancelled, got, cancelledHooks, hooks}
 			}
 		}()
 	}
+	var all []result
 	for range 8 {
 		r := <-results
-		assert.Equal(t, r[0], r[1])
+		assert.Equal(t, r.want, r.got)
+		all = append(all, r)
 	}
+	// Once every branch has taken its entries, each webhook still builds
+	// its own command's events.
+	for _, r := range all {
+		assert.Equal(t, events(r.wantHooks), events(r.gotHooks))
+	}
+}
+
+// events returns the events of hooks.
+func events(hooks []Webhook) []webhook.Event {
+	var out []webhook.Event
+	for _, w := range hooks {
+		out = append(out, w.Event())
+	}
+	return out
+}
+
+// TestEventIsFresh checks that each call of Event builds values of its
+// own, equal each time, and that the zero Webhook has no data.
+func TestEventIsFresh(t *testing.T) {
+	o, _ := must(t)(place(Settings{}).CreateRequisition(at(1)))
+	_, hooks := must(t)(o.Book(book(72), at(2)))
+	for _, w := range hooks {
+		a, b := w.Event(), w.Event()
+		assert.Equal(t, a, b)
+		if w.Type.IsOrder() {
+			assert.NotSame(t, a.Order, b.Order)
+			assert.Nil(t, a.Appointment)
+		} else {
+			assert.NotSame(t, a.Appointment, b.Appointment)
+			assert.Nil(t, a.Order)
+		}
+	}
+	assert.Equal(t, webhook.Event{}, Webhook{}.Event())
+	assert.Equal(t, webhook.Event{ID: "x", Type: webhook.AppointmentUpdated}, Webhook{ID: "x", Type: webhook.AppointmentUpdated}.Event())
 }

@@ -10,7 +10,6 @@ import (
 
 	"github.com/phlebkit/phlebkit/order"
 	"github.com/phlebkit/phlebkit/provider"
-	"github.com/phlebkit/phlebkit/webhook"
 )
 
 func mustZone(t *testing.T, name string) *time.Location {
@@ -178,7 +177,7 @@ func TestPlaceRange(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, nowMono.Round(0).UTC(), o.CreatedAt)
 	assert.Equal(t, o.CreatedAt, o.Clock)
-	assert.Equal(t, o.CreatedAt, hooks[0].At())
+	assert.Equal(t, o.CreatedAt, hooks[0].Event().At())
 	assert.Equal(t, time.UTC, o.CreatedAt.Location())
 	assert.NotContains(t, o.CreatedAt.String(), "m=", "no monotonic clock reading")
 	o2, _, err := Place(p, nowMono.Round(0).UTC())
@@ -215,12 +214,12 @@ func TestAgeInPatientZone(t *testing.T) {
 			requested.Patient.DOB = c.p.Patient.DOB
 			booked, _ := must(t)(adult.Book(book(100), at(2)))
 			booked.Patient.DOB = c.p.Patient.DOB
-			for name, run := range map[string]func() (Flow, []webhook.Event, error){
-				"book": func() (Flow, []webhook.Event, error) {
+			for name, run := range map[string]func() (Flow, []Webhook, error){
+				"book": func() (Flow, []Webhook, error) {
 					return o.Book(BookRequest{Provider: provider.Getlabs, Start: slot}, at(2))
 				},
-				"pencil in":  func() (Flow, []webhook.Event, error) { return requested.PencilIn(slot, time.Time{}, at(3)) },
-				"reschedule": func() (Flow, []webhook.Event, error) { return booked.Reschedule(slot, time.Time{}, "", at(3)) },
+				"pencil in":  func() (Flow, []Webhook, error) { return requested.PencilIn(slot, time.Time{}, at(3)) },
+				"reschedule": func() (Flow, []Webhook, error) { return booked.Reschedule(slot, time.Time{}, "", at(3)) },
 			} {
 				_, _, err := run()
 				if c.ok {

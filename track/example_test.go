@@ -29,19 +29,23 @@ func hours(h float64) time.Time { return monday.Add(time.Duration(h * float64(ti
 
 // webhooks runs commands of the scheduling flow on one order and returns
 // the webhook events Junction would send, in the order it sends them.
-func webhooks(settings scheduling.Settings, commands ...func(scheduling.Flow) (scheduling.Flow, []webhook.Event, error)) []webhook.Event {
+func webhooks(settings scheduling.Settings, commands ...func(scheduling.Flow) (scheduling.Flow, []scheduling.Webhook, error)) []webhook.Event {
 	p := jane
 	p.Settings = settings
-	o, events, err := scheduling.Place(p, monday)
+	o, hooks, err := scheduling.Place(p, monday)
 	if err != nil {
 		panic(err)
 	}
 	for _, c := range commands {
-		var more []webhook.Event
+		var more []scheduling.Webhook
 		if o, more, err = c(o); err != nil {
 			panic(err)
 		}
-		events = append(events, more...)
+		hooks = append(hooks, more...)
+	}
+	events := make([]webhook.Event, len(hooks))
+	for i, w := range hooks {
+		events[i] = w.Event()
 	}
 	return events
 }
@@ -50,16 +54,18 @@ func webhooks(settings scheduling.Settings, commands ...func(scheduling.Flow) (s
 // rescheduled once, and drawn.
 func booked() []webhook.Event {
 	return webhooks(scheduling.Settings{},
-		func(o scheduling.Flow) (scheduling.Flow, []webhook.Event, error) {
+		func(o scheduling.Flow) (scheduling.Flow, []scheduling.Webhook, error) {
 			return o.CreateRequisition(hours(2))
 		},
-		func(o scheduling.Flow) (scheduling.Flow, []webhook.Event, error) {
+		func(o scheduling.Flow) (scheduling.Flow, []scheduling.Webhook, error) {
 			return o.Book(scheduling.BookRequest{Provider: provider.Getlabs, Start: hours(50), End: hours(52)}, hours(3))
 		},
-		func(o scheduling.Flow) (scheduling.Flow, []webhook.Event, error) {
+		func(o scheduling.Flow) (scheduling.Flow, []scheduling.Webhook, error) {
 			return o.Reschedule(hours(74), hours(76), "", hours(4))
 		},
-		func(o scheduling.Flow) (scheduling.Flow, []webhook.Event, error) { return o.CompleteDraw(hours(74)) },
+		func(o scheduling.Flow) (scheduling.Flow, []scheduling.Webhook, error) {
+			return o.CompleteDraw(hours(74))
+		},
 	)
 }
 
@@ -318,16 +324,16 @@ func ExampleRescheduled_String() {
 // one from the history entry at which it was placed.
 func ExampleActiveChanged() {
 	events := webhooks(scheduling.Settings{},
-		func(o scheduling.Flow) (scheduling.Flow, []webhook.Event, error) {
+		func(o scheduling.Flow) (scheduling.Flow, []scheduling.Webhook, error) {
 			return o.CreateRequisition(hours(1))
 		},
-		func(o scheduling.Flow) (scheduling.Flow, []webhook.Event, error) {
+		func(o scheduling.Flow) (scheduling.Flow, []scheduling.Webhook, error) {
 			return o.Book(scheduling.BookRequest{Provider: provider.Getlabs, Start: hours(50), End: hours(52)}, hours(2))
 		},
-		func(o scheduling.Flow) (scheduling.Flow, []webhook.Event, error) {
+		func(o scheduling.Flow) (scheduling.Flow, []scheduling.Webhook, error) {
 			return o.CancelAppointment(hours(3))
 		},
-		func(o scheduling.Flow) (scheduling.Flow, []webhook.Event, error) {
+		func(o scheduling.Flow) (scheduling.Flow, []scheduling.Webhook, error) {
 			return o.Book(scheduling.BookRequest{Provider: provider.Getlabs, Start: hours(74), End: hours(76)}, hours(4))
 		},
 	)
@@ -352,10 +358,10 @@ func ExampleActiveChanged() {
 // cause is inferred.
 func ExampleAutoCancelled() {
 	events := webhooks(scheduling.Settings{PreRequisitionScheduling: true},
-		func(o scheduling.Flow) (scheduling.Flow, []webhook.Event, error) {
+		func(o scheduling.Flow) (scheduling.Flow, []scheduling.Webhook, error) {
 			return o.Book(scheduling.BookRequest{Provider: provider.Getlabs, Start: hours(50), End: hours(52)}, hours(1))
 		},
-		func(o scheduling.Flow) (scheduling.Flow, []webhook.Event, error) { return o.Tick(hours(9)) },
+		func(o scheduling.Flow) (scheduling.Flow, []scheduling.Webhook, error) { return o.Tick(hours(9)) },
 	)
 	var o track.Tracked
 	for _, e := range events {

@@ -202,19 +202,20 @@ func drawLifecycle(t *rapid.T, id string) lifecycle {
 	// rapid favours small and extreme values, which would make the
 	// weights of the commands mean little.
 	rng := rand.New(rand.NewPCG(rapid.Uint64().Draw(t, "seed"), 1))
-	o, events, err := scheduling.Place(p, flowStart)
+	o, hooks, err := scheduling.Place(p, flowStart)
 	require.NoError(t, err)
-	lc := lifecycle{events: events, auto: map[string]bool{}}
+	lc := lifecycle{events: eventsOf(hooks), auto: map[string]bool{}}
 	for range 1 + rng.IntN(40) {
 		names := nextCommands(rng, o)
 		if rng.IntN(10) == 0 {
 			names = flowCommands // mostly refused: nothing is sent
 		}
 		name, run := flowCommand(rng, o.Clock, names[rng.IntN(len(names))])
-		next, more, err := run(o)
+		next, hooks, err := run(o)
 		if err != nil {
 			continue
 		}
+		more := eventsOf(hooks)
 		markAutoCancellations(lc.auto, name, more)
 		o = next
 		lc.events = append(lc.events, more...)
@@ -265,6 +266,16 @@ func (lc *lifecycle) replay(rng *rand.Rand) {
 // applies auto-cancellation, so a cancellation is the command's own only
 // when the command cancels: cancel_appointment, or cancel after its order
 // event (Junction sends the order's cancellation first).
+// eventsOf returns the events of the webhooks hooks, as a consumer
+// receives them.
+func eventsOf(hooks []scheduling.Webhook) []webhook.Event {
+	out := make([]webhook.Event, len(hooks))
+	for i, w := range hooks {
+		out[i] = w.Event()
+	}
+	return out
+}
+
 func markAutoCancellations(auto map[string]bool, command string, events []webhook.Event) {
 	orderSent := false
 	for _, e := range events {
@@ -281,7 +292,7 @@ func markAutoCancellations(auto map[string]bool, command string, events []webhoo
 
 // flowCommand returns the flow's command name, dated after clock, with
 // arguments drawn from rng.
-func flowCommand(rng *rand.Rand, clock time.Time, name string) (string, func(scheduling.Flow) (scheduling.Flow, []webhook.Event, error)) {
+func flowCommand(rng *rand.Rand, clock time.Time, name string) (string, func(scheduling.Flow) (scheduling.Flow, []scheduling.Webhook, error)) {
 	limit := 3 * time.Hour
 	if rng.IntN(5) == 0 {
 		limit = 30 * time.Hour // past an auto-cancellation deadline
@@ -294,53 +305,61 @@ func flowCommand(rng *rand.Rand, clock time.Time, name string) (string, func(sch
 		}
 		return now.Add(lo + time.Duration(rng.Int64N(int64(hi-lo)))).Truncate(time.Minute)
 	}
-	var run func(scheduling.Flow) (scheduling.Flow, []webhook.Event, error)
+	var run func(scheduling.Flow) (scheduling.Flow, []scheduling.Webhook, error)
 	switch name {
 	case "create_requisition":
-		run = func(o scheduling.Flow) (scheduling.Flow, []webhook.Event, error) { return o.CreateRequisition(now) }
+		run = func(o scheduling.Flow) (scheduling.Flow, []scheduling.Webhook, error) {
+			return o.CreateRequisition(now)
+		}
 	case "bypass_requisition":
-		run = func(o scheduling.Flow) (scheduling.Flow, []webhook.Event, error) { return o.BypassRequisition(now) }
+		run = func(o scheduling.Flow) (scheduling.Flow, []scheduling.Webhook, error) {
+			return o.BypassRequisition(now)
+		}
 	case "book":
 		start := ahead()
 		r := scheduling.BookRequest{Provider: provider.Getlabs, Start: start, End: start.Add(2 * time.Hour),
 			Async: rng.IntN(4) == 0}
-		run = func(o scheduling.Flow) (scheduling.Flow, []webhook.Event, error) { return o.Book(r, now) }
+		run = func(o scheduling.Flow) (scheduling.Flow, []scheduling.Webhook, error) { return o.Book(r, now) }
 	case "confirm":
-		run = func(o scheduling.Flow) (scheduling.Flow, []webhook.Event, error) { return o.Confirm(now) }
+		run = func(o scheduling.Flow) (scheduling.Flow, []scheduling.Webhook, error) { return o.Confirm(now) }
 	case "request":
 		r := scheduling.RequestAppointment{Provider: provider.Phlebfinders}
-		run = func(o scheduling.Flow) (scheduling.Flow, []webhook.Event, error) { return o.Request(r, now) }
+		run = func(o scheduling.Flow) (scheduling.Flow, []scheduling.Webhook, error) { return o.Request(r, now) }
 	case "pencil_in":
 		start := ahead()
-		run = func(o scheduling.Flow) (scheduling.Flow, []webhook.Event, error) {
+		run = func(o scheduling.Flow) (scheduling.Flow, []scheduling.Webhook, error) {
 			return o.PencilIn(start, start.Add(time.Hour), now)
 		}
 	case "reschedule":
 		start := ahead()
 		notes := []string{"", "Ring twice"}[rng.IntN(2)]
-		run = func(o scheduling.Flow) (scheduling.Flow, []webhook.Event, error) {
+		run = func(o scheduling.Flow) (scheduling.Flow, []scheduling.Webhook, error) {
 			return o.Reschedule(start, start.Add(2*time.Hour), notes, now)
 		}
 	case "cancel_appointment":
-		run = func(o scheduling.Flow) (scheduling.Flow, []webhook.Event, error) { return o.CancelAppointment(now) }
+		run = func(o scheduling.Flow) (scheduling.Flow, []scheduling.Webhook, error) {
+			return o.CancelAppointment(now)
+		}
 	case "start_visit":
-		run = func(o scheduling.Flow) (scheduling.Flow, []webhook.Event, error) { return o.StartVisit(now) }
+		run = func(o scheduling.Flow) (scheduling.Flow, []scheduling.Webhook, error) { return o.StartVisit(now) }
 	case "complete_draw":
-		run = func(o scheduling.Flow) (scheduling.Flow, []webhook.Event, error) { return o.CompleteDraw(now) }
+		run = func(o scheduling.Flow) (scheduling.Flow, []scheduling.Webhook, error) { return o.CompleteDraw(now) }
 	case "partial_results":
-		run = func(o scheduling.Flow) (scheduling.Flow, []webhook.Event, error) {
+		run = func(o scheduling.Flow) (scheduling.Flow, []scheduling.Webhook, error) {
 			return o.ReceivePartialResults(now)
 		}
 	case "complete":
-		run = func(o scheduling.Flow) (scheduling.Flow, []webhook.Event, error) { return o.CompleteResults(now) }
+		run = func(o scheduling.Flow) (scheduling.Flow, []scheduling.Webhook, error) { return o.CompleteResults(now) }
 	case "sample_error":
-		run = func(o scheduling.Flow) (scheduling.Flow, []webhook.Event, error) { return o.ReportSampleError(now) }
+		run = func(o scheduling.Flow) (scheduling.Flow, []scheduling.Webhook, error) {
+			return o.ReportSampleError(now)
+		}
 	case "correct":
-		run = func(o scheduling.Flow) (scheduling.Flow, []webhook.Event, error) { return o.CorrectResults(now) }
+		run = func(o scheduling.Flow) (scheduling.Flow, []scheduling.Webhook, error) { return o.CorrectResults(now) }
 	case "cancel":
-		run = func(o scheduling.Flow) (scheduling.Flow, []webhook.Event, error) { return o.Cancel(now) }
+		run = func(o scheduling.Flow) (scheduling.Flow, []scheduling.Webhook, error) { return o.Cancel(now) }
 	case "tick":
-		run = func(o scheduling.Flow) (scheduling.Flow, []webhook.Event, error) { return o.Tick(now) }
+		run = func(o scheduling.Flow) (scheduling.Flow, []scheduling.Webhook, error) { return o.Tick(now) }
 	}
 	return name, run
 }

@@ -19,7 +19,6 @@ import (
 	"github.com/phlebkit/phlebkit/order"
 	"github.com/phlebkit/phlebkit/provider"
 	"github.com/phlebkit/phlebkit/scheduling"
-	"github.com/phlebkit/phlebkit/webhook"
 )
 
 func main() {
@@ -109,28 +108,28 @@ func walkFlow(w io.Writer) error {
 
 	steps := []struct {
 		what string
-		do   func(scheduling.Flow) (scheduling.Flow, []webhook.Event, error)
+		do   func(scheduling.Flow) (scheduling.Flow, []scheduling.Webhook, error)
 	}{
-		{"book Getlabs before the requisition", func(o scheduling.Flow) (scheduling.Flow, []webhook.Event, error) {
+		{"book Getlabs before the requisition", func(o scheduling.Flow) (scheduling.Flow, []scheduling.Webhook, error) {
 			return o.Book(scheduling.BookRequest{Provider: provider.Getlabs, Start: hours(50), End: hours(52),
 				Notes: "Please bring photo ID"}, hours(0))
 		}},
-		{"the requisition is created", func(o scheduling.Flow) (scheduling.Flow, []webhook.Event, error) {
+		{"the requisition is created", func(o scheduling.Flow) (scheduling.Flow, []scheduling.Webhook, error) {
 			return o.CreateRequisition(hours(3))
 		}},
-		{"the patient moves the visit", func(o scheduling.Flow) (scheduling.Flow, []webhook.Event, error) {
+		{"the patient moves the visit", func(o scheduling.Flow) (scheduling.Flow, []scheduling.Webhook, error) {
 			return o.Reschedule(hours(74), hours(76), "", hours(5))
 		}},
-		{"the phlebotomist is on the way", func(o scheduling.Flow) (scheduling.Flow, []webhook.Event, error) {
+		{"the phlebotomist is on the way", func(o scheduling.Flow) (scheduling.Flow, []scheduling.Webhook, error) {
 			return o.StartVisit(hours(73))
 		}},
-		{"the blood is drawn", func(o scheduling.Flow) (scheduling.Flow, []webhook.Event, error) {
+		{"the blood is drawn", func(o scheduling.Flow) (scheduling.Flow, []scheduling.Webhook, error) {
 			return o.CompleteDraw(hours(74))
 		}},
-		{"partial results", func(o scheduling.Flow) (scheduling.Flow, []webhook.Event, error) {
+		{"partial results", func(o scheduling.Flow) (scheduling.Flow, []scheduling.Webhook, error) {
 			return o.ReceivePartialResults(hours(90))
 		}},
-		{"final results", func(o scheduling.Flow) (scheduling.Flow, []webhook.Event, error) {
+		{"final results", func(o scheduling.Flow) (scheduling.Flow, []scheduling.Webhook, error) {
 			return o.CompleteResults(hours(120))
 		}},
 	}
@@ -186,14 +185,15 @@ func walkAutoCancel(w io.Writer) error {
 	return nil
 }
 
-func printHooks(w io.Writer, what string, hooks []webhook.Event) {
+func printHooks(w io.Writer, what string, hooks []scheduling.Webhook) {
 	fmt.Fprintf(w, "  %s\n", what)
 	if len(hooks) == 0 {
 		fmt.Fprintln(w, "    (no webhook)")
 	}
-	for _, h := range hooks {
-		// The summary starts with the instant in full; print it to the
-		// minute.
+	for _, hook := range hooks {
+		// The event as the consumer receives it. Its summary starts with
+		// the instant in full; print it to the minute.
+		h := hook.Event()
 		_, summary, _ := strings.Cut(h.String(), " ")
 		fmt.Fprintf(w, "    %s %s\n", clock(h.At()), summary)
 	}

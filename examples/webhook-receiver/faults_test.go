@@ -30,7 +30,7 @@ func secondOrder(t *testing.T) []webhook.Event {
 	require.NoError(t, err)
 	_, more, err := o.CreateRequisition(hours(1.5))
 	require.NoError(t, err)
-	return append(events, more...)
+	return eventsOf(append(events, more...))
 }
 
 // health returns the status of the receiver's health check.

@@ -68,33 +68,33 @@ func lifecycle(t testing.TB) []webhook.Event {
 		Patient: order.Patient{DOB: order.Date{Year: 1990, Month: time.June, Day: 15}}, Address: address,
 	}, hours(0))
 	require.NoError(t, err)
-	type command = func(scheduling.Flow) (scheduling.Flow, []webhook.Event, error)
+	type command = func(scheduling.Flow) (scheduling.Flow, []scheduling.Webhook, error)
 	for _, s := range []struct {
 		what string
 		do   command
 	}{
-		{"the lab accepts the requisition", func(o scheduling.Flow) (scheduling.Flow, []webhook.Event, error) {
+		{"the lab accepts the requisition", func(o scheduling.Flow) (scheduling.Flow, []scheduling.Webhook, error) {
 			return o.CreateRequisition(hours(1))
 		}},
-		{"the patient books Wednesday afternoon", func(o scheduling.Flow) (scheduling.Flow, []webhook.Event, error) {
+		{"the patient books Wednesday afternoon", func(o scheduling.Flow) (scheduling.Flow, []scheduling.Webhook, error) {
 			return o.Book(scheduling.BookRequest{Provider: provider.Getlabs, Start: hours(53), End: hours(55)}, hours(2))
 		}},
-		{"moves it to Thursday", func(o scheduling.Flow) (scheduling.Flow, []webhook.Event, error) {
+		{"moves it to Thursday", func(o scheduling.Flow) (scheduling.Flow, []scheduling.Webhook, error) {
 			return o.Reschedule(hours(77), hours(79), "", hours(24))
 		}},
-		{"cancels it", func(o scheduling.Flow) (scheduling.Flow, []webhook.Event, error) {
+		{"cancels it", func(o scheduling.Flow) (scheduling.Flow, []scheduling.Webhook, error) {
 			return o.CancelAppointment(hours(26))
 		}},
-		{"books Friday morning", func(o scheduling.Flow) (scheduling.Flow, []webhook.Event, error) {
+		{"books Friday morning", func(o scheduling.Flow) (scheduling.Flow, []scheduling.Webhook, error) {
 			return o.Book(scheduling.BookRequest{Provider: provider.Getlabs, Start: hours(97), End: hours(99)}, hours(27))
 		}},
-		{"the phlebotomist is on the way", func(o scheduling.Flow) (scheduling.Flow, []webhook.Event, error) {
+		{"the phlebotomist is on the way", func(o scheduling.Flow) (scheduling.Flow, []scheduling.Webhook, error) {
 			return o.StartVisit(hours(96.5))
 		}},
-		{"the blood is drawn", func(o scheduling.Flow) (scheduling.Flow, []webhook.Event, error) {
+		{"the blood is drawn", func(o scheduling.Flow) (scheduling.Flow, []scheduling.Webhook, error) {
 			return o.CompleteDraw(hours(97.5))
 		}},
-		{"the results are complete", func(o scheduling.Flow) (scheduling.Flow, []webhook.Event, error) {
+		{"the results are complete", func(o scheduling.Flow) (scheduling.Flow, []scheduling.Webhook, error) {
 			return o.CompleteResults(hours(168))
 		}},
 	} {
@@ -103,7 +103,17 @@ func lifecycle(t testing.TB) []webhook.Event {
 		require.NotEmpty(t, more, s.what)
 		o, events = next, append(events, more...)
 	}
-	return events
+	return eventsOf(events)
+}
+
+// eventsOf returns the events of the webhooks hooks, as the receiver gets
+// them.
+func eventsOf(hooks []scheduling.Webhook) []webhook.Event {
+	out := make([]webhook.Event, len(hooks))
+	for i, w := range hooks {
+		out[i] = w.Event()
+	}
+	return out
 }
 
 // delivery is one message as Junction sends it: its id and body.

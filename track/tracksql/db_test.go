@@ -126,41 +126,49 @@ func hours(h float64) time.Time { return monday.Add(time.Duration(h * float64(ti
 // rescheduled, cancelled and replaced, the draw and the results.
 func lifecycle(t testing.TB, id string) []webhook.Event {
 	t.Helper()
-	o, events, err := scheduling.Place(scheduling.PlaceOrder{
+	o, hooks, err := scheduling.Place(scheduling.PlaceOrder{
 		ID: id, UserID: "user-" + id, Patient: order.Patient{DOB: order.Date{Year: 1990, Month: time.June, Day: 15}},
 		Address:  order.Address{FirstLine: "123 Main St.", City: "Phoenix", State: "AZ", ZipCode: "85004"},
 		Settings: scheduling.Settings{PreRequisitionScheduling: true},
 	}, monday)
 	require.NoError(t, err)
-	getlabs := func(start, now float64) func(scheduling.Flow) (scheduling.Flow, []webhook.Event, error) {
-		return func(o scheduling.Flow) (scheduling.Flow, []webhook.Event, error) {
+	getlabs := func(start, now float64) func(scheduling.Flow) (scheduling.Flow, []scheduling.Webhook, error) {
+		return func(o scheduling.Flow) (scheduling.Flow, []scheduling.Webhook, error) {
 			return o.Book(scheduling.BookRequest{Provider: provider.Getlabs, Start: hours(start), End: hours(start + 2)}, hours(now))
 		}
 	}
-	for _, c := range []func(scheduling.Flow) (scheduling.Flow, []webhook.Event, error){
+	for _, c := range []func(scheduling.Flow) (scheduling.Flow, []scheduling.Webhook, error){
 		getlabs(50, 1),
-		func(o scheduling.Flow) (scheduling.Flow, []webhook.Event, error) { return o.Tick(hours(9)) },
-		func(o scheduling.Flow) (scheduling.Flow, []webhook.Event, error) {
+		func(o scheduling.Flow) (scheduling.Flow, []scheduling.Webhook, error) { return o.Tick(hours(9)) },
+		func(o scheduling.Flow) (scheduling.Flow, []scheduling.Webhook, error) {
 			return o.CreateRequisition(hours(10))
 		},
 		getlabs(60, 11),
-		func(o scheduling.Flow) (scheduling.Flow, []webhook.Event, error) {
+		func(o scheduling.Flow) (scheduling.Flow, []scheduling.Webhook, error) {
 			return o.Reschedule(hours(84), hours(86), "", hours(12))
 		},
-		func(o scheduling.Flow) (scheduling.Flow, []webhook.Event, error) {
+		func(o scheduling.Flow) (scheduling.Flow, []scheduling.Webhook, error) {
 			return o.CancelAppointment(hours(13))
 		},
 		getlabs(100, 14),
-		func(o scheduling.Flow) (scheduling.Flow, []webhook.Event, error) { return o.StartVisit(hours(100)) },
-		func(o scheduling.Flow) (scheduling.Flow, []webhook.Event, error) { return o.CompleteDraw(hours(101)) },
-		func(o scheduling.Flow) (scheduling.Flow, []webhook.Event, error) {
+		func(o scheduling.Flow) (scheduling.Flow, []scheduling.Webhook, error) {
+			return o.StartVisit(hours(100))
+		},
+		func(o scheduling.Flow) (scheduling.Flow, []scheduling.Webhook, error) {
+			return o.CompleteDraw(hours(101))
+		},
+		func(o scheduling.Flow) (scheduling.Flow, []scheduling.Webhook, error) {
 			return o.CompleteResults(hours(130))
 		},
 	} {
-		var more []webhook.Event
+		var more []scheduling.Webhook
 		o, more, err = c(o)
 		require.NoError(t, err)
-		events = append(events, more...)
+		hooks = append(hooks, more...)
+	}
+	events := make([]webhook.Event, len(hooks))
+	for i, w := range hooks {
+		events[i] = w.Event()
 	}
 	return events
 }

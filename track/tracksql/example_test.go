@@ -44,7 +44,11 @@ func booked() []webhook.Event {
 	if err != nil {
 		panic(err)
 	}
-	return append(events, more...)
+	var out []webhook.Event
+	for _, w := range append(events, more...) {
+		out = append(out, w.Event())
+	}
+	return out
 }
 
 // sqliteFile opens an SQLite database in a new directory, which cleanup
