@@ -134,13 +134,13 @@ type wireTransaction struct {
 }
 
 type wireTxOrder struct {
-	ID              string        `json:"id"`
-	Status          text          `json:"low_level_status"`
-	StatusCreatedAt orNull[stamp] `json:"low_level_status_created_at"`
-	Origin          text          `json:"origin"`
-	ParentID        text          `json:"parent_id"`
-	CreatedAt       stamp         `json:"created_at"`
-	UpdatedAt       stamp         `json:"updated_at"`
+	ID              string    `json:"id"`
+	Status          text      `json:"low_level_status"`
+	StatusCreatedAt nullStamp `json:"low_level_status_created_at"`
+	Origin          text      `json:"origin"`
+	ParentID        text      `json:"parent_id"`
+	CreatedAt       stamp     `json:"created_at"`
+	UpdatedAt       stamp     `json:"updated_at"`
 }
 
 // wireDetails is details; its data is kept until the type is known (data
@@ -263,7 +263,7 @@ func (w *wireOrder) order() (Order, error) {
 			o.Transaction.Orders = make([]TransactionOrder, len(t.Orders))
 		}
 		for i, t := range t.Orders {
-			o.Transaction.Orders[i] = TransactionOrder{ID: t.ID, StatusText: string(t.Status), StatusCreatedAt: t.StatusCreatedAt.v.t,
+			o.Transaction.Orders[i] = TransactionOrder{ID: t.ID, StatusText: string(t.Status), StatusCreatedAt: t.StatusCreatedAt.t,
 				Origin: string(t.Origin), ParentID: string(t.ParentID), CreatedAt: t.CreatedAt.t, UpdatedAt: t.UpdatedAt.t}
 		}
 	}
@@ -321,8 +321,18 @@ func parseStatuses(o *Order) (path string, first error) {
 
 // stamp is a timestamp, read as jsonerr.ReadTime reads it, written in RFC
 // 3339 in UTC, the zero time too ("0001-01-01T00:00:00Z"), since most of
-// Junction's timestamps may not be null; one that may is an orNull[stamp].
+// Junction's timestamps may not be null; one that may is a nullStamp.
 type stamp struct{ t time.Time }
+
+// nullStamp is a stamp written as null when zero.
+type nullStamp struct{ stamp }
+
+func (s nullStamp) MarshalJSONTo(enc *jsontext.Encoder) error {
+	if s.t.IsZero() {
+		return enc.WriteToken(jsontext.Null)
+	}
+	return s.stamp.MarshalJSONTo(enc)
+}
 
 func (w *stamp) UnmarshalJSONFrom(dec *jsontext.Decoder) (err error) {
 	w.t, err = jsonerr.ReadTime(dec, func(text string) error { return &ParseError{Kind: "time", Text: text, Err: ErrMalformed} })
@@ -437,21 +447,21 @@ func (o Order) wire() (wireOrder, error) {
 		return spell(s)
 	}
 	entry := func(h HistoryEntry, path func() string) wireEntry {
-		return wireEntry{ID: h.ID, CreatedAt: stampOf(h.CreatedAt), Status: status(h.Status, h.StatusText, Status.Full, path),
+		return wireEntry{ID: h.ID, CreatedAt: stamp{h.CreatedAt}, Status: status(h.Status, h.StatusText, Status.Full, path),
 			Detail: text(h.Detail)}
 	}
 	p, d := o.Patient, o.Details
 	w := wireOrder{ID: o.ID, TeamID: o.TeamID, UserID: o.UserID, Patient: orNull[wirePatient]{wirePatient{birth{p.DOB}, p}},
 		Address: orNull[orderAddress]{orderAddress{o.Address}}, LabTest: wireLabTest{LabTest: o.LabTest},
-		Details: wireDetails{Type: d.Type}, SampleID: text(o.SampleID), Notes: text(o.Notes), CreatedAt: stampOf(o.CreatedAt),
-		UpdatedAt: stampOf(o.UpdatedAt), Events: make([]wireEntry, len(o.History)), Status: text(o.HighLevelText),
+		Details: wireDetails{Type: d.Type}, SampleID: text(o.SampleID), Notes: text(o.Notes), CreatedAt: stamp{o.CreatedAt},
+		UpdatedAt: stamp{o.UpdatedAt}, Events: make([]wireEntry, len(o.History)), Status: text(o.HighLevelText),
 		LastEvent:         entry(o.LastEvent, func() string { return "/last_event/status" }),
 		HealthInsuranceID: text(o.HealthInsuranceID), RequisitionFormURL: text(o.RequisitionFormURL),
 		ShippingDetails: orNull[orderAddress]{orderAddress{o.ShippingDetails}}, HasABN: o.HasABN, ActivateBy: o.ActivateBy,
 		Origin: text(o.Origin)}
 	if o.IsPhlebotomy() {
-		w.Details.Data.v.v = phlebotomyData{ID: d.ID, AppointmentID: text(d.AppointmentID), CreatedAt: stampOf(d.CreatedAt),
-			UpdatedAt: stampOf(d.UpdatedAt)}
+		w.Details.Data.v.v = phlebotomyData{ID: d.ID, AppointmentID: text(d.AppointmentID), CreatedAt: stamp{d.CreatedAt},
+			UpdatedAt: stamp{d.UpdatedAt}}
 	}
 	for i, h := range o.History {
 		w.Events[i] = entry(h, func() string { return "/events/" + strconv.Itoa(i) + "/status" })
@@ -468,17 +478,9 @@ func (o Order) wire() (wireOrder, error) {
 		for i, v := range t.Orders {
 			w.Transaction.Orders[i] = wireTxOrder{ID: v.ID, Status: text(status(v.Status, v.StatusText, Status.String,
 				func() string { return "/order_transaction/orders/" + strconv.Itoa(i) + "/low_level_status" })),
-				StatusCreatedAt: orNull[stamp]{stampOf(v.StatusCreatedAt)}, Origin: text(v.Origin), ParentID: text(v.ParentID),
-				CreatedAt: stampOf(v.CreatedAt), UpdatedAt: stampOf(v.UpdatedAt)}
+				StatusCreatedAt: nullStamp{stamp{v.StatusCreatedAt}}, Origin: text(v.Origin), ParentID: text(v.ParentID),
+				CreatedAt: stamp{v.CreatedAt}, UpdatedAt: stamp{v.UpdatedAt}}
 		}
 	}
 	return w, first
-}
-
-// stampOf returns t as a stamp, the zero stamp for any zero time.
-func stampOf(t time.Time) stamp {
-	if t.IsZero() {
-		return stamp{}
-	}
-	return stamp{t}
 }

@@ -36,21 +36,19 @@ type envelope[T, D any] struct {
 // exactly one of these outcomes, each a *[DecodeError], beside what it
 // could read of the event:
 //
-//   - [ErrNotPhlebotomy] for an event type that is not a lab-testing order
-//     or appointment event (daily.data.*, labtest.result.*,
-//     labtest.order.deleted, …; it wraps [ErrUnknownType] too), with the
-//     envelope's ids; and for an order or an appointment that is not
-//     at-home phlebotomy (a walk-in, testkit or on-site order; a patient
-//     service centre appointment), with the order or appointment too. The
-//     caller ignores them with one errors.Is;
+//   - [ErrNotPhlebotomy], which the caller ignores with one errors.Is: for
+//     an event type that is not a lab-testing order or appointment event
+//     (daily.data.*, labtest.result.*, labtest.order.deleted, …; it wraps
+//     [ErrUnknownType] too), with the envelope's ids; and for an order or
+//     an appointment that is not at-home phlebotomy (a walk-in, testkit or
+//     on-site order; a patient service centre appointment), with it too;
 //   - [ErrUnknownStatus] for an at-home phlebotomy order or appointment
 //     with a status this package does not know (Junction's enums are
 //     non-exhaustive), with the rest of the event decoded;
-//   - [ErrMalformed] for a body that is not a webhook envelope: invalid
-//     JSON, a value of the wrong JSON type, a member repeated, no
-//     event_type (absent, null or ""), no data (absent or null) for a
-//     lab-testing event, or data that its package refuses. The event is
-//     then the zero Event.
+//   - [ErrMalformed], with the zero Event, for a body that is not a webhook
+//     envelope: invalid JSON, a value of the wrong JSON type, a member
+//     repeated, no event_type (absent, null or ""), no data (absent or
+//     null) for a lab-testing event, or data that its package refuses.
 //
 // Keys are matched exactly; members other than the envelope's five are
 // skipped. A member that appears twice is malformed, whatever its values
@@ -98,10 +96,10 @@ func Decode(body []byte) (Event, error) {
 }
 
 // Parse verifies a delivery as [Verifier.Verify] does, at now, then decodes
-// its body as [Decode] does. A delivery that fails verification is not
-// decoded: the error is the *[VerifyError] and the event the zero Event.
-// A verified delivery's event has ID set to its message id (svix-id), also
-// beside an error of Decode, so that the delivery can be logged by it.
+// its body as [Decode] does; one that fails verification is not decoded
+// (a *[VerifyError] and the zero Event). A verified delivery's event has
+// ID set to its message id (svix-id), beside an error of Decode too, so
+// that the delivery can be logged by it.
 func (v *Verifier) Parse(h map[string][]string, body []byte, now time.Time) (Event, error) {
 	id, err := v.verify(h, body, now)
 	if err != nil {

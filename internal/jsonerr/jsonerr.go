@@ -5,6 +5,7 @@ package jsonerr
 
 import (
 	"bytes"
+	"cmp"
 	"encoding"
 	"errors"
 	"io"
@@ -64,10 +65,7 @@ func Message(err error) string {
 // kindName names the JSON kind of sem's value as JSON does, with the value
 // of a number: "boolean", "number 1.5".
 func kindName(sem *json.SemanticError) string {
-	name, ok := kindNames[sem.JSONKind]
-	if !ok {
-		return "value"
-	}
+	name := cmp.Or(kindNames[sem.JSONKind], "value")
 	if sem.JSONKind == '0' && len(sem.JSONValue) > 0 {
 		name += " " + string(sem.JSONValue)
 	}
