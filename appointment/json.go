@@ -73,7 +73,7 @@ func Decode(data []byte) (Appointment, error) {
 		return Appointment{}, decodeError(err)
 	}
 	a := Appointment(in.plainAppointment)
-	a.StartAt, a.EndAt = time.Time(in.StartAt), time.Time(in.EndAt)
+	a.StartAt, a.EndAt = time.Time(in.StartAt.stamp), time.Time(in.EndAt.stamp)
 	a.Provider, a.ProviderText = 0, in.Provider
 	if p, err := provider.Parse(in.Provider); err == nil {
 		a.Provider, a.ProviderText = p, ""
@@ -122,8 +122,8 @@ func (a *Appointment) UnmarshalJSON(data []byte) error {
 // EventData.Extra or in a history entry's Data.
 func (a Appointment) MarshalJSON() ([]byte, error) {
 	out := appointmentOut{ID: a.ID, UserID: a.UserID, OrderID: a.OrderID, OrderTransactionID: a.OrderTransactionID,
-		ExternalID: a.ExternalID, Address: a.Address, Location: a.Location, StartAt: wireTime(a.StartAt),
-		EndAt: wireTime(a.EndAt), IANATimezone: a.IANATimezone, Type: a.Type, Provider: a.ProviderText,
+		ExternalID: a.ExternalID, Address: a.Address, Location: a.Location, StartAt: wireTime{stamp(a.StartAt)},
+		EndAt: wireTime{stamp(a.EndAt)}, IANATimezone: a.IANATimezone, Type: a.Type, Provider: a.ProviderText,
 		ProviderID: a.ProviderID, CanReschedule: a.CanReschedule, AppointmentNotes: a.AppointmentNotes,
 		History: a.History}
 	if d := a.EventData; d.Origin != "" || d.IsReschedule || len(d.Extra) > 0 {
@@ -188,17 +188,13 @@ func (t *stamp) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
 }
 
 // wireTime is a stamp written as null when zero.
-type wireTime time.Time
-
-func (t *wireTime) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
-	return (*stamp)(t).UnmarshalJSONFrom(dec)
-}
+type wireTime struct{ stamp }
 
 func (t wireTime) MarshalJSONTo(enc *jsontext.Encoder) error {
-	if time.Time(t).IsZero() {
+	if time.Time(t.stamp).IsZero() {
 		return enc.WriteToken(jsontext.Null)
 	}
-	return stamp(t).MarshalJSONTo(enc)
+	return t.stamp.MarshalJSONTo(enc)
 }
 
 func (t stamp) MarshalJSONTo(enc *jsontext.Encoder) error {

@@ -142,9 +142,7 @@ func decodeCreateOrder(data []byte) (junction.CreateOrderRequest, problems) {
 		} else {
 			ps.required(p.FirstName, "body", "patient_details", "first_name")
 			ps.required(p.LastName, "body", "patient_details", "last_name")
-			if p.DOB.IsZero() {
-				ps.missing("body", "patient_details", "dob")
-			}
+			ps.required(p.DOB.String(), "body", "patient_details", "dob")
 			ps.required(p.Gender, "body", "patient_details", "gender")
 			ps.required(p.PhoneNumber, "body", "patient_details", "phone_number")
 			ps.required(p.Email, "body", "patient_details", "email")
@@ -182,11 +180,7 @@ func (ps *problems) address(a *order.Address, zip string, loc ...any) {
 // decodeAddress decodes the body of the availability endpoint: a
 // USAddress.
 func decodeAddress(data []byte) (order.Address, problems) {
-	a, ps := decodeChecked(data, func(a **order.Address, ps *problems) { ps.address(*a, "zip_code", "body") })
-	if ps != nil {
-		return order.Address{}, ps
-	}
-	return *a, nil
+	return decodeChecked(data, func(a *order.Address, ps *problems) { ps.address(a, "zip_code", "body") })
 }
 
 // decodeBook decodes and checks the body of the book endpoint
