@@ -15,10 +15,9 @@ import (
 	"github.com/phlebkit/phlebkit/provider"
 )
 
-// appointmentIn is what an appointment decodes from: the struct tags of
-// Appointment (without its methods), shadowed where the wire form is
-// special: times, statuses (an unknown one kept aside so that the rest
-// still decodes) and the provider.
+// appointmentIn is what an appointment decodes from: Appointment's struct
+// tags, shadowed for times, statuses (an unknown one kept aside so that
+// the rest still decodes) and the provider.
 type appointmentIn struct {
 	plainAppointment
 	StartAt     wireTime   `json:"start_at"`
@@ -105,14 +104,14 @@ func (a *Appointment) UnmarshalJSON(data []byte) error {
 // MarshalJSON writes Junction's field names; both encoding/json and
 // github.com/go-json-experiment/json call it. Every member Junction's
 // OpenAPI document marks required for an appointment is written, with the
-// JSON type it gives, null only where it allows: a zero StartAt or EndAt is
-// null; a zero Status or EventStatus is ""; the address, the location and
-// the history (events) are written even when empty; a history entry's zero
-// created_at, which may not be null, is "0001-01-01T00:00:00Z", which
-// decodes back to the zero time. The optional members left out when empty
-// are order_transaction_id, external_id, iana_timezone, appointment_notes
-// and event_data. EventStatus is spelled as an event status ("scheduled");
-// the provider as Provider's name, or as ProviderText when Provider is zero.
+// JSON type it gives, null only where it allows (a zero StartAt or EndAt);
+// a zero Status or EventStatus is "", an empty address, location or
+// history (events) is written, a history entry's zero created_at (never
+// null) is "0001-01-01T00:00:00Z", which reads back as the zero time.
+// order_transaction_id, external_id, iana_timezone, appointment_notes and
+// event_data are left out when empty. EventStatus is spelled as an event
+// status ("scheduled"); the provider as Provider's name, or as
+// ProviderText when Provider is zero.
 //
 // A value that Junction's JSON cannot hold is an *[EncodeError] with the
 // JSON Pointer of the member: an invalid non-zero status (wrapping
@@ -173,9 +172,8 @@ func (s statusText) status(path string) (Status, error) {
 	return v, nil
 }
 
-// stamp is a time as Junction's JSON holds it, read as [ParseTime] reads
-// it (null is the zero time), written in RFC 3339 in UTC: the zero time as
-// "0001-01-01T00:00:00Z", which reads back as the zero time.
+// stamp is a time read as [ParseTime] reads it (null is the zero time),
+// written in RFC 3339 in UTC: the zero time as "0001-01-01T00:00:00Z".
 type stamp time.Time
 
 func (t *stamp) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
@@ -223,8 +221,7 @@ func ParseTime(text string) (time.Time, error) {
 	return t, nil
 }
 
-// errMalformedTime is the cause of a time RFC 3339 cannot read or write.
-var errMalformedTime = fmt.Errorf("%w: time", ErrMalformed)
+var errMalformedTime = fmt.Errorf("%w: time", ErrMalformed) // what RFC 3339 cannot read or write
 
 // entryWire is a history entry as Junction writes it.
 type entryWire struct {
@@ -337,9 +334,8 @@ func DecodeCancellationReasons(data []byte) ([]CancellationReason, error) {
 	return out, nil
 }
 
-// decodeError turns an error of the json package, or one of this package's
-// that it wraps, into a *DecodeError with the JSON Pointer of the fault.
-// Pointers are absolute: a *DecodeError of a nested type's method has it.
+// decodeError turns an error of the json package, or a *DecodeError it
+// wraps (whose Path is absolute), into a *DecodeError at the fault.
 func decodeError(err error) *DecodeError {
 	d := DecodeError{Err: err}
 	if de, ok := errors.AsType[*DecodeError](err); ok {

@@ -18,19 +18,18 @@ import (
 // labtest.order.* webhook, or the order of an order endpoint's response) in
 // time linear in its length. Null gives the zero Order.
 //
-// Decoding is strict about shape and lenient about presence: a member that
-// is absent or null leaves its field zero, and members this package does
-// not model are skipped; but invalid JSON (invalid UTF-8 and a member
-// repeated in one object included), a value of the wrong JSON type, an id
-// that is not an integer, or a timestamp or date that cannot be read is a
-// *[DecodeError] wrapping [ErrMalformed], beside the zero Order. Member
-// names are matched exactly, letter case included. Timestamps are RFC
-// 3339, with or without a zone designator (none means UTC), returned in
-// UTC. Dates (dob, activate_by) are read as [Date.UnmarshalText] reads
-// them; an empty one is absent. The zip code of patient_address and
-// shipping_details is read as [Address] describes. details.data is read
-// only for an at-home phlebotomy order; another modality's is skipped,
-// once checked to be valid JSON.
+// Decoding is strict about shape and lenient about presence: an absent or
+// null member leaves its field zero, members this package does not model
+// are skipped; invalid JSON (invalid UTF-8 and a member repeated in one
+// object included), a value of the wrong JSON type, an id that is not an
+// integer, or a timestamp or date that cannot be read is a *[DecodeError]
+// wrapping [ErrMalformed], beside the zero Order. Member names are matched
+// exactly, letter case included. Timestamps are RFC 3339, with or without
+// a zone designator (none means UTC), returned in UTC; dates (dob,
+// activate_by) are read as [Date.UnmarshalText] reads them, an empty one
+// absent; the zip code of patient_address and shipping_details as
+// [Address] describes. details.data is read only for an at-home
+// phlebotomy order; another's is skipped, once checked to be valid JSON.
 //
 // The order's modality decides how its statuses are read. On an at-home
 // phlebotomy order, events[].status, last_event.status and
@@ -42,9 +41,9 @@ import (
 // wrapping [ErrUnknownStatus] naming the first such status (in events,
 // last_event, order_transaction, status). An order of another modality,
 // or without details (our decision: nothing says it is at-home
-// phlebotomy), decodes without that error: its statuses stay text, never
-// parsed into a [Status]; only its high-level status, which every modality
-// shares, is parsed when it can be. An empty status is left zero.
+// phlebotomy), has no such error: its statuses stay text; only its
+// high-level status, which every modality shares, is parsed when it can
+// be. An empty status is left zero.
 func Decode(data []byte) (Order, error) {
 	var w struct { // short histories are read into space allocated with the rest
 
@@ -60,11 +59,11 @@ func Decode(data []byte) (Order, error) {
 
 // UnmarshalJSONFrom decodes an order as [Decode] does, for
 // github.com/go-json-experiment/json, in the pass that decodes the
-// document around it. Null gives the zero Order. On error o is unchanged,
-// even when the only trouble is an unknown status (Decode shows the rest
-// then); the error is a *json.SemanticError whose JSON Pointer names the
-// value at fault in the whole document, wrapping the *[DecodeError] Decode
-// would report, its Path that same pointer.
+// document around it. Null gives the zero Order. On error, an unknown
+// status too, o is unchanged (Decode shows the rest then): a
+// *json.SemanticError whose JSON Pointer names the value at fault in the
+// whole document wraps the *[DecodeError] Decode would report, its Path
+// that pointer.
 func (o *Order) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
 	var w wireOrder
 	var v Order
@@ -170,9 +169,8 @@ func (d *wireData) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
 
 func (d wireData) MarshalJSONTo(enc *jsontext.Encoder) error { return d.v.MarshalJSONTo(enc) }
 
-// wirePatient is patient_details, its date of birth written as the
-// date-time Junction documents: midnight at offset zero, "" when absent
-// (dob may not be null).
+// wirePatient is patient_details, its dob written as Junction documents it:
+// midnight at offset zero, "" when absent (dob may not be null).
 type wirePatient struct {
 	DOB birth `json:"dob"`
 	Patient
@@ -280,8 +278,7 @@ func (w *wireEntry) entry() HistoryEntry {
 // parseStatuses parses the status texts left in o, as [Decode] describes,
 // and returns the JSON Pointer and the error of the first unknown one.
 func parseStatuses(o *Order) (path string, first error) {
-	// parse parses a non-empty *text into *s and empties *text; it leaves
-	// both alone when the text is not a status.
+	// parse moves a non-empty *text that is a status into *s.
 	parse := func(s *Status, text *string, p func() string) {
 		if *text == "" {
 			return
@@ -372,8 +369,7 @@ func (a *Address) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
 }
 
 // orderAddress is an address in an order's form (patient_address,
-// shipping_details): zip, not zip_code, and every member Junction
-// documents there (zipAddress).
+// shipping_details): zipAddress, with zip and every member documented.
 type orderAddress struct{ Address }
 
 type zipAddress struct {
@@ -401,10 +397,9 @@ func (a orderAddress) MarshalJSONTo(enc *jsontext.Encoder) error {
 // Every member that Junction's OpenAPI document marks required for an order
 // is written, with the JSON type it gives, null only where it allows: an
 // empty optional string, an absent activate_by or
-// low_level_status_created_at, and a zero Patient, Address,
-// ShippingDetails or Transaction are null, and so is details.data but for
-// an at-home phlebotomy order with some of it set; an empty status_detail
-// is left out. A zero timestamp that may not be null is written as
+// low_level_status_created_at, a zero Patient, Address, ShippingDetails or
+// Transaction, and details.data but for an at-home phlebotomy order with
+// some of it set are null; an empty status_detail is left out. A zero timestamp that may not be null is written as
 // "0001-01-01T00:00:00Z" (in a zero LastEvent too, its id 0 and status
 // ""), zero Details as {"type": "", "data": null}; lab_test's lab and
 // markers are null. The date of birth is written as the date-time Junction

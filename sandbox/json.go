@@ -46,13 +46,11 @@ func (ps *problems) notes(s string, loc ...any) {
 // blank reports whether data holds only JSON white space.
 func blank(data []byte) bool { return len(bytes.Trim(data, " \t\r\n")) == 0 }
 
-// decodeBody decodes a request body into v, which must be an object, with
-// github.com/go-json-experiment/json, and reports what keeps it from doing
-// so: a body that is absent or null, not an object, not JSON (a repeated
-// member and invalid UTF-8 included), or with a member of the wrong type,
-// at its place as loc ("body", then the JSON Pointer's tokens). Member
-// names are matched exactly; members it does not know are ignored, as
-// Junction's API ignores them.
+// decodeBody decodes a request body, an object, into v, and reports what
+// keeps it from doing so: a body that is absent or null, not an object,
+// not JSON (a repeated member and invalid UTF-8 included), or a member of
+// the wrong type, at loc ("body", then the JSON Pointer's tokens). Member
+// names are matched exactly; unknown ones are ignored, as Junction does.
 func decodeBody(data []byte, v any) problems {
 	var ps problems
 	err := json.Unmarshal(data, v)

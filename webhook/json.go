@@ -174,10 +174,9 @@ func dataError(op string, err error) *DecodeError {
 	return &DecodeError{Op: op, Path: "/data" + path, Err: e}
 }
 
-// inner returns an error of the order's or the appointment's codec within
-// err (the JSON encoder's wrapping aside), its JSON Pointer and the words
-// its message starts with ("order: decode /events/2/status: "); empty
-// strings and err itself for any other error.
+// inner returns an error of the order's or the appointment's codec in err,
+// its JSON Pointer and the words its message starts with ("order: decode
+// /events/2/status: "); empty strings and err itself for any other error.
 func inner(err error) (path, prefix string, _ error) {
 	if e, ok := errors.AsType[*order.DecodeError](err); ok {
 		return e.Path, strings.TrimSuffix("order: "+cmp.Or(e.Op, "decode")+" "+e.Path, " ") + ": ", e

@@ -113,10 +113,9 @@ func ParseTime(text string) (time.Time, bool) {
 	return t, err == nil && InRange(t)
 }
 
-// ReadTime reads a timestamp that [ParseTime] accepts from dec, or null
-// for the zero time. Any other JSON value is a *json.SemanticError naming
-// time.Time; a string ParseTime refuses is the error bad returns for its
-// text.
+// ReadTime reads a timestamp that [ParseTime] accepts, or null for the
+// zero time, from dec; for a string it refuses, the error bad returns for
+// its text, for any other value a *json.SemanticError naming time.Time.
 func ReadTime(dec *jsontext.Decoder, bad func(text string) error) (time.Time, error) {
 	v, err := dec.ReadValue()
 	switch k := v.Kind(); {

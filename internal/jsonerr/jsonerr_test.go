@@ -3,6 +3,7 @@ package jsonerr
 import (
 	"errors"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -63,3 +64,66 @@ type multi struct{ err error }
 
 func (m multi) Error() string   { return m.err.Error() }
 func (m multi) Unwrap() []error { return []error{m.err} }
+
+func TestTimes(t *testing.T) {
+	for text, want := range map[string]string{
+		"2023-05-15T16:00:00+02:00":     "2023-05-15T14:00:00Z",
+		"2022-01-01T00:00:00Z":          "2022-01-01T00:00:00Z",
+		"2022-01-01T00:00:00":           "2022-01-01T00:00:00Z",
+		"2022-01-01T00:00:00.5":         "2022-01-01T00:00:00.5Z",
+		"2022-01-01T10:00:00.25-01:00":  "2022-01-01T11:00:00.25Z",
+		"2022-01-01":                    "",
+		"2022-01-01 00:00:00Z":          "",
+		"0000-01-01T00:00:00+01:00":     "",
+		"9999-12-31T23:00:00-02:00":     "",
+		"2022-01-01T00:00:00Z trailing": "",
+		"":                              "",
+	} {
+		got, ok := ParseTime(text)
+		assert.Equal(t, want != "", ok, text)
+		if ok {
+			assert.Equal(t, want, FormatTime(got), text)
+			assert.Equal(t, time.UTC, got.Location(), text)
+		}
+	}
+	assert.True(t, InRange(time.Date(0, 1, 1, 0, 0, 0, 0, time.UTC)))
+	assert.True(t, InRange(time.Date(9999, 12, 31, 23, 59, 59, 0, time.UTC)))
+	assert.False(t, InRange(time.Date(-1, 12, 31, 23, 59, 59, 0, time.UTC)))
+	assert.False(t, InRange(time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)))
+	assert.False(t, InRange(time.Date(9999, 12, 31, 23, 0, 0, 0, time.FixedZone("", -2*3600))), "in UTC")
+}
+
+func TestReadTime(t *testing.T) {
+	bad := func(text string) error { return errors.New("bad " + text) }
+	read := func(in string) (time.Time, error) {
+		return ReadTime(jsontext.NewDecoder(strings.NewReader(in)), bad)
+	}
+	got, err := read(`"2022-01-01T00:00:00"`)
+	assert.NoError(t, err)
+	assert.Equal(t, time.Date(2022, 1, 1, 0, 0, 0, 0, time.UTC), got)
+	got, err = read(`"2022-01-01T00:00:00\u005a"`)
+	assert.NoError(t, err, "an escaped Z")
+	assert.Equal(t, time.Date(2022, 1, 1, 0, 0, 0, 0, time.UTC), got)
+	got, err = read(`null`)
+	assert.NoError(t, err)
+	assert.True(t, got.IsZero())
+	_, err = read(`"noon"`)
+	assert.EqualError(t, err, "bad noon")
+	_, err = read(`"n\u006fon"`)
+	assert.EqualError(t, err, "bad noon", "the text unquoted")
+	_, err = read(`5`)
+	sem, ok := errors.AsType[*json.SemanticError](err)
+	if assert.True(t, ok, "%v", err) {
+		assert.Equal(t, jsontext.Kind('0'), sem.JSONKind)
+		assert.Equal(t, reflect.TypeFor[time.Time](), sem.GoType)
+		assert.Equal(t, "cannot read number as string", Message(err))
+	}
+	_, err = read(`"cut`)
+	assert.Error(t, err)
+}
+
+func TestUnquoted(t *testing.T) {
+	assert.Equal(t, "abc", Unquoted(jsontext.Value(`"abc"`)))
+	assert.Equal(t, `a"b\c`, Unquoted(jsontext.Value(`"a\"b\\c"`)))
+	assert.Equal(t, "", Unquoted(jsontext.Value(`""`)))
+}
