@@ -292,7 +292,7 @@ func ExampleOpen_newerSchema() {
 	fmt.Println(err)
 	// Output:
 	// true
-	// tracksql: unusable schema: open: the tables are of schema version 2, and this version of tracksql knows versions up to 1: upgrade it
+	// tracksql: unusable schema: open: the tables are of schema version 3, and this version of tracksql knows versions up to 2: upgrade it
 }
 
 // The dialect is asked of the database, unless WithDialect sets it.

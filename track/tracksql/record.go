@@ -140,6 +140,13 @@ func (s *Store) Record(ctx context.Context, e webhook.Event) ([]track.Change, er
 	if err := s.usable("record", ctx); err != nil {
 		return nil, err
 	}
+	if s.cfg.dialect == PostgreSQL {
+		return s.recordSwap(ctx, &e)
+	}
+	g := s.guess(&e)
+	if g.stale() {
+		return nil, nil
+	}
 	var (
 		changes []track.Change
 		rows    *rowStore
@@ -147,19 +154,13 @@ func (s *Store) Record(ctx context.Context, e webhook.Event) ([]track.Change, er
 	fail := func(reason string, err error) error {
 		return &Error{Op: "record", OrderID: e.OrderID(), Reason: reason, Err: ErrDatabase, Cause: err}
 	}
-	if s.cfg.dialect == PostgreSQL {
-		return s.recordSwap(ctx, &e)
-	}
-	if s.stale(&e) {
-		return nil, nil
-	}
 	err := s.retryBusy(ctx, func() error { // a busy SQLite database: nothing was done, do it again
 		tx, err := s.db.BeginTx(ctx, nil)
 		if err != nil {
 			return fail("begin", err)
 		}
 		rows = &rowStore{s: s, tx: tx}
-		if changes, err = s.record(ctx, rows, &e); err != nil {
+		if changes, err = s.record(ctx, rows, &e, g); err != nil {
 			_ = tx.Rollback()
 			return err
 		}
@@ -227,17 +228,30 @@ func (s *Store) recordSwap(ctx context.Context, e *webhook.Event) ([]track.Chang
 	return nil, &Error{Op: "record", OrderID: id, Reason: strconv.Itoa(maxSwaps) + " swaps lost in a row", Err: track.ErrContention}
 }
 
-// stale reports whether the value of e's order kept in memory shows that e
-// brings nothing new: then the stored value, which knows at least as much
-// (a value only ever learns more), does not either.
-func (s *Store) stale(e *webhook.Event) bool {
-	held, version := s.cache.get(e.OrderID())
-	if version == 0 {
-		return false
-	}
-	p := &pending{fixed: true, held: held, heldVersion: version}
-	_, err := track.Record(context.Background(), p, *e)
-	return err == nil && p.next == nil
+// guessed is an event applied to the value of its order in memory: what
+// recording it writes if the stored value is still that one (at version,
+// 0 when none is in memory), which the write checks.
+type guessed struct {
+	version int64
+	next    *track.Tracked // nil: nothing new, or refused
+	changes []track.Change
+	err     error // the value in memory refused the event
+}
+
+// guess applies e to the value of its order in memory, or to the zero
+// Tracked when none is.
+func (s *Store) guess(e *webhook.Event) guessed {
+	p := &pending{fixed: true}
+	p.held, p.heldVersion = s.cache.get(e.OrderID())
+	changes, err := track.Record(context.Background(), p, *e)
+	return guessed{version: p.heldVersion, next: p.next, changes: changes, err: err}
+}
+
+// stale reports whether the value in memory shows that the event brings
+// nothing new: then the stored value, which knows at least as much (a
+// value only ever learns more), does not either.
+func (g guessed) stale() bool {
+	return g.version != 0 && g.err == nil && g.next == nil
 }
 
 // recordLocked is Record in a transaction, the order's row locked.
@@ -246,7 +260,7 @@ func (s *Store) recordLocked(ctx context.Context, e *webhook.Event) ([]track.Cha
 	if err != nil {
 		return nil, &Error{Op: "record", OrderID: e.OrderID(), Reason: "begin", Err: ErrDatabase, Cause: err}
 	}
-	changes, err := s.record(ctx, &rowStore{s: s, tx: tx}, e)
+	changes, err := s.record(ctx, &rowStore{s: s, tx: tx}, e, s.guess(e))
 	if err != nil {
 		_ = tx.Rollback()
 		return nil, err
@@ -285,7 +299,7 @@ func (p *pending) Swap(_ context.Context, _ string, version int64, next track.Tr
 // swap writes next as the order's value if its version is still version,
 // with changes, in one statement, and reports whether it did.
 func (s *Store) swap(ctx context.Context, orderID string, version int64, next track.Tracked, changes []track.Change) (bool, error) {
-	b, err := next.MarshalJSON()
+	b, err := pack(next)
 	if err != nil {
 		return false, &Error{Op: "record", OrderID: orderID, Err: track.ErrMalformed, Cause: err}
 	}
@@ -296,10 +310,10 @@ func (s *Store) swap(ctx context.Context, orderID string, version int64, next tr
 	)
 	if version == 0 {
 		q.WriteString("INSERT INTO phlebkit_orders (order_id, value, version, updated_at) VALUES ($1, $2, 1, $3) ON CONFLICT (order_id) DO NOTHING")
-		args = []any{orderID, string(b), now}
+		args = []any{orderID, b, now}
 	} else {
 		q.WriteString("UPDATE phlebkit_orders SET value = $2, version = $4, updated_at = $3 WHERE order_id = $1 AND version = $5")
-		args = []any{orderID, string(b), now, version + 1, version}
+		args = []any{orderID, b, now, version + 1, version}
 	}
 	if len(changes) != 0 {
 		// The changes are inserted only if the order's row was written.
@@ -355,14 +369,34 @@ func (s *Store) RecordTx(ctx context.Context, tx *sql.Tx, e webhook.Event) ([]tr
 	if tx == nil {
 		return nil, &Error{Op: "record", OrderID: e.OrderID(), Reason: "no transaction", Err: ErrDatabase}
 	}
-	return s.record(ctx, &rowStore{s: s, tx: tx}, &e)
+	return s.record(ctx, &rowStore{s: s, tx: tx}, &e, s.guess(&e))
 }
 
-// record records e with rows.
-func (s *Store) record(ctx context.Context, rows *rowStore, e *webhook.Event) ([]track.Change, error) {
-	changes, err := track.Record(ctx, rows, *e)
-	if err != nil || len(changes) == 0 {
-		return nil, err
+// record records e with rows, guessed as g: when g has news, its value
+// is written first, if the order's version is still g's (so that news of
+// an order the Store knows takes one statement, which on SQLite takes the
+// database's write lock); otherwise, or when g is stale or refused, or that
+// write finds another version, e is applied to the order's row as read.
+func (s *Store) record(ctx context.Context, rows *rowStore, e *webhook.Event, g guessed) ([]track.Change, error) {
+	if g.stale() {
+		return nil, nil
+	}
+	changes := g.changes
+	ok := false
+	if g.next != nil {
+		var err error
+		if ok, err = rows.Swap(ctx, e.OrderID(), g.version, *g.next); err != nil {
+			return nil, err
+		}
+	}
+	if !ok {
+		var err error
+		if changes, err = track.Record(ctx, rows, *e); err != nil {
+			return nil, err
+		}
+	}
+	if len(changes) == 0 {
+		return nil, nil
 	}
 	if err := s.insertChanges(ctx, rows.tx, e.OrderID(), changes); err != nil {
 		return nil, err
@@ -370,22 +404,25 @@ func (s *Store) record(ctx context.Context, rows *rowStore, e *webhook.Event) ([
 	return changes, nil
 }
 
-// rowStore is the [track.Store] of one transaction: Load locks the order's
-// row, Swap writes it. Values read are cached at once, since they are
-// committed; the value written is kept in written, for the caller to cache
-// once the transaction is committed.
+// rowStore is the [track.Store] of one transaction: Load reads the order's
+// row, locking it (on SQLite, taking the database's write lock first,
+// unless a write did), and Swap writes it. Values read are cached at once,
+// since they are committed; the value written is kept in written, for the
+// caller to cache once the transaction is committed.
 type rowStore struct {
 	s       *Store
 	tx      *sql.Tx
+	locked  bool  // a statement that takes SQLite's write lock ran in tx
 	version int64 // of the value written; 0 until one is
 	written track.Tracked
 }
 
 func (r *rowStore) Load(ctx context.Context, orderID string) (track.Tracked, int64, error) {
-	if r.s.st.take != nil {
+	if r.s.st.take != nil && !r.locked {
 		if _, err := r.tx.StmtContext(ctx, r.s.st.take).ExecContext(ctx); err != nil {
 			return track.Tracked{}, 0, &Error{Op: "record", OrderID: orderID, Err: ErrDatabase, Cause: err}
 		}
+		r.locked = true
 	}
 	return r.s.load(ctx, r.tx.StmtContext(ctx, r.s.st.lock), "record", orderID)
 }
@@ -408,8 +445,8 @@ func (s *Store) load(ctx context.Context, st *sql.Stmt, op, orderID string) (tra
 	if value == nil { // the version is the one cached: the value is NOT NULL
 		return held, version, nil
 	}
-	var o track.Tracked
-	if err := o.UnmarshalJSON(value); err != nil {
+	o, err := unpackValue(value)
+	if err != nil {
 		return track.Tracked{}, 0, &Error{Op: op, OrderID: orderID, Reason: "the stored value", Err: track.ErrMalformed, Cause: err}
 	}
 	s.cache.put(orderID, version, o)
@@ -417,20 +454,21 @@ func (s *Store) load(ctx context.Context, st *sql.Stmt, op, orderID string) (tra
 }
 
 func (r *rowStore) Swap(ctx context.Context, orderID string, version int64, next track.Tracked) (bool, error) {
-	b, err := next.MarshalJSON()
+	b, err := pack(next)
 	if err != nil {
 		return false, &Error{Op: "record", OrderID: orderID, Err: track.ErrMalformed, Cause: err}
 	}
 	now := r.s.cfg.now().UnixNano()
 	var res sql.Result
 	if version == 0 {
-		res, err = r.tx.StmtContext(ctx, r.s.st.insertOrder).ExecContext(ctx, orderID, string(b), now)
+		res, err = r.tx.StmtContext(ctx, r.s.st.insertOrder).ExecContext(ctx, orderID, b, now)
 	} else {
-		res, err = r.tx.StmtContext(ctx, r.s.st.updateOrder).ExecContext(ctx, string(b), version+1, now, orderID, version)
+		res, err = r.tx.StmtContext(ctx, r.s.st.updateOrder).ExecContext(ctx, b, version+1, now, orderID, version)
 	}
 	if err != nil {
 		return false, &Error{Op: "record", OrderID: orderID, Err: ErrDatabase, Cause: err}
 	}
+	r.locked = true
 	n, err := res.RowsAffected()
 	if err != nil {
 		return false, &Error{Op: "record", OrderID: orderID, Err: ErrDatabase, Cause: err}

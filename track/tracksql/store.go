@@ -36,7 +36,7 @@ func (d Dialect) String() string {
 
 // SchemaVersion is the version of the tables this version of the package
 // writes and reads; [Open] creates them, or migrates older ones to it.
-const SchemaVersion = 1
+const SchemaVersion = 2
 
 // Option configures a [Store] at [Open].
 type Option func(*config)
@@ -344,5 +344,27 @@ func migrations(d Dialect) [][]string {
 )`,
 		`CREATE INDEX phlebkit_changes_pending ON phlebkit_changes (id) WHERE done_at IS NULL`,
 		`CREATE INDEX phlebkit_changes_done ON phlebkit_changes (done_at) WHERE done_at IS NOT NULL`,
-	}}
+	}, toPacked(d)}
+}
+
+// toPacked returns the statements that bring the tables from version 1 to
+// 2: the value column holds bytes (the stored form packed, see pack), and
+// keeps the JSON of the rows written before.
+func toPacked(d Dialect) []string {
+	if d == PostgreSQL {
+		return []string{`ALTER TABLE phlebkit_orders ALTER COLUMN value TYPE BYTEA USING convert_to(value, 'UTF8')`}
+	}
+	// SQLite cannot change a column's type: the table is made anew.
+	return []string{
+		`CREATE TABLE phlebkit_orders_2 (
+	order_id   TEXT PRIMARY KEY,
+	value      BLOB NOT NULL,
+	version    BIGINT NOT NULL,
+	updated_at BIGINT NOT NULL
+)`,
+		`INSERT INTO phlebkit_orders_2 (order_id, value, version, updated_at)
+SELECT order_id, CAST(value AS BLOB), version, updated_at FROM phlebkit_orders`,
+		`DROP TABLE phlebkit_orders`,
+		`ALTER TABLE phlebkit_orders_2 RENAME TO phlebkit_orders`,
+	}
 }

@@ -207,7 +207,7 @@ func TestOpen(t *testing.T) {
 		require.ErrorIs(t, err, ErrSchema)
 		var e *Error
 		require.ErrorAs(t, err, &e)
-		assert.Equal(t, "tracksql: unusable schema: open: the tables are of schema version 99, and this version of tracksql knows versions up to 1: upgrade it", err.Error())
+		assert.Equal(t, "tracksql: unusable schema: open: the tables are of schema version 99, and this version of tracksql knows versions up to 2: upgrade it", err.Error())
 	})
 }
 
