@@ -30,8 +30,9 @@
 // and whichever process receives them; if the database fails, nothing is
 // stored and the delivery can be answered with an error, so that it comes
 // again. A Store keeps the values of the orders it saw lately in memory,
-// by version, so that a duplicate delivery touches no table, and news
-// needs no decoding of the stored value.
+// by version, so that a duplicate delivery touches no table, and news of
+// an order it knows is applied to the value in memory and written by one
+// statement, which writes only if the row still has that version.
 //
 // [Store.Run] (or [Store.Dispatch], once) hands each stored change to your
 // function at least once: again after a failure, with a backoff, and
@@ -56,9 +57,9 @@
 // version are refused (an *[Error] wrapping [ErrSchema]). Times are Unix
 // nanoseconds, by the store's clock.
 //
-//	phlebkit_schema   (version INTEGER NOT NULL)            -- one row
+//	phlebkit_schema   (version INTEGER NOT NULL)            -- one row: 2
 //	phlebkit_orders   (order_id   TEXT PRIMARY KEY,
-//	                   value      TEXT NOT NULL,            -- track.Tracked's stored form (JSON)
+//	                   value      BLOB NOT NULL,            -- PostgreSQL: BYTEA; see below
 //	                   version    BIGINT NOT NULL,          -- 1 at the first write, +1 at each
 //	                   updated_at BIGINT NOT NULL)
 //	phlebkit_changes  (id           INTEGER PRIMARY KEY,    -- PostgreSQL: BIGINT identity
@@ -75,6 +76,18 @@
 //	                   last_error   TEXT)                   -- the last failure, first 1000 bytes
 //
 // with indexes on the changes not done (by id) and on done_at.
+//
+// An order's value is the stored form of its [track.Tracked]
+// ([track.Tracked.MarshalJSON]): up to 3,840 bytes, that JSON as it is
+// (it begins with '{'); above, the byte 0x01 and the JSON compressed with
+// DEFLATE (RFC 1951), since an order's stored form grows with each
+// snapshot and repeats itself, packing to about a fifth of its size, so
+// that a row keeps fitting in one page of SQLite's default 4 KiB. Schema
+// version 1 held the JSON as text: [Open] migrates its tables (on
+// PostgreSQL the column's type becomes BYTEA, on SQLite the table is made
+// anew), and the JSON of its rows is read as it is. Stop the processes of
+// an older version of this package before opening its tables with this
+// one: they refuse values they cannot read as malformed.
 //
 // Errors: an *[Error] says what was done (Op), to which order or change,
 // and wraps one sentinel: [ErrDatabase] when the database fails,
