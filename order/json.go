@@ -284,10 +284,9 @@ func parseStatuses(o *Order) (path string, first error) {
 			return
 		}
 		v, err := ParseStatus(*text)
-		switch {
-		case err == nil:
+		if err == nil {
 			*s, *text = v, ""
-		case first == nil:
+		} else if first == nil {
 			path, first = p(), err
 		}
 	}
@@ -307,10 +306,9 @@ func parseStatuses(o *Order) (path string, first error) {
 		return path, first
 	}
 	h, err := parseHighLevel(o.HighLevelText)
-	switch {
-	case err == nil:
+	if err == nil {
 		o.HighLevel, o.HighLevelText = h, ""
-	case phlebotomy && first == nil:
+	} else if phlebotomy && first == nil {
 		path, first = "/status", err
 	}
 	return path, first
@@ -357,11 +355,10 @@ func (a *Address) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
 		return err
 	}
 	v := Address(in.zipAddress)
-	switch zip := v.ZipCode; {
-	case in.ZipCode == "":
-	case zip != "" && zip != in.ZipCode:
-		return fmt.Errorf("%w: zip %q and zip_code %q differ", ErrMalformed, zip, in.ZipCode)
-	default:
+	if in.ZipCode != "" {
+		if v.ZipCode != "" && v.ZipCode != in.ZipCode {
+			return fmt.Errorf("%w: zip %q and zip_code %q differ", ErrMalformed, v.ZipCode, in.ZipCode)
+		}
 		v.ZipCode = in.ZipCode
 	}
 	*a = v
