@@ -78,11 +78,12 @@
 // with indexes on the changes not done (by id) and on done_at.
 //
 // An order's value is the stored form of its [track.Tracked]
-// ([track.Tracked.MarshalJSON]): up to 3,840 bytes, that JSON as it is
+// ([track.Tracked.MarshalJSON]): up to 2,048 bytes, that JSON as it is
 // (it begins with '{'); above, the byte 0x01 and the JSON compressed with
-// DEFLATE (RFC 1951), since an order's stored form grows with each
-// snapshot and repeats itself, packing to about a fifth of its size, so
-// that a row keeps fitting in one page of SQLite's default 4 KiB. Schema
+// DEFLATE (RFC 1951). An order's stored form grows with each snapshot and
+// repeats itself, and packs to about a fifth of its size: a row keeps
+// fitting in part of a page (of SQLite's default 4 KiB), so that a write
+// rewrites that page only, not overflow pages too. Schema
 // version 1 held the JSON as text: [Open] migrates its tables (on
 // PostgreSQL the column's type becomes BYTEA, on SQLite the table is made
 // anew), and the JSON of its rows is read as it is. Stop the processes of

@@ -27,10 +27,10 @@ import (
 // JSON would spill into overflow pages, each rewritten too.
 const packedDeflate = 0x01
 
-// packAbove is the size of the largest stored form written as it is: with
-// the rest of its row, it fits in a page of 4 KiB (SQLite's default), so
-// that packing it would save no page, and cost its time.
-const packAbove = 3840
+// packAbove is the size of the largest stored form written as it is:
+// half a page of 4 KiB (SQLite's default), so that rows share pages, and a
+// row that grows with its order rarely fills its page and moves.
+const packAbove = 2048
 
 // maxUnpacked bounds the size of a stored form unpacked: a value that
 // claims more is malformed, not read on. A variable, for tests.

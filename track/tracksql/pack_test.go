@@ -118,6 +118,8 @@ func TestPackedRows(t *testing.T) {
 			require.NoError(t, err)
 			if i == 0 {
 				assert.Equal(t, byte('{'), first())
+			} else if i < len(events)-1 {
+				continue
 			}
 			want, _ := inOrder(t, events[:i+1])
 			got, _, err := open(t, db).Load(ctx, "ord-1")
