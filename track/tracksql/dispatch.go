@@ -140,7 +140,11 @@ func (s *Store) claim(ctx context.Context) ([]claimed, string, error) {
 		batch = batch[:0]
 		// Not cancelled with ctx: changes leased are always read, to be
 		// handed out or released.
-		rows, err := s.db.QueryContext(context.WithoutCancel(ctx), s.q.claim, token, now.Add(s.cfg.lease).UnixNano(), now.UnixNano(), s.cfg.batch)
+		args := []any{token, now.Add(s.cfg.lease).UnixNano(), now.UnixNano(), s.cfg.batch}
+		if s.q.fresh != "" {
+			args = append(args, s.fresh.Load())
+		}
+		rows, err := s.db.QueryContext(context.WithoutCancel(ctx), s.q.claim, args...)
 		if err != nil {
 			return err
 		}
@@ -154,11 +158,27 @@ func (s *Store) claim(ctx context.Context) ([]claimed, string, error) {
 		}
 		return rows.Err()
 	})
+	if err == nil && s.q.fresh != "" {
+		err = s.advance(ctx)
+	}
 	if err != nil {
 		return nil, "", &Error{Op: "dispatch", Reason: "leasing changes", Err: ErrDatabase, Cause: err}
 	}
 	slices.SortFunc(batch, func(a, b claimed) int { return cmp.Compare(a.id, b.id) })
 	return batch, token, nil
+}
+
+// advance moves s.fresh past the changes that were leased since (SQLite).
+func (s *Store) advance(ctx context.Context) error {
+	from := s.fresh.Load()
+	var fresh int64
+	err := s.db.QueryRowContext(context.WithoutCancel(ctx), s.q.fresh, from).Scan(&fresh)
+	if err != nil {
+		return err
+	}
+	// Another dispatcher of this Store may have moved it further meanwhile.
+	s.fresh.CompareAndSwap(from, fresh)
+	return nil
 }
 
 // hand hands one leased change to handle and marks it done or failed,
@@ -211,7 +231,7 @@ func (s *Store) fail(ctx context.Context, c claimed, token string, cause error) 
 	at := s.cfg.now().Add(s.backoff(c.attempts)).UnixNano()
 	err := s.retryBusy(ctx, func() error {
 		_, err := s.db.ExecContext(context.WithoutCancel(ctx),
-			"UPDATE phlebkit_changes SET available_at = $1, lease = NULL, last_error = $2 WHERE id = $3 AND lease = $4 AND done_at IS NULL",
+			"UPDATE phlebkit_changes SET available_at = $1, last_error = $2 WHERE id = $3 AND lease = $4 AND done_at IS NULL",
 			at, text, c.id, token)
 		return err
 	})
@@ -241,22 +261,25 @@ func (s *Store) release(ctx context.Context, token string, batch []claimed) {
 	defer cancel()
 	_ = s.retryBusy(ctx, func() error {
 		_, err := s.db.ExecContext(ctx,
-			"UPDATE phlebkit_changes SET available_at = $1, lease = NULL, attempts = attempts - 1 WHERE lease = $2 AND done_at IS NULL",
+			"UPDATE phlebkit_changes SET available_at = $1, attempts = attempts - 1 WHERE lease = $2 AND done_at IS NULL",
 			s.cfg.now().UnixNano(), token)
 		return err
 	})
 }
 
 // Prune deletes the changes that were done before olderThan, and returns
-// how many it deleted. Changes not done yet are kept, however old. A
-// database failure is an *[Error] wrapping [ErrDatabase].
+// how many it deleted. Changes not done yet are kept, however old. On
+// SQLite, so is the change recorded last, until a newer one is: SQLite
+// would give its id to the next change, and the dispatchers find the
+// changes never handed out by their ids. A database failure is an
+// *[Error] wrapping [ErrDatabase].
 func (s *Store) Prune(ctx context.Context, olderThan time.Time) (int64, error) {
 	if err := s.usable("prune", ctx); err != nil {
 		return 0, err
 	}
 	var n int64
 	err := s.retryBusy(ctx, func() error {
-		res, err := s.db.ExecContext(ctx, "DELETE FROM phlebkit_changes WHERE done_at IS NOT NULL AND done_at < $1", olderThan.UnixNano())
+		res, err := s.db.ExecContext(ctx, s.q.prune, olderThan.UnixNano())
 		if err != nil {
 			return err
 		}

@@ -71,24 +71,29 @@
 //	                   recorded_at  BIGINT NOT NULL,
 //	                   attempts     INTEGER NOT NULL,       -- times handed out
 //	                   available_at BIGINT NOT NULL,        -- due from: recorded, lease end, or retry
-//	                   lease        TEXT,                   -- the dispatcher holding it, if any
+//	                   lease        TEXT,                   -- the dispatcher that leased it last; NULL when done
 //	                   done_at      BIGINT,                 -- accepted; NULL while not
 //	                   last_error   TEXT)                   -- the last failure, first 1000 bytes
 //
-// with indexes on the changes not done (by id) and on done_at.
+// with an index on done_at, and one on the changes not done, by id: on
+// PostgreSQL all of them; on SQLite those leased at least once, so that
+// recording a change writes no index page (a dispatcher finds the others
+// by their ids, which SQLite gives in the order the changes are
+// committed).
 //
 // An order's value is the stored form of its [track.Tracked]
-// ([track.Tracked.MarshalJSON]): up to 2,048 bytes, that JSON as it is
-// (it begins with '{'); above, the byte 0x01 and the JSON compressed with
+// ([track.Tracked.MarshalJSON]): up to 2,048 bytes, that JSON as it is (it
+// begins with '{'); above, the byte 0x01 and the JSON compressed with
 // DEFLATE (RFC 1951). An order's stored form grows with each snapshot and
 // repeats itself, and packs to about a fifth of its size: a row keeps
 // fitting in part of a page (of SQLite's default 4 KiB), so that a write
-// rewrites that page only, not overflow pages too. Schema
-// version 1 held the JSON as text: [Open] migrates its tables (on
-// PostgreSQL the column's type becomes BYTEA, on SQLite the table is made
-// anew), and the JSON of its rows is read as it is. Stop the processes of
-// an older version of this package before opening its tables with this
-// one: they refuse values they cannot read as malformed.
+// rewrites that page only, not overflow pages too. Schema version 1 held
+// the JSON as text: [Open] migrates its tables (on PostgreSQL the column's
+// type becomes BYTEA, on SQLite the table is made anew, and the index of
+// the changes not done is replaced by that of the changes leased), and the
+// JSON of its rows is read as it is. Stop the processes of an older version
+// of this package before opening its tables with this one: they refuse
+// values they cannot read as malformed.
 //
 // Errors: an *[Error] says what was done (Op), to which order or change,
 // and wraps one sentinel: [ErrDatabase] when the database fails,

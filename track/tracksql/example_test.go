@@ -244,11 +244,13 @@ func ExampleStore_Prune() {
 	n, _ := store.Dispatch(ctx, func(context.Context, tracksql.Delivery) error { return nil })
 	fmt.Println("done", n)
 	now = now.Add(30 * 24 * time.Hour)
-	pruned, err := store.Prune(ctx, now.Add(-7*24*time.Hour)) // keep a week
+	// Keep a week; on SQLite, the change recorded last is kept too, until
+	// a newer one is.
+	pruned, err := store.Prune(ctx, now.Add(-7*24*time.Hour))
 	fmt.Println("pruned", pruned, err)
 	// Output:
 	// done 7
-	// pruned 7 <nil>
+	// pruned 6 <nil>
 }
 
 // Load returns what is known of an order, and its version.

@@ -165,7 +165,13 @@ func TestMigrateFrom1(t *testing.T) {
 		}
 		_, err = old.Exec("INSERT INTO phlebkit_orders (order_id, value, version, updated_at) VALUES ($1, $2, 7, 0)", "ord-1", string(js))
 		require.NoError(t, err)
-		_, err = old.Exec("INSERT INTO phlebkit_changes (change_key, order_id, kind, body, recorded_at, available_at) VALUES ('k', 'ord-1', 'order_step', '{}', 0, 0)")
+		// A change version 1 handed out once and failed: its lease cleared.
+		_, oldChanges := inOrder(t, events[:12])
+		body, err := track.MarshalChange(oldChanges[0])
+		require.NoError(t, err)
+		key := oldChanges[0].Key()
+		_, err = old.Exec("INSERT INTO phlebkit_changes (change_key, order_id, kind, body, recorded_at, available_at, attempts, last_error) VALUES ($1, 'ord-1', $2, $3, 0, 0, 1, 'boom')",
+			key, kindOf(key), string(body))
 		require.NoError(t, err)
 
 		s := open(t, db)
@@ -192,6 +198,14 @@ func TestMigrateFrom1(t *testing.T) {
 		require.NoError(t, s.db.QueryRow("SELECT count(*) FROM phlebkit_changes").Scan(&n))
 		_, newChanges := inOrder(t, events[:12])
 		assert.Equal(t, 1+len(wantChanges)-len(newChanges), n)
+
+		// The change version 1 failed is handed out again, with the new ones.
+		h := &collector{}
+		n, err = s.Dispatch(ctx, h.handle)
+		require.NoError(t, err)
+		assert.Equal(t, 1+len(wantChanges)-len(newChanges), n)
+		assert.Equal(t, 1, h.counts[key])
+		assert.Equal(t, 2, h.got[0].Attempt)
 
 		// Opening again changes nothing.
 		s = open(t, db)

@@ -28,6 +28,8 @@ type queries struct {
 	read  string // reads an order's row
 	lock  string // reads an order's row and locks it for the transaction
 	claim string // leases changes
+	fresh string // SQLite: the id from which on changes may never have been leased
+	prune string // deletes changes done before a time
 }
 
 func queriesFor(d Dialect) queries {
@@ -35,21 +37,43 @@ func queriesFor(d Dialect) queries {
 	const (
 		read  = "SELECT version, CASE WHEN version = $2 THEN NULL ELSE value END FROM phlebkit_orders WHERE order_id = $1"
 		claim = `UPDATE phlebkit_changes SET lease = $1, available_at = $2, attempts = attempts + 1
-WHERE id IN (SELECT id FROM phlebkit_changes WHERE done_at IS NULL AND available_at <= $3 ORDER BY id LIMIT $4%s)
+WHERE id IN (%s)
 RETURNING id, change_key, order_id, body, attempts, recorded_at`
+		prune = "DELETE FROM phlebkit_changes WHERE done_at IS NOT NULL AND done_at < $1"
 	)
 	if d == PostgreSQL {
-		return queries{read: read, lock: read + " FOR UPDATE", claim: strings.Replace(claim, "%s", " FOR UPDATE SKIP LOCKED", 1)}
+		return queries{
+			read:  read,
+			lock:  read + " FOR UPDATE",
+			claim: strings.Replace(claim, "%s", "SELECT id FROM phlebkit_changes WHERE done_at IS NULL AND available_at <= $3 ORDER BY id LIMIT $4 FOR UPDATE SKIP LOCKED", 1),
+			prune: prune,
+		}
 	}
 	// SQLite locks the whole database for a writer, and a transaction that
 	// has read may not write once another has: a write as the first
 	// statement takes the lock before anything is read (waiting while the
 	// database is busy), even one that changes no row.
+	//
+	// The changes never leased are in no index, so that recording one
+	// writes no index page: they are the changes from an id on (the Store's
+	// fresh, $5) whose lease is NULL, since a change keeps its last lease
+	// until it is done, and SQLite gives a new row an id above all others
+	// (Prune keeps the newest change, so that no id is given again). The
+	// changes leased and not done are in the index phlebkit_changes_leased.
 	return queries{
-		take:  "UPDATE phlebkit_orders SET version = version WHERE 0",
-		read:  read,
-		lock:  read,
-		claim: strings.Replace(claim, "%s", "", 1),
+		take: "UPDATE phlebkit_orders SET version = version WHERE 0",
+		read: read,
+		lock: read,
+		claim: strings.Replace(claim, "%s", `SELECT id FROM (
+	SELECT id FROM phlebkit_changes WHERE lease IS NOT NULL AND done_at IS NULL AND available_at <= $3
+	UNION ALL
+	SELECT id FROM phlebkit_changes WHERE id >= $5 AND lease IS NULL AND done_at IS NULL AND available_at <= $3
+) ORDER BY id LIMIT $4`, 1),
+		fresh: `SELECT coalesce(
+	(SELECT min(id) FROM phlebkit_changes WHERE id >= $1 AND lease IS NULL AND done_at IS NULL),
+	(SELECT max(id) + 1 FROM phlebkit_changes),
+	$1)`,
+		prune: prune + " AND id < (SELECT max(id) FROM phlebkit_changes)",
 	}
 }
 

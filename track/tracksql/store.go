@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 )
 
@@ -140,6 +141,7 @@ type Store struct {
 	wake  chan struct{} // a change was recorded: wakes Run
 	cache cache
 	st    statements
+	fresh atomic.Int64 // SQLite: every change of a lower id was leased at least once, or is gone
 }
 
 // Open returns a Store on db, creating its tables when the database has
@@ -349,7 +351,8 @@ func migrations(d Dialect) [][]string {
 
 // toPacked returns the statements that bring the tables from version 1 to
 // 2: the value column holds bytes (the stored form packed, see pack), and
-// keeps the JSON of the rows written before.
+// keeps the JSON of the rows written before; on SQLite, the changes never
+// leased are in no index (see queriesFor).
 func toPacked(d Dialect) []string {
 	if d == PostgreSQL {
 		return []string{`ALTER TABLE phlebkit_orders ALTER COLUMN value TYPE BYTEA USING convert_to(value, 'UTF8')`}
@@ -366,5 +369,7 @@ func toPacked(d Dialect) []string {
 SELECT order_id, CAST(value AS BLOB), version, updated_at FROM phlebkit_orders`,
 		`DROP TABLE phlebkit_orders`,
 		`ALTER TABLE phlebkit_orders_2 RENAME TO phlebkit_orders`,
+		`DROP INDEX phlebkit_changes_pending`,
+		`CREATE INDEX phlebkit_changes_leased ON phlebkit_changes (id) WHERE lease IS NOT NULL AND done_at IS NULL`,
 	}
 }

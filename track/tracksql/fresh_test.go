@@ -1,0 +1,71 @@
+package tracksql
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// TestFreshChanges: on SQLite, the changes never handed out are found
+// from the store's fresh id on: after its dispatcher handed out all
+// there were, after a prune, after changes recorded by a clock ahead of
+// the dispatcher's, and by a store that starts anew.
+func TestFreshChanges(t *testing.T) {
+	ctx := context.Background()
+	db := sqliteDB(t)
+	clk := newClock()
+	s := open(t, db, WithClock(clk.Now))
+	first := recordAll(t, s, "ord-1")
+	h := &collector{}
+	n, err := s.Dispatch(ctx, h.handle)
+	require.NoError(t, err)
+	assert.Equal(t, len(first), n)
+	var last int64
+	require.NoError(t, s.db.QueryRow("SELECT max(id) FROM phlebkit_changes").Scan(&last))
+	assert.Equal(t, last+1, s.fresh.Load(), "past every change, all handed out")
+
+	clk.Advance(time.Hour)
+	pruned, err := s.Prune(ctx, clk.Now())
+	require.NoError(t, err)
+	assert.Equal(t, int64(len(first)-1), pruned, "the last is kept")
+
+	// Recorded by a clock an hour ahead: not due yet, and not passed by.
+	ahead := open(t, db, WithClock(func() time.Time { return clk.Now().Add(time.Hour) }))
+	second := recordAll(t, ahead, "ord-2")
+	var min2 int64
+	require.NoError(t, s.db.QueryRow("SELECT min(id) FROM phlebkit_changes WHERE order_id = 'ord-2'").Scan(&min2))
+	assert.Equal(t, last+1, min2, "no id given again")
+	n, err = s.Dispatch(ctx, h.handle)
+	require.NoError(t, err)
+	assert.Zero(t, n)
+	assert.Equal(t, min2, s.fresh.Load())
+	clk.Advance(time.Hour)
+	n, err = s.Dispatch(ctx, h.handle)
+	require.NoError(t, err)
+	assert.Equal(t, len(second), n)
+	for _, c := range append(first, second...) {
+		assert.Equal(t, 1, h.counts[c.Key()], c.Key())
+	}
+
+	// A change that failed keeps its lease, and is handed out again by a
+	// store that starts anew, as are those never handed out.
+	third := recordAll(t, s, "ord-3")
+	h2 := &collector{fail: map[string]bool{third[0].Key(): true}}
+	n, err = s.Dispatch(ctx, h2.handle)
+	require.NoError(t, err)
+	assert.Equal(t, len(third)-1, n)
+	fourth := recordAll(t, s, "ord-4")
+	clk.Advance(time.Hour)
+	s2 := open(t, db, WithClock(clk.Now))
+	assert.Zero(t, s2.fresh.Load())
+	n, err = s2.Dispatch(ctx, h2.handle)
+	require.NoError(t, err)
+	assert.Equal(t, 1+len(fourth), n)
+	assert.Equal(t, 2, h2.counts[third[0].Key()])
+	var left int
+	require.NoError(t, s.db.QueryRow("SELECT count(*) FROM phlebkit_changes WHERE done_at IS NULL OR lease IS NOT NULL").Scan(&left))
+	assert.Zero(t, left)
+}
