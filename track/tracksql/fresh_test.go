@@ -2,11 +2,15 @@ package tracksql
 
 import (
 	"context"
+	"database/sql"
+	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/phlebkit/phlebkit/track"
 )
 
 // TestFreshChanges: on SQLite, the changes never handed out are found
@@ -68,4 +72,41 @@ func TestFreshChanges(t *testing.T) {
 	var left int
 	require.NoError(t, s.db.QueryRow("SELECT count(*) FROM phlebkit_changes WHERE done_at IS NULL OR lease IS NOT NULL").Scan(&left))
 	assert.Zero(t, left)
+}
+
+// TestRecordTxLocksFirst: on SQLite, RecordTx takes the database's write
+// lock before it reads, even when it then refuses the event, so that no
+// other writer can come between its reading and its writing.
+func TestRecordTxLocksFirst(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "track.db")
+	dsn := "file:" + path + "?_pragma=journal_mode(WAL)"
+	db, err := sql.Open("sqlite", dsn+"&_pragma=busy_timeout(10000)")
+	require.NoError(t, err)
+	defer db.Close()
+	s, err := Open(ctx, db)
+	require.NoError(t, err)
+	// Another process, which does not wait for the lock.
+	other, err := sql.Open("sqlite", dsn)
+	require.NoError(t, err)
+	defer other.Close()
+	write := func() error {
+		_, err := other.Exec("UPDATE phlebkit_schema SET version = version")
+		return err
+	}
+	require.NoError(t, write())
+
+	e := lifecycle(t, "ord-1")[0]
+	o := *e.Order
+	o.Details.Type = "walk_in_test"
+	e.Order = &o
+	tx, err := db.BeginTx(ctx, nil)
+	require.NoError(t, err)
+	_, err = s.RecordTx(ctx, tx, e)
+	require.ErrorIs(t, err, track.ErrInvalidEvent)
+	err = write()
+	require.Error(t, err, "the write lock is held")
+	assert.True(t, isBusy(err), "%v", err)
+	require.NoError(t, tx.Rollback())
+	require.NoError(t, write())
 }
