@@ -158,27 +158,27 @@ func (s *Store) claim(ctx context.Context) ([]claimed, string, error) {
 		}
 		return rows.Err()
 	})
-	if err == nil && s.q.fresh != "" {
-		err = s.advance(ctx)
-	}
 	if err != nil {
 		return nil, "", &Error{Op: "dispatch", Reason: "leasing changes", Err: ErrDatabase, Cause: err}
+	}
+	if s.q.fresh != "" {
+		s.advance(ctx)
 	}
 	slices.SortFunc(batch, func(a, b claimed) int { return cmp.Compare(a.id, b.id) })
 	return batch, token, nil
 }
 
 // advance moves s.fresh past the changes that were leased since (SQLite).
-func (s *Store) advance(ctx context.Context) error {
+// If the database fails, it stays where it was, which is as correct: the
+// next claim looks at more changes.
+func (s *Store) advance(ctx context.Context) {
 	from := s.fresh.Load()
 	var fresh int64
-	err := s.db.QueryRowContext(context.WithoutCancel(ctx), s.q.fresh, from).Scan(&fresh)
-	if err != nil {
-		return err
+	if err := s.db.QueryRowContext(context.WithoutCancel(ctx), s.q.fresh, from).Scan(&fresh); err == nil {
+		// Another dispatcher of this Store may have moved it further
+		// meanwhile.
+		s.fresh.CompareAndSwap(from, fresh)
 	}
-	// Another dispatcher of this Store may have moved it further meanwhile.
-	s.fresh.CompareAndSwap(from, fresh)
-	return nil
 }
 
 // hand hands one leased change to handle and marks it done or failed,
