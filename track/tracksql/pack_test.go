@@ -4,13 +4,18 @@ import (
 	"bytes"
 	"compress/flate"
 	"context"
+	"database/sql"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/phlebkit/phlebkit/track"
+	"github.com/phlebkit/phlebkit/webhook"
 )
 
 // withID returns the Tracked that knows only its id, whose stored form is
@@ -213,4 +218,53 @@ func TestMigrateFrom1(t *testing.T) {
 		require.NoError(t, err)
 		assert.Equal(t, int64(7+len(events)-12), v)
 	})
+}
+
+// TestPagesPerDelivery: on SQLite, recording news of an order writes
+// about two pages (the order's row and the new changes), as BenchmarkDelivery
+// delivers them, where the baseline writes about one and a half; the
+// write-ahead log, never checkpointed here, grows by what each commit
+// wrote.
+func TestPagesPerDelivery(t *testing.T) {
+	ctx := context.Background()
+	pages := func(open func(*sql.DB) func(delivery) error) float64 {
+		dir := t.TempDir()
+		db, err := sql.Open("sqlite", "file:"+filepath.Join(dir, "t.db")+"?_pragma=journal_mode(WAL)&_pragma=wal_autocheckpoint(0)&_pragma=synchronous(OFF)")
+		require.NoError(t, err)
+		defer db.Close()
+		handle := open(db)
+		all := newDeliveries(t).next(8)
+		size := func() int64 {
+			st, err := os.Stat(filepath.Join(dir, "t.db-wal"))
+			require.NoError(t, err)
+			return st.Size()
+		}
+		before := size()
+		for _, d := range all {
+			require.NoError(t, handle(d))
+		}
+		const frame = 24 + 4096 // a page and its header
+		return float64(size()-before) / frame / float64(len(all))
+	}
+	store := pages(func(db *sql.DB) func(delivery) error {
+		s, err := Open(ctx, db, WithClock(func() time.Time { return benchNow }))
+		require.NoError(t, err)
+		v, err := webhook.NewVerifier(benchSecret)
+		require.NoError(t, err)
+		return func(d delivery) error {
+			e, err := v.Parse(d.header, d.body, benchNow)
+			if err == nil {
+				_, err = s.Record(ctx, e)
+			}
+			return err
+		}
+	})
+	base := pages(func(db *sql.DB) func(delivery) error {
+		b, err := openBaseline(db)
+		require.NoError(t, err)
+		return b.handle
+	})
+	t.Logf("pages written per delivery: %.2f, the baseline %.2f", store, base)
+	assert.Less(t, store, 2.5)
+	assert.Less(t, base, store)
 }
