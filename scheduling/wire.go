@@ -14,13 +14,13 @@ import (
 // sends them: its message id, its type and envelope, and what its data is
 // built from. [Webhook.Event] gives it as a consumer receives it.
 //
-// A Webhook holds no copy of the order. An order webhook refers to what
-// all order webhooks of its command share, copied once per command: the
-// parts of the order no command changes (its id, patient, address and
-// dates), the order's history (shared with the flow, of which the webhook
-// takes the entries up to its change) and the order's latest appointment's
-// id and placed-at. An appointment webhook refers to the appointment as
-// it was at its change. What a webhook refers to is never written again,
+// A Webhook holds no copy of the order. An order webhook refers to data
+// its command allocates once and shares among its order webhooks: a copy
+// of the parts of the order no command changes (its id, patient, address
+// and dates), the order's history (shared with the flow; the webhook
+// carries its entries up to its change) and the id and placed-at of the
+// order's latest appointment. An appointment webhook refers to the
+// appointment as it was at its change. What a webhook refers to is never written again,
 // by later commands, by commands on other flows descending from the same
 // one, or by changes the caller makes to the [Flow] it got back or to the
 // events it built: its event is the same whenever it is built. The zero
