@@ -110,3 +110,35 @@ func TestRecordTxLocksFirst(t *testing.T) {
 	require.NoError(t, tx.Rollback())
 	require.NoError(t, write())
 }
+
+// TestRecordTxReads: RecordTx reads the order's row when the value in
+// memory cannot be written as it is: an event it refuses, and a stale
+// one of an order another store recorded.
+func TestRecordTxReads(t *testing.T) {
+	eachDB(t, func(t *testing.T, db opener) {
+		ctx := context.Background()
+		events := lifecycle(t, "ord-1")
+		_, err := open(t, db).Record(ctx, events[0])
+		require.NoError(t, err)
+		s := open(t, db)
+
+		bad := events[0]
+		o := *bad.Order
+		o.Details.Type = "walk_in_test"
+		bad.Order = &o
+		tx, err := s.db.BeginTx(ctx, nil)
+		require.NoError(t, err)
+		_, err = s.RecordTx(ctx, tx, bad)
+		require.ErrorIs(t, err, track.ErrInvalidEvent)
+		require.NoError(t, tx.Rollback())
+
+		tx, err = s.db.BeginTx(ctx, nil)
+		require.NoError(t, err)
+		changes, err := s.RecordTx(ctx, tx, events[0])
+		require.NoError(t, err)
+		assert.Empty(t, changes, "known from the row")
+		require.NoError(t, tx.Commit())
+		_, version := s.cache.get("ord-1")
+		assert.Equal(t, int64(1), version, "read, and kept in memory")
+	})
+}
