@@ -56,6 +56,29 @@ type (
 // an *[Error] wrapping [ErrMalformed], whose Path is the JSON Pointer of the
 // value at fault.
 func (o Tracked) MarshalJSON() ([]byte, error) {
+	w := encodeBuffers.Get().(*appender)
+	b, err := o.appendJSON((*w)[:0])
+	var out []byte
+	if err == nil {
+		out = bytes.Clone(b) // before the buffer is put back, for another to write in
+	}
+	if cap(b) <= maxPooled {
+		*w = b
+		encodeBuffers.Put(w)
+	}
+	return out, err
+}
+
+// encodeBuffers hold stored forms while MarshalJSON writes them, for reuse:
+// each is written into one of them, then copied, so that it is allocated
+// once, at its size.
+var encodeBuffers = sync.Pool{New: func() any { return new(appender) }}
+
+// maxPooled is the capacity of the largest buffer kept in encodeBuffers.
+const maxPooled = 64 << 10
+
+// appendJSON appends o's stored form to b.
+func (o Tracked) appendJSON(b []byte) ([]byte, error) {
 	bad := func(path string, err error) error {
 		return &Error{Op: "encode", OrderID: o.id, Path: path + pointer(err), Err: ErrMalformed, Cause: err}
 	}
@@ -76,7 +99,7 @@ func (o Tracked) MarshalJSON() ([]byte, error) {
 			return nil, bad("/appointments/"+strconv.Itoa(i)+"/appointment", err)
 		}
 	}
-	b, err := jsontext.AppendQuote([]byte(`{"id":`), o.id)
+	b, err := jsontext.AppendQuote(append(b, `{"id":`...), o.id)
 	if err != nil {
 		return nil, bad("/id", err)
 	}
@@ -104,21 +127,71 @@ func (o Tracked) MarshalJSON() ([]byte, error) {
 		} else {
 			b = append(b, ',')
 		}
+		b = append(append(append(b, `{"appointment":`...), appts[i]...), `,"slots":`...)
+		if fast, ok := appendSlots(b, a.slots); ok {
+			b = append(fast, '}')
+			continue
+		}
 		slots := make([]storedSlot, len(a.slots))
 		for j, sl := range a.slots {
 			slots[j] = storedSlot{Events: sl.n, StartAt: sl.slot.Start, EndAt: sl.slot.End}
 		}
-		js, err := json.Marshal(slots)
-		if err != nil {
+		w := appender(b)
+		if err := json.MarshalWrite(&w, slots); err != nil {
 			return nil, bad("/appointments/"+strconv.Itoa(i)+"/slots", err)
 		}
-		b = append(append(append(append(b, `{"appointment":`...), appts[i]...), `,"slots":`...), js...)
-		b = append(b, '}')
+		b = append(w, '}')
 	}
 	if len(o.appts) > 0 {
 		b = append(b, ']')
 	}
 	return append(b, '}'), nil
+}
+
+// appendSlots appends the JSON of slots to b, as json.Marshal writes it
+// for their storedSlot, and reports whether it could: not when a time is
+// one RFC 3339 cannot hold, which json.Marshal reports.
+func appendSlots(b []byte, slots []slotPoint) ([]byte, bool) {
+	b = append(b, '[')
+	for j, sl := range slots {
+		if j > 0 {
+			b = append(b, ',')
+		}
+		b = strconv.AppendInt(append(b, `{"events":`...), int64(sl.n), 10)
+		var ok bool
+		if b, ok = appendTime(b, `,"start_at":`, sl.slot.Start); !ok {
+			return nil, false
+		}
+		if b, ok = appendTime(b, `,"end_at":`, sl.slot.End); !ok {
+			return nil, false
+		}
+		b = append(b, '}')
+	}
+	return append(b, ']'), true
+}
+
+// appendTime appends the member name and t in RFC 3339 to b, nothing when
+// t is zero, as json.Marshal writes it, and reports whether json.Marshal
+// would: a year of four digits, and a zone offset under 24 hours.
+func appendTime(b []byte, name string, t time.Time) ([]byte, bool) {
+	if t.IsZero() {
+		return b, true
+	}
+	b = append(append(b, name...), '"')
+	n := len(b)
+	b = t.AppendFormat(b, time.RFC3339Nano)
+	if _, offset := t.Zone(); b[n+len("9999")] != '-' || offset <= -24*60*60 || offset >= 24*60*60 {
+		return nil, false
+	}
+	return append(b, '"'), true
+}
+
+// appender is an io.Writer appending to itself.
+type appender []byte
+
+func (w *appender) Write(p []byte) (int, error) {
+	*w = append(*w, p...)
+	return len(p), nil
 }
 
 // encodedSnapshots holds the JSON of the snapshots a Tracked holds, by a

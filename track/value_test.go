@@ -9,8 +9,10 @@ import (
 	"time"
 	"weak"
 
+	jsonv2 "github.com/go-json-experiment/json"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"pgregory.net/rapid"
 
 	"github.com/phlebkit/phlebkit/appointment"
 	"github.com/phlebkit/phlebkit/order"
@@ -224,4 +226,74 @@ func TestEncodedSnapshotsGo(t *testing.T) {
 		time.Sleep(time.Millisecond)
 	}
 	t.Fatalf("the JSON of %d snapshots no longer reachable is kept", kept())
+}
+
+// TestMarshalJSONAllocates: MarshalJSON writes the stored form into a
+// buffer kept for reuse, and allocates it once, at its size, besides the
+// lists of the snapshots' JSON and of each appointment's slots.
+func TestMarshalJSONAllocates(t *testing.T) {
+	o, _ := run(t, booked())
+	want, err := o.MarshalJSON() // encodes the snapshots, once
+	require.NoError(t, err)
+	allocs := testing.AllocsPerRun(100, func() {
+		got, err := o.MarshalJSON()
+		if err != nil || string(got) != string(want) {
+			t.Fatalf("MarshalJSON: %s, %v", got, err)
+		}
+	})
+	t.Logf("%.1f allocations", allocs)
+	if !raceEnabled {
+		assert.LessOrEqual(t, allocs, 2.0)
+	}
+}
+
+// TestAppendSlots: the slots are written as json.Marshal writes their
+// storedSlot, and left to it (which refuses them) exactly when a time is
+// one RFC 3339 cannot hold.
+func TestAppendSlots(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		when := func(label string) time.Time {
+			if rapid.Bool().Draw(t, label+" zero") {
+				return time.Time{}
+			}
+			offset := rapid.OneOf(rapid.IntRange(-25*3600, 25*3600), rapid.SampledFrom([]int{-24 * 3600, 24 * 3600, -24*3600 + 1, 24*3600 - 1, 0})).Draw(t, label+" offset")
+			return time.Date(rapid.OneOf(rapid.IntRange(-2, 10001), rapid.SampledFrom([]int{-1, 0, 9999, 10000})).Draw(t, label+" year"), time.Month(rapid.IntRange(1, 12).Draw(t, label+" month")),
+				rapid.IntRange(1, 28).Draw(t, label+" day"), rapid.IntRange(0, 23).Draw(t, label+" hour"), rapid.IntRange(0, 59).Draw(t, label+" minute"),
+				rapid.IntRange(0, 59).Draw(t, label+" second"), rapid.SampledFrom([]int{0, 1, 500_000_000, 123_456_789}).Draw(t, label+" nanosecond"),
+				rapid.SampledFrom([]*time.Location{time.UTC, time.FixedZone("", offset)}).Draw(t, label+" zone"))
+		}
+		var slots []slotPoint
+		var stored []storedSlot
+		for i := range rapid.IntRange(0, 3).Draw(t, "slots") {
+			sl := slotPoint{n: rapid.IntRange(-2, 1000).Draw(t, fmt.Sprintf("events %d", i)), slot: Slot{Start: when(fmt.Sprintf("start %d", i)), End: when(fmt.Sprintf("end %d", i))}}
+			slots = append(slots, sl)
+			stored = append(stored, storedSlot{Events: sl.n, StartAt: sl.slot.Start, EndAt: sl.slot.End})
+		}
+		want, err := jsonv2.Marshal(stored)
+		got, ok := appendSlots([]byte("x"), slots)
+		if ok != (err == nil) {
+			t.Fatalf("appendSlots reports %v, json.Marshal %v", ok, err)
+		}
+		if ok && string(got) != "x"+string(want) {
+			t.Fatalf("appendSlots wrote %s, json.Marshal %s", got, want)
+		}
+	})
+}
+
+// TestMarshalJSONBadSlot: a slot RFC 3339 cannot hold is refused, named by
+// its JSON Pointer.
+func TestMarshalJSONBadSlot(t *testing.T) {
+	for name, at := range map[string]time.Time{
+		"year":   time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC),
+		"offset": time.Date(2026, 1, 1, 0, 0, 0, 0, time.FixedZone("", 24*3600)),
+	} {
+		o, _ := run(t, booked())
+		o.appts[0].slots = append([]slotPoint(nil), o.appts[0].slots...)
+		o.appts[0].slots[1].slot.End = at
+		_, err := o.MarshalJSON()
+		var e *Error
+		require.ErrorAs(t, err, &e, name)
+		assert.ErrorIs(t, err, ErrMalformed, name)
+		assert.Equal(t, "/appointments/0/slots/1/end_at", e.Path, name)
+	}
 }
