@@ -46,14 +46,32 @@ var writers = sync.Pool{New: func() any {
 // readers are DEFLATE decompressors kept for reuse.
 var readers = sync.Pool{New: func() any { return flate.NewReader(bytes.NewReader(nil)) }}
 
+// packBuffers hold packed stored forms while they are written, for reuse:
+// the database's driver copies the bytes of a statement's argument.
+var packBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// maxPooled is the capacity of the largest buffer kept in packBuffers.
+const maxPooled = 64 << 10
+
 // pack returns the column's bytes for the stored form of v.
-func pack(v track.Tracked) ([]byte, error) {
+func pack(v track.Tracked) ([]byte, error) { return packTo(new(bytes.Buffer), v) }
+
+// putPackBuffer keeps buf for reuse by packTo, unless it grew large.
+func putPackBuffer(buf *bytes.Buffer) {
+	if buf.Cap() <= maxPooled {
+		packBuffers.Put(buf)
+	}
+}
+
+// packTo returns the column's bytes for the stored form of v, packed into
+// buf (emptied first) when packed.
+func packTo(buf *bytes.Buffer, v track.Tracked) ([]byte, error) {
 	js, err := v.MarshalJSON()
 	if err != nil || len(js) <= packAbove {
 		return js, err
 	}
-	buf := bytes.NewBuffer(make([]byte, 1, len(js)))
-	buf.Bytes()[0] = packedDeflate
+	buf.Reset()
+	buf.WriteByte(packedDeflate)
 	w := writers.Get().(*flate.Writer)
 	defer writers.Put(w)
 	w.Reset(buf)

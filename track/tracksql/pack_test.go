@@ -268,3 +268,34 @@ func TestPagesPerDelivery(t *testing.T) {
 	assert.Less(t, store, 2.5)
 	assert.Less(t, base, store)
 }
+
+// TestPackTo: a value packed into a buffer that held another is packed as
+// into a new one, and packing into the buffers kept for reuse allocates
+// the stored form only.
+func TestPackTo(t *testing.T) {
+	buf := new(bytes.Buffer)
+	for _, s := range []string{"y", "z"} {
+		v := withID(t, strings.Repeat(s, 2*packAbove))
+		want, err := pack(v)
+		require.NoError(t, err)
+		got, err := packTo(buf, v)
+		require.NoError(t, err)
+		assert.Equal(t, want, got)
+	}
+	v := withID(t, strings.Repeat("w", 4*packAbove))
+	allocs := testing.AllocsPerRun(100, func() {
+		buf := packBuffers.Get().(*bytes.Buffer)
+		if _, err := packTo(buf, v); err != nil {
+			t.Fatal(err)
+		}
+		putPackBuffer(buf)
+	})
+	t.Logf("%.1f allocations", allocs)
+	if !raceEnabled {
+		assert.LessOrEqual(t, allocs, 1.0)
+	}
+	// A buffer grown beyond maxPooled is not kept.
+	large := bytes.NewBuffer(make([]byte, 0, maxPooled+1))
+	putPackBuffer(large)
+	assert.NotSame(t, large, packBuffers.Get())
+}

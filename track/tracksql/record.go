@@ -1,6 +1,7 @@
 package tracksql
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"database/sql/driver"
@@ -323,7 +324,9 @@ func (p *pending) Swap(_ context.Context, _ string, version int64, next track.Tr
 // swap writes next as the order's value if its version is still version,
 // with changes, in one statement, and reports whether it did.
 func (s *Store) swap(ctx context.Context, orderID string, version int64, next track.Tracked, changes []track.Change) (bool, error) {
-	b, err := pack(next)
+	buf := packBuffers.Get().(*bytes.Buffer)
+	defer putPackBuffer(buf)
+	b, err := packTo(buf, next)
 	if err != nil {
 		return false, &Error{Op: "record", OrderID: orderID, Err: track.ErrMalformed, Cause: err}
 	}
@@ -478,7 +481,9 @@ func (s *Store) load(ctx context.Context, st *sql.Stmt, op, orderID string) (tra
 }
 
 func (r *rowStore) Swap(ctx context.Context, orderID string, version int64, next track.Tracked) (bool, error) {
-	b, err := pack(next)
+	buf := packBuffers.Get().(*bytes.Buffer)
+	defer putPackBuffer(buf)
+	b, err := packTo(buf, next)
 	if err != nil {
 		return false, &Error{Op: "record", OrderID: orderID, Err: track.ErrMalformed, Cause: err}
 	}
