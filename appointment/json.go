@@ -48,7 +48,7 @@ type appointmentOut struct {
 	ProviderID         string         `json:"provider_id"`
 	CanReschedule      bool           `json:"can_reschedule"`
 	AppointmentNotes   string         `json:"appointment_notes,omitempty"`
-	EventData          *EventData     `json:"event_data,omitempty"`
+	EventData          EventData      `json:"event_data,omitempty"`
 	History            []HistoryEntry `json:"events"`
 }
 
@@ -124,10 +124,7 @@ func (a Appointment) MarshalJSON() ([]byte, error) {
 		ExternalID: a.ExternalID, Address: a.Address, Location: a.Location, StartAt: wireTime{stamp(a.StartAt)},
 		EndAt: wireTime{stamp(a.EndAt)}, IANATimezone: a.IANATimezone, Type: a.Type, Provider: a.ProviderText,
 		ProviderID: a.ProviderID, CanReschedule: a.CanReschedule, AppointmentNotes: a.AppointmentNotes,
-		History: a.History}
-	if d := a.EventData; d.Origin != "" || d.IsReschedule || len(d.Extra) > 0 {
-		out.EventData = &d
-	}
+		EventData: a.EventData, History: a.History}
 	switch {
 	case a.Provider.IsValid():
 		out.Provider = a.Provider.String()
@@ -301,7 +298,7 @@ func (d *EventData) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
 // with keys in sorted order. A member of Extra that is not valid JSON is
 // an error wrapping [ErrMalformed]; a nil member is written as null.
 func (d EventData) MarshalJSONTo(enc *jsontext.Encoder) error {
-	m := make(map[string]any, len(d.Extra)+2)
+	m := map[string]any{}
 	for k, v := range d.Extra {
 		m[k] = v // nil is written as null
 	}
