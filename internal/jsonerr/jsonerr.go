@@ -146,7 +146,7 @@ func InRange(t time.Time) bool {
 // result shares the decoder's buffer when the string has no escape: it is
 // valid only until the decoder reads on, and must be copied to be kept.
 func Unquoted(quoted jsontext.Value) string {
-	if bytes.IndexByte(quoted, '\\') < 0 {
+	if !bytes.ContainsRune(quoted, '\\') {
 		return unsafe.String(unsafe.SliceData(quoted[1:]), len(quoted)-2)
 	}
 	b, _ := jsontext.AppendUnquote(nil, quoted)
