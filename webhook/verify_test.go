@@ -361,6 +361,8 @@ func TestHeaderSpelling(t *testing.T) {
 		{"svix without id, standard whole", mixed(HeaderID), vectorTime, ErrMissingHeader, "svix-id"},
 		{"svix without timestamp, standard whole", mixed(HeaderTimestamp), vectorTime, ErrMissingHeader, "svix-timestamp"},
 		{"svix without signature, standard whole", mixed(HeaderSignature), vectorTime, ErrMissingHeader, "svix-signature"},
+		{"svix id alone, standard whole", func() http.Header { h := mixed(HeaderTimestamp); h.Del(HeaderSignature); return h }(),
+			vectorTime, ErrMissingHeader, "svix-timestamp"},
 		// A header spelt by hand, without a value, is missing.
 		{"svix keys without values", map[string][]string{"svix-id": {}, "svix-timestamp": {}, "svix-signature": {}}, vectorTime, ErrMissingHeader, "svix-id"},
 		{"svix key in lower case without a value", map[string][]string{"svix-id": {vectorID}, "svix-timestamp": {vectorTS}, "svix-signature": nil},
