@@ -64,11 +64,6 @@ type Appointment struct {
 	// [provider.Getlabs]; the zero Provider when Junction names one that
 	// [provider.Parse] does not know, or none.
 	Provider provider.Provider `json:"provider"`
-	// ProviderText is the provider's name as sent when [provider.Parse]
-	// does not know it, such as "quest" for a patient service centre or a
-	// provider Junction adds; empty otherwise. It is written back in place
-	// of a zero Provider, so that such a name survives a round trip.
-	ProviderText string `json:"-"`
 	// Status is the API's status (status). Junction may send it alongside
 	// an event status that disagrees; see [Appointment.EffectiveStatus].
 	Status Status `json:"status"`
@@ -76,12 +71,17 @@ type Appointment struct {
 	// when Junction does not send one. It encodes as the event status
 	// spelling: "scheduled" for [Confirmed].
 	EventStatus Status `json:"event_status"`
-	// ProviderID is the provider's own id for the appointment
-	// (provider_id).
-	ProviderID string `json:"provider_id"`
 	// CanReschedule reports whether the appointment may still be
 	// rescheduled (can_reschedule).
 	CanReschedule bool `json:"can_reschedule"`
+	// ProviderText is the provider's name as sent when [provider.Parse]
+	// does not know it, such as "quest" for a patient service centre or a
+	// provider Junction adds; empty otherwise. It is written back in place
+	// of a zero Provider, so that such a name survives a round trip.
+	ProviderText string `json:"-"`
+	// ProviderID is the provider's own id for the appointment
+	// (provider_id).
+	ProviderID string `json:"provider_id"`
 	// AppointmentNotes are the special instructions for this appointment
 	// (appointment_notes), at most 1000 characters; they may change on each
 	// reschedule.
