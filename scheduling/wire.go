@@ -82,24 +82,34 @@ func (w Webhook) Event() webhook.Event {
 type orderData struct {
 	id         string
 	patient    order.Patient
-	address    order.Address
 	createdAt  time.Time
 	activateBy order.Date
 	history    []order.HistoryEntry
-	hasAppt    bool
-	apptID     string
-	placedAt   time.Time
+	// address is the order's address: that of its latest appointment when
+	// the two are equal, a copy otherwise. Commands write an appointment's
+	// address only when they place it, and never write the appointments of
+	// a flow they are called on, so the webhook may share it.
+	address *order.Address
+	// latest is the order's latest appointment, whose id and placed-at no
+	// command changes; nil when it has none.
+	latest *Placement
 }
 
 // data returns what an order snapshot of o is built from, its history
 // clipped.
 func (o *Flow) data() orderData {
 	n := len(o.History)
-	d := orderData{id: o.ID, patient: o.Patient, address: o.Address, createdAt: o.CreatedAt,
-		activateBy: o.ActivateBy, history: o.History[:n:n]}
+	d := orderData{id: o.ID, patient: o.Patient, createdAt: o.CreatedAt, activateBy: o.ActivateBy,
+		history: o.History[:n:n]}
 	if k := len(o.Appointments); k > 0 {
-		a := &o.Appointments[k-1]
-		d.hasAppt, d.apptID, d.placedAt = true, a.ID, a.PlacedAt
+		d.latest = &o.Appointments[k-1]
+		if d.latest.Address == o.Address {
+			d.address = &d.latest.Address
+		}
+	}
+	if d.address == nil {
+		a := o.Address
+		d.address = &a
 	}
 	return d
 }
@@ -127,12 +137,12 @@ func (o Flow) Snapshot() order.Order {
 // teamID and user userID with the first n entries of its history.
 func (d *orderData) fill(s *order.Order, teamID, userID string, n int) {
 	s.ID, s.TeamID, s.UserID = d.id, teamID, userID
-	s.Patient, s.Address = d.patient, d.address
+	s.Patient, s.Address = d.patient, *d.address
 	s.Details.Type, s.Details.CreatedAt, s.Details.UpdatedAt = order.ModalityAtHomePhlebotomy, d.createdAt, d.createdAt
 	s.CreatedAt, s.UpdatedAt, s.Origin = d.createdAt, d.createdAt, "initial"
 	s.ActivateBy = d.activateBy
-	if d.hasAppt {
-		s.Details.AppointmentID, s.Details.UpdatedAt = d.apptID, d.placedAt
+	if d.latest != nil {
+		s.Details.AppointmentID, s.Details.UpdatedAt = d.latest.ID, d.latest.PlacedAt
 	}
 	if n > 0 {
 		s.History = d.history[:n:n]
