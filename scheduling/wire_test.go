@@ -77,6 +77,27 @@ func TestWireSnapshots(t *testing.T) {
 	}
 }
 
+// TestSnapshotAddress shows that an order webhook carries the flow's
+// address as it is at its command, also when the caller changed it after
+// the appointment was placed at the old one.
+func TestSnapshotAddress(t *testing.T) {
+	o, _ := must(t)(place(Settings{}).CreateRequisition(at(1)))
+	o, hooks := must(t)(o.Book(book(72), at(2)))
+	assert.Equal(t, o.Address, hooks[0].Event().Order.Address)
+	old := o.Address
+	o.Address.City = "Tempe"
+	o, hooks = must(t)(o.Reschedule(at(80), at(82), "", at(3)))
+	require.Equal(t, webhook.OrderUpdated, hooks[0].Type)
+	assert.Equal(t, "Tempe", hooks[0].Event().Order.Address.City)
+	assert.Equal(t, "Tempe", o.Snapshot().Address.City)
+	assert.Equal(t, old, hooks[1].Event().Appointment.Address, "the appointment keeps the address it was placed at")
+	o.Address = old
+	_, hooks = must(t)(o.StartVisit(at(79)))
+	assert.Equal(t, old, o.Snapshot().Address)
+	assert.Equal(t, "ord-a1", o.Snapshot().AppointmentID())
+	assert.Len(t, hooks, 1)
+}
+
 func ids(hooks []Webhook) []string {
 	var out []string
 	for _, h := range hooks {
