@@ -96,21 +96,27 @@ type orderData struct {
 }
 
 // data returns what an order snapshot of o is built from, its history
-// clipped.
-func (o *Flow) data() orderData {
-	n := len(o.History)
-	d := orderData{id: o.ID, patient: o.Patient, createdAt: o.CreatedAt, activateBy: o.ActivateBy,
-		history: o.History[:n:n]}
+// clipped: one allocation, with room for a copy of the address when the
+// latest appointment's differs.
+func (o *Flow) data() *orderData {
+	var latest *Placement
 	if k := len(o.Appointments); k > 0 {
-		d.latest = &o.Appointments[k-1]
-		if d.latest.Address == o.Address {
-			d.address = &d.latest.Address
-		}
+		latest = &o.Appointments[k-1]
 	}
-	if d.address == nil {
-		a := o.Address
-		d.address = &a
+	var d *orderData
+	if latest != nil && latest.Address == o.Address {
+		d = &orderData{address: &latest.Address}
+	} else {
+		b := &struct {
+			data    orderData
+			address order.Address
+		}{address: o.Address}
+		d = &b.data
+		d.address = &b.address
 	}
+	n := len(o.History)
+	d.id, d.patient, d.createdAt, d.activateBy = o.ID, o.Patient, o.CreatedAt, o.ActivateBy
+	d.history, d.latest = o.History[:n:n], latest
 	return d
 }
 
@@ -128,8 +134,7 @@ func (o *Flow) data() orderData {
 // The snapshot shares its history with o: treat History as read-only.
 func (o Flow) Snapshot() order.Order {
 	var s order.Order
-	d := o.data()
-	d.fill(&s, o.TeamID, o.UserID, len(o.History))
+	o.data().fill(&s, o.TeamID, o.UserID, len(o.History))
 	return s
 }
 
@@ -178,8 +183,7 @@ func (t *tx) orderEvent(typ webhook.Type) {
 		return
 	}
 	if t.data == nil {
-		d := t.o.data()
-		t.data = &d
+		t.data = t.o.data()
 	}
 	// The history only grows during a command: the data keeps the
 	// longest, whose first n entries are this webhook's.
