@@ -315,7 +315,7 @@ func TestDecodeNull(t *testing.T) {
 	assert.Equal(t, wantBooked, a)
 }
 
-func TestEncodeErrors(t *testing.T) {
+func TestEncodingErrors(t *testing.T) {
 	for name, a := range map[string]Appointment{
 		"invalid status":       {Status: 9},
 		"invalid event status": {EventStatus: 200},
@@ -330,11 +330,13 @@ func TestEncodeErrors(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			_, err := json.Marshal(a)
 			require.Error(t, err)
-			var ee *EncodeError
+			var ee *DecodeError
 			require.ErrorAs(t, err, &ee)
+			assert.Equal(t, "encode", ee.Op)
 			b, err := a.MarshalJSON()
 			assert.Nil(t, b)
 			require.ErrorAs(t, err, &ee)
+			assert.Equal(t, "encode", ee.Op)
 		})
 	}
 	_, err := json.Marshal(Appointment{Status: 9})
@@ -458,9 +460,9 @@ func TestErrorMessages(t *testing.T) {
 		{&DecodeError{Path: "/k", Err: &json.SemanticError{JSONKind: '"'}}, "appointment: decode /k: unexpected JSON string"},
 		{&DecodeError{Path: "/k", Err: &json.SemanticError{JSONKind: '{'}}, "appointment: decode /k: unexpected JSON object"},
 		{&DecodeError{Path: "/k", Err: &json.SemanticError{}}, "appointment: decode /k: unexpected JSON value"},
-		{&EncodeError{}, "appointment: encode: malformed input"},
-		{&EncodeError{Text: "appointment.Status(9)", Err: ErrUnknownStatus}, `appointment: unknown status "appointment.Status(9)"`},
-		{&EncodeError{Path: "/status", Text: "appointment.Status(9)", Err: ErrUnknownStatus}, `appointment: encode /status: unknown status "appointment.Status(9)"`},
+		{&DecodeError{Op: "encode"}, "appointment: encode: malformed input"},
+		{&DecodeError{Op: "encode", Text: "appointment.Status(9)", Err: ErrUnknownStatus}, `appointment: unknown status "appointment.Status(9)"`},
+		{&DecodeError{Op: "encode", Path: "/status", Text: "appointment.Status(9)", Err: ErrUnknownStatus}, `appointment: encode /status: unknown status "appointment.Status(9)"`},
 		{&TransitionError{Index: 3, Err: ErrOutOfOrder}, "appointment: invalid history: events[3]: history goes back in time"},
 		{&TransitionError{Index: 0, To: Completed, Err: ErrInvalidTransition}, "appointment: invalid history: events[0]: creation to completed: invalid transition"},
 		{&TransitionError{Index: 2, From: Completed, To: Confirmed, Err: ErrInvalidTransition}, "appointment: invalid history: events[2]: completed to confirmed: invalid transition"},
@@ -474,10 +476,10 @@ func TestErrorMessages(t *testing.T) {
 	assert.ErrorIs(t, &TransitionError{}, ErrInvalidTransition)
 	assert.NotErrorIs(t, &TransitionError{}, ErrInvalidHistory)
 	assert.ErrorIs(t, &DecodeError{Path: "/x", Err: errors.New("boom")}, ErrMalformed)
-	assert.ErrorIs(t, &EncodeError{Path: "/x", Err: errors.New("boom")}, ErrMalformed)
+	assert.ErrorIs(t, &DecodeError{Op: "encode", Path: "/x", Err: errors.New("boom")}, ErrMalformed)
 	for _, sentinel := range []error{ErrUnknownStatus, ErrUnknownTrigger, ErrUnknownZone} {
 		assert.NotErrorIs(t, &DecodeError{Err: sentinel}, ErrMalformed)
-		assert.NotErrorIs(t, &EncodeError{Err: sentinel}, ErrMalformed)
+		assert.NotErrorIs(t, &DecodeError{Op: "encode", Err: sentinel}, ErrMalformed)
 	}
 }
 

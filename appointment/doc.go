@@ -70,12 +70,13 @@
 // [ErrUnknownTrigger], [ErrInvalidTransition], [ErrReentrantFire],
 // [ErrMachine], [ErrMalformed], [ErrInvalidHistory], [ErrOutOfOrder],
 // [ErrNoStart], [ErrUnknownZone]), except that [Machine.Fire] with a done
-// context wraps the context's error. Three typed errors carry the details,
+// context wraps the context's error. Two typed errors carry the details,
 // in the style of io/fs.PathError: [DecodeError] for text or JSON this
-// package cannot read (the JSON Pointer of the fault, such as
-// "/events/1/created_at", the text at fault, the cause), [EncodeError] for
-// a value it cannot write, and [TransitionError] for a move the lifecycle
-// forbids, by a trigger or in a history. A decoding or encoding error wraps
+// package cannot read (Op "decode") and for a value it cannot write (Op
+// "encode"), with the JSON Pointer of the fault, such as
+// "/events/1/created_at", the text at fault and the cause; and
+// [TransitionError] for a move the lifecycle forbids, by a trigger or in a
+// history. A decoding or encoding error wraps
 // exactly one of [ErrUnknownStatus], [ErrUnknownTrigger], [ErrUnknownZone]
 // and [ErrMalformed]. A failed call never changes the caller's values.
 package appointment

@@ -1,6 +1,7 @@
 package appointment
 
 import (
+	"errors"
 	"math"
 	"testing"
 	"time"
@@ -13,10 +14,11 @@ import (
 
 func year(y int) time.Time { return time.Date(y, 1, 1, 0, 0, 0, 0, time.UTC) }
 
-// TestEncodeErrorsAreTyped: every value that cannot be encoded gives a
-// *EncodeError naming the member at fault and wrapping a sentinel, whether
-// the appointment is encoded on its own or inside a larger document.
-func TestEncodeErrorsAreTyped(t *testing.T) {
+// TestEncodingErrorsAreTyped: every value that cannot be encoded gives a
+// *DecodeError of Op "encode" naming the member at fault and wrapping a
+// sentinel, whether the appointment is encoded on its own or inside a
+// larger document.
+func TestEncodingErrorsAreTyped(t *testing.T) {
 	hist := func(e HistoryEntry) []HistoryEntry { return []HistoryEntry{{Status: "pending"}, e} }
 	extra := func(kv ...string) EventData {
 		d := EventData{Extra: map[string]jsontext.Value{}}
@@ -54,8 +56,9 @@ func TestEncodeErrorsAreTyped(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			check := func(err error) {
 				t.Helper()
-				var ee *EncodeError
+				var ee *DecodeError
 				require.ErrorAs(t, err, &ee)
+				assert.Equal(t, "encode", ee.Op)
 				assert.Equal(t, c.path, ee.Path)
 				if c.unknown {
 					assert.ErrorIs(t, err, ErrUnknownStatus)
@@ -82,23 +85,30 @@ func TestEncodeErrorsAreTyped(t *testing.T) {
 	}
 }
 
-// TestEncodeErrorsStandalone: the package's other types refuse what
-// Junction's JSON cannot hold when encoded on their own too.
-func TestEncodeErrorsStandalone(t *testing.T) {
+// TestEncodingErrorsStandalone: the package's other types refuse what
+// Junction's JSON cannot hold when encoded on their own too; those with
+// an encoding of their own say so with a *DecodeError of Op "encode".
+func TestEncodingErrorsStandalone(t *testing.T) {
 	for name, c := range map[string]struct {
 		v    any
 		path string
+		at   string // the Path of the *DecodeError; empty for none
 	}{
-		"history created_at": {HistoryEntry{CreatedAt: year(10000), Status: "pending"}, "/created_at"},
-		"history data":       {HistoryEntry{Status: "pending", Data: jsontext.Value(`{"a":}`)}, "/data"},
-		"event data extra":   {EventData{Extra: map[string]jsontext.Value{"x": jsontext.Value("nope")}}, "/x"},
-		"location":           {Location{Lat: math.NaN()}, "/lat"},
+		"history created_at": {HistoryEntry{CreatedAt: year(10000), Status: "pending"}, "/created_at", "/created_at"},
+		"history data":       {HistoryEntry{Status: "pending", Data: jsontext.Value(`{"a":}`)}, "/data", "/data/a"},
+		"event data extra":   {EventData{Extra: map[string]jsontext.Value{"x": jsontext.Value("nope")}}, "/x", "/x"},
+		"location":           {Location{Lat: math.NaN()}, "/lat", ""},
 	} {
 		t.Run(name, func(t *testing.T) {
 			_, err := json.Marshal(c.v)
 			var se *json.SemanticError
 			require.ErrorAs(t, err, &se)
 			assert.Equal(t, jsontext.Pointer(c.path), se.JSONPointer)
+			var de *DecodeError
+			if assert.Equal(t, c.at != "", errors.As(err, &de)) && c.at != "" {
+				assert.Equal(t, "encode", de.Op)
+				assert.Equal(t, c.at, de.Path)
+			}
 		})
 	}
 	_, err := json.Marshal(HistoryEntry{CreatedAt: year(10000)})
@@ -128,16 +138,20 @@ func TestEncodeEdges(t *testing.T) {
 	assert.Equal(t, `{"created_at":"0001-01-01T00:00:00Z","data":null,"status":""}`, string(b))
 }
 
-func TestEncodeErrorMessages(t *testing.T) {
+func TestEncodingErrorMessages(t *testing.T) {
 	for _, c := range []struct {
-		err    *EncodeError
+		err    *DecodeError
 		want   string
 		unwrap []error
 	}{
-		{&EncodeError{}, "appointment: encode: malformed input", []error{ErrMalformed}},
-		{&EncodeError{Path: "/x"}, "appointment: encode /x: malformed input", []error{ErrMalformed}},
-		{&EncodeError{Path: "/status", Text: "s", Err: ErrUnknownStatus}, `appointment: encode /status: unknown status "s"`, []error{ErrUnknownStatus}},
-		{&EncodeError{Path: "/start_at", Text: "x", Err: ErrMalformed}, `appointment: encode /start_at: malformed time "x"`, []error{ErrMalformed}},
+		{&DecodeError{Op: "encode"}, "appointment: encode: malformed input", []error{ErrMalformed}},
+		{&DecodeError{Op: "encode", Path: "/x"}, "appointment: encode /x: malformed input", []error{ErrMalformed}},
+		{&DecodeError{Op: "encode", Path: "/status", Text: "s", Err: ErrUnknownStatus}, `appointment: encode /status: unknown status "s"`, []error{ErrUnknownStatus}},
+		{&DecodeError{Op: "encode", Path: "/start_at", Text: "x", Err: ErrMalformed}, `appointment: encode /start_at: malformed time "x"`, []error{ErrMalformed}},
+		// Any Op but "encode" reads as "decode".
+		{&DecodeError{Path: "/x"}, "appointment: decode /x: malformed input", []error{ErrMalformed}},
+		{&DecodeError{Op: "decode", Path: "/x"}, "appointment: decode /x: malformed input", []error{ErrMalformed}},
+		{&DecodeError{Op: "Encode", Path: "/x"}, "appointment: decode /x: malformed input", []error{ErrMalformed}},
 	} {
 		assert.Equal(t, c.want, c.err.Error())
 		assert.Equal(t, c.unwrap, c.err.Unwrap(), "%v", c.err)

@@ -47,12 +47,19 @@ var (
 	ErrUnknownZone = errors.New("appointment: unknown time zone")
 )
 
-// DecodeError reports text or JSON that this package cannot decode: JSON
-// that is not an [Appointment], an [EventData], a [HistoryEntry] or a list
-// of [CancellationReason] values; text that [ParseStatus], [ParseTrigger]
-// or [ParseTime] refuses; a status read from a database; an appointment's
-// time zone that cannot be loaded. The value being decoded into is left
-// unchanged.
+// DecodeError reports text or JSON that this package cannot decode (Op
+// "decode"), or a value that it cannot write (Op "encode").
+//
+// Decoding: JSON that is not an [Appointment], an [EventData], a
+// [HistoryEntry] or a list of [CancellationReason] values; text that
+// [ParseStatus], [ParseTrigger] or [ParseTime] refuses; a status read from
+// a database; an appointment's time zone that cannot be loaded. The value
+// being decoded into is left unchanged.
+//
+// Encoding: as Junction's JSON, a [Status] or [Trigger] that is not valid,
+// a time outside the years 0000 to 9999, raw JSON that is not valid (in
+// [EventData].Extra or [HistoryEntry].Data), or a coordinate that is NaN
+// or infinite; or an invalid Status or Trigger as text.
 //
 // Like [io/fs.PathError] it says where (Path), what (Text) and why (Err).
 // It unwraps to Err and, unless Err already wraps one of the package's
@@ -61,62 +68,45 @@ var (
 // some), [ErrUnknownTrigger], [ErrUnknownZone] and ErrMalformed (input that
 // is broken).
 type DecodeError struct {
+	// Op is "decode" or "encode"; empty reads as "decode".
+	Op string
 	// Path is the JSON Pointer (RFC 6901) of the value at fault, such as
-	// "/start_at", "/address/zip_code" or "/events/1/created_at"; empty
-	// for text decoded on its own, and for a document that is at fault as
-	// a whole, as one that is not valid JSON is.
+	// "/start_at", "/address/zip_code", "/events/1/created_at" or
+	// "/event_data/reason"; empty for text decoded or encoded on its own,
+	// and for a document or value that is at fault as a whole, as a
+	// document that is not valid JSON is.
 	Path string
 	// Text is the text at fault, when there is one: an unknown status or
-	// trigger, a malformed time, a time zone.
+	// trigger, a malformed time, a time zone; when encoding, an invalid
+	// status or trigger, a time out of range.
 	Text string
 	// Err is the cause: a sentinel of this package, a *json.SemanticError
-	// for a value of the wrong JSON type, a *jsontext.SyntacticError for
-	// invalid JSON or a repeated member; nil when the document as a whole
-	// is malformed (it then unwraps to [ErrMalformed] alone).
+	// for a value of the wrong JSON type (or, when encoding, a NaN
+	// coordinate), a *jsontext.SyntacticError for invalid JSON or a
+	// repeated member; nil when the document or value as a whole is
+	// malformed (it then unwraps to [ErrMalformed] alone).
 	Err error
 }
 
 // Error returns a message such as `appointment: unknown status "foo"`,
 // `appointment: decode /status: unknown status "no_show"`,
-// `appointment: decode /start_at: malformed time "noon"` or
-// `appointment: decode /address/zip_code: cannot read number as string`.
-func (e *DecodeError) Error() string { return message("decode", e.Path, e.Text, e.Err) }
+// `appointment: decode /start_at: malformed time "noon"`,
+// `appointment: decode /address/zip_code: cannot read number as string`,
+// `appointment: encode /status: unknown status "appointment.Status(9)"` or
+// `appointment: encode /events/1/data: unexpected end of JSON input`.
+func (e *DecodeError) Error() string {
+	op := "decode"
+	if e.Op == "encode" {
+		op = "encode"
+	}
+	return message(op, e.Path, e.Text, e.Err)
+}
 
 // Unwrap returns the cause, and [ErrMalformed] unless the cause already
 // wraps a sentinel of this package.
 func (e *DecodeError) Unwrap() []error { return causes(e.Err) }
 
-// EncodeError reports a value that cannot be written: as Junction's JSON,
-// a [Status] or [Trigger] that is not valid, a time outside the years 0000
-// to 9999, raw JSON that is not valid (in [EventData].Extra or
-// [HistoryEntry].Data), or a coordinate that is NaN or infinite; or an
-// invalid Status or Trigger as text. Like [DecodeError] it says where
-// (Path, the JSON Pointer of the member), what (Text) and why (Err), and
-// unwraps to its cause and, unless the cause wraps a sentinel of this
-// package, to [ErrMalformed].
-type EncodeError struct {
-	// Path is the JSON Pointer of the offending value, such as "/status",
-	// "/event_data/reason" or "/events/1/data"; empty when the value
-	// encoded is at fault as a whole.
-	Path string
-	// Text is the value at fault as text, when there is one: an invalid
-	// status or trigger, a time out of range.
-	Text string
-	// Err is the cause: a sentinel of this package, or the json package's
-	// error, such as a *json.SemanticError for a NaN coordinate.
-	Err error
-}
-
-// Error returns a message such as
-// `appointment: encode /status: unknown status "appointment.Status(9)"` or
-// `appointment: encode /events/1/data: unexpected end of JSON input`.
-func (e *EncodeError) Error() string { return message("encode", e.Path, e.Text, e.Err) }
-
-// Unwrap returns the cause, and [ErrMalformed] unless the cause already
-// wraps a sentinel of this package.
-func (e *EncodeError) Unwrap() []error { return causes(e.Err) }
-
-// message writes the message of a *DecodeError or *EncodeError: op and path
+// message writes the message of a *DecodeError: op and path
 // unless the error is about text alone.
 func message(op, path, text string, err error) string {
 	textual := text != "" || errors.Is(err, ErrUnknownStatus) || errors.Is(err, ErrUnknownTrigger) ||
@@ -154,7 +144,7 @@ func what(err error) string {
 	return "malformed time" // the only text that is malformed
 }
 
-// causes returns what a *DecodeError or *EncodeError with cause err
+// causes returns what a *DecodeError with cause err
 // unwraps to: the cause, and ErrMalformed unless the cause wraps one of the
 // package's sentinels; ErrMalformed alone without a cause.
 func causes(err error) []error {

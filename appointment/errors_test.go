@@ -25,8 +25,8 @@ func TestUnwrap(t *testing.T) {
 		"DecodeError of unknown":       {&DecodeError{Path: "/status", Text: "x", Err: ErrUnknownStatus}, []error{ErrUnknownStatus}},
 		"DecodeError of malformed":     {&DecodeError{Path: "/start_at", Text: "x", Err: ErrMalformed}, []error{ErrMalformed}},
 		"DecodeError of a trigger":     {&DecodeError{Text: "x", Err: ErrUnknownTrigger}, []error{ErrUnknownTrigger}},
-		"EncodeError without a cause":  {&EncodeError{}, []error{ErrMalformed}},
-		"EncodeError of a json error":  {&EncodeError{Err: cause}, []error{ErrMalformed, cause}},
+		"encoding without a cause":     {&DecodeError{Op: "encode"}, []error{ErrMalformed}},
+		"encoding of a json error":     {&DecodeError{Op: "encode", Err: cause}, []error{ErrMalformed, cause}},
 		"TransitionError of a trigger": {&TransitionError{From: Pending, Trigger: Start}, []error{ErrInvalidTransition}},
 		"TransitionError of a history": {&TransitionError{Index: 1, Err: ErrOutOfOrder}, []error{ErrInvalidHistory, ErrOutOfOrder}},
 	} {
@@ -106,8 +106,9 @@ func TestTimeYearBounds(t *testing.T) {
 			if what != "HistoryEntry" { // the json package returns what it wrote
 				assert.Nil(t, b, "%s in %s", what, name)
 			}
-			var ee *EncodeError
+			var ee *DecodeError
 			require.ErrorAs(t, err, &ee, "%s in %s", what, name)
+			assert.Equal(t, "encode", ee.Op)
 			assert.ErrorIs(t, err, ErrMalformed)
 			assert.Equal(t, at.String(), ee.Text)
 		}

@@ -71,7 +71,7 @@ func ParseTrigger(text string) (Trigger, error) {
 // [ErrUnknownTrigger].
 func (e Trigger) MarshalText() ([]byte, error) {
 	if !e.IsValid() {
-		return nil, &EncodeError{Text: e.String(), Err: ErrUnknownTrigger}
+		return nil, &DecodeError{Op: "encode", Text: e.String(), Err: ErrUnknownTrigger}
 	}
 	return []byte(eventNames[e]), nil
 }

@@ -276,26 +276,26 @@ func ExampleAppointment_IsPhlebotomy() {
 	// a3 mobile_lab false false
 }
 
-func ExampleEncodeError() {
+func ExampleDecodeError_encode() {
 	for _, a := range []appointment.Appointment{
 		{ID: "a1", Status: appointment.Status(42)},
 		{ID: "a2", Location: appointment.Location{Lng: math.NaN()}},
 		{ID: "a3", History: []appointment.HistoryEntry{{Status: "pending", Data: jsontext.Value(`{"origin":`)}}},
 	} {
 		_, err := a.MarshalJSON()
-		var ee *appointment.EncodeError
+		var ee *appointment.DecodeError
 		if errors.As(err, &ee) {
-			fmt.Printf("%s: unknown=%t malformed=%t\n", ee.Path,
+			fmt.Printf("%s %s: unknown=%t malformed=%t\n", ee.Op, ee.Path,
 				errors.Is(err, appointment.ErrUnknownStatus), errors.Is(err, appointment.ErrMalformed))
 			fmt.Println(ee)
 		}
 	}
 	// Output:
-	// /status: unknown=true malformed=false
+	// encode /status: unknown=true malformed=false
 	// appointment: encode /status: unknown status "appointment.Status(42)"
-	// /location/lng: unknown=false malformed=true
+	// encode /location/lng: unknown=false malformed=true
 	// appointment: encode /location/lng: unsupported value: NaN
-	// /events/0/data/origin: unknown=false malformed=true
+	// encode /events/0/data/origin: unknown=false malformed=true
 	// appointment: encode /events/0/data/origin: unexpected end of JSON input
 }
 

@@ -113,12 +113,12 @@ func (a *Appointment) UnmarshalJSON(data []byte) error {
 // status ("scheduled"); the provider as Provider's name, or as
 // ProviderText when Provider is zero.
 //
-// A value that Junction's JSON cannot hold is an *[EncodeError] with the
-// JSON Pointer of the member: an invalid non-zero status (wrapping
-// [ErrUnknownStatus]), and, wrapping [ErrMalformed], an invalid non-zero
-// Provider (wrapping [provider.ErrInvalidProvider] too), a time outside the
-// years 0000 to 9999, a NaN or infinite coordinate, and invalid raw JSON in
-// EventData.Extra or in a history entry's Data.
+// A value that Junction's JSON cannot hold is a *[DecodeError] of Op
+// "encode" with the JSON Pointer of the member: an invalid non-zero status
+// (wrapping [ErrUnknownStatus]), and, wrapping [ErrMalformed], an invalid
+// non-zero Provider (wrapping [provider.ErrInvalidProvider] too), a time
+// outside the years 0000 to 9999, a NaN or infinite coordinate, and invalid
+// raw JSON in EventData.Extra or in a history entry's Data.
 func (a Appointment) MarshalJSON() ([]byte, error) {
 	out := appointmentOut{ID: a.ID, UserID: a.UserID, OrderID: a.OrderID, OrderTransactionID: a.OrderTransactionID,
 		ExternalID: a.ExternalID, Address: a.Address, Location: a.Location, StartAt: wireTime{stamp(a.StartAt)},
@@ -129,7 +129,7 @@ func (a Appointment) MarshalJSON() ([]byte, error) {
 	case a.Provider.IsValid():
 		out.Provider = a.Provider.String()
 	case a.Provider != 0:
-		return nil, &EncodeError{Path: "/provider", Text: a.Provider.String(), Err: provider.ErrInvalidProvider}
+		return nil, &DecodeError{Op: "encode", Path: "/provider", Text: a.Provider.String(), Err: provider.ErrInvalidProvider}
 	}
 	var err error
 	if out.Status, err = spelled(a.Status, Status.String, "/status"); err != nil {
@@ -145,14 +145,14 @@ func (a Appointment) MarshalJSON() ([]byte, error) {
 	return b, nil
 }
 
-// spelled writes s as as does, "" for the zero Status; an invalid s is an
-// *EncodeError at path.
+// spelled writes s as as does, "" for the zero Status; an invalid s is a
+// *DecodeError of Op "encode" at path.
 func spelled(s Status, as func(Status) string, path string) (string, error) {
 	switch {
 	case s == 0:
 		return "", nil
 	case !s.IsValid():
-		return "", &EncodeError{Path: path, Text: s.String(), Err: ErrUnknownStatus}
+		return "", &DecodeError{Op: "encode", Path: path, Text: s.String(), Err: ErrUnknownStatus}
 	}
 	return as(s), nil
 }
@@ -194,7 +194,7 @@ func (t wireTime) MarshalJSONTo(enc *jsontext.Encoder) error {
 
 func (t stamp) MarshalJSONTo(enc *jsontext.Encoder) error {
 	if !jsonerr.InRange(time.Time(t)) {
-		return &EncodeError{Text: time.Time(t).UTC().String(), Err: errMalformedTime}
+		return &DecodeError{Op: "encode", Text: time.Time(t).UTC().String(), Err: errMalformedTime}
 	}
 	return enc.WriteToken(jsontext.String(jsonerr.FormatTime(time.Time(t))))
 }
@@ -342,10 +342,11 @@ func decodeError(err error) *DecodeError {
 	return &d
 }
 
-// encodeError is decodeError for an encoder's error.
-func encodeError(err error) *EncodeError {
-	e := EncodeError{Err: err}
-	if ee, ok := errors.AsType[*EncodeError](err); ok {
+// encodeError is decodeError for an encoder's error: a *DecodeError of Op
+// "encode".
+func encodeError(err error) *DecodeError {
+	e := DecodeError{Op: "encode", Err: err}
+	if ee, ok := errors.AsType[*DecodeError](err); ok {
 		e = *ee
 	}
 	e.Path = cmp.Or(e.Path, string(jsonerr.Pointer(err)))

@@ -140,7 +140,7 @@ func parseStatus(text string) Status {
 // error wrapping [ErrUnknownStatus].
 func (s Status) MarshalText() ([]byte, error) {
 	if !s.IsValid() {
-		return nil, &EncodeError{Text: s.String(), Err: ErrUnknownStatus}
+		return nil, &DecodeError{Op: "encode", Text: s.String(), Err: ErrUnknownStatus}
 	}
 	return []byte(statusNames[s]), nil
 }

@@ -72,8 +72,10 @@ func TestInvalidStatusText(t *testing.T) {
 		assert.Equal(t, s.String(), s.EventStatus())
 		_, err := s.MarshalText()
 		assert.ErrorIs(t, err, ErrUnknownStatus)
+		assert.Equal(t, &DecodeError{Op: "encode", Text: s.String(), Err: ErrUnknownStatus}, err)
 		_, err = s.Value()
 		assert.ErrorIs(t, err, ErrUnknownStatus)
+		assert.Equal(t, &DecodeError{Op: "encode", Text: s.String(), Err: ErrUnknownStatus}, err)
 	}
 }
 
@@ -177,6 +179,7 @@ func TestEventText(t *testing.T) {
 		assert.Equal(t, "appointment.Trigger("+strconv.Itoa(int(e))+")", e.String())
 		_, err := e.MarshalText()
 		assert.ErrorIs(t, err, ErrUnknownTrigger)
+		assert.Equal(t, &DecodeError{Op: "encode", Text: e.String(), Err: ErrUnknownTrigger}, err)
 	}
 }
 

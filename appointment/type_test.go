@@ -111,8 +111,9 @@ func TestProvider(t *testing.T) {
 	require.NoError(t, err)
 	assert.Contains(t, string(b), `"provider":"getlabs"`)
 	_, err = Appointment{Provider: 9}.MarshalJSON()
-	var ee *EncodeError
+	var ee *DecodeError
 	require.ErrorAs(t, err, &ee)
+	assert.Equal(t, "encode", ee.Op)
 	assert.Equal(t, "/provider", ee.Path)
 	assert.ErrorIs(t, err, provider.ErrInvalidProvider)
 	assert.ErrorIs(t, err, ErrMalformed)

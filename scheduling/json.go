@@ -412,9 +412,7 @@ func pointer(err error) string {
 	} else if se, ok := errors.AsType[*jsontext.SyntacticError](err); ok {
 		at = string(se.JSONPointer)
 	}
-	if e, ok := errors.AsType[*appointment.EncodeError](err); ok {
-		at += e.Path
-	} else if e, ok := errors.AsType[*appointment.DecodeError](err); ok {
+	if e, ok := errors.AsType[*appointment.DecodeError](err); ok {
 		at += e.Path
 	}
 	return at

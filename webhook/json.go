@@ -182,10 +182,11 @@ func inner(err error) (path, prefix string, _ error) {
 		return e.Path, strings.TrimSuffix("order: "+cmp.Or(e.Op, "decode")+" "+e.Path, " ") + ": ", e
 	}
 	if e, ok := errors.AsType[*appointment.DecodeError](err); ok {
-		return e.Path, strings.TrimSuffix("appointment: decode "+e.Path, " ") + ": ", e
-	}
-	if e, ok := errors.AsType[*appointment.EncodeError](err); ok {
-		return e.Path, strings.TrimSuffix("appointment: encode "+e.Path, " ") + ": ", e
+		op := "decode"
+		if e.Op == "encode" {
+			op = "encode"
+		}
+		return e.Path, strings.TrimSuffix("appointment: "+op+" "+e.Path, " ") + ": ", e
 	}
 	return "", "", err
 }
