@@ -15,8 +15,8 @@ import (
 // Sentinel errors of the rules. Every error this package returns wraps one
 // of them, [ErrLeadTime], or one of the flow's ([ErrRequisitionRequired],
 // [ErrNotAllowed], [ErrClock]), so callers branch with [errors.Is] and read
-// details with [errors.As] (a *[RuleError], a *[StateError], a
-// *[DecodeError] or an *[EncodeError]); the one exception is [Flow.Book] and [Flow.Request]
+// details with [errors.As] (a *[RuleError], a *[StateError] or a
+// *[DecodeError]); the one exception is [Flow.Book] and [Flow.Request]
 // passing on the provider package's errors about an area.
 var (
 	// ErrUnderage reports a patient under 18 on the day of the appointment.
@@ -49,8 +49,8 @@ var (
 	// or a date that is not valid, which a [Flow] cannot store.
 	ErrRange = errors.New("scheduling: instant out of range")
 	// ErrMalformed reports a stored order, or part of one, that cannot be
-	// decoded ([DecodeError]), or a value that cannot be encoded exactly
-	// ([EncodeError]).
+	// decoded, or a value that cannot be encoded exactly (a
+	// [DecodeError] of Op "decode" or "encode").
 	ErrMalformed = errors.New("scheduling: malformed order")
 	// ErrSlot reports a missing, inverted or past appointment slot, or one
 	// outside the years 0000 to 9999 in UTC.
@@ -209,54 +209,44 @@ func clockError(now, clock time.Time) *RuleError {
 }
 
 // DecodeError reports JSON that does not decode into a [Flow] or a
-// [Placement] (see [Flow.UnmarshalJSON]). The value decoded into is left
-// unchanged. It unwraps to [ErrMalformed] and to its cause.
+// [Placement] (Op "decode", see [Flow.UnmarshalJSON]; the value decoded
+// into is left unchanged), or a value that cannot be written as JSON
+// exactly (Op "encode", see [Flow.MarshalJSON]). It unwraps to
+// [ErrMalformed] and to its cause.
 type DecodeError struct {
+	// Op is "decode" or "encode"; empty reads as "decode".
+	Op string
 	// Path is the JSON Pointer of the value at fault, such as "/clock",
-	// "/time_zone" or "/appointments/1/tier"; empty when the document as a
+	// "/time_zone", "/appointments/1/tier" or
+	// "/appointments/0/appointment/status"; empty when the document as a
 	// whole is at fault.
 	Path string
-	// Err is the cause: a *json.SemanticError (a value of the wrong JSON
-	// type, an unknown member), a *jsontext.SyntacticError (invalid JSON,
-	// a member given twice, data after the value), a status, tier or date
-	// that does not parse, a *[RuleError] wrapping [ErrRange] or
-	// [ErrZone], the appointment package's error, or a plain error for a
-	// missing member or a history out of order.
+	// Err is the cause. Decoding: a *json.SemanticError (a value of the
+	// wrong JSON type, an unknown member), a *jsontext.SyntacticError
+	// (invalid JSON, a member given twice, data after the value), a
+	// status, tier or date that does not parse, a *[RuleError] wrapping
+	// [ErrRange] or [ErrZone], the appointment package's error, or a plain
+	// error for a missing member or a history out of order. Encoding:
+	// [order.ErrUnknownStatus], [tier.ErrInvalidTier], a *[RuleError]
+	// wrapping [ErrRange] or [ErrZone], the error of a value's own
+	// encoding (a date that is not valid, an appointment record), or a
+	// *jsontext.SyntacticError for a string that is not valid UTF-8.
 	Err error
 }
 
 // Error returns a message such as
-// `scheduling: decode /time_zone: no IANA time zone: "Mars/Olympus": unknown to the zone database`.
-func (e *DecodeError) Error() string { return codecMessage("scheduling: decode", e.Path, e.Err) }
+// `scheduling: decode /time_zone: no IANA time zone: "Mars/Olympus": unknown to the zone database` or
+// "scheduling: encode /clock: instant out of range: clock 10000-01-01T00:00:00Z is outside the years 0000 to 9999".
+func (e *DecodeError) Error() string {
+	what := "scheduling: decode"
+	if e.Op == "encode" {
+		what = "scheduling: encode"
+	}
+	return codecMessage(what, e.Path, e.Err)
+}
 
 // Unwrap returns [ErrMalformed] and the cause.
 func (e *DecodeError) Unwrap() []error {
-	if e.Err == nil {
-		return []error{ErrMalformed}
-	}
-	return []error{ErrMalformed, e.Err}
-}
-
-// EncodeError reports a value that cannot be written as JSON exactly (see
-// [Flow.MarshalJSON]). It unwraps to [ErrMalformed] and to its cause.
-type EncodeError struct {
-	// Path is the JSON Pointer of the value at fault, such as
-	// "/appointments/0/appointment" or "/time_zone".
-	Path string
-	// Err is the cause: [order.ErrUnknownStatus], [tier.ErrInvalidTier],
-	// a *[RuleError] wrapping [ErrRange] or [ErrZone], the error of a
-	// value's own encoding (a date that is not valid, an appointment
-	// record), or a *jsontext.SyntacticError for a string that is not
-	// valid UTF-8.
-	Err error
-}
-
-// Error returns a message such as
-// "scheduling: encode /clock: instant out of range: clock 10000-01-01T00:00:00Z is outside the years 0000 to 9999".
-func (e *EncodeError) Error() string { return codecMessage("scheduling: encode", e.Path, e.Err) }
-
-// Unwrap returns [ErrMalformed] and the cause.
-func (e *EncodeError) Unwrap() []error {
 	if e.Err == nil {
 		return []error{ErrMalformed}
 	}

@@ -90,14 +90,14 @@ type wireEntry struct {
 // name, nil as time.UTC; an empty list of appointments as nil), and as
 // [appointment.Appointment] normalises its record.
 //
-// What cannot be written exactly is an error, an *[EncodeError] wrapping
-// [ErrMalformed] whose Path is the JSON Pointer of the value at fault,
-// rather than a silent change: an invalid order status or tier, an instant
-// outside the years 0000 to 9999 in UTC, a date that is neither zero nor
-// valid, a time zone without an IANA name (see [ErrZone]), a history entry
-// with a status text or detail (the flow records neither), an appointment
-// record that its own encoding refuses, and a string that is not valid
-// UTF-8, which JSON cannot carry.
+// What cannot be written exactly is an error, a *[DecodeError] of Op
+// "encode" wrapping [ErrMalformed] whose Path is the JSON Pointer of the
+// value at fault, rather than a silent change: an invalid order status or
+// tier, an instant outside the years 0000 to 9999 in UTC, a date that is
+// neither zero nor valid, a time zone without an IANA name (see
+// [ErrZone]), a history entry with a status text or detail (the flow
+// records neither), an appointment record that its own encoding refuses,
+// and a string that is not valid UTF-8, which JSON cannot carry.
 func (o Flow) MarshalJSON() ([]byte, error) {
 	w, err := o.wire()
 	if err != nil {
@@ -105,7 +105,7 @@ func (o Flow) MarshalJSON() ([]byte, error) {
 	}
 	b, err := json.Marshal(w)
 	if err != nil {
-		return nil, &EncodeError{Path: pointer(err), Err: unwrapSemantic(err)}
+		return nil, &DecodeError{Op: "encode", Path: pointer(err), Err: unwrapSemantic(err)}
 	}
 	return b, nil
 }
@@ -114,7 +114,7 @@ func (o Flow) MarshalJSON() ([]byte, error) {
 func (o *Flow) wire() (*wireFlow[*appointment.Appointment], error) {
 	loc, err := ianaZone(o.TimeZone)
 	if err != nil {
-		return nil, &EncodeError{Path: "/time_zone", Err: err}
+		return nil, &DecodeError{Op: "encode", Path: "/time_zone", Err: err}
 	}
 	zone := loc.String()
 	w := &wireFlow[*appointment.Appointment]{
@@ -123,7 +123,7 @@ func (o *Flow) wire() (*wireFlow[*appointment.Appointment], error) {
 		Address: &o.Address, TimeZone: &zone, Settings: o.Settings,
 	}
 	if !o.Status.IsValid() {
-		return nil, &EncodeError{Path: "/status", Err: order.ErrUnknownStatus}
+		return nil, &DecodeError{Op: "encode", Path: "/status", Err: order.ErrUnknownStatus}
 	}
 	if w.CreatedAt, err = instant("/created_at", o.CreatedAt); err != nil {
 		return nil, err
@@ -135,7 +135,7 @@ func (o *Flow) wire() (*wireFlow[*appointment.Appointment], error) {
 	for i := range o.Appointments {
 		a := &o.Appointments[i]
 		if !a.Tier.IsValid() {
-			return nil, &EncodeError{Path: "/appointments/" + strconv.Itoa(i) + "/tier", Err: tier.ErrInvalidTier}
+			return nil, &DecodeError{Op: "encode", Path: "/appointments/" + strconv.Itoa(i) + "/tier", Err: tier.ErrInvalidTier}
 		}
 		w.Appointments[i] = wirePlacement[*appointment.Appointment]{Appointment: &a.Appointment, Tier: &a.Tier}
 		if w.Appointments[i].PlacedAt, err = instant("/appointments/"+strconv.Itoa(i)+"/placed_at", a.PlacedAt); err != nil {
@@ -147,10 +147,10 @@ func (o *Flow) wire() (*wireFlow[*appointment.Appointment], error) {
 		e := &o.History[i]
 		path := "/history/" + strconv.Itoa(i)
 		if !e.Status.IsValid() {
-			return nil, &EncodeError{Path: path + "/status", Err: order.ErrUnknownStatus}
+			return nil, &DecodeError{Op: "encode", Path: path + "/status", Err: order.ErrUnknownStatus}
 		}
 		if e.StatusText != "" || e.Detail != "" {
-			return nil, &EncodeError{Path: path + "/status", Err: errNotFlow}
+			return nil, &DecodeError{Op: "encode", Path: path + "/status", Err: errNotFlow}
 		}
 		w.History[i] = wireEntry{ID: &e.ID, Status: &e.Status}
 		if w.History[i].CreatedAt, err = instant(path+"/created_at", e.CreatedAt); err != nil {
@@ -160,18 +160,18 @@ func (o *Flow) wire() (*wireFlow[*appointment.Appointment], error) {
 	return w, nil
 }
 
-// instant returns t in UTC, or an *EncodeError at path when it cannot be
-// stored.
+// instant returns t in UTC, or a *DecodeError of Op "encode" at path when
+// it cannot be stored.
 func instant(path string, t time.Time) (*time.Time, error) {
 	if err := inRange(path[1:], t); err != nil {
-		return nil, &EncodeError{Path: path, Err: err}
+		return nil, &DecodeError{Op: "encode", Path: path, Err: err}
 	}
 	t = t.UTC()
 	return &t, nil
 }
 
-// errNotFlow is the cause of an [EncodeError] for a history entry with a
-// status text or detail, which the flow never records.
+// errNotFlow is the cause of a [DecodeError] of Op "encode" for a history
+// entry with a status text or detail, which the flow never records.
 var errNotFlow = errors.New("status text or detail the flow does not record")
 
 // MarshalJSON writes the appointment as an element of a flow's
@@ -180,7 +180,7 @@ var errNotFlow = errors.New("status text or detail the flow does not record")
 // Placement would encode as its embedded appointment alone.
 func (a Placement) MarshalJSON() ([]byte, error) {
 	if !a.Tier.IsValid() {
-		return nil, &EncodeError{Path: "/tier", Err: tier.ErrInvalidTier}
+		return nil, &DecodeError{Op: "encode", Path: "/tier", Err: tier.ErrInvalidTier}
 	}
 	placed, err := instant("/placed_at", a.PlacedAt)
 	if err != nil {
@@ -189,7 +189,7 @@ func (a Placement) MarshalJSON() ([]byte, error) {
 	b, err := json.Marshal(wirePlacement[*appointment.Appointment]{Appointment: &a.Appointment, Tier: &a.Tier,
 		PlacedAt: placed})
 	if err != nil {
-		return nil, &EncodeError{Path: pointer(err), Err: unwrapSemantic(err)}
+		return nil, &DecodeError{Op: "encode", Path: pointer(err), Err: unwrapSemantic(err)}
 	}
 	return b, nil
 }

@@ -309,7 +309,11 @@ func TestDecodeFlowErrors(t *testing.T) {
 	var pe *time.ParseError
 	assert.ErrorAs(t, err, &pe)
 	assert.Equal(t, []error{ErrMalformed}, (&DecodeError{}).Unwrap())
-	assert.Equal(t, []error{ErrMalformed}, (&EncodeError{}).Unwrap())
+	assert.Equal(t, []error{ErrMalformed}, (&DecodeError{Op: "encode"}).Unwrap())
+	// Op "encode" names encoding; any other Op reads as "decode".
+	assert.EqualError(t, &DecodeError{Op: "encode", Path: "/x"}, `scheduling: encode /x: malformed`)
+	assert.EqualError(t, &DecodeError{Op: "decode", Path: "/x"}, `scheduling: decode /x: malformed`)
+	assert.EqualError(t, &DecodeError{Op: "parse", Path: "/x"}, `scheduling: decode /x: malformed`)
 }
 
 func TestEncodeFlowErrors(t *testing.T) {
@@ -370,8 +374,9 @@ func TestEncodeFlowErrors(t *testing.T) {
 			c.mutate(&o)
 			b, err := o.MarshalJSON()
 			assert.Nil(t, b)
-			var ee *EncodeError
+			var ee *DecodeError
 			require.ErrorAs(t, err, &ee)
+			assert.Equal(t, "encode", ee.Op)
 			assert.Equal(t, c.field, ee.Path)
 			assert.ErrorIs(t, err, ErrMalformed)
 			if c.cause != nil {
@@ -387,6 +392,23 @@ func TestEncodeFlowErrors(t *testing.T) {
 	assert.EqualError(t, err, `scheduling: encode /time_zone: no IANA time zone: "Local": not an IANA name`)
 	_, err = Placement{}.MarshalJSON()
 	assert.ErrorIs(t, err, tier.ErrInvalidTier)
+	// A placement encoded on its own says where, as a flow does.
+	for _, c := range []struct {
+		a    Placement
+		path string
+	}{
+		{Placement{}, "/tier"},
+		{Placement{Tier: tier.AppointmentReady, PlacedAt: y10k}, "/placed_at"},
+		{Placement{Tier: tier.AppointmentReady, PlacedAt: t0, Appointment: appointment.Appointment{Status: 99}},
+			"/appointment/status"},
+	} {
+		_, err = c.a.MarshalJSON()
+		var ee *DecodeError
+		if assert.ErrorAs(t, err, &ee, c.path) {
+			assert.Equal(t, DecodeError{Op: "encode", Path: c.path, Err: ee.Err}, *ee)
+		}
+		assert.ErrorIs(t, err, ErrMalformed, c.path)
+	}
 	bad = o
 	bad.Clock = y10k
 	_, err = bad.MarshalJSON()
@@ -437,7 +459,7 @@ func FuzzFlowJSON(f *testing.F) {
 		uerr := dest.UnmarshalJSON(data)
 		if err != nil {
 			var de *DecodeError
-			if !errors.As(err, &de) || !errors.Is(err, ErrMalformed) {
+			if !errors.As(err, &de) || de.Op == "encode" || !errors.Is(err, ErrMalformed) {
 				t.Fatalf("DecodeOrder(%q) = %v, not a *DecodeError", data, err)
 			}
 			if uerr == nil || !reflect.DeepEqual(dest, seeds[1]) {
