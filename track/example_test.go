@@ -243,6 +243,25 @@ func ExampleTracked_MarshalJSON() {
 	// true true
 }
 
+// A receiver that writes stored forms into a buffer of its own appends
+// them to it.
+func ExampleTracked_AppendJSON() {
+	var o track.Tracked
+	for _, e := range booked()[:3] {
+		o, _, _ = o.Apply(e)
+	}
+	buf := make([]byte, 0, 4096)
+	buf, err := o.AppendJSON(buf[:0])
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	var back track.Tracked
+	fmt.Println(back.UnmarshalJSON(buf), back.Equal(o), len(buf) <= cap(buf))
+	// Output:
+	// <nil> true true
+}
+
 // In a database column, a Tracked is a driver.Valuer and a sql.Scanner of
 // its stored form.
 func ExampleTracked_Value() {

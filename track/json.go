@@ -57,7 +57,7 @@ type (
 // value at fault.
 func (o Tracked) MarshalJSON() ([]byte, error) {
 	w := encodeBuffers.Get().(*appender)
-	b, err := o.appendJSON((*w)[:0])
+	b, err := o.AppendJSON((*w)[:0])
 	var out []byte
 	if err == nil {
 		out = bytes.Clone(b) // before the buffer is put back, for another to write in
@@ -76,6 +76,19 @@ var encodeBuffers = sync.Pool{New: func() any { return new(appender) }}
 
 // maxPooled is the capacity of the largest buffer kept in encodeBuffers.
 const maxPooled = 64 << 10
+
+// AppendJSON appends o's stored form, as [Tracked.MarshalJSON] writes it,
+// to b and returns the extended buffer, for a caller that keeps a buffer
+// to write stored forms into. On error it returns b as it was (the bytes
+// past its length may have been written) and the error MarshalJSON
+// returns.
+func (o Tracked) AppendJSON(b []byte) ([]byte, error) {
+	out, err := o.appendJSON(b)
+	if err != nil {
+		return b, err
+	}
+	return out, nil
+}
 
 // appendJSON appends o's stored form to b.
 func (o Tracked) appendJSON(b []byte) ([]byte, error) {

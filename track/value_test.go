@@ -247,6 +247,32 @@ func TestMarshalJSONAllocates(t *testing.T) {
 	}
 }
 
+// TestAppendJSON: AppendJSON appends what MarshalJSON returns, and on
+// error returns the buffer as it was, with MarshalJSON's error.
+func TestAppendJSON(t *testing.T) {
+	o, _ := run(t, booked())
+	want, err := o.MarshalJSON()
+	require.NoError(t, err)
+	got, err := o.AppendJSON([]byte("prefix"))
+	require.NoError(t, err)
+	assert.Equal(t, "prefix"+string(want), string(got))
+	got, err = o.AppendJSON(nil)
+	require.NoError(t, err)
+	assert.Equal(t, want, got)
+
+	e := apptEvent("o1", "a1", 48, astep{appointment.Pending, 1})
+	e.Appointment.StartAt = time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)
+	bad := apply(t, Tracked{}, e)
+	_, want2 := bad.MarshalJSON()
+	buf := make([]byte, 3, 64)
+	copy(buf, "abc")
+	got, err = bad.AppendJSON(buf)
+	assert.Equal(t, want2, err)
+	require.ErrorIs(t, err, ErrMalformed)
+	assert.Equal(t, "abc", string(got))
+	assert.Equal(t, 64, cap(got), "the buffer given back")
+}
+
 // TestAppendSlots: the slots are written as json.Marshal writes their
 // storedSlot, and left to it (which refuses them) exactly when a time is
 // one RFC 3339 cannot hold.
