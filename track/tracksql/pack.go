@@ -46,38 +46,49 @@ var writers = sync.Pool{New: func() any {
 // readers are DEFLATE decompressors kept for reuse.
 var readers = sync.Pool{New: func() any { return flate.NewReader(bytes.NewReader(nil)) }}
 
-// packBuffers hold packed stored forms while they are written, for reuse:
-// the database's driver copies the bytes of a statement's argument.
-var packBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+// packBuffers hold stored forms while they are written, as JSON and
+// packed, for reuse: the database's driver copies the bytes of a
+// statement's argument.
+var packBuffers = sync.Pool{New: func() any { return new(packBuffer) }}
+
+// packBuffer holds a stored form as JSON, and packed.
+type packBuffer struct {
+	json   []byte
+	packed bytes.Buffer
+}
 
 // maxPooled is the capacity of the largest buffer kept in packBuffers.
 const maxPooled = 64 << 10
 
 // pack returns the column's bytes for the stored form of v.
-func pack(v track.Tracked) ([]byte, error) { return packTo(new(bytes.Buffer), v) }
+func pack(v track.Tracked) ([]byte, error) { return packTo(new(packBuffer), v) }
 
 // putPackBuffer keeps buf for reuse by packTo, unless it grew large.
-func putPackBuffer(buf *bytes.Buffer) {
-	if buf.Cap() <= maxPooled {
+func putPackBuffer(buf *packBuffer) {
+	if cap(buf.json) <= maxPooled && buf.packed.Cap() <= maxPooled {
 		packBuffers.Put(buf)
 	}
 }
 
-// packTo returns the column's bytes for the stored form of v, packed into
-// buf (emptied first) when packed.
-func packTo(buf *bytes.Buffer, v track.Tracked) ([]byte, error) {
-	js, err := v.MarshalJSON()
-	if err != nil || len(js) <= packAbove {
-		return js, err
+// packTo returns the column's bytes for the stored form of v, written into
+// buf: its JSON, or that JSON packed.
+func packTo(buf *packBuffer, v track.Tracked) ([]byte, error) {
+	js, err := v.AppendJSON(buf.json[:0])
+	buf.json = js
+	if err != nil {
+		return nil, err
 	}
-	buf.Reset()
-	buf.WriteByte(packedDeflate)
+	if len(js) <= packAbove {
+		return js, nil
+	}
+	buf.packed.Reset()
+	buf.packed.WriteByte(packedDeflate)
 	w := writers.Get().(*flate.Writer)
 	defer writers.Put(w)
-	w.Reset(buf)
+	w.Reset(&buf.packed)
 	_, _ = w.Write(js) // a bytes.Buffer does not fail
 	_ = w.Close()
-	return buf.Bytes(), nil
+	return buf.packed.Bytes(), nil
 }
 
 // errUnpack reports a value column whose bytes are in neither encoding.

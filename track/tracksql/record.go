@@ -1,7 +1,6 @@
 package tracksql
 
 import (
-	"bytes"
 	"context"
 	"database/sql"
 	"database/sql/driver"
@@ -324,7 +323,7 @@ func (p *pending) Swap(_ context.Context, _ string, version int64, next track.Tr
 // swap writes next as the order's value if its version is still version,
 // with changes, in one statement, and reports whether it did.
 func (s *Store) swap(ctx context.Context, orderID string, version int64, next track.Tracked, changes []track.Change) (bool, error) {
-	buf := packBuffers.Get().(*bytes.Buffer)
+	buf := packBuffers.Get().(*packBuffer)
 	defer putPackBuffer(buf)
 	b, err := packTo(buf, next)
 	if err != nil {
@@ -481,7 +480,7 @@ func (s *Store) load(ctx context.Context, st *sql.Stmt, op, orderID string) (tra
 }
 
 func (r *rowStore) Swap(ctx context.Context, orderID string, version int64, next track.Tracked) (bool, error) {
-	buf := packBuffers.Get().(*bytes.Buffer)
+	buf := packBuffers.Get().(*packBuffer)
 	defer putPackBuffer(buf)
 	b, err := packTo(buf, next)
 	if err != nil {
