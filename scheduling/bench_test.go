@@ -290,7 +290,7 @@ func TestBareLifecycle(t *testing.T) {
 		assert.Equal(t, ids(fullHooks), ids(hooks), "step %d", i)
 		for k, h := range hooks {
 			want := fullHooks[k]
-			want.n, want.order, want.appt = 0, nil, nil
+			want.n, want.order, want.appt, want.change = 0, nil, nil, apptChange{}
 			assert.Equal(t, want, h, "step %d: data", i)
 			assert.Equal(t, webhook.Event{ID: h.ID, Type: h.Type, UserID: "user-1"}, h.Event(), "step %d", i)
 		}

@@ -424,7 +424,7 @@ func (t *tx) appt(i int, e appointment.Trigger, at time.Time, data appointment.E
 		return t.refuse(err)
 	}
 	t.own(0)
-	t.touch(i)
+	t.touch(i, true)
 	a := &t.o.Appointments[i]
 	a.Status, a.EventStatus, a.EventData = next, next, data
 	a.CanReschedule = next == appointment.Reserved || next == appointment.Confirmed
@@ -775,7 +775,7 @@ func (t *tx) pencilIn(start, end time.Time) error {
 		return err
 	}
 	t.own(0)
-	t.touch(i)
+	t.touch(i, false)
 	a := &t.o.Appointments[i]
 	a.StartAt, a.EndAt = start.UTC(), time.Time{}
 	if !end.IsZero() {
@@ -836,7 +836,7 @@ func (t *tx) reschedule(start, end time.Time, notes string) error {
 		return err
 	}
 	t.own(0)
-	t.touch(i)
+	t.touch(i, false)
 	a := &t.o.Appointments[i]
 	a.StartAt, a.EndAt = start.UTC(), time.Time{}
 	if !end.IsZero() {

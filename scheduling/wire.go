@@ -35,8 +35,12 @@ type Webhook struct {
 	// Type is the webhook's event type.
 	Type webhook.Type
 
-	// n is how many entries of order.history an order webhook carries (a
-	// history of 2³¹ entries cannot be held in memory).
+	// change is what differs from appt, for an appointment webhook whose
+	// appointment the command changed again (see [tx.touch]).
+	change apptChange
+	// n is how many entries of order.history an order webhook carries, or
+	// of events an appointment webhook with a change (a history of 2³¹
+	// entries cannot be held in memory).
 	n int32
 	// The envelope's ids: the order's.
 	userID, clientUserID, teamID string
@@ -68,9 +72,58 @@ func (w Webhook) Event() webhook.Event {
 	case w.appt != nil:
 		a := new(appointment.Appointment)
 		*a = *w.appt
+		w.change.apply(a, w.n)
 		e.Appointment = a
 	}
 	return e
+}
+
+// apptChange holds what a step of the lifecycle changes in an
+// appointment, besides its history: its statuses, whether it can be
+// rescheduled, and its event data, which the flow sets to nothing but
+// is_reschedule. An appointment webhook whose appointment its command
+// changes again by such steps only shares the appointment as the command
+// leaves it, with the change that takes it back to the webhook's
+// moment, where it would need a copy.
+type apptChange struct {
+	status, eventStatus appointment.Status
+	flags               uint8
+}
+
+// The flags of an apptChange.
+const (
+	changeSet uint8 = 1 << iota
+	changeCanReschedule
+	changeIsReschedule
+)
+
+// changeOf returns the change that takes an appointment back to a, and
+// whether there is one: not when a's event data holds more than
+// is_reschedule.
+func changeOf(a *appointment.Appointment) (apptChange, bool) {
+	if a.EventData.Origin != "" || a.EventData.Extra != nil {
+		return apptChange{}, false
+	}
+	c := apptChange{status: a.Status, eventStatus: a.EventStatus, flags: changeSet}
+	if a.CanReschedule {
+		c.flags |= changeCanReschedule
+	}
+	if a.EventData.IsReschedule {
+		c.flags |= changeIsReschedule
+	}
+	return c, true
+}
+
+// apply takes a, a copy of the appointment, back to the change's moment,
+// when its history had n entries.
+func (c apptChange) apply(a *appointment.Appointment, n int32) {
+	if c.flags&changeSet == 0 {
+		return
+	}
+	a.Status, a.EventStatus = c.status, c.eventStatus
+	a.CanReschedule = c.flags&changeCanReschedule != 0
+	a.EventData = appointment.EventData{IsReschedule: c.flags&changeIsReschedule != 0}
+	a.History = a.History[:n:n]
 }
 
 // orderData is what the order webhooks of one command are built from,
@@ -164,11 +217,13 @@ const maxSubjects = 8
 
 // subject is what a webhook's message id names: the order or appointment
 // id and the number after it; for an appointment webhook whose snapshot is
-// still to be taken, the appointment's index plus one (0 otherwise).
+// still to be taken, the appointment's index plus one (0 otherwise), and
+// whether the webhook holds the change back to its moment already.
 type subject struct {
-	id   string
-	n    int64
-	appt int
+	id      string
+	n       int64
+	appt    int
+	changed bool
 }
 
 // orderEvent sends the order webhook of type typ for the order's latest
@@ -229,14 +284,32 @@ func (t *tx) snapshot(i int) *appointment.Appointment {
 	return s
 }
 
-// touch takes the snapshot of a webhook still waiting for one of
-// appointment i, which the command is about to change.
-func (t *tx) touch(i int) {
+// touch readies the webhooks still waiting for a snapshot of appointment
+// i, which the command is about to change: a step of the lifecycle
+// ([tx.appt]) when step is true, which the webhooks record the change back
+// from (they share the appointment as the command leaves it, [tx.share]);
+// otherwise a change of anything else, before which each takes a copy.
+func (t *tx) touch(i int, step bool) {
 	for k := range min(len(t.hooks), maxSubjects) {
-		if t.subjects[k].appt == i+1 {
-			t.hooks[k].appt = t.snapshot(i)
-			t.subjects[k].appt = 0
+		sub := &t.subjects[k]
+		if sub.appt != i+1 {
+			continue
 		}
+		w := &t.hooks[k]
+		if step {
+			if !sub.changed {
+				a := &t.o.Appointments[i].Appointment
+				w.change, sub.changed = changeOf(a)
+				w.n = int32(len(a.History))
+			}
+			if sub.changed {
+				continue
+			}
+		}
+		s := t.snapshot(i)
+		w.change.apply(s, w.n)
+		w.appt, w.change = s, apptChange{}
+		sub.appt, sub.changed = 0, false
 	}
 }
 
@@ -300,6 +373,9 @@ func (t *tx) subject(i int) (string, int64) {
 	w := &t.hooks[i]
 	if w.Type.IsOrder() {
 		return w.order.id, w.order.history[w.n-1].ID
+	}
+	if w.change.flags&changeSet != 0 {
+		return w.appt.ID, int64(w.n)
 	}
 	return w.appt.ID, int64(len(w.appt.History))
 }

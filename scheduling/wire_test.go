@@ -1,8 +1,10 @@
 package scheduling
 
 import (
+	"slices"
 	"testing"
 
+	"github.com/go-json-experiment/json/jsontext"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -213,6 +215,76 @@ func TestNameAllocatesOnce(t *testing.T) {
 	copy(many.subjects[:], append(append([]subject{}, tr.subjects[:4]...), tr.subjects[:4]...))
 	many.name()
 	assert.Equal(t, append(append(append([]string{}, want...), want...), want...), ids(many.hooks))
+}
+
+// TestTouch: an appointment webhook whose appointment its command moves on
+// by a step of the lifecycle records the change back to its moment and
+// shares the appointment; a change of anything else, or event data the
+// change cannot hold, makes it take a copy, as it was at its moment.
+func TestTouch(t *testing.T) {
+	o, _ := must(t)(place(Settings{}).CreateRequisition(at(1)))
+	var tr tx
+	require.NoError(t, o.begin(&tr, "book", at(2), 2, 2))
+	require.NoError(t, tr.book(book(72)))
+	require.Len(t, tr.hooks, 4)
+	created := tr.hooks[1]
+	assert.True(t, tr.subjects[1].changed)
+	assert.Equal(t, apptChange{status: appointment.Pending, eventStatus: appointment.Pending, flags: changeSet}, created.change)
+	assert.Equal(t, int32(1), created.n)
+	assert.Nil(t, created.appt, "shared when the command ends")
+	assert.False(t, tr.subjects[3].changed)
+	// Another step keeps the change back to the webhook's own moment.
+	tr.touch(0, true)
+	assert.Equal(t, created.change, tr.hooks[1].change)
+	assert.Equal(t, int32(1), tr.hooks[1].n)
+	assert.Equal(t, apptChange{status: appointment.Confirmed, eventStatus: appointment.Confirmed, flags: changeSet | changeCanReschedule}, tr.hooks[3].change)
+
+	// A change of something else than a step: both take copies, each as
+	// it was at its moment.
+	tr.touch(0, false)
+	for k, want := range map[int]appointment.Status{1: appointment.Pending, 3: appointment.Confirmed} {
+		w := tr.hooks[k]
+		require.NotNil(t, w.appt, "webhook %d", k)
+		assert.NotSame(t, &tr.o.Appointments[0].Appointment, w.appt, "webhook %d", k)
+		assert.Equal(t, apptChange{}, w.change, "webhook %d", k)
+		assert.Zero(t, tr.subjects[k].appt, "webhook %d", k)
+		assert.False(t, tr.subjects[k].changed, "webhook %d", k)
+		a := w.Event().Appointment
+		assert.Equal(t, want, a.Status, "webhook %d", k)
+		assert.Equal(t, want, a.EventStatus, "webhook %d", k)
+		assert.Equal(t, k == 3, a.CanReschedule, "webhook %d", k)
+		assert.Len(t, a.History, k/2+1, "webhook %d", k)
+	}
+	tr.o.Appointments[0].StartAt = at(99)
+	assert.Equal(t, at(72), tr.hooks[1].Event().Appointment.StartAt)
+
+	// Event data with more than is_reschedule: a copy at once.
+	o, _ = must(t)(o.Book(book(72), at(2)))
+	o.Appointments = slices.Clone(o.Appointments)
+	o.Appointments[0].EventData = appointment.EventData{Origin: "provider", IsReschedule: true}
+	var tr2 tx
+	require.NoError(t, o.begin(&tr2, "start_visit", at(3), 0, 1))
+	tr2.appointmentEvent(webhook.AppointmentUpdated, 0)
+	tr2.touch(0, true)
+	require.NotNil(t, tr2.hooks[0].appt)
+	assert.False(t, tr2.subjects[0].changed)
+	assert.Equal(t, appointment.EventData{Origin: "provider", IsReschedule: true}, tr2.hooks[0].Event().Appointment.EventData)
+	assert.Len(t, tr2.hooks[0].Event().Appointment.History, 2)
+
+	// A reschedule's event data is held by the change.
+	c, ok := changeOf(&appointment.Appointment{Status: appointment.Reserved, CanReschedule: true, EventData: appointment.EventData{IsReschedule: true}})
+	assert.True(t, ok)
+	assert.Equal(t, apptChange{status: appointment.Reserved, flags: changeSet | changeCanReschedule | changeIsReschedule}, c)
+	_, ok = changeOf(&appointment.Appointment{EventData: appointment.EventData{Extra: map[string]jsontext.Value{}}})
+	assert.False(t, ok)
+	a := appointment.Appointment{EventData: appointment.EventData{Origin: "provider"}, History: make([]appointment.HistoryEntry, 3)}
+	apptChange{status: appointment.Reserved, flags: changeSet | changeIsReschedule}.apply(&a, 2)
+	assert.Equal(t, appointment.Appointment{Status: appointment.Reserved, EventData: appointment.EventData{IsReschedule: true},
+		History: make([]appointment.HistoryEntry, 2)}, a)
+	assert.Equal(t, 2, cap(a.History), "clipped")
+	a = appointment.Appointment{}
+	apptChange{}.apply(&a, 0)
+	assert.Equal(t, appointment.Appointment{}, a, "no change, nothing applied")
 }
 
 // TestSnapshotsOfOneCommand: each appointment webhook of a command carries
