@@ -190,15 +190,22 @@ func TestSnapshotOfNothing(t *testing.T) {
 	assert.False(t, ok)
 }
 
-// TestNameAllocatesOnce checks that a command's message ids share one
-// string, and that ids past the ones a command records are read from the
-// snapshots.
-func TestNameAllocatesOnce(t *testing.T) {
+// booking returns an order with its requisition, and a booking on it that
+// has sent its four webhooks and is still to end.
+func booking(t *testing.T) (Flow, tx) {
 	o, _ := must(t)(place(Settings{}).CreateRequisition(at(1)))
 	var tr tx
 	require.NoError(t, o.begin(&tr, "book", at(2), 2, 2))
 	require.NoError(t, tr.book(book(72)))
 	require.Len(t, tr.hooks, 4)
+	return o, tr
+}
+
+// TestNameAllocatesOnce checks that a command's message ids share one
+// string, and that ids past the ones a command records are read from the
+// snapshots.
+func TestNameAllocatesOnce(t *testing.T) {
+	_, tr := booking(t)
 	tr.name()
 	tr.share()
 	want := ids(tr.hooks)
@@ -222,11 +229,7 @@ func TestNameAllocatesOnce(t *testing.T) {
 // shares the appointment; a change of anything else, or event data the
 // change cannot hold, makes it take a copy, as it was at its moment.
 func TestTouch(t *testing.T) {
-	o, _ := must(t)(place(Settings{}).CreateRequisition(at(1)))
-	var tr tx
-	require.NoError(t, o.begin(&tr, "book", at(2), 2, 2))
-	require.NoError(t, tr.book(book(72)))
-	require.Len(t, tr.hooks, 4)
+	o, tr := booking(t)
 	created := tr.hooks[1]
 	assert.True(t, tr.subjects[1].changed)
 	assert.Equal(t, apptChange{status: appointment.Pending, eventStatus: appointment.Pending, flags: changeSet}, created.change)
