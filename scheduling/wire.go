@@ -20,16 +20,16 @@ import (
 // dates), the order's history (shared with the flow; the webhook carries
 // its entries up to its change) and the order's latest appointment, whose
 // id and placed-at, and whose address when it is the order's, it shares
-// (with a copy of the order's address otherwise). An appointment webhook refers to the
-// appointment as it was at its change; or, when its command moved the
-// appointment on by further steps of its lifecycle, to the appointment as
-// the command left it, with what those steps changed (the statuses,
-// can_reschedule, the event data, the length of the history), which its
-// event is built back from. What a webhook refers to is never written again,
-// by later commands, by commands on other flows descending from the same
-// one, or by changes the caller makes to the [Flow] it got back or to the
-// events it built: its event is the same whenever it is built. The zero
-// Webhook has no data.
+// (with a copy of the order's address otherwise). An appointment webhook
+// refers to the appointment as it was at its change; or, when its command
+// moved the appointment on by further steps of its lifecycle, to the
+// appointment as the command left it, with what those steps changed (the
+// statuses, can_reschedule, the event data, the length of the history),
+// which its event is built back from. What a webhook refers to is never
+// written again, by later commands, by commands on other flows descending
+// from the same one, or by changes the caller makes to the [Flow] it got
+// back or to the events it built: its event is the same whenever it is
+// built. The zero Webhook has no data.
 type Webhook struct {
 	// ID is the message id (svix-id) Junction gives the webhook, the same
 	// on every retry: made up and stable (our decision),
