@@ -304,8 +304,9 @@ func (t *tx) touch(i int, step bool) {
 		if step {
 			if !sub.changed {
 				a := &t.o.Appointments[i].Appointment
-				w.change, sub.changed = changeOf(a)
-				w.n = int32(len(a.History))
+				if c, ok := changeOf(a); ok {
+					w.change, w.n, sub.changed = c, int32(len(a.History)), true
+				}
 			}
 			if sub.changed {
 				continue
