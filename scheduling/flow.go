@@ -102,11 +102,11 @@ type Placement struct {
 // writes to the value it is called on: what it changes, it copies first.
 // Like any Go value holding slices, the new value shares what did not change
 // (the history of an appointment the command did not touch) with the old
-// one, so treat the slices of a Flow as read-only. The order's History
-// also shares its entries with the flows before it: it has room after its
-// entries that a later command fills in place, unless another command on
-// the same flow already has, so append to a copy of it
-// ([slices.Clone]), never to History itself.
+// one, so treat the slices of a Flow as read-only. The order's History,
+// and each appointment's, also share their entries with the flows before
+// it: they have room after their entries that a later command fills in
+// place, unless another command on the same flow already has, so append to
+// a copy of one ([slices.Clone]), never to the history itself.
 //
 // An appointment's status is its [appointment.Appointment.EffectiveStatus];
 // the flow keeps Status and EventStatus equal.
@@ -267,10 +267,13 @@ func placeFlow(p PlaceOrder, now time.Time, bare bool) (Flow, []Webhook, error) 
 }
 
 // Active returns the order's active appointment (pending, reserved,
-// confirmed or in progress), and whether there is one.
+// confirmed or in progress), and whether there is one. Its history is
+// clipped to its length, so that appending to it copies it.
 func (o Flow) Active() (Placement, bool) {
 	if i := o.active(); i >= 0 {
-		return o.Appointments[i], true
+		p := o.Appointments[i]
+		p.History = p.History[:len(p.History):len(p.History)]
+		return p, true
 	}
 	return Placement{}, false
 }
@@ -415,10 +418,10 @@ func (t *tx) order(e order.Trigger, quiet bool) error {
 }
 
 // appt moves appointment i along e at at, records it in the appointment's
-// history and sends labtest.appointment.updated. A history shared with the
-// order the command was called on gets the entry at the end of a copy;
-// fresh says that the history is this command's own.
-func (t *tx) appt(i int, e appointment.Trigger, at time.Time, data appointment.EventData, fresh bool) error {
+// history and sends labtest.appointment.updated. The entry goes in the
+// room after the history, or at the end of a copy when the history has
+// none or another command took it ([appendApptHistory]).
+func (t *tx) appt(i int, e appointment.Trigger, at time.Time, data appointment.EventData) error {
 	next, err := appointment.Next(t.o.Appointments[i].EffectiveStatus(), e)
 	if err != nil {
 		return t.refuse(err)
@@ -434,14 +437,7 @@ func (t *tx) appt(i int, e appointment.Trigger, at time.Time, data appointment.E
 		// Data must not change another order's.
 		raw = jsontext.Value(rescheduleData)
 	}
-	if !fresh {
-		// A copy just long enough: the appointment webhook that shares
-		// the history clips it, so the next command copies it again.
-		h := make([]appointment.HistoryEntry, len(a.History), len(a.History)+1)
-		copy(h, a.History)
-		a.History = h
-	}
-	a.History = append(a.History, appointment.HistoryEntry{CreatedAt: at.UTC(), Status: next.EventStatus(), Data: raw})
+	a.History = appendApptHistory(a.History, appointment.HistoryEntry{CreatedAt: at.UTC(), Status: next.EventStatus(), Data: raw})
 	t.appointmentEvent(webhook.AppointmentUpdated, i)
 	return nil
 }
@@ -468,7 +464,7 @@ func (t *tx) autoCancel(since time.Time) {
 	}
 	// Without a requisition the order is ordered and stays so; cancelling an
 	// active appointment is always allowed.
-	_ = t.appt(t.o.active(), appointment.Cancel, at, appointment.EventData{}, false)
+	_ = t.appt(t.o.active(), appointment.Cancel, at, appointment.EventData{})
 }
 
 // Tick advances the order's clock to now, applying auto-cancellation when
@@ -524,7 +520,7 @@ func (t *tx) requisition(e order.Trigger) error {
 	if err := t.order(order.ScheduleAppointment, false); err != nil {
 		return err
 	}
-	return t.appt(i, appointment.Confirm, t.now, appointment.EventData{}, false)
+	return t.appt(i, appointment.Confirm, t.now, appointment.EventData{})
 }
 
 // BookRequest is an appointment-ready booking: a slot from the
@@ -688,10 +684,7 @@ func (t *tx) place(tr tier.Tier, p provider.Provider, id string, start, end time
 	if !end.IsZero() {
 		a.EndAt = end.UTC()
 	}
-	// The history is this command's own, with room for the move a ready
-	// appointment makes at once.
-	a.History = make([]appointment.HistoryEntry, 1, 2)
-	a.History[0] = appointment.HistoryEntry{CreatedAt: t.now.UTC(), Status: appointment.Pending.EventStatus()}
+	a.History = appendApptHistory(nil, appointment.HistoryEntry{CreatedAt: t.now.UTC(), Status: appointment.Pending.EventStatus()})
 	if t.o.Requisition {
 		if err := t.order(order.PlaceAppointment, false); err != nil {
 			return err
@@ -701,22 +694,21 @@ func (t *tx) place(tr tier.Tier, p provider.Provider, id string, start, end time
 	if tr != tier.AppointmentReady || async {
 		return nil
 	}
-	return t.confirm(i, true)
+	return t.confirm(i)
 }
 
 // confirm confirms pending appointment i, which has its slot: with the
 // requisition the order moves to appointment_scheduled and the appointment
 // is confirmed; without it the appointment is reserved and the order stays
-// ordered. fresh says that the appointment's history is this command's
-// own.
-func (t *tx) confirm(i int, fresh bool) error {
+// ordered.
+func (t *tx) confirm(i int) error {
 	if !t.o.Requisition {
-		return t.appt(i, appointment.Reserve, t.now, appointment.EventData{}, fresh)
+		return t.appt(i, appointment.Reserve, t.now, appointment.EventData{})
 	}
 	if err := t.order(order.ScheduleAppointment, false); err != nil {
 		return err
 	}
-	return t.appt(i, appointment.Confirm, t.now, appointment.EventData{}, fresh)
+	return t.appt(i, appointment.Confirm, t.now, appointment.EventData{})
 }
 
 // checkAutoCancel returns an *[RuleError] wrapping [ErrAutoCancel] when an appointment
@@ -781,7 +773,7 @@ func (t *tx) pencilIn(start, end time.Time) error {
 	if !end.IsZero() {
 		a.EndAt = end.UTC()
 	}
-	return t.confirm(i, false)
+	return t.confirm(i)
 }
 
 // Confirm records that the provider confirmed an appointment-ready booking
@@ -803,7 +795,7 @@ func (t *tx) confirmBooking() error {
 	if i < 0 || t.o.Appointments[i].Tier != tier.AppointmentReady || t.o.Appointments[i].EffectiveStatus() != appointment.Pending {
 		return t.refuse(nil)
 	}
-	return t.confirm(i, false)
+	return t.confirm(i)
 }
 
 // Reschedule moves the active appointment, reserved or confirmed, to a new
@@ -848,7 +840,7 @@ func (t *tx) reschedule(start, end time.Time, notes string) error {
 			return err
 		}
 	}
-	return t.appt(i, appointment.Reschedule, t.now, appointment.EventData{IsReschedule: true}, false)
+	return t.appt(i, appointment.Reschedule, t.now, appointment.EventData{IsReschedule: true})
 }
 
 // CancelAppointment cancels the active appointment. Before the requisition
@@ -875,7 +867,7 @@ func (t *tx) cancelAppointment() error {
 			return err
 		}
 	}
-	return t.appt(i, appointment.Cancel, t.now, appointment.EventData{}, false)
+	return t.appt(i, appointment.Cancel, t.now, appointment.EventData{})
 }
 
 // StartVisit records that the phlebotomist is on the way: the confirmed
@@ -894,7 +886,7 @@ func (t *tx) startVisit() error {
 	if i < 0 {
 		return t.refuse(nil)
 	}
-	return t.appt(i, appointment.Start, t.now, appointment.EventData{}, false)
+	return t.appt(i, appointment.Start, t.now, appointment.EventData{})
 }
 
 // CompleteDraw records that the blood was drawn: the appointment, confirmed
@@ -914,7 +906,7 @@ func (t *tx) completeDraw() error {
 	if i < 0 {
 		return t.refuse(nil)
 	}
-	if err := t.appt(i, appointment.Complete, t.now, appointment.EventData{}, false); err != nil {
+	if err := t.appt(i, appointment.Complete, t.now, appointment.EventData{}); err != nil {
 		return err
 	}
 	return t.order(order.CompleteDraw, false)
@@ -980,7 +972,7 @@ func (t *tx) cancel() error {
 		return err
 	}
 	if i := t.o.active(); i >= 0 {
-		return t.appt(i, appointment.Cancel, t.now, appointment.EventData{}, false)
+		return t.appt(i, appointment.Cancel, t.now, appointment.EventData{})
 	}
 	return nil
 }

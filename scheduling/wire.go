@@ -77,6 +77,7 @@ func (w Webhook) Event() webhook.Event {
 	case w.appt != nil:
 		a := new(appointment.Appointment)
 		*a = *w.appt
+		a.History = a.History[:len(a.History):len(a.History)]
 		w.change.apply(a, w.n)
 		e.Appointment = a
 	}
@@ -320,15 +321,14 @@ func (t *tx) touch(i int, step bool) {
 }
 
 // share gives the webhooks still waiting for a snapshot the appointment
-// itself, as the command leaves it in the flow it returns, its history
-// clipped: commands never change the appointments of a flow they are
-// called on, so that the flow and the webhook can share it.
+// itself, as the command leaves it in the flow it returns: commands never
+// change the appointments of a flow they are called on, so that the flow
+// and the webhook can share it. [Webhook.Event] clips the history it
+// copies, which keeps the room after it for the flow's next command.
 func (t *tx) share() {
 	for k := range min(len(t.hooks), maxSubjects) {
 		if i := t.subjects[k].appt - 1; i >= 0 {
-			a := &t.o.Appointments[i].Appointment
-			a.History = a.History[:len(a.History):len(a.History)]
-			t.hooks[k].appt = a
+			t.hooks[k].appt = &t.o.Appointments[i].Appointment
 		}
 	}
 }

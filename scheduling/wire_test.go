@@ -391,12 +391,13 @@ func TestHistoryOfCallerNotWritten(t *testing.T) {
 }
 
 // TestBranchesAtOnce runs commands on one flow from several goroutines at
-// once, racing for the room after its history: each gets the flow and the
+// once, racing for the room after its histories: each gets the flow and the
 // webhooks of its own command (run it with -race).
 func TestBranchesAtOnce(t *testing.T) {
 	o, _ := must(t)(place(beta).Book(book(72), at(1)))
 	require.Greater(t, cap(o.History), len(o.History))
-	// The same flow, its history without room the flow made: commands
+	require.Greater(t, cap(o.Appointments[0].History), len(o.Appointments[0].History))
+	// The same flow, its histories without room the flow made: commands
 	// copy it.
 	other := deepCopy(o)
 	requisition, requisitionHooks := must(t)(other.CreateRequisition(at(2)))
