@@ -32,7 +32,9 @@ func TestAppendHistory(t *testing.T) {
 			func(n int) appointment.HistoryEntry {
 				return appointment.HistoryEntry{CreatedAt: time.Unix(int64(n), 0), Status: roomTag}
 			},
-			func(n int) appointment.HistoryEntry { return appointment.HistoryEntry{CreatedAt: time.Unix(int64(n), 0)} })
+			func(n int) appointment.HistoryEntry {
+				return appointment.HistoryEntry{CreatedAt: time.Unix(int64(n), 0)}
+			})
 	})
 }
 
