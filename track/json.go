@@ -8,6 +8,7 @@ import (
 	"runtime"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 	"weak"
 
@@ -16,6 +17,7 @@ import (
 
 	"github.com/phlebkit/phlebkit/appointment"
 	"github.com/phlebkit/phlebkit/order"
+	"github.com/phlebkit/phlebkit/track/internal/parts"
 )
 
 // storedForm is the stored form of a Tracked: the snapshots in Junction's
@@ -92,32 +94,65 @@ func (o Tracked) AppendJSON(b []byte) ([]byte, error) {
 
 // appendJSON appends o's stored form to b.
 func (o Tracked) appendJSON(b []byte) ([]byte, error) {
+	b, _, err := o.appendParts(b, nil, false)
+	return b, err
+}
+
+func init() {
+	parts.AppendJSON = func(v any, b []byte, spans []parts.Span) ([]byte, []parts.Span, error) {
+		o, ok := v.(*Tracked)
+		switch {
+		case !ok:
+			return b, spans, &Error{Op: "encode", Reason: fmt.Sprintf("a %T is not a *track.Tracked", v), Err: ErrMalformed}
+		case o == nil:
+			return b, spans, &Error{Op: "encode", Reason: "a nil *track.Tracked", Err: ErrMalformed}
+		}
+		out, more, err := o.appendParts(b, spans, true)
+		if err != nil {
+			return b, spans, err
+		}
+		return out, more, nil
+	}
+}
+
+// appendParts appends o's stored form to b, and, when told, the span of
+// each snapshot's JSON in it to spans.
+func (o Tracked) appendParts(b []byte, spans []parts.Span, withSpans bool) ([]byte, []parts.Span, error) {
 	bad := func(path string, err error) error {
 		return &Error{Op: "encode", OrderID: o.id, Path: path + pointer(err), Err: ErrMalformed, Cause: err}
 	}
 	// The snapshots' JSON is encoded once per snapshot (see encoded), and
 	// put in as it is; the rest is written here, as json.Marshal would
 	// write the stored form.
-	var snap []byte
+	var snap *snapshotJSON
 	if o.snap != nil {
 		var err error
 		if snap, err = encoded(o.snap); err != nil {
-			return nil, bad("/order", err)
+			return nil, spans, bad("/order", err)
 		}
 	}
-	appts := make([][]byte, len(o.appts))
+	appts := make([]*snapshotJSON, len(o.appts))
 	for i, a := range o.appts {
 		var err error
 		if appts[i], err = encoded(a.snap); err != nil {
-			return nil, bad("/appointments/"+strconv.Itoa(i)+"/appointment", err)
+			return nil, spans, bad("/appointments/"+strconv.Itoa(i)+"/appointment", err)
 		}
+	}
+	// put appends the JSON of a snapshot, and its span.
+	put := func(b []byte, s *snapshotJSON) []byte {
+		start := len(b)
+		b = append(b, s.json...)
+		if withSpans {
+			spans = append(spans, parts.Span{Start: start, End: len(b), Snapshot: &s.part})
+		}
+		return b
 	}
 	b, err := jsontext.AppendQuote(append(b, `{"id":`...), o.id)
 	if err != nil {
-		return nil, bad("/id", err)
+		return nil, spans, bad("/id", err)
 	}
 	if snap != nil {
-		b = append(append(b, `,"order":`...), snap...)
+		b = put(append(b, `,"order":`...), snap)
 	}
 	for i, p := range o.points {
 		if i == 0 {
@@ -127,7 +162,7 @@ func (o Tracked) appendJSON(b []byte) ([]byte, error) {
 		}
 		b = strconv.AppendInt(append(b, `{"events":`...), int64(p.n), 10)
 		if b, err = jsontext.AppendQuote(append(b, `,"appointment_id":`...), p.appointmentID); err != nil {
-			return nil, bad("/points/"+strconv.Itoa(i)+"/appointment_id", err)
+			return nil, spans, bad("/points/"+strconv.Itoa(i)+"/appointment_id", err)
 		}
 		b = append(b, '}')
 	}
@@ -140,7 +175,7 @@ func (o Tracked) appendJSON(b []byte) ([]byte, error) {
 		} else {
 			b = append(b, ',')
 		}
-		b = append(append(append(b, `{"appointment":`...), appts[i]...), `,"slots":`...)
+		b = append(put(append(b, `{"appointment":`...), appts[i]), `,"slots":`...)
 		if fast, ok := appendSlots(b, a.slots); ok {
 			b = append(fast, '}')
 			continue
@@ -151,14 +186,14 @@ func (o Tracked) appendJSON(b []byte) ([]byte, error) {
 		}
 		w := appender(b)
 		if err := json.MarshalWrite(&w, slots); err != nil {
-			return nil, bad("/appointments/"+strconv.Itoa(i)+"/slots", err)
+			return nil, spans, bad("/appointments/"+strconv.Itoa(i)+"/slots", err)
 		}
 		b = append(w, '}')
 	}
 	if len(o.appts) > 0 {
 		b = append(b, ']')
 	}
-	return append(b, '}'), nil
+	return append(b, '}'), spans, nil
 }
 
 // appendSlots appends the JSON of slots to b, as json.Marshal writes it
@@ -212,23 +247,35 @@ func (w *appender) Write(p []byte) (int, error) {
 // to a snapshot it holds, and values that share one (each Apply returns a
 // value sharing the snapshots it did not replace) share its JSON. An entry
 // goes once its snapshot is no longer reachable.
-var encodedSnapshots sync.Map // weak.Pointer[order.Order] or weak.Pointer[appointment.Appointment] → []byte
+var encodedSnapshots sync.Map // weak.Pointer[order.Order] or weak.Pointer[appointment.Appointment] → *snapshotJSON
+
+// snapshotJSON is a snapshot's JSON, and what a store keeps with it.
+type snapshotJSON struct {
+	json jsontext.Value
+	part parts.Snapshot
+}
+
+// encodings counts the snapshots encoded, for their Age.
+var encodings atomic.Uint64
 
 // encoded returns the JSON of the snapshot p points to, encoding it the
 // first time.
-func encoded[T any](p *T) (jsontext.Value, error) {
+func encoded[T any](p *T) (*snapshotJSON, error) {
 	k := weak.Make(p)
-	if b, ok := encodedSnapshots.Load(k); ok {
-		return b.([]byte), nil
+	if s, ok := encodedSnapshots.Load(k); ok {
+		return s.(*snapshotJSON), nil
 	}
 	b, err := json.Marshal(p)
 	if err != nil {
 		return nil, err
 	}
-	if _, loaded := encodedSnapshots.LoadOrStore(k, b); !loaded {
+	s := &snapshotJSON{json: b}
+	s.part.Age = encodings.Add(1)
+	got, loaded := encodedSnapshots.LoadOrStore(k, s)
+	if !loaded {
 		runtime.AddCleanup(p, func(k weak.Pointer[T]) { encodedSnapshots.Delete(k) }, k)
 	}
-	return b, nil
+	return got.(*snapshotJSON), nil
 }
 
 // UnmarshalJSON reads what [Tracked.MarshalJSON] writes, leaving o

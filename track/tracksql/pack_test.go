@@ -1,13 +1,10 @@
 package tracksql
 
 import (
-	"bytes"
-	"compress/flate"
 	"context"
 	"database/sql"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
@@ -15,95 +12,9 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/phlebkit/phlebkit/track"
+	"github.com/phlebkit/phlebkit/track/tracksql/internal/column"
 	"github.com/phlebkit/phlebkit/webhook"
 )
-
-// withID returns the Tracked that knows only its id, whose stored form is
-// {"id":"…"}: 9 bytes and the id.
-func withID(t *testing.T, id string) track.Tracked {
-	t.Helper()
-	var v track.Tracked
-	require.NoError(t, v.UnmarshalJSON([]byte(`{"id":"`+id+`"}`)))
-	return v
-}
-
-// deflated returns b compressed, as pack writes it.
-func deflated(t *testing.T, b []byte) []byte {
-	t.Helper()
-	var buf bytes.Buffer
-	buf.WriteByte(packedDeflate)
-	w, err := flate.NewWriter(&buf, flate.BestSpeed)
-	require.NoError(t, err)
-	_, err = w.Write(b)
-	require.NoError(t, err)
-	require.NoError(t, w.Close())
-	return buf.Bytes()
-}
-
-// TestPack: a stored form of up to packAbove bytes is written as it is, a
-// larger one packed; both read back into an equal value.
-func TestPack(t *testing.T) {
-	for _, n := range []int{packAbove, packAbove + 1} {
-		v := withID(t, strings.Repeat("x", n-9))
-		js, err := v.MarshalJSON()
-		require.NoError(t, err)
-		require.Len(t, js, n)
-		b, err := pack(v)
-		require.NoError(t, err)
-		if n == packAbove {
-			assert.Equal(t, js, b, "as it is")
-		} else {
-			assert.Equal(t, byte(packedDeflate), b[0])
-			assert.Less(t, len(b), 100, "packed")
-		}
-		got, err := unpack(b)
-		require.NoError(t, err)
-		assert.Equal(t, js, got)
-		w, err := unpackValue(b)
-		require.NoError(t, err)
-		assert.True(t, v.Equal(w))
-	}
-	// Concurrent packing shares the compressors safely.
-	v := withID(t, strings.Repeat("y", 2*packAbove))
-	want, err := pack(v)
-	require.NoError(t, err)
-	done := make(chan []byte)
-	for range 4 {
-		go func() {
-			b, _ := pack(v)
-			done <- b
-		}()
-	}
-	for range 4 {
-		assert.Equal(t, want, <-done)
-	}
-}
-
-// TestUnpackFaults: bytes in neither encoding are an error, and so is a
-// packed value that unpacks to more than maxUnpacked bytes; exactly
-// maxUnpacked is read.
-func TestUnpackFaults(t *testing.T) {
-	for _, b := range [][]byte{{packedDeflate}, {packedDeflate, 0xff, 0xff}, deflated(t, []byte(`{"id":"x"}`))[:4]} {
-		_, err := unpack(b)
-		require.ErrorIs(t, err, errUnpack, "%x", b)
-		_, err = unpackValue(b)
-		require.ErrorIs(t, err, errUnpack)
-	}
-	_, err := unpackValue(nil)
-	require.ErrorIs(t, err, track.ErrMalformed)
-	_, err = unpackValue([]byte("[]"))
-	require.ErrorIs(t, err, track.ErrMalformed)
-
-	defer func(n int) { maxUnpacked = n }(maxUnpacked)
-	maxUnpacked = 100
-	exact := []byte(`{"id":"` + strings.Repeat("z", 100-9) + `"}`)
-	v, err := unpackValue(deflated(t, exact))
-	require.NoError(t, err)
-	assert.Equal(t, strings.Repeat("z", 91), v.ID())
-	_, err = unpack(deflated(t, append(exact, ' ')))
-	require.ErrorIs(t, err, errUnpack)
-	assert.ErrorContains(t, err, "more than 100 bytes unpacked")
-}
 
 // TestPackedRows: a row holds its order's stored form as JSON while it is
 // small, packed once it is large, and another process reads each back
@@ -135,9 +46,9 @@ func TestPackedRows(t *testing.T) {
 			require.NoError(t, err)
 			require.Equal(t, string(wantJSON), string(gotJSON), "after %d events", i+1)
 		}
-		assert.Equal(t, byte(packedDeflate), first())
+		assert.Equal(t, byte(column.Packed), first())
 
-		_, err := s.db.Exec("UPDATE phlebkit_orders SET value = $1 WHERE order_id = $2", []byte{packedDeflate, 1, 2, 3}, "ord-1")
+		_, err := s.db.Exec("UPDATE phlebkit_orders SET value = $1 WHERE order_id = $2", []byte{column.Packed, 1, 2, 3}, "ord-1")
 		require.NoError(t, err)
 		_, _, err = open(t, db).Load(ctx, "ord-1")
 		require.ErrorIs(t, err, track.ErrMalformed)
@@ -269,55 +180,16 @@ func TestPagesPerDelivery(t *testing.T) {
 	assert.Less(t, base, store)
 }
 
-// TestPackTo: a value packed into a buffer that held another is packed as
-// into a new one, and packing into the buffers kept for reuse allocates
-// nothing.
-func TestPackTo(t *testing.T) {
-	buf := new(packBuffer)
-	for _, s := range []string{"y", "z", "x"} {
-		n := 2 * packAbove
-		if s == "x" {
-			n = packAbove / 2 // written as it is, in the same buffer
-		}
-		v := withID(t, strings.Repeat(s, n))
-		want, err := pack(v)
+// TestColumnLifecycle: the lifecycle the tests of the value column's
+// encodings read from their testdata is the one lifecycle makes.
+func TestColumnLifecycle(t *testing.T) {
+	data, err := os.ReadFile("internal/column/testdata/lifecycle.jsonl")
+	require.NoError(t, err)
+	var want []byte
+	for _, e := range lifecycle(t, "ord-1") {
+		b, err := e.MarshalJSON()
 		require.NoError(t, err)
-		got, err := packTo(buf, v)
-		require.NoError(t, err)
-		assert.Equal(t, want, got)
-		js, err := v.MarshalJSON()
-		require.NoError(t, err)
-		assert.Equal(t, js, buf.json, "the JSON is kept in the buffer")
+		want = append(append(want, b...), '\n')
 	}
-	v := withID(t, strings.Repeat("w", 4*packAbove))
-	allocs := testing.AllocsPerRun(100, func() {
-		buf := packBuffers.Get().(*packBuffer)
-		if _, err := packTo(buf, v); err != nil {
-			t.Fatal(err)
-		}
-		putPackBuffer(buf)
-	})
-	t.Logf("%.1f allocations", allocs)
-	if !raceEnabled {
-		assert.Zero(t, allocs)
-	}
-	// A buffer grown beyond maxPooled is not kept.
-	for _, large := range []*packBuffer{{json: make([]byte, 0, maxPooled+1)}, {packed: *bytes.NewBuffer(make([]byte, 0, maxPooled+1))}} {
-		putPackBuffer(large)
-		assert.NotSame(t, large, packBuffers.Get())
-	}
-	kept := &packBuffer{json: make([]byte, 0, maxPooled), packed: *bytes.NewBuffer(make([]byte, 0, maxPooled))}
-	if !raceEnabled { // the race detector drops pooled values at random
-		// A goroutine moved to another processor between Put and Get gets
-		// a new buffer: try a few times.
-		same := false
-		for range 10 {
-			putPackBuffer(kept)
-			if packBuffers.Get() == any(kept) {
-				same = true
-				break
-			}
-		}
-		assert.True(t, same, "a buffer of maxPooled is kept")
-	}
+	assert.Equal(t, string(want), string(data))
 }

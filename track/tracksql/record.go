@@ -12,8 +12,18 @@ import (
 	"time"
 
 	"github.com/phlebkit/phlebkit/track"
+	"github.com/phlebkit/phlebkit/track/tracksql/internal/column"
 	"github.com/phlebkit/phlebkit/webhook"
 )
+
+// packLimit returns the size of the largest stored form written as it is
+// on a database of dialect d.
+func packLimit(d Dialect) int {
+	if d == PostgreSQL {
+		return column.LimitPostgreSQL
+	}
+	return column.LimitSQLite
+}
 
 // querier is what the statements creating the tables run on: a *sql.Tx,
 // or the *sql.Conn of an SQLite transaction begun by hand.
@@ -239,7 +249,7 @@ func (s *Store) recordSwap(ctx context.Context, e *webhook.Event) ([]track.Chang
 		case len(changes) > maxChangeRows:
 			return s.recordLocked(ctx, e)
 		}
-		ok, err := s.swap(ctx, id, p.version, *p.next, changes)
+		ok, err := s.swap(ctx, id, p.version, p.next, changes)
 		if err != nil {
 			return nil, err
 		}
@@ -322,10 +332,10 @@ func (p *pending) Swap(_ context.Context, _ string, version int64, next track.Tr
 
 // swap writes next as the order's value if its version is still version,
 // with changes, in one statement, and reports whether it did.
-func (s *Store) swap(ctx context.Context, orderID string, version int64, next track.Tracked, changes []track.Change) (bool, error) {
-	buf := packBuffers.Get().(*packBuffer)
-	defer putPackBuffer(buf)
-	b, err := packTo(buf, next)
+func (s *Store) swap(ctx context.Context, orderID string, version int64, next *track.Tracked, changes []track.Change) (bool, error) {
+	buf := column.Get()
+	defer column.Put(buf)
+	b, err := column.Pack(buf, next, packLimit(s.cfg.dialect))
 	if err != nil {
 		return false, &Error{Op: "record", OrderID: orderID, Err: track.ErrMalformed, Cause: err}
 	}
@@ -411,7 +421,7 @@ func (s *Store) record(ctx context.Context, rows *rowStore, e *webhook.Event, g 
 	ok := false
 	if g.next != nil {
 		var err error
-		if ok, err = rows.Swap(ctx, e.OrderID(), g.version, *g.next); err != nil {
+		if ok, err = rows.swap(ctx, e.OrderID(), g.version, g.next); err != nil {
 			return nil, err
 		}
 	}
@@ -471,7 +481,7 @@ func (s *Store) load(ctx context.Context, st *sql.Stmt, op, orderID string) (tra
 	if value == nil { // the version is the one cached: the value is NOT NULL
 		return held, version, nil
 	}
-	o, err := unpackValue(value)
+	o, err := column.UnpackValue(value)
 	if err != nil {
 		return track.Tracked{}, 0, &Error{Op: op, OrderID: orderID, Reason: "the stored value", Err: track.ErrMalformed, Cause: err}
 	}
@@ -480,9 +490,14 @@ func (s *Store) load(ctx context.Context, st *sql.Stmt, op, orderID string) (tra
 }
 
 func (r *rowStore) Swap(ctx context.Context, orderID string, version int64, next track.Tracked) (bool, error) {
-	buf := packBuffers.Get().(*packBuffer)
-	defer putPackBuffer(buf)
-	b, err := packTo(buf, next)
+	return r.swap(ctx, orderID, version, &next)
+}
+
+// swap is Swap, given where next is.
+func (r *rowStore) swap(ctx context.Context, orderID string, version int64, next *track.Tracked) (bool, error) {
+	buf := column.Get()
+	defer column.Put(buf)
+	b, err := column.Pack(buf, next, packLimit(r.s.cfg.dialect))
 	if err != nil {
 		return false, &Error{Op: "record", OrderID: orderID, Err: track.ErrMalformed, Cause: err}
 	}
@@ -502,7 +517,7 @@ func (r *rowStore) Swap(ctx context.Context, orderID string, version int64, next
 		return false, &Error{Op: "record", OrderID: orderID, Err: ErrDatabase, Cause: err}
 	}
 	if n == 1 {
-		r.version, r.written = version+1, next
+		r.version, r.written = version+1, *next
 	}
 	return n == 1, nil
 }

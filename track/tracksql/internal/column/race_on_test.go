@@ -1,7 +1,7 @@
-//go:build !race
+//go:build race
 
-package tracksql
+package column
 
 // raceEnabled reports whether the tests run with the race detector, which
 // drops pooled items at random: allocation counts then mean nothing.
-const raceEnabled = false
+const raceEnabled = true
