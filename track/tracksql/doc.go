@@ -82,12 +82,18 @@
 // committed).
 //
 // An order's value is the stored form of its [track.Tracked]
-// ([track.Tracked.MarshalJSON]): up to 2,048 bytes, that JSON as it is (it
-// begins with '{'); above, the byte 0x01 and the JSON compressed with
-// DEFLATE (RFC 1951). An order's stored form grows with each snapshot and
-// repeats itself, and packs to about a fifth of its size: a row keeps
-// fitting in part of a page (of SQLite's default 4 KiB), so that a write
-// rewrites that page only, not overflow pages too. Schema version 1 held
+// ([track.Tracked.MarshalJSON]): up to 3,584 bytes on SQLite and 1,900 on
+// PostgreSQL, that JSON as it is (it begins with '{'); above, the byte 0x01
+// and the JSON as a DEFLATE stream (RFC 1951). An order's stored form
+// grows with each snapshot and repeats itself: its snapshots are
+// compressed, the oldest first, each once and kept in memory with the
+// snapshot for later writes, until the row fits in a page (of SQLite's
+// default 4 KiB; below the 2 KiB from which PostgreSQL compresses a row
+// itself), so that a write rewrites that page only, not overflow pages
+// too, and a delivery, which replaces one snapshot, mostly compresses
+// nothing. The rest goes in DEFLATE's stored blocks, or, when what lies
+// outside the snapshots is large, the whole JSON is compressed.
+// Schema version 1 held
 // the JSON as text: [Open] migrates its tables (on PostgreSQL the column's
 // type becomes BYTEA, on SQLite the table is made anew, and the index of
 // the changes not done is replaced by that of the changes leased), and the
