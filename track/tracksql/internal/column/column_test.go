@@ -362,3 +362,46 @@ func TestPackStored(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, buf2.json, got)
 }
+
+// TestPackDecisions: along the lifecycle, which stored forms each limit
+// writes as they are, packed in parts (with how many snapshots compressed),
+// or compressed whole.
+func TestPackDecisions(t *testing.T) {
+	for _, c := range []struct {
+		limit int
+		want  []string
+	}{
+		{LimitSQLite, []string{"json", "json", "json", "json", "json", "json", "json", "json", "json", "json",
+			"parts 1/3", "parts 1/3", "parts 2/3", "parts 2/3", "parts 3/4", "parts 4/4", "parts 3/4", "parts 3/4",
+			"parts 3/4", "parts 4/4", "parts 4/4"}},
+		{LimitPostgreSQL, []string{"json", "json", "parts 1/2", "parts 1/2", "parts 2/2", "parts 2/2", "parts 2/3",
+			"parts 3/3", "parts 3/3", "whole", "whole", "whole", "whole", "whole", "whole", "whole", "whole", "whole",
+			"whole", "whole", "whole"}},
+	} {
+		var v track.Tracked
+		buf := new(Buffer)
+		var got []string
+		for _, e := range lifecycle(t) {
+			next, _, err := v.Apply(e)
+			require.NoError(t, err)
+			v = next
+			b, err := Pack(buf, &v, c.limit)
+			require.NoError(t, err)
+			switch {
+			case b[0] == '{':
+				got = append(got, "json")
+			case bytes.Equal(b, deflated(t, buf.json)):
+				got = append(got, "whole")
+			default:
+				n := 0
+				for _, p := range packedParts(buf) {
+					if p {
+						n++
+					}
+				}
+				got = append(got, fmt.Sprintf("parts %d/%d", n, len(buf.spans)))
+			}
+		}
+		assert.Equal(t, c.want, got, "limit %d", c.limit)
+	}
+}
