@@ -96,10 +96,9 @@
 // Schema version 1 held the JSON as text: [Open] migrates its tables (on
 // PostgreSQL the column's type becomes BYTEA, on SQLite the table is made
 // anew, and the index of the changes not done is replaced by that of the
-// changes leased), and the
-// JSON of its rows is read as it is. Stop the processes of an older version
-// of this package before opening its tables with this one: they refuse
-// values they cannot read as malformed.
+// changes leased), and the JSON of its rows is read as it is. Stop the
+// processes of an older version of this package before opening its tables
+// with this one: they refuse values they cannot read as malformed.
 //
 // Errors: an *[Error] says what was done (Op), to which order or change,
 // and wraps one sentinel: [ErrDatabase] when the database fails,
