@@ -90,8 +90,12 @@ type Buffer struct {
 	packed bytes.Buffer
 }
 
-// maxPooled is the capacity of the largest buffer kept in buffers.
-const maxPooled = 64 << 10
+// maxPooled is the capacity of the largest buffer kept in buffers, and
+// maxPooledSpans that of the largest list of spans.
+const (
+	maxPooled      = 64 << 10
+	maxPooledSpans = 1 << 10
+)
 
 // pack returns the column's bytes for the stored form of v on SQLite.
 func pack(v track.Tracked) ([]byte, error) { return Pack(new(Buffer), &v, LimitSQLite) }
@@ -102,7 +106,7 @@ func Get() *Buffer { return buffers.Get().(*Buffer) }
 // Put keeps buf for reuse by Get, unless it grew large; buf, and the bytes
 // Pack wrote in it, must not be used after.
 func Put(buf *Buffer) {
-	if cap(buf.json) <= maxPooled && buf.packed.Cap() <= maxPooled && cap(buf.spans) <= maxPooled/64 {
+	if cap(buf.json) <= maxPooled && buf.packed.Cap() <= maxPooled && cap(buf.spans) <= maxPooledSpans {
 		buffers.Put(buf)
 	}
 }

@@ -2,10 +2,12 @@ package column
 
 import (
 	"bytes"
+	"cmp"
 	"compress/flate"
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -171,11 +173,13 @@ func TestPackTo(t *testing.T) {
 		assert.Zero(t, allocs)
 	}
 	// A buffer grown beyond maxPooled is not kept.
-	for _, large := range []*Buffer{{json: make([]byte, 0, maxPooled+1)}, {packed: *bytes.NewBuffer(make([]byte, 0, maxPooled+1))}} {
+	for _, large := range []*Buffer{{json: make([]byte, 0, maxPooled+1)}, {packed: *bytes.NewBuffer(make([]byte, 0, maxPooled+1))},
+		{spans: make([]parts.Span, 0, maxPooledSpans+1)}} {
 		Put(large)
 		assert.NotSame(t, large, buffers.Get())
 	}
-	kept := &Buffer{json: make([]byte, 0, maxPooled), packed: *bytes.NewBuffer(make([]byte, 0, maxPooled))}
+	kept := &Buffer{json: make([]byte, 0, maxPooled), packed: *bytes.NewBuffer(make([]byte, 0, maxPooled)),
+		spans: make([]parts.Span, 0, maxPooledSpans)}
 	if !raceEnabled { // the race detector drops pooled values at random
 		// A goroutine moved to another processor between Put and Get gets
 		// a new buffer: try a few times.
@@ -364,8 +368,10 @@ func TestPackStored(t *testing.T) {
 }
 
 // TestPackDecisions: along the lifecycle, which stored forms each limit
-// writes as they are, packed in parts (with how many snapshots compressed),
-// or compressed whole.
+// writes as they are, packed in parts, or compressed whole, and how many of
+// their snapshots are compressed (now or before): a stored form that even
+// its snapshots compressed would leave above the limit is compressed whole
+// at once, without compressing them.
 func TestPackDecisions(t *testing.T) {
 	for _, c := range []struct {
 		limit int
@@ -375,8 +381,8 @@ func TestPackDecisions(t *testing.T) {
 			"parts 1/3", "parts 1/3", "parts 2/3", "parts 2/3", "parts 3/4", "parts 4/4", "parts 3/4", "parts 3/4",
 			"parts 3/4", "parts 4/4", "parts 4/4"}},
 		{LimitPostgreSQL, []string{"json", "json", "parts 1/2", "parts 1/2", "parts 2/2", "parts 2/2", "parts 2/3",
-			"parts 3/3", "parts 3/3", "whole", "whole", "whole", "whole", "whole", "whole", "whole", "whole", "whole",
-			"whole", "whole", "whole"}},
+			"parts 3/3", "parts 3/3", "whole 2/3", "whole 1/3", "whole 1/3", "whole 1/3", "whole 1/3", "whole 1/4",
+			"whole 1/4", "whole 1/4", "whole 1/4", "whole 1/4", "whole 1/4", "whole 1/4"}},
 	} {
 		var v track.Tracked
 		buf := new(Buffer)
@@ -387,21 +393,88 @@ func TestPackDecisions(t *testing.T) {
 			v = next
 			b, err := Pack(buf, &v, c.limit)
 			require.NoError(t, err)
+			n := 0 // snapshots compressed, now or before
+			for _, p := range packedParts(buf) {
+				if p {
+					n++
+				}
+			}
 			switch {
 			case b[0] == '{':
 				got = append(got, "json")
 			case bytes.Equal(b, deflated(t, buf.json)):
-				got = append(got, "whole")
+				got = append(got, fmt.Sprintf("whole %d/%d", n, len(buf.spans)))
 			default:
-				n := 0
-				for _, p := range packedParts(buf) {
-					if p {
-						n++
-					}
-				}
 				got = append(got, fmt.Sprintf("parts %d/%d", n, len(buf.spans)))
 			}
 		}
 		assert.Equal(t, c.want, got, "limit %d", c.limit)
 	}
+}
+
+// TestPackBoundaries: a stored form exactly at the limit once its
+// snapshots are compressed is packed in parts, not whole; one exactly at
+// the limit once its oldest snapshot is compressed has that one compressed
+// only; and one whose estimate (each snapshot compressed to half its size)
+// is exactly the limit has its snapshots compressed, not the whole.
+func TestPackBoundaries(t *testing.T) {
+	// fresh returns the value after the first n events of the lifecycle,
+	// none of whose snapshots was compressed, its JSON, and the size of
+	// each snapshot's JSON and compressed part, oldest first.
+	fresh := func(n int) (track.Tracked, []byte, [][2]int) {
+		v := inOrder(t, lifecycle(t)[:n])
+		js, spans, err := parts.AppendJSON(&v, nil, nil)
+		require.NoError(t, err)
+		slices.SortFunc(spans, func(a, b parts.Span) int { return cmp.Compare(a.Snapshot.Age, b.Snapshot.Age) })
+		var sizes [][2]int
+		for _, sp := range spans {
+			require.Nil(t, sp.Snapshot.Packed.Load())
+			sizes = append(sizes, [2]int{sp.End - sp.Start, len(compressed(js[sp.Start:sp.End]))})
+		}
+		return v, js, sizes
+	}
+	check := func(v track.Tracked, limit, wantCompressed int) {
+		t.Helper()
+		buf := new(Buffer)
+		b, err := Pack(buf, &v, limit)
+		require.NoError(t, err)
+		require.Equal(t, byte(Packed), b[0])
+		require.NotEqual(t, deflated(t, buf.json), b, "not compressed whole")
+		n := 0
+		for _, p := range packedParts(buf) {
+			if p {
+				n++
+			}
+		}
+		assert.Equal(t, wantCompressed, n)
+		got, err := Unpack(b)
+		require.NoError(t, err)
+		assert.Equal(t, buf.json, got)
+	}
+
+	// Every snapshot compressed before, the stream exactly at the limit.
+	v, js, sizes := fresh(11)
+	require.Len(t, sizes, 3)
+	all := len(js)
+	for _, s := range sizes {
+		all -= s[0] - s[1]
+	}
+	_, spans, err := parts.AppendJSON(&v, nil, nil)
+	require.NoError(t, err)
+	for _, sp := range spans {
+		p := compressed(js[sp.Start:sp.End])
+		sp.Snapshot.Packed.Store(&p)
+	}
+	check(v, all, 3)
+
+	// The oldest snapshot compressed brings it exactly to the limit.
+	v, js, sizes = fresh(11)
+	check(v, len(js)-(sizes[0][0]-sizes[0][1]), 1)
+
+	// The estimate exactly at the limit: the order alone, which compresses
+	// to less than half.
+	v, js, sizes = fresh(1)
+	require.Len(t, sizes, 1)
+	require.Less(t, sizes[0][1], sizes[0][0]/2)
+	check(v, len(js)-sizes[0][0]/2, 1)
 }
