@@ -132,33 +132,28 @@ func Pack(buf *Buffer, v *track.Tracked, limit int) ([]byte, error) {
 			size += len(*p) - (sp.End - sp.Start)
 		}
 	}
-	if size > limit {
-		// A snapshot compressed on its own takes about half its size:
-		// when even that leaves the stream above limit, it is compressed
-		// whole at once.
+	// A snapshot compressed on its own takes about half its size: when
+	// even that leaves the stream above limit, it is compressed whole at
+	// once.
+	buf.order = buf.order[:0]
+	least := size
+	for i, sp := range spans {
+		if sp.Snapshot.Packed.Load() == nil {
+			buf.order = append(buf.order, i)
+			least -= (sp.End - sp.Start) / 2
+		}
+	}
+	if least > limit {
 		buf.order = buf.order[:0]
-		least := size
-		for i, sp := range spans {
-			if sp.Snapshot.Packed.Load() == nil {
-				buf.order = append(buf.order, i)
-				least -= (sp.End - sp.Start) / 2
-			}
+	}
+	slices.SortFunc(buf.order, func(i, j int) int { return cmp.Compare(spans[i].Snapshot.Age, spans[j].Snapshot.Age) })
+	for k := 0; k < len(buf.order) && size > limit; k++ {
+		sp := spans[buf.order[k]]
+		p := compressed(js[sp.Start:sp.End])
+		if !sp.Snapshot.Packed.CompareAndSwap(nil, &p) {
+			p = *sp.Snapshot.Packed.Load() // another write compressed it first: the same bytes
 		}
-		if least > limit {
-			buf.order = buf.order[:0]
-		}
-		slices.SortFunc(buf.order, func(i, j int) int { return cmp.Compare(spans[i].Snapshot.Age, spans[j].Snapshot.Age) })
-		for _, i := range buf.order {
-			if size <= limit {
-				break
-			}
-			sp := spans[i]
-			p := compressed(js[sp.Start:sp.End])
-			if !sp.Snapshot.Packed.CompareAndSwap(nil, &p) {
-				p = *sp.Snapshot.Packed.Load() // another write compressed it first: the same bytes
-			}
-			size += len(p) - (sp.End - sp.Start)
-		}
+		size += len(p) - (sp.End - sp.Start)
 	}
 	buf.packed.Reset()
 	buf.packed.WriteByte(Packed)
