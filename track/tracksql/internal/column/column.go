@@ -97,9 +97,6 @@ const (
 	maxPooledSpans = 1 << 10
 )
 
-// pack returns the column's bytes for the stored form of v on SQLite.
-func pack(v track.Tracked) ([]byte, error) { return Pack(new(Buffer), &v, LimitSQLite) }
-
 // Get returns a Buffer kept for reuse, or a new one.
 func Get() *Buffer { return buffers.Get().(*Buffer) }
 

@@ -41,6 +41,9 @@ func lifecycleOf(tb testing.TB, id string) []webhook.Event {
 	return events
 }
 
+// pack returns the column's bytes for the stored form of v on SQLite.
+func pack(v track.Tracked) ([]byte, error) { return Pack(new(Buffer), &v, LimitSQLite) }
+
 // inOrder applies events in turn to the zero Tracked.
 func inOrder(tb testing.TB, events []webhook.Event) track.Tracked {
 	tb.Helper()
