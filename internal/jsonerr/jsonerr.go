@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 	"unsafe"
 
 	"github.com/go-json-experiment/json"
@@ -135,6 +136,31 @@ func ReadTime(dec *jsontext.Decoder, bad func(text string) error) (time.Time, er
 // instant outside the years 0000 to 9999 ([InRange]) is written too, in
 // the form time.Time.Format gives it, for messages.
 func FormatTime(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
+
+// AppendTime appends t as a JSON string, in the form [FormatTime] gives
+// it, and reports whether it is [InRange]; b is unchanged when it is not.
+func AppendTime(b []byte, t time.Time) ([]byte, bool) {
+	if !InRange(t) {
+		return b, false
+	}
+	b = t.UTC().AppendFormat(append(b, '"'), time.RFC3339Nano)
+	return append(b, '"'), true
+}
+
+// AppendString appends s as a JSON string, as github.com/go-json-experiment/json
+// writes it by default, and reports false for invalid UTF-8, which that
+// package refuses (b is then extended by an unspecified amount).
+func AppendString(b []byte, s string) ([]byte, bool) {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < ' ' || c == '"' || c == '\\' || c >= utf8.RuneSelf {
+			b, err := jsontext.AppendQuote(b, s)
+			return b, err == nil
+		}
+	}
+	b = append(b, '"')
+	b = append(b, s...)
+	return append(b, '"'), true
+}
 
 // InRange reports whether t, in UTC, falls in the years RFC 3339 can write.
 func InRange(t time.Time) bool {

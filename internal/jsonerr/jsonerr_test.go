@@ -127,3 +127,34 @@ func TestUnquoted(t *testing.T) {
 	assert.Equal(t, `a"b\c`, Unquoted(jsontext.Value(`"a\"b\\c"`)))
 	assert.Equal(t, "", Unquoted(jsontext.Value(`""`)))
 }
+
+// TestAppendString: AppendString writes what the json package writes for a
+// string, after what the buffer held, and refuses invalid UTF-8 as it does.
+func TestAppendString(t *testing.T) {
+	for _, s := range []string{"", "plain", " ~", "\x1f", "\x7f", "\"", "\\", "<&>", "é", "\u2028", "\x00end", "a\xffb", "\xc3"} {
+		want, werr := json.Marshal(s)
+		got, ok := AppendString([]byte("x"), s)
+		if ok != (werr == nil) {
+			t.Errorf("AppendString(%q) reports %v, json.Marshal %v", s, ok, werr)
+		} else if ok && string(got) != "x"+string(want) {
+			t.Errorf("AppendString(%q) = %s, want x%s", s, got, want)
+		}
+	}
+}
+
+// TestAppendTime: AppendTime writes FormatTime's text as a JSON string, and
+// refuses, leaving the buffer as it was, a time out of range.
+func TestAppendTime(t *testing.T) {
+	for _, tm := range []time.Time{{}, time.Date(0, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(9999, 12, 31, 23, 59, 59, 999999999, time.UTC),
+		time.Date(2024, 2, 29, 23, 0, 0, 500, time.FixedZone("", -3600))} {
+		got, ok := AppendTime([]byte("x"), tm)
+		assert.True(t, ok, "%v", tm)
+		assert.Equal(t, `x"`+FormatTime(tm)+`"`, string(got))
+	}
+	for _, tm := range []time.Time{time.Date(-1, 12, 31, 23, 59, 59, 0, time.UTC), time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC),
+		time.Date(9999, 12, 31, 23, 0, 0, 0, time.FixedZone("", -3600))} {
+		got, ok := AppendTime([]byte("x"), tm)
+		assert.False(t, ok, "%v", tm)
+		assert.Equal(t, "x", string(got))
+	}
+}
