@@ -1,6 +1,7 @@
 package order_test
 
 import (
+	stdjson "encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -94,6 +95,31 @@ func ExampleOrder_UnmarshalJSONFrom() {
 	// Output:
 	// o-1 ordered <nil>
 	// true
+}
+
+// encoding/json reads and writes an order as Junction's JSON too, through
+// UnmarshalJSON and MarshalJSON.
+func ExampleOrder_MarshalJSON() {
+	var env struct {
+		Data order.Order `json:"data"`
+	}
+	err := stdjson.Unmarshal([]byte(`{"data": {"id": "o-1", "details": {"type": "at_home_phlebotomy"},
+		"events": [{"id": 7, "created_at": "2022-01-01T09:00:00Z", "status": "received.at_home_phlebotomy.ordered"}]}}`), &env)
+	fmt.Println(env.Data.ID, env.Data.Status(), err)
+
+	b, err := stdjson.Marshal(env.Data)
+	fmt.Println(err)
+	var back order.Order
+	err = back.UnmarshalJSON(b)
+	fmt.Println(back.History[0].CreatedAt, back.Status(), err)
+
+	err = back.UnmarshalJSON([]byte(`{"id": "o-2", "events": [{"id": 8, "created_at": "noon"}]}`))
+	fmt.Println(back.ID, errors.Is(err, order.ErrMalformed))
+	// Output:
+	// o-1 ordered <nil>
+	// <nil>
+	// 2022-01-01 09:00:00 +0000 UTC ordered <nil>
+	// o-1 true
 }
 
 // Orders of every modality arrive on the same webhook events. Only an

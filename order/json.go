@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"reflect"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/go-json-experiment/json"
@@ -412,17 +413,79 @@ func (a orderAddress) MarshalJSONTo(enc *jsontext.Encoder) error {
 // wrapping [ErrUnknownStatus]; a time or date outside the years 0000 to
 // 9999 is one wrapping [ErrMalformed]. Nothing is written then.
 func (o Order) MarshalJSONTo(enc *jsontext.Encoder) error {
+	// written apart, so that nothing is written on error
+	return o.withJSON(func(b []byte) error { return enc.WriteValue(b) })
+}
+
+// MarshalJSON writes o as [Order.MarshalJSONTo] does, for encoding/json
+// (github.com/go-json-experiment/json calls MarshalJSONTo), and returns
+// the same errors.
+func (o Order) MarshalJSON() ([]byte, error) {
+	var out []byte
+	err := o.withJSON(func(b []byte) error {
+		out = bytes.Clone(b)
+		return nil
+	})
+	return out, err
+}
+
+// withJSON calls use with o's JSON, as MarshalJSONTo describes it, or
+// returns its error. use must not keep the bytes.
+func (o *Order) withJSON(use func([]byte) error) error {
+	p := encodeBuffers.Get().(*[]byte)
+	defer encodeBuffers.Put(p)
+	b, ok := o.appendJSON((*p)[:0])
+	if cap(b) <= maxEncodeBuffer {
+		*p = b[:0]
+	}
+	if !ok {
+		var err error
+		if b, err = o.marshalWire(); err != nil {
+			return err
+		}
+	}
+	return use(b)
+}
+
+// UnmarshalJSON decodes an order as [Decode] does, for encoding/json
+// (github.com/go-json-experiment/json calls UnmarshalJSONFrom). Null leaves
+// o unchanged, as encoding/json does for other types, and so does any
+// error (a *[DecodeError]), an unknown status too.
+func (o *Order) UnmarshalJSON(data []byte) error {
+	v, err := Decode(data)
+	switch {
+	case err != nil:
+		return err
+	case o == nil:
+		return &DecodeError{Op: "decode"}
+	case bytes.TrimLeft(data, " \t\r\n")[0] == 'n': // null
+		return nil
+	}
+	*o = v
+	return nil
+}
+
+// encodeBuffers hold orders' JSON while MarshalJSONTo writes it, for
+// reuse, up to maxEncodeBuffer bytes each.
+var encodeBuffers = sync.Pool{New: func() any { return new([]byte) }}
+
+const maxEncodeBuffer = 64 << 10
+
+// marshalWire writes o as [Order.MarshalJSONTo] describes, through its wire
+// form and the json package: what appendJSON writes more quickly, and the
+// errors of what it does not write.
+func (o Order) marshalWire() ([]byte, error) {
 	w, err := o.wire()
 	if err != nil {
-		return err
+		return nil, err
 	}
-	b, err := json.Marshal(&w) // apart, so that nothing is written on error
+	b, err := json.Marshal(&w)
 	if err != nil {
 		de := decodeError(err)
 		de.Op = "encode"
-		return de
+		return nil, de
 	}
-	return enc.WriteValue(b)
+	return b, nil
 }
 
 // wire returns o's wire form, and the *DecodeError of its first invalid
