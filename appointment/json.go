@@ -5,6 +5,7 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/go-json-experiment/json"
@@ -120,6 +121,28 @@ func (a *Appointment) UnmarshalJSON(data []byte) error {
 // outside the years 0000 to 9999, a NaN or infinite coordinate, and invalid
 // raw JSON in EventData.Extra or in a history entry's Data.
 func (a Appointment) MarshalJSON() ([]byte, error) {
+	p := encodeBuffers.Get().(*[]byte)
+	defer encodeBuffers.Put(p)
+	b, ok := a.appendJSON((*p)[:0])
+	if cap(b) <= maxEncodeBuffer {
+		*p = b[:0]
+	}
+	if !ok {
+		return a.marshalWire()
+	}
+	return bytes.Clone(b), nil
+}
+
+// encodeBuffers hold appointments' JSON while MarshalJSON writes it, for
+// reuse, up to maxEncodeBuffer bytes each.
+var encodeBuffers = sync.Pool{New: func() any { return new([]byte) }}
+
+const maxEncodeBuffer = 64 << 10
+
+// marshalWire writes a as [Appointment.MarshalJSON] describes, through
+// appointmentOut and the json package: what appendJSON writes more
+// quickly, and the errors of what it does not write.
+func (a Appointment) marshalWire() ([]byte, error) {
 	out := appointmentOut{ID: a.ID, UserID: a.UserID, OrderID: a.OrderID, OrderTransactionID: a.OrderTransactionID,
 		ExternalID: a.ExternalID, Address: a.Address, Location: a.Location, StartAt: wireTime{stamp(a.StartAt)},
 		EndAt: wireTime{stamp(a.EndAt)}, IANATimezone: a.IANATimezone, Type: a.Type, Provider: a.ProviderText,
