@@ -265,7 +265,7 @@ func encoded[T any](p *T) (*snapshotJSON, error) {
 	if s, ok := encodedSnapshots.Load(k); ok {
 		return s.(*snapshotJSON), nil
 	}
-	b, err := json.Marshal(p)
+	b, err := marshalSnapshot(p)
 	if err != nil {
 		return nil, err
 	}
@@ -276,6 +276,18 @@ func encoded[T any](p *T) (*snapshotJSON, error) {
 		runtime.AddCleanup(p, func(k weak.Pointer[T]) { encodedSnapshots.Delete(k) }, k)
 	}
 	return got.(*snapshotJSON), nil
+}
+
+// marshalSnapshot returns the JSON json.Marshal writes for the snapshot
+// p points to, through the snapshot's MarshalJSON, which writes the same
+// bytes without the json package's encoder; its errors are json.Marshal's.
+func marshalSnapshot(p any) ([]byte, error) {
+	if m, ok := p.(interface{ MarshalJSON() ([]byte, error) }); ok {
+		if b, err := m.MarshalJSON(); err == nil {
+			return b, nil
+		}
+	}
+	return json.Marshal(p)
 }
 
 // UnmarshalJSON reads what [Tracked.MarshalJSON] writes, leaving o

@@ -247,6 +247,35 @@ func TestMarshalJSONAllocates(t *testing.T) {
 	}
 }
 
+// TestMarshalSnapshot: a snapshot's JSON is what json.Marshal writes,
+// written through its MarshalJSON, which allocates only the bytes; an
+// error is json.Marshal's, with the path of the fault.
+func TestMarshalSnapshot(t *testing.T) {
+	o, _ := run(t, booked())
+	require.NotEmpty(t, o.appts)
+	for _, p := range []any{o.snap, o.appts[0].snap} {
+		want, err := jsonv2.Marshal(p)
+		require.NoError(t, err)
+		got, err := marshalSnapshot(p)
+		require.NoError(t, err)
+		assert.Equal(t, string(want), string(got))
+		allocs := testing.AllocsPerRun(100, func() { _, _ = marshalSnapshot(p) })
+		if !raceEnabled {
+			assert.LessOrEqual(t, allocs, 1.0, "allocations of %T", p)
+		}
+	}
+	bad := *o.snap
+	bad.History = append([]order.HistoryEntry(nil), bad.History...)
+	bad.History[1].Status = 200
+	_, want := jsonv2.Marshal(&bad)
+	require.Error(t, want)
+	_, err := marshalSnapshot(&bad)
+	assert.Equal(t, want, err)
+	var de *order.DecodeError
+	require.ErrorAs(t, err, &de)
+	assert.Equal(t, "/events/1/status", de.Path)
+}
+
 // TestAppendJSON: AppendJSON appends what MarshalJSON returns, and on
 // error returns the buffer as it was, with MarshalJSON's error.
 func TestAppendJSON(t *testing.T) {
