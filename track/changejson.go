@@ -8,6 +8,7 @@ import (
 	"github.com/go-json-experiment/json"
 
 	"github.com/phlebkit/phlebkit/appointment"
+	"github.com/phlebkit/phlebkit/internal/jsonerr"
 	"github.com/phlebkit/phlebkit/order"
 	"github.com/phlebkit/phlebkit/scheduling"
 )
@@ -137,6 +138,16 @@ func key(orderID, kind string, parts ...string) string {
 // into an equal value. A nil change or one with a status or rule that is
 // not valid is an *[Error] wrapping [ErrMalformed].
 func MarshalChange(c Change) ([]byte, error) {
+	if b, ok := appendChange(make([]byte, 0, 256), c); ok {
+		return b, nil
+	}
+	return marshalChangeForm(c)
+}
+
+// marshalChangeForm writes c as [MarshalChange] describes, through its
+// form and the json package: what appendChange writes more quickly, and
+// the errors of what it does not write.
+func marshalChangeForm(c Change) ([]byte, error) {
 	var v any
 	switch c := c.(type) {
 	case OrderStep:
@@ -251,4 +262,110 @@ func UnmarshalChange(data []byte) (Change, error) {
 		return c, nil
 	}
 	return nil, bad("/kind", "unknown kind "+strconv.Quote(head.Kind), nil)
+}
+
+// appendChange appends the bytes marshalChangeForm writes for c, and
+// reports true. It reports false, b then extended by an unspecified
+// amount, for every c that marshalChangeForm refuses, and for the few it
+// leaves to it: a time that is not in UTC.
+func appendChange(b []byte, c Change) ([]byte, bool) {
+	ok := true
+	str := func(name, s string) {
+		b = append(b, name...)
+		if ok {
+			b, ok = jsonerr.AppendString(b, s)
+		}
+	}
+	num := func(name string, n int64) { b = strconv.AppendInt(append(b, name...), n, 10) }
+	at := func(name string, t time.Time) { // omitted when zero
+		switch {
+		case t.IsZero():
+		case t.Location() != time.UTC:
+			ok = false
+		case ok:
+			b, ok = jsonerr.AppendTime(append(b, name...), t)
+		}
+	}
+	orderStatus := func(name string, s order.Status) {
+		ok = ok && s.IsValid()
+		str(name, s.String())
+	}
+	appointmentStatus := func(name string, s appointment.Status) {
+		ok = ok && s.IsValid()
+		str(name, s.String())
+	}
+	head := func(kind, orderID string) { str(`{"kind":`, kind); str(`,"order_id":`, orderID) }
+	switch c := c.(type) {
+	case OrderStep:
+		head(kindOrderStep, c.OrderID)
+		num(`,"event_id":`, c.EventID)
+		at(`,"at":`, c.At)
+		if c.From != 0 {
+			orderStatus(`,"from":`, c.From)
+		}
+		orderStatus(`,"to":`, c.To)
+		if c.Detail != "" {
+			str(`,"detail":`, c.Detail)
+		}
+		if c.Jump {
+			b = append(b, `,"jump":true`...)
+		}
+		for i, t := range c.Transitions {
+			if i == 0 {
+				b = append(b, `,"transitions":[`...)
+			} else {
+				b = append(b, ',')
+			}
+			orderStatus(`{"from":`, t.From)
+			str(`,"trigger":`, t.Trigger.String())
+			orderStatus(`,"to":`, t.To)
+			b = append(b, '}')
+		}
+		if len(c.Transitions) > 0 {
+			b = append(b, ']')
+		}
+	case AppointmentStep:
+		head(kindAppointmentStep, c.OrderID)
+		str(`,"appointment_id":`, c.AppointmentID)
+		num(`,"index":`, int64(c.Index))
+		at(`,"at":`, c.At)
+		if c.From != 0 {
+			appointmentStatus(`,"from":`, c.From)
+		}
+		appointmentStatus(`,"to":`, c.To)
+		if c.Reschedule {
+			b = append(b, `,"reschedule":true`...)
+		}
+	case Rescheduled:
+		head(kindRescheduled, c.OrderID)
+		str(`,"appointment_id":`, c.AppointmentID)
+		num(`,"index":`, int64(c.Index))
+		at(`,"at":`, c.At)
+		for i, sl := range [2]Slot{c.From, c.To} {
+			b = append(b, [2]string{`,"from":{`, `},"to":{`}[i]...)
+			start := len(b)
+			at(`,"start":`, sl.Start)
+			at(`,"end":`, sl.End)
+			if len(b) > start {
+				b = append(b[:start], b[start+1:]...) // the first member's comma
+			}
+		}
+		b = append(b, '}')
+	case ActiveChanged:
+		head(kindActiveChanged, c.OrderID)
+		num(`,"event_id":`, c.EventID)
+		at(`,"at":`, c.At)
+		str(`,"from":`, c.From)
+		str(`,"to":`, c.To)
+	case AutoCancelled:
+		head(kindAutoCancelled, c.OrderID)
+		str(`,"appointment_id":`, c.AppointmentID)
+		num(`,"index":`, int64(c.Index))
+		at(`,"at":`, c.At)
+		ok = ok && (c.Rule == scheduling.OrderAge || c.Rule == scheduling.StartSoon)
+		str(`,"rule":`, c.Rule.String())
+	default:
+		return b, false
+	}
+	return append(b, '}'), ok
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"pgregory.net/rapid"
 
 	"github.com/phlebkit/phlebkit/appointment"
 	"github.com/phlebkit/phlebkit/order"
@@ -110,4 +111,131 @@ func TestChangeFormErrors(t *testing.T) {
 			assert.Equal(t, c.path, e.Path)
 		})
 	}
+}
+
+// checkAppendChange holds appendChange to the general path it stands in
+// for: it writes exactly the bytes marshalChangeForm writes, after what the
+// buffer held, or reports false: always when marshalChangeForm fails, and
+// otherwise only for a time that is not in UTC.
+func checkAppendChange(tb interface {
+	Helper()
+	Fatalf(string, ...any)
+}, c Change, local bool) {
+	tb.Helper()
+	want, err := marshalChangeForm(c)
+	got, ok := appendChange([]byte("[0,"), c)
+	switch {
+	case ok && err != nil, !ok && err == nil && !local:
+		tb.Fatalf("appendChange(%#v) reports %v, the general path %v", c, ok, err)
+	case string(got[:3]) != "[0,":
+		tb.Fatalf("appendChange(%#v) wrote over the buffer: %q", c, got)
+	case ok && string(got[3:]) != string(want):
+		tb.Fatalf("appendChange(%#v) =\n%s\nthe general path writes\n%s", c, got[3:], want)
+	}
+	if b, merr := MarshalChange(c); string(b) != string(want) || (merr == nil) != (err == nil) {
+		tb.Fatalf("MarshalChange(%#v) = %s, %v; want %s, %v", c, b, merr, want, err)
+	}
+}
+
+// TestAppendChange checks appendChange on every kind of change, each
+// member in each of its forms, refusals too.
+func TestAppendChange(t *testing.T) {
+	at := time.Date(2026, 11, 23, 12, 0, 0, 5, time.UTC)
+	zoned := at.In(time.FixedZone("EST", -5*3600))
+	far := time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)
+	tr := order.Transition{From: order.Ordered, Trigger: order.CreateRequisition, To: order.RequisitionCreated}
+	for _, c := range []struct {
+		change Change
+		local  bool
+	}{
+		{change: OrderStep{OrderID: "o1", EventID: -1, To: order.Ordered}},
+		{change: OrderStep{OrderID: "o\"1\xff", EventID: 1, To: order.Ordered}},
+		{change: OrderStep{OrderID: "o1", EventID: 2, At: at, From: order.Ordered, To: order.RequisitionCreated, Detail: "d é",
+			Jump: true, Transitions: []order.Transition{tr, tr}}},
+		{change: OrderStep{OrderID: "o1", At: at, To: order.Completed, Transitions: []order.Transition{tr}}},
+		{change: OrderStep{OrderID: "o1", To: order.Completed, Transitions: []order.Transition{{Trigger: 200, To: order.Ordered}}}},
+		{change: OrderStep{OrderID: "o1", To: order.Completed, Transitions: []order.Transition{{From: order.Ordered, Trigger: 200, To: 250}}}},
+		{change: OrderStep{OrderID: "o1", To: order.Completed, Transitions: []order.Transition{{From: order.Ordered, Trigger: 200, To: order.Ordered}}}},
+		{change: OrderStep{OrderID: "o1", To: order.Completed, Detail: "\xff"}},
+		{change: OrderStep{OrderID: "o1", From: 200, To: order.Completed}},
+		{change: OrderStep{OrderID: "o1"}},
+		{change: OrderStep{OrderID: "o1", At: zoned, To: order.Ordered}, local: true},
+		{change: OrderStep{OrderID: "o1", At: far, To: order.Ordered}},
+		{change: OrderStep{OrderID: "o1", At: time.Time{}.In(time.FixedZone("z", 60)), To: order.Ordered}},
+		{change: AppointmentStep{OrderID: "o1", AppointmentID: "a1", Index: 3, At: at, From: appointment.Pending, To: appointment.Confirmed,
+			Reschedule: true}},
+		{change: AppointmentStep{OrderID: "o1", AppointmentID: "a\\1", To: appointment.Pending}},
+		{change: AppointmentStep{OrderID: "o1", AppointmentID: "\xff", To: appointment.Pending}},
+		{change: AppointmentStep{OrderID: "o1", AppointmentID: "a1", From: 200, To: appointment.Pending}},
+		{change: AppointmentStep{OrderID: "o1", AppointmentID: "a1"}},
+		{change: AppointmentStep{OrderID: "o1", AppointmentID: "a1", At: zoned, To: appointment.Pending}, local: true},
+		{change: Rescheduled{OrderID: "o1", AppointmentID: "a1", Index: 2, At: at, From: Slot{at, at.Add(time.Hour)}, To: Slot{at, at}}},
+		{change: Rescheduled{OrderID: "o1", AppointmentID: "a1"}},
+		{change: Rescheduled{OrderID: "o1", AppointmentID: "a1", From: Slot{End: at}, To: Slot{Start: at}}},
+		{change: Rescheduled{OrderID: "o1", AppointmentID: "a1", To: Slot{Start: far}}},
+		{change: Rescheduled{OrderID: "o1", AppointmentID: "\xff"}},
+		{change: Rescheduled{OrderID: "o1", AppointmentID: "a1", From: Slot{End: zoned}}, local: true},
+		{change: ActiveChanged{OrderID: "o1", EventID: 4, At: at, From: "a1", To: "a2"}},
+		{change: ActiveChanged{OrderID: "o1"}},
+		{change: ActiveChanged{OrderID: "o1", To: "\xff"}},
+		{change: ActiveChanged{OrderID: "o1", At: far}},
+		{change: AutoCancelled{OrderID: "o1", AppointmentID: "a1", Index: 5, At: at, Rule: scheduling.OrderAge}},
+		{change: AutoCancelled{OrderID: "o1", AppointmentID: "a1", Rule: scheduling.StartSoon}},
+		{change: AutoCancelled{OrderID: "o1", AppointmentID: "a1"}},
+		{change: AutoCancelled{OrderID: "o1", AppointmentID: "a1", Rule: 9}},
+		{change: AutoCancelled{OrderID: "\xff", AppointmentID: "a1", Rule: scheduling.StartSoon}},
+		{change: nil},
+	} {
+		checkAppendChange(t, c.change, c.local)
+	}
+}
+
+// TestAppendChangeProperty checks appendChange on arbitrary changes.
+func TestAppendChangeProperty(t *testing.T) {
+	str := rapid.OneOf(rapid.SampledFrom([]string{"", "o1", "a/1", "x\"y\\", "é", "\x01", "\xff"}), rapid.String())
+	when := rapid.OneOf(rapid.SampledFrom([]time.Time{{}, time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC),
+		time.Date(2026, 1, 2, 3, 4, 5, 6, time.FixedZone("", 3600))}),
+		rapid.Custom(func(t *rapid.T) time.Time {
+			return time.Unix(rapid.Int64Range(-62167219200, 253402300799).Draw(t, "s"), rapid.Int64Range(0, 999_999_999).Draw(t, "ns")).UTC()
+		}))
+	ost := rapid.Custom(func(t *rapid.T) order.Status { return order.Status(rapid.IntRange(0, 40).Draw(t, "status")) })
+	ast := rapid.Custom(func(t *rapid.T) appointment.Status {
+		return appointment.Status(rapid.IntRange(0, 12).Draw(t, "status"))
+	})
+	slot := rapid.Custom(func(t *rapid.T) Slot { return Slot{when.Draw(t, "start"), when.Draw(t, "end")} })
+	rapid.Check(t, func(t *rapid.T) {
+		var c Change
+		var times []time.Time
+		switch rapid.IntRange(0, 4).Draw(t, "kind") {
+		case 0:
+			s := OrderStep{OrderID: str.Draw(t, "order"), EventID: rapid.Int64().Draw(t, "event"), At: when.Draw(t, "at"),
+				From: ost.Draw(t, "from"), To: ost.Draw(t, "to"), Detail: str.Draw(t, "detail"), Jump: rapid.Bool().Draw(t, "jump")}
+			s.Transitions = rapid.SliceOfN(rapid.Custom(func(t *rapid.T) order.Transition {
+				return order.Transition{From: ost.Draw(t, "from"), Trigger: order.Trigger(rapid.IntRange(0, 30).Draw(t, "trigger")),
+					To: ost.Draw(t, "to")}
+			}), -1, 3).Draw(t, "transitions")
+			c, times = s, []time.Time{s.At}
+		case 1:
+			s := AppointmentStep{OrderID: str.Draw(t, "order"), AppointmentID: str.Draw(t, "appointment"), Index: rapid.Int().Draw(t, "index"),
+				At: when.Draw(t, "at"), From: ast.Draw(t, "from"), To: ast.Draw(t, "to"), Reschedule: rapid.Bool().Draw(t, "reschedule")}
+			c, times = s, []time.Time{s.At}
+		case 2:
+			s := Rescheduled{OrderID: str.Draw(t, "order"), AppointmentID: str.Draw(t, "appointment"), Index: rapid.Int().Draw(t, "index"),
+				At: when.Draw(t, "at"), From: slot.Draw(t, "from"), To: slot.Draw(t, "to")}
+			c, times = s, []time.Time{s.At, s.From.Start, s.From.End, s.To.Start, s.To.End}
+		case 3:
+			s := ActiveChanged{OrderID: str.Draw(t, "order"), EventID: rapid.Int64().Draw(t, "event"), At: when.Draw(t, "at"),
+				From: str.Draw(t, "from"), To: str.Draw(t, "to")}
+			c, times = s, []time.Time{s.At}
+		default:
+			s := AutoCancelled{OrderID: str.Draw(t, "order"), AppointmentID: str.Draw(t, "appointment"), Index: rapid.Int().Draw(t, "index"),
+				At: when.Draw(t, "at"), Rule: scheduling.Rule(rapid.IntRange(0, 3).Draw(t, "rule"))}
+			c, times = s, []time.Time{s.At}
+		}
+		local := false
+		for _, tm := range times {
+			local = local || !tm.IsZero() && tm.Location() != time.UTC
+		}
+		checkAppendChange(t, c, local)
+	})
 }

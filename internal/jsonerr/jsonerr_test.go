@@ -131,7 +131,7 @@ func TestUnquoted(t *testing.T) {
 // TestAppendString: AppendString writes what the json package writes for a
 // string, after what the buffer held, and refuses invalid UTF-8 as it does.
 func TestAppendString(t *testing.T) {
-	for _, s := range []string{"", "plain", " ~", "\x1f", "\x7f", "\"", "\\", "<&>", "é", "\u2028", "\x00end", "a\xffb", "\xc3"} {
+	for _, s := range []string{"", "plain", " ~", "\x1f", "\x7f", "\"", "\\", "<&>", "é", "\u2028", "\x00end", "a\xffb", "\xc3", "\x80", "x\x7f\x80"} {
 		want, werr := json.Marshal(s)
 		got, ok := AppendString([]byte("x"), s)
 		if ok != (werr == nil) {
