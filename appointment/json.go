@@ -5,7 +5,6 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
-	"sync"
 	"time"
 
 	"github.com/go-json-experiment/json"
@@ -121,23 +120,17 @@ func (a *Appointment) UnmarshalJSON(data []byte) error {
 // outside the years 0000 to 9999, a NaN or infinite coordinate, and invalid
 // raw JSON in EventData.Extra or in a history entry's Data.
 func (a Appointment) MarshalJSON() ([]byte, error) {
-	p := encodeBuffers.Get().(*[]byte)
-	defer encodeBuffers.Put(p)
-	b, ok := a.appendJSON((*p)[:0])
-	if cap(b) <= maxEncodeBuffer {
-		*p = b[:0]
-	}
+	p := encodeBuffers.Get()
+	b, ok := a.appendJSON(*p)
+	defer encodeBuffers.Put(p, b)
 	if !ok {
 		return a.marshalWire()
 	}
 	return bytes.Clone(b), nil
 }
 
-// encodeBuffers hold appointments' JSON while MarshalJSON writes it, for
-// reuse, up to maxEncodeBuffer bytes each.
-var encodeBuffers = sync.Pool{New: func() any { return new([]byte) }}
-
-const maxEncodeBuffer = 64 << 10
+// encodeBuffers hold appointments' JSON while MarshalJSON writes it.
+var encodeBuffers jsonerr.Buffers
 
 // marshalWire writes a as [Appointment.MarshalJSON] describes, through
 // appointmentOut and the json package: what appendJSON writes more

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"reflect"
 	"strconv"
-	"sync"
 	"time"
 
 	"github.com/go-json-experiment/json"
@@ -432,12 +431,9 @@ func (o Order) MarshalJSON() ([]byte, error) {
 // withJSON calls use with o's JSON, as MarshalJSONTo describes it, or
 // returns its error. use must not keep the bytes.
 func (o *Order) withJSON(use func([]byte) error) error {
-	p := encodeBuffers.Get().(*[]byte)
-	defer encodeBuffers.Put(p)
-	b, ok := o.appendJSON((*p)[:0])
-	if cap(b) <= maxEncodeBuffer {
-		*p = b[:0]
-	}
+	p := encodeBuffers.Get()
+	b, ok := o.appendJSON(*p)
+	defer encodeBuffers.Put(p, b)
 	if !ok {
 		var err error
 		if b, err = o.marshalWire(); err != nil {
@@ -465,11 +461,8 @@ func (o *Order) UnmarshalJSON(data []byte) error {
 	return nil
 }
 
-// encodeBuffers hold orders' JSON while MarshalJSONTo writes it, for
-// reuse, up to maxEncodeBuffer bytes each.
-var encodeBuffers = sync.Pool{New: func() any { return new([]byte) }}
-
-const maxEncodeBuffer = 64 << 10
+// encodeBuffers hold orders' JSON while it is written.
+var encodeBuffers jsonerr.Buffers
 
 // marshalWire writes o as [Order.MarshalJSONTo] describes, through its wire
 // form and the json package: what appendJSON writes more quickly, and the

@@ -12,6 +12,7 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 	"unsafe"
@@ -161,6 +162,33 @@ func AppendString(b []byte, s string) ([]byte, bool) {
 	b = append(b, s...)
 	return append(b, '"'), true
 }
+
+// Buffers is a pool of buffers to write JSON in, for reuse. The zero
+// Buffers is ready to use.
+type Buffers struct{ pool sync.Pool }
+
+// MaxPooled is the capacity of the largest buffer a Buffers keeps.
+const MaxPooled = 64 << 10
+
+// Get returns a buffer of the pool's, or a new one, empty.
+func (p *Buffers) Get() *[]byte {
+	if b, ok := p.pool.Get().(*[]byte); ok {
+		return b
+	}
+	return new([]byte)
+}
+
+// Put gives buf back to the pool, holding used, what was written in it,
+// when that fits in MaxPooled bytes, and as it was otherwise.
+func (p *Buffers) Put(buf *[]byte, used []byte) {
+	if pooled(used) {
+		*buf = used[:0]
+	}
+	p.pool.Put(buf)
+}
+
+// pooled reports whether a Buffers keeps b.
+func pooled(b []byte) bool { return cap(b) <= MaxPooled }
 
 // InRange reports whether t, in UTC, falls in the years RFC 3339 can write.
 func InRange(t time.Time) bool {

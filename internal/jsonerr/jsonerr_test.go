@@ -158,3 +158,21 @@ func TestAppendTime(t *testing.T) {
 		assert.Equal(t, "x", string(got))
 	}
 }
+
+// TestBuffers: a buffer given back holds what was written in it, emptied,
+// up to MaxPooled bytes; beyond, it is left as it was.
+func TestBuffers(t *testing.T) {
+	assert.True(t, pooled(make([]byte, 0, MaxPooled)))
+	assert.False(t, pooled(make([]byte, 0, MaxPooled+1)))
+	var p Buffers
+	buf := p.Get()
+	assert.Empty(t, *buf)
+	used := append(*buf, "written"...)
+	p.Put(buf, used)
+	assert.Empty(t, *buf)
+	assert.GreaterOrEqual(t, cap(*buf), len("written"), "kept")
+	before := *buf
+	p.Put(buf, make([]byte, 10, MaxPooled+1))
+	assert.Equal(t, cap(before), cap(*buf), "too large to keep")
+	assert.Empty(t, *p.Get())
+}
