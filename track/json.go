@@ -10,6 +10,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unsafe"
 	"weak"
 
 	"github.com/go-json-experiment/json"
@@ -242,15 +243,18 @@ func (w *appender) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-// encodedSnapshots holds the JSON of the snapshots a Tracked holds, by a
-// weak pointer to the snapshot, each encoded once: a Tracked never writes
-// to a snapshot it holds, and values that share one (each Apply returns a
-// value sharing the snapshots it did not replace) share its JSON. An entry
-// goes once its snapshot is no longer reachable.
-var encodedSnapshots sync.Map // weak.Pointer[order.Order] or weak.Pointer[appointment.Appointment] → *snapshotJSON
+// encodedSnapshots holds the JSON of the snapshots a Tracked holds, by the
+// snapshot's address, each encoded once: a Tracked never writes to a
+// snapshot it holds, and values that share one (each Apply returns a value
+// sharing the snapshots it did not replace) share its JSON. An entry names
+// its snapshot with a weak pointer, so that a snapshot allocated where one
+// no longer reachable was is not taken for it; it goes once its snapshot
+// is no longer reachable.
+var encodedSnapshots sync.Map // uintptr → *snapshotJSON
 
 // snapshotJSON is a snapshot's JSON, and what a store keeps with it.
 type snapshotJSON struct {
+	of   any // the snapshot's weak.Pointer
 	json jsontext.Value
 	part parts.Snapshot
 }
@@ -261,21 +265,32 @@ var encodings atomic.Uint64
 // encoded returns the JSON of the snapshot p points to, encoding it the
 // first time.
 func encoded[T any](p *T) (*snapshotJSON, error) {
-	k := weak.Make(p)
-	if s, ok := encodedSnapshots.Load(k); ok {
-		return s.(*snapshotJSON), nil
+	k := uintptr(unsafe.Pointer(p))
+	v, ok := encodedSnapshots.Load(k)
+	if ok && v.(*snapshotJSON).of.(weak.Pointer[T]).Value() == p {
+		return v.(*snapshotJSON), nil
 	}
 	b, err := marshalSnapshot(p)
 	if err != nil {
 		return nil, err
 	}
-	s := &snapshotJSON{json: b}
+	s := &snapshotJSON{of: weak.Make(p), json: b}
 	s.part.Age = encodings.Add(1)
-	got, loaded := encodedSnapshots.LoadOrStore(k, s)
-	if !loaded {
-		runtime.AddCleanup(p, func(k weak.Pointer[T]) { encodedSnapshots.Delete(k) }, k)
+	for {
+		switch {
+		case !ok:
+			if v, ok = encodedSnapshots.LoadOrStore(k, s); ok {
+				continue // stored meanwhile
+			}
+		case v.(*snapshotJSON).of.(weak.Pointer[T]).Value() == p:
+			return v.(*snapshotJSON), nil // encoded meanwhile
+		case !encodedSnapshots.CompareAndSwap(k, v, s): // the entry of a snapshot gone
+			v, ok = encodedSnapshots.Load(k)
+			continue
+		}
+		runtime.AddCleanup(p, func(s *snapshotJSON) { encodedSnapshots.CompareAndDelete(k, s) }, s)
+		return s, nil
 	}
-	return got.(*snapshotJSON), nil
 }
 
 // marshalSnapshot returns the JSON json.Marshal writes for the snapshot

@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"sync"
 	"testing"
 	"time"
+	"unsafe"
 	"weak"
 
 	jsonv2 "github.com/go-json-experiment/json"
@@ -195,24 +197,28 @@ func TestStoredWithoutID(t *testing.T) {
 // TestEncodedSnapshotsGo: the JSON kept for the snapshots of values no
 // longer reachable goes with them.
 func TestEncodedSnapshotsGo(t *testing.T) {
-	var keys []any // weak pointers to the snapshots: they keep nothing alive
+	type entry struct {
+		key uintptr // the snapshot's address: it keeps nothing alive
+		s   *snapshotJSON
+	}
+	var entries []entry
 	func() {
 		for i := range 50 {
 			o := apply(t, Tracked{}, orderEvent(fmt.Sprint("gone-", i), step{order.Ordered, 0, ""}),
 				apptEvent(fmt.Sprint("gone-", i), "a1", 48, astep{appointment.Pending, 1}))
 			_, err := o.MarshalJSON()
 			require.NoError(t, err)
-			keys = append(keys, weak.Make(o.snap), weak.Make(o.appts[0].snap))
-			for _, k := range keys[len(keys)-2:] {
-				_, ok := encodedSnapshots.Load(k)
+			for _, k := range []uintptr{uintptr(unsafe.Pointer(o.snap)), uintptr(unsafe.Pointer(o.appts[0].snap))} {
+				s, ok := encodedSnapshots.Load(k)
 				require.True(t, ok, "kept while the value is")
+				entries = append(entries, entry{k, s.(*snapshotJSON)})
 			}
 		}
 	}()
 	kept := func() int {
 		n := 0
-		for _, k := range keys {
-			if _, ok := encodedSnapshots.Load(k); ok {
+		for _, e := range entries {
+			if s, ok := encodedSnapshots.Load(e.key); ok && s == e.s {
 				n++
 			}
 		}
@@ -226,6 +232,44 @@ func TestEncodedSnapshotsGo(t *testing.T) {
 		time.Sleep(time.Millisecond)
 	}
 	t.Fatalf("the JSON of %d snapshots no longer reachable is kept", kept())
+}
+
+// TestEncodedAddressReused: the entry of a snapshot gone is not taken for
+// that of another snapshot at the same address, which is encoded and
+// replaces it; one encoded meanwhile is returned as it is.
+func TestEncodedAddressReused(t *testing.T) {
+	o, _ := run(t, booked())
+	p := o.snap
+	k := uintptr(unsafe.Pointer(p))
+	encodedSnapshots.Delete(k)
+	gone := new(order.Order)
+	stale := &snapshotJSON{of: weak.Make(gone), json: []byte(`"stale"`)}
+	runtime.KeepAlive(gone)
+	runtime.GC() // gone is unreachable: its weak pointer is now nil
+	require.Nil(t, stale.of.(weak.Pointer[order.Order]).Value())
+	encodedSnapshots.Store(k, stale)
+	s, err := encoded(p)
+	require.NoError(t, err)
+	want, err := jsonv2.Marshal(p)
+	require.NoError(t, err)
+	assert.Equal(t, string(want), string(s.json))
+	got, _ := encodedSnapshots.Load(k)
+	assert.Same(t, s, got, "the stale entry replaced")
+	again, err := encoded(p)
+	require.NoError(t, err)
+	assert.Same(t, s, again, "encoded once")
+
+	// Another snapshot's entry at a key where none was: stored, not replaced.
+	q := new(order.Order)
+	*q = *p
+	kq := uintptr(unsafe.Pointer(q))
+	encodedSnapshots.Delete(kq)
+	first, err := encoded(q)
+	require.NoError(t, err)
+	second, err := encoded(q)
+	require.NoError(t, err)
+	assert.Same(t, first, second)
+	runtime.KeepAlive(q)
 }
 
 // TestMarshalJSONAllocates: MarshalJSON writes the stored form into a
@@ -350,5 +394,42 @@ func TestMarshalJSONBadSlot(t *testing.T) {
 		require.ErrorAs(t, err, &e, name)
 		assert.ErrorIs(t, err, ErrMalformed, name)
 		assert.Equal(t, "/appointments/0/slots/1/end_at", e.Path, name)
+	}
+}
+
+// TestEncodedConcurrently: goroutines encoding one snapshot at once, over
+// no entry or the entry of a snapshot gone, all get the one kept.
+func TestEncodedConcurrently(t *testing.T) {
+	o, _ := run(t, booked())
+	gone := new(order.Order)
+	stale := &snapshotJSON{of: weak.Make(gone), json: []byte(`"stale"`)}
+	runtime.KeepAlive(gone)
+	runtime.GC()
+	for i := range 200 {
+		q := new(order.Order)
+		*q = *o.snap
+		k := uintptr(unsafe.Pointer(q))
+		if i%2 == 0 {
+			encodedSnapshots.Store(k, stale)
+		}
+		start := make(chan struct{})
+		got := make([]*snapshotJSON, 4)
+		var wg sync.WaitGroup
+		for g := range got {
+			wg.Go(func() {
+				<-start
+				s, err := encoded(q)
+				if err == nil {
+					got[g] = s
+				}
+			})
+		}
+		close(start)
+		wg.Wait()
+		kept, _ := encodedSnapshots.Load(k)
+		for g, s := range got {
+			require.Same(t, kept, s, "goroutine %d of round %d", g, i)
+		}
+		runtime.KeepAlive(q)
 	}
 }
