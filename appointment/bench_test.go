@@ -275,6 +275,23 @@ func BenchmarkDecode(b *testing.B) {
 			}
 		})
 	})
+	b.Run("encode-general", func(b *testing.B) { // the encoding above, through appointmentOut and the json package
+		as := make([]Appointment, len(docs))
+		for i, d := range docs {
+			var err error
+			if as[i], err = Decode(d); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.SetBytes(size)
+		loop(b, func() {
+			for _, a := range as {
+				if _, err := a.marshalWire(); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	})
 }
 
 func BenchmarkValidateHistory(b *testing.B) {

@@ -160,3 +160,27 @@ func BenchmarkDecodeApply(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkMarshalChange measures writing the stored form of each change
+// of a typical order (MarshalChange), against the general path it stood
+// on before (each change's form through the json package), which writes
+// the same bytes.
+func BenchmarkMarshalChange(b *testing.B) {
+	_, changes := run(b, booked())
+	for _, c := range []struct {
+		name string
+		f    func(Change) ([]byte, error)
+	}{{"written", MarshalChange}, {"general", marshalChangeForm}} {
+		b.Run(c.name, func(b *testing.B) {
+			loop(b, func() {
+				for _, ch := range changes {
+					if _, err := c.f(ch); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+			b.ReportMetric(float64(len(changes)), "changes/op")
+		})
+	}
+}
+
