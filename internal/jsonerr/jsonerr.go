@@ -153,7 +153,9 @@ func AppendTime(b []byte, t time.Time) ([]byte, bool) {
 // package refuses (b is then extended by an unspecified amount).
 func AppendString(b []byte, s string) ([]byte, bool) {
 	for i := 0; i < len(s); i++ {
-		if c := s[i]; c < ' ' || c == '"' || c == '\\' || c >= utf8.RuneSelf {
+		// c-' ' wraps around below ' ': one comparison finds both a
+		// control character and a byte that is not ASCII.
+		if c := s[i]; c-' ' >= utf8.RuneSelf-' ' || c == '"' || c == '\\' {
 			b, err := jsontext.AppendQuote(b, s)
 			return b, err == nil
 		}
