@@ -35,7 +35,8 @@
 // in time linear in the input, with github.com/go-json-experiment/json;
 // [Order.UnmarshalJSONFrom] does the same inside a larger document, and
 // [Order.MarshalJSONTo] writes it back so that every decoded order
-// round-trips. Member names are matched exactly, letter case included;
+// round-trips; [Order.UnmarshalJSON] and [Order.MarshalJSON] do the same
+// for encoding/json. Member names are matched exactly, letter case included;
 // members this package does not model are skipped; a member repeated in one
 // object, anywhere in the document, is refused as malformed (our decision:
 // which of two values Junction meant cannot be known), as is invalid UTF-8.
