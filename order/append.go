@@ -18,19 +18,21 @@ import (
 // reports its error. It allocates nothing beyond b.
 func (o *Order) appendJSON(b []byte) ([]byte, bool) {
 	ok := true
-	str := func(s string) { // a string member's value
+	str := func(name, s string) { // a member, its value a string
+		b = append(b, name...)
 		if ok {
 			b, ok = jsonerr.AppendString(b, s)
 		}
 	}
-	txt := func(s string) { // a text member's value: null when empty
+	txt := func(name, s string) { // a member, its value a string or null when empty
 		if s == "" {
-			b = append(b, "null"...)
+			b = append(append(b, name...), "null"...)
 		} else {
-			str(s)
+			str(name, s)
 		}
 	}
-	when := func(t time.Time) { // a stamp
+	when := func(name string, t time.Time) { // a member, its value a stamp
+		b = append(b, name...)
 		if ok {
 			b, ok = jsonerr.AppendTime(b, t)
 		}
@@ -46,13 +48,10 @@ func (o *Order) appendJSON(b []byte) ([]byte, bool) {
 	}
 	entry := func(h *HistoryEntry) {
 		b = strconv.AppendInt(append(b, `{"id":`...), h.ID, 10)
-		b = append(b, `,"created_at":`...)
-		when(h.CreatedAt)
-		b = append(b, `,"status":`...)
-		str(status(h.Status, h.StatusText, Status.Full))
+		when(`,"created_at":`, h.CreatedAt)
+		str(`,"status":`, status(h.Status, h.StatusText, Status.Full))
 		if h.Detail != "" {
-			b = append(b, `,"status_detail":`...)
-			str(h.Detail)
+			str(`,"status_detail":`, h.Detail)
 		}
 		b = append(b, '}')
 	}
@@ -61,39 +60,26 @@ func (o *Order) appendJSON(b []byte) ([]byte, bool) {
 			b = append(b, "null"...)
 			return
 		}
-		b = append(b, `{"receiver_name":`...)
-		str(a.ReceiverName)
-		b = append(b, `,"first_line":`...)
-		str(a.FirstLine)
-		b = append(b, `,"second_line":`...)
-		str(a.SecondLine)
+		str(`{"receiver_name":`, a.ReceiverName)
+		str(`,"first_line":`, a.FirstLine)
+		str(`,"second_line":`, a.SecondLine)
 		if a.Unit != "" {
-			b = append(b, `,"unit":`...)
-			str(a.Unit)
+			str(`,"unit":`, a.Unit)
 		}
-		b = append(b, `,"city":`...)
-		str(a.City)
-		b = append(b, `,"state":`...)
-		str(a.State)
-		b = append(b, `,"zip":`...)
-		str(a.ZipCode)
-		b = append(b, `,"country":`...)
-		str(a.Country)
-		b = append(b, `,"phone_number":`...)
-		str(a.PhoneNumber)
+		str(`,"city":`, a.City)
+		str(`,"state":`, a.State)
+		str(`,"zip":`, a.ZipCode)
+		str(`,"country":`, a.Country)
+		str(`,"phone_number":`, a.PhoneNumber)
 		if a.AccessNotes != "" {
-			b = append(b, `,"access_notes":`...)
-			str(a.AccessNotes)
+			str(`,"access_notes":`, a.AccessNotes)
 		}
 		b = append(b, '}')
 	}
 
-	b = append(b, `{"id":`...)
-	str(o.ID)
-	b = append(b, `,"team_id":`...)
-	str(o.TeamID)
-	b = append(b, `,"user_id":`...)
-	str(o.UserID)
+	str(`{"id":`, o.ID)
+	str(`,"team_id":`, o.TeamID)
+	str(`,"user_id":`, o.UserID)
 	b = append(b, `,"patient_details":`...)
 	if p := &o.Patient; *p == (Patient{}) {
 		b = append(b, "null"...)
@@ -105,16 +91,11 @@ func (o *Order) appendJSON(b []byte) ([]byte, bool) {
 			}
 			b = append(p.DOB.appendText(b), "T00:00:00+00:00"...)
 		}
-		b = append(b, `","gender":`...)
-		str(p.Gender)
-		b = append(b, `,"first_name":`...)
-		str(p.FirstName)
-		b = append(b, `,"last_name":`...)
-		str(p.LastName)
-		b = append(b, `,"phone_number":`...)
-		str(p.PhoneNumber)
-		b = append(b, `,"email":`...)
-		str(p.Email)
+		str(`","gender":`, p.Gender)
+		str(`,"first_name":`, p.FirstName)
+		str(`,"last_name":`, p.LastName)
+		str(`,"phone_number":`, p.PhoneNumber)
+		str(`,"email":`, p.Email)
 		b = append(b, '}')
 	}
 	b = append(b, `,"patient_address":`...)
@@ -123,46 +104,31 @@ func (o *Order) appendJSON(b []byte) ([]byte, bool) {
 	if math.IsNaN(t.Price) || math.IsInf(t.Price, 0) {
 		return b, false
 	}
-	b = append(b, `,"lab_test":{"id":`...)
-	str(t.ID)
-	b = append(b, `,"slug":`...)
-	str(t.Slug)
-	b = append(b, `,"name":`...)
-	str(t.Name)
-	b = append(b, `,"sample_type":`...)
-	str(t.SampleType)
-	b = append(b, `,"method":`...)
-	str(string(t.Method))
+	str(`,"lab_test":{"id":`, t.ID)
+	str(`,"slug":`, t.Slug)
+	str(`,"name":`, t.Name)
+	str(`,"sample_type":`, t.SampleType)
+	str(`,"method":`, string(t.Method))
 	b = strconv.AppendBool(append(b, `,"fasting":`...), t.Fasting)
 	b = jsontext.AppendFloat(append(b, `,"price":`...), t.Price, 64)
 	b = strconv.AppendBool(append(b, `,"is_active":`...), t.IsActive)
-	b = append(b, `,"status":`...)
-	str(t.Status)
-	b = append(b, `,"lab":null,"markers":null},"details":{"type":`...)
+	str(`,"status":`, t.Status)
 	d := &o.Details
-	str(string(d.Type))
+	str(`,"lab":null,"markers":null},"details":{"type":`, string(d.Type))
 	b = append(b, `,"data":`...)
 	if !o.IsPhlebotomy() || d.ID == "" && d.AppointmentID == "" && d.CreatedAt == (time.Time{}) && d.UpdatedAt == (time.Time{}) {
 		b = append(b, "null"...)
 	} else {
-		b = append(b, `{"id":`...)
-		str(d.ID)
-		b = append(b, `,"appointment_id":`...)
-		txt(d.AppointmentID)
-		b = append(b, `,"created_at":`...)
-		when(d.CreatedAt)
-		b = append(b, `,"updated_at":`...)
-		when(d.UpdatedAt)
+		str(`{"id":`, d.ID)
+		txt(`,"appointment_id":`, d.AppointmentID)
+		when(`,"created_at":`, d.CreatedAt)
+		when(`,"updated_at":`, d.UpdatedAt)
 		b = append(b, '}')
 	}
-	b = append(b, `},"sample_id":`...)
-	txt(o.SampleID)
-	b = append(b, `,"notes":`...)
-	txt(o.Notes)
-	b = append(b, `,"created_at":`...)
-	when(o.CreatedAt)
-	b = append(b, `,"updated_at":`...)
-	when(o.UpdatedAt)
+	txt(`},"sample_id":`, o.SampleID)
+	txt(`,"notes":`, o.Notes)
+	when(`,"created_at":`, o.CreatedAt)
+	when(`,"updated_at":`, o.UpdatedAt)
 	b = append(b, `,"events":[`...)
 	for i := range o.History {
 		if i > 0 {
@@ -172,18 +138,15 @@ func (o *Order) appendJSON(b []byte) ([]byte, bool) {
 	}
 	b = append(b, `],"last_event":`...)
 	entry(&o.LastEvent)
-	b = append(b, `,"status":`...)
 	if h := o.HighLevel; h == 0 {
-		txt(o.HighLevelText)
+		txt(`,"status":`, o.HighLevelText)
 	} else if !h.valid() {
 		return b, false
 	} else {
-		str(highLevelNames[h])
+		str(`,"status":`, highLevelNames[h])
 	}
-	b = append(b, `,"health_insurance_id":`...)
-	txt(o.HealthInsuranceID)
-	b = append(b, `,"requisition_form_url":`...)
-	txt(o.RequisitionFormURL)
+	txt(`,"health_insurance_id":`, o.HealthInsuranceID)
+	txt(`,"requisition_form_url":`, o.RequisitionFormURL)
 	b = append(b, `,"shipping_details":`...)
 	address(&o.ShippingDetails)
 	b = strconv.AppendBool(append(b, `,"has_abn":`...), o.HasABN)
@@ -196,40 +159,30 @@ func (o *Order) appendJSON(b []byte) ([]byte, bool) {
 	default:
 		b = append(a.appendText(append(b, '"')), '"')
 	}
-	b = append(b, `,"origin":`...)
-	txt(o.Origin)
+	txt(`,"origin":`, o.Origin)
 	b = append(b, `,"order_transaction":`...)
 	if x := &o.Transaction; x.ID == "" && x.Status == "" && len(x.Orders) == 0 {
 		b = append(b, "null"...)
 	} else {
-		b = append(b, `{"id":`...)
-		str(x.ID)
-		b = append(b, `,"status":`...)
-		str(x.Status)
+		str(`{"id":`, x.ID)
+		str(`,"status":`, x.Status)
 		b = append(b, `,"orders":[`...)
 		for i := range x.Orders {
 			v := &x.Orders[i]
 			if i > 0 {
 				b = append(b, ',')
 			}
-			b = append(b, `{"id":`...)
-			str(v.ID)
-			b = append(b, `,"low_level_status":`...)
-			txt(status(v.Status, v.StatusText, Status.String))
-			b = append(b, `,"low_level_status_created_at":`...)
+			str(`{"id":`, v.ID)
+			txt(`,"low_level_status":`, status(v.Status, v.StatusText, Status.String))
 			if v.StatusCreatedAt.IsZero() {
-				b = append(b, "null"...)
+				b = append(b, `,"low_level_status_created_at":null`...)
 			} else {
-				when(v.StatusCreatedAt)
+				when(`,"low_level_status_created_at":`, v.StatusCreatedAt)
 			}
-			b = append(b, `,"origin":`...)
-			txt(v.Origin)
-			b = append(b, `,"parent_id":`...)
-			txt(v.ParentID)
-			b = append(b, `,"created_at":`...)
-			when(v.CreatedAt)
-			b = append(b, `,"updated_at":`...)
-			when(v.UpdatedAt)
+			txt(`,"origin":`, v.Origin)
+			txt(`,"parent_id":`, v.ParentID)
+			when(`,"created_at":`, v.CreatedAt)
+			when(`,"updated_at":`, v.UpdatedAt)
 			b = append(b, '}')
 		}
 		b = append(b, "]}"...)
