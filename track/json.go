@@ -267,7 +267,7 @@ var encodings atomic.Uint64
 func encoded[T any](p *T) (*snapshotJSON, error) {
 	k := uintptr(unsafe.Pointer(p))
 	v, ok := encodedSnapshots.Load(k)
-	if ok && v.(*snapshotJSON).of.(weak.Pointer[T]).Value() == p {
+	if ok && holds(v.(*snapshotJSON), p) {
 		return v.(*snapshotJSON), nil
 	}
 	b, err := marshalSnapshot(p)
@@ -282,7 +282,7 @@ func encoded[T any](p *T) (*snapshotJSON, error) {
 			if v, ok = encodedSnapshots.LoadOrStore(k, s); ok {
 				continue // stored meanwhile
 			}
-		case v.(*snapshotJSON).of.(weak.Pointer[T]).Value() == p:
+		case holds(v.(*snapshotJSON), p):
 			return v.(*snapshotJSON), nil // encoded meanwhile
 		case !encodedSnapshots.CompareAndSwap(k, v, s): // the entry of a snapshot gone
 			v, ok = encodedSnapshots.Load(k)
@@ -291,6 +291,13 @@ func encoded[T any](p *T) (*snapshotJSON, error) {
 		runtime.AddCleanup(p, func(s *snapshotJSON) { encodedSnapshots.CompareAndDelete(k, s) }, s)
 		return s, nil
 	}
+}
+
+// holds reports whether s is the JSON of the snapshot p points to: not
+// that of a snapshot gone, of either type, that was where p is.
+func holds[T any](s *snapshotJSON, p *T) bool {
+	w, ok := s.of.(weak.Pointer[T])
+	return ok && w.Value() == p
 }
 
 // marshalSnapshot returns the JSON json.Marshal writes for the snapshot

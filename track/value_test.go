@@ -259,6 +259,12 @@ func TestEncodedAddressReused(t *testing.T) {
 	require.NoError(t, err)
 	assert.Same(t, s, again, "encoded once")
 
+	// The entry of a snapshot of the other type that was at the address.
+	encodedSnapshots.Store(k, &snapshotJSON{of: weak.Make(&appointment.Appointment{}), json: []byte(`"other"`)})
+	s, err = encoded(p)
+	require.NoError(t, err)
+	assert.Equal(t, string(want), string(s.json))
+
 	// Another snapshot's entry at a key where none was: stored, not replaced.
 	q := new(order.Order)
 	*q = *p
