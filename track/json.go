@@ -17,6 +17,7 @@ import (
 	"github.com/go-json-experiment/json/jsontext"
 
 	"github.com/phlebkit/phlebkit/appointment"
+	"github.com/phlebkit/phlebkit/internal/jsonerr"
 	"github.com/phlebkit/phlebkit/order"
 	"github.com/phlebkit/phlebkit/track/internal/parts"
 )
@@ -59,26 +60,19 @@ type (
 // an *[Error] wrapping [ErrMalformed], whose Path is the JSON Pointer of the
 // value at fault.
 func (o Tracked) MarshalJSON() ([]byte, error) {
-	w := encodeBuffers.Get().(*appender)
-	b, err := o.AppendJSON((*w)[:0])
-	var out []byte
-	if err == nil {
-		out = bytes.Clone(b) // before the buffer is put back, for another to write in
+	p := encodeBuffers.Get()
+	b, err := o.AppendJSON(*p)
+	defer encodeBuffers.Put(p, b)
+	if err != nil {
+		return nil, err
 	}
-	if cap(b) <= maxPooled {
-		*w = b
-		encodeBuffers.Put(w)
-	}
-	return out, err
+	return bytes.Clone(b), nil // before the buffer is put back, for another to write in
 }
 
 // encodeBuffers hold stored forms while MarshalJSON writes them, for reuse:
 // each is written into one of them, then copied, so that it is allocated
 // once, at its size.
-var encodeBuffers = sync.Pool{New: func() any { return new(appender) }}
-
-// maxPooled is the capacity of the largest buffer kept in encodeBuffers.
-const maxPooled = 64 << 10
+var encodeBuffers jsonerr.Buffers
 
 // AppendJSON appends o's stored form, as [Tracked.MarshalJSON] writes it,
 // to b and returns the extended buffer, for a caller that keeps a buffer
@@ -266,8 +260,7 @@ var encodings atomic.Uint64
 // first time.
 func encoded[T any](p *T) (*snapshotJSON, error) {
 	k := uintptr(unsafe.Pointer(p))
-	v, ok := encodedSnapshots.Load(k)
-	if ok && holds(v.(*snapshotJSON), p) {
+	if v, ok := encodedSnapshots.Load(k); ok && holds(v.(*snapshotJSON), p) {
 		return v.(*snapshotJSON), nil
 	}
 	b, err := marshalSnapshot(p)
@@ -276,20 +269,23 @@ func encoded[T any](p *T) (*snapshotJSON, error) {
 	}
 	s := &snapshotJSON{of: weak.Make(p), json: b}
 	s.part.Age = encodings.Add(1)
+	return keep(k, p, s), nil
+}
+
+// keep stores s as the JSON of the snapshot p points to, at its address
+// k, in place of the entry of a snapshot gone that was there, and returns
+// it; or returns the entry of p's that another encoding stored first.
+func keep[T any](k uintptr, p *T, s *snapshotJSON) *snapshotJSON {
 	for {
+		v, loaded := encodedSnapshots.LoadOrStore(k, s)
 		switch {
-		case !ok:
-			if v, ok = encodedSnapshots.LoadOrStore(k, s); ok {
-				continue // stored meanwhile
-			}
-		case holds(v.(*snapshotJSON), p):
-			return v.(*snapshotJSON), nil // encoded meanwhile
-		case !encodedSnapshots.CompareAndSwap(k, v, s): // the entry of a snapshot gone
-			v, ok = encodedSnapshots.Load(k)
-			continue
+		case loaded && holds(v.(*snapshotJSON), p):
+			return v.(*snapshotJSON)
+		case !loaded, encodedSnapshots.CompareAndSwap(k, v, s):
+			runtime.AddCleanup(p, func(s *snapshotJSON) { encodedSnapshots.CompareAndDelete(k, s) }, s)
+			return s
 		}
-		runtime.AddCleanup(p, func(s *snapshotJSON) { encodedSnapshots.CompareAndDelete(k, s) }, s)
-		return s, nil
+		// Another entry replaced the one seen: look again.
 	}
 }
 

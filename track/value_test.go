@@ -439,3 +439,92 @@ func TestEncodedConcurrently(t *testing.T) {
 		runtime.KeepAlive(q)
 	}
 }
+
+// TestKeep: keep stores an entry where none is, returns the snapshot's own
+// entry where one is, and replaces an entry of a snapshot gone, of either
+// type; an entry it stores goes with its snapshot.
+func TestKeep(t *testing.T) {
+	o, _ := run(t, booked())
+	dead := func() *snapshotJSON {
+		gone := new(order.Order)
+		s := &snapshotJSON{of: weak.Make(gone), json: []byte(`"gone"`)}
+		runtime.KeepAlive(gone)
+		runtime.GC()
+		return s
+	}()
+	require.Nil(t, dead.of.(weak.Pointer[order.Order]).Value())
+	other := &snapshotJSON{of: weak.Make(&appointment.Appointment{}), json: []byte(`"other"`)}
+
+	var kept []uintptr // keys whose entry must go with their snapshot
+	var mine []*snapshotJSON
+	for _, c := range []struct {
+		name   string
+		before func(p *order.Order) *snapshotJSON // the entry at p's address before, nil for none
+		wantIt bool                               // whether keep returns that entry
+	}{
+		{"none", func(*order.Order) *snapshotJSON { return nil }, false},
+		{"the snapshot's own", func(p *order.Order) *snapshotJSON { return &snapshotJSON{of: weak.Make(p)} }, true},
+		{"a snapshot gone", func(*order.Order) *snapshotJSON { return dead }, false},
+		{"another type's", func(*order.Order) *snapshotJSON { return other }, false},
+	} {
+		p := new(order.Order)
+		*p = *o.snap
+		k := uintptr(unsafe.Pointer(p))
+		before := c.before(p)
+		if before != nil {
+			encodedSnapshots.Store(k, before)
+		} else {
+			encodedSnapshots.Delete(k)
+		}
+		s := &snapshotJSON{of: weak.Make(p), json: []byte(`"new"`)}
+		got := keep(k, p, s)
+		now, _ := encodedSnapshots.Load(k)
+		if c.wantIt {
+			assert.Same(t, before, got, c.name)
+		} else {
+			assert.Same(t, s, got, c.name)
+			kept, mine = append(kept, k), append(mine, s)
+		}
+		assert.Same(t, got, now, "%s: what is returned is what is stored", c.name)
+		runtime.KeepAlive(p)
+	}
+	for range 1000 {
+		left := 0
+		for i, k := range kept {
+			if v, ok := encodedSnapshots.Load(k); ok && v == mine[i] {
+				left++
+			}
+		}
+		if left == 0 {
+			return
+		}
+		runtime.GC()
+		time.Sleep(time.Millisecond)
+	}
+	t.Fatal("an entry keep stored outlived its snapshot")
+}
+
+// TestAppendTime: a slot's time is written in its own zone, as json.Marshal
+// writes it, for any offset under 24 hours; a year of other than four
+// digits, and an offset of 24 hours or more, are left to json.Marshal.
+func TestAppendTime(t *testing.T) {
+	at := time.Date(2026, 11, 23, 9, 30, 0, 0, time.UTC)
+	for _, off := range []int{0, -5 * 3600, -(24*3600 - 60), 24*3600 - 60, 3600 + 1800} {
+		tm := at.In(time.FixedZone("", off))
+		got, ok := appendTime([]byte("x"), `,"t":`, tm)
+		require.True(t, ok, "offset %d", off)
+		want, err := jsonv2.Marshal(tm)
+		require.NoError(t, err)
+		assert.Equal(t, `x,"t":`+string(want), string(got))
+	}
+	for _, tm := range []time.Time{at.In(time.FixedZone("", 24*3600)), at.In(time.FixedZone("", -24*3600)),
+		time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(-1, 1, 1, 0, 0, 0, 0, time.UTC)} {
+		_, ok := appendTime(nil, `,"t":`, tm)
+		assert.False(t, ok, "%v", tm)
+		_, err := jsonv2.Marshal(tm)
+		assert.Error(t, err, "json.Marshal refuses %v too", tm)
+	}
+	got, ok := appendTime([]byte("x"), `,"t":`, time.Time{})
+	assert.True(t, ok)
+	assert.Equal(t, "x", string(got), "a zero time is left out")
+}
