@@ -183,4 +183,3 @@ func BenchmarkMarshalChange(b *testing.B) {
 		})
 	}
 }
-
