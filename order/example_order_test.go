@@ -122,6 +122,24 @@ func ExampleOrder_MarshalJSON() {
 	// o-1 true
 }
 
+// UnmarshalJSON decodes as Decode does; null, and an order it cannot read,
+// leave the destination as it was.
+func ExampleOrder_UnmarshalJSON() {
+	o := order.Order{ID: "kept"}
+	err := o.UnmarshalJSON([]byte(`null`))
+	fmt.Println(o.ID, err)
+
+	err = o.UnmarshalJSON([]byte(`{"id": "o-2", "details": {"type": "at_home_phlebotomy"}, "status": "lost"}`))
+	fmt.Println(o.ID, errors.Is(err, order.ErrUnknownStatus))
+
+	err = o.UnmarshalJSON([]byte(`{"id": "o-3", "details": {"type": "at_home_phlebotomy"}, "status": "completed"}`))
+	fmt.Println(o.ID, o.HighLevel, err)
+	// Output:
+	// kept <nil>
+	// kept true
+	// o-3 completed <nil>
+}
+
 // Orders of every modality arrive on the same webhook events. Only an
 // at-home phlebotomy order has its statuses parsed.
 func ExampleOrder_IsPhlebotomy() {
