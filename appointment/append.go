@@ -96,7 +96,7 @@ func (a *Appointment) appendJSON(b []byte) ([]byte, bool) {
 	opt(`,"appointment_notes":`, a.AppointmentNotes)
 	e := &a.EventData
 	for k := range e.Extra {
-		if k != "origin" && k != "is_reschedule" { // members sorted with origin's and is_reschedule
+		if k != "origin" && k != "is_reschedule" { // other members, sorted among those two: left to the general path
 			return b, false
 		}
 	}

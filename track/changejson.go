@@ -266,8 +266,7 @@ func UnmarshalChange(data []byte) (Change, error) {
 
 // appendChange appends the bytes marshalChangeForm writes for c, and
 // reports true. It reports false, b then extended by an unspecified
-// amount, for every c that marshalChangeForm refuses, and for the few it
-// leaves to it: a time that is not in UTC.
+// amount, for every c that marshalChangeForm refuses.
 func appendChange(b []byte, c Change) ([]byte, bool) {
 	ok := true
 	str := func(name, s string) {
@@ -277,13 +276,11 @@ func appendChange(b []byte, c Change) ([]byte, bool) {
 		}
 	}
 	num := func(name string, n int64) { b = strconv.AppendInt(append(b, name...), n, 10) }
-	at := func(name string, t time.Time) { // omitted when zero
-		switch {
-		case t.IsZero():
-		case t.Location() != time.UTC:
+	at := func(name string, t time.Time) { // omitted when zero, written in its zone
+		if c, written := appendTime(b, name, t); written {
+			b = c
+		} else {
 			ok = false
-		case ok:
-			b, ok = jsonerr.AppendTime(append(b, name...), t)
 		}
 	}
 	orderStatus := func(name string, s order.Status) {
