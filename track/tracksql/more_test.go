@@ -414,3 +414,51 @@ func TestKnownWithoutDatabase(t *testing.T) {
 		require.ErrorIs(t, err, ErrDatabase, "news needs the database")
 	})
 }
+
+// TestOneConnection uses a store whose database has one connection (as
+// SQLite is often opened, SetMaxOpenConns(1)): no call waits for a second
+// one while a transaction holds the first, including an event revealing
+// more changes than a Store prepares statements for.
+func TestOneConnection(t *testing.T) {
+	eachDB(t, func(t *testing.T, db opener) {
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		defer cancel()
+		one := db()
+		one.SetMaxOpenConns(1)
+		s, err := Open(ctx, one, WithClock(func() time.Time { return monday }))
+		require.NoError(t, err)
+		long := longHistory("ord-1", preparedChanges+4)
+		life := lifecycle(t, "ord-2")
+		_, want := inOrder(t, []webhook.Event{long})
+		_, more := inOrder(t, life)
+		want = append(want, more...)
+		require.Greater(t, len(want), preparedChanges+1)
+		var got []track.Change
+		for i, e := range append([]webhook.Event{long}, life...) {
+			if i%2 == 1 { // in the caller's transaction
+				tx, err := one.BeginTx(ctx, nil)
+				require.NoError(t, err)
+				changes, err := s.RecordTx(ctx, tx, e)
+				require.NoError(t, err)
+				require.NoError(t, tx.Commit())
+				got = append(got, changes...)
+				continue
+			}
+			changes, err := s.Record(ctx, e)
+			require.NoError(t, err)
+			got = append(got, changes...)
+		}
+		assert.Equal(t, want, got)
+		assert.Equal(t, byKey(t, want), stored(t, one))
+		h := &collector{}
+		n, err := s.Dispatch(ctx, h.handle)
+		require.NoError(t, err)
+		assert.Equal(t, len(want), n)
+		_, err = s.Prune(ctx, monday.Add(time.Hour))
+		require.NoError(t, err)
+		_, version, err := s.Load(ctx, "ord-2")
+		require.NoError(t, err)
+		assert.Equal(t, int64(len(life)), version)
+		require.NoError(t, ctx.Err(), "nothing waited for a connection")
+	})
+}

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/phlebkit/phlebkit/track"
@@ -92,9 +91,18 @@ RETURNING id, change_key, order_id, body, attempts, recorded_at`
 type statements struct {
 	take, read, lock, insertOrder, updateOrder *sql.Stmt
 
-	mu      sync.Mutex
-	changes map[int]*sql.Stmt // INSERT of n changes, by n
+	// changes[n-1] is the INSERT of n changes, for n up to
+	// preparedChanges; an INSERT of more is prepared on the transaction
+	// that runs it. None is prepared while a transaction holds a
+	// connection: with one connection (SetMaxOpenConns(1), usual on
+	// SQLite), that would wait forever.
+	changes []*sql.Stmt
 }
+
+// preparedChanges is how many INSERT statements of changes a Store
+// prepares when it opens: of one change, of two, and so on. Most events
+// reveal one to three changes.
+const preparedChanges = 8
 
 // prepare prepares the statements of s.
 func (s *Store) prepare(ctx context.Context) error {
@@ -118,6 +126,14 @@ func (s *Store) prepare(ctx context.Context) error {
 		}
 		*p.st = st
 	}
+	for n := 1; n <= preparedChanges; n++ {
+		st, err := s.db.PrepareContext(ctx, insertChangesQuery(n))
+		if err != nil {
+			s.Close()
+			return &Error{Op: "open", Reason: "preparing statements", Err: ErrDatabase, Cause: err}
+		}
+		s.st.changes = append(s.st.changes, st)
+	}
 	return nil
 }
 
@@ -128,17 +144,11 @@ func (s *Store) Close() error {
 		return nil
 	}
 	var errs []error
-	s.st.mu.Lock()
-	defer s.st.mu.Unlock()
-	for _, st := range []*sql.Stmt{s.st.take, s.st.read, s.st.lock, s.st.insertOrder, s.st.updateOrder} {
+	for _, st := range append([]*sql.Stmt{s.st.take, s.st.read, s.st.lock, s.st.insertOrder, s.st.updateOrder}, s.st.changes...) {
 		if st != nil {
 			errs = append(errs, st.Close())
 		}
 	}
-	for _, st := range s.st.changes {
-		errs = append(errs, st.Close())
-	}
-	s.st.changes = nil
 	if err := errors.Join(errs...); err != nil {
 		return &Error{Op: "close", Err: ErrDatabase, Cause: err}
 	}
@@ -545,9 +555,11 @@ func (s *Store) insertChanges(ctx context.Context, tx *sql.Tx, orderID string, c
 			k := c.Key()
 			copy(args[i*changeColumns:], []any{k, orderID, kindOf(k), string(body), now, now})
 		}
-		st, err := s.insertStmt(ctx, len(chunk))
-		if err == nil {
-			_, err = tx.StmtContext(ctx, st).ExecContext(ctx, args...)
+		var err error
+		if n := len(chunk); n-1 < len(s.st.changes) {
+			_, err = tx.StmtContext(ctx, s.st.changes[n-1]).ExecContext(ctx, args...)
+		} else {
+			_, err = tx.ExecContext(ctx, insertChangesQuery(n), args...)
 		}
 		if err != nil {
 			return &Error{Op: "record", OrderID: orderID, Reason: "storing the changes", Err: ErrDatabase, Cause: err}
@@ -556,14 +568,8 @@ func (s *Store) insertChanges(ctx context.Context, tx *sql.Tx, orderID string, c
 	return nil
 }
 
-// insertStmt returns the statement that inserts n changes, prepared the
-// first time.
-func (s *Store) insertStmt(ctx context.Context, n int) (*sql.Stmt, error) {
-	s.st.mu.Lock()
-	defer s.st.mu.Unlock()
-	if st, ok := s.st.changes[n]; ok {
-		return st, nil
-	}
+// insertChangesQuery returns the statement that inserts n changes.
+func insertChangesQuery(n int) string {
 	var b strings.Builder
 	b.WriteString("INSERT INTO phlebkit_changes (change_key, order_id, kind, body, recorded_at, available_at) VALUES ")
 	for i := range n {
@@ -579,15 +585,7 @@ func (s *Store) insertStmt(ctx context.Context, n int) (*sql.Stmt, error) {
 		}
 		b.WriteString(")")
 	}
-	st, err := s.db.PrepareContext(ctx, b.String())
-	if err != nil {
-		return nil, err
-	}
-	if s.st.changes == nil {
-		s.st.changes = map[int]*sql.Stmt{}
-	}
-	s.st.changes[n] = st
-	return st, nil
+	return b.String()
 }
 
 // kindOf returns the kind a change's key names: its second segment.
