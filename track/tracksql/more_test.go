@@ -15,6 +15,7 @@ import (
 
 	"github.com/phlebkit/phlebkit/order"
 	"github.com/phlebkit/phlebkit/track"
+	"github.com/phlebkit/phlebkit/track/tracksql/internal/column"
 	"github.com/phlebkit/phlebkit/webhook"
 )
 
@@ -461,4 +462,38 @@ func TestOneConnection(t *testing.T) {
 		assert.Equal(t, int64(len(life)), version)
 		require.NoError(t, ctx.Err(), "nothing waited for a connection")
 	})
+}
+
+// TestPrepareGuess: the value column and the changes' JSON of an event
+// with news are made before the transaction, as the transaction would make
+// them; of an event without news, nothing is.
+func TestPrepareGuess(t *testing.T) {
+	s := open(t, sqliteDB(t))
+	life := lifecycle(t, "ord-1")
+	ctx := context.Background()
+	_, err := s.Record(ctx, life[0])
+	require.NoError(t, err)
+	for _, e := range life[:2] {
+		g := s.guess(&e)
+		s.prepareGuess(&g)
+		if g.next == nil {
+			assert.Nil(t, g.packed, "no news")
+			assert.Nil(t, g.buf)
+			continue
+		}
+		want, err := column.Pack(new(column.Buffer), g.next, column.LimitSQLite)
+		require.NoError(t, err)
+		assert.Equal(t, want, g.packed)
+		require.Len(t, g.bodies, len(g.changes))
+		require.NotEmpty(t, g.changes)
+		for i, c := range g.changes {
+			body, err := track.MarshalChange(c)
+			require.NoError(t, err)
+			assert.Equal(t, string(body), g.bodies[i])
+		}
+		g.release()
+		assert.Nil(t, g.buf)
+		assert.Nil(t, g.packed)
+		g.release() // again: nothing to put back
+	}
 }

@@ -191,6 +191,8 @@ func (s *Store) Record(ctx context.Context, e webhook.Event) ([]track.Change, er
 	if g.stale() {
 		return nil, nil
 	}
+	s.prepareGuess(&g)
+	defer g.release()
 	var (
 		changes []track.Change
 		rows    *rowStore
@@ -280,6 +282,46 @@ type guessed struct {
 	next    *track.Tracked // nil: nothing new, or refused
 	changes []track.Change
 	err     error // the value in memory refused the event
+
+	// packed is the value column of next, and bodies the JSON of changes,
+	// when prepareGuess made them: before the transaction begins, so that it
+	// holds SQLite's write lock the shorter. buf holds packed until
+	// release.
+	packed []byte
+	bodies []string
+	buf    *column.Buffer
+}
+
+// prepareGuess makes g's value column and its changes' JSON, if it can;
+// otherwise the transaction makes them, and fails as it should.
+func (s *Store) prepareGuess(g *guessed) {
+	if g.next == nil {
+		return
+	}
+	bodies := make([]string, len(g.changes))
+	for i, c := range g.changes {
+		body, err := track.MarshalChange(c)
+		if err != nil {
+			return
+		}
+		bodies[i] = string(body)
+	}
+	buf := column.Get()
+	packed, err := column.Pack(buf, g.next, packLimit(s.cfg.dialect))
+	if err != nil {
+		column.Put(buf)
+		return
+	}
+	g.packed, g.bodies, g.buf = packed, bodies, buf
+}
+
+// release puts back the buffer prepareGuess took; g's packed bytes must not be
+// used after.
+func (g *guessed) release() {
+	if g.buf != nil {
+		column.Put(g.buf)
+		g.buf, g.packed = nil, nil
+	}
 }
 
 // guess applies e to the value of its order in memory, or to the zero
@@ -427,11 +469,11 @@ func (s *Store) record(ctx context.Context, rows *rowStore, e *webhook.Event, g 
 	if g.stale() {
 		return nil, nil
 	}
-	changes := g.changes
+	changes, bodies := g.changes, g.bodies
 	ok := false
 	if g.next != nil {
 		var err error
-		if ok, err = rows.swap(ctx, e.OrderID(), g.version, g.next); err != nil {
+		if ok, err = rows.swap(ctx, e.OrderID(), g.version, g.next, g.packed); err != nil {
 			return nil, err
 		}
 	}
@@ -440,11 +482,12 @@ func (s *Store) record(ctx context.Context, rows *rowStore, e *webhook.Event, g 
 		if changes, err = track.Record(ctx, rows, *e); err != nil {
 			return nil, err
 		}
+		bodies = nil
 	}
 	if len(changes) == 0 {
 		return nil, nil
 	}
-	if err := s.insertChanges(ctx, rows.tx, e.OrderID(), changes); err != nil {
+	if err := s.insertChanges(ctx, rows.tx, e.OrderID(), changes, bodies); err != nil {
 		return nil, err
 	}
 	return changes, nil
@@ -500,17 +543,21 @@ func (s *Store) load(ctx context.Context, st *sql.Stmt, op, orderID string) (tra
 }
 
 func (r *rowStore) Swap(ctx context.Context, orderID string, version int64, next track.Tracked) (bool, error) {
-	return r.swap(ctx, orderID, version, &next)
+	return r.swap(ctx, orderID, version, &next, nil)
 }
 
-// swap is Swap, given where next is.
-func (r *rowStore) swap(ctx context.Context, orderID string, version int64, next *track.Tracked) (bool, error) {
-	buf := column.Get()
-	defer column.Put(buf)
-	b, err := column.Pack(buf, next, packLimit(r.s.cfg.dialect))
-	if err != nil {
-		return false, &Error{Op: "record", OrderID: orderID, Err: track.ErrMalformed, Cause: err}
+// swap is Swap, given where next is, and its value column when it was
+// made (nil when not).
+func (r *rowStore) swap(ctx context.Context, orderID string, version int64, next *track.Tracked, b []byte) (bool, error) {
+	if b == nil {
+		buf := column.Get()
+		defer column.Put(buf)
+		var err error
+		if b, err = column.Pack(buf, next, packLimit(r.s.cfg.dialect)); err != nil {
+			return false, &Error{Op: "record", OrderID: orderID, Err: track.ErrMalformed, Cause: err}
+		}
 	}
+	var err error
 	now := r.s.cfg.now().UnixNano()
 	var res sql.Result
 	if version == 0 {
@@ -540,21 +587,27 @@ const changeColumns = 6
 var maxChangeRows = 200
 
 // insertChanges stores changes in the outbox, a few INSERT statements of
-// many rows each.
-func (s *Store) insertChanges(ctx context.Context, tx *sql.Tx, orderID string, changes []track.Change) error {
+// many rows each; bodies, when not nil, are the changes' JSON.
+func (s *Store) insertChanges(ctx context.Context, tx *sql.Tx, orderID string, changes []track.Change, bodies []string) error {
 	now := s.cfg.now().UnixNano()
-	for len(changes) > 0 {
-		chunk := changes[:min(len(changes), maxChangeRows)]
-		changes = changes[len(chunk):]
+	for at := 0; at < len(changes); {
+		chunk := changes[at:min(len(changes), at+maxChangeRows)]
 		args := make([]any, len(chunk)*changeColumns)
 		for i, c := range chunk {
-			body, err := track.MarshalChange(c)
-			if err != nil {
-				return &Error{Op: "record", OrderID: orderID, Key: c.Key(), Err: track.ErrMalformed, Cause: err}
+			var body string
+			if bodies != nil {
+				body = bodies[at+i]
+			} else {
+				b, err := track.MarshalChange(c)
+				if err != nil {
+					return &Error{Op: "record", OrderID: orderID, Key: c.Key(), Err: track.ErrMalformed, Cause: err}
+				}
+				body = string(b)
 			}
 			k := c.Key()
-			copy(args[i*changeColumns:], []any{k, orderID, kindOf(k), string(body), now, now})
+			copy(args[i*changeColumns:], []any{k, orderID, kindOf(k), body, now, now})
 		}
+		at += len(chunk)
 		var err error
 		if n := len(chunk); n-1 < len(s.st.changes) {
 			_, err = tx.StmtContext(ctx, s.st.changes[n-1]).ExecContext(ctx, args...)
