@@ -11,7 +11,7 @@
 //
 // An order's stored form grows with each snapshot it holds, and repeats
 // itself (its snapshots share their addresses, names and statuses), so
-// that it packs to about a fifth of its size: a row keeps fitting in one
+// that it packs to about a quarter of its size: a row keeps fitting in one
 // database page, and each write of it rewrites that page only, where the
 // JSON would spill into overflow pages, each rewritten too.
 //
@@ -24,8 +24,10 @@
 // latest snapshots, which the next deliveries are likely to replace, are
 // mostly written as they are, so that most writes compress nothing. A
 // stored form whose JSON outside its snapshots is too large for that is
-// compressed whole. Any DEFLATE stream reads back, whichever way it was
-// written.
+// compressed whole. Both are compressed with DEFLATE's fixed codes (see
+// appendFixed). Any DEFLATE stream reads back, whichever way it was
+// written: the values earlier versions compressed with compress/flate
+// read as before.
 package column
 
 import (
@@ -65,13 +67,6 @@ var finalBlock = []byte{0x01, 0x00, 0x00, 0xff, 0xff}
 // maxUnpacked bounds the size of a stored form unpacked: a value that
 // claims more is malformed, not read on. A variable, for tests.
 var maxUnpacked = 64 << 20
-
-// writers are DEFLATE compressors kept for reuse: each holds a few hundred
-// kilobytes of tables.
-var writers = sync.Pool{New: func() any {
-	w, _ := flate.NewWriter(nil, flate.BestSpeed) // the level is valid
-	return w
-}}
 
 // readers are DEFLATE decompressors kept for reuse.
 var readers = sync.Pool{New: func() any { return flate.NewReader(bytes.NewReader(nil)) }}
@@ -155,11 +150,8 @@ func Pack(buf *Buffer, v *track.Tracked, limit int) ([]byte, error) {
 	buf.packed.Reset()
 	buf.packed.WriteByte(Packed)
 	if size > limit { // what lies outside the snapshots is large
-		w := writers.Get().(*flate.Writer)
-		defer writers.Put(w)
-		w.Reset(&buf.packed)
-		_, _ = w.Write(js) // a bytes.Buffer does not fail
-		_ = w.Close()
+		buf.packed.Write(appendFixed(buf.packed.AvailableBuffer(), js))
+		buf.packed.Write(finalBlock)
 		return buf.packed.Bytes(), nil
 	}
 	at := 0
@@ -178,13 +170,7 @@ func Pack(buf *Buffer, v *track.Tracked, limit int) ([]byte, error) {
 // compressed returns b compressed into DEFLATE blocks that end on a byte,
 // none of them final, which need nothing before them: a part of a stream.
 func compressed(b []byte) []byte {
-	var out bytes.Buffer
-	w := writers.Get().(*flate.Writer)
-	defer writers.Put(w)
-	w.Reset(&out)
-	_, _ = w.Write(b) // a bytes.Buffer does not fail
-	_ = w.Flush()
-	return out.Bytes()
+	return appendFixed(make([]byte, 0, len(b)*5/8+16), b) // room for most JSON
 }
 
 // writeStored writes b to out as stored DEFLATE blocks, none of them final.
