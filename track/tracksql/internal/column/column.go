@@ -79,10 +79,11 @@ var buffers = sync.Pool{New: func() any { return new(Buffer) }}
 // Buffer holds a stored form as JSON, where its snapshots lie in it,
 // and the stored form packed: where Pack writes. The zero Buffer is ready.
 type Buffer struct {
-	json   []byte
-	spans  []parts.Span
-	order  []int // indexes of spans, oldest snapshot first
-	packed bytes.Buffer
+	json    []byte
+	spans   []parts.Span
+	order   []int // indexes of spans, oldest snapshot first
+	packed  bytes.Buffer
+	scratch []byte // where snapshots are compressed, before they are copied
 }
 
 // maxPooled is the capacity of the largest buffer kept in buffers, and
@@ -98,7 +99,7 @@ func Get() *Buffer { return buffers.Get().(*Buffer) }
 // Put keeps buf for reuse by Get, unless it grew large; buf, and the bytes
 // Pack wrote in it, must not be used after.
 func Put(buf *Buffer) {
-	if cap(buf.json) <= maxPooled && buf.packed.Cap() <= maxPooled && cap(buf.spans) <= maxPooledSpans {
+	if cap(buf.json) <= maxPooled && buf.packed.Cap() <= maxPooled && cap(buf.scratch) <= maxPooled && cap(buf.spans) <= maxPooledSpans {
 		buffers.Put(buf)
 	}
 }
@@ -141,7 +142,7 @@ func Pack(buf *Buffer, v *track.Tracked, limit int) ([]byte, error) {
 	slices.SortFunc(buf.order, func(i, j int) int { return cmp.Compare(spans[i].Snapshot.Age, spans[j].Snapshot.Age) })
 	for k := 0; k < len(buf.order) && size > limit; k++ {
 		sp := spans[buf.order[k]]
-		p := compressed(js[sp.Start:sp.End])
+		p := compressed(&buf.scratch, js[sp.Start:sp.End])
 		if !sp.Snapshot.Packed.CompareAndSwap(nil, &p) {
 			p = *sp.Snapshot.Packed.Load() // another write compressed it first: the same bytes
 		}
@@ -169,8 +170,11 @@ func Pack(buf *Buffer, v *track.Tracked, limit int) ([]byte, error) {
 
 // compressed returns b compressed into DEFLATE blocks that end on a byte,
 // none of them final, which need nothing before them: a part of a stream.
-func compressed(b []byte) []byte {
-	return appendFixed(make([]byte, 0, len(b)*5/8+16), b) // room for most JSON
+// It is written in *scratch, which it may grow, then copied, so that the
+// part kept takes its size.
+func compressed(scratch *[]byte, b []byte) []byte {
+	*scratch = appendFixed((*scratch)[:0], b)
+	return bytes.Clone(*scratch)
 }
 
 // writeStored writes b to out as stored DEFLATE blocks, none of them final.

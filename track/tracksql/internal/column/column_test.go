@@ -67,7 +67,7 @@ func withID(t *testing.T, id string) track.Tracked {
 
 // whole returns b compressed whole, as Pack writes it.
 func whole(b []byte) []byte {
-	return append(append([]byte{Packed}, compressed(b)...), finalBlock...)
+	return append(append([]byte{Packed}, compressed(new([]byte), b)...), finalBlock...)
 }
 
 // deflated returns b compressed by compress/flate, as Pack wrote it
@@ -183,12 +183,12 @@ func TestPackTo(t *testing.T) {
 	}
 	// A buffer grown beyond maxPooled is not kept.
 	for _, large := range []*Buffer{{json: make([]byte, 0, maxPooled+1)}, {packed: *bytes.NewBuffer(make([]byte, 0, maxPooled+1))},
-		{spans: make([]parts.Span, 0, maxPooledSpans+1)}} {
+		{spans: make([]parts.Span, 0, maxPooledSpans+1)}, {scratch: make([]byte, 0, maxPooled+1)}} {
 		Put(large)
 		assert.NotSame(t, large, buffers.Get())
 	}
 	kept := &Buffer{json: make([]byte, 0, maxPooled), packed: *bytes.NewBuffer(make([]byte, 0, maxPooled)),
-		spans: make([]parts.Span, 0, maxPooledSpans)}
+		spans: make([]parts.Span, 0, maxPooledSpans), scratch: make([]byte, 0, maxPooled)}
 	if !raceEnabled { // the race detector drops pooled values at random
 		// A goroutine moved to another processor between Put and Get gets
 		// a new buffer: try a few times.
@@ -360,7 +360,7 @@ func TestPackStored(t *testing.T) {
 	writeStored(&buf, nil)
 	assert.Zero(t, buf.Len())
 
-	part := compressed(data)
+	part := compressed(new([]byte), data)
 	assert.Less(t, len(part), 1000)
 	got, err = io.ReadAll(flate.NewReader(io.MultiReader(bytes.NewReader(part), bytes.NewReader(finalBlock))))
 	require.NoError(t, err)
@@ -438,7 +438,7 @@ func TestPackBoundaries(t *testing.T) {
 		var sizes [][2]int
 		for _, sp := range spans {
 			require.Nil(t, sp.Snapshot.Packed.Load())
-			sizes = append(sizes, [2]int{sp.End - sp.Start, len(compressed(js[sp.Start:sp.End]))})
+			sizes = append(sizes, [2]int{sp.End - sp.Start, len(compressed(new([]byte), js[sp.Start:sp.End]))})
 		}
 		return v, js, sizes
 	}
@@ -471,7 +471,7 @@ func TestPackBoundaries(t *testing.T) {
 	_, spans, err := parts.AppendJSON(&v, nil, nil)
 	require.NoError(t, err)
 	for _, sp := range spans {
-		p := compressed(js[sp.Start:sp.End])
+		p := compressed(new([]byte), js[sp.Start:sp.End])
 		sp.Snapshot.Packed.Store(&p)
 	}
 	check(v, all, 3)

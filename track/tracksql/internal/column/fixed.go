@@ -33,7 +33,7 @@ var fixedCodes, fixedLens = func() (codes [288]uint32, lens [288]uint8) {
 		case v < 256:
 			c, n = 0x190+uint32(v-144), 9
 		case v < 280:
-			c, n = uint32(v-256), 7
+			c, n = uint32(v)&0x7f, 7 // v - 256
 		default:
 			c, n = 0xc0+uint32(v-280), 8
 		}

@@ -10,6 +10,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/phlebkit/phlebkit/track/internal/parts"
 )
 
 // inflate reads back a part appendFixed wrote (after prefix), as the end
@@ -117,10 +119,13 @@ func TestAppendFixedSizes(t *testing.T) {
 	js, err := v.MarshalJSON()
 	require.NoError(t, err)
 	assert.Equal(t, 1296, size(js), "the lifecycle's stored form")
-	part := compressed(js)
-	assert.Less(t, cap(part), len(js))
+	scratch := make([]byte, 0, len(js))
+	part := compressed(&scratch, js)
+	assert.Equal(t, appendFixed(nil, js), part)
+	assert.Less(t, cap(part), len(js)/2, "the part takes its size, not the scratch's")
+	assert.Equal(t, part, scratch, "written in scratch")
 	if !raceEnabled {
-		assert.Equal(t, 1.0, testing.AllocsPerRun(10, func() { compressed(js) }))
+		assert.Equal(t, 1.0, testing.AllocsPerRun(10, func() { compressed(&scratch, js) }), "the copy")
 	}
 }
 
@@ -180,6 +185,13 @@ func TestBitWriter(t *testing.T) {
 	assert.Equal(t, []byte{0xee, 0xfd, 0xff, 0x0f, 0x00, 0x06}, w.flush())
 	assert.Zero(t, w.n)
 	assert.Equal(t, []byte{0xee, 0xfd, 0xff, 0x0f, 0x00, 0x06}, w.flush(), "nothing left")
+	// Four bytes' worth of bits are written at once.
+	w = bitWriter{}
+	w.write(0xabcd, 16)
+	assert.Empty(t, w.out)
+	w.write(0x1234, 16)
+	assert.Equal(t, []byte{0xcd, 0xab, 0x34, 0x12}, w.out)
+	assert.Zero(t, w.n)
 }
 
 // FuzzAppendFixed compresses anything, seeded with the table's cases: it
@@ -192,4 +204,41 @@ func FuzzAppendFixed(f *testing.F) {
 		got := inflate(t, []byte{0xff}, appendFixed([]byte{0xff}, src))
 		require.Equal(t, string(src), string(got))
 	})
+}
+
+// BenchmarkCompress compresses the lifecycle's stored form (5.7 KB of
+// JSON) whole, and its order's snapshot (2.2 KB) as a part: with
+// appendFixed, and with compress/flate at BestSpeed, as Pack did before.
+// Each reports the bytes written.
+func BenchmarkCompress(b *testing.B) {
+	v := inOrder(b, lifecycle(b))
+	js, spans, err := parts.AppendJSON(&v, nil, nil)
+	require.NoError(b, err)
+	snapshot := js[spans[0].Start:spans[0].End]
+	for _, in := range []struct {
+		name string
+		json []byte
+	}{{"stored-form", js}, {"snapshot", snapshot}} {
+		b.Run(in.name+"/fixed", func(b *testing.B) {
+			b.ReportAllocs()
+			var out []byte
+			for b.Loop() {
+				out = appendFixed(out[:0], in.json)
+			}
+			b.ReportMetric(float64(len(out)), "bytes")
+		})
+		b.Run(in.name+"/flate", func(b *testing.B) {
+			b.ReportAllocs()
+			w, err := flate.NewWriter(nil, flate.BestSpeed)
+			require.NoError(b, err)
+			var out bytes.Buffer
+			for b.Loop() {
+				out.Reset()
+				w.Reset(&out)
+				_, _ = w.Write(in.json)
+				_ = w.Flush()
+			}
+			b.ReportMetric(float64(out.Len()), "bytes")
+		})
+	}
 }
