@@ -105,6 +105,10 @@ func TestAppendFixedSizes(t *testing.T) {
 	// length code and an offset code of 5 bits.
 	run := bytes.Repeat([]byte{'a'}, 1+4*maxMatch)
 	assert.Equal(t, (3+8+4*(8+5)+7+3+7)/8+4, size(run))
+	// A repeat of the last four bytes, and none: (3 + 5×8 + 7 + 5+1 + 7 +
+	// 3) bits and (3 + 9×8 + 7 + 3), each then to a byte and 4 more.
+	assert.Equal(t, 13, size([]byte("abcdXabcd")))
+	assert.Equal(t, 15, size([]byte("abcdXefgh")))
 	near, far := size(repeats(maxMatch, maxOffset)), size(repeats(maxMatch, maxOffset+1))
 	assert.Less(t, near+200, far, "a repeat at the farthest offset is found; one beyond is not")
 	for n := minMatch; n <= maxMatch; n++ {
