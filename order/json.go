@@ -65,10 +65,14 @@ func Decode(data []byte) (Order, error) {
 // whole document wraps the *[DecodeError] Decode would report, its Path
 // that pointer.
 func (o *Order) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
-	var w wireOrder
+	var w struct { // as in Decode
+		wireOrder
+		events [8]wireEntry
+	}
+	w.Events = w.events[:0]
 	var v Order
 	var de *DecodeError
-	if err := json.UnmarshalDecode(dec, &w); err != nil {
+	if err := json.UnmarshalDecode(dec, &w.wireOrder); err != nil {
 		de = decodeError(err)
 	} else if v, err = w.order(); err != nil {
 		de = err.(*DecodeError)

@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"cmp"
 	"errors"
+	"io"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/go-json-experiment/json"
@@ -55,6 +57,15 @@ type envelope[T, D any] struct {
 // (our decision, JSON v2's default: Junction sends no body that says two
 // things).
 func Decode(body []byte) (Event, error) {
+	if e, ok := decodeOnePass(body); ok {
+		return e, nil
+	}
+	return decodeTwoPasses(body)
+}
+
+// decodeTwoPasses is Decode for any body: it reads the envelope, keeping
+// data as it is, then data, as the type says.
+func decodeTwoPasses(body []byte) (Event, error) {
 	var w envelope[string, jsontext.Value]
 	if err := json.Unmarshal(body, &w); err != nil {
 		return Event{}, &DecodeError{Op: "decode", Path: string(jsonerr.Pointer(err)), Err: err}
@@ -93,6 +104,112 @@ func Decode(body []byte) (Event, error) {
 		return e, dataError("decode", err)
 	}
 	return e, nil
+}
+
+// onePass is a decoder of decodeOnePass, kept for reuse.
+type onePass struct {
+	body bytes.Buffer
+	dec  jsontext.Decoder
+}
+
+var onePasses = sync.Pool{New: func() any { return new(onePass) }}
+
+// decodeOnePass decodes a body as decodeTwoPasses does, in one pass, when
+// it is what Junction sends: an envelope of strings, event_type before
+// data, an at-home phlebotomy order or appointment read without error.
+// It reports whether it did; any other body is left to decodeTwoPasses,
+// which says what is wrong. An order is decoded as the envelope is read;
+// an appointment is checked as JSON as the envelope is read, then decoded.
+func decodeOnePass(body []byte) (_ Event, ok bool) {
+	p := onePasses.Get().(*onePass)
+	defer func() {
+		p.body = bytes.Buffer{} // no reference to body kept
+		p.dec.Reset(&p.body)
+		onePasses.Put(p)
+	}()
+	p.body = *bytes.NewBuffer(body)
+	p.dec.Reset(&p.body)
+	dec := &p.dec
+	if t, err := dec.ReadToken(); err != nil || t.Kind() != '{' {
+		return Event{}, false
+	}
+	var e Event
+	data := false
+	for dec.PeekKind() != '}' {
+		raw, err := dec.ReadValue() // a name, quoted
+		if err != nil || bytes.IndexByte(raw, '\\') >= 0 {
+			return Event{}, false // escaped: as the json package reads it
+		}
+		name := string(raw[1 : len(raw)-1]) // only compared: not allocated when short
+		if name == "data" {
+			if e.Type == 0 || data {
+				return Event{}, false // before event_type, or twice
+			}
+			data = true
+			if !e.decodeData(dec) {
+				return Event{}, false
+			}
+			continue
+		}
+		var field *string
+		switch name {
+		case "event_type", "user_id", "client_user_id", "team_id":
+		default:
+			if dec.SkipValue() != nil {
+				return Event{}, false
+			}
+			continue
+		}
+		v, err := dec.ReadToken()
+		if err != nil || v.Kind() != '"' {
+			return Event{}, false
+		}
+		switch name {
+		case "event_type":
+			if e.Type = parseType(v.String()); !e.Type.IsOrder() && !e.Type.IsAppointment() {
+				return Event{}, false
+			}
+			continue
+		case "user_id":
+			field = &e.UserID
+		case "client_user_id":
+			field = &e.ClientUserID
+		default:
+			field = &e.TeamID
+		}
+		*field = v.String()
+	}
+	if _, err := dec.ReadToken(); err != nil || !data {
+		return Event{}, false
+	}
+	if _, err := dec.ReadToken(); err != io.EOF {
+		return Event{}, false // more than the envelope
+	}
+	return e, true
+}
+
+// decodeData decodes data, the value dec is at, as the order or the
+// appointment e's type says, and reports whether it is one of at-home
+// phlebotomy, read without error.
+func (e *Event) decodeData(dec *jsontext.Decoder) bool {
+	if e.Type.IsOrder() {
+		o := new(order.Order)
+		if o.UnmarshalJSONFrom(dec) != nil || !o.IsPhlebotomy() {
+			return false
+		}
+		e.Order = o
+		return true
+	}
+	raw, err := dec.ReadValue()
+	if err != nil {
+		return false
+	}
+	a, err := appointment.Decode(raw)
+	if err != nil || !a.IsPhlebotomy() {
+		return false
+	}
+	e.Appointment = &a
+	return true
 }
 
 // Parse verifies a delivery as [Verifier.Verify] does, at now, then decodes
