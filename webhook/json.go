@@ -130,14 +130,18 @@ func decodeOnePass(body []byte) (_ Event, ok bool) {
 	p.body = *bytes.NewBuffer(body)
 	p.dec.Reset(&p.body)
 	dec := &p.dec
-	if t, err := dec.ReadToken(); err != nil || t.Kind() != '{' {
+	t, err := dec.ReadToken()
+	if err != nil {
+		return Event{}, false
+	}
+	if t.Kind() != '{' {
 		return Event{}, false
 	}
 	var e Event
 	data := false
 	for dec.PeekKind() != '}' {
 		raw, err := dec.ReadValue() // a name, quoted
-		if err != nil || bytes.IndexByte(raw, '\\') >= 0 {
+		if err != nil || bytes.ContainsRune(raw, '\\') {
 			return Event{}, false // escaped: as the json package reads it
 		}
 		name := string(raw[1 : len(raw)-1]) // only compared: not allocated when short
