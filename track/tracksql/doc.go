@@ -48,6 +48,10 @@
 // once while its lease runs. On SQLite, which has one writer at a time,
 // leasing is a single statement and is as safe.
 //
+// A Store never needs a second connection while it holds one: a database
+// limited to one connection (db.SetMaxOpenConns(1), a usual setting for
+// SQLite) works, for Record, RecordTx, Run, Dispatch, Prune and Load.
+//
 // Time comes from a clock, [time.Now] unless [WithClock] sets another.
 //
 // # Schema
@@ -84,7 +88,8 @@
 // An order's value is the stored form of its [track.Tracked]
 // ([track.Tracked.MarshalJSON]): up to 3,584 bytes on SQLite and 1,900 on
 // PostgreSQL, that JSON as it is (it begins with '{'); above, the byte 0x01
-// and the JSON as a DEFLATE stream (RFC 1951). An order's stored form
+// and the JSON as a DEFLATE stream (RFC 1951; written with its fixed
+// codes, any stream read). An order's stored form
 // grows with each snapshot and repeats itself: its snapshots are
 // compressed, the oldest first, each once and kept in memory with the
 // snapshot for later writes, until the row fits in a page (of SQLite's
