@@ -5,6 +5,7 @@ import (
 	"errors"
 	"reflect"
 	"runtime"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -137,4 +138,31 @@ func FuzzDecodeOnePass(f *testing.F) {
 			t.Fatalf("decodeOnePass(%q) = %v; two passes: %v, %v", body, e, want, errors.Unwrap(err))
 		}
 	})
+}
+
+// TestDecodeOnePassConcurrently: goroutines decoding at once, with the
+// decoders they share, each get their own body's event.
+func TestDecodeOnePassConcurrently(t *testing.T) {
+	cases := onePassCases(t)
+	want := map[string]Event{}
+	for name, c := range cases {
+		e, err := decodeTwoPasses([]byte(c.body))
+		if err == nil {
+			want[name] = e
+		}
+	}
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Go(func() {
+			for range 20 {
+				for name, e := range want {
+					got, err := Decode([]byte(cases[name].body))
+					if err != nil || !reflect.DeepEqual(got, e) {
+						t.Errorf("%s: %v, %v", name, got, err)
+					}
+				}
+			}
+		})
+	}
+	wg.Wait()
 }
