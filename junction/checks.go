@@ -3,10 +3,10 @@ package junction
 import (
 	"errors"
 	"net/http"
-	"strconv"
 	"time"
 
 	"github.com/phlebkit/phlebkit/appointment"
+	"github.com/phlebkit/phlebkit/internal/bounds"
 	"github.com/phlebkit/phlebkit/order"
 	"github.com/phlebkit/phlebkit/provider"
 	"github.com/phlebkit/phlebkit/scheduling"
@@ -93,22 +93,13 @@ func missing(op string, loc ...any) error {
 	return local(op, http.StatusUnprocessableEntity, nil, Problem{Loc: loc, Msg: "field required", Type: "value_error.missing"})
 }
 
-// Bounds of the book endpoint's timeouts, in milliseconds (Junction's
-// AppointmentBookingRequest).
-const (
-	minSyncTimeout  = 1000
-	maxSyncTimeout  = 10_000
-	minAsyncTimeout = 60_000
-	maxAsyncTimeout = 172_800_000
-)
-
 // outOf returns the refusal of a timeout out of its range, or nil.
 func outOf(op, field string, v *int64, lo, hi int64) error {
 	if v == nil || *v >= lo && *v <= hi {
 		return nil
 	}
 	return local(op, http.StatusUnprocessableEntity, nil, Problem{Loc: []any{"body", field},
-		Msg:  "ensure this value is between " + strconv.FormatInt(lo, 10) + " and " + strconv.FormatInt(hi, 10),
+		Msg:  bounds.OutOfRange(lo, hi),
 		Type: "value_error.number.range"})
 }
 
@@ -140,10 +131,10 @@ func (c *Client) checkBook(op string, r BookRequest, f *Facts) error {
 	if r.BookingKey == "" {
 		return missing(op, "body", "booking_key")
 	}
-	if err := outOf(op, "sync_confirmation_timeout_millisecond", r.SyncConfirmationTimeoutMS, minSyncTimeout, maxSyncTimeout); err != nil {
+	if err := outOf(op, "sync_confirmation_timeout_millisecond", r.SyncConfirmationTimeoutMS, bounds.MinSyncTimeoutMS, bounds.MaxSyncTimeoutMS); err != nil {
 		return err
 	}
-	if err := outOf(op, "async_confirmation_timeout_millisecond", r.AsyncConfirmationTimeoutMS, minAsyncTimeout, maxAsyncTimeout); err != nil {
+	if err := outOf(op, "async_confirmation_timeout_millisecond", r.AsyncConfirmationTimeoutMS, bounds.MinAsyncTimeoutMS, bounds.MaxAsyncTimeoutMS); err != nil {
 		return err
 	}
 	if f == nil {

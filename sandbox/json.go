@@ -12,6 +12,7 @@ import (
 	"github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
 
+	"github.com/phlebkit/phlebkit/internal/bounds"
 	"github.com/phlebkit/phlebkit/junction"
 	"github.com/phlebkit/phlebkit/order"
 	"github.com/phlebkit/phlebkit/provider"
@@ -187,16 +188,16 @@ func decodeAddress(data []byte) (order.Address, problems) {
 // Junction's OpenAPI document says), so that a body it accepts has both.
 func decodeBook(data []byte) (junction.BookRequest, problems) {
 	return decodeChecked(data, func(b *junction.BookRequest, ps *problems) {
-		b.SyncConfirmationTimeoutMS = cmp.Or(b.SyncConfirmationTimeoutMS, new(int64(2500)))
-		b.AsyncConfirmationTimeoutMS = cmp.Or(b.AsyncConfirmationTimeoutMS, new(int64(15*60*1000)))
+		b.SyncConfirmationTimeoutMS = cmp.Or(b.SyncConfirmationTimeoutMS, new(int64(bounds.DefaultSyncTimeoutMS)))
+		b.AsyncConfirmationTimeoutMS = cmp.Or(b.AsyncConfirmationTimeoutMS, new(int64(bounds.DefaultAsyncTimeoutMS)))
 		ps.required(b.BookingKey, "body", "booking_key")
 		ps.notes(b.AppointmentNotes, "body", "appointment_notes")
-		if n := *b.SyncConfirmationTimeoutMS; n < 1000 || n > 10_000 {
-			ps.add("ensure this value is between 1000 and 10000", "value_error.number.range",
+		if n := *b.SyncConfirmationTimeoutMS; n < bounds.MinSyncTimeoutMS || n > bounds.MaxSyncTimeoutMS {
+			ps.add(bounds.OutOfRange(bounds.MinSyncTimeoutMS, bounds.MaxSyncTimeoutMS), "value_error.number.range",
 				"body", "sync_confirmation_timeout_millisecond")
 		}
-		if n := *b.AsyncConfirmationTimeoutMS; n < 60_000 || n > 172_800_000 {
-			ps.add("ensure this value is between 60000 and 172800000", "value_error.number.range",
+		if n := *b.AsyncConfirmationTimeoutMS; n < bounds.MinAsyncTimeoutMS || n > bounds.MaxAsyncTimeoutMS {
+			ps.add(bounds.OutOfRange(bounds.MinAsyncTimeoutMS, bounds.MaxAsyncTimeoutMS), "value_error.number.range",
 				"body", "async_confirmation_timeout_millisecond")
 		}
 	})
