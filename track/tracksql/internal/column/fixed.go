@@ -8,8 +8,9 @@ import "math/bits"
 // codes. appendFixed writes DEFLATE's fixed codes (RFC 1951, section
 // 3.2.6), which need no building, and finds repeats with a hash of four
 // bytes, the latest position of each kept, as compress/flate's BestSpeed
-// does. It is about three times as fast, and its parts about a sixth
-// larger. Any DEFLATE reader reads them.
+// does. On a snapshot it is about three times as fast, and its part about
+// a sixth larger; on a whole stored form, twice as fast and an eighth
+// larger (BenchmarkCompress). Any DEFLATE reader reads them.
 
 // Sizes of DEFLATE's repeats.
 const (
