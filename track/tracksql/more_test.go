@@ -428,6 +428,7 @@ func TestOneConnection(t *testing.T) {
 		one.SetMaxOpenConns(1)
 		s, err := Open(ctx, one, WithClock(func() time.Time { return monday }))
 		require.NoError(t, err)
+		require.Len(t, s.st.changes, preparedChanges, "the INSERTs of 1 to preparedChanges changes, prepared when it opens")
 		long := longHistory("ord-1", preparedChanges+4)
 		life := lifecycle(t, "ord-2")
 		_, want := inOrder(t, []webhook.Event{long})
