@@ -91,9 +91,9 @@ RETURNING id, change_key, order_id, body, attempts, recorded_at`
 type statements struct {
 	take, read, lock, insertOrder, updateOrder *sql.Stmt
 
-	// changes[n-1] is the INSERT of n changes, for n up to
-	// preparedChanges; an INSERT of more is prepared on the transaction
-	// that runs it. None is prepared while a transaction holds a
+	// changes[n] is the INSERT of n changes, for n from 1 to
+	// preparedChanges (changes[0] is nil); an INSERT of more is prepared
+	// on the transaction that runs it. None is prepared while a transaction holds a
 	// connection: with one connection (SetMaxOpenConns(1), usual on
 	// SQLite), that would wait forever.
 	changes []*sql.Stmt
@@ -126,13 +126,14 @@ func (s *Store) prepare(ctx context.Context) error {
 		}
 		*p.st = st
 	}
+	s.st.changes = make([]*sql.Stmt, preparedChanges+1)
 	for n := 1; n <= preparedChanges; n++ {
 		st, err := s.db.PrepareContext(ctx, insertChangesQuery(n))
 		if err != nil {
 			s.Close()
 			return &Error{Op: "open", Reason: "preparing statements", Err: ErrDatabase, Cause: err}
 		}
-		s.st.changes = append(s.st.changes, st)
+		s.st.changes[n] = st
 	}
 	return nil
 }
@@ -609,8 +610,8 @@ func (s *Store) insertChanges(ctx context.Context, tx *sql.Tx, orderID string, c
 		}
 		at += len(chunk)
 		var err error
-		if n := len(chunk); n-1 < len(s.st.changes) {
-			_, err = tx.StmtContext(ctx, s.st.changes[n-1]).ExecContext(ctx, args...)
+		if n := len(chunk); n < len(s.st.changes) {
+			_, err = tx.StmtContext(ctx, s.st.changes[n]).ExecContext(ctx, args...)
 		} else {
 			_, err = tx.ExecContext(ctx, insertChangesQuery(n), args...)
 		}
