@@ -166,3 +166,23 @@ func TestDecodeOnePassConcurrently(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+// TestDecodeOnePassBodyReused: what one pass decodes holds nothing of the
+// body, which the caller may reuse once Decode returns (the decoder reads
+// the body in place).
+func TestDecodeOnePassBodyReused(t *testing.T) {
+	for _, body := range []string{
+		string(wrap("labtest.order.updated", fixture(t, "order-updated.json"))),
+		`{"event_type": "labtest.appointment.updated", "data": {"id": "a1", "type": "phlebotomy", "status": "pending", "events": [{"created_at": "2026-11-23T09:00:00Z", "status": "pending", "data": {"origin": "x", "note": {"k": [1, "v"]}}}]}, "user_id": "u1"}`,
+	} {
+		b := []byte(body)
+		e, ok := decodeOnePass(b)
+		require.True(t, ok, body)
+		for i := range b {
+			b[i] = ' '
+		}
+		want, err := decodeTwoPasses([]byte(body))
+		require.NoError(t, err)
+		assert.Equal(t, want, e)
+	}
+}
